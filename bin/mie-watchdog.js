@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// The CLI runs the TypeScript sources directly; the Function App runs the esbuild bundle.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../lib/cli/main.ts');
+process.exitCode = await main(process.argv.slice(2));

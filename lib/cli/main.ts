@@ -1,0 +1,85 @@
+/**
+ * `mie-watchdog` command line. Each command lives in its own file under lib/cli and runs the same
+ * job the Function App runs; this file only dispatches and turns errors into exit codes.
+ */
+import { ConfigError, type Env } from '../config.js';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: Env;
+}
+
+export type CommandRun = (args: string[], io: CliIo) => Promise<number>;
+
+interface CommandEntry {
+  usage: string;
+  load?: () => Promise<{ run: CommandRun }>;
+  /** Set while the command's work has not landed: it says so and exits non-zero. */
+  pending?: string;
+}
+
+const COMMANDS: Record<string, CommandEntry> = {
+  audit: { usage: 'audit [--json]', pending: 'the audit job' },
+  revoke: { usage: 'revoke [--json]', pending: 'the revocation job' },
+  grant: {
+    usage: 'grant request|approve|deny|list|... (see "grant --help")',
+    pending: 'the grant lifecycle',
+  },
+  export: { usage: 'export --format csv|json [--from ISO] [--to ISO]', pending: 'auditor exports' },
+  verify: { usage: 'verify', pending: 'history verification' },
+  holders: { usage: 'holders --at ISO', pending: 'point-in-time holder queries' },
+  emulator: { usage: 'emulator [--port N] [--scenario NAME]', pending: 'the tenant emulator' },
+  demo: { usage: 'demo [--out DIR]', pending: 'the local demo' },
+};
+
+export const processIo: CliIo = {
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  env: process.env,
+};
+
+function usage(): string {
+  const lines = Object.values(COMMANDS).map((c) => `  mie-watchdog ${c.usage}`);
+  return `Usage:\n${lines.join('\n')}\n\nSettings come from WATCHDOG_* environment variables (see README).`;
+}
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage());
+    return name ? 0 : 2;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    io.err(`Unknown command '${name}'.\n${usage()}`);
+    return 2;
+  }
+  if (!entry.load) {
+    io.err(`'${name}' is not available in this build yet (${entry.pending ?? 'not implemented'}).`);
+    return 3;
+  }
+  try {
+    const command = await entry.load();
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.err(error.message);
+      return 2;
+    }
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\nUsage: mie-watchdog ${entry.usage}`);
+      return 2;
+    }
+    io.err(`mie-watchdog ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+/** Thrown by commands for bad arguments: exit code 2 and the command's usage line. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

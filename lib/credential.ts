@@ -1,0 +1,27 @@
+/**
+ * The identity the watchdog calls Exchange, Graph, Table Storage and ACS with.
+ * In Azure: the (user-assigned) managed identity. Locally: DefaultAzureCredential, or the
+ * emulator's fixed development token, which config only accepts when every endpoint is loopback.
+ */
+import { DefaultAzureCredential, ManagedIdentityCredential, type AccessToken, type TokenCredential } from '@azure/identity';
+import type { Config } from './config.js';
+
+/** The token the tenant emulator accepts; worthless anywhere else. */
+export const EMULATOR_TOKEN = 'mie-watchdog-emulator-dev-token';
+
+const emulatorCredential: TokenCredential = {
+  async getToken(): Promise<AccessToken> {
+    return { token: EMULATOR_TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 };
+  },
+};
+
+export function createCredential(config: Pick<Config, 'credential' | 'identityClientId'>): TokenCredential {
+  switch (config.credential) {
+    case 'emulator':
+      return emulatorCredential;
+    case 'default':
+      return new DefaultAzureCredential(config.identityClientId ? { managedIdentityClientId: config.identityClientId } : {});
+    case 'managed-identity':
+      return config.identityClientId ? new ManagedIdentityCredential({ clientId: config.identityClientId }) : new ManagedIdentityCredential();
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * The watchdog's vocabulary: what Exchange and the directory report, who holds the role,
+ * what was approved, and what the audit finds. Plain data, no behaviour.
+ */
+
+export const MIE_ROLE = 'Mailbox Import Export';
+export const ORGANIZATION_MANAGEMENT = 'Organization Management';
+/** Graph's own service principal; its app role below is MIE's power without PST. */
+export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+export const MAILBOX_IMPORT_EXPORT_APP_ROLE = 'MailboxItem.ImportExport.All';
+/** Directory role template ids whose holders inherit Organization Management through linked groups. */
+export const GLOBAL_ADMINISTRATOR_ROLE_ID = '62e90394-69f5-4237-9190-012177145e10';
+export const EXCHANGE_ADMINISTRATOR_ROLE_ID = '29232cdf-9323-42fd-ade2-1d097af3e4de';
+
+// ---- Exchange, as read through the admin API ----------------------------------------------
+
+export interface ManagementRole {
+  name: string;
+  identity: string;
+  guid?: string;
+  roleType: string;
+  /** Parent role name for custom child roles ("Mailbox Import Export"). */
+  parent?: string;
+  isRootRole?: boolean;
+}
+
+/** One row of Get-ManagementRoleAssignment. Keyed by `guid`, never by the composite Identity. */
+export interface RoleAssignment {
+  guid: string;
+  name: string;
+  identity?: string;
+  role: string;
+  roleAssignee: string;
+  roleAssigneeName: string;
+  /** User, RoleGroup, SecurityGroup, ServicePrincipal, Policy, ... */
+  roleAssigneeType: string;
+  /** Regular, DelegatingOrgWide, Delegating, ... */
+  delegationType: string;
+  enabled: boolean;
+  recipientWriteScope?: string;
+  customRecipientWriteScope?: string;
+  recipientAdministrativeUnitScope?: string;
+  whenCreatedUtc?: string;
+  whenChangedUtc?: string;
+}
+
+/** One row of Get-ManagementRoleAssignment -GetEffectiveUsers. */
+export interface EffectiveRoleAssignment extends RoleAssignment {
+  /** Recipient *name* of the effective user, or "All Group Members" for the group row itself. */
+  effectiveUserName: string;
+  /** Direct, RoleGroup, SecurityGroup, RoleAssignmentPolicy */
+  assignmentMethod: string;
+}
+
+export const ALL_GROUP_MEMBERS = 'All Group Members';
+
+/** A recipient as Get-User / Get-Recipient / Get-RoleGroupMember describe it. */
+export interface Recipient {
+  name: string;
+  identity?: string;
+  displayName?: string;
+  userPrincipalName?: string;
+  primarySmtpAddress?: string;
+  /** Entra ID object id. */
+  externalDirectoryObjectId?: string;
+  recipientType?: string;
+  recipientTypeDetails?: string;
+}
+
+// ---- Entra ID, as read through Graph ------------------------------------------------------
+
+export type PrincipalType = 'user' | 'group' | 'servicePrincipal' | 'other';
+
+export interface DirectoryPrincipal {
+  id: string;
+  type: PrincipalType;
+  displayName?: string;
+  userPrincipalName?: string;
+  mail?: string;
+  appId?: string;
+  accountEnabled?: boolean;
+}
+
+/** A principal holding a directory role (already expanded when the role sits on a group). */
+export interface DirectoryRoleHolder {
+  roleDefinitionId: string;
+  principal: DirectoryPrincipal;
+  /** Set when the role reaches the principal through a role-assignable group. */
+  viaGroup?: DirectoryPrincipal;
+}
+
+export interface AppRoleHolder {
+  appRoleId: string;
+  appRoleValue: string;
+  principal: DirectoryPrincipal;
+  assignmentId: string;
+  createdAt?: string;
+}
+
+// ---- Holders and snapshots ----------------------------------------------------------------
+
+export type HolderVia =
+  | 'direct'
+  | 'role-group'
+  | 'security-group'
+  | 'organization-management'
+  | 'service-principal'
+  | 'graph-app-role';
+
+/** Somebody (or some app) who can export mailboxes, and exactly how they got that power. */
+export interface Holder {
+  /** Stable key: principal + the assignment or app-role assignment that gives the power. */
+  key: string;
+  /** Lower-cased UPN for users, appId for apps. */
+  principal: string;
+  principalId?: string;
+  principalType: 'User' | 'ServicePrincipal';
+  displayName?: string;
+  /** "Mailbox Import Export", a custom child role, or the Graph app role. */
+  role: string;
+  via: HolderVia;
+  /** Group or role group name for group paths. */
+  viaName?: string;
+  /** Human-readable path: "via role group PST Migration Operators". */
+  path: string;
+  assignmentGuid: string;
+  assignmentName: string;
+  scope: string;
+  enabled: boolean;
+}
+
+export interface Snapshot {
+  takenAt: string;
+  holders: Holder[];
+  /** Every MIE assignment read (regular and delegating), for the record. */
+  assignments: RoleAssignment[];
+}
+
+// ---- Grants -------------------------------------------------------------------------------
+
+export type GrantStatus =
+  | 'pending' // requested, waiting for an approver
+  | 'approved' // approved, start time in the future
+  | 'active' // assignment created
+  | 'denied'
+  | 'cancelled'
+  | 'expired' // past its end, assignment not yet confirmed gone
+  | 'revoked' // removed at expiry and confirmed gone
+  | 'released'; // given back early and confirmed gone
+
+export type GrantMethod = 'direct' | 'role-group';
+
+export interface GrantExtension {
+  durationMs: number;
+  requestedBy: string;
+  requestedAt: string;
+  justification: string;
+}
+
+export interface Grant {
+  id: string;
+  /** Lower-cased UPN of the person who will hold the role. */
+  principal: string;
+  principalId?: string;
+  /** Exchange recipient name, to match EffectiveUserName rows. */
+  principalName?: string;
+  role: string;
+  status: GrantStatus;
+  method: GrantMethod;
+  roleGroup?: string;
+  requestedBy: string;
+  requestedAt: string;
+  justification: string;
+  ticket: string;
+  durationMs: number;
+  startsAt?: string;
+  approvedBy?: string;
+  approvedAt?: string;
+  deniedBy?: string;
+  deniedAt?: string;
+  denyReason?: string;
+  activatedAt?: string;
+  expiresAt?: string;
+  assignmentGuid?: string;
+  assignmentName?: string;
+  /** Adopted from an assignment that existed before the grant. */
+  adopted?: boolean;
+  extension?: GrantExtension;
+  endedAt?: string;
+  endedBy?: string;
+  endReason?: string;
+  revocation?: { attempts: number; lastError?: string; lastAttemptAt?: string; verifiedAt?: string };
+  /** Reminder offsets (ISO 8601 durations) already sent. */
+  remindersSent?: string[];
+  /** Table Storage ETag of the stored version; updates must present it. */
+  etag?: string;
+}
+
+// ---- Findings -----------------------------------------------------------------------------
+
+export type FindingKind = 'unapproved' | 'expired-present' | 'missing' | 'changed';
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+
+export interface Finding {
+  /** Stable identity across runs: kind + principal + assignment (+ what changed). */
+  id: string;
+  kind: FindingKind;
+  /** UPN or appId. */
+  principal: string;
+  severity: Severity;
+  summary: string;
+  assignmentGuid?: string;
+  grantId?: string;
+  holderKey?: string;
+  /** The principal is on the break-glass list: never revoked, always reported. */
+  breakGlass?: boolean;
+}

@@ -1,0 +1,103 @@
+/**
+ * Table Storage access: one TableClient per table, created on first use, and Table errors
+ * mapped to typed errors so that callers never parse status codes.
+ */
+import { TableClient, type TableEntity, type TableEntityResult } from '@azure/data-tables';
+import type { TokenCredential } from '@azure/identity';
+import { connectionStringEndpoint, isLoopbackHost } from '../config.js';
+
+/** Another writer changed the record first (HTTP 412), or it already exists (HTTP 409). */
+export class ConflictError extends Error {
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+export class StoreError extends Error {
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+export interface TableAccess {
+  /** The client for a logical table ("grants"), created in storage the first time it is asked for. */
+  table(name: string): Promise<TableClient>;
+}
+
+export interface TableAccessOptions {
+  connectionString?: string;
+  tableEndpoint?: string;
+  credential?: TokenCredential;
+  /** Prefix of every table name; tests use a fresh one for isolation. Letters and digits only. */
+  prefix?: string;
+}
+
+export function statusOf(error: unknown): number | undefined {
+  const e = error as { statusCode?: number; response?: { status?: number } };
+  return e?.statusCode ?? e?.response?.status;
+}
+
+/** Runs a Table call, turning 409/412 into ConflictError and anything else into a StoreError that says what failed. */
+export async function tableCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === 409 || status === 412) throw new ConflictError(`${what}: changed by another writer (HTTP ${status}); read it again and retry.`, error);
+    if (status === 403) {
+      throw new StoreError(`${what}: access denied by Table Storage (HTTP 403); give the watchdog's identity the 'Storage Table Data Contributor' role on the account.`, error);
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    throw new StoreError(`${what} failed${status ? ` (HTTP ${status})` : ''}: ${message}`, error);
+  }
+}
+
+export function createTableAccess(options: TableAccessOptions): TableAccess {
+  const prefix = options.prefix ?? 'mie';
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(prefix)) throw new Error(`Table prefix '${prefix}' must start with a letter and hold only letters and digits.`);
+  const clients = new Map<string, Promise<TableClient>>();
+
+  const make = (tableName: string): TableClient => {
+    if (options.connectionString) {
+      const endpoint = connectionStringEndpoint(options.connectionString, 'table');
+      const insecure = endpoint ? isLoopbackHost(new URL(endpoint).hostname) : false;
+      return TableClient.fromConnectionString(options.connectionString, tableName, { allowInsecureConnection: insecure });
+    }
+    if (options.tableEndpoint && options.credential) {
+      const insecure = isLoopbackHost(new URL(options.tableEndpoint).hostname);
+      return new TableClient(options.tableEndpoint, tableName, options.credential, { allowInsecureConnection: insecure });
+    }
+    throw new Error('Table Storage needs a connection string, or an endpoint with a credential.');
+  };
+
+  return {
+    table(name: string): Promise<TableClient> {
+      const tableName = `${prefix}${name[0]?.toUpperCase() ?? ''}${name.slice(1)}`;
+      let pending = clients.get(tableName);
+      if (!pending) {
+        pending = (async () => {
+          const client = make(tableName);
+          await tableCall(`Creating table ${tableName}`, () => client.createTable());
+          return client;
+        })();
+        pending.catch(() => clients.delete(tableName));
+        clients.set(tableName, pending);
+      }
+      return pending;
+    },
+  };
+}
+
+/** Reads one entity; undefined when it does not exist. */
+export async function getEntity<T extends object>(client: TableClient, partitionKey: string, rowKey: string): Promise<TableEntityResult<T> | undefined> {
+  try {
+    return await client.getEntity<T>(partitionKey, rowKey);
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    return tableCall(`Reading ${client.tableName}/${partitionKey}/${rowKey}`, () => Promise.reject(error));
+  }
+}
+
+export type { TableEntity, TableEntityResult };

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../lib/clock.js';
+import type { Grant } from '../../lib/domain.js';
+import { MIE_ROLE } from '../../lib/domain.js';
+import { chainHash } from '../../lib/hashChain.js';
+import { hashedFields } from '../../lib/store/journal.js';
+import { ConflictError } from '../../lib/store/tables.js';
+import { openTestStore } from '../support/store.js';
+
+const clock = new ManualClock('2026-11-01T09:00:00Z');
+
+function sampleGrant(id: string): Grant {
+  return {
+    id,
+    principal: 'adele.vance@contoso.onmicrosoft.com',
+    role: MIE_ROLE,
+    status: 'pending',
+    method: 'direct',
+    requestedBy: 'megan.bowen@contoso.onmicrosoft.com',
+    requestedAt: clock.now().toISOString(),
+    justification: 'PST export for legal hold, O\'Brien & "Partners"',
+    ticket: 'CHG-1042',
+    durationMs: 86_400_000,
+  };
+}
+
+describe('grant store (Azurite)', () => {
+  const store = openTestStore(clock);
+
+  it('round-trips a grant and filters by status and principal', async () => {
+    const created = await store.grants.create(sampleGrant('g-1'));
+    expect(created.etag).toBeTruthy();
+    const read = await store.grants.get('g-1');
+    expect(read).toEqual(created);
+    expect(await store.grants.get('does-not-exist')).toBeUndefined();
+
+    await store.grants.create({ ...sampleGrant('g-2'), status: 'active', principal: 'lee.gu@contoso.onmicrosoft.com' });
+    expect((await store.grants.list({ status: ['active'] })).map((g) => g.id)).toEqual(['g-2']);
+    expect((await store.grants.list({ status: ['active', 'pending'] })).map((g) => g.id)).toEqual(['g-1', 'g-2']);
+    expect((await store.grants.list({ principal: 'Lee.Gu@contoso.onmicrosoft.com' })).map((g) => g.id)).toEqual(['g-2']);
+  });
+
+  it('refuses a duplicate id with a ConflictError', async () => {
+    await store.grants.create(sampleGrant('dup'));
+    await expect(store.grants.create(sampleGrant('dup'))).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('detects a concurrent update through the ETag (412 -> ConflictError)', async () => {
+    const original = await store.grants.create(sampleGrant('race'));
+    const first = await store.grants.update({ ...original, status: 'active', approvedBy: 'a@contoso.onmicrosoft.com' });
+    await expect(store.grants.update({ ...original, status: 'cancelled' })).rejects.toBeInstanceOf(ConflictError);
+    const stored = await store.grants.get('race');
+    expect(stored?.status).toBe('active');
+    expect(stored?.etag).toBe(first.etag);
+  });
+});
+
+describe('journal (Azurite)', () => {
+  it('chains entries, keeps order under concurrent appends and filters by time', async () => {
+    const store = openTestStore(clock);
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) => store.journal.append({ type: 'test.event', actor: `user${i}@contoso.onmicrosoft.com`, subject: `s${i}`, data: { i } })),
+    );
+    const entries = [];
+    for await (const e of store.journal.read()) entries.push(e);
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    let prev = '0'.repeat(64);
+    for (const e of entries) {
+      expect(e.prevHash).toBe(prev);
+      expect(e.hash).toBe(chainHash(prev, hashedFields(e)));
+      prev = e.hash;
+    }
+    await store.journal.append({ type: 'late', actor: 'watchdog', subject: 'x', at: '2026-12-01T00:00:00.000Z' });
+    const late = [];
+    for await (const e of store.journal.read({ from: '2026-11-15T00:00:00.000Z' })) late.push(e.type);
+    expect(late).toEqual(['late']);
+  });
+});

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, SETTING_NAMES, type Env } from '../../lib/config.js';
+
+const base: Env = {
+  WATCHDOG_TENANT: 'contoso.onmicrosoft.com',
+  WATCHDOG_CREDENTIAL: 'managed-identity',
+  WATCHDOG_EMAIL_ENDPOINT: 'https://acs-watchdog.europe.communication.azure.com',
+  WATCHDOG_EMAIL_SENDER: 'watchdog@alerts.contoso.com',
+  WATCHDOG_ALERT_RECIPIENTS: 'secops@contoso.com; soc@contoso.com',
+  WATCHDOG_STORAGE_ACCOUNT: 'stwatchdog01',
+};
+
+function problems(env: Env): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies documented defaults', () => {
+    const c = loadConfig(base);
+    expect(c.exchangeUrl).toBe('https://outlook.office365.com');
+    expect(c.graphUrl).toBe('https://graph.microsoft.com');
+    expect(c.storage.tableEndpoint).toBe('https://stwatchdog01.table.core.windows.net');
+    expect(c.email.alertRecipients).toEqual(['secops@contoso.com', 'soc@contoso.com']);
+    expect(c.email.approverRecipients).toEqual(c.email.alertRecipients);
+    expect(c.grants).toEqual({ minDurationMs: 3_600_000, maxDurationMs: 30 * 86_400_000, roleGroup: undefined });
+    expect(c.unapproved).toEqual({ action: 'alert', graceMs: 3_600_000 });
+    expect(c.schedules).toEqual({ audit: '0 */15 * * * *', revoke: '0 */5 * * * *' });
+    expect(c.revoke).toEqual({ maxShare: 0.5, maxCount: 10, dryRun: false, reminderOffsetsMs: [86_400_000, 3_600_000] });
+    expect(c.auth.mode).toBe('token');
+  });
+
+  it('accepts national cloud endpoints and lower-cases break-glass entries', () => {
+    const c = loadConfig({
+      ...base,
+      WATCHDOG_EXCHANGE_URL: 'https://outlook.office365.us/',
+      WATCHDOG_GRAPH_URL: 'https://graph.microsoft.us',
+      WATCHDOG_STORAGE_ACCOUNT: 'https://stwatchdog01.table.core.usgovcloudapi.net',
+      WATCHDOG_BREAK_GLASS: 'BreakGlass1@Contoso.onmicrosoft.com, 5b7a2f3e-8c1d-4e6f-9a0b-1c2d3e4f5a6b',
+    });
+    expect(c.exchangeUrl).toBe('https://outlook.office365.us');
+    expect(c.storage.tableEndpoint).toBe('https://stwatchdog01.table.core.usgovcloudapi.net');
+    expect(c.breakGlass).toEqual(['breakglass1@contoso.onmicrosoft.com', '5b7a2f3e-8c1d-4e6f-9a0b-1c2d3e4f5a6b']);
+  });
+
+  const bad: [string, Env, RegExp][] = [
+    ['missing tenant', { ...base, WATCHDOG_TENANT: undefined }, /WATCHDOG_TENANT is required/],
+    ['malformed tenant', { ...base, WATCHDOG_TENANT: 'not a domain' }, /WATCHDOG_TENANT is 'not a domain'/],
+    ['unknown credential', { ...base, WATCHDOG_CREDENTIAL: 'password' }, /WATCHDOG_CREDENTIAL is 'password'; accepted values: managed-identity, default, emulator/],
+    ['http to a remote host', { ...base, WATCHDOG_EXCHANGE_URL: 'http://outlook.office365.com' }, /WATCHDOG_EXCHANGE_URL .*plain http is accepted only on loopback/],
+    ['not a URL', { ...base, WATCHDOG_GRAPH_URL: 'graph.microsoft.com' }, /WATCHDOG_GRAPH_URL is 'graph.microsoft.com', which is not an absolute URL/],
+    ['ftp scheme', { ...base, WATCHDOG_GRAPH_URL: 'ftp://graph.microsoft.com' }, /WATCHDOG_GRAPH_URL .*use an https:\/\/ URL/],
+    ['no email transport', { ...base, WATCHDOG_EMAIL_ENDPOINT: undefined }, /WATCHDOG_EMAIL_CONNECTION_STRING or WATCHDOG_EMAIL_ENDPOINT is required/],
+    ['both email transports', { ...base, WATCHDOG_EMAIL_CONNECTION_STRING: 'endpoint=https://x.communication.azure.com/;accesskey=abc' }, /both set/],
+    ['email connection string without endpoint', { ...base, WATCHDOG_EMAIL_ENDPOINT: undefined, WATCHDOG_EMAIL_CONNECTION_STRING: 'accesskey=abc' }, /has no endpoint=/],
+    ['bad sender', { ...base, WATCHDOG_EMAIL_SENDER: 'watchdog' }, /WATCHDOG_EMAIL_SENDER is 'watchdog', which is not an email address/],
+    ['missing recipients', { ...base, WATCHDOG_ALERT_RECIPIENTS: undefined }, /WATCHDOG_ALERT_RECIPIENTS is required/],
+    ['bad recipient', { ...base, WATCHDOG_ALERT_RECIPIENTS: 'secops@contoso.com, nobody' }, /WATCHDOG_ALERT_RECIPIENTS has 'nobody'/],
+    ['no storage', { ...base, WATCHDOG_STORAGE_ACCOUNT: undefined }, /WATCHDOG_STORAGE_CONNECTION_STRING or WATCHDOG_STORAGE_ACCOUNT is required/],
+    ['both storage settings', { ...base, WATCHDOG_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }, /WATCHDOG_STORAGE_ACCOUNT are both set/],
+    ['bad storage account', { ...base, WATCHDOG_STORAGE_ACCOUNT: 'My_Account' }, /WATCHDOG_STORAGE_ACCOUNT is 'My_Account'/],
+    ['remote http storage', { ...base, WATCHDOG_STORAGE_ACCOUNT: undefined, WATCHDOG_STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=http;AccountName=x;AccountKey=eA==' }, /WATCHDOG_STORAGE_CONNECTION_STRING table endpoint .*plain http/],
+    ['months in a duration', { ...base, WATCHDOG_GRANT_MAX_DURATION: 'P1M' }, /WATCHDOG_GRANT_MAX_DURATION is 'P1M'; use a positive ISO 8601 duration/],
+    ['min above max', { ...base, WATCHDOG_GRANT_MIN_DURATION: 'P10D', WATCHDOG_GRANT_MAX_DURATION: 'P1D' }, /MIN_DURATION is longer than WATCHDOG_GRANT_MAX_DURATION/],
+    ['unknown unapproved action', { ...base, WATCHDOG_UNAPPROVED_ACTION: 'delete' }, /WATCHDOG_UNAPPROVED_ACTION is 'delete'; accepted values: alert, revoke/],
+    ['bad break-glass entry', { ...base, WATCHDOG_BREAK_GLASS: 'admin' }, /WATCHDOG_BREAK_GLASS has 'admin'/],
+    ['five-field cron', { ...base, WATCHDOG_AUDIT_SCHEDULE: '*/15 * * * *' }, /WATCHDOG_AUDIT_SCHEDULE .*six-field NCRONTAB/],
+    ['share above one', { ...base, WATCHDOG_REVOKE_MAX_SHARE: '1.5' }, /WATCHDOG_REVOKE_MAX_SHARE is '1.5'; use a number from 0 to 1/],
+    ['fractional count', { ...base, WATCHDOG_REVOKE_MAX_COUNT: '2.5' }, /WATCHDOG_REVOKE_MAX_COUNT is '2.5'; use a whole number/],
+    ['bad boolean', { ...base, WATCHDOG_DRY_RUN: 'maybe' }, /WATCHDOG_DRY_RUN is 'maybe'; accepted values: true, false/],
+    ['bad reminder', { ...base, WATCHDOG_REMINDERS: 'PT24H,tomorrow' }, /WATCHDOG_REMINDERS has 'tomorrow'/],
+    ['bad digest hour', { ...base, WATCHDOG_DIGEST_HOUR: '24' }, /WATCHDOG_DIGEST_HOUR is '24'/],
+    ['bad auth mode', { ...base, WATCHDOG_AUTH_MODE: 'none' }, /WATCHDOG_AUTH_MODE is 'none'; accepted values: token, easyauth/],
+    ['bad identity client id', { ...base, WATCHDOG_IDENTITY_CLIENT_ID: 'my-identity' }, /WATCHDOG_IDENTITY_CLIENT_ID is 'my-identity'/],
+  ];
+
+  it.each(bad)('rejects %s with a message naming the setting', (_name, env, message) => {
+    expect(problems(env).join('\n')).toMatch(message);
+  });
+
+  it('reports every problem at once', () => {
+    expect(problems({}).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('refuses the emulator credential unless every endpoint is loopback', () => {
+    const local: Env = {
+      ...base,
+      WATCHDOG_CREDENTIAL: 'emulator',
+      WATCHDOG_EXCHANGE_URL: 'http://127.0.0.1:7001',
+      WATCHDOG_GRAPH_URL: 'http://localhost:7001',
+      WATCHDOG_EMAIL_ENDPOINT: undefined,
+      WATCHDOG_EMAIL_CONNECTION_STRING: 'endpoint=http://[::1]:7001/;accesskey=ZW11bGF0b3I=',
+      WATCHDOG_STORAGE_ACCOUNT: undefined,
+      WATCHDOG_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+    };
+    expect(loadConfig(local).credential).toBe('emulator');
+    expect(problems({ ...local, WATCHDOG_GRAPH_URL: undefined }).join('\n')).toMatch(
+      /WATCHDOG_CREDENTIAL=emulator is refused because WATCHDOG_GRAPH_URL \(https:\/\/graph.microsoft.com\) is not a loopback address/,
+    );
+    expect(problems({ ...local, WATCHDOG_STORAGE_CONNECTION_STRING: undefined, WATCHDOG_STORAGE_ACCOUNT: 'stwatchdog01' }).join('\n')).toMatch(
+      /refused because WATCHDOG_STORAGE_\*/,
+    );
+  });
+
+  it('lists every setting it reads', () => {
+    expect(new Set(SETTING_NAMES).size).toBe(SETTING_NAMES.length);
+    expect(SETTING_NAMES).toContain('WATCHDOG_UNAPPROVED_ACTION');
+  });
+});
