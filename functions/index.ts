@@ -1,0 +1,1 @@
+// Entry point of the Function App bundle: importing a function module registers it with the host.
