@@ -212,6 +212,4 @@ export interface Finding {
   assignmentGuid?: string;
   grantId?: string;
   holderKey?: string;
-  /** The principal is on the break-glass list: never revoked, always reported. */
-  breakGlass?: boolean;
 }
