@@ -14,6 +14,8 @@ const result = await build({
   legalComments: 'none',
   // Some CommonJS dependencies call require() at run time; give the ESM bundle one.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  // The Functions worker provides this module at run time.
+  external: ['@azure/functions-core'],
   logLevel: 'warning',
 });
 const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;

@@ -1,0 +1,402 @@
+// mie-watchdog: everything the Function App needs, in one resource group.
+// Deployed by `azd up` (azure.yaml); every WATCHDOG_* app setting is set in `watchdogSettings` below
+// and test/infra checks that list against lib/config.ts SETTING_NAMES.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; used for the resource group name and a unique suffix of every resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Region of the Function App and its resources. It must offer the Flex Consumption plan (az functionapp list-flexconsumption-locations).')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Name of the resource group; empty: rg-<environmentName>.')
+param resourceGroupName string = ''
+
+// ---- Watchdog settings (README "Settings" explains each; defaults equal lib/config.ts defaults) ----
+
+@minLength(4)
+@description('WATCHDOG_TENANT: the Microsoft 365 tenant\'s initial domain, for example contoso.onmicrosoft.com.')
+param tenantDomain string
+
+@minLength(3)
+@description('WATCHDOG_ALERT_RECIPIENTS: security team addresses, comma-separated. They also receive the Azure Monitor alert when the watchdog itself stops working.')
+param alertRecipients string
+
+@description('WATCHDOG_APPROVER_RECIPIENTS: who is told about new grant requests; empty: the alert recipients.')
+param approverRecipients string = ''
+
+@description('WATCHDOG_EMAIL_SENDER: sender address; empty: DoNotReply@ the Azure-managed email domain created here.')
+param emailSender string = ''
+
+@description('Where Communication Services keeps email data at rest (for example United States, Europe, UK, Australia).')
+param emailDataLocation string = 'United States'
+
+@description('WATCHDOG_EXCHANGE_URL: Exchange Online endpoint of the tenant\'s cloud (README "National clouds").')
+param exchangeUrl string = 'https://outlook.office365.com'
+
+@description('WATCHDOG_GRAPH_URL: Microsoft Graph endpoint of the tenant\'s cloud (README "National clouds").')
+param graphUrl string = 'https://graph.microsoft.com'
+
+@description('WATCHDOG_GRANT_MIN_DURATION: shortest grant (ISO 8601 duration).')
+param grantMinDuration string = 'PT1H'
+
+@description('WATCHDOG_GRANT_MAX_DURATION: longest grant (ISO 8601 duration).')
+param grantMaxDuration string = 'P30D'
+
+@description('WATCHDOG_GRANT_ROLE_GROUP: grant through membership of this dedicated Exchange role group; empty: direct assignments.')
+param grantRoleGroup string = ''
+
+@allowed([
+  'alert'
+  'revoke'
+])
+@description('WATCHDOG_UNAPPROVED_ACTION: what happens to a holder without an approved grant.')
+param unapprovedAction string = 'alert'
+
+@description('WATCHDOG_UNAPPROVED_GRACE: how long an unapproved holder is left alone before revoke removes it.')
+param unapprovedGrace string = 'PT1H'
+
+@description('WATCHDOG_BREAK_GLASS: UPNs or object ids that are never revoked and always reported, comma-separated.')
+param breakGlass string = ''
+
+// Log alert windows accept only some sizes; two intervals of 5, 15 or 30 minutes all fit.
+@allowed([
+  5
+  15
+  30
+])
+@description('Minutes between audits: sets WATCHDOG_AUDIT_SCHEDULE and the window of the "audit has not succeeded" alert (two intervals).')
+param auditIntervalMinutes int = 15
+
+@allowed([
+  5
+  15
+  30
+])
+@description('Minutes between revocation runs: sets WATCHDOG_REVOKE_SCHEDULE and the window of its health alert (two intervals).')
+param revokeIntervalMinutes int = 5
+
+@description('WATCHDOG_REVOKE_MAX_SHARE: a run that would remove more than this share of holders (0 to 1) removes nothing and alerts.')
+param revokeMaxShare string = '0.5'
+
+@minValue(0)
+@description('WATCHDOG_REVOKE_MAX_COUNT: the same guard as an absolute number of removals.')
+param revokeMaxCount int = 10
+
+@description('WATCHDOG_DRY_RUN: report what revocation would do without doing it.')
+param dryRun bool = false
+
+@description('WATCHDOG_REMINDERS: reminders before a grant expires (comma-separated ISO 8601 durations).')
+param reminders string = 'PT24H,PT1H'
+
+@minValue(0)
+@maxValue(23)
+@description('WATCHDOG_DIGEST_HOUR: UTC hour of the daily digest.')
+param digestHour int = 8
+
+@allowed([
+  'token'
+  'easyauth'
+])
+@description('WATCHDOG_AUTH_MODE: how HTTP callers are authenticated.')
+param authMode string = 'token'
+
+@description('WATCHDOG_AUTH_AUDIENCE: application ID URI or client id of the watchdog API app registration (token mode).')
+param authAudience string = ''
+
+@description('WATCHDOG_AUTH_ISSUER: token issuer; empty: the v2.0 issuer of this subscription\'s tenant in this cloud.')
+param authIssuer string = ''
+
+@description('WATCHDOG_AUTH_JWKS_URL: signing keys; empty: derived from the issuer.')
+param authJwksUrl string = ''
+
+// ---- Hosting ----
+
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_RAGRS'
+])
+@description('Redundancy of the storage account that holds grants, snapshots and the evidence journal.')
+param storageSku string = 'Standard_LRS'
+
+@allowed([
+  512
+  2048
+  4096
+])
+@description('Flex Consumption instance memory.')
+param instanceMemoryMB int = 2048
+
+@minValue(40)
+@maxValue(1000)
+@description('Flex Consumption scale-out limit (the plan\'s minimum is 40).')
+param maximumInstanceCount int = 40
+
+var abbrs = {
+  actionGroup: 'ag-'
+  appInsights: 'appi-'
+  communication: 'acs-'
+  emailService: 'ecs-'
+  functionApp: 'func-'
+  identity: 'id-'
+  logAnalytics: 'log-'
+  plan: 'plan-'
+  resourceGroup: 'rg-'
+  storage: 'st'
+}
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+  application: 'mie-watchdog'
+}
+var functionAppName = '${abbrs.functionApp}mie-watchdog-${resourceToken}'
+var storageAccountName = '${abbrs.storage}${resourceToken}'
+var deploymentContainerName = 'app-package-${take(resourceToken, 7)}'
+// Endpoints are built from the cloud's own suffixes so the template also works in national Azure clouds.
+var blobEndpoint = 'https://${storageAccountName}.blob.${environment().suffixes.storage}'
+var tableEndpoint = 'https://${storageAccountName}.table.${environment().suffixes.storage}'
+var defaultIssuer = '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourceGroup}${environmentName}'
+  location: location
+  tags: tags
+}
+
+// The watchdog's one identity: storage, App Insights, ACS Email, Microsoft Graph and Exchange Online
+// (the last two are granted by scripts/permissions, outside Azure Resource Manager).
+module identity 'br/public:avm/res/managed-identity/user-assigned-identity:0.4.1' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: '${abbrs.identity}mie-watchdog-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module logAnalytics 'br/public:avm/res/operational-insights/workspace:0.11.1' = {
+  name: 'logAnalytics'
+  scope: rg
+  params: {
+    name: '${abbrs.logAnalytics}${resourceToken}'
+    location: location
+    tags: tags
+    dataRetention: 90
+  }
+}
+
+// Local (key) authentication is off: the app sends telemetry with its identity (Monitoring Metrics Publisher).
+module appInsights 'br/public:avm/res/insights/component:0.6.0' = {
+  name: 'appInsights'
+  scope: rg
+  params: {
+    name: '${abbrs.appInsights}${resourceToken}'
+    location: location
+    tags: tags
+    workspaceResourceId: logAnalytics.outputs.resourceId
+    disableLocalAuth: true
+  }
+}
+
+// Shared keys are off: the Functions host and the watchdog reach blobs and tables with the identity.
+module storage 'br/public:avm/res/storage/storage-account:0.8.3' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: storageAccountName
+    location: location
+    tags: tags
+    skuName: storageSku
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    minimumTlsVersion: 'TLS1_2'
+    dnsEndpointType: 'Standard'
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
+    blobServices: {
+      containers: [
+        {
+          name: deploymentContainerName
+        }
+      ]
+    }
+  }
+}
+
+module email 'modules/email.bicep' = {
+  name: 'email'
+  scope: rg
+  params: {
+    communicationServiceName: '${abbrs.communication}${resourceToken}'
+    emailServiceName: '${abbrs.emailService}${resourceToken}'
+    dataLocation: emailDataLocation
+    tags: tags
+  }
+}
+
+module plan 'br/public:avm/res/web/serverfarm:0.1.1' = {
+  name: 'plan'
+  scope: rg
+  params: {
+    name: '${abbrs.plan}${resourceToken}'
+    location: location
+    tags: tags
+    sku: {
+      name: 'FC1'
+      tier: 'FlexConsumption'
+    }
+    reserved: true
+  }
+}
+
+// Exactly the settings lib/config.ts reads (SETTING_NAMES), no more, no fewer: test/infra enforces it.
+// Connection strings stay empty on purpose: storage and ACS have key access disabled, the identity is used.
+var watchdogSettings = {
+  WATCHDOG_TENANT: toLower(tenantDomain)
+  WATCHDOG_EXCHANGE_URL: exchangeUrl
+  WATCHDOG_GRAPH_URL: graphUrl
+  WATCHDOG_CREDENTIAL: 'managed-identity'
+  WATCHDOG_IDENTITY_CLIENT_ID: identity.outputs.clientId
+  WATCHDOG_EMAIL_CONNECTION_STRING: ''
+  WATCHDOG_EMAIL_ENDPOINT: email.outputs.endpoint
+  WATCHDOG_EMAIL_SENDER: empty(emailSender) ? email.outputs.defaultSender : emailSender
+  WATCHDOG_ALERT_RECIPIENTS: alertRecipients
+  WATCHDOG_APPROVER_RECIPIENTS: approverRecipients
+  WATCHDOG_STORAGE_CONNECTION_STRING: ''
+  WATCHDOG_STORAGE_ACCOUNT: tableEndpoint
+  WATCHDOG_GRANT_MIN_DURATION: grantMinDuration
+  WATCHDOG_GRANT_MAX_DURATION: grantMaxDuration
+  WATCHDOG_GRANT_ROLE_GROUP: grantRoleGroup
+  WATCHDOG_UNAPPROVED_ACTION: unapprovedAction
+  WATCHDOG_UNAPPROVED_GRACE: unapprovedGrace
+  WATCHDOG_BREAK_GLASS: breakGlass
+  WATCHDOG_AUDIT_SCHEDULE: '0 */${auditIntervalMinutes} * * * *'
+  WATCHDOG_REVOKE_SCHEDULE: '0 */${revokeIntervalMinutes} * * * *'
+  WATCHDOG_REVOKE_MAX_SHARE: revokeMaxShare
+  WATCHDOG_REVOKE_MAX_COUNT: string(revokeMaxCount)
+  WATCHDOG_DRY_RUN: dryRun ? 'true' : 'false'
+  WATCHDOG_REMINDERS: reminders
+  WATCHDOG_DIGEST_HOUR: string(digestHour)
+  WATCHDOG_AUTH_MODE: authMode
+  WATCHDOG_AUTH_AUDIENCE: authAudience
+  WATCHDOG_AUTH_ISSUER: !empty(authIssuer) ? authIssuer : defaultIssuer
+  WATCHDOG_AUTH_JWKS_URL: authJwksUrl
+}
+
+// Host settings: identity-based AzureWebJobsStorage and Entra ID authenticated telemetry.
+var hostSettings = {
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identity.outputs.clientId
+  AzureWebJobsStorage__blobServiceUri: blobEndpoint
+  APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.outputs.connectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
+}
+
+module functionApp 'br/public:avm/res/web/site:0.15.1' = {
+  name: 'functionApp'
+  scope: rg
+  params: {
+    kind: 'functionapp,linux'
+    name: functionAppName
+    location: location
+    tags: union(tags, {
+      'azd-service-name': 'watchdog'
+    })
+    serverFarmResourceId: plan.outputs.resourceId
+    httpsOnly: true
+    managedIdentities: {
+      userAssignedResourceIds: [
+        identity.outputs.resourceId
+      ]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${blobEndpoint}/${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identity.outputs.resourceId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'node'
+        version: '22'
+      }
+    }
+    siteConfig: {
+      alwaysOn: false
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+    }
+    appSettingsKeyValuePairs: union(hostSettings, watchdogSettings)
+  }
+  dependsOn: [
+    rbac
+  ]
+}
+
+module rbac 'modules/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    principalId: identity.outputs.principalId
+    storageAccountName: storage.outputs.name
+    appInsightsName: appInsights.outputs.name
+    communicationServiceName: email.outputs.communicationServiceName
+    roleNameSuffix: resourceToken
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    appInsightsId: appInsights.outputs.resourceId
+    location: location
+    tags: tags
+    actionGroupName: '${abbrs.actionGroup}mie-watchdog-${resourceToken}'
+    alertRecipients: alertRecipients
+    jobs: [
+      {
+        functionName: 'auditTimer'
+        intervalMinutes: auditIntervalMinutes
+        what: 'audit'
+      }
+      {
+        functionName: 'revokeExpired'
+        intervalMinutes: revokeIntervalMinutes
+        what: 'revocation of expired grants'
+      }
+    ]
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output WATCHDOG_FUNCTION_URL string = 'https://${functionApp.outputs.defaultHostname}'
+output WATCHDOG_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output WATCHDOG_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
+output WATCHDOG_TENANT string = toLower(tenantDomain)
+output WATCHDOG_EMAIL_SENDER string = watchdogSettings.WATCHDOG_EMAIL_SENDER

@@ -1,0 +1,87 @@
+#Requires -Version 7.2
+<#
+.SYNOPSIS
+  Grants the mie-watchdog managed identity its Microsoft Graph and Exchange Online permissions.
+
+.DESCRIPTION
+  Run once after `azd up`, by an administrator who can grant application permissions (Privileged Role
+  Administrator or Global Administrator) and who is in Exchange Organization Management. Values left
+  out are read from the current azd environment (outputs of infra/main.bicep). Safe to run again.
+
+  Microsoft Graph (app role assignments to the managed identity):
+    User.Read.All, GroupMember.Read.All, RoleManagement.Read.Directory, Application.Read.All
+    (+ AuditLogsQuery-Exchange.Read.All with -IncludeAuditLogQuery)
+  Office 365 Exchange Online: Exchange.ManageAsApp
+  Exchange Online RBAC: service principal, custom child roles that keep only the cmdlets the watchdog
+  runs, role group "MIE Watchdog", delegating assignment of Mailbox Import Export.
+
+.EXAMPLE
+  pwsh scripts/permissions/Grant-WatchdogPermissions.ps1
+.EXAMPLE
+  pwsh scripts/permissions/Grant-WatchdogPermissions.ps1 -Cloud USGovHigh -WhatIf
+#>
+[CmdletBinding(SupportsShouldProcess)]
+param(
+    # The tenant's initial domain (WATCHDOG_TENANT).
+    [string]$TenantDomain,
+    # Object (principal) id of the user-assigned managed identity (output WATCHDOG_IDENTITY_PRINCIPAL_ID).
+    [string]$PrincipalId,
+    # Client id of the managed identity (output WATCHDOG_IDENTITY_CLIENT_ID).
+    [string]$ClientId,
+    # Dedicated grant role group, if WATCHDOG_GRANT_ROLE_GROUP is used.
+    [string]$GrantRoleGroup,
+    [ValidateSet('Global', 'USGovHigh', 'USGovDoD', 'China')]
+    [string]$Cloud = 'Global',
+    [switch]$IncludeAuditLogQuery,
+    [switch]$SkipGraph,
+    [switch]$SkipExchange
+)
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot 'WatchdogPermissions.psm1') -Force
+
+$azd = Get-WatchdogAzdValues
+function Resolve-Value([string]$Given, [string]$Name) {
+    $value = if ($Given) { $Given } elseif ([Environment]::GetEnvironmentVariable($Name)) { [Environment]::GetEnvironmentVariable($Name) } else { $azd[$Name] }
+    if (-not $value) { throw "$Name is unknown: pass it as a parameter or run from the folder of the azd environment that deployed the watchdog." }
+    $value
+}
+$TenantDomain = Resolve-Value $TenantDomain 'WATCHDOG_TENANT'
+$PrincipalId = Resolve-Value $PrincipalId 'WATCHDOG_IDENTITY_PRINCIPAL_ID'
+$ClientId = Resolve-Value $ClientId 'WATCHDOG_IDENTITY_CLIENT_ID'
+if (-not $GrantRoleGroup) { $GrantRoleGroup = if ($env:WATCHDOG_GRANT_ROLE_GROUP) { $env:WATCHDOG_GRANT_ROLE_GROUP } else { $azd['WATCHDOG_GRANT_ROLE_GROUP'] } }
+
+$manifest = Get-WatchdogPermissionManifest
+$cloudNames = Get-WatchdogCloudNames $Cloud
+$displayName = "mie-watchdog ($ClientId)"
+
+if (-not $SkipGraph) {
+    Import-Module Microsoft.Graph.Applications
+    Connect-MgGraph -TenantId $TenantDomain -Environment $cloudNames.Graph -NoWelcome `
+        -Scopes 'Application.Read.All', 'AppRoleAssignment.ReadWrite.All'
+    $mi = Get-MgServicePrincipal -ServicePrincipalId $PrincipalId
+    if ($mi.AppId -ne $ClientId) { throw "Service principal $PrincipalId has appId $($mi.AppId), not ${ClientId}: the ids belong to different identities." }
+    $displayName = $mi.DisplayName
+
+    Write-Host "Microsoft Graph application permissions for $displayName"
+    $graphRoles = @($manifest.graph.appRoles | ForEach-Object value)
+    if ($IncludeAuditLogQuery) { $graphRoles += @($manifest.graph.optionalAppRoles | ForEach-Object value) }
+    Grant-WatchdogAppRoles -PrincipalId $PrincipalId -ResourceAppId $manifest.graph.resourceAppId -Values $graphRoles
+
+    Write-Host 'Office 365 Exchange Online application permission'
+    Grant-WatchdogAppRoles -PrincipalId $PrincipalId -ResourceAppId $manifest.exchange.resourceAppId -Values @($manifest.exchange.appRole)
+}
+
+if (-not $SkipExchange) {
+    Import-Module ExchangeOnlineManagement
+    Connect-ExchangeOnline -Organization $TenantDomain -ExchangeEnvironmentName $cloudNames.Exchange -ShowBanner:$false
+    try {
+        Write-Host "Exchange Online RBAC for $displayName"
+        Grant-WatchdogExchangeRole -AppId $ClientId -ObjectId $PrincipalId -DisplayName $displayName -GrantRoleGroup $GrantRoleGroup
+    }
+    finally {
+        Disconnect-ExchangeOnline -Confirm:$false
+    }
+}
+
+Write-Host 'Done. Exchange applies RBAC changes within 1 to 60 minutes; the first audits may fail with 401 until then.'

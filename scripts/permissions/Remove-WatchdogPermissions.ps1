@@ -1,0 +1,55 @@
+#Requires -Version 7.2
+<#
+.SYNOPSIS
+  Removes what Grant-WatchdogPermissions.ps1 created: Exchange delegating assignment, role group, custom
+  roles and service principal, and the Graph / Exchange app role assignments of the managed identity.
+
+.DESCRIPTION
+  Run it before `azd down` (it reads the identity ids from the azd environment). Deleting the managed
+  identity removes its app role assignments with it, but not the Exchange Online objects.
+
+.EXAMPLE
+  pwsh scripts/permissions/Remove-WatchdogPermissions.ps1 -WhatIf
+#>
+[CmdletBinding(SupportsShouldProcess)]
+param(
+    [string]$TenantDomain,
+    [string]$PrincipalId,
+    [ValidateSet('Global', 'USGovHigh', 'USGovDoD', 'China')]
+    [string]$Cloud = 'Global',
+    [switch]$SkipGraph,
+    [switch]$SkipExchange
+)
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot 'WatchdogPermissions.psm1') -Force
+
+$azd = Get-WatchdogAzdValues
+if (-not $TenantDomain) { $TenantDomain = if ($env:WATCHDOG_TENANT) { $env:WATCHDOG_TENANT } else { $azd['WATCHDOG_TENANT'] } }
+if (-not $PrincipalId) { $PrincipalId = if ($env:WATCHDOG_IDENTITY_PRINCIPAL_ID) { $env:WATCHDOG_IDENTITY_PRINCIPAL_ID } else { $azd['WATCHDOG_IDENTITY_PRINCIPAL_ID'] } }
+if (-not $TenantDomain -or -not $PrincipalId) { throw 'Pass -TenantDomain and -PrincipalId, or run from the folder of the azd environment that deployed the watchdog.' }
+
+$manifest = Get-WatchdogPermissionManifest
+$cloudNames = Get-WatchdogCloudNames $Cloud
+
+if (-not $SkipExchange) {
+    Import-Module ExchangeOnlineManagement
+    Connect-ExchangeOnline -Organization $TenantDomain -ExchangeEnvironmentName $cloudNames.Exchange -ShowBanner:$false
+    try {
+        Write-Host 'Exchange Online RBAC'
+        Remove-WatchdogExchangeRole -ObjectId $PrincipalId
+    }
+    finally {
+        Disconnect-ExchangeOnline -Confirm:$false
+    }
+}
+
+if (-not $SkipGraph) {
+    Import-Module Microsoft.Graph.Applications
+    Connect-MgGraph -TenantId $TenantDomain -Environment $cloudNames.Graph -NoWelcome `
+        -Scopes 'Application.Read.All', 'AppRoleAssignment.ReadWrite.All'
+    Write-Host 'App role assignments'
+    $graphRoles = @($manifest.graph.appRoles | ForEach-Object value) + @($manifest.graph.optionalAppRoles | ForEach-Object value)
+    Revoke-WatchdogAppRoles -PrincipalId $PrincipalId -ResourceAppId $manifest.graph.resourceAppId -Values $graphRoles
+    Revoke-WatchdogAppRoles -PrincipalId $PrincipalId -ResourceAppId $manifest.exchange.resourceAppId -Values @($manifest.exchange.appRole)
+}

@@ -1,0 +1,72 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const repo = resolve(import.meta.dirname, '../..');
+const manifest = JSON.parse(readFileSync(join(repo, 'scripts/permissions/permissions.json'), 'utf8')) as {
+  graph: { appRoles: { value: string }[]; optionalAppRoles: { value: string }[] };
+  exchange: { appRole: string; cmdlets: string[]; parentRoles: string[]; delegatedRole: string; roleGroup: string };
+};
+const CMDLET = /\b(?:Get|New|Remove|Add|Set)-(?:ManagementRole(?:Assignment|Entry)?|RoleGroup(?:Member)?|User|Recipient)\b/g;
+
+function tsFiles(folder: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => (e.isDirectory() ? tsFiles(join(folder, e.name)) : e.name.endsWith('.ts') ? [join(folder, e.name)] : []));
+}
+
+function readmeSection(title: string): string {
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const start = readme.indexOf(`\n## ${title}\n`);
+  if (start < 0) throw new Error(`README.md has no "## ${title}" section`);
+  const end = readme.indexOf('\n## ', start + 1);
+  return readme.slice(start, end < 0 ? undefined : end);
+}
+
+describe('Exchange role of the watchdog (scripts/permissions/permissions.json)', () => {
+  it('covers every cmdlet the ExchangeRbac port and the Exchange adapter name', () => {
+    const ports = readFileSync(join(repo, 'lib/ports.ts'), 'utf8');
+    const block = /export interface ExchangeRbac \{[\s\S]*?\n\}/.exec(ports)?.[0] ?? '';
+    const used = new Set(block.match(CMDLET) ?? []);
+    for (const file of tsFiles(join(repo, 'lib/exchange'))) for (const c of readFileSync(file, 'utf8').match(CMDLET) ?? []) used.add(c);
+    expect(used.size).toBeGreaterThanOrEqual(8);
+    expect([...used].filter((c) => !manifest.exchange.cmdlets.includes(c))).toEqual([]);
+  });
+
+  it('keeps reads in read-only parent roles ahead of Role Management', () => {
+    expect(manifest.exchange.parentRoles.at(-1)).toBe('Role Management');
+    expect(manifest.exchange.parentRoles.slice(0, -1).every((r) => r.startsWith('View-Only'))).toBe(true);
+    expect(manifest.exchange.delegatedRole).toBe('Mailbox Import Export');
+  });
+});
+
+describe('README "Required permissions"', () => {
+  it('explains every Graph app role, Exchange.ManageAsApp, every cmdlet and the delegating assignment', () => {
+    const section = readmeSection('Required permissions');
+    const names = [
+      ...manifest.graph.appRoles.map((r) => r.value),
+      ...manifest.graph.optionalAppRoles.map((r) => r.value),
+      manifest.exchange.appRole,
+      ...manifest.exchange.cmdlets,
+      ...manifest.exchange.parentRoles,
+      manifest.exchange.roleGroup,
+      'Storage Blob Data Owner',
+      'Storage Table Data Contributor',
+      'Monitoring Metrics Publisher',
+    ];
+    expect(names.filter((n) => !section.includes(n))).toEqual([]);
+    expect(section).toMatch(/delegating/i);
+  });
+
+  it('documents deploy, configure, first run, upgrade, uninstall and national clouds', () => {
+    const deployment = readmeSection('Deployment');
+    for (const step of ['azd up', 'First run', 'Upgrade', 'Uninstall', 'National clouds', 'Grant-WatchdogPermissions.ps1', 'Remove-WatchdogPermissions.ps1']) {
+      expect(deployment, step).toContain(step);
+    }
+    expect(readmeSection('Operations')).toContain('checkBicep.ts');
+  });
+});
