@@ -1,0 +1,25 @@
+/** What every route handler of one running emulator shares. */
+import type { CallLog } from './callLog.js';
+import type { SentEmail } from './email/route.js';
+import type { Faults } from './faults.js';
+import type { PageCache } from './pageCache.js';
+import type { TenantState } from './tenantState.js';
+
+export interface EmulatorContext {
+  state: TenantState;
+  faults: Faults;
+  calls: CallLog;
+  pages: PageCache;
+  /** e.g. http://127.0.0.1:51234 (no trailing slash). */
+  baseUrl: string;
+  /** Forced largest page for every paged answer (undefined = the services' own limits). */
+  pageSize?: number;
+  /** ACS: the access key (base64) HMAC-signed requests must be signed with. */
+  emailAccessKey: string;
+  email: {
+    sent: SentEmail[];
+    operations: Map<string, { status: 'Running' | 'Succeeded'; polls: number; email: SentEmail }>;
+    /** Polls that still answer Running before the operation succeeds. */
+    pollsUntilDone: number;
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * `/_emulator/...`: drives a running emulator over HTTP (e.g. one started from the CLI) the same way
+ * code drives RunningEmulator: faults, the call log, sent emails, propagation and the clock.
+ */
+import type { CallFilter } from './callLog.js';
+import type { EmulatorContext } from './context.js';
+import { validateFaultRule, type FaultRule } from './faults.js';
+import type { Reply } from './http.js';
+
+const ok = (body: unknown, status = 200): Reply => ({ status, body });
+const problem = (status: number, message: string): Reply => ({ status, body: { error: { code: status === 404 ? 'NotFound' : 'BadRequest', message } } });
+
+interface SettableClock {
+  advance?(ms: number): unknown;
+  set?(at: Date | string): unknown;
+}
+
+export function handleControl(ctx: EmulatorContext, method: string, url: URL, body: unknown, reset: () => void): Reply {
+  const path = url.pathname.replace(/^\/_emulator/, '');
+  const key = `${method} ${path.replace(/^\/faults\/[^/]+$/, '/faults/{id}')}`;
+  const b = (body ?? {}) as Record<string, unknown>;
+  switch (key) {
+    case 'GET /health':
+      return ok({ ok: true, tenant: ctx.state.tenant, tenantId: ctx.state.tenantId, now: ctx.state.clock.now().toISOString() });
+    case 'GET /calls': {
+      const filter: CallFilter = {};
+      const api = url.searchParams.get('api');
+      const name = url.searchParams.get('name');
+      if (api === 'exchange' || api === 'graph' || api === 'email') filter.api = api;
+      if (name) filter.name = name;
+      return ok({ value: ctx.calls.where(filter) });
+    }
+    case 'DELETE /calls':
+      ctx.calls.clear();
+      return ok({ cleared: true });
+    case 'GET /faults':
+      return ok({ value: ctx.faults.list() });
+    case 'POST /faults': {
+      const invalid = validateFaultRule(body);
+      if (invalid) return problem(400, `Invalid fault rule: ${invalid}.`);
+      return ok({ id: ctx.faults.add(body as FaultRule) }, 201);
+    }
+    case 'DELETE /faults':
+      ctx.faults.clear();
+      return ok({ cleared: true });
+    case 'DELETE /faults/{id}': {
+      const id = decodeURIComponent(path.slice('/faults/'.length));
+      return ctx.faults.remove(id) ? ok({ removed: id }) : problem(404, `No fault rule '${id}'.`);
+    }
+    case 'POST /faults/seed':
+      if (!Number.isInteger(b.seed)) return problem(400, 'seed must be a whole number.');
+      ctx.faults.seed(b.seed as number);
+      return ok({ seed: b.seed });
+    case 'GET /emails':
+      return ok({ value: ctx.email.sent });
+    case 'GET /can-export': {
+      const principal = url.searchParams.get('principal');
+      if (!principal) return problem(400, 'principal (UPN, object id or appId) is required.');
+      const atText = url.searchParams.get('at');
+      const at = atText ? new Date(atText) : ctx.state.clock.now();
+      if (Number.isNaN(at.getTime())) return problem(400, `at '${atText}' is not an ISO 8601 time.`);
+      const paths = ctx.state.exportPaths(principal, at);
+      return ok({ principal, at: at.toISOString(), canExport: paths.length > 0, paths, propagationDelayMs: ctx.state.propagationDelayMs });
+    }
+    case 'GET /propagation':
+      return ok({ delayMs: ctx.state.propagationDelayMs });
+    case 'PUT /propagation':
+      if (typeof b.delayMs !== 'number' || b.delayMs < 0) return problem(400, 'delayMs must be a number >= 0.');
+      ctx.state.propagationDelayMs = b.delayMs;
+      return ok({ delayMs: b.delayMs });
+    case 'GET /clock':
+      return ok({ now: ctx.state.clock.now().toISOString() });
+    case 'POST /clock': {
+      const clock = ctx.state.clock as SettableClock;
+      if (typeof b.advanceMs === 'number' && clock.advance) clock.advance(b.advanceMs);
+      else if (typeof b.set === 'string' && clock.set && !Number.isNaN(Date.parse(b.set))) clock.set(b.set);
+      else return problem(400, 'Send {"advanceMs": n} or {"set": "<ISO time>"}; only an emulator started with a manual clock can be moved.');
+      return ok({ now: ctx.state.clock.now().toISOString() });
+    }
+    case 'POST /reset':
+      reset();
+      return ok({ reset: true });
+    default:
+      return problem(404, `No emulator control route ${method} ${url.pathname}.`);
+  }
+}

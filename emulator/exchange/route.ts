@@ -1,0 +1,126 @@
+/**
+ * `POST /adminapi/beta/{tenant}/InvokeCommand`: the Exchange Online admin API the EXO V3 module uses.
+ * Checks the token, the tenant, the anchor mailbox and the caller's Exchange roles, runs the cmdlet,
+ * and pages the answer with `@odata.nextLink` (re-POST the same body to it).
+ */
+import type { IncomingMessage } from 'node:http';
+import { EMULATOR_TOKEN } from '../../lib/credential.js';
+import type { EmulatorContext } from '../context.js';
+import { bearer, type Reply } from '../http.js';
+import { decodeSkipToken, encodeSkipToken, preferredPageSize } from '../pageCache.js';
+import { CmdletError } from '../tenantState.js';
+import { CMDLETS, bindParameters } from './cmdlets.js';
+import { EXCHANGE_ONLINE_APP_ID } from '../scenarios/baseTenant.js';
+
+export const INVOKE_COMMAND = /^\/adminapi\/beta\/([^/]+)\/InvokeCommand$/i;
+const ANCHOR_MAILBOX = 'APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@';
+/** The admin API's own ceiling for odata.maxpagesize. */
+const MAX_PAGE = 1000;
+
+export interface CmdletInput {
+  name: string;
+  parameters: Record<string, unknown>;
+}
+
+/** Reads the cmdlet out of the body, for fault routing and the call log; undefined when malformed. */
+export function cmdletInput(body: unknown): CmdletInput | undefined {
+  const input = (body as { CmdletInput?: { CmdletName?: unknown; Parameters?: unknown } } | null)?.CmdletInput;
+  if (!input || typeof input.CmdletName !== 'string') return undefined;
+  const params = input.Parameters;
+  return { name: input.CmdletName, parameters: params && typeof params === 'object' && !Array.isArray(params) ? (params as Record<string, unknown>) : {} };
+}
+
+function unauthorized(message: string): Reply {
+  return {
+    status: 401,
+    headers: {
+      'WWW-Authenticate': `Bearer client_id="${EXCHANGE_ONLINE_APP_ID}", token_types="app_asserted_user_v1 service_asserted_app_v1", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="invalid_token"`,
+    },
+    body: { error: { code: 'Unauthorized', message } },
+  };
+}
+
+function cmdletError(err: CmdletError): Reply {
+  return {
+    status: err.httpStatus,
+    body: {
+      error: {
+        code: err.httpStatus === 404 ? 'NotFound' : 'BadRequest',
+        message: 'Error executing cmdlet',
+        details: [{ code: 'Client', target: '', message: JSON.stringify({ Message: err.message, TypeName: err.typeName }) }],
+        innererror: { message: 'Error executing cmdlet', type: 'Microsoft.Exchange.Admin.OData.Core.ODataServiceException' },
+      },
+    },
+  };
+}
+
+function badRequest(message: string): Reply {
+  return { status: 400, body: { error: { code: 'BadRequest', message } } };
+}
+
+export function invokeCommand(ctx: EmulatorContext, req: IncomingMessage, url: URL, tenantInUrl: string, body: unknown): Reply {
+  const { state } = ctx;
+  const token = bearer(req);
+  if (!token) return unauthorized('The request has no bearer token. Get a token for https://outlook.office365.com/.default.');
+  if (token !== EMULATOR_TOKEN) return unauthorized('The bearer token is not valid for this tenant.');
+  const tenant = decodeURIComponent(tenantInUrl).toLowerCase();
+  if (tenant !== state.tenant && tenant !== state.tenantId) {
+    return unauthorized(`The tenant '${tenant}' in the URL is not the token's tenant (${state.tenant}). Use the tenant's initial domain.`);
+  }
+  const anchor = String(req.headers['x-anchormailbox'] ?? '');
+  if (anchor.toLowerCase() !== `${ANCHOR_MAILBOX}${state.tenant}`.toLowerCase()) {
+    return badRequest(`The X-AnchorMailbox header must be '${ANCHOR_MAILBOX}${state.tenant}' for app-only calls; got '${anchor}'.`);
+  }
+  const input = cmdletInput(body);
+  if (!input) return badRequest('The body must be {"CmdletInput":{"CmdletName":"...","Parameters":{...}}}.');
+  const spec = Object.entries(CMDLETS).find(([name]) => name.toLowerCase() === input.name.toLowerCase());
+  if (!spec) {
+    return cmdletError(
+      new CmdletError('System.Management.Automation.CommandNotFoundException', `The term '${input.name}' is not recognized as a name of a cmdlet available to this app.`),
+    );
+  }
+  const [cmdletName, cmdlet] = spec;
+  if (!state.callerAppRoles(EXCHANGE_ONLINE_APP_ID).has('Exchange.ManageAsApp')) {
+    return unauthorized('The app has no Exchange.ManageAsApp application permission on Office 365 Exchange Online; grant it admin consent.');
+  }
+  const held = state.callerRoles();
+  if (!cmdlet.roles.some((r) => held.has(r))) {
+    return unauthorized(`The app holds no Exchange role that allows ${cmdletName}; add its service principal to a role group with one of: ${cmdlet.roles.join(', ')}.`);
+  }
+
+  const requested = preferredPageSize(req.headers.prefer);
+  const pageSize = Math.max(1, Math.min(requested ?? MAX_PAGE, MAX_PAGE, ctx.pageSize ?? MAX_PAGE));
+  const skipToken = url.searchParams.get('$skiptoken');
+  let rows: unknown[];
+  let cacheId: string | undefined;
+  let offset = 0;
+  if (skipToken) {
+    const decoded = decodeSkipToken(skipToken);
+    const cached = decoded && ctx.pages.get(decoded.id, cmdletName);
+    if (!decoded || !cached) return badRequest('The $skiptoken is invalid or has expired; run the command again without it.');
+    rows = cached;
+    cacheId = decoded.id;
+    offset = decoded.offset;
+  } else {
+    try {
+      rows = cmdlet.run(state, bindParameters(cmdletName, cmdlet, input.parameters));
+    } catch (err) {
+      if (err instanceof CmdletError) return cmdletError(err);
+      throw err;
+    }
+  }
+  const page = rows.slice(offset, offset + pageSize);
+  const responseBody: Record<string, unknown> = {
+    '@odata.context': `${ctx.baseUrl}/adminapi/beta/${tenantInUrl}/$metadata#Collection(Exchange.GenericHashTable)`,
+    'adminapi.warnings@odata.type': '#Collection(String)',
+    'adminapi.warnings': [],
+  };
+  if (offset + pageSize < rows.length) {
+    cacheId ??= ctx.pages.put(cmdletName, rows);
+    responseBody['@odata.nextLink'] = `${ctx.baseUrl}/adminapi/beta/${tenantInUrl}/InvokeCommand?%24skiptoken=${encodeSkipToken(cacheId, offset + pageSize)}`;
+  }
+  responseBody.value = page;
+  const headers: Record<string, string> = { 'Content-Type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8' };
+  if (requested !== undefined) headers['Preference-Applied'] = `odata.maxpagesize=${pageSize}`;
+  return { status: 200, headers, body: responseBody };
+}

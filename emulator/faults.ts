@@ -1,0 +1,163 @@
+/**
+ * Fault injection: slow, throttled, failing or dropped calls, per route, on an exact schedule or at a
+ * seeded random rate, so retry and partial-read handling can be tested deterministically.
+ */
+
+export type Fault =
+  | { kind: 'latency'; ms: number }
+  /** 429 with Retry-After in seconds (fractions allowed, e.g. 0.05). */
+  | { kind: 'throttle'; retryAfterSeconds: number }
+  | { kind: 'error'; status: 500 | 502 | 503 | 504 }
+  /** The connection is destroyed without a response. */
+  | { kind: 'reset' };
+
+export interface FaultRule {
+  /**
+   * Which calls: `exchange:<Cmdlet-Name>` or `exchange:*`; `graph:<path pattern>` on the path without
+   * the version (`*` matches one segment, `**` any number: `graph:/groups/*\/transitiveMembers`,
+   * `graph:/$batch`); `email:send` or `email:poll`; `*` for everything.
+   */
+  route: string;
+  fault: Fault;
+  /** 1-based numbers of the matching calls that fail: [2, 3] = the 2nd and 3rd. */
+  calls?: number[];
+  /** Fail the first `times` matching calls. */
+  times?: number;
+  /** Fail each matching call with this probability, drawn from the seeded generator. */
+  rate?: number;
+}
+
+export interface ActiveFaultRule extends FaultRule {
+  id: string;
+  /** Matching calls seen so far. */
+  seen: number;
+  /** Calls this rule made fail (or slowed). */
+  fired: number;
+}
+
+export interface CallTarget {
+  api: 'exchange' | 'graph' | 'email';
+  /** Cmdlet name, graph path (no version, no query) or `send` / `poll`. */
+  name: string;
+}
+
+/** Faults that apply to one call: accumulated latency, then at most one failure. */
+export interface FaultDecision {
+  latencyMs: number;
+  failure?: Exclude<Fault, { kind: 'latency' }>;
+}
+
+/** mulberry32: small, seedable, good enough to spread injected failures. */
+function generator(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function globToRegExp(pattern: string): RegExp {
+  const parts = pattern.split(/(\*\*|\*)/).map((p) => (p === '**' ? '.*' : p === '*' ? '[^/]+' : escapeRegExp(p)));
+  return new RegExp(`^${parts.join('')}$`, 'i');
+}
+
+export function validateFaultRule(rule: unknown): string | undefined {
+  if (!rule || typeof rule !== 'object') return 'a fault rule is an object with route and fault';
+  const r = rule as Partial<FaultRule>;
+  if (typeof r.route !== 'string' || !/^(\*|exchange:.+|graph:\/.*|email:(send|poll|\*))$/.test(r.route)) {
+    return "route must be '*', 'exchange:<Cmdlet|*>', 'graph:/<path pattern>' or 'email:send|poll|*'";
+  }
+  const f = r.fault as Partial<Fault> | undefined;
+  if (!f || typeof f !== 'object') return 'fault is required';
+  if (f.kind === 'latency' && !(typeof f.ms === 'number' && f.ms >= 0)) return 'latency needs ms >= 0';
+  else if (f.kind === 'throttle' && !(typeof f.retryAfterSeconds === 'number' && f.retryAfterSeconds >= 0)) return 'throttle needs retryAfterSeconds >= 0';
+  else if (f.kind === 'error' && ![500, 502, 503, 504].includes(f.status as number)) return 'error needs status 500, 502, 503 or 504';
+  else if (!['latency', 'throttle', 'error', 'reset'].includes(f.kind as string)) return 'fault.kind must be latency, throttle, error or reset';
+  const schedules = [r.calls, r.times, r.rate].filter((x) => x !== undefined).length;
+  if (schedules > 1) return 'give at most one of calls, times and rate';
+  if (r.calls !== undefined && !(Array.isArray(r.calls) && r.calls.every((n) => Number.isInteger(n) && n >= 1))) return 'calls is a list of 1-based call numbers';
+  if (r.times !== undefined && !(Number.isInteger(r.times) && r.times >= 0)) return 'times is a whole number';
+  if (r.rate !== undefined && !(typeof r.rate === 'number' && r.rate >= 0 && r.rate <= 1)) return 'rate is a probability from 0 to 1';
+  return undefined;
+}
+
+export class Faults {
+  private rules: (ActiveFaultRule & { matcher: (t: CallTarget) => boolean })[] = [];
+  private nextId = 1;
+  private random: () => number;
+
+  constructor(seed = 1) {
+    this.random = generator(seed);
+  }
+
+  /** Restarts the random sequence: the same seed and calls give the same failures. */
+  seed(seed: number): void {
+    this.random = generator(seed);
+  }
+
+  add(rule: FaultRule): string {
+    const problem = validateFaultRule(rule);
+    if (problem) throw new Error(`Invalid fault rule: ${problem}.`);
+    const id = `f${this.nextId++}`;
+    this.rules.push({ ...rule, id, seen: 0, fired: 0, matcher: matcherFor(rule.route) });
+    return id;
+  }
+
+  remove(id: string): boolean {
+    const before = this.rules.length;
+    this.rules = this.rules.filter((r) => r.id !== id);
+    return this.rules.length < before;
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  list(): ActiveFaultRule[] {
+    return this.rules.map(({ matcher: _matcher, ...r }) => ({ ...r }));
+  }
+
+  /** Counts the call against every matching rule and says what to do to it. */
+  decide(target: CallTarget): FaultDecision {
+    const decision: FaultDecision = { latencyMs: 0 };
+    for (const rule of this.rules) {
+      if (!rule.matcher(target)) continue;
+      rule.seen++;
+      const fires =
+        rule.calls !== undefined
+          ? rule.calls.includes(rule.seen)
+          : rule.times !== undefined
+            ? rule.seen <= rule.times
+            : rule.rate !== undefined
+              ? this.random() < rule.rate
+              : true;
+      if (!fires) continue;
+      if (rule.fault.kind === 'latency') {
+        rule.fired++;
+        decision.latencyMs += rule.fault.ms;
+      } else if (!decision.failure) {
+        rule.fired++;
+        decision.failure = rule.fault;
+      }
+    }
+    return decision;
+  }
+}
+
+function matcherFor(route: string): (t: CallTarget) => boolean {
+  if (route === '*') return () => true;
+  const colon = route.indexOf(':');
+  const api = route.slice(0, colon);
+  const what = route.slice(colon + 1);
+  if (api === 'exchange') return (t) => t.api === 'exchange' && (what === '*' || t.name.toLowerCase() === what.toLowerCase());
+  if (api === 'email') return (t) => t.api === 'email' && (what === '*' || t.name === what);
+  const re = globToRegExp(what);
+  return (t) => t.api === 'graph' && re.test(t.name);
+}

@@ -1,0 +1,137 @@
+/**
+ * "forgotten-migrations": the seed tenant of the team brief. Mailbox Import Export reaches twelve
+ * holders by every path the watchdog must understand; tests import the ids and names from here.
+ */
+import {
+  EXCHANGE_ADMINISTRATOR_ROLE_ID,
+  GLOBAL_ADMINISTRATOR_ROLE_ID,
+  MIE_ROLE,
+  ORGANIZATION_MANAGEMENT,
+} from '../../lib/domain.js';
+import type { SeedUser, TenantSeed } from '../seed.js';
+import { GRAPH_APP_ROLES, GRAPH_SP_ID, baseTenant, fixedGuid } from './baseTenant.js';
+
+export const TENANT = 'contoso.onmicrosoft.com';
+export const TENANT_ID = '3a7c1b9e-5d2f-4e8a-9b61-0c4d2e7f8a15';
+
+function user(n: number, local: string, name: string, displayName: string): SeedUser {
+  return { id: fixedGuid(0x0c0e0000, n), userPrincipalName: `${local}@${TENANT}`, name, displayName, exchangeGuid: fixedGuid(0xe0100000, n) };
+}
+
+export const USERS = {
+  admin: user(1, 'admin', 'admin', 'MOD Administrator'),
+  pattif: user(2, 'pattif', 'PattiF', 'Patti Fernandez'),
+  breakglass1: user(3, 'breakglass1', 'breakglass1', 'Emergency Access 1'),
+  alexw: user(4, 'alexw', 'AlexW', 'Alex Wilber'),
+  diegos: user(5, 'diegos', 'DiegoS', 'Diego Siciliani'),
+  lynner: user(6, 'lynner', 'LynneR', 'Lynne Robbins'),
+  gradya: user(7, 'gradya', 'GradyA', 'Grady Archie'),
+  johannal: user(8, 'johannal', 'JohannaL', 'Johanna Lorenz'),
+  isaiahl: user(9, 'isaiahl', 'IsaiahL', 'Isaiah Langer'),
+  nestorw: user(10, 'nestorw', 'NestorW', 'Nestor Wilke'),
+  meganb: user(11, 'meganb', 'MeganB', 'Megan Bowen'),
+  lidiah: user(12, 'lidiah', 'LidiaH', 'Lidia Holloway'),
+  adelev: user(13, 'adelev', 'AdeleV', 'Adele Vance'),
+} as const satisfies Record<string, SeedUser>;
+
+export const GROUPS = {
+  legacyMigrationTeam: { id: fixedGuid(0x0c0f0000, 1), displayName: 'Legacy Migration Team', mail: `LegacyMigrationTeam@${TENANT}` },
+  migrationContractors: { id: fixedGuid(0x0c0f0000, 2), displayName: 'Migration Contractors' },
+} as const;
+
+export const ROLE_GROUPS = {
+  pstMigrationOperators: { name: 'PST Migration Operators', guid: fixedGuid(0xa0200000, 10) },
+} as const;
+
+export const CUSTOM_ROLE = { name: 'MIE Legal Hold Export', guid: fixedGuid(0xa0100000, 50), parent: MIE_ROLE } as const;
+
+/** Exchange-registered service principal holding MIE directly. */
+export const LEGACY_ARCHIVER = { id: fixedGuid(0x5e0000, 20), appId: fixedGuid(0xa9900000, 20), displayName: 'Legacy Archiver' } as const;
+/** Enterprise app holding Graph's MailboxItem.ImportExport.All. */
+export const CONTOSO_MIGRATION_TOOL = { id: fixedGuid(0x5e0000, 21), appId: fixedGuid(0xa9900000, 21), displayName: 'Contoso Migration Tool' } as const;
+export const MIGRATION_TOOL_APP_ROLE_ASSIGNMENT_ID = 'cMt0oLmIEaPpRoLeAsSiGnMeNt000000000000000001';
+
+export const ASSIGNMENTS = {
+  alexw: { guid: fixedGuid(0xa5500000, 1001), name: `${MIE_ROLE}-AlexW` },
+  diegos: { guid: fixedGuid(0xa5500000, 1002), name: `${MIE_ROLE}-DiegoS` },
+  pstMigrationOperators: { guid: fixedGuid(0xa5500000, 1003), name: `${MIE_ROLE}-PST Migration Operators` },
+  legacyMigrationTeam: { guid: fixedGuid(0xa5500000, 1004), name: `${MIE_ROLE}-Legacy Migration Team` },
+  nestorw: { guid: fixedGuid(0xa5500000, 1005), name: `${CUSTOM_ROLE.name}-NestorW` },
+  legacyArchiver: { guid: fixedGuid(0xa5500000, 1006), name: `${MIE_ROLE}-Legacy Archiver` },
+  organizationManagement: { guid: fixedGuid(0xa5500000, 1007), name: `${MIE_ROLE}-${ORGANIZATION_MANAGEMENT}` },
+} as const;
+
+export const SENDER = `watchdog@${TENANT}`;
+export const SECURITY_TEAM = `security@${TENANT}`;
+export const BREAK_GLASS = [USERS.breakglass1.userPrincipalName];
+
+/** The twelve expected effective holders with no grants: UPNs for people, appIds for apps. */
+export const EXPECTED_HOLDER_PRINCIPALS = [
+  USERS.alexw.userPrincipalName,
+  USERS.diegos.userPrincipalName,
+  USERS.lynner.userPrincipalName,
+  USERS.gradya.userPrincipalName,
+  USERS.johannal.userPrincipalName,
+  USERS.isaiahl.userPrincipalName,
+  USERS.nestorw.userPrincipalName,
+  USERS.admin.userPrincipalName,
+  USERS.pattif.userPrincipalName,
+  USERS.breakglass1.userPrincipalName,
+  LEGACY_ARCHIVER.appId,
+  CONTOSO_MIGRATION_TOOL.appId,
+] as const;
+
+export function forgottenMigrations(): TenantSeed {
+  const seed = baseTenant(TENANT, TENANT_ID);
+  seed.users.push(...Object.values(USERS));
+  seed.groups.push(
+    {
+      ...GROUPS.legacyMigrationTeam,
+      mailEnabled: true,
+      securityEnabled: true,
+      exchangeGuid: fixedGuid(0xe0200000, 1),
+      members: [USERS.johannal.id, GROUPS.migrationContractors.id],
+    },
+    {
+      ...GROUPS.migrationContractors,
+      mailEnabled: false,
+      securityEnabled: true,
+      exchangeGuid: fixedGuid(0xe0200000, 2),
+      members: [USERS.isaiahl.id],
+    },
+  );
+  seed.servicePrincipals.push(
+    { ...LEGACY_ARCHIVER, exchange: { exchangeGuid: fixedGuid(0xe0000000, 20) } },
+    { ...CONTOSO_MIGRATION_TOOL },
+  );
+  seed.managementRoles.push({ name: CUSTOM_ROLE.name, guid: CUSTOM_ROLE.guid, roleType: 'MailboxImportExport', parent: MIE_ROLE, whenCreatedUtc: '2023-09-20T13:05:00.000Z' });
+  seed.roleGroups.push({
+    ...ROLE_GROUPS.pstMigrationOperators,
+    description: 'PST imports for the 2023 file-server migration.',
+    members: [USERS.lynner.id, USERS.gradya.id],
+    whenCreatedUtc: '2023-04-18T10:30:00.000Z',
+  });
+  const regular = { delegationType: 'Regular' as const, enabled: true };
+  seed.roleAssignments.push(
+    { ...ASSIGNMENTS.alexw, ...regular, role: MIE_ROLE, assigneeType: 'User', assignee: USERS.alexw.id, whenCreatedUtc: '2023-03-14T09:12:41.000Z' },
+    { ...ASSIGNMENTS.diegos, ...regular, enabled: false, role: MIE_ROLE, assigneeType: 'User', assignee: USERS.diegos.id, whenCreatedUtc: '2023-06-02T15:47:03.000Z' },
+    { ...ASSIGNMENTS.pstMigrationOperators, ...regular, role: MIE_ROLE, assigneeType: 'RoleGroup', assignee: ROLE_GROUPS.pstMigrationOperators.name, whenCreatedUtc: '2023-04-18T10:31:10.000Z' },
+    { ...ASSIGNMENTS.legacyMigrationTeam, ...regular, role: MIE_ROLE, assigneeType: 'SecurityGroup', assignee: GROUPS.legacyMigrationTeam.id, whenCreatedUtc: '2022-11-07T08:20:55.000Z' },
+    { ...ASSIGNMENTS.nestorw, ...regular, role: CUSTOM_ROLE.name, assigneeType: 'User', assignee: USERS.nestorw.id, whenCreatedUtc: '2023-09-20T13:09:30.000Z' },
+    { ...ASSIGNMENTS.legacyArchiver, ...regular, role: MIE_ROLE, assigneeType: 'ServicePrincipal', assignee: LEGACY_ARCHIVER.id, whenCreatedUtc: '2022-05-30T17:02:12.000Z' },
+    { ...ASSIGNMENTS.organizationManagement, ...regular, role: MIE_ROLE, assigneeType: 'RoleGroup', assignee: ORGANIZATION_MANAGEMENT, whenCreatedUtc: '2022-02-21T11:45:00.000Z' },
+  );
+  seed.directoryRoleAssignments.push(
+    { id: 'lAPpKOhG7kSz5bGYwEo8aMTmYQ1bNtlPr5XfmlZyNfE-1', roleDefinitionId: GLOBAL_ADMINISTRATOR_ROLE_ID, principalId: USERS.admin.id },
+    { id: 'lAPpKOhG7kSz5bGYwEo8aMTmYQ1bNtlPr5XfmlZyNfE-3', roleDefinitionId: GLOBAL_ADMINISTRATOR_ROLE_ID, principalId: USERS.breakglass1.id },
+    { id: 'zyMjKSOTp0Kt6h0Jfe3L3sTmYQ1bNtlPr5XfmlZyNfE-2', roleDefinitionId: EXCHANGE_ADMINISTRATOR_ROLE_ID, principalId: USERS.pattif.id },
+  );
+  seed.appRoleAssignments.push({
+    id: MIGRATION_TOOL_APP_ROLE_ASSIGNMENT_ID,
+    resourceId: GRAPH_SP_ID,
+    appRoleId: GRAPH_APP_ROLES.mailboxItemImportExportAll.id,
+    principalId: CONTOSO_MIGRATION_TOOL.id,
+    createdDateTime: '2023-01-25T12:00:00.000Z',
+  });
+  return seed;
+}

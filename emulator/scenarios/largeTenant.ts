@@ -1,0 +1,108 @@
+/**
+ * Large tenants for benchmarks: many direct assignments, a big role group, and security groups nested
+ * `nestingDepth` deep, so every path the audit follows is exercised at scale. Deterministic for a
+ * given size.
+ */
+import { MIE_ROLE } from '../../lib/domain.js';
+import type { SeedGroup, SeedRoleAssignment, SeedUser, TenantSeed } from '../seed.js';
+import { baseTenant, fixedGuid } from './baseTenant.js';
+
+export interface LargeTenantSize {
+  /** Users holding MIE by a direct assignment each. */
+  directAssignments: number;
+  /** Users in one role group assigned MIE. */
+  roleGroupMembers: number;
+  /** Users in a chain of nested security groups assigned MIE. */
+  securityGroupMembers: number;
+  /** Depth of the security group chain (>= 1). */
+  nestingDepth?: number;
+  /** Users without MIE. */
+  bystanders?: number;
+  tenant?: string;
+}
+
+export const LARGE_TENANT = 'northwind.onmicrosoft.com';
+export const LARGE_ROLE_GROUP = 'Bulk Migration Operators';
+
+export function largeTenant(size: LargeTenantSize): TenantSeed {
+  const tenant = size.tenant ?? LARGE_TENANT;
+  const seed = baseTenant(tenant, '6b1e0f3a-92c4-4d7e-8a15-3c9f2e7d4b60');
+  const depth = Math.max(1, size.nestingDepth ?? 3);
+  let n = 0;
+  const makeUser = (): SeedUser => {
+    n++;
+    return {
+      id: fixedGuid(0x0d000000, n),
+      userPrincipalName: `user${n}@${tenant}`,
+      name: `User${n}`,
+      displayName: `Bulk User ${n}`,
+      exchangeGuid: fixedGuid(0xe1000000, n),
+    };
+  };
+  const created = '2024-02-01T09:00:00.000Z';
+  const assignments: SeedRoleAssignment[] = [];
+  for (let i = 0; i < size.directAssignments; i++) {
+    const u = makeUser();
+    seed.users.push(u);
+    assignments.push({
+      guid: fixedGuid(0xa6000000, i + 1),
+      name: `${MIE_ROLE}-${u.name}`,
+      role: MIE_ROLE,
+      assigneeType: 'User',
+      assignee: u.id,
+      delegationType: 'Regular',
+      enabled: true,
+      whenCreatedUtc: created,
+    });
+  }
+  const rgMembers: string[] = [];
+  for (let i = 0; i < size.roleGroupMembers; i++) {
+    const u = makeUser();
+    seed.users.push(u);
+    rgMembers.push(u.id);
+  }
+  seed.roleGroups.push({ name: LARGE_ROLE_GROUP, guid: fixedGuid(0xa0200000, 900), members: rgMembers, whenCreatedUtc: created });
+  assignments.push({
+    guid: fixedGuid(0xa6100000, 1),
+    name: `${MIE_ROLE}-${LARGE_ROLE_GROUP}`,
+    role: MIE_ROLE,
+    assigneeType: 'RoleGroup',
+    assignee: LARGE_ROLE_GROUP,
+    delegationType: 'Regular',
+    enabled: true,
+    whenCreatedUtc: created,
+  });
+  // A chain: level 0 is assigned MIE; each level holds its share of users plus the next level.
+  const groups: SeedGroup[] = [];
+  for (let level = 0; level < depth; level++) {
+    groups.push({
+      id: fixedGuid(0x0d100000, level + 1),
+      displayName: `Bulk Migration Level ${level}`,
+      mailEnabled: level === 0,
+      mail: level === 0 ? `bulkmigration@${tenant}` : undefined,
+      securityEnabled: true,
+      exchangeGuid: fixedGuid(0xe1100000, level + 1),
+      members: [],
+    });
+  }
+  for (let i = 0; i < size.securityGroupMembers; i++) {
+    const u = makeUser();
+    seed.users.push(u);
+    (groups[i % depth] as SeedGroup).members.push(u.id);
+  }
+  for (let level = 0; level + 1 < depth; level++) (groups[level] as SeedGroup).members.push((groups[level + 1] as SeedGroup).id);
+  seed.groups.push(...groups);
+  assignments.push({
+    guid: fixedGuid(0xa6100000, 2),
+    name: `${MIE_ROLE}-${(groups[0] as SeedGroup).displayName}`,
+    role: MIE_ROLE,
+    assigneeType: 'SecurityGroup',
+    assignee: (groups[0] as SeedGroup).id,
+    delegationType: 'Regular',
+    enabled: true,
+    whenCreatedUtc: created,
+  });
+  for (let i = 0; i < (size.bystanders ?? 0); i++) seed.users.push(makeUser());
+  seed.roleAssignments.push(...assignments);
+  return seed;
+}

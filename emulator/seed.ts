@@ -1,0 +1,116 @@
+/**
+ * A tenant as plain data: what Entra ID and Exchange Online hold before the emulator starts.
+ * Scenarios (emulator/scenarios) are values of this type; the emulator copies them into mutable state.
+ */
+
+export interface SeedUser {
+  /** Entra ID object id (Exchange: ExternalDirectoryObjectId). */
+  id: string;
+  userPrincipalName: string;
+  /** Exchange recipient Name: what EffectiveUserName rows carry. Deliberately not the UPN. */
+  name: string;
+  displayName: string;
+  /** Exchange object Guid (not the Entra id). */
+  exchangeGuid: string;
+  accountEnabled?: boolean;
+}
+
+export interface SeedGroup {
+  id: string;
+  displayName: string;
+  /** Mail-enabled groups are Exchange recipients (Get-Recipient); all security groups are Get-User-invisible. */
+  mailEnabled: boolean;
+  securityEnabled: boolean;
+  /** Exchange recipient Name (defaults to displayName). */
+  name?: string;
+  mail?: string;
+  isAssignableToRole?: boolean;
+  exchangeGuid: string;
+  /** Object ids of users, groups and service principals. */
+  members: string[];
+}
+
+export interface SeedAppRole {
+  id: string;
+  value: string;
+  displayName: string;
+}
+
+export interface SeedServicePrincipal {
+  id: string;
+  appId: string;
+  displayName: string;
+  appRoles?: SeedAppRole[];
+  /** Registered in Exchange with New-ServicePrincipal: can be a role assignee and role group member. */
+  exchange?: { exchangeGuid: string };
+}
+
+export interface SeedManagementRole {
+  name: string;
+  guid: string;
+  roleType: string;
+  /** Name of the parent role for custom child roles. */
+  parent?: string;
+  whenCreatedUtc?: string;
+}
+
+export interface SeedRoleGroup {
+  name: string;
+  guid: string;
+  description?: string;
+  /** Object ids of users, groups or service principals, or names of linked role groups. */
+  members: string[];
+  /**
+   * Members that are the linked groups Entra ID roles surface as in Exchange (Organization Management's
+   * TenantAdmins_* and ExchangeServiceAdmins_*): name -> directory role template id.
+   */
+  linkedGroups?: Record<string, string>;
+  whenCreatedUtc?: string;
+}
+
+export type AssigneeType = 'User' | 'RoleGroup' | 'SecurityGroup' | 'ServicePrincipal';
+
+export interface SeedRoleAssignment {
+  guid: string;
+  name: string;
+  role: string;
+  assigneeType: AssigneeType;
+  /** Object id (user, group, service principal) or role group name. */
+  assignee: string;
+  delegationType: 'Regular' | 'DelegatingOrgWide' | 'Delegating';
+  enabled: boolean;
+  customRecipientWriteScope?: string;
+  recipientAdministrativeUnitScope?: string;
+  whenCreatedUtc: string;
+}
+
+export interface SeedDirectoryRoleAssignment {
+  id: string;
+  roleDefinitionId: string;
+  principalId: string;
+}
+
+export interface SeedAppRoleAssignment {
+  id: string;
+  /** Object id of the resource service principal (e.g. Microsoft Graph's). */
+  resourceId: string;
+  appRoleId: string;
+  principalId: string;
+  createdDateTime: string;
+}
+
+export interface TenantSeed {
+  /** Initial domain, the {tenant} of the Exchange admin API URL. */
+  tenant: string;
+  tenantId: string;
+  /** The service principal the emulator token stands for: the watchdog itself. */
+  caller: { servicePrincipalId: string };
+  users: SeedUser[];
+  groups: SeedGroup[];
+  servicePrincipals: SeedServicePrincipal[];
+  managementRoles: SeedManagementRole[];
+  roleGroups: SeedRoleGroup[];
+  roleAssignments: SeedRoleAssignment[];
+  directoryRoleAssignments: SeedDirectoryRoleAssignment[];
+  appRoleAssignments: SeedAppRoleAssignment[];
+}

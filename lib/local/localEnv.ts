@@ -1,0 +1,34 @@
+/**
+ * The WATCHDOG_* settings of the embedded default: every endpoint on the local tenant emulator,
+ * Table Storage on Azurite, and the emulator's fixed development credential.
+ */
+import type { Env } from '../config.js';
+import type { RunningEmulator } from '../../emulator/server.js';
+import { WATCHDOG_APP } from '../../emulator/scenarios/baseTenant.js';
+import { BREAK_GLASS, TENANT } from '../../emulator/scenarios/forgottenMigrations.js';
+
+export interface LocalEnvOptions {
+  emulator: Pick<RunningEmulator, 'url' | 'tenant' | 'emailConnectionString'>;
+  storageConnectionString: string;
+  /** Settings to add or replace (e.g. WATCHDOG_UNAPPROVED_ACTION). */
+  overrides?: Env;
+}
+
+export function localEnv({ emulator, storageConnectionString, overrides = {} }: LocalEnvOptions): Env {
+  const tenant = emulator.tenant;
+  const env: Env = {
+    WATCHDOG_TENANT: tenant,
+    WATCHDOG_EXCHANGE_URL: emulator.url,
+    WATCHDOG_GRAPH_URL: emulator.url,
+    WATCHDOG_CREDENTIAL: 'emulator',
+    WATCHDOG_IDENTITY_CLIENT_ID: WATCHDOG_APP.appId,
+    WATCHDOG_EMAIL_CONNECTION_STRING: emulator.emailConnectionString,
+    WATCHDOG_EMAIL_SENDER: `watchdog@${tenant}`,
+    WATCHDOG_ALERT_RECIPIENTS: `security@${tenant}`,
+    WATCHDOG_APPROVER_RECIPIENTS: `lidiah@${tenant}`,
+    WATCHDOG_STORAGE_CONNECTION_STRING: storageConnectionString,
+  };
+  // The seed tenant's emergency access account is the demo's break-glass principal.
+  if (tenant === TENANT) env.WATCHDOG_BREAK_GLASS = BREAK_GLASS.join(',');
+  return { ...env, ...overrides };
+}
