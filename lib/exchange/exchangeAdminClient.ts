@@ -1,0 +1,139 @@
+/**
+ * ExchangeRbac over the admin API. Reads page to the end or throw; writes are idempotent, so a retried run
+ * (or a retried request whose first attempt did land) ends in the same state without an error.
+ */
+import type { EffectiveRoleAssignment, ManagementRole, Recipient, RoleAssignment } from '../domain.js';
+import type { ExchangeRbac } from '../ports.js';
+import { NotFoundError, RequestError } from '../http/errors.js';
+import { CmdletError, InvokeCommandClient, cmdletFailureIs, isNotFound, type CmdletParameters, type CmdletRow, type InvokeCommandOptions } from './invokeCommand.js';
+import { text, toEffectiveRoleAssignment, toManagementRole, toRecipient, toRoleAssignment } from './rows.js';
+
+const ALREADY_EXISTS_TYPES = ['ADObjectAlreadyExistsException', 'RoleAssignmentAlreadyExistsException'];
+const ALREADY_MEMBER_TYPES = ['MemberAlreadyExistsException'];
+
+export type ExchangeAdminClientOptions = InvokeCommandOptions;
+
+export class ExchangeAdminClient implements ExchangeRbac {
+  private readonly api: InvokeCommandClient;
+
+  constructor(options: ExchangeAdminClientOptions) {
+    this.api = new InvokeCommandClient(options);
+  }
+
+  async getMieRoles(): Promise<ManagementRole[]> {
+    return (await this.api.invoke('Get-ManagementRole', { RoleType: 'MailboxImportExport' })).map(toManagementRole);
+  }
+
+  async getRoleAssignments(role: string): Promise<RoleAssignment[]> {
+    return (await this.api.invoke('Get-ManagementRoleAssignment', { Role: nonEmpty(role, 'role') })).map(toRoleAssignment);
+  }
+
+  async getEffectiveRoleAssignments(role: string): Promise<EffectiveRoleAssignment[]> {
+    return (await this.api.invoke('Get-ManagementRoleAssignment', { Role: nonEmpty(role, 'role'), GetEffectiveUsers: true })).map(toEffectiveRoleAssignment);
+  }
+
+  async getRoleAssignment(identity: string): Promise<RoleAssignment | undefined> {
+    const row = await this.single('Get-ManagementRoleAssignment', { Identity: nonEmpty(identity, 'assignment identity') });
+    return row && toRoleAssignment(row);
+  }
+
+  async getRoleGroupMembers(roleGroup: string): Promise<Recipient[]> {
+    // Get-RoleGroupMember answers a missing or unknown Identity with the members of *every* role group, so the
+    // group is first resolved with Get-RoleGroup (which does fail on an unknown one) and then named exactly.
+    const wanted = nonEmpty(roleGroup, 'role group');
+    const group = await this.single('Get-RoleGroup', { Identity: wanted });
+    const name = group ? text(group.Name) : undefined;
+    if (!name) throw new NotFoundError({ service: 'Exchange Online', operation: 'Get-RoleGroup' }, `role group '${wanted}' does not exist`);
+    return (await this.api.invoke('Get-RoleGroupMember', { Identity: name, ResultSize: 'Unlimited' })).map(toRecipient);
+  }
+
+  async getRecipient(identity: string): Promise<Recipient | undefined> {
+    const row = await this.single('Get-Recipient', { Identity: nonEmpty(identity, 'recipient identity') });
+    return row && toRecipient(row);
+  }
+
+  async getUser(identity: string): Promise<Recipient | undefined> {
+    const row = await this.single('Get-User', { Identity: nonEmpty(identity, 'user identity') });
+    return row && toRecipient(row);
+  }
+
+  async listUsers(): Promise<Recipient[]> {
+    return (await this.api.invoke('Get-User', { ResultSize: 'Unlimited' })).map(toRecipient);
+  }
+
+  async newRoleAssignment(input: { name: string; role: string; user?: string; securityGroup?: string }): Promise<RoleAssignment> {
+    if (!input.user === !input.securityGroup) throw new Error('New-ManagementRoleAssignment needs exactly one of user or securityGroup.');
+    const parameters: CmdletParameters = { Name: nonEmpty(input.name, 'assignment name'), Role: nonEmpty(input.role, 'role'), User: input.user, SecurityGroup: input.securityGroup };
+    try {
+      const [row] = await this.api.invoke('New-ManagementRoleAssignment', parameters);
+      if (row) return toRoleAssignment(row);
+    } catch (error) {
+      // A retried create whose first attempt landed finds its own assignment: that is success, if it is the same one.
+      if (!(error instanceof CmdletError && cmdletFailureIs(error.failure, ALREADY_EXISTS_TYPES))) throw error;
+    }
+    const existing = await this.getRoleAssignment(input.name);
+    if (!existing) throw new RequestError({ service: 'Exchange Online', operation: 'New-ManagementRoleAssignment' }, `created '${input.name}' but could not read it back; run again.`);
+    const sameAssignee = await this.isAssignee(existing, input.user ?? input.securityGroup ?? '');
+    if (existing.role.toLowerCase() !== input.role.toLowerCase() || (!sameAssignee && existing.roleAssigneeName !== '')) {
+      throw new RequestError(
+        { service: 'Exchange Online', operation: 'New-ManagementRoleAssignment' },
+        `an assignment named '${input.name}' already exists for role '${existing.role}' and assignee '${existing.roleAssigneeName}'; choose another name or remove it first.`,
+      );
+    }
+    return existing;
+  }
+
+  /** Exchange names the assignee by recipient Name; the caller may have given a UPN, so resolve it before comparing. */
+  private async isAssignee(assignment: RoleAssignment, given: string): Promise<boolean> {
+    const names = [assignment.roleAssignee, assignment.roleAssigneeName].map((a) => a.toLowerCase());
+    if (names.includes(given.toLowerCase())) return true;
+    const recipient = await this.getRecipient(given);
+    return !!recipient && [recipient.name, recipient.identity].some((n) => !!n && names.includes(n.toLowerCase()));
+  }
+
+  async removeRoleAssignment(identity: string): Promise<'removed' | 'absent'> {
+    return (await this.absentIfNotFound('Remove-ManagementRoleAssignment', { Identity: nonEmpty(identity, 'assignment identity'), Confirm: false })) ? 'removed' : 'absent';
+  }
+
+  async addRoleGroupMember(roleGroup: string, member: string): Promise<'added' | 'already-member'> {
+    try {
+      await this.api.invoke('Add-RoleGroupMember', { Identity: nonEmpty(roleGroup, 'role group'), Member: nonEmpty(member, 'member'), BypassSecurityGroupManagerCheck: true });
+      return 'added';
+    } catch (error) {
+      if (error instanceof CmdletError && cmdletFailureIs(error.failure, ALREADY_MEMBER_TYPES)) return 'already-member';
+      throw error;
+    }
+  }
+
+  async removeRoleGroupMember(roleGroup: string, member: string): Promise<'removed' | 'absent'> {
+    const parameters = { Identity: nonEmpty(roleGroup, 'role group'), Member: nonEmpty(member, 'member'), BypassSecurityGroupManagerCheck: true, Confirm: false };
+    return (await this.absentIfNotFound('Remove-RoleGroupMember', parameters)) ? 'removed' : 'absent';
+  }
+
+  /** The one row a -Identity lookup returns; undefined when Exchange says the object does not exist. */
+  private async single(cmdlet: string, parameters: CmdletParameters): Promise<CmdletRow | undefined> {
+    try {
+      return (await this.api.invoke(cmdlet, parameters))[0];
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Runs a removal; false when the object was already gone (a retried removal is success). */
+  private async absentIfNotFound(cmdlet: string, parameters: CmdletParameters): Promise<boolean> {
+    try {
+      await this.api.invoke(cmdlet, parameters);
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+}
+
+function nonEmpty(value: string, what: string): string {
+  const v = value?.trim();
+  if (!v) throw new Error(`Exchange ${what} is empty; refusing to call the cmdlet without it.`);
+  return v;
+}

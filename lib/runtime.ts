@@ -1,0 +1,72 @@
+/**
+ * The composition root: builds the production adapters behind every port from the settings. Functions and
+ * the CLI call it once per process; jobs receive the parts they need and never see a concrete adapter.
+ */
+import type { Config } from './config.js';
+import { systemClock } from './clock.js';
+import { createCredential } from './credential.js';
+import { ExchangeAdminClient } from './exchange/exchangeAdminClient.js';
+import { GraphDirectory } from './graph/graphDirectory.js';
+import type { RetryPolicy } from './http/retryPolicy.js';
+import { AcsMailer } from './mail/acsMailer.js';
+import type { Clock, Directory, ExchangeRbac, Logger, Mailer } from './ports.js';
+import { openStore, type OpenedStore } from './store/index.js';
+
+export interface Runtime {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  exchange: ExchangeRbac;
+  directory: Directory;
+  mailer: Mailer;
+  store: OpenedStore;
+}
+
+export interface RuntimeOptions {
+  clock?: Clock;
+  /** Prefix of every table name (letters and digits); tests use a fresh one each. */
+  tablePrefix?: string;
+  logger?: Logger;
+  /** Retry and timeout policy of Exchange and Graph calls; tests shrink the waits. */
+  http?: Partial<RetryPolicy>;
+  /** ACS Email status poll interval and pipeline retry delay, in milliseconds. */
+  mail?: { pollIntervalMs?: number; retryDelayMs?: number; maxRetries?: number };
+}
+
+/** Logs one line per event on stderr; callers never pass secrets or tokens. */
+export const stderrLogger: Logger = {
+  info: (message, properties) => writeLine('info', message, properties),
+  warn: (message, properties) => writeLine('warn', message, properties),
+  error: (message, properties) => writeLine('error', message, properties),
+};
+
+function writeLine(level: string, message: string, properties?: Record<string, unknown>): void {
+  process.stderr.write(`${level}: ${message}${properties ? ` ${JSON.stringify(properties)}` : ''}\n`);
+}
+
+export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? stderrLogger;
+  const credential = createCredential(config);
+  const store = openStore(
+    config.storage.connectionString
+      ? { connectionString: config.storage.connectionString, prefix: options.tablePrefix }
+      : { tableEndpoint: config.storage.tableEndpoint, credential, prefix: options.tablePrefix },
+    clock,
+  );
+  const exchange = new ExchangeAdminClient({ exchangeUrl: config.exchangeUrl, tenant: config.tenant, credential, policy: options.http, logger });
+  const directory = new GraphDirectory({ graphUrl: config.graphUrl, credential, policy: options.http, logger });
+  const mailer = new AcsMailer({
+    connectionString: config.email.connectionString,
+    endpoint: config.email.endpoint,
+    credential,
+    sender: config.email.sender,
+    outbox: store.sentMail,
+    clock,
+    logger,
+    pollIntervalMs: options.mail?.pollIntervalMs,
+    retryDelayMs: options.mail?.retryDelayMs,
+    maxRetries: options.mail?.maxRetries,
+  });
+  return { config, clock, logger, exchange, directory, mailer, store };
+}

@@ -1,0 +1,67 @@
+/**
+ * A loopback HTTP server scripted per test: each request is recorded and answered by the handler, which can
+ * also reset the connection or never answer. Transport tests use it to see exactly what went over the wire.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+  at: number;
+}
+
+export type Reply =
+  | { status: number; json?: unknown; text?: string; headers?: Record<string, string> }
+  | 'reset'
+  | 'hang';
+
+export interface FakeServer {
+  url: string;
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+export async function startFakeServer(handler: (request: RecordedRequest, index: number) => Reply | Promise<Reply>): Promise<FakeServer> {
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const recorded: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: performance.now() };
+      requests.push(recorded);
+      void Promise.resolve(handler(recorded, requests.length - 1)).then((reply) => {
+        if (reply === 'reset') return req.socket.destroy();
+        if (reply === 'hang') return;
+        const body = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.text ?? '');
+        const headers = { ...(reply.json !== undefined ? { 'content-type': 'application/json' } : {}), ...reply.headers };
+        res.writeHead(reply.status, headers).end(body);
+      });
+    });
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The credential tests hand to adapters; its token must show up as the bearer and nowhere else. */
+export const TEST_TOKEN = 'test-token-not-a-secret';
+export const testCredential = { getToken: async () => ({ token: TEST_TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) };
+
+/** Waits short enough to keep tests fast, long enough to measure. */
+export const FAST_POLICY = { baseDelayMs: 2, maxDelayMs: 10, timeoutMs: 2_000, maxAttempts: 4 };
