@@ -1,0 +1,185 @@
+/**
+ * The grant API over HTTP: routes, then the caller's identity (401) and app role (403), then input
+ * (4xx problem+json naming the field), then exactly one use case. Nothing is written before the
+ * input has passed every check the use case makes.
+ *
+ *   GET  /api/grants[?status=a,b&principal=upn]   list          Grant.Request | Grant.Approve | Audit.Read
+ *   POST /api/grants                              request       Grant.Request
+ *   POST /api/grants/adopt                        adopt         Grant.Approve
+ *   GET  /api/grants/{id}                         get           Grant.Request | Grant.Approve | Audit.Read
+ *   POST /api/grants/{id}/approve                 approve       Grant.Approve
+ *   POST /api/grants/{id}/deny                    deny          Grant.Approve
+ *   POST /api/grants/{id}/cancel                  cancel        Grant.Request | Grant.Approve
+ *   POST /api/grants/{id}/extend                  extend        Grant.Request
+ *   POST /api/grants/{id}/release                 release       Grant.Request | Grant.Approve
+ */
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import * as v from 'valibot';
+import type { Authenticator } from '../auth/authenticator.js';
+import { requireRole, type AppRole, type Caller } from '../auth/identity.js';
+import type { Grant } from '../domain.js';
+import { adoptGrant } from '../grants/adoptGrant.js';
+import { approveGrant } from '../grants/approveGrant.js';
+import { cancelGrant } from '../grants/cancelGrant.js';
+import { denyGrant } from '../grants/denyGrant.js';
+import { extendGrant } from '../grants/extendGrant.js';
+import { getGrant } from '../grants/getGrant.js';
+import type { GrantDeps } from '../grants/grantDeps.js';
+import { GrantNotFoundError } from '../grants/grantErrors.js';
+import { listGrants } from '../grants/listGrants.js';
+import { PROPAGATION_NOTE } from '../grants/notices/grantNotice.js';
+import { releaseGrant } from '../grants/releaseGrant.js';
+import { requestGrant } from '../grants/requestGrant.js';
+import { adoptGrantBody, emptyBody, extendGrantBody, grantIdSchema, listGrantsQuery, reasonBody, requestGrantBody } from './grantBodies.js';
+import { grantProblem } from './grantProblems.js';
+import { ProblemError, problemResponse } from './problem.js';
+import { parseWith, readJsonBody } from './readJsonBody.js';
+
+export type GrantHttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+
+interface Call {
+  request: HttpRequest;
+  caller: Caller;
+  id: string;
+  deps: GrantDeps;
+}
+
+interface Route {
+  roles: [AppRole, ...AppRole[]];
+  run(call: Call): Promise<HttpResponseInit>;
+}
+
+const ANY_READER: [AppRole, ...AppRole[]] = ['Grant.Request', 'Grant.Approve', 'Audit.Read'];
+
+/** Routes keyed by "METHOD shape", where shape is '', 'adopt', ':id' or ':id/<action>'. */
+const ROUTES: Record<string, Route> = {
+  'GET ': {
+    roles: ANY_READER,
+    async run({ request, caller, deps }) {
+      const query = parseWith(listGrantsQuery, Object.fromEntries(request.query.entries()));
+      const grants = await listGrants(deps, caller, { status: query.status, principal: query.principal });
+      return json(200, { grants: grants.map(view) });
+    },
+  },
+  'POST ': {
+    roles: ['Grant.Request'],
+    async run({ request, caller, deps }) {
+      const body = await readJsonBody(request, requestGrantBody);
+      const grant = await requestGrant(deps, caller, {
+        principal: body.principal,
+        durationMs: body.duration,
+        justification: body.justification,
+        ticket: body.ticket,
+        startsAt: body.start,
+      });
+      return json(201, view(grant), { location: grantLocation(request, grant.id) });
+    },
+  },
+  'POST adopt': {
+    roles: ['Grant.Approve'],
+    async run({ request, caller, deps }) {
+      const body = await readJsonBody(request, adoptGrantBody);
+      const grant = await adoptGrant(deps, caller, { assignmentGuid: body.assignmentGuid, durationMs: body.duration, justification: body.justification, ticket: body.ticket });
+      return json(201, view(grant), { location: grantLocation(request, grant.id) });
+    },
+  },
+  'GET :id': {
+    roles: ANY_READER,
+    run: async ({ caller, id, deps }) => json(200, view(await getGrant(deps, caller, id))),
+  },
+  'POST :id/approve': {
+    roles: ['Grant.Approve'],
+    async run({ request, caller, id, deps }) {
+      await readJsonBody(request, emptyBody, { optional: true });
+      return json(200, view(await approveGrant(deps, caller, id)));
+    },
+  },
+  'POST :id/deny': {
+    roles: ['Grant.Approve'],
+    async run({ request, caller, id, deps }) {
+      const body = await readJsonBody(request, reasonBody, { optional: true });
+      return json(200, view(await denyGrant(deps, caller, id, body.reason)));
+    },
+  },
+  'POST :id/cancel': {
+    roles: ['Grant.Request', 'Grant.Approve'],
+    async run({ request, caller, id, deps }) {
+      const body = await readJsonBody(request, reasonBody, { optional: true });
+      return json(200, view(await cancelGrant(deps, caller, id, body.reason)));
+    },
+  },
+  'POST :id/extend': {
+    roles: ['Grant.Request'],
+    async run({ request, caller, id, deps }) {
+      const body = await readJsonBody(request, extendGrantBody);
+      return json(200, view(await extendGrant(deps, caller, id, { durationMs: body.duration, justification: body.justification })));
+    },
+  },
+  'POST :id/release': {
+    roles: ['Grant.Request', 'Grant.Approve'],
+    async run({ request, caller, id, deps }) {
+      const body = await readJsonBody(request, reasonBody, { optional: true });
+      return json(200, view(await releaseGrant(deps, caller, id, body.reason)));
+    },
+  },
+};
+
+export function createGrantHttpHandler(options: { deps: GrantDeps; authenticate: Authenticator }): GrantHttpHandler {
+  return async (request, context) => {
+    const instance = new URL(request.url).pathname;
+    try {
+      const { key, id } = routeKey(request);
+      const route = ROUTES[`${request.method.toUpperCase()} ${key}`];
+      if (!route) throw methodOrPathProblem(key);
+      const caller = await options.authenticate(request.headers);
+      requireRole(caller, ...route.roles);
+      if (id !== '' && !v.is(grantIdSchema, id)) throw new GrantNotFoundError(id);
+      return await route.run({ request, caller, id, deps: options.deps });
+    } catch (error) {
+      const problem = grantProblem(error);
+      if (problem) return problemResponse(problem, instance);
+      context.error(`Grant API ${request.method} ${instance} failed (invocation ${context.invocationId}).`, error instanceof Error ? error.message : String(error));
+      return problemResponse(
+        new ProblemError(500, 'internal', 'Internal error', `The watchdog could not complete the request; see the Function App logs for invocation ${context.invocationId}.`),
+        instance,
+      );
+    }
+  };
+}
+
+/** The path after /grants, reduced to a route shape: '', 'adopt', ':id' or ':id/<action>'. */
+function routeKey(request: HttpRequest): { key: string; id: string } {
+  const segments = new URL(request.url).pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const rest = segments.slice(segments.indexOf('grants') + 1);
+  if (rest.length === 0) return { key: '', id: '' };
+  if (rest.length === 1 && rest[0] === 'adopt') return { key: 'adopt', id: '' };
+  if (rest.length === 1) return { key: ':id', id: rest[0] ?? '' };
+  if (rest.length === 2) return { key: `:id/${rest[1]}`, id: rest[0] ?? '' };
+  return { key: rest.join('/'), id: '' };
+}
+
+function methodOrPathProblem(key: string): ProblemError {
+  const allowed = Object.keys(ROUTES)
+    .filter((k) => k.split(' ')[1] === key)
+    .map((k) => k.split(' ')[0] ?? '');
+  if (allowed.length) {
+    return new ProblemError(405, 'method-not-allowed', 'Method not allowed', `Use ${allowed.join(' or ')} on this resource.`, { headers: { allow: allowed.join(', ') } });
+  }
+  return new ProblemError(404, 'not-found', 'No such resource', 'Unknown grant API path; see the README section "Grant API" for the routes.');
+}
+
+type GrantView = Omit<Grant, 'etag'> & { note?: string };
+
+function view(grant: Grant): GrantView {
+  const { etag: _etag, ...rest } = grant;
+  return grant.status === 'active' ? { ...rest, note: PROPAGATION_NOTE } : rest;
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
+  return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(body) };
+}
+
+function grantLocation(request: HttpRequest, id: string): string {
+  const path = new URL(request.url).pathname.replace(/\/(adopt)?\/?$/, '');
+  return `${path}/${encodeURIComponent(id)}`;
+}

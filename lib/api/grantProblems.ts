@@ -1,0 +1,43 @@
+/** Maps what the grant use cases and auth throw to problem+json responses. */
+import { MissingRoleError, UnauthenticatedError } from '../auth/identity.js';
+import { GrantNotFoundError, GrantPolicyError, GrantStateError, InvalidGrantInputError } from '../grants/grantErrors.js';
+import { ReleaseNotVerifiedError } from '../grants/releaseGrant.js';
+import { ExternalCallError, ThrottledError, TransientError } from '../http/errors.js';
+import { ConflictError } from '../store/tables.js';
+import { ProblemError } from './problem.js';
+
+/** A ProblemError for a known failure, or undefined for an unexpected one (a 500 the caller logs). */
+export function grantProblem(error: unknown): ProblemError | undefined {
+  if (error instanceof ProblemError) return error;
+  if (error instanceof UnauthenticatedError) {
+    return new ProblemError(401, 'unauthenticated', 'Authentication required', error.message, {
+      headers: { 'www-authenticate': 'Bearer realm="mie-watchdog", error="invalid_token"' },
+    });
+  }
+  if (error instanceof MissingRoleError) {
+    return new ProblemError(403, 'missing-role', 'Missing app role', error.message, { errors: [{ field: 'roles', message: error.message }], extensions: { role: error.role } });
+  }
+  if (error instanceof InvalidGrantInputError) {
+    return new ProblemError(422, 'invalid-field', 'Invalid request', error.message, { errors: [{ field: error.field, message: error.message }] });
+  }
+  if (error instanceof GrantNotFoundError) {
+    return new ProblemError(404, 'grant-not-found', 'Grant not found', error.message, { errors: [{ field: 'id', message: error.message }] });
+  }
+  if (error instanceof GrantPolicyError) return new ProblemError(403, error.rule, 'Not allowed by grant policy', error.message);
+  if (error instanceof GrantStateError) return new ProblemError(409, 'grant-state', 'Grant is not in a state that allows this', error.message);
+  if (error instanceof ConflictError) {
+    return new ProblemError(409, 'concurrent-change', 'Changed by someone else', 'The grant was changed by someone else at the same time; read it again and decide whether to retry.');
+  }
+  if (error instanceof ReleaseNotVerifiedError) return new ProblemError(502, 'release-not-verified', 'Release not verified', error.message);
+  if (error instanceof ExternalCallError) {
+    const retryable = error instanceof ThrottledError || error instanceof TransientError;
+    return new ProblemError(
+      retryable ? 503 : 502,
+      'upstream-failed',
+      `${error.service} call failed`,
+      `${error.message} Whatever was done before the failure is saved (read the grant); retrying the same request is safe.`,
+      { extensions: { service: error.service }, headers: retryable ? { 'retry-after': '30' } : {} },
+    );
+  }
+  return undefined;
+}

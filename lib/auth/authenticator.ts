@@ -1,0 +1,22 @@
+/** Picks how HTTP callers are identified from the auth settings. */
+import type { Config } from '../config.js';
+import type { Clock } from '../ports.js';
+import { easyAuthAuthenticator } from './easyAuthPrincipal.js';
+import type { Caller } from './identity.js';
+import { createTokenAuthenticator } from './verifyAccessToken.js';
+
+/** Resolves the verified caller of a request, or throws UnauthenticatedError. */
+export type Authenticator = (headers: Headers) => Promise<Caller>;
+
+export function createAuthenticator(auth: Config['auth'], clock: Clock): Authenticator {
+  if (auth.mode === 'easyauth') return easyAuthAuthenticator;
+  const missing = [
+    !auth.issuer && 'WATCHDOG_AUTH_ISSUER',
+    !auth.audience && 'WATCHDOG_AUTH_AUDIENCE',
+    !auth.jwksUrl && 'WATCHDOG_AUTH_JWKS_URL',
+  ].filter(Boolean);
+  if (missing.length || !auth.issuer || !auth.audience || !auth.jwksUrl) {
+    throw new Error(`WATCHDOG_AUTH_MODE=token needs ${missing.join(' and ')}: the Entra ID issuer and the API's application ID URI that tokens are issued for.`);
+  }
+  return createTokenAuthenticator({ issuer: auth.issuer, audience: auth.audience, jwksUrl: auth.jwksUrl, clock });
+}

@@ -1,0 +1,78 @@
+/**
+ * An approver adopts an existing, unapproved direct assignment (a migration already running) as an
+ * active grant with an expiry, so that the revoke timer removes it when the time is up instead of
+ * the audit flagging it forever. The assignment itself is left as it is.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Caller } from '../auth/identity.js';
+import type { Grant } from '../domain.js';
+import type { GrantDeps } from './grantDeps.js';
+import { GrantStateError, InvalidGrantInputError } from './grantErrors.js';
+import { notifyGrant } from './notices/notifyGrant.js';
+import { checkDurationBounds } from './policy/durationBounds.js';
+import { checkNotSelfAdoption } from './policy/selfDecision.js';
+import { OPEN_STATUSES } from './policy/transitions.js';
+import { recordGrantEvent } from './recordGrantEvent.js';
+import { resolveGrantee } from './resolveGrantee.js';
+
+export interface AdoptGrantInput {
+  assignmentGuid: string;
+  durationMs: number;
+  justification: string;
+  ticket: string;
+}
+
+export async function adoptGrant(deps: GrantDeps, caller: Caller, input: AdoptGrantInput): Promise<Grant> {
+  checkDurationBounds('duration', input.durationMs, deps.config.grants);
+  const field = 'assignmentGuid';
+  const assignment = await deps.exchange.getRoleAssignment(input.assignmentGuid);
+  if (!assignment) throw new InvalidGrantInputError(field, `${field} '${input.assignmentGuid}' is not a management role assignment in Exchange; take the guid from the audit finding.`);
+  const mieRoles = new Set((await deps.exchange.getMieRoles()).map((r) => r.name.toLowerCase()));
+  if (!mieRoles.has(assignment.role.toLowerCase())) {
+    throw new InvalidGrantInputError(field, `${field} '${input.assignmentGuid}' assigns '${assignment.role}', not Mailbox Import Export or a role derived from it.`);
+  }
+  if (assignment.delegationType !== 'Regular') {
+    throw new InvalidGrantInputError(field, `${field} '${input.assignmentGuid}' is a ${assignment.delegationType} assignment; it lets its holder assign the role, not use it, and is never adopted.`);
+  }
+  if (assignment.roleAssigneeType !== 'User') {
+    throw new InvalidGrantInputError(field, `${field} '${input.assignmentGuid}' is assigned to a ${assignment.roleAssigneeType}; only direct user assignments can be adopted (grant group members individually instead).`);
+  }
+  const open = await deps.store.grants.list({ status: [...OPEN_STATUSES] });
+  const covering = open.find((g) => g.assignmentGuid?.toLowerCase() === assignment.guid.toLowerCase());
+  if (covering) throw new GrantStateError(`Assignment ${assignment.guid} is already covered by grant ${covering.id} (${covering.status}).`);
+
+  const recipient = await deps.exchange.getUser(assignment.roleAssignee || assignment.roleAssigneeName);
+  if (!recipient?.userPrincipalName) {
+    throw new InvalidGrantInputError(field, `The assignee of ${field} '${input.assignmentGuid}' (${assignment.roleAssigneeName}) has no user principal name in Exchange; it cannot be adopted.`);
+  }
+  const grantee = await resolveGrantee(deps, recipient.userPrincipalName, field);
+  checkNotSelfAdoption(grantee.upn, caller.upn);
+
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const grant: Grant = {
+    id: randomUUID(),
+    principal: grantee.upn,
+    principalId: grantee.user.id,
+    principalName: grantee.recipient.name,
+    role: assignment.role,
+    status: 'active',
+    method: 'direct',
+    requestedBy: caller.upn,
+    requestedAt: at,
+    justification: input.justification,
+    ticket: input.ticket,
+    durationMs: input.durationMs,
+    approvedBy: caller.upn,
+    approvedAt: at,
+    activatedAt: at,
+    expiresAt: new Date(now.getTime() + input.durationMs).toISOString(),
+    assignmentGuid: assignment.guid,
+    assignmentName: assignment.name,
+    adopted: true,
+  };
+  const created = await deps.store.grants.create(grant);
+  await recordGrantEvent(deps.store, { type: 'grant.adopted', actor: caller.upn, grant: created, reason: input.justification, data: { assignment } });
+  await notifyGrant(deps, 'adopted', created);
+  return created;
+}

@@ -1,0 +1,52 @@
+/**
+ * An approver approves a request (or a pending extension). A request without a future start is
+ * activated at once; one with a future start stays 'approved' until activateDueGrants runs.
+ * Two approvers at once, or approve racing cancel: the ETag lets one write win, the other gets a
+ * ConflictError.
+ */
+import type { Caller } from '../auth/identity.js';
+import type { Grant } from '../domain.js';
+import { activateGrant, isDue } from './activateGrant.js';
+import type { GrantDeps } from './grantDeps.js';
+import { loadGrant } from './loadGrant.js';
+import { notifyGrant } from './notices/notifyGrant.js';
+import { checkNotSelfDecision } from './policy/selfDecision.js';
+import { checkTransition, decisionTarget } from './policy/transitions.js';
+import { recordGrantEvent } from './recordGrantEvent.js';
+
+export async function approveGrant(deps: GrantDeps, caller: Caller, id: string): Promise<Grant> {
+  const grant = await loadGrant(deps.store, id);
+  const now = deps.clock.now();
+  // The same approver retrying after a crash between approval and activation finishes the job.
+  if (grant.status === 'approved' && grant.approvedBy === caller.upn && isDue(grant, now)) return activateGrant(deps, grant, caller.upn);
+
+  checkTransition(grant, 'approve');
+  checkNotSelfDecision(grant, caller.upn);
+  if (decisionTarget(grant) === 'extension') return approveExtension(deps, caller, grant, now);
+
+  const approved = await deps.store.grants.update({ ...grant, status: 'approved', approvedBy: caller.upn, approvedAt: now.toISOString() });
+  await recordGrantEvent(deps.store, { type: 'grant.approved', actor: caller.upn, grant: approved });
+  await notifyGrant(deps, 'approved', approved);
+  return isDue(approved, now) ? activateGrant(deps, approved, caller.upn) : approved;
+}
+
+async function approveExtension(deps: GrantDeps, caller: Caller, grant: Grant, now: Date): Promise<Grant> {
+  const extension = grant.extension;
+  if (!extension) return grant;
+  const from = Math.max(Date.parse(grant.expiresAt ?? now.toISOString()), now.getTime());
+  const extended = await deps.store.grants.update({
+    ...grant,
+    extension: undefined,
+    expiresAt: new Date(from + extension.durationMs).toISOString(),
+    remindersSent: [],
+  });
+  await recordGrantEvent(deps.store, {
+    type: 'grant.extended',
+    actor: caller.upn,
+    grant: extended,
+    reason: extension.justification,
+    data: { extension, previousExpiresAt: grant.expiresAt },
+  });
+  await notifyGrant(deps, 'extended', extended);
+  return extended;
+}

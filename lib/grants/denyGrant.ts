@@ -1,0 +1,29 @@
+/** An approver denies a request, or a pending extension (the grant then runs to its current expiry). */
+import type { Caller } from '../auth/identity.js';
+import type { Grant } from '../domain.js';
+import type { GrantDeps } from './grantDeps.js';
+import { loadGrant } from './loadGrant.js';
+import { notifyGrant } from './notices/notifyGrant.js';
+import { checkNotSelfDecision } from './policy/selfDecision.js';
+import { checkTransition, decisionTarget } from './policy/transitions.js';
+import { recordGrantEvent } from './recordGrantEvent.js';
+
+export async function denyGrant(deps: GrantDeps, caller: Caller, id: string, reason?: string): Promise<Grant> {
+  const grant = await loadGrant(deps.store, id);
+  checkTransition(grant, 'deny');
+  checkNotSelfDecision(grant, caller.upn);
+  const now = deps.clock.now().toISOString();
+  const target = decisionTarget(grant);
+  const decided: Grant = { ...grant, deniedBy: caller.upn, deniedAt: now, denyReason: reason };
+  const denied = await deps.store.grants.update(target === 'extension' ? { ...decided, extension: undefined } : { ...decided, status: 'denied', endedAt: now, endedBy: caller.upn, endReason: reason });
+  await recordGrantEvent(deps.store, {
+    type: 'grant.denied',
+    actor: caller.upn,
+    grant: denied,
+    reason,
+    data: target === 'extension' ? { extension: grant.extension } : undefined,
+  });
+  // The notice names what was denied: keep the extension on the rendered copy only.
+  await notifyGrant(deps, 'denied', target === 'extension' ? { ...denied, extension: grant.extension } : denied);
+  return denied;
+}

@@ -1,0 +1,27 @@
+/** The requester or grantee asks for more time on an active grant; it needs a new approval. */
+import type { Caller } from '../auth/identity.js';
+import type { Grant } from '../domain.js';
+import type { GrantDeps } from './grantDeps.js';
+import { loadGrant } from './loadGrant.js';
+import { notifyGrant } from './notices/notifyGrant.js';
+import { checkDurationBounds } from './policy/durationBounds.js';
+import { checkMayExtend } from './policy/grantAccess.js';
+import { checkTransition } from './policy/transitions.js';
+import { recordGrantEvent } from './recordGrantEvent.js';
+
+export interface ExtendGrantInput {
+  durationMs: number;
+  justification: string;
+}
+
+export async function extendGrant(deps: GrantDeps, caller: Caller, id: string, input: ExtendGrantInput): Promise<Grant> {
+  checkDurationBounds('duration', input.durationMs, deps.config.grants);
+  const grant = await loadGrant(deps.store, id);
+  checkTransition(grant, 'extend');
+  checkMayExtend(grant, caller);
+  const extension = { durationMs: input.durationMs, requestedBy: caller.upn, requestedAt: deps.clock.now().toISOString(), justification: input.justification };
+  const pending = await deps.store.grants.update({ ...grant, extension });
+  await recordGrantEvent(deps.store, { type: 'grant.extension-requested', actor: caller.upn, grant: pending, reason: input.justification });
+  await notifyGrant(deps, 'extension-requested', pending);
+  return pending;
+}

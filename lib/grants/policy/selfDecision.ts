@@ -1,0 +1,25 @@
+/**
+ * Four eyes: nobody approves or denies a request they made, a request that would give them the
+ * role, or an extension they asked for. (Denial is refused too, so that every decision on record
+ * is somebody else's; the requester withdraws with cancel instead.)
+ */
+import type { Grant } from '../../domain.js';
+import { GrantPolicyError } from '../grantErrors.js';
+
+export function checkNotSelfDecision(grant: Grant, decider: string): void {
+  const who = decider.toLowerCase();
+  if (who === grant.principal) {
+    throw new GrantPolicyError('self-approval', `${who} is the grantee of grant ${grant.id} and cannot decide on it; another approver must.`);
+  }
+  const requester = grant.extension ? grant.extension.requestedBy : grant.requestedBy;
+  if (who === requester.toLowerCase()) {
+    throw new GrantPolicyError('self-approval', `${who} requested ${grant.extension ? 'the extension of ' : ''}grant ${grant.id} and cannot decide on it; another approver must.`);
+  }
+}
+
+/** Adopting an assignment approves it on the spot: the adopter may not be the one holding it. */
+export function checkNotSelfAdoption(principal: string, adopter: string): void {
+  if (principal.toLowerCase() === adopter.toLowerCase()) {
+    throw new GrantPolicyError('self-approval', `${adopter} holds this assignment and cannot adopt it as their own grant; another approver must.`);
+  }
+}

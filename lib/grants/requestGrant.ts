@@ -1,0 +1,66 @@
+/** A migration lead asks for a time-boxed grant; approvers are told. */
+import { randomUUID } from 'node:crypto';
+import type { Caller } from '../auth/identity.js';
+import { MIE_ROLE, type Grant } from '../domain.js';
+import type { GrantDeps } from './grantDeps.js';
+import { GrantStateError, InvalidGrantInputError } from './grantErrors.js';
+import { notifyGrant } from './notices/notifyGrant.js';
+import { checkDurationBounds } from './policy/durationBounds.js';
+import { checkStartTime } from './policy/startTime.js';
+import { OPEN_STATUSES } from './policy/transitions.js';
+import { recordGrantEvent } from './recordGrantEvent.js';
+import { resolveGrantee } from './resolveGrantee.js';
+
+export interface RequestGrantInput {
+  principal: string;
+  durationMs: number;
+  justification: string;
+  ticket: string;
+  /** ISO 8601; omitted = on approval. */
+  startsAt?: string;
+}
+
+export async function requestGrant(deps: GrantDeps, caller: Caller, input: RequestGrantInput): Promise<Grant> {
+  const now = deps.clock.now();
+  checkDurationBounds('duration', input.durationMs, deps.config.grants);
+  checkStartTime(input.startsAt, now);
+  const grantee = await resolveGrantee(deps, input.principal);
+
+  const roleGroup = deps.config.grants.roleGroup;
+  if (roleGroup) await checkNotAlreadyMember(deps, roleGroup, grantee.upn, grantee.recipient.name);
+
+  const open = await deps.store.grants.list({ principal: grantee.upn, status: [...OPEN_STATUSES] });
+  if (open.length > 0) {
+    throw new GrantStateError(`${grantee.upn} already has grant ${open[0]?.id} (${open[0]?.status}); extend or cancel it instead of requesting another.`);
+  }
+
+  const grant: Grant = {
+    id: randomUUID(),
+    principal: grantee.upn,
+    principalId: grantee.user.id,
+    principalName: grantee.recipient.name,
+    role: MIE_ROLE,
+    status: 'pending',
+    method: roleGroup ? 'role-group' : 'direct',
+    roleGroup,
+    requestedBy: caller.upn,
+    requestedAt: now.toISOString(),
+    justification: input.justification,
+    ticket: input.ticket,
+    durationMs: input.durationMs,
+    startsAt: input.startsAt ? new Date(input.startsAt).toISOString() : undefined,
+  };
+  const created = await deps.store.grants.create(grant);
+  await recordGrantEvent(deps.store, { type: 'grant.requested', actor: caller.upn, grant: created, reason: input.justification });
+  await notifyGrant(deps, 'requested', created);
+  return created;
+}
+
+/** Releasing a role-group grant removes the membership: it must not be one that existed before the grant. */
+async function checkNotAlreadyMember(deps: GrantDeps, roleGroup: string, upn: string, name: string): Promise<void> {
+  const members = await deps.exchange.getRoleGroupMembers(roleGroup);
+  const ids = new Set([upn, name.toLowerCase()]);
+  if (members.some((m) => ids.has(m.name.toLowerCase()) || ids.has(m.userPrincipalName?.toLowerCase() ?? ''))) {
+    throw new InvalidGrantInputError('principal', `principal '${upn}' is already a member of the grant role group '${roleGroup}'; adopt or remove that membership instead of requesting a grant.`);
+  }
+}
