@@ -1,0 +1,93 @@
+/**
+ * What the audit keeps between runs: the last complete holder snapshot with run health, and the
+ * findings (open, resolved) with the break-glass holders seen. Implemented on Table Storage in
+ * lib/store/snapshotStore.ts and lib/store/findingStore.ts.
+ */
+import type { Finding, Holder, Snapshot } from '../domain.js';
+
+export interface SnapshotState {
+  /** Version of the current snapshot; 0 before the first complete read. */
+  version: number;
+  /** Content hash of the current snapshot (holders and assignments, not the time). */
+  hash?: string;
+  takenAt?: string;
+  holderCount: number;
+  lastRunAt?: string;
+  lastSuccessAt?: string;
+  lastError?: string;
+  lastErrorAt?: string;
+  consecutiveFailures: number;
+  /** ETag of the stored state row: commit and recordSuccess fail with ConflictError if another run moved it. */
+  etag?: string;
+}
+
+export interface SnapshotVersion {
+  version: number;
+  takenAt: string;
+  hash: string;
+  holderCount: number;
+}
+
+export interface SnapshotStore {
+  state(): Promise<SnapshotState>;
+  /** A stored version; undefined when it does not exist. */
+  load(version: number): Promise<Snapshot | undefined>;
+  /** Stores `snapshot` as the next version and makes it current. Earlier versions stay for history. */
+  commit(snapshot: Snapshot, hash: string, state: SnapshotState): Promise<SnapshotState>;
+  /** A complete read that found the current snapshot unchanged: only the run health moves. */
+  recordSuccess(at: string, state: SnapshotState): Promise<SnapshotState>;
+  /** A failed run: the snapshot stays as it was, the error is kept for operators. */
+  recordFailure(at: string, error: string): Promise<SnapshotState>;
+  /** Versions taken in [from, to), oldest first. */
+  versions(range?: { from?: string; to?: string }): Promise<SnapshotVersion[]>;
+}
+
+export interface StoredFinding extends Finding {
+  firstSeen: string;
+  /** Set when resolved; open findings were last seen at the last successful run. */
+  lastSeen?: string;
+  resolvedAt?: string;
+}
+
+/** A break-glass principal holding the role: reported on its own, never as a finding. */
+export interface BreakGlassUse {
+  holderKey: string;
+  principal: string;
+  holder: Holder;
+  firstSeen: string;
+  clearedAt?: string;
+}
+
+export interface FindingState {
+  /** Hash of the open finding ids and break-glass holder keys: an unchanged run compares only this. */
+  openHash: string;
+  /** Moves on every change of the open set; part of alert idempotency keys. */
+  generation: number;
+  openCount: number;
+  /** Open `changed` findings: the diff needs them back only when there are any. */
+  openChanged: number;
+  /** Snapshot version the open set was computed on: `changed` findings are raised against it. */
+  snapshotVersion: number;
+  /** UTC day (YYYY-MM-DD) of the last daily digest. */
+  lastDigestDay?: string;
+  etag?: string;
+}
+
+export interface FindingChange {
+  opened: StoredFinding[];
+  resolved: StoredFinding[];
+  breakGlassDetected: BreakGlassUse[];
+  breakGlassCleared: BreakGlassUse[];
+}
+
+export interface FindingStore {
+  state(): Promise<FindingState>;
+  listOpen(filter?: { kind?: Finding['kind'] }): Promise<StoredFinding[]>;
+  listBreakGlass(): Promise<BreakGlassUse[]>;
+  /** Resolved findings with resolvedAt in [from, to). */
+  listResolved(range?: { from?: string; to?: string }): Promise<StoredFinding[]>;
+  /** Writes the change, then the new state (guarded by `state.etag`) as the commit point. */
+  apply(change: FindingChange, state: FindingState): Promise<FindingState>;
+  /** Writes only the state row (e.g. the digest day), guarded by its ETag. */
+  saveState(state: FindingState): Promise<FindingState>;
+}

@@ -1,0 +1,261 @@
+/**
+ * The audit's judgement: a pure function of what Exchange and Entra ID say (the snapshot), what was
+ * approved (grants), the policy and the time. No I/O; everything it needs comes in as arguments.
+ *
+ * - unapproved: a holder with no active grant (break-glass principals are reported apart)
+ * - expired-present: a grant past its end whose assignment is still there
+ * - missing: an active grant whose assignment is gone
+ * - changed: relative to the previous snapshot, a scope change, an enabled toggle, a delegation
+ *   change, or a new member of a group that already held the role. A `changed` finding stays open
+ *   while the changed state lasts, until a grant approved after it was first seen covers the holder.
+ */
+import type { Finding, Grant, Holder, RoleAssignment, Severity, Snapshot } from '../domain.js';
+import type { StoredFinding } from './auditStores.js';
+
+export interface AuditPolicy {
+  /** Lower-cased UPNs, appIds or object ids that are never revoked and always reported. */
+  breakGlass: string[];
+}
+
+export interface DiffHistory {
+  /** The previous complete snapshot; without it no `changed` finding can be raised. */
+  previous?: Snapshot;
+  /** Open `changed` findings from earlier runs (carried forward while their state lasts). */
+  openChanged?: StoredFinding[];
+}
+
+export interface DiffResult {
+  findings: Finding[];
+  /** Holders on the break-glass list: their own alert, never a finding. */
+  breakGlass: Holder[];
+}
+
+type ChangeAspect = 'scope' | 'enabled' | 'member' | 'delegation';
+
+export function changedFindingId(subject: string, aspect: ChangeAspect, value: string): string {
+  return `changed|${aspect}|${subject}|${value}`;
+}
+
+export function isBreakGlass(holder: Pick<Holder, 'principal' | 'principalId'>, policy: AuditPolicy): boolean {
+  const list = new Set(policy.breakGlass.map((b) => b.toLowerCase()));
+  return list.has(holder.principal.toLowerCase()) || (holder.principalId !== undefined && list.has(holder.principalId.toLowerCase()));
+}
+
+const ORGANIZATION_SCOPES = new Set(['', 'organization', 'default']);
+
+/** Organization-wide scope: no custom or administrative-unit restriction. */
+export function isOrganizationWide(scope: string): boolean {
+  return ORGANIZATION_SCOPES.has(scope.trim().toLowerCase());
+}
+
+function grantMatchesPrincipal(grant: Grant, holder: Holder): boolean {
+  if (grant.principal.toLowerCase() === holder.principal.toLowerCase()) return true;
+  return !!grant.principalId && !!holder.principalId && grant.principalId.toLowerCase() === holder.principalId.toLowerCase();
+}
+
+/** Whether this grant is the approval for this holder path. */
+export function grantCovers(grant: Grant, holder: Holder): boolean {
+  if (!grantMatchesPrincipal(grant, holder)) return false;
+  if (grant.assignmentGuid) return grant.assignmentGuid.toLowerCase() === holder.assignmentGuid.toLowerCase();
+  if (grant.role.toLowerCase() !== holder.role.toLowerCase()) return false;
+  if (grant.method === 'role-group' && grant.roleGroup) return holder.viaName?.toLowerCase() === grant.roleGroup.toLowerCase();
+  return true;
+}
+
+const at = (iso: string | undefined): number | undefined => (iso ? Date.parse(iso) : undefined);
+
+function isPastExpiry(grant: Grant, now: number): boolean {
+  const expires = at(grant.expiresAt);
+  return expires !== undefined && expires <= now;
+}
+
+/** A grant that currently allows the holder to hold the role. */
+function isInForce(grant: Grant, now: number): boolean {
+  if (isPastExpiry(grant, now)) return false;
+  if (grant.status === 'active') return true;
+  if (grant.status !== 'approved') return false;
+  const starts = at(grant.startsAt);
+  return starts === undefined || starts <= now;
+}
+
+/** A grant whose time is up but whose assignment may not be gone yet. */
+function isExpired(grant: Grant, now: number): boolean {
+  if (grant.status === 'expired') return true;
+  return (grant.status === 'active' || grant.status === 'approved') && isPastExpiry(grant, now);
+}
+
+function holderSeverity(holder: Holder): Severity {
+  if (!holder.enabled) return 'low';
+  return holder.via === 'graph-app-role' ? 'critical' : 'high';
+}
+
+function label(holder: Holder): string {
+  return holder.displayName ? `${holder.displayName} (${holder.principal})` : holder.principal;
+}
+
+function disabledNote(holder: Holder): string {
+  return holder.enabled ? '' : ' (assignment disabled)';
+}
+
+function assignmentPrincipal(a: RoleAssignment): string {
+  return (a.roleAssigneeName || a.roleAssignee).toLowerCase();
+}
+
+interface ChangeCandidate {
+  finding: Finding;
+  holder?: Holder;
+}
+
+/** Every `changed` state the current snapshot is in, relative to `previous` (raised) or as ids (carried forward). */
+function changeCandidates(snapshot: Snapshot, previous: Snapshot | undefined): { raised: ChangeCandidate[]; current: Map<string, ChangeCandidate> } {
+  const current = new Map<string, ChangeCandidate>();
+  const raised: ChangeCandidate[] = [];
+  const prevHolders = new Map((previous?.holders ?? []).map((h) => [h.key, h]));
+  const prevAssignments = new Map((previous?.assignments ?? []).map((a) => [a.guid.toLowerCase(), a]));
+  const groupHeldBefore = new Set((previous?.holders ?? []).filter((h) => h.via !== 'direct').map((h) => h.assignmentGuid.toLowerCase()));
+  for (const a of previous?.assignments ?? []) groupHeldBefore.add(a.guid.toLowerCase());
+
+  const add = (c: ChangeCandidate, isNew: boolean) => {
+    current.set(c.finding.id, c);
+    if (isNew) raised.push(c);
+  };
+
+  for (const h of snapshot.holders) {
+    const prev = prevHolders.get(h.key);
+    const base = { kind: 'changed' as const, principal: h.principal, assignmentGuid: h.assignmentGuid, holderKey: h.key };
+    const widened = isOrganizationWide(h.scope) && !!prev && !isOrganizationWide(prev.scope);
+    add(
+      {
+        holder: h,
+        finding: {
+          ...base,
+          id: changedFindingId(h.key, 'scope', h.scope),
+          severity: widened ? 'high' : 'medium',
+          summary: `${label(h)}: scope ${widened ? 'widened' : 'changed'} from '${prev?.scope ?? ''}' to '${h.scope}' on ${h.assignmentName}`,
+        },
+      },
+      !!prev && prev.scope !== h.scope,
+    );
+    add(
+      {
+        holder: h,
+        finding: {
+          ...base,
+          id: changedFindingId(h.key, 'enabled', String(h.enabled)),
+          severity: h.enabled ? 'high' : 'low',
+          summary: `${label(h)}: assignment ${h.assignmentName} was ${h.enabled ? 'enabled' : 'disabled'}`,
+        },
+      },
+      !!prev && prev.enabled !== h.enabled,
+    );
+    if (h.via === 'role-group' || h.via === 'security-group' || h.via === 'organization-management') {
+      add(
+        {
+          holder: h,
+          finding: {
+            ...base,
+            id: changedFindingId(h.key, 'member', h.assignmentGuid),
+            severity: 'high',
+            summary: `${label(h)}: new member of ${h.viaName ?? 'a group'}, which holds ${h.role}`,
+          },
+        },
+        !!previous && !prev && groupHeldBefore.has(h.assignmentGuid.toLowerCase()),
+      );
+    }
+  }
+
+  for (const a of snapshot.assignments) {
+    const prev = prevAssignments.get(a.guid.toLowerCase());
+    const subject = `assignment:${a.guid.toLowerCase()}`;
+    const isNewDelegation = !!previous && (prev ? prev.delegationType !== a.delegationType : a.delegationType !== 'Regular');
+    add(
+      {
+        finding: {
+          id: changedFindingId(subject, 'delegation', a.delegationType),
+          kind: 'changed',
+          principal: assignmentPrincipal(a),
+          severity: 'high',
+          summary: prev
+            ? `${a.name}: delegation changed from ${prev.delegationType} to ${a.delegationType}`
+            : `${a.name}: new ${a.delegationType} assignment of ${a.role} to ${a.roleAssigneeName || a.roleAssignee}`,
+          assignmentGuid: a.guid,
+        },
+      },
+      isNewDelegation,
+    );
+  }
+  return { raised, current };
+}
+
+export function diff(snapshot: Snapshot, grants: Grant[], policy: AuditPolicy, now: Date, history: DiffHistory = {}): DiffResult {
+  const nowMs = now.getTime();
+  const findings: Finding[] = [];
+  const breakGlass: Holder[] = [];
+  const inForce = grants.filter((g) => isInForce(g, nowMs));
+  const expired = grants.filter((g) => isExpired(g, nowMs));
+
+  for (const h of snapshot.holders) {
+    if (isBreakGlass(h, policy)) {
+      breakGlass.push(h);
+      continue;
+    }
+    if (inForce.some((g) => grantCovers(g, h))) continue;
+    const lapsed = expired.find((g) => grantCovers(g, h));
+    if (lapsed) {
+      findings.push({
+        id: `expired-present|${lapsed.id}|${h.key}`,
+        kind: 'expired-present',
+        principal: h.principal,
+        severity: h.enabled ? 'high' : 'medium',
+        summary: `${label(h)} still holds ${h.role} ${h.path}${disabledNote(h)}; grant ${lapsed.id} expired ${lapsed.expiresAt ?? ''}`.trim(),
+        assignmentGuid: h.assignmentGuid,
+        grantId: lapsed.id,
+        holderKey: h.key,
+      });
+      continue;
+    }
+    findings.push({
+      id: `unapproved|${h.key}`,
+      kind: 'unapproved',
+      principal: h.principal,
+      severity: holderSeverity(h),
+      summary: `${label(h)} holds ${h.role} ${h.path} without an approved grant${disabledNote(h)}`,
+      assignmentGuid: h.assignmentGuid,
+      holderKey: h.key,
+    });
+  }
+
+  for (const g of grants) {
+    if (g.status !== 'active' || !isInForce(g, nowMs)) continue;
+    if (snapshot.holders.some((h) => grantCovers(g, h))) continue;
+    findings.push({
+      id: `missing|${g.id}`,
+      kind: 'missing',
+      principal: g.principal.toLowerCase(),
+      severity: 'medium',
+      summary: `Grant ${g.id} for ${g.principal} is active but its assignment${g.assignmentName ? ` ${g.assignmentName}` : ''} is gone`,
+      assignmentGuid: g.assignmentGuid,
+      grantId: g.id,
+    });
+  }
+
+  const changes = changeCandidates(snapshot, history.previous);
+  const seen = new Set<string>();
+  const keep = (c: ChangeCandidate) => {
+    if (seen.has(c.finding.id) || (c.holder && isBreakGlass(c.holder, policy))) return;
+    seen.add(c.finding.id);
+    findings.push(c.finding);
+  };
+  for (const c of changes.raised) keep(c);
+  for (const open of history.openChanged ?? []) {
+    const c = changes.current.get(open.id);
+    if (!c) continue;
+    const firstSeen = Date.parse(open.firstSeen);
+    const approvedSince = c.holder && inForce.some((g) => grantCovers(g, c.holder as Holder) && (at(g.approvedAt) ?? 0) >= firstSeen);
+    if (!approvedSince) keep(c);
+  }
+
+  findings.sort((a, b) => a.kind.localeCompare(b.kind) || a.principal.localeCompare(b.principal) || a.id.localeCompare(b.id));
+  breakGlass.sort((a, b) => a.key.localeCompare(b.key));
+  return { findings, breakGlass };
+}

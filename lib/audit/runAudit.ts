@@ -1,0 +1,255 @@
+/**
+ * The audit job (auditTimer and `mie-watchdog audit`): complete holder read -> snapshot (written only
+ * on change) -> diff against grants -> findings (opened / resolved) -> one alert email per run with a
+ * change, and a daily digest. Any failed read or write fails the run and is recorded as run health;
+ * the previous snapshot stays current.
+ *
+ * Crash safety: holder and finding events are journaled before the snapshot / findings state moves,
+ * and the alert is sent before the finding rows are written, with an idempotency key made of the
+ * findings generation and the target open set. A run that dies half-way is repeated by the next one
+ * with the same key: the alert is not sent twice and nothing is lost (at worst an event is journaled twice).
+ */
+import { createHash } from 'node:crypto';
+import type { Finding, Holder, Snapshot } from '../domain.js';
+import type { Clock, Directory, ExchangeRbac, JournalEntryInput, Logger, Mailer, Store } from '../ports.js';
+import type { BreakGlassUse, FindingChange, FindingState, SnapshotState, StoredFinding } from './auditStores.js';
+import { collectHolders } from './collectHolders.js';
+import { diff, type AuditPolicy } from './diff.js';
+import { renderAlert, renderDigest, renderFailure, type RenderedEmail } from './renderAlert.js';
+import { holderChanges, snapshotHash, type HolderChanges } from './snapshotChanges.js';
+
+export interface AuditDeps {
+  exchange: ExchangeRbac;
+  directory: Directory;
+  mailer: Mailer;
+  clock: Clock;
+  logger: Logger;
+  store: Pick<Store, 'grants' | 'journal' | 'snapshots' | 'findings'>;
+}
+
+export interface AuditOptions {
+  tenant: string;
+  alertRecipients: string[];
+  breakGlass: string[];
+  digestHourUtc: number;
+  /** Lookups in flight during the holder read. */
+  concurrency?: number;
+  /** Consecutive failed runs after which the security team is told the watchdog is blind. Default 3. */
+  failuresBeforeAlert?: number;
+}
+
+export interface SentAlert {
+  kind: 'drift' | 'digest' | 'audit-failing';
+  subject: string;
+  idempotencyKey: string;
+  status: 'sent' | 'duplicate';
+}
+
+export interface AuditResult {
+  takenAt: string;
+  snapshotVersion: number;
+  snapshotChanged: boolean;
+  holders: Holder[];
+  /** Every open finding after this run (the four contract kinds only). */
+  findings: Finding[];
+  /** Break-glass principals holding the role: their own alert, never findings. */
+  breakGlass: Holder[];
+  opened: StoredFinding[];
+  resolved: StoredFinding[];
+  holderChanges: { added: number; removed: number; changed: number };
+  emails: SentAlert[];
+}
+
+const ACTOR = 'watchdog';
+
+/** Thrown when the run failed; the message says what failed and the run health was recorded. */
+export class AuditFailedError extends Error {
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'AuditFailedError';
+  }
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** What the open set should be after this run: finding ids and break-glass holder keys. */
+export function openSetHash(findings: Finding[], breakGlass: Holder[]): string {
+  const ids = [...findings.map((f) => `f|${f.id}`), ...breakGlass.map((h) => `b|${h.key}`)].sort();
+  return sha256(ids.join('\n'));
+}
+
+async function appendAll(store: AuditDeps['store'], entries: JournalEntryInput[]): Promise<void> {
+  if (entries.length) await store.journal.appendMany(entries);
+}
+
+function holderEvents(changes: HolderChanges, at: string): JournalEntryInput[] {
+  return [
+    ...changes.added.map((holder) => ({ type: 'holder.added', actor: ACTOR, subject: holder.key, at, data: { holder } })),
+    ...changes.changed.map(({ holder, previous }) => ({ type: 'holder.changed', actor: ACTOR, subject: holder.key, at, data: { holder, previous } })),
+    ...changes.removed.map((holder) => ({ type: 'holder.removed', actor: ACTOR, subject: holder.key, at, data: { holder } })),
+  ];
+}
+
+function findingEvents(change: FindingChange, at: string): JournalEntryInput[] {
+  return [
+    ...change.opened.map((finding) => ({ type: 'finding.opened', actor: ACTOR, subject: finding.id, at, data: { finding } })),
+    ...change.resolved.map((finding) => ({ type: 'finding.resolved', actor: ACTOR, subject: finding.id, at, data: { finding } })),
+    ...change.breakGlassDetected.map((use) => ({ type: 'breakglass.detected', actor: ACTOR, subject: use.holderKey, at, data: { holder: use.holder } })),
+    ...change.breakGlassCleared.map((use) => ({ type: 'breakglass.cleared', actor: ACTOR, subject: use.holderKey, at, data: { holder: use.holder } })),
+  ];
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<AuditResult> {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  try {
+    return await auditOnce(deps, options, now);
+  } catch (error) {
+    const message = `The audit of ${at} failed; the previous snapshot stays current. ${messageOf(error)}`;
+    deps.logger.error(message);
+    await recordFailure(deps, options, at, message);
+    throw new AuditFailedError(message, error);
+  }
+}
+
+async function recordFailure(deps: AuditDeps, options: AuditOptions, at: string, message: string): Promise<void> {
+  let state: SnapshotState;
+  try {
+    state = await deps.store.snapshots.recordFailure(at, message);
+  } catch (error) {
+    deps.logger.error(`Could not record the failed audit run: ${messageOf(error)}`);
+    return;
+  }
+  if (state.consecutiveFailures !== (options.failuresBeforeAlert ?? 3)) return;
+  try {
+    const email = renderFailure({ tenant: options.tenant, at, failures: state.consecutiveFailures, lastError: message, lastSuccessAt: state.lastSuccessAt });
+    await send(deps, options, 'audit-failing', email, `audit-failing|${options.tenant}|${state.lastSuccessAt ?? 'never'}`);
+  } catch (error) {
+    deps.logger.error(`Could not send the audit-failing alert: ${messageOf(error)}`);
+  }
+}
+
+async function send(deps: AuditDeps, options: AuditOptions, kind: SentAlert['kind'], email: RenderedEmail, keySource: string): Promise<SentAlert> {
+  const idempotencyKey = `audit-${kind}-${sha256(keySource).slice(0, 40)}`;
+  const res = await deps.mailer.send({ to: options.alertRecipients, subject: email.subject, html: email.html, text: email.text, idempotencyKey });
+  if (res.status === 'sent') {
+    await deps.store.journal.append({ type: 'alert.sent', actor: ACTOR, subject: idempotencyKey, data: { to: options.alertRecipients, subject: email.subject, kind } });
+  }
+  return { kind, subject: email.subject, idempotencyKey, status: res.status };
+}
+
+async function auditOnce(deps: AuditDeps, options: AuditOptions, now: Date): Promise<AuditResult> {
+  const at = now.toISOString();
+  const { snapshots, findings: findingStore } = deps.store;
+  const snapshot = await collectHolders({ exchange: deps.exchange, directory: deps.directory, logger: deps.logger, concurrency: options.concurrency }, now);
+
+  // 1. Snapshot: unchanged content costs one read and one health write.
+  const before = await snapshots.state();
+  const hash = snapshotHash(snapshot);
+  let after: SnapshotState;
+  let committedPrevious: Snapshot | undefined;
+  let changes: HolderChanges = { added: [], removed: [], changed: [] };
+  if (before.hash === hash) {
+    after = await snapshots.recordSuccess(at, before);
+  } else {
+    committedPrevious = before.version ? await snapshots.load(before.version) : undefined;
+    changes = holderChanges(committedPrevious?.holders ?? [], snapshot.holders);
+    await appendAll(deps.store, holderEvents(changes, at));
+    after = await snapshots.commit(snapshot, hash, before);
+  }
+
+  // 2. Diff against grants; `changed` is raised against the snapshot the findings were last computed on.
+  const [grants, state] = await Promise.all([deps.store.grants.list(), findingStore.state()]);
+  const basis =
+    state.snapshotVersion && state.snapshotVersion !== after.version
+      ? state.snapshotVersion === before.version && committedPrevious
+        ? committedPrevious
+        : await snapshots.load(state.snapshotVersion)
+      : undefined;
+  const openChanged = state.openChanged > 0 ? await findingStore.listOpen({ kind: 'changed' }) : [];
+  const policy: AuditPolicy = { breakGlass: options.breakGlass };
+  const result = diff(snapshot, grants, policy, now, { previous: basis, openChanged });
+  const targetHash = openSetHash(result.findings, result.breakGlass);
+
+  const emails: SentAlert[] = [];
+  let opened: StoredFinding[] = [];
+  let resolved: StoredFinding[] = [];
+  let open: StoredFinding[] | undefined;
+  let breakGlassOpen: BreakGlassUse[] | undefined;
+  let nextState: FindingState = state;
+
+  if (targetHash !== state.openHash) {
+    // 3. The open set moved: find what opened and resolved, alert, journal, then store.
+    const [openBefore, bgBefore] = await Promise.all([findingStore.listOpen(), findingStore.listBreakGlass()]);
+    const openIds = new Map(openBefore.map((f) => [f.id, f]));
+    const targetIds = new Set(result.findings.map((f) => f.id));
+    opened = result.findings.filter((f) => !openIds.has(f.id)).map((f) => ({ ...f, firstSeen: at }));
+    const lastSeen = before.lastSuccessAt;
+    resolved = openBefore.filter((f) => !targetIds.has(f.id)).map((f) => ({ ...f, lastSeen: lastSeen ?? f.firstSeen, resolvedAt: at }));
+    const bgKeys = new Map(bgBefore.map((u) => [u.holderKey, u]));
+    const bgTarget = new Set(result.breakGlass.map((h) => h.key));
+    const change: FindingChange = {
+      opened,
+      resolved,
+      breakGlassDetected: result.breakGlass.filter((h) => !bgKeys.has(h.key)).map((holder) => ({ holderKey: holder.key, principal: holder.principal, holder, firstSeen: at })),
+      breakGlassCleared: bgBefore.filter((u) => !bgTarget.has(u.holderKey)).map((u) => ({ ...u, clearedAt: at })),
+    };
+    open = [...openBefore.filter((f) => targetIds.has(f.id)), ...opened];
+    breakGlassOpen = [...bgBefore.filter((u) => bgTarget.has(u.holderKey)), ...change.breakGlassDetected];
+    nextState = {
+      ...state,
+      openHash: targetHash,
+      generation: state.generation + 1,
+      openCount: open.length,
+      openChanged: open.filter((f) => f.kind === 'changed').length,
+      snapshotVersion: after.version,
+    };
+    const anything = opened.length + resolved.length + change.breakGlassDetected.length + change.breakGlassCleared.length > 0;
+    if (anything) {
+      const email = renderAlert({ tenant: options.tenant, at, ...change, openCount: open.length });
+      emails.push(await send(deps, options, 'drift', email, `drift|${options.tenant}|${state.generation}|${targetHash}`));
+      await appendAll(deps.store, findingEvents(change, at));
+    }
+    nextState = await findingStore.apply(change, nextState);
+  } else if (state.snapshotVersion !== after.version) {
+    nextState = await findingStore.saveState({ ...state, snapshotVersion: after.version });
+  }
+
+  // 4. The daily digest, once per UTC day from the configured hour.
+  const day = at.slice(0, 10);
+  if (now.getUTCHours() >= options.digestHourUtc && nextState.lastDigestDay !== day) {
+    const [openNow, bgNow] = await Promise.all([open ?? findingStore.listOpen(), breakGlassOpen ?? findingStore.listBreakGlass()]);
+    if (openNow.length || bgNow.length) {
+      const email = renderDigest({ tenant: options.tenant, at, open: openNow, breakGlass: bgNow, lastSuccessAt: at });
+      emails.push(await send(deps, options, 'digest', email, `digest|${options.tenant}|${day}`));
+    }
+    await findingStore.saveState({ ...nextState, lastDigestDay: day });
+  }
+
+  deps.logger.info('Audit complete', {
+    holders: snapshot.holders.length,
+    findings: result.findings.length,
+    opened: opened.length,
+    resolved: resolved.length,
+    snapshotVersion: after.version,
+    snapshotChanged: before.hash !== hash,
+  });
+  return {
+    takenAt: at,
+    snapshotVersion: after.version,
+    snapshotChanged: before.hash !== hash,
+    holders: snapshot.holders,
+    findings: result.findings,
+    breakGlass: result.breakGlass,
+    opened,
+    resolved,
+    holderChanges: { added: changes.added.length, removed: changes.removed.length, changed: changes.changed.length },
+    emails,
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * Holder snapshots in Table Storage. One partition: a `current` row (version, content hash, run
+ * health) and, per version, the gzipped snapshot JSON cut into binary chunk rows. A new version is
+ * written only on change, in the same transaction as the move of `current` when it fits (the
+ * commit point either way: readers follow `current`). An unchanged run touches only `current`.
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import type { SnapshotState, SnapshotStore, SnapshotVersion } from '../audit/auditStores.js';
+import type { Snapshot } from '../domain.js';
+import { getEntity, tableCall, type TableAccess } from './tables.js';
+
+const PARTITION = 'snapshot';
+const CURRENT = 'current';
+/** Binary properties hold at most 64 KiB. */
+const CHUNK_BYTES = 60_000;
+/** Chunks per transaction: base64 makes 60 KB 80 KB, and a transaction carries at most 4 MiB and 100 entities. */
+const CHUNKS_PER_TRANSACTION = 40;
+const MAX_ERROR_LENGTH = 4_000;
+
+type CurrentEntity = {
+  partitionKey: string;
+  rowKey: string;
+  version: number;
+  hash: string;
+  takenAt: string;
+  holderCount: number;
+  lastRunAt: string;
+  lastSuccessAt: string;
+  lastError: string;
+  lastErrorAt: string;
+  consecutiveFailures: number;
+};
+
+type ChunkEntity = {
+  partitionKey: string;
+  rowKey: string;
+  version: number;
+  chunk: number;
+  chunks: number;
+  takenAt: string;
+  hash: string;
+  holderCount: number;
+  data: Uint8Array;
+};
+
+const versionPrefix = (version: number) => `v${String(version).padStart(10, '0')}`;
+const chunkRowKey = (version: number, chunk: number) => `${versionPrefix(version)}-${String(chunk).padStart(5, '0')}`;
+
+function toState(e: (CurrentEntity & { etag?: string }) | undefined): SnapshotState {
+  if (!e) return { version: 0, holderCount: 0, consecutiveFailures: 0 };
+  return {
+    version: e.version ?? 0,
+    hash: e.hash || undefined,
+    takenAt: e.takenAt || undefined,
+    holderCount: e.holderCount ?? 0,
+    lastRunAt: e.lastRunAt || undefined,
+    lastSuccessAt: e.lastSuccessAt || undefined,
+    lastError: e.lastError || undefined,
+    lastErrorAt: e.lastErrorAt || undefined,
+    consecutiveFailures: e.consecutiveFailures ?? 0,
+    etag: e.etag,
+  };
+}
+
+function toEntity(state: SnapshotState): CurrentEntity {
+  return {
+    partitionKey: PARTITION,
+    rowKey: CURRENT,
+    version: state.version,
+    hash: state.hash ?? '',
+    takenAt: state.takenAt ?? '',
+    holderCount: state.holderCount,
+    lastRunAt: state.lastRunAt ?? '',
+    lastSuccessAt: state.lastSuccessAt ?? '',
+    lastError: state.lastError ?? '',
+    lastErrorAt: state.lastErrorAt ?? '',
+    consecutiveFailures: state.consecutiveFailures,
+  };
+}
+
+/** Replace `current` when we read it, create it otherwise: a concurrent writer makes this a ConflictError. */
+function currentAction(state: SnapshotState, previousEtag: string | undefined): TransactionAction {
+  return previousEtag ? ['update', toEntity(state), 'Replace', { etag: previousEtag }] : ['create', toEntity(state)];
+}
+
+export function createSnapshotStore(tables: TableAccess): SnapshotStore {
+  const client = () => tables.table('snapshots');
+
+  async function writeCurrent(c: TableClient, state: SnapshotState, previousEtag: string | undefined, what: string): Promise<SnapshotState> {
+    const entity = toEntity(state);
+    const res = previousEtag
+      ? await tableCall(what, () => c.updateEntity(entity, 'Replace', { etag: previousEtag }))
+      : await tableCall(what, () => c.createEntity(entity));
+    return { ...state, etag: res.etag };
+  }
+
+  return {
+    async state() {
+      return toState(await getEntity<CurrentEntity>(await client(), PARTITION, CURRENT));
+    },
+
+    async load(version) {
+      const c = await client();
+      const filter = [odata`PartitionKey eq ${PARTITION}`, odata`RowKey gt ${versionPrefix(version)}`, odata`RowKey lt ${`${versionPrefix(version)}.`}`].join(' and ');
+      const chunks: ChunkEntity[] = [];
+      await tableCall(`Reading snapshot version ${version}`, async () => {
+        for await (const e of c.listEntities<ChunkEntity>({ queryOptions: { filter } })) chunks.push(e);
+      });
+      if (chunks.length === 0) return undefined;
+      chunks.sort((a, b) => a.chunk - b.chunk);
+      const expected = chunks[0]?.chunks ?? 0;
+      if (chunks.length !== expected) throw new Error(`Snapshot version ${version} has ${chunks.length} of ${expected} chunks stored; it cannot be read.`);
+      return JSON.parse(gunzipSync(Buffer.concat(chunks.map((e) => Buffer.from(e.data)))).toString('utf8')) as Snapshot;
+    },
+
+    async commit(snapshot, hash, state) {
+      const c = await client();
+      const version = state.version + 1;
+      const zipped = gzipSync(Buffer.from(JSON.stringify(snapshot), 'utf8'));
+      const count = Math.max(1, Math.ceil(zipped.length / CHUNK_BYTES));
+      const chunkActions: TransactionAction[] = Array.from({ length: count }, (_, i) => {
+        const entity: ChunkEntity = {
+          partitionKey: PARTITION,
+          rowKey: chunkRowKey(version, i),
+          version,
+          chunk: i,
+          chunks: count,
+          takenAt: snapshot.takenAt,
+          hash,
+          holderCount: snapshot.holders.length,
+          data: new Uint8Array(zipped.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES)),
+        };
+        // Upsert: a commit that died after writing chunks can be repeated.
+        return ['upsert', entity, 'Replace'];
+      });
+      const next: SnapshotState = {
+        version,
+        hash,
+        takenAt: snapshot.takenAt,
+        holderCount: snapshot.holders.length,
+        lastRunAt: snapshot.takenAt,
+        lastSuccessAt: snapshot.takenAt,
+        consecutiveFailures: 0,
+      };
+      const what = `Storing snapshot version ${version}`;
+      if (count < CHUNKS_PER_TRANSACTION) {
+        const res = await tableCall(what, () => c.submitTransaction([...chunkActions, currentAction(next, state.etag)]));
+        const etag = res.subResponses.find((r) => r.rowKey === CURRENT)?.etag;
+        return etag ? { ...next, etag } : toState(await getEntity<CurrentEntity>(c, PARTITION, CURRENT));
+      }
+      for (let i = 0; i < chunkActions.length; i += CHUNKS_PER_TRANSACTION) {
+        const slice = chunkActions.slice(i, i + CHUNKS_PER_TRANSACTION);
+        await tableCall(what, () => c.submitTransaction(slice));
+      }
+      return writeCurrent(c, next, state.etag, what);
+    },
+
+    async recordSuccess(at, state) {
+      const c = await client();
+      return writeCurrent(c, { ...state, lastRunAt: at, lastSuccessAt: at, lastError: undefined, lastErrorAt: undefined, consecutiveFailures: 0 }, state.etag, 'Recording the audit run');
+    },
+
+    async recordFailure(at, error) {
+      const c = await client();
+      const current = toState(await getEntity<CurrentEntity>(c, PARTITION, CURRENT));
+      const failed: SnapshotState = {
+        ...current,
+        lastRunAt: at,
+        lastError: error.slice(0, MAX_ERROR_LENGTH),
+        lastErrorAt: at,
+        consecutiveFailures: current.consecutiveFailures + 1,
+      };
+      return writeCurrent(c, failed, current.etag, 'Recording the failed audit run');
+    },
+
+    async versions(range = {}) {
+      const c = await client();
+      const clauses = [odata`PartitionKey eq ${PARTITION}`, odata`RowKey ge ${'v'}`, odata`RowKey lt ${'w'}`, odata`chunk eq ${0}`];
+      if (range.from) clauses.push(odata`takenAt ge ${range.from}`);
+      if (range.to) clauses.push(odata`takenAt lt ${range.to}`);
+      const out: SnapshotVersion[] = [];
+      await tableCall('Listing snapshot versions', async () => {
+        const rows = c.listEntities<ChunkEntity>({ queryOptions: { filter: clauses.join(' and '), select: ['version', 'takenAt', 'hash', 'holderCount'] } });
+        for await (const e of rows) out.push({ version: e.version, takenAt: e.takenAt, hash: e.hash, holderCount: e.holderCount });
+      });
+      return out.sort((a, b) => a.version - b.version);
+    },
+  };
+}
