@@ -1,0 +1,201 @@
+/**
+ * The emails the revocation job sends, rendered as pure functions (text and HTML). Every value that
+ * comes from a person or a tenant (justification, names, errors) is escaped in HTML and stripped of
+ * line breaks in the subject. Each message carries an idempotency key per grant (or assignment) and
+ * event, so a retried run never sends it twice.
+ */
+import type { Grant, Holder, RoleAssignment } from '../domain.js';
+import { escapeHtml, headerSafe } from '../grants/notices/escapeText.js';
+import type { EmailMessage } from '../ports.js';
+import type { MassRemovalBlock, Protection, Removal } from './planRevocations.js';
+
+export type NoticeKind =
+  | 'grant-revoked'
+  | 'grant-reminder'
+  | 'revoke-failed'
+  | 'revoke-blocked'
+  | 'unapproved-revoked'
+  | 'unapproved-revoke-failed'
+  | 'needs-person';
+
+export interface Notice extends EmailMessage {
+  kind: NoticeKind;
+}
+
+/** Exchange keeps a per-session permission cache: a removed role can keep working for this long. */
+export const PROPAGATION_NOTE =
+  'Exchange Online caches permissions per session: the role may keep working for up to 60 minutes in sessions that were already open. The next audit confirms that the assignment stays gone.';
+
+type Fact = [label: string, value: string];
+
+interface Body {
+  heading: string;
+  paragraphs: string[];
+  facts: Fact[];
+  severity?: 'critical' | 'high';
+}
+
+function unique(addresses: string[]): string[] {
+  return [...new Set(addresses.map((a) => a.toLowerCase()))];
+}
+
+function render(kind: NoticeKind, to: string[], subject: string, idempotencyKey: string, body: Body): Notice {
+  const tag = body.severity === 'critical' ? '[CRITICAL] ' : '';
+  const text = [
+    body.heading,
+    '',
+    ...body.paragraphs.flatMap((p) => [p, '']),
+    ...body.facts.map(([label, value]) => `${label}: ${value}`),
+    '',
+    '-- mie-watchdog',
+  ].join('\n');
+  const rows = body.facts.map(([label, value]) => `<tr><th align="left" style="padding:2px 12px 2px 0">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('');
+  const html = [
+    '<!doctype html><html><head><meta charset="utf-8"></head><body style="font-family:Segoe UI,Arial,sans-serif;font-size:14px">',
+    `<h2 style="color:${body.severity === 'critical' ? '#a80000' : '#222'}">${escapeHtml(body.heading)}</h2>`,
+    ...body.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    rows ? `<table>${rows}</table>` : '',
+    '<p style="color:#666">mie-watchdog</p>',
+    '</body></html>',
+  ].join('\n');
+  return { kind, to: unique(to), subject: headerSafe(`[mie-watchdog] ${tag}${subject}`, 200), idempotencyKey, html, text };
+}
+
+function grantFacts(grant: Grant): Fact[] {
+  const facts: Fact[] = [
+    ['Grant', grant.id],
+    ['Principal', grant.principal],
+    ['Role', grant.role],
+    ['Requested by', grant.requestedBy],
+  ];
+  if (grant.approvedBy) facts.push(['Approved by', grant.approvedBy]);
+  facts.push(['Ticket', grant.ticket], ['Justification', grant.justification]);
+  if (grant.expiresAt) facts.push(['Expires', grant.expiresAt]);
+  return facts;
+}
+
+function howGranted(grant: Grant): string {
+  if (grant.method === 'role-group') return `membership of role group ${grant.roleGroup ?? '(unknown)'}`;
+  return `assignment ${grant.assignmentName ?? grant.assignmentGuid ?? '(unknown)'}`;
+}
+
+export function grantRevokedNotice(grant: Grant, verifiedAt: string, securityTeam: string[]): Notice {
+  return render(
+    'grant-revoked',
+    [grant.principal, grant.requestedBy, ...securityTeam],
+    `${grant.role} removed from ${grant.principal} (grant expired)`,
+    `grant/${grant.id}/revoked`,
+    {
+      heading: `${grant.role} removed from ${grant.principal}`,
+      paragraphs: [
+        `The grant expired at ${grant.expiresAt ?? grant.endedAt ?? ''}. The watchdog removed its ${howGranted(grant)} and read it back at ${verifiedAt}: it is gone.`,
+        PROPAGATION_NOTE,
+        'Need it again? Request a new grant; it needs a fresh approval.',
+      ],
+      facts: [...grantFacts(grant), ['Removal confirmed', verifiedAt]],
+    },
+  );
+}
+
+/** "1 hour", "24 hours", "45 minutes": how long is left, for people. */
+export function timeLeft(ms: number): string {
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  if (minutes % 60 !== 0 && minutes < 120) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.round(minutes / 60);
+  return `${hours} hour${hours === 1 ? '' : 's'}`;
+}
+
+export function reminderNotice(grant: Grant, offset: string, remainingMs: number): Notice {
+  const left = timeLeft(remainingMs);
+  return render(
+    'grant-reminder',
+    [grant.principal, grant.requestedBy],
+    `${grant.role} for ${grant.principal} expires in ${left}`,
+    `grant/${grant.id}/reminder/${offset}/${grant.expiresAt ?? ''}`,
+    {
+      heading: `Grant ${grant.id} expires at ${grant.expiresAt ?? ''}`,
+      paragraphs: [
+        `The ${grant.role} role of ${grant.principal} will be removed automatically at ${grant.expiresAt ?? ''} (in ${left}). Finish or checkpoint running exports before then.`,
+        'To keep it longer, request an extension: it needs a fresh approval. To give it back now, release the grant.',
+      ],
+      facts: grantFacts(grant),
+    },
+  );
+}
+
+export function revokeFailedNotice(grant: Grant, error: string, attempts: number, securityTeam: string[]): Notice {
+  return render('revoke-failed', securityTeam, `Revocation of ${grant.role} from ${grant.principal} failed (${attempts} attempts)`, `grant/${grant.id}/revoke-failed/${attempts}`, {
+    severity: 'critical',
+    heading: `Could not remove ${grant.role} from ${grant.principal}`,
+    paragraphs: [
+      `Grant ${grant.id} has ended but its ${howGranted(grant)} could not be removed and confirmed gone. The watchdog retries on every run and sends this alert each time until it succeeds.`,
+      `Last error: ${error}`,
+      `To remove it by hand: Remove-ManagementRoleAssignment -Identity ${grant.assignmentGuid ?? '<guid>'} -Confirm:$false (or Remove-RoleGroupMember for a role-group grant).`,
+    ],
+    facts: [...grantFacts(grant), ['Attempts', String(attempts)]],
+  });
+}
+
+function removalTarget(r: Removal): string {
+  return r.kind === 'grant' ? `${r.grant.principal} (grant ${r.grant.id}, expired)` : `${r.holder.principal} (${r.holder.path}, unapproved)`;
+}
+
+export function revocationBlockedNotice(block: MassRemovalBlock, removals: Removal[], key: string, securityTeam: string[]): Notice {
+  return render('revoke-blocked', securityTeam, `Revocation stopped: it would remove ${block.removals} of ${block.currentHolders} holders`, key, {
+    severity: 'critical',
+    heading: 'Revocation stopped by the mass-removal guard',
+    paragraphs: [
+      `This run removed nothing: ${block.reason}.`,
+      'A plan this large usually means a bad read or a clock problem. Check it with WATCHDOG_DRY_RUN=true (mie-watchdog revoke --json); if it is right, raise WATCHDOG_REVOKE_MAX_SHARE or WATCHDOG_REVOKE_MAX_COUNT for one run, or remove the assignments by hand.',
+      `Would remove: ${removals.map(removalTarget).join('; ')}`,
+    ],
+    facts: [
+      ['Removals planned', String(block.removals)],
+      ['Current holders', String(block.currentHolders)],
+      ['WATCHDOG_REVOKE_MAX_SHARE', String(block.maxShare)],
+      ['WATCHDOG_REVOKE_MAX_COUNT', String(block.maxCount)],
+    ],
+  });
+}
+
+function holderFacts(holder: Holder, assignment: RoleAssignment): Fact[] {
+  return [
+    ['Principal', holder.principal],
+    ['Path', holder.path],
+    ['Role', holder.role],
+    ['Assignment', `${assignment.name} (${assignment.guid})`],
+  ];
+}
+
+export function unapprovedRemovedNotice(holder: Holder, assignment: RoleAssignment, verifiedAt: string, securityTeam: string[]): Notice {
+  return render('unapproved-revoked', securityTeam, `Unapproved ${holder.role} removed from ${holder.principal}`, `assignment/${assignment.guid}/unapproved-removed`, {
+    severity: 'high',
+    heading: `Unapproved ${holder.role} removed from ${holder.principal}`,
+    paragraphs: [
+      `WATCHDOG_UNAPPROVED_ACTION is revoke: the assignment had no approved grant and stayed past WATCHDOG_UNAPPROVED_GRACE, so the watchdog removed it and read it back at ${verifiedAt}: it is gone.`,
+      PROPAGATION_NOTE,
+    ],
+    facts: [...holderFacts(holder, assignment), ['Removal confirmed', verifiedAt]],
+  });
+}
+
+export function unapprovedRemoveFailedNotice(holder: Holder, assignment: RoleAssignment, error: string, runAt: string, securityTeam: string[]): Notice {
+  return render('unapproved-revoke-failed', securityTeam, `Could not remove unapproved ${holder.role} from ${holder.principal}`, `assignment/${assignment.guid}/unapproved-remove-failed/${runAt}`, {
+    severity: 'critical',
+    heading: `Could not remove unapproved ${holder.role} from ${holder.principal}`,
+    paragraphs: [`Last error: ${error}`, 'The watchdog tries again on the next run while the audit still reports the holder as unapproved.'],
+    facts: holderFacts(holder, assignment),
+  });
+}
+
+/** Holders the watchdog will not remove on its own (group paths, app roles, break-glass): a person decides. */
+export function needsPersonNotice(protections: Protection[], key: string, securityTeam: string[]): Notice {
+  return render('needs-person', securityTeam, `${protections.length} unapproved holder(s) need a person to remove them`, key, {
+    severity: 'high',
+    heading: 'Unapproved holders the watchdog does not remove automatically',
+    paragraphs: [
+      'WATCHDOG_UNAPPROVED_ACTION is revoke, but these holders are not removed automatically: group paths would take the role from approved members too, Graph app roles are outside Exchange, and break-glass and the watchdog itself are never revoked.',
+    ],
+    facts: protections.map((p) => [p.principal, p.detail]),
+  });
+}

@@ -1,0 +1,274 @@
+/**
+ * The revocation run (timer `revokeExpired`, CLI `mie-watchdog revoke`): removes what ended grants
+ * gave, and with WATCHDOG_UNAPPROVED_ACTION=revoke what the last audit found unapproved; reads every
+ * removal back; sends expiry reminders. Planning is pure (planRevocations, planReminders); this file
+ * only executes the plan.
+ *
+ * Crash safety: a grant is first claimed (status expired, attempt counted) under its ETag, then its
+ * access is removed and read back, then the notice is sent (idempotency key), and only then is the
+ * grant marked revoked. A run that dies anywhere in between leaves the grant expired, and the next
+ * run repeats the steps: the removal finds nothing (success) and the Mailer drops the repeated email.
+ */
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Config } from '../config.js';
+import type { Grant } from '../domain.js';
+import { WATCHDOG_ACTOR } from '../grants/grantDeps.js';
+import type { Clock, ExchangeRbac, Logger, Mailer, Store } from '../ports.js';
+import { ConflictError } from '../store/tables.js';
+import type { GrantRevocation, MassRemovalBlock, Protection, RevocationPlan, UnapprovedRemoval } from './planRevocations.js';
+import { planRevocations } from './planRevocations.js';
+import { lastCompleteAudit } from './lastCompleteAudit.js';
+import { planReminders, type DueReminder } from './planReminders.js';
+import { removeAssignmentVerified } from './removeAssignment.js';
+import { removeGrantAccess } from './removeGrantAccess.js';
+import { grantRevokedNotice, needsPersonNotice, reminderNotice, revocationBlockedNotice, revokeFailedNotice, unapprovedRemovedNotice, unapprovedRemoveFailedNotice } from './revocationMessages.js';
+import { sendNotice, trySendNotice } from './sendNotice.js';
+
+export interface RevokeDeps {
+  config: Pick<Config, 'revoke' | 'unapproved' | 'breakGlass' | 'identityClientId' | 'email'>;
+  clock: Clock;
+  logger: Logger;
+  exchange: ExchangeRbac;
+  mailer: Mailer;
+  store: Pick<Store, 'grants' | 'journal' | 'snapshots' | 'findings'>;
+}
+
+export interface PlannedRemoval {
+  kind: 'grant' | 'unapproved';
+  principal: string;
+  reason: 'expired' | 'unapproved';
+  grantId?: string;
+  assignmentGuid?: string;
+  path: string;
+}
+
+export interface RemovalDone extends PlannedRemoval {
+  outcome: 'removed' | 'absent';
+  verifiedAt: string;
+  /** Wall time of remove + read-back, Exchange retries included. */
+  durationMs: number;
+}
+
+export interface RemovalFailed extends PlannedRemoval {
+  error: string;
+  attempts?: number;
+}
+
+export interface RevocationReport {
+  at: string;
+  dryRun: boolean;
+  /** The audit the unapproved removals and the holder count come from. */
+  auditTakenAt?: string;
+  planned: PlannedRemoval[];
+  blocked?: MassRemovalBlock;
+  removed: RemovalDone[];
+  failed: RemovalFailed[];
+  /** Grants another writer changed during the run; the next run looks at them again. */
+  skipped: { grantId: string; reason: string }[];
+  protected: { principal: string; reason: Protection['reason']; detail: string }[];
+  reminders: { grantId: string; principal: string; offset: string; expiresAt: string }[];
+}
+
+function describe(removal: GrantRevocation | UnapprovedRemoval): PlannedRemoval {
+  if (removal.kind === 'grant') {
+    const g = removal.grant;
+    const path = g.method === 'role-group' ? `member of role group ${g.roleGroup ?? ''}` : `assignment ${g.assignmentName ?? g.assignmentGuid ?? ''}`;
+    return { kind: 'grant', principal: g.principal, reason: 'expired', grantId: g.id, assignmentGuid: g.method === 'direct' ? g.assignmentGuid : undefined, path };
+  }
+  return { kind: 'unapproved', principal: removal.holder.principal, reason: 'unapproved', assignmentGuid: removal.assignment.guid, path: removal.holder.path };
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** A key that changes only when the set it summarises changes: one alert per distinct situation. */
+function setKey(prefix: string, items: string[]): string {
+  return `${prefix}/${createHash('sha256').update([...items].sort().join('\n')).digest('hex').slice(0, 16)}`;
+}
+
+export async function revokeExpired(deps: RevokeDeps, options: { dryRun?: boolean } = {}): Promise<RevocationReport> {
+  const dryRun = options.dryRun ?? deps.config.revoke.dryRun;
+  const now = deps.clock.now();
+  const grants = await deps.store.grants.list({ status: ['pending', 'approved', 'active', 'expired'] });
+  // Before the first audit there is no snapshot: unapproved holders are then left alone.
+  const audit = await lastCompleteAudit(deps.store);
+  const plan = planRevocations({
+    now,
+    grants,
+    audit,
+    policy: {
+      maxShare: deps.config.revoke.maxShare,
+      maxCount: deps.config.revoke.maxCount,
+      unapprovedAction: deps.config.unapproved.action,
+      unapprovedGraceMs: deps.config.unapproved.graceMs,
+      breakGlass: deps.config.breakGlass,
+      identityClientId: deps.config.identityClientId,
+    },
+  });
+  const ending = new Set(plan.removals.flatMap((r) => (r.kind === 'grant' ? [r.grant.id] : [])));
+  const reminders = planReminders({ now, grants: grants.filter((g) => !ending.has(g.id)), offsetsMs: deps.config.revoke.reminderOffsetsMs });
+
+  const report: RevocationReport = {
+    at: now.toISOString(),
+    dryRun,
+    auditTakenAt: audit?.takenAt,
+    planned: plan.removals.map(describe),
+    blocked: plan.blocked,
+    removed: [],
+    failed: [],
+    skipped: [],
+    protected: plan.protections.map(({ principal, reason, detail }) => ({ principal, reason, detail })),
+    reminders: reminders.map((r) => ({ grantId: r.grant.id, principal: r.grant.principal, offset: r.offset, expiresAt: r.expiresAt })),
+  };
+  if (dryRun) return report;
+
+  if (plan.blocked) await alertBlocked(deps, plan);
+  else {
+    // One at a time: a failure is recorded and the loop moves on, so one grant never blocks another.
+    for (const removal of plan.removals) {
+      if (removal.kind === 'grant') await revokeGrant(deps, removal, report);
+      else await removeUnapproved(deps, removal, report);
+    }
+  }
+  await alertNeedsPerson(deps, plan.protections);
+  for (const due of reminders) await sendReminder(deps, due, report);
+  return report;
+}
+
+async function alertBlocked(deps: RevokeDeps, plan: RevocationPlan): Promise<void> {
+  const block = plan.blocked;
+  if (!block) return;
+  const targets = plan.removals.map((r) => (r.kind === 'grant' ? `grant:${r.grant.id}` : `assignment:${r.assignment.guid}`));
+  const notice = revocationBlockedNotice(block, plan.removals, setKey('revoke/blocked', targets), deps.config.email.alertRecipients);
+  deps.logger.error(`Revocation stopped by the mass-removal guard: ${block.reason}. Nothing was removed.`, { removals: block.removals, currentHolders: block.currentHolders });
+  if ((await trySendNotice(deps, notice)) === 'sent') {
+    await deps.store.journal.append({ type: 'revoke.blocked', actor: WATCHDOG_ACTOR, subject: notice.idempotencyKey, reason: block.reason, data: { ...block, targets } });
+  }
+}
+
+/** Group paths, app roles and break-glass are a person's call: one alert per distinct set. */
+async function alertNeedsPerson(deps: RevokeDeps, protections: Protection[]): Promise<void> {
+  const manual = protections.filter((p) => p.reason === 'group-path' || p.reason === 'graph-app-role' || p.reason === 'break-glass' || p.reason === 'assignment-unknown');
+  if (manual.length === 0) return;
+  const key = setKey('revoke/needs-person', manual.map((p) => `${p.reason}:${p.holder?.key ?? p.grant?.id ?? p.principal}`));
+  await trySendNotice(deps, needsPersonNotice(manual, key, deps.config.email.alertRecipients));
+}
+
+/** Marks the attempt under the grant's ETag: a concurrent run (or a grant change) makes this fail, not double up. */
+async function claim(deps: RevokeDeps, grant: Grant): Promise<Grant> {
+  const at = deps.clock.now().toISOString();
+  const attempts = (grant.revocation?.attempts ?? 0) + 1;
+  const claimed = await deps.store.grants.update({
+    ...grant,
+    status: 'expired',
+    endedAt: grant.endedAt ?? grant.expiresAt ?? at,
+    endedBy: grant.endedBy ?? WATCHDOG_ACTOR,
+    endReason: grant.endReason ?? 'expired',
+    revocation: { ...grant.revocation, attempts, lastAttemptAt: at },
+  });
+  if (grant.status === 'active') {
+    const { etag: _etag, ...data } = claimed;
+    await deps.store.journal.append({ type: 'grant.expired', actor: WATCHDOG_ACTOR, subject: grant.id, reason: `expired at ${grant.expiresAt ?? at}`, data: { grant: data } });
+  }
+  return claimed;
+}
+
+async function revokeGrant(deps: RevokeDeps, removal: GrantRevocation, report: RevocationReport): Promise<void> {
+  const planned = describe(removal);
+  let grant: Grant;
+  try {
+    grant = await claim(deps, removal.grant);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    report.skipped.push({ grantId: removal.grant.id, reason: 'changed by another writer during the run' });
+    return;
+  }
+
+  const started = performance.now();
+  let outcome: 'removed' | 'absent';
+  try {
+    outcome = (await removeGrantAccess(deps.exchange, grant)).outcome;
+  } catch (error) {
+    await recordGrantFailure(deps, grant, message(error), planned, report);
+    return;
+  }
+  const durationMs = Math.round(performance.now() - started);
+  const verifiedAt = deps.clock.now().toISOString();
+  const { lastError: _lastError, ...revocation } = grant.revocation ?? { attempts: 1 };
+  const done: Grant = { ...grant, status: 'revoked', revocation: { ...revocation, verifiedAt } };
+
+  try {
+    await sendNotice(deps, grantRevokedNotice(done, verifiedAt, deps.config.email.alertRecipients));
+  } catch (error) {
+    // The access is gone; the grant stays 'expired' so that the next run repeats the (idempotent) steps and the notice.
+    await recordGrantFailure(deps, grant, `removed and verified, but the notice was not sent: ${message(error)}`, planned, report);
+    return;
+  }
+  const { etag: _etag, ...data } = done;
+  if (grant.method === 'direct' && grant.assignmentGuid) {
+    await deps.store.journal.append({ type: 'assignment.removed', actor: WATCHDOG_ACTOR, subject: grant.assignmentGuid, reason: 'expired', data: { grant: data, reason: 'expired', outcome } });
+  }
+  await deps.store.journal.append({ type: 'grant.revoked', actor: WATCHDOG_ACTOR, subject: grant.id, reason: `expired; removal verified at ${verifiedAt}`, data: { grant: data, outcome } });
+  try {
+    await deps.store.grants.update(done);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    report.skipped.push({ grantId: grant.id, reason: 'changed by another writer after the removal; the next run confirms it' });
+    return;
+  }
+  report.removed.push({ ...planned, outcome, verifiedAt, durationMs });
+  deps.logger.info(`Revoked grant ${grant.id} of ${grant.principal}: ${outcome}, verified at ${verifiedAt}.`, { grantId: grant.id, durationMs });
+}
+
+/** Records the failure on the grant and in the journal, and escalates: every failing run sends a new critical alert. */
+async function recordGrantFailure(deps: RevokeDeps, grant: Grant, error: string, planned: PlannedRemoval, report: RevocationReport): Promise<void> {
+  const attempts = grant.revocation?.attempts ?? 1;
+  report.failed.push({ ...planned, error, attempts });
+  deps.logger.error(`Revoking grant ${grant.id} of ${grant.principal} failed (attempt ${attempts}): ${error}`, { grantId: grant.id });
+  try {
+    await deps.store.grants.update({ ...grant, revocation: { ...grant.revocation, attempts, lastError: error } });
+  } catch (updateError) {
+    if (!(updateError instanceof ConflictError)) throw updateError;
+  }
+  const { etag: _etag, ...data } = grant;
+  await deps.store.journal.append({ type: 'grant.revoke-failed', actor: WATCHDOG_ACTOR, subject: grant.id, reason: error, data: { grant: data, attempts } });
+  await trySendNotice(deps, revokeFailedNotice(grant, error, attempts, deps.config.email.alertRecipients));
+}
+
+async function removeUnapproved(deps: RevokeDeps, removal: UnapprovedRemoval, report: RevocationReport): Promise<void> {
+  const planned = describe(removal);
+  const { holder, assignment, finding } = removal;
+  const started = performance.now();
+  let outcome: 'removed' | 'absent';
+  try {
+    outcome = (await removeAssignmentVerified(deps.exchange, assignment.guid, { role: assignment.role, assignee: [assignment.roleAssignee, assignment.roleAssigneeName] })).outcome;
+  } catch (error) {
+    report.failed.push({ ...planned, error: message(error) });
+    deps.logger.error(`Removing unapproved ${assignment.name} (${assignment.guid}) failed: ${message(error)}`);
+    await trySendNotice(deps, unapprovedRemoveFailedNotice(holder, assignment, message(error), report.at, deps.config.email.alertRecipients));
+    return;
+  }
+  const durationMs = Math.round(performance.now() - started);
+  const verifiedAt = deps.clock.now().toISOString();
+  // The finding stays open until the next audit, so a run that dies here repeats the (idempotent) steps;
+  // the repeat journals the removal only if the first run died before its notice went out.
+  const sent = await trySendNotice(deps, unapprovedRemovedNotice(holder, assignment, verifiedAt, deps.config.email.alertRecipients));
+  if (outcome === 'removed' || sent === 'sent') {
+    await deps.store.journal.append({ type: 'assignment.removed', actor: WATCHDOG_ACTOR, subject: assignment.guid, reason: 'unapproved', data: { holder, reason: 'unapproved', outcome } });
+    await deps.store.journal.append({ type: 'unapproved.revoked', actor: WATCHDOG_ACTOR, subject: holder.key, reason: finding.summary, data: { holder, finding, verifiedAt } });
+  }
+  report.removed.push({ ...planned, outcome, verifiedAt, durationMs });
+}
+
+async function sendReminder(deps: RevokeDeps, due: DueReminder, report: RevocationReport): Promise<void> {
+  const sent = await trySendNotice(deps, reminderNotice(due.grant, due.offset, due.remainingMs));
+  if (sent === 'failed') return;
+  try {
+    const recorded = new Set([...(due.grant.remindersSent ?? []), ...due.handled]);
+    await deps.store.grants.update({ ...due.grant, remindersSent: [...recorded] });
+  } catch (error) {
+    // Someone changed the grant meanwhile; the next run sees the reminder as due again and the Mailer drops the repeat.
+    if (!(error instanceof ConflictError)) throw error;
+    report.skipped.push({ grantId: due.grant.id, reason: 'changed by another writer while recording the reminder' });
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * The revokeExpired timer's handler, built around a deps getter so that the function file stays a
+ * one-line binding and tests call the real handler with `new InvocationContext(...)` on their runtime.
+ */
+import type { InvocationContext, Timer } from '@azure/functions';
+import type { Logger } from '../ports.js';
+import { runRevokeSchedule, type RevokeScheduleDeps, type RevokeScheduleResult } from './runRevokeSchedule.js';
+
+export type RevokeTimerHandler = (timer: Timer, context: InvocationContext) => Promise<RevokeScheduleResult>;
+
+function contextLogger(context: InvocationContext): Logger {
+  const props = (p?: Record<string, unknown>) => (p ? [p] : []);
+  return {
+    info: (message, p) => context.log(message, ...props(p)),
+    warn: (message, p) => context.warn(message, ...props(p)),
+    error: (message, p) => context.error(message, ...props(p)),
+  };
+}
+
+export function createRevokeTimerHandler(deps: () => RevokeScheduleDeps): RevokeTimerHandler {
+  return async (timer, context) => {
+    if (timer.isPastDue) context.warn('The revokeExpired timer is past due; running now.');
+    const result = await runRevokeSchedule({ ...deps(), logger: contextLogger(context) });
+    const r = result.revocation;
+    context.log(
+      `Revocation${r.dryRun ? ' (dry run)' : ''}: ${result.activation.activated.length} activated, ${r.planned.length} planned, ${r.removed.length} removed and verified, ` +
+        `${r.failed.length} failed, ${r.reminders.length} reminder(s)${r.blocked ? `; BLOCKED: ${r.blocked.reason}` : ''}.`,
+    );
+    // Failures were escalated by email already; failing the invocation makes them visible in Application Insights too.
+    const failures = r.failed.length + result.activation.failed.length;
+    if (failures > 0 || r.blocked) {
+      throw new Error(`revokeExpired: ${failures} failure(s)${r.blocked ? ', mass-removal guard stopped the run' : ''}; see the security team alert and the journal.`);
+    }
+    return result;
+  };
+}

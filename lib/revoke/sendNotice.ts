@@ -1,0 +1,31 @@
+/**
+ * Sends one revocation email through the Mailer port and records it in the journal when it really
+ * went out. The Mailer's idempotency key makes a repeated send (a retried run) a no-op.
+ */
+import { WATCHDOG_ACTOR } from '../grants/grantDeps.js';
+import type { Logger, Mailer, Store } from '../ports.js';
+import type { Notice } from './revocationMessages.js';
+
+export type SendOutcome = 'sent' | 'duplicate' | 'no-recipients';
+
+export async function sendNotice(deps: { mailer: Mailer; store: Pick<Store, 'journal'> }, notice: Notice): Promise<SendOutcome> {
+  if (notice.to.length === 0) return 'no-recipients';
+  const { kind, ...message } = notice;
+  const result = await deps.mailer.send(message);
+  if (result.status === 'sent') {
+    await deps.store.journal.append({ type: 'alert.sent', actor: WATCHDOG_ACTOR, subject: notice.idempotencyKey, data: { to: notice.to, subject: notice.subject, kind: `revoke.${kind}` } });
+  }
+  return result.status;
+}
+
+/** For alerts whose failure must not stop the run (the state change they report is already saved). */
+export async function trySendNotice(deps: { mailer: Mailer; store: Pick<Store, 'journal'>; logger: Logger }, notice: Notice): Promise<SendOutcome | 'failed'> {
+  try {
+    return await sendNotice(deps, notice);
+  } catch (error) {
+    deps.logger.error(`Could not send the '${notice.kind}' email (${notice.idempotencyKey}); the next run tries again where it can.`, {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return 'failed';
+  }
+}

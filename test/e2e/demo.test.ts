@@ -1,0 +1,62 @@
+/** `mie-watchdog demo` through the real CLI entry, as `npm start` runs it: exit code, report and files. */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..', '..');
+let out: string | undefined;
+afterAll(async () => {
+  if (out) await rm(out, { recursive: true, force: true });
+});
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  const started = Date.now();
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(root, 'bin', 'mie-watchdog.js'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', fail);
+    child.on('exit', (code) => done({ code, stdout, stderr, ms: Date.now() - started }));
+  });
+}
+
+describe('mie-watchdog demo (real CLI entry)', () => {
+  it('runs the whole cycle, exits 0 within a minute and saves every email as .eml and .html', async () => {
+    out = await mkdtemp(join(tmpdir(), 'mie-demo-'));
+    const { code, stdout, stderr, ms } = await runCli(['demo', '--out', out]);
+    expect(code, `${stdout}\n${stderr}`).toBe(0);
+    expect(ms).toBeLessThan(60_000);
+
+    expect(stdout).toContain('First audit');
+    expect(stdout).toContain('12 holders');
+    expect(stdout).toMatch(/Email \(drift, sent\)/);
+    expect(stdout).toMatch(/meganb requests .* lidiah approves/);
+    expect(stdout).toMatch(/Reminder \(PT1H before expiry\) to adelev@contoso\.onmicrosoft\.com/);
+    expect(stdout).toMatch(/removed; read back at .*: gone/);
+    expect(stdout).toMatch(/Grant [0-9a-f-]+: revoked, revocation verified at/);
+    expect(stdout).toContain('adelev holds the role: no');
+    expect(stdout).toContain(`Output folder: ${out}`);
+
+    const files = (await readdir(out)).sort();
+    const eml = files.filter((f) => f.endsWith('.eml'));
+    const html = files.filter((f) => f.endsWith('.html'));
+    expect(eml.length).toBeGreaterThanOrEqual(6);
+    expect(html.map((f) => f.replace(/\.html$/, ''))).toEqual(eml.map((f) => f.replace(/\.eml$/, '')));
+
+    const revoked = eml.find((f) => f.includes('removed-from-adelev'));
+    expect(revoked).toBeDefined();
+    const message = await readFile(join(out, revoked ?? ''), 'utf8');
+    expect(message).toMatch(/^From: watchdog@contoso\.onmicrosoft\.com\r\n/);
+    expect(message).toMatch(/^To: .*adelev@contoso\.onmicrosoft\.com.*security@contoso\.onmicrosoft\.com/m);
+    expect(message).toContain('up to 60 minutes');
+    const page = await readFile(join(out, (revoked ?? '').replace(/\.eml$/, '.html')), 'utf8');
+    expect(page).toContain('<th align="left" style="padding-right:12px">Subject</th>');
+    expect(page).toContain('up to 60 minutes');
+    expect(eml.some((f) => f.includes('drift'))).toBe(true);
+    expect(eml.some((f) => f.includes('expires-in-1-hour'))).toBe(true);
+  }, 90_000);
+});
