@@ -1,0 +1,29 @@
+/** HTTP trigger of the auditor API: identifies the caller and serves evidence (lib/evidence/evidenceHttpHandler.ts). */
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { createAuthenticator } from '../../lib/auth/authenticator.js';
+import { systemClock } from '../../lib/clock.js';
+import { loadConfig } from '../../lib/config.js';
+import { createEvidenceHttpHandler, type EvidenceHttpHandler } from '../../lib/evidence/evidenceHttpHandler.js';
+import { openEvidence } from '../../lib/evidence/openEvidence.js';
+
+let handler: EvidenceHttpHandler | undefined;
+
+/** Built on first use, so that a settings error surfaces in the invocation log rather than at host start. */
+function build(): EvidenceHttpHandler {
+  const config = loadConfig(process.env);
+  const deps = openEvidence(config);
+  return createEvidenceHttpHandler({ deps: () => deps, authenticate: createAuthenticator(config.auth, systemClock) });
+}
+
+export async function auditExport(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  handler ??= build();
+  return handler(request, context);
+}
+
+app.http('auditExport', {
+  methods: ['GET'],
+  // Anonymous at the platform level: every request is authenticated in code (or by App Service Authentication).
+  authLevel: 'anonymous',
+  route: 'evidence/{action?}',
+  handler: auditExport,
+});

@@ -1,0 +1,17 @@
+/** What the evidence jobs read: the journal's stored rows (verified as they are read) and the grants. */
+import type { Clock, GrantStore, JournalEntry, JournalRows } from '../ports.js';
+
+export interface EvidenceDeps {
+  journalRows: JournalRows;
+  grants: GrantStore;
+  clock: Clock;
+}
+
+/** Readable entries in order, through `throughSeq`; unreadable rows are the verifier's to report. */
+export async function* storedEntries(journal: JournalRows, throughSeq: number): AsyncGenerator<JournalEntry> {
+  for await (const row of journal.rows()) {
+    if (!row.entry) continue;
+    if (Number(row.rowKey.slice(1)) > throughSeq) return;
+    yield row.entry;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Holders over time, rebuilt from the journal's holder.* events. The audit appends an event only
+ * when the holder set changes, so replaying them in order gives the exact set at any instant and
+ * the periods during which each holder held the role. Memory is bounded by the holders open at once.
+ */
+import type { Holder } from '../domain.js';
+import type { JournalEntry } from '../ports.js';
+import { atOrBefore, overlaps, type Column, type Period } from './evidenceTable.js';
+
+export interface HeldHolder {
+  holder: Holder;
+  /** When this holder key was first recorded (holder.added). */
+  firstSeen: string;
+  /** When the current attributes were recorded (added, or the last holder.changed). */
+  since: string;
+}
+
+/** One stretch of time during which a holder held the role with the same attributes. */
+export interface HolderPeriod extends HeldHolder {
+  startedBy: 'added' | 'changed';
+  /** When the period ended; absent while it is still current. */
+  until?: string;
+  endedBy?: 'removed' | 'changed';
+  /** Journal seq of the event that started the period: the link back to the evidence. */
+  seq: number;
+}
+
+const HOLDER_EVENTS = new Set(['holder.added', 'holder.removed', 'holder.changed']);
+
+export function isHolderEvent(entry: JournalEntry): boolean {
+  return HOLDER_EVENTS.has(entry.type);
+}
+
+function holderOf(entry: JournalEntry): Holder | undefined {
+  const holder = entry.data.holder as Holder | undefined;
+  return holder && typeof holder === 'object' && typeof holder.key === 'string' ? holder : undefined;
+}
+
+/** Applies holder.* events in order and hands back the periods they close. */
+export class HolderReplay {
+  private readonly open = new Map<string, HolderPeriod>();
+  /** `at` of the first holder event: before it, the journal says nothing about holders. */
+  firstEventAt: string | undefined;
+
+  apply(entry: JournalEntry): HolderPeriod[] {
+    if (!isHolderEvent(entry)) return [];
+    this.firstEventAt ??= entry.at;
+    const key = holderOf(entry)?.key ?? entry.subject;
+    const current = this.open.get(key);
+    const closed: HolderPeriod[] = [];
+    if (current) {
+      closed.push({ ...current, until: entry.at, endedBy: entry.type === 'holder.removed' ? 'removed' : 'changed' });
+      this.open.delete(key);
+    }
+    const holder = holderOf(entry);
+    if (entry.type !== 'holder.removed' && holder) {
+      this.open.set(key, {
+        holder,
+        firstSeen: current?.firstSeen ?? entry.at,
+        since: entry.at,
+        startedBy: current ? 'changed' : entry.type === 'holder.changed' ? 'changed' : 'added',
+        seq: entry.seq,
+      });
+    }
+    return closed;
+  }
+
+  current(): HolderPeriod[] {
+    return [...this.open.values()].sort((a, b) => a.holder.principal.localeCompare(b.holder.principal) || a.holder.key.localeCompare(b.holder.key));
+  }
+}
+
+export interface HoldersAt {
+  at: string;
+  /** False when `at` is before the first recorded holder event: the journal cannot say who held the role. */
+  recorded: boolean;
+  historyStartsAt?: string;
+  holders: HeldHolder[];
+}
+
+/** Who held the role at `at`: every holder.* event at or before it, applied in order. */
+export async function holdersAt(entries: AsyncIterable<JournalEntry>, at: string): Promise<HoldersAt> {
+  const replay = new HolderReplay();
+  let historyStartsAt: string | undefined;
+  // The whole journal is read even past `at`, so that the caller's verification covers all of it.
+  for await (const entry of entries) {
+    if (!isHolderEvent(entry)) continue;
+    historyStartsAt ??= entry.at;
+    if (atOrBefore(entry.at, at)) replay.apply(entry);
+  }
+  const recorded = replay.firstEventAt !== undefined;
+  return {
+    at,
+    recorded,
+    historyStartsAt,
+    holders: replay.current().map(({ holder, firstSeen, since }) => ({ holder, firstSeen, since })),
+  };
+}
+
+/** The holder periods that overlap the period: closed ones as they close, then the current ones. */
+export async function* holderPeriods(entries: AsyncIterable<JournalEntry>, period: Period): AsyncGenerator<HolderPeriod> {
+  const replay = new HolderReplay();
+  // Events after the period are applied too, so a period that outlives it shows when it really ended.
+  for await (const entry of entries) {
+    for (const closed of replay.apply(entry)) {
+      if (overlaps(period, closed.since, closed.until)) yield closed;
+    }
+  }
+  for (const open of replay.current()) if (overlaps(period, open.since, undefined)) yield open;
+}
+
+export const HOLDER_PERIOD_COLUMNS: Column<HolderPeriod>[] = [
+  { name: 'principal', value: (p) => p.holder.principal },
+  { name: 'displayName', value: (p) => p.holder.displayName },
+  { name: 'principalType', value: (p) => p.holder.principalType },
+  { name: 'role', value: (p) => p.holder.role },
+  { name: 'path', value: (p) => p.holder.path },
+  { name: 'via', value: (p) => p.holder.via },
+  { name: 'viaName', value: (p) => p.holder.viaName },
+  { name: 'assignmentName', value: (p) => p.holder.assignmentName },
+  { name: 'assignmentGuid', value: (p) => p.holder.assignmentGuid },
+  { name: 'scope', value: (p) => p.holder.scope },
+  { name: 'enabled', value: (p) => p.holder.enabled },
+  { name: 'firstSeen', value: (p) => p.firstSeen },
+  { name: 'from', value: (p) => p.since },
+  { name: 'startedBy', value: (p) => p.startedBy },
+  { name: 'until', value: (p) => p.until },
+  { name: 'endedBy', value: (p) => p.endedBy },
+  { name: 'holderKey', value: (p) => p.holder.key },
+  { name: 'seq', value: (p) => p.seq },
+];

@@ -1,0 +1,25 @@
+/** "Who held Mailbox Import Export at time T", answered from the verified journal. */
+import type { JournalRows } from '../ports.js';
+import type { ChainReport } from './chainVerifier.js';
+import { holdersAt, type HoldersAt } from './holderHistory.js';
+import { verifiedReplay } from './verifyHistory.js';
+
+export interface HoldersAtAnswer extends HoldersAt {
+  /** Whether the history the answer was built from verified; an answer from a broken chain is not evidence. */
+  integrity: ChainReport;
+}
+
+export async function holdersAtTime(deps: { journalRows: JournalRows }, at: string): Promise<HoldersAtAnswer> {
+  const replay = verifiedReplay(deps.journalRows);
+  const answer = await holdersAt(replay.entries, at);
+  return { ...answer, integrity: replay.report() };
+}
+
+export function describeHoldersAt(answer: HoldersAtAnswer): string {
+  if (!answer.recorded) {
+    const start = answer.historyStartsAt ? `recorded history starts at ${answer.historyStartsAt}` : 'no holder history has been recorded yet';
+    return `No record of who held Mailbox Import Export at ${answer.at}: ${start}.`;
+  }
+  const lines = answer.holders.map(({ holder, since }) => `  ${holder.principal}${holder.displayName ? ` (${holder.displayName})` : ''}: ${holder.path}; ${holder.assignmentName}; scope ${holder.scope}${holder.enabled ? '' : '; assignment disabled'}; since ${since}`);
+  return `${answer.holders.length} holder(s) of Mailbox Import Export at ${answer.at}:\n${lines.join('\n')}`;
+}

@@ -1,0 +1,20 @@
+/**
+ * Opens what the evidence commands read: only Table Storage. Exports and verification never call
+ * Exchange, Graph or email, so they keep working (and prove history) when those are unreachable.
+ */
+import { systemClock } from '../clock.js';
+import type { Config } from '../config.js';
+import { createCredential } from '../credential.js';
+import type { Clock } from '../ports.js';
+import { openStore } from '../store/index.js';
+import type { EvidenceDeps } from './evidenceDeps.js';
+
+export function openEvidence(config: Config, options: { clock?: Clock; tablePrefix?: string } = {}): EvidenceDeps {
+  const clock = options.clock ?? systemClock;
+  const { connectionString, tableEndpoint } = config.storage;
+  const store = openStore(
+    connectionString ? { connectionString, prefix: options.tablePrefix } : { tableEndpoint, credential: createCredential(config), prefix: options.tablePrefix },
+    clock,
+  );
+  return { journalRows: store.journalRows, grants: store.grants, clock };
+}

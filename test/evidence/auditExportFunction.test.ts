@@ -1,0 +1,44 @@
+import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { azuriteConnectionString } from '../support/store.js';
+
+const SETTINGS: Record<string, string> = {
+  WATCHDOG_TENANT: 'contoso.onmicrosoft.com',
+  WATCHDOG_EXCHANGE_URL: 'http://127.0.0.1:9',
+  WATCHDOG_GRAPH_URL: 'http://127.0.0.1:9',
+  WATCHDOG_CREDENTIAL: 'emulator',
+  WATCHDOG_EMAIL_CONNECTION_STRING: 'endpoint=http://127.0.0.1:9/;accesskey=ZGV2',
+  WATCHDOG_EMAIL_SENDER: 'watchdog@contoso.onmicrosoft.com',
+  WATCHDOG_ALERT_RECIPIENTS: 'secops@contoso.onmicrosoft.com',
+  WATCHDOG_AUTH_MODE: 'easyauth',
+};
+
+describe('auditExport function', () => {
+  const saved: Record<string, string | undefined> = {};
+  beforeAll(() => {
+    for (const [name, value] of Object.entries({ ...SETTINGS, WATCHDOG_STORAGE_CONNECTION_STRING: azuriteConnectionString() })) {
+      saved[name] = process.env[name];
+      process.env[name] = value;
+    }
+  });
+  afterAll(() => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  it('is wired to settings, authentication and the evidence API', async () => {
+    const { auditExport } = await import('../../functions/auditExport/index.js');
+    const context = new InvocationContext({ functionName: 'auditExport' });
+    const anonymous = await auditExport(new HttpRequest({ method: 'GET', url: 'http://localhost/api/evidence/verify' }), context);
+    expect(anonymous.status).toBe(401);
+    const principal = Buffer.from(JSON.stringify({ claims: [{ typ: 'upn', val: 'auditor@contoso.onmicrosoft.com' }, { typ: 'roles', val: 'Audit.Read' }] })).toString('base64');
+    const response = await auditExport(
+      new HttpRequest({ method: 'GET', url: 'http://localhost/api/evidence/export?kind=holders&format=csv&bom=false', headers: { 'x-ms-client-principal': principal } }),
+      context,
+    );
+    expect(response.status).toBe(200);
+    expect(await new HttpResponse(response).text()).toMatch(/^principal,displayName,principalType,role,path,/);
+  });
+});
