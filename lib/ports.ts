@@ -13,6 +13,7 @@ import type {
   Recipient,
   RoleAssignment,
 } from './domain.js';
+import type { FindingStore, SnapshotStore } from './audit/auditStores.js';
 
 export interface Clock {
   now(): Date;
@@ -34,6 +35,8 @@ export interface ExchangeRbac {
   getRecipient(identity: string): Promise<Recipient | undefined>;
   /** Get-User -Identity X; undefined when not found. */
   getUser(identity: string): Promise<Recipient | undefined>;
+  /** Get-User -ResultSize Unlimited, all pages: maps many recipient names to UPNs in a few round trips. */
+  listUsers(): Promise<Recipient[]>;
   /** New-ManagementRoleAssignment -Name N -Role R -User U | -SecurityGroup G. */
   newRoleAssignment(input: { name: string; role: string; user?: string; securityGroup?: string }): Promise<RoleAssignment>;
   /** Remove-ManagementRoleAssignment -Identity <guid> -Confirm:$false; an absent assignment is 'absent', not an error. */
@@ -69,6 +72,31 @@ export interface Mailer {
   send(message: EmailMessage): Promise<{ status: 'sent' | 'duplicate'; messageId: string }>;
 }
 
+/** The outbox row of one idempotency key: claimed ('sending') before the send, 'sent' once ACS confirms it. */
+export interface SentMailRecord {
+  key: string;
+  status: 'sending' | 'sent' | 'failed';
+  /** ACS Operation-Id (a UUID derived from the key and attempt): a re-sent request reuses it. */
+  operationId: string;
+  attempt: number;
+  /** Serialized ACS poller, so a restarted run polls the accepted send instead of sending again. */
+  pollerState?: string;
+  messageId?: string;
+  error?: string;
+  to: string[];
+  subject: string;
+  updatedAt: string;
+  etag?: string;
+}
+
+export interface SentMailStore {
+  get(key: string): Promise<SentMailRecord | undefined>;
+  /** Creates the record; throws ConflictError when the key was claimed already. */
+  claim(record: SentMailRecord): Promise<SentMailRecord>;
+  /** Writes only if the ETag still matches; otherwise throws ConflictError. */
+  update(record: SentMailRecord): Promise<SentMailRecord>;
+}
+
 export interface GrantStore {
   /** Throws ConflictError when the id exists. */
   create(grant: Grant): Promise<Grant>;
@@ -101,13 +129,35 @@ export interface JournalEntry extends Required<Omit<JournalEntryInput, 'reason'>
 /** Append-only, hash-chained event journal. */
 export interface Journal {
   append(entry: JournalEntryInput): Promise<JournalEntry>;
+  /** Appends consecutive entries, in batches that each commit atomically (one transaction per up to 99). */
+  appendMany(entries: JournalEntryInput[]): Promise<JournalEntry[]>;
   /** In sequence order; `from`/`to` filter on `at` (inclusive/exclusive). */
   read(range?: { fromSeq?: number; from?: string; to?: string }): AsyncIterable<JournalEntry>;
+}
+
+/** A journal row exactly as stored, before any trust in it: what verification and evidence read. */
+export interface StoredJournalRow {
+  rowKey: string;
+  /** The entry, when the row parses; its hashes are not yet checked. */
+  entry?: JournalEntry;
+  /** Why the row could not be read as an entry (missing column, data not JSON). */
+  unreadable?: string;
+}
+
+/** The journal's stored rows and head, for verifying the hash chain. */
+export interface JournalRows {
+  /** Entry rows in row-key (sequence) order, from `fromSeq` (default 1). */
+  rows(range?: { fromSeq?: number }): AsyncIterable<StoredJournalRow>;
+  /** The head row (last seq and hash); undefined when the journal has never been written. */
+  head(): Promise<{ seq: number; hash: string } | undefined>;
 }
 
 export interface Store {
   grants: GrantStore;
   journal: Journal;
+  sentMail: SentMailStore;
+  snapshots: SnapshotStore;
+  findings: FindingStore;
 }
 
 /** Where jobs report progress: context.log in Functions, stderr in the CLI. Never pass secrets or tokens. */

@@ -8,6 +8,8 @@ export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   env: Env;
+  /** Raw output for large streams (exports): written as is, resolving once the sink can take more. */
+  write?(chunk: string): Promise<void>;
 }
 
 export type CommandRun = (args: string[], io: CliIo) => Promise<number>;
@@ -20,23 +22,27 @@ interface CommandEntry {
 }
 
 const COMMANDS: Record<string, CommandEntry> = {
-  audit: { usage: 'audit [--json]', pending: 'the audit job' },
-  revoke: { usage: 'revoke [--json]', pending: 'the revocation job' },
+  audit: { usage: 'audit [--json]', load: () => import('./audit.js') },
+  revoke: { usage: 'revoke [--json] [--dry-run]', load: () => import('./revoke.js') },
   grant: {
     usage: 'grant request|approve|deny|list|... (see "grant --help")',
-    pending: 'the grant lifecycle',
+    load: () => import('./grant.js'),
   },
-  export: { usage: 'export --format csv|json [--from ISO] [--to ISO]', pending: 'auditor exports' },
-  verify: { usage: 'verify', pending: 'history verification' },
-  holders: { usage: 'holders --at ISO', pending: 'point-in-time holder queries' },
-  emulator: { usage: 'emulator [--port N] [--scenario NAME]', pending: 'the tenant emulator' },
-  demo: { usage: 'demo [--out DIR]', pending: 'the local demo' },
+  export: {
+    usage: 'export --format csv|json|ndjson|html [--kind journal|grants|findings|holders] [--from ISO] [--to ISO] [--out FILE] [--no-bom]',
+    load: () => import('./export.js'),
+  },
+  verify: { usage: 'verify [--json]', load: () => import('./verify.js') },
+  holders: { usage: 'holders --at ISO [--json]', load: () => import('./holders.js') },
+  emulator: { usage: 'emulator [--port N] [--scenario NAME]', load: () => import('./emulator.js') },
+  demo: { usage: 'demo [--out DIR]', load: () => import('./demo.js') },
 };
 
 export const processIo: CliIo = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
   env: process.env,
+  write: (chunk) => new Promise((resolve, reject) => process.stdout.write(chunk, (error) => (error ? reject(error) : resolve()))),
 };
 
 function usage(): string {
