@@ -1,22 +1,16 @@
 /** Maps what the grant use cases and auth throw to problem+json responses. */
-import { MissingRoleError, UnauthenticatedError } from '../auth/identity.js';
 import { GrantNotFoundError, GrantPolicyError, GrantStateError, InvalidGrantInputError } from '../grants/grantErrors.js';
 import { ReleaseNotVerifiedError } from '../grants/releaseGrant.js';
 import { ExternalCallError, ThrottledError, TransientError } from '../http/errors.js';
 import { ConflictError } from '../store/tables.js';
+import { authProblem } from './authProblem.js';
 import { ProblemError } from './problem.js';
 
 /** A ProblemError for a known failure, or undefined for an unexpected one (a 500 the caller logs). */
 export function grantProblem(error: unknown): ProblemError | undefined {
   if (error instanceof ProblemError) return error;
-  if (error instanceof UnauthenticatedError) {
-    return new ProblemError(401, 'unauthenticated', 'Authentication required', error.message, {
-      headers: { 'www-authenticate': 'Bearer realm="mie-watchdog", error="invalid_token"' },
-    });
-  }
-  if (error instanceof MissingRoleError) {
-    return new ProblemError(403, 'missing-role', 'Missing app role', error.message, { errors: [{ field: 'roles', message: error.message }], extensions: { role: error.role } });
-  }
+  const auth = authProblem(error);
+  if (auth) return auth;
   if (error instanceof InvalidGrantInputError) {
     return new ProblemError(422, 'invalid-field', 'Invalid request', error.message, { errors: [{ field: error.field, message: error.message }] });
   }

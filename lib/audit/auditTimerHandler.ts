@@ -3,28 +3,19 @@
  * and tests call the real handler with `new InvocationContext(...)` on their own runtime.
  */
 import type { InvocationContext, Timer } from '@azure/functions';
-import type { Logger } from '../ports.js';
+import { invocationLogger } from '../invocationLogger.js';
 import type { Runtime } from '../runtime.js';
 import { auditOptions } from './auditOptions.js';
 import { runAudit, type AuditResult } from './runAudit.js';
 
 export type AuditTimerHandler = (timer: Timer, context: InvocationContext) => Promise<AuditResult>;
 
-function contextLogger(context: InvocationContext): Logger {
-  const props = (p?: Record<string, unknown>) => (p ? [p] : []);
-  return {
-    info: (message, p) => context.log(message, ...props(p)),
-    warn: (message, p) => context.warn(message, ...props(p)),
-    error: (message, p) => context.error(message, ...props(p)),
-  };
-}
-
 export function createAuditTimerHandler(runtime: () => Runtime): AuditTimerHandler {
   return async (timer, context) => {
     const rt = runtime();
     if (timer.isPastDue) context.warn('The audit timer is past due; running now.');
     // A failed run throws (after recording it), so the invocation shows as failed in Application Insights.
-    const result = await runAudit({ ...rt, logger: contextLogger(context) }, auditOptions(rt.config));
+    const result = await runAudit({ ...rt, logger: invocationLogger(context) }, auditOptions(rt.config));
     context.log(
       `Audit: ${result.holders.length} holders, ${result.findings.length} open findings (${result.opened.length} new, ${result.resolved.length} resolved), ` +
         `${result.breakGlass.length} break-glass holder(s), snapshot v${result.snapshotVersion}${result.snapshotChanged ? ' (changed)' : ''}.`,

@@ -11,9 +11,10 @@
  * X-Watchdog-Chain (intact | broken) and X-Watchdog-Chain-Head (seq:hash of the last entry).
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { authProblem } from '../api/authProblem.js';
 import { ProblemError, problemResponse } from '../api/problem.js';
 import type { Authenticator } from '../auth/authenticator.js';
-import { MissingRoleError, requireRole, UnauthenticatedError } from '../auth/identity.js';
+import { requireRole } from '../auth/identity.js';
 import type { ChainReport } from './chainVerifier.js';
 import type { EvidenceDeps } from './evidenceDeps.js';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind, type Period } from './evidenceTable.js';
@@ -103,19 +104,6 @@ const ACTIONS: Record<string, Action> = {
   },
 };
 
-function authProblem(error: unknown): ProblemError | undefined {
-  if (error instanceof ProblemError) return error;
-  if (error instanceof UnauthenticatedError) {
-    return new ProblemError(401, 'unauthenticated', 'Authentication required', error.message, {
-      headers: { 'www-authenticate': 'Bearer realm="mie-watchdog", error="invalid_token"' },
-    });
-  }
-  if (error instanceof MissingRoleError) {
-    return new ProblemError(403, 'missing-role', 'Missing app role', error.message, { errors: [{ field: 'roles', message: error.message }], extensions: { role: error.role } });
-  }
-  return undefined;
-}
-
 export function createEvidenceHttpHandler(options: { deps: () => EvidenceDeps; authenticate: Authenticator }): EvidenceHttpHandler {
   return async (request, context) => {
     const url = new URL(request.url);
@@ -135,7 +123,7 @@ export function createEvidenceHttpHandler(options: { deps: () => EvidenceDeps; a
       context.log(`Evidence ${name} requested by ${caller.upn}.`);
       return await action(url.searchParams, options.deps());
     } catch (error) {
-      const problem = authProblem(error);
+      const problem = error instanceof ProblemError ? error : authProblem(error);
       if (problem) return problemResponse(problem, instance);
       context.error(`Evidence API ${request.method} ${instance} failed (invocation ${context.invocationId}).`, error instanceof Error ? error.message : String(error));
       return problemResponse(

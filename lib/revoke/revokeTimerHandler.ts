@@ -3,24 +3,15 @@
  * one-line binding and tests call the real handler with `new InvocationContext(...)` on their runtime.
  */
 import type { InvocationContext, Timer } from '@azure/functions';
-import type { Logger } from '../ports.js';
+import { invocationLogger } from '../invocationLogger.js';
 import { runRevokeSchedule, type RevokeScheduleDeps, type RevokeScheduleResult } from './runRevokeSchedule.js';
 
 export type RevokeTimerHandler = (timer: Timer, context: InvocationContext) => Promise<RevokeScheduleResult>;
 
-function contextLogger(context: InvocationContext): Logger {
-  const props = (p?: Record<string, unknown>) => (p ? [p] : []);
-  return {
-    info: (message, p) => context.log(message, ...props(p)),
-    warn: (message, p) => context.warn(message, ...props(p)),
-    error: (message, p) => context.error(message, ...props(p)),
-  };
-}
-
 export function createRevokeTimerHandler(deps: () => RevokeScheduleDeps): RevokeTimerHandler {
   return async (timer, context) => {
     if (timer.isPastDue) context.warn('The revokeExpired timer is past due; running now.');
-    const result = await runRevokeSchedule({ ...deps(), logger: contextLogger(context) });
+    const result = await runRevokeSchedule({ ...deps(), logger: invocationLogger(context) });
     const r = result.revocation;
     context.log(
       `Revocation${r.dryRun ? ' (dry run)' : ''}: ${result.activation.activated.length} activated, ${r.planned.length} planned, ${r.removed.length} removed and verified, ` +
