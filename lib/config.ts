@@ -23,7 +23,8 @@ export interface Config {
     alertRecipients: string[];
     approverRecipients: string[];
   };
-  storage: { connectionString?: string; tableEndpoint?: string };
+  /** tablePrefix starts every table name, so several watchdogs (or environments) can share one account. */
+  storage: { connectionString?: string; tableEndpoint?: string; tablePrefix: string };
   grants: { minDurationMs: number; maxDurationMs: number; roleGroup?: string };
   unapproved: { action: UnapprovedAction; graceMs: number };
   /** Lower-cased UPNs or object ids that are never revoked and always alerted. */
@@ -48,6 +49,7 @@ export const SETTING_NAMES = [
   'WATCHDOG_APPROVER_RECIPIENTS',
   'WATCHDOG_STORAGE_CONNECTION_STRING',
   'WATCHDOG_STORAGE_ACCOUNT',
+  'WATCHDOG_TABLE_PREFIX',
   'WATCHDOG_GRANT_MIN_DURATION',
   'WATCHDOG_GRANT_MAX_DURATION',
   'WATCHDOG_GRANT_ROLE_GROUP',
@@ -265,6 +267,11 @@ export function loadConfig(env: Env = process.env): Config {
     else r.problems.push(`WATCHDOG_STORAGE_ACCOUNT is '${storageAccount}'; use a storage account name (3-24 lower-case letters and digits) or its table endpoint URL.`);
   }
 
+  const tablePrefix = r.raw('WATCHDOG_TABLE_PREFIX') ?? 'mie';
+  if (!/^[A-Za-z][A-Za-z0-9]{0,19}$/.test(tablePrefix)) {
+    r.problems.push(`WATCHDOG_TABLE_PREFIX is '${tablePrefix}'; use a letter followed by up to 19 letters or digits.`);
+  }
+
   const minDurationMs = r.duration('WATCHDOG_GRANT_MIN_DURATION', 'PT1H');
   const maxDurationMs = r.duration('WATCHDOG_GRANT_MAX_DURATION', 'P30D');
   if (minDurationMs > maxDurationMs) r.problems.push('WATCHDOG_GRANT_MIN_DURATION is longer than WATCHDOG_GRANT_MAX_DURATION.');
@@ -317,7 +324,7 @@ export function loadConfig(env: Env = process.env): Config {
     credential,
     identityClientId,
     email: { connectionString: emailConnectionString, endpoint: emailEndpoint, sender, alertRecipients, approverRecipients },
-    storage: { connectionString: storageConnectionString, tableEndpoint },
+    storage: { connectionString: storageConnectionString, tableEndpoint, tablePrefix },
     grants: { minDurationMs, maxDurationMs, roleGroup },
     unapproved: { action, graceMs },
     breakGlass,

@@ -24,7 +24,7 @@ export interface Runtime {
 
 export interface RuntimeOptions {
   clock?: Clock;
-  /** Prefix of every table name (letters and digits); tests use a fresh one each. */
+  /** Prefix of every table name instead of WATCHDOG_TABLE_PREFIX; tests use a fresh one each. */
   tablePrefix?: string;
   logger?: Logger;
   /** Retry and timeout policy of Exchange and Graph calls; tests shrink the waits. */
@@ -48,10 +48,11 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? stderrLogger;
   const credential = createCredential(config);
+  const prefix = options.tablePrefix ?? config.storage.tablePrefix;
   const store = openStore(
     config.storage.connectionString
-      ? { connectionString: config.storage.connectionString, prefix: options.tablePrefix }
-      : { tableEndpoint: config.storage.tableEndpoint, credential, prefix: options.tablePrefix },
+      ? { connectionString: config.storage.connectionString, prefix }
+      : { tableEndpoint: config.storage.tableEndpoint, credential, prefix },
     clock,
   );
   const exchange = new ExchangeAdminClient({ exchangeUrl: config.exchangeUrl, tenant: config.tenant, credential, policy: options.http, logger });

@@ -12,8 +12,9 @@ import type { EvidenceDeps } from './evidenceDeps.js';
 export function openEvidence(config: Config, options: { clock?: Clock; tablePrefix?: string } = {}): EvidenceDeps {
   const clock = options.clock ?? systemClock;
   const { connectionString, tableEndpoint } = config.storage;
+  const prefix = options.tablePrefix ?? config.storage.tablePrefix;
   const store = openStore(
-    connectionString ? { connectionString, prefix: options.tablePrefix } : { tableEndpoint, credential: createCredential(config), prefix: options.tablePrefix },
+    connectionString ? { connectionString, prefix } : { tableEndpoint, credential: createCredential(config), prefix },
     clock,
   );
   return { journalRows: store.journalRows, grants: store.grants, clock };

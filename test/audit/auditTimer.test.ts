@@ -5,9 +5,8 @@ import { InvocationContext, type Timer } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditTimerHandler } from '../../lib/audit/auditTimerHandler.js';
 import { main, type CliIo } from '../../lib/cli/main.js';
-import { localEnv } from '../../lib/local/localEnv.js';
 import { BREAK_GLASS, EXPECTED_HOLDER_PRINCIPALS, SECURITY_TEAM } from '../../emulator/scenarios/forgottenMigrations.js';
-import { azuriteConnectionString } from '../support/store.js';
+import { emulatorEnv } from '../support/emulator.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
 
 const timer: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
@@ -46,13 +45,15 @@ describe('auditTimer handler', () => {
 
   it('is registered by the function module with the settings of the environment', async () => {
     rt.emulator.reset();
-    Object.assign(process.env, localEnv({ emulator: rt.emulator, storageConnectionString: azuriteConnectionString() }));
+    Object.assign(process.env, emulatorEnv(rt.emulator));
     const { auditTimer } = await import('../../functions/auditTimer/index.js');
     const logs: string[] = [];
     const result = await auditTimer(timer, context(logs));
     expect(result.holders.map((h) => h.principal).sort()).toEqual(expected);
-    // The module uses the default tables, which other runs on this Azurite share: assert on what the tenant decides.
-    expect(result.findings.filter((f) => f.kind === 'unapproved').every((f) => expected.includes(f.principal))).toBe(true);
+    // Fresh tables: every holder but the break-glass account is unapproved.
+    expect(result.findings.map((f) => `${f.kind}:${f.principal}`).sort()).toEqual(
+      expected.filter((p) => p !== 'breakglass1@contoso.onmicrosoft.com').map((p) => `unapproved:${p}`),
+    );
     expect(logs.at(-1)).toMatch(/^Audit: 12 holders, \d+ open findings/);
   });
 });
@@ -65,20 +66,19 @@ describe('mie-watchdog audit', () => {
 
   it('prints one JSON object with holders and findings', async () => {
     rt.emulator.reset();
-    const io = capture(localEnv({ emulator: rt.emulator, storageConnectionString: azuriteConnectionString() }));
+    const io = capture(emulatorEnv(rt.emulator));
     expect(await main(['audit', '--json'], io)).toBe(0);
     const out = JSON.parse(io.stdout) as { holders: { principal: string }[]; findings: { kind: string; principal: string }[]; breakGlass: { principal: string }[] };
     expect(out.holders.map((h) => h.principal).sort()).toEqual(expected);
-    // localEnv uses the default tables, which other runs on this Azurite share: grants stored there may approve some holders.
-    expect(out.findings.length).toBeGreaterThan(0);
-    expect(out.findings.every((f) => ['unapproved', 'expired-present', 'missing', 'changed'].includes(f.kind) && f.principal.length > 0)).toBe(true);
-    expect(out.findings.filter((f) => f.kind === 'unapproved').every((f) => expected.includes(f.principal))).toBe(true);
+    expect(out.findings.map((f) => `${f.kind}:${f.principal}`).sort()).toEqual(
+      expected.filter((p) => p !== 'breakglass1@contoso.onmicrosoft.com').map((p) => `unapproved:${p}`),
+    );
     expect(out.findings.some((f) => f.principal === 'breakglass1@contoso.onmicrosoft.com')).toBe(false);
     expect(out.breakGlass.map((h) => h.principal)).toEqual(['breakglass1@contoso.onmicrosoft.com']);
   });
 
   it('prints a readable table, and refuses unknown options', async () => {
-    const io = capture(localEnv({ emulator: rt.emulator, storageConnectionString: azuriteConnectionString() }));
+    const io = capture(emulatorEnv(rt.emulator));
     expect(await main(['audit'], io)).toBe(0);
     expect(io.stdout).toMatch(/^Audit of contoso\.onmicrosoft\.com at .*: 12 holder\(s\), \d+ open finding\(s\)/);
     expect(io.stdout).toMatch(/lynner@contoso\.onmicrosoft\.com\s+yes\s+Organization\s+Mailbox Import Export\s+via role group PST Migration Operators/);

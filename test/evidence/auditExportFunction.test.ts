@@ -1,6 +1,6 @@
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { azuriteConnectionString } from '../support/store.js';
+import { azuriteConnectionString, uniquePrefix } from '../support/store.js';
 
 const SETTINGS: Record<string, string> = {
   WATCHDOG_TENANT: 'contoso.onmicrosoft.com',
@@ -16,7 +16,7 @@ const SETTINGS: Record<string, string> = {
 describe('auditExport function', () => {
   const saved: Record<string, string | undefined> = {};
   beforeAll(() => {
-    for (const [name, value] of Object.entries({ ...SETTINGS, WATCHDOG_STORAGE_CONNECTION_STRING: azuriteConnectionString() })) {
+    for (const [name, value] of Object.entries({ ...SETTINGS, WATCHDOG_STORAGE_CONNECTION_STRING: azuriteConnectionString(), WATCHDOG_TABLE_PREFIX: uniquePrefix() })) {
       saved[name] = process.env[name];
       process.env[name] = value;
     }

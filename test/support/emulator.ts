@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Env } from '../../lib/config.js';
 import { localEnv } from '../../lib/local/localEnv.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server.js';
-import { azuriteConnectionString } from './store.js';
+import { azuriteConnectionString, uniquePrefix } from './store.js';
 
 export { startEmulator, type RunningEmulator };
 
@@ -30,7 +30,7 @@ export function useEmulator(options: EmulatorOptions & { resetEach?: boolean } =
   };
 }
 
-/** WATCHDOG_* settings for the production code on this emulator and the test Azurite. */
+/** WATCHDOG_* settings for the production code on this emulator and the test Azurite, on tables of its own. */
 export function emulatorEnv(emulator: RunningEmulator, overrides: Env = {}): Env {
-  return localEnv({ emulator, storageConnectionString: azuriteConnectionString(), overrides });
+  return localEnv({ emulator, storageConnectionString: azuriteConnectionString(), overrides: { WATCHDOG_TABLE_PREFIX: uniquePrefix(), ...overrides } });
 }

@@ -37,6 +37,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
   const { start, env: overrides, http, logger, ...emulatorOptions } = options;
   const clock = new ManualClock(start ?? TEST_START);
   const emulator = await startEmulator({ ...emulatorOptions, clock });
+  const tablePrefix = uniquePrefix();
   const env: Record<string, string> = {
     WATCHDOG_TENANT: emulator.tenant,
     WATCHDOG_EXCHANGE_URL: emulator.url,
@@ -46,12 +47,11 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
     WATCHDOG_EMAIL_SENDER: SENDER,
     WATCHDOG_ALERT_RECIPIENTS: SECURITY_TEAM,
     WATCHDOG_STORAGE_CONNECTION_STRING: azuriteConnectionString(),
+    WATCHDOG_TABLE_PREFIX: tablePrefix,
     ...overrides,
   };
-  const tablePrefix = uniquePrefix();
   const runtime = createRuntime(loadConfig(env), {
     clock,
-    tablePrefix,
     logger: logger ?? quietLogger,
     http: { baseDelayMs: 2, maxDelayMs: 20, timeoutMs: 5_000, ...http },
     mail: { pollIntervalMs: 5, retryDelayMs: 5 },

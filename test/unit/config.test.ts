@@ -26,6 +26,7 @@ describe('loadConfig', () => {
     expect(c.exchangeUrl).toBe('https://outlook.office365.com');
     expect(c.graphUrl).toBe('https://graph.microsoft.com');
     expect(c.storage.tableEndpoint).toBe('https://stwatchdog01.table.core.windows.net');
+    expect(c.storage.tablePrefix).toBe('mie');
     expect(c.email.alertRecipients).toEqual(['secops@contoso.com', 'soc@contoso.com']);
     expect(c.email.approverRecipients).toEqual(c.email.alertRecipients);
     expect(c.grants).toEqual({ minDurationMs: 3_600_000, maxDurationMs: 30 * 86_400_000, roleGroup: undefined });
@@ -65,6 +66,7 @@ describe('loadConfig', () => {
     ['both storage settings', { ...base, WATCHDOG_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }, /WATCHDOG_STORAGE_ACCOUNT are both set/],
     ['bad storage account', { ...base, WATCHDOG_STORAGE_ACCOUNT: 'My_Account' }, /WATCHDOG_STORAGE_ACCOUNT is 'My_Account'/],
     ['remote http storage', { ...base, WATCHDOG_STORAGE_ACCOUNT: undefined, WATCHDOG_STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=http;AccountName=x;AccountKey=eA==' }, /WATCHDOG_STORAGE_CONNECTION_STRING table endpoint .*plain http/],
+    ['bad table prefix', { ...base, WATCHDOG_TABLE_PREFIX: 'mie-prod' }, /WATCHDOG_TABLE_PREFIX is 'mie-prod'; use a letter followed by/],
     ['months in a duration', { ...base, WATCHDOG_GRANT_MAX_DURATION: 'P1M' }, /WATCHDOG_GRANT_MAX_DURATION is 'P1M'; use a positive ISO 8601 duration/],
     ['min above max', { ...base, WATCHDOG_GRANT_MIN_DURATION: 'P10D', WATCHDOG_GRANT_MAX_DURATION: 'P1D' }, /MIN_DURATION is longer than WATCHDOG_GRANT_MAX_DURATION/],
     ['unknown unapproved action', { ...base, WATCHDOG_UNAPPROVED_ACTION: 'delete' }, /WATCHDOG_UNAPPROVED_ACTION is 'delete'; accepted values: alert, revoke/],
