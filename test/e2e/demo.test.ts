@@ -1,28 +1,14 @@
 /** `mie-watchdog demo` through the real CLI entry, as `npm start` runs it: exit code, report and files. */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
 
-const root = resolve(import.meta.dirname, '..', '..');
 let out: string | undefined;
 afterAll(async () => {
   if (out) await rm(out, { recursive: true, force: true });
 });
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const started = Date.now();
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'mie-watchdog.js'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', fail);
-    child.on('exit', (code) => done({ code, stdout, stderr, ms: Date.now() - started }));
-  });
-}
 
 describe('mie-watchdog demo (real CLI entry)', () => {
   it('runs the whole cycle, exits 0 within a minute and saves every email as .eml and .html', async () => {
