@@ -70,15 +70,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const outDir = resolve(options.outDir);
   const warnings: string[] = [];
   const logger: Logger = { info: () => undefined, warn: (m) => void warnings.push(m), error: (m) => void warnings.push(m) };
-  // Whole minutes read better in the report; the clock only moves when the demo says so.
-  const clock = new ManualClock(new Date(Math.floor(Date.now() / MINUTE) * MINUTE));
+  // The clock only moves when the demo says so. It starts at 09:00 UTC today and the digest hour is
+  // noon, so every run tells the same story: the daily digest goes out with the last audit.
+  const clock = new ManualClock(`${new Date().toISOString().slice(0, 10)}T09:00:00.000Z`);
 
   out('mie-watchdog demo: the embedded default (Azurite + tenant emulator "forgotten-migrations"), no cloud involved.');
   const azurite = await startAzurite();
   const emulator = await startEmulator({ scenario: 'forgotten-migrations', clock, propagationDelayMs: PROPAGATION_MS });
   let revocationMs: number | undefined;
   try {
-    const config = loadConfig(localEnv({ emulator, storageConnectionString: azurite.connectionString }));
+    const config = loadConfig(localEnv({ emulator, storageConnectionString: azurite.connectionString, overrides: { WATCHDOG_DIGEST_HOUR: '12' } }));
     const runtime = createRuntime(config, { clock, logger, tablePrefix: `demo${randomBytes(3).toString('hex')}`, mail: { pollIntervalMs: 5 } });
     const tenant = config.tenant;
     const adele = `adelev@${tenant}`;

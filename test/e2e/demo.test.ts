@@ -30,7 +30,8 @@ describe('mie-watchdog demo (real CLI entry)', () => {
     const files = (await readdir(out)).sort();
     const eml = files.filter((f) => f.endsWith('.eml'));
     const html = files.filter((f) => f.endsWith('.html'));
-    expect(eml.length).toBeGreaterThanOrEqual(6);
+    // drift alert, request, approval, activation, reminder, revocation, daily digest
+    expect(eml).toHaveLength(7);
     expect(html.map((f) => f.replace(/\.html$/, ''))).toEqual(eml.map((f) => f.replace(/\.eml$/, '')));
 
     const revoked = eml.find((f) => f.includes('removed-from-adelev'));
@@ -44,5 +45,6 @@ describe('mie-watchdog demo (real CLI entry)', () => {
     expect(page).toContain('up to 60 minutes');
     expect(eml.some((f) => f.includes('drift'))).toBe(true);
     expect(eml.some((f) => f.includes('expires-in-1-hour'))).toBe(true);
+    expect(eml.some((f) => f.includes('daily-digest'))).toBe(true);
   }, 90_000);
 });
