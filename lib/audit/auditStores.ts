@@ -32,6 +32,11 @@ export interface SnapshotStore {
   state(): Promise<SnapshotState>;
   /** A stored version; undefined when it does not exist. */
   load(version: number): Promise<Snapshot | undefined>;
+  /**
+   * Marks the run under the ETag of `state` (only lastRunAt moves) before a changed snapshot is journaled:
+   * of two runs that read the same state, the loser gets a ConflictError before it writes or mails anything.
+   */
+  claim(at: string, state: SnapshotState): Promise<SnapshotState>;
   /** Stores `snapshot` as the next version and makes it current. Earlier versions stay for history. */
   commit(snapshot: Snapshot, hash: string, state: SnapshotState): Promise<SnapshotState>;
   /** A complete read that found the current snapshot unchanged: only the run health moves. */

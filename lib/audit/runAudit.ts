@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import type { Finding, Holder, Snapshot } from '../domain.js';
 import type { Clock, Directory, ExchangeRbac, JournalEntryInput, Logger, Mailer, Store } from '../ports.js';
 import type { BreakGlassUse, FindingChange, FindingState, SnapshotState, StoredFinding } from './auditStores.js';
+import { ConflictError } from '../store/tables.js';
 import { collectHolders } from './collectHolders.js';
 import { diff, type AuditPolicy } from './diff.js';
 import { renderAlert, renderDigest, renderFailure, type RenderedEmail } from './renderAlert.js';
@@ -101,6 +102,16 @@ function findingEvents(change: FindingChange, at: string): JournalEntryInput[] {
   ];
 }
 
+/** A claim older than this is a run that died: the next run takes over (shorter than the audit interval). */
+const CLAIM_LEASE_MS = 10 * 60_000;
+
+/** Claimed (lastRunAt moved) but neither committed nor failed since, and not yet abandoned. */
+function claimedByAnotherRun(state: SnapshotState, now: Date): boolean {
+  const claimedAt = state.lastRunAt;
+  if (!claimedAt || [state.lastSuccessAt, state.lastErrorAt].some((t) => t !== undefined && t >= claimedAt)) return false;
+  return now.getTime() - Date.parse(claimedAt) < CLAIM_LEASE_MS;
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -111,6 +122,12 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
   try {
     return await auditOnce(deps, options, now);
   } catch (error) {
+    if (error instanceof ConflictError) {
+      // Another run moved the same state first and does this run's work: not a failure of the watchdog.
+      const message = `The audit of ${at} stopped: another audit run changed the stored state first and completes the work. ${messageOf(error)}`;
+      deps.logger.warn(message);
+      throw new AuditFailedError(message, error);
+    }
     const message = `The audit of ${at} failed; the previous snapshot stays current. ${messageOf(error)}`;
     deps.logger.error(message);
     await recordFailure(deps, options, at, message);
@@ -158,10 +175,14 @@ async function auditOnce(deps: AuditDeps, options: AuditOptions, now: Date): Pro
   if (before.hash === hash) {
     after = await snapshots.recordSuccess(at, before);
   } else {
+    // Claimed first: a concurrent run that read the same state, or that reads it while this run is
+    // journaling, stops here, before journaling or mailing.
+    if (claimedByAnotherRun(before, now)) throw new ConflictError(`Another audit run claimed the snapshot at ${before.lastRunAt} and has not finished; this run leaves the change to it.`);
+    const claimed = await snapshots.claim(at, before);
     committedPrevious = before.version ? await snapshots.load(before.version) : undefined;
     changes = holderChanges(committedPrevious?.holders ?? [], snapshot.holders);
     await appendAll(deps.store, holderEvents(changes, at));
-    after = await snapshots.commit(snapshot, hash, before);
+    after = await snapshots.commit(snapshot, hash, claimed);
   }
 
   // 2. Diff against grants; `changed` is raised against the snapshot the findings were last computed on.

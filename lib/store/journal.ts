@@ -37,6 +37,10 @@ type EntryEntity = {
   hash: string;
 };
 
+/** The head as this writer left it: seq, hash and the ETag its transaction returned. */
+type KnownHead = { seq: number; hash: string; etag: string };
+type Appended = { entries: JournalEntry[]; head?: KnownHead };
+
 export const entryRowKey = (seq: number): string => `e${String(seq).padStart(12, '0')}`;
 
 /** The fields the hash covers, in the form verify recomputes. */
@@ -80,10 +84,14 @@ function transactionBatches(inputs: JournalEntryInput[]): JournalEntryInput[][] 
 export function createJournal(tables: TableAccess, clock: Clock): Journal {
   const client = () => tables.table('journal');
 
-  /** Appends consecutive entries in one transaction (with the head move), so a batch is all or nothing. */
-  async function tryAppend(inputs: JournalEntryInput[]): Promise<JournalEntry[]> {
+  /**
+   * Appends consecutive entries in one transaction (with the head move), so a batch is all or nothing.
+   * `known` is the head this writer itself left (from the previous transaction's response): trusting it
+   * saves a read per batch, and its ETag still guards the move, so a stale one is a conflict, not a fork.
+   */
+  async function tryAppend(inputs: JournalEntryInput[], known?: KnownHead): Promise<Appended> {
     const c = await client();
-    const head = await getEntity<HeadEntity>(c, PARTITION, HEAD);
+    const head = known ?? (await getEntity<HeadEntity>(c, PARTITION, HEAD));
     let seq = head?.seq ?? 0;
     let prevHash = head?.hash ?? GENESIS_HASH;
     const entries: JournalEntry[] = [];
@@ -109,14 +117,18 @@ export function createJournal(tables: TableAccess, clock: Clock): Journal {
     const newHead: HeadEntity = { partitionKey: PARTITION, rowKey: HEAD, seq, hash: prevHash };
     actions.push(head ? ['update', newHead, 'Replace', { etag: head.etag }] : ['create', newHead]);
     const first = entries[0]?.seq ?? seq;
-    await tableCall<TableTransactionResponse>(first === seq ? `Appending journal entry ${seq}` : `Appending journal entries ${first}-${seq}`, () => c.submitTransaction(actions));
-    return entries;
+    const res = await tableCall<TableTransactionResponse>(first === seq ? `Appending journal entry ${seq}` : `Appending journal entries ${first}-${seq}`, () => c.submitTransaction(actions));
+    // Sub-responses come in the order of the actions; an update's carries no RowKey, so the head's is the last.
+    const headResponse = res.subResponses.length === actions.length ? res.subResponses[actions.length - 1] : undefined;
+    const etag = headResponse && (headResponse.rowKey ?? HEAD) === HEAD ? headResponse.etag?.trim() : undefined;
+    return { entries, head: etag ? { seq, hash: prevHash, etag } : undefined };
   }
 
-  async function appendWithRetry(inputs: JournalEntryInput[]): Promise<JournalEntry[]> {
+  /** The first attempt may start from the head this writer left; a retry always reads it again. */
+  async function appendWithRetry(inputs: JournalEntryInput[], known?: KnownHead): Promise<Appended> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await tryAppend(inputs);
+        return await tryAppend(inputs, attempt === 1 ? known : undefined);
       } catch (error) {
         if (!(error instanceof ConflictError) || attempt >= MAX_ATTEMPTS) throw error;
         await new Promise((r) => setTimeout(r, Math.random() * 20 * Math.min(attempt, 10)));
@@ -126,12 +138,17 @@ export function createJournal(tables: TableAccess, clock: Clock): Journal {
 
   return {
     async append(input) {
-      const [entry] = await appendWithRetry([input]);
+      const [entry] = (await appendWithRetry([input])).entries;
       return entry as JournalEntry;
     },
     async appendMany(inputs) {
       const out: JournalEntry[] = [];
-      for (const batch of transactionBatches(inputs)) out.push(...(await appendWithRetry(batch)));
+      let head: KnownHead | undefined;
+      for (const batch of transactionBatches(inputs)) {
+        const appended = await appendWithRetry(batch, head);
+        out.push(...appended.entries);
+        head = appended.head;
+      }
       return out;
     },
     async *read(range = {}) {

@@ -156,6 +156,10 @@ export function createSnapshotStore(tables: TableAccess): SnapshotStore {
       return writeCurrent(c, next, state.etag, what);
     },
 
+    async claim(at, state) {
+      return writeCurrent(await client(), { ...state, lastRunAt: at }, state.etag, 'Claiming the audit run');
+    },
+
     async recordSuccess(at, state) {
       const c = await client();
       return writeCurrent(c, { ...state, lastRunAt: at, lastSuccessAt: at, lastError: undefined, lastErrorAt: undefined, consecutiveFailures: 0 }, state.etag, 'Recording the audit run');
