@@ -1,0 +1,73 @@
+/**
+ * What every benchmark needs: one Azurite, a tenant emulator per scenario, and a Runtime on both with
+ * a fresh table prefix, a ManualClock and a Table Storage access that counts requests.
+ */
+import { randomBytes } from 'node:crypto';
+import { ManualClock } from '../lib/clock.js';
+import { loadConfig } from '../lib/config.js';
+import { startAzurite, type RunningAzurite } from '../lib/local/azurite.js';
+import { localEnv } from '../lib/local/localEnv.js';
+import type { Logger, Store } from '../lib/ports.js';
+import { createRuntime, type Runtime } from '../lib/runtime.js';
+import { createFindingStore } from '../lib/store/findingStore.js';
+import { createGrantStore } from '../lib/store/grantStore.js';
+import { createJournal } from '../lib/store/journal.js';
+import { createSnapshotStore } from '../lib/store/snapshotStore.js';
+import { createTableAccess } from '../lib/store/tables.js';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/server.js';
+import { countingTables, type CountingTables } from '../test/audit/countingTables.js';
+
+export const quietLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export interface BenchRuntime extends Runtime {
+  clock: ManualClock;
+  emulator: RunningEmulator;
+  tables: CountingTables;
+  /** The stores the jobs use, on the counting tables. */
+  counted: Pick<Store, 'grants' | 'journal' | 'snapshots' | 'findings'>;
+  stop(): Promise<void>;
+}
+
+/** Runs `body` with an Azurite started for it; benchmarks share one per process. */
+export async function withAzurite<T>(body: (azurite: RunningAzurite) => Promise<T>): Promise<T> {
+  const azurite = await startAzurite();
+  try {
+    return await body(azurite);
+  } finally {
+    await azurite.stop();
+  }
+}
+
+export async function startBenchRuntime(azurite: RunningAzurite, options: Omit<EmulatorOptions, 'clock'> & { env?: Record<string, string>; start?: string } = {}): Promise<BenchRuntime> {
+  const { env: overrides, start, ...emulatorOptions } = options;
+  const clock = new ManualClock(start ?? '2026-11-02T09:00:00Z');
+  const emulator = await startEmulator({ ...emulatorOptions, clock });
+  const env = localEnv({ emulator, storageConnectionString: azurite.connectionString, overrides: { WATCHDOG_DIGEST_HOUR: '23', ...overrides } });
+  const tablePrefix = `b${randomBytes(5).toString('hex')}`;
+  const runtime = createRuntime(loadConfig(env), { clock, tablePrefix, logger: quietLogger, mail: { pollIntervalMs: 5, retryDelayMs: 5 } });
+  const tables = countingTables(createTableAccess({ connectionString: azurite.connectionString, prefix: tablePrefix }));
+  const counted = { grants: createGrantStore(tables), journal: createJournal(tables, clock), snapshots: createSnapshotStore(tables), findings: createFindingStore(tables) };
+  return { ...runtime, clock, emulator, tables, counted, stop: () => emulator.stop() };
+}
+
+/** API round trips in the emulator's call log: HTTP requests to Exchange and Graph ($batch counts once, its parts not). */
+export function roundTrips(emulator: RunningEmulator): { exchange: number; graph: number; total: number; byName: Record<string, number> } {
+  const calls = emulator.calls.all().filter((c) => !c.batch && c.api !== 'email');
+  const byName: Record<string, number> = {};
+  for (const c of calls) {
+    const name = c.api === 'graph' ? `graph ${c.name.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, '{id}')}` : c.name;
+    byName[name] = (byName[name] ?? 0) + 1;
+  }
+  const exchange = calls.filter((c) => c.api === 'exchange').length;
+  return { exchange, graph: calls.length - exchange, total: calls.length, byName };
+}
+
+export function seconds(ms: number): string {
+  return (ms / 1000).toFixed(2);
+}
+
+/** True when the module is the process's entry point (each bench also runs alone). */
+export function isMain(url: string): boolean {
+  const entry = process.argv[1];
+  return !!entry && new URL(url).pathname === entry;
+}

@@ -1,0 +1,87 @@
+/**
+ * The fewest API round trips a complete holder read of a tenant can take, from the tenant's shape: every
+ * page of every list the read cannot do without, with Graph requests that do not depend on each other
+ * packed 20 to a $batch. Exchange has no batching; Exchange pages hold 1000 rows, Graph pages 999.
+ *
+ *   Exchange = 1                                   Get-ManagementRole -RoleType MailboxImportExport
+ *            + sum over roles r  ceil(A_r / 1000)  Get-ManagementRoleAssignment -Role r (A_r assignments, at least 1 page)
+ *            + sum over role groups g (1 + ceil(M_g / 1000))
+ *                                                  Get-RoleGroup (an unknown identity would list every group's members,
+ *                                                  so existence is checked first) + Get-RoleGroupMember pages
+ *            + S_named                             Get-Recipient for each security group named by name, not object id
+ *            + min(ceil(D / 20), ceil(U / 1000))   Exchange names of D directly assigned users to UPNs: a filtered
+ *                                                  Get-User per 20 names, or the paged Get-User listing of all U users
+ *   Graph    = 2 + (ceil(P / 999) - 1)             the Graph service principal, its appRoleAssignedTo (P rows)
+ *            + ceil(K / 20)                        the K MailboxItem.ImportExport.All holders' principals, in $batch
+ *            + ceil(S / 20) + sum over s (ceil(T_s / 999) - 1)
+ *                                                  transitiveMembers of S security groups: first pages in $batch,
+ *                                                  later pages one each (T_s members, nested groups included)
+ *            + (1 if Organization Management holds the role)  directory role assignments of two roles in one $batch
+ *            + ceil(R / 20) when the Get-User listing is not used  role group members (object ids, no UPN) in $batch
+ */
+import { ORGANIZATION_MANAGEMENT } from '../lib/domain.js';
+import { NAMES_PER_FILTER } from '../lib/exchange/exchangeAdminClient.js';
+import { GRAPH_APP_ROLES, GRAPH_SP_ID } from '../emulator/scenarios/baseTenant.js';
+import type { TenantState } from '../emulator/tenantState.js';
+
+const EXCHANGE_PAGE = 1000;
+const GRAPH_PAGE = 999;
+const BATCH = 20;
+
+const pages = (rows: number, size: number) => Math.max(1, Math.ceil(rows / size));
+
+function transitiveCount(state: TenantState, groupId: string): number {
+  const seen = new Set<string>([groupId]);
+  const stack = [groupId];
+  while (stack.length) {
+    const group = state.groups.get(stack.pop() as string);
+    for (const member of state.currentMembers(group?.members ?? [])) {
+      if (seen.has(member)) continue;
+      seen.add(member);
+      if (state.groups.has(member)) stack.push(member);
+    }
+  }
+  return seen.size - 1;
+}
+
+export interface MinimumBreakdown {
+  exchange: number;
+  graph: number;
+  total: number;
+}
+
+export function minimumAuditRoundTripsBreakdown(state: TenantState): MinimumBreakdown {
+  const roles = state.mieRoles();
+  const assignments = [...state.assignments.values()].filter((a) => roles.has(a.role.toLowerCase()));
+  const regular = assignments.filter((a) => a.delegationType === 'Regular');
+
+  let exchange = 1;
+  for (const role of roles) exchange += pages(assignments.filter((a) => a.role.toLowerCase() === role).length, EXCHANGE_PAGE);
+  const roleGroups = regular.filter((a) => a.assigneeType === 'RoleGroup');
+  let roleGroupMembers = 0;
+  for (const a of roleGroups) {
+    const members = state.currentMembers(state.roleGroup(a.assignee)?.members ?? []).length;
+    roleGroupMembers += a.assignee.toLowerCase() === ORGANIZATION_MANAGEMENT.toLowerCase() ? 0 : members;
+    exchange += 1 + pages(members, EXCHANGE_PAGE);
+  }
+  const securityGroups = regular.filter((a) => a.assigneeType === 'SecurityGroup');
+  exchange += securityGroups.length;
+  const direct = regular.filter((a) => a.assigneeType === 'User').length;
+  const listing = pages(state.users.size, EXCHANGE_PAGE);
+  const filtered = Math.ceil(direct / NAMES_PER_FILTER);
+  const useListing = direct > 0 && listing <= filtered;
+  if (direct > 0) exchange += Math.min(filtered, listing);
+
+  const toGraph = state.appRoleAssignments.filter((a) => a.resourceId === GRAPH_SP_ID);
+  const holders = toGraph.filter((a) => a.appRoleId === GRAPH_APP_ROLES.mailboxItemImportExportAll.id).length;
+  let graph = 2 + (pages(toGraph.length, GRAPH_PAGE) - 1) + Math.ceil(holders / BATCH);
+  if (securityGroups.length) graph += Math.ceil(securityGroups.length / BATCH);
+  for (const a of securityGroups) graph += pages(transitiveCount(state, a.assignee), GRAPH_PAGE) - 1;
+  if (roleGroups.some((a) => a.assignee.toLowerCase() === ORGANIZATION_MANAGEMENT.toLowerCase())) graph += 1;
+  if (!useListing) graph += Math.ceil(roleGroupMembers / BATCH);
+  return { exchange, graph, total: exchange + graph };
+}
+
+export function minimumAuditRoundTrips(state: TenantState): number {
+  return minimumAuditRoundTripsBreakdown(state).total;
+}

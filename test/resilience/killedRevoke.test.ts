@@ -1,0 +1,95 @@
+/**
+ * A revoke run killed half-way: `mie-watchdog revoke` runs in a child process against the emulator and
+ * its own Azurite, and gets SIGKILL once its first Remove-ManagementRoleAssignment is in the call log (reads
+ * are held up, so the kill lands between removal and confirmation). The next run finishes
+ * the work: every grant revoked and verified, every assignment gone, no email twice.
+ */
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { systemClock } from '../../lib/clock.js';
+import { loadConfig } from '../../lib/config.js';
+import { MIE_ROLE, type Grant } from '../../lib/domain.js';
+import { startAzurite, type RunningAzurite } from '../../lib/local/azurite.js';
+import { localEnv } from '../../lib/local/localEnv.js';
+import { runRevokeSchedule } from '../../lib/revoke/runRevokeSchedule.js';
+import { createRuntime } from '../../lib/runtime.js';
+import { fixedGuid } from '../../emulator/scenarios/baseTenant.js';
+import { USERS } from '../../emulator/scenarios/forgottenMigrations.js';
+import { startEmulator, type RunningEmulator } from '../../emulator/server.js';
+import { duplicateEmails } from './support.js';
+
+const HOUR = 3_600_000;
+let azurite: RunningAzurite;
+let emulator: RunningEmulator;
+
+beforeAll(async () => {
+  // Its own Azurite: the CLI uses the default table names.
+  [azurite, emulator] = await Promise.all([startAzurite(), startEmulator()]);
+});
+afterAll(async () => {
+  await emulator?.stop();
+  await azurite?.stop();
+});
+
+it('finishes a revoke run that was killed after its first removal', async () => {
+  const env = localEnv({ emulator, storageConnectionString: azurite.connectionString }) as Record<string, string>;
+  const runtime = createRuntime(loadConfig(env), { logger: { info: () => undefined, warn: () => undefined, error: () => undefined }, mail: { pollIntervalMs: 5, retryDelayMs: 5 } });
+  const now = systemClock.now().getTime();
+  const grantees = [USERS.adelev, USERS.meganb, USERS.lidiah];
+  const grants: Grant[] = [];
+  for (const [i, user] of grantees.entries()) {
+    const id = `killed-${i + 1}`;
+    const guid = fixedGuid(0xb8000000, i + 1);
+    emulator.state.addAssignment({ guid, name: `MIE-Grant-${id}`, role: MIE_ROLE, assigneeType: 'User', assignee: user.id, delegationType: 'Regular', enabled: true });
+    const grant: Grant = {
+      id,
+      principal: user.userPrincipalName.toLowerCase(),
+      principalName: user.name,
+      principalId: user.id,
+      role: MIE_ROLE,
+      status: 'active',
+      method: 'direct',
+      requestedBy: 'admin@contoso.onmicrosoft.com',
+      requestedAt: new Date(now - 6 * HOUR).toISOString(),
+      justification: 'PST export',
+      ticket: `CHG-${i + 1}`,
+      durationMs: 4 * HOUR,
+      approvedBy: 'lidiah@contoso.onmicrosoft.com',
+      activatedAt: new Date(now - 5 * HOUR).toISOString(),
+      expiresAt: new Date(now - HOUR).toISOString(),
+      assignmentGuid: guid,
+      assignmentName: `MIE-Grant-${id}`,
+    };
+    await runtime.store.grants.create(grant);
+    grants.push(grant);
+  }
+  // Every assignment read is slow, so the kill (at the first removal) lands before any read-back confirms it,
+  // however the run interleaves its grants.
+  emulator.faults.add({ route: 'exchange:Get-ManagementRoleAssignment', fault: { kind: 'latency', ms: 2_000 }, times: 100 });
+
+  const child = spawn(process.execPath, ['bin/mie-watchdog.js', 'revoke', '--json'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  await vi.waitFor(() => expect(emulator.calls.where({ api: 'exchange', name: 'Remove-ManagementRoleAssignment' }).length).toBeGreaterThan(0), { timeout: 15_000, interval: 10 });
+  child.kill('SIGKILL');
+  expect(await exited).toBe('SIGKILL');
+
+  const halfway = await Promise.all(grants.map((g) => runtime.store.grants.get(g.id)));
+  expect(halfway.filter((g) => g?.status === 'revoked')).toEqual([]);
+  expect(grants.filter((g) => !emulator.state.assignments.has(g.assignmentGuid!.toLowerCase())).length).toBeGreaterThan(0);
+
+  emulator.faults.clear();
+  const next = await runRevokeSchedule(runtime);
+  expect(next.revocation.failed).toEqual([]);
+  for (const g of grants) {
+    const after = await runtime.store.grants.get(g.id);
+    expect(after?.status).toBe('revoked');
+    expect(after?.revocation?.verifiedAt).toBeDefined();
+    expect(emulator.state.assignments.has(g.assignmentGuid!.toLowerCase())).toBe(false);
+  }
+  expect(duplicateEmails({ emulator } as never)).toEqual([]);
+  for (const g of grants) expect(emulator.sentEmails().filter((e) => e.to.includes(g.principal))).toHaveLength(1);
+
+  // A third run has nothing left to do.
+  const third = await runRevokeSchedule(runtime);
+  expect(third.revocation.planned).toEqual([]);
+});
