@@ -37,6 +37,8 @@ export interface ExchangeRbac {
   getUser(identity: string): Promise<Recipient | undefined>;
   /** Get-User -ResultSize Unlimited, all pages: maps many recipient names to UPNs in a few round trips. */
   listUsers(): Promise<Recipient[]>;
+  /** Get-User -Filter "Name -eq 'a' -or Name -eq 'b' ...", a few names a call: the users of these names, unknown ones left out. */
+  findUsersByName(names: string[]): Promise<Recipient[]>;
   /** New-ManagementRoleAssignment -Name N -Role R -User U | -SecurityGroup G. */
   newRoleAssignment(input: { name: string; role: string; user?: string; securityGroup?: string }): Promise<RoleAssignment>;
   /** Remove-ManagementRoleAssignment -Identity <guid> -Confirm:$false; an absent assignment is 'absent', not an error. */

@@ -5,12 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CmdletError, notFound, type AssignmentState, type ExchangeRecipient, type TenantState } from '../tenantState.js';
+import { parseOpathFilter } from './opathFilter.js';
 import { assignmentRecord, assigneeName, recipientRecord, roleGroupRecord, roleRecord } from './records.js';
 
 type Params = Record<string, unknown>;
 type Row = Record<string, unknown>;
 
 const BINDING = 'System.Management.Automation.ParameterBindingException';
+/** Filterable properties of Get-User the emulator evaluates. */
+const USER_FILTER_PROPERTIES = ['Name', 'UserPrincipalName', 'ExternalDirectoryObjectId'] as const;
 
 /** Exchange roles that allow a cmdlet (any one of them); the admin API answers 401 without one. */
 const ROLE_READ = ['role management', 'view-only configuration', 'organization configuration'];
@@ -98,10 +101,16 @@ export const CMDLETS: Record<string, CmdletSpec> = {
     run: (state, p) => changeRoleGroupMember(state, p, 'remove'),
   },
   'Get-User': {
-    params: { ...COMMON, Identity: 'string', ResultSize: 'any' },
+    params: { ...COMMON, Identity: 'string', Filter: 'string', ResultSize: 'any' },
     roles: RECIPIENT_READ,
     run: (state, p) => {
-      if (p.Identity === undefined) return [...state.users.values()].map((u) => recipientRecord({ kind: 'user', id: u.id, name: u.name, user: u }, 'Get-User'));
+      if (p.Identity !== undefined && p.Filter !== undefined) throw new CmdletError(BINDING, 'Parameter set cannot be resolved using the specified named parameters.');
+      const all = () => [...state.users.values()].map((u) => recipientRecord({ kind: 'user', id: u.id, name: u.name, user: u }, 'Get-User'));
+      if (p.Filter !== undefined) {
+        const terms = parseOpathFilter(p.Filter as string, USER_FILTER_PROPERTIES);
+        return all().filter((row) => terms.some((t) => String(row[t.property] ?? '').toLowerCase() === t.value.toLowerCase()));
+      }
+      if (p.Identity === undefined) return all();
       const r = state.recipient(p.Identity as string);
       if (r?.kind !== 'user') throw notFound(p.Identity as string, state.tenant);
       return [recipientRecord(r, 'Get-User')];

@@ -7,7 +7,7 @@
  *
  * Round trips: one Get-ManagementRole, one assignment read per role, one member read per role group,
  * one Get-Recipient + one transitiveMembers per security group, one directory-role read and one
- * app-role read. Names become UPNs by one Get-User per directly assigned user and a Graph $batch for
+ * app-role read. Names become UPNs by one filtered Get-User per 20 directly assigned users and a Graph $batch for
  * member object ids, or, past BULK_USERS, by one paged Get-User listing for all of them.
  * Independent reads run concurrently (bounded).
  */
@@ -42,7 +42,7 @@ const DIRECTORY_ROLE_NAMES: Record<string, string> = {
   [EXCHANGE_ADMINISTRATOR_ROLE_ID]: 'Exchange Administrator',
 };
 
-/** Above this many users to map from Exchange names, one paged Get-User listing replaces per-user reads. */
+/** Above this many users to map from Exchange names, one paged Get-User listing replaces filtered lookups (20 names a call). */
 const BULK_USERS = 50;
 
 interface Unresolved {
@@ -182,14 +182,19 @@ export async function collectHolders(deps: CollectHoldersDeps, now: Date): Promi
   await Promise.all([
     userIndex
       ? Promise.resolve()
-      : mapLimited(users, limit, async (a) => {
-          const identity = a.roleAssigneeName || a.roleAssignee;
-          const user = await exchange.getUser(identity);
-          const who = user && fromRecipient(user);
-          const spec: PathSpec = { via: 'direct', path: `direct assignment ${a.name}` };
-          if (who) add(holderFor(a, who, spec));
-          else toResolve.push({ assignment: a, objectId: user?.externalDirectoryObjectId, name: identity, spec, type: 'User' });
-        }),
+      : (async () => {
+          if (!users.length) return;
+          const found = new Map<string, Recipient>();
+          for (const u of await exchange.findUsersByName(users.map((a) => a.roleAssigneeName || a.roleAssignee))) found.set(u.name.toLowerCase(), u);
+          for (const a of users) {
+            const identity = a.roleAssigneeName || a.roleAssignee;
+            const user = found.get(identity.toLowerCase());
+            const who = user && fromRecipient(user);
+            const spec: PathSpec = { via: 'direct', path: `direct assignment ${a.name}` };
+            if (who) add(holderFor(a, who, spec));
+            else toResolve.push({ assignment: a, objectId: user?.externalDirectoryObjectId, name: identity, spec, type: 'User' });
+          }
+        })(),
     mapLimited(roleGroups, limit, async (a) => {
       const group = a.roleAssigneeName || a.roleAssignee;
       const members = await exchange.getRoleGroupMembers(group);

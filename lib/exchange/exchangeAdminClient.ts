@@ -10,6 +10,13 @@ import { text, toEffectiveRoleAssignment, toManagementRole, toRecipient, toRoleA
 
 const ALREADY_EXISTS_TYPES = ['ADObjectAlreadyExistsException', 'RoleAssignmentAlreadyExistsException'];
 const ALREADY_MEMBER_TYPES = ['MemberAlreadyExistsException'];
+/** Names per Get-User -Filter call: keeps the OPATH filter far below any length limit. */
+export const NAMES_PER_FILTER = 20;
+
+/** An OPATH string literal: single quotes, a quote inside doubled. */
+export function opathString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
 
 export type ExchangeAdminClientOptions = InvokeCommandOptions;
 
@@ -59,6 +66,16 @@ export class ExchangeAdminClient implements ExchangeRbac {
 
   async listUsers(): Promise<Recipient[]> {
     return (await this.api.invoke('Get-User', { ResultSize: 'Unlimited' })).map(toRecipient);
+  }
+
+  async findUsersByName(names: string[]): Promise<Recipient[]> {
+    const unique = [...new Set(names.map((n) => nonEmpty(n, 'user name')))];
+    const chunks: string[][] = [];
+    for (let i = 0; i < unique.length; i += NAMES_PER_FILTER) chunks.push(unique.slice(i, i + NAMES_PER_FILTER));
+    const pages = await Promise.all(
+      chunks.map((chunk) => this.api.invoke('Get-User', { Filter: chunk.map((n) => `Name -eq ${opathString(n)}`).join(' -or '), ResultSize: 'Unlimited' })),
+    );
+    return pages.flat().map(toRecipient);
   }
 
   async newRoleAssignment(input: { name: string; role: string; user?: string; securityGroup?: string }): Promise<RoleAssignment> {

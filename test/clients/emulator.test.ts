@@ -49,6 +49,15 @@ describe('clients on the emulator (forgotten-migrations, 2 items per page)', () 
     await expect(rt.exchange.getRoleGroupMembers('No Such Role Group')).rejects.toThrow(/No Such Role Group/);
   });
 
+  it('finds users by Exchange name in filtered Get-User calls of 20 names, escaping quotes', async () => {
+    rt.emulator.calls.clear();
+    const names = [USERS.alexw.name, USERS.diegos.name, ...Array.from({ length: 25 }, (_, i) => `O'Nobody ${i}`)];
+    const found = await rt.exchange.findUsersByName(names);
+    expect(found.map((u) => u.userPrincipalName).sort()).toEqual([USERS.alexw.userPrincipalName, USERS.diegos.userPrincipalName].sort());
+    const calls = rt.emulator.calls.where({ api: 'exchange', name: 'Get-User' });
+    expect(calls.map((c) => c.status)).toEqual([200, 200]);
+  });
+
   it('creates, re-creates and removes an assignment idempotently', async () => {
     const input = { name: 'MIE-test-AdeleV', role: MIE_ROLE, user: USERS.adelev.name };
     const created = await rt.exchange.newRoleAssignment(input);

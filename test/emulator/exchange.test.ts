@@ -118,6 +118,21 @@ describe('Exchange admin API: reads', () => {
     expect(group).toMatchObject({ Name: GROUPS.legacyMigrationTeam.displayName, RecipientTypeDetails: 'MailUniversalSecurityGroup', ExternalDirectoryObjectId: GROUPS.legacyMigrationTeam.id });
   });
 
+  it('Get-User -Filter takes -or\'ed -eq terms with quoted values, and refuses what it cannot parse', async () => {
+    const filter = `Name -eq '${USERS.alexw.name}' -or (Name -eq '${USERS.diegos.name.toLowerCase()}') -or UserPrincipalName -eq '${USERS.nestorw.userPrincipalName}' -or Name -eq 'O''Brien'`;
+    const res = await invoke(emulator(), 'Get-User', { Filter: filter, ResultSize: 'Unlimited' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const found = res.body.value.map((u: Json) => u.Name);
+    expect(found.sort()).toEqual([USERS.alexw.name, USERS.diegos.name, USERS.nestorw.name].sort());
+    for (const bad of [`Name -like 'Alex*'`, `Name -eq 'AlexW`, `Name -eq 'AlexW' -and Name -eq 'DiegoS'`, `Department -eq 'IT'`]) {
+      const res = await invoke(emulator(), 'Get-User', { Filter: bad });
+      expect(res.status, bad).toBe(400);
+      expect(cmdletFailure(res.body).Message, bad).toContain('Invalid filter syntax');
+    }
+    const both = await invoke(emulator(), 'Get-User', { Identity: USERS.alexw.name, Filter: `Name -eq 'AlexW'` });
+    expect(cmdletFailure(both.body).Message).toContain('Parameter set cannot be resolved');
+  });
+
   it('Get-RoleGroupMember with no or an unknown Identity returns the members of every role group', async () => {
     const everyone = (await invokeAll(emulator(), 'Get-RoleGroupMember', {})).rows.map((m: Json) => m.Name);
     const unknown = (await invokeAll(emulator(), 'Get-RoleGroupMember', { Identity: 'No Such Role Group' })).rows.map((m: Json) => m.Name);
