@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import type { Config } from '../config.js';
 import type { Grant } from '../domain.js';
 import { WATCHDOG_ACTOR } from '../grants/grantDeps.js';
+import { mapLimited } from '../http/limiter.js';
 import type { Clock, ExchangeRbac, Logger, Mailer, Store } from '../ports.js';
 import { ConflictError } from '../store/tables.js';
 import type { GrantRevocation, MassRemovalBlock, Protection, RevocationPlan, UnapprovedRemoval } from './planRevocations.js';
@@ -24,6 +25,8 @@ import { removeAssignmentVerified } from './removeAssignment.js';
 import { removeGrantAccess } from './removeGrantAccess.js';
 import { grantRevokedNotice, needsPersonNotice, reminderNotice, revocationBlockedNotice, revokeFailedNotice, unapprovedRemovedNotice, unapprovedRemoveFailedNotice } from './revocationMessages.js';
 import { sendNotice, trySendNotice } from './sendNotice.js';
+
+const REMOVALS_AT_ONCE = 4;
 
 export interface RevokeDeps {
   config: Pick<Config, 'revoke' | 'unapproved' | 'breakGlass' | 'identityClientId' | 'email'>;
@@ -124,11 +127,11 @@ export async function revokeExpired(deps: RevokeDeps, options: { dryRun?: boolea
 
   if (plan.blocked) await alertBlocked(deps, plan);
   else {
-    // One at a time: a failure is recorded and the loop moves on, so one grant never blocks another.
-    for (const removal of plan.removals) {
-      if (removal.kind === 'grant') await revokeGrant(deps, removal, report);
-      else await removeUnapproved(deps, removal, report);
-    }
+    // A few at a time (the Exchange client bounds its own calls too); each removal records its own failure,
+    // so one grant never blocks another.
+    await mapLimited(plan.removals, REMOVALS_AT_ONCE, (removal) =>
+      removal.kind === 'grant' ? revokeGrant(deps, removal, report) : removeUnapproved(deps, removal, report),
+    );
   }
   await alertNeedsPerson(deps, plan.protections);
   for (const due of reminders) await sendReminder(deps, due, report);
