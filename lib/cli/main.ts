@@ -16,9 +16,7 @@ export type CommandRun = (args: string[], io: CliIo) => Promise<number>;
 
 interface CommandEntry {
   usage: string;
-  load?: () => Promise<{ run: CommandRun }>;
-  /** Set while the command's work has not landed: it says so and exits non-zero. */
-  pending?: string;
+  load: () => Promise<{ run: CommandRun }>;
 }
 
 const COMMANDS: Record<string, CommandEntry> = {
@@ -60,10 +58,6 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   if (!entry) {
     io.err(`Unknown command '${name}'.\n${usage()}`);
     return 2;
-  }
-  if (!entry.load) {
-    io.err(`'${name}' is not available in this build yet (${entry.pending ?? 'not implemented'}).`);
-    return 3;
   }
   try {
     const command = await entry.load();
