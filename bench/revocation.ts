@@ -10,14 +10,13 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { RunningAzurite } from '../lib/local/azurite.js';
-import { MIE_ROLE, type Grant } from '../lib/domain.js';
 import { revokeExpired } from '../lib/revoke/revokeExpired.js';
 import { largeTenant } from '../emulator/scenarios/largeTenant.js';
 import { fixedGuid } from '../emulator/scenarios/baseTenant.js';
+import { seedExpiredGrant } from '../test/support/expiredGrant.js';
 import { isMain, roundTrips, seconds, startBenchRuntime, withAzurite, type BenchRuntime } from './benchRuntime.js';
 import { LATENCY_MS } from './auditCycle.js';
 
-const HOUR = 3_600_000;
 export const DEFAULT_REVOKE_PERIOD_MS = 5 * 60_000;
 
 export interface RevocationMeasure {
@@ -35,30 +34,14 @@ async function seedExpiredGrants(rt: BenchRuntime, count: number): Promise<void>
   const users = [...rt.emulator.state.users.values()].filter((u) => u.userPrincipalName.startsWith('user')).slice(0, count);
   if (users.length < count) throw new Error(`The tenant has ${users.length} users for ${count} grants.`);
   for (const [i, user] of users.entries()) {
-    const id = `bench-${String(i + 1).padStart(4, '0')}`;
-    const guid = fixedGuid(0xb7000000, i + 1);
-    const name = `MIE-Grant-${id}`;
-    rt.emulator.state.addAssignment({ guid, name, role: MIE_ROLE, assigneeType: 'User', assignee: user.id, delegationType: 'Regular', enabled: true });
-    const grant: Grant = {
-      id,
-      principal: user.userPrincipalName.toLowerCase(),
-      principalName: user.name,
-      principalId: user.id,
-      role: MIE_ROLE,
-      status: 'active',
-      method: 'direct',
+    await seedExpiredGrant(rt.emulator, rt.store.grants, user, {
+      id: `bench-${String(i + 1).padStart(4, '0')}`,
+      guid: fixedGuid(0xb7000000, i + 1),
+      now,
       requestedBy: 'meganb@northwind.onmicrosoft.com',
-      requestedAt: new Date(now - 5 * HOUR).toISOString(),
-      justification: 'Bulk PST export',
-      ticket: `CHG-${i + 1}`,
-      durationMs: 4 * HOUR,
       approvedBy: 'lidiah@northwind.onmicrosoft.com',
-      activatedAt: new Date(now - 4 * HOUR - 60_000).toISOString(),
-      expiresAt: new Date(now - 60_000).toISOString(),
-      assignmentGuid: guid,
-      assignmentName: name,
-    };
-    await rt.store.grants.create(grant);
+      ticket: `CHG-${i + 1}`,
+    });
   }
 }
 

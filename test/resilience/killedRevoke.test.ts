@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { systemClock } from '../../lib/clock.js';
 import { loadConfig } from '../../lib/config.js';
-import { MIE_ROLE, type Grant } from '../../lib/domain.js';
+import type { Grant } from '../../lib/domain.js';
 import { startAzurite, type RunningAzurite } from '../../lib/local/azurite.js';
 import { localEnv } from '../../lib/local/localEnv.js';
 import { runRevokeSchedule } from '../../lib/revoke/runRevokeSchedule.js';
@@ -16,9 +16,9 @@ import { createRuntime } from '../../lib/runtime.js';
 import { fixedGuid } from '../../emulator/scenarios/baseTenant.js';
 import { USERS } from '../../emulator/scenarios/forgottenMigrations.js';
 import { startEmulator, type RunningEmulator } from '../../emulator/server.js';
+import { seedExpiredGrant } from '../support/expiredGrant.js';
 import { duplicateEmails } from './support.js';
 
-const HOUR = 3_600_000;
 let azurite: RunningAzurite;
 let emulator: RunningEmulator;
 
@@ -38,30 +38,8 @@ it('finishes a revoke run that was killed after its first removal', async () => 
   const grantees = [USERS.adelev, USERS.meganb, USERS.lidiah];
   const grants: Grant[] = [];
   for (const [i, user] of grantees.entries()) {
-    const id = `killed-${i + 1}`;
-    const guid = fixedGuid(0xb8000000, i + 1);
-    emulator.state.addAssignment({ guid, name: `MIE-Grant-${id}`, role: MIE_ROLE, assigneeType: 'User', assignee: user.id, delegationType: 'Regular', enabled: true });
-    const grant: Grant = {
-      id,
-      principal: user.userPrincipalName.toLowerCase(),
-      principalName: user.name,
-      principalId: user.id,
-      role: MIE_ROLE,
-      status: 'active',
-      method: 'direct',
-      requestedBy: 'admin@contoso.onmicrosoft.com',
-      requestedAt: new Date(now - 6 * HOUR).toISOString(),
-      justification: 'PST export',
-      ticket: `CHG-${i + 1}`,
-      durationMs: 4 * HOUR,
-      approvedBy: 'lidiah@contoso.onmicrosoft.com',
-      activatedAt: new Date(now - 5 * HOUR).toISOString(),
-      expiresAt: new Date(now - HOUR).toISOString(),
-      assignmentGuid: guid,
-      assignmentName: `MIE-Grant-${id}`,
-    };
-    await runtime.store.grants.create(grant);
-    grants.push(grant);
+    const options = { id: `killed-${i + 1}`, guid: fixedGuid(0xb8000000, i + 1), now, ticket: `CHG-${i + 1}` };
+    grants.push(await seedExpiredGrant(emulator, runtime.store.grants, user, { ...options, requestedBy: 'admin@contoso.onmicrosoft.com', approvedBy: 'lidiah@contoso.onmicrosoft.com' }));
   }
   // Every assignment read is slow, so the kill (at the first removal) lands before any read-back confirms it,
   // however the run interleaves its grants.
