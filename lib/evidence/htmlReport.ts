@@ -28,9 +28,9 @@ export interface ReportOptions {
 }
 
 const STYLE = `body{font-family:system-ui,Segoe UI,sans-serif;margin:2rem;color:#1b1b1b}
-table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem;font-size:.9rem}
-th,td{border:1px solid #c8c8c8;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f0f0f0}.ok{color:#0a6b0a}.bad{color:#a80000;font-weight:bold}.muted{color:#666}`;
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem;font-size:.85rem}
+th,td{border:1px solid #c8c8c8;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th{background:#f0f0f0;overflow-wrap:normal}.ok{color:#0a6b0a}.bad{color:#a80000;font-weight:bold}.muted{color:#666}`;
 
 const row = (cells: unknown[]): string => `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>\n`;
 const head = (names: string[]): string => `<table>\n<thead><tr>${names.map((n) => `<th>${escapeHtml(n)}</th>`).join('')}</tr></thead>\n<tbody>\n`;
