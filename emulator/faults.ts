@@ -19,6 +19,8 @@ export interface FaultRule {
    */
   route: string;
   fault: Fault;
+  /** Only calls whose parameters have these values (Exchange cmdlet parameters, compared as text in any case). */
+  parameters?: Record<string, string>;
   /** 1-based numbers of the matching calls that fail: [2, 3] = the 2nd and 3rd. */
   calls?: number[];
   /** Fail the first `times` matching calls. */
@@ -39,6 +41,8 @@ export interface CallTarget {
   api: 'exchange' | 'graph' | 'email';
   /** Cmdlet name, graph path (no version, no query) or `send` / `poll`. */
   name: string;
+  /** The cmdlet's parameters, for rules that pick calls by them. */
+  parameters?: Record<string, unknown>;
 }
 
 /** Faults that apply to one call: accumulated latency, then at most one failure. */
@@ -80,6 +84,9 @@ export function validateFaultRule(rule: unknown): string | undefined {
   else if (f.kind === 'throttle' && !(typeof f.retryAfterSeconds === 'number' && f.retryAfterSeconds >= 0)) return 'throttle needs retryAfterSeconds >= 0';
   else if (f.kind === 'error' && ![500, 502, 503, 504].includes(f.status as number)) return 'error needs status 500, 502, 503 or 504';
   else if (!['latency', 'throttle', 'error', 'reset'].includes(f.kind as string)) return 'fault.kind must be latency, throttle, error or reset';
+  if (r.parameters !== undefined && !(r.parameters && typeof r.parameters === 'object' && Object.values(r.parameters).every((v) => typeof v === 'string'))) {
+    return 'parameters maps parameter names to text values';
+  }
   const schedules = [r.calls, r.times, r.rate].filter((x) => x !== undefined).length;
   if (schedules > 1) return 'give at most one of calls, times and rate';
   if (r.calls !== undefined && !(Array.isArray(r.calls) && r.calls.every((n) => Number.isInteger(n) && n >= 1))) return 'calls is a list of 1-based call numbers';
@@ -106,7 +113,11 @@ export class Faults {
     const problem = validateFaultRule(rule);
     if (problem) throw new Error(`Invalid fault rule: ${problem}.`);
     const id = `f${this.nextId++}`;
-    this.rules.push({ ...rule, id, seen: 0, fired: 0, matcher: matcherFor(rule.route) });
+    const route = matcherFor(rule.route);
+    const wanted = Object.entries(rule.parameters ?? {});
+    const matcher = (t: CallTarget) =>
+      route(t) && wanted.every(([name, value]) => String(t.parameters?.[name] ?? '').toLowerCase() === value.toLowerCase());
+    this.rules.push({ ...rule, id, seen: 0, fired: 0, matcher });
     return id;
   }
 

@@ -68,7 +68,8 @@ export interface SeedRoleGroup {
   whenCreatedUtc?: string;
 }
 
-export type AssigneeType = 'User' | 'RoleGroup' | 'SecurityGroup' | 'ServicePrincipal';
+/** LinkedRoleGroup / PartnerLinkedRoleGroup: assignees whose members only the directory (or a partner) knows. */
+export type AssigneeType = 'User' | 'RoleGroup' | 'SecurityGroup' | 'ServicePrincipal' | 'LinkedRoleGroup' | 'PartnerLinkedRoleGroup';
 
 export interface SeedRoleAssignment {
   guid: string;

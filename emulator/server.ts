@@ -140,7 +140,7 @@ async function handle(ctx: EmulatorContext, req: IncomingMessage, res: ServerRes
   if (!routed) return send(res, { status: 404, body: { error: { code: 'NotFound', message: `The emulator serves no ${req.method} ${url.pathname}.` } } });
 
   const started = performance.now();
-  const decision = ctx.faults.decide(routed.target);
+  const decision = ctx.faults.decide({ ...routed.target, parameters: routed.parameters });
   if (decision.latencyMs) await sleep(decision.latencyMs);
   const log = (status: number, fault?: string): CallRecord =>
     ctx.calls.record({

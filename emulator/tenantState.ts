@@ -394,6 +394,13 @@ export class TenantState {
         }
         return out;
       }
+      case 'LinkedRoleGroup': {
+        const r = this.recipientById(assignee);
+        return r?.kind === 'linkedGroup' && this.directoryRolePrincipals(r.roleDefinitionId, t).includes(id) ? ['role-group'] : [];
+      }
+      case 'PartnerLinkedRoleGroup':
+        // The partner's agents live in the partner's tenant: nobody here.
+        return [];
     }
   }
 
@@ -426,6 +433,10 @@ export class TenantState {
         for (const name of Object.keys(rg.linkedGroups)) rows.push({ effectiveUserName: name, assignmentMethod: 'RoleGroup' });
         return rows;
       }
+      case 'LinkedRoleGroup':
+      case 'PartnerLinkedRoleGroup':
+        // Exchange cannot list the members of a group that lives in the directory or at a partner.
+        return [{ effectiveUserName: ALL_GROUP_MEMBERS, assignmentMethod: 'Direct' }];
     }
   }
 }

@@ -105,7 +105,9 @@ export type HolderVia =
   | 'security-group'
   | 'organization-management'
   | 'service-principal'
-  | 'graph-app-role';
+  | 'graph-app-role'
+  /** An assignee type the audit cannot expand (linked or partner role groups, policies): one holder, members unknown. */
+  | 'unexpanded-assignee';
 
 /** Somebody (or some app) who can export mailboxes, and exactly how they got that power. */
 export interface Holder {

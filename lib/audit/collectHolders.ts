@@ -87,8 +87,9 @@ export function scopeOf(a: RoleAssignment): string {
   return a.recipientWriteScope || 'Organization';
 }
 
+/** Anything not delegating gives the role, an unknown delegation type included (removal refuses all but Regular). */
 export function isRegular(a: RoleAssignment): boolean {
-  return a.delegationType.toLowerCase() === 'regular';
+  return !a.delegationType.toLowerCase().startsWith('delegating');
 }
 
 interface PathSpec {
@@ -204,8 +205,11 @@ export async function collectHolders(deps: CollectHoldersDeps, now: Date): Promi
       await mapLimited(members, limit, async (m) => {
         const who = fromRecipient(m);
         if (who) return add(holderFor(a, who, spec));
-        // Linked groups (Organization Management's directory roles) carry no object id: Graph directory roles cover them below.
-        if (!m.externalDirectoryObjectId) return;
+        if (!m.externalDirectoryObjectId) {
+          // Organization Management's linked groups carry no object id: the Graph directory roles below cover them.
+          if (orgManagement.includes(a)) return;
+          throw new IncompleteReadError(`Member ${m.name} of role group ${group} has neither a UPN nor an Entra object id, so its holders cannot be read; the audit stops rather than report fewer holders.`);
+        }
         if (isGroupRecipient(m)) {
           for (const p of await directory.getTransitiveMembers(m.externalDirectoryObjectId)) {
             const inner = fromDirectory(p);
@@ -284,7 +288,7 @@ export async function collectHolders(deps: CollectHoldersDeps, now: Date): Promi
 
   for (const a of others) {
     deps.logger?.warn('The role is assigned to an assignee type the watchdog does not expand; it is reported as one holder.', { assignment: a.name, type: a.roleAssigneeType });
-    add(holderFor(a, { principal: a.roleAssigneeName || a.roleAssignee, principalType: 'User' }, { via: 'direct', path: `${a.roleAssigneeType} assignment ${a.name}` }));
+    add(holderFor(a, { principal: a.roleAssigneeName || a.roleAssignee, principalType: 'User' }, { via: 'unexpanded-assignee', path: `${a.roleAssigneeType} assignment ${a.name}` }));
   }
 
   for (const app of await appHoldersPending) {

@@ -49,7 +49,7 @@ export function toRoleAssignment(row: CmdletRow): RoleAssignment {
     roleAssignee: text(row.RoleAssignee) ?? text(row.RoleAssigneeName) ?? '',
     roleAssigneeName: text(row.RoleAssigneeName) ?? text(row.RoleAssignee) ?? '',
     roleAssigneeType: text(row.RoleAssigneeType) ?? '',
-    delegationType: text(row.RoleAssignmentDelegationType) ?? 'Regular',
+    delegationType: text(row.RoleAssignmentDelegationType) ?? 'Unknown',
     // An assignment whose Enabled cannot be read is treated as enabled: a watchdog errs towards reporting power.
     enabled: bool(row.Enabled) ?? true,
     recipientWriteScope: text(row.RecipientWriteScope),

@@ -51,6 +51,7 @@ export type ProtectionReason =
   | 'watchdog-identity'
   | 'delegating'
   | 'assignment-unknown'
+  | 'unresolved-principal'
   | 'group-path'
   | 'graph-app-role'
   | 'grant-open'
@@ -82,7 +83,10 @@ export interface RevocationPlan {
   blocked?: MassRemovalBlock;
 }
 
-const OPEN = new Set<Grant['status']>(['pending', 'approved', 'active']);
+/** Grants that approve the principal now or soon; a pending request approves nothing yet. */
+const OPEN = new Set<Grant['status']>(['approved', 'active']);
+/** What a resolved holder's principal looks like: a UPN, or an appId / object id. */
+const RESOLVED_PRINCIPAL = /@|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const GROUP_PATHS = new Set<Holder['via']>(['role-group', 'security-group', 'organization-management']);
 
 /**
@@ -113,6 +117,13 @@ function protectionOf(policy: RevocationPolicy, holder: Holder, assignment: Role
   if (isWatchdog(policy, holder)) return { reason: 'watchdog-identity', detail: "the watchdog's own identity: never revoked" };
   if (holder.via === 'graph-app-role') {
     return { reason: 'graph-app-role', detail: `Graph app role ${holder.role}: remove the app role assignment in Entra ID by hand` };
+  }
+  if (holder.via === 'unexpanded-assignee') {
+    return { reason: 'group-path', detail: `${holder.path}: an assignee type whose members the audit cannot list; review it by hand` };
+  }
+  // Break-glass and own-identity checks above need a UPN or id; a holder known only by its Exchange name is left to a person.
+  if (!RESOLVED_PRINCIPAL.test(holder.principal)) {
+    return { reason: 'unresolved-principal', detail: `${holder.principal} could not be resolved to a UPN or object id: review it by hand` };
   }
   if (GROUP_PATHS.has(holder.via)) {
     return { reason: 'group-path', detail: `${holder.path}: removing the group's assignment would also take the role from approved members; remove the member from ${holder.viaName ?? 'the group'} by hand` };

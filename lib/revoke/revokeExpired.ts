@@ -188,15 +188,25 @@ async function revokeGrant(deps: RevokeDeps, removal: GrantRevocation, report: R
   }
 
   const started = performance.now();
-  let outcome: 'removed' | 'absent';
-  try {
-    outcome = (await removeGrantAccess(deps.exchange, grant)).outcome;
-  } catch (error) {
-    await recordGrantFailure(deps, grant, message(error), planned, report);
-    return;
+  // Removed and verified by an earlier run that then failed to notify: never remove again, because the
+  // principal may hold the role through a newer grant by now (the same role group membership, say).
+  let outcome: 'removed' | 'absent' = 'absent';
+  let verifiedAt = grant.revocation?.verifiedAt;
+  if (!verifiedAt) {
+    try {
+      outcome = (await removeGrantAccess(deps.exchange, grant)).outcome;
+      verifiedAt = deps.clock.now().toISOString();
+      grant = await deps.store.grants.update({ ...grant, revocation: { ...grant.revocation, attempts: grant.revocation?.attempts ?? 1, verifiedAt } });
+    } catch (error) {
+      if (error instanceof ConflictError) {
+        report.skipped.push({ grantId: grant.id, reason: 'changed by another writer after the removal; the next run confirms it' });
+        return;
+      }
+      await recordGrantFailure(deps, grant, message(error), planned, report);
+      return;
+    }
   }
   const durationMs = Math.round(performance.now() - started);
-  const verifiedAt = deps.clock.now().toISOString();
   const { lastError: _lastError, ...revocation } = grant.revocation ?? { attempts: 1 };
   const done: Grant = { ...grant, status: 'revoked', revocation: { ...revocation, verifiedAt } };
 

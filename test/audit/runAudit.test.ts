@@ -6,14 +6,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FindingStore } from '../../lib/audit/auditStores.js';
 import { auditOptions } from '../../lib/audit/auditOptions.js';
 import { AuditFailedError, runAudit, type AuditDeps, type AuditResult } from '../../lib/audit/runAudit.js';
-import { MIE_ROLE, type Grant } from '../../lib/domain.js';
+import { GLOBAL_ADMINISTRATOR_ROLE_ID, MIE_ROLE, type Grant } from '../../lib/domain.js';
 import type { JournalEntry } from '../../lib/ports.js';
 import { createFindingStore } from '../../lib/store/findingStore.js';
 import { createGrantStore } from '../../lib/store/grantStore.js';
 import { createJournal } from '../../lib/store/journal.js';
 import { createSnapshotStore } from '../../lib/store/snapshotStore.js';
 import { createTableAccess } from '../../lib/store/tables.js';
-import { DEFAULT_DELEGATING_ASSIGNMENT } from '../../emulator/scenarios/baseTenant.js';
+import { DEFAULT_DELEGATING_ASSIGNMENT, fixedGuid, LINKED_GROUPS } from '../../emulator/scenarios/baseTenant.js';
 import { largeTenant } from '../../emulator/scenarios/largeTenant.js';
 import {
   ASSIGNMENTS,
@@ -202,6 +202,25 @@ describe('audit on forgotten-migrations', () => {
     expect(recovered.snapshotVersion).toBe(2);
     expect(recovered.resolved.map((f) => f.principal)).toEqual([upn(USERS.alexw)]);
     expect((await h.deps.store.snapshots.state()).consecutiveFailures).toBe(0);
+  });
+
+  it('stops rather than under-report when a role group holding the role has a member it cannot identify', async () => {
+    const h = await harness();
+    const group = 'View-Only Organization Management';
+    const rg = h.rt.emulator.state.roleGroup(group);
+    if (!rg) throw new Error(`the base tenant has no ${group}`);
+    // A linked group (no UPN, no object id) outside Organization Management, whose people the Graph read does not cover.
+    rg.linkedGroups[LINKED_GROUPS.tenantAdmins] = GLOBAL_ADMINISTRATOR_ROLE_ID;
+    h.rt.emulator.state.addAssignment({ guid: fixedGuid(0xc0000000, 1), name: `Mailbox Import Export-${group}`, role: MIE_ROLE, assigneeType: 'RoleGroup', assignee: group, delegationType: 'Regular', enabled: true });
+    await expect(h.audit()).rejects.toThrow(/neither a UPN nor an Entra object id/);
+    expect((await h.deps.store.snapshots.state()).version).toBe(0);
+  });
+
+  it('reports an assignee type it cannot expand as one holder that revocation leaves to a person', async () => {
+    const h = await harness();
+    h.rt.emulator.state.addAssignment({ guid: fixedGuid(0xc0000000, 2), name: 'Mailbox Import Export-TenantAdmins', role: MIE_ROLE, assigneeType: 'LinkedRoleGroup', assignee: LINKED_GROUPS.tenantAdmins, delegationType: 'Regular', enabled: true });
+    const result = await h.audit();
+    expect(result.holders.find((x) => x.assignmentName === 'Mailbox Import Export-TenantAdmins')).toMatchObject({ via: 'unexpanded-assignee' });
   });
 
   it('alerts once for a new role-group member (unapproved + changed) and once when it is resolved', async () => {

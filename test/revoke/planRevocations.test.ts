@@ -89,12 +89,29 @@ describe('planRevocations: unapproved holders', () => {
 
   it('leaves a holder alone when its assignment is not in the snapshot, or a grant for it opened since the audit', () => {
     const ghost = holder('ghost@contoso.onmicrosoft.com', 'a-ghost');
-    const adopted = grant('g-adopt', { principal: 'alexw@contoso.onmicrosoft.com', status: 'pending', assignmentGuid: 'a-alex', expiresAt: undefined });
+    const adopted = grant('g-adopt', { principal: 'alexw@contoso.onmicrosoft.com', status: 'approved', assignmentGuid: 'a-alex', expiresAt: undefined });
     const plan = planRevocations({ now, grants: [adopted], audit: auditOf([...everyone, ghost], [alex, ghost], all), policy });
     expect(plan.removals).toEqual([]);
     expect(plan.protections.map((p) => [p.principal, p.reason])).toEqual([
       ['alexw@contoso.onmicrosoft.com', 'grant-open'],
       ['ghost@contoso.onmicrosoft.com', 'assignment-unknown'],
+    ]);
+  });
+
+  it('does not let a pending request, which approves nothing yet, hold off the removal', () => {
+    const pending = grant('g-pending', { principal: 'alexw@contoso.onmicrosoft.com', status: 'pending', assignmentGuid: undefined, expiresAt: undefined });
+    const plan = planRevocations({ now, grants: [pending], audit: auditOf(everyone, [alex], all), policy });
+    expect(plan.removals.map((r) => r.kind === 'unapproved' && r.holder.principal)).toEqual(['alexw@contoso.onmicrosoft.com']);
+  });
+
+  it('leaves holders known only by an Exchange name, and assignee types the audit cannot expand, to a person', () => {
+    const unresolved = holder('LegacyName', 'a-legacy');
+    const partner = { ...holder('AdminAgents', 'a-partner'), via: 'unexpanded-assignee' as const, path: 'PartnerLinkedRoleGroup assignment MIE-Partner' };
+    const plan = planRevocations({ now, grants: [], audit: auditOf([...everyone, unresolved, partner], [unresolved, partner], all), policy });
+    expect(plan.removals).toEqual([]);
+    expect(plan.protections.map((p) => [p.principal, p.reason])).toEqual([
+      ['LegacyName', 'unresolved-principal'],
+      ['AdminAgents', 'group-path'],
     ]);
   });
 

@@ -83,6 +83,25 @@ describe('revokeExpired: grants', () => {
     expect(removeCalls(rt)).toEqual([]);
   });
 
+  it('never removes twice: a removal verified by a run whose notice failed is not repeated, whatever holds the access now', async () => {
+    rt = await startRevokeRuntime({ env: { WATCHDOG_GRANT_ROLE_GROUP: 'PST Migration Operators' } });
+    const grant = await activeGrant(rt, 'adelev');
+    rt.clock.advance(4 * HOUR);
+    const down = { send: () => Promise.reject(new Error('ACS is down')) };
+    const first = await revoke({ ...rt, mailer: down });
+    expect(first.revocation.failed).toMatchObject([{ grantId: grant.id, error: expect.stringContaining('notice was not sent') }]);
+    expect((await rt.store.grants.get(grant.id))?.revocation?.verifiedAt).toBeDefined();
+    // Meanwhile the same person is back in the group (a newer grant, say): that access is not the old grant's to take.
+    await rt.exchange.addRoleGroupMember('PST Migration Operators', 'AdeleV');
+    rt.clock.advance(5 * 60_000);
+    const { revocation } = await revoke(rt);
+    expect(revocation.removed).toMatchObject([{ grantId: grant.id, outcome: 'absent' }]);
+    expect((await rt.store.grants.get(grant.id))?.status).toBe('revoked');
+    expect((await rt.exchange.getRoleGroupMembers('PST Migration Operators')).map((m) => m.name)).toContain('AdeleV');
+    expect(rt.emulator.calls.where({ api: 'exchange', name: 'Remove-RoleGroupMember' })).toHaveLength(1);
+    expect(emailsAbout(rt, 'removed from adelev')).toHaveLength(1);
+  });
+
   it('sends each reminder once to grantee and requester, and nothing more on re-runs', async () => {
     rt = await startRevokeRuntime();
     const grant = await activeGrant(rt, 'adelev', 30 * HOUR);
@@ -153,7 +172,8 @@ describe('revokeExpired: grants', () => {
 
     for (const run of [1, 2]) {
       rt.emulator.faults.clear();
-      rt.emulator.faults.add({ route: 'exchange:Remove-ManagementRoleAssignment', fault: { kind: 'error', status: 503 }, times: 2 });
+      // Only the stuck grant's removals fail, however the run interleaves the two grants.
+      rt.emulator.faults.add({ route: 'exchange:Remove-ManagementRoleAssignment', parameters: { Identity: stuck.assignmentGuid ?? '' }, fault: { kind: 'error', status: 503 }, times: 2 });
       const { revocation } = await revoke(rt);
       expect(revocation.failed).toMatchObject([{ grantId: stuck.id, attempts: run }]);
       if (run === 1) expect(revocation.removed).toMatchObject([{ grantId: other.id }]);

@@ -36,5 +36,5 @@ export function checkTransition(grant: Grant, action: GrantAction): void {
   }
 }
 
-/** Open grants: a principal has at most one at a time. */
-export const OPEN_STATUSES: readonly GrantStatus[] = ['pending', 'approved', 'active'];
+/** Open grants, at most one per principal: 'expired' counts until its removal is verified (revoked). */
+export const OPEN_STATUSES: readonly GrantStatus[] = ['pending', 'approved', 'active', 'expired'];
