@@ -72,9 +72,17 @@ export const SETTING_NAMES = [
 export type SettingName = (typeof SETTING_NAMES)[number];
 export type Env = Partial<Record<string, string | undefined>>;
 
+/** Keys and signatures a connection string pasted into the wrong setting would otherwise echo into logs. */
+export function redactSecrets(text: string): string {
+  return text.replace(/\b(AccountKey|accesskey|SharedAccessSignature|SharedAccessKey|sig)=[^;'"\s&]+/gi, '$1=(redacted)');
+}
+
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid watchdog settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    const safe = problems.map(redactSecrets);
+    super(`Invalid watchdog settings:\n${safe.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = safe;
     this.name = 'ConfigError';
   }
 }
@@ -298,7 +306,11 @@ export function loadConfig(env: Env = process.env): Config {
 
   const authMode = r.oneOf<AuthMode>('WATCHDOG_AUTH_MODE', ['token', 'easyauth'], 'token');
   const audience = r.raw('WATCHDOG_AUTH_AUDIENCE');
-  const issuer = r.endpoint('WATCHDOG_AUTH_ISSUER');
+  // The issuer is compared to the token's iss claim character for character: keep it exactly (v1 issuers end in '/').
+  const issuerRaw = r.raw('WATCHDOG_AUTH_ISSUER');
+  const issuerProblem = issuerRaw ? endpointProblem(issuerRaw) : undefined;
+  if (issuerProblem) r.problems.push(`WATCHDOG_AUTH_ISSUER ${issuerProblem}`);
+  const issuer = issuerRaw;
   const jwksUrl = r.endpoint('WATCHDOG_AUTH_JWKS_URL') ?? (issuer ? defaultJwksUrl(issuer) : undefined);
 
   if (credential === 'emulator') {

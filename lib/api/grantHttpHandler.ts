@@ -26,13 +26,14 @@ import { extendGrant } from '../grants/extendGrant.js';
 import { getGrant } from '../grants/getGrant.js';
 import type { GrantDeps } from '../grants/grantDeps.js';
 import { GrantNotFoundError } from '../grants/grantErrors.js';
+import { ExternalCallError } from '../http/errors.js';
 import { listGrants } from '../grants/listGrants.js';
 import { PROPAGATION_NOTE } from '../grants/notices/grantNotice.js';
 import { releaseGrant } from '../grants/releaseGrant.js';
 import { requestGrant } from '../grants/requestGrant.js';
 import { adoptGrantBody, emptyBody, extendGrantBody, grantIdSchema, listGrantsQuery, reasonBody, requestGrantBody } from './grantBodies.js';
 import { grantProblem } from './grantProblems.js';
-import { ProblemError, problemResponse } from './problem.js';
+import { fieldProblem, ProblemError, problemResponse } from './problem.js';
 import { parseWith, readJsonBody } from './readJsonBody.js';
 
 export type GrantHttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
@@ -131,12 +132,14 @@ export function createGrantHttpHandler(options: { deps: GrantDeps; authenticate:
       const { key, id } = routeKey(request);
       const route = ROUTES[`${request.method.toUpperCase()} ${key}`];
       if (!route) throw methodOrPathProblem(key);
+      if (request.method.toUpperCase() === 'POST') refuseCrossSite(request);
       const caller = await options.authenticate(request.headers);
       requireRole(caller, ...route.roles);
       if (id !== '' && !v.is(grantIdSchema, id)) throw new GrantNotFoundError(id);
       return await route.run({ request, caller, id, deps: options.deps });
     } catch (error) {
-      const problem = grantProblem(error);
+      if (error instanceof ExternalCallError) context.error(`Grant API ${request.method} ${instance}: ${error.message} (invocation ${context.invocationId}).`);
+      const problem = grantProblem(error, context.invocationId);
       if (problem) return problemResponse(problem, instance);
       context.error(`Grant API ${request.method} ${instance} failed (invocation ${context.invocationId}).`, error instanceof Error ? error.message : String(error));
       return problemResponse(
@@ -147,9 +150,32 @@ export function createGrantHttpHandler(options: { deps: GrantDeps; authenticate:
   };
 }
 
+/**
+ * With App Service Authentication a browser session cookie identifies the caller, so another site could
+ * make an approver's browser POST here. Browsers say where a request comes from; anything but this
+ * origin is refused. (Non-browser clients send neither header; bearer tokens are never sent by a browser
+ * on its own.)
+ */
+function refuseCrossSite(request: HttpRequest): void {
+  const site = request.headers.get('sec-fetch-site');
+  const origin = request.headers.get('origin');
+  if ((site && site !== 'same-origin' && site !== 'none') || (origin && origin !== new URL(request.url).origin)) {
+    throw fieldProblem(403, 'cross-site', 'Cross-site request refused', [{ field: 'origin', message: `requests from ${origin ?? site} are not accepted; call the API from its own origin or a non-browser client.` }]);
+  }
+}
+
+/** A malformed %-escape stays as sent: it then matches no grant id (404) instead of failing the request. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** The path after /grants, reduced to a route shape: '', 'adopt', ':id' or ':id/<action>'. */
 function routeKey(request: HttpRequest): { key: string; id: string } {
-  const segments = new URL(request.url).pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const segments = new URL(request.url).pathname.split('/').filter(Boolean).map(decodeSegment);
   const rest = segments.slice(segments.indexOf('grants') + 1);
   if (rest.length === 0) return { key: '', id: '' };
   if (rest.length === 1 && rest[0] === 'adopt') return { key: 'adopt', id: '' };

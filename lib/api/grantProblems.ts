@@ -6,8 +6,13 @@ import { ConflictError } from '../store/tables.js';
 import { authProblem } from './authProblem.js';
 import { ProblemError } from './problem.js';
 
-/** A ProblemError for a known failure, or undefined for an unexpected one (a 500 the caller logs). */
-export function grantProblem(error: unknown): ProblemError | undefined {
+/**
+ * A ProblemError for a known failure, or undefined for an unexpected one (a 500 the caller logs).
+ * Over HTTP (with an invocation id) upstream failures name the service but not its message (internal
+ * exception text, the permissions the watchdog lacks): that goes to the log under the invocation id. The
+ * CLI operator, who runs with the app's own credentials, gets the whole message.
+ */
+export function grantProblem(error: unknown, invocationId?: string): ProblemError | undefined {
   if (error instanceof ProblemError) return error;
   const auth = authProblem(error);
   if (auth) return auth;
@@ -29,7 +34,7 @@ export function grantProblem(error: unknown): ProblemError | undefined {
       retryable ? 503 : 502,
       'upstream-failed',
       `${error.service} call failed`,
-      `${error.message} Whatever was done before the failure is saved (read the grant); retrying the same request is safe.`,
+      `${invocationId ? `${error.service} did not complete the call (details in the Function App logs for invocation ${invocationId}).` : error.message} Whatever was done before the failure is saved (read the grant); retrying the same request is safe.`,
       { extensions: { service: error.service }, headers: retryable ? { 'retry-after': '30' } : {} },
     );
   }

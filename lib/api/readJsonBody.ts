@@ -12,6 +12,8 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export async function readJsonBody<S extends v.GenericSchema>(request: HttpRequest, schema: S, options: { optional?: boolean } = {}): Promise<v.InferOutput<S>> {
   const text = await readText(request);
   if (text.trim() === '') {
+    // An empty body may come without a content type, but not with another one (form posts are not API calls).
+    if (options.optional && request.headers.get('content-type') !== null) checkContentType(request.headers.get('content-type'));
     if (options.optional) return parseWith(schema, {});
     throw fieldProblem(400, 'missing-body', 'Request body required', [{ field: 'body', message: 'body is empty; send a JSON object with Content-Type: application/json.' }]);
   }

@@ -5,7 +5,7 @@
  * in the subject.
  */
 import type { Finding, Severity } from '../domain.js';
-import { escapeHtml, headerSafe } from '../grants/notices/escapeText.js';
+import { escapeHtml, headerSafe, oneLine } from '../mail/escapeText.js';
 import type { BreakGlassUse, StoredFinding } from './auditStores.js';
 
 export interface RenderedEmail {
@@ -87,12 +87,6 @@ function textSection(s: Section): string {
   const lines = shown.map((r) => `- ${r.map((v) => oneLine(v)).join(' | ')}`);
   if (more > 0) lines.push(`... and ${more} more; run "mie-watchdog audit" for the full list.`);
   return [`${s.title} (${s.rows.length})`, `  ${s.columns.join(' | ')}`, ...lines].join('\n');
-}
-
-/** Plain text cannot inject markup, but a newline in a tenant value must not fake extra lines. */
-function oneLine(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
 }
 
 function document(heading: string, intro: string[], sections: Section[], footer: string): { html: string; text: string } {

@@ -8,8 +8,19 @@ import { createTokenAuthenticator } from './verifyAccessToken.js';
 /** Resolves the verified caller of a request, or throws UnauthenticatedError. */
 export type Authenticator = (headers: Headers) => Promise<Caller>;
 
-export function createAuthenticator(auth: Config['auth'], clock: Clock): Authenticator {
-  if (auth.mode === 'easyauth') return easyAuthAuthenticator;
+/**
+ * `platform` is the App Service environment: WEBSITE_AUTH_ENABLED says App Service Authentication runs
+ * in front of the app, which is what makes its principal header trustworthy (it strips incoming copies).
+ */
+export function createAuthenticator(auth: Config['auth'], clock: Clock, platform: Partial<Record<string, string | undefined>> = process.env): Authenticator {
+  if (auth.mode === 'easyauth') {
+    if (platform.WEBSITE_AUTH_ENABLED?.toLowerCase() !== 'true') {
+      throw new Error(
+        'WATCHDOG_AUTH_MODE=easyauth, but App Service Authentication is not enabled on this app (WEBSITE_AUTH_ENABLED is not True): without it anyone could send the principal header. Enable authentication with "Require authentication", or use WATCHDOG_AUTH_MODE=token.',
+      );
+    }
+    return easyAuthAuthenticator;
+  }
   const missing = [
     !auth.issuer && 'WATCHDOG_AUTH_ISSUER',
     !auth.audience && 'WATCHDOG_AUTH_AUDIENCE',

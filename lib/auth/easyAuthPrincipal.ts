@@ -1,7 +1,8 @@
 /**
  * App Service Authentication ("Easy Auth") validates the token in front of the app and passes the
  * claims in X-MS-CLIENT-PRINCIPAL (base64 JSON). The platform strips that header from incoming
- * requests, so it is trusted only when WATCHDOG_AUTH_MODE=easyauth says the app runs behind it.
+ * requests, so it is trusted only when WATCHDOG_AUTH_MODE=easyauth says the app runs behind it and the
+ * platform confirms it (lib/auth/authenticator.ts), and only for Entra ID sign-ins.
  */
 import type { Authenticator } from './authenticator.js';
 import { UnauthenticatedError } from './identity.js';
@@ -28,6 +29,7 @@ export const easyAuthAuthenticator: Authenticator = async (headers) => {
   } catch {
     throw new UnauthenticatedError('The App Service Authentication principal header is not valid base64 JSON.');
   }
+  if (principal.auth_typ !== 'aad') throw new UnauthenticatedError('Only Entra ID sign-ins are accepted; the App Service Authentication principal is not from Entra ID (auth_typ aad).');
   if (!Array.isArray(principal.claims)) throw new UnauthenticatedError('The App Service Authentication principal carries no claims.');
   const claims: Record<string, unknown> = {};
   const roles: string[] = [];

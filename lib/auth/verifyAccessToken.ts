@@ -38,6 +38,11 @@ export function createTokenAuthenticator(options: TokenVerifierOptions): Authent
     } catch (error) {
       throw new UnauthenticatedError(`The bearer token was refused: ${describe(error)}`);
     }
+    // An ID token issued to the same app registration has the right audience and roles too; only a
+    // delegated access token for the API carries the scopes the user consented to.
+    if (typeof payload.scp !== 'string' || payload.scp.trim() === '') {
+      throw new UnauthenticatedError('The bearer token was refused: it is not a delegated access token for the watchdog API (no scp claim); request a scope the API exposes, such as api://<client id>/access_as_user.');
+    }
     return callerFromClaims(payload);
   };
 }

@@ -5,7 +5,8 @@
  */
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { escapeHtml } from '../grants/notices/escapeText.js';
+import { randomUUID } from 'node:crypto';
+import { escapeHtml, oneLine } from '../mail/escapeText.js';
 
 export interface DemoEmail {
   /** Unique per message (the ACS operation id). */
@@ -18,11 +19,6 @@ export interface DemoEmail {
   html?: string;
 }
 
-function oneLine(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
-}
-
 function headerValue(value: string): string {
   const line = oneLine(value);
   return /^[\x20-\x7e]*$/.test(line) ? line : `=?UTF-8?B?${Buffer.from(line, 'utf8').toString('base64')}?=`;
@@ -33,13 +29,14 @@ function base64Lines(content: string): string {
 }
 
 export function renderEml(email: DemoEmail): string {
-  const boundary = `mie-watchdog-${email.id.replace(/[^A-Za-z0-9-]/g, '')}`;
+  // A boundary nobody can predict: text from the message cannot close its part and open another.
+  const boundary = `mie-watchdog-${randomUUID()}`;
   const headers = [
     `From: ${headerValue(email.from)}`,
     `To: ${email.to.map(headerValue).join(', ')}`,
     `Subject: ${headerValue(email.subject)}`,
     `Date: ${new Date(email.at).toUTCString().replace('GMT', '+0000')}`,
-    `Message-ID: <${boundary}@mie-watchdog.invalid>`,
+    `Message-ID: <${email.id.replace(/[^A-Za-z0-9-]/g, '')}@mie-watchdog.invalid>`,
     'MIME-Version: 1.0',
     `Content-Type: multipart/alternative; boundary="${boundary}"`,
   ];

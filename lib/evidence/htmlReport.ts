@@ -4,21 +4,13 @@
  * justification, and drift found with how it was resolved. Each section streams its own pass over
  * the journal; every value that came from people or from the tenant is HTML-escaped.
  */
+import { escapeHtml } from '../mail/escapeText.js';
 import type { ChainReport } from './chainVerifier.js';
 import { storedEntries, type EvidenceDeps } from './evidenceDeps.js';
 import type { Period } from './evidenceTable.js';
 import { findingRecords, type FindingRecord } from './findingHistory.js';
 import { grantRecords, type GrantRecord } from './grantRecords.js';
 import { holderPeriods, type HolderPeriod } from './holderHistory.js';
-
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 export interface ReportOptions {
   period: Period;

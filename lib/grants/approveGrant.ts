@@ -21,7 +21,7 @@ export async function approveGrant(deps: GrantDeps, caller: Caller, id: string):
   if (grant.status === 'approved' && grant.approvedBy === caller.upn && isDue(grant, now)) return activateGrant(deps, grant, caller.upn);
 
   checkTransition(grant, 'approve');
-  checkNotSelfDecision(grant, caller.upn);
+  checkNotSelfDecision(grant, caller.upn, caller.oid);
   if (decisionTarget(grant) === 'extension') return approveExtension(deps, caller, grant, now);
 
   const approved = await deps.store.grants.update({ ...grant, status: 'approved', approvedBy: caller.upn, approvedAt: now.toISOString() });

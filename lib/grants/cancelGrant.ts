@@ -2,13 +2,14 @@
 import type { Caller } from '../auth/identity.js';
 import type { Grant } from '../domain.js';
 import type { GrantDeps } from './grantDeps.js';
-import { loadGrant } from './loadGrant.js';
+import { getGrant } from './getGrant.js';
 import { checkMayCancel } from './policy/grantAccess.js';
 import { checkTransition } from './policy/transitions.js';
 import { recordGrantEvent } from './recordGrantEvent.js';
 
 export async function cancelGrant(deps: GrantDeps, caller: Caller, id: string, reason?: string): Promise<Grant> {
-  const grant = await loadGrant(deps.store, id);
+  // Only a grant the caller may see: anyone else learns nothing about it, not even its state.
+  const grant = await getGrant(deps, caller, id);
   checkTransition(grant, 'cancel');
   checkMayCancel(grant, caller);
   const now = deps.clock.now().toISOString();

@@ -2,7 +2,7 @@
 import type { Caller } from '../auth/identity.js';
 import type { Grant } from '../domain.js';
 import type { GrantDeps } from './grantDeps.js';
-import { loadGrant } from './loadGrant.js';
+import { getGrant } from './getGrant.js';
 import { notifyGrant } from './notices/notifyGrant.js';
 import { checkDurationBounds } from './policy/durationBounds.js';
 import { checkMayExtend } from './policy/grantAccess.js';
@@ -16,7 +16,8 @@ export interface ExtendGrantInput {
 
 export async function extendGrant(deps: GrantDeps, caller: Caller, id: string, input: ExtendGrantInput): Promise<Grant> {
   checkDurationBounds('duration', input.durationMs, deps.config.grants);
-  const grant = await loadGrant(deps.store, id);
+  // Only a grant the caller may see: anyone else learns nothing about it, not even its state.
+  const grant = await getGrant(deps, caller, id);
   checkTransition(grant, 'extend');
   checkMayExtend(grant, caller);
   const extension = { durationMs: input.durationMs, requestedBy: caller.upn, requestedAt: deps.clock.now().toISOString(), justification: input.justification };

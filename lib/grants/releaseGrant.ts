@@ -7,7 +7,7 @@ import type { Grant } from '../domain.js';
 import { RemovalNotVerifiedError } from '../revoke/removeAssignment.js';
 import { removeGrantAccess } from '../revoke/removeGrantAccess.js';
 import type { GrantDeps } from './grantDeps.js';
-import { loadGrant } from './loadGrant.js';
+import { getGrant } from './getGrant.js';
 import { notifyGrant } from './notices/notifyGrant.js';
 import { checkMayRelease } from './policy/grantAccess.js';
 import { checkTransition } from './policy/transitions.js';
@@ -21,7 +21,8 @@ export class ReleaseNotVerifiedError extends Error {
 }
 
 export async function releaseGrant(deps: GrantDeps, caller: Caller, id: string, reason?: string): Promise<Grant> {
-  const grant = await loadGrant(deps.store, id);
+  // Only a grant the caller may see: anyone else learns nothing about it, not even its state.
+  const grant = await getGrant(deps, caller, id);
   checkTransition(grant, 'release');
   checkMayRelease(grant, caller);
   let outcome: 'removed' | 'absent';

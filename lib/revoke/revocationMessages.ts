@@ -5,7 +5,7 @@
  * event, so a retried run never sends it twice.
  */
 import type { Grant, Holder, RoleAssignment } from '../domain.js';
-import { escapeHtml, headerSafe } from '../grants/notices/escapeText.js';
+import { escapeHtml, headerSafe, oneLine } from '../mail/escapeText.js';
 import type { EmailMessage } from '../ports.js';
 import type { MassRemovalBlock, Protection, Removal } from './planRevocations.js';
 
@@ -45,7 +45,7 @@ function render(kind: NoticeKind, to: string[], subject: string, idempotencyKey:
     body.heading,
     '',
     ...body.paragraphs.flatMap((p) => [p, '']),
-    ...body.facts.map(([label, value]) => `${label}: ${value}`),
+    ...body.facts.map(([label, value]) => `${label}: ${oneLine(value)}`),
     '',
     '-- mie-watchdog',
   ].join('\n');

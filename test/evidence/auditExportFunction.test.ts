@@ -11,6 +11,8 @@ const SETTINGS: Record<string, string> = {
   WATCHDOG_EMAIL_SENDER: 'watchdog@contoso.onmicrosoft.com',
   WATCHDOG_ALERT_RECIPIENTS: 'secops@contoso.onmicrosoft.com',
   WATCHDOG_AUTH_MODE: 'easyauth',
+  // What App Service sets when Authentication is enabled on the app.
+  WEBSITE_AUTH_ENABLED: 'True',
 };
 
 describe('auditExport function', () => {
@@ -33,7 +35,7 @@ describe('auditExport function', () => {
     const context = new InvocationContext({ functionName: 'auditExport' });
     const anonymous = await auditExport(new HttpRequest({ method: 'GET', url: 'http://localhost/api/evidence/verify' }), context);
     expect(anonymous.status).toBe(401);
-    const principal = Buffer.from(JSON.stringify({ claims: [{ typ: 'upn', val: 'auditor@contoso.onmicrosoft.com' }, { typ: 'roles', val: 'Audit.Read' }] })).toString('base64');
+    const principal = Buffer.from(JSON.stringify({ auth_typ: 'aad', claims: [{ typ: 'upn', val: 'auditor@contoso.onmicrosoft.com' }, { typ: 'roles', val: 'Audit.Read' }] })).toString('base64');
     const response = await auditExport(
       new HttpRequest({ method: 'GET', url: 'http://localhost/api/evidence/export?kind=holders&format=csv&bom=false', headers: { 'x-ms-client-principal': principal } }),
       context,

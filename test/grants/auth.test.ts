@@ -66,6 +66,7 @@ describe('access token verification (JWKS over loopback)', () => {
       /algorithm is not allowed/,
     ],
     ['an app-only token without a user name', async () => bearer(await issuer.token(megan, { omitUpn: true, claims: { idtyp: 'app' } })), /app-only tokens/],
+    ['an ID token (right audience and roles, but no scope)', async () => bearer(await issuer.token(megan, { claims: { scp: undefined, nonce: 'n-1' } })), /not a delegated access token .*no scp claim/],
     [
       'a tampered payload',
       async () => {
@@ -122,7 +123,8 @@ describe('App Service Authentication principal', () => {
     ['no header', new Headers()],
     ['not base64 JSON', new Headers({ 'x-ms-client-principal': '%%%' })],
     ['no claims', encode({ auth_typ: 'aad' })],
-    ['no user name', encode({ claims: [{ typ: 'roles', val: 'Grant.Approve' }] })],
+    ['no user name', encode({ auth_typ: 'aad', claims: [{ typ: 'roles', val: 'Grant.Approve' }] })],
+    ['another identity provider', encode({ auth_typ: 'github', claims: [{ typ: 'upn', val: 'lidiah@contoso.onmicrosoft.com' }, { typ: 'roles', val: 'Grant.Approve' }] })],
   ])('refuses %s', async (_name, headers) => {
     await expect(easyAuthAuthenticator(headers)).rejects.toBeInstanceOf(UnauthenticatedError);
   });
@@ -131,7 +133,12 @@ describe('App Service Authentication principal', () => {
 describe('authenticator selection and roles', () => {
   it('token mode without issuer and audience is a settings error that names them', () => {
     expect(() => createAuthenticator({ mode: 'token' }, clock)).toThrow(/WATCHDOG_AUTH_ISSUER and WATCHDOG_AUTH_AUDIENCE and WATCHDOG_AUTH_JWKS_URL/);
-    expect(createAuthenticator({ mode: 'easyauth' }, clock)).toBe(easyAuthAuthenticator);
+    expect(createAuthenticator({ mode: 'easyauth' }, clock, { WEBSITE_AUTH_ENABLED: 'True' })).toBe(easyAuthAuthenticator);
+  });
+
+  it('refuses easyauth mode unless the platform says App Service Authentication is on (else the header could be forged)', () => {
+    expect(() => createAuthenticator({ mode: 'easyauth' }, clock, {})).toThrow(/App Service Authentication is not enabled/);
+    expect(() => createAuthenticator({ mode: 'easyauth' }, clock, { WEBSITE_AUTH_ENABLED: 'False' })).toThrow(/WEBSITE_AUTH_ENABLED/);
   });
 
   it('requireRole names the missing app role', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MIE_ROLE, type Grant } from '../../lib/domain.js';
-import { escapeHtml, headerSafe } from '../../lib/grants/notices/escapeText.js';
+import { escapeHtml, headerSafe } from '../../lib/mail/escapeText.js';
 import { grantNotice, PROPAGATION_NOTE } from '../../lib/grants/notices/grantNotice.js';
 
 const hostile: Grant = {
@@ -24,6 +24,13 @@ describe('grant notices', () => {
     expect(n.html).not.toContain('<script>');
     expect(n.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; O&#39;Brien');
     expect(n.text).toContain('<script>alert("x")</script> & O\'Brien');
+  });
+
+  it('keeps every user value on its own line in the text part, so it cannot fake extra lines', () => {
+    const n = grantNotice('requested', { ...hostile, justification: 'legal hold\nApproved by: ciso@contoso.onmicrosoft.com' }, ['security@contoso.onmicrosoft.com']);
+    expect(n.text.split('\n').filter((l) => l.startsWith('Approved by:'))).toEqual([]);
+    expect(n.text).toContain('Justification: legal hold Approved by: ciso@contoso.onmicrosoft.com');
+    expect(n.text).toContain('Ticket: CHG-1 Bcc: evil@example.com');
   });
 
   it('keeps the subject on one line', () => {

@@ -79,11 +79,18 @@ describe('self-decision', () => {
     expect(() => checkNotSelfDecision(grant('pending'), LIDIA)).not.toThrow();
   });
 
-  it('for an extension, the extension requester is the one who may not decide', () => {
-    const g = grant('active', { extension: { durationMs: H, requestedBy: 'pattif@contoso.onmicrosoft.com', requestedAt: '2026-11-02T10:00:00Z', justification: 'more' } });
-    expect(() => checkNotSelfDecision(g, 'pattif@contoso.onmicrosoft.com')).toThrow(/requested the extension/);
+  it('for an extension, neither its requester, the original requester nor the grantee may decide', () => {
+    const g = grant('active', { extension: { durationMs: H, requestedBy: ADELE, requestedAt: '2026-11-02T10:00:00Z', justification: 'more' } });
     expect(() => checkNotSelfDecision(g, ADELE)).toThrow(/grantee/);
-    expect(() => checkNotSelfDecision(g, MEGAN)).not.toThrow();
+    expect(() => checkNotSelfDecision(g, MEGAN)).toThrow(/requested grant .* or its extension/);
+    expect(() => checkNotSelfDecision(g, LIDIA)).not.toThrow();
+    const byAnother = grant('active', { extension: { durationMs: H, requestedBy: 'pattif@contoso.onmicrosoft.com', requestedAt: '2026-11-02T10:00:00Z', justification: 'more' } });
+    expect(() => checkNotSelfDecision(byAnother, 'pattif@contoso.onmicrosoft.com')).toThrow(/requested the extension/);
+  });
+
+  it('recognises the grantee by object id, whatever UPN the token carries', () => {
+    const g = grant('pending', { principalId: '0c0e0000-0000-4000-8000-000000000013' });
+    expect(() => checkNotSelfDecision(g, 'adele.renamed@contoso.onmicrosoft.com', '0C0E0000-0000-4000-8000-000000000013')).toThrow(/grantee/);
   });
 
   it('an adopter may not adopt their own assignment', () => {

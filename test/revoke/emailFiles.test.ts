@@ -32,7 +32,10 @@ describe('demo email files', () => {
     expect(head).toContain('Date: Mon, 02 Nov 2026 10:00:00 +0000');
     expect(eml).toContain('Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nLine one\r\nLine two');
     expect(eml).toContain('Content-Type: text/html');
-    expect(eml.trimEnd().endsWith('--mie-watchdog-op-1--')).toBe(true);
+    const boundary = /boundary="([^"]+)"/.exec(head)?.[1] ?? '';
+    expect(boundary).toMatch(/^mie-watchdog-[0-9a-f-]{36}$/);
+    expect(eml.trimEnd().endsWith(`--${boundary}--`)).toBe(true);
+    expect(renderEml(email)).not.toContain(boundary);
     expect(body.length).toBeGreaterThan(0);
   });
 

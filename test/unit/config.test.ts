@@ -85,6 +85,19 @@ describe('loadConfig', () => {
     expect(problems(env).join('\n')).toMatch(message);
   });
 
+  it('never echoes an access key from a connection string pasted into the wrong setting', () => {
+    const text = problems({ ...base, WATCHDOG_STORAGE_ACCOUNT: 'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=SECRETKEY123==;EndpointSuffix=core.windows.net' }).join('\n');
+    expect(text).toContain('WATCHDOG_STORAGE_ACCOUNT');
+    expect(text).not.toContain('SECRETKEY123');
+    const acs = problems({ ...base, WATCHDOG_EMAIL_ENDPOINT: 'endpoint=https://x.communication.azure.com/;accesskey=SECRETACS==' }).join('\n');
+    expect(acs).not.toContain('SECRETACS');
+  });
+
+  it('keeps the token issuer exactly as given (a v1 issuer ends with a slash)', () => {
+    expect(loadConfig({ ...base, WATCHDOG_AUTH_ISSUER: 'https://sts.windows.net/5b7a2f3e-8c1d-4e6f-9a0b-1c2d3e4f5a6b/' }).auth.issuer).toBe('https://sts.windows.net/5b7a2f3e-8c1d-4e6f-9a0b-1c2d3e4f5a6b/');
+    expect(problems({ ...base, WATCHDOG_AUTH_ISSUER: 'http://login.example.com/x' }).join('\n')).toMatch(/WATCHDOG_AUTH_ISSUER .*plain http/);
+  });
+
   it('reports every problem at once', () => {
     expect(problems({}).length).toBeGreaterThanOrEqual(5);
   });

@@ -4,7 +4,7 @@
  */
 import type { Grant } from '../../domain.js';
 import { formatDuration } from '../../duration.js';
-import { escapeHtml, headerSafe } from './escapeText.js';
+import { escapeHtml, headerSafe, oneLine } from '../../mail/escapeText.js';
 
 export type GrantNoticeKind = 'requested' | 'extension-requested' | 'approved' | 'denied' | 'extended' | 'active' | 'adopted' | 'released';
 
@@ -41,7 +41,7 @@ function lines(grant: Grant): Line[] {
 
 function render(kind: GrantNoticeKind, grant: Grant, to: string[], subject: string, intro: string[], extra: Line[], stamp?: string): GrantNotice {
   const details = [...lines(grant), ...extra];
-  const text = [...intro, '', ...details.map((l) => `${l.label}: ${l.value}`)].join('\n');
+  const text = [...intro, '', ...details.map((l) => `${l.label}: ${oneLine(l.value)}`)].join('\n');
   const html = [
     ...intro.map((p) => `<p>${escapeHtml(p)}</p>`),
     '<table>',

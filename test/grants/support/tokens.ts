@@ -64,7 +64,7 @@ export async function startTestIssuer(now: () => Date): Promise<TestIssuer> {
 
   async function sign(pair: KeyPair, user: TokenUser, o: TokenOverrides = {}): Promise<string> {
     const iat = o.iat ?? Math.floor(now().getTime() / 1000);
-    const claims: Record<string, unknown> = { oid: user.oid ?? `oid-${user.upn}`, tid: TEST_TENANT_ID, roles: user.roles ?? [], ver: '2.0', ...o.claims };
+    const claims: Record<string, unknown> = { oid: user.oid ?? `oid-${user.upn}`, tid: TEST_TENANT_ID, roles: user.roles ?? [], scp: 'access_as_user', ver: '2.0', ...o.claims };
     if (!o.omitUpn) claims.preferred_username = user.upn;
     const jwt = new SignJWT(claims)
       .setProtectedHeader({ alg: o.alg ?? 'RS256', kid: o.kid ?? pair.publicJwk.kid, typ: 'JWT' })
