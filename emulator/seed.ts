@@ -100,6 +100,22 @@ export interface SeedAppRoleAssignment {
   createdDateTime: string;
 }
 
+/** One Exchange admin action in the unified audit log (what Purview audit search returns). */
+export interface SeedAuditRecord {
+  id: string;
+  createdDateTime: string;
+  /** Graph's auditLogRecordType, e.g. exchangeAdmin. */
+  recordType: string;
+  /** The cmdlet, e.g. New-ManagementRoleAssignment. */
+  operation: string;
+  /** Who ran it: a UPN, or the appId of an app. */
+  userPrincipalName: string;
+  /** The object the cmdlet changed (an assignment name, a role group). */
+  objectId: string;
+  /** The cmdlet parameters as Exchange records them. */
+  parameters: { Name: string; Value: string }[];
+}
+
 export interface TenantSeed {
   /** Initial domain, the {tenant} of the Exchange admin API URL. */
   tenant: string;
@@ -114,4 +130,6 @@ export interface TenantSeed {
   roleAssignments: SeedRoleAssignment[];
   directoryRoleAssignments: SeedDirectoryRoleAssignment[];
   appRoleAssignments: SeedAppRoleAssignment[];
+  /** Exchange admin audit history (optional): what the audit log query routes search. */
+  auditRecords?: SeedAuditRecord[];
 }

@@ -4,11 +4,13 @@
  * keeps its end time, so "could this principal export at time T?" can be answered the way Exchange's
  * per-session permission cache would, `propagationDelayMs` behind the directory.
  */
+import { randomUUID } from 'node:crypto';
 import { ALL_GROUP_MEMBERS, MIE_ROLE, ORGANIZATION_MANAGEMENT } from '../lib/domain.js';
 import type { Clock } from '../lib/ports.js';
 import type {
   AssigneeType,
   SeedAppRoleAssignment,
+  SeedAuditRecord,
   SeedDirectoryRoleAssignment,
   SeedGroup,
   SeedManagementRole,
@@ -60,6 +62,23 @@ export interface ExportPath {
   assignment: string;
 }
 
+export type AuditLogQueryStatus = 'notStarted' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** An audit log search: it matches the records of its window when created and completes as it is polled or time passes. */
+export interface AuditLogQueryState {
+  id: string;
+  displayName: string;
+  filterStartDateTime: string;
+  filterEndDateTime: string;
+  recordTypeFilters: string[];
+  operationFilters: string[];
+  createdAt: number;
+  polls: number;
+  /** Set to make the query end as failed (tests). */
+  outcome?: 'failed' | 'cancelled';
+  records: SeedAuditRecord[];
+}
+
 export class CmdletError extends Error {
   constructor(
     readonly typeName: string,
@@ -96,6 +115,11 @@ export class TenantState {
   readonly removedAssignments: AssignmentState[] = [];
   readonly directoryRoleAssignments: SeedDirectoryRoleAssignment[];
   readonly appRoleAssignments: SeedAppRoleAssignment[];
+  /** Exchange admin audit history: seeded, and appended by the admin cmdlets that change RBAC. */
+  readonly auditRecords: SeedAuditRecord[];
+  readonly auditLogQueries = new Map<string, AuditLogQueryState>();
+  /** Emulator-clock time after which an audit log query has succeeded even if nobody polled it twice. */
+  auditLogQueryDelayMs = 10 * 60_000;
   private readonly byAppId = new Map<string, SeedServicePrincipal>();
   /** Built on first lookup, so that even a 20,000-user tenant starts at once. */
   private recipientIndexCache?: Map<string, ExchangeRecipient>;
@@ -135,6 +159,7 @@ export class TenantState {
     }
     this.directoryRoleAssignments = seed.directoryRoleAssignments.map((d) => ({ ...d }));
     this.appRoleAssignments = seed.appRoleAssignments.map((a) => ({ ...a }));
+    this.auditRecords = (seed.auditRecords ?? []).map((r) => ({ ...r, parameters: r.parameters.map((x) => ({ ...x })) }));
   }
 
   private get recipientIndex(): Map<string, ExchangeRecipient> {
@@ -256,6 +281,47 @@ export class TenantState {
     this.version++;
     m.until = this.now();
     return true;
+  }
+
+  /** Appends an exchangeAdmin audit record for a cmdlet the caller (the watchdog's app, by appId) ran now. */
+  recordAdminAction(operation: string, objectId: string, parameters: Record<string, string | undefined>): void {
+    const caller = this.servicePrincipals.get(this.callerId);
+    this.auditRecords.push({
+      id: randomUUID(),
+      createdDateTime: new Date(this.now()).toISOString(),
+      recordType: 'exchangeAdmin',
+      operation,
+      userPrincipalName: caller?.appId ?? this.callerId,
+      objectId,
+      parameters: Object.entries(parameters)
+        .filter((e): e is [string, string] => e[1] !== undefined)
+        .map(([Name, Value]) => ({ Name, Value })),
+    });
+  }
+
+  /** Starts an audit log search over the records of its window (start inclusive, end exclusive). */
+  startAuditLogQuery(input: Omit<AuditLogQueryState, 'id' | 'createdAt' | 'polls' | 'records'>): AuditLogQueryState {
+    const from = Date.parse(input.filterStartDateTime);
+    const to = Date.parse(input.filterEndDateTime);
+    const types = new Set(input.recordTypeFilters.map(lower));
+    const operations = new Set(input.operationFilters.map(lower));
+    const records = this.auditRecords
+      .filter((r) => {
+        const t = Date.parse(r.createdDateTime);
+        return t >= from && t < to && t <= this.now();
+      })
+      .filter((r) => (!types.size || types.has(lower(r.recordType))) && (!operations.size || operations.has(lower(r.operation))))
+      .sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime));
+    const query: AuditLogQueryState = { ...input, id: randomUUID(), createdAt: this.now(), polls: 0, records };
+    this.auditLogQueries.set(query.id, query);
+    return query;
+  }
+
+  /** notStarted until polled, running on the first poll, succeeded from the second poll or once the delay has passed. */
+  auditLogQueryStatus(query: AuditLogQueryState): AuditLogQueryStatus {
+    const done = query.polls >= 2 || this.now() - query.createdAt >= this.auditLogQueryDelayMs;
+    if (done) return query.outcome ?? 'succeeded';
+    return query.polls >= 1 ? 'running' : 'notStarted';
   }
 
   // ---- expansion ----------------------------------------------------------------------------

@@ -102,6 +102,9 @@ param reminders string = 'PT24H,PT1H'
 @description('WATCHDOG_DIGEST_HOUR: UTC hour of the daily digest.')
 param digestHour int = 8
 
+@description('WATCHDOG_AUDIT_LOG_QUERY: name who made new findings from the Purview audit log (needs AuditLogsQuery-Exchange.Read.All: Grant-WatchdogPermissions.ps1 -IncludeAuditLogQuery).')
+param auditLogQuery bool = false
+
 @allowed([
   'token'
   'easyauth'
@@ -292,6 +295,7 @@ var watchdogSettings = {
   WATCHDOG_DRY_RUN: dryRun ? 'true' : 'false'
   WATCHDOG_REMINDERS: reminders
   WATCHDOG_DIGEST_HOUR: string(digestHour)
+  WATCHDOG_AUDIT_LOG_QUERY: auditLogQuery ? 'true' : 'false'
   WATCHDOG_AUTH_MODE: authMode
   WATCHDOG_AUTH_AUDIENCE: authAudience
   WATCHDOG_AUTH_ISSUER: !empty(authIssuer) ? authIssuer : defaultIssuer

@@ -32,6 +32,8 @@ export interface Config {
   schedules: { audit: string; revoke: string };
   revoke: { maxShare: number; maxCount: number; dryRun: boolean; reminderOffsetsMs: number[] };
   digestHourUtc: number;
+  /** Name who made new findings' changes through Purview audit log queries (needs AuditLogsQuery-Exchange.Read.All). */
+  auditLogQuery: boolean;
   auth: { mode: AuthMode; audience?: string; issuer?: string; jwksUrl?: string };
 }
 
@@ -63,6 +65,7 @@ export const SETTING_NAMES = [
   'WATCHDOG_DRY_RUN',
   'WATCHDOG_REMINDERS',
   'WATCHDOG_DIGEST_HOUR',
+  'WATCHDOG_AUDIT_LOG_QUERY',
   'WATCHDOG_AUTH_MODE',
   'WATCHDOG_AUTH_AUDIENCE',
   'WATCHDOG_AUTH_ISSUER',
@@ -303,6 +306,7 @@ export function loadConfig(env: Env = process.env): Config {
     reminderOffsetsMs: r.durations('WATCHDOG_REMINDERS', 'PT24H,PT1H'),
   };
   const digestHourUtc = r.number('WATCHDOG_DIGEST_HOUR', 8, 0, 23, true);
+  const auditLogQuery = r.bool('WATCHDOG_AUDIT_LOG_QUERY', false);
 
   const authMode = r.oneOf<AuthMode>('WATCHDOG_AUTH_MODE', ['token', 'easyauth'], 'token');
   const audience = r.raw('WATCHDOG_AUTH_AUDIENCE');
@@ -343,6 +347,7 @@ export function loadConfig(env: Env = process.env): Config {
     schedules,
     revoke,
     digestHourUtc,
+    auditLogQuery,
     auth: { mode: authMode, audience, issuer, jwksUrl },
   };
 }

@@ -251,6 +251,7 @@ function newManagementRoleAssignment(state: TenantState, p: Params): Row[] {
     customRecipientWriteScope: p.CustomRecipientWriteScope as string | undefined,
     recipientAdministrativeUnitScope: p.RecipientAdministrativeUnitScope as string | undefined,
   });
+  state.recordAdminAction('New-ManagementRoleAssignment', name, { Name: name, Role: role.name, [target]: String(identity) });
   return [assignmentRecord(state, created)];
 }
 
@@ -339,6 +340,7 @@ function changeRoleGroupMember(state: TenantState, p: Params, change: 'add' | 'r
   if (change === 'add') {
     if (isMember) throw new CmdletError('Microsoft.Exchange.Management.Tasks.MemberAlreadyExistsException', `The recipient "${member.name}" is already a member of the group "${rg.name}".`);
     state.addRoleGroupMember(rg, member.id);
+    state.recordAdminAction('Add-RoleGroupMember', rg.name, { Identity: rg.name, Member: String(p.Member as string) });
   } else {
     if (!isMember) throw new CmdletError('Microsoft.Exchange.Management.Tasks.MemberNotFoundException', `The recipient "${member.name}" isn't a member of the group "${rg.name}".`);
     state.removeRoleGroupMember(rg, member.id);

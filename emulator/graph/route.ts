@@ -9,6 +9,7 @@ import { EMULATOR_TOKEN } from '../../lib/credential.js';
 import { GRAPH_APP_ID } from '../../lib/domain.js';
 import type { EmulatorContext } from '../context.js';
 import { bearer, sleep, type Reply } from '../http.js';
+import type { AuditLogQueryState } from '../tenantState.js';
 import { FilterError, parseFilter } from './filter.js';
 import {
   appRoleAssignmentObject,
@@ -43,7 +44,10 @@ const PERMISSIONS = {
   directoryObjects: ['Directory.Read.All', 'Directory.ReadWrite.All'],
   servicePrincipals: ['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   roleManagement: ['RoleManagement.Read.Directory', 'RoleManagement.Read.All', 'RoleManagement.ReadWrite.Directory', 'Directory.Read.All'],
+  auditLogQuery: ['AuditLogsQuery-Exchange.Read.All', 'AuditLogsQuery.Read.All'],
 } as const;
+
+const AUDIT_QUERY_STATUSES_WITH_RECORDS = new Set(['succeeded']);
 
 export function graphError(status: number, code: string, message: string): Reply {
   return {
@@ -219,7 +223,106 @@ const ROUTES: [string, RegExp, readonly string[], Handler][] = [
     }
     return page(ctx, r, items, 'roleManagement/directory/roleAssignments');
   }],
+  ['POST', /^\/security\/auditLog\/queries$/, PERMISSIONS.auditLogQuery, (ctx, r) => betaOnly(r) ?? createAuditLogQuery(ctx, r)],
+  ['GET', /^\/security\/auditLog\/queries\/([^/]+)$/, PERMISSIONS.auditLogQuery, (ctx, r, m) => {
+    const q = ctx.state.auditLogQueries.get(decodeURIComponent(m[1] as string));
+    const refused = betaOnly(r) ?? (q ? undefined : notFound(m[1] as string));
+    if (refused || !q) return refused as Reply;
+    q.polls++;
+    return { status: 200, body: auditLogQueryObject(ctx, r, q) };
+  }],
+  ['GET', /^\/security\/auditLog\/queries\/([^/]+)\/records$/, PERMISSIONS.auditLogQuery, (ctx, r, m) => {
+    const q = ctx.state.auditLogQueries.get(decodeURIComponent(m[1] as string));
+    const refused = betaOnly(r) ?? (q ? undefined : notFound(m[1] as string));
+    if (refused || !q) return refused as Reply;
+    const status = ctx.state.auditLogQueryStatus(q);
+    if (!AUDIT_QUERY_STATUSES_WITH_RECORDS.has(status)) return badRequest(`The audit log query '${q.id}' is ${status}; its records can be read once it has succeeded.`);
+    return page(ctx, r, q.records.map((_, i) => auditLogRecordObject(ctx, q, i)), `security/auditLog/queries('${q.id}')/records`);
+  }],
 ];
+
+/** The audit log query routes exist on beta only (as the watchdog calls them). */
+function betaOnly(r: GraphRequest): Reply | undefined {
+  return r.version === 'beta' ? undefined : badRequest(`Resource not found for the segment 'auditLog'.`);
+}
+
+function auditLogQueryObject(ctx: EmulatorContext, r: GraphRequest, q: AuditLogQueryState): GraphObject {
+  return {
+    '@odata.context': `${ctx.baseUrl}/${r.version}/$metadata#security/auditLog/queries/$entity`,
+    id: q.id,
+    displayName: q.displayName,
+    filterStartDateTime: q.filterStartDateTime,
+    filterEndDateTime: q.filterEndDateTime,
+    recordTypeFilters: q.recordTypeFilters,
+    operationFilters: q.operationFilters,
+    keywordFilter: null,
+    serviceFilters: [],
+    userPrincipalNameFilters: [],
+    ipAddressFilters: [],
+    objectIdFilters: [],
+    administrativeUnitIdFilters: [],
+    status: ctx.state.auditLogQueryStatus(q),
+  };
+}
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function createAuditLogQuery(ctx: EmulatorContext, r: GraphRequest): Reply {
+  const body = r.body as Record<string, unknown> | null | undefined;
+  if (!body || typeof body !== 'object') return badRequest('The request body must be an auditLogQuery object.');
+  const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  const { displayName, filterStartDateTime: from, filterEndDateTime: to, recordTypeFilters, operationFilters } = body;
+  if (typeof from !== 'string' || !DATE_TIME.test(from) || typeof to !== 'string' || !DATE_TIME.test(to)) {
+    return badRequest('filterStartDateTime and filterEndDateTime must be ISO 8601 date-times.');
+  }
+  if (Date.parse(from) >= Date.parse(to)) return badRequest('filterStartDateTime must be earlier than filterEndDateTime.');
+  if ((recordTypeFilters !== undefined && !strings(recordTypeFilters)) || (operationFilters !== undefined && !strings(operationFilters))) {
+    return badRequest('recordTypeFilters and operationFilters must be arrays of strings.');
+  }
+  const unknownType = ((recordTypeFilters as string[] | undefined) ?? []).find((t) => !/^[a-z][A-Za-z0-9]*$/.test(t));
+  if (unknownType) return badRequest(`The value '${unknownType}' is not a valid auditLogRecordType.`);
+  const q = ctx.state.startAuditLogQuery({
+    displayName: typeof displayName === 'string' ? displayName : '',
+    filterStartDateTime: from,
+    filterEndDateTime: to,
+    recordTypeFilters: (recordTypeFilters as string[] | undefined) ?? [],
+    operationFilters: (operationFilters as string[] | undefined) ?? [],
+  });
+  return { status: 201, body: auditLogQueryObject(ctx, r, q) };
+}
+
+function auditLogRecordObject(ctx: EmulatorContext, q: AuditLogQueryState, index: number): GraphObject {
+  const rec = q.records[index] as AuditLogQueryState['records'][number];
+  return {
+    id: rec.id,
+    createdDateTime: rec.createdDateTime,
+    auditLogRecordType: rec.recordType,
+    operation: rec.operation,
+    organizationId: ctx.state.tenantId,
+    userType: rec.userPrincipalName.includes('@') ? 'admin' : 'application',
+    userId: rec.userPrincipalName,
+    service: 'Exchange',
+    objectId: rec.objectId,
+    userPrincipalName: rec.userPrincipalName,
+    clientIp: null,
+    administrativeUnits: [],
+    auditData: {
+      '@odata.type': '#microsoft.graph.security.exchangeAdminAuditRecord',
+      CreationTime: rec.createdDateTime.slice(0, 19),
+      Id: rec.id,
+      Operation: rec.operation,
+      OrganizationId: ctx.state.tenantId,
+      RecordType: 1,
+      ResultStatus: 'True',
+      UserKey: rec.userPrincipalName,
+      Workload: 'Exchange',
+      ObjectId: rec.objectId,
+      UserId: rec.userPrincipalName,
+      ExternalAccess: false,
+      Parameters: rec.parameters.map((x) => ({ ...x })),
+    },
+  };
+}
 
 function transitiveMembers(ctx: EmulatorContext, groupId: string): string[] {
   // Graph lists nested groups themselves as well as their members.

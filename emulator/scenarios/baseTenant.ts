@@ -29,6 +29,8 @@ export const GRAPH_APP_ROLES = {
   groupMemberReadAll: { id: '98830695-27a2-44f7-8c18-0c3ebc9698f6', value: 'GroupMember.Read.All', displayName: 'Read all group memberships' },
   roleManagementReadDirectory: { id: '483bed4a-2ad3-4361-a73b-c83ccdbdc53c', value: 'RoleManagement.Read.Directory', displayName: 'Read all directory RBAC settings' },
   applicationReadAll: { id: '9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30', value: 'Application.Read.All', displayName: 'Read all applications' },
+  /** Not granted to the watchdog by default: tests that use audit log queries add it. */
+  auditLogsQueryExchangeReadAll: { id: '6b0d2622-d34e-4470-935b-b96550e5ca8d', value: 'AuditLogsQuery-Exchange.Read.All', displayName: 'Read Exchange data from audit logs' },
 } as const satisfies Record<string, SeedAppRole>;
 
 export const GRAPH_SP_ID = fixedGuid(0x5e0000, 1);

@@ -8,7 +8,7 @@ import {
   MIE_ROLE,
   ORGANIZATION_MANAGEMENT,
 } from '../../lib/domain.js';
-import type { SeedUser, TenantSeed } from '../seed.js';
+import type { SeedAuditRecord, SeedUser, TenantSeed } from '../seed.js';
 import { GRAPH_APP_ROLES, GRAPH_SP_ID, baseTenant, fixedGuid } from './baseTenant.js';
 
 export const TENANT = 'contoso.onmicrosoft.com';
@@ -60,6 +60,31 @@ export const ASSIGNMENTS = {
   legacyArchiver: { guid: fixedGuid(0xa5500000, 1006), name: `${MIE_ROLE}-Legacy Archiver` },
   organizationManagement: { guid: fixedGuid(0xa5500000, 1007), name: `${MIE_ROLE}-${ORGANIZATION_MANAGEMENT}` },
 } as const;
+
+/** A migration contractor whose account was deleted when the 2023 project ended: only the audit log remembers it. */
+export const DEPARTED_CONTRACTOR_UPN = 'm.okafor.ext@contoso.onmicrosoft.com';
+
+function adminRecord(n: number, at: string, by: string, operation: string, objectId: string, parameters: Record<string, string>): SeedAuditRecord {
+  return {
+    id: fixedGuid(0xa0d10000, n),
+    createdDateTime: at,
+    recordType: 'exchangeAdmin',
+    operation,
+    userPrincipalName: by,
+    objectId,
+    parameters: Object.entries(parameters).map(([Name, Value]) => ({ Name, Value })),
+  };
+}
+
+/** Who made the 2023 changes (seconds after each assignment's WhenCreated), as Purview audit search returns them. */
+export const AUDIT_HISTORY: SeedAuditRecord[] = [
+  adminRecord(1, '2023-03-14T09:12:43.000Z', USERS.admin.userPrincipalName, 'New-ManagementRoleAssignment', ASSIGNMENTS.alexw.name, { Name: ASSIGNMENTS.alexw.name, Role: MIE_ROLE, User: USERS.alexw.name }),
+  adminRecord(2, '2023-04-18T10:31:12.000Z', USERS.admin.userPrincipalName, 'New-ManagementRoleAssignment', ASSIGNMENTS.pstMigrationOperators.name, { Name: ASSIGNMENTS.pstMigrationOperators.name, Role: MIE_ROLE, SecurityGroup: ROLE_GROUPS.pstMigrationOperators.name }),
+  adminRecord(3, '2023-04-18T10:36:40.000Z', DEPARTED_CONTRACTOR_UPN, 'Add-RoleGroupMember', ROLE_GROUPS.pstMigrationOperators.name, { Identity: ROLE_GROUPS.pstMigrationOperators.name, Member: USERS.lynner.name }),
+  adminRecord(4, '2023-04-18T10:37:05.000Z', DEPARTED_CONTRACTOR_UPN, 'Add-RoleGroupMember', ROLE_GROUPS.pstMigrationOperators.name, { Identity: ROLE_GROUPS.pstMigrationOperators.name, Member: USERS.gradya.userPrincipalName }),
+  adminRecord(5, '2023-06-02T15:47:05.000Z', DEPARTED_CONTRACTOR_UPN, 'New-ManagementRoleAssignment', ASSIGNMENTS.diegos.name, { Name: ASSIGNMENTS.diegos.name, Role: MIE_ROLE, User: USERS.diegos.userPrincipalName }),
+  adminRecord(6, '2023-09-20T13:09:31.000Z', USERS.admin.userPrincipalName, 'New-ManagementRoleAssignment', ASSIGNMENTS.nestorw.name, { Name: ASSIGNMENTS.nestorw.name, Role: CUSTOM_ROLE.name, User: USERS.nestorw.name }),
+];
 
 export const SENDER = `watchdog@${TENANT}`;
 export const SECURITY_TEAM = `security@${TENANT}`;
@@ -133,5 +158,6 @@ export function forgottenMigrations(): TenantSeed {
     principalId: CONTOSO_MIGRATION_TOOL.id,
     createdDateTime: '2023-01-25T12:00:00.000Z',
   });
+  seed.auditRecords = AUDIT_HISTORY.map((r) => ({ ...r }));
   return seed;
 }

@@ -8,5 +8,6 @@ export function auditOptions(config: Config): AuditOptions {
     alertRecipients: config.email.alertRecipients,
     breakGlass: config.breakGlass,
     digestHourUtc: config.digestHourUtc,
+    auditLogQuery: config.auditLogQuery,
   };
 }

@@ -3,7 +3,27 @@
  * findings (open, resolved) with the break-glass holders seen. Implemented on Table Storage in
  * lib/store/snapshotStore.ts and lib/store/findingStore.ts.
  */
-import type { Finding, Holder, Snapshot } from '../domain.js';
+import type { Finding, Holder, HolderVia, Snapshot } from '../domain.js';
+
+/** A new finding waiting to be attributed: what an audit log record is matched against. */
+export interface AttributionTarget {
+  findingId: string;
+  principal: string;
+  principalId?: string;
+  displayName?: string;
+  summary: string;
+  role: string;
+  via: HolderVia;
+  viaName?: string;
+  assignmentName: string;
+}
+
+/** An audit log query started for new findings and polled by later runs. */
+export interface PendingAttribution {
+  queryId: string;
+  startedAt: string;
+  findings: AttributionTarget[];
+}
 
 export interface SnapshotState {
   /** Version of the current snapshot; 0 before the first complete read. */
@@ -17,6 +37,8 @@ export interface SnapshotState {
   lastError?: string;
   lastErrorAt?: string;
   consecutiveFailures: number;
+  /** Audit log queries still to be polled (WATCHDOG_AUDIT_LOG_QUERY): kept on this row so an idle run reads nothing more. */
+  attribution?: PendingAttribution[];
   /** ETag of the stored state row: commit and recordSuccess fail with ConflictError if another run moved it. */
   etag?: string;
 }
@@ -41,6 +63,8 @@ export interface SnapshotStore {
   commit(snapshot: Snapshot, hash: string, state: SnapshotState): Promise<SnapshotState>;
   /** A complete read that found the current snapshot unchanged: only the run health moves. */
   recordSuccess(at: string, state: SnapshotState): Promise<SnapshotState>;
+  /** Replaces the pending attribution queries, guarded by the ETag of `state`. */
+  saveAttribution(pending: PendingAttribution[], state: SnapshotState): Promise<SnapshotState>;
   /** A failed run: the snapshot stays as it was, the error is kept for operators. */
   recordFailure(at: string, error: string): Promise<SnapshotState>;
   /** Versions taken in [from, to), oldest first. */

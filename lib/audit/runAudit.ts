@@ -1,7 +1,8 @@
 /**
  * The audit job (auditTimer and `mie-watchdog audit`): complete holder read -> snapshot (written only
  * on change) -> diff against grants -> findings (opened / resolved) -> one alert email per run with a
- * change, and a daily digest. Any failed read or write fails the run and is recorded as run health;
+ * change, and a daily digest; with WATCHDOG_AUDIT_LOG_QUERY, new findings are attributed from the audit log
+ * (lib/audit/attributeFindings.ts, best effort). Any failed read or write fails the run and is recorded as run health;
  * the previous snapshot stays current.
  *
  * Crash safety: holder and finding events are journaled before the snapshot / findings state moves,
@@ -14,6 +15,7 @@ import type { Finding, Holder, Snapshot } from '../domain.js';
 import type { Clock, Directory, ExchangeRbac, JournalEntryInput, Logger, Mailer, Store } from '../ports.js';
 import type { BreakGlassUse, FindingChange, FindingState, SnapshotState, StoredFinding } from './auditStores.js';
 import { ConflictError } from '../store/tables.js';
+import { attributeFindings } from './attributeFindings.js';
 import { collectHolders } from './collectHolders.js';
 import { diff, type AuditPolicy } from './diff.js';
 import { renderAlert, renderDigest, renderFailure, type RenderedEmail } from './renderAlert.js';
@@ -37,10 +39,12 @@ export interface AuditOptions {
   concurrency?: number;
   /** Consecutive failed runs after which the security team is told the watchdog is blind. Default 3. */
   failuresBeforeAlert?: number;
+  /** Name who made new findings' changes from the audit log (lib/audit/attributeFindings.ts). */
+  auditLogQuery?: boolean;
 }
 
 export interface SentAlert {
-  kind: 'drift' | 'digest' | 'audit-failing';
+  kind: 'drift' | 'digest' | 'audit-failing' | 'attribution';
   subject: string;
   idempotencyKey: string;
   status: 'sent' | 'duplicate';
@@ -251,6 +255,12 @@ async function auditOnce(deps: AuditDeps, options: AuditOptions, now: Date): Pro
       emails.push(await send(deps, options, 'digest', email, `digest|${options.tenant}|${day}`));
     }
     await findingStore.saveState({ ...nextState, lastDigestDay: day });
+  }
+
+  // 5. Who made the new findings' changes: best effort, after everything above is stored.
+  if (options.auditLogQuery) {
+    const sent = await attributeFindings(deps, { tenant: options.tenant, alertRecipients: options.alertRecipients, state: after, opened, snapshot });
+    emails.push(...sent.map((e) => ({ kind: 'attribution' as const, ...e })));
   }
 
   deps.logger.info('Audit complete', {

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, GraphError } from '@microsoft/microsoft-graph-client';
 import type { TokenCredential } from '@azure/identity';
 import type { AppRoleHolder, DirectoryPrincipal, DirectoryRoleHolder, PrincipalType } from '../domain.js';
-import type { Directory, Logger } from '../ports.js';
+import type { AuditLogQuery, AuditLogRecord, Directory, Logger } from '../ports.js';
 import { RequestError, ThrottledError, TransientError, errorForStatus, formatSeconds, type CallContext } from '../http/errors.js';
 import { mapLimited } from '../http/limiter.js';
 import { RETRYABLE_STATUSES, backoffDelay, parseRetryAfter, type RetryPolicy } from '../http/retryPolicy.js';
@@ -22,7 +22,10 @@ export const GRAPH_PERMISSIONS = {
   groupMembers: 'the Microsoft Graph application permission GroupMember.Read.All',
   roleAssignments: 'the Microsoft Graph application permission RoleManagement.Read.Directory (and GroupMember.Read.All to expand role-assignable groups)',
   appRoles: 'the Microsoft Graph application permission Application.Read.All',
+  auditLogQuery: 'the Microsoft Graph application permission AuditLogsQuery-Exchange.Read.All (or set WATCHDOG_AUDIT_LOG_QUERY=false)',
 } as const;
+
+const AUDIT_QUERIES = '/security/auditLog/queries';
 
 export const MAX_BATCH = 20;
 /** Members of a group are users, groups, service principals (or devices): this $select is valid on directoryObject. */
@@ -171,6 +174,33 @@ export class GraphDirectory implements Directory {
     });
   }
 
+  async startAuditLogQuery(input: { displayName: string; from: string; to: string; operations: string[] }): Promise<AuditLogQuery> {
+    const operation = `POST ${AUDIT_QUERIES}`;
+    const body = {
+      displayName: input.displayName,
+      filterStartDateTime: input.from,
+      filterEndDateTime: input.to,
+      recordTypeFilters: ['exchangeAdmin'],
+      operationFilters: input.operations,
+    };
+    const query = await this.call<GraphObject>(operation, GRAPH_PERMISSIONS.auditLogQuery, () => this.client.api(AUDIT_QUERIES).version('beta').post(body));
+    return toAuditLogQuery(query, operation);
+  }
+
+  async getAuditLogQuery(id: string): Promise<AuditLogQuery | undefined> {
+    const operation = `GET ${AUDIT_QUERIES}/{id}`;
+    const query = await this.call<GraphObject>(operation, GRAPH_PERMISSIONS.auditLogQuery, () => this.client.api(`${AUDIT_QUERIES}/${encodeURIComponent(id)}`).version('beta').get(), { notFound: 'undefined' });
+    return query ? toAuditLogQuery(query, operation) : undefined;
+  }
+
+  async listAuditLogRecords(id: string): Promise<AuditLogRecord[]> {
+    const operation = `GET ${AUDIT_QUERIES}/{id}/records`;
+    const permission = GRAPH_PERMISSIONS.auditLogQuery;
+    const first = await this.call<Page<GraphObject>>(operation, permission, () => this.client.api(`${AUDIT_QUERIES}/${encodeURIComponent(id)}/records`).version('beta').get());
+    const rows = await this.restOfPages<GraphObject>(first, operation, permission, 'beta');
+    return rows.map((row) => toAuditLogRecord(row, operation));
+  }
+
   /** Transitive members of each group: first pages in $batch, further pages one by one. Keys are lower-cased ids. */
   private async transitiveMembersOf(groupIds: string[]): Promise<Map<string, DirectoryPrincipal[]>> {
     const ids = [...new Set(groupIds.map((g) => g.trim().toLowerCase()).filter(Boolean))];
@@ -195,7 +225,7 @@ export class GraphDirectory implements Directory {
   }
 
   /** The rows of a first page and of every page after it. */
-  private async restOfPages<T>(first: Page<T> | undefined, operation: string, permission: string): Promise<T[]> {
+  private async restOfPages<T>(first: Page<T> | undefined, operation: string, permission: string, version: 'v1.0' | 'beta' = 'v1.0'): Promise<T[]> {
     if (!first || !Array.isArray(first.value)) throw new RequestError({ service: 'Microsoft Graph', operation }, 'the response has no "value" array.');
     const rows = [...first.value];
     const seen = new Set<string>();
@@ -203,8 +233,8 @@ export class GraphDirectory implements Directory {
     while (next) {
       if (seen.has(next)) throw new RequestError({ service: 'Microsoft Graph', operation }, 'the same next page link came back twice; the read was stopped instead of looping.');
       seen.add(next);
-      const path = this.relative(next, operation);
-      const page = await this.call<Page<T>>(operation, permission, () => this.client.api(path).get());
+      const path = this.relative(next, operation, version);
+      const page = await this.call<Page<T>>(operation, permission, () => this.client.api(path).version(version).get());
       if (!page || !Array.isArray(page.value)) throw new RequestError({ service: 'Microsoft Graph', operation }, 'a further page has no "value" array.');
       rows.push(...page.value);
       next = page['@odata.nextLink'];
@@ -213,11 +243,12 @@ export class GraphDirectory implements Directory {
   }
 
   /** A next link as a path under the configured Graph base; a link to anywhere else is refused (it would carry the token). */
-  private relative(link: string, operation: string): string {
+  private relative(link: string, operation: string, version: 'v1.0' | 'beta' = 'v1.0'): string {
     const url = new URL(link, this.base);
     const base = new URL(this.base);
     if (url.origin !== base.origin) throw new RequestError({ service: 'Microsoft Graph', operation }, `the next page link points to ${url.origin}, not to ${base.origin}; refusing to send the token there.`);
-    return `${url.pathname.replace(/^\/v1\.0(?=\/)/, '')}${url.search}`;
+    const prefix = version === 'beta' ? /^\/beta(?=\/)/ : /^\/v1\.0(?=\/)/;
+    return `${url.pathname.replace(prefix, '')}${url.search}`;
   }
 
   /**
@@ -302,6 +333,36 @@ function headerOf(headers: Record<string, string> | undefined, name: string): st
 function errorMessage(body: unknown): string {
   const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
   return [error?.code, error?.message].filter(Boolean).join(': ') || 'no error detail';
+}
+
+function toAuditLogQuery(object: GraphObject | undefined, operation: string): AuditLogQuery {
+  if (!object || typeof object.id !== 'string' || !object.id || typeof object.status !== 'string') {
+    throw new RequestError({ service: 'Microsoft Graph', operation }, 'the audit log query has no id or status.');
+  }
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  return {
+    id: object.id,
+    status: object.status,
+    displayName: str(object.displayName),
+    filterStartDateTime: str(object.filterStartDateTime),
+    filterEndDateTime: str(object.filterEndDateTime),
+  };
+}
+
+function toAuditLogRecord(object: GraphObject, operation: string): AuditLogRecord {
+  if (typeof object.id !== 'string' || typeof object.createdDateTime !== 'string' || typeof object.operation !== 'string') {
+    throw new RequestError({ service: 'Microsoft Graph', operation }, 'an audit log record has no id, createdDateTime or operation.');
+  }
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  const auditData = object.auditData && typeof object.auditData === 'object' && !Array.isArray(object.auditData) ? (object.auditData as Record<string, unknown>) : {};
+  return {
+    id: object.id,
+    createdDateTime: object.createdDateTime,
+    operation: object.operation,
+    userPrincipalName: str(object.userPrincipalName)?.toLowerCase() ?? str(object.userId)?.toLowerCase(),
+    objectId: str(object.objectId),
+    auditData,
+  };
 }
 
 function principalTypeOf(value: string): PrincipalType {

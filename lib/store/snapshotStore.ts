@@ -6,7 +6,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import type { SnapshotState, SnapshotStore, SnapshotVersion } from '../audit/auditStores.js';
+import type { PendingAttribution, SnapshotState, SnapshotStore, SnapshotVersion } from '../audit/auditStores.js';
 import type { Snapshot } from '../domain.js';
 import { getEntity, tableCall, type TableAccess } from './tables.js';
 
@@ -30,6 +30,8 @@ type CurrentEntity = {
   lastError: string;
   lastErrorAt: string;
   consecutiveFailures: number;
+  /** JSON of the pending attribution queries; '' when none. */
+  attribution?: string;
 };
 
 type ChunkEntity = {
@@ -59,8 +61,20 @@ function toState(e: (CurrentEntity & { etag?: string }) | undefined): SnapshotSt
     lastError: e.lastError || undefined,
     lastErrorAt: e.lastErrorAt || undefined,
     consecutiveFailures: e.consecutiveFailures ?? 0,
+    attribution: parseAttribution(e.attribution),
     etag: e.etag,
   };
+}
+
+/** An unreadable value is dropped rather than failing the audit: attribution is best effort. */
+function parseAttribution(text: string | undefined): PendingAttribution[] | undefined {
+  if (!text) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) && parsed.length ? (parsed as PendingAttribution[]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function toEntity(state: SnapshotState): CurrentEntity {
@@ -76,6 +90,7 @@ function toEntity(state: SnapshotState): CurrentEntity {
     lastError: state.lastError ?? '',
     lastErrorAt: state.lastErrorAt ?? '',
     consecutiveFailures: state.consecutiveFailures,
+    attribution: state.attribution?.length ? JSON.stringify(state.attribution) : '',
   };
 }
 
@@ -142,6 +157,7 @@ export function createSnapshotStore(tables: TableAccess): SnapshotStore {
         lastRunAt: snapshot.takenAt,
         lastSuccessAt: snapshot.takenAt,
         consecutiveFailures: 0,
+        attribution: state.attribution,
       };
       const what = `Storing snapshot version ${version}`;
       if (count < CHUNKS_PER_TRANSACTION) {
@@ -163,6 +179,10 @@ export function createSnapshotStore(tables: TableAccess): SnapshotStore {
     async recordSuccess(at, state) {
       const c = await client();
       return writeCurrent(c, { ...state, lastRunAt: at, lastSuccessAt: at, lastError: undefined, lastErrorAt: undefined, consecutiveFailures: 0 }, state.etag, 'Recording the audit run');
+    },
+
+    async saveAttribution(pending, state) {
+      return writeCurrent(await client(), { ...state, attribution: pending.length ? pending : undefined }, state.etag, 'Saving the pending audit log queries');
     },
 
     async recordFailure(at, error) {

@@ -10,7 +10,7 @@
 
   Microsoft Graph (app role assignments to the managed identity):
     User.Read.All, GroupMember.Read.All, RoleManagement.Read.Directory, Application.Read.All
-    (+ AuditLogsQuery-Exchange.Read.All with -IncludeAuditLogQuery)
+    (+ AuditLogsQuery-Exchange.Read.All with -IncludeAuditLogQuery, for WATCHDOG_AUDIT_LOG_QUERY=true)
   Office 365 Exchange Online: Exchange.ManageAsApp
   Exchange Online RBAC: service principal, custom child roles that keep only the cmdlets the watchdog
   runs, role group "MIE Watchdog", delegating assignment of Mailbox Import Export.

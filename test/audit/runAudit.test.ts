@@ -13,12 +13,13 @@ import { createGrantStore } from '../../lib/store/grantStore.js';
 import { createJournal } from '../../lib/store/journal.js';
 import { createSnapshotStore } from '../../lib/store/snapshotStore.js';
 import { createTableAccess } from '../../lib/store/tables.js';
-import { DEFAULT_DELEGATING_ASSIGNMENT, fixedGuid, LINKED_GROUPS } from '../../emulator/scenarios/baseTenant.js';
+import { DEFAULT_DELEGATING_ASSIGNMENT, fixedGuid, GRAPH_APP_ROLES, GRAPH_SP_ID, LINKED_GROUPS, WATCHDOG_APP } from '../../emulator/scenarios/baseTenant.js';
 import { largeTenant } from '../../emulator/scenarios/largeTenant.js';
 import {
   ASSIGNMENTS,
   BREAK_GLASS,
   CONTOSO_MIGRATION_TOOL,
+  DEPARTED_CONTRACTOR_UPN,
   EXPECTED_HOLDER_PRINCIPALS,
   LEGACY_ARCHIVER,
   ROLE_GROUPS,
@@ -313,3 +314,106 @@ describe('audit on forgotten-migrations', () => {
   });
 });
 
+
+describe('who made the change (WATCHDOG_AUDIT_LOG_QUERY)', () => {
+  // Six months after the 2023 migration changes: their audit records are still within the 180-day search.
+  const start = '2023-09-01T09:00:00Z';
+  const warnings: string[] = [];
+  const logger = { info: () => undefined, warn: (m: string) => void warnings.push(m), error: () => undefined };
+  const grantAuditLogQuery = (h: Harness) =>
+    h.rt.emulator.state.appRoleAssignments.push({
+      id: 'wdAuditLogsQuery',
+      resourceId: GRAPH_SP_ID,
+      appRoleId: GRAPH_APP_ROLES.auditLogsQueryExchangeReadAll.id,
+      principalId: WATCHDOG_APP.id,
+      createdDateTime: start,
+    });
+  const auditLogCalls = (h: Harness) => h.rt.emulator.calls.all().filter((c) => c.api === 'graph' && c.name.startsWith('/security/auditLog/'));
+
+  afterEach(() => {
+    warnings.length = 0;
+  });
+
+  it('starts one query for new findings, then sends one email naming who made them and journals finding.attributed', async () => {
+    const h = await harness({ start, logger, env: { WATCHDOG_AUDIT_LOG_QUERY: 'true' } });
+    grantAuditLogQuery(h);
+
+    const first = await h.audit();
+    expect(first.opened.length).toBe(11);
+    expect(first.emails.map((e) => e.kind)).toEqual(['drift']);
+    expect(auditLogCalls(h).map((c) => `${c.method} ${c.name}`)).toEqual(['POST /security/auditLog/queries']);
+    const pending = (await h.deps.store.snapshots.state()).attribution;
+    expect(pending).toHaveLength(1);
+    expect(pending?.[0]?.findings.map((f) => f.principal)).toContain(upn(USERS.alexw));
+    // The Graph app-role holder is not an Exchange change: nothing to ask the Exchange audit log.
+    expect(pending?.[0]?.findings.map((f) => f.principal)).not.toContain(CONTOSO_MIGRATION_TOOL.appId);
+
+    h.rt.clock.advance(15 * 60_000);
+    const second = await h.audit();
+    expect(second.opened).toEqual([]);
+    expect(second.emails.map((e) => [e.kind, e.status])).toEqual([['attribution', 'sent']]);
+    const mails = h.rt.emulator.sentEmails();
+    expect(mails).toHaveLength(2);
+    const mail = mails[1]!;
+    expect(mail.subject).toMatch(/^Who made the Mailbox Import Export changes/);
+    expect(mail.to).toEqual([SECURITY_TEAM]);
+    expect(mail.text).toMatch(new RegExp(`${upn(USERS.alexw)}: .* made by ${USERS.admin.userPrincipalName} at 2023-03-14T09:12:43.000Z \\(New-ManagementRoleAssignment\\)`));
+    expect(mail.text).toContain(`${upn(USERS.lynner)}: `);
+    expect(mail.html).toContain(`<td>${DEPARTED_CONTRACTOR_UPN}</td>`);
+    expect(auditLogCalls(h).map((c) => `${c.method} ${c.name}`)).toEqual([
+      'POST /security/auditLog/queries',
+      `GET /security/auditLog/queries/${pending?.[0]?.queryId}`,
+      `GET /security/auditLog/queries/${pending?.[0]?.queryId}/records`,
+    ]);
+
+    const attributed = (await h.journal()).filter((e) => e.type === 'finding.attributed');
+    const byPrincipal = new Map(attributed.map((e) => [first.opened.find((f) => f.id === e.subject)?.principal, e.data]));
+    expect(byPrincipal.get(upn(USERS.alexw))).toEqual({ by: USERS.admin.userPrincipalName, at: '2023-03-14T09:12:43.000Z', operation: 'New-ManagementRoleAssignment' });
+    expect(byPrincipal.get(upn(USERS.diegos))).toMatchObject({ by: DEPARTED_CONTRACTOR_UPN, operation: 'New-ManagementRoleAssignment' });
+    expect(byPrincipal.get(upn(USERS.lynner))).toMatchObject({ by: DEPARTED_CONTRACTOR_UPN, operation: 'Add-RoleGroupMember' });
+    expect(byPrincipal.get(upn(USERS.gradya))).toMatchObject({ by: DEPARTED_CONTRACTOR_UPN, operation: 'Add-RoleGroupMember' });
+    expect([...byPrincipal.keys()].sort()).toEqual([upn(USERS.alexw), upn(USERS.diegos), upn(USERS.gradya), upn(USERS.lynner)]);
+    expect((await h.deps.store.snapshots.state()).attribution).toBeUndefined();
+
+    // Nothing pending and nothing new: no Graph audit call, no email, the usual table requests.
+    h.rt.clock.advance(15 * 60_000);
+    h.tables.reset();
+    const third = await h.audit();
+    expect(third.emails).toEqual([]);
+    expect(h.rt.emulator.sentEmails()).toHaveLength(2);
+    expect(auditLogCalls(h)).toHaveLength(3);
+    expect(h.tables.total()).toBeLessThanOrEqual(5);
+    expect(warnings).toEqual([]);
+  });
+
+  it('keeps a query pending while it runs: one status read per run', async () => {
+    const h = await harness({ start, logger, env: { WATCHDOG_AUDIT_LOG_QUERY: 'true' } });
+    grantAuditLogQuery(h);
+    h.rt.emulator.state.auditLogQueryDelayMs = 60 * 60_000;
+    await h.audit();
+    h.rt.clock.advance(60_000);
+    const second = await h.audit();
+    expect(second.emails).toEqual([]);
+    expect((await h.deps.store.snapshots.state()).attribution).toHaveLength(1);
+    h.rt.clock.advance(60_000);
+    const third = await h.audit();
+    expect(third.emails.map((e) => e.kind)).toEqual(['attribution']);
+    expect(auditLogCalls(h).filter((c) => c.method === 'GET' && !c.name.endsWith('/records'))).toHaveLength(2);
+  });
+
+  it('without AuditLogsQuery-Exchange.Read.All: the audit succeeds, a warning is logged, nothing is attributed', async () => {
+    const h = await harness({ start, logger, env: { WATCHDOG_AUDIT_LOG_QUERY: 'true' } });
+    const first = await h.audit();
+    expect(first.opened.length).toBe(11);
+    expect(first.emails.map((e) => e.kind)).toEqual(['drift']);
+    expect(warnings).toEqual([expect.stringContaining('AuditLogsQuery-Exchange.Read.All')]);
+    const state = await h.deps.store.snapshots.state();
+    expect(state.version).toBe(1);
+    expect(state.attribution).toBeUndefined();
+    h.rt.clock.advance(15 * 60_000);
+    const second = await h.audit();
+    expect(second.emails).toEqual([]);
+    expect((await h.journal()).some((e) => e.type === 'finding.attributed')).toBe(false);
+    expect(auditLogCalls(h).map((c) => c.status)).toEqual([403]);
+  });
+});

@@ -187,3 +187,63 @@ describe('GraphDirectory over real HTTP', () => {
     expect((error as Error).message).toMatch(/GroupMember\.Read\.All/);
   });
 });
+
+describe('GraphDirectory audit log queries (beta)', () => {
+  const query = (status: string) => ({ id: 'q-1', displayName: 'who', status, filterStartDateTime: '2026-05-01T00:00:00Z', filterEndDateTime: '2026-11-01T00:00:00Z' });
+  const record = (n: number) => ({
+    id: `r-${n}`,
+    createdDateTime: `2026-10-0${n}T10:00:00Z`,
+    operation: 'New-ManagementRoleAssignment',
+    userPrincipalName: 'Admin@contoso.onmicrosoft.com',
+    objectId: `Mailbox Import Export-User${n}`,
+    auditData: { Parameters: [{ Name: 'User', Value: `User${n}` }] },
+  });
+
+  it('POSTs the exchangeAdmin query body on beta, GETs the status by encoded id, and follows record pages', async () => {
+    const directory = await directoryFor((r) => {
+      if (r.method === 'POST') return { status: 201, json: query('notStarted') };
+      if (r.url === '/beta/security/auditLog/queries/q%2F1') return { status: 200, json: query('running') };
+      if (r.url.startsWith('/beta/security/auditLog/queries/q-1/records?$skiptoken=2')) return { status: 200, json: { value: [record(3)] } };
+      if (r.url.startsWith('/beta/security/auditLog/queries/q-1/records')) {
+        return { status: 200, json: { value: [record(1), record(2)], '@odata.nextLink': `${server!.url}/beta/security/auditLog/queries/q-1/records?$skiptoken=2` } };
+      }
+      return { status: 404, json: { error: { code: 'NotFound', message: 'no' } } };
+    });
+    const started = await directory.startAuditLogQuery({ displayName: 'who', from: '2026-05-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z', operations: ['New-ManagementRoleAssignment', 'Add-RoleGroupMember'] });
+    expect(started).toMatchObject({ id: 'q-1', status: 'notStarted' });
+    expect(server!.requests[0]!.url).toBe('/beta/security/auditLog/queries');
+    expect(JSON.parse(server!.requests[0]!.body)).toEqual({
+      displayName: 'who',
+      filterStartDateTime: '2026-05-01T00:00:00.000Z',
+      filterEndDateTime: '2026-11-01T00:00:00.000Z',
+      recordTypeFilters: ['exchangeAdmin'],
+      operationFilters: ['New-ManagementRoleAssignment', 'Add-RoleGroupMember'],
+    });
+    expect((await directory.getAuditLogQuery('q/1'))?.status).toBe('running');
+    expect(await directory.getAuditLogQuery('gone')).toBeUndefined();
+    const records = await directory.listAuditLogRecords('q-1');
+    expect(records.map((r) => r.id)).toEqual(['r-1', 'r-2', 'r-3']);
+    expect(records[0]).toMatchObject({ userPrincipalName: 'admin@contoso.onmicrosoft.com', objectId: 'Mailbox Import Export-User1', auditData: { Parameters: [{ Name: 'User', Value: 'User1' }] } });
+  });
+
+  it('retries a throttled status read and names AuditLogsQuery-Exchange.Read.All on 403', async () => {
+    const throttled = await directoryFor((_r, i) => (i === 0 ? { status: 429, headers: { 'retry-after': '0.01' }, json: { error: { code: 'TooManyRequests', message: 'x' } } } : { status: 200, json: query('succeeded') }));
+    expect((await throttled.getAuditLogQuery('q-1'))?.status).toBe('succeeded');
+    expect(server!.requests).toHaveLength(2);
+    await server!.close();
+    const denied = await directoryFor(() => ({ status: 403, json: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges' } } }));
+    const error = await denied.startAuditLogQuery({ displayName: 'x', from: '2026-05-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z', operations: [] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermissionError);
+    expect((error as Error).message).toContain('AuditLogsQuery-Exchange.Read.All');
+  });
+
+  it('refuses a query without an id or status, and a next link to another host', async () => {
+    const broken = await directoryFor((r) =>
+      r.method === 'POST'
+        ? { status: 201, json: { displayName: 'no id' } }
+        : { status: 200, json: { value: [record(1)], '@odata.nextLink': 'https://elsewhere.example/beta/security/auditLog/queries/q-1/records?$skiptoken=2' } },
+    );
+    await expect(broken.startAuditLogQuery({ displayName: 'x', from: 'a', to: 'b', operations: [] })).rejects.toThrow(/no id or status/);
+    await expect(broken.listAuditLogRecords('q-1')).rejects.toThrow(/refusing to send the token/);
+  });
+});

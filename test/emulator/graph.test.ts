@@ -6,7 +6,7 @@ import { GraphDirectory } from '../../lib/graph/graphDirectory.js';
 import { GRAPH_APP_ROLES, GRAPH_SP_ID, WATCHDOG_APP } from '../../emulator/scenarios/baseTenant.js';
 import { CONTOSO_MIGRATION_TOOL, GROUPS, USERS } from '../../emulator/scenarios/forgottenMigrations.js';
 import { useEmulator } from '../support/emulator.js';
-import { graph, type Json } from './http.js';
+import { graph, invoke, type Json } from './http.js';
 
 const emulator = useEmulator();
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -151,5 +151,104 @@ describe('Graph through the production GraphDirectory', () => {
     expect(emulator().calls.where({ api: 'graph', name: /^\/users\// }).map((c) => c.status)).toEqual([429, 200]);
     const found = await directory().getPrincipals(Object.values(USERS).map((u) => u.id));
     expect(found.size).toBe(Object.keys(USERS).length);
+  });
+});
+
+describe('Graph beta audit log queries (Purview audit search)', () => {
+  const grant = () =>
+    emulator().state.appRoleAssignments.push({ id: 'wdAuditLogsQuery', resourceId: GRAPH_SP_ID, appRoleId: GRAPH_APP_ROLES.auditLogsQueryExchangeReadAll.id, principalId: WATCHDOG_APP.id, createdDateTime: '2026-01-01T00:00:00Z' });
+  const body = {
+    displayName: 'who made it',
+    filterStartDateTime: '2023-01-01T00:00:00Z',
+    filterEndDateTime: '2023-07-01T00:00:00Z',
+    recordTypeFilters: ['exchangeAdmin'],
+    operationFilters: ['New-ManagementRoleAssignment', 'Add-RoleGroupMember'],
+  };
+
+  it('answers 403 Authorization_RequestDenied without AuditLogsQuery-Exchange.Read.All (not granted by default)', async () => {
+    const res = await graph(emulator(), '/beta/security/auditLog/queries', { method: 'POST', body });
+    expect(res.status).toBe(403);
+    expect(res.body.error).toMatchObject({ code: 'Authorization_RequestDenied', message: expect.stringContaining('AuditLogsQuery-Exchange.Read.All') });
+    expect((await graph(emulator(), '/beta/security/auditLog/queries/x')).status).toBe(403);
+  });
+
+  it('creates a query notStarted, then running, then succeeded; records are paged with the Exchange parameters', async () => {
+    grant();
+    const created = await graph(emulator(), '/beta/security/auditLog/queries', { method: 'POST', body });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: expect.any(String), status: 'notStarted', displayName: 'who made it', recordTypeFilters: ['exchangeAdmin'] });
+    const path = `/beta/security/auditLog/queries/${created.body.id}`;
+    expect((await graph(emulator(), `${path}/records`)).status).toBe(400);
+    expect((await graph(emulator(), path)).body.status).toBe('running');
+    expect((await graph(emulator(), path)).body.status).toBe('succeeded');
+
+    const rows: Json[] = [];
+    let next: string | undefined = `${path}/records?$top=2`;
+    let pages = 0;
+    while (next) {
+      const page = await graph(emulator(), next);
+      expect(page.status).toBe(200);
+      rows.push(...page.body.value);
+      next = page.body['@odata.nextLink'];
+      pages++;
+    }
+    expect(pages).toBe(3);
+    // Six seeded 2023 records; the one from September is outside the window.
+    expect(rows.map((r) => r.operation)).toEqual(['New-ManagementRoleAssignment', 'New-ManagementRoleAssignment', 'Add-RoleGroupMember', 'Add-RoleGroupMember', 'New-ManagementRoleAssignment']);
+    expect(rows[0]).toMatchObject({
+      createdDateTime: '2023-03-14T09:12:43.000Z',
+      auditLogRecordType: 'exchangeAdmin',
+      userPrincipalName: USERS.admin.userPrincipalName,
+      objectId: 'Mailbox Import Export-AlexW',
+      auditData: { Parameters: expect.arrayContaining([{ Name: 'User', Value: 'AlexW' }]) },
+    });
+    expect((await graph(emulator(), '/beta/security/auditLog/queries/nope')).status).toBe(404);
+  });
+
+  it('records New-ManagementRoleAssignment and Add-RoleGroupMember run through the emulator, by the caller app', async () => {
+    grant();
+    const before = emulator().state.auditRecords.length;
+    expect((await invoke(emulator(), 'New-ManagementRoleAssignment', { Role: 'Mailbox Import Export', User: USERS.meganb.userPrincipalName })).status).toBe(200);
+    expect((await invoke(emulator(), 'Add-RoleGroupMember', { Identity: 'PST Migration Operators', Member: USERS.adelev.userPrincipalName })).status).toBe(200);
+    const added = emulator().state.auditRecords.slice(before);
+    expect(added.map((r) => [r.operation, r.userPrincipalName, r.objectId])).toEqual([
+      ['New-ManagementRoleAssignment', WATCHDOG_APP.appId, 'Mailbox Import Export-MeganB'],
+      ['Add-RoleGroupMember', WATCHDOG_APP.appId, 'PST Migration Operators'],
+    ]);
+    emulator().state.auditLogQueryDelayMs = 0;
+    const now = Date.now();
+    const created = await graph(emulator(), '/beta/security/auditLog/queries', {
+      method: 'POST',
+      body: { ...body, filterStartDateTime: new Date(now - 60_000).toISOString(), filterEndDateTime: new Date(now + 60_000).toISOString() },
+    });
+    const records = await graph(emulator(), `/beta/security/auditLog/queries/${created.body.id}/records`);
+    expect(records.body.value.map((r: Json) => r.operation)).toEqual(['New-ManagementRoleAssignment', 'Add-RoleGroupMember']);
+  });
+
+  it('refuses a malformed query body and the v1.0 path', async () => {
+    grant();
+    expect((await graph(emulator(), '/beta/security/auditLog/queries', { method: 'POST', body: { ...body, filterStartDateTime: 'yesterday' } })).status).toBe(400);
+    expect((await graph(emulator(), '/beta/security/auditLog/queries', { method: 'POST', body: { ...body, filterEndDateTime: '2022-01-01T00:00:00Z' } })).status).toBe(400);
+    expect((await graph(emulator(), '/v1.0/security/auditLog/queries', { method: 'POST', body })).status).toBe(400);
+  });
+});
+
+describe('audit log queries through the production GraphDirectory', () => {
+  it('starts a query, polls it to succeeded and reads every record page', async () => {
+    emulator().state.appRoleAssignments.push({ id: 'wdAuditLogsQuery', resourceId: GRAPH_SP_ID, appRoleId: GRAPH_APP_ROLES.auditLogsQueryExchangeReadAll.id, principalId: WATCHDOG_APP.id, createdDateTime: '2026-01-01T00:00:00Z' });
+    const d = new GraphDirectory({
+      graphUrl: emulator().url,
+      credential: { getToken: async () => ({ token: EMULATOR_TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) },
+      policy: { baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 5_000 },
+      logger: quiet,
+    });
+    const q = await d.startAuditLogQuery({ displayName: 'x', from: '2023-01-01T00:00:00.000Z', to: '2023-12-31T00:00:00.000Z', operations: ['New-ManagementRoleAssignment'] });
+    expect(q.status).toBe('notStarted');
+    expect((await d.getAuditLogQuery(q.id))?.status).toBe('running');
+    expect((await d.getAuditLogQuery(q.id))?.status).toBe('succeeded');
+    const records = await d.listAuditLogRecords(q.id);
+    expect(records.map((r) => r.objectId)).toEqual(['Mailbox Import Export-AlexW', 'Mailbox Import Export-PST Migration Operators', 'Mailbox Import Export-DiegoS', 'MIE Legal Hold Export-NestorW']);
+    expect(records[0]).toMatchObject({ userPrincipalName: USERS.admin.userPrincipalName, operation: 'New-ManagementRoleAssignment', auditData: { Parameters: expect.any(Array) } });
+    expect(await d.getAuditLogQuery('missing')).toBeUndefined();
   });
 });

@@ -115,6 +115,8 @@ describe('Function App settings in infra/main.bicep', () => {
     }
     expect(deployedEnv({ auditIntervalMinutes: 30 }).WATCHDOG_AUDIT_SCHEDULE).toBe('0 */30 * * * *');
     expect(deployedEnv({ dryRun: true }).WATCHDOG_DRY_RUN).toBe('true');
+    expect(deployedEnv().WATCHDOG_AUDIT_LOG_QUERY).toBe('false');
+    expect(loadConfig(deployedEnv({ auditLogQuery: true })).auditLogQuery).toBe(true);
     expect(deployedEnv({ emailSender: 'watchdog@alerts.contoso.com' }).WATCHDOG_EMAIL_SENDER).toBe('watchdog@alerts.contoso.com');
   });
 });

@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SETTING_NAMES } from '../../lib/config.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 const manifest = JSON.parse(readFileSync(join(repo, 'scripts/permissions/permissions.json'), 'utf8')) as {
-  graph: { appRoles: { value: string }[]; optionalAppRoles: { value: string }[] };
+  graph: { appRoles: { value: string }[]; optionalAppRoles: { value: string; setting?: string }[] };
   exchange: { appRole: string; cmdlets: string[]; parentRoles: string[]; delegatedRole: string; roleGroup: string };
 };
 const CMDLET = /\b(?:Get|New|Remove|Add|Set)-(?:ManagementRole(?:Assignment|Entry)?|RoleGroup(?:Member)?|User|Recipient)\b/g;
@@ -35,6 +36,11 @@ describe('Exchange role of the watchdog (scripts/permissions/permissions.json)',
     for (const file of tsFiles(join(repo, 'lib/exchange'))) for (const c of readFileSync(file, 'utf8').match(CMDLET) ?? []) used.add(c);
     expect(used.size).toBeGreaterThanOrEqual(8);
     expect([...used].filter((c) => !manifest.exchange.cmdlets.includes(c))).toEqual([]);
+  });
+
+  it('ties every optional Graph app role to the setting that uses it', () => {
+    expect(manifest.graph.optionalAppRoles.map((r) => [r.value, r.setting])).toEqual([['AuditLogsQuery-Exchange.Read.All', 'WATCHDOG_AUDIT_LOG_QUERY']]);
+    expect(SETTING_NAMES as readonly string[]).toContain('WATCHDOG_AUDIT_LOG_QUERY');
   });
 
   it('keeps reads in read-only parent roles ahead of Role Management', () => {

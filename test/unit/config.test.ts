@@ -34,6 +34,13 @@ describe('loadConfig', () => {
     expect(c.schedules).toEqual({ audit: '0 */15 * * * *', revoke: '0 */5 * * * *' });
     expect(c.revoke).toEqual({ maxShare: 0.5, maxCount: 10, dryRun: false, reminderOffsetsMs: [86_400_000, 3_600_000] });
     expect(c.auth.mode).toBe('token');
+    expect(c.auditLogQuery).toBe(false);
+  });
+
+  it('turns audit log attribution on with WATCHDOG_AUDIT_LOG_QUERY and rejects other values', () => {
+    expect(loadConfig({ ...base, WATCHDOG_AUDIT_LOG_QUERY: 'true' }).auditLogQuery).toBe(true);
+    expect(loadConfig({ ...base, WATCHDOG_AUDIT_LOG_QUERY: 'false' }).auditLogQuery).toBe(false);
+    expect(problems({ ...base, WATCHDOG_AUDIT_LOG_QUERY: 'sometimes' })).toEqual([expect.stringMatching(/WATCHDOG_AUDIT_LOG_QUERY is 'sometimes'; accepted values: true, false/)]);
   });
 
   it('accepts national cloud endpoints and lower-cases break-glass entries', () => {
