@@ -131,6 +131,11 @@ export interface SentMailStore {
 export interface GrantStore {
   /** Throws ConflictError when the id exists. */
   create(grant: Grant): Promise<Grant>;
+  /**
+   * Creates the grant only if the principal has no open grant (by `isOpen`), atomically even against a
+   * concurrent request for the same principal; throws OpenGrantExistsError naming the open one.
+   */
+  createExclusive(grant: Grant, isOpen: (existing: Grant) => boolean): Promise<Grant>;
   get(id: string): Promise<Grant | undefined>;
   /** Writes only if the stored ETag still equals grant.etag; otherwise throws ConflictError. */
   update(grant: Grant): Promise<Grant>;

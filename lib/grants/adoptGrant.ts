@@ -12,6 +12,7 @@ import { notifyGrant } from './notices/notifyGrant.js';
 import { checkDurationBounds } from './policy/durationBounds.js';
 import { checkNotSelfAdoption } from './policy/selfDecision.js';
 import { OPEN_STATUSES } from './policy/transitions.js';
+import { createOnlyGrant } from './createOnlyGrant.js';
 import { recordGrantEvent } from './recordGrantEvent.js';
 import { resolveGrantee } from './resolveGrantee.js';
 
@@ -71,7 +72,7 @@ export async function adoptGrant(deps: GrantDeps, caller: Caller, input: AdoptGr
     assignmentName: assignment.name,
     adopted: true,
   };
-  const created = await deps.store.grants.create(grant);
+  const created = await createOnlyGrant(deps, grant, 'extend or release it instead of adopting the assignment');
   await recordGrantEvent(deps.store, { type: 'grant.adopted', actor: caller.upn, grant: created, reason: input.justification, data: { assignment } });
   await notifyGrant(deps, 'adopted', created);
   return created;

@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { Caller } from '../auth/identity.js';
 import { MIE_ROLE, type Grant } from '../domain.js';
 import type { GrantDeps } from './grantDeps.js';
-import { GrantStateError, InvalidGrantInputError } from './grantErrors.js';
+import { createOnlyGrant } from './createOnlyGrant.js';
+import { InvalidGrantInputError } from './grantErrors.js';
 import { notifyGrant } from './notices/notifyGrant.js';
 import { checkDurationBounds } from './policy/durationBounds.js';
 import { checkStartTime } from './policy/startTime.js';
-import { OPEN_STATUSES } from './policy/transitions.js';
 import { recordGrantEvent } from './recordGrantEvent.js';
 import { resolveGrantee } from './resolveGrantee.js';
 
@@ -29,11 +29,6 @@ export async function requestGrant(deps: GrantDeps, caller: Caller, input: Reque
   const roleGroup = deps.config.grants.roleGroup;
   if (roleGroup) await checkNotAlreadyMember(deps, roleGroup, grantee.upn, grantee.recipient.name);
 
-  const open = await deps.store.grants.list({ principal: grantee.upn, status: [...OPEN_STATUSES] });
-  if (open.length > 0) {
-    throw new GrantStateError(`${grantee.upn} already has grant ${open[0]?.id} (${open[0]?.status}); extend or cancel it instead of requesting another.`);
-  }
-
   const grant: Grant = {
     id: randomUUID(),
     principal: grantee.upn,
@@ -50,7 +45,7 @@ export async function requestGrant(deps: GrantDeps, caller: Caller, input: Reque
     durationMs: input.durationMs,
     startsAt: input.startsAt ? new Date(input.startsAt).toISOString() : undefined,
   };
-  const created = await deps.store.grants.create(grant);
+  const created = await createOnlyGrant(deps, grant, 'extend or cancel it instead of requesting another');
   await recordGrantEvent(deps.store, { type: 'grant.requested', actor: caller.upn, grant: created, reason: input.justification });
   await notifyGrant(deps, 'requested', created);
   return created;

@@ -1,22 +1,43 @@
 /**
  * Grants in Table Storage. The whole grant is one JSON column; status, principal and expiresAt
  * are copied into columns so that lists can filter server-side. Updates carry the ETag.
+ * A slot row per principal (same partition, written in the same transaction as the grant) names the
+ * principal's latest grant, so two requests racing for one person cannot both create an open grant.
  */
+import { createHash } from 'node:crypto';
 import { odata } from '@azure/data-tables';
 import type { Grant, GrantStatus } from '../domain.js';
 import type { GrantStore } from '../ports.js';
-import { getEntity, tableCall, type TableAccess } from './tables.js';
+import { ConflictError, getEntity, statusOf, tableCall, type TableAccess } from './tables.js';
 
 const PARTITION = 'grant';
+/** Slot row keys sort after every grant id, so lists leave them out with one RowKey bound. */
+const SLOT_PREFIX = '~slot~';
+const SLOT_ATTEMPTS = 3;
 
-interface GrantEntity {
+/** The principal already has an open grant (the one named). */
+export class OpenGrantExistsError extends Error {
+  constructor(readonly existing: Grant) {
+    super(`${existing.principal} already has grant ${existing.id} (${existing.status}).`);
+    this.name = 'OpenGrantExistsError';
+  }
+}
+
+type SlotEntity = { partitionKey: string; rowKey: string; grantId: string };
+
+/** UPNs may hold characters a row key may not ('#' in guest UPNs): the key is a hash. */
+function slotKey(principal: string): string {
+  return `${SLOT_PREFIX}${createHash('sha256').update(principal.toLowerCase()).digest('hex')}`;
+}
+
+type GrantEntity = {
   partitionKey: string;
   rowKey: string;
   status: string;
   principal: string;
   expiresAt: string;
   json: string;
-}
+};
 
 function toEntity(grant: Grant): GrantEntity {
   const { etag: _etag, ...data } = grant;
@@ -42,6 +63,25 @@ export function createGrantStore(tables: TableAccess): GrantStore {
       const res = await tableCall(`Creating grant ${grant.id}`, () => c.createEntity(toEntity(grant)));
       return { ...grant, etag: res.etag };
     },
+    async createExclusive(grant, isOpen) {
+      const c = await client();
+      const key = slotKey(grant.principal);
+      for (let attempt = 1; attempt <= SLOT_ATTEMPTS; attempt++) {
+        const slot = await getEntity<SlotEntity>(c, PARTITION, key);
+        const holder = slot ? await getEntity<GrantEntity>(c, PARTITION, slot.grantId) : undefined;
+        if (holder && isOpen(fromEntity(holder))) throw new OpenGrantExistsError(fromEntity(holder));
+        const next: SlotEntity = { partitionKey: PARTITION, rowKey: key, grantId: grant.id };
+        try {
+          const res = await c.submitTransaction([['create', toEntity(grant)], slot ? ['update', next, 'Replace', { etag: slot.etag }] : ['create', next]]);
+          return { ...grant, etag: res.getResponseForEntity(grant.id)?.etag };
+        } catch (error) {
+          const status = statusOf(error);
+          // Another request took the slot (or the grant id exists): read again and decide.
+          if (status !== 409 && status !== 412) return tableCall(`Creating grant ${grant.id}`, () => Promise.reject(error));
+        }
+      }
+      throw new ConflictError(`Creating grant ${grant.id}: ${grant.principal}'s grants kept changing; retry.`);
+    },
     async get(id) {
       const entity = await getEntity<GrantEntity>(await client(), PARTITION, id);
       return entity ? fromEntity(entity) : undefined;
@@ -54,7 +94,7 @@ export function createGrantStore(tables: TableAccess): GrantStore {
     },
     async list(filter = {}) {
       const c = await client();
-      const clauses = [odata`PartitionKey eq ${PARTITION}`];
+      const clauses = [odata`PartitionKey eq ${PARTITION}`, odata`RowKey lt ${SLOT_PREFIX}`];
       if (filter.principal) clauses.push(odata`principal eq ${filter.principal.toLowerCase()}`);
       if (filter.status?.length) clauses.push(`(${filter.status.map((s: GrantStatus) => odata`status eq ${s}`).join(' or ')})`);
       const out: Grant[] = [];

@@ -56,3 +56,15 @@ describe('concurrent decisions (ETag)', () => {
     });
   }
 });
+
+describe('concurrent requests for one person', () => {
+  it('two requests at once for the same grantee: one 201, one 409, one grant and one journal entry', async () => {
+    const body = requestBody({ principal: `johannal@${DOMAIN}` });
+    const results = await Promise.all([api.call('POST', '', { as: USERS.megan, body }), api.call('POST', '', { as: USERS.megan, body })]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(results.find((r) => r.status === 409)?.body.detail).toMatch(/already has grant .* extend or cancel it instead of requesting another/);
+    const mine = (await api.runtime.store.grants.list({ principal: `johannal@${DOMAIN}` })).map((g) => g.id);
+    expect(mine).toHaveLength(1);
+    expect((await api.journal()).filter((e) => e.type === 'grant.requested' && e.subject === mine[0])).toHaveLength(1);
+  });
+});

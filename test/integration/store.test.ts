@@ -4,6 +4,7 @@ import type { Grant } from '../../lib/domain.js';
 import { MIE_ROLE } from '../../lib/domain.js';
 import { chainHash } from '../../lib/hashChain.js';
 import { hashedFields } from '../../lib/store/journal.js';
+import { OpenGrantExistsError } from '../../lib/store/grantStore.js';
 import { ConflictError } from '../../lib/store/tables.js';
 import { openTestStore } from '../support/store.js';
 
@@ -52,6 +53,31 @@ describe('grant store (Azurite)', () => {
     const stored = await store.grants.get('race');
     expect(stored?.status).toBe('active');
     expect(stored?.etag).toBe(first.etag);
+  });
+});
+
+describe('one open grant per principal (Azurite)', () => {
+  const store = openTestStore(clock);
+  const open = (g: Grant) => ['pending', 'approved', 'active', 'expired'].includes(g.status);
+
+  it('lets exactly one of two racing requests for the same person create a grant', async () => {
+    const results = await Promise.allSettled([
+      store.grants.createExclusive({ ...sampleGrant('race-a'), principal: 'guest_fabrikam.com#ext#@contoso.onmicrosoft.com' }, open),
+      store.grants.createExclusive({ ...sampleGrant('race-b'), principal: 'guest_fabrikam.com#ext#@contoso.onmicrosoft.com' }, open),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((r) => r.status === 'rejected');
+    expect(refused?.status === 'rejected' && refused.reason).toBeInstanceOf(OpenGrantExistsError);
+    expect((await store.grants.list({ principal: 'guest_fabrikam.com#ext#@contoso.onmicrosoft.com' })).map((g) => g.id)).toHaveLength(1);
+  });
+
+  it('frees the principal once the open grant has ended, and lists no slot rows', async () => {
+    const first = await store.grants.createExclusive({ ...sampleGrant('slot-1'), principal: 'lee.gu@contoso.onmicrosoft.com' }, open);
+    await expect(store.grants.createExclusive({ ...sampleGrant('slot-2'), principal: 'lee.gu@contoso.onmicrosoft.com' }, open)).rejects.toMatchObject({ existing: { id: 'slot-1' } });
+    await store.grants.update({ ...first, status: 'denied' });
+    const second = await store.grants.createExclusive({ ...sampleGrant('slot-2'), principal: 'lee.gu@contoso.onmicrosoft.com' }, open);
+    expect(second.etag).toBeTruthy();
+    expect((await store.grants.list()).every((g) => typeof g.id === 'string' && g.requestedAt)).toBe(true);
   });
 });
 
