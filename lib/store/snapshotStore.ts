@@ -165,11 +165,15 @@ export function createSnapshotStore(tables: TableAccess): SnapshotStore {
         const etag = res.subResponses.find((r) => r.rowKey === CURRENT)?.etag;
         return etag ? { ...next, etag } : toState(await getEntity<CurrentEntity>(c, PARTITION, CURRENT));
       }
+      // Each batch also rewrites `current` unchanged under its ETag: a run that lost its claim to another
+      // (after the claim lease, say) fails here instead of mixing its chunks into that run's version.
+      let etag = state.etag;
       for (let i = 0; i < chunkActions.length; i += CHUNKS_PER_TRANSACTION) {
         const slice = chunkActions.slice(i, i + CHUNKS_PER_TRANSACTION);
-        await tableCall(what, () => c.submitTransaction(slice));
+        const res = await tableCall(what, () => c.submitTransaction([...slice, currentAction(state, etag)]));
+        etag = res.subResponses.find((r) => r.rowKey === CURRENT)?.etag ?? (await getEntity<CurrentEntity>(c, PARTITION, CURRENT))?.etag;
       }
-      return writeCurrent(c, next, state.etag, what);
+      return writeCurrent(c, next, etag, what);
     },
 
     async claim(at, state) {

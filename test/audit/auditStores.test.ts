@@ -91,6 +91,18 @@ describe('snapshot store (Azurite)', () => {
     expect(loaded?.holders).toHaveLength(20_000);
     expect(snapshotHash(loaded as Snapshot)).toBe(snapshotHash(big));
   });
+
+  it('stops a large commit whose claim another run took over, before it mixes chunks into that run\'s version', async () => {
+    const store = createSnapshotStore(tables());
+    const holders = Array.from({ length: 20_000 }, (_, i) => holder(`user${i}@contoso.onmicrosoft.com`, `g${i}`, randomBytes(110).toString('base64')));
+    const slow = snapshot('2026-11-02T10:00:00.000Z', holders);
+    const claimedBySlow = await store.claim('2026-11-02T10:00:00.000Z', await store.state());
+    // Another run claims after the lease and commits the same version first.
+    const other = snapshot('2026-11-02T10:20:00.000Z', [holder('alexw@contoso.onmicrosoft.com', 'g1')]);
+    await store.commit(other, snapshotHash(other), await store.claim('2026-11-02T10:20:00.000Z', await store.state()));
+    await expect(store.commit(slow, snapshotHash(slow), claimedBySlow)).rejects.toBeInstanceOf(ConflictError);
+    expect(await store.load(1)).toEqual(other);
+  });
 });
 
 describe('finding store (Azurite)', () => {
