@@ -176,6 +176,10 @@ export interface StoredJournalRow {
   rowKey: string;
   /** The entry, when the row parses; its hashes are not yet checked. */
   entry?: JournalEntry;
+  /** Position of the entry in a row that packs several (0 or absent: the row's first entry). */
+  index?: number;
+  /** For an unreadable packed row: the last seq it says it holds. */
+  throughSeq?: number;
   /** Why the row could not be read as an entry (missing column, data not JSON). */
   unreadable?: string;
 }

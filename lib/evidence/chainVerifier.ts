@@ -50,13 +50,15 @@ export class ChainVerifier {
     if (!entry) {
       this.report({ kind: 'unreadable', seq: this.expectedSeq, rowKey: row.rowKey, message: `row ${row.rowKey} cannot be read: ${row.unreadable ?? 'unknown reason'}` });
       // Resynchronise on the row key so one unreadable row is one problem, not a cascade.
-      const seq = Number(row.rowKey.slice(1));
+      const seq = row.throughSeq ?? Number(row.rowKey.slice(1));
       if (Number.isInteger(seq) && seq > 0) this.expectedSeq = seq + 1;
       return;
     }
     const { seq } = entry;
-    if (row.rowKey !== entryRowKey(seq)) {
-      this.report({ kind: 'row-key', seq, rowKey: row.rowKey, message: `row ${row.rowKey} holds seq ${seq}: the seq column was changed or the row moved`, expected: entryRowKey(seq), actual: row.rowKey });
+    // A row is keyed by its first entry: the entry at position i of a packed row has seq = first + i.
+    const expectedRowKey = entryRowKey(seq - (row.index ?? 0));
+    if (row.rowKey !== expectedRowKey) {
+      this.report({ kind: 'row-key', seq, rowKey: row.rowKey, message: `row ${row.rowKey} holds seq ${seq}: the seq column was changed or the row moved`, expected: expectedRowKey, actual: row.rowKey });
     }
     if (seq > this.expectedSeq) {
       const range = seq - 1 === this.expectedSeq ? `seq ${this.expectedSeq}` : `seq ${this.expectedSeq} to ${seq - 1}`;

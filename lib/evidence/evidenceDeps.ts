@@ -11,7 +11,7 @@ export interface EvidenceDeps {
 export async function* storedEntries(journal: JournalRows, throughSeq: number): AsyncGenerator<JournalEntry> {
   for await (const row of journal.rows()) {
     if (!row.entry) continue;
-    if (Number(row.rowKey.slice(1)) > throughSeq) return;
+    if (row.entry.seq > throughSeq) return;
     yield row.entry;
   }
 }

@@ -1,8 +1,12 @@
 /**
  * The event journal: every state change (grant decisions, holder changes, revocations, alerts) as an
  * append-only, hash-chained entry. One partition holds the chain and a head row; each append writes
- * the entry and moves the head in one transaction guarded by the head's ETag, so concurrent writers
+ * the entries and moves the head in one transaction guarded by the head's ETag, so concurrent writers
  * never fork the chain: the loser re-reads the head and tries again.
+ *
+ * A single append is one row. A batch (appendMany: an audit's holder changes) packs consecutive
+ * entries into rows of up to ROW_CHARS of JSON, keyed by their first seq: each entry keeps its own
+ * hash and link, and a first audit of a large tenant writes tens of rows instead of tens of thousands.
  */
 import { odata, type TableTransactionResponse, type TransactionAction } from '@azure/data-tables';
 import { chainHash, GENESIS_HASH } from '../hashChain.js';
@@ -13,8 +17,12 @@ const PARTITION = 'journal';
 const HEAD = 'head';
 const MAX_ATTEMPTS = 30;
 /** A transaction holds 100 entities (one is the head) and 4 MiB; stay well below the size limit. */
-const MAX_BATCH_ENTRIES = 99;
-const MAX_BATCH_CHARS = 1_500_000;
+const MAX_BATCH_ROWS = 99;
+const MAX_BATCH_CHARS = 2_400_000;
+/** A string property holds 32K UTF-16 characters; a packed row stays below that with room to spare. */
+const ROW_CHARS = 28_000;
+/** Fields and hashes of an entry around its data and reason, in JSON characters (generous). */
+const ENTRY_OVERHEAD_CHARS = 600;
 
 type HeadEntity = {
   partitionKey: string;
@@ -35,6 +43,17 @@ type EntryEntity = {
   data: string;
   prevHash: string;
   hash: string;
+};
+
+/** Several consecutive entries in one row (from appendMany); `seq`/`at` are the first entry's. */
+type PackedEntity = {
+  partitionKey: string;
+  rowKey: string;
+  seq: number;
+  lastSeq: number;
+  at: string;
+  lastAt: string;
+  entries: string;
 };
 
 /** The head as this writer left it: seq, hash and the ETag its transaction returned. */
@@ -62,23 +81,56 @@ export function entryFromEntity(e: EntryEntity): JournalEntry {
   };
 }
 
-/** Consecutive entries cut into groups that each fit one transaction. */
-function transactionBatches(inputs: JournalEntryInput[]): JournalEntryInput[][] {
-  const batches: JournalEntryInput[][] = [];
-  let current: JournalEntryInput[] = [];
-  let chars = 0;
-  for (const input of inputs) {
-    const size = JSON.stringify(input.data ?? {}).length + (input.reason?.length ?? 0) + 512;
-    if (current.length && (current.length >= MAX_BATCH_ENTRIES || chars + size > MAX_BATCH_CHARS)) {
-      batches.push(current);
-      current = [];
-      chars = 0;
+const entrySize = (input: JournalEntryInput): number =>
+  JSON.stringify(input.data ?? {}).length + (input.reason?.length ?? 0) + input.type.length + input.actor.length + input.subject.length + ENTRY_OVERHEAD_CHARS;
+
+/** Consecutive entries cut into rows (ROW_CHARS each; a larger entry gets a row of its own), and rows into transactions. */
+function transactionBatches(inputs: JournalEntryInput[]): JournalEntryInput[][][] {
+  const batches: JournalEntryInput[][][] = [];
+  let batch: JournalEntryInput[][] = [];
+  let batchChars = 0;
+  let row: JournalEntryInput[] = [];
+  let rowChars = 0;
+  const closeRow = () => {
+    if (!row.length) return;
+    if (batch.length >= MAX_BATCH_ROWS || batchChars + rowChars > MAX_BATCH_CHARS) {
+      batches.push(batch);
+      batch = [];
+      batchChars = 0;
     }
-    current.push(input);
-    chars += size;
+    batch.push(row);
+    batchChars += rowChars;
+    row = [];
+    rowChars = 0;
+  };
+  for (const input of inputs) {
+    const size = entrySize(input);
+    if (row.length && rowChars + size > ROW_CHARS) closeRow();
+    row.push(input);
+    rowChars += size;
   }
-  if (current.length) batches.push(current);
+  closeRow();
+  if (batch.length) batches.push(batch);
   return batches;
+}
+
+function packedEntries(e: PackedEntity): JournalEntry[] {
+  const parsed = JSON.parse(e.entries) as unknown;
+  if (!Array.isArray(parsed)) throw new Error('entries is not a JSON array');
+  return parsed.map((x) => {
+    const v = x as JournalEntry;
+    if (typeof v.seq !== 'number' || typeof v.hash !== 'string' || typeof v.prevHash !== 'string' || typeof v.data !== 'object') {
+      throw new Error('an entry lacks seq, data, prevHash or hash');
+    }
+    return { seq: v.seq, at: v.at, type: v.type, actor: v.actor, subject: v.subject, reason: v.reason || undefined, data: v.data, prevHash: v.prevHash, hash: v.hash };
+  });
+}
+
+const isPacked = (e: EntryEntity | PackedEntity): e is PackedEntity => typeof (e as PackedEntity).entries === 'string';
+
+/** Rows that may hold entries from `fromSeq` on: a packed row starting a little earlier may still hold it. */
+function lowerRowKey(fromSeq: number | undefined): string {
+  return fromSeq && fromSeq > 1 ? entryRowKey(Math.max(1, fromSeq - Math.ceil(ROW_CHARS / ENTRY_OVERHEAD_CHARS))) : 'e';
 }
 
 export function createJournal(tables: TableAccess, clock: Clock): Journal {
@@ -89,30 +141,42 @@ export function createJournal(tables: TableAccess, clock: Clock): Journal {
    * `known` is the head this writer itself left (from the previous transaction's response): trusting it
    * saves a read per batch, and its ETag still guards the move, so a stale one is a conflict, not a fork.
    */
-  async function tryAppend(inputs: JournalEntryInput[], known?: KnownHead): Promise<Appended> {
+  async function tryAppend(rows: JournalEntryInput[][], known?: KnownHead): Promise<Appended> {
     const c = await client();
     const head = known ?? (await getEntity<HeadEntity>(c, PARTITION, HEAD));
     let seq = head?.seq ?? 0;
     let prevHash = head?.hash ?? GENESIS_HASH;
     const entries: JournalEntry[] = [];
     const actions: TransactionAction[] = [];
-    for (const input of inputs) {
-      seq++;
-      const base = {
-        seq,
-        at: input.at ?? clock.now().toISOString(),
-        type: input.type,
-        actor: input.actor,
-        subject: input.subject,
-        reason: input.reason,
-        data: input.data ?? {},
-        prevHash,
-      };
-      const hash = chainHash(prevHash, hashedFields(base));
-      const entity: EntryEntity = { partitionKey: PARTITION, rowKey: entryRowKey(seq), ...base, reason: base.reason ?? '', data: JSON.stringify(base.data), hash };
-      actions.push(['create', entity]);
-      entries.push({ ...base, hash });
-      prevHash = hash;
+    for (const row of rows) {
+      const inRow: JournalEntry[] = [];
+      for (const input of row) {
+        seq++;
+        const base = {
+          seq,
+          at: input.at ?? clock.now().toISOString(),
+          type: input.type,
+          actor: input.actor,
+          subject: input.subject,
+          // Stored as '' when absent, so an empty reason is hashed as absent too.
+          reason: input.reason || undefined,
+          data: input.data ?? {},
+          prevHash,
+        };
+        const hash = chainHash(prevHash, hashedFields(base));
+        inRow.push({ ...base, hash });
+        prevHash = hash;
+      }
+      const [first] = inRow;
+      const last = inRow[inRow.length - 1];
+      if (!first || !last) continue;
+      if (inRow.length === 1) {
+        actions.push(['create', { partitionKey: PARTITION, rowKey: entryRowKey(first.seq), ...first, reason: first.reason ?? '', data: JSON.stringify(first.data) } satisfies EntryEntity]);
+      } else {
+        const packed: PackedEntity = { partitionKey: PARTITION, rowKey: entryRowKey(first.seq), seq: first.seq, lastSeq: last.seq, at: first.at, lastAt: last.at, entries: JSON.stringify(inRow) };
+        actions.push(['create', packed]);
+      }
+      entries.push(...inRow);
     }
     const newHead: HeadEntity = { partitionKey: PARTITION, rowKey: HEAD, seq, hash: prevHash };
     actions.push(head ? ['update', newHead, 'Replace', { etag: head.etag }] : ['create', newHead]);
@@ -125,7 +189,7 @@ export function createJournal(tables: TableAccess, clock: Clock): Journal {
   }
 
   /** The first attempt may start from the head this writer left; a retry always reads it again. */
-  async function appendWithRetry(inputs: JournalEntryInput[], known?: KnownHead): Promise<Appended> {
+  async function appendWithRetry(inputs: JournalEntryInput[][], known?: KnownHead): Promise<Appended> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await tryAppend(inputs, attempt === 1 ? known : undefined);
@@ -138,7 +202,7 @@ export function createJournal(tables: TableAccess, clock: Clock): Journal {
 
   return {
     async append(input) {
-      const [entry] = (await appendWithRetry([input])).entries;
+      const [entry] = (await appendWithRetry([[input]])).entries;
       return entry as JournalEntry;
     },
     async appendMany(inputs) {
@@ -153,16 +217,33 @@ export function createJournal(tables: TableAccess, clock: Clock): Journal {
     },
     async *read(range = {}) {
       const c = await client();
-      const clauses = [odata`PartitionKey eq ${PARTITION}`, odata`RowKey ge ${entryRowKey(range.fromSeq ?? 1)}`, odata`RowKey lt ${'f'}`];
-      if (range.from) clauses.push(odata`at ge ${range.from}`);
+      const clauses = [odata`PartitionKey eq ${PARTITION}`, odata`RowKey ge ${lowerRowKey(range.fromSeq)}`, odata`RowKey lt ${'f'}`];
+      // A packed row spans at..lastAt: it is read when any of its entries may fall in the range.
+      if (range.from) clauses.push(`(${odata`at ge ${range.from}`} or ${odata`lastAt ge ${range.from}`})`);
       if (range.to) clauses.push(odata`at lt ${range.to}`);
-      const pages = c.listEntities<EntryEntity>({ queryOptions: { filter: clauses.join(' and ') } });
-      for await (const e of pages) yield entryFromEntity(e);
+      const pages = c.listEntities<EntryEntity | PackedEntity>({ queryOptions: { filter: clauses.join(' and ') } });
+      for await (const e of pages) {
+        for (const entry of isPacked(e) ? packedEntries(e) : [entryFromEntity(e)]) {
+          if (range.fromSeq && entry.seq < range.fromSeq) continue;
+          if ((range.from && entry.at < range.from) || (range.to && entry.at >= range.to)) continue;
+          yield entry;
+        }
+      }
     },
   };
 }
 
 /** Reads a stored row without trusting it: a row that no longer parses is reported, not thrown. */
+function storedRows(e: EntryEntity | PackedEntity): StoredJournalRow[] {
+  if (!isPacked(e)) return [storedRow(e)];
+  try {
+    return packedEntries(e).map((entry, index) => ({ rowKey: e.rowKey, entry, index }));
+  } catch (error) {
+    const throughSeq = typeof e.lastSeq === 'number' ? e.lastSeq : undefined;
+    return [{ rowKey: e.rowKey, throughSeq, unreadable: `its packed entries do not parse (${error instanceof Error ? error.message : String(error)})` }];
+  }
+}
+
 function storedRow(e: EntryEntity): StoredJournalRow {
   if (typeof e.seq !== 'number' || typeof e.hash !== 'string' || typeof e.prevHash !== 'string' || typeof e.data !== 'string') {
     return { rowKey: e.rowKey, unreadable: 'a column of the entry (seq, data, prevHash or hash) is missing or has the wrong type' };
@@ -180,9 +261,13 @@ export function createJournalRows(tables: TableAccess): JournalRows {
   return {
     async *rows(range = {}) {
       const c = await client();
-      const from = range.fromSeq ? entryRowKey(range.fromSeq) : 'e';
-      const filter = [odata`PartitionKey eq ${PARTITION}`, odata`RowKey ge ${from}`, odata`RowKey lt ${'f'}`].join(' and ');
-      for await (const e of c.listEntities<EntryEntity>({ queryOptions: { filter } })) yield storedRow(e);
+      const filter = [odata`PartitionKey eq ${PARTITION}`, odata`RowKey ge ${lowerRowKey(range.fromSeq)}`, odata`RowKey lt ${'f'}`].join(' and ');
+      for await (const e of c.listEntities<EntryEntity | PackedEntity>({ queryOptions: { filter } })) {
+        for (const row of storedRows(e)) {
+          if (range.fromSeq && row.entry && row.entry.seq < range.fromSeq) continue;
+          yield row;
+        }
+      }
     },
     async head() {
       const head = await getEntity<HeadEntity>(await client(), PARTITION, HEAD);

@@ -50,6 +50,26 @@ describe('hash chain verification (Azurite)', () => {
     expect(report.problems[1]).toMatchObject({ expected: 'f'.repeat(64), actual: original.hash });
   });
 
+  it('verifies entries packed several to a row (an audit batch), and locates an edit or a deletion inside them', async () => {
+    const store = openTestStore(clock);
+    await store.journal.append({ type: 'grant.approved', actor: 'lidiah@contoso.onmicrosoft.com', subject: 'g-1' });
+    await store.journal.appendMany(Array.from({ length: 120 }, (_, i) => ({ type: 'holder.added', actor: 'watchdog', subject: `h-${i}`, data: { i } })));
+    await store.journal.append({ type: 'grant.revoked', actor: 'watchdog', subject: 'g-1' });
+    expect(await verifyHistory(store.journalRows)).toMatchObject({ ok: true, entries: 122, last: { seq: 122 } });
+
+    const table = await store.tables.table('journal');
+    const packed = await table.getEntity<{ entries: string; lastSeq: number }>('journal', entryRowKey(2));
+    const entries = JSON.parse(packed.entries) as { seq: number; data: { i: number } }[];
+    const edited = entries[5];
+    if (!edited) throw new Error('expected a packed row of several entries');
+    edited.data = { i: 999 };
+    await table.updateEntity({ partitionKey: 'journal', rowKey: entryRowKey(2), entries: JSON.stringify(entries) }, 'Merge');
+    expect((await verifyHistory(store.journalRows)).problems).toEqual([expect.objectContaining({ kind: 'hash', seq: edited.seq, rowKey: entryRowKey(2) })]);
+
+    await table.deleteEntity('journal', entryRowKey(2));
+    expect((await verifyHistory(store.journalRows)).problems).toEqual([expect.objectContaining({ kind: 'missing', seq: 2, rowKey: entryRowKey(2), actual: String(packed.lastSeq + 1) })]);
+  });
+
   it('finds a deleted middle row', async () => {
     const { store, table } = await journalWith(6);
     await table.deleteEntity('journal', entryRowKey(4));
