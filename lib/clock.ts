@@ -1,6 +1,18 @@
+import type { Config } from './config.js';
 import type { Clock } from './ports.js';
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** Starts at `start` and runs at real speed: CLI processes of the local stack share one pinned timeline. */
+export function offsetClock(start: Date, realNow: () => number = Date.now): Clock {
+  const offset = start.getTime() - realNow();
+  return { now: () => new Date(realNow() + offset) };
+}
+
+/** The process clock the settings ask for: the real one, or on the local stack WATCHDOG_LOCAL_CLOCK. */
+export function clockFor(config: Pick<Config, 'localClockStart'>): Clock {
+  return config.localClockStart ? offsetClock(config.localClockStart) : systemClock;
+}
 
 /** A clock that moves only when told: tests and the demo step through expiry without waiting. */
 export class ManualClock implements Clock {

@@ -4,6 +4,7 @@
  * A bad value fails fast with a message that names the setting and what it accepts.
  */
 import { parseDuration } from './duration.js';
+import { parseInstant } from './instant.js';
 
 export type CredentialKind = 'managed-identity' | 'default' | 'emulator';
 export type UnapprovedAction = 'alert' | 'revoke';
@@ -35,6 +36,8 @@ export interface Config {
   /** Name who made new findings' changes through Purview audit log queries (needs AuditLogsQuery-Exchange.Read.All). */
   auditLogQuery: boolean;
   auth: { mode: AuthMode; audience?: string; issuer?: string; jwksUrl?: string };
+  /** Local runs only: the instant the process clock starts at (then it runs at real speed). */
+  localClockStart?: Date;
 }
 
 /** Every setting name, in one list: the infra parity test and the README table are checked against it. */
@@ -72,7 +75,13 @@ export const SETTING_NAMES = [
   'WATCHDOG_AUTH_JWKS_URL',
 ] as const;
 
-export type SettingName = (typeof SETTING_NAMES)[number];
+/**
+ * Variables of the local stack only, never app settings: accepted only with WATCHDOG_CREDENTIAL=emulator,
+ * so a deployed watchdog always runs on the real clock.
+ */
+export const LOCAL_SETTING_NAMES = ['WATCHDOG_LOCAL_CLOCK'] as const;
+
+export type SettingName = (typeof SETTING_NAMES)[number] | (typeof LOCAL_SETTING_NAMES)[number];
 export type Env = Partial<Record<string, string | undefined>>;
 
 /** Keys and signatures a connection string pasted into the wrong setting would otherwise echo into logs. */
@@ -317,6 +326,15 @@ export function loadConfig(env: Env = process.env): Config {
   const issuer = issuerRaw;
   const jwksUrl = r.endpoint('WATCHDOG_AUTH_JWKS_URL') ?? (issuer ? defaultJwksUrl(issuer) : undefined);
 
+  const localClockRaw = r.raw('WATCHDOG_LOCAL_CLOCK');
+  let localClockStart: Date | undefined;
+  if (localClockRaw !== undefined) {
+    const start = parseInstant(localClockRaw);
+    localClockStart = start ? new Date(start) : undefined;
+    if (!localClockStart) r.problems.push(`WATCHDOG_LOCAL_CLOCK is '${localClockRaw}'; use a UTC instant such as 2026-03-02T07:59:00Z.`);
+    else if (credential !== 'emulator') r.problems.push('WATCHDOG_LOCAL_CLOCK is accepted only with WATCHDOG_CREDENTIAL=emulator (the local stack); a deployed watchdog runs on the real clock.');
+  }
+
   if (credential === 'emulator') {
     const endpoints: [string, string | undefined][] = [
       ['WATCHDOG_EXCHANGE_URL', exchangeUrl],
@@ -349,8 +367,10 @@ export function loadConfig(env: Env = process.env): Config {
     digestHourUtc,
     auditLogQuery,
     auth: { mode: authMode, audience, issuer, jwksUrl },
+    localClockStart,
   };
 }
+
 
 function isLoopbackUrl(value: string): boolean {
   try {

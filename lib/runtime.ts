@@ -3,7 +3,7 @@
  * the CLI call it once per process; jobs receive the parts they need and never see a concrete adapter.
  */
 import type { Config } from './config.js';
-import { systemClock } from './clock.js';
+import { clockFor } from './clock.js';
 import { createCredential } from './credential.js';
 import { ExchangeAdminClient } from './exchange/exchangeAdminClient.js';
 import { GraphDirectory } from './graph/graphDirectory.js';
@@ -45,7 +45,7 @@ function writeLine(level: string, message: string, properties?: Record<string, u
 }
 
 export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? clockFor(config);
   const logger = options.logger ?? stderrLogger;
   const credential = createCredential(config);
   const prefix = options.tablePrefix ?? config.storage.tablePrefix;

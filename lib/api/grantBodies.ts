@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import type { GrantStatus } from '../domain.js';
 import { parseDuration } from '../duration.js';
+import { parseInstant } from '../instant.js';
 
 const UPN = /^[^\s@<>(),;:"[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -39,7 +40,13 @@ export const requestGrantBody = v.strictObject({
   duration: durationSchema,
   justification: justificationSchema,
   ticket: ticketSchema,
-  start: v.optional(v.pipe(v.string(), v.isoTimestamp('must be an ISO 8601 date-time with a time zone, such as 2026-11-02T08:00:00Z'))),
+  start: v.optional(
+    v.pipe(
+      v.string(),
+      v.isoTimestamp('must be an ISO 8601 date-time with a time zone, such as 2026-11-02T08:00:00Z'),
+      v.check((text) => parseInstant(text) !== undefined, 'is not a real calendar date and time (check the day of the month)'),
+    ),
+  ),
 });
 
 export const extendGrantBody = v.strictObject({ duration: durationSchema, justification: justificationSchema });

@@ -11,7 +11,7 @@ import type { EvidenceDeps } from '../evidence/evidenceDeps.js';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind } from '../evidence/evidenceTable.js';
 import { exportEvidence } from '../evidence/exportEvidence.js';
 import { openEvidence } from '../evidence/openEvidence.js';
-import { parseInstant } from '../evidence/parseInstant.js';
+import { parseInstant } from '../instant.js';
 import { describeChainReport } from '../evidence/verifyHistory.js';
 import { UsageError, type CliIo } from './main.js';
 

@@ -4,7 +4,7 @@ import { loadConfig } from '../config.js';
 import type { EvidenceDeps } from '../evidence/evidenceDeps.js';
 import { describeHoldersAt, holdersAtTime } from '../evidence/holdersAtTime.js';
 import { openEvidence } from '../evidence/openEvidence.js';
-import { parseInstant } from '../evidence/parseInstant.js';
+import { parseInstant } from '../instant.js';
 import { describeChainReport } from '../evidence/verifyHistory.js';
 import { UsageError, type CliIo } from './main.js';
 

@@ -20,7 +20,7 @@ import type { EvidenceDeps } from './evidenceDeps.js';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind, type Period } from './evidenceTable.js';
 import { exportEvidence, type PreparedExport } from './exportEvidence.js';
 import { holdersAtTime } from './holdersAtTime.js';
-import { parseInstant } from './parseInstant.js';
+import { parseInstant } from '../instant.js';
 import { verifyHistory } from './verifyHistory.js';
 
 export type EvidenceHttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;

@@ -1,22 +1,27 @@
 /**
  * The command-line contract through the real entry point: audit, grant request/approve/list, revoke,
  * export and verify against the tenant emulator and Azurite, each a separate process sharing only settings.
+ * The whole story runs at several times of day (WATCHDOG_LOCAL_CLOCK pins every process and the emulator
+ * to one timeline), so no expectation depends on when the suite happens to run.
  */
 import { describe, expect, it } from 'vitest';
 import type { Env } from '../../lib/config.js';
+import { offsetClock } from '../../lib/clock.js';
 import { USERS } from '../../emulator/scenarios/forgottenMigrations.js';
 import { runCli } from '../support/cli.js';
 import { emulatorEnv, useEmulator } from '../support/emulator.js';
 
-const emulator = useEmulator({ resetEach: false });
 const KINDS = ['unapproved', 'expired-present', 'missing', 'changed'];
+/** Just before the default digest hour (08 UTC), on it, and a minute before midnight. */
+const STARTS = ['2026-03-02T07:59:30.000Z', '2026-03-02T08:00:00.000Z', '2026-03-02T23:59:30.000Z'];
 
-describe('mie-watchdog CLI (separate processes, one tenant)', () => {
+describe.each(STARTS)('mie-watchdog CLI (separate processes, one tenant) from %s', (start) => {
+  const emulator = useEmulator({ resetEach: false, clock: offsetClock(new Date(start)) });
   let env: Env;
   let grantId: string;
 
   it('audit --json prints one object with holders and findings naming their principals', async () => {
-    env = emulatorEnv(emulator());
+    env = emulatorEnv(emulator(), { WATCHDOG_LOCAL_CLOCK: start });
     const run = await runCli(['audit', '--json'], env);
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout) as { holders: { principal: string }[]; findings: { kind: string; principal: string }[] };
@@ -26,7 +31,11 @@ describe('mie-watchdog CLI (separate processes, one tenant)', () => {
       expect(KINDS).toContain(f.kind);
       expect(f.principal).toMatch(/@contoso\.onmicrosoft\.com$|^[0-9a-f-]{36}$/);
     }
-    expect(emulator().sentEmails()).toHaveLength(1);
+    const subjects = emulator().sentEmails().map((m) => m.subject);
+    expect(subjects.filter((t) => /drift/.test(t))).toHaveLength(1);
+    // The first audit of a day sends the digest once the digest hour has come, never before it.
+    expect(subjects.filter((t) => /daily digest/.test(t))).toHaveLength(new Date(start).getUTCHours() >= 8 ? 1 : 0);
+    expect(subjects).toHaveLength(new Date(start).getUTCHours() >= 8 ? 2 : 1);
   });
 
   it('grant request then approve creates the assignment; the requester cannot approve', async () => {

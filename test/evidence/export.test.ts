@@ -172,6 +172,10 @@ describe('auditor HTTP API', () => {
     expect(bad.status).toBe(400);
     expect(JSON.parse(String(bad.body))).toMatchObject({ field: 'format' });
     expect((await handler(get('holders', ['Audit.Read']), context())).status).toBe(400);
+    const impossible = await handler(get('holders?at=2026-02-30T00:00:00Z', ['Audit.Read']), context());
+    expect(impossible.status).toBe(400);
+    expect(JSON.parse(String(impossible.body))).toMatchObject({ field: 'at' });
+    expect((await handler(get('export?format=csv&from=2026-04-31', ['Audit.Read']), context())).status).toBe(400);
     expect((await handler(get('nothing', ['Audit.Read']), context())).status).toBe(404);
 
     await (await store.tables.table('journal')).deleteEntity('journal', entryRowKey(13));

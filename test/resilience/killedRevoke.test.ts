@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { systemClock } from '../../lib/clock.js';
+import { offsetClock } from '../../lib/clock.js';
 import { loadConfig } from '../../lib/config.js';
 import type { Grant } from '../../lib/domain.js';
 import { startAzurite, type RunningAzurite } from '../../lib/local/azurite.js';
@@ -22,9 +22,11 @@ import { duplicateEmails } from './support.js';
 let azurite: RunningAzurite;
 let emulator: RunningEmulator;
 
+const START = '2026-03-02T23:59:00Z';
+
 beforeAll(async () => {
   // Its own Azurite: the CLI uses the default table names.
-  [azurite, emulator] = await Promise.all([startAzurite(), startEmulator()]);
+  [azurite, emulator] = await Promise.all([startAzurite(), startEmulator({ clock: offsetClock(new Date(START)) })]);
 });
 afterAll(async () => {
   await emulator?.stop();
@@ -32,9 +34,10 @@ afterAll(async () => {
 });
 
 it('finishes a revoke run that was killed after its first removal', async () => {
-  const env = localEnv({ emulator, storageConnectionString: azurite.connectionString }) as Record<string, string>;
+  // One pinned timeline for this process and the child (WATCHDOG_LOCAL_CLOCK): nothing depends on the wall clock.
+  const env = localEnv({ emulator, storageConnectionString: azurite.connectionString, overrides: { WATCHDOG_LOCAL_CLOCK: START } }) as Record<string, string>;
   const runtime = createRuntime(loadConfig(env), { logger: { info: () => undefined, warn: () => undefined, error: () => undefined }, mail: { pollIntervalMs: 5, retryDelayMs: 5 } });
-  const now = systemClock.now().getTime();
+  const now = runtime.clock.now().getTime();
   const grantees = [USERS.adelev, USERS.meganb, USERS.lidiah];
   const grants: Grant[] = [];
   for (const [i, user] of grantees.entries()) {

@@ -127,6 +127,14 @@ describe('loadConfig', () => {
     expect(problems({ ...local, WATCHDOG_STORAGE_CONNECTION_STRING: undefined, WATCHDOG_STORAGE_ACCOUNT: 'stwatchdog01' }).join('\n')).toMatch(
       /refused because WATCHDOG_STORAGE_\*/,
     );
+    const pinned = loadConfig({ ...local, WATCHDOG_LOCAL_CLOCK: '2026-03-02T07:59:30Z' });
+    expect(pinned.localClockStart?.toISOString()).toBe('2026-03-02T07:59:30.000Z');
+    expect(problems({ ...local, WATCHDOG_LOCAL_CLOCK: '2026-02-30T07:00:00Z' }).join('\n')).toMatch(/WATCHDOG_LOCAL_CLOCK is '2026-02-30T07:00:00Z'/);
+  });
+
+  it('never lets a deployed watchdog run on a shifted clock', () => {
+    expect(loadConfig(base).localClockStart).toBeUndefined();
+    expect(problems({ ...base, WATCHDOG_LOCAL_CLOCK: '2026-03-02T07:59:30Z' }).join('\n')).toMatch(/WATCHDOG_LOCAL_CLOCK is accepted only with WATCHDOG_CREDENTIAL=emulator/);
   });
 
   it('lists every setting it reads', () => {
