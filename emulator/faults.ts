@@ -9,7 +9,12 @@ export type Fault =
   | { kind: 'throttle'; retryAfterSeconds: number }
   | { kind: 'error'; status: 500 | 502 | 503 | 504 }
   /** The connection is destroyed without a response. */
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /**
+   * The call is carried out, then its answer is lost on the way back: the caller sees this gateway
+   * status, or a destroyed connection without one. What a write whose response never arrived looks like.
+   */
+  | { kind: 'lost-answer'; status?: 502 | 503 | 504 };
 
 export interface FaultRule {
   /**
@@ -83,7 +88,8 @@ export function validateFaultRule(rule: unknown): string | undefined {
   if (f.kind === 'latency' && !(typeof f.ms === 'number' && f.ms >= 0)) return 'latency needs ms >= 0';
   else if (f.kind === 'throttle' && !(typeof f.retryAfterSeconds === 'number' && f.retryAfterSeconds >= 0)) return 'throttle needs retryAfterSeconds >= 0';
   else if (f.kind === 'error' && ![500, 502, 503, 504].includes(f.status as number)) return 'error needs status 500, 502, 503 or 504';
-  else if (!['latency', 'throttle', 'error', 'reset'].includes(f.kind as string)) return 'fault.kind must be latency, throttle, error or reset';
+  else if (f.kind === 'lost-answer' && f.status !== undefined && ![502, 503, 504].includes(f.status)) return 'lost-answer takes status 502, 503 or 504, or none for a dropped connection';
+  else if (!['latency', 'throttle', 'error', 'reset', 'lost-answer'].includes(f.kind as string)) return 'fault.kind must be latency, throttle, error, reset or lost-answer';
   if (r.parameters !== undefined && !(r.parameters && typeof r.parameters === 'object' && Object.values(r.parameters).every((v) => typeof v === 'string'))) {
     return 'parameters maps parameter names to text values';
   }

@@ -158,6 +158,14 @@ async function handle(ctx: EmulatorContext, req: IncomingMessage, res: ServerRes
     req.socket.destroy();
     return;
   }
+  if (decision.failure?.kind === 'lost-answer') {
+    const done = await routed.run();
+    const lost = decision.failure.status;
+    // The call took effect (its own status is the log's); only the caller never learns it.
+    log(done.status, 'lost-answer');
+    if (lost === undefined) return void req.socket.destroy();
+    return send(res, faultReply(routed.target.api, { kind: 'error', status: lost }));
+  }
   const reply = decision.failure ? faultReply(routed.target.api, decision.failure) : await routed.run();
   log(reply.status, decision.failure?.kind);
   send(res, reply);

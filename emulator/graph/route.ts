@@ -388,7 +388,12 @@ export async function graphBatch(ctx: EmulatorContext, version: string, body: un
     if (decision.latencyMs) await sleep(decision.latencyMs);
     let reply: Reply;
     let fault: string | undefined;
-    if (decision.failure) {
+    if (decision.failure?.kind === 'lost-answer') {
+      // The request takes effect; a batch cannot drop one answer's connection, so it answers 503 instead.
+      graphRequest(ctx, { method: item.method.toUpperCase(), version, path, query: target.searchParams, body: item.body });
+      reply = faultReply('graph', { kind: 'error', status: decision.failure.status ?? 503 });
+      fault = decision.failure.kind;
+    } else if (decision.failure) {
       // A batch cannot drop one request's connection: an injected reset answers that request 503.
       const failure = decision.failure.kind === 'reset' ? ({ kind: 'error', status: 503 } as const) : decision.failure;
       reply = faultReply('graph', failure);

@@ -1,5 +1,6 @@
 /** Maps what the grant use cases and auth throw to problem+json responses. */
 import { GrantNotFoundError, GrantPolicyError, GrantStateError, InvalidGrantInputError } from '../grants/grantErrors.js';
+import { CancelNotVerifiedError } from '../grants/cancelGrant.js';
 import { ReleaseNotVerifiedError } from '../grants/releaseGrant.js';
 import { ExternalCallError, ThrottledError, TransientError } from '../http/errors.js';
 import { ConflictError } from '../store/tables.js';
@@ -28,6 +29,7 @@ export function grantProblem(error: unknown, invocationId?: string): ProblemErro
     return new ProblemError(409, 'concurrent-change', 'Changed by someone else', 'The grant was changed by someone else at the same time; read it again and decide whether to retry.');
   }
   if (error instanceof ReleaseNotVerifiedError) return new ProblemError(502, 'release-not-verified', 'Release not verified', error.message);
+  if (error instanceof CancelNotVerifiedError) return new ProblemError(502, 'cancel-not-verified', 'Cancel not verified', error.message);
   if (error instanceof ExternalCallError) {
     const retryable = error instanceof ThrottledError || error instanceof TransientError;
     return new ProblemError(

@@ -3,6 +3,7 @@
  * dedicated role group. Never anything else the principal may hold. Confirms by reading back.
  */
 import type { Grant, Recipient } from '../domain.js';
+import { grantAssignmentName } from '../grants/grantAssignment.js';
 import type { ExchangeRbac } from '../ports.js';
 import { removeAssignmentVerified, RemovalNotVerifiedError, RemovalRefusedError, type RemovalResult } from './removeAssignment.js';
 
@@ -26,12 +27,15 @@ async function removeFromRoleGroup(exchange: ExchangeRbac, grant: Grant): Promis
   return { outcome };
 }
 
-/** A grant recorded without a Guid (its activation stopped half-way) is found by its assignment name. */
+/**
+ * A grant recorded without a Guid (its activation stopped half-way, or landed with its answer lost) is found by
+ * its assignment name, which for a direct grant is always its own `MIE-Grant-{id}`.
+ */
 async function assignmentGuidOf(exchange: ExchangeRbac, grant: Grant): Promise<string | undefined> {
   if (grant.assignmentGuid) return grant.assignmentGuid;
-  if (!grant.assignmentName) return undefined;
+  const wanted = (grant.assignmentName ?? grantAssignmentName(grant.id)).toLowerCase();
   const all = await exchange.getRoleAssignments(grant.role);
-  return all.find((a) => a.name.toLowerCase() === grant.assignmentName?.toLowerCase())?.guid;
+  return all.find((a) => a.name.toLowerCase() === wanted)?.guid;
 }
 
 export async function removeGrantAccess(exchange: ExchangeRbac, grant: Grant): Promise<RemovalResult> {

@@ -16,6 +16,8 @@ export type NoticeKind =
   | 'revoke-blocked'
   | 'unapproved-revoked'
   | 'unapproved-revoke-failed'
+  | 'leftover-removed'
+  | 'leftover-remove-failed'
   | 'needs-person';
 
 export interface Notice extends EmailMessage {
@@ -95,6 +97,31 @@ export function grantRevokedNotice(grant: Grant, verifiedAt: string, securityTea
       facts: [...grantFacts(grant), ['Removal confirmed', verifiedAt]],
     },
   );
+}
+
+/** A closed grant's own assignment was still in Exchange (an activation whose answer was lost, say). */
+export function leftoverRemovedNotice(grant: Grant, assignment: RoleAssignment, verifiedAt: string, securityTeam: string[]): Notice {
+  return render('leftover-removed', [grant.principal, grant.requestedBy, ...securityTeam], `${grant.role} removed from ${grant.principal} (grant ${grant.status}, assignment left behind)`, `assignment/${assignment.guid}/leftover-removed`, {
+    severity: 'high',
+    heading: `Leftover ${grant.role} assignment removed from ${grant.principal}`,
+    paragraphs: [
+      `Grant ${grant.id} is ${grant.status}, yet its own assignment ${assignment.name} was still in Exchange; it was usable until now. This happens when an activation reaches Exchange but its answer is lost. The watchdog removed it and read it back at ${verifiedAt}: it is gone.`,
+      PROPAGATION_NOTE,
+    ],
+    facts: [...grantFacts(grant), ['Assignment', `${assignment.name} (${assignment.guid})`], ['Removal confirmed', verifiedAt]],
+  });
+}
+
+export function leftoverRemoveFailedNotice(grant: Grant, assignment: RoleAssignment, error: string, runAt: string, securityTeam: string[]): Notice {
+  return render('leftover-remove-failed', securityTeam, `Could not remove leftover ${grant.role} assignment of ${grant.principal}`, `assignment/${assignment.guid}/leftover-remove-failed/${runAt}`, {
+    severity: 'critical',
+    heading: `Could not remove the leftover assignment of ${grant.status} grant ${grant.id}`,
+    paragraphs: [
+      `Last error: ${error}`,
+      `The watchdog tries again on every run. To remove it by hand: Remove-ManagementRoleAssignment -Identity ${assignment.guid} -Confirm:$false.`,
+    ],
+    facts: [...grantFacts(grant), ['Assignment', `${assignment.name} (${assignment.guid})`]],
+  });
 }
 
 /** "1 hour", "24 hours", "45 minutes": how long is left, for people. */

@@ -1,6 +1,6 @@
 /**
  * The revocation run (timer `revokeExpired`, CLI `mie-watchdog revoke`): removes what ended grants
- * gave, and with WATCHDOG_UNAPPROVED_ACTION=revoke what the last audit found unapproved; reads every
+ * gave, the own assignments closed grants left behind (reconcileGrantAssignments), and with WATCHDOG_UNAPPROVED_ACTION=revoke what the last audit found unapproved; reads every
  * removal back; sends expiry reminders. Planning is pure (planRevocations, planReminders); this file
  * only executes the plan.
  *
@@ -23,6 +23,7 @@ import { lastCompleteAudit } from './lastCompleteAudit.js';
 import { planReminders, type DueReminder } from './planReminders.js';
 import { removeAssignmentVerified } from './removeAssignment.js';
 import { removeGrantAccess } from './removeGrantAccess.js';
+import { describeLeftover, planLeftoverRemovals, removeLeftover, type Leftover } from './reconcileGrantAssignments.js';
 import { grantRevokedNotice, needsPersonNotice, reminderNotice, revocationBlockedNotice, revokeFailedNotice, unapprovedRemovedNotice, unapprovedRemoveFailedNotice } from './revocationMessages.js';
 import { sendNotice, trySendNotice } from './sendNotice.js';
 
@@ -38,9 +39,10 @@ export interface RevokeDeps {
 }
 
 export interface PlannedRemoval {
-  kind: 'grant' | 'unapproved';
+  /** 'leftover': the own assignment of a grant that is already closed (lib/revoke/reconcileGrantAssignments.ts). */
+  kind: 'grant' | 'unapproved' | 'leftover';
   principal: string;
-  reason: 'expired' | 'unapproved';
+  reason: 'expired' | 'unapproved' | 'grant-closed';
   grantId?: string;
   assignmentGuid?: string;
   path: string;
@@ -108,6 +110,10 @@ export async function revokeExpired(deps: RevokeDeps, options: { dryRun?: boolea
       identityClientId: deps.config.identityClientId,
     },
   });
+  const unapprovedGuids = new Set(plan.removals.flatMap((r) => (r.kind === 'unapproved' ? [r.assignment.guid.toLowerCase()] : [])));
+  const found = await leftoverPlan(deps);
+  // With WATCHDOG_UNAPPROVED_ACTION=revoke the audit may already have it as an unapproved holder: remove it once.
+  const leftovers = { ...found, removals: found.removals.filter((l) => !unapprovedGuids.has(l.assignment.guid.toLowerCase())) };
   const ending = new Set(plan.removals.flatMap((r) => (r.kind === 'grant' ? [r.grant.id] : [])));
   const reminders = planReminders({ now, grants: grants.filter((g) => !ending.has(g.id)), offsetsMs: deps.config.revoke.reminderOffsetsMs });
 
@@ -115,12 +121,15 @@ export async function revokeExpired(deps: RevokeDeps, options: { dryRun?: boolea
     at: now.toISOString(),
     dryRun,
     auditTakenAt: audit?.takenAt,
-    planned: plan.removals.map(describe),
+    planned: [...plan.removals.map(describe), ...leftovers.removals.map(describeLeftover)],
     blocked: plan.blocked,
     removed: [],
-    failed: [],
+    failed: leftovers.failed ? [leftovers.failed] : [],
     skipped: [],
-    protected: plan.protections.map(({ principal, reason, detail }) => ({ principal, reason, detail })),
+    protected: [
+      ...plan.protections.map(({ principal, reason, detail }) => ({ principal, reason, detail })),
+      ...leftovers.protectedBreakGlass.map((l) => ({ principal: l.grant.principal, reason: 'break-glass' as const, detail: `listed in WATCHDOG_BREAK_GLASS: leftover ${l.assignment.name} of ${l.grant.status} grant ${l.grant.id} is never removed automatically` })),
+    ],
     reminders: reminders.map((r) => ({ grantId: r.grant.id, principal: r.grant.principal, offset: r.offset, expiresAt: r.expiresAt })),
   };
   if (dryRun) return report;
@@ -132,10 +141,21 @@ export async function revokeExpired(deps: RevokeDeps, options: { dryRun?: boolea
     await mapLimited(plan.removals, REMOVALS_AT_ONCE, (removal) =>
       removal.kind === 'grant' ? revokeGrant(deps, removal, report) : removeUnapproved(deps, removal, report),
     );
+    await mapLimited(leftovers.removals, REMOVALS_AT_ONCE, (leftover) => removeLeftover(deps, leftover, report));
   }
   await alertNeedsPerson(deps, plan.protections);
   for (const due of reminders) await sendReminder(deps, due, report);
   return report;
+}
+
+/** A failed read of the grant-named assignments is reported, and never keeps the run from revoking expired grants. */
+async function leftoverPlan(deps: RevokeDeps): Promise<{ removals: Leftover[]; protectedBreakGlass: Leftover[]; failed?: RemovalFailed }> {
+  try {
+    return await planLeftoverRemovals(deps);
+  } catch (error) {
+    deps.logger.error(`Could not look for leftover grant assignments: ${message(error)}; the next run looks again.`);
+    return { removals: [], protectedBreakGlass: [], failed: { kind: 'leftover', principal: '(not read)', reason: 'grant-closed', path: 'assignments named MIE-Grant-*', error: message(error) } };
+  }
 }
 
 async function alertBlocked(deps: RevokeDeps, plan: RevocationPlan): Promise<void> {

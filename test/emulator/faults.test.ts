@@ -49,6 +49,20 @@ describe('fault injection', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(35);
   });
 
+  it('carries out a call whose answer is then lost: 503 or a dropped connection, the write done all the same', async () => {
+    const name = 'MIE-Lost-Answer';
+    emulator().faults.add({ route: 'exchange:New-ManagementRoleAssignment', fault: { kind: 'lost-answer', status: 503 }, times: 1 });
+    const lost = await invoke(emulator(), 'New-ManagementRoleAssignment', { Name: name, Role: MIE_ROLE, User: USERS.alexw.name });
+    expect([lost.status, lost.body.error.code]).toEqual([503, 'ServiceUnavailable']);
+    expect((await invoke(emulator(), 'Get-ManagementRoleAssignment', { Identity: name })).body.value).toHaveLength(1);
+    expect(emulator().calls.where({ name: 'New-ManagementRoleAssignment' })[0]).toMatchObject({ status: 200, fault: 'lost-answer' });
+
+    emulator().faults.add({ route: 'exchange:Remove-ManagementRoleAssignment', fault: { kind: 'lost-answer' }, times: 1 });
+    await expect(invoke(emulator(), 'Remove-ManagementRoleAssignment', { Identity: name, Confirm: false })).rejects.toThrow();
+    expect((await invoke(emulator(), 'Get-ManagementRoleAssignment', { Identity: name })).status).not.toBe(200);
+    expect((await control(emulator(), 'POST', '/faults', { route: '*', fault: { kind: 'lost-answer', status: 500 } })).status).toBe(400);
+  });
+
   it('draws rate-based failures from a seedable generator: the same seed fails the same calls', async () => {
     const run = async () => {
       emulator().faults.clear();

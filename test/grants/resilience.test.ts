@@ -55,6 +55,55 @@ describe('failures on the way', () => {
   });
 });
 
+/** New-ManagementRoleAssignment lands but every answer is lost, and the read-back fails too: the approver gets 503. */
+function loseActivation(target: GrantApi, cmdlet: string): void {
+  target.emulator.faults.add({ route: `exchange:${cmdlet}`, fault: { kind: 'lost-answer', status: 503 }, times: 50 });
+  // The lookup before the create succeeds; every read after it fails, so the activation cannot find what it made.
+  target.emulator.faults.add({ route: 'exchange:Get-ManagementRoleAssignment', fault: { kind: 'error', status: 503 }, calls: Array.from({ length: 40 }, (_, i) => i + 2) });
+}
+
+describe('an activation whose answer was lost', () => {
+  it('cancel removes the assignment the activation made, reads it back, then cancels', async () => {
+    const g = await pending('alexw');
+    loseActivation(api, 'New-ManagementRoleAssignment');
+    const approved = await api.call('POST', `/${g.id}/approve`, { as: USERS.lidia });
+    expect(approved.status, approved.text).toBe(503);
+    api.emulator.faults.clear();
+    expect((await api.grant(g.id))?.status).toBe('approved');
+    expect(await assignmentsOf(g.id)).toHaveLength(1);
+
+    const cancelled = await api.call('POST', `/${g.id}/cancel`, { body: { reason: 'not needed' } });
+    expect(cancelled.status, cancelled.text).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    expect(await assignmentsOf(g.id)).toEqual([]);
+    const entry = (await api.journal()).find((e) => e.type === 'grant.cancelled' && e.subject === g.id);
+    expect(entry?.data).toMatchObject({ assignment: 'removed' });
+  });
+
+  it('a cancel whose removal cannot be confirmed is refused and leaves the grant approved', async () => {
+    const g = await pending('nestorw');
+    loseActivation(api, 'New-ManagementRoleAssignment');
+    expect((await api.call('POST', `/${g.id}/approve`, { as: USERS.lidia })).status).toBe(503);
+    api.emulator.faults.clear();
+    api.emulator.faults.add({ route: 'exchange:Remove-ManagementRoleAssignment', fault: { kind: 'error', status: 503 }, times: 50 });
+    const refused = await api.call('POST', `/${g.id}/cancel`);
+    expect(refused.status, refused.text).toBe(503);
+    expect((await api.grant(g.id))?.status).toBe('approved');
+    api.emulator.faults.clear();
+    expect((await api.call('POST', `/${g.id}/cancel`)).status).toBe(200);
+    expect(await assignmentsOf(g.id)).toEqual([]);
+  });
+
+  it('cancelling an approved grant that has not started calls Exchange not at all', async () => {
+    const start = new Date(api.clock.now().getTime() + 86_400_000).toISOString();
+    const g = (await api.call('POST', '', { body: requestBody({ principal: `johannal@${DOMAIN}`, start }) })).body as unknown as Grant;
+    expect((await api.call('POST', `/${g.id}/approve`, { as: USERS.lidia })).body.status).toBe('approved');
+    api.emulator.calls.clear();
+    expect((await api.call('POST', `/${g.id}/cancel`)).status).toBe(200);
+    expect(api.emulator.calls.where({ api: 'exchange' })).toEqual([]);
+  });
+});
+
 describe('role group method (WATCHDOG_GRANT_ROLE_GROUP)', () => {
   let rg: GrantApi;
   beforeAll(async () => {
@@ -75,6 +124,19 @@ describe('role group method (WATCHDOG_GRANT_ROLE_GROUP)', () => {
     expect(released.status, released.text).toBe(200);
     expect((await rg.runtime.exchange.getRoleGroupMembers('PST Migration Operators')).map((m) => m.name)).not.toContain('AdeleV');
     expect((await rg.runtime.exchange.getRoleAssignments(MIE_ROLE)).some((a) => a.name === 'Mailbox Import Export-PST Migration Operators')).toBe(true);
+  });
+
+  it('cancel after a lost Add-RoleGroupMember answer takes the grantee out of the role group again', async () => {
+    const created = await rg.call('POST', '', { body: requestBody({ principal: `alexw@${DOMAIN}` }) });
+    const id = created.body.id as string;
+    rg.emulator.faults.add({ route: 'exchange:Add-RoleGroupMember', fault: { kind: 'lost-answer', status: 503 }, times: 50 });
+    expect((await rg.call('POST', `/${id}/approve`, { as: USERS.lidia })).status).toBe(503);
+    rg.emulator.faults.clear();
+    const names = async () => (await rg.runtime.exchange.getRoleGroupMembers('PST Migration Operators')).map((m) => m.name);
+    expect(await names()).toContain('AlexW');
+    const cancelled = await rg.call('POST', `/${id}/cancel`);
+    expect(cancelled.status, cancelled.text).toBe(200);
+    expect(await names()).not.toContain('AlexW');
   });
 
   it('refuses a grant for someone already in the role group: releasing it would remove a membership it never added', async () => {
