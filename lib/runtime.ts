@@ -10,7 +10,8 @@ import { GraphDirectory } from './graph/graphDirectory.js';
 import type { RetryPolicy } from './http/retryPolicy.js';
 import { AcsMailer } from './mail/acsMailer.js';
 import type { Clock, Directory, ExchangeRbac, Logger, Mailer } from './ports.js';
-import { openStore, type OpenedStore } from './store/index.js';
+import { openStore, storeOn, type OpenedStore } from './store/index.js';
+import type { TableAccess } from './store/tables.js';
 
 export interface Runtime {
   config: Config;
@@ -29,6 +30,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Retry and timeout policy of Exchange and Graph calls; tests shrink the waits. */
   http?: Partial<RetryPolicy>;
+  /** Table access instead of one opened from the settings (tests wrap one to fail requests). */
+  tables?: TableAccess;
   /** ACS Email status poll interval and pipeline retry delay, in milliseconds. */
   mail?: { pollIntervalMs?: number; retryDelayMs?: number; maxRetries?: number };
 }
@@ -49,12 +52,14 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
   const logger = options.logger ?? stderrLogger;
   const credential = createCredential(config);
   const prefix = options.tablePrefix ?? config.storage.tablePrefix;
-  const store = openStore(
-    config.storage.connectionString
-      ? { connectionString: config.storage.connectionString, prefix }
-      : { tableEndpoint: config.storage.tableEndpoint, credential, prefix },
-    clock,
-  );
+  const store = options.tables
+    ? storeOn(options.tables, clock)
+    : openStore(
+        config.storage.connectionString
+          ? { connectionString: config.storage.connectionString, prefix }
+          : { tableEndpoint: config.storage.tableEndpoint, credential, prefix },
+        clock,
+      );
   const exchange = new ExchangeAdminClient({ exchangeUrl: config.exchangeUrl, tenant: config.tenant, credential, policy: options.http, logger });
   const directory = new GraphDirectory({ graphUrl: config.graphUrl, credential, policy: options.http, logger });
   const mailer = new AcsMailer({

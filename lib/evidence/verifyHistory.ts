@@ -1,11 +1,23 @@
 /** Verifies the whole stored journal, and reads it with verification along the way. */
-import type { JournalEntry, JournalRows } from '../ports.js';
+import type { JournalEntry, JournalRows, StoredJournalRow } from '../ports.js';
 import { ChainVerifier, type ChainReport } from './chainVerifier.js';
 
 export async function verifyHistory(journal: JournalRows): Promise<ChainReport> {
   const replay = verifiedReplay(journal);
   for await (const _entry of replay.entries);
   return replay.report();
+}
+
+/**
+ * Where a stored row sits in the sequence, from its row key and its place in a packed row, never from a
+ * possibly edited seq column: a packed row is keyed by its first entry, so its i-th entry is key + i, and
+ * an unreadable packed row reaches the last seq it says it holds.
+ */
+function rowPosition(row: StoredJournalRow): number | undefined {
+  const first = Number(row.rowKey.slice(1));
+  if (!Number.isInteger(first)) return undefined;
+  if (!row.entry) return Math.max(first, row.throughSeq ?? first);
+  return first + (row.index ?? 0);
 }
 
 /** Bounds the catch-up below: each round needs a concurrent append, so a few rounds always suffice. */
@@ -24,10 +36,11 @@ export function verifiedReplay(journal: JournalRows): { entries: AsyncIterable<J
     let lastSeq = 0;
     const feed = async function* (fromSeq?: number): AsyncGenerator<JournalEntry> {
       for await (const row of journal.rows(fromSeq ? { fromSeq } : {})) {
+        // A catch-up read starts a few rows early (a packed row keyed before fromSeq may hold it): skip what was checked.
+        const position = rowPosition(row);
+        if (fromSeq && position !== undefined && position < fromSeq) continue;
         verifier.check(row);
-        // Row keys order the rows, so they (not a possibly edited seq column) say where to resume.
-        const seq = Number(row.rowKey.slice(1));
-        if (Number.isInteger(seq)) lastSeq = Math.max(lastSeq, seq);
+        if (position !== undefined) lastSeq = Math.max(lastSeq, position);
         if (row.entry) yield row.entry;
       }
     };

@@ -13,6 +13,10 @@ export interface OpenedStore extends Store {
 }
 
 export function openStore(options: TableAccessOptions, clock: Clock): OpenedStore {
-  const tables = createTableAccess(options);
+  return storeOn(createTableAccess(options), clock);
+}
+
+/** The stores over an existing TableAccess (tests wrap one to count or fail requests). */
+export function storeOn(tables: TableAccess, clock: Clock): OpenedStore {
   return { tables, grants: createGrantStore(tables), journal: createJournal(tables, clock), journalRows: createJournalRows(tables), sentMail: createSentMailStore(tables), snapshots: createSnapshotStore(tables), findings: createFindingStore(tables) };
 }
