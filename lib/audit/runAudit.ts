@@ -2,8 +2,8 @@
  * The audit job (auditTimer and `mie-watchdog audit`): complete holder read -> snapshot (written only
  * on change) -> diff against grants -> findings (opened / resolved) -> one alert email per run with a
  * change, and a daily digest; with WATCHDOG_AUDIT_LOG_QUERY, new findings are attributed from the audit log
- * (lib/audit/attributeFindings.ts, best effort). Any failed read or write fails the run and is recorded as run health;
- * the previous snapshot stays current.
+ * (lib/audit/attributeFindings.ts, best effort). Any failed read or write fails the run and is recorded as run health,
+ * with what the run had stored by then and what it had not (lib/audit/auditProgress.ts).
  *
  * Crash safety: holder and finding events are journaled before the snapshot / findings state moves,
  * and the alert is sent before the finding rows are written, with an idempotency key made of the
@@ -16,6 +16,7 @@ import type { Clock, Directory, ExchangeRbac, JournalEntryInput, Logger, Mailer,
 import type { BreakGlassUse, FindingChange, FindingState, SnapshotState, StoredFinding } from './auditStores.js';
 import { ConflictError } from '../store/tables.js';
 import { attributeFindings } from './attributeFindings.js';
+import { AuditProgress, count } from './auditProgress.js';
 import { collectHolders } from './collectHolders.js';
 import { diff, type AuditPolicy } from './diff.js';
 import { renderAlert, renderDigest, renderFailure, type RenderedEmail } from './renderAlert.js';
@@ -123,8 +124,9 @@ function messageOf(error: unknown): string {
 export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<AuditResult> {
   const now = deps.clock.now();
   const at = now.toISOString();
+  const progress = new AuditProgress();
   try {
-    return await auditOnce(deps, options, now);
+    return await auditOnce(deps, options, now, progress);
   } catch (error) {
     if (error instanceof ConflictError) {
       // Another run moved the same state first and does this run's work: not a failure of the watchdog.
@@ -132,7 +134,7 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
       deps.logger.warn(message);
       throw new AuditFailedError(message, error);
     }
-    const message = `The audit of ${at} failed; the previous snapshot stays current. ${messageOf(error)}`;
+    const message = `The audit of ${at} failed. ${progress.describe()} Cause: ${messageOf(error)}`;
     deps.logger.error(message);
     await recordFailure(deps, options, at, message);
     throw new AuditFailedError(message, error);
@@ -165,19 +167,21 @@ async function send(deps: AuditDeps, options: AuditOptions, kind: SentAlert['kin
   return { kind, subject: email.subject, idempotencyKey, status: res.status };
 }
 
-async function auditOnce(deps: AuditDeps, options: AuditOptions, now: Date): Promise<AuditResult> {
+async function auditOnce(deps: AuditDeps, options: AuditOptions, now: Date, progress: AuditProgress): Promise<AuditResult> {
   const at = now.toISOString();
   const { snapshots, findings: findingStore } = deps.store;
   const snapshot = await collectHolders({ exchange: deps.exchange, directory: deps.directory, logger: deps.logger, concurrency: options.concurrency }, now);
 
   // 1. Snapshot: unchanged content costs one read and one health write.
   const before = await snapshots.state();
+  progress.startedAt(before.version);
   const hash = snapshotHash(snapshot);
   let after: SnapshotState;
   let committedPrevious: Snapshot | undefined;
   let changes: HolderChanges = { added: [], removed: [], changed: [] };
   if (before.hash === hash) {
     after = await snapshots.recordSuccess(at, before);
+    progress.done('snapshot', `the run health (snapshot version ${after.version} unchanged)`);
   } else {
     // Claimed first: a concurrent run that read the same state, or that reads it while this run is
     // journaling, stops here, before journaling or mailing.
@@ -185,8 +189,13 @@ async function auditOnce(deps: AuditDeps, options: AuditOptions, now: Date): Pro
     const claimed = await snapshots.claim(at, before);
     committedPrevious = before.version ? await snapshots.load(before.version) : undefined;
     changes = holderChanges(committedPrevious?.holders ?? [], snapshot.holders);
-    await appendAll(deps.store, holderEvents(changes, at));
+    const events = holderEvents(changes, at);
+    progress.plan('snapshot', `snapshot version ${before.version + 1} (${count(snapshot.holders.length, 'holder')})`);
+    progress.plan('holder-events', `the journal entries of ${count(events.length, 'holder change')}`);
+    await appendAll(deps.store, events);
+    progress.done('holder-events', `the journal entries of ${count(events.length, 'holder change')}`);
     after = await snapshots.commit(snapshot, hash, claimed);
+    progress.done('snapshot', `snapshot version ${after.version} (${count(snapshot.holders.length, 'holder')})`);
   }
 
   // 2. Diff against grants; `changed` is raised against the snapshot the findings were last computed on.
@@ -236,14 +245,24 @@ async function auditOnce(deps: AuditDeps, options: AuditOptions, now: Date): Pro
       snapshotVersion: after.version,
     };
     const anything = opened.length + resolved.length + change.breakGlassDetected.length + change.breakGlassCleared.length > 0;
+    const changeText = `the open findings (${opened.length} opened, ${resolved.length} resolved)`;
+    progress.plan('findings', changeText);
     if (anything) {
+      const events = findingEvents(change, at);
+      progress.plan('drift-alert', 'the drift alert email');
+      progress.plan('finding-events', `the journal entries of ${count(events.length, 'finding change')}`);
       const email = renderAlert({ tenant: options.tenant, at, ...change, openCount: open.length });
       emails.push(await send(deps, options, 'drift', email, `drift|${options.tenant}|${state.generation}|${targetHash}`));
-      await appendAll(deps.store, findingEvents(change, at));
+      progress.done('drift-alert', 'the drift alert email (sent)');
+      await appendAll(deps.store, events);
+      progress.done('finding-events', `the journal entries of ${count(events.length, 'finding change')}`);
     }
     nextState = await findingStore.apply(change, nextState);
+    progress.done('findings', changeText);
   } else if (state.snapshotVersion !== after.version) {
+    progress.plan('findings', `the findings state (computed on snapshot version ${after.version})`);
     nextState = await findingStore.saveState({ ...state, snapshotVersion: after.version });
+    progress.done('findings', `the findings state (computed on snapshot version ${after.version})`);
   }
 
   // 4. The daily digest, once per UTC day from the configured hour.
@@ -251,10 +270,14 @@ async function auditOnce(deps: AuditDeps, options: AuditOptions, now: Date): Pro
   if (now.getUTCHours() >= options.digestHourUtc && nextState.lastDigestDay !== day) {
     const [openNow, bgNow] = await Promise.all([open ?? findingStore.listOpen(), breakGlassOpen ?? findingStore.listBreakGlass()]);
     if (openNow.length || bgNow.length) {
+      progress.plan('digest', `the daily digest email of ${day}`);
       const email = renderDigest({ tenant: options.tenant, at, open: openNow, breakGlass: bgNow, lastSuccessAt: at });
       emails.push(await send(deps, options, 'digest', email, `digest|${options.tenant}|${day}`));
+      progress.done('digest', `the daily digest email of ${day} (sent)`);
     }
+    progress.plan('digest-day', `the record that the digest of ${day} is done`);
     await findingStore.saveState({ ...nextState, lastDigestDay: day });
+    progress.done('digest-day', `the record that the digest of ${day} is done`);
   }
 
   // 5. Who made the new findings' changes: best effort, after everything above is stored.

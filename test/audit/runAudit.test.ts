@@ -29,6 +29,7 @@ import {
 import { azuriteConnectionString } from '../support/store.js';
 import { startTestRuntime, type TestRuntime, type TestRuntimeOptions } from '../support/runtime.js';
 import { countingTables, type CountingTables } from './countingTables.js';
+import { outcome } from '../resilience/support.js';
 
 const HOUR = 3_600_000;
 let rt: TestRuntime | undefined;
@@ -268,6 +269,32 @@ describe('audit on forgotten-migrations', () => {
     expect(retried.emails.map((e) => e.status)).toEqual(['duplicate']);
     expect(h.rt.emulator.sentEmails()).toHaveLength(1);
     expect(await h.deps.store.findings.listOpen()).toHaveLength(11);
+  });
+
+  it('says what it stored and what it did not when the alert email fails after the snapshot was committed', async () => {
+    const h = await harness();
+    h.rt.emulator.faults.add({ route: 'email:*', fault: { kind: 'error', status: 503 }, times: 1_000 });
+    const failed = await outcome(() => h.audit());
+    if (failed.ok) throw new Error('the audit should fail at the email step');
+    const message = (failed.error as Error).message;
+    expect(failed.error).toBeInstanceOf(AuditFailedError);
+    expect(message).toContain('Stored: the journal entries of 12 holder changes; snapshot version 1 (12 holders).');
+    expect(message).toContain('Not stored: the open findings (11 opened, 0 resolved); the drift alert email; the journal entries of 12 finding changes; the next run completes this.');
+    expect(message).not.toContain('stays current');
+    const state = await h.deps.store.snapshots.state();
+    expect(state).toMatchObject({ version: 1, consecutiveFailures: 1, lastError: message });
+
+    h.rt.emulator.faults.clear();
+    h.rt.clock.advance(15 * 60_000);
+    const next = await h.audit();
+    expect(next.opened).toHaveLength(11);
+    expect(next.emails.map((e) => [e.kind, e.status])).toEqual([['drift', 'sent']]);
+  });
+
+  it('says nothing was stored when the holder read fails', async () => {
+    const h = await harness({ http: { maxAttempts: 1 } });
+    h.rt.emulator.faults.add({ route: 'exchange:Get-ManagementRole', fault: { kind: 'error', status: 503 }, times: 10 });
+    await expect(h.audit()).rejects.toThrow(/^The audit of 2026-11-01T09:00:00.000Z failed\. Nothing was stored; no snapshot \(none was stored yet\) stays current\. Cause: .*503/);
   });
 
   it('sends the daily digest once per UTC day from the configured hour', async () => {
