@@ -7,6 +7,7 @@
 import type { Finding, Severity } from '../domain.js';
 import { escapeHtml, headerSafe, oneLine } from '../mail/escapeText.js';
 import type { BreakGlassUse, StoredFinding } from './auditStores.js';
+import { ROLE_CAPABILITY } from '../roleCapability.js';
 
 export interface RenderedEmail {
   subject: string;
@@ -115,8 +116,9 @@ export function renderAlert(input: AlertInput): RenderedEmail {
   const prefix = worst === 'critical' || worst === 'high' || input.breakGlassDetected.length ? '[ACTION] ' : '';
   const subject = headerSafe(`${prefix}Mailbox Import Export drift on ${input.tenant}: ${parts.join(', ') || 'no change'}`, 200);
   const intro = [
-    `The audit of ${input.at} found changes in who can export mailboxes (Exchange Online role Mailbox Import Export) in ${input.tenant}.`,
+    `The audit of ${input.at} found changes in who holds the Exchange Online role Mailbox Import Export in ${input.tenant}.`,
     `Open findings now: ${input.openCount}.`,
+    ROLE_CAPABILITY,
   ];
   const { html, text } = document(
     'Mailbox Import Export: drift detected',
@@ -161,7 +163,7 @@ export function renderFailure(input: FailureInput): RenderedEmail {
   const { html, text } = document(
     'Mailbox Import Export: the audit is failing',
     [
-      `The last ${input.failures} audit runs failed, the latest at ${input.at}. Until one succeeds, changes to who can export mailboxes are not detected.`,
+      `The last ${input.failures} audit runs failed, the latest at ${input.at}. Until one succeeds, changes to who holds Mailbox Import Export are not detected.`,
       input.lastSuccessAt ? `Last complete audit: ${input.lastSuccessAt}.` : 'No audit has ever completed.',
       `Last error: ${input.lastError}`,
     ],

@@ -96,7 +96,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const requested = await requestGrant(runtime, person('meganb', tenant, 'Grant.Request'), {
       principal: adele,
       durationMs: 4 * HOUR,
-      justification: 'Export the Fabrikam project mailboxes to PST for legal hold (case LH-2211)',
+      justification: 'Import the Fabrikam archive PSTs into the project mailboxes (case LH-2211)',
       ticket: 'CHG-4711',
     });
     const active = await approveGrant(runtime, person('lidiah', tenant, 'Grant.Approve'), requested.id);

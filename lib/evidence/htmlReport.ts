@@ -11,6 +11,7 @@ import type { Period } from './evidenceTable.js';
 import { findingRecords, type FindingRecord } from './findingHistory.js';
 import { grantRecords, type GrantRecord } from './grantRecords.js';
 import { holderPeriods, type HolderPeriod } from './holderHistory.js';
+import { ROLE_CAPABILITY } from '../roleCapability.js';
 
 export interface ReportOptions {
   period: Period;
@@ -83,7 +84,7 @@ export async function* evidenceReport(deps: EvidenceDeps, options: ReportOptions
   const { period, integrity, throughSeq, generatedAt } = options;
   const range = `${period.from ?? 'the beginning'} to ${period.to ?? generatedAt}`;
   yield `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Mailbox Import Export evidence, ${escapeHtml(range)}</title><style>${STYLE}</style></head>\n<body>\n`;
-  yield `<h1>Mailbox Import Export evidence</h1>\n<p>Period: ${escapeHtml(range)}. Generated ${escapeHtml(generatedAt)} by mie-watchdog from its hash-chained journal.</p>\n`;
+  yield `<h1>Mailbox Import Export evidence</h1>\n<p>Period: ${escapeHtml(range)}. Generated ${escapeHtml(generatedAt)} by mie-watchdog from its hash-chained journal.</p>\n<p>${escapeHtml(ROLE_CAPABILITY)}</p>\n`;
   yield integritySection(integrity);
   const entries = () => storedEntries(deps.journalRows, throughSeq);
   yield* holderSection(holderPeriods(entries(), period));

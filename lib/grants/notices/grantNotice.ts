@@ -5,6 +5,7 @@
 import type { Grant } from '../../domain.js';
 import { formatDuration } from '../../duration.js';
 import { escapeHtml, headerSafe, oneLine } from '../../mail/escapeText.js';
+import { ROLE_CAPABILITY } from '../../roleCapability.js';
 
 export type GrantNoticeKind = 'requested' | 'extension-requested' | 'approved' | 'denied' | 'extended' | 'active' | 'adopted' | 'released';
 
@@ -65,6 +66,7 @@ export function grantNotice(kind: GrantNoticeKind, grant: Grant, approverRecipie
     case 'requested':
       return render(kind, grant, approverRecipients, `Grant request for ${who} (${headerSafe(grant.ticket, 40)})`, [
         `${grant.requestedBy} asks for ${grant.role} for ${grant.principal}. Approve or deny it; you cannot decide on a request of your own.`,
+        ROLE_CAPABILITY,
       ], []);
     case 'extension-requested': {
       const ext = grant.extension;
