@@ -105,14 +105,14 @@ param digestHour int = 8
 @description('WATCHDOG_AUDIT_LOG_QUERY: name who made new findings from the Purview audit log (needs AuditLogsQuery-Exchange.Read.All: Grant-WatchdogPermissions.ps1 -IncludeAuditLogQuery).')
 param auditLogQuery bool = false
 
+// 'easyauth' is not offered: Flex Consumption does not enforce App Service Authentication (the app refuses it there too).
 @allowed([
   'token'
-  'easyauth'
 ])
-@description('WATCHDOG_AUTH_MODE: how HTTP callers are authenticated.')
+@description('WATCHDOG_AUTH_MODE: how HTTP callers are authenticated (bearer tokens verified in code).')
 param authMode string = 'token'
 
-@description('WATCHDOG_AUTH_AUDIENCE: application ID URI or client id of the watchdog API app registration (token mode); its client id in easyauth mode, where it also configures App Service Authentication.')
+@description('WATCHDOG_AUTH_AUDIENCE: application ID URI or client id of the watchdog API app registration.')
 param authAudience string = ''
 
 @description('WATCHDOG_AUTH_ISSUER: token issuer; empty: the v2.0 issuer of this subscription\'s tenant in this cloud.')
@@ -358,17 +358,6 @@ module functionApp 'br/public:avm/res/web/site:0.15.1' = {
   dependsOn: [
     rbac
   ]
-}
-
-// In easyauth mode the platform authenticates callers; without it the principal header could be forged.
-module easyAuth 'modules/easyAuth.bicep' = if (authMode == 'easyauth') {
-  name: 'easyAuth'
-  scope: rg
-  params: {
-    functionAppName: functionApp.outputs.name
-    clientId: authAudience
-    issuer: empty(authIssuer) ? defaultIssuer : authIssuer
-  }
 }
 
 module rbac 'modules/rbac.bicep' = {

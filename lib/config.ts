@@ -5,6 +5,7 @@
  */
 import { parseDuration } from './duration.js';
 import { parseInstant } from './instant.js';
+import { isFlexConsumption } from './hostingPlan.js';
 
 export type CredentialKind = 'managed-identity' | 'default' | 'emulator';
 export type UnapprovedAction = 'alert' | 'revoke';
@@ -318,6 +319,11 @@ export function loadConfig(env: Env = process.env): Config {
   const auditLogQuery = r.bool('WATCHDOG_AUDIT_LOG_QUERY', false);
 
   const authMode = r.oneOf<AuthMode>('WATCHDOG_AUTH_MODE', ['token', 'easyauth'], 'token');
+  // Flex Consumption does not enforce App Service Authentication ("EasyAuth isn't currently supported. Unauthenticated
+  // callers currently aren't blocked", Flex Consumption plan considerations): the principal header could be forged there.
+  if (authMode === 'easyauth' && isFlexConsumption(env)) {
+    r.problems.push('WATCHDOG_AUTH_MODE=easyauth is refused on the Flex Consumption plan (WEBSITE_SKU=FlexConsumption): the platform does not enforce App Service Authentication there, so anyone could send the principal header; use token.');
+  }
   const audience = r.raw('WATCHDOG_AUTH_AUDIENCE');
   // The issuer is compared to the token's iss claim character for character: keep it exactly (v1 issuers end in '/').
   const issuerRaw = r.raw('WATCHDOG_AUTH_ISSUER');

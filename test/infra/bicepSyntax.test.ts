@@ -14,7 +14,6 @@ describe('Bicep syntax (tree-sitter-bicep)', () => {
     expect(results.map((r) => relative(repo, r.file))).toEqual([
       'infra/main.bicep',
       'infra/modules/alerts.bicep',
-      'infra/modules/easyAuth.bicep',
       'infra/modules/email.bicep',
       'infra/modules/rbac.bicep',
     ]);

@@ -21,6 +21,12 @@ function problems(env: Env): string[] {
 }
 
 describe('loadConfig', () => {
+  it('refuses easyauth on Flex Consumption, where App Service Authentication is not enforced, and keeps it elsewhere', () => {
+    expect(problems({ ...base, WATCHDOG_AUTH_MODE: 'easyauth', WEBSITE_SKU: 'FlexConsumption' })).toEqual([expect.stringMatching(/WATCHDOG_AUTH_MODE=easyauth is refused on the Flex Consumption plan/)]);
+    expect(loadConfig({ ...base, WATCHDOG_AUTH_MODE: 'token', WEBSITE_SKU: 'FlexConsumption' }).auth.mode).toBe('token');
+    expect(loadConfig({ ...base, WATCHDOG_AUTH_MODE: 'easyauth', WEBSITE_SKU: 'ElasticPremium' }).auth.mode).toBe('easyauth');
+  });
+
   it('applies documented defaults', () => {
     const c = loadConfig(base);
     expect(c.exchangeUrl).toBe('https://outlook.office365.com');
