@@ -112,13 +112,16 @@ param auditLogQuery bool = false
 @description('WATCHDOG_AUTH_MODE: how HTTP callers are authenticated (bearer tokens verified in code).')
 param authMode string = 'token'
 
-@description('WATCHDOG_AUTH_AUDIENCE: application ID URI or client id of the watchdog API app registration.')
+@description('WATCHDOG_AUTH_AUDIENCE: client id and/or application ID URI of the watchdog API app registration, comma-separated (api://{client id} and the client id imply each other).')
 param authAudience string = ''
 
-@description('WATCHDOG_AUTH_ISSUER: token issuer; empty: the v2.0 issuer of this subscription\'s tenant in this cloud.')
+@description('WATCHDOG_AUTH_ISSUER: the API tenant\'s token issuer in either form (v1.0 and v2.0 tokens of that tenant are both accepted); empty: the v2.0 issuer of this subscription\'s tenant in this cloud.')
 param authIssuer string = ''
 
-@description('WATCHDOG_AUTH_JWKS_URL: signing keys; empty: derived from the issuer.')
+@description('WATCHDOG_AUTH_AUTHORITY: login endpoint whose OpenID configuration gives the issuers and signing keys; empty: derived from the issuer.')
+param authAuthority string = ''
+
+@description('WATCHDOG_AUTH_JWKS_URL: signing keys instead of the OpenID configuration\'s jwks_uri; empty: from the OpenID configuration.')
 param authJwksUrl string = ''
 
 // ---- Hosting ----
@@ -299,6 +302,7 @@ var watchdogSettings = {
   WATCHDOG_AUTH_MODE: authMode
   WATCHDOG_AUTH_AUDIENCE: authAudience
   WATCHDOG_AUTH_ISSUER: !empty(authIssuer) ? authIssuer : defaultIssuer
+  WATCHDOG_AUTH_AUTHORITY: authAuthority
   WATCHDOG_AUTH_JWKS_URL: authJwksUrl
 }
 

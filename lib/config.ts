@@ -3,6 +3,8 @@
  * The same names are CLI environment variables and Function App settings (infra/main.bicep sets them).
  * A bad value fails fast with a message that names the setting and what it accepts.
  */
+import { isAudience } from './auth/apiAudiences.js';
+import { defaultAuthority, parseIssuerForm } from './auth/entraIssuer.js';
 import { parseDuration } from './duration.js';
 import { parseInstant } from './instant.js';
 import { isFlexConsumption } from './hostingPlan.js';
@@ -36,7 +38,11 @@ export interface Config {
   digestHourUtc: number;
   /** Name who made new findings' changes through Purview audit log queries (needs AuditLogsQuery-Exchange.Read.All). */
   auditLogQuery: boolean;
-  auth: { mode: AuthMode; audience?: string; issuer?: string; jwksUrl?: string };
+  /**
+   * `issuer` as configured (either form); `tenantId` and `authority` (the login endpoint whose OpenID
+   * configuration gives both issuers and their keys) follow from it unless WATCHDOG_AUTH_AUTHORITY says.
+   */
+  auth: { mode: AuthMode; audiences: string[]; issuer?: string; tenantId?: string; authority?: string; jwksUrl?: string };
   /** Local runs only: the instant the process clock starts at (then it runs at real speed). */
   localClockStart?: Date;
 }
@@ -73,6 +79,7 @@ export const SETTING_NAMES = [
   'WATCHDOG_AUTH_MODE',
   'WATCHDOG_AUTH_AUDIENCE',
   'WATCHDOG_AUTH_ISSUER',
+  'WATCHDOG_AUTH_AUTHORITY',
   'WATCHDOG_AUTH_JWKS_URL',
 ] as const;
 
@@ -324,13 +331,21 @@ export function loadConfig(env: Env = process.env): Config {
   if (authMode === 'easyauth' && isFlexConsumption(env)) {
     r.problems.push('WATCHDOG_AUTH_MODE=easyauth is refused on the Flex Consumption plan (WEBSITE_SKU=FlexConsumption): the platform does not enforce App Service Authentication there, so anyone could send the principal header; use token.');
   }
-  const audience = r.raw('WATCHDOG_AUTH_AUDIENCE');
-  // The issuer is compared to the token's iss claim character for character: keep it exactly (v1 issuers end in '/').
-  const issuerRaw = r.raw('WATCHDOG_AUTH_ISSUER');
-  const issuerProblem = issuerRaw ? endpointProblem(issuerRaw) : undefined;
+  const audiences = splitList(r.raw('WATCHDOG_AUTH_AUDIENCE') ?? '');
+  for (const a of audiences) {
+    if (!isAudience(a)) r.problems.push(`WATCHDOG_AUTH_AUDIENCE has '${a}'; list the API's client id (a GUID) and/or its application ID URI (api://...), comma-separated.`);
+  }
+  const issuer = r.raw('WATCHDOG_AUTH_ISSUER');
+  const issuerProblem = issuer ? endpointProblem(issuer) : undefined;
+  const issuerForm = issuer ? parseIssuerForm(issuer) : undefined;
   if (issuerProblem) r.problems.push(`WATCHDOG_AUTH_ISSUER ${issuerProblem}`);
-  const issuer = issuerRaw;
-  const jwksUrl = r.endpoint('WATCHDOG_AUTH_JWKS_URL') ?? (issuer ? defaultJwksUrl(issuer) : undefined);
+  else if (issuer && !issuerForm) {
+    r.problems.push(
+      `WATCHDOG_AUTH_ISSUER is '${issuer}'; give the API tenant's issuer in either form, https://login.microsoftonline.com/{tenant-id}/v2.0 or https://sts.windows.net/{tenant-id}/ (tenant id in lower case): tokens of both forms of that tenant are accepted.`,
+    );
+  }
+  const authority = r.endpoint('WATCHDOG_AUTH_AUTHORITY') ?? (issuerForm ? defaultAuthority(issuerForm) : undefined);
+  const jwksUrl = r.endpoint('WATCHDOG_AUTH_JWKS_URL');
 
   const localClockRaw = r.raw('WATCHDOG_LOCAL_CLOCK');
   let localClockStart: Date | undefined;
@@ -347,6 +362,7 @@ export function loadConfig(env: Env = process.env): Config {
       ['WATCHDOG_GRAPH_URL', graphUrl],
       ['WATCHDOG_EMAIL_*', emailCsEndpoint ?? emailEndpoint],
       ['WATCHDOG_STORAGE_*', storageConnectionString ? connectionStringEndpoint(storageConnectionString, 'table') : tableEndpoint],
+      ['WATCHDOG_AUTH_AUTHORITY', authority],
       ['WATCHDOG_AUTH_JWKS_URL', jwksUrl],
     ];
     for (const [name, ep] of endpoints) {
@@ -372,7 +388,7 @@ export function loadConfig(env: Env = process.env): Config {
     revoke,
     digestHourUtc,
     auditLogQuery,
-    auth: { mode: authMode, audience, issuer, jwksUrl },
+    auth: { mode: authMode, audiences, issuer, tenantId: issuerForm?.tenantId, authority, jwksUrl },
     localClockStart,
   };
 }
@@ -386,7 +402,3 @@ function isLoopbackUrl(value: string): boolean {
   }
 }
 
-/** Entra ID v2 issuers (`https://login.microsoftonline.com/{tenant}/v2.0`) publish keys next to them. */
-function defaultJwksUrl(issuer: string): string {
-  return `${issuer.replace(/\/v2\.0$/, '')}/discovery/v2.0/keys`;
-}

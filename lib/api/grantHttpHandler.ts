@@ -16,7 +16,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as v from 'valibot';
 import type { Authenticator } from '../auth/authenticator.js';
-import { requireRole, type AppRole, type Caller } from '../auth/identity.js';
+import { requireRole, SigningKeysUnavailableError, type AppRole, type Caller } from '../auth/identity.js';
 import type { Grant } from '../domain.js';
 import { adoptGrant } from '../grants/adoptGrant.js';
 import { approveGrant } from '../grants/approveGrant.js';
@@ -138,7 +138,9 @@ export function createGrantHttpHandler(options: { deps: GrantDeps; authenticate:
       if (id !== '' && !v.is(grantIdSchema, id)) throw new GrantNotFoundError(id);
       return await route.run({ request, caller, id, deps: options.deps });
     } catch (error) {
-      if (error instanceof ExternalCallError) context.error(`Grant API ${request.method} ${instance}: ${error.message} (invocation ${context.invocationId}).`);
+      if (error instanceof ExternalCallError || error instanceof SigningKeysUnavailableError) {
+        context.error(`Grant API ${request.method} ${instance}: ${error.message} (invocation ${context.invocationId}).`);
+      }
       const problem = grantProblem(error, context.invocationId);
       if (problem) return problemResponse(problem, instance);
       context.error(`Grant API ${request.method} ${instance} failed (invocation ${context.invocationId}).`, error instanceof Error ? error.message : String(error));

@@ -1,5 +1,6 @@
 /** Picks how HTTP callers are identified from the auth settings. */
 import type { Config } from '../config.js';
+import { apiAudiences } from './apiAudiences.js';
 import type { Clock } from '../ports.js';
 import { easyAuthAuthenticator } from './easyAuthPrincipal.js';
 import type { Caller } from './identity.js';
@@ -21,13 +22,9 @@ export function createAuthenticator(auth: Config['auth'], clock: Clock, platform
     }
     return easyAuthAuthenticator;
   }
-  const missing = [
-    !auth.issuer && 'WATCHDOG_AUTH_ISSUER',
-    !auth.audience && 'WATCHDOG_AUTH_AUDIENCE',
-    !auth.jwksUrl && 'WATCHDOG_AUTH_JWKS_URL',
-  ].filter(Boolean);
-  if (missing.length || !auth.issuer || !auth.audience || !auth.jwksUrl) {
-    throw new Error(`WATCHDOG_AUTH_MODE=token needs ${missing.join(' and ')}: the Entra ID issuer and the API's application ID URI that tokens are issued for.`);
+  const missing = [!auth.tenantId && 'WATCHDOG_AUTH_ISSUER', auth.audiences.length === 0 && 'WATCHDOG_AUTH_AUDIENCE'].filter(Boolean);
+  if (missing.length || !auth.tenantId || !auth.authority) {
+    throw new Error(`WATCHDOG_AUTH_MODE=token needs ${missing.join(' and ')}: the Entra ID issuer of the API's tenant and the API's client id or application ID URI that tokens are issued for.`);
   }
-  return createTokenAuthenticator({ issuer: auth.issuer, audience: auth.audience, jwksUrl: auth.jwksUrl, clock });
+  return createTokenAuthenticator({ tenantId: auth.tenantId, authority: auth.authority, audiences: apiAudiences(auth.audiences), jwksUrl: auth.jwksUrl, clock });
 }

@@ -11,6 +11,7 @@ import { callerFromClaims } from './verifyAccessToken.js';
 const CLAIM_ALIASES: Record<string, string> = {
   'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn': 'upn',
   'http://schemas.microsoft.com/identity/claims/objectidentifier': 'oid',
+  'http://schemas.microsoft.com/identity/claims/tenantid': 'tid',
   'http://schemas.microsoft.com/ws/2008/06/identity/claims/role': 'roles',
 };
 

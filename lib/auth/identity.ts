@@ -7,10 +7,12 @@ export const APP_ROLES = ['Grant.Request', 'Grant.Approve', 'Audit.Read'] as con
 export type AppRole = (typeof APP_ROLES)[number];
 
 export interface Caller {
-  /** Lower-cased UPN (token `upn` or `preferred_username`). */
+  /** Normalised, lower-cased UPN (lib/auth/upnClaim.ts), for the record and for display. */
   upn: string;
-  /** Entra ID object id (`oid`). */
+  /** Entra ID object id (`oid`): who the caller is. Every HTTP caller has one; the CLI resolves it through Graph. */
   oid?: string;
+  /** Tenant id (`tid`) the object id belongs to. */
+  tid?: string;
   roles: AppRole[];
 }
 
@@ -19,6 +21,17 @@ export class UnauthenticatedError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UnauthenticatedError';
+  }
+}
+
+/**
+ * The issuer's OpenID configuration or signing keys could not be read (unreachable, an error status,
+ * not JSON): the token may be perfectly valid, so this is an outage (HTTP 503), never a 401.
+ */
+export class SigningKeysUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SigningKeysUnavailableError';
   }
 }
 

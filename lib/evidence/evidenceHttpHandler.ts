@@ -14,7 +14,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { authProblem } from '../api/authProblem.js';
 import { ProblemError, problemResponse } from '../api/problem.js';
 import type { Authenticator } from '../auth/authenticator.js';
-import { requireRole } from '../auth/identity.js';
+import { requireRole, SigningKeysUnavailableError } from '../auth/identity.js';
 import type { ChainReport } from './chainVerifier.js';
 import type { EvidenceDeps } from './evidenceDeps.js';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind, type Period } from './evidenceTable.js';
@@ -123,6 +123,7 @@ export function createEvidenceHttpHandler(options: { deps: () => EvidenceDeps; a
       context.log(`Evidence ${name} requested by ${caller.upn}.`);
       return await action(url.searchParams, options.deps());
     } catch (error) {
+      if (error instanceof SigningKeysUnavailableError) context.error(`Evidence API ${request.method} ${instance}: ${error.message} (invocation ${context.invocationId}).`);
       const problem = error instanceof ProblemError ? error : authProblem(error);
       if (problem) return problemResponse(problem, instance);
       context.error(`Evidence API ${request.method} ${instance} failed (invocation ${context.invocationId}).`, error instanceof Error ? error.message : String(error));

@@ -131,7 +131,7 @@ describe('auditor exports (Azurite)', () => {
 });
 
 function principalHeader(roles: string[]): string {
-  const claims = [{ typ: 'upn', val: 'auditor@contoso.onmicrosoft.com' }, ...roles.map((val) => ({ typ: 'roles', val }))];
+  const claims = [{ typ: 'upn', val: 'auditor@contoso.onmicrosoft.com' }, { typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: '5d2a7c1e-3b4f-4a6d-9e8f-0a1b2c3d4e5f' }, ...roles.map((val) => ({ typ: 'roles', val }))];
   return Buffer.from(JSON.stringify({ auth_typ: 'aad', claims })).toString('base64');
 }
 

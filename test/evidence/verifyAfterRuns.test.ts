@@ -26,7 +26,7 @@ import { openTestStore, uniquePrefix } from '../support/store.js';
 import { captureIo } from './support.js';
 
 function auditorHeader(): string {
-  const claims = [{ typ: 'upn', val: 'auditor@contoso.onmicrosoft.com' }, { typ: 'roles', val: 'Audit.Read' }];
+  const claims = [{ typ: 'upn', val: 'auditor@contoso.onmicrosoft.com' }, { typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: '5d2a7c1e-3b4f-4a6d-9e8f-0a1b2c3d4e5f' }, { typ: 'roles', val: 'Audit.Read' }];
   return Buffer.from(JSON.stringify({ auth_typ: 'aad', claims })).toString('base64');
 }
 

@@ -2,7 +2,7 @@ import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/fu
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Grant } from '../../lib/domain.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
-import { startTestIssuer, TEST_AUDIENCE, TEST_ISSUER, type TestIssuer } from './support/tokens.js';
+import { startTestIssuer, type TestIssuer } from './support/tokens.js';
 
 /** The function module as the host loads it: settings from the environment, the system clock. */
 let rt: TestRuntime;
@@ -13,9 +13,7 @@ beforeAll(async () => {
   rt = await startTestRuntime();
   issuer = await startTestIssuer(() => new Date());
   Object.assign(process.env, rt.env, {
-    WATCHDOG_AUTH_ISSUER: TEST_ISSUER,
-    WATCHDOG_AUTH_AUDIENCE: TEST_AUDIENCE,
-    WATCHDOG_AUTH_JWKS_URL: issuer.jwksUrl,
+    ...issuer.settings,
     WATCHDOG_APPROVER_RECIPIENTS: 'security-approvers@contoso.onmicrosoft.com',
   });
   ({ grantRequest } = await import('../../functions/grantRequest/index.js'));

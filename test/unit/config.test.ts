@@ -106,9 +106,22 @@ describe('loadConfig', () => {
     expect(acs).not.toContain('SECRETACS');
   });
 
-  it('keeps the token issuer exactly as given (a v1 issuer ends with a slash)', () => {
-    expect(loadConfig({ ...base, WATCHDOG_AUTH_ISSUER: 'https://sts.windows.net/5b7a2f3e-8c1d-4e6f-9a0b-1c2d3e4f5a6b/' }).auth.issuer).toBe('https://sts.windows.net/5b7a2f3e-8c1d-4e6f-9a0b-1c2d3e4f5a6b/');
+  it('takes the API tenant from WATCHDOG_AUTH_ISSUER in either form, and the login endpoint of its cloud', () => {
+    const tid = '5b7a2f3e-8c1d-4e6f-9a0b-1c2d3e4f5a6b';
+    const v1 = loadConfig({ ...base, WATCHDOG_AUTH_ISSUER: `https://sts.windows.net/${tid}/` }).auth;
+    expect(v1).toMatchObject({ issuer: `https://sts.windows.net/${tid}/`, tenantId: tid, authority: 'https://login.microsoftonline.com' });
+    expect(loadConfig({ ...base, WATCHDOG_AUTH_ISSUER: `https://login.microsoftonline.com/${tid}/v2.0` }).auth).toMatchObject({ tenantId: tid, authority: 'https://login.microsoftonline.com' });
+    expect(loadConfig({ ...base, WATCHDOG_AUTH_ISSUER: `https://login.microsoftonline.us/${tid}/v2.0` }).auth.authority).toBe('https://login.microsoftonline.us');
+    expect(loadConfig({ ...base, WATCHDOG_AUTH_ISSUER: `https://login.microsoftonline.us/${tid}/v2.0`, WATCHDOG_AUTH_AUTHORITY: 'https://login.microsoftonline.us/' }).auth.authority).toBe('https://login.microsoftonline.us');
     expect(problems({ ...base, WATCHDOG_AUTH_ISSUER: 'http://login.example.com/x' }).join('\n')).toMatch(/WATCHDOG_AUTH_ISSUER .*plain http/);
+    for (const bad of ['https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0', `https://sts.windows.net/${tid}`, `https://login.microsoftonline.com/${tid}/v2.0/`, `https://sts.windows.net/${tid.toUpperCase()}/`]) {
+      expect(problems({ ...base, WATCHDOG_AUTH_ISSUER: bad }).join('\n')).toMatch(/WATCHDOG_AUTH_ISSUER is .* either form/);
+    }
+  });
+
+  it('reads WATCHDOG_AUTH_AUDIENCE as a list of client id and application ID URIs', () => {
+    expect(loadConfig({ ...base, WATCHDOG_AUTH_AUDIENCE: '9d3b6f0e-2a4c-4e7b-8f1a-5c6d7e8f9a0b, api://9d3b6f0e-2a4c-4e7b-8f1a-5c6d7e8f9a0b' }).auth.audiences).toHaveLength(2);
+    expect(problems({ ...base, WATCHDOG_AUTH_AUDIENCE: 'mie-watchdog' }).join('\n')).toMatch(/WATCHDOG_AUTH_AUDIENCE has 'mie-watchdog'/);
   });
 
   it('reports every problem at once', () => {

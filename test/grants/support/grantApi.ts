@@ -7,13 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { createGrantHttpHandler, type GrantHttpHandler } from '../../../lib/api/grantHttpHandler.js';
 import type { AppRole } from '../../../lib/auth/identity.js';
-import { createTokenAuthenticator } from '../../../lib/auth/verifyAccessToken.js';
+import { createAuthenticator } from '../../../lib/auth/authenticator.js';
 import type { ManualClock } from '../../../lib/clock.js';
 import type { Grant } from '../../../lib/domain.js';
 import type { JournalEntry } from '../../../lib/ports.js';
 import type { RunningEmulator } from '../../../emulator/index.js';
 import { startTestRuntime, type TestRuntime } from '../../support/runtime.js';
-import { startTestIssuer, TEST_AUDIENCE, TEST_ISSUER, type TestIssuer, type TokenUser } from './tokens.js';
+import { startTestIssuer, type TestIssuer, type TokenUser } from './tokens.js';
 
 export const DOMAIN = 'contoso.onmicrosoft.com';
 export const APPROVERS = 'security-approvers@contoso.onmicrosoft.com';
@@ -44,6 +44,8 @@ export interface CallOptions {
   body?: unknown;
   rawBody?: string;
   headers?: Record<string, string>;
+  /** Collects what the handler logs, as "level: message". */
+  logs?: string[];
 }
 
 export interface GrantApi {
@@ -65,16 +67,14 @@ export async function startGrantApi(options: { env?: Record<string, string>; sta
     start: options.start ?? '2026-11-02T09:00:00Z',
     env: {
       WATCHDOG_APPROVER_RECIPIENTS: APPROVERS,
-      WATCHDOG_AUTH_ISSUER: TEST_ISSUER,
-      WATCHDOG_AUTH_AUDIENCE: TEST_AUDIENCE,
-      WATCHDOG_AUTH_JWKS_URL: issuer.jwksUrl,
+      ...issuer.settings,
       ...options.env,
     },
   });
   clock = () => runtime.clock.now();
   const handler = createGrantHttpHandler({
     deps: runtime,
-    authenticate: createTokenAuthenticator({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE, jwksUrl: issuer.jwksUrl, clock: runtime.clock }),
+    authenticate: createAuthenticator(runtime.config.auth, runtime.clock),
   });
 
   async function call(method: string, path: string, o: CallOptions = {}): Promise<ApiResponse> {
@@ -88,7 +88,12 @@ export async function startGrantApi(options: { env?: Record<string, string>; sta
     }
     Object.assign(headers, o.headers);
     const request = new HttpRequest({ method, url: `http://localhost:7071/api/grants${path}`, headers, body: body === undefined ? undefined : { string: body } });
-    const context = new InvocationContext({ invocationId: randomUUID(), functionName: 'grantRequest' });
+    const logs = o.logs;
+    const context = new InvocationContext({
+      invocationId: randomUUID(),
+      functionName: 'grantRequest',
+      ...(logs ? { logHandler: (level: string, ...args: unknown[]) => void logs.push(`${level}: ${args.map(String).join(' ')}`) } : {}),
+    });
     const response = await handler(request, context);
     const text = typeof response.body === 'string' ? response.body : '';
     return {
