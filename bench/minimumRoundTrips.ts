@@ -7,7 +7,10 @@
  *            + sum over roles r  ceil(A_r / 1000)  Get-ManagementRoleAssignment -Role r (A_r assignments, at least 1 page)
  *            + sum over role groups g (1 + ceil(M_g / 1000))
  *                                                  Get-RoleGroup (an unknown identity would list every group's members,
- *                                                  so existence is checked first) + Get-RoleGroupMember pages
+ *                                                  so existence is checked first) + Get-RoleGroupMember pages, for every
+ *                                                  role group reached: those assigned and those inside them, each once
+ *            + ceil(SP / 1000) when an app holds the role through Exchange (an assignment or a role group member)
+ *                                                  Get-ServicePrincipal: the SP pointers, to map pointer names to appIds
  *            + S_named                             Get-Recipient for each security group named by name, not object id
  *            + min(ceil(D / 20), ceil(U / 1000))   Exchange names of D directly assigned users to UPNs: a filtered
  *                                                  Get-User per 20 names, or the paged Get-User listing of all U users
@@ -18,11 +21,12 @@
  *                                                  later pages one each (T_s members, nested groups included)
  *            + (1 if Organization Management holds the role)  directory role assignments of two roles in one $batch
  *            + ceil(R / 20) when the Get-User listing is not used  role group members (object ids, no UPN) in $batch
+ *                                                  (role groups and apps with a pointer excluded)
  */
 import { ORGANIZATION_MANAGEMENT } from '../lib/domain.js';
 import { NAMES_PER_FILTER } from '../lib/exchange/exchangeAdminClient.js';
 import { GRAPH_APP_ROLES, GRAPH_SP_ID } from '../emulator/scenarios/baseTenant.js';
-import type { TenantState } from '../emulator/tenantState.js';
+import type { RoleGroupState, TenantState } from '../emulator/tenantState.js';
 
 const EXCHANGE_PAGE = 1000;
 const GRAPH_PAGE = 999;
@@ -58,11 +62,28 @@ export function minimumAuditRoundTripsBreakdown(state: TenantState): MinimumBrea
   let exchange = 1;
   for (const role of roles) exchange += pages(assignments.filter((a) => a.role.toLowerCase() === role).length, EXCHANGE_PAGE);
   const roleGroups = regular.filter((a) => a.assigneeType === 'RoleGroup');
+  const hasPointer = (id: string) => state.servicePrincipals.get(id)?.exchange !== undefined;
+  const reached = new Map<string, RoleGroupState>();
+  const stack = roleGroups.flatMap((a) => state.roleGroup(a.assignee) ?? []);
+  while (stack.length) {
+    const g = stack.pop() as RoleGroupState;
+    if (reached.has(g.guid)) continue;
+    reached.set(g.guid, g);
+    for (const m of state.currentMembers(g.members)) {
+      const inner = state.roleGroupById(m);
+      if (inner) stack.push(inner);
+    }
+  }
   let roleGroupMembers = 0;
-  for (const a of roleGroups) {
-    const members = state.currentMembers(state.roleGroup(a.assignee)?.members ?? []).length;
-    roleGroupMembers += a.assignee.toLowerCase() === ORGANIZATION_MANAGEMENT.toLowerCase() ? 0 : members;
-    exchange += 1 + pages(members, EXCHANGE_PAGE);
+  let appMembers = false;
+  for (const g of reached.values()) {
+    const members = state.currentMembers(g.members);
+    roleGroupMembers += members.filter((m) => !state.roleGroupById(m) && !hasPointer(m)).length;
+    appMembers ||= members.some(hasPointer);
+    exchange += 1 + pages(members.length + Object.keys(g.linkedGroups).length, EXCHANGE_PAGE);
+  }
+  if (appMembers || regular.some((a) => a.assigneeType === 'ServicePrincipal')) {
+    exchange += pages([...state.servicePrincipals.values()].filter((sp) => sp.exchange).length, EXCHANGE_PAGE);
   }
   const securityGroups = regular.filter((a) => a.assigneeType === 'SecurityGroup');
   exchange += securityGroups.length;

@@ -41,8 +41,11 @@ export interface SeedServicePrincipal {
   appId: string;
   displayName: string;
   appRoles?: SeedAppRole[];
-  /** Registered in Exchange with New-ServicePrincipal: can be a role assignee and role group member. */
-  exchange?: { exchangeGuid: string };
+  /**
+   * Registered in Exchange with New-ServicePrincipal: can be a role assignee and role group member. The pointer's
+   * `displayName` (New-ServicePrincipal -DisplayName, the admin's choice) is what assignments and member lists show.
+   */
+  exchange?: { exchangeGuid: string; displayName?: string };
 }
 
 export interface SeedManagementRole {
@@ -58,7 +61,7 @@ export interface SeedRoleGroup {
   name: string;
   guid: string;
   description?: string;
-  /** Object ids of users, groups or service principals, or names of linked role groups. */
+  /** Object ids of users, groups or service principals, or Guids of other role groups (role groups can nest). */
   members: string[];
   /**
    * Members that are the linked groups Entra ID roles surface as in Exchange (Organization Management's

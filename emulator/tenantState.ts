@@ -48,12 +48,24 @@ export interface AssignmentState extends SeedRoleAssignment, Lifetime {
   whenChangedUtc: string;
 }
 
-/** Anything Exchange can name: a mailbox user, a group, a registered app, or a linked role group. */
+/**
+ * Anything Exchange can name: a mailbox user, a group, a registered app (its New-ServicePrincipal pointer), a
+ * role group (role groups can be members of role groups), or a linked role group. A role group's id is its Guid.
+ */
 export type ExchangeRecipient =
   | { kind: 'user'; id: string; name: string; user: SeedUser }
   | { kind: 'group'; id: string; name: string; group: GroupState }
   | { kind: 'servicePrincipal'; id: string; name: string; sp: SeedServicePrincipal }
+  | { kind: 'roleGroup'; id: string; name: string; roleGroup: RoleGroupState }
   | { kind: 'linkedGroup'; id: string; name: string; roleDefinitionId: string };
+
+/**
+ * The Name of an app's Exchange pointer: the DisplayName given to New-ServicePrincipal, which admins choose
+ * (often the app's own name, or that name with "_SP"); without one, the app's display name.
+ */
+export function pointerName(sp: SeedServicePrincipal): string {
+  return sp.exchange?.displayName ?? sp.displayName;
+}
 
 /** One way a principal reaches the power to export mailboxes. */
 export interface ExportPath {
@@ -120,6 +132,11 @@ export class TenantState {
   readonly auditLogQueries = new Map<string, AuditLogQueryState>();
   /** Emulator-clock time after which an audit log query has succeeded even if nobody polled it twice. */
   auditLogQueryDelayMs = 10 * 60_000;
+  /**
+   * Whether Get-RoleGroupMember shows Organization Management's linked groups (TenantAdmins_*, ...) with an
+   * ExternalDirectoryObjectId: the object id of the Entra directory role they mirror, not of a group. Off: no id.
+   */
+  linkedGroupsCarryObjectId = false;
   private readonly byAppId = new Map<string, SeedServicePrincipal>();
   /** Built on first lookup, so that even a 20,000-user tenant starts at once. */
   private recipientIndexCache?: Map<string, ExchangeRecipient>;
@@ -180,8 +197,9 @@ export class TenantState {
       put([group.id, group.name ?? group.displayName, group.displayName, group.mail, group.exchangeGuid], { kind: 'group', id: group.id, name: group.name ?? group.displayName, group });
     }
     for (const sp of this.servicePrincipals.values()) {
-      if (sp.exchange) put([sp.id, sp.appId, sp.exchange.exchangeGuid, sp.displayName], { kind: 'servicePrincipal', id: sp.id, name: sp.id, sp });
+      if (sp.exchange) put([sp.id, sp.appId, sp.exchange.exchangeGuid, pointerName(sp)], { kind: 'servicePrincipal', id: sp.id, name: pointerName(sp), sp });
     }
+    for (const rg of this.roleGroups.values()) put([rg.guid, rg.name], { kind: 'roleGroup', id: rg.guid, name: rg.name, roleGroup: rg });
     for (const rg of this.roleGroups.values()) {
       for (const [name, roleDefinitionId] of Object.entries(rg.linkedGroups)) put([name], { kind: 'linkedGroup', id: name, name, roleDefinitionId });
     }
@@ -255,6 +273,24 @@ export class TenantState {
     this.version++;
     this.assignments.delete(lower(assignment.guid));
     this.removedAssignments.push({ ...assignment, until: this.now() });
+  }
+
+  /** A new role group (New-RoleGroup); `members` are object ids or other role groups' Guids. */
+  addRoleGroup(input: { name: string; guid: string; members?: string[]; description?: string }): RoleGroupState {
+    this.version++;
+    const now = this.now();
+    const rg: RoleGroupState = {
+      name: input.name,
+      guid: input.guid,
+      description: input.description,
+      members: (input.members ?? []).map((member) => ({ member, since: now })),
+      linkedGroups: {},
+      whenCreatedUtc: new Date(now).toISOString(),
+    };
+    this.roleGroups.set(lower(rg.name), rg);
+    // The name and Guid now identify a recipient.
+    this.recipientIndexCache = undefined;
+    return rg;
   }
 
   addRoleGroupMember(rg: RoleGroupState, memberId: string): void {
@@ -385,7 +421,7 @@ export class TenantState {
     if (this.callerRolesCache?.version === this.version) return this.callerRolesCache.roles;
     const roles = new Set<string>();
     const groupsOfCaller = new Set<string>();
-    for (const rg of this.roleGroups.values()) if (this.currentMembers(rg.members).includes(this.callerId)) groupsOfCaller.add(lower(rg.name));
+    for (const rg of this.roleGroups.values()) if (this.roleGroupMembersDeep(rg).includes(this.callerId)) groupsOfCaller.add(lower(rg.name));
     for (const a of this.assignments.values()) {
       if (!a.enabled || a.delegationType !== 'Regular') continue;
       if ((a.assigneeType === 'ServicePrincipal' && a.assignee === this.callerId) || (a.assigneeType === 'RoleGroup' && groupsOfCaller.has(lower(a.assignee)))) {
@@ -448,17 +484,7 @@ export class TenantState {
         return this.groupPrincipals(assignee, t).includes(id) ? ['security-group'] : [];
       case 'RoleGroup': {
         const rg = this.roleGroup(assignee);
-        if (!rg) return [];
-        const out: ExportPath['via'][] = [];
-        for (const m of rg.members) {
-          if (!active(m, t)) continue;
-          if (m.member === id) out.push('role-group');
-          else if (this.groups.has(m.member) && this.groupPrincipals(m.member, t).includes(id)) out.push('role-group');
-        }
-        for (const roleId of Object.values(rg.linkedGroups)) {
-          if (this.directoryRolePrincipals(roleId, t).includes(id)) out.push(lower(rg.name) === lower(ORGANIZATION_MANAGEMENT) ? 'organization-management' : 'role-group');
-        }
-        return out;
+        return rg ? this.roleGroupReaches(rg, id, t, lower(rg.name) === lower(ORGANIZATION_MANAGEMENT)) : [];
       }
       case 'LinkedRoleGroup': {
         const r = this.recipientById(assignee);
@@ -468,6 +494,43 @@ export class TenantState {
         // The partner's agents live in the partner's tenant: nobody here.
         return [];
     }
+  }
+
+  /** How a role group reaches `id` at time `t`: members, their security groups, role groups inside it (cycles end), linked groups. */
+  private roleGroupReaches(rg: RoleGroupState, id: string, t: number, underOrgManagement: boolean, seen = new Set<string>()): ExportPath['via'][] {
+    if (seen.has(rg.guid)) return [];
+    seen.add(rg.guid);
+    const out: ExportPath['via'][] = [];
+    for (const m of rg.members) {
+      if (!active(m, t)) continue;
+      const inner = this.roleGroupById(m.member);
+      if (m.member === id) out.push('role-group');
+      else if (this.groups.has(m.member) && this.groupPrincipals(m.member, t).includes(id)) out.push('role-group');
+      else if (inner) out.push(...this.roleGroupReaches(inner, id, t, underOrgManagement, seen));
+    }
+    for (const roleId of Object.values(rg.linkedGroups)) {
+      if (this.directoryRolePrincipals(roleId, t).includes(id)) out.push(underOrgManagement ? 'organization-management' : 'role-group');
+    }
+    return out;
+  }
+
+  /** A role group by its Guid (how it is stored as a member of another role group). */
+  roleGroupById(id: string): RoleGroupState | undefined {
+    const r = this.recipientById(id);
+    return r?.kind === 'roleGroup' ? r.roleGroup : undefined;
+  }
+
+  /** Current members of a role group and of the role groups inside it, transitively (cycles end); linked groups excluded. */
+  roleGroupMembersDeep(rg: RoleGroupState, seen = new Set<string>()): string[] {
+    if (seen.has(rg.guid)) return [];
+    seen.add(rg.guid);
+    const out: string[] = [];
+    for (const member of this.currentMembers(rg.members)) {
+      const inner = this.roleGroupById(member);
+      if (inner) out.push(...this.roleGroupMembersDeep(inner, seen));
+      else out.push(member);
+    }
+    return out;
   }
 
   /** GetEffectiveUsers rows (names) for one assignment, in Exchange's terms. */
@@ -488,7 +551,7 @@ export class TenantState {
         const rg = this.roleGroup(a.assignee);
         if (!rg) return rows;
         const seen = new Set<string>();
-        for (const member of this.currentMembers(rg.members)) {
+        for (const member of this.roleGroupMembersDeep(rg)) {
           const ids = this.groups.has(member) ? this.groupPrincipals(member) : [member];
           for (const id of ids) {
             if (seen.has(id)) continue;

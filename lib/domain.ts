@@ -67,6 +67,19 @@ export interface Recipient {
   recipientTypeDetails?: string;
 }
 
+/**
+ * An app's pointer in Exchange (New-ServicePrincipal): what role assignments and role group members name
+ * instead of the app. Name and DisplayName are the admin's choice; AppId and ObjectId are the Entra ids.
+ */
+export interface ServicePrincipalPointer {
+  name: string;
+  identity?: string;
+  displayName?: string;
+  appId: string;
+  /** Entra object id of the service principal. */
+  objectId: string;
+}
+
 // ---- Entra ID, as read through Graph ------------------------------------------------------
 
 export type PrincipalType = 'user' | 'group' | 'servicePrincipal' | 'other';

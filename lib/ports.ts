@@ -12,6 +12,7 @@ import type {
   ManagementRole,
   Recipient,
   RoleAssignment,
+  ServicePrincipalPointer,
 } from './domain.js';
 import type { FindingStore, SnapshotStore } from './audit/auditStores.js';
 
@@ -39,6 +40,8 @@ export interface ExchangeRbac {
   listUsers(): Promise<Recipient[]>;
   /** Get-User -Filter "Name -eq 'a' -or Name -eq 'b' ...", a few names a call: the users of these names, unknown ones left out. */
   findUsersByName(names: string[]): Promise<Recipient[]>;
+  /** Get-ServicePrincipal (no identity: every pointer, all pages), to map pointer names to appIds and object ids. */
+  listServicePrincipals(): Promise<ServicePrincipalPointer[]>;
   /** New-ManagementRoleAssignment -Name N -Role R -User U | -SecurityGroup G. */
   newRoleAssignment(input: { name: string; role: string; user?: string; securityGroup?: string }): Promise<RoleAssignment>;
   /** Remove-ManagementRoleAssignment -Identity <guid> -Confirm:$false; an absent assignment is 'absent', not an error. */

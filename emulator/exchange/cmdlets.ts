@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { CmdletError, notFound, type AssignmentState, type ExchangeRecipient, type TenantState } from '../tenantState.js';
 import { parseOpathFilter } from './opathFilter.js';
-import { assignmentRecord, assigneeName, recipientRecord, roleGroupRecord, roleRecord } from './records.js';
+import { DIRECTORY_ROLE_OBJECT_IDS } from '../scenarios/baseTenant.js';
+import { assignmentRecord, assigneeName, recipientRecord, roleGroupRecord, roleRecord, servicePrincipalRecord } from './records.js';
 
 type Params = Record<string, unknown>;
 type Row = Record<string, unknown>;
@@ -19,6 +20,8 @@ const USER_FILTER_PROPERTIES = ['Name', 'UserPrincipalName', 'ExternalDirectoryO
 const ROLE_READ = ['role management', 'view-only configuration', 'organization configuration'];
 const RECIPIENT_READ = ['view-only recipients', 'mail recipients', 'role management'];
 const ROLE_WRITE = ['role management'];
+/** The *-ServicePrincipal cmdlets sit in the Role Management role. */
+const POINTER_READ = ['role management'];
 
 interface CmdletSpec {
   params: Record<string, 'string' | 'switch' | 'any'>;
@@ -99,6 +102,18 @@ export const CMDLETS: Record<string, CmdletSpec> = {
     required: ['Identity', 'Member'],
     roles: ROLE_WRITE,
     run: (state, p) => changeRoleGroupMember(state, p, 'remove'),
+  },
+  'Get-ServicePrincipal': {
+    params: { ...COMMON, Identity: 'string', Organization: 'any' },
+    roles: POINTER_READ,
+    run: (state, p) => {
+      const pointers = [...state.servicePrincipals.values()].filter((sp) => sp.exchange);
+      if (p.Identity === undefined) return pointers.map(servicePrincipalRecord);
+      const r = state.recipient(p.Identity as string);
+      // Documented hazard: a non-existent Identity returns every pointer, as if no Identity had been given.
+      if (r?.kind !== 'servicePrincipal') return pointers.map(servicePrincipalRecord);
+      return [servicePrincipalRecord(r.sp)];
+    },
   },
   'Get-User': {
     params: { ...COMMON, Identity: 'string', Filter: 'string', ResultSize: 'any' },
@@ -193,7 +208,7 @@ function reachesAssignee(state: TenantState, identity: string): (a: AssignmentSt
   if (!r) throw notFound(identity, state.tenant);
   const viaRoleGroups = new Set<string>();
   for (const g of state.roleGroups.values()) {
-    const members = state.currentMembers(g.members);
+    const members = state.roleGroupMembersDeep(g);
     if (members.includes(r.id) || members.some((m) => state.groups.has(m) && state.groupPrincipals(m).includes(r.id))) viaRoleGroups.add(g.name.toLowerCase());
   }
   return (a) => {
@@ -224,7 +239,7 @@ function newManagementRoleAssignment(state: TenantState, p: Params): Row[] {
     if (!r || r.kind !== expected || (r.kind === 'group' && !r.group.securityEnabled)) throw notFound(identity, state.tenant);
     assigneeType = target === 'User' ? 'User' : target === 'App' ? 'ServicePrincipal' : 'SecurityGroup';
     assignee = r.id;
-    displayName = r.kind === 'servicePrincipal' ? r.sp.displayName : r.name;
+    displayName = r.name;
   }
   const scoped = p.CustomRecipientWriteScope !== undefined || p.RecipientAdministrativeUnitScope !== undefined;
   const delegationType = p.Delegating ? (scoped ? 'Delegating' : 'DelegatingOrgWide') : 'Regular';
@@ -319,7 +334,10 @@ function getRoleGroupMember(state: TenantState, p: Params): Row[] {
       if (seen.has(id)) continue;
       seen.add(id);
       const r = state.recipientById(id);
-      if (r) rows.push(recipientRecord(r, 'Get-RoleGroupMember'));
+      if (!r) continue;
+      const row = recipientRecord(r, 'Get-RoleGroupMember');
+      if (r.kind === 'linkedGroup' && state.linkedGroupsCarryObjectId) row.ExternalDirectoryObjectId = DIRECTORY_ROLE_OBJECT_IDS[r.roleDefinitionId] ?? '';
+      rows.push(row);
     }
   }
   return rows;

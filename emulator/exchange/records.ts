@@ -3,7 +3,8 @@
  * `Property@data.type` annotation key written just before each typed value.
  */
 import type { SeedManagementRole } from '../seed.js';
-import type { AssignmentState, ExchangeRecipient, RoleGroupState, TenantState } from '../tenantState.js';
+import type { SeedServicePrincipal } from '../seed.js';
+import { pointerName, type AssignmentState, type ExchangeRecipient, type RoleGroupState, type TenantState } from '../tenantState.js';
 
 type Field = readonly [name: string, value: unknown, type?: string];
 
@@ -152,6 +153,7 @@ function recipientTypes(r: ExchangeRecipient): { type: string; details: string }
         : { type: 'Group', details: 'UniversalSecurityGroup' };
     case 'servicePrincipal':
       return { type: 'ServicePrincipal', details: 'ServicePrincipal' };
+    case 'roleGroup':
     case 'linkedGroup':
       return { type: 'Group', details: 'RoleGroup' };
   }
@@ -163,7 +165,8 @@ export function recipientRecord(r: ExchangeRecipient, cmdlet: 'Get-User' | 'Get-
   const common = (displayName: string, smtp: string | null, guid: string | null, objectId: string): Field[] => [
     ['Name', r.name],
     ['DisplayName', displayName],
-    ['Identity', r.name],
+    // A pointer's Identity is its Entra ObjectId, as Get-ServicePrincipal shows it.
+    ['Identity', r.kind === 'servicePrincipal' ? r.id : r.name],
     ['Guid', guid, T.guid],
     ['ExternalDirectoryObjectId', objectId],
     ['PrimarySmtpAddress', smtp],
@@ -182,8 +185,33 @@ export function recipientRecord(r: ExchangeRecipient, cmdlet: 'Get-User' | 'Get-
     case 'group':
       return annotated(common(r.group.displayName, r.group.mail ?? null, r.group.exchangeGuid, r.group.id));
     case 'servicePrincipal':
-      return annotated([...common(r.sp.displayName, null, r.sp.exchange?.exchangeGuid ?? null, r.sp.id), ['AppId', r.sp.appId], ['ObjectId', r.sp.id]]);
+      return annotated([...common(pointerName(r.sp), null, r.sp.exchange?.exchangeGuid ?? null, r.sp.id), ['AppId', r.sp.appId], ['ObjectId', r.sp.id]]);
+    case 'roleGroup':
+      return annotated(common(r.name, null, r.roleGroup.guid, ''));
     case 'linkedGroup':
       return annotated(common(r.name, null, null, ''));
   }
+}
+
+/**
+ * A Get-ServicePrincipal row: the Exchange pointer to an Entra service principal. Name and DisplayName are what
+ * New-ServicePrincipal -DisplayName set; AppId and ObjectId are the Entra ids, and Identity is the ObjectId (real
+ * callers pass a pointer's Identity to Graph as the service principal id).
+ * https://learn.microsoft.com/powershell/module/exchangepowershell/get-serviceprincipal
+ */
+export function servicePrincipalRecord(sp: SeedServicePrincipal): Record<string, unknown> {
+  const created = '2021-01-10T08:00:00.000Z';
+  return annotated([
+    ['AppId', sp.appId],
+    ['ObjectId', sp.id],
+    ['DisplayName', pointerName(sp)],
+    ['Name', pointerName(sp)],
+    ['Identity', sp.id],
+    ['Id', sp.id],
+    ['Guid', sp.exchange?.exchangeGuid ?? null, T.guid],
+    ['ObjectCategory', 'ms-Exch-Service-Principal'],
+    ...dates(created, created),
+    ['IsValid', true],
+    ['ObjectState', 'Unchanged'],
+  ]);
 }

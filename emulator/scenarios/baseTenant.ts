@@ -38,12 +38,23 @@ export const EXCHANGE_SP_ID = fixedGuid(0x5e0000, 2);
 /** The watchdog's own app registration (the principal behind the emulator token). */
 export const WATCHDOG_APP = { id: fixedGuid(0x5e0000, 3), appId: fixedGuid(0xa9900000, 3), displayName: 'MIE Watchdog' } as const;
 export const WATCHDOG_ROLE_GROUP = 'MIE Watchdog';
+/** The watchdog's Exchange pointer (New-ServicePrincipal -DisplayName), in the "<name>_SP" style many admins use. */
+export const WATCHDOG_POINTER = 'MIE Watchdog_SP';
 
 /** Exchange's linked groups for the two directory roles that are members of Organization Management. */
 export const LINKED_GROUPS = {
   tenantAdmins: 'TenantAdmins_1738292045',
   exchangeServiceAdmins: 'ExchangeServiceAdmins_-1284451923',
 } as const;
+
+/**
+ * Object ids of the activated directory roles (Graph /directoryRoles/{id}), which differ from the role template
+ * ids: what a linked group may show as its ExternalDirectoryObjectId. They are no group's id.
+ */
+export const DIRECTORY_ROLE_OBJECT_IDS: Record<string, string> = {
+  [GLOBAL_ADMINISTRATOR_ROLE_ID]: fixedGuid(0xd1200000, 1),
+  [EXCHANGE_ADMINISTRATOR_ROLE_ID]: fixedGuid(0xd1200000, 2),
+};
 
 export const DEFAULT_DELEGATING_ASSIGNMENT = {
   guid: fixedGuid(0xa5500000, 1),
@@ -88,7 +99,7 @@ export function baseTenant(tenant: string, tenantId: string): TenantSeed {
         displayName: 'Office 365 Exchange Online',
         appRoles: [{ id: EXCHANGE_MANAGE_AS_APP_ROLE_ID, value: 'Exchange.ManageAsApp', displayName: 'Manage Exchange As Application' }],
       },
-      { ...WATCHDOG_APP, exchange: { exchangeGuid: fixedGuid(0xe0000000, 3) } },
+      { ...WATCHDOG_APP, exchange: { exchangeGuid: fixedGuid(0xe0000000, 3), displayName: WATCHDOG_POINTER } },
     ],
     managementRoles: roles,
     roleGroups: [

@@ -5,11 +5,15 @@
  * MailboxItem.ImportExport.All. Every read pages to the end or throws: the result is complete or
  * there is no result.
  *
- * Round trips: one Get-ManagementRole, one assignment read per role, one member read per role group,
- * one Get-Recipient + one transitiveMembers per security group, one directory-role read and one
- * app-role read. Names become UPNs by one filtered Get-User per 20 directly assigned users and a Graph $batch for
- * member object ids, or, past BULK_USERS, by one paged Get-User listing for all of them.
- * Independent reads run concurrently (bounded).
+ * Role groups can contain role groups (Organization Management is the everyday case): they are expanded
+ * transitively, each read once, a cycle ending where it closes. Apps appear as service-principal pointers,
+ * resolved to their appId and object id through one Get-ServicePrincipal listing.
+ *
+ * Round trips: one Get-ManagementRole, one assignment read per role, one member read per role group reached
+ * (nested ones included), one Get-Recipient + one transitiveMembers per security group, one directory-role read,
+ * one app-role read, and one Get-ServicePrincipal listing when an app holds the role through Exchange. Names become
+ * UPNs by one filtered Get-User per 20 directly assigned users and a Graph $batch for member object ids, or, past
+ * BULK_USERS, by one paged Get-User listing for all of them. Independent reads run concurrently (bounded).
  */
 import {
   EXCHANGE_ADMINISTRATOR_ROLE_ID,
@@ -23,10 +27,13 @@ import {
   type HolderVia,
   type Recipient,
   type RoleAssignment,
+  type ServicePrincipalPointer,
   type Snapshot,
 } from '../domain.js';
 import { mapLimited } from '../http/limiter.js';
 import type { Directory, ExchangeRbac, Logger } from '../ports.js';
+import { linkedGroupRole } from './linkedGroups.js';
+import { pointerIndex, type PointerIndex } from './servicePrincipalPointers.js';
 
 export interface CollectHoldersDeps {
   exchange: ExchangeRbac;
@@ -128,8 +135,27 @@ function fromDirectory(p: DirectoryPrincipal): { principal: string; principalId:
   return undefined;
 }
 
+function fromPointer(p: ServicePrincipalPointer): { principal: string; principalId: string; principalType: 'ServicePrincipal'; displayName?: string } {
+  return { principal: p.appId, principalId: p.objectId, principalType: 'ServicePrincipal', displayName: p.displayName ?? p.name };
+}
+
 function isGroupRecipient(r: Recipient): boolean {
   return /group/i.test(r.recipientTypeDetails ?? r.recipientType ?? '');
+}
+
+function isRoleGroupRecipient(r: Recipient): boolean {
+  return /^rolegroup$/i.test(r.recipientTypeDetails ?? '');
+}
+
+function isServicePrincipalRecipient(r: Recipient): boolean {
+  return /serviceprincipal/i.test(r.recipientTypeDetails ?? r.recipientType ?? '');
+}
+
+/** "via role group A > role group B": how a member of B reaches an assignment of A. */
+function roleGroupSpec(chain: string[], orgManagement: boolean): PathSpec {
+  const path = `via role group ${chain.join(' > role group ')}`;
+  const viaName = chain[chain.length - 1] as string;
+  return orgManagement ? { via: 'organization-management', viaName, path } : { via: 'role-group', viaName, path };
 }
 
 /** Reads every effective holder of Mailbox Import Export and its custom child roles. */
@@ -180,6 +206,81 @@ export async function collectHolders(deps: CollectHoldersDeps, now: Date): Promi
   // Member rows carry the Entra object id but no UPN; they are resolved together after the reads.
   const toResolve: Unresolved[] = [];
 
+  // Every pointer, listed once and only when an app shows up.
+  let pointersPending: Promise<PointerIndex> | undefined;
+  const pointers = () => (pointersPending ??= exchange.listServicePrincipals().then(pointerIndex));
+  /** Adds the app a pointer names; false when no pointer fits (the caller falls back to the object id, if any). */
+  const addPointer = async (a: RoleAssignment, names: (string | undefined)[], spec: PathSpec): Promise<boolean> => {
+    const match = (await pointers()).find(names);
+    if (!match) return false;
+    if ('pointer' in match) {
+      add(holderFor(a, fromPointer(match.pointer), spec));
+      return true;
+    }
+    // Two pointers answer to the name: report it under that name for a person to sort out (revocation will not act on it).
+    const name = names.find((n) => n?.trim()) ?? a.roleAssignee;
+    deps.logger?.warn('More than one Exchange service principal fits an assignee; it is reported under its Exchange name.', { assignment: a.name, name, appIds: match.ambiguous.map((p) => p.appId) });
+    add(holderFor(a, { principal: name, principalType: 'ServicePrincipal' }, spec));
+    return true;
+  };
+
+  // Each role group's members are read once, however many assignments or parent groups reach it.
+  const memberReads = new Map<string, Promise<Recipient[]>>();
+  const membersOf = (group: string) => {
+    const key = group.toLowerCase();
+    let read = memberReads.get(key);
+    if (!read) memberReads.set(key, (read = exchange.getRoleGroupMembers(group)));
+    return read;
+  };
+
+  /** Every holder `chain`'s innermost role group gives through assignment `a`, role groups inside it expanded. */
+  const expandRoleGroup = async (a: RoleAssignment, chain: string[], underOrgManagement: boolean): Promise<void> => {
+    const group = chain[chain.length - 1] as string;
+    const spec = chain.length === 1 && underOrgManagement ? { via: 'organization-management' as const, viaName: ORGANIZATION_MANAGEMENT, path: `via role group ${ORGANIZATION_MANAGEMENT}` } : roleGroupSpec(chain, underOrgManagement);
+    const where = chain.join(' > ');
+    await mapLimited(await membersOf(group), limit, async (m) => {
+      const who = fromRecipient(m);
+      if (who) return add(holderFor(a, who, spec));
+      if (isServicePrincipalRecipient(m)) {
+        if (await addPointer(a, [m.externalDirectoryObjectId, m.identity, m.name, m.displayName], spec)) return;
+        if (!m.externalDirectoryObjectId) throw new IncompleteReadError(`Member ${m.name} of role group ${where} is an app that no Exchange service principal (Get-ServicePrincipal) and no Entra object id identifies, so its holders cannot be read; the audit stops rather than report fewer holders.`);
+        toResolve.push({ assignment: a, objectId: m.externalDirectoryObjectId, name: m.name, spec, type: 'ServicePrincipal' });
+        return;
+      }
+      const linkedRole = linkedGroupRole(m.name);
+      if (linkedRole) {
+        // Organization Management's linked groups: their people come from the Graph directory roles read below.
+        if (underOrgManagement && linkedRole !== 'unmapped') return;
+        throw new IncompleteReadError(
+          linkedRole === 'unmapped'
+            ? `Member ${m.name} of role group ${where} is a linked group of an Entra directory role the watchdog does not read, so its holders cannot be read; the audit stops rather than report fewer holders.`
+            : `Member ${m.name} of role group ${where} is a linked group of an Entra directory role outside Organization Management, with neither a UPN nor an Entra object id of a group, so its holders cannot be read; the audit stops rather than report fewer holders.`,
+        );
+      }
+      if (isRoleGroupRecipient(m)) {
+        if (chain.some((c) => c.toLowerCase() === m.name.toLowerCase())) {
+          // A cycle: this group's members are being read on this very path already, so nobody is missed.
+          deps.logger?.warn('Role groups contain each other; the cycle is read once.', { assignment: a.name, cycle: `${where} > ${m.name}` });
+          return;
+        }
+        return expandRoleGroup(a, [...chain, m.name], underOrgManagement);
+      }
+      if (!m.externalDirectoryObjectId) {
+        throw new IncompleteReadError(`Member ${m.name} of role group ${where} has neither a UPN nor an Entra object id, so its holders cannot be read; the audit stops rather than report fewer holders.`);
+      }
+      if (isGroupRecipient(m)) {
+        for (const p of await directory.getTransitiveMembers(m.externalDirectoryObjectId)) {
+          const inner = fromDirectory(p);
+          if (inner) add(holderFor(a, inner, { ...spec, path: `${spec.path} (through group ${m.displayName ?? m.name})` }));
+        }
+        return;
+      }
+      toResolve.push({ assignment: a, objectId: m.externalDirectoryObjectId, name: m.name, spec, type: 'User' });
+    });
+  };
+
+  if (servicePrincipals.length) pointers().catch(() => undefined);
+
   await Promise.all([
     userIndex
       ? Promise.resolve()
@@ -197,29 +298,9 @@ export async function collectHolders(deps: CollectHoldersDeps, now: Date): Promi
           }
         })(),
     mapLimited(roleGroups, limit, async (a) => {
-      const group = a.roleAssigneeName || a.roleAssignee;
-      const members = await exchange.getRoleGroupMembers(group);
-      const spec: PathSpec = orgManagement.includes(a)
-        ? { via: 'organization-management', viaName: ORGANIZATION_MANAGEMENT, path: `via role group ${ORGANIZATION_MANAGEMENT}` }
-        : { via: 'role-group', viaName: group, path: `via role group ${group}` };
-      await mapLimited(members, limit, async (m) => {
-        const who = fromRecipient(m);
-        if (who) return add(holderFor(a, who, spec));
-        if (!m.externalDirectoryObjectId) {
-          // Organization Management's linked groups carry no object id: the Graph directory roles below cover them.
-          if (orgManagement.includes(a)) return;
-          throw new IncompleteReadError(`Member ${m.name} of role group ${group} has neither a UPN nor an Entra object id, so its holders cannot be read; the audit stops rather than report fewer holders.`);
-        }
-        if (isGroupRecipient(m)) {
-          for (const p of await directory.getTransitiveMembers(m.externalDirectoryObjectId)) {
-            const inner = fromDirectory(p);
-            if (inner) add(holderFor(a, inner, { ...spec, path: `${spec.path} (through group ${m.displayName ?? m.name})` }));
-          }
-          return;
-        }
-        const type = /serviceprincipal/i.test(m.recipientTypeDetails ?? m.recipientType ?? '') ? 'ServicePrincipal' : 'User';
-        toResolve.push({ assignment: a, objectId: m.externalDirectoryObjectId, name: m.name, spec, type });
-      });
+      const isOrgManagement = orgManagement.includes(a);
+      const group = isOrgManagement ? ORGANIZATION_MANAGEMENT : a.roleAssigneeName || a.roleAssignee;
+      await expandRoleGroup(a, [group], isOrgManagement);
     }),
     mapLimited(securityGroups, limit, async (a) => {
       const group = a.roleAssigneeName || a.roleAssignee;
@@ -255,12 +336,13 @@ export async function collectHolders(deps: CollectHoldersDeps, now: Date): Promi
       toResolve.push({ assignment: a, name: identity, spec: { via: 'direct', path: `direct assignment ${a.name}` }, type: 'User' });
     }
   }
-  // Exchange names a service principal by its Entra object id.
-  for (const a of servicePrincipals) {
+  // Exchange names an app by its pointer (a name or an id); failing a pointer, an id is taken as the Entra object id.
+  await mapLimited(servicePrincipals, limit, async (a) => {
     const spec: PathSpec = { via: 'service-principal', path: `service principal assignment ${a.name}` };
+    if (await addPointer(a, [a.roleAssignee, a.roleAssigneeName], spec)) return;
     const objectId = GUID.test(a.roleAssignee) ? a.roleAssignee : undefined;
     toResolve.push({ assignment: a, objectId, name: a.roleAssigneeName || a.roleAssignee, spec, type: 'ServicePrincipal' });
-  }
+  });
 
   const resolvedFromIndex = new Set<Unresolved>();
   if (!userIndex && toResolve.filter((r) => r.type === 'User').length > BULK_USERS) userIndex = indexUsers(exchange);

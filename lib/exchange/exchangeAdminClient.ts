@@ -2,11 +2,11 @@
  * ExchangeRbac over the admin API. Reads page to the end or throw; writes are idempotent, so a retried run
  * (or a retried request whose first attempt did land) ends in the same state without an error.
  */
-import type { EffectiveRoleAssignment, ManagementRole, Recipient, RoleAssignment } from '../domain.js';
+import type { EffectiveRoleAssignment, ManagementRole, Recipient, RoleAssignment, ServicePrincipalPointer } from '../domain.js';
 import type { ExchangeRbac } from '../ports.js';
 import { NotFoundError, RequestError } from '../http/errors.js';
 import { CmdletError, InvokeCommandClient, cmdletFailureIs, isNotFound, type CmdletParameters, type CmdletRow, type InvokeCommandOptions } from './invokeCommand.js';
-import { text, toEffectiveRoleAssignment, toManagementRole, toRecipient, toRoleAssignment } from './rows.js';
+import { text, toEffectiveRoleAssignment, toManagementRole, toRecipient, toRoleAssignment, toServicePrincipalPointer } from './rows.js';
 
 const ALREADY_EXISTS_TYPES = ['ADObjectAlreadyExistsException', 'RoleAssignmentAlreadyExistsException'];
 const ALREADY_MEMBER_TYPES = ['MemberAlreadyExistsException'];
@@ -76,6 +76,12 @@ export class ExchangeAdminClient implements ExchangeRbac {
       chunks.map((chunk) => this.api.invoke('Get-User', { Filter: chunk.map((n) => `Name -eq ${opathString(n)}`).join(' -or '), ResultSize: 'Unlimited' })),
     );
     return pages.flat().map(toRecipient);
+  }
+
+  async listServicePrincipals(): Promise<ServicePrincipalPointer[]> {
+    // Deliberately without -Identity: the listing is matched exactly by the caller, so the documented "unknown
+    // Identity returns every pointer" hazard cannot pass one app off as another.
+    return (await this.api.invoke('Get-ServicePrincipal', {})).map(toServicePrincipalPointer);
   }
 
   async newRoleAssignment(input: { name: string; role: string; user?: string; securityGroup?: string }): Promise<RoleAssignment> {

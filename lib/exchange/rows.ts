@@ -3,7 +3,7 @@
  * object with a Name; booleans sometimes as "True"/"False"; dates as ISO strings or "/Date(ms)/". All of it is
  * normalized here so that nothing downstream sees Exchange's wire shapes.
  */
-import type { EffectiveRoleAssignment, ManagementRole, Recipient, RoleAssignment } from '../domain.js';
+import type { EffectiveRoleAssignment, ManagementRole, Recipient, RoleAssignment, ServicePrincipalPointer } from '../domain.js';
 import type { CmdletRow } from './invokeCommand.js';
 
 export function text(value: unknown): string | undefined {
@@ -89,5 +89,16 @@ export function toRecipient(row: CmdletRow): Recipient {
     externalDirectoryObjectId: text(row.ExternalDirectoryObjectId)?.toLowerCase() || undefined,
     recipientType: text(row.RecipientType),
     recipientTypeDetails: text(row.RecipientTypeDetails),
+  };
+}
+
+export function toServicePrincipalPointer(row: CmdletRow): ServicePrincipalPointer {
+  return {
+    name: text(row.Name) || required(row, 'DisplayName', 'service principal'),
+    identity: text(row.Identity),
+    displayName: text(row.DisplayName) || undefined,
+    appId: required(row, 'AppId', 'service principal').toLowerCase(),
+    // ServiceId is the deprecated name of ObjectId; older pointers may carry only it.
+    objectId: (text(row.ObjectId) || required(row, 'ServiceId', 'service principal')).toLowerCase(),
   };
 }

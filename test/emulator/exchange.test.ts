@@ -1,7 +1,7 @@
 /** The Exchange admin API route over real HTTP: shapes, paging, errors, auth and the RBAC cmdlets. */
 import { describe, expect, it } from 'vitest';
-import { ALL_GROUP_MEMBERS, MIE_ROLE, ORGANIZATION_MANAGEMENT } from '../../lib/domain.js';
-import { DEFAULT_DELEGATING_ASSIGNMENT, LINKED_GROUPS, WATCHDOG_APP, WATCHDOG_ROLE_GROUP } from '../../emulator/scenarios/baseTenant.js';
+import { ALL_GROUP_MEMBERS, EXCHANGE_ADMINISTRATOR_ROLE_ID, GLOBAL_ADMINISTRATOR_ROLE_ID, MIE_ROLE, ORGANIZATION_MANAGEMENT } from '../../lib/domain.js';
+import { DEFAULT_DELEGATING_ASSIGNMENT, DIRECTORY_ROLE_OBJECT_IDS, LINKED_GROUPS, WATCHDOG_APP, WATCHDOG_POINTER, WATCHDOG_ROLE_GROUP } from '../../emulator/scenarios/baseTenant.js';
 import { ASSIGNMENTS, CUSTOM_ROLE, GROUPS, LEGACY_ARCHIVER, ROLE_GROUPS, TENANT, TENANT_ID, USERS } from '../../emulator/scenarios/forgottenMigrations.js';
 import { useEmulator } from '../support/emulator.js';
 import { cmdletFailure, invoke, invokeAll, type Json } from './http.js';
@@ -45,7 +45,8 @@ describe('Exchange admin API: reads', () => {
     const disabled = (await invoke(emulator(), 'Get-ManagementRoleAssignment', { Role: MIE_ROLE, Enabled: false })).body.value;
     expect(disabled.map((r: Json) => r.Name)).toEqual([ASSIGNMENTS.diegos.name]);
     const sp = all.find((r: Json) => r.Guid === ASSIGNMENTS.legacyArchiver.guid);
-    expect(sp).toMatchObject({ RoleAssigneeType: 'ServicePrincipal', RoleAssignee: LEGACY_ARCHIVER.id });
+    // An app is named by its Exchange pointer (New-ServicePrincipal -DisplayName), not by its object id.
+    expect(sp).toMatchObject({ RoleAssigneeType: 'ServicePrincipal', RoleAssignee: LEGACY_ARCHIVER.displayName, RoleAssigneeName: LEGACY_ARCHIVER.displayName });
   });
 
   it('pages with @odata.nextLink honouring Prefer: odata.maxpagesize, re-POSTing the same body', async () => {
@@ -133,11 +134,51 @@ describe('Exchange admin API: reads', () => {
     expect(cmdletFailure(both.body).Message).toContain('Parameter set cannot be resolved');
   });
 
+  it('lists service-principal pointers with their names and Entra ids; pointers name apps in assignments and member lists', async () => {
+    const pointers = (await invoke(emulator(), 'Get-ServicePrincipal', {})).body.value;
+    expect(pointers.map((p: Json) => [p.Name, p.DisplayName, p.AppId, p.ObjectId, p.Identity]).sort()).toEqual(
+      [
+        [LEGACY_ARCHIVER.displayName, LEGACY_ARCHIVER.displayName, LEGACY_ARCHIVER.appId, LEGACY_ARCHIVER.id, LEGACY_ARCHIVER.id],
+        [WATCHDOG_POINTER, WATCHDOG_POINTER, WATCHDOG_APP.appId, WATCHDOG_APP.id, WATCHDOG_APP.id],
+      ].sort(),
+    );
+    for (const identity of [WATCHDOG_APP.appId, WATCHDOG_APP.id, WATCHDOG_POINTER]) {
+      expect((await invoke(emulator(), 'Get-ServicePrincipal', { Identity: identity })).body.value.map((p: Json) => p.AppId)).toEqual([WATCHDOG_APP.appId]);
+    }
+    // Documented hazard: an unknown Identity lists every pointer.
+    expect((await invoke(emulator(), 'Get-ServicePrincipal', { Identity: 'No Such App' })).body.value).toHaveLength(2);
+    const members = (await invoke(emulator(), 'Get-RoleGroupMember', { Identity: WATCHDOG_ROLE_GROUP })).body.value;
+    expect(members.map((m: Json) => [m.Name, m.RecipientTypeDetails, m.ExternalDirectoryObjectId, m.Identity])).toEqual([[WATCHDOG_POINTER, 'ServicePrincipal', WATCHDOG_APP.id, WATCHDOG_APP.id]]);
+  });
+
+  it('lists a role group inside a role group as a RoleGroup member; linked groups may carry their directory role\'s object id', async () => {
+    const state = emulator().state;
+    const outer = state.roleGroup(ROLE_GROUPS.pstMigrationOperators.name);
+    const inner = state.roleGroup('View-Only Organization Management');
+    if (!outer || !inner) throw new Error('seed role groups missing');
+    state.addRoleGroupMember(outer, inner.guid);
+    const members = (await invoke(emulator(), 'Get-RoleGroupMember', { Identity: outer.name })).body.value;
+    expect(members.map((m: Json) => [m.Name, m.RecipientType, m.RecipientTypeDetails])).toContainEqual([inner.name, 'Group', 'RoleGroup']);
+    await invoke(emulator(), 'Add-RoleGroupMember', { Identity: inner.name, Member: USERS.adelev.name, BypassSecurityGroupManagerCheck: true });
+    const effective = (await invoke(emulator(), 'Get-ManagementRoleAssignment', { Identity: ASSIGNMENTS.pstMigrationOperators.guid, GetEffectiveUsers: true })).body.value;
+    expect(effective.map((r: Json) => r.EffectiveUserName)).toContain(USERS.adelev.name);
+    expect(state.canExport(USERS.adelev.userPrincipalName)).toBe(true);
+    // A cycle ends where it closes.
+    state.addRoleGroupMember(inner, outer.guid);
+    expect(state.canExport(USERS.adelev.userPrincipalName)).toBe(true);
+
+    const plain = (await invoke(emulator(), 'Get-RoleGroupMember', { Identity: ORGANIZATION_MANAGEMENT })).body.value;
+    expect(plain.map((m: Json) => m.ExternalDirectoryObjectId)).toEqual(['', '']);
+    state.linkedGroupsCarryObjectId = true;
+    const withIds = (await invoke(emulator(), 'Get-RoleGroupMember', { Identity: ORGANIZATION_MANAGEMENT })).body.value;
+    expect(withIds.map((m: Json) => m.ExternalDirectoryObjectId)).toEqual([DIRECTORY_ROLE_OBJECT_IDS[GLOBAL_ADMINISTRATOR_ROLE_ID], DIRECTORY_ROLE_OBJECT_IDS[EXCHANGE_ADMINISTRATOR_ROLE_ID]]);
+  });
+
   it('Get-RoleGroupMember with no or an unknown Identity returns the members of every role group', async () => {
     const everyone = (await invokeAll(emulator(), 'Get-RoleGroupMember', {})).rows.map((m: Json) => m.Name);
     const unknown = (await invokeAll(emulator(), 'Get-RoleGroupMember', { Identity: 'No Such Role Group' })).rows.map((m: Json) => m.Name);
     expect(unknown).toEqual(everyone);
-    expect(everyone).toEqual(expect.arrayContaining([USERS.lynner.name, USERS.gradya.name, LINKED_GROUPS.tenantAdmins, WATCHDOG_APP.id]));
+    expect(everyone).toEqual(expect.arrayContaining([USERS.lynner.name, USERS.gradya.name, LINKED_GROUPS.tenantAdmins, WATCHDOG_POINTER]));
   });
 });
 
@@ -223,7 +264,7 @@ describe('Exchange admin API: writes', () => {
     const sg = (await invoke(emulator(), 'New-ManagementRoleAssignment', { Role: CUSTOM_ROLE.name, SecurityGroup: GROUPS.migrationContractors.displayName })).body.value[0];
     expect(sg.RoleAssigneeType).toBe('SecurityGroup');
     const app = (await invoke(emulator(), 'New-ManagementRoleAssignment', { Role: MIE_ROLE, App: LEGACY_ARCHIVER.appId, Name: 'second-archiver' })).body.value[0];
-    expect(app).toMatchObject({ RoleAssigneeType: 'ServicePrincipal', RoleAssignee: LEGACY_ARCHIVER.id });
+    expect(app).toMatchObject({ RoleAssigneeType: 'ServicePrincipal', RoleAssignee: LEGACY_ARCHIVER.displayName });
 
     const both = await invoke(emulator(), 'New-ManagementRoleAssignment', { Role: MIE_ROLE, User: USERS.adelev.name, App: LEGACY_ARCHIVER.appId });
     expect(cmdletFailure(both.body).TypeName).toBe('System.Management.Automation.ParameterBindingException');
