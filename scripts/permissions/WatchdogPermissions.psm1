@@ -111,7 +111,8 @@ function Grant-WatchdogExchangeRole {
     $m = Get-WatchdogPermissionManifest
     $group = $m.exchange.roleGroup
 
-    $sp = Get-ServicePrincipal -Identity $ObjectId -ErrorAction SilentlyContinue
+    # Matched from the listing: Get-ServicePrincipal -Identity answers an unknown identity with every pointer.
+    $sp = Get-ServicePrincipal | Where-Object { "$($_.ObjectId)" -eq $ObjectId -or "$($_.AppId)" -eq $AppId } | Select-Object -First 1
     if (-not $sp -and $PSCmdlet.ShouldProcess($DisplayName, 'New-ServicePrincipal')) {
         $sp = New-ServicePrincipal -AppId $AppId -ObjectId $ObjectId -DisplayName $DisplayName
         Write-Host "  + Exchange service principal $DisplayName"
@@ -213,7 +214,7 @@ function Remove-WatchdogExchangeRole {
             Write-Host "  - role $child"
         }
     }
-    if ((Get-ServicePrincipal -Identity $ObjectId -ErrorAction SilentlyContinue) -and $PSCmdlet.ShouldProcess($ObjectId, 'Remove-ServicePrincipal')) {
+    if ((Get-ServicePrincipal | Where-Object { "$($_.ObjectId)" -eq $ObjectId }) -and $PSCmdlet.ShouldProcess($ObjectId, 'Remove-ServicePrincipal')) {
         Remove-ServicePrincipal -Identity $ObjectId -Confirm:$false
         Write-Host "  - Exchange service principal $ObjectId"
     }

@@ -58,6 +58,15 @@ describe('apps named by their Exchange service-principal pointer', () => {
     expect(r.emulator.calls.count({ api: 'exchange', name: 'Get-ServicePrincipal' })).toBe(1);
   });
 
+  it('lets WATCHDOG_BREAK_GLASS name an app by its object id, reached through its pointer', async () => {
+    const seed = forgottenMigrations();
+    seed.servicePrincipals.push({ ...ARCHIVE_BOT, exchange: { exchangeGuid: fixedGuid(0xe0000000, 40), displayName: ARCHIVE_BOT_POINTER } });
+    seed.roleAssignments.push({ ...ARCHIVE_BOT_ASSIGNMENT, role: MIE_ROLE, assigneeType: 'ServicePrincipal', assignee: ARCHIVE_BOT.id, delegationType: 'Regular', enabled: true, whenCreatedUtc: '2024-05-01T10:00:00.000Z' });
+    const result = await audit(await start({ scenario: seed, env: { WATCHDOG_BREAK_GLASS: ARCHIVE_BOT.id } }));
+    expect(result.breakGlass.map((h) => h.principal)).toEqual([ARCHIVE_BOT.appId]);
+    expect(result.findings.map((f) => f.principal)).not.toContain(ARCHIVE_BOT.appId);
+  });
+
   it('reports an assignee two pointers answer to under its Exchange name, for a person, with a warning', async () => {
     const seed = forgottenMigrations();
     const twin = { id: fixedGuid(0x5e0000, 41), appId: fixedGuid(0xa9900000, 41), displayName: 'Archive Bot (old)' };

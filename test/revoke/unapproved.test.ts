@@ -30,6 +30,8 @@ async function auditedTenant(env: Record<string, string>): Promise<TestRuntime> 
   r.emulator.state.addAssignment({ guid: WATCHDOG_ASSIGNMENT, name: `${MIE_ROLE}-MIE Watchdog`, role: MIE_ROLE, assigneeType: 'ServicePrincipal', assignee: WATCHDOG_APP.id, delegationType: 'Regular', enabled: true });
   const audit = await runAudit(r, auditOptions(r.config));
   expect(audit.holders).toHaveLength(14);
+  // Exchange names the watchdog's app by its pointer (MIE Watchdog_SP); the audit resolves it to the app's ids.
+  expect(audit.holders.find((h) => h.assignmentGuid === WATCHDOG_ASSIGNMENT)).toMatchObject({ principal: WATCHDOG_APP.appId, principalId: WATCHDOG_APP.id });
   return r;
 }
 
