@@ -10,6 +10,7 @@ import { MIE_ROLE, ORGANIZATION_MANAGEMENT, type Holder } from '../../lib/domain
 import type { Logger } from '../../lib/ports.js';
 import { DIRECTORY_ROLE_OBJECT_IDS, fixedGuid } from '../../emulator/scenarios/baseTenant.js';
 import { LEGACY_ARCHIVER, ROLE_GROUPS, USERS, forgottenMigrations } from '../../emulator/scenarios/forgottenMigrations.js';
+import { minimumAuditRoundTrips } from '../../bench/minimumRoundTrips.js';
 import { startTestRuntime, type TestRuntime, type TestRuntimeOptions } from '../support/runtime.js';
 
 let rt: TestRuntime | undefined;
@@ -29,6 +30,12 @@ async function start(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
 
 const audit = (r: TestRuntime): Promise<AuditResult> => runAudit(r, auditOptions(r.config));
 const upn = (u: { userPrincipalName: string }) => u.userPrincipalName.toLowerCase();
+/** API round trips of the run (a $batch counts once), within 1.2x of what the tenant's shape needs at least. */
+function expectNearMinimum(r: TestRuntime): void {
+  const trips = r.emulator.calls.all().filter((c) => !c.batch && c.api !== 'email').length;
+  const minimum = minimumAuditRoundTrips(r.emulator.state);
+  expect(trips, `${trips} round trips, minimum ${minimum}`).toBeLessThanOrEqual(Math.floor(1.2 * minimum));
+}
 const holdersOf = (result: AuditResult, principal: string): Holder[] => result.holders.filter((h) => h.principal === principal);
 
 /** An app registered in Exchange under a pointer named in the "<name>_SP" style. */
@@ -56,6 +63,7 @@ describe('apps named by their Exchange service-principal pointer', () => {
     expect(holdersOf(result, LEGACY_ARCHIVER.appId)).toEqual([expect.objectContaining({ via: 'service-principal', principalId: LEGACY_ARCHIVER.id })]);
     // One pointer listing serves every app; no Graph lookup is needed for them.
     expect(r.emulator.calls.count({ api: 'exchange', name: 'Get-ServicePrincipal' })).toBe(1);
+    expectNearMinimum(r);
   });
 
   it('lets WATCHDOG_BREAK_GLASS name an app by its object id, reached through its pointer', async () => {
@@ -101,6 +109,7 @@ describe('role groups inside role groups', () => {
     expect(warnings).toContainEqual(expect.objectContaining({ properties: expect.objectContaining({ cycle: 'Tier 1 Operators > Tier 2 Operators > Tier 3 Operators > Tier 1 Operators' }) }));
     const reads = r.emulator.calls.where({ api: 'exchange', name: 'Get-RoleGroupMember' }).map((c) => String(c.parameters.Identity));
     expect(reads.filter((g) => g.startsWith('Tier')).sort()).toEqual([tier1.name, tier2.name, tier3.name]);
+    expectNearMinimum(r);
   });
 
   it.each([
