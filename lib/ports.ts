@@ -143,6 +143,11 @@ export interface GrantStore {
   /** Writes only if the stored ETag still equals grant.etag; otherwise throws ConflictError. */
   update(grant: Grant): Promise<Grant>;
   list(filter?: { status?: GrantStatus[]; principal?: string }): Promise<Grant[]>;
+  /**
+   * Up to `limit` grants with an id after `after`, in id order, filtered by the service; `more` when
+   * grants after the last one returned may match too (continue with after = its id).
+   */
+  page(filter: { status?: GrantStatus[]; principal?: string }, options: { limit: number; after?: string }): Promise<{ grants: Grant[]; more: boolean }>;
 }
 
 export interface JournalEntryInput {

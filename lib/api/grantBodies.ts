@@ -6,6 +6,7 @@ import * as v from 'valibot';
 import type { GrantStatus } from '../domain.js';
 import { parseDuration } from '../duration.js';
 import { parseInstant } from '../instant.js';
+import { MAX_PAGE_SIZE } from '../grants/listGrants.js';
 
 const UPN = /^[^\s@<>(),;:"[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -71,6 +72,18 @@ export const listGrantsQuery = v.strictObject({
     ),
   ),
   principal: v.optional(upnSchema),
+  limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,4}$/, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`),
+      v.transform(Number),
+      v.number(),
+      v.minValue(1, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`),
+      v.maxValue(MAX_PAGE_SIZE, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`),
+    ),
+  ),
+  /** Checked by listGrantsPage (a bad one is a 400 naming pageToken). */
+  pageToken: v.optional(v.string()),
 });
 
 export const grantIdSchema = v.pipe(v.string(), v.regex(GUID, 'must be a grant id (a GUID)'));

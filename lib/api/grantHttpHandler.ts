@@ -3,7 +3,8 @@
  * (4xx problem+json naming the field), then exactly one use case. Nothing is written before the
  * input has passed every check the use case makes.
  *
- *   GET  /api/grants[?status=a,b&principal=upn]   list          Grant.Request | Grant.Approve | Audit.Read
+ *   GET  /api/grants[?status=a,b&principal=upn&limit=n&pageToken=t]
+ *                                                 list (paged)  Grant.Request | Grant.Approve | Audit.Read
  *   POST /api/grants                              request       Grant.Request
  *   POST /api/grants/adopt                        adopt         Grant.Approve
  *   GET  /api/grants/{id}                         get           Grant.Request | Grant.Approve | Audit.Read
@@ -27,7 +28,7 @@ import { getGrant } from '../grants/getGrant.js';
 import type { GrantDeps } from '../grants/grantDeps.js';
 import { GrantNotFoundError } from '../grants/grantErrors.js';
 import { ExternalCallError } from '../http/errors.js';
-import { listGrants } from '../grants/listGrants.js';
+import { listGrantsPage } from '../grants/listGrants.js';
 import { PROPAGATION_NOTE } from '../grants/notices/grantNotice.js';
 import { releaseGrant } from '../grants/releaseGrant.js';
 import { requestGrant } from '../grants/requestGrant.js';
@@ -58,8 +59,8 @@ const ROUTES: Record<string, Route> = {
     roles: ANY_READER,
     async run({ request, caller, deps }) {
       const query = parseWith(listGrantsQuery, Object.fromEntries(request.query.entries()));
-      const grants = await listGrants(deps, caller, { status: query.status, principal: query.principal });
-      return json(200, { grants: grants.map(view) });
+      const page = await listGrantsPage(deps, caller, { status: query.status, principal: query.principal }, { limit: query.limit, pageToken: query.pageToken });
+      return json(200, { grants: page.grants.map(view), ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) });
     },
   },
   'POST ': {

@@ -1,6 +1,7 @@
 /** Maps what the grant use cases and auth throw to problem+json responses. */
 import { GrantNotFoundError, GrantPolicyError, GrantStateError, InvalidGrantInputError } from '../grants/grantErrors.js';
 import { CancelNotVerifiedError } from '../grants/cancelGrant.js';
+import { InvalidPageTokenError } from '../grants/listGrants.js';
 import { ReleaseNotVerifiedError } from '../grants/releaseGrant.js';
 import { ExternalCallError, ThrottledError, TransientError } from '../http/errors.js';
 import { ConflictError } from '../store/tables.js';
@@ -19,6 +20,9 @@ export function grantProblem(error: unknown, invocationId?: string): ProblemErro
   if (auth) return auth;
   if (error instanceof InvalidGrantInputError) {
     return new ProblemError(422, 'invalid-field', 'Invalid request', error.message, { errors: [{ field: error.field, message: error.message }] });
+  }
+  if (error instanceof InvalidPageTokenError) {
+    return new ProblemError(400, 'invalid-page-token', 'Invalid page token', error.message, { errors: [{ field: 'pageToken', message: error.message }] });
   }
   if (error instanceof GrantNotFoundError) {
     return new ProblemError(404, 'grant-not-found', 'Grant not found', error.message, { errors: [{ field: 'id', message: error.message }] });

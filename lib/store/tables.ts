@@ -1,10 +1,12 @@
 /**
- * Table Storage access: one TableClient per table, created on first use, and Table errors
- * mapped to typed errors so that callers never parse status codes.
+ * Table Storage access: one TableClient per table, created on first use, every request time-boxed (and retried
+ * where safe, lib/store/tableCallLimits.ts), and Table errors mapped to typed errors so that callers never parse
+ * status codes.
  */
 import { TableClient, type TableEntity, type TableEntityResult } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import { connectionStringEndpoint, isLoopbackHost } from '../config.js';
+import { DEFAULT_TABLE_CALL_LIMITS, tableCallPolicy, TableTimeoutError, type TableCallLimits } from './tableCallLimits.js';
 
 /** Another writer changed the record first (HTTP 412), or it already exists (HTTP 409). */
 export class ConflictError extends Error {
@@ -32,6 +34,8 @@ export interface TableAccessOptions {
   credential?: TokenCredential;
   /** Prefix of every table name; tests use a fresh one for isolation. Letters and digits only. */
   prefix?: string;
+  /** Time limit and retry of each request (lib/store/tableCallLimits.ts); tests shrink them. */
+  limits?: Partial<TableCallLimits>;
 }
 
 export function statusOf(error: unknown): number | undefined {
@@ -44,6 +48,7 @@ export async function tableCall<T>(what: string, call: () => Promise<T>): Promis
   try {
     return await call();
   } catch (error) {
+    if (error instanceof TableTimeoutError) throw new StoreError(`${what} failed: ${error.message}`, error);
     const status = statusOf(error);
     if (status === 409 || status === 412) throw new ConflictError(`${what}: changed by another writer (HTTP ${status}); read it again and retry.`, error);
     if (status === 403) {
@@ -58,18 +63,26 @@ export function createTableAccess(options: TableAccessOptions): TableAccess {
   const prefix = options.prefix ?? 'mie';
   if (!/^[A-Za-z][A-Za-z0-9]*$/.test(prefix)) throw new Error(`Table prefix '${prefix}' must start with a letter and hold only letters and digits.`);
   const clients = new Map<string, Promise<TableClient>>();
+  const limits: TableCallLimits = { ...DEFAULT_TABLE_CALL_LIMITS, ...options.limits };
+  // The SDK's own retry is off: tableCallPolicy retries only what is safe to send again, each attempt time-boxed.
+  const clientOptions = (insecure: boolean) => ({ allowInsecureConnection: insecure, retryOptions: { maxRetries: 0 } });
 
-  const make = (tableName: string): TableClient => {
+  const unlimited = (tableName: string): TableClient => {
     if (options.connectionString) {
       const endpoint = connectionStringEndpoint(options.connectionString, 'table');
       const insecure = endpoint ? isLoopbackHost(new URL(endpoint).hostname) : false;
-      return TableClient.fromConnectionString(options.connectionString, tableName, { allowInsecureConnection: insecure });
+      return TableClient.fromConnectionString(options.connectionString, tableName, clientOptions(insecure));
     }
     if (options.tableEndpoint && options.credential) {
       const insecure = isLoopbackHost(new URL(options.tableEndpoint).hostname);
-      return new TableClient(options.tableEndpoint, tableName, options.credential, { allowInsecureConnection: insecure });
+      return new TableClient(options.tableEndpoint, tableName, options.credential, clientOptions(insecure));
     }
     throw new Error('Table Storage needs a connection string, or an endpoint with a credential.');
+  };
+  const make = (tableName: string): TableClient => {
+    const client = unlimited(tableName);
+    client.pipeline.addPolicy(tableCallPolicy(tableName, limits), { phase: 'Retry' });
+    return client;
   };
 
   return {
