@@ -8,6 +8,7 @@ import type { Grant, Holder, RoleAssignment } from '../domain.js';
 import { escapeHtml, headerSafe, oneLine } from '../mail/escapeText.js';
 import type { EmailMessage } from '../ports.js';
 import type { MassRemovalBlock, Protection, Removal } from './planRevocations.js';
+import { LISTED_TARGETS } from './targetSummary.js';
 
 export type NoticeKind =
   | 'grant-revoked'
@@ -174,7 +175,7 @@ export function revocationBlockedNotice(block: MassRemovalBlock, removals: Remov
     paragraphs: [
       `This run removed nothing: ${block.reason}.`,
       'A plan this large usually means a bad read or a clock problem. Check it with WATCHDOG_DRY_RUN=true (mie-watchdog revoke --json); if it is right, raise WATCHDOG_REVOKE_MAX_SHARE or WATCHDOG_REVOKE_MAX_COUNT for one run, or remove the assignments by hand.',
-      `Would remove: ${removals.map(removalTarget).join('; ')}`,
+      `Would remove: ${removals.slice(0, LISTED_TARGETS).map(removalTarget).join('; ')}${removals.length > LISTED_TARGETS ? `; and ${removals.length - LISTED_TARGETS} more (the whole plan: mie-watchdog revoke --dry-run --json)` : ''}`,
     ],
     facts: [
       ['Removals planned', String(block.removals)],

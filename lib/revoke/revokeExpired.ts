@@ -21,6 +21,7 @@ import type { GrantRevocation, MassRemovalBlock, Protection, RevocationPlan, Una
 import { planRevocations } from './planRevocations.js';
 import { lastCompleteAudit } from './lastCompleteAudit.js';
 import { planReminders, type DueReminder } from './planReminders.js';
+import { summarizeTargets } from './targetSummary.js';
 import { removeAssignmentVerified } from './removeAssignment.js';
 import { removeGrantAccess } from './removeGrantAccess.js';
 import { describeLeftover, planLeftoverRemovals, removeLeftover, type Leftover } from './reconcileGrantAssignments.js';
@@ -85,6 +86,9 @@ function describe(removal: GrantRevocation | UnapprovedRemoval): PlannedRemoval 
 }
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/** Kept on the grant record: an upstream error text has no length limit of its own. */
+const MAX_STORED_ERROR = 2_000;
+const boundedError = (error: string): string => (error.length > MAX_STORED_ERROR ? `${error.slice(0, MAX_STORED_ERROR - 15)} ...(truncated)` : error);
 
 /** A key that changes only when the set it summarises changes: one alert per distinct situation. */
 function setKey(prefix: string, items: string[]): string {
@@ -165,7 +169,8 @@ async function alertBlocked(deps: RevokeDeps, plan: RevocationPlan): Promise<voi
   const notice = revocationBlockedNotice(block, plan.removals, setKey('revoke/blocked', targets), deps.config.email.alertRecipients);
   deps.logger.error(`Revocation stopped by the mass-removal guard: ${block.reason}. Nothing was removed.`, { removals: block.removals, currentHolders: block.currentHolders });
   if ((await trySendNotice(deps, notice)) === 'sent') {
-    await deps.store.journal.append({ type: 'revoke.blocked', actor: WATCHDOG_ACTOR, subject: notice.idempotencyKey, reason: block.reason, data: { ...block, targets } });
+    // The plan can hold thousands of targets: the entry keeps their count, hash and first names (bounded).
+    await deps.store.journal.append({ type: 'revoke.blocked', actor: WATCHDOG_ACTOR, subject: notice.idempotencyKey, reason: block.reason, data: { ...block, ...summarizeTargets(targets) } });
   }
 }
 
@@ -259,7 +264,7 @@ async function recordGrantFailure(deps: RevokeDeps, grant: Grant, error: string,
   report.failed.push({ ...planned, error, attempts });
   deps.logger.error(`Revoking grant ${grant.id} of ${grant.principal} failed (attempt ${attempts}): ${error}`, { grantId: grant.id });
   try {
-    await deps.store.grants.update({ ...grant, revocation: { ...grant.revocation, attempts, lastError: error } });
+    await deps.store.grants.update({ ...grant, revocation: { ...grant.revocation, attempts, lastError: boundedError(error) } });
   } catch (updateError) {
     if (!(updateError instanceof ConflictError)) throw updateError;
   }

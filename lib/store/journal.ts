@@ -16,13 +16,28 @@ import { ConflictError, getEntity, tableCall, type TableAccess } from './tables.
 const PARTITION = 'journal';
 const HEAD = 'head';
 const MAX_ATTEMPTS = 30;
-/** A transaction holds 100 entities (one is the head) and 4 MiB; stay well below the size limit. */
+/**
+ * Table Storage limits (Scalability and performance targets for Table storage): a transaction holds 100
+ * entities (one is the head) and under 4 MiB of payload, an entity 1 MiB, a string property 64 KiB of UTF-16
+ * (32K characters). The batch budget counts UTF-8 bytes of the JSON, with room for the escaping of the
+ * packed JSON inside the request body.
+ */
 const MAX_BATCH_ROWS = 99;
-const MAX_BATCH_CHARS = 2_400_000;
-/** A string property holds 32K UTF-16 characters; a packed row stays below that with room to spare. */
+const MAX_BATCH_BYTES = 2_800_000;
+/** A packed row (or one entry's data) stays below the 32K characters of a string property. */
 const ROW_CHARS = 28_000;
 /** Fields and hashes of an entry around its data and reason, in JSON characters (generous). */
 const ENTRY_OVERHEAD_CHARS = 600;
+/** A reason is free text (often an error message): it is cut to this length before it is hashed and stored. */
+export const MAX_REASON_CHARS = 2_000;
+
+/** An entry too large for one row: the caller must store a summary (counts, a hash of a long list) instead. */
+export class JournalEntryTooLargeError extends Error {
+  constructor(readonly type: string, readonly subject: string, readonly chars: number) {
+    super(`Journal entry ${type} (${subject}) is ${chars} characters; an entry must fit in one Table Storage property (${ROW_CHARS}): store counts and hashes of long lists, not the lists.`);
+    this.name = 'JournalEntryTooLargeError';
+  }
+}
 
 type HeadEntity = {
   partitionKey: string;
@@ -81,33 +96,49 @@ export function entryFromEntity(e: EntryEntity): JournalEntry {
   };
 }
 
-const entrySize = (input: JournalEntryInput): number =>
-  JSON.stringify(input.data ?? {}).length + (input.reason?.length ?? 0) + input.type.length + input.actor.length + input.subject.length + ENTRY_OVERHEAD_CHARS;
+interface SizedInput {
+  input: JournalEntryInput;
+  /** UTF-16 code units of the stored JSON (the property limit). */
+  chars: number;
+  /** UTF-8 bytes of the stored JSON, escaping included (the transaction limit). */
+  bytes: number;
+}
 
-/** Consecutive entries cut into rows (ROW_CHARS each; a larger entry gets a row of its own), and rows into transactions. */
-function transactionBatches(inputs: JournalEntryInput[]): JournalEntryInput[][][] {
+/** Cuts the free-text reason, measures the entry and refuses one that cannot fit in a row, before anything is written. */
+function sized(raw: JournalEntryInput): SizedInput {
+  const input = raw.reason && raw.reason.length > MAX_REASON_CHARS ? { ...raw, reason: `${raw.reason.slice(0, MAX_REASON_CHARS - 15)} ...(truncated)` } : raw;
+  const json = `${JSON.stringify(input.data ?? {})}${input.reason ?? ''}${input.type}${input.actor}${input.subject}`;
+  const chars = json.length + ENTRY_OVERHEAD_CHARS;
+  if (chars > ROW_CHARS) throw new JournalEntryTooLargeError(input.type, input.subject, chars);
+  return { input, chars, bytes: Math.ceil(Buffer.byteLength(json, 'utf8') * 1.25) + ENTRY_OVERHEAD_CHARS };
+}
+
+/** Consecutive entries cut into rows (ROW_CHARS each), and rows into transactions (MAX_BATCH_ROWS, MAX_BATCH_BYTES). */
+function transactionBatches(inputs: SizedInput[]): JournalEntryInput[][][] {
   const batches: JournalEntryInput[][][] = [];
   let batch: JournalEntryInput[][] = [];
-  let batchChars = 0;
+  let batchBytes = 0;
   let row: JournalEntryInput[] = [];
   let rowChars = 0;
+  let rowBytes = 0;
   const closeRow = () => {
     if (!row.length) return;
-    if (batch.length >= MAX_BATCH_ROWS || batchChars + rowChars > MAX_BATCH_CHARS) {
+    if (batch.length >= MAX_BATCH_ROWS || batchBytes + rowBytes > MAX_BATCH_BYTES) {
       batches.push(batch);
       batch = [];
-      batchChars = 0;
+      batchBytes = 0;
     }
     batch.push(row);
-    batchChars += rowChars;
+    batchBytes += rowBytes;
     row = [];
     rowChars = 0;
+    rowBytes = 0;
   };
-  for (const input of inputs) {
-    const size = entrySize(input);
-    if (row.length && rowChars + size > ROW_CHARS) closeRow();
+  for (const { input, chars, bytes } of inputs) {
+    if (row.length && rowChars + chars > ROW_CHARS) closeRow();
     row.push(input);
-    rowChars += size;
+    rowChars += chars;
+    rowBytes += bytes;
   }
   closeRow();
   if (batch.length) batches.push(batch);
@@ -202,13 +233,13 @@ export function createJournal(tables: TableAccess, clock: Clock): Journal {
 
   return {
     async append(input) {
-      const [entry] = (await appendWithRetry([[input]])).entries;
+      const [entry] = (await appendWithRetry([[sized(input).input]])).entries;
       return entry as JournalEntry;
     },
     async appendMany(inputs) {
       const out: JournalEntry[] = [];
       let head: KnownHead | undefined;
-      for (const batch of transactionBatches(inputs)) {
+      for (const batch of transactionBatches(inputs.map(sized))) {
         const appended = await appendWithRetry(batch, head);
         out.push(...appended.entries);
         head = appended.head;

@@ -20,8 +20,12 @@ export function sentMailRowKey(idempotencyKey: string): string {
   return createHash('sha256').update(idempotencyKey, 'utf8').digest('hex');
 }
 
+/** An ACS error text has no length limit of its own; the record keeps its start (one string property holds 32K characters). */
+const MAX_ERROR_CHARS = 2_000;
+
 function toEntity(record: SentMailRecord): SentMailEntity {
-  const { etag: _etag, ...data } = record;
+  const { etag: _etag, ...rest } = record;
+  const data = rest.error && rest.error.length > MAX_ERROR_CHARS ? { ...rest, error: rest.error.slice(0, MAX_ERROR_CHARS) } : rest;
   return { partitionKey: PARTITION, rowKey: sentMailRowKey(record.key), status: record.status, json: JSON.stringify(data) };
 }
 

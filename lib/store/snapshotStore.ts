@@ -17,6 +17,7 @@ const CHUNK_BYTES = 60_000;
 /** Chunks per transaction: base64 makes 60 KB 80 KB, and a transaction carries at most 4 MiB and 100 entities. */
 const CHUNKS_PER_TRANSACTION = 40;
 const MAX_ERROR_LENGTH = 4_000;
+const MAX_ATTRIBUTION_BYTES = 60_000;
 
 type CurrentEntity = {
   partitionKey: string;
@@ -30,8 +31,10 @@ type CurrentEntity = {
   lastError: string;
   lastErrorAt: string;
   consecutiveFailures: number;
-  /** JSON of the pending attribution queries; '' when none. */
+  /** JSON of the pending attribution queries as written before attributionGz; read, no longer written. */
   attribution?: string;
+  /** Gzipped JSON of the pending attribution queries (newest kept when they outgrow one property); empty when none. */
+  attributionGz?: Uint8Array;
 };
 
 type ChunkEntity = {
@@ -61,7 +64,7 @@ function toState(e: (CurrentEntity & { etag?: string }) | undefined): SnapshotSt
     lastError: e.lastError || undefined,
     lastErrorAt: e.lastErrorAt || undefined,
     consecutiveFailures: e.consecutiveFailures ?? 0,
-    attribution: parseAttribution(e.attribution),
+    attribution: e.attributionGz?.byteLength ? parseAttribution(gunzipSync(Buffer.from(e.attributionGz)).toString('utf8')) : parseAttribution(e.attribution),
     etag: e.etag,
   };
 }
@@ -90,8 +93,22 @@ function toEntity(state: SnapshotState): CurrentEntity {
     lastError: state.lastError ?? '',
     lastErrorAt: state.lastErrorAt ?? '',
     consecutiveFailures: state.consecutiveFailures,
-    attribution: state.attribution?.length ? JSON.stringify(state.attribution) : '',
+    attribution: '',
+    attributionGz: zippedAttribution(state.attribution ?? []),
   };
+}
+
+/**
+ * A run with new findings starts a query of up to 100 targets and queries stay pending up to a day, so the list
+ * has no natural bound: it is gzipped into one binary property (64 KiB at most), dropping the oldest queries
+ * when it would not fit.
+ */
+function zippedAttribution(pending: PendingAttribution[]): Uint8Array {
+  for (let from = 0; from < pending.length; from++) {
+    const zipped = gzipSync(Buffer.from(JSON.stringify(pending.slice(from)), 'utf8'));
+    if (zipped.length <= MAX_ATTRIBUTION_BYTES) return new Uint8Array(zipped);
+  }
+  return new Uint8Array(0);
 }
 
 /** Replace `current` when we read it, create it otherwise: a concurrent writer makes this a ConflictError. */

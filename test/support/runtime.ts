@@ -8,6 +8,7 @@ import { loadConfig } from '../../lib/config.js';
 import type { Logger } from '../../lib/ports.js';
 import { createRuntime, type Runtime } from '../../lib/runtime.js';
 import type { RetryPolicy } from '../../lib/http/retryPolicy.js';
+import { createTableAccess, type TableAccess } from '../../lib/store/tables.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server.js';
 import { SECURITY_TEAM, SENDER } from '../../emulator/scenarios/forgottenMigrations.js';
 import { azuriteConnectionString, uniquePrefix } from './store.js';
@@ -29,12 +30,14 @@ export interface TestRuntimeOptions extends Omit<EmulatorOptions, 'clock'> {
   env?: Record<string, string>;
   http?: Partial<RetryPolicy>;
   logger?: Logger;
+  /** Wraps the runtime's Table Storage access (every store and the mail outbox go through it). */
+  wrapTables?: (tables: TableAccess) => TableAccess;
 }
 
 const quietLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 export async function startTestRuntime(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
-  const { start, env: overrides, http, logger, ...emulatorOptions } = options;
+  const { start, env: overrides, http, logger, wrapTables, ...emulatorOptions } = options;
   const clock = new ManualClock(start ?? TEST_START);
   const emulator = await startEmulator({ ...emulatorOptions, clock });
   const tablePrefix = uniquePrefix();
@@ -55,6 +58,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
     logger: logger ?? quietLogger,
     http: { baseDelayMs: 2, maxDelayMs: 20, timeoutMs: 5_000, ...http },
     mail: { pollIntervalMs: 5, retryDelayMs: 5 },
+    tables: wrapTables?.(createTableAccess({ connectionString: azuriteConnectionString(), prefix: tablePrefix })),
   });
   return { ...runtime, clock, emulator, tablePrefix, env, stop: () => emulator.stop() };
 }
