@@ -1,5 +1,6 @@
 /** What every route handler of one running emulator shares. */
 import type { CallLog } from './callLog.js';
+import type { ExchangeBehaviour } from './exchange/behaviour.js';
 import type { SentEmail } from './email/route.js';
 import type { Faults } from './faults.js';
 import type { PageCache } from './pageCache.js';
@@ -12,6 +13,8 @@ export interface EmulatorContext {
   pages: PageCache;
   /** e.g. http://127.0.0.1:51234 (no trailing slash). */
   baseUrl: string;
+  /** Exchange admin API hazards and wire variants in force (live: tests and the control route change it). */
+  exchange: ExchangeBehaviour;
   /** Forced largest page for every paged answer (undefined = the services' own limits). */
   pageSize?: number;
   /** ACS: the access key (base64) HMAC-signed requests must be signed with. */

@@ -4,6 +4,7 @@
  */
 import type { CallFilter } from './callLog.js';
 import type { EmulatorContext } from './context.js';
+import { validateExchangeBehaviour } from './exchange/behaviour.js';
 import { validateFaultRule, type FaultRule } from './faults.js';
 import type { Reply } from './http.js';
 
@@ -51,6 +52,14 @@ export function handleControl(ctx: EmulatorContext, method: string, url: URL, bo
       if (!Number.isInteger(b.seed)) return problem(400, 'seed must be a whole number.');
       ctx.faults.seed(b.seed as number);
       return ok({ seed: b.seed });
+    case 'GET /exchange':
+      return ok(ctx.exchange);
+    case 'PUT /exchange': {
+      const invalid = validateExchangeBehaviour(body);
+      if (invalid) return problem(400, `Invalid exchange behaviour: ${invalid}.`);
+      Object.assign(ctx.exchange, body);
+      return ok(ctx.exchange);
+    }
     case 'GET /emails':
       return ok({ value: ctx.email.sent });
     case 'GET /can-export': {

@@ -4,7 +4,7 @@ import type { Reply } from './http.js';
 
 const CODES: Record<number, string> = { 500: 'InternalServerError', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'GatewayTimeout' };
 
-export function faultReply(api: 'exchange' | 'graph' | 'email', fault: Exclude<Fault, { kind: 'latency' | 'reset' | 'lost-answer' }>): Reply {
+export function faultReply(api: 'exchange' | 'graph' | 'email', fault: Exclude<Fault, { kind: 'latency' | 'reset' | 'lost-answer' | 'warning' }>): Reply {
   if (fault.kind === 'throttle') {
     const message =
       api === 'graph'

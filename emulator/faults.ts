@@ -14,7 +14,9 @@ export type Fault =
    * The call is carried out, then its answer is lost on the way back: the caller sees this gateway
    * status, or a destroyed connection without one. What a write whose response never arrived looks like.
    */
-  | { kind: 'lost-answer'; status?: 502 | 503 | 504 };
+  | { kind: 'lost-answer'; status?: 502 | 503 | 504 }
+  /** Exchange only: the cmdlet runs as usual and its answer carries this text under `@adminapi.warnings`. */
+  | { kind: 'warning'; message: string };
 
 export interface FaultRule {
   /**
@@ -50,10 +52,11 @@ export interface CallTarget {
   parameters?: Record<string, unknown>;
 }
 
-/** Faults that apply to one call: accumulated latency, then at most one failure. */
+/** Faults that apply to one call: accumulated latency and warnings, then at most one failure. */
 export interface FaultDecision {
   latencyMs: number;
-  failure?: Exclude<Fault, { kind: 'latency' }>;
+  warnings: string[];
+  failure?: Exclude<Fault, { kind: 'latency' | 'warning' }>;
 }
 
 /** mulberry32: small, seedable, good enough to spread injected failures. */
@@ -89,7 +92,9 @@ export function validateFaultRule(rule: unknown): string | undefined {
   else if (f.kind === 'throttle' && !(typeof f.retryAfterSeconds === 'number' && f.retryAfterSeconds >= 0)) return 'throttle needs retryAfterSeconds >= 0';
   else if (f.kind === 'error' && ![500, 502, 503, 504].includes(f.status as number)) return 'error needs status 500, 502, 503 or 504';
   else if (f.kind === 'lost-answer' && f.status !== undefined && ![502, 503, 504].includes(f.status)) return 'lost-answer takes status 502, 503 or 504, or none for a dropped connection';
-  else if (!['latency', 'throttle', 'error', 'reset', 'lost-answer'].includes(f.kind as string)) return 'fault.kind must be latency, throttle, error, reset or lost-answer';
+  else if (f.kind === 'warning' && !(typeof f.message === 'string' && f.message.trim() !== '')) return 'warning needs a message';
+  else if (f.kind === 'warning' && !r.route.startsWith('exchange:')) return 'warning faults apply to exchange routes only';
+  else if (!['latency', 'throttle', 'error', 'reset', 'lost-answer', 'warning'].includes(f.kind as string)) return 'fault.kind must be latency, throttle, error, reset, lost-answer or warning';
   if (r.parameters !== undefined && !(r.parameters && typeof r.parameters === 'object' && Object.values(r.parameters).every((v) => typeof v === 'string'))) {
     return 'parameters maps parameter names to text values';
   }
@@ -143,7 +148,7 @@ export class Faults {
 
   /** Counts the call against every matching rule and says what to do to it. */
   decide(target: CallTarget): FaultDecision {
-    const decision: FaultDecision = { latencyMs: 0 };
+    const decision: FaultDecision = { latencyMs: 0, warnings: [] };
     for (const rule of this.rules) {
       if (!rule.matcher(target)) continue;
       rule.seen++;
@@ -159,6 +164,9 @@ export class Faults {
       if (rule.fault.kind === 'latency') {
         rule.fired++;
         decision.latencyMs += rule.fault.ms;
+      } else if (rule.fault.kind === 'warning') {
+        rule.fired++;
+        decision.warnings.push(rule.fault.message);
       } else if (!decision.failure) {
         rule.fired++;
         decision.failure = rule.fault;

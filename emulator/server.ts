@@ -11,6 +11,7 @@ import { CallLog, type CallRecord } from './callLog.js';
 import type { EmulatorContext } from './context.js';
 import { handleControl } from './control.js';
 import { EMAIL_OPERATION, EMAIL_SEND, pollEmail, sendEmail, type SentEmail } from './email/route.js';
+import { DEFAULT_EXCHANGE_BEHAVIOUR, validateExchangeBehaviour, type ExchangeBehaviour } from './exchange/behaviour.js';
 import { INVOKE_COMMAND, cmdletInput, invokeCommand } from './exchange/route.js';
 import { faultReply } from './faultReply.js';
 import { Faults, type CallTarget } from './faults.js';
@@ -38,6 +39,8 @@ export interface EmulatorOptions {
   faultSeed?: number;
   /** Operation polls that answer Running before an email send reports Succeeded; default 1. */
   emailPollsUntilDone?: number;
+  /** Exchange admin API hazards and wire variants; the defaults are the real service's (emulator/exchange/behaviour.ts). */
+  exchange?: Partial<ExchangeBehaviour>;
 }
 
 export interface RunningEmulator {
@@ -50,16 +53,20 @@ export interface RunningEmulator {
   emailConnectionString: string;
   faults: Faults;
   calls: CallLog;
+  /** The Exchange behaviour in force; change its fields to switch a hazard or wire variant (reset() restores the options'). */
+  readonly exchange: ExchangeBehaviour;
   /** The live tenant; replaced by reset(). */
   readonly state: TenantState;
   sentEmails(): SentEmail[];
-  /** Back to the scenario's seed: state, call log, faults and emails. */
+  /** Back to the scenario's seed: state, call log, faults, emails and the Exchange behaviour of the options. */
   reset(): void;
   stop(): Promise<void>;
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const clock = options.clock ?? systemClock;
+  const invalid = options.exchange && validateExchangeBehaviour(options.exchange);
+  if (invalid) throw new Error(`Invalid exchange behaviour: ${invalid}.`);
   const makeState = () => new TenantState(scenarioSeed(options.scenario), clock, options.propagationDelayMs ?? 0);
   const ctx: EmulatorContext = {
     state: makeState(),
@@ -68,6 +75,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     pages: new PageCache(),
     baseUrl: '',
     pageSize: options.pageSize,
+    exchange: { ...DEFAULT_EXCHANGE_BEHAVIOUR, ...options.exchange },
     emailAccessKey: EMULATOR_ACCESS_KEY,
     email: { sent: [], operations: new Map(), pollsUntilDone: options.emailPollsUntilDone ?? 1 },
   };
@@ -79,6 +87,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ctx.faults.clear();
     ctx.email.sent.length = 0;
     ctx.email.operations.clear();
+    Object.assign(ctx.exchange, DEFAULT_EXCHANGE_BEHAVIOUR, options.exchange);
   };
 
   const server = createServer((req, res) => {
@@ -104,6 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     emailConnectionString: `endpoint=${ctx.baseUrl}/;accesskey=${EMULATOR_ACCESS_KEY}`,
     faults: ctx.faults,
     calls: ctx.calls,
+    exchange: ctx.exchange,
     get state() {
       return ctx.state;
     },
@@ -120,7 +130,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 interface Routed {
   target: CallTarget;
   parameters: Record<string, unknown>;
-  run(): Reply | Promise<Reply>;
+  run(warnings: string[]): Reply | Promise<Reply>;
 }
 
 async function handle(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse, reset: () => void): Promise<void> {
@@ -159,15 +169,15 @@ async function handle(ctx: EmulatorContext, req: IncomingMessage, res: ServerRes
     return;
   }
   if (decision.failure?.kind === 'lost-answer') {
-    const done = await routed.run();
+    const done = await routed.run(decision.warnings);
     const lost = decision.failure.status;
     // The call took effect (its own status is the log's); only the caller never learns it.
     log(done.status, 'lost-answer');
     if (lost === undefined) return void req.socket.destroy();
     return send(res, faultReply(routed.target.api, { kind: 'error', status: lost }));
   }
-  const reply = decision.failure ? faultReply(routed.target.api, decision.failure) : await routed.run();
-  log(reply.status, decision.failure?.kind);
+  const reply = decision.failure ? faultReply(routed.target.api, decision.failure) : await routed.run(decision.warnings);
+  log(reply.status, decision.failure?.kind ?? (decision.warnings.length ? 'warning' : undefined));
   send(res, reply);
 }
 
@@ -179,9 +189,9 @@ function route(ctx: EmulatorContext, req: IncomingMessage, url: URL, raw: Buffer
     return {
       target: { api: 'exchange', name: input?.name ?? 'InvokeCommand' },
       parameters: input?.parameters ?? {},
-      run: () =>
+      run: (warnings) =>
         method === 'POST'
-          ? invokeCommand(ctx, req, url, exchange[1] as string, body)
+          ? invokeCommand(ctx, req, url, exchange[1] as string, body, warnings)
           : { status: 405, body: { error: { code: 'MethodNotAllowed', message: 'InvokeCommand takes POST.' } } },
     };
   }

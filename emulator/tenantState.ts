@@ -96,6 +96,8 @@ export class CmdletError extends Error {
     readonly typeName: string,
     message: string,
     readonly httpStatus: 400 | 404 = 400,
+    /** The Exchange string id ("Ex6F9304") that leads the error detail; empty for exceptions that are not localized. */
+    readonly stringId = '',
   ) {
     super(message);
   }
@@ -106,6 +108,8 @@ export function notFound(identity: string, tenant: string): CmdletError {
     'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
     `The operation couldn't be performed because object '${identity}' couldn't be found on '${tenant}'.`,
     404,
+    // The id real answers carry with exactly this message (ErrorManagementObjectNotFoundWithSource).
+    'Ex6F9304',
   );
 }
 

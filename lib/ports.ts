@@ -28,13 +28,16 @@ export interface ExchangeRbac {
   getRoleAssignments(role: string): Promise<RoleAssignment[]>;
   /** Get-ManagementRoleAssignment -Role X -GetEffectiveUsers. */
   getEffectiveRoleAssignments(role: string): Promise<EffectiveRoleAssignment[]>;
-  /** Get-ManagementRoleAssignment -Identity <guid>; undefined when it does not exist. */
+  /**
+   * Get-ManagementRoleAssignment -Identity <guid or name>: the assignment that has this identity, undefined when
+   * none does (an unknown identity may answer every assignment: those rows are not it). Never an empty identity.
+   */
   getRoleAssignment(identity: string): Promise<RoleAssignment | undefined>;
   /** Get-RoleGroupMember -Identity X (always with an identity: a missing one lists everything). */
   getRoleGroupMembers(roleGroup: string): Promise<Recipient[]>;
-  /** Get-Recipient -Identity X; undefined when not found. */
+  /** Get-Recipient -Identity X: the recipient that has this identity (name, address, Guid, object id); undefined when none does. */
   getRecipient(identity: string): Promise<Recipient | undefined>;
-  /** Get-User -Identity X; undefined when not found. */
+  /** Get-User -Identity X: the user that has this identity (name, UPN, Guid, object id); undefined when none does. */
   getUser(identity: string): Promise<Recipient | undefined>;
   /** Get-User -ResultSize Unlimited, all pages: maps many recipient names to UPNs in a few round trips. */
   listUsers(): Promise<Recipient[]>;

@@ -1,7 +1,8 @@
 /**
  * The Exchange RBAC and recipient cmdlets the watchdog runs, executed against the tenant state with
  * the behaviour the public cmdlet reference documents: strict parameter binding, identity resolution,
- * ManagementObjectNotFoundException for unknown identities, name uniqueness, delegating assignments.
+ * every object for an unknown -Identity where the reference cautions so (else ManagementObjectNotFoundException),
+ * name uniqueness, delegating assignments.
  */
 import { randomUUID } from 'node:crypto';
 import { CmdletError, notFound, type AssignmentState, type ExchangeRecipient, type TenantState } from '../tenantState.js';
@@ -23,11 +24,19 @@ const ROLE_WRITE = ['role management'];
 /** The *-ServicePrincipal cmdlets sit in the Role Management role. */
 const POINTER_READ = ['role management'];
 
+/** What a cmdlet run may depend on besides the tenant and its parameters. */
+export interface CmdletRunContext {
+  /** The documented hazard: an unknown -Identity answers every object (emulator/exchange/behaviour.ts). */
+  identityReturnsAll: boolean;
+}
+
 interface CmdletSpec {
   params: Record<string, 'string' | 'switch' | 'any'>;
   required?: string[];
   roles: string[];
-  run(state: TenantState, p: Params): Row[];
+  /** The cmdlet reference cautions that a $null or non-existent -Identity returns all objects. */
+  identityHazard?: true;
+  run(state: TenantState, p: Params, ctx: CmdletRunContext): Row[];
 }
 
 const COMMON = { ErrorAction: 'any', WarningAction: 'any', Confirm: 'switch', WhatIf: 'switch' } as const;
@@ -47,6 +56,7 @@ export const CMDLETS: Record<string, CmdletSpec> = {
       ResultSize: 'any',
     },
     roles: ROLE_READ,
+    identityHazard: true,
     run: getManagementRoleAssignment,
   },
   'New-ManagementRoleAssignment': {
@@ -79,16 +89,19 @@ export const CMDLETS: Record<string, CmdletSpec> = {
   'Get-RoleGroup': {
     params: { ...COMMON, Identity: 'string', ResultSize: 'any' },
     roles: ROLE_READ,
-    run: (state, p) => {
-      if (p.Identity === undefined) return [...state.roleGroups.values()].map((rg) => roleGroupRecord(state, rg));
+    identityHazard: true,
+    run: (state, p, ctx) => {
+      const all = () => [...state.roleGroups.values()].map((rg) => roleGroupRecord(state, rg));
+      if (p.Identity === undefined) return all();
       const rg = state.roleGroup(p.Identity as string);
-      if (!rg) throw notFound(p.Identity as string, state.tenant);
+      if (!rg) return unknownIdentity(state, p, ctx, all);
       return [roleGroupRecord(state, rg)];
     },
   },
   'Get-RoleGroupMember': {
     params: { ...COMMON, Identity: 'string', ResultSize: 'any' },
     roles: ROLE_READ,
+    identityHazard: true,
     run: getRoleGroupMember,
   },
   'Add-RoleGroupMember': {
@@ -106,19 +119,21 @@ export const CMDLETS: Record<string, CmdletSpec> = {
   'Get-ServicePrincipal': {
     params: { ...COMMON, Identity: 'string', Organization: 'any' },
     roles: POINTER_READ,
-    run: (state, p) => {
-      const pointers = [...state.servicePrincipals.values()].filter((sp) => sp.exchange);
-      if (p.Identity === undefined) return pointers.map(servicePrincipalRecord);
+    identityHazard: true,
+    run: (state, p, ctx) => {
+      const all = () => [...state.servicePrincipals.values()].filter((sp) => sp.exchange).map(servicePrincipalRecord);
+      if (p.Identity === undefined) return all();
       const r = state.recipient(p.Identity as string);
       // Documented hazard: a non-existent Identity returns every pointer, as if no Identity had been given.
-      if (r?.kind !== 'servicePrincipal') return pointers.map(servicePrincipalRecord);
+      if (r?.kind !== 'servicePrincipal') return unknownIdentity(state, p, ctx, all);
       return [servicePrincipalRecord(r.sp)];
     },
   },
   'Get-User': {
     params: { ...COMMON, Identity: 'string', Filter: 'string', ResultSize: 'any' },
     roles: RECIPIENT_READ,
-    run: (state, p) => {
+    identityHazard: true,
+    run: (state, p, ctx) => {
       if (p.Identity !== undefined && p.Filter !== undefined) throw new CmdletError(BINDING, 'Parameter set cannot be resolved using the specified named parameters.');
       const all = () => [...state.users.values()].map((u) => recipientRecord({ kind: 'user', id: u.id, name: u.name, user: u }, 'Get-User'));
       if (p.Filter !== undefined) {
@@ -127,31 +142,36 @@ export const CMDLETS: Record<string, CmdletSpec> = {
       }
       if (p.Identity === undefined) return all();
       const r = state.recipient(p.Identity as string);
-      if (r?.kind !== 'user') throw notFound(p.Identity as string, state.tenant);
+      if (r?.kind !== 'user') return unknownIdentity(state, p, ctx, all);
       return [recipientRecord(r, 'Get-User')];
     },
   },
   'Get-Recipient': {
     params: { ...COMMON, Identity: 'string', ResultSize: 'any', RecipientTypeDetails: 'any' },
     roles: RECIPIENT_READ,
-    run: (state, p) => {
+    identityHazard: true,
+    run: (state, p, ctx) => {
       const isRecipient = (r: ExchangeRecipient) => r.kind === 'user' || (r.kind === 'group' && r.group.mailEnabled);
-      if (p.Identity === undefined) {
-        const all: ExchangeRecipient[] = [
+      const all = () => {
+        const every: ExchangeRecipient[] = [
           ...[...state.users.values()].map((u) => ({ kind: 'user' as const, id: u.id, name: u.name, user: u })),
           ...[...state.groups.values()].map((g) => ({ kind: 'group' as const, id: g.id, name: g.name ?? g.displayName, group: g })),
         ];
-        return all.filter(isRecipient).map((r) => recipientRecord(r, 'Get-Recipient'));
-      }
+        return every.filter(isRecipient).map((r) => recipientRecord(r, 'Get-Recipient'));
+      };
+      if (p.Identity === undefined) return all();
       const r = state.recipient(p.Identity as string);
-      if (!r || !isRecipient(r)) throw notFound(p.Identity as string, state.tenant);
+      if (!r || !isRecipient(r)) return unknownIdentity(state, p, ctx, all);
       return [recipientRecord(r, 'Get-Recipient')];
     },
   },
 };
 
-/** Binds parameters the way PowerShell would: unknown names and wrong types are errors. */
-export function bindParameters(cmdlet: string, spec: CmdletSpec, raw: unknown): Params {
+/**
+ * Binds parameters the way PowerShell would: unknown names and wrong types are errors. With the identity
+ * hazard on, a null or blank -Identity of the cmdlets the reference warns about is taken as no -Identity.
+ */
+export function bindParameters(cmdlet: string, spec: CmdletSpec, raw: unknown, ctx: CmdletRunContext): Params {
   if (raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) {
     throw new CmdletError(BINDING, `Parameters of ${cmdlet} must be a JSON object.`);
   }
@@ -159,6 +179,7 @@ export function bindParameters(cmdlet: string, spec: CmdletSpec, raw: unknown): 
   for (const [given, value] of Object.entries((raw ?? {}) as Params)) {
     const name = Object.keys(spec.params).find((k) => k.toLowerCase() === given.toLowerCase());
     if (!name) throw new CmdletError(BINDING, `A parameter cannot be found that matches parameter name '${given}'.`);
+    if (name === 'Identity' && spec.identityHazard && ctx.identityReturnsAll && (value === null || (typeof value === 'string' && value.trim() === ''))) continue;
     const kind = spec.params[name];
     if (kind === 'switch' && typeof value !== 'boolean') {
       throw new CmdletError(BINDING, `Cannot convert '${JSON.stringify(value)}' to the type 'System.Management.Automation.SwitchParameter' required by parameter '${name}'. Switch parameters are JSON booleans.`);
@@ -173,14 +194,17 @@ export function bindParameters(cmdlet: string, spec: CmdletSpec, raw: unknown): 
   return out;
 }
 
-function getManagementRoleAssignment(state: TenantState, p: Params): Row[] {
-  let list: AssignmentState[];
+/** An -Identity that names nothing: every object under the documented hazard, else not found. */
+function unknownIdentity<T>(state: TenantState, p: Params, ctx: CmdletRunContext, all: () => T): T {
+  if (ctx.identityReturnsAll) return all();
+  throw notFound(p.Identity as string, state.tenant);
+}
+
+function getManagementRoleAssignment(state: TenantState, p: Params, ctx: CmdletRunContext): Row[] {
+  let list: AssignmentState[] = [...state.assignments.values()];
   if (p.Identity !== undefined) {
     const a = state.assignment(p.Identity as string);
-    if (!a) throw notFound(p.Identity as string, state.tenant);
-    list = [a];
-  } else {
-    list = [...state.assignments.values()];
+    list = a ? [a] : unknownIdentity(state, p, ctx, () => list);
   }
   if (p.Role !== undefined) {
     const role = state.role(p.Role as string);
@@ -322,10 +346,10 @@ function getManagementRole(state: TenantState, p: Params): Row[] {
   return roles.map(roleRecord);
 }
 
-function getRoleGroupMember(state: TenantState, p: Params): Row[] {
+function getRoleGroupMember(state: TenantState, p: Params, ctx: CmdletRunContext): Row[] {
   const rg = p.Identity === undefined ? undefined : state.roleGroup(p.Identity as string);
-  // Documented hazard: with no Identity, or one that matches no role group, every role group's members come back.
-  const groups = rg ? [rg] : [...state.roleGroups.values()];
+  // With no Identity, or (under the hazard) one that matches no role group, every role group's members come back.
+  const groups = rg ? [rg] : p.Identity === undefined ? [...state.roleGroups.values()] : unknownIdentity(state, p, ctx, () => [...state.roleGroups.values()]);
   const seen = new Set<string>();
   const rows: Row[] = [];
   for (const g of groups) {

@@ -1,7 +1,9 @@
 /**
  * `POST /adminapi/beta/{tenant}/InvokeCommand`: the Exchange Online admin API the EXO V3 module uses.
  * Checks the token, the tenant, the anchor mailbox and the caller's Exchange roles, runs the cmdlet,
- * and pages the answer with `@odata.nextLink` (re-POST the same body to it).
+ * and pages the answer with `@odata.nextLink` (re-POST the same body to it). Warnings travel under
+ * `@adminapi.warnings`; a write with no output answers without a `value` array at all, as real callers
+ * (CIPP's New-ExoRequest, GreyCorbel ExoHelper) expect.
  */
 import type { IncomingMessage } from 'node:http';
 import { EMULATOR_TOKEN } from '../../lib/credential.js';
@@ -9,6 +11,7 @@ import type { EmulatorContext } from '../context.js';
 import { bearer, type Reply } from '../http.js';
 import { decodeSkipToken, encodeSkipToken, preferredPageSize } from '../pageCache.js';
 import { CmdletError } from '../tenantState.js';
+import type { ExchangeBehaviour } from './behaviour.js';
 import { CMDLETS, bindParameters } from './cmdlets.js';
 import { EXCHANGE_ONLINE_APP_ID } from '../scenarios/baseTenant.js';
 
@@ -40,25 +43,45 @@ function unauthorized(message: string): Reply {
   };
 }
 
-function cmdletError(err: CmdletError): Reply {
+/**
+ * The envelope of a failed cmdlet. `details[0].message` is `<string id>|<exception type>|<message>`
+ * (e.g. `Ex6F9304|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|...`; the id is
+ * empty for exceptions that are not localized), or in the JSON-string variant the object the EXO module
+ * turns into that same triple. A not-found is 404 NotFound, or 500 InternalServerError in that variant.
+ */
+function cmdletError(err: CmdletError, behaviour: ExchangeBehaviour): Reply {
+  const serverError = err.httpStatus === 404 && behaviour.notFound === 'InternalServerError';
+  const status = serverError ? 500 : err.httpStatus;
+  const detail =
+    behaviour.errorDetail === 'json'
+      ? JSON.stringify({ localizedString: { stringId: err.stringId }, ClassName: err.typeName, Message: err.message })
+      : `${err.stringId}|${err.typeName}|${err.message}`;
   return {
-    status: err.httpStatus,
+    status,
     body: {
       error: {
-        code: err.httpStatus === 404 ? 'NotFound' : 'BadRequest',
+        code: serverError ? 'InternalServerError' : status === 404 ? 'NotFound' : 'BadRequest',
         message: 'Error executing cmdlet',
-        details: [{ code: 'Client', target: '', message: JSON.stringify({ Message: err.message, TypeName: err.typeName }) }],
+        details: [{ code: 'Client', target: '', message: detail }],
         innererror: { message: 'Error executing cmdlet', type: 'Microsoft.Exchange.Admin.OData.Core.ODataServiceException' },
+        // Captured failures carry the (empty) warnings inside the error object.
+        ...warningsOf([]),
       },
     },
   };
+}
+
+/** `@adminapi.warnings` with the type annotation the service writes before it. */
+function warningsOf(warnings: string[]): Record<string, unknown> {
+  return { 'adminapi.warnings@odata.type': '#Collection(String)', '@adminapi.warnings': warnings };
 }
 
 function badRequest(message: string): Reply {
   return { status: 400, body: { error: { code: 'BadRequest', message } } };
 }
 
-export function invokeCommand(ctx: EmulatorContext, req: IncomingMessage, url: URL, tenantInUrl: string, body: unknown): Reply {
+/** `warnings` are injected ones (a `warning` fault): the cmdlet runs and its answer carries them. */
+export function invokeCommand(ctx: EmulatorContext, req: IncomingMessage, url: URL, tenantInUrl: string, body: unknown, warnings: string[] = []): Reply {
   const { state } = ctx;
   const token = bearer(req);
   if (!token) return unauthorized('The request has no bearer token. Get a token for https://outlook.office365.com/.default.');
@@ -77,6 +100,7 @@ export function invokeCommand(ctx: EmulatorContext, req: IncomingMessage, url: U
   if (!spec) {
     return cmdletError(
       new CmdletError('System.Management.Automation.CommandNotFoundException', `The term '${input.name}' is not recognized as a name of a cmdlet available to this app.`),
+      ctx.exchange,
     );
   }
   const [cmdletName, cmdlet] = spec;
@@ -103,23 +127,24 @@ export function invokeCommand(ctx: EmulatorContext, req: IncomingMessage, url: U
     offset = decoded.offset;
   } else {
     try {
-      rows = cmdlet.run(state, bindParameters(cmdletName, cmdlet, input.parameters));
+      const run = { identityReturnsAll: ctx.exchange.identityReturnsAll };
+      rows = cmdlet.run(state, bindParameters(cmdletName, cmdlet, input.parameters, run), run);
     } catch (err) {
-      if (err instanceof CmdletError) return cmdletError(err);
+      if (err instanceof CmdletError) return cmdletError(err, ctx.exchange);
       throw err;
     }
   }
   const page = rows.slice(offset, offset + pageSize);
   const responseBody: Record<string, unknown> = {
     '@odata.context': `${ctx.baseUrl}/adminapi/beta/${tenantInUrl}/$metadata#Collection(Exchange.GenericHashTable)`,
-    'adminapi.warnings@odata.type': '#Collection(String)',
-    'adminapi.warnings': [],
+    ...warningsOf(warnings),
   };
   if (offset + pageSize < rows.length) {
     cacheId ??= ctx.pages.put(cmdletName, rows);
     responseBody['@odata.nextLink'] = `${ctx.baseUrl}/adminapi/beta/${tenantInUrl}/InvokeCommand?%24skiptoken=${encodeSkipToken(cacheId, offset + pageSize)}`;
   }
-  responseBody.value = page;
+  // A cmdlet that writes and outputs nothing answers warnings only; a read always carries its (maybe empty) value.
+  if (rows.length > 0 || /^get-/i.test(cmdletName)) responseBody.value = page;
   const headers: Record<string, string> = { 'Content-Type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8' };
   if (requested !== undefined) headers['Preference-Applied'] = `odata.maxpagesize=${pageSize}`;
   return { status: 200, headers, body: responseBody };

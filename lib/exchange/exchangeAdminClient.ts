@@ -1,10 +1,13 @@
 /**
  * ExchangeRbac over the admin API. Reads page to the end or throw; writes are idempotent, so a retried run
- * (or a retried request whose first attempt did land) ends in the same state without an error.
+ * (or a retried request whose first attempt did land) ends in the same state without an error. Every lookup
+ * by -Identity keeps only the row that is the object asked for (identifiedRow.ts): Exchange documents that an
+ * unknown identity may answer every object.
  */
 import type { EffectiveRoleAssignment, ManagementRole, Recipient, RoleAssignment, ServicePrincipalPointer } from '../domain.js';
 import type { ExchangeRbac } from '../ports.js';
 import { NotFoundError, RequestError } from '../http/errors.js';
+import { identifiedRow, identitiesOf, type IdentityKind } from './identifiedRow.js';
 import { CmdletError, InvokeCommandClient, cmdletFailureIs, isNotFound, type CmdletParameters, type CmdletRow, type InvokeCommandOptions } from './invokeCommand.js';
 import { text, toEffectiveRoleAssignment, toManagementRole, toRecipient, toRoleAssignment, toServicePrincipalPointer } from './rows.js';
 
@@ -40,27 +43,29 @@ export class ExchangeAdminClient implements ExchangeRbac {
   }
 
   async getRoleAssignment(identity: string): Promise<RoleAssignment | undefined> {
-    const row = await this.single('Get-ManagementRoleAssignment', { Identity: nonEmpty(identity, 'assignment identity') });
+    const row = await this.lookup('Get-ManagementRoleAssignment', 'assignment', nonEmpty(identity, 'assignment identity'));
     return row && toRoleAssignment(row);
   }
 
   async getRoleGroupMembers(roleGroup: string): Promise<Recipient[]> {
-    // Get-RoleGroupMember answers a missing or unknown Identity with the members of *every* role group, so the
-    // group is first resolved with Get-RoleGroup (which does fail on an unknown one) and then named exactly.
+    // An unknown Identity of Get-RoleGroupMember answers the members of *every* role group, so the group is first
+    // found (and checked to be the one asked for) with Get-RoleGroup, then named exactly.
     const wanted = nonEmpty(roleGroup, 'role group');
-    const group = await this.single('Get-RoleGroup', { Identity: wanted });
+    const group = await this.lookup('Get-RoleGroup', 'roleGroup', wanted);
     const name = group ? text(group.Name) : undefined;
-    if (!name) throw new NotFoundError({ service: 'Exchange Online', operation: 'Get-RoleGroup' }, `role group '${wanted}' does not exist`);
-    return (await this.api.invoke('Get-RoleGroupMember', { Identity: name, ResultSize: 'Unlimited' })).map(toRecipient);
+    if (!group || !name) throw new NotFoundError({ service: 'Exchange Online', operation: 'Get-RoleGroup' }, `role group '${wanted}' does not exist`);
+    const rows = await this.api.invoke('Get-RoleGroupMember', { Identity: name, ResultSize: 'Unlimited' });
+    checkMembersOfGroup(group, name, rows);
+    return rows.map(toRecipient);
   }
 
   async getRecipient(identity: string): Promise<Recipient | undefined> {
-    const row = await this.single('Get-Recipient', { Identity: nonEmpty(identity, 'recipient identity') });
+    const row = await this.lookup('Get-Recipient', 'recipient', nonEmpty(identity, 'recipient identity'));
     return row && toRecipient(row);
   }
 
   async getUser(identity: string): Promise<Recipient | undefined> {
-    const row = await this.single('Get-User', { Identity: nonEmpty(identity, 'user identity') });
+    const row = await this.lookup('Get-User', 'recipient', nonEmpty(identity, 'user identity'));
     return row && toRecipient(row);
   }
 
@@ -88,7 +93,8 @@ export class ExchangeAdminClient implements ExchangeRbac {
     if (!input.user === !input.securityGroup) throw new Error('New-ManagementRoleAssignment needs exactly one of user or securityGroup.');
     const parameters: CmdletParameters = { Name: nonEmpty(input.name, 'assignment name'), Role: nonEmpty(input.role, 'role'), User: input.user, SecurityGroup: input.securityGroup };
     try {
-      const [row] = await this.api.invoke('New-ManagementRoleAssignment', parameters);
+      const rows = await this.api.invoke('New-ManagementRoleAssignment', parameters);
+      const row = identifiedRow(rows, 'assignment', input.name, { service: 'Exchange Online', operation: 'New-ManagementRoleAssignment' });
       if (row) return toRoleAssignment(row);
     } catch (error) {
       // A retried create whose first attempt landed finds its own assignment: that is success, if it is the same one.
@@ -133,14 +139,19 @@ export class ExchangeAdminClient implements ExchangeRbac {
     return (await this.absentIfNotFound('Remove-RoleGroupMember', parameters)) ? 'removed' : 'absent';
   }
 
-  /** The one row a -Identity lookup returns; undefined when Exchange says the object does not exist. */
-  private async single(cmdlet: string, parameters: CmdletParameters): Promise<CmdletRow | undefined> {
+  /**
+   * The row that is `identity`; undefined when Exchange says it does not exist or answers only other objects
+   * (the documented "all objects" answer to an unknown identity); an error when two rows claim it.
+   */
+  private async lookup(cmdlet: string, kind: IdentityKind, identity: string): Promise<CmdletRow | undefined> {
+    let rows: CmdletRow[];
     try {
-      return (await this.api.invoke(cmdlet, parameters))[0];
+      rows = await this.api.invoke(cmdlet, { Identity: identity });
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
     }
+    return identifiedRow(rows, kind, identity, { service: 'Exchange Online', operation: cmdlet });
   }
 
   /** Runs a removal; false when the object was already gone (a retried removal is success). */
@@ -152,6 +163,32 @@ export class ExchangeAdminClient implements ExchangeRbac {
       if (isNotFound(error)) return false;
       throw error;
     }
+  }
+}
+
+/**
+ * Every member Get-RoleGroupMember answers must be one the role group lists in its Members: rows of people
+ * outside it mean Exchange answered some other (or every) group's members, and the read is refused rather
+ * than trusted. Members may name a member by Name, display name, DN or canonical name ("tenant/.../Name").
+ */
+function checkMembersOfGroup(group: CmdletRow, name: string, rows: CmdletRow[]): void {
+  if (!Array.isArray(group.Members)) return;
+  const listed = new Set<string>();
+  for (const m of group.Members) {
+    const v = text(m)?.trim().toLowerCase();
+    if (!v) continue;
+    listed.add(v);
+    listed.add(v.split('/').pop() ?? v);
+    const cn = /^cn=((?:[^,\\]|\\.)*),/i.exec(v);
+    if (cn?.[1]) listed.add(cn[1].replace(/\\(.)/g, '$1'));
+  }
+  const named = (row: CmdletRow) => [...identitiesOf(row, 'recipient'), text(row.DisplayName)?.trim().toLowerCase()];
+  const stranger = rows.find((row) => !named(row).some((id) => id && listed.has(id)));
+  if (stranger) {
+    throw new RequestError(
+      { service: 'Exchange Online', operation: 'Get-RoleGroupMember' },
+      `answered '${text(stranger.Name) ?? '?'}', who is not among the members Get-RoleGroup lists for '${name}'; the answer is not this group's members (an unknown identity lists every role group's), so it is not used. Run again.`,
+    );
   }
 }
 

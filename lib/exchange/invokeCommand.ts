@@ -1,8 +1,10 @@
 /**
  * The Exchange Online admin API that the EXO V3 module uses: POST {exchangeUrl}/adminapi/beta/{tenant}/InvokeCommand
  * with {"CmdletInput":{"CmdletName","Parameters"}}. Results page through @odata.nextLink (the same body is
- * POSTed again); annotation keys ("Guid@data.type") are dropped; cmdlet errors come back as an envelope whose
- * details carry the Exchange exception type, which is what tells "not found" from a real failure.
+ * POSTed again); annotation keys ("Guid@data.type") are dropped; warnings arrive under "@adminapi.warnings" and
+ * are logged; a cmdlet that writes may answer warnings and no "value" at all (CIPP's New-ExoRequest copes with
+ * the same), which is success with no rows. Cmdlet errors come back as an envelope whose details carry the
+ * Exchange exception type, which is what tells "not found" from a real failure.
  */
 import type { TokenCredential } from '@azure/identity';
 import type { Logger } from '../ports.js';
@@ -38,6 +40,8 @@ export interface CmdletFailure {
   message: string;
   /** e.g. Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException */
   typeName?: string;
+  /** Exchange's string id of the message, e.g. Ex6F9304; absent for exceptions that are not localized. */
+  errorId?: string;
 }
 
 /** The error an InvokeCommand call failed with, plus the cmdlet failure it carried. */
@@ -93,6 +97,11 @@ export class InvokeCommandClient {
   /** Runs a cmdlet and returns every row of every page; any failed page fails the whole call. */
   async invoke(cmdlet: string, parameters: CmdletParameters = {}): Promise<CmdletRow[]> {
     const context: CallContext = { service: 'Exchange Online', operation: cmdlet };
+    // An -Identity left out (undefined), null or blank makes a Get- cmdlet list every object: refuse before the call.
+    if ('Identity' in parameters && !(typeof parameters.Identity === 'string' && parameters.Identity.trim())) {
+      throw new Error(`Exchange ${cmdlet}: the Identity parameter is empty; refusing to call the cmdlet without it (an empty identity lists every object).`);
+    }
+    const writes = !/^get-/i.test(cmdlet);
     const body = JSON.stringify({ CmdletInput: { CmdletName: cmdlet, Parameters: definedOnly(parameters) } });
     const rows: CmdletRow[] = [];
     const seen = new Set<string>();
@@ -100,14 +109,15 @@ export class InvokeCommandClient {
     while (url) {
       if (seen.has(url)) throw new RequestError(context, `the service returned the same next page link twice (${url}); the read was stopped instead of looping.`);
       seen.add(url);
-      const page = await this.limit(() => this.post(url as string, body, context));
+      const page = await this.limit(() => this.post(url as string, body, context, writes));
+      if (page.warnings.length) this.options.logger?.warn(`Exchange ${cmdlet} answered with warnings`, { cmdlet, warnings: page.warnings });
       for (const row of page.value) rows.push(stripAnnotations(row));
       url = page.nextLink ? this.checkedNextLink(page.nextLink, context) : undefined;
     }
     return rows;
   }
 
-  private async post(url: string, body: string, context: CallContext): Promise<{ value: CmdletRow[]; nextLink?: string }> {
+  private async post(url: string, body: string, context: CallContext, writes: boolean): Promise<{ value: CmdletRow[]; nextLink?: string; warnings: string[] }> {
     const response = await this.transport.send(
       async () => ({
         method: 'POST',
@@ -130,10 +140,14 @@ export class InvokeCommandClient {
     } catch (error) {
       throw new RequestError(context, `the response was not JSON (HTTP ${response.status}, ${response.text.length} bytes).`, response.status, undefined, error);
     }
-    const value = (parsed as { value?: unknown })?.value;
-    if (!Array.isArray(value)) throw new RequestError(context, `the response has no "value" array (HTTP ${response.status}).`, response.status);
-    const nextLink = (parsed as Record<string, unknown>)['@odata.nextLink'];
-    return { value: value as CmdletRow[], nextLink: typeof nextLink === 'string' && nextLink ? nextLink : undefined };
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new RequestError(context, `the response is not a JSON object (HTTP ${response.status}).`, response.status);
+    const answer = parsed as Record<string, unknown>;
+    const warnings = Array.isArray(answer['@adminapi.warnings']) ? answer['@adminapi.warnings'].filter((w): w is string => typeof w === 'string' && w !== '') : [];
+    const value = answer.value;
+    // A read without rows still says value: []; only a write may leave "value" out (it had nothing to output).
+    if (!Array.isArray(value) && !(writes && value === undefined)) throw new RequestError(context, `the response has no "value" array (HTTP ${response.status}).`, response.status);
+    const nextLink = answer['@odata.nextLink'];
+    return { value: (value ?? []) as CmdletRow[], nextLink: typeof nextLink === 'string' && nextLink ? nextLink : undefined, warnings };
   }
 
   /** The next page must stay on the Exchange endpoint: the bearer token is never sent anywhere else. */
@@ -172,8 +186,11 @@ function retryableExchangeResponse(response: HttpResponse): boolean {
 }
 
 /**
- * Reads the error envelope {"error":{"code","message","details":[{"message":"<JSON with Message and TypeName>"}]}}.
- * The detail message is also accepted in the "<code>|<TypeName>|<Message>" form older endpoints use.
+ * Reads the error envelope {"error":{"code","message":"Error executing cmdlet","details":[{"message":"..."}]}}.
+ * The detail is "<ExXXXXXX>|<ExceptionType>|<Message>" (the id may be empty), as the service sends it and real
+ * callers split it (GreyCorbel ExoHelper Get-ExoException); or a JSON string with ClassName (or TypeName) and
+ * Message, which the EXO module turns into that same triple. Without details, innererror.internalexception
+ * carries the type. The code does not tell a not-found: it is NotFound or InternalServerError.
  */
 export function parseCmdletFailure(text: string): CmdletFailure | undefined {
   let envelope: { error?: { code?: string; message?: string; details?: { message?: string }[]; innererror?: { type?: string; internalexception?: { type?: string; message?: string } } } };
@@ -190,6 +207,7 @@ export function parseCmdletFailure(text: string): CmdletFailure | undefined {
     const inner = parseDetail(detail);
     if (inner.message) failure.message = inner.message;
     if (inner.typeName) failure.typeName = inner.typeName;
+    if (inner.errorId) failure.errorId = inner.errorId;
   }
   const internal = error.innererror?.internalexception;
   if (!failure.typeName && internal?.type) {
@@ -199,17 +217,28 @@ export function parseCmdletFailure(text: string): CmdletFailure | undefined {
   return failure;
 }
 
-function parseDetail(detail: string): { message?: string; typeName?: string } {
+function parseDetail(detail: string): { message?: string; typeName?: string; errorId?: string } {
+  const parts = detail.split('|');
+  // "<id>|<type>|<message>": the message itself may contain "|".
+  if (parts.length >= 3 && /^[A-Za-z0-9]*$/.test(parts[0] ?? '') && /Exception$/.test(parts[1] ?? '')) {
+    return { errorId: parts[0] || undefined, typeName: parts[1], message: parts.slice(2).join('|') };
+  }
+  let inner: unknown;
   try {
-    const inner = JSON.parse(detail) as { Message?: unknown; TypeName?: unknown; message?: unknown; typeName?: unknown };
-    const message = inner.Message ?? inner.message;
-    const typeName = inner.TypeName ?? inner.typeName;
-    return { message: typeof message === 'string' ? message : undefined, typeName: typeof typeName === 'string' ? typeName : undefined };
+    inner = JSON.parse(detail);
   } catch {
-    const parts = detail.split('|');
-    if (parts.length >= 3 && /Exception$/.test(parts[1] ?? '')) return { typeName: parts[1], message: parts.slice(2).join('|') };
     return { message: detail };
   }
+  if (!inner || typeof inner !== 'object') return { message: detail };
+  const o = inner as { Message?: unknown; message?: unknown; ClassName?: unknown; TypeName?: unknown; typeName?: unknown; localizedString?: { stringId?: unknown } };
+  const message = o.Message ?? o.message;
+  const typeName = o.ClassName ?? o.TypeName ?? o.typeName;
+  const errorId = o.localizedString?.stringId;
+  return {
+    message: typeof message === 'string' ? message : undefined,
+    typeName: typeof typeName === 'string' && typeName ? typeName : undefined,
+    errorId: typeof errorId === 'string' && errorId ? errorId : undefined,
+  };
 }
 
 function exchangeError(context: CallContext, response: HttpResponse): ExternalCallError {

@@ -26,7 +26,9 @@ export interface AdoptGrantInput {
 export async function adoptGrant(deps: GrantDeps, caller: Caller, input: AdoptGrantInput): Promise<Grant> {
   checkDurationBounds('duration', input.durationMs, deps.config.grants);
   const field = 'assignmentGuid';
-  const assignment = await deps.exchange.getRoleAssignment(input.assignmentGuid);
+  const asked = await deps.exchange.getRoleAssignment(input.assignmentGuid);
+  // Only the assignment of this Guid counts: Exchange may answer an unknown identity with every assignment.
+  const assignment = asked?.guid.toLowerCase() === input.assignmentGuid.trim().toLowerCase() ? asked : undefined;
   if (!assignment) throw new InvalidGrantInputError(field, `${field} '${input.assignmentGuid}' is not a management role assignment in Exchange; take the guid from the audit finding.`);
   const mieRoles = new Set((await deps.exchange.getMieRoles()).map((r) => r.name.toLowerCase()));
   if (!mieRoles.has(assignment.role.toLowerCase())) {

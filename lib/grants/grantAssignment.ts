@@ -5,6 +5,7 @@
  * approval after a crash never creates a second one. Taking access away is lib/revoke/removeGrantAccess.ts.
  */
 import type { Grant, RoleAssignment } from '../domain.js';
+import { assignmentNamed } from '../exchange/identifiedRow.js';
 import type { ExchangeRbac } from '../ports.js';
 
 export const GRANT_ASSIGNMENT_PREFIX = 'MIE-Grant-';
@@ -43,8 +44,7 @@ async function createOrFind(exchange: ExchangeRbac, grant: Grant, name: string):
 }
 
 async function findByName(exchange: ExchangeRbac, role: string, name: string): Promise<RoleAssignment | undefined> {
-  const wanted = name.toLowerCase();
-  return (await exchange.getRoleAssignments(role)).find((a) => a.name.toLowerCase() === wanted);
+  return assignmentNamed(await exchange.getRoleAssignments(role), name);
 }
 
 async function roleGroupAssignment(exchange: ExchangeRbac, role: string, roleGroup: string): Promise<RoleAssignment> {

@@ -1,7 +1,9 @@
 /**
  * Removes one management role assignment by Guid and reads it back. Before removing, the live
  * assignment is checked against what the caller expects to remove, so a recycled Guid, a changed
- * assignee or a delegating assignment is refused rather than removed.
+ * assignee or a delegating assignment is refused rather than removed. Both reads only count an answer
+ * that is this Guid: Exchange may answer an unknown identity with every assignment, which must read as
+ * "gone", never as "still present" nor as something to remove.
  */
 import type { RoleAssignment } from '../domain.js';
 import type { ExchangeRbac } from '../ports.js';
@@ -43,13 +45,20 @@ function matches(live: RoleAssignment, expected: ExpectedAssignment): string | u
   return undefined;
 }
 
+/** The assignment of exactly this Guid, or undefined: another assignment in the answer is not this one. */
+async function readBack(exchange: ExchangeRbac, guid: string): Promise<RoleAssignment | undefined> {
+  const found = await exchange.getRoleAssignment(guid);
+  return found && found.guid.toLowerCase() === guid.toLowerCase() ? found : undefined;
+}
+
 export async function removeAssignmentVerified(exchange: ExchangeRbac, guid: string, expected: ExpectedAssignment): Promise<RemovalResult> {
-  const live = await exchange.getRoleAssignment(guid);
+  if (!guid.trim()) throw new RemovalRefusedError('An assignment without a Guid was not removed: an empty identity would address every assignment.');
+  const live = await readBack(exchange, guid);
   if (!live) return { outcome: 'absent' };
   const mismatch = matches(live, expected);
   if (mismatch) throw new RemovalRefusedError(`Assignment ${live.name} (${guid}) was not removed: ${mismatch}. Check it in Exchange (Get-ManagementRoleAssignment -Identity ${guid}).`);
   const outcome = await exchange.removeRoleAssignment(guid);
-  const after = await exchange.getRoleAssignment(guid);
+  const after = await readBack(exchange, guid);
   if (after) throw new RemovalNotVerifiedError(`Assignment ${live.name} (${guid}) is still present after Remove-ManagementRoleAssignment; the next run tries again.`);
   return { outcome };
 }

@@ -3,6 +3,7 @@
  * dedicated role group. Never anything else the principal may hold. Confirms by reading back.
  */
 import type { Grant, Recipient } from '../domain.js';
+import { assignmentNamed } from '../exchange/identifiedRow.js';
 import { grantAssignmentName } from '../grants/grantAssignment.js';
 import type { ExchangeRbac } from '../ports.js';
 import { removeAssignmentVerified, RemovalNotVerifiedError, RemovalRefusedError, type RemovalResult } from './removeAssignment.js';
@@ -33,9 +34,7 @@ async function removeFromRoleGroup(exchange: ExchangeRbac, grant: Grant): Promis
  */
 async function assignmentGuidOf(exchange: ExchangeRbac, grant: Grant): Promise<string | undefined> {
   if (grant.assignmentGuid) return grant.assignmentGuid;
-  const wanted = (grant.assignmentName ?? grantAssignmentName(grant.id)).toLowerCase();
-  const all = await exchange.getRoleAssignments(grant.role);
-  return all.find((a) => a.name.toLowerCase() === wanted)?.guid;
+  return assignmentNamed(await exchange.getRoleAssignments(grant.role), grant.assignmentName ?? grantAssignmentName(grant.id))?.guid;
 }
 
 export async function removeGrantAccess(exchange: ExchangeRbac, grant: Grant): Promise<RemovalResult> {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExchangeAdminClient } from '../../lib/exchange/exchangeAdminClient.js';
-import { parseCmdletFailure, stripAnnotations } from '../../lib/exchange/invokeCommand.js';
+import { InvokeCommandClient, parseCmdletFailure, stripAnnotations } from '../../lib/exchange/invokeCommand.js';
 import { NotFoundError, PermissionError, RequestError, ThrottledError, TransientError } from '../../lib/http/errors.js';
 import { FAST_POLICY, TEST_TOKEN, startFakeServer, testCredential, type FakeServer, type RecordedRequest, type Reply } from './fakeServer.js';
 
@@ -12,17 +12,22 @@ afterEach(async () => {
   server = undefined;
 });
 
+const warned: { message: string; properties?: Record<string, unknown> }[] = [];
+const logger = { info: () => undefined, error: () => undefined, warn: (message: string, properties?: Record<string, unknown>) => void warned.push({ message, properties }) };
+
 async function clientFor(handler: (r: RecordedRequest, i: number) => Reply | Promise<Reply>): Promise<ExchangeAdminClient> {
   server = await startFakeServer(handler);
-  return new ExchangeAdminClient({ exchangeUrl: server.url, tenant: TENANT, credential: testCredential, policy: FAST_POLICY });
+  warned.length = 0;
+  return new ExchangeAdminClient({ exchangeUrl: server.url, tenant: TENANT, credential: testCredential, policy: FAST_POLICY, logger });
 }
 
 function cmdletOf(r: RecordedRequest): { CmdletName: string; Parameters: Record<string, unknown> } {
   return (JSON.parse(r.body) as { CmdletInput: { CmdletName: string; Parameters: Record<string, unknown> } }).CmdletInput;
 }
 
-function envelope(typeName: string, message: string, code = 'NotFound'): unknown {
-  return { error: { code, message: 'Error executing cmdlet', details: [{ message: JSON.stringify({ Message: message, TypeName: typeName }) }] } };
+/** The service's cmdlet error: details[0].message is "<string id>|<exception type>|<message>". */
+function envelope(typeName: string, message: string, code = 'NotFound', id = typeName.endsWith('ManagementObjectNotFoundException') ? 'Ex6F9304' : ''): unknown {
+  return { error: { code, message: 'Error executing cmdlet', details: [{ code: 'Client', target: '', message: `${id}|${typeName}|${message}` }] } };
 }
 
 const alexRow = {
@@ -234,14 +239,107 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
   });
 });
 
-describe('error envelope and annotations', () => {
-  it('reads the JSON detail, the pipe-separated detail and the inner exception type', () => {
-    expect(parseCmdletFailure(JSON.stringify(envelope('A.B.ManagementObjectNotFoundException', 'gone')))).toEqual({ code: 'NotFound', message: 'gone', typeName: 'A.B.ManagementObjectNotFoundException' });
-    expect(parseCmdletFailure(JSON.stringify({ error: { code: 'x', message: 'm', details: [{ message: 'Ex6F9304|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|object gone' }] } }))).toEqual({
-      code: 'x',
-      message: 'object gone',
-      typeName: 'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
+const otherRow = { ...alexRow, Guid: '1D6F0B4A-0000-4000-8000-00000000A001', Name: 'Mailbox Import Export-DiegoS', Identity: 'Mailbox Import Export-DiegoS', RoleAssignee: 'DiegoS', RoleAssigneeName: 'DiegoS' };
+const userRow = (name: string, upn: string, id: string) => ({ Name: name, Identity: name, UserPrincipalName: upn, ExternalDirectoryObjectId: id, Guid: `${id.slice(0, -4)}beef`, RecipientType: 'UserMailbox' });
+const adele = userRow('AdeleV', 'adelev@contoso.onmicrosoft.com', '0f7c0000-0000-4000-8000-00000000ade1');
+const megan = userRow('MeganB', 'meganb@contoso.onmicrosoft.com', '0f7c0000-0000-4000-8000-00000000me9a');
+
+describe('no read trusts the first row (an unknown -Identity may answer every object)', () => {
+  it('takes "every assignment" or "every user" for not found, and picks the asked-for row from among others', async () => {
+    const client = await clientFor((r) => {
+      const { CmdletName } = cmdletOf(r);
+      return { status: 200, json: { value: CmdletName === 'Get-ManagementRoleAssignment' ? [otherRow, alexRow] : [megan, adele] } };
     });
+    expect(await client.getRoleAssignment('c0ffee00-0000-4000-8000-000000000000')).toBeUndefined();
+    expect((await client.getRoleAssignment(alexRow.Guid.toLowerCase()))?.name).toBe(alexRow.Name);
+    expect((await client.getRoleAssignment('mailbox import export-diegos'))?.guid).toBe(otherRow.Guid.toLowerCase());
+    expect(await client.getUser('nobody@contoso.onmicrosoft.com')).toBeUndefined();
+    expect(await client.getRecipient('Nobody')).toBeUndefined();
+    expect((await client.getUser('ADELEV@contoso.onmicrosoft.com'))?.name).toBe('AdeleV');
+    expect((await client.getRecipient(adele.ExternalDirectoryObjectId))?.name).toBe('AdeleV');
+    expect((await client.getUser('MeganB'))?.userPrincipalName).toBe(megan.UserPrincipalName);
+  });
+
+  it('refuses an answer where two rows carry the asked-for identity', async () => {
+    const client = await clientFor(() => ({ status: 200, json: { value: [adele, { ...megan, UserPrincipalName: adele.UserPrincipalName }] } }));
+    await expect(client.getUser(adele.UserPrincipalName)).rejects.toThrow(/2 objects that all carry that identity/);
+  });
+
+  it('never sends an empty or left-out -Identity', async () => {
+    server = await startFakeServer(() => ({ status: 200, json: { value: [adele] } }));
+    const api = new InvokeCommandClient({ exchangeUrl: server.url, tenant: TENANT, credential: testCredential, policy: FAST_POLICY });
+    for (const Identity of [undefined, '', '   ']) await expect(api.invoke('Get-User', { Identity })).rejects.toThrow(/Identity parameter is empty/);
+    const client = new ExchangeAdminClient({ exchangeUrl: server.url, tenant: TENANT, credential: testCredential, policy: FAST_POLICY });
+    await expect(client.getRoleAssignment(' ')).rejects.toThrow(/refusing to call the cmdlet/);
+    await expect(client.getUser('')).rejects.toThrow(/refusing to call the cmdlet/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('takes "every role group" for an unknown role group and never lists members for it', async () => {
+    const client = await clientFor((r) =>
+      cmdletOf(r).CmdletName === 'Get-RoleGroup'
+        ? { status: 200, json: { value: [{ Name: 'Organization Management', Members: [] }, { Name: 'PST Migration Operators', Members: ['LynneR'] }] } }
+        : { status: 200, json: { value: [{ Name: 'LynneR' }] } },
+    );
+    await expect(client.getRoleGroupMembers('Gone Group')).rejects.toBeInstanceOf(NotFoundError);
+    expect(server!.requests.map((r) => cmdletOf(r).CmdletName)).toEqual(['Get-RoleGroup']);
+  });
+
+  it('refuses Get-RoleGroupMember rows of people the role group does not list (another group\u2019s, or every group\u2019s, members)', async () => {
+    let members = [{ Name: 'LynneR', ExternalDirectoryObjectId: 'AB12' }, { Name: 'GradyA' }];
+    const client = await clientFor((r) =>
+      cmdletOf(r).CmdletName === 'Get-RoleGroup'
+        ? { status: 200, json: { value: [{ Name: 'PST Migration Operators', Guid: 'g1', Members: ['LynneR', 'CN=GradyA,OU=contoso.onmicrosoft.com,DC=x'] }] } }
+        : { status: 200, json: { value: members } },
+    );
+    expect((await client.getRoleGroupMembers('PST Migration Operators')).map((m) => m.name)).toEqual(['LynneR', 'GradyA']);
+    members = [...members, { Name: 'AlexW' }];
+    await expect(client.getRoleGroupMembers('PST Migration Operators')).rejects.toThrow(/'AlexW', who is not among the members/);
+  });
+});
+
+describe('the wire format: warnings, writes without a value, not-found codes', () => {
+  it('treats a write answered with warnings and no value as success, logs the warnings, and still fails a read without a value', async () => {
+    const answer = { '@odata.context': 'x', 'adminapi.warnings@odata.type': '#Collection(String)', '@adminapi.warnings': ['The command completed successfully but no settings have been modified.'] };
+    const client = await clientFor(() => ({ status: 200, json: answer }));
+    expect(await client.removeRoleAssignment(alexRow.Guid)).toBe('removed');
+    expect(await client.addRoleGroupMember('PST Migration Operators', 'AdeleV')).toBe('added');
+    expect(await client.removeRoleGroupMember('PST Migration Operators', 'AdeleV')).toBe('removed');
+    expect(warned[0]).toEqual({ message: 'Exchange Remove-ManagementRoleAssignment answered with warnings', properties: { cmdlet: 'Remove-ManagementRoleAssignment', warnings: answer['@adminapi.warnings'] } });
+    await expect(client.getRoleAssignments('Mailbox Import Export')).rejects.toThrow(/no "value" array/);
+  });
+
+  it('reads the rows beside warnings on a read', async () => {
+    const client = await clientFor(() => ({ status: 200, json: { '@adminapi.warnings': ['w'], value: [alexRow] } }));
+    expect((await client.getRoleAssignments('Mailbox Import Export')).map((a) => a.name)).toEqual([alexRow.Name]);
+    expect(warned).toHaveLength(1);
+  });
+
+  it('takes a not-found sent as 500 InternalServerError for not found, without retrying it', async () => {
+    const client = await clientFor(() => ({ status: 500, json: envelope('Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException', "The operation couldn't be performed because object 'x' couldn't be found.", 'InternalServerError') }));
+    expect(await client.removeRoleAssignment(alexRow.Guid)).toBe('absent');
+    expect(await client.getRoleAssignment(alexRow.Guid)).toBeUndefined();
+    expect(server!.requests).toHaveLength(2);
+  });
+});
+
+describe('error envelope and annotations', () => {
+  it('reads the pipe-separated detail, the JSON-string detail and the inner exception type', () => {
+    expect(parseCmdletFailure(JSON.stringify(envelope('A.B.ManagementObjectNotFoundException', 'gone')))).toEqual({ code: 'NotFound', message: 'gone', typeName: 'A.B.ManagementObjectNotFoundException', errorId: 'Ex6F9304' });
+    expect(parseCmdletFailure(JSON.stringify({ error: { code: 'x', message: 'm', details: [{ message: 'Ex6F9304|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|object | gone' }] } }))).toEqual({
+      code: 'x',
+      message: 'object | gone',
+      typeName: 'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
+      errorId: 'Ex6F9304',
+    });
+    expect(parseCmdletFailure(JSON.stringify({ error: { code: 'BadRequest', message: 'Invalid Operation', details: [{ message: '|Microsoft.Exchange.AdminApi.CommandInvocation.AmbiguousParameterSetException|Parameter set cannot be resolved.' }] } }))).toEqual({
+      code: 'BadRequest',
+      message: 'Parameter set cannot be resolved.',
+      typeName: 'Microsoft.Exchange.AdminApi.CommandInvocation.AmbiguousParameterSetException',
+    });
+    const json = { localizedString: { stringId: 'Ex6F9304' }, ClassName: 'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException', Message: 'gone' };
+    expect(parseCmdletFailure(JSON.stringify({ error: { code: 'NotFound', message: 'm', details: [{ message: JSON.stringify(json) }] } }))).toEqual({ code: 'NotFound', message: 'gone', typeName: json.ClassName, errorId: 'Ex6F9304' });
+    expect(parseCmdletFailure(JSON.stringify({ error: { code: 'NotFound', message: 'm', details: [{ message: JSON.stringify({ Message: 'gone', TypeName: 'T.XException' }) }] } }))).toEqual({ code: 'NotFound', message: 'gone', typeName: 'T.XException' });
     expect(parseCmdletFailure(JSON.stringify({ error: { code: 'x', message: 'm', innererror: { internalexception: { type: 'T.FooException', message: 'inner' } } } }))).toEqual({ code: 'x', message: 'inner', typeName: 'T.FooException' });
     expect(parseCmdletFailure('<html>')).toBeUndefined();
   });

@@ -180,31 +180,78 @@ describe('Exchange admin API: reads', () => {
     expect(unknown).toEqual(everyone);
     expect(everyone).toEqual(expect.arrayContaining([USERS.lynner.name, USERS.gradya.name, LINKED_GROUPS.tenantAdmins, WATCHDOG_POINTER]));
   });
+
+  it('answers a null, empty or unknown -Identity with every object, as the cmdlet reference cautions (on by default)', async () => {
+    expect(emulator().exchange.identityReturnsAll).toBe(true);
+    const cases = [
+      ['Get-ManagementRoleAssignment', {}, 'c0ffee00-0000-4000-8000-000000000000'],
+      ['Get-ManagementRoleAssignment', { Role: MIE_ROLE }, 'Mailbox Import Export-Nobody'],
+      ['Get-User', {}, 'nobody@contoso.onmicrosoft.com'],
+      ['Get-Recipient', {}, 'nobody'],
+      ['Get-RoleGroup', {}, 'Nobody Group'],
+      ['Get-RoleGroupMember', {}, 'Nobody Group'],
+    ] as const;
+    for (const [cmdlet, others, identity] of cases) {
+      const all = (await invokeAll(emulator(), cmdlet, others)).rows.map((r: Json) => r.Name);
+      expect(all.length, cmdlet).toBeGreaterThan(1);
+      for (const Identity of [identity, '', '  ', null]) {
+        const res = await invokeAll(emulator(), cmdlet, { ...others, Identity });
+        expect(res.rows.map((r: Json) => r.Name), `${cmdlet} -Identity ${JSON.stringify(Identity)}`).toEqual(all);
+      }
+    }
+    // A known identity still answers just that object.
+    const one = await invoke(emulator(), 'Get-ManagementRoleAssignment', { Identity: ASSIGNMENTS.alexw.guid });
+    expect(one.body.value.map((r: Json) => r.Guid)).toEqual([ASSIGNMENTS.alexw.guid]);
+  });
 });
 
 describe('Exchange admin API: errors and auth', () => {
-  it('answers an unknown identity with the cmdlet error envelope (ManagementObjectNotFoundException, 404)', async () => {
-    for (const [cmdlet, params] of [
-      ['Get-ManagementRoleAssignment', { Identity: 'Mailbox Import Export-Nobody' }],
-      ['Get-ManagementRoleAssignment', { Role: 'No Such Role' }],
-      ['Get-User', { Identity: 'nobody@contoso.onmicrosoft.com' }],
-      ['Get-Recipient', { Identity: 'nobody' }],
-      ['Get-RoleGroup', { Identity: 'Nobody Group' }],
-      ['Remove-ManagementRoleAssignment', { Identity: 'c0ffee00-0000-4000-8000-000000000000', Confirm: false }],
-    ] as const) {
+  const unknownObjects = [
+    ['Get-ManagementRoleAssignment', { Identity: 'Mailbox Import Export-Nobody' }],
+    ['Get-ManagementRoleAssignment', { Role: 'No Such Role' }],
+    ['Get-User', { Identity: 'nobody@contoso.onmicrosoft.com' }],
+    ['Get-Recipient', { Identity: 'nobody' }],
+    ['Get-RoleGroup', { Identity: 'Nobody Group' }],
+    ['Get-RoleGroupMember', { Identity: 'Nobody Group' }],
+    ['Remove-ManagementRoleAssignment', { Identity: 'c0ffee00-0000-4000-8000-000000000000', Confirm: false }],
+  ] as const;
+
+  it('answers a not-found with the envelope whose detail is Ex6F9304|ManagementObjectNotFoundException|<message> (hazard off)', async () => {
+    emulator().exchange.identityReturnsAll = false;
+    for (const [cmdlet, params] of unknownObjects) {
       const res = await invoke(emulator(), cmdlet, params);
       expect(res.status, cmdlet).toBe(404);
-      expect(res.body.error).toMatchObject({ code: 'NotFound', message: 'Error executing cmdlet' });
-      const failure = cmdletFailure(res.body);
-      expect(failure.TypeName).toBe('Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException');
-      expect(failure.Message).toContain(`couldn't be found`);
+      expect(res.body.error).toMatchObject({ code: 'NotFound', message: 'Error executing cmdlet', details: [{ code: 'Client', target: '' }] });
+      expect(res.body.error['@adminapi.warnings']).toEqual([]);
+      expect(cmdletFailure(res.body)).toMatchObject({ Id: 'Ex6F9304', TypeName: 'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException' });
+      expect(cmdletFailure(res.body).Message).toContain(`couldn't be found`);
     }
+    // The hazard still covers only -Identity: an unknown -Role is an error with it on.
+    emulator().exchange.identityReturnsAll = true;
+    expect((await invoke(emulator(), 'Get-ManagementRoleAssignment', { Role: 'No Such Role' })).status).toBe(404);
+    expect((await invoke(emulator(), 'Remove-ManagementRoleAssignment', { Identity: 'c0ffee00-0000-4000-8000-000000000000', Confirm: false })).status).toBe(404);
+  });
+
+  it('keeps the JSON-string detail and the InternalServerError not-found as selectable variants', async () => {
+    emulator().exchange.errorDetail = 'json';
+    emulator().exchange.notFound = 'InternalServerError';
+    const res = await invoke(emulator(), 'Remove-ManagementRoleAssignment', { Identity: 'c0ffee00-0000-4000-8000-000000000000', Confirm: false });
+    expect(res.status).toBe(500);
+    expect(res.body.error).toMatchObject({ code: 'InternalServerError', message: 'Error executing cmdlet' });
+    expect(JSON.parse(res.body.error.details[0].message)).toEqual({
+      localizedString: { stringId: 'Ex6F9304' },
+      ClassName: 'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
+      Message: expect.stringContaining(`couldn't be found`),
+    });
+    const binding = await invoke(emulator(), 'Get-User', { Roel: 1 });
+    expect(binding.status).toBe(400);
+    expect(binding.body.error.code).toBe('BadRequest');
   });
 
   it('binds parameters strictly: unknown names, non-boolean switches, missing mandatory ones', async () => {
     const unknown = await invoke(emulator(), 'Get-ManagementRoleAssignment', { Roel: MIE_ROLE });
     expect(unknown.status).toBe(400);
-    expect(cmdletFailure(unknown.body)).toEqual({ TypeName: 'System.Management.Automation.ParameterBindingException', Message: "A parameter cannot be found that matches parameter name 'Roel'." });
+    expect(cmdletFailure(unknown.body)).toEqual({ Id: '', TypeName: 'System.Management.Automation.ParameterBindingException', Message: "A parameter cannot be found that matches parameter name 'Roel'." });
     const notBool = await invoke(emulator(), 'Get-ManagementRoleAssignment', { Role: MIE_ROLE, GetEffectiveUsers: 'true' });
     expect(cmdletFailure(notBool.body).Message).toContain('Switch parameters are JSON booleans');
     const missing = await invoke(emulator(), 'Remove-ManagementRoleAssignment', { Confirm: false });
@@ -273,11 +320,26 @@ describe('Exchange admin API: writes', () => {
   it('removes an assignment by guid; a second removal is not found; the last delegating assignment stays', async () => {
     const ok = await invoke(emulator(), 'Remove-ManagementRoleAssignment', { Identity: ASSIGNMENTS.alexw.guid, Confirm: false });
     expect(ok.status).toBe(200);
-    expect(ok.body.value).toEqual([]);
+    // A write with no output: warnings and no value array at all.
+    expect(ok.body).not.toHaveProperty('value');
+    expect(ok.body['@adminapi.warnings']).toEqual([]);
+    expect(ok.body['adminapi.warnings@odata.type']).toBe('#Collection(String)');
     expect((await invoke(emulator(), 'Remove-ManagementRoleAssignment', { Identity: ASSIGNMENTS.alexw.guid, Confirm: false })).status).toBe(404);
     const guarded = await invoke(emulator(), 'Remove-ManagementRoleAssignment', { Identity: DEFAULT_DELEGATING_ASSIGNMENT.guid, Confirm: false });
     expect(guarded.status).toBe(400);
     expect(cmdletFailure(guarded.body).Message).toContain('last delegating role assignment');
+  });
+
+  it('carries injected warnings under @adminapi.warnings, on reads beside the rows and on writes without them', async () => {
+    emulator().faults.add({ route: 'exchange:*', fault: { kind: 'warning', message: 'The command completed successfully but no settings have been modified.' } });
+    const read = await invoke(emulator(), 'Get-RoleGroup', { Identity: WATCHDOG_ROLE_GROUP });
+    expect(read.body['@adminapi.warnings']).toEqual(['The command completed successfully but no settings have been modified.']);
+    expect(read.body.value).toHaveLength(1);
+    const write = await invoke(emulator(), 'Add-RoleGroupMember', { Identity: ROLE_GROUPS.pstMigrationOperators.name, Member: USERS.adelev.userPrincipalName });
+    expect(write.status).toBe(200);
+    expect(write.body['@adminapi.warnings']).toHaveLength(1);
+    expect(write.body).not.toHaveProperty('value');
+    expect(emulator().calls.where({ api: 'exchange', name: 'Add-RoleGroupMember' })[0]?.fault).toBe('warning');
   });
 
   it('adds and removes role group members with the cmdlets own errors for repeats', async () => {

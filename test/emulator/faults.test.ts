@@ -59,7 +59,10 @@ describe('fault injection', () => {
 
     emulator().faults.add({ route: 'exchange:Remove-ManagementRoleAssignment', fault: { kind: 'lost-answer' }, times: 1 });
     await expect(invoke(emulator(), 'Remove-ManagementRoleAssignment', { Identity: name, Confirm: false })).rejects.toThrow();
-    expect((await invoke(emulator(), 'Get-ManagementRoleAssignment', { Identity: name })).status).not.toBe(200);
+    // Gone: the unknown identity now answers every other assignment (the documented hazard), never this one.
+    const after = (await invoke(emulator(), 'Get-ManagementRoleAssignment', { Identity: name })).body.value.map((r: { Name: string }) => r.Name);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after).not.toContain(name);
     expect((await control(emulator(), 'POST', '/faults', { route: '*', fault: { kind: 'lost-answer', status: 500 } })).status).toBe(400);
   });
 
@@ -112,6 +115,20 @@ describe('control routes', () => {
     expect((await control(emulator(), 'GET', '/faults')).body.value[0]).toMatchObject({ seen: 1, fired: 1 });
     expect((await control(emulator(), 'DELETE', `/faults/${added.body.id}`)).status).toBe(200);
     expect((await control(emulator(), 'GET', '/faults')).body.value).toEqual([]);
+  });
+
+  it('switches the Exchange hazards and wire variants over HTTP; reset restores the defaults', async () => {
+    expect((await control(emulator(), 'GET', '/exchange')).body).toEqual({ identityReturnsAll: true, errorDetail: 'pipe', notFound: 'NotFound' });
+    for (const bad of [{ identityReturnsAll: 'yes' }, { errorDetail: 'xml' }, { notFound: 404 }, { hazard: true }, []]) {
+      expect((await control(emulator(), 'PUT', '/exchange', bad)).status, JSON.stringify(bad)).toBe(400);
+    }
+    const set = await control(emulator(), 'PUT', '/exchange', { identityReturnsAll: false, notFound: 'InternalServerError' });
+    expect(set.body).toEqual({ identityReturnsAll: false, errorDetail: 'pipe', notFound: 'InternalServerError' });
+    expect((await invoke(emulator(), 'Get-User', { Identity: 'nobody' })).status).toBe(500);
+    await control(emulator(), 'POST', '/reset');
+    expect(emulator().exchange).toEqual({ identityReturnsAll: true, errorDetail: 'pipe', notFound: 'NotFound' });
+    expect((await control(emulator(), 'POST', '/faults', { route: 'graph:/users', fault: { kind: 'warning', message: 'x' } })).status).toBe(400);
+    expect((await control(emulator(), 'POST', '/faults', { route: 'exchange:Get-User', fault: { kind: 'warning', message: ' ' } })).status).toBe(400);
   });
 
   it('serves the call log, emails, health and reset', async () => {

@@ -78,6 +78,8 @@ export async function control(emu: RunningEmulator, method: string, path: string
 }
 
 /** The cmdlet error carried in details[0].message. */
-export function cmdletFailure(body: Json): { Message: string; TypeName: string } {
-  return JSON.parse(body.error.details[0].message);
+/** The `Id|Type|Message` detail of a cmdlet error envelope, split as real callers split it. */
+export function cmdletFailure(body: Json): { Id: string; TypeName: string; Message: string } {
+  const [Id = '', TypeName = '', ...message] = String(body.error.details[0].message).split('|');
+  return { Id, TypeName, Message: message.join('|') };
 }

@@ -11,6 +11,7 @@ import type { Grant } from '../../lib/domain.js';
 import type { GrantStore } from '../../lib/ports.js';
 import { createRevokeTimerHandler } from '../../lib/revoke/revokeTimerHandler.js';
 import { USERS } from '../../emulator/scenarios/forgottenMigrations.js';
+import { invoke } from '../emulator/http.js';
 import type { TestRuntime } from '../support/runtime.js';
 import { activeGrant, emailsAbout, HOUR, journal, revoke, startRevokeRuntime, upn } from './support.js';
 
@@ -66,6 +67,38 @@ describe('revokeExpired: grants', () => {
     const audit = await runAudit(rt, auditOptions(rt.config));
     expect(audit.holders.map((h) => h.principal)).not.toContain(upn('adelev'));
     expect(audit.findings.filter((f) => f.grantId === grant.id)).toEqual([]);
+  });
+
+  it('verifies with the documented identity hazard on: the read-back answered with every assignment means gone, not still present', async () => {
+    rt = await startRevokeRuntime();
+    expect(rt.emulator.exchange.identityReturnsAll).toBe(true);
+    const grant = await activeGrant(rt, 'adelev');
+    const guid = grant.assignmentGuid ?? '';
+    rt.clock.advance(4 * HOUR);
+    const { revocation } = await revoke(rt);
+    expect(revocation.failed).toEqual([]);
+    expect(revocation.removed).toMatchObject([{ grantId: grant.id, outcome: 'removed', assignmentGuid: guid }]);
+    // What the read-back got: Get-ManagementRoleAssignment -Identity <the removed guid> answers every assignment.
+    const readBack = rt.emulator.calls.where({ api: 'exchange', name: 'Get-ManagementRoleAssignment' }).filter((c) => c.parameters.Identity === guid);
+    expect(readBack).toHaveLength(2);
+    const answer = await invoke(rt.emulator, 'Get-ManagementRoleAssignment', { Identity: guid });
+    expect(answer.body.value.length).toBe(rt.emulator.state.assignments.size);
+    expect(answer.body.value.length).toBeGreaterThan(1);
+    expect((await rt.store.grants.get(grant.id))?.status).toBe('revoked');
+  });
+
+  it('reads an assignment removed by hand as absent when the not-found comes as 500 InternalServerError in the JSON-string form', async () => {
+    rt = await startRevokeRuntime({ exchange: { identityReturnsAll: false, errorDetail: 'json', notFound: 'InternalServerError' } });
+    const grant = await activeGrant(rt, 'adelev');
+    const assignment = rt.emulator.state.assignment(grant.assignmentGuid ?? '');
+    if (!assignment) throw new Error('the grant made no assignment');
+    rt.emulator.state.removeAssignment(assignment);
+    rt.clock.advance(4 * HOUR);
+    const { revocation } = await revoke(rt);
+    expect(revocation.failed).toEqual([]);
+    expect(revocation.removed).toMatchObject([{ grantId: grant.id, outcome: 'absent' }]);
+    expect(rt.emulator.calls.where({ api: 'exchange', name: 'Get-ManagementRoleAssignment' }).filter((c) => c.status === 500)).toHaveLength(1);
+    expect(removeCalls(rt)).toEqual([]);
   });
 
   it('removes a role-group grant by membership only, leaving the group assignment to its other members', async () => {
