@@ -168,6 +168,9 @@ export type GrantMethod = 'direct' | 'role-group';
 export interface GrantExtension {
   durationMs: number;
   requestedBy: string;
+  /** Entra ID object id and tenant of whoever asked for the extension (absent on rows written before they were recorded). */
+  requestedById?: string;
+  requestedByTenantId?: string;
   requestedAt: string;
   justification: string;
 }
@@ -183,13 +186,18 @@ export interface Grant {
   status: GrantStatus;
   method: GrantMethod;
   roleGroup?: string;
+  /** Normalised UPN of the requester, for the record. */
   requestedBy: string;
+  /** Entra ID object id and tenant of the requester: who they are (absent on rows written before they were recorded). */
+  requestedById?: string;
+  requestedByTenantId?: string;
   requestedAt: string;
   justification: string;
   ticket: string;
   durationMs: number;
   startsAt?: string;
   approvedBy?: string;
+  approvedById?: string;
   approvedAt?: string;
   deniedBy?: string;
   deniedAt?: string;

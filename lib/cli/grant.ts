@@ -9,6 +9,7 @@ import { adoptGrantBody, extendGrantBody, grantIdSchema, listGrantsQuery, reason
 import { grantProblem } from '../api/grantProblems.js';
 import { parseWith } from '../api/readJsonBody.js';
 import { APP_ROLES, type Caller } from '../auth/identity.js';
+import { normalizeUpn } from '../auth/upnClaim.js';
 import { loadConfig } from '../config.js';
 import type { Grant } from '../domain.js';
 import { formatDuration } from '../duration.js';
@@ -121,10 +122,24 @@ function required(values: Values, name: keyof Values): string {
   return value;
 }
 
-function person(values: Values, name: 'requester' | 'approver' | 'actor'): Caller {
+type PersonOption = 'requester' | 'approver' | 'actor';
+
+/** The named person's UPN, checked before anything is read. */
+function personName(values: Values, name: PersonOption): string {
   const result = v.safeParse(upnSchema, required(values, name));
-  if (!result.success) throw new UsageError(`--${name} must be a user principal name such as lidiah@contoso.onmicrosoft.com.`);
-  return operator(result.output);
+  const normalized = result.success ? normalizeUpn(result.output) : undefined;
+  if (!normalized || 'problem' in normalized) throw new UsageError(`--${name} must be a user principal name such as lidiah@contoso.onmicrosoft.com.`);
+  return normalized.upn;
+}
+
+/**
+ * The command line names people by UPN, free text; who they are is their directory object id, looked up
+ * in Graph as the grantee's is, so four eyes compare the same identity here as over HTTP.
+ */
+async function resolvePerson(deps: GrantDeps, name: PersonOption, upn: string): Promise<Caller> {
+  const user = await deps.directory.getUser(upn);
+  if (!user || user.type !== 'user') throw new UsageError(`--${name} '${upn}' is not a user in the directory; give the person's user principal name.`);
+  return { upn: (user.userPrincipalName ?? upn).toLowerCase(), oid: user.id, roles: [...APP_ROLES] };
 }
 
 /** Options go through the API's own schemas, so the CLI refuses exactly what the API refuses. */
@@ -143,61 +158,62 @@ const SUBCOMMANDS: Record<string, { takesId: boolean; run(inv: Invocation): Prom
     takesId: false,
     async run({ values, deps }) {
       for (const name of ['principal', 'duration', 'justification', 'ticket'] as const) required(values, name);
-      const requester = person(values, 'requester');
+      const requesterName = personName(values, 'requester');
       const body = options(requestGrantBody, { principal: values.principal, duration: values.duration, justification: values.justification, ticket: values.ticket, start: values.start });
+      const requester = await resolvePerson(deps(), 'requester', requesterName);
       return { grant: await requestGrant(deps(), requester, { principal: body.principal, durationMs: body.duration, justification: body.justification, ticket: body.ticket, startsAt: body.start }) };
     },
   },
   approve: {
     takesId: true,
     async run({ values, id, deps }) {
-      const approver = person(values, 'approver');
+      const approver = await resolvePerson(deps(), 'approver', personName(values, 'approver'));
       return { grant: await approveGrant(deps(), approver, id) };
     },
   },
   deny: {
     takesId: true,
     async run({ values, id, deps }) {
-      const approver = person(values, 'approver');
+      const approverName = personName(values, 'approver');
       const { reason } = options(reasonBody, { reason: values.reason });
-      return { grant: await denyGrant(deps(), approver, id, reason) };
+      return { grant: await denyGrant(deps(), await resolvePerson(deps(), 'approver', approverName), id, reason) };
     },
   },
   cancel: {
     takesId: true,
     async run({ values, id, deps }) {
-      const actor = person(values, 'actor');
+      const actorName = personName(values, 'actor');
       const { reason } = options(reasonBody, { reason: values.reason });
-      return { grant: await cancelGrant(deps(), actor, id, reason) };
+      return { grant: await cancelGrant(deps(), await resolvePerson(deps(), 'actor', actorName), id, reason) };
     },
   },
   release: {
     takesId: true,
     async run({ values, id, deps }) {
-      const actor = person(values, 'actor');
+      const actorName = personName(values, 'actor');
       const { reason } = options(reasonBody, { reason: values.reason });
-      return { grant: await releaseGrant(deps(), actor, id, reason) };
+      return { grant: await releaseGrant(deps(), await resolvePerson(deps(), 'actor', actorName), id, reason) };
     },
   },
   extend: {
     takesId: true,
     async run({ values, id, deps }) {
-      const requester = person(values, 'requester');
+      const requesterName = personName(values, 'requester');
       const body = options(extendGrantBody, { duration: required(values, 'duration'), justification: required(values, 'justification') });
-      return { grant: await extendGrant(deps(), requester, id, { durationMs: body.duration, justification: body.justification }) };
+      return { grant: await extendGrant(deps(), await resolvePerson(deps(), 'requester', requesterName), id, { durationMs: body.duration, justification: body.justification }) };
     },
   },
   adopt: {
     takesId: false,
     async run({ values, deps }) {
-      const approver = person(values, 'approver');
+      const approverName = personName(values, 'approver');
       const body = options(adoptGrantBody, {
         assignmentGuid: required(values, 'assignment'),
         duration: required(values, 'duration'),
         justification: required(values, 'justification'),
         ticket: required(values, 'ticket'),
       });
-      return { grant: await adoptGrant(deps(), approver, { assignmentGuid: body.assignmentGuid, durationMs: body.duration, justification: body.justification, ticket: body.ticket }) };
+      return { grant: await adoptGrant(deps(), await resolvePerson(deps(), 'approver', approverName), { assignmentGuid: body.assignmentGuid, durationMs: body.duration, justification: body.justification, ticket: body.ticket }) };
     },
   },
   get: { takesId: true, run: async ({ id, deps }) => ({ grant: await getGrant(deps(), operator(WATCHDOG_ACTOR), id) }) },

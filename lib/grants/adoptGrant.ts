@@ -49,7 +49,7 @@ export async function adoptGrant(deps: GrantDeps, caller: Caller, input: AdoptGr
     throw new InvalidGrantInputError(field, `The assignee of ${field} '${input.assignmentGuid}' (${assignment.roleAssigneeName}) has no user principal name in Exchange; it cannot be adopted.`);
   }
   const grantee = await resolveGrantee(deps, recipient.userPrincipalName, field);
-  checkNotSelfAdoption(grantee.upn, caller.upn);
+  checkNotSelfAdoption({ upn: grantee.upn, oid: grantee.user.id }, caller);
 
   const now = deps.clock.now();
   const at = now.toISOString();
@@ -62,11 +62,14 @@ export async function adoptGrant(deps: GrantDeps, caller: Caller, input: AdoptGr
     status: 'active',
     method: 'direct',
     requestedBy: caller.upn,
+    requestedById: caller.oid,
+    requestedByTenantId: caller.tid,
     requestedAt: at,
     justification: input.justification,
     ticket: input.ticket,
     durationMs: input.durationMs,
     approvedBy: caller.upn,
+    approvedById: caller.oid,
     approvedAt: at,
     activatedAt: at,
     expiresAt: new Date(now.getTime() + input.durationMs).toISOString(),
@@ -74,7 +77,7 @@ export async function adoptGrant(deps: GrantDeps, caller: Caller, input: AdoptGr
     assignmentName: assignment.name,
     adopted: true,
   };
-  const created = await createOnlyGrant(deps, grant, 'extend or release it instead of adopting the assignment');
+  const created = await createOnlyGrant(deps, caller, grant, 'extend or release it instead of adopting the assignment');
   await recordGrantEvent(deps.store, { type: 'grant.adopted', actor: caller.upn, grant: created, reason: input.justification, data: { assignment } });
   await notifyGrant(deps, 'adopted', created);
   return created;

@@ -10,6 +10,7 @@ import { activateGrant, isDue } from './activateGrant.js';
 import type { GrantDeps } from './grantDeps.js';
 import { loadGrant } from './loadGrant.js';
 import { notifyGrant } from './notices/notifyGrant.js';
+import { samePerson } from './policy/samePerson.js';
 import { checkNotSelfDecision } from './policy/selfDecision.js';
 import { checkTransition, decisionTarget } from './policy/transitions.js';
 import { recordGrantEvent } from './recordGrantEvent.js';
@@ -18,13 +19,15 @@ export async function approveGrant(deps: GrantDeps, caller: Caller, id: string):
   const grant = await loadGrant(deps.store, id);
   const now = deps.clock.now();
   // The same approver retrying after a crash between approval and activation finishes the job.
-  if (grant.status === 'approved' && grant.approvedBy === caller.upn && isDue(grant, now)) return activateGrant(deps, grant, caller.upn);
+  if (grant.status === 'approved' && grant.approvedBy && samePerson(caller, { upn: grant.approvedBy, oid: grant.approvedById }) && isDue(grant, now)) {
+    return activateGrant(deps, grant, caller.upn);
+  }
 
   checkTransition(grant, 'approve');
-  checkNotSelfDecision(grant, caller.upn, caller.oid);
+  checkNotSelfDecision(grant, caller);
   if (decisionTarget(grant) === 'extension') return approveExtension(deps, caller, grant, now);
 
-  const approved = await deps.store.grants.update({ ...grant, status: 'approved', approvedBy: caller.upn, approvedAt: now.toISOString() });
+  const approved = await deps.store.grants.update({ ...grant, status: 'approved', approvedBy: caller.upn, approvedById: caller.oid, approvedAt: now.toISOString() });
   await recordGrantEvent(deps.store, { type: 'grant.approved', actor: caller.upn, grant: approved });
   await notifyGrant(deps, 'approved', approved);
   return isDue(approved, now) ? activateGrant(deps, approved, caller.upn) : approved;

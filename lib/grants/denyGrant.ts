@@ -11,7 +11,7 @@ import { recordGrantEvent } from './recordGrantEvent.js';
 export async function denyGrant(deps: GrantDeps, caller: Caller, id: string, reason?: string): Promise<Grant> {
   const grant = await loadGrant(deps.store, id);
   checkTransition(grant, 'deny');
-  checkNotSelfDecision(grant, caller.upn, caller.oid);
+  checkNotSelfDecision(grant, caller);
   const now = deps.clock.now().toISOString();
   const target = decisionTarget(grant);
   const decided: Grant = { ...grant, deniedBy: caller.upn, deniedAt: now, denyReason: reason };

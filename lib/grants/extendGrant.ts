@@ -1,6 +1,6 @@
 /** The requester or grantee asks for more time on an active grant; it needs a new approval. */
 import type { Caller } from '../auth/identity.js';
-import type { Grant } from '../domain.js';
+import type { Grant, GrantExtension } from '../domain.js';
 import type { GrantDeps } from './grantDeps.js';
 import { getGrant } from './getGrant.js';
 import { notifyGrant } from './notices/notifyGrant.js';
@@ -20,7 +20,14 @@ export async function extendGrant(deps: GrantDeps, caller: Caller, id: string, i
   const grant = await getGrant(deps, caller, id);
   checkTransition(grant, 'extend');
   checkMayExtend(grant, caller);
-  const extension = { durationMs: input.durationMs, requestedBy: caller.upn, requestedAt: deps.clock.now().toISOString(), justification: input.justification };
+  const extension: GrantExtension = {
+    durationMs: input.durationMs,
+    requestedBy: caller.upn,
+    requestedById: caller.oid,
+    requestedByTenantId: caller.tid,
+    requestedAt: deps.clock.now().toISOString(),
+    justification: input.justification,
+  };
   const pending = await deps.store.grants.update({ ...grant, extension });
   await recordGrantEvent(deps.store, { type: 'grant.extension-requested', actor: caller.upn, grant: pending, reason: input.justification });
   await notifyGrant(deps, 'extension-requested', pending);

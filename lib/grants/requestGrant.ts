@@ -39,13 +39,15 @@ export async function requestGrant(deps: GrantDeps, caller: Caller, input: Reque
     method: roleGroup ? 'role-group' : 'direct',
     roleGroup,
     requestedBy: caller.upn,
+    requestedById: caller.oid,
+    requestedByTenantId: caller.tid,
     requestedAt: now.toISOString(),
     justification: input.justification,
     ticket: input.ticket,
     durationMs: input.durationMs,
     startsAt: input.startsAt ? new Date(input.startsAt).toISOString() : undefined,
   };
-  const created = await createOnlyGrant(deps, grant, 'extend or cancel it instead of requesting another');
+  const created = await createOnlyGrant(deps, caller, grant, 'extend or cancel it instead of requesting another');
   await recordGrantEvent(deps.store, { type: 'grant.requested', actor: caller.upn, grant: created, reason: input.justification });
   await notifyGrant(deps, 'requested', created);
   return created;

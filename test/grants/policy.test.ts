@@ -73,29 +73,56 @@ describe('start time', () => {
 });
 
 describe('self-decision', () => {
+  const person = (upn: string, oid?: string, tid?: string) => ({ upn, oid, tid });
+  const MEGAN_ID = '0c0e0000-0000-4000-8000-00000000000b';
+  const TENANT = '3a7c1b9e-5d2f-4e8a-9b61-0c4d2e7f8a15';
+
   it('refuses the requester and the grantee, accepts a third person', () => {
-    expect(() => checkNotSelfDecision(grant('pending'), MEGAN)).toThrow(GrantPolicyError);
-    expect(() => checkNotSelfDecision(grant('pending'), 'AdeleV@Contoso.onmicrosoft.com')).toThrow(/grantee/);
-    expect(() => checkNotSelfDecision(grant('pending'), LIDIA)).not.toThrow();
+    expect(() => checkNotSelfDecision(grant('pending'), person(MEGAN))).toThrow(GrantPolicyError);
+    expect(() => checkNotSelfDecision(grant('pending'), person('AdeleV@Contoso.onmicrosoft.com'))).toThrow(/grantee/);
+    expect(() => checkNotSelfDecision(grant('pending'), person(LIDIA))).not.toThrow();
   });
 
   it('for an extension, neither its requester, the original requester nor the grantee may decide', () => {
     const g = grant('active', { extension: { durationMs: H, requestedBy: ADELE, requestedAt: '2026-11-02T10:00:00Z', justification: 'more' } });
-    expect(() => checkNotSelfDecision(g, ADELE)).toThrow(/grantee/);
-    expect(() => checkNotSelfDecision(g, MEGAN)).toThrow(/requested grant .* or its extension/);
-    expect(() => checkNotSelfDecision(g, LIDIA)).not.toThrow();
+    expect(() => checkNotSelfDecision(g, person(ADELE))).toThrow(/grantee/);
+    expect(() => checkNotSelfDecision(g, person(MEGAN))).toThrow(/requested grant .* or its extension/);
+    expect(() => checkNotSelfDecision(g, person(LIDIA))).not.toThrow();
     const byAnother = grant('active', { extension: { durationMs: H, requestedBy: 'pattif@contoso.onmicrosoft.com', requestedAt: '2026-11-02T10:00:00Z', justification: 'more' } });
-    expect(() => checkNotSelfDecision(byAnother, 'pattif@contoso.onmicrosoft.com')).toThrow(/requested the extension/);
+    expect(() => checkNotSelfDecision(byAnother, person('pattif@contoso.onmicrosoft.com'))).toThrow(/requested the extension/);
   });
 
   it('recognises the grantee by object id, whatever UPN the token carries', () => {
     const g = grant('pending', { principalId: '0c0e0000-0000-4000-8000-000000000013' });
-    expect(() => checkNotSelfDecision(g, 'adele.renamed@contoso.onmicrosoft.com', '0C0E0000-0000-4000-8000-000000000013')).toThrow(/grantee/);
+    expect(() => checkNotSelfDecision(g, person('adele.renamed@contoso.onmicrosoft.com', '0C0E0000-0000-4000-8000-000000000013'))).toThrow(/grantee/);
   });
 
-  it('an adopter may not adopt their own assignment', () => {
-    expect(() => checkNotSelfAdoption('alexw@contoso.onmicrosoft.com', 'AlexW@contoso.onmicrosoft.com')).toThrow(GrantPolicyError);
-    expect(() => checkNotSelfAdoption('alexw@contoso.onmicrosoft.com', LIDIA)).not.toThrow();
+  it('recognises the requester and the extension requester by object id and tenant', () => {
+    const g = grant('pending', { requestedById: MEGAN_ID, requestedByTenantId: TENANT });
+    expect(() => checkNotSelfDecision(g, person('megan.bowen@contoso.onmicrosoft.com', MEGAN_ID, TENANT))).toThrow(/requested grant/);
+    const ext = grant('active', { extension: { durationMs: H, requestedBy: 'pattif@contoso.onmicrosoft.com', requestedById: '0c0e0000-0000-4000-8000-000000000002', requestedAt: '2026-11-02T10:00:00Z', justification: 'more' } });
+    expect(() => checkNotSelfDecision(ext, person('patti.renamed@contoso.onmicrosoft.com', '0c0e0000-0000-4000-8000-000000000002'))).toThrow(/requested the extension/);
+  });
+
+  it('when both sides have an object id it alone decides: a UPN given to someone else later is another person', () => {
+    const g = grant('pending', { requestedById: MEGAN_ID });
+    expect(() => checkNotSelfDecision(g, person(MEGAN, '0c0e0000-0000-4000-8000-0000000000ff'))).not.toThrow();
+    // Another tenant's object with the same id is not the requester either.
+    expect(() => checkNotSelfDecision(grant('pending', { requestedById: MEGAN_ID, requestedByTenantId: TENANT }), person(LIDIA, MEGAN_ID, '0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d'))).not.toThrow();
+  });
+
+  it('a grant row written before object ids were recorded still compares by UPN, normalised', () => {
+    const old = grant('pending');
+    expect(old.requestedById).toBeUndefined();
+    for (const spelling of [MEGAN, ' MeganB@contoso.onmicrosoft.com', 'ｍｅｇａｎｂ@contoso.onmicrosoft.com']) {
+      expect(() => checkNotSelfDecision(old, person(spelling, MEGAN_ID))).toThrow(/requested grant/);
+    }
+  });
+
+  it('an adopter may not adopt their own assignment, by UPN or by object id', () => {
+    expect(() => checkNotSelfAdoption(person('alexw@contoso.onmicrosoft.com'), person('AlexW@contoso.onmicrosoft.com'))).toThrow(GrantPolicyError);
+    expect(() => checkNotSelfAdoption(person('alexw@contoso.onmicrosoft.com', '0c0e0000-0000-4000-8000-000000000004'), person('alex.renamed@contoso.onmicrosoft.com', '0c0e0000-0000-4000-8000-000000000004'))).toThrow(GrantPolicyError);
+    expect(() => checkNotSelfAdoption(person('alexw@contoso.onmicrosoft.com'), person(LIDIA))).not.toThrow();
   });
 });
 

@@ -6,9 +6,10 @@ import type { Caller } from '../../auth/identity.js';
 import { hasRole } from '../../auth/identity.js';
 import type { Grant } from '../../domain.js';
 import { GrantPolicyError } from '../grantErrors.js';
+import { granteeOf, requesterOf, samePerson } from './samePerson.js';
 
 function involved(grant: Grant, caller: Caller): { requester: boolean; grantee: boolean } {
-  return { requester: grant.requestedBy.toLowerCase() === caller.upn, grantee: grant.principal === caller.upn };
+  return { requester: samePerson(caller, requesterOf(grant)), grantee: samePerson(caller, granteeOf(grant)) };
 }
 
 export function canView(grant: Grant, caller: Caller): boolean {
