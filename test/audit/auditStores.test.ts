@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { StoredFinding } from '../../lib/audit/auditStores.js';
-import { holderKey } from '../../lib/audit/collectHolders.js';
+import { holderKey } from '../../lib/audit/holders/holderAccumulator.js';
 import { snapshotHash } from '../../lib/audit/snapshotChanges.js';
 import { MIE_ROLE, type Holder, type Snapshot } from '../../lib/domain.js';
 import { ManualClock } from '../../lib/clock.js';

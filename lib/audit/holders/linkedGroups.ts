@@ -5,7 +5,7 @@
  * from Get-RoleGroupMember, and never from /groups/{id}: the ExternalDirectoryObjectId such a group may show is the
  * directory role's, not a group's.
  */
-import { EXCHANGE_ADMINISTRATOR_ROLE_ID, GLOBAL_ADMINISTRATOR_ROLE_ID } from '../domain.js';
+import { EXCHANGE_ADMINISTRATOR_ROLE_ID, GLOBAL_ADMINISTRATOR_ROLE_ID } from '../../domain.js';
 
 const KNOWN: [RegExp, string][] = [
   [/^TenantAdmins_-?\d+$/i, GLOBAL_ADMINISTRATOR_ROLE_ID],

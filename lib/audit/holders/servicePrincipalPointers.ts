@@ -5,7 +5,7 @@
  * against that listing exactly: ids first (ObjectId, AppId, Identity), then Name, then DisplayName.
  * https://learn.microsoft.com/powershell/module/exchangepowershell/get-serviceprincipal
  */
-import type { ServicePrincipalPointer } from '../domain.js';
+import type { ServicePrincipalPointer } from '../../domain.js';
 
 export type PointerMatch = { pointer: ServicePrincipalPointer } | { ambiguous: ServicePrincipalPointer[] } | undefined;
 

@@ -1,0 +1,18 @@
+/** What every expander shares: the ports, the concurrency bound, and the stages holders go into. */
+import type { Directory, ExchangeRbac, Logger } from '../../ports.js';
+import type { HolderAccumulator } from './holderAccumulator.js';
+import type { PendingResolution } from './pendingResolution.js';
+import type { PointerResolver } from './pointerResolver.js';
+
+export interface ExpandContext {
+  exchange: ExchangeRbac;
+  directory: Directory;
+  logger?: Logger;
+  /** Lookups in flight at once. */
+  limit: number;
+  holders: HolderAccumulator;
+  pending: PendingResolution;
+  pointers: PointerResolver;
+}
+
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
