@@ -1,8 +1,11 @@
 /**
- * Grants as auditors read them: the stored grant with who requested, approved, extended or denied
- * it and why, each decision taken from the journal's grant.* events (so each carries its seq).
+ * Grants as auditors read them, from the hash-chained journal: each grant as its last grant.* event
+ * recorded it, with who requested, approved, extended or denied it and why (each decision carries its
+ * seq). The grants table is not chained, so it is only cross-checked: a row edited outside the watchdog,
+ * a deleted row, or a row the journal never saw is flagged on the grant, never shown as the truth.
  */
 import type { Grant } from '../domain.js';
+import { canonicalJson } from '../hashChain.js';
 import type { JournalEntry } from '../ports.js';
 import { overlaps, type Column, type Period } from './evidenceTable.js';
 
@@ -15,10 +18,56 @@ export interface GrantDecision {
 }
 
 export interface GrantRecord {
+  /** As the journal recorded it last; the table row only for a grant the journal has no event of. */
   grant: Omit<Grant, 'etag'>;
   /** Every grant.* event about this grant, in order. */
   history: GrantDecision[];
+  /** Where the grants table disagrees with the journal, in words; empty when they agree. */
+  discrepancies: string[];
 }
+
+/**
+ * What people decided and what the watchdog did, all journaled with each change; operational fields the
+ * table alone keeps (revocation attempts, reminders sent) are not compared.
+ */
+const CHECKED_FIELDS = [
+  'principal',
+  'principalId',
+  'role',
+  'status',
+  'method',
+  'roleGroup',
+  'requestedBy',
+  'requestedAt',
+  'justification',
+  'ticket',
+  'durationMs',
+  'startsAt',
+  'approvedBy',
+  'approvedAt',
+  'deniedBy',
+  'deniedAt',
+  'denyReason',
+  'activatedAt',
+  'expiresAt',
+  'assignmentGuid',
+  'assignmentName',
+  'adopted',
+  'extension',
+  'endedAt',
+  'endedBy',
+  'endReason',
+] as const satisfies readonly (keyof Grant)[];
+
+const shown = (value: unknown): string => (value === undefined ? '(none)' : typeof value === 'string' ? `'${value}'` : canonicalJson(value));
+
+function differences(table: Grant, journal: Grant): string[] {
+  return CHECKED_FIELDS.filter((f) => canonicalJson(table[f] ?? null) !== canonicalJson(journal[f] ?? null)).map(
+    (f) => `${f}: the grants table has ${shown(table[f])}, the journal ${shown(journal[f])}`,
+  );
+}
+
+const isGrant = (value: unknown): value is Grant => typeof value === 'object' && value !== null && typeof (value as Grant).id === 'string' && typeof (value as Grant).requestedAt === 'string';
 
 const OPEN_STATUSES = new Set(['pending', 'approved', 'active']);
 
@@ -28,19 +77,35 @@ function grantEnd(grant: Grant): string | undefined {
 }
 
 /**
- * The grants whose lifetime overlaps the period. The grant list is small (one row per request);
- * the journal is streamed and only grant.* events of those grants are kept.
+ * The grants whose lifetime overlaps the period, journaled ones first in the order they were requested.
+ * The journal is streamed; only grant.* events are kept (one small record per grant request).
  */
 export async function* grantRecords(grants: Grant[], entries: AsyncIterable<JournalEntry>, period: Period): AsyncGenerator<GrantRecord> {
-  const selected = grants.filter((g) => overlaps(period, g.requestedAt, grantEnd(g)));
-  const history = new Map<string, GrantDecision[]>(selected.map((g) => [g.id, []]));
+  const journaled = new Map<string, { grant: Grant; history: GrantDecision[] }>();
   for await (const entry of entries) {
     if (!entry.type.startsWith('grant.')) continue;
-    history.get(entry.subject)?.push({ at: entry.at, type: entry.type, actor: entry.actor, reason: entry.reason, seq: entry.seq });
+    const recorded = isGrant(entry.data.grant) && entry.data.grant.id === entry.subject ? entry.data.grant : undefined;
+    const known = journaled.get(entry.subject);
+    if (!known && !recorded) continue;
+    const record = known ?? { grant: recorded as Grant, history: [] };
+    if (recorded) record.grant = recorded;
+    record.history.push({ at: entry.at, type: entry.type, actor: entry.actor, reason: entry.reason, seq: entry.seq });
+    journaled.set(entry.subject, record);
   }
-  for (const grant of selected) {
-    const { etag: _etag, ...stored } = grant;
-    yield { grant: stored, history: history.get(grant.id) ?? [] };
+  const table = new Map(grants.map((g) => [g.id, g]));
+  const ids = [...journaled.keys(), ...grants.filter((g) => !journaled.has(g.id)).map((g) => g.id)];
+  for (const id of ids) {
+    const fromJournal = journaled.get(id);
+    const row = table.get(id);
+    const grant = fromJournal?.grant ?? row;
+    if (!grant || !overlaps(period, grant.requestedAt, grantEnd(grant))) continue;
+    const discrepancies = !row
+      ? ['the grants table has no row for this grant: it was deleted outside the watchdog']
+      : !fromJournal
+        ? ['the journal has no event of this grant: its row was written to the grants table outside the watchdog']
+        : differences(row, fromJournal.grant);
+    const { etag: _etag, ...shownGrant } = grant;
+    yield { grant: shownGrant, history: fromJournal?.history ?? [], discrepancies };
   }
 }
 
@@ -74,4 +139,5 @@ export const GRANT_COLUMNS: Column<GrantRecord>[] = [
   { name: 'assignmentGuid', value: (r) => r.grant.assignmentGuid },
   { name: 'adopted', value: (r) => r.grant.adopted ?? false },
   { name: 'approvals', value: approvals },
+  { name: 'tableCheck', value: (r) => (r.discrepancies.length ? `DIFFERS: ${r.discrepancies.join('; ')}` : 'matches the journal') },
 ];

@@ -25,7 +25,8 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem;font-size:.85rem
 th,td{border:1px solid #c8c8c8;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:#f0f0f0;overflow-wrap:normal}.ok{color:#0a6b0a}.bad{color:#a80000;font-weight:bold}.muted{color:#666}`;
 
-const row = (cells: unknown[]): string => `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>\n`;
+const cells = (values: unknown[]): string => values.map((c) => `<td>${escapeHtml(c)}</td>`).join('');
+const row = (values: unknown[]): string => `<tr>${cells(values)}</tr>\n`;
 const head = (names: string[]): string => `<table>\n<thead><tr>${names.map((n) => `<th>${escapeHtml(n)}</th>`).join('')}</tr></thead>\n<tbody>\n`;
 const TABLE_END = '</tbody></table>\n';
 
@@ -53,19 +54,25 @@ async function* holderSection(periods: AsyncIterable<HolderPeriod>): AsyncGenera
 }
 
 async function* grantSection(grants: AsyncIterable<GrantRecord>): AsyncGenerator<string> {
-  yield `<h2>Grants</h2>\n${head(['grant', 'principal', 'requested by', 'justification', 'ticket', 'decisions', 'status', 'active', 'ended'])}`;
+  yield `<h2>Grants</h2>\n<p class="muted">As the journal recorded each grant; the grants table is checked against it.</p>\n${head(['grant', 'principal', 'requested by', 'justification', 'ticket', 'decisions', 'status', 'active', 'ended', 'grants table'])}`;
   let count = 0;
-  for await (const { grant, history } of grants) {
+  let differing = 0;
+  for await (const { grant, history, discrepancies } of grants) {
     count++;
+    if (discrepancies.length) differing++;
     const decisions = history
       .filter((d) => ['grant.approved', 'grant.denied', 'grant.extended', 'grant.extension-requested', 'grant.cancelled'].includes(d.type))
       .map((d) => `${d.type.slice('grant.'.length)} by ${d.actor} at ${d.at}${d.reason ? ` (${d.reason})` : ''}`)
       .join('; ');
     const active = grant.activatedAt ? `${grant.activatedAt} to ${grant.expiresAt ?? ''}` : '';
     const ended = grant.endedAt ? `${grant.endedAt} by ${grant.endedBy ?? ''}${grant.endReason ? `: ${grant.endReason}` : ''}` : '';
-    yield row([grant.id, grant.principal, `${grant.requestedBy} at ${grant.requestedAt}`, grant.justification, grant.ticket, decisions, grant.status, active, ended]);
+    const check = discrepancies.length ? `<td class="bad">DIFFERS: ${escapeHtml(discrepancies.join('; '))}</td>` : '<td class="ok">matches the journal</td>';
+    yield `<tr>${cells([grant.id, grant.principal, `${grant.requestedBy} at ${grant.requestedAt}`, grant.justification, grant.ticket, decisions, grant.status, active, ended])}${check}</tr>\n`;
   }
   yield `${TABLE_END}<p class="muted">${count} grant(s) overlap the period.</p>\n`;
+  if (differing) {
+    yield `<p class="bad">The grants table differs from the journal for ${differing} grant(s): it was changed outside the watchdog. The values above are the journal's.</p>\n`;
+  }
 }
 
 async function* findingSection(findings: AsyncIterable<FindingRecord>): AsyncGenerator<string> {

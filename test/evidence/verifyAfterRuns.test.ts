@@ -55,6 +55,7 @@ async function expectIntact(store: OpenedStore, clock: Clock): Promise<void> {
   const context = new InvocationContext({ functionName: 'auditExport' });
   for (const path of ['verify', 'export?kind=journal&format=ndjson', 'report']) {
     const response = await handler(new HttpRequest({ method: 'GET', url: `http://localhost/api/evidence/${path}`, headers: { 'x-ms-client-principal': auditorHeader() } }), context);
+    expect(response.status, path).toBe(200);
     expect(response.headers, path).toMatchObject({ 'x-watchdog-chain': 'intact', 'x-watchdog-chain-head': `${head?.seq}:${head?.hash}` });
   }
 }
