@@ -212,7 +212,14 @@ export interface Grant {
   endedAt?: string;
   endedBy?: string;
   endReason?: string;
-  revocation?: { attempts: number; lastError?: string; lastAttemptAt?: string; verifiedAt?: string };
+  revocation?: {
+    attempts: number;
+    lastError?: string;
+    lastAttemptAt?: string;
+    verifiedAt?: string;
+    /** The journal seq before the first attempt's entries (its intent): later attempts journal each event once from there. */
+    journalSeq?: number;
+  };
   /** Reminder offsets (ISO 8601 durations) already sent. */
   remindersSent?: string[];
   /** Table Storage ETag of the stored version; updates must present it. */

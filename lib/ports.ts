@@ -154,6 +154,11 @@ export interface GrantStore {
 }
 
 export interface JournalEntryInput {
+  /**
+   * The change this entry records, the same for every run that records it ("grant.revoked|g-1"):
+   * appendOnce journals each id once. Part of the hashed entry when present.
+   */
+  id?: string;
   /** grant.requested, grant.approved, holder.added, revoke.failed, ... */
   type: string;
   /** UPN of the person, or "watchdog" for the app itself. */
@@ -166,8 +171,9 @@ export interface JournalEntryInput {
   at?: string;
 }
 
-export interface JournalEntry extends Required<Omit<JournalEntryInput, 'reason'>> {
+export interface JournalEntry extends Required<Omit<JournalEntryInput, 'reason' | 'id'>> {
   seq: number;
+  id?: string;
   reason?: string;
   prevHash: string;
   hash: string;
@@ -178,6 +184,13 @@ export interface Journal {
   append(entry: JournalEntryInput): Promise<JournalEntry>;
   /** Appends consecutive entries, in batches that each commit atomically (one transaction per up to 99). */
   appendMany(entries: JournalEntryInput[]): Promise<JournalEntry[]>;
+  /**
+   * Appends the inputs (each with an id) whose id no entry after seq `after` carries: for a run that may
+   * repeat a dead run's appends, with `after` a seq it recorded before that run's first append.
+   */
+  appendOnce(entries: (JournalEntryInput & { id: string })[], after: number): Promise<JournalEntry[]>;
+  /** The seq of the last entry (0 when empty): what a run records before appending, for appendOnce. */
+  headSeq(): Promise<number>;
   /** In sequence order; `from`/`to` filter on `at` (inclusive/exclusive). */
   read(range?: { fromSeq?: number; from?: string; to?: string }): AsyncIterable<JournalEntry>;
 }

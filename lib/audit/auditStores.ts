@@ -39,6 +39,11 @@ export interface SnapshotState {
   consecutiveFailures: number;
   /** Audit log queries still to be polled (WATCHDOG_AUDIT_LOG_QUERY): kept on this row so an idle run reads nothing more. */
   attribution?: PendingAttribution[];
+  /**
+   * Set by the claim (the intent), cleared by the commit: the journal seq before the claimed change's holder
+   * entries. Still set when a run starts: an earlier run died in between, and its entries follow this seq.
+   */
+  pendingJournalSeq?: number;
   /** ETag of the stored state row: commit and recordSuccess fail with ConflictError if another run moved it. */
   etag?: string;
 }
@@ -55,10 +60,11 @@ export interface SnapshotStore {
   /** A stored version; undefined when it does not exist. */
   load(version: number): Promise<Snapshot | undefined>;
   /**
-   * Marks the run under the ETag of `state` (only lastRunAt moves) before a changed snapshot is journaled:
-   * of two runs that read the same state, the loser gets a ConflictError before it writes or mails anything.
+   * Marks the run under the ETag of `state` (lastRunAt and pendingJournalSeq move) before a changed snapshot
+   * is journaled: of two runs that read the same state, the loser gets a ConflictError before it writes or
+   * mails anything. An earlier pendingJournalSeq is kept.
    */
-  claim(at: string, state: SnapshotState): Promise<SnapshotState>;
+  claim(at: string, state: SnapshotState, journalSeq: number): Promise<SnapshotState>;
   /** Stores `snapshot` as the next version and makes it current. Earlier versions stay for history. */
   commit(snapshot: Snapshot, hash: string, state: SnapshotState): Promise<SnapshotState>;
   /** A complete read that found the current snapshot unchanged: only the run health moves. */
@@ -99,6 +105,12 @@ export interface FindingState {
   snapshotVersion: number;
   /** UTC day (YYYY-MM-DD) of the last daily digest. */
   lastDigestDay?: string;
+  /**
+   * Written before a run alerts and journals a change of the open set or the digest (the intent), cleared
+   * with the state that completes it: the journal seq before those entries. Still set when a run starts:
+   * an earlier run died in between, and its entries follow this seq.
+   */
+  pendingJournalSeq?: number;
   etag?: string;
 }
 

@@ -17,6 +17,7 @@ import type { BreakGlassUse, FindingChange, FindingState, SnapshotState, StoredF
 import { ConflictError } from '../store/tables.js';
 import { attributeFindings } from './attributeFindings.js';
 import { AuditProgress, count } from './auditProgress.js';
+import { journaledHolders, journaledOpenSet, journalTail, storedChange } from './journaledChanges.js';
 import { collectHolders } from './collectHolders.js';
 import { diff, type AuditPolicy } from './diff.js';
 import { renderAlert, renderDigest, renderFailure, type RenderedEmail } from './renderAlert.js';
@@ -158,12 +159,16 @@ async function recordFailure(deps: AuditDeps, options: AuditOptions, at: string,
   }
 }
 
-async function send(deps: AuditDeps, options: AuditOptions, kind: SentAlert['kind'], email: RenderedEmail, keySource: string): Promise<SentAlert> {
+/**
+ * Sends one alert and journals it once: `recoverAfter` is the seq of a pending intent an earlier run left,
+ * which may have sent this alert (a duplicate now) and died before or after journaling it.
+ */
+async function send(deps: AuditDeps, options: AuditOptions, kind: SentAlert['kind'], email: RenderedEmail, keySource: string, recoverAfter?: number): Promise<SentAlert> {
   const idempotencyKey = `audit-${kind}-${sha256(keySource).slice(0, 40)}`;
   const res = await deps.mailer.send({ to: options.alertRecipients, subject: email.subject, html: email.html, text: email.text, idempotencyKey });
-  if (res.status === 'sent') {
-    await deps.store.journal.append({ type: 'alert.sent', actor: ACTOR, subject: idempotencyKey, data: { to: options.alertRecipients, subject: email.subject, kind } });
-  }
+  const entry = { id: `alert.sent|${idempotencyKey}`, type: 'alert.sent', actor: ACTOR, subject: idempotencyKey, data: { to: options.alertRecipients, subject: email.subject, kind } };
+  if (res.status === 'sent') await deps.store.journal.append(entry);
+  else if (recoverAfter !== undefined) await deps.store.journal.appendOnce([entry], recoverAfter);
   return { kind, subject: email.subject, idempotencyKey, status: res.status };
 }
 
@@ -179,16 +184,20 @@ async function auditOnce(deps: AuditDeps, options: AuditOptions, now: Date, prog
   let after: SnapshotState;
   let committedPrevious: Snapshot | undefined;
   let changes: HolderChanges = { added: [], removed: [], changed: [] };
-  if (before.hash === hash) {
+  if (before.hash === hash && before.pendingJournalSeq === undefined) {
     after = await snapshots.recordSuccess(at, before);
     progress.done('snapshot', `the run health (snapshot version ${after.version} unchanged)`);
   } else {
     // Claimed first: a concurrent run that read the same state, or that reads it while this run is
     // journaling, stops here, before journaling or mailing.
     if (claimedByAnotherRun(before, now)) throw new ConflictError(`Another audit run claimed the snapshot at ${before.lastRunAt} and has not finished; this run leaves the change to it.`);
-    const claimed = await snapshots.claim(at, before);
+    // The claim is the intent: it records where this change's journal entries start, for a run that repeats it.
+    const claimed = await snapshots.claim(at, before, before.pendingJournalSeq ?? (await deps.store.journal.headSeq()));
     committedPrevious = before.version ? await snapshots.load(before.version) : undefined;
-    changes = holderChanges(committedPrevious?.holders ?? [], snapshot.holders);
+    let journaled = committedPrevious?.holders ?? [];
+    // An earlier run died between journaling and committing: start from what it journaled.
+    if (before.pendingJournalSeq !== undefined) journaled = journaledHolders(journaled, await journalTail(deps.store.journal, before.pendingJournalSeq));
+    changes = holderChanges(journaled, snapshot.holders);
     const events = holderEvents(changes, at);
     progress.plan('snapshot', `snapshot version ${before.version + 1} (${count(snapshot.holders.length, 'holder')})`);
     progress.plan('holder-events', `the journal entries of ${count(events.length, 'holder change')}`);
@@ -218,9 +227,23 @@ async function auditOnce(deps: AuditDeps, options: AuditOptions, now: Date, prog
   let breakGlassOpen: BreakGlassUse[] | undefined;
   let nextState: FindingState = state;
 
-  if (targetHash !== state.openHash) {
+  const day = at.slice(0, 10);
+  const digestDue = now.getUTCHours() >= options.digestHourUtc && state.lastDigestDay !== day;
+  // Set when an earlier run died after its intent: its alerts and finding entries follow this seq.
+  const recoverAfter = state.pendingJournalSeq;
+  if (recoverAfter === undefined && (targetHash !== state.openHash || digestDue)) {
+    // The intent, before any alert or finding entry: where this run's entries start.
+    progress.plan('findings', 'the open findings');
+    nextState = await findingStore.saveState({ ...state, pendingJournalSeq: await deps.store.journal.headSeq() });
+  }
+
+  if (targetHash !== state.openHash || recoverAfter !== undefined) {
     // 3. The open set moved: find what opened and resolved, alert, journal, then store.
-    const [openBefore, bgBefore] = await Promise.all([findingStore.listOpen(), findingStore.listBreakGlass()]);
+    const [storedOpen, storedBreakGlass] = await Promise.all([findingStore.listOpen(), findingStore.listBreakGlass()]);
+    // What a dead run journaled is history already: this run's change starts from it.
+    const journaled = recoverAfter === undefined ? undefined : journaledOpenSet(storedOpen, storedBreakGlass, await journalTail(deps.store.journal, recoverAfter));
+    const openBefore = journaled?.open ?? storedOpen;
+    const bgBefore = journaled?.breakGlass ?? storedBreakGlass;
     const openIds = new Map(openBefore.map((f) => [f.id, f]));
     const targetIds = new Set(result.findings.map((f) => f.id));
     opened = result.findings.filter((f) => !openIds.has(f.id)).map((f) => ({ ...f, firstSeen: at }));
@@ -236,14 +259,6 @@ async function auditOnce(deps: AuditDeps, options: AuditOptions, now: Date, prog
     };
     open = [...openBefore.filter((f) => targetIds.has(f.id)), ...opened];
     breakGlassOpen = [...bgBefore.filter((u) => bgTarget.has(u.holderKey)), ...change.breakGlassDetected];
-    nextState = {
-      ...state,
-      openHash: targetHash,
-      generation: state.generation + 1,
-      openCount: open.length,
-      openChanged: open.filter((f) => f.kind === 'changed').length,
-      snapshotVersion: after.version,
-    };
     const anything = opened.length + resolved.length + change.breakGlassDetected.length + change.breakGlassCleared.length > 0;
     const changeText = `the open findings (${opened.length} opened, ${resolved.length} resolved)`;
     progress.plan('findings', changeText);
@@ -252,31 +267,40 @@ async function auditOnce(deps: AuditDeps, options: AuditOptions, now: Date, prog
       progress.plan('drift-alert', 'the drift alert email');
       progress.plan('finding-events', `the journal entries of ${count(events.length, 'finding change')}`);
       const email = renderAlert({ tenant: options.tenant, at, ...change, openCount: open.length });
-      emails.push(await send(deps, options, 'drift', email, `drift|${options.tenant}|${state.generation}|${targetHash}`));
+      emails.push(await send(deps, options, 'drift', email, `drift|${options.tenant}|${state.generation}|${targetHash}`, recoverAfter));
       progress.done('drift-alert', 'the drift alert email (sent)');
       await appendAll(deps.store, events);
       progress.done('finding-events', `the journal entries of ${count(events.length, 'finding change')}`);
     }
-    nextState = await findingStore.apply(change, nextState);
+    const toStore = journaled ? storedChange({ open: storedOpen, breakGlass: storedBreakGlass }, journaled, change, { open, breakGlass: breakGlassOpen }) : change;
+    nextState = await findingStore.apply(toStore, {
+      ...nextState,
+      openHash: targetHash,
+      generation: state.generation + 1,
+      openCount: open.length,
+      openChanged: open.filter((f) => f.kind === 'changed').length,
+      snapshotVersion: after.version,
+      // The digest below still needs the intent; otherwise this is the state that completes it.
+      pendingJournalSeq: digestDue ? nextState.pendingJournalSeq : undefined,
+    });
     progress.done('findings', changeText);
-  } else if (state.snapshotVersion !== after.version) {
+  } else if (state.snapshotVersion !== after.version && !digestDue) {
     progress.plan('findings', `the findings state (computed on snapshot version ${after.version})`);
-    nextState = await findingStore.saveState({ ...state, snapshotVersion: after.version });
+    nextState = await findingStore.saveState({ ...nextState, snapshotVersion: after.version });
     progress.done('findings', `the findings state (computed on snapshot version ${after.version})`);
   }
 
   // 4. The daily digest, once per UTC day from the configured hour.
-  const day = at.slice(0, 10);
-  if (now.getUTCHours() >= options.digestHourUtc && nextState.lastDigestDay !== day) {
+  if (digestDue) {
     const [openNow, bgNow] = await Promise.all([open ?? findingStore.listOpen(), breakGlassOpen ?? findingStore.listBreakGlass()]);
     if (openNow.length || bgNow.length) {
       progress.plan('digest', `the daily digest email of ${day}`);
       const email = renderDigest({ tenant: options.tenant, at, open: openNow, breakGlass: bgNow, lastSuccessAt: at });
-      emails.push(await send(deps, options, 'digest', email, `digest|${options.tenant}|${day}`));
+      emails.push(await send(deps, options, 'digest', email, `digest|${options.tenant}|${day}`, recoverAfter));
       progress.done('digest', `the daily digest email of ${day} (sent)`);
     }
     progress.plan('digest-day', `the record that the digest of ${day} is done`);
-    await findingStore.saveState({ ...nextState, lastDigestDay: day });
+    await findingStore.saveState({ ...nextState, snapshotVersion: after.version, lastDigestDay: day, pendingJournalSeq: undefined });
     progress.done('digest-day', `the record that the digest of ${day} is done`);
   }
 

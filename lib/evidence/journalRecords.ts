@@ -9,6 +9,7 @@ export async function* journalRecords(entries: AsyncIterable<JournalEntry>, peri
 
 export const JOURNAL_COLUMNS: Column<JournalEntry>[] = [
   { name: 'seq', value: (e) => e.seq },
+  { name: 'id', value: (e) => e.id },
   { name: 'at', value: (e) => e.at },
   { name: 'type', value: (e) => e.type },
   { name: 'actor', value: (e) => e.actor },

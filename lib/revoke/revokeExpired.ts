@@ -4,10 +4,12 @@
  * removal back; sends expiry reminders. Planning is pure (planRevocations, planReminders); this file
  * only executes the plan.
  *
- * Crash safety: a grant is first claimed (status expired, attempt counted) under its ETag, then its
- * access is removed and read back, then the notice is sent (idempotency key), and only then is the
- * grant marked revoked. A run that dies anywhere in between leaves the grant expired, and the next
- * run repeats the steps: the removal finds nothing (success) and the Mailer drops the repeated email.
+ * Crash safety: a grant is first claimed (status expired, attempt counted, the journal seq recorded as
+ * the intent) under its ETag, then its access is removed and read back, then the notice is sent
+ * (idempotency key), and only then is the grant marked revoked. A run that dies anywhere in between
+ * leaves the grant expired, and the next run repeats the steps: the removal finds nothing (success),
+ * the Mailer drops the repeated email, and each journal entry (expired, alert, removed, revoked) has an
+ * event id that the repeat appends only if the journal after the recorded seq lacks it.
  */
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -15,7 +17,7 @@ import type { Config } from '../config.js';
 import type { Grant } from '../domain.js';
 import { WATCHDOG_ACTOR } from '../grants/grantDeps.js';
 import { mapLimited } from '../http/limiter.js';
-import type { Clock, ExchangeRbac, Logger, Mailer, Store } from '../ports.js';
+import type { Clock, ExchangeRbac, JournalEntryInput, Logger, Mailer, Store } from '../ports.js';
 import { ConflictError } from '../store/tables.js';
 import type { GrantRevocation, MassRemovalBlock, Protection, RevocationPlan, UnapprovedRemoval } from './planRevocations.js';
 import { planRevocations } from './planRevocations.js';
@@ -142,8 +144,10 @@ export async function revokeExpired(deps: RevokeDeps, options: { dryRun?: boolea
   else {
     // A few at a time (the Exchange client bounds its own calls too); each removal records its own failure,
     // so one grant never blocks another.
+    // Before any grant is claimed: where this run's journal entries start (a claim records it as its intent).
+    const journalSeq = plan.removals.some((r) => r.kind === 'grant') ? await deps.store.journal.headSeq() : 0;
     await mapLimited(plan.removals, REMOVALS_AT_ONCE, (removal) =>
-      removal.kind === 'grant' ? revokeGrant(deps, removal, report) : removeUnapproved(deps, removal, report),
+      removal.kind === 'grant' ? revokeGrant(deps, removal, report, journalSeq) : removeUnapproved(deps, removal, report),
     );
     await mapLimited(leftovers.removals, REMOVALS_AT_ONCE, (leftover) => removeLeftover(deps, leftover, report));
   }
@@ -182,8 +186,20 @@ async function alertNeedsPerson(deps: RevokeDeps, protections: Protection[]): Pr
   await trySendNotice(deps, needsPersonNotice(manual, key, deps.config.email.alertRecipients));
 }
 
+/**
+ * Appends a grant's revocation entries: plainly on the first attempt, once per event id on a later one
+ * (`recoverAfter`: the seq the first attempt recorded), which may repeat a dead attempt's appends.
+ */
+async function journalOnce(deps: RevokeDeps, entries: (JournalEntryInput & { id: string })[], recoverAfter: number | undefined): Promise<void> {
+  if (recoverAfter === undefined) await deps.store.journal.appendMany(entries);
+  else await deps.store.journal.appendOnce(entries, recoverAfter);
+}
+
+/** An earlier attempt claimed the grant: its entries, if any, follow the seq it recorded (legacy claims: the whole journal). */
+const recoveryPoint = (grant: Grant): number | undefined => (grant.status === 'expired' ? (grant.revocation?.journalSeq ?? 0) : undefined);
+
 /** Marks the attempt under the grant's ETag: a concurrent run (or a grant change) makes this fail, not double up. */
-async function claim(deps: RevokeDeps, grant: Grant): Promise<Grant> {
+async function claim(deps: RevokeDeps, grant: Grant, journalSeq: number): Promise<Grant> {
   const at = deps.clock.now().toISOString();
   const attempts = (grant.revocation?.attempts ?? 0) + 1;
   const claimed = await deps.store.grants.update({
@@ -192,20 +208,23 @@ async function claim(deps: RevokeDeps, grant: Grant): Promise<Grant> {
     endedAt: grant.endedAt ?? grant.expiresAt ?? at,
     endedBy: grant.endedBy ?? WATCHDOG_ACTOR,
     endReason: grant.endReason ?? 'expired',
-    revocation: { ...grant.revocation, attempts, lastAttemptAt: at },
+    revocation: { ...grant.revocation, attempts, lastAttemptAt: at, journalSeq: grant.revocation?.journalSeq ?? journalSeq },
   });
-  if (grant.status === 'active') {
+  // The expiry of a grant that was active; a later attempt journals it if the first died before it did.
+  if (grant.status === 'active' || (grant.status === 'expired' && grant.activatedAt)) {
     const { etag: _etag, ...data } = claimed;
-    await deps.store.journal.append({ type: 'grant.expired', actor: WATCHDOG_ACTOR, subject: grant.id, reason: `expired at ${grant.expiresAt ?? at}`, data: { grant: data } });
+    const expired = { id: `grant.expired|${grant.id}`, type: 'grant.expired', actor: WATCHDOG_ACTOR, subject: grant.id, reason: `expired at ${grant.expiresAt ?? at}`, data: { grant: data } };
+    await journalOnce(deps, [expired], recoveryPoint(grant));
   }
   return claimed;
 }
 
-async function revokeGrant(deps: RevokeDeps, removal: GrantRevocation, report: RevocationReport): Promise<void> {
+async function revokeGrant(deps: RevokeDeps, removal: GrantRevocation, report: RevocationReport, journalSeq: number): Promise<void> {
   const planned = describe(removal);
+  const recoverAfter = recoveryPoint(removal.grant);
   let grant: Grant;
   try {
-    grant = await claim(deps, removal.grant);
+    grant = await claim(deps, removal.grant, journalSeq);
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     report.skipped.push({ grantId: removal.grant.id, reason: 'changed by another writer during the run' });
@@ -227,7 +246,7 @@ async function revokeGrant(deps: RevokeDeps, removal: GrantRevocation, report: R
         report.skipped.push({ grantId: grant.id, reason: 'changed by another writer after the removal; the next run confirms it' });
         return;
       }
-      await recordGrantFailure(deps, grant, message(error), planned, report);
+      await recordGrantFailure(deps, grant, message(error), planned, report, recoverAfter);
       return;
     }
   }
@@ -236,17 +255,19 @@ async function revokeGrant(deps: RevokeDeps, removal: GrantRevocation, report: R
   const done: Grant = { ...grant, status: 'revoked', revocation: { ...revocation, verifiedAt } };
 
   try {
-    await sendNotice(deps, grantRevokedNotice(done, verifiedAt, deps.config.email.alertRecipients));
+    await sendNotice(deps, grantRevokedNotice(done, verifiedAt, deps.config.email.alertRecipients), recoverAfter);
   } catch (error) {
     // The access is gone; the grant stays 'expired' so that the next run repeats the (idempotent) steps and the notice.
-    await recordGrantFailure(deps, grant, `removed and verified, but the notice was not sent: ${message(error)}`, planned, report);
+    await recordGrantFailure(deps, grant, `removed and verified, but the notice was not sent: ${message(error)}`, planned, report, recoverAfter);
     return;
   }
   const { etag: _etag, ...data } = done;
+  const entries: (JournalEntryInput & { id: string })[] = [];
   if (grant.method === 'direct' && grant.assignmentGuid) {
-    await deps.store.journal.append({ type: 'assignment.removed', actor: WATCHDOG_ACTOR, subject: grant.assignmentGuid, reason: 'expired', data: { grant: data, reason: 'expired', outcome } });
+    entries.push({ id: `assignment.removed|${grant.id}|${grant.assignmentGuid}`, type: 'assignment.removed', actor: WATCHDOG_ACTOR, subject: grant.assignmentGuid, reason: 'expired', data: { grant: data, reason: 'expired', outcome } });
   }
-  await deps.store.journal.append({ type: 'grant.revoked', actor: WATCHDOG_ACTOR, subject: grant.id, reason: `expired; removal verified at ${verifiedAt}`, data: { grant: data, outcome } });
+  entries.push({ id: `grant.revoked|${grant.id}`, type: 'grant.revoked', actor: WATCHDOG_ACTOR, subject: grant.id, reason: `expired; removal verified at ${verifiedAt}`, data: { grant: data, outcome } });
+  await journalOnce(deps, entries, recoverAfter);
   try {
     await deps.store.grants.update(done);
   } catch (error) {
@@ -259,7 +280,7 @@ async function revokeGrant(deps: RevokeDeps, removal: GrantRevocation, report: R
 }
 
 /** Records the failure on the grant and in the journal, and escalates: every failing run sends a new critical alert. */
-async function recordGrantFailure(deps: RevokeDeps, grant: Grant, error: string, planned: PlannedRemoval, report: RevocationReport): Promise<void> {
+async function recordGrantFailure(deps: RevokeDeps, grant: Grant, error: string, planned: PlannedRemoval, report: RevocationReport, recoverAfter?: number): Promise<void> {
   const attempts = grant.revocation?.attempts ?? 1;
   report.failed.push({ ...planned, error, attempts });
   deps.logger.error(`Revoking grant ${grant.id} of ${grant.principal} failed (attempt ${attempts}): ${error}`, { grantId: grant.id });
@@ -269,7 +290,7 @@ async function recordGrantFailure(deps: RevokeDeps, grant: Grant, error: string,
     if (!(updateError instanceof ConflictError)) throw updateError;
   }
   const { etag: _etag, ...data } = grant;
-  await deps.store.journal.append({ type: 'grant.revoke-failed', actor: WATCHDOG_ACTOR, subject: grant.id, reason: error, data: { grant: data, attempts } });
+  await journalOnce(deps, [{ id: `grant.revoke-failed|${grant.id}|${attempts}`, type: 'grant.revoke-failed', actor: WATCHDOG_ACTOR, subject: grant.id, reason: error, data: { grant: data, attempts } }], recoverAfter);
   await trySendNotice(deps, revokeFailedNotice(grant, error, attempts, deps.config.email.alertRecipients));
 }
 

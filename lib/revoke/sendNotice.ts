@@ -8,13 +8,17 @@ import type { Notice } from './revocationMessages.js';
 
 export type SendOutcome = 'sent' | 'duplicate' | 'no-recipients';
 
-export async function sendNotice(deps: { mailer: Mailer; store: Pick<Store, 'journal'> }, notice: Notice): Promise<SendOutcome> {
+/**
+ * `recoverAfter`: the seq an earlier attempt recorded before its entries; that attempt may have sent this
+ * notice (a duplicate now) and died before or after journaling it, so the entry is appended once.
+ */
+export async function sendNotice(deps: { mailer: Mailer; store: Pick<Store, 'journal'> }, notice: Notice, recoverAfter?: number): Promise<SendOutcome> {
   if (notice.to.length === 0) return 'no-recipients';
   const { kind, ...message } = notice;
   const result = await deps.mailer.send(message);
-  if (result.status === 'sent') {
-    await deps.store.journal.append({ type: 'alert.sent', actor: WATCHDOG_ACTOR, subject: notice.idempotencyKey, data: { to: notice.to, subject: notice.subject, kind: `revoke.${kind}` } });
-  }
+  const entry = { id: `alert.sent|${notice.idempotencyKey}`, type: 'alert.sent', actor: WATCHDOG_ACTOR, subject: notice.idempotencyKey, data: { to: notice.to, subject: notice.subject, kind: `revoke.${kind}` } };
+  if (result.status === 'sent') await deps.store.journal.append(entry);
+  else if (recoverAfter !== undefined) await deps.store.journal.appendOnce([entry], recoverAfter);
   return result.status;
 }
 

@@ -30,6 +30,8 @@ type StateEntity = {
   openChanged: number;
   snapshotVersion: number;
   lastDigestDay: string;
+  /** -1 when no change is pending. */
+  pendingJournalSeq?: number;
   /** Version and chunk count of the stored open set. */
   blobVersion: number;
   blobChunks: number;
@@ -59,6 +61,7 @@ function toState(e: (StateEntity & { etag?: string }) | undefined): FindingState
     openChanged: e.openChanged ?? 0,
     snapshotVersion: e.snapshotVersion ?? 0,
     lastDigestDay: e.lastDigestDay || undefined,
+    pendingJournalSeq: typeof e.pendingJournalSeq === 'number' && e.pendingJournalSeq >= 0 ? e.pendingJournalSeq : undefined,
     etag: e.etag,
   };
 }
@@ -73,6 +76,8 @@ function stateFields(s: FindingState): Omit<StateEntity, 'blobVersion' | 'blobCh
     openChanged: s.openChanged,
     snapshotVersion: s.snapshotVersion,
     lastDigestDay: s.lastDigestDay ?? '',
+    // Always written (saveState merges), so clearing it takes effect.
+    pendingJournalSeq: s.pendingJournalSeq ?? -1,
   };
 }
 

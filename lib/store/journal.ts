@@ -7,6 +7,11 @@
  * A single append is one row. A batch (appendMany: an audit's holder changes) packs consecutive
  * entries into rows of up to ROW_CHARS of JSON, keyed by their first seq: each entry keeps its own
  * hash and link, and a first audit of a large tenant writes tens of rows instead of tens of thousands.
+ *
+ * An entry may carry a deterministic event id (the change it records, not the run that saw it): appendOnce
+ * skips inputs whose id is already among the entries after a seq the caller recorded before its first
+ * attempt, so a run repeating a dead run's work never journals a change twice. The lookup reads only
+ * that tail, and only callers that know an earlier attempt may exist use it.
  */
 import { odata, type TableTransactionResponse, type TransactionAction } from '@azure/data-tables';
 import { chainHash, GENESIS_HASH } from '../hashChain.js';
@@ -50,6 +55,8 @@ type EntryEntity = {
   partitionKey: string;
   rowKey: string;
   seq: number;
+  /** The event id; absent on entries without one. */
+  id?: string;
   at: string;
   type: string;
   actor: string;
@@ -79,12 +86,14 @@ export const entryRowKey = (seq: number): string => `e${String(seq).padStart(12,
 
 /** The fields the hash covers, in the form verify recomputes. */
 export function hashedFields(e: Omit<JournalEntry, 'hash'>): Record<string, unknown> {
-  return { seq: e.seq, at: e.at, type: e.type, actor: e.actor, subject: e.subject, reason: e.reason, data: e.data, prevHash: e.prevHash };
+  // An absent id is left out of the canonical form, so entries written before ids existed verify unchanged.
+  return { seq: e.seq, id: e.id, at: e.at, type: e.type, actor: e.actor, subject: e.subject, reason: e.reason, data: e.data, prevHash: e.prevHash };
 }
 
 export function entryFromEntity(e: EntryEntity): JournalEntry {
   return {
     seq: e.seq,
+    ...(e.id ? { id: e.id } : {}),
     at: e.at,
     type: e.type,
     actor: e.actor,
@@ -107,7 +116,7 @@ interface SizedInput {
 /** Cuts the free-text reason, measures the entry and refuses one that cannot fit in a row, before anything is written. */
 function sized(raw: JournalEntryInput): SizedInput {
   const input = raw.reason && raw.reason.length > MAX_REASON_CHARS ? { ...raw, reason: `${raw.reason.slice(0, MAX_REASON_CHARS - 15)} ...(truncated)` } : raw;
-  const json = `${JSON.stringify(input.data ?? {})}${input.reason ?? ''}${input.type}${input.actor}${input.subject}`;
+  const json = `${JSON.stringify(input.data ?? {})}${input.reason ?? ''}${input.id ?? ''}${input.type}${input.actor}${input.subject}`;
   const chars = json.length + ENTRY_OVERHEAD_CHARS;
   if (chars > ROW_CHARS) throw new JournalEntryTooLargeError(input.type, input.subject, chars);
   return { input, chars, bytes: Math.ceil(Buffer.byteLength(json, 'utf8') * 1.25) + ENTRY_OVERHEAD_CHARS };
@@ -153,7 +162,7 @@ function packedEntries(e: PackedEntity): JournalEntry[] {
     if (typeof v.seq !== 'number' || typeof v.hash !== 'string' || typeof v.prevHash !== 'string' || typeof v.data !== 'object') {
       throw new Error('an entry lacks seq, data, prevHash or hash');
     }
-    return { seq: v.seq, at: v.at, type: v.type, actor: v.actor, subject: v.subject, reason: v.reason || undefined, data: v.data, prevHash: v.prevHash, hash: v.hash };
+    return { seq: v.seq, ...(v.id ? { id: v.id } : {}), at: v.at, type: v.type, actor: v.actor, subject: v.subject, reason: v.reason || undefined, data: v.data, prevHash: v.prevHash, hash: v.hash };
   });
 }
 
@@ -185,6 +194,7 @@ export function createJournal(tables: TableAccess, clock: Clock): Journal {
         seq++;
         const base = {
           seq,
+          ...(input.id ? { id: input.id } : {}),
           at: input.at ?? clock.now().toISOString(),
           type: input.type,
           actor: input.actor,
@@ -231,20 +241,31 @@ export function createJournal(tables: TableAccess, clock: Clock): Journal {
     }
   }
 
-  return {
+  async function appendMany(inputs: JournalEntryInput[]): Promise<JournalEntry[]> {
+    const out: JournalEntry[] = [];
+    let head: KnownHead | undefined;
+    for (const batch of transactionBatches(inputs.map(sized))) {
+      const appended = await appendWithRetry(batch, head);
+      out.push(...appended.entries);
+      head = appended.head;
+    }
+    return out;
+  }
+
+  const journal: Journal = {
     async append(input) {
       const [entry] = (await appendWithRetry([[sized(input).input]])).entries;
       return entry as JournalEntry;
     },
-    async appendMany(inputs) {
-      const out: JournalEntry[] = [];
-      let head: KnownHead | undefined;
-      for (const batch of transactionBatches(inputs.map(sized))) {
-        const appended = await appendWithRetry(batch, head);
-        out.push(...appended.entries);
-        head = appended.head;
-      }
-      return out;
+    appendMany,
+    async appendOnce(inputs, after) {
+      const present = new Set<string>();
+      for await (const e of journal.read({ fromSeq: after + 1 })) if (e.id) present.add(e.id);
+      const missing = inputs.filter((input, i) => !present.has(input.id) && inputs.findIndex((x) => x.id === input.id) === i);
+      return missing.length ? appendMany(missing) : [];
+    },
+    async headSeq() {
+      return (await getEntity<HeadEntity>(await client(), PARTITION, HEAD))?.seq ?? 0;
     },
     async *read(range = {}) {
       const c = await client();
@@ -262,6 +283,7 @@ export function createJournal(tables: TableAccess, clock: Clock): Journal {
       }
     },
   };
+  return journal;
 }
 
 /** Reads a stored row without trusting it: a row that no longer parses is reported, not thrown. */

@@ -35,6 +35,8 @@ type CurrentEntity = {
   attribution?: string;
   /** Gzipped JSON of the pending attribution queries (newest kept when they outgrow one property); empty when none. */
   attributionGz?: Uint8Array;
+  /** -1 when no claimed change is pending. */
+  pendingJournalSeq?: number;
 };
 
 type ChunkEntity = {
@@ -65,6 +67,7 @@ function toState(e: (CurrentEntity & { etag?: string }) | undefined): SnapshotSt
     lastErrorAt: e.lastErrorAt || undefined,
     consecutiveFailures: e.consecutiveFailures ?? 0,
     attribution: e.attributionGz?.byteLength ? parseAttribution(gunzipSync(Buffer.from(e.attributionGz)).toString('utf8')) : parseAttribution(e.attribution),
+    pendingJournalSeq: typeof e.pendingJournalSeq === 'number' && e.pendingJournalSeq >= 0 ? e.pendingJournalSeq : undefined,
     etag: e.etag,
   };
 }
@@ -95,6 +98,7 @@ function toEntity(state: SnapshotState): CurrentEntity {
     consecutiveFailures: state.consecutiveFailures,
     attribution: '',
     attributionGz: zippedAttribution(state.attribution ?? []),
+    pendingJournalSeq: state.pendingJournalSeq ?? -1,
   };
 }
 
@@ -193,8 +197,8 @@ export function createSnapshotStore(tables: TableAccess): SnapshotStore {
       return writeCurrent(c, next, etag, what);
     },
 
-    async claim(at, state) {
-      return writeCurrent(await client(), { ...state, lastRunAt: at }, state.etag, 'Claiming the audit run');
+    async claim(at, state, journalSeq) {
+      return writeCurrent(await client(), { ...state, lastRunAt: at, pendingJournalSeq: state.pendingJournalSeq ?? journalSeq }, state.etag, 'Claiming the audit run');
     },
 
     async recordSuccess(at, state) {

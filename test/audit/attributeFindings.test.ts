@@ -60,7 +60,7 @@ describe('attributeFindings with pending queries', () => {
         listAuditLogRecords: async () => [],
       },
       store: {
-        journal: { append: async () => ({}) as never, appendMany: async (e) => (journal.push(...e), []), read: async function* () {} },
+        journal: { append: async () => ({}) as never, appendMany: async (e) => (journal.push(...e), []), appendOnce: async () => [], headSeq: async () => 0, read: async function* () {} },
         snapshots: { saveAttribution: async (p: PendingAttribution[], s: SnapshotState) => (saved.push(p), s) } as unknown as AttributionDeps['store']['snapshots'],
       },
     };

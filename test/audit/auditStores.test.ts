@@ -96,10 +96,10 @@ describe('snapshot store (Azurite)', () => {
     const store = createSnapshotStore(tables());
     const holders = Array.from({ length: 20_000 }, (_, i) => holder(`user${i}@contoso.onmicrosoft.com`, `g${i}`, randomBytes(110).toString('base64')));
     const slow = snapshot('2026-11-02T10:00:00.000Z', holders);
-    const claimedBySlow = await store.claim('2026-11-02T10:00:00.000Z', await store.state());
+    const claimedBySlow = await store.claim('2026-11-02T10:00:00.000Z', await store.state(), 0);
     // Another run claims after the lease and commits the same version first.
     const other = snapshot('2026-11-02T10:20:00.000Z', [holder('alexw@contoso.onmicrosoft.com', 'g1')]);
-    await store.commit(other, snapshotHash(other), await store.claim('2026-11-02T10:20:00.000Z', await store.state()));
+    await store.commit(other, snapshotHash(other), await store.claim('2026-11-02T10:20:00.000Z', await store.state(), 0));
     await expect(store.commit(slow, snapshotHash(slow), claimedBySlow)).rejects.toBeInstanceOf(ConflictError);
     expect(await store.load(1)).toEqual(other);
   });

@@ -1,0 +1,123 @@
+/**
+ * Die before each store write, deterministically: a clean run is counted first (W store writes), then for
+ * every N in 1..W a fresh tenant and store see a run die before its Nth write (every request after it
+ * fails too, as in a killed process), and the next run completes the work. Each time the journal must
+ * hold every event of the clean run exactly once, verify intact, and no email may go out twice.
+ * Covered: a first audit that also sends the daily digest, an audit after a holder was removed, and the
+ * revocation of an expired grant.
+ */
+import { describe, expect, it } from 'vitest';
+import { auditOptions } from '../../lib/audit/auditOptions.js';
+import { runAudit } from '../../lib/audit/runAudit.js';
+import { loadConfig } from '../../lib/config.js';
+import { mapLimited } from '../../lib/http/limiter.js';
+import { verifyHistory } from '../../lib/evidence/verifyHistory.js';
+import { runRevokeSchedule } from '../../lib/revoke/runRevokeSchedule.js';
+import { createRuntime, type Runtime } from '../../lib/runtime.js';
+import { fixedGuid } from '../../emulator/scenarios/baseTenant.js';
+import { ASSIGNMENTS, USERS } from '../../emulator/scenarios/forgottenMigrations.js';
+import { startRevokeRuntime } from '../revoke/support.js';
+import { crashingTables, type CrashingTables } from '../support/crashingTables.js';
+import { seedExpiredGrant } from '../support/expiredGrant.js';
+import type { TestRuntime } from '../support/runtime.js';
+import { duplicateEmails } from './support.js';
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+/** Past the audit's claim lease, so the next run takes over the dead run's claim. */
+const AFTER_CRASH_MS = 11 * 60_000;
+const AT_ONCE = 2;
+
+interface Scenario {
+  start: string;
+  env?: Record<string, string>;
+  /** Brings the tenant and store to the state the swept run starts from. */
+  setup(rt: TestRuntime): Promise<void>;
+  run(runtime: Runtime): Promise<unknown>;
+}
+
+/** The runtime of `rt` (same tenant, tables, clock) on a TableAccess that counts writes or dies at one. */
+function onTables(rt: TestRuntime, tables: CrashingTables): Runtime {
+  return createRuntime(loadConfig(rt.env), { clock: rt.clock, tables, logger: quiet, http: { baseDelayMs: 2, maxDelayMs: 20, timeoutMs: 5_000 }, mail: { pollIntervalMs: 5, retryDelayMs: 5 } });
+}
+
+interface Outcome {
+  /** type|subject of every entry after the setup, sorted. */
+  events: string[];
+  emails: string[];
+}
+
+async function outcomeAfter(rt: TestRuntime, fromSeq: number, emailsBefore: number): Promise<Outcome> {
+  const events: string[] = [];
+  for await (const e of rt.store.journal.read({ fromSeq: fromSeq + 1 })) events.push(`${e.type}|${e.subject}`);
+  return { events: events.sort(), emails: rt.emulator.sentEmails().slice(emailsBefore).map((m) => `${[...m.to].sort().join(',')}|${m.subject}`).sort() };
+}
+
+async function prepared(scenario: Scenario): Promise<{ rt: TestRuntime; seq: number; emails: number }> {
+  const rt = await startRevokeRuntime({ start: scenario.start, env: { WATCHDOG_DIGEST_HOUR: '23', ...scenario.env } });
+  await scenario.setup(rt);
+  return { rt, seq: (await rt.store.journalRows.head())?.seq ?? 0, emails: rt.emulator.sentEmails().length };
+}
+
+async function sweep(scenario: Scenario): Promise<number> {
+  const clean = await prepared(scenario);
+  const counter = crashingTables(clean.rt.tablePrefix);
+  await scenario.run(onTables(clean.rt, counter));
+  const writes = counter.writes();
+  const expected = await outcomeAfter(clean.rt, clean.seq, clean.emails);
+  await clean.rt.stop();
+  expect(writes).toBeGreaterThan(3);
+  expect(new Set(expected.events).size, 'a clean run journals each event once').toBe(expected.events.length);
+
+  // Each crash point has its own tenant and tables, so a few run side by side.
+  const points = Array.from({ length: writes }, (_, i) => i + 1);
+  await mapLimited(points, AT_ONCE, async (n) => {
+    const { rt, seq, emails } = await prepared(scenario);
+    try {
+      const dying = crashingTables(rt.tablePrefix, n);
+      await scenario.run(onTables(rt, dying)).catch(() => undefined);
+      expect(dying.crashed(), `write ${n}`).toBe(true);
+      rt.clock.advance(AFTER_CRASH_MS);
+      await scenario.run(rt);
+      const got = await outcomeAfter(rt, seq, emails);
+      expect(got.events, `journal after a crash before write ${n} of ${writes}`).toEqual(expected.events);
+      expect(got.emails, `emails after a crash before write ${n} of ${writes}`).toEqual(expected.emails);
+      expect(duplicateEmails(rt)).toEqual([]);
+      expect((await verifyHistory(rt.store.journalRows)).ok, `chain after a crash before write ${n}`).toBe(true);
+    } finally {
+      await rt.stop();
+    }
+  });
+  return writes;
+}
+
+const audit = (runtime: Runtime) => runAudit(runtime, auditOptions(runtime.config));
+
+describe('a run that dies before any store write is completed by the next one, every event journaled once', () => {
+  it('the first audit of the day, with the drift alert and the daily digest', async () => {
+    const writes = await sweep({ start: '2026-11-01T08:00:00Z', env: { WATCHDOG_DIGEST_HOUR: '8' }, setup: async () => undefined, run: audit });
+    expect(writes).toBeGreaterThan(8);
+  });
+
+  it('an audit after a holder was removed (holder.removed, finding.resolved)', async () => {
+    await sweep({
+      start: '2026-11-01T09:00:00Z',
+      setup: async (rt) => {
+        await audit(rt);
+        await rt.exchange.removeRoleAssignment(ASSIGNMENTS.alexw.guid);
+        rt.clock.advance(15 * 60_000);
+      },
+      run: audit,
+    });
+  });
+
+  it('the revocation of an expired grant', async () => {
+    await sweep({
+      start: '2026-11-01T09:00:00Z',
+      setup: async (rt) => {
+        const options = { id: 'sweep-1', guid: fixedGuid(0xb7000000, 1), now: rt.clock.now().getTime(), ticket: 'CHG-1', requestedBy: 'meganb@contoso.onmicrosoft.com', approvedBy: 'lidiah@contoso.onmicrosoft.com' };
+        await seedExpiredGrant(rt.emulator, rt.store.grants, USERS.adelev, options);
+      },
+      run: (runtime) => runRevokeSchedule(runtime as Runtime & TestRuntime),
+    });
+  });
+});
