@@ -2,6 +2,7 @@
 import type { CallLog } from './callLog.js';
 import type { ExchangeBehaviour } from './exchange/behaviour.js';
 import type { SentEmail } from './email/route.js';
+import type { EmailSendWindow } from './email/sendLimits.js';
 import type { Faults } from './faults.js';
 import type { PageCache } from './pageCache.js';
 import type { TenantState } from './tenantState.js';
@@ -24,5 +25,7 @@ export interface EmulatorContext {
     operations: Map<string, { status: 'Running' | 'Succeeded'; polls: number; email: SentEmail }>;
     /** Polls that still answer Running before the operation succeeds. */
     pollsUntilDone: number;
+    /** The send rate limits and the sends they count. */
+    window: EmailSendWindow;
   };
 }

@@ -12,6 +12,7 @@ import type { EmulatorContext } from './context.js';
 import { handleControl } from './control.js';
 import { EMAIL_OPERATION, EMAIL_SEND, pollEmail, sendEmail, type SentEmail } from './email/route.js';
 import { DEFAULT_EXCHANGE_BEHAVIOUR, validateExchangeBehaviour, type ExchangeBehaviour } from './exchange/behaviour.js';
+import { EMAIL_SEND_LIMITS, EmailSendWindow, type EmailSendLimits } from './email/sendLimits.js';
 import { INVOKE_COMMAND, cmdletInput, invokeCommand } from './exchange/route.js';
 import { faultReply } from './faultReply.js';
 import { Faults, type CallTarget } from './faults.js';
@@ -41,6 +42,8 @@ export interface EmulatorOptions {
   emailPollsUntilDone?: number;
   /** Exchange admin API hazards and wire variants; the defaults are the real service's (emulator/exchange/behaviour.ts). */
   exchange?: Partial<ExchangeBehaviour>;
+  /** ACS Email send rate limits; default those of a custom domain (30 a minute, 100 an hour); 'none' turns them off. */
+  emailLimits?: EmailSendLimits | 'none';
 }
 
 export interface RunningEmulator {
@@ -77,7 +80,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     pageSize: options.pageSize,
     exchange: { ...DEFAULT_EXCHANGE_BEHAVIOUR, ...options.exchange },
     emailAccessKey: EMULATOR_ACCESS_KEY,
-    email: { sent: [], operations: new Map(), pollsUntilDone: options.emailPollsUntilDone ?? 1 },
+    email: {
+      sent: [],
+      operations: new Map(),
+      pollsUntilDone: options.emailPollsUntilDone ?? 1,
+      window: new EmailSendWindow(options.emailLimits === 'none' ? undefined : (options.emailLimits ?? EMAIL_SEND_LIMITS.customDomain)),
+    },
   };
   const reset = () => {
     const delay = ctx.state.propagationDelayMs;
@@ -88,6 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ctx.email.sent.length = 0;
     ctx.email.operations.clear();
     Object.assign(ctx.exchange, DEFAULT_EXCHANGE_BEHAVIOUR, options.exchange);
+    ctx.email.window.clear();
   };
 
   const server = createServer((req, res) => {

@@ -33,7 +33,7 @@ export interface RuntimeOptions {
   /** Table access instead of one opened from the settings (tests wrap one to fail requests). */
   tables?: TableAccess;
   /** ACS Email status poll interval and pipeline retry delay, in milliseconds. */
-  mail?: { pollIntervalMs?: number; retryDelayMs?: number; maxRetries?: number };
+  mail?: { pollIntervalMs?: number; retryDelayMs?: number; maxRetries?: number; maxRetryAfterMs?: number };
 }
 
 /** Logs one line per event on stderr; callers never pass secrets or tokens. */
@@ -73,6 +73,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     pollIntervalMs: options.mail?.pollIntervalMs,
     retryDelayMs: options.mail?.retryDelayMs,
     maxRetries: options.mail?.maxRetries,
+    maxRetryAfterMs: options.mail?.maxRetryAfterMs,
   });
   return { config, clock, logger, exchange, directory, mailer, store };
 }

@@ -1,7 +1,8 @@
 /**
  * Azure Communication Services Email: `POST /emails:send` answers 202 with Operation-Location, honours
  * the `Operation-Id` idempotency header (same id, same operation, no second message), and
- * `GET /emails/operations/{id}` reports Running, then Succeeded. Requests must carry either the HMAC
+ * `GET /emails/operations/{id}` reports Running, then Succeeded. Sends over the rate limits (sendLimits.ts)
+ * answer 429 with Retry-After. Requests must carry either the HMAC
  * signature the SDK makes from the connection string's access key, or a bearer token.
  */
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -97,6 +98,16 @@ export function sendEmail(ctx: EmulatorContext, req: IncomingMessage, url: URL, 
   const operationId = typeof given === 'string' && given !== '' ? given : randomUUID();
   const existing = ctx.email.operations.get(operationId);
   if (existing) return operationReply(ctx, apiVersion, operationId, existing.status);
+  const now = ctx.state.clock.now().getTime();
+  const wait = ctx.email.window.retryAfterSeconds(now);
+  if (wait !== undefined) {
+    return {
+      status: 429,
+      headers: { 'Retry-After': String(wait), 'x-ms-request-id': randomUUID() },
+      body: { error: { code: 'TooManyRequests', message: `The email sending limit of the subscription was reached; try again after ${wait} seconds.` } },
+    };
+  }
+  ctx.email.window.record(now);
 
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(body.headers ?? {})) if (typeof v === 'string') headers[k] = v;

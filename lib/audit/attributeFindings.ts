@@ -55,7 +55,7 @@ export interface Attribution {
 export interface AttributionEmail {
   subject: string;
   idempotencyKey: string;
-  status: 'sent' | 'duplicate';
+  status: 'sent' | 'duplicate' | 'deferred';
 }
 
 function messageOf(error: unknown): string {
@@ -173,7 +173,7 @@ async function pollOnce(deps: AttributionDeps, input: AttributionInput, pending:
   const idempotencyKey = `audit-attribution-${createHash('sha256').update(`attribution|${input.tenant}|${pending.queryId}`).digest('hex').slice(0, 40)}`;
   const res = await deps.mailer.send({ to: input.alertRecipients, subject: email.subject, html: email.html, text: email.text, idempotencyKey });
   const entries: JournalEntryInput[] = found.map((a) => ({ type: 'finding.attributed', actor: ACTOR, subject: a.findingId, data: { by: a.by, at: a.at, operation: a.operation } }));
-  if (res.status === 'sent') entries.push({ type: 'alert.sent', actor: ACTOR, subject: idempotencyKey, data: { to: input.alertRecipients, subject: email.subject, kind: 'attribution' } });
+  if (res.status !== 'duplicate') entries.push({ type: res.status === 'sent' ? 'alert.sent' : 'alert.deferred', actor: ACTOR, subject: idempotencyKey, data: { to: input.alertRecipients, subject: email.subject, kind: 'attribution' } });
   await deps.store.journal.appendMany(entries);
   return { subject: email.subject, idempotencyKey, status: res.status };
 }

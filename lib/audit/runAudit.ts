@@ -49,7 +49,8 @@ export interface SentAlert {
   kind: 'drift' | 'digest' | 'audit-failing' | 'attribution';
   subject: string;
   idempotencyKey: string;
-  status: 'sent' | 'duplicate';
+  /** 'deferred': ACS was throttling; the alert waits in the outbox for the next revocation run. */
+  status: 'sent' | 'duplicate' | 'deferred';
 }
 
 export interface AuditResult {
@@ -166,8 +167,10 @@ async function recordFailure(deps: AuditDeps, options: AuditOptions, at: string,
 async function send(deps: AuditDeps, options: AuditOptions, kind: SentAlert['kind'], email: RenderedEmail, keySource: string, recoverAfter?: number): Promise<SentAlert> {
   const idempotencyKey = `audit-${kind}-${sha256(keySource).slice(0, 40)}`;
   const res = await deps.mailer.send({ to: options.alertRecipients, subject: email.subject, html: email.html, text: email.text, idempotencyKey });
-  const entry = { id: `alert.sent|${idempotencyKey}`, type: 'alert.sent', actor: ACTOR, subject: idempotencyKey, data: { to: options.alertRecipients, subject: email.subject, kind } };
-  if (res.status === 'sent') await deps.store.journal.append(entry);
+  // A throttled send waits in the outbox: journaled as deferred now, as sent when a later run sends it.
+  const type = res.status === 'deferred' ? 'alert.deferred' : 'alert.sent';
+  const entry = { id: `${type}|${idempotencyKey}`, type, actor: ACTOR, subject: idempotencyKey, data: { to: options.alertRecipients, subject: email.subject, kind } };
+  if (res.status === 'sent' || res.status === 'deferred') await deps.store.journal.append(entry);
   else if (recoverAfter !== undefined) await deps.store.journal.appendOnce([entry], recoverAfter);
   return { kind, subject: email.subject, idempotencyKey, status: res.status };
 }

@@ -172,7 +172,8 @@ async function alertBlocked(deps: RevokeDeps, plan: RevocationPlan): Promise<voi
   const targets = plan.removals.map((r) => (r.kind === 'grant' ? `grant:${r.grant.id}` : `assignment:${r.assignment.guid}`));
   const notice = revocationBlockedNotice(block, plan.removals, setKey('revoke/blocked', targets), deps.config.email.alertRecipients);
   deps.logger.error(`Revocation stopped by the mass-removal guard: ${block.reason}. Nothing was removed.`, { removals: block.removals, currentHolders: block.currentHolders });
-  if ((await trySendNotice(deps, notice)) === 'sent') {
+  const sent = await trySendNotice(deps, notice);
+  if (sent === 'sent' || sent === 'deferred') {
     // The plan can hold thousands of targets: the entry keeps their count, hash and first names (bounded).
     await deps.store.journal.append({ type: 'revoke.blocked', actor: WATCHDOG_ACTOR, subject: notice.idempotencyKey, reason: block.reason, data: { ...block, ...summarizeTargets(targets) } });
   }
@@ -312,7 +313,7 @@ async function removeUnapproved(deps: RevokeDeps, removal: UnapprovedRemoval, re
   // The finding stays open until the next audit, so a run that dies here repeats the (idempotent) steps;
   // the repeat journals the removal only if the first run died before its notice went out.
   const sent = await trySendNotice(deps, unapprovedRemovedNotice(holder, assignment, verifiedAt, deps.config.email.alertRecipients));
-  if (outcome === 'removed' || sent === 'sent') {
+  if (outcome === 'removed' || sent === 'sent' || sent === 'deferred') {
     await deps.store.journal.append({ type: 'assignment.removed', actor: WATCHDOG_ACTOR, subject: assignment.guid, reason: 'unapproved', data: { holder, reason: 'unapproved', outcome } });
     await deps.store.journal.append({ type: 'unapproved.revoked', actor: WATCHDOG_ACTOR, subject: holder.key, reason: finding.summary, data: { holder, finding, verifiedAt } });
   }

@@ -5,6 +5,7 @@
  */
 import { activateDueGrants, type ActivationResult } from '../grants/activateDueGrants.js';
 import type { GrantDeps } from '../grants/grantDeps.js';
+import { sendDeferredMail, type OutboxResult } from '../mail/sendDeferredMail.js';
 import { revokeExpired, type RevocationReport, type RevokeDeps } from './revokeExpired.js';
 
 export type RevokeScheduleDeps = RevokeDeps & GrantDeps;
@@ -12,10 +13,14 @@ export type RevokeScheduleDeps = RevokeDeps & GrantDeps;
 export interface RevokeScheduleResult {
   activation: { activated: { grantId: string; principal: string; expiresAt?: string }[]; skipped: string[]; failed: ActivationResult['failed'] };
   revocation: RevocationReport;
+  /** Email deferred by ACS throttling in earlier runs, sent first (undefined in a dry run). */
+  outbox?: OutboxResult;
 }
 
 export async function runRevokeSchedule(deps: RevokeScheduleDeps, options: { dryRun?: boolean } = {}): Promise<RevokeScheduleResult> {
   const dryRun = options.dryRun ?? deps.config.revoke.dryRun;
+  // Deferred notices go first, so a burst leaves in the order it was raised.
+  const outbox = dryRun ? undefined : await sendDeferredMail(deps);
   const activation: ActivationResult = dryRun ? { activated: [], skipped: [], failed: [] } : await activateDueGrants(deps);
   const revocation = await revokeExpired(deps, { dryRun });
   return {
@@ -25,5 +30,6 @@ export async function runRevokeSchedule(deps: RevokeScheduleDeps, options: { dry
       failed: activation.failed,
     },
     revocation,
+    outbox,
   };
 }

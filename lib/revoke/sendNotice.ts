@@ -6,7 +6,8 @@ import { WATCHDOG_ACTOR } from '../grants/grantDeps.js';
 import type { Logger, Mailer, Store } from '../ports.js';
 import type { Notice } from './revocationMessages.js';
 
-export type SendOutcome = 'sent' | 'duplicate' | 'no-recipients';
+/** 'deferred': ACS was throttling, the notice waits in the outbox and a later run sends it (never lost, never twice). */
+export type SendOutcome = 'sent' | 'duplicate' | 'deferred' | 'no-recipients';
 
 /**
  * `recoverAfter`: the seq an earlier attempt recorded before its entries; that attempt may have sent this
@@ -16,8 +17,10 @@ export async function sendNotice(deps: { mailer: Mailer; store: Pick<Store, 'jou
   if (notice.to.length === 0) return 'no-recipients';
   const { kind, ...message } = notice;
   const result = await deps.mailer.send(message);
-  const entry = { id: `alert.sent|${notice.idempotencyKey}`, type: 'alert.sent', actor: WATCHDOG_ACTOR, subject: notice.idempotencyKey, data: { to: notice.to, subject: notice.subject, kind: `revoke.${kind}` } };
-  if (result.status === 'sent') await deps.store.journal.append(entry);
+  // A throttled send waits in the outbox: journaled as deferred now, as sent when a later run sends it.
+  const type = result.status === 'deferred' ? 'alert.deferred' : 'alert.sent';
+  const entry = { id: `${type}|${notice.idempotencyKey}`, type, actor: WATCHDOG_ACTOR, subject: notice.idempotencyKey, data: { to: notice.to, subject: notice.subject, kind: `revoke.${kind}` } };
+  if (result.status === 'sent' || result.status === 'deferred') await deps.store.journal.append(entry);
   else if (recoverAfter !== undefined) await deps.store.journal.appendOnce([entry], recoverAfter);
   return result.status;
 }

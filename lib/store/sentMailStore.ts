@@ -2,12 +2,40 @@
  * The outbox record behind idempotent email: one row per idempotency key, claimed before the send and marked
  * sent after it, so a retried run (in this process or after a restart) never sends the same message twice.
  * Row keys are a hash of the idempotency key, which may hold characters Table Storage forbids in keys.
+ * A send ACS throttled keeps its whole message in partition `deferred` (gzipped into binary parts, so a large
+ * alert fits one entity) until a later run sends it; that partition holds only what is waiting.
  */
 import { createHash } from 'node:crypto';
-import type { SentMailRecord, SentMailStore } from '../ports.js';
-import { getEntity, tableCall, type TableAccess } from './tables.js';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { odata } from '@azure/data-tables';
+import type { DeferredMail, EmailMessage, SentMailRecord, SentMailStore } from '../ports.js';
+import { getEntity, statusOf, tableCall, type TableAccess } from './tables.js';
 
 const PARTITION = 'mail';
+const DEFERRED = 'deferred';
+/** Binary properties hold 64 KiB; fifteen parts keep the entity well below 1 MiB. */
+const PART_BYTES = 60_000;
+const MAX_PARTS = 15;
+
+type DeferredEntity = { partitionKey: string; rowKey: string; key: string; enqueuedAt: string; seq: number; notBefore: string; parts: number } & Record<`part${number}`, Uint8Array>;
+
+/** Orders messages deferred at the same instant by this process (a burst) as they were raised. */
+let deferSeq = 0;
+
+/** The message gzipped and cut into binary parts; a message too large for one entity cannot wait in the outbox. */
+function deferredEntity(message: EmailMessage, enqueuedAt: string, seq: number, notBefore: string): DeferredEntity {
+  const zipped = gzipSync(Buffer.from(JSON.stringify(message), 'utf8'));
+  const parts = Math.ceil(zipped.length / PART_BYTES);
+  if (parts > MAX_PARTS) throw new Error(`Email '${message.subject}' is too large to wait in the outbox (${zipped.length} bytes gzipped); it is not deferred.`);
+  const entity = { partitionKey: DEFERRED, rowKey: sentMailRowKey(message.idempotencyKey), key: message.idempotencyKey, enqueuedAt, seq, notBefore, parts } as DeferredEntity;
+  for (let i = 0; i < parts; i++) entity[`part${i}`] = new Uint8Array(zipped.subarray(i * PART_BYTES, (i + 1) * PART_BYTES));
+  return entity;
+}
+
+function fromDeferred(e: DeferredEntity): DeferredMail {
+  const zipped = Buffer.concat(Array.from({ length: e.parts }, (_, i) => Buffer.from(e[`part${i}`] ?? new Uint8Array(0))));
+  return { message: JSON.parse(gunzipSync(zipped).toString('utf8')) as EmailMessage, enqueuedAt: e.enqueuedAt, seq: e.seq ?? 0, notBefore: e.notBefore };
+}
 
 interface SentMailEntity {
   partitionKey: string;
@@ -44,6 +72,30 @@ export function createSentMailStore(tables: TableAccess): SentMailStore {
       const c = await client();
       const res = await tableCall(`Claiming email ${record.key}`, () => c.createEntity(toEntity(record)));
       return { ...record, etag: res.etag };
+    },
+    async defer(record, message, notBefore) {
+      const c = await client();
+      const existing = await getEntity<DeferredEntity>(c, DEFERRED, sentMailRowKey(record.key));
+      const row = deferredEntity(message, existing?.enqueuedAt ?? record.updatedAt, existing?.seq ?? ++deferSeq, notBefore);
+      // The message first: a crash before the record moves leaves it 'sending', which the next send resumes.
+      await tableCall(`Deferring email ${record.key}`, () => c.upsertEntity(row, 'Replace'));
+      return this.update({ ...record, status: 'deferred' });
+    },
+    async listDeferred() {
+      const c = await client();
+      const out: DeferredMail[] = [];
+      await tableCall('Listing deferred email', async () => {
+        for await (const e of c.listEntities<DeferredEntity>({ queryOptions: { filter: odata`PartitionKey eq ${DEFERRED}` } })) out.push(fromDeferred(e));
+      });
+      return out.sort((a, b) => a.enqueuedAt.localeCompare(b.enqueuedAt) || a.seq - b.seq);
+    },
+    async dropDeferred(key) {
+      const c = await client();
+      try {
+        await c.deleteEntity(DEFERRED, sentMailRowKey(key));
+      } catch (error) {
+        if (statusOf(error) !== 404) await tableCall(`Dropping deferred email ${key}`, () => Promise.reject(error));
+      }
     },
     async update(record) {
       if (!record.etag) throw new Error(`Email record ${record.key} has no ETag: read or claim it before updating it.`);

@@ -53,7 +53,7 @@ describe('attributeFindings with pending queries', () => {
     const deps: AttributionDeps = {
       clock,
       logger: { info: () => undefined, warn: (m) => void warnings.push(m), error: () => undefined },
-      mailer: { send: async () => ({ status: 'sent', messageId: 'm' }) },
+      mailer: { send: async () => ({ status: 'sent', messageId: 'm' }), sendDeferred: async () => ({ sent: [], waiting: 0 }) },
       directory: {
         startAuditLogQuery: async () => ({ id: 'new', status: 'notStarted' }),
         getAuditLogQuery: async (id) => (gets.push(id), { id, status }),

@@ -120,7 +120,7 @@ describe('revokeExpired: grants', () => {
     rt = await startRevokeRuntime({ env: { WATCHDOG_GRANT_ROLE_GROUP: 'PST Migration Operators' } });
     const grant = await activeGrant(rt, 'adelev');
     rt.clock.advance(4 * HOUR);
-    const down = { send: () => Promise.reject(new Error('ACS is down')) };
+    const down = { send: () => Promise.reject(new Error('ACS is down')), sendDeferred: () => Promise.reject(new Error('ACS is down')) };
     const first = await revoke({ ...rt, mailer: down });
     expect(first.revocation.failed).toMatchObject([{ grantId: grant.id, error: expect.stringContaining('notice was not sent') }]);
     expect((await rt.store.grants.get(grant.id))?.revocation?.verifiedAt).toBeDefined();

@@ -57,7 +57,8 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
     clock,
     logger: logger ?? quietLogger,
     http: { baseDelayMs: 2, maxDelayMs: 20, timeoutMs: 5_000, ...http },
-    mail: { pollIntervalMs: 5, retryDelayMs: 5 },
+    // The emulator's clock is manual: a throttled send defers at once instead of waiting out a Retry-After in real time.
+    mail: { pollIntervalMs: 5, retryDelayMs: 5, maxRetryAfterMs: 1_000 },
     tables: wrapTables?.(createTableAccess({ connectionString: azuriteConnectionString(), prefix: tablePrefix })),
   });
   return { ...runtime, clock, emulator, tablePrefix, env, stop: () => emulator.stop() };

@@ -12,9 +12,9 @@ export async function notifyGrant(deps: Pick<GrantDeps, 'mailer' | 'store' | 'lo
   if (notice.to.length === 0) return false;
   try {
     const result = await deps.mailer.send({ to: notice.to, subject: notice.subject, html: notice.html, text: notice.text, idempotencyKey: notice.idempotencyKey });
-    if (result.status === 'sent') {
+    if (result.status !== 'duplicate') {
       await deps.store.journal.append({
-        type: 'alert.sent',
+        type: result.status === 'sent' ? 'alert.sent' : 'alert.deferred',
         actor: WATCHDOG_ACTOR,
         subject: notice.idempotencyKey,
         data: { to: notice.to, subject: notice.subject, kind: `grant.${kind}` },
