@@ -7,9 +7,32 @@ import type { EmulatorContext } from './context.js';
 import { validateExchangeBehaviour } from './exchange/behaviour.js';
 import { validateFaultRule, type FaultRule } from './faults.js';
 import type { Reply } from './http.js';
+import { GRAPH_APP_ID } from '../lib/domain.js';
+import { EXCHANGE_ONLINE_APP_ID } from './scenarios/baseTenant.js';
 
 const ok = (body: unknown, status = 200): Reply => ({ status, body });
 const problem = (status: number, message: string): Reply => ({ status, body: { error: { code: status === 404 ? 'NotFound' : 'BadRequest', message } } });
+
+const RESOURCE_APPS: Record<string, string> = { graph: GRAPH_APP_ID, exchange: EXCHANGE_ONLINE_APP_ID };
+
+/**
+ * Takes one permission away from the watchdog's app, as an administrator could: an application permission
+ * (`{"api":"graph"|"exchange","appRole":"User.Read.All"}`, the app role assignment is deleted), or an Exchange
+ * role entry (`{"roleEntry":"Role Management\\New-ManagementRoleAssignment"}`, `*` for every role). The services
+ * then answer as they do for a missing permission: Graph 403 Authorization_RequestDenied, Exchange 401.
+ */
+function withdrawPermission(ctx: EmulatorContext, b: Record<string, unknown>): Reply {
+  if (typeof b.roleEntry === 'string') {
+    const cut = b.roleEntry.lastIndexOf('\\');
+    if (cut <= 0 || cut === b.roleEntry.length - 1) return problem(400, 'roleEntry must be "<role>\\<cmdlet>" (role may be *).');
+    ctx.state.withdrawnRoleEntries.add(b.roleEntry.toLowerCase());
+    return ok({ withdrawn: b.roleEntry });
+  }
+  const resource = typeof b.api === 'string' ? RESOURCE_APPS[b.api] : undefined;
+  if (!resource || typeof b.appRole !== 'string') return problem(400, 'Send {"api":"graph"|"exchange","appRole":"<value>"} or {"roleEntry":"<role>\\<cmdlet>"}.');
+  if (!ctx.state.withdrawCallerAppRole(resource, b.appRole)) return problem(404, `The watchdog's app does not hold ${b.appRole} on ${b.api}.`);
+  return ok({ withdrawn: b.appRole });
+}
 
 interface SettableClock {
   advance?(ms: number): unknown;
@@ -71,6 +94,8 @@ export function handleControl(ctx: EmulatorContext, method: string, url: URL, bo
       const paths = ctx.state.exportPaths(principal, at);
       return ok({ principal, at: at.toISOString(), canExport: paths.length > 0, paths, propagationDelayMs: ctx.state.propagationDelayMs });
     }
+    case 'POST /permissions/withdraw':
+      return withdrawPermission(ctx, b);
     case 'GET /propagation':
       return ok({ delayMs: ctx.state.propagationDelayMs });
     case 'PUT /propagation':

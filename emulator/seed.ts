@@ -34,6 +34,15 @@ export interface SeedAppRole {
   id: string;
   value: string;
   displayName: string;
+  /** Who can be given the role: apps (application permissions, the default) or users and groups. */
+  allowedMemberTypes?: ('Application' | 'User')[];
+}
+
+/** A delegated permission an API exposes (its app registration's api.oauth2PermissionScopes). */
+export interface SeedPermissionScope {
+  id: string;
+  value: string;
+  adminConsentDisplayName: string;
 }
 
 export interface SeedServicePrincipal {
@@ -41,6 +50,7 @@ export interface SeedServicePrincipal {
   appId: string;
   displayName: string;
   appRoles?: SeedAppRole[];
+  oauth2PermissionScopes?: SeedPermissionScope[];
   /**
    * Registered in Exchange with New-ServicePrincipal: can be a role assignee and role group member. The pointer's
    * `displayName` (New-ServicePrincipal -DisplayName, the admin's choice) is what assignments and member lists show.

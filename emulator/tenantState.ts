@@ -436,6 +436,30 @@ export class TenantState {
     return roles;
   }
 
+  /**
+   * Role entries taken out of built-in roles ("role\\cmdlet", lower case; "*" for every role): the emulator's
+   * stand-in for a role group whose custom role was trimmed too far (Remove-ManagementRoleEntry).
+   */
+  readonly withdrawnRoleEntries = new Set<string>();
+
+  /** Whether the role (by name) still has the cmdlet's entry. Which roles have which cmdlet is exchange/cmdlets.ts. */
+  roleEntryWithdrawn(role: string, cmdlet: string): boolean {
+    return this.withdrawnRoleEntries.has(`${lower(role)}\\${lower(cmdlet)}`) || this.withdrawnRoleEntries.has(`*\\${lower(cmdlet)}`);
+  }
+
+  /** Removes the caller's assignments of one app role (by value) of the resource app; false when it held none. */
+  withdrawCallerAppRole(resourceAppId: string, value: string): boolean {
+    const resource = this.servicePrincipalByAppId(resourceAppId);
+    const role = resource?.appRoles?.find((r) => r.value.toLowerCase() === value.toLowerCase());
+    if (!resource || !role) return false;
+    const before = this.appRoleAssignments.length;
+    for (let i = this.appRoleAssignments.length - 1; i >= 0; i--) {
+      const a = this.appRoleAssignments[i];
+      if (a && a.principalId === this.callerId && a.resourceId === resource.id && a.appRoleId === role.id) this.appRoleAssignments.splice(i, 1);
+    }
+    return this.appRoleAssignments.length < before;
+  }
+
   /** Graph app roles (values) the caller's app holds on the resource app. */
   callerAppRoles(resourceAppId: string): Set<string> {
     const resource = this.servicePrincipalByAppId(resourceAppId);

@@ -2,6 +2,7 @@
 import { app } from '@azure/functions';
 import './auditExport/index.js';
 import './auditTimer/index.js';
+import './doctor/index.js';
 import './grantRequest/index.js';
 import './revokeExpired/index.js';
 

@@ -86,6 +86,13 @@ export const CMDLETS: Record<string, CmdletSpec> = {
     roles: ROLE_READ,
     run: getManagementRole,
   },
+  'Get-ManagementRoleEntry': {
+    params: { ...COMMON, Identity: 'string', Parameters: 'any', Type: 'any', PSSnapinName: 'string' },
+    required: ['Identity'],
+    roles: ROLE_READ,
+    identityHazard: true,
+    run: getManagementRoleEntry,
+  },
   'Get-RoleGroup': {
     params: { ...COMMON, Identity: 'string', ResultSize: 'any' },
     roles: ROLE_READ,
@@ -317,6 +324,29 @@ const ROLE_TYPES = new Set(
     'ApplicationImpersonation', 'TransportRules', 'AuditLogs', 'ViewOnlyAuditLogs', 'ResetPassword', 'UserOptions',
   ].map((t) => t.toLowerCase()),
 );
+
+/**
+ * `<role>\\<cmdlet>`, either part may be `*` (cmdlet reference, -Identity). A role's entries are the cmdlets whose
+ * spec lists it, less the entries withdrawn through the emulator control. An identity without a wildcard that
+ * matches nothing may answer every entry (the documented hazard), else it is not found.
+ */
+function getManagementRoleEntry(state: TenantState, p: Params, ctx: CmdletRunContext): Row[] {
+  const id = (p.Identity as string).trim();
+  const cut = id.lastIndexOf('\\');
+  const pattern = (text: string) => new RegExp(`^${text.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+  const rolePart = cut >= 0 ? id.slice(0, cut) : '*';
+  const namePart = cut >= 0 ? id.slice(cut + 1) : id;
+  const all: Row[] = [];
+  for (const role of state.roles.values()) {
+    for (const [cmdlet, spec] of Object.entries(CMDLETS)) {
+      if (!spec.roles.includes(role.name.toLowerCase()) || state.roleEntryWithdrawn(role.name, cmdlet)) continue;
+      all.push({ Name: cmdlet, Role: role.name, Identity: `${role.name}\\${cmdlet}`, Type: 'Cmdlet', PSSnapinName: 'Microsoft.Exchange.Management.PowerShell.E2010', Parameters: Object.keys(spec.params) });
+    }
+  }
+  const matches = all.filter((e) => pattern(rolePart).test(String(e.Role)) && pattern(namePart).test(String(e.Name)));
+  if (matches.length || id.includes('*')) return matches;
+  return unknownIdentity(state, p, ctx, () => all);
+}
 
 function getManagementRole(state: TenantState, p: Params): Row[] {
   let roles = [...state.roles.values()];

@@ -108,7 +108,7 @@ export function invokeCommand(ctx: EmulatorContext, req: IncomingMessage, url: U
     return unauthorized('The app has no Exchange.ManageAsApp application permission on Office 365 Exchange Online; grant it admin consent.');
   }
   const held = state.callerRoles();
-  if (!cmdlet.roles.some((r) => held.has(r))) {
+  if (!cmdlet.roles.some((r) => held.has(r) && !state.roleEntryWithdrawn(r, cmdletName))) {
     return unauthorized(`The app holds no Exchange role that allows ${cmdletName}; add its service principal to a role group with one of: ${cmdlet.roles.join(', ')}.`);
   }
 

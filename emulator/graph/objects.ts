@@ -69,13 +69,23 @@ export function servicePrincipalObject(sp: SeedServicePrincipal): Shaped {
     signInAudience: 'AzureADMyOrg',
     tags: [],
     appRoles: (sp.appRoles ?? []).map((r) => ({
-      allowedMemberTypes: ['Application'],
+      allowedMemberTypes: r.allowedMemberTypes ?? ['Application'],
       description: r.displayName,
       displayName: r.displayName,
       id: r.id,
       isEnabled: true,
       origin: 'Application',
       value: r.value,
+    })),
+    oauth2PermissionScopes: (sp.oauth2PermissionScopes ?? []).map((scope) => ({
+      adminConsentDescription: scope.adminConsentDisplayName,
+      adminConsentDisplayName: scope.adminConsentDisplayName,
+      id: scope.id,
+      isEnabled: true,
+      type: 'User',
+      userConsentDescription: null,
+      userConsentDisplayName: null,
+      value: scope.value,
     })),
   };
   return { type: 'servicePrincipal', all, defaults: Object.keys(all) };

@@ -146,6 +146,13 @@ const ROUTES: [string, RegExp, readonly string[], Handler][] = [
     const u = ctx.state.userByUpnOrId(key);
     return u ? entity(ctx, r, userObject(u), 'users') : notFound(key);
   }],
+  ['GET', /^\/groups$/, PERMISSIONS.groups, (ctx, r) => {
+    const f = filterOf(r.query, ['id', 'displayName', 'mail', 'securityEnabled']);
+    if (isReply(f)) return f;
+    const select = selectOf(r.query);
+    const items = [...ctx.state.groups.values()].map((g) => groupObject(g)).filter((o) => !f || f(o.all)).map((o) => project(o, select, false));
+    return page(ctx, r, items, 'groups');
+  }],
   ['GET', /^\/groups\/([^/]+)$/, PERMISSIONS.groups, (ctx, r, m) => {
     const g = ctx.state.groups.get(decodeURIComponent(m[1] as string));
     return g ? entity(ctx, r, groupObject(g), 'groups') : notFound(m[1] as string);
@@ -224,6 +231,11 @@ const ROUTES: [string, RegExp, readonly string[], Handler][] = [
     return page(ctx, r, items, 'roleManagement/directory/roleAssignments');
   }],
   ['POST', /^\/security\/auditLog\/queries$/, PERMISSIONS.auditLogQuery, (ctx, r) => betaOnly(r) ?? createAuditLogQuery(ctx, r)],
+  ['GET', /^\/security\/auditLog\/queries$/, PERMISSIONS.auditLogQuery, (ctx, r) => {
+    const refused = betaOnly(r);
+    if (refused) return refused;
+    return page(ctx, r, [...ctx.state.auditLogQueries.values()].map((q) => auditLogQueryObject(ctx, r, q)), 'security/auditLog/queries');
+  }],
   ['GET', /^\/security\/auditLog\/queries\/([^/]+)$/, PERMISSIONS.auditLogQuery, (ctx, r, m) => {
     const q = ctx.state.auditLogQueries.get(decodeURIComponent(m[1] as string));
     const refused = betaOnly(r) ?? (q ? undefined : notFound(m[1] as string));

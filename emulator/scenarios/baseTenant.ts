@@ -38,6 +38,22 @@ export const EXCHANGE_SP_ID = fixedGuid(0x5e0000, 2);
 /** The watchdog's own app registration (the principal behind the emulator token). */
 export const WATCHDOG_APP = { id: fixedGuid(0x5e0000, 3), appId: fixedGuid(0xa9900000, 3), displayName: 'MIE Watchdog' } as const;
 export const WATCHDOG_ROLE_GROUP = 'MIE Watchdog';
+/**
+ * The watchdog API's app registration, as infra/ creates it: the app roles the code enforces (for users and
+ * groups) and the delegated scope access_as_user. Its client id is the local stack's WATCHDOG_AUTH_AUDIENCE.
+ */
+export const WATCHDOG_API = {
+  id: fixedGuid(0x5e0000, 4),
+  appId: fixedGuid(0xa9900000, 4),
+  displayName: 'MIE Watchdog API',
+  appRoles: (['Grant.Request', 'Grant.Approve', 'Audit.Read'] as const).map((value, i) => ({
+    id: fixedGuid(0xa7700000, i + 1),
+    value,
+    displayName: value,
+    allowedMemberTypes: ['User' as const],
+  })),
+  oauth2PermissionScopes: [{ id: fixedGuid(0xa7700000, 100), value: 'access_as_user', adminConsentDisplayName: 'Use the MIE watchdog API as the signed-in user' }],
+};
 /** The watchdog's Exchange pointer (New-ServicePrincipal -DisplayName), in the "<name>_SP" style many admins use. */
 export const WATCHDOG_POINTER = 'MIE Watchdog_SP';
 
@@ -100,6 +116,7 @@ export function baseTenant(tenant: string, tenantId: string): TenantSeed {
         appRoles: [{ id: EXCHANGE_MANAGE_AS_APP_ROLE_ID, value: 'Exchange.ManageAsApp', displayName: 'Manage Exchange As Application' }],
       },
       { ...WATCHDOG_APP, exchange: { exchangeGuid: fixedGuid(0xe0000000, 3), displayName: WATCHDOG_POINTER } },
+      { ...WATCHDOG_API, appRoles: [...WATCHDOG_API.appRoles], oauth2PermissionScopes: [...WATCHDOG_API.oauth2PermissionScopes] },
     ],
     managementRoles: roles,
     roleGroups: [

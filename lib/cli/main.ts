@@ -32,6 +32,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   },
   verify: { usage: 'verify [--json]', load: () => import('./verify.js') },
   holders: { usage: 'holders --at ISO [--json]', load: () => import('./holders.js') },
+  doctor: { usage: 'doctor [--json]', load: () => import('./doctor.js') },
   emulator: { usage: 'emulator [--port N] [--scenario NAME]', load: () => import('./emulator.js') },
   demo: { usage: 'demo [--out DIR]', load: () => import('./demo.js') },
 };

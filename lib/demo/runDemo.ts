@@ -2,7 +2,7 @@
  * `mie-watchdog demo` (= `npm start`): the whole cycle on the embedded default, in under a minute and
  * with no cloud. Azurite and the tenant emulator ("forgotten-migrations") start on loopback; the real
  * jobs run against them with a ManualClock that the demo steps through a grant's life:
- * first audit and its drift alert -> grant requested and approved -> reminder -> expiry, removal and
+^ * doctor (every check must pass) -> first audit and its drift alert -> grant requested and approved -> reminder -> expiry, removal and
  * read-back -> the next audit confirms it stays gone. Every email is saved as .eml and .html.
  */
 import { randomBytes } from 'node:crypto';
@@ -17,6 +17,8 @@ import { approveGrant } from '../grants/approveGrant.js';
 import { requestGrant } from '../grants/requestGrant.js';
 import { startAzurite } from '../local/azurite.js';
 import { localEnv } from '../local/localEnv.js';
+import { createDoctorProbes } from '../doctor/doctorProbes.js';
+import { runDoctor } from '../doctor/runDoctor.js';
 import type { Logger } from '../ports.js';
 import { runRevokeSchedule } from '../revoke/runRevokeSchedule.js';
 import { createRuntime } from '../runtime.js';
@@ -80,10 +82,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   let revocationMs: number | undefined;
   try {
     const config = loadConfig(localEnv({ emulator, storageConnectionString: azurite.connectionString, overrides: { WATCHDOG_DIGEST_HOUR: '12' } }));
-    const runtime = createRuntime(config, { clock, logger, tablePrefix: `demo${randomBytes(3).toString('hex')}`, mail: { pollIntervalMs: 5 } });
+    const demoPrefix = `demo${randomBytes(3).toString('hex')}`;
+    const runtime = createRuntime(config, { clock, logger, tablePrefix: demoPrefix, mail: { pollIntervalMs: 5 } });
     const tenant = config.tenant;
     const adele = `adelev@${tenant}`;
     out(`Tenant ${tenant} on ${emulator.url}; break-glass: ${config.breakGlass.join(', ')}; security team: ${config.email.alertRecipients.join(', ')}.`);
+
+    const checkup = await runDoctor({ config, probes: createDoctorProbes(config, { tablePrefix: demoPrefix }), clock, platform: {} });
+    section(`0. ${clock.now().toISOString()}  doctor: ${checkup.checks.filter((c) => c.status === 'pass').length} of ${checkup.checks.length} checks pass`);
+    for (const c of checkup.checks.filter((x) => x.status !== 'pass')) out(`   ${c.status.toUpperCase()} ${c.name}: ${c.detail}`);
+    expectStep(checkup.ok, 'doctor should pass on the emulated tenant');
 
     section(`1. ${clock.now().toISOString()}  First audit`);
     const first = await runAudit(runtime, auditOptions(config));

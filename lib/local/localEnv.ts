@@ -4,11 +4,11 @@
  */
 import type { Env } from '../config.js';
 import type { RunningEmulator } from '../../emulator/server.js';
-import { WATCHDOG_APP } from '../../emulator/scenarios/baseTenant.js';
+import { WATCHDOG_API, WATCHDOG_APP } from '../../emulator/scenarios/baseTenant.js';
 import { BREAK_GLASS, TENANT } from '../../emulator/scenarios/forgottenMigrations.js';
 
 export interface LocalEnvOptions {
-  emulator: Pick<RunningEmulator, 'url' | 'tenant' | 'emailConnectionString'>;
+  emulator: Pick<RunningEmulator, 'url' | 'tenant' | 'emailConnectionString' | 'state'>;
   storageConnectionString: string;
   /** Settings to add or replace (e.g. WATCHDOG_UNAPPROVED_ACTION). */
   overrides?: Env;
@@ -27,6 +27,11 @@ export function localEnv({ emulator, storageConnectionString, overrides = {} }: 
     WATCHDOG_ALERT_RECIPIENTS: `security@${tenant}`,
     WATCHDOG_APPROVER_RECIPIENTS: `lidiah@${tenant}`,
     WATCHDOG_STORAGE_CONNECTION_STRING: storageConnectionString,
+    // The emulated tenant's API registration, as azd provision wires it in Azure.
+    WATCHDOG_AUTH_AUDIENCE: WATCHDOG_API.appId,
+    WATCHDOG_AUTH_ISSUER: `https://login.microsoftonline.com/${emulator.state.tenantId}/v2.0`,
+    // Signing keys are looked up on loopback only, as every endpoint of the local stack is.
+    WATCHDOG_AUTH_AUTHORITY: emulator.url,
   };
   // The seed tenant's emergency access account is the demo's break-glass principal.
   if (tenant === TENANT) env.WATCHDOG_BREAK_GLASS = BREAK_GLASS.join(',');

@@ -1,0 +1,33 @@
+/** HTTP trigger of the doctor: GET /api/doctor for Audit.Read (lib/doctor/doctorHttpHandler.ts). */
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { createAuthenticator } from '../../lib/auth/authenticator.js';
+import { systemClock } from '../../lib/clock.js';
+import { loadConfig } from '../../lib/config.js';
+import { createDoctorHttpHandler, type DoctorHttpHandler } from '../../lib/doctor/doctorHttpHandler.js';
+import { createDoctorProbes } from '../../lib/doctor/doctorProbes.js';
+import { runDoctor } from '../../lib/doctor/runDoctor.js';
+
+let handler: DoctorHttpHandler | undefined;
+
+/** Built on first use, so that a settings error surfaces in the invocation log rather than at host start. */
+function build(): DoctorHttpHandler {
+  const config = loadConfig(process.env);
+  const probes = createDoctorProbes(config);
+  return createDoctorHttpHandler({
+    doctor: () => runDoctor({ config, probes, clock: systemClock, platform: process.env }),
+    authenticate: createAuthenticator(config.auth, systemClock),
+  });
+}
+
+export async function doctor(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  handler ??= build();
+  return handler(request, context);
+}
+
+app.http('doctor', {
+  methods: ['GET'],
+  // Anonymous at the platform level: every request is authenticated in code (or by App Service Authentication).
+  authLevel: 'anonymous',
+  route: 'doctor',
+  handler: doctor,
+});

@@ -1,0 +1,45 @@
+/**
+ * `mie-watchdog doctor [--json]`: runs every check lib/doctor has against the configured tenant and storage,
+ * one line each with the fix for a failure. Exit 0 only when all pass, 1 when any fails, 2 for bad settings.
+ */
+import { parseArgs } from 'node:util';
+import { clockFor } from '../clock.js';
+import { loadConfig } from '../config.js';
+import type { DoctorReport } from '../doctor/doctorCheck.js';
+import { createDoctorProbes } from '../doctor/doctorProbes.js';
+import { runDoctor } from '../doctor/runDoctor.js';
+import { UsageError, type CliIo } from './main.js';
+
+function parse(args: string[]): { json: boolean } {
+  try {
+    const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: false, strict: true });
+    return { json: values.json === true };
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Service messages may carry tenant-controlled names: no control characters reach the terminal. */
+function clean(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
+}
+
+export function formatDoctor(report: DoctorReport): string {
+  const lines = [`Doctor of ${report.tenant}:`];
+  for (const c of report.checks) {
+    lines.push(`${c.status.toUpperCase().padEnd(4)}  ${clean(c.name)}: ${clean(c.detail)}`);
+    if (c.fix) lines.push(`      fix: ${clean(c.fix)}`);
+  }
+  const failed = report.checks.filter((c) => c.status !== 'pass').length;
+  lines.push(report.ok ? `All ${report.checks.length} checks passed.` : `${failed} of ${report.checks.length} checks did not pass.`);
+  return lines.join('\n');
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const { json } = parse(args);
+  const config = loadConfig(io.env);
+  const report = await runDoctor({ config, probes: createDoctorProbes(config), clock: clockFor(config), platform: io.env });
+  io.out(json ? JSON.stringify(report, null, 2) : formatDoctor(report));
+  return report.ok ? 0 : 1;
+}

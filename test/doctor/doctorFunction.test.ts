@@ -1,0 +1,51 @@
+/** GET /api/doctor through the registered function: Audit.Read only, the report as JSON, 503 when a check fails. */
+import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DoctorReport } from '../../lib/doctor/doctorCheck.js';
+import { emulatorEnv, useEmulator } from '../support/emulator.js';
+
+function principal(roles: string[]): string {
+  const claims = [
+    { typ: 'upn', val: 'auditor@contoso.onmicrosoft.com' },
+    { typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: '5d2a7c1e-3b4f-4a6d-9e8f-0a1b2c3d4e5f' },
+    ...roles.map((val) => ({ typ: 'roles', val })),
+  ];
+  return Buffer.from(JSON.stringify({ auth_typ: 'aad', claims })).toString('base64');
+}
+
+describe('doctor function', () => {
+  const emulator = useEmulator({ resetEach: false });
+  const saved: Record<string, string | undefined> = {};
+  beforeAll(() => {
+    // App Service Authentication in front of the app (what it sets when enabled) identifies the caller here.
+    const env = { ...emulatorEnv(emulator(), { WATCHDOG_AUTH_MODE: 'easyauth' }), WEBSITE_AUTH_ENABLED: 'True' };
+    for (const [name, value] of Object.entries(env)) {
+      saved[name] = process.env[name];
+      process.env[name] = value;
+    }
+  });
+  afterAll(() => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  it('answers 401 without an identity, 403 without Audit.Read, and the passing report with it', async () => {
+    const { doctor } = await import('../../functions/doctor/index.js');
+    const context = new InvocationContext({ functionName: 'doctor' });
+    const url = 'http://localhost/api/doctor';
+    expect((await doctor(new HttpRequest({ method: 'GET', url }), context)).status).toBe(401);
+    expect((await doctor(new HttpRequest({ method: 'GET', url, headers: { 'x-ms-client-principal': principal(['Grant.Request']) } }), context)).status).toBe(403);
+    const ok = await doctor(new HttpRequest({ method: 'GET', url, headers: { 'x-ms-client-principal': principal(['Audit.Read']) } }), context);
+    const report = (await new HttpResponse(ok).json()) as DoctorReport;
+    expect(report.checks.filter((c) => c.status !== 'pass')).toEqual([]);
+    expect(ok.status).toBe(200);
+
+    emulator().state.withdrawCallerAppRole('00000003-0000-0000-c000-000000000000', 'RoleManagement.Read.Directory');
+    const failing = await doctor(new HttpRequest({ method: 'GET', url, headers: { 'x-ms-client-principal': principal(['Audit.Read']) } }), context);
+    expect(failing.status).toBe(503);
+    const after = (await new HttpResponse(failing).json()) as DoctorReport;
+    expect(after.checks.filter((c) => c.status !== 'pass').map((c) => c.name)).toEqual(['Graph RoleManagement.Read.Directory']);
+  });
+});
