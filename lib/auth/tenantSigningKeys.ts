@@ -3,8 +3,10 @@
  * version's OpenID configuration (`issuer`, `jwks_uri`): "a v1.0 token is validated against the v1.0
  * metadata document, a v2.0 token against the v2.0 one" (Microsoft identity platform, "Access tokens",
  * Validate tokens). Entra ID rotates its keys; Microsoft suggests re-reading them about every 24 hours, and
- * a token whose key id is not known yet makes one early re-read (at most every 5 minutes). When a re-read
- * fails the keys already read stay in use; with none at all, SigningKeysUnavailableError (an outage, 503).
+ * a token whose key id is not known yet makes one early re-read (at most every 5 minutes since the last
+ * attempt, failed or not, so made-up key ids never drive one read per request). When a re-read fails the
+ * keys already read stay in use; with none at all, or for a key id not among them while the last re-read
+ * failed, SigningKeysUnavailableError (an outage, 503: the token may be signed by a key published since).
  */
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { isLoopbackHost } from '../config.js';
@@ -77,9 +79,14 @@ export function createTenantSigningKeys(options: TenantSigningKeysOptions): Tena
       try {
         return await lookup(header, token);
       } catch (error) {
-        if (!(error instanceof errors.JWKSNoMatchingKey) || now() - keys.loadedAt() < UNKNOWN_KEY_REREAD_MS) throw error;
-        // Perhaps a key published since the last read: read once more (an outage now is a 503).
-        return (await keys.reload())(header, token);
+        if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
+        const attempt = keys.lastAttempt();
+        if (attempt.loading || now() - attempt.at >= UNKNOWN_KEY_REREAD_MS) {
+          // Perhaps a key published since the last read: read once more (an outage now is a 503).
+          return (await keys.reload())(header, token);
+        }
+        if (attempt.failure) throw new SigningKeysUnavailableError(`The token's key id is not among the keys read before, and the last re-read failed: ${attempt.failure}`);
+        throw error;
       }
     };
     return { issuer: doc.issuer, getKey };
@@ -100,27 +107,40 @@ export function createTenantSigningKeys(options: TenantSigningKeysOptions): Tena
 interface Cache<T> {
   get(maxAgeMs: number): Promise<T>;
   reload(): Promise<T>;
-  loadedAt(): number;
+  /** When the last load started, whether one is running, and why the last finished one failed (if it did). */
+  lastAttempt(): { at: number; loading: boolean; failure?: string };
 }
 
 /** One load at a time; a stale value is served while its re-read fails. */
 function createCache<T>(load: () => Promise<T>, now: () => number): Cache<T> {
   let value: T | undefined;
   let loadedAt = Number.NEGATIVE_INFINITY;
+  let attemptedAt = Number.NEGATIVE_INFINITY;
+  let failure: string | undefined;
   let pending: Promise<T> | undefined;
-  const reload = (): Promise<T> =>
-    (pending ??= load()
-      .then((v) => {
-        value = v;
-        loadedAt = now();
-        return v;
-      })
+  const reload = (): Promise<T> => {
+    if (pending) return pending;
+    attemptedAt = now();
+    return (pending = load()
+      .then(
+        (v) => {
+          value = v;
+          loadedAt = now();
+          failure = undefined;
+          return v;
+        },
+        (error: unknown) => {
+          failure = error instanceof Error ? error.message : String(error);
+          throw error;
+        },
+      )
       .finally(() => {
         pending = undefined;
       }));
+  };
   return {
     reload,
-    loadedAt: () => loadedAt,
+    lastAttempt: () => ({ at: attemptedAt, loading: pending !== undefined, failure }),
     async get(maxAgeMs) {
       if (value === undefined) return reload();
       if (now() - loadedAt < maxAgeMs) return value;

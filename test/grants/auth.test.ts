@@ -218,6 +218,50 @@ describe('signing key outage', () => {
     expect(await rotated()).toBeInstanceOf(UnauthenticatedError);
     expect(issuer.fetches()).toBe(before + 1);
   });
+
+  it('while the key set is down, tokens with made-up key ids make one re-read per five minutes, not one per request, and each is an outage', async () => {
+    const at = new ManualClock(clock.now());
+    const auth = fromSettings({}, at);
+    await auth(bearer(await issuer.token(megan)));
+    at.advance(6 * 60_000);
+    issuer.fault('keys', 'status-500');
+    try {
+      const before = issuer.fetches();
+      const made = async (kid: string) => auth(bearer(await issuer.token(megan, { kid, iat: Math.floor(at.now().getTime() / 1000) }))).catch((e: unknown) => e);
+      for (let i = 0; i < 20; i++) outage(await made(`made-up-${i}`));
+      expect(issuer.fetches()).toBe(before + 1);
+      // A known key id still verifies from the keys in hand, without a read.
+      await expect(auth(bearer(await issuer.token(megan, { iat: Math.floor(at.now().getTime() / 1000) })))).resolves.toBeTruthy();
+      expect(issuer.fetches()).toBe(before + 1);
+      at.advance(6 * 60_000);
+      outage(await made('made-up-later'));
+      expect(issuer.fetches()).toBe(before + 2);
+      issuer.fault('keys', undefined);
+      at.advance(6 * 60_000);
+      expect(await made('made-up-after')).toBeInstanceOf(UnauthenticatedError);
+      expect(issuer.fetches()).toBe(before + 3);
+    } finally {
+      issuer.fault('keys', undefined);
+    }
+  });
+
+  it('a day-old key set that cannot be re-read is not re-read again for every made-up key id', async () => {
+    const at = new ManualClock(clock.now());
+    const auth = fromSettings({}, at);
+    await auth(bearer(await issuer.token(megan)));
+    at.advance(25 * 3600_000);
+    issuer.fault('keys', 'status-500');
+    try {
+      const before = issuer.fetches();
+      for (let i = 0; i < 10; i++) {
+        const token = await issuer.token(megan, { kid: `made-up-${i}`, iat: Math.floor(at.now().getTime() / 1000) });
+        outage(await auth(bearer(token)).catch((e: unknown) => e));
+      }
+      expect(issuer.fetches()).toBe(before + 1);
+    } finally {
+      issuer.fault('keys', undefined);
+    }
+  });
 });
 
 describe('App Service Authentication principal', () => {
