@@ -81,6 +81,8 @@ export interface RevocationPlan {
   protections: Protection[];
   /** Set when the mass-removal guard stopped the run: `removals` is then what it would have done. */
   blocked?: MassRemovalBlock;
+  /** What the share is measured against: the last audit's holders plus active and expired grants. */
+  currentHolders: number;
 }
 
 /** Grants that approve the principal now or soon; a pending request approves nothing yet. */
@@ -155,8 +157,8 @@ function principalsOf(holders: Holder[], grants: Grant[]): Set<string> {
  * remove unapproved holders: an expired grant's access was always going to go, and a tenant whose only
  * holders are grants must still see them expire together. A single removal is never a mass removal.
  */
-function massRemovalBlock(removals: Removal[], currentHolders: number, policy: RevocationPolicy): MassRemovalBlock | undefined {
-  const count = removals.length;
+function massRemovalBlock(removals: Removal[], currentHolders: number, policy: RevocationPolicy, others = 0): MassRemovalBlock | undefined {
+  const count = removals.length + others;
   const base = { removals: count, currentHolders, maxShare: policy.maxShare, maxCount: policy.maxCount };
   if (count > policy.maxCount) return { ...base, reason: `${count} removals is more than WATCHDOG_REVOKE_MAX_COUNT (${policy.maxCount})` };
   const sweeping = removals.some((r) => r.kind === 'unapproved');
@@ -207,5 +209,16 @@ export function planRevocations(input: { now: Date; grants: Grant[]; audit?: Aud
 
   const currentHolders = principalsOf(audit?.holders ?? [], grants).size;
   const blocked = massRemovalBlock(removals, currentHolders, policy);
-  return blocked ? { removals, protections, blocked } : { removals, protections };
+  return blocked ? { removals, protections, blocked, currentHolders } : { removals, protections, currentHolders };
+}
+
+/**
+ * The same guard over the plan plus `others` removals decided elsewhere (the own assignments closed grants left
+ * behind, lib/revoke/reconcileGrantAssignments.ts): they are removals too, and a grants table whose open grants
+ * all read as closed at once is exactly the store problem the count stops.
+ */
+export function guardWithOthers(plan: RevocationPlan, others: number, policy: RevocationPolicy): RevocationPlan {
+  if (plan.blocked || others === 0) return plan;
+  const blocked = massRemovalBlock(plan.removals, plan.currentHolders, policy, others);
+  return blocked ? { ...plan, blocked } : plan;
 }

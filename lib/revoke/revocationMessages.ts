@@ -8,6 +8,7 @@ import type { Grant, Holder, RoleAssignment } from '../domain.js';
 import { escapeHtml, headerSafe, oneLine } from '../mail/escapeText.js';
 import type { EmailMessage } from '../ports.js';
 import type { MassRemovalBlock, Protection, Removal } from './planRevocations.js';
+import type { Leftover } from './reconcileGrantAssignments.js';
 import { LISTED_TARGETS } from './targetSummary.js';
 
 export type NoticeKind =
@@ -168,14 +169,19 @@ function removalTarget(r: Removal): string {
   return r.kind === 'grant' ? `${r.grant.principal} (grant ${r.grant.id}, expired)` : `${r.holder.principal} (${r.holder.path}, unapproved)`;
 }
 
-export function revocationBlockedNotice(block: MassRemovalBlock, removals: Removal[], key: string, securityTeam: string[]): Notice {
+function leftoverTarget({ grant, assignment }: Leftover): string {
+  return `${grant.principal} (${assignment.name}, grant ${grant.id}, closed)`;
+}
+
+export function revocationBlockedNotice(block: MassRemovalBlock, planned: Removal[], leftovers: Leftover[], key: string, securityTeam: string[]): Notice {
+  const removals = [...planned.map(removalTarget), ...leftovers.map(leftoverTarget)];
   return render('revoke-blocked', securityTeam, `Revocation stopped: it would remove ${block.removals} of ${block.currentHolders} holders`, key, {
     severity: 'critical',
     heading: 'Revocation stopped by the mass-removal guard',
     paragraphs: [
       `This run removed nothing: ${block.reason}.`,
       'A plan this large usually means a bad read or a clock problem. Check it with WATCHDOG_DRY_RUN=true (mie-watchdog revoke --json); if it is right, raise WATCHDOG_REVOKE_MAX_SHARE or WATCHDOG_REVOKE_MAX_COUNT for one run, or remove the assignments by hand.',
-      `Would remove: ${removals.slice(0, LISTED_TARGETS).map(removalTarget).join('; ')}${removals.length > LISTED_TARGETS ? `; and ${removals.length - LISTED_TARGETS} more (the whole plan: mie-watchdog revoke --dry-run --json)` : ''}`,
+      `Would remove: ${removals.slice(0, LISTED_TARGETS).join('; ')}${removals.length > LISTED_TARGETS ? `; and ${removals.length - LISTED_TARGETS} more (the whole plan: mie-watchdog revoke --dry-run --json)` : ''}`,
     ],
     facts: [
       ['Removals planned', String(block.removals)],

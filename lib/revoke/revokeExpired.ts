@@ -20,7 +20,7 @@ import { mapLimited } from '../http/limiter.js';
 import type { Clock, ExchangeRbac, JournalEntryInput, Logger, Mailer, Store } from '../ports.js';
 import { ConflictError } from '../store/tables.js';
 import type { GrantRevocation, MassRemovalBlock, Protection, RevocationPlan, UnapprovedRemoval } from './planRevocations.js';
-import { planRevocations } from './planRevocations.js';
+import { guardWithOthers, planRevocations } from './planRevocations.js';
 import { lastCompleteAudit } from './lastCompleteAudit.js';
 import { planReminders, type DueReminder } from './planReminders.js';
 import { summarizeTargets } from './targetSummary.js';
@@ -103,23 +103,20 @@ export async function revokeExpired(deps: RevokeDeps, options: { dryRun?: boolea
   const grants = await deps.store.grants.list({ status: ['pending', 'approved', 'active', 'expired'] });
   // Before the first audit there is no snapshot: unapproved holders are then left alone.
   const audit = await lastCompleteAudit(deps.store);
-  const plan = planRevocations({
-    now,
-    grants,
-    audit,
-    policy: {
-      maxShare: deps.config.revoke.maxShare,
-      maxCount: deps.config.revoke.maxCount,
-      unapprovedAction: deps.config.unapproved.action,
-      unapprovedGraceMs: deps.config.unapproved.graceMs,
-      breakGlass: deps.config.breakGlass,
-      identityClientId: deps.config.identityClientId,
-    },
-  });
-  const unapprovedGuids = new Set(plan.removals.flatMap((r) => (r.kind === 'unapproved' ? [r.assignment.guid.toLowerCase()] : [])));
+  const policy = {
+    maxShare: deps.config.revoke.maxShare,
+    maxCount: deps.config.revoke.maxCount,
+    unapprovedAction: deps.config.unapproved.action,
+    unapprovedGraceMs: deps.config.unapproved.graceMs,
+    breakGlass: deps.config.breakGlass,
+    identityClientId: deps.config.identityClientId,
+  };
+  const planned = planRevocations({ now, grants, audit, policy });
+  const unapprovedGuids = new Set(planned.removals.flatMap((r) => (r.kind === 'unapproved' ? [r.assignment.guid.toLowerCase()] : [])));
   const found = await leftoverPlan(deps);
   // With WATCHDOG_UNAPPROVED_ACTION=revoke the audit may already have it as an unapproved holder: remove it once.
   const leftovers = { ...found, removals: found.removals.filter((l) => !unapprovedGuids.has(l.assignment.guid.toLowerCase())) };
+  const plan = guardWithOthers(planned, leftovers.removals.length, policy);
   const ending = new Set(plan.removals.flatMap((r) => (r.kind === 'grant' ? [r.grant.id] : [])));
   const reminders = planReminders({ now, grants: grants.filter((g) => !ending.has(g.id)), offsetsMs: deps.config.revoke.reminderOffsetsMs });
 
@@ -140,7 +137,7 @@ export async function revokeExpired(deps: RevokeDeps, options: { dryRun?: boolea
   };
   if (dryRun) return report;
 
-  if (plan.blocked) await alertBlocked(deps, plan);
+  if (plan.blocked) await alertBlocked(deps, plan, leftovers.removals);
   else {
     // A few at a time (the Exchange client bounds its own calls too); each removal records its own failure,
     // so one grant never blocks another.
@@ -166,11 +163,14 @@ async function leftoverPlan(deps: RevokeDeps): Promise<{ removals: Leftover[]; p
   }
 }
 
-async function alertBlocked(deps: RevokeDeps, plan: RevocationPlan): Promise<void> {
+async function alertBlocked(deps: RevokeDeps, plan: RevocationPlan, leftovers: Leftover[]): Promise<void> {
   const block = plan.blocked;
   if (!block) return;
-  const targets = plan.removals.map((r) => (r.kind === 'grant' ? `grant:${r.grant.id}` : `assignment:${r.assignment.guid}`));
-  const notice = revocationBlockedNotice(block, plan.removals, setKey('revoke/blocked', targets), deps.config.email.alertRecipients);
+  const targets = [
+    ...plan.removals.map((r) => (r.kind === 'grant' ? `grant:${r.grant.id}` : `assignment:${r.assignment.guid}`)),
+    ...leftovers.map((l) => `assignment:${l.assignment.guid}`),
+  ];
+  const notice = revocationBlockedNotice(block, plan.removals, leftovers, setKey('revoke/blocked', targets), deps.config.email.alertRecipients);
   deps.logger.error(`Revocation stopped by the mass-removal guard: ${block.reason}. Nothing was removed.`, { removals: block.removals, currentHolders: block.currentHolders });
   const sent = await trySendNotice(deps, notice);
   if (sent === 'sent' || sent === 'deferred') {

@@ -84,6 +84,24 @@ describe('revokeExpired: assignments left behind by closed grants', () => {
     expect((await revoke(rt)).revocation.removed.map((r) => r.grantId)).toEqual([cancelled.id]);
   });
 
+  it('leftovers count toward WATCHDOG_REVOKE_MAX_COUNT: grants that all turn closed at once (a store problem) remove nothing and alert', async () => {
+    rt = await startRevokeRuntime({ env: { WATCHDOG_REVOKE_MAX_COUNT: '2' } });
+    const live = [await activeGrant(rt, 'adelev'), await activeGrant(rt, 'diegos'), await activeGrant(rt, 'alexw')];
+    // The grants table is not chained: rows edited to cancelled look exactly like closed grants.
+    for (const g of live) {
+      const row = await rt.store.grants.get(g.id);
+      if (row) await rt.store.grants.update({ ...row, status: 'cancelled', endedAt: rt.clock.now().toISOString(), endedBy: upn('meganb') });
+    }
+    const { revocation } = await revoke(rt);
+    expect(revocation.blocked).toMatchObject({ removals: 3, maxCount: 2 });
+    expect(revocation.blocked?.reason).toContain('WATCHDOG_REVOKE_MAX_COUNT (2)');
+    expect(revocation.removed).toEqual([]);
+    for (const g of live) expect(await named(rt, g.id)).toHaveLength(1);
+    expect((await journal(rt)).filter((e) => e.type === 'revoke.blocked')).toHaveLength(1);
+    const [mail] = emailsAbout(rt, 'Revocation stopped');
+    expect(mail?.text).toContain(`grant ${live[0]?.id}, closed`);
+  });
+
   it('never removes a break-glass principal’s leftover: a person decides', async () => {
     rt = await startRevokeRuntime({ env: { WATCHDOG_BREAK_GLASS: [...BREAK_GLASS, upn('adelev')].join(',') } });
     const cancelled = await leftBehind(rt, 'adelev', 'cancelled');
