@@ -29,8 +29,21 @@ const durationSchema = v.pipe(
   v.transform((s) => parseDuration(s) ?? 0),
 );
 
+/**
+ * Free text an approver reads in an email, a Teams card and the evidence: control characters (other than line
+ * breaks and tabs) show as nothing, bidirectional overrides and isolates make text read otherwise than it is
+ * (the "Trojan Source" trick), and an unpaired surrogate is not text at all; none belongs in a justification.
+ */
+const UNSAFE_TEXT = /(?![\t\n\r])\p{Cc}|[\u202A-\u202E\u2066-\u2069]|\p{Cs}/u;
+
 const requiredText = (max: number) =>
-  v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty'), v.maxLength(max, `must be at most ${max} characters`));
+  v.pipe(
+    v.string(),
+    v.trim(),
+    v.nonEmpty('must not be empty'),
+    v.maxLength(max, `must be at most ${max} characters`),
+    v.check((s) => !UNSAFE_TEXT.test(s), 'must not hold control characters, bidirectional overrides or unpaired surrogates (line breaks and tabs are fine)'),
+  );
 
 const justificationSchema = requiredText(2000);
 const ticketSchema = v.pipe(requiredText(64), v.regex(/^[A-Za-z0-9][A-Za-z0-9._#:/-]*$/, 'must be a ticket reference such as CHG-1042 (letters, digits, . _ # : / -)'));
