@@ -112,8 +112,20 @@ param auditLogQuery bool = false
 @description('WATCHDOG_AUTH_MODE: how HTTP callers are authenticated (bearer tokens verified in code).')
 param authMode string = 'token'
 
-@description('WATCHDOG_AUTH_AUDIENCE: client id and/or application ID URI of the watchdog API app registration, comma-separated (api://{client id} and the client id imply each other).')
+@description('WATCHDOG_AUTH_AUDIENCE: client id and/or application ID URI of the watchdog API app registration, comma-separated (api://{client id} and the client id imply each other); empty: the registration created here (modules/apiRegistration.bicep).')
 param authAudience string = ''
+
+@description('SPA redirect URIs of the web app, on the API app registration (https, comma-separated); empty: none yet.')
+param webRedirectUris string = ''
+
+@description('Object id of the Entra group given the app role Grant.Request; empty: assign users or groups later.')
+param grantRequestGroupId string = ''
+
+@description('Object id of the Entra group given the app role Grant.Approve; empty: assign later.')
+param grantApproveGroupId string = ''
+
+@description('Object id of the Entra group given the app role Audit.Read; empty: assign later.')
+param auditReadGroupId string = ''
 
 @description('WATCHDOG_AUTH_ISSUER: the API tenant\'s token issuer in either form (v1.0 and v2.0 tokens of that tenant are both accepted); empty: the v2.0 issuer of this subscription\'s tenant in this cloud.')
 param authIssuer string = ''
@@ -300,7 +312,7 @@ var watchdogSettings = {
   WATCHDOG_DIGEST_HOUR: string(digestHour)
   WATCHDOG_AUDIT_LOG_QUERY: auditLogQuery ? 'true' : 'false'
   WATCHDOG_AUTH_MODE: authMode
-  WATCHDOG_AUTH_AUDIENCE: authAudience
+  WATCHDOG_AUTH_AUDIENCE: !empty(authAudience) ? authAudience : apiRegistration.outputs.appId
   WATCHDOG_AUTH_ISSUER: !empty(authIssuer) ? authIssuer : defaultIssuer
   WATCHDOG_AUTH_AUTHORITY: authAuthority
   WATCHDOG_AUTH_JWKS_URL: authJwksUrl
@@ -376,6 +388,29 @@ module rbac 'modules/rbac.bicep' = {
   }
 }
 
+module apiRegistration 'modules/apiRegistration.bicep' = {
+  name: 'apiRegistration'
+  scope: rg
+  params: {
+    uniqueName: 'mie-watchdog-api-${resourceToken}'
+    displayName: 'MIE Watchdog API (${environmentName})'
+    identifierUri: 'api://${tenant().tenantId}/mie-watchdog-${resourceToken}'
+    spaRedirectUris: empty(webRedirectUris) ? [] : map(split(webRedirectUris, ','), u => trim(u))
+    grantRequestGroupId: grantRequestGroupId
+    grantApproveGroupId: grantApproveGroupId
+    auditReadGroupId: auditReadGroupId
+  }
+}
+
+module graphPermissions 'modules/graphPermissions.bicep' = {
+  name: 'graphPermissions'
+  scope: rg
+  params: {
+    principalId: identity.outputs.principalId
+    includeAuditLogQuery: auditLogQuery
+  }
+}
+
 module alerts 'modules/alerts.bicep' = {
   name: 'alerts'
   scope: rg
@@ -409,3 +444,6 @@ output WATCHDOG_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output WATCHDOG_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
 output WATCHDOG_TENANT string = toLower(tenantDomain)
 output WATCHDOG_EMAIL_SENDER string = watchdogSettings.WATCHDOG_EMAIL_SENDER
+output WATCHDOG_AUTH_AUDIENCE string = watchdogSettings.WATCHDOG_AUTH_AUDIENCE
+output WATCHDOG_AUTH_ISSUER string = watchdogSettings.WATCHDOG_AUTH_ISSUER
+output WATCHDOG_API_SCOPE string = '${apiRegistration.outputs.identifierUri}/access_as_user'

@@ -3,6 +3,10 @@
  * reports ERROR and MISSING nodes as file:line:col. There is no Bicep compiler in CI; this catches
  * broken syntax (unbalanced braces, stray tokens, missing values) before a cloud `bicep build` does.
  *
+ * The grammar predates extension declarations (`extension microsoftGraphV1`), so those lines are checked here
+ * on their own and blanked before parsing; and every Microsoft Graph resource must be a documented v1.0 type of
+ * the Microsoft Graph Bicep extension, in a file that declares it, with the alias in bicepconfig.json.
+ *
  * Usage: node bin/run-ts.js scripts/checkBicep.ts [folder]   (default: infra)
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -38,13 +42,71 @@ export function loadBicepParser(): Promise<Parser> {
   return parserPromise;
 }
 
-export function syntaxProblems(parser: Parser, source: string): SyntaxProblem[] {
+/** `extension <alias>` (configured in bicepconfig.json) or `extension '<registry ref>' [as alias]`. */
+const EXTENSION = /^extension(?=\s)(.*)$/;
+const EXTENSION_FORM = /^\s+(?:[A-Za-z_][A-Za-z0-9_]*|'[^'\s]+'(?:\s+as\s+[A-Za-z_][A-Za-z0-9_]*)?)\s*(?:\/\/.*)?$/;
+
+/** The Microsoft Graph Bicep resource types of the v1.0 extension (Microsoft Graph Bicep reference, overview). */
+export const GRAPH_RESOURCE_TYPES = [
+  'Microsoft.Graph/applications',
+  'Microsoft.Graph/applications/federatedIdentityCredentials',
+  'Microsoft.Graph/appRoleAssignedTo',
+  'Microsoft.Graph/groups',
+  'Microsoft.Graph/oauth2PermissionGrants',
+  'Microsoft.Graph/servicePrincipals',
+  'Microsoft.Graph/users',
+];
+export const GRAPH_EXTENSION_ALIAS = 'microsoftGraphV1';
+const GRAPH_EXTENSION_REF = /^br:mcr\.microsoft\.com\/bicep\/extensions\/microsoftgraph\/v1\.0:\d+\.\d+\.\d+$/;
+
+/** Extension declarations blanked (same length, so positions stay true), plus problems with their form. */
+export function maskExtensions(source: string): { source: string; problems: SyntaxProblem[]; aliases: string[] } {
+  const problems: SyntaxProblem[] = [];
+  const aliases: string[] = [];
+  const lines = source.split('\n').map((line, i) => {
+    const m = EXTENSION.exec(line);
+    if (!m) return line;
+    if (!EXTENSION_FORM.test(m[1] ?? '')) problems.push({ kind: 'ERROR', line: i + 1, column: 1, message: `malformed extension declaration '${line.trim().slice(0, 60)}'` });
+    else aliases.push(/\bas\s+(\w+)/.exec(m[1] ?? '')?.[1] ?? (m[1] ?? '').replace(/\/\/.*$/, '').trim());
+    return ' '.repeat(line.length);
+  });
+  return { source: lines.join('\n'), problems, aliases };
+}
+
+/** Graph resources: documented v1.0 types only, and only in a file that declares the Graph extension. */
+export function graphExtensionProblems(source: string, configuredAliases: readonly string[]): SyntaxProblem[] {
+  const { aliases } = maskExtensions(source);
+  const problems: SyntaxProblem[] = [];
+  source.split('\n').forEach((line, i) => {
+    const m = /^\s*resource\s+\w+\s+'(Microsoft\.Graph\/[^@']+)@([^']+)'/.exec(line);
+    if (!m) return;
+    const at = { line: i + 1, column: line.indexOf("'") + 1 };
+    if (!GRAPH_RESOURCE_TYPES.includes(m[1] ?? '') || m[2] !== 'v1.0') problems.push({ kind: 'ERROR', ...at, message: `'${m[1]}@${m[2]}' is not a Microsoft Graph Bicep v1.0 resource type` });
+    if (!aliases.includes(GRAPH_EXTENSION_ALIAS)) problems.push({ kind: 'ERROR', ...at, message: `Microsoft Graph resource without 'extension ${GRAPH_EXTENSION_ALIAS}' in the file` });
+    else if (!configuredAliases.includes(GRAPH_EXTENSION_ALIAS)) problems.push({ kind: 'ERROR', ...at, message: `bicepconfig.json has no extensions.${GRAPH_EXTENSION_ALIAS}` });
+  });
+  return problems;
+}
+
+/** Extension aliases bicepconfig.json (in the folder) maps to a Microsoft Graph v1.0 extension reference. */
+export function configuredGraphAliases(folder: string): string[] {
+  let config: { extensions?: Record<string, unknown> };
+  try {
+    config = JSON.parse(readFileSync(join(folder, 'bicepconfig.json'), 'utf8')) as typeof config;
+  } catch {
+    return [];
+  }
+  return Object.entries(config.extensions ?? {}).filter(([, ref]) => typeof ref === 'string' && GRAPH_EXTENSION_REF.test(ref)).map(([alias]) => alias);
+}
+
+export function syntaxProblems(parser: Parser, text: string): SyntaxProblem[] {
+  const { source, problems: extensionProblems } = maskExtensions(text);
   const tree = parser.parse(source);
   if (!tree) throw new Error('tree-sitter returned no tree for the Bicep source');
   try {
-    const problems: SyntaxProblem[] = [];
+    const problems: SyntaxProblem[] = [...extensionProblems];
     if (tree.rootNode.hasError) collect(tree.rootNode, problems);
-    return problems;
+    return problems.sort((a, b) => a.line - b.line || a.column - b.column);
   } finally {
     tree.delete();
   }
@@ -79,7 +141,12 @@ export function findBicepFiles(folder: string): string[] {
 
 export async function checkBicepFolder(folder: string): Promise<FileProblems[]> {
   const parser = await loadBicepParser();
-  return findBicepFiles(folder).map((file) => ({ file, problems: syntaxProblems(parser, readFileSync(file, 'utf8')) }));
+  const aliases = configuredGraphAliases(folder);
+  return findBicepFiles(folder).map((file) => {
+    const source = readFileSync(file, 'utf8');
+    const problems = [...syntaxProblems(parser, source), ...graphExtensionProblems(source, aliases)].sort((a, b) => a.line - b.line || a.column - b.column);
+    return { file, problems };
+  });
 }
 
 export function formatProblems(results: FileProblems[], base = process.cwd()): string[] {

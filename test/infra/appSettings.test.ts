@@ -18,6 +18,8 @@ const computed: Env = {
   WATCHDOG_EMAIL_SENDER: 'DoNotReply@4f6e2b8c-1d3a-4e5f-9a7b-0c2d4e6f8a1b.azurecomm.net',
   WATCHDOG_STORAGE_ACCOUNT: 'https://stabc123.table.core.windows.net',
   WATCHDOG_AUTH_ISSUER: 'https://login.microsoftonline.com/7c1f2e3d-4b5a-4c6d-8e9f-0a1b2c3d4e5f/v2.0',
+  // The client id of the API app registration infra/modules/apiRegistration.bicep creates.
+  WATCHDOG_AUTH_AUDIENCE: '3f2a9c4e-8b1d-4e6f-a7c2-5d9e0b1f4a63',
 };
 const required = { tenantDomain: 'Contoso.onmicrosoft.com', alertRecipients: 'secops@contoso.com, soc@contoso.com' };
 

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Node, Parser } from 'web-tree-sitter';
+import { maskExtensions } from '../../scripts/checkBicep.js';
 
 export type Literal = string | number | boolean;
 
@@ -50,7 +51,7 @@ export class BicepFile {
   }
 
   static load(parser: Parser, path: string): BicepFile {
-    const tree = parser.parse(readFileSync(path, 'utf8'));
+    const tree = parser.parse(maskExtensions(readFileSync(path, 'utf8')).source);
     if (!tree) throw new Error(`could not parse ${path}`);
     return new BicepFile(path, tree.rootNode);
   }

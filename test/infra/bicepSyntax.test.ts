@@ -14,7 +14,9 @@ describe('Bicep syntax (tree-sitter-bicep)', () => {
     expect(results.map((r) => relative(repo, r.file))).toEqual([
       'infra/main.bicep',
       'infra/modules/alerts.bicep',
+      'infra/modules/apiRegistration.bicep',
       'infra/modules/email.bicep',
+      'infra/modules/graphPermissions.bicep',
       'infra/modules/rbac.bicep',
     ]);
     expect(formatProblems(results, repo)).toEqual([]);
