@@ -26,5 +26,7 @@ export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The command that grants what the tenant side is missing (Graph app roles, Exchange.ManageAsApp, the Exchange role group). */
-export const PERMISSIONS_SCRIPT = 'pwsh scripts/permissions/Grant-WatchdogPermissions.ps1';
+/** What grants an app role the identity is missing (Graph application permissions, Exchange.ManageAsApp). */
+export const APP_ROLES_FIX = 'azd provision (infra/modules/graphPermissions.bicep), or pwsh scripts/permissions/Grant-WatchdogPermissions.ps1';
+/** The Exchange step: service principal pointer, the trimmed role group MIE Watchdog, the delegating assignment. */
+export const EXCHANGE_STEP = 'pwsh scripts/permissions/Grant-WatchdogPermissions.ps1 -SkipGraph';

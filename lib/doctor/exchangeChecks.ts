@@ -11,7 +11,7 @@ import type { CmdletParameters } from '../exchange/invokeCommand.js';
 import { text, toRoleAssignment, toServicePrincipalPointer } from '../exchange/rows.js';
 import { filterEquals } from '../graph/odata.js';
 import { PermissionError } from '../http/errors.js';
-import { fail, messageOf, pass, PERMISSIONS_SCRIPT, skip, type CheckResult } from './doctorCheck.js';
+import { APP_ROLES_FIX, EXCHANGE_STEP, fail, messageOf, pass, skip, type CheckResult } from './doctorCheck.js';
 import type { DoctorProbes } from './doctorProbes.js';
 
 /** A read-only call for each cmdlet the watchdog reads with (Get-ManagementRoleEntry is doctor's own). */
@@ -34,7 +34,7 @@ const MANAGE_AS_APP = 'Exchange.ManageAsApp';
 const EXCHANGE_ONLINE_APP_ID = '00000002-0000-0ff1-ce00-000000000000';
 
 function cmdletFix(cmdlet: string): string {
-  return `Give the watchdog's Exchange role group (MIE Watchdog) a role with the entry ${cmdlet}: ${PERMISSIONS_SCRIPT} (idempotent; it adds the missing role entry).`;
+  return `Give the watchdog's Exchange role group (MIE Watchdog) a role with the entry ${cmdlet}: ${EXCHANGE_STEP} (idempotent; it adds the missing role entry).`;
 }
 
 async function checkManageAsApp(config: Config, probes: DoctorProbes): Promise<CheckResult> {
@@ -51,7 +51,7 @@ async function checkManageAsApp(config: Config, probes: DoctorProbes): Promise<C
     if (!role?.id) return fail(name, 'Office 365 Exchange Online has no service principal (or no Exchange.ManageAsApp role) in this tenant.', 'Exchange Online must be licensed in the tenant.');
     const held = await probes.graph(`/servicePrincipals/${encodeURIComponent(String(identity.id))}/appRoleAssignments`, permission);
     const has = ((held.value as { appRoleId?: string }[] | undefined) ?? []).some((a) => a.appRoleId?.toLowerCase() === role.id?.toLowerCase());
-    if (!has) return fail(name, `the identity ${config.identityClientId} has no ${MANAGE_AS_APP} app role assignment; every Exchange call answers 401.`, `Grant the watchdog's identity the application permission ${MANAGE_AS_APP} on Office 365 Exchange Online (${EXCHANGE_ONLINE_APP_ID}): ${PERMISSIONS_SCRIPT}.`);
+    if (!has) return fail(name, `the identity ${config.identityClientId} has no ${MANAGE_AS_APP} app role assignment; every Exchange call answers 401.`, `Grant the watchdog's identity the application permission ${MANAGE_AS_APP} on Office 365 Exchange Online (${EXCHANGE_ONLINE_APP_ID}): ${APP_ROLES_FIX}.`);
     return pass(name, `the identity ${config.identityClientId} holds ${MANAGE_AS_APP} on Office 365 Exchange Online.`);
   } catch (error) {
     return fail(name, messageOf(error), error instanceof PermissionError ? 'Grant the Graph permission Application.Read.All first (see its line).' : 'Run doctor again.');
@@ -76,7 +76,7 @@ async function heldRoles(config: Config, probes: DoctorProbes): Promise<{ roles:
   try {
     const pointer = (await probes.exchange('Get-ServicePrincipal')).map(toServicePrincipalPointer).find((p) => p.appId.toLowerCase() === appId);
     if (!pointer) {
-      return { problem: fail(name, `Exchange has no service principal pointer for appId ${config.identityClientId}.`, `Register the identity in Exchange (New-ServicePrincipal) and add it to the role group MIE Watchdog: ${PERMISSIONS_SCRIPT}.`) };
+      return { problem: fail(name, `Exchange has no service principal pointer for appId ${config.identityClientId}.`, `Register the identity in Exchange (New-ServicePrincipal) and add it to the role group MIE Watchdog: ${EXCHANGE_STEP}.`) };
     }
     const assignee = pointer.identity ?? pointer.name;
     const rows = await probes.exchange('Get-ManagementRoleAssignment', { RoleAssignee: assignee, Delegating: false, Enabled: true });

@@ -6,7 +6,7 @@
  */
 import type { Config } from '../config.js';
 import { PermissionError } from '../http/errors.js';
-import { fail, messageOf, pass, PERMISSIONS_SCRIPT, type CheckResult } from './doctorCheck.js';
+import { fail, messageOf, pass, APP_ROLES_FIX, type CheckResult } from './doctorCheck.js';
 import type { DoctorProbes } from './doctorProbes.js';
 
 export interface GraphPermissionProbe {
@@ -26,7 +26,7 @@ export const GRAPH_PERMISSION_PROBES: GraphPermissionProbe[] = [
 ];
 
 export function graphFix(permission: string): string {
-  return `Grant the watchdog's identity the Microsoft Graph application permission ${permission} (app role assignment, admin consent): ${PERMISSIONS_SCRIPT}.`;
+  return `Grant the watchdog's identity the Microsoft Graph application permission ${permission} (app role assignment, admin consent): ${APP_ROLES_FIX}.`;
 }
 
 export async function checkGraphPermissions(config: Config, probes: DoctorProbes): Promise<CheckResult[]> {

@@ -4,8 +4,11 @@
   Grants the mie-watchdog managed identity its Microsoft Graph and Exchange Online permissions.
 
 .DESCRIPTION
-  Run once after `azd up`, by an administrator who can grant application permissions (Privileged Role
-  Administrator or Global Administrator) and who is in Exchange Organization Management. Values left
+  `azd up` grants the Microsoft Graph part and Exchange.ManageAsApp itself (infra/modules/graphPermissions.bicep,
+  from the same permissions.json), so after it only the Exchange RBAC part is left: run with -SkipGraph
+  (the azd postprovision hook does, when PowerShell 7 with ExchangeOnlineManagement is present), as a member of
+  Exchange Organization Management. Without -SkipGraph it also grants the Graph part, for teams that do not
+  deploy the Microsoft Graph Bicep extension (Privileged Role Administrator or Global Administrator). Values left
   out are read from the current azd environment (outputs of infra/main.bicep). Safe to run again.
 
   Microsoft Graph (app role assignments to the managed identity):
@@ -15,6 +18,8 @@
   Exchange Online RBAC: service principal, custom child roles that keep only the cmdlets the watchdog
   runs, role group "MIE Watchdog", delegating assignment of Mailbox Import Export.
 
+.EXAMPLE
+  pwsh scripts/permissions/Grant-WatchdogPermissions.ps1 -SkipGraph
 .EXAMPLE
   pwsh scripts/permissions/Grant-WatchdogPermissions.ps1
 .EXAMPLE
