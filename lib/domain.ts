@@ -222,6 +222,11 @@ export interface Grant {
   };
   /** Reminder offsets (ISO 8601 durations) already sent. */
   remindersSent?: string[];
+  /**
+   * A reminder being sent (recorded before the email, the intent): the offsets it handles and the journal seq
+   * of that moment. A run that dies before recording it as sent leaves it, and the next run finishes this one.
+   */
+  reminderIntent?: { offset: string; handled: string[]; journalSeq: number };
   /** Table Storage ETag of the stored version; updates must present it. */
   etag?: string;
 }

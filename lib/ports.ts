@@ -7,8 +7,10 @@ import type {
   DirectoryPrincipal,
   DirectoryRoleHolder,
   EffectiveRoleAssignment,
+  Finding,
   Grant,
   GrantStatus,
+  Holder,
   ManagementRole,
   Recipient,
   RoleAssignment,
@@ -236,8 +238,27 @@ export interface JournalRows {
   head(): Promise<{ seq: number; hash: string } | undefined>;
 }
 
+/** A removal of an unapproved holder in progress: what the next run needs to finish its notice and journal entries. */
+export interface UnapprovedRemovalClaim {
+  holder: Holder;
+  assignment: RoleAssignment;
+  finding: Finding;
+  /** The journal seq before the removal (its intent): the entries of this removal follow it. */
+  journalSeq: number;
+  claimedAt: string;
+}
+
+export interface RemovalClaimStore {
+  /** Records the intent before the removal; throws ConflictError when another run holds it. */
+  claim(claim: UnapprovedRemovalClaim): Promise<void>;
+  list(): Promise<UnapprovedRemovalClaim[]>;
+  /** Deletes the claim of this assignment Guid once its removal is finished (absent: nothing to do). */
+  release(guid: string): Promise<void>;
+}
+
 export interface Store {
   grants: GrantStore;
+  removals: RemovalClaimStore;
   journal: Journal;
   sentMail: SentMailStore;
   snapshots: SnapshotStore;

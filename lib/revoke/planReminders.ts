@@ -3,6 +3,7 @@
  * Each offset is sent at most once per grant (grant.remindersSent). When several are due at once
  * (the watchdog was down, or the grant is short) only the one closest to expiry is sent and the
  * others are recorded as passed, so nobody gets "24 hours left" and "1 hour left" together.
+ * A grant with a reminder intent (a run died while sending it) gets that reminder again, the same email.
  */
 import { formatDuration } from '../duration.js';
 import type { Grant } from '../domain.js';
@@ -25,6 +26,12 @@ export function planReminders(input: { now: Date; grants: Grant[]; offsetsMs: nu
     const expires = Date.parse(grant.expiresAt);
     if (expires <= now) continue;
     const start = Date.parse(grant.activatedAt ?? grant.startsAt ?? grant.approvedAt ?? grant.requestedAt);
+    // A reminder an earlier run started (and may have sent) is finished before any other.
+    if (grant.reminderIntent) {
+      const { offset, handled } = grant.reminderIntent;
+      due.push({ grant, offset, handled, expiresAt: grant.expiresAt, remainingMs: expires - now });
+      continue;
+    }
     const sent = new Set(grant.remindersSent ?? []);
     // An offset as long as the grant itself would fire at activation, when the approval already said when it ends.
     const reached = input.offsetsMs

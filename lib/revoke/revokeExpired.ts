@@ -10,6 +10,9 @@
  * leaves the grant expired, and the next run repeats the steps: the removal finds nothing (success),
  * the Mailer drops the repeated email, and each journal entry (expired, alert, removed, revoked) has an
  * event id that the repeat appends only if the journal after the recorded seq lacks it.
+ * The removal of an unapproved holder records the same intent in a claim row before the removal
+ * (lib/store/removalClaimStore.ts), and a reminder on its grant before the email (`reminderIntent`): the
+ * next run finishes what a dead run left, its journal entries once each after the recorded seq.
  */
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -17,7 +20,7 @@ import type { Config } from '../config.js';
 import type { Grant } from '../domain.js';
 import { WATCHDOG_ACTOR } from '../grants/grantDeps.js';
 import { mapLimited } from '../http/limiter.js';
-import type { Clock, ExchangeRbac, JournalEntryInput, Logger, Mailer, Store } from '../ports.js';
+import type { Clock, ExchangeRbac, JournalEntryInput, Logger, Mailer, Store, UnapprovedRemovalClaim } from '../ports.js';
 import { ConflictError } from '../store/tables.js';
 import type { GrantRevocation, MassRemovalBlock, Protection, RevocationPlan, UnapprovedRemoval } from './planRevocations.js';
 import { guardWithOthers, planRevocations } from './planRevocations.js';
@@ -38,7 +41,7 @@ export interface RevokeDeps {
   logger: Logger;
   exchange: ExchangeRbac;
   mailer: Mailer;
-  store: Pick<Store, 'grants' | 'journal' | 'snapshots' | 'findings'>;
+  store: Pick<Store, 'grants' | 'journal' | 'snapshots' | 'findings' | 'removals'>;
 }
 
 export interface PlannedRemoval {
@@ -137,19 +140,24 @@ export async function revokeExpired(deps: RevokeDeps, options: { dryRun?: boolea
   };
   if (dryRun) return report;
 
+  // Unapproved removals an earlier run started: only read where such removals happen at all.
+  const claims = deps.config.unapproved.action === 'revoke' ? await deps.store.removals.list() : [];
+  const claimOf = new Map(claims.map((c) => [c.assignment.guid.toLowerCase(), c]));
+  // Before anything is claimed: where this run's journal entries start (each claim records it as its intent).
+  const journalSeq = (!plan.blocked && plan.removals.length) || reminders.some((r) => !r.grant.reminderIntent) ? await deps.store.journal.headSeq() : 0;
   if (plan.blocked) await alertBlocked(deps, plan, leftovers.removals);
   else {
     // A few at a time (the Exchange client bounds its own calls too); each removal records its own failure,
     // so one grant never blocks another.
-    // Before any grant is claimed: where this run's journal entries start (a claim records it as its intent).
-    const journalSeq = plan.removals.some((r) => r.kind === 'grant') ? await deps.store.journal.headSeq() : 0;
     await mapLimited(plan.removals, REMOVALS_AT_ONCE, (removal) =>
-      removal.kind === 'grant' ? revokeGrant(deps, removal, report, journalSeq) : removeUnapproved(deps, removal, report),
+      removal.kind === 'grant' ? revokeGrant(deps, removal, report, journalSeq) : removeUnapproved(deps, removal, report, journalSeq, claimOf.get(removal.assignment.guid.toLowerCase())),
     );
     await mapLimited(leftovers.removals, REMOVALS_AT_ONCE, (leftover) => removeLeftover(deps, leftover, report));
   }
+  // Claims the plan no longer holds: a later audit saw the holder gone (the dead run removed it) or kept.
+  for (const claim of claims) if (!unapprovedGuids.has(claim.assignment.guid.toLowerCase())) await finishUnplannedClaim(deps, claim, report);
   await alertNeedsPerson(deps, plan.protections);
-  for (const due of reminders) await sendReminder(deps, due, report);
+  for (const due of reminders) await sendReminder(deps, due, report, journalSeq);
   return report;
 }
 
@@ -295,37 +303,90 @@ async function recordGrantFailure(deps: RevokeDeps, grant: Grant, error: string,
   await trySendNotice(deps, revokeFailedNotice(grant, error, attempts, deps.config.email.alertRecipients));
 }
 
-async function removeUnapproved(deps: RevokeDeps, removal: UnapprovedRemoval, report: RevocationReport): Promise<void> {
+async function removeUnapproved(deps: RevokeDeps, removal: UnapprovedRemoval, report: RevocationReport, journalSeq: number, earlier?: UnapprovedRemovalClaim): Promise<void> {
   const planned = describe(removal);
   const { holder, assignment, finding } = removal;
+  if (!earlier) {
+    try {
+      await deps.store.removals.claim({ holder, assignment, finding, journalSeq, claimedAt: report.at });
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      deps.logger.info(`Another run is removing unapproved ${assignment.name} (${assignment.guid}); left to it.`);
+      return;
+    }
+  }
   const started = performance.now();
   let outcome: 'removed' | 'absent';
   try {
     outcome = (await removeAssignmentVerified(deps.exchange, assignment.guid, { role: assignment.role, assignee: [assignment.roleAssignee, assignment.roleAssigneeName] })).outcome;
   } catch (error) {
+    // The claim stays: the next run tries again while the audit still reports the holder, or finishes it if a later audit saw it gone.
     report.failed.push({ ...planned, error: message(error) });
     deps.logger.error(`Removing unapproved ${assignment.name} (${assignment.guid}) failed: ${message(error)}`);
     await trySendNotice(deps, unapprovedRemoveFailedNotice(holder, assignment, message(error), report.at, deps.config.email.alertRecipients));
     return;
   }
   const durationMs = Math.round(performance.now() - started);
-  const verifiedAt = deps.clock.now().toISOString();
-  // The finding stays open until the next audit, so a run that dies here repeats the (idempotent) steps;
-  // the repeat journals the removal only if the first run died before its notice went out.
-  const sent = await trySendNotice(deps, unapprovedRemovedNotice(holder, assignment, verifiedAt, deps.config.email.alertRecipients));
-  if (outcome === 'removed' || sent === 'sent' || sent === 'deferred') {
-    await deps.store.journal.append({ type: 'assignment.removed', actor: WATCHDOG_ACTOR, subject: assignment.guid, reason: 'unapproved', data: { holder, reason: 'unapproved', outcome } });
-    await deps.store.journal.append({ type: 'unapproved.revoked', actor: WATCHDOG_ACTOR, subject: holder.key, reason: finding.summary, data: { holder, finding, verifiedAt } });
-  }
+  const verifiedAt = await finishRemoval(deps, { holder, assignment, finding }, outcome, earlier?.journalSeq);
   report.removed.push({ ...planned, outcome, verifiedAt, durationMs });
 }
 
-async function sendReminder(deps: RevokeDeps, due: DueReminder, report: RevocationReport): Promise<void> {
-  const sent = await trySendNotice(deps, reminderNotice(due.grant, due.offset, due.remainingMs));
-  if (sent === 'failed') return;
+/**
+ * The notice and journal entries of a verified removal, then the claim's release. `recoverAfter`: the seq an
+ * earlier run's claim recorded, whose notice and entries may be done in part; each is then journaled once.
+ * Without it, an absent assignment whose notice is a duplicate was finished by an earlier run whose claim is
+ * released, while the audit has not yet seen it gone: nothing is journaled again.
+ */
+async function finishRemoval(deps: RevokeDeps, target: Pick<UnapprovedRemoval, 'holder' | 'assignment' | 'finding'>, outcome: 'removed' | 'absent', recoverAfter: number | undefined): Promise<string> {
+  const { holder, assignment, finding } = target;
+  const verifiedAt = deps.clock.now().toISOString();
+  const sent = await trySendNotice(deps, unapprovedRemovedNotice(holder, assignment, verifiedAt, deps.config.email.alertRecipients), recoverAfter);
+  const guid = assignment.guid.toLowerCase();
+  const entries = [
+    { id: `assignment.removed|unapproved|${guid}`, type: 'assignment.removed', actor: WATCHDOG_ACTOR, subject: assignment.guid, reason: 'unapproved', data: { holder, reason: 'unapproved', outcome } },
+    { id: `unapproved.revoked|${guid}`, type: 'unapproved.revoked', actor: WATCHDOG_ACTOR, subject: holder.key, reason: finding.summary, data: { holder, finding, verifiedAt } },
+  ];
+  if (recoverAfter !== undefined) await deps.store.journal.appendOnce(entries, recoverAfter);
+  else if (outcome === 'removed' || sent === 'sent' || sent === 'deferred') await deps.store.journal.appendMany(entries);
+  // A notice that failed keeps the claim, so the next run sends it and journals what is missing.
+  if (sent !== 'failed') await deps.store.removals.release(assignment.guid);
+  return verifiedAt;
+}
+
+/**
+ * A claim whose holder the plan no longer lists: if the assignment is gone, the dead run removed it and its
+ * notice and entries are finished; if it is still there, the removal never happened and the current audit decides.
+ */
+async function finishUnplannedClaim(deps: RevokeDeps, claim: UnapprovedRemovalClaim, report: RevocationReport): Promise<void> {
+  const { assignment } = claim;
   try {
-    const recorded = new Set([...(due.grant.remindersSent ?? []), ...due.handled]);
-    await deps.store.grants.update({ ...due.grant, remindersSent: [...recorded] });
+    const live = await deps.exchange.getRoleAssignment(assignment.guid);
+    if (live && live.guid.toLowerCase() === assignment.guid.toLowerCase()) {
+      await deps.store.removals.release(assignment.guid);
+      return;
+    }
+    const verifiedAt = await finishRemoval(deps, claim, 'absent', claim.journalSeq);
+    report.removed.push({ kind: 'unapproved', principal: claim.holder.principal, reason: 'unapproved', assignmentGuid: assignment.guid, path: claim.holder.path, outcome: 'absent', verifiedAt, durationMs: 0 });
+  } catch (error) {
+    deps.logger.error(`Finishing the removal of unapproved ${assignment.name} (${assignment.guid}) failed: ${message(error)}; the next run tries again.`);
+  }
+}
+
+/**
+ * Records the reminder as intended on the grant (with the journal seq), sends it, journals it, then records it
+ * as sent. A run that dies in between leaves the intent, and the next run sends the same email (a duplicate if
+ * it went out) and journals it once after the recorded seq.
+ */
+async function sendReminder(deps: RevokeDeps, due: DueReminder, report: RevocationReport, journalSeq: number): Promise<void> {
+  const earlier = due.grant.reminderIntent;
+  let grant = due.grant;
+  try {
+    if (!earlier) grant = await deps.store.grants.update({ ...grant, reminderIntent: { offset: due.offset, handled: due.handled, journalSeq } });
+    const sent = await trySendNotice(deps, reminderNotice(grant, due.offset, due.remainingMs), earlier?.journalSeq);
+    if (sent === 'failed') return;
+    const { reminderIntent: _intent, ...rest } = grant;
+    const recorded = new Set([...(grant.remindersSent ?? []), ...due.handled]);
+    await deps.store.grants.update({ ...rest, remindersSent: [...recorded] });
   } catch (error) {
     // Someone changed the grant meanwhile; the next run sees the reminder as due again and the Mailer drops the repeat.
     if (!(error instanceof ConflictError)) throw error;

@@ -26,9 +26,9 @@ export async function sendNotice(deps: { mailer: Mailer; store: Pick<Store, 'jou
 }
 
 /** For alerts whose failure must not stop the run (the state change they report is already saved). */
-export async function trySendNotice(deps: { mailer: Mailer; store: Pick<Store, 'journal'>; logger: Logger }, notice: Notice): Promise<SendOutcome | 'failed'> {
+export async function trySendNotice(deps: { mailer: Mailer; store: Pick<Store, 'journal'>; logger: Logger }, notice: Notice, recoverAfter?: number): Promise<SendOutcome | 'failed'> {
   try {
-    return await sendNotice(deps, notice);
+    return await sendNotice(deps, notice, recoverAfter);
   } catch (error) {
     deps.logger.error(`Could not send the '${notice.kind}' email (${notice.idempotencyKey}); the next run tries again where it can.`, {
       error: error instanceof Error ? error.message : String(error),

@@ -3,8 +3,9 @@
  * every N in 1..W a fresh tenant and store see a run die before its Nth write (every request after it
  * fails too, as in a killed process), and the next run completes the work. Each time the journal must
  * hold every event of the clean run exactly once, verify intact, and no email may go out twice.
- * Covered: a first audit that also sends the daily digest, an audit after a holder was removed, and the
- * revocation of an expired grant.
+ * Covered: a first audit that also sends the daily digest, an audit after a holder was removed, the
+ * revocation of an expired grant, the removal of unapproved holders (WATCHDOG_UNAPPROVED_ACTION=revoke; the
+ * next run also after an audit that saw them gone), and an expiry reminder.
  */
 import { describe, expect, it } from 'vitest';
 import { auditOptions } from '../../lib/audit/auditOptions.js';
@@ -33,6 +34,14 @@ interface Scenario {
   /** Brings the tenant and store to the state the swept run starts from. */
   setup(rt: TestRuntime): Promise<void>;
   run(runtime: Runtime): Promise<unknown>;
+  /** The run after the crash, when it is not `run` again. */
+  next?(runtime: Runtime & TestRuntime): Promise<unknown>;
+  /** `next` journals and mails more than the swept run (an audit): only the swept run's events are compared. */
+  onlySweptEvents?: boolean;
+  /** Events and emails left out of the comparison (not covered yet, see the README). */
+  exclude?: RegExp;
+  /** Clock advance between the crash and the next run (default: past the audit's claim lease). */
+  afterCrashMs?: number;
 }
 
 /** The runtime of `rt` (same tenant, tables, clock) on a TableAccess that counts writes or dies at one. */
@@ -46,10 +55,12 @@ interface Outcome {
   emails: string[];
 }
 
-async function outcomeAfter(rt: TestRuntime, fromSeq: number, emailsBefore: number): Promise<Outcome> {
+async function outcomeAfter(rt: TestRuntime, fromSeq: number, emailsBefore: number, exclude?: RegExp): Promise<Outcome> {
   const events: string[] = [];
   for await (const e of rt.store.journal.read({ fromSeq: fromSeq + 1 })) events.push(`${e.type}|${e.subject}`);
-  return { events: events.sort(), emails: rt.emulator.sentEmails().slice(emailsBefore).map((m) => `${[...m.to].sort().join(',')}|${m.subject}`).sort() };
+  const emails = rt.emulator.sentEmails().slice(emailsBefore).map((m) => `${[...m.to].sort().join(',')}|${m.subject}`);
+  const kept = (x: string) => !exclude?.test(x);
+  return { events: events.filter(kept).sort(), emails: emails.filter(kept).sort() };
 }
 
 async function prepared(scenario: Scenario): Promise<{ rt: TestRuntime; seq: number; emails: number }> {
@@ -63,7 +74,7 @@ async function sweep(scenario: Scenario): Promise<number> {
   const counter = crashingTables(clean.rt.tablePrefix);
   await scenario.run(onTables(clean.rt, counter));
   const writes = counter.writes();
-  const expected = await outcomeAfter(clean.rt, clean.seq, clean.emails);
+  const expected = await outcomeAfter(clean.rt, clean.seq, clean.emails, scenario.exclude);
   await clean.rt.stop();
   expect(writes).toBeGreaterThan(3);
   expect(new Set(expected.events).size, 'a clean run journals each event once').toBe(expected.events.length);
@@ -75,10 +86,12 @@ async function sweep(scenario: Scenario): Promise<number> {
     try {
       const dying = crashingTables(rt.tablePrefix, n);
       await scenario.run(onTables(rt, dying)).catch(() => undefined);
-      expect(dying.crashed(), `write ${n}`).toBe(true);
-      rt.clock.advance(AFTER_CRASH_MS);
-      await scenario.run(rt);
-      const got = await outcomeAfter(rt, seq, emails);
+      // Concurrent journal appends may lose an ETag race and write again, so a run's write count varies a little.
+      if (!dying.crashed()) expect(dying.writes(), `write ${n}`).toBeLessThan(n);
+      rt.clock.advance(scenario.afterCrashMs ?? AFTER_CRASH_MS);
+      await (scenario.next ?? scenario.run)(rt);
+      const all = await outcomeAfter(rt, seq, emails, scenario.exclude);
+      const got = scenario.onlySweptEvents ? { events: all.events.filter((e) => expected.events.includes(e)), emails: all.emails.filter((m) => expected.emails.includes(m)) } : all;
       expect(got.events, `journal after a crash before write ${n} of ${writes}`).toEqual(expected.events);
       expect(got.emails, `emails after a crash before write ${n} of ${writes}`).toEqual(expected.emails);
       expect(duplicateEmails(rt)).toEqual([]);
@@ -91,6 +104,20 @@ async function sweep(scenario: Scenario): Promise<number> {
 }
 
 const audit = (runtime: Runtime) => runAudit(runtime, auditOptions(runtime.config));
+const revoke = (runtime: Runtime) => runRevokeSchedule(runtime as Runtime & TestRuntime);
+
+/** The seed tenant's four direct unapproved assignments, audited and past WATCHDOG_UNAPPROVED_GRACE. */
+const unapproved = {
+  start: '2026-11-01T09:00:00Z',
+  env: { WATCHDOG_UNAPPROVED_ACTION: 'revoke', WATCHDOG_UNAPPROVED_GRACE: 'PT1H' },
+  setup: async (rt: TestRuntime) => {
+    await audit(rt);
+    rt.clock.advance(61 * 60_000);
+  },
+  run: revoke,
+  // The group-path holders' "needs a person" alert journals after its email, without an intent (not covered yet).
+  exclude: /revoke\/needs-person|need a person/,
+};
 
 describe('a run that dies before any store write is completed by the next one, every event journaled once', () => {
   it('the first audit of the day, with the drift alert and the daily digest', async () => {
@@ -117,7 +144,38 @@ describe('a run that dies before any store write is completed by the next one, e
         const options = { id: 'sweep-1', guid: fixedGuid(0xb7000000, 1), now: rt.clock.now().getTime(), ticket: 'CHG-1', requestedBy: 'meganb@contoso.onmicrosoft.com', approvedBy: 'lidiah@contoso.onmicrosoft.com' };
         await seedExpiredGrant(rt.emulator, rt.store.grants, USERS.adelev, options);
       },
-      run: (runtime) => runRevokeSchedule(runtime as Runtime & TestRuntime),
+      run: revoke,
+    });
+  });
+
+  it('the removal of unapproved holders (assignment.removed, unapproved.revoked and the notice once each)', async () => {
+    const writes = await sweep(unapproved);
+    expect(writes).toBeGreaterThan(8);
+  });
+
+  it('the removal of unapproved holders, finished after an audit that no longer lists them', async () => {
+    await sweep({
+      ...unapproved,
+      next: async (rt) => {
+        await audit(rt);
+        await revoke(rt);
+      },
+      onlySweptEvents: true,
+    });
+  });
+
+  it('an expiry reminder (its alert.sent once, the email once)', async () => {
+    await sweep({
+      start: '2026-11-01T09:00:00Z',
+      setup: async (rt) => {
+        const options = { id: 'sweep-2', guid: fixedGuid(0xb7000000, 2), now: rt.clock.now().getTime(), ticket: 'CHG-2', requestedBy: 'meganb@contoso.onmicrosoft.com', approvedBy: 'lidiah@contoso.onmicrosoft.com' };
+        const seeded = await seedExpiredGrant(rt.emulator, rt.store.grants, USERS.adelev, options);
+        // 30 minutes left: the PT1H reminder is due.
+        await rt.store.grants.update({ ...seeded, expiresAt: new Date(rt.clock.now().getTime() + 30 * 60_000).toISOString() });
+      },
+      run: revoke,
+      // The email says how long is left: the next run is an immediate retry, so the text is the same.
+      afterCrashMs: 0,
     });
   });
 });
