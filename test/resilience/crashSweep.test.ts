@@ -106,11 +106,13 @@ async function sweep(scenario: Scenario): Promise<number> {
 const audit = (runtime: Runtime) => runAudit(runtime, auditOptions(runtime.config));
 const revoke = (runtime: Runtime) => runRevokeSchedule(runtime as Runtime & TestRuntime);
 
-/** The seed tenant's four direct unapproved assignments, audited and past WATCHDOG_UNAPPROVED_GRACE. */
+/** Two of the seed tenant's direct unapproved assignments (removed side by side), audited and past WATCHDOG_UNAPPROVED_GRACE. */
 const unapproved = {
   start: '2026-11-01T09:00:00Z',
   env: { WATCHDOG_UNAPPROVED_ACTION: 'revoke', WATCHDOG_UNAPPROVED_GRACE: 'PT1H' },
   setup: async (rt: TestRuntime) => {
+    // Two are enough to race; every further one only lengthens the sweep.
+    for (const a of [ASSIGNMENTS.nestorw, ASSIGNMENTS.legacyArchiver]) await rt.exchange.removeRoleAssignment(a.guid);
     await audit(rt);
     rt.clock.advance(61 * 60_000);
   },
@@ -150,7 +152,7 @@ describe('a run that dies before any store write is completed by the next one, e
 
   it('the removal of unapproved holders (assignment.removed, unapproved.revoked and the notice once each)', async () => {
     const writes = await sweep(unapproved);
-    expect(writes).toBeGreaterThan(8);
+    expect(writes).toBeGreaterThan(6);
   });
 
   it('the removal of unapproved holders, finished after an audit that no longer lists them', async () => {

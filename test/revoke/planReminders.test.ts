@@ -20,6 +20,12 @@ describe('planReminders', () => {
     expect(planReminders({ now: at(70 * HOUR + 1), grants: [threeDays], offsetsMs })).toMatchObject([{ offset: 'PT1H', handled: ['PT1H', 'P1D'] }]);
   });
 
+  it('finishes the reminder an earlier run intended before any other, the same offset and so the same email', () => {
+    const intended = { ...threeDays, reminderIntent: { offset: 'P1D', handled: ['P1D'], journalSeq: 7 } };
+    expect(planReminders({ now: at(70 * HOUR + 1), grants: [intended], offsetsMs })).toMatchObject([{ offset: 'P1D', handled: ['P1D'] }]);
+    expect(planReminders({ now: at(71 * HOUR), grants: [intended], offsetsMs })).toEqual([]);
+  });
+
   it('skips offsets as long as the grant itself, and grants that are not active or already past expiry', () => {
     const fourHours = grant('g-short', { activatedAt: at(0).toISOString(), expiresAt: at(4 * HOUR).toISOString() });
     expect(planReminders({ now: at(0), grants: [fourHours], offsetsMs })).toEqual([]);
