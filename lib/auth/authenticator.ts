@@ -2,7 +2,7 @@
 import type { Config } from '../config.js';
 import { apiAudiences } from './apiAudiences.js';
 import type { Clock } from '../ports.js';
-import { easyAuthAuthenticator } from './easyAuthPrincipal.js';
+import { easyAuthAuthenticator, tenantEasyAuthAuthenticator } from './easyAuthPrincipal.js';
 import type { Caller } from './identity.js';
 import { createTokenAuthenticator } from './verifyAccessToken.js';
 
@@ -20,7 +20,7 @@ export function createAuthenticator(auth: Config['auth'], clock: Clock, platform
         'WATCHDOG_AUTH_MODE=easyauth, but App Service Authentication is not enabled on this app (WEBSITE_AUTH_ENABLED is not True): without it anyone could send the principal header. Enable authentication with "Require authentication", or use WATCHDOG_AUTH_MODE=token.',
       );
     }
-    return easyAuthAuthenticator;
+    return auth.tenantId ? tenantEasyAuthAuthenticator(auth.tenantId) : easyAuthAuthenticator;
   }
   const missing = [!auth.tenantId && 'WATCHDOG_AUTH_ISSUER', auth.audiences.length === 0 && 'WATCHDOG_AUTH_AUDIENCE'].filter(Boolean);
   if (missing.length || !auth.tenantId || !auth.authority) {

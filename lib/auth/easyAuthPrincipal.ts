@@ -21,6 +21,21 @@ interface ClientPrincipal {
   claims?: { typ?: unknown; val?: unknown }[];
 }
 
+/**
+ * App Service Authentication checks the issuer it is configured with, which may accept several tenants (a
+ * multi-tenant registration with the common endpoint): a person of another tenant can hold any app role there,
+ * assigned by their own admin. With the tenant known (WATCHDOG_AUTH_ISSUER), only its sign-ins are accepted.
+ */
+export function tenantEasyAuthAuthenticator(tenantId: string): Authenticator {
+  return async (headers) => {
+    const caller = await easyAuthAuthenticator(headers);
+    if (caller.tid !== tenantId) {
+      throw new UnauthenticatedError(`The App Service Authentication principal was signed in to ${caller.tid ? `tenant ${caller.tid}` : 'no named tenant'}; only tenant ${tenantId} (WATCHDOG_AUTH_ISSUER) is accepted.`);
+    }
+    return caller;
+  };
+}
+
 export const easyAuthAuthenticator: Authenticator = async (headers) => {
   const encoded = headers.get('x-ms-client-principal');
   if (!encoded) throw new UnauthenticatedError('No App Service Authentication principal: require authentication on the Function App (Authentication blade) and sign in.');

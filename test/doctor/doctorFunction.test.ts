@@ -4,10 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../lib/doctor/doctorCheck.js';
 import { emulatorEnv, useEmulator } from '../support/emulator.js';
 
-function principal(roles: string[]): string {
+/** The principal App Service Authentication passes on: name, object id and tenant of an Entra ID sign-in, plus roles. */
+function principal(roles: string[], tenantId: string): string {
   const claims = [
     { typ: 'upn', val: 'auditor@contoso.onmicrosoft.com' },
     { typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: '5d2a7c1e-3b4f-4a6d-9e8f-0a1b2c3d4e5f' },
+    { typ: 'http://schemas.microsoft.com/identity/claims/tenantid', val: tenantId },
     ...roles.map((val) => ({ typ: 'roles', val })),
   ];
   return Buffer.from(JSON.stringify({ auth_typ: 'aad', claims })).toString('base64');
@@ -36,14 +38,14 @@ describe('doctor function', () => {
     const context = new InvocationContext({ functionName: 'doctor' });
     const url = 'http://localhost/api/doctor';
     expect((await doctor(new HttpRequest({ method: 'GET', url }), context)).status).toBe(401);
-    expect((await doctor(new HttpRequest({ method: 'GET', url, headers: { 'x-ms-client-principal': principal(['Grant.Request']) } }), context)).status).toBe(403);
-    const ok = await doctor(new HttpRequest({ method: 'GET', url, headers: { 'x-ms-client-principal': principal(['Audit.Read']) } }), context);
+    expect((await doctor(new HttpRequest({ method: 'GET', url, headers: { 'x-ms-client-principal': principal(['Grant.Request'], emulator().state.tenantId) } }), context)).status).toBe(403);
+    const ok = await doctor(new HttpRequest({ method: 'GET', url, headers: { 'x-ms-client-principal': principal(['Audit.Read'], emulator().state.tenantId) } }), context);
     const report = (await new HttpResponse(ok).json()) as DoctorReport;
     expect(report.checks.filter((c) => c.status !== 'pass')).toEqual([]);
     expect(ok.status).toBe(200);
 
     emulator().state.withdrawCallerAppRole('00000003-0000-0000-c000-000000000000', 'RoleManagement.Read.Directory');
-    const failing = await doctor(new HttpRequest({ method: 'GET', url, headers: { 'x-ms-client-principal': principal(['Audit.Read']) } }), context);
+    const failing = await doctor(new HttpRequest({ method: 'GET', url, headers: { 'x-ms-client-principal': principal(['Audit.Read'], emulator().state.tenantId) } }), context);
     expect(failing.status).toBe(503);
     const after = (await new HttpResponse(failing).json()) as DoctorReport;
     expect(after.checks.filter((c) => c.status !== 'pass').map((c) => c.name)).toEqual(['Graph RoleManagement.Read.Directory']);

@@ -288,6 +288,33 @@ describe('App Service Authentication principal', () => {
     expect(caller).toEqual({ upn: 'lidiah@contoso.onmicrosoft.com', oid: '0c0e0000-0000-4000-8000-00000000000c', tid: TEST_TENANT_ID, roles: ['Grant.Approve', 'Audit.Read'] });
   });
 
+  it('with WATCHDOG_AUTH_ISSUER set, a principal signed in to another tenant (a multi-tenant sign-in) is refused', async () => {
+    const config = loadConfig({
+      WATCHDOG_TENANT: 'contoso.onmicrosoft.com',
+      WATCHDOG_EMAIL_ENDPOINT: 'https://acs.example.communication.azure.com',
+      WATCHDOG_EMAIL_SENDER: 'watchdog@contoso.onmicrosoft.com',
+      WATCHDOG_ALERT_RECIPIENTS: 'secops@contoso.onmicrosoft.com',
+      WATCHDOG_STORAGE_ACCOUNT: 'stwatchdog01',
+      WATCHDOG_AUTH_MODE: 'easyauth',
+      WATCHDOG_AUTH_AUDIENCE: TEST_CLIENT_ID,
+      WATCHDOG_AUTH_ISSUER: TEST_ISSUER_V1,
+    });
+    const auth = createAuthenticator(config.auth, clock, { WEBSITE_AUTH_ENABLED: 'True' });
+    const principal = (tid: string | undefined) =>
+      encode({
+        auth_typ: 'aad',
+        claims: [
+          { typ: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn', val: 'mallory@fabrikam.onmicrosoft.com' },
+          { typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: '0c0e0000-0000-4000-8000-00000000000d' },
+          ...(tid ? [{ typ: 'http://schemas.microsoft.com/identity/claims/tenantid', val: tid }] : []),
+          { typ: 'roles', val: 'Grant.Approve' },
+        ],
+      });
+    await expect(auth(principal(OTHER_TENANT))).rejects.toThrow(/tenant/);
+    await expect(auth(principal(undefined))).rejects.toBeInstanceOf(UnauthenticatedError);
+    expect((await auth(principal(TEST_TENANT_ID))).tid).toBe(TEST_TENANT_ID);
+  });
+
   it.each([
     ['no header', new Headers()],
     ['not base64 JSON', new Headers({ 'x-ms-client-principal': '%%%' })],
