@@ -77,6 +77,12 @@ export const DEFAULT_DELEGATING_ASSIGNMENT = {
   name: `${MIE_ROLE}-${ORGANIZATION_MANAGEMENT}-Delegating`,
 } as const;
 
+/** What the permissions script creates: assigning a role takes a delegating assignment of it (it grants no mailbox access). */
+export const WATCHDOG_DELEGATING_ASSIGNMENT = {
+  guid: fixedGuid(0xa5500000, 2),
+  name: `${MIE_ROLE}-${WATCHDOG_ROLE_GROUP}-Delegating`,
+} as const;
+
 const CREATED = '2021-01-10T08:00:00.000Z';
 
 export function baseTenant(tenant: string, tenantId: string): TenantSeed {
@@ -152,6 +158,15 @@ export function baseTenant(tenant: string, tenantId: string): TenantSeed {
       regular('Organization Configuration', ORGANIZATION_MANAGEMENT),
       regular('View-Only Recipients', 'View-Only Organization Management'),
       regular('View-Only Configuration', 'View-Only Organization Management'),
+      {
+        ...WATCHDOG_DELEGATING_ASSIGNMENT,
+        role: MIE_ROLE,
+        assigneeType: 'RoleGroup',
+        assignee: WATCHDOG_ROLE_GROUP,
+        delegationType: 'DelegatingOrgWide',
+        enabled: true,
+        whenCreatedUtc: CREATED,
+      },
       regular('Role Management', WATCHDOG_ROLE_GROUP),
       regular('View-Only Recipients', WATCHDOG_ROLE_GROUP),
       regular('View-Only Configuration', WATCHDOG_ROLE_GROUP),

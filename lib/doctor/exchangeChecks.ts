@@ -2,8 +2,9 @@
  * Exchange Online: that the identity holds Exchange.ManageAsApp (read through Graph, so the failure names it
  * rather than a 401 every cmdlet would give), one read-only call per cmdlet the watchdog reads with, and for
  * each cmdlet that writes, that a role the identity holds has its entry (Get-ManagementRoleEntry "*\<cmdlet>":
- * no write is ever made). Rows are matched by role and cmdlet name: the reference warns that an identity that
- * does not match may answer every entry.
+ * no write is ever made), and the delegating assignment of Mailbox Import Export that assigning it takes. Rows
+ * are matched by role and cmdlet name: the reference warns that an identity that does not match may answer
+ * every entry.
  */
 import type { Config } from '../config.js';
 import { MIE_ROLE, ORGANIZATION_MANAGEMENT } from '../domain.js';
@@ -69,7 +70,7 @@ async function checkRead(probes: DoctorProbes, cmdlet: string, parameters: Cmdle
 }
 
 /** The roles the identity holds in Exchange (regular, enabled assignments, through role groups too). */
-async function heldRoles(config: Config, probes: DoctorProbes): Promise<{ roles: Set<string> } | { problem: CheckResult }> {
+async function heldRoles(config: Config, probes: DoctorProbes): Promise<{ roles: Set<string>; assignee: string } | { problem: CheckResult }> {
   const name = 'Exchange write cmdlets';
   const appId = config.identityClientId?.toLowerCase();
   if (!appId) return { problem: skip(name, 'not checked: WATCHDOG_IDENTITY_CLIENT_ID is not set.') };
@@ -80,7 +81,7 @@ async function heldRoles(config: Config, probes: DoctorProbes): Promise<{ roles:
     }
     const assignee = pointer.identity ?? pointer.name;
     const rows = await probes.exchange('Get-ManagementRoleAssignment', { RoleAssignee: assignee, Delegating: false, Enabled: true });
-    return { roles: new Set(rows.map(toRoleAssignment).map((a) => a.role.toLowerCase())) };
+    return { roles: new Set(rows.map(toRoleAssignment).map((a) => a.role.toLowerCase())), assignee };
   } catch (error) {
     return { problem: skip(name, `not checked: ${messageOf(error)}`) };
   }
@@ -98,9 +99,30 @@ async function checkWrite(probes: DoctorProbes, cmdlet: string, roles: Set<strin
   }
 }
 
+const DELEGATING_CHECK = `Exchange delegating assignment of ${MIE_ROLE}`;
+
+/**
+ * Assigning a role in Exchange takes a delegating assignment of that role (Role Management alone is not
+ * enough), so without it every grant activation fails at New-ManagementRoleAssignment. Rows are matched by
+ * role and delegation type, never taken on trust.
+ */
+async function checkDelegating(probes: DoctorProbes, assignee: string): Promise<CheckResult> {
+  try {
+    const rows = await probes.exchange('Get-ManagementRoleAssignment', { Role: MIE_ROLE, RoleAssignee: assignee, Delegating: true, Enabled: true });
+    const held = rows.map(toRoleAssignment).filter((a) => a.role.toLowerCase() === MIE_ROLE.toLowerCase() && a.delegationType.startsWith('Delegating'));
+    if (held.length) return pass(DELEGATING_CHECK, `held through ${held.map((a) => a.name).join(', ')}; it lets the watchdog assign the role and grants no mailbox access.`);
+    return fail(DELEGATING_CHECK, `the identity holds no delegating assignment of ${MIE_ROLE}, so every grant activation (New-ManagementRoleAssignment) would be refused.`, `Give the role group MIE Watchdog a delegating assignment of ${MIE_ROLE}: ${EXCHANGE_STEP} (idempotent; it adds the missing assignment).`);
+  } catch (error) {
+    return skip(DELEGATING_CHECK, `not checked: ${messageOf(error)}`);
+  }
+}
+
 export async function checkExchange(config: Config, probes: DoctorProbes): Promise<CheckResult[]> {
   const [manageAsApp, ...reads] = await Promise.all([checkManageAsApp(config, probes), ...EXCHANGE_READ_PROBES.map((p) => checkRead(probes, p.cmdlet, p.parameters))]);
   const held = await heldRoles(config, probes);
-  const writes = 'problem' in held ? EXCHANGE_WRITE_CMDLETS.map((c) => ({ ...held.problem, name: `Exchange ${c}` })) : await Promise.all(EXCHANGE_WRITE_CMDLETS.map((c) => checkWrite(probes, c, held.roles)));
+  const writes =
+    'problem' in held
+      ? [...EXCHANGE_WRITE_CMDLETS.map((c) => `Exchange ${c}`), DELEGATING_CHECK].map((name) => ({ ...held.problem, name }))
+      : await Promise.all([...EXCHANGE_WRITE_CMDLETS.map((c) => checkWrite(probes, c, held.roles)), checkDelegating(probes, held.assignee)]);
   return [manageAsApp as CheckResult, ...reads, ...writes];
 }

@@ -13,7 +13,8 @@ import { createDoctorProbes } from '../../lib/doctor/doctorProbes.js';
 import { EXCHANGE_READ_PROBES, EXCHANGE_WRITE_CMDLETS } from '../../lib/doctor/exchangeChecks.js';
 import { GRAPH_PERMISSION_PROBES } from '../../lib/doctor/graphPermissionChecks.js';
 import { runDoctor } from '../../lib/doctor/runDoctor.js';
-import { GRAPH_APP_ROLES, WATCHDOG_API, WATCHDOG_APP } from '../../emulator/scenarios/baseTenant.js';
+import { GRAPH_APP_ROLES, WATCHDOG_API, WATCHDOG_APP, WATCHDOG_DELEGATING_ASSIGNMENT } from '../../emulator/scenarios/baseTenant.js';
+import { MIE_ROLE } from '../../lib/domain.js';
 import { projectRoot, runCli } from '../support/cli.js';
 import { emulatorEnv, useEmulator } from '../support/emulator.js';
 
@@ -44,7 +45,7 @@ describe('mie-watchdog doctor', () => {
     const names = report.checks.map((c) => c.name);
     for (const p of GRAPH_PERMISSION_PROBES.filter((x) => !x.when)) expect(names).toContain(`Graph ${p.permission}`);
     for (const c of [...EXCHANGE_READ_PROBES.map((p) => p.cmdlet), ...EXCHANGE_WRITE_CMDLETS]) expect(names).toContain(`Exchange ${c}`);
-    expect(names).toEqual(expect.arrayContaining(['Settings', 'Table Storage read/write', 'Exchange Exchange.ManageAsApp', 'API tokens accepted', 'API app registration']));
+    expect(names).toEqual(expect.arrayContaining(['Settings', 'Table Storage read/write', 'Exchange Exchange.ManageAsApp', `Exchange delegating assignment of ${MIE_ROLE}`, 'API tokens accepted', 'API app registration']));
     // Nothing was written to Exchange: doctor's write checks read role entries.
     expect(emulator().calls.where({ api: 'exchange' }).map((c) => c.name).filter((n) => !/^Get-/.test(n))).toEqual([]);
   });
@@ -96,7 +97,9 @@ describe('mie-watchdog doctor', () => {
       await control(emulator().url, { roleEntry: `*\\${cmdlet}` });
       const failed = notPassing(await doctor(emulatorEnv(emulator())));
       expect(failed.filter((c) => c.status === 'fail').map((c) => c.name)).toEqual([`Exchange ${cmdlet}`]);
-      expect(failed.filter((c) => c.status === 'skip').map((c) => c.name).sort()).toEqual(EXCHANGE_WRITE_CMDLETS.map((c) => `Exchange ${c}`).sort());
+      // The delegating assignment is read with Get-ServicePrincipal and Get-ManagementRoleAssignment, not with role entries.
+      const dependent = [...EXCHANGE_WRITE_CMDLETS.map((c) => `Exchange ${c}`), ...(cmdlet === 'Get-ManagementRoleEntry' ? [] : [`Exchange delegating assignment of ${MIE_ROLE}`])];
+      expect(failed.filter((c) => c.status === 'skip').map((c) => c.name).sort()).toEqual(dependent.sort());
     },
   );
 
@@ -107,6 +110,23 @@ describe('mie-watchdog doctor', () => {
     expect(failed.map((c) => c.name)).toEqual([`Exchange ${cmdlet}`]);
     expect(failed[0]?.fix).toContain(cmdlet);
     expect(emulator().calls.where({ api: 'exchange' }).some((c) => c.name === cmdlet)).toBe(false);
+  });
+
+  it('without the delegating assignment of Mailbox Import Export, fails that check with the Exchange step, and nothing else', async () => {
+    const state = emulator().state;
+    state.removeAssignment(state.assignment(WATCHDOG_DELEGATING_ASSIGNMENT.guid)!);
+    const failed = notPassing(await doctor(emulatorEnv(emulator())));
+    expect(failed.map((c) => c.name)).toEqual([`Exchange delegating assignment of ${MIE_ROLE}`]);
+    expect(failed[0]).toMatchObject({ status: 'fail' });
+    expect(failed[0]?.fix).toContain('Grant-WatchdogPermissions.ps1 -SkipGraph');
+  });
+
+  it('does not take the built-in Organization Management delegating assignment as the watchdog\'s own', async () => {
+    const state = emulator().state;
+    state.removeAssignment(state.assignment(WATCHDOG_DELEGATING_ASSIGNMENT.guid)!);
+    emulator().exchange.identityReturnsAll = true;
+    const report = await doctor(emulatorEnv(emulator()));
+    expect(report.checks.find((c) => c.name === `Exchange delegating assignment of ${MIE_ROLE}`)).toMatchObject({ status: 'fail' });
   });
 
   it('does not take an answer for every role entry (the documented hazard) as the entry being held', async () => {

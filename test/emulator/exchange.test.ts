@@ -1,7 +1,7 @@
 /** The Exchange admin API route over real HTTP: shapes, paging, errors, auth and the RBAC cmdlets. */
 import { describe, expect, it } from 'vitest';
 import { ALL_GROUP_MEMBERS, EXCHANGE_ADMINISTRATOR_ROLE_ID, GLOBAL_ADMINISTRATOR_ROLE_ID, MIE_ROLE, ORGANIZATION_MANAGEMENT } from '../../lib/domain.js';
-import { DEFAULT_DELEGATING_ASSIGNMENT, DIRECTORY_ROLE_OBJECT_IDS, LINKED_GROUPS, WATCHDOG_APP, WATCHDOG_POINTER, WATCHDOG_ROLE_GROUP } from '../../emulator/scenarios/baseTenant.js';
+import { DEFAULT_DELEGATING_ASSIGNMENT, DIRECTORY_ROLE_OBJECT_IDS, LINKED_GROUPS, WATCHDOG_APP, WATCHDOG_DELEGATING_ASSIGNMENT, WATCHDOG_POINTER, WATCHDOG_ROLE_GROUP } from '../../emulator/scenarios/baseTenant.js';
 import { ASSIGNMENTS, CUSTOM_ROLE, GROUPS, LEGACY_ARCHIVER, ROLE_GROUPS, TENANT, TENANT_ID, USERS } from '../../emulator/scenarios/forgottenMigrations.js';
 import { useEmulator } from '../support/emulator.js';
 import { cmdletFailure, invoke, invokeAll, type Json } from './http.js';
@@ -36,12 +36,15 @@ describe('Exchange admin API: reads', () => {
   it('lists regular and delegating assignments of a role; Delegating and Enabled filter them', async () => {
     const all = (await invokeAll(emulator(), 'Get-ManagementRoleAssignment', { Role: MIE_ROLE })).rows;
     expect(all.map((r: Json) => r.Name).sort()).toEqual(
-      [ASSIGNMENTS.alexw, ASSIGNMENTS.diegos, ASSIGNMENTS.pstMigrationOperators, ASSIGNMENTS.legacyMigrationTeam, ASSIGNMENTS.legacyArchiver, ASSIGNMENTS.organizationManagement, DEFAULT_DELEGATING_ASSIGNMENT]
+      [ASSIGNMENTS.alexw, ASSIGNMENTS.diegos, ASSIGNMENTS.pstMigrationOperators, ASSIGNMENTS.legacyMigrationTeam, ASSIGNMENTS.legacyArchiver, ASSIGNMENTS.organizationManagement, DEFAULT_DELEGATING_ASSIGNMENT, WATCHDOG_DELEGATING_ASSIGNMENT]
         .map((a) => a.name)
         .sort(),
     );
     const delegating = (await invoke(emulator(), 'Get-ManagementRoleAssignment', { Role: MIE_ROLE, Delegating: true })).body.value;
-    expect(delegating.map((r: Json) => [r.Name, r.RoleAssignmentDelegationType])).toEqual([[DEFAULT_DELEGATING_ASSIGNMENT.name, 'DelegatingOrgWide']]);
+    expect(delegating.map((r: Json) => [r.Name, r.RoleAssignmentDelegationType]).sort()).toEqual([
+      [WATCHDOG_DELEGATING_ASSIGNMENT.name, 'DelegatingOrgWide'],
+      [DEFAULT_DELEGATING_ASSIGNMENT.name, 'DelegatingOrgWide'],
+    ]);
     const disabled = (await invoke(emulator(), 'Get-ManagementRoleAssignment', { Role: MIE_ROLE, Enabled: false })).body.value;
     expect(disabled.map((r: Json) => r.Name)).toEqual([ASSIGNMENTS.diegos.name]);
     const sp = all.find((r: Json) => r.Guid === ASSIGNMENTS.legacyArchiver.guid);
@@ -306,8 +309,8 @@ describe('Exchange admin API: writes', () => {
     expect(auto1.Name).toBe(`${MIE_ROLE}-${USERS.adelev.name}`);
     expect(auto2.Name).toBe(`${MIE_ROLE}-${USERS.adelev.name}1`);
 
-    const rg = (await invoke(emulator(), 'New-ManagementRoleAssignment', { Role: MIE_ROLE, SecurityGroup: WATCHDOG_ROLE_GROUP, Delegating: true })).body.value[0];
-    expect(rg).toMatchObject({ RoleAssigneeType: 'RoleGroup', RoleAssignmentDelegationType: 'DelegatingOrgWide', Name: `${MIE_ROLE}-${WATCHDOG_ROLE_GROUP}-Delegating` });
+    const rg = (await invoke(emulator(), 'New-ManagementRoleAssignment', { Role: MIE_ROLE, SecurityGroup: ROLE_GROUPS.pstMigrationOperators.name, Delegating: true })).body.value[0];
+    expect(rg).toMatchObject({ RoleAssigneeType: 'RoleGroup', RoleAssignmentDelegationType: 'DelegatingOrgWide', Name: `${MIE_ROLE}-${ROLE_GROUPS.pstMigrationOperators.name}-Delegating` });
     const sg = (await invoke(emulator(), 'New-ManagementRoleAssignment', { Role: CUSTOM_ROLE.name, SecurityGroup: GROUPS.migrationContractors.displayName })).body.value[0];
     expect(sg.RoleAssigneeType).toBe('SecurityGroup');
     const app = (await invoke(emulator(), 'New-ManagementRoleAssignment', { Role: MIE_ROLE, App: LEGACY_ARCHIVER.appId, Name: 'second-archiver' })).body.value[0];
@@ -325,6 +328,7 @@ describe('Exchange admin API: writes', () => {
     expect(ok.body['@adminapi.warnings']).toEqual([]);
     expect(ok.body['adminapi.warnings@odata.type']).toBe('#Collection(String)');
     expect((await invoke(emulator(), 'Remove-ManagementRoleAssignment', { Identity: ASSIGNMENTS.alexw.guid, Confirm: false })).status).toBe(404);
+    expect((await invoke(emulator(), 'Remove-ManagementRoleAssignment', { Identity: WATCHDOG_DELEGATING_ASSIGNMENT.guid, Confirm: false })).status).toBe(200);
     const guarded = await invoke(emulator(), 'Remove-ManagementRoleAssignment', { Identity: DEFAULT_DELEGATING_ASSIGNMENT.guid, Confirm: false });
     expect(guarded.status).toBe(400);
     expect(cmdletFailure(guarded.body).Message).toContain('last delegating role assignment');

@@ -28,10 +28,10 @@ describe('scenarios', () => {
     expect(emu.tenant).toBe(TENANT);
   });
 
-  it('empty: no regular MIE assignment, only the default delegating one', async () => {
+  it('empty: no regular MIE assignment, only the delegating ones (built-in and the watchdog role group)', async () => {
     const emu = await started({ scenario: 'empty' });
     const rows = (await invoke(emu, 'Get-ManagementRoleAssignment', { Role: MIE_ROLE })).body.value;
-    expect(rows.map((r: { RoleAssignmentDelegationType: string }) => r.RoleAssignmentDelegationType)).toEqual(['DelegatingOrgWide']);
+    expect(rows.map((r: { RoleAssignmentDelegationType: string }) => r.RoleAssignmentDelegationType)).toEqual(['DelegatingOrgWide', 'DelegatingOrgWide']);
   });
 
   it('refuses an unknown scenario', async () => {
