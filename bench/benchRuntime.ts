@@ -10,7 +10,9 @@ import { localEnv } from '../lib/local/localEnv.js';
 import type { Logger, Store } from '../lib/ports.js';
 import { createRuntime, type Runtime } from '../lib/runtime.js';
 import { createFindingStore } from '../lib/store/findingStore.js';
+import { createAlertIntentStore } from '../lib/store/alertIntentStore.js';
 import { createRemovalClaimStore } from '../lib/store/removalClaimStore.js';
+import { createSentMailStore } from '../lib/store/sentMailStore.js';
 import { createGrantStore } from '../lib/store/grantStore.js';
 import { createJournal } from '../lib/store/journal.js';
 import { createSnapshotStore } from '../lib/store/snapshotStore.js';
@@ -25,7 +27,7 @@ export interface BenchRuntime extends Runtime {
   emulator: RunningEmulator;
   tables: CountingTables;
   /** The stores the jobs use, on the counting tables. */
-  counted: Pick<Store, 'grants' | 'journal' | 'snapshots' | 'findings' | 'removals'>;
+  counted: Pick<Store, 'grants' | 'journal' | 'snapshots' | 'findings' | 'removals' | 'alertIntents' | 'sentMail'>;
   stop(): Promise<void>;
 }
 
@@ -48,7 +50,7 @@ export async function startBenchRuntime(azurite: RunningAzurite, options: Omit<E
   const tablePrefix = `b${randomBytes(5).toString('hex')}`;
   const runtime = createRuntime(loadConfig(env), { clock, tablePrefix, logger: quietLogger, mail: { pollIntervalMs: 5, retryDelayMs: 5 } });
   const tables = countingTables(createTableAccess({ connectionString: azurite.connectionString, prefix: tablePrefix }));
-  const counted = { grants: createGrantStore(tables), removals: createRemovalClaimStore(tables), journal: createJournal(tables, clock), snapshots: createSnapshotStore(tables), findings: createFindingStore(tables) };
+  const counted = { grants: createGrantStore(tables), removals: createRemovalClaimStore(tables), alertIntents: createAlertIntentStore(tables), sentMail: createSentMailStore(tables), journal: createJournal(tables, clock), snapshots: createSnapshotStore(tables), findings: createFindingStore(tables) };
   return { ...runtime, clock, emulator, tables, counted, stop: () => emulator.stop() };
 }
 

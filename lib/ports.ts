@@ -256,9 +256,32 @@ export interface RemovalClaimStore {
   release(guid: string): Promise<void>;
 }
 
+/**
+ * An alert of the revoke run about to be sent ("needs a person", mass-removal guard): recorded before its email,
+ * released once its entries are journaled, so the next run journals them once if this one dies in between.
+ */
+export interface AlertIntent {
+  /** The notice's idempotency key. */
+  key: string;
+  /** The journal seq before the email (the intent): its entries follow it. */
+  journalSeq: number;
+  /** What the alert.sent (or alert.deferred) entry records of the email. */
+  email: { to: string[]; subject: string; kind: string };
+  /** Entries journaled with the alert (revoke.blocked), each with its event id. */
+  entries: (JournalEntryInput & { id: string })[];
+}
+
+export interface AlertIntentStore {
+  record(intent: AlertIntent): Promise<void>;
+  list(): Promise<AlertIntent[]>;
+  /** Deletes the intent once its entries are journaled (absent: nothing to do). */
+  release(key: string): Promise<void>;
+}
+
 export interface Store {
   grants: GrantStore;
   removals: RemovalClaimStore;
+  alertIntents: AlertIntentStore;
   journal: Journal;
   sentMail: SentMailStore;
   snapshots: SnapshotStore;

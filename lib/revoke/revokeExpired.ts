@@ -20,7 +20,7 @@ import type { Config } from '../config.js';
 import type { Grant } from '../domain.js';
 import { WATCHDOG_ACTOR } from '../grants/grantDeps.js';
 import { mapLimited } from '../http/limiter.js';
-import type { Clock, ExchangeRbac, JournalEntryInput, Logger, Mailer, Store, UnapprovedRemovalClaim } from '../ports.js';
+import type { AlertIntent, Clock, ExchangeRbac, JournalEntryInput, Logger, Mailer, Store, UnapprovedRemovalClaim } from '../ports.js';
 import { ConflictError } from '../store/tables.js';
 import type { GrantRevocation, MassRemovalBlock, Protection, RevocationPlan, UnapprovedRemoval } from './planRevocations.js';
 import { guardWithOthers, planRevocations } from './planRevocations.js';
@@ -31,6 +31,7 @@ import { removeAssignmentVerified } from './removeAssignment.js';
 import { removeGrantAccess } from './removeGrantAccess.js';
 import { describeLeftover, planLeftoverRemovals, removeLeftover, type Leftover } from './reconcileGrantAssignments.js';
 import { grantRevokedNotice, needsPersonNotice, reminderNotice, revocationBlockedNotice, revokeFailedNotice, unapprovedRemovedNotice, unapprovedRemoveFailedNotice } from './revocationMessages.js';
+import { finishStaleAlerts, sendAlertOnce } from './alertOnce.js';
 import { sendNotice, trySendNotice } from './sendNotice.js';
 
 const REMOVALS_AT_ONCE = 4;
@@ -41,7 +42,7 @@ export interface RevokeDeps {
   logger: Logger;
   exchange: ExchangeRbac;
   mailer: Mailer;
-  store: Pick<Store, 'grants' | 'journal' | 'snapshots' | 'findings' | 'removals'>;
+  store: Pick<Store, 'grants' | 'journal' | 'snapshots' | 'findings' | 'removals' | 'alertIntents' | 'sentMail'>;
 }
 
 export interface PlannedRemoval {
@@ -145,7 +146,11 @@ export async function revokeExpired(deps: RevokeDeps, options: { dryRun?: boolea
   const claimOf = new Map(claims.map((c) => [c.assignment.guid.toLowerCase(), c]));
   // Before anything is claimed: where this run's journal entries start (each claim records it as its intent).
   const journalSeq = (!plan.blocked && plan.removals.length) || reminders.some((r) => !r.grant.reminderIntent) ? await deps.store.journal.headSeq() : 0;
-  if (plan.blocked) await alertBlocked(deps, plan, leftovers.removals);
+  // Alerts an earlier run may have sent without journaling them.
+  const intents = await deps.store.alertIntents.list();
+  const intentOf = new Map(intents.map((i) => [i.key, i]));
+  const alerted = new Set<string>();
+  if (plan.blocked) alerted.add(await alertBlocked(deps, plan, leftovers.removals, intentOf));
   else {
     // A few at a time (the Exchange client bounds its own calls too); each removal records its own failure,
     // so one grant never blocks another.
@@ -156,7 +161,9 @@ export async function revokeExpired(deps: RevokeDeps, options: { dryRun?: boolea
   }
   // Claims the plan no longer holds: a later audit saw the holder gone (the dead run removed it) or kept.
   for (const claim of claims) if (!unapprovedGuids.has(claim.assignment.guid.toLowerCase())) await finishUnplannedClaim(deps, claim, report);
-  await alertNeedsPerson(deps, plan.protections);
+  const needsPerson = await alertNeedsPerson(deps, plan.protections, intentOf);
+  if (needsPerson) alerted.add(needsPerson);
+  await finishStaleAlerts(deps, intents, alerted);
   for (const due of reminders) await sendReminder(deps, due, report, journalSeq);
   return report;
 }
@@ -171,28 +178,29 @@ async function leftoverPlan(deps: RevokeDeps): Promise<{ removals: Leftover[]; p
   }
 }
 
-async function alertBlocked(deps: RevokeDeps, plan: RevocationPlan, leftovers: Leftover[]): Promise<void> {
-  const block = plan.blocked;
-  if (!block) return;
+/** Returns the alert's key. */
+async function alertBlocked(deps: RevokeDeps, plan: RevocationPlan, leftovers: Leftover[], intentOf: Map<string, AlertIntent>): Promise<string> {
+  const block = plan.blocked as MassRemovalBlock;
   const targets = [
     ...plan.removals.map((r) => (r.kind === 'grant' ? `grant:${r.grant.id}` : `assignment:${r.assignment.guid}`)),
     ...leftovers.map((l) => `assignment:${l.assignment.guid}`),
   ];
-  const notice = revocationBlockedNotice(block, plan.removals, leftovers, setKey('revoke/blocked', targets), deps.config.email.alertRecipients);
+  const key = setKey('revoke/blocked', targets);
+  const notice = revocationBlockedNotice(block, plan.removals, leftovers, key, deps.config.email.alertRecipients);
   deps.logger.error(`Revocation stopped by the mass-removal guard: ${block.reason}. Nothing was removed.`, { removals: block.removals, currentHolders: block.currentHolders });
-  const sent = await trySendNotice(deps, notice);
-  if (sent === 'sent' || sent === 'deferred') {
-    // The plan can hold thousands of targets: the entry keeps their count, hash and first names (bounded).
-    await deps.store.journal.append({ type: 'revoke.blocked', actor: WATCHDOG_ACTOR, subject: notice.idempotencyKey, reason: block.reason, data: { ...block, ...summarizeTargets(targets) } });
-  }
+  // The plan can hold thousands of targets: the entry keeps their count, hash and first names (bounded).
+  const entry = { id: `revoke.blocked|${key}`, type: 'revoke.blocked', actor: WATCHDOG_ACTOR, subject: key, reason: block.reason, data: { ...block, ...summarizeTargets(targets) } };
+  await sendAlertOnce(deps, notice, [entry], intentOf.get(key));
+  return key;
 }
 
-/** Group paths, app roles and break-glass are a person's call: one alert per distinct set. */
-async function alertNeedsPerson(deps: RevokeDeps, protections: Protection[]): Promise<void> {
+/** Group paths, app roles and break-glass are a person's call: one alert per distinct set. Returns its key, if any. */
+async function alertNeedsPerson(deps: RevokeDeps, protections: Protection[], intentOf: Map<string, AlertIntent>): Promise<string | undefined> {
   const manual = protections.filter((p) => p.reason === 'group-path' || p.reason === 'graph-app-role' || p.reason === 'break-glass' || p.reason === 'assignment-unknown');
-  if (manual.length === 0) return;
+  if (manual.length === 0) return undefined;
   const key = setKey('revoke/needs-person', manual.map((p) => `${p.reason}:${p.holder?.key ?? p.grant?.id ?? p.principal}`));
-  await trySendNotice(deps, needsPersonNotice(manual, key, deps.config.email.alertRecipients));
+  await sendAlertOnce(deps, needsPersonNotice(manual, key, deps.config.email.alertRecipients), [], intentOf.get(key));
+  return key;
 }
 
 /**

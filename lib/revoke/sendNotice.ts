@@ -3,7 +3,7 @@
  * went out. The Mailer's idempotency key makes a repeated send (a retried run) a no-op.
  */
 import { WATCHDOG_ACTOR } from '../grants/grantDeps.js';
-import type { Logger, Mailer, Store } from '../ports.js';
+import type { JournalEntryInput, Logger, Mailer, Store } from '../ports.js';
 import type { Notice } from './revocationMessages.js';
 
 /** 'deferred': ACS was throttling, the notice waits in the outbox and a later run sends it (never lost, never twice). */
@@ -15,14 +15,22 @@ export type SendOutcome = 'sent' | 'duplicate' | 'deferred' | 'no-recipients';
  */
 export async function sendNotice(deps: { mailer: Mailer; store: Pick<Store, 'journal'> }, notice: Notice, recoverAfter?: number): Promise<SendOutcome> {
   if (notice.to.length === 0) return 'no-recipients';
-  const { kind, ...message } = notice;
+  const { kind: _kind, ...message } = notice;
   const result = await deps.mailer.send(message);
   // A throttled send waits in the outbox: journaled as deferred now, as sent when a later run sends it.
-  const type = result.status === 'deferred' ? 'alert.deferred' : 'alert.sent';
-  const entry = { id: `${type}|${notice.idempotencyKey}`, type, actor: WATCHDOG_ACTOR, subject: notice.idempotencyKey, data: { to: notice.to, subject: notice.subject, kind: `revoke.${kind}` } };
+  const entry = alertEntry(notice.idempotencyKey, result.status === 'deferred' ? 'deferred' : 'sent', emailOf(notice));
   if (result.status === 'sent' || result.status === 'deferred') await deps.store.journal.append(entry);
   else if (recoverAfter !== undefined) await deps.store.journal.appendOnce([entry], recoverAfter);
   return result.status;
+}
+
+/** What an alert entry records of its email. */
+export const emailOf = (notice: Notice): { to: string[]; subject: string; kind: string } => ({ to: notice.to, subject: notice.subject, kind: `revoke.${notice.kind}` });
+
+/** The journal entry of an email that went out (or waits in the outbox): its id is its type and the notice key. */
+export function alertEntry(key: string, outcome: 'sent' | 'deferred', email: { to: string[]; subject: string; kind: string }): JournalEntryInput & { id: string } {
+  const type = outcome === 'deferred' ? 'alert.deferred' : 'alert.sent';
+  return { id: `${type}|${key}`, type, actor: WATCHDOG_ACTOR, subject: key, data: email };
 }
 
 /** For alerts whose failure must not stop the run (the state change they report is already saved). */

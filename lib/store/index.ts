@@ -3,6 +3,7 @@ import type { Clock, JournalRows, Store } from '../ports.js';
 import { createGrantStore } from './grantStore.js';
 import { createJournal, createJournalRows } from './journal.js';
 import { createFindingStore } from './findingStore.js';
+import { createAlertIntentStore } from './alertIntentStore.js';
 import { createRemovalClaimStore } from './removalClaimStore.js';
 import { createSentMailStore } from './sentMailStore.js';
 import { createSnapshotStore } from './snapshotStore.js';
@@ -19,5 +20,5 @@ export function openStore(options: TableAccessOptions, clock: Clock): OpenedStor
 
 /** The stores over an existing TableAccess (tests wrap one to count or fail requests). */
 export function storeOn(tables: TableAccess, clock: Clock): OpenedStore {
-  return { tables, grants: createGrantStore(tables), removals: createRemovalClaimStore(tables), journal: createJournal(tables, clock), journalRows: createJournalRows(tables), sentMail: createSentMailStore(tables), snapshots: createSnapshotStore(tables), findings: createFindingStore(tables) };
+  return { tables, grants: createGrantStore(tables), removals: createRemovalClaimStore(tables), alertIntents: createAlertIntentStore(tables), journal: createJournal(tables, clock), journalRows: createJournalRows(tables), sentMail: createSentMailStore(tables), snapshots: createSnapshotStore(tables), findings: createFindingStore(tables) };
 }
