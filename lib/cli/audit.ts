@@ -2,31 +2,16 @@
  * `mie-watchdog audit [--json]`: runs the same audit job as the auditTimer function (snapshot, diff,
  * alerts) once, and prints who holds Mailbox Import Export and what is wrong with it.
  */
-import { parseArgs } from 'node:util';
 import { auditOptions } from '../audit/auditOptions.js';
 import { runAudit, type AuditResult } from '../audit/runAudit.js';
 import { loadConfig } from '../config.js';
 import type { Logger } from '../ports.js';
 import { createRuntime } from '../runtime.js';
-import { UsageError, type CliIo } from './main.js';
-
-function parse(args: string[]): { json: boolean } {
-  try {
-    const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: false, strict: true });
-    return { json: values.json === true };
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-}
-
-/** Tenant-controlled names must not smuggle terminal escape sequences or fake lines into the table. */
-function cell(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
-}
+import type { CliIo } from './main.js';
+import { parseBooleanFlags, terminalSafe } from './terminal.js';
 
 export function table(columns: string[], rows: string[][]): string {
-  const clean = rows.map((r) => r.map(cell));
+  const clean = rows.map((r) => r.map(terminalSafe));
   const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...clean.map((r) => (r[i] ?? '').length))));
   const line = (r: string[]) =>
     r
@@ -57,7 +42,7 @@ export function formatAudit(result: AuditResult, tenant: string): string {
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const { json } = parse(args);
+  const { json } = parseBooleanFlags(args, ['json']);
   const config = loadConfig(io.env);
   const logger: Logger = {
     info: () => undefined,

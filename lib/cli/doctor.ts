@@ -2,28 +2,13 @@
  * `mie-watchdog doctor [--json]`: runs every check lib/doctor has against the configured tenant and storage,
  * one line each with the fix for a failure. Exit 0 only when all pass, 1 when any fails, 2 for bad settings.
  */
-import { parseArgs } from 'node:util';
 import { clockFor } from '../clock.js';
 import { loadConfig } from '../config.js';
 import type { DoctorReport } from '../doctor/doctorCheck.js';
 import { createDoctorProbes } from '../doctor/doctorProbes.js';
 import { runDoctor } from '../doctor/runDoctor.js';
-import { UsageError, type CliIo } from './main.js';
-
-function parse(args: string[]): { json: boolean } {
-  try {
-    const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: false, strict: true });
-    return { json: values.json === true };
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-}
-
-/** Service messages may carry tenant-controlled names: no control characters reach the terminal. */
-function clean(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
-}
+import type { CliIo } from './main.js';
+import { parseBooleanFlags, terminalSafe as clean } from './terminal.js';
 
 export function formatDoctor(report: DoctorReport): string {
   const lines = [`Doctor of ${report.tenant}:`];
@@ -37,7 +22,7 @@ export function formatDoctor(report: DoctorReport): string {
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const { json } = parse(args);
+  const { json } = parseBooleanFlags(args, ['json']);
   const config = loadConfig(io.env);
   const report = await runDoctor({ config, probes: createDoctorProbes(config), clock: clockFor(config), platform: io.env });
   io.out(json ? JSON.stringify(report, null, 2) : formatDoctor(report));

@@ -3,21 +3,17 @@
  * grants, remove expired ones and verify, reminders) and prints what it did. Exit code 1 when a
  * removal failed or the mass-removal guard stopped the run.
  */
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import type { Logger } from '../ports.js';
 import { formatRevocationReport } from '../revoke/formatRevocationReport.js';
 import { runRevokeSchedule, type RevokeScheduleDeps } from '../revoke/runRevokeSchedule.js';
 import { createRuntime } from '../runtime.js';
-import { UsageError, type CliIo } from './main.js';
+import type { CliIo } from './main.js';
+import { parseBooleanFlags } from './terminal.js';
 
 function parse(args: string[]): { json: boolean; dryRun?: boolean } {
-  try {
-    const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, 'dry-run': { type: 'boolean' } }, allowPositionals: false, strict: true });
-    return { json: values.json === true, dryRun: values['dry-run'] === true ? true : undefined };
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const flags = parseBooleanFlags(args, ['json', 'dry-run']);
+  return { json: flags.json, dryRun: flags['dry-run'] ? true : undefined };
 }
 
 /** The command on given deps (tests pass a runtime on the emulator); `run` builds them from the settings. */
