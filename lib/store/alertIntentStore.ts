@@ -5,40 +5,17 @@
  * Rows live in their own partition of the grants table (grant reads filter on their partition).
  */
 import type { AlertIntent, AlertIntentStore } from '../ports.js';
-import { statusOf, tableCall, type TableAccess } from './tables.js';
-
-const PARTITION = 'alert-intent';
-
-type IntentEntity = { partitionKey: string; rowKey: string; json: string };
+import { jsonPartition } from './jsonPartition.js';
+import type { TableAccess } from './tables.js';
 
 /** Notice keys hold '/', which a row key may not (Understanding the Table service data model): '|' instead. */
 const rowKey = (key: string): string => key.replace(/\//g, '|');
 
 export function createAlertIntentStore(tables: TableAccess): AlertIntentStore {
-  const client = () => tables.table('grants');
+  const rows = jsonPartition<AlertIntent>(tables, 'grants', 'alert-intent');
   return {
-    async record(intent) {
-      const c = await client();
-      await tableCall(`Recording the alert ${intent.key}`, () => c.upsertEntity<IntentEntity>({ partitionKey: PARTITION, rowKey: rowKey(intent.key), json: JSON.stringify(intent) }, 'Replace'));
-    },
-    async list() {
-      const c = await client();
-      const out: AlertIntent[] = [];
-      await tableCall('Listing alerts in progress', async () => {
-        for await (const e of c.listEntities<IntentEntity>({ queryOptions: { filter: `PartitionKey eq '${PARTITION}'` } })) out.push(JSON.parse(e.json) as AlertIntent);
-      });
-      return out;
-    },
-    async release(key) {
-      const c = await client();
-      await tableCall(`Releasing the alert ${key}`, async () => {
-        try {
-          await c.deleteEntity(PARTITION, rowKey(key));
-        } catch (error) {
-          // Released already (a repeated run): nothing to do.
-          if (statusOf(error) !== 404) throw error;
-        }
-      });
-    },
+    record: (intent) => rows.write(rowKey(intent.key), intent, 'upsert', `Recording the alert ${intent.key}`),
+    list: () => rows.list('Listing alerts in progress'),
+    release: (key) => rows.remove(rowKey(key), `Releasing the alert ${key}`),
   };
 }

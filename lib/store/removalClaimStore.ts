@@ -7,40 +7,17 @@
  * Rows live in their own partition of the grants table (grant reads filter on their partition).
  */
 import type { RemovalClaimStore, UnapprovedRemovalClaim } from '../ports.js';
-import { statusOf, tableCall, type TableAccess } from './tables.js';
-
-const PARTITION = 'unapproved-removal';
-
-type ClaimEntity = { partitionKey: string; rowKey: string; json: string };
+import { jsonPartition } from './jsonPartition.js';
+import type { TableAccess } from './tables.js';
 
 /** Guids are hex and dashes, valid in a row key; lower case so that any spelling is one claim. */
 const rowKey = (guid: string): string => guid.toLowerCase();
 
 export function createRemovalClaimStore(tables: TableAccess): RemovalClaimStore {
-  const client = () => tables.table('grants');
+  const rows = jsonPartition<UnapprovedRemovalClaim>(tables, 'grants', 'unapproved-removal');
   return {
-    async claim(claim) {
-      const c = await client();
-      await tableCall(`Claiming the removal of ${claim.assignment.guid}`, () => c.createEntity<ClaimEntity>({ partitionKey: PARTITION, rowKey: rowKey(claim.assignment.guid), json: JSON.stringify(claim) }));
-    },
-    async list() {
-      const c = await client();
-      const out: UnapprovedRemovalClaim[] = [];
-      await tableCall('Listing unapproved removals in progress', async () => {
-        for await (const e of c.listEntities<ClaimEntity>({ queryOptions: { filter: `PartitionKey eq '${PARTITION}'` } })) out.push(JSON.parse(e.json) as UnapprovedRemovalClaim);
-      });
-      return out;
-    },
-    async release(guid) {
-      const c = await client();
-      await tableCall(`Releasing the removal of ${guid}`, async () => {
-        try {
-          await c.deleteEntity(PARTITION, rowKey(guid));
-        } catch (error) {
-          // Released already (a repeated run): nothing to do.
-          if (statusOf(error) !== 404) throw error;
-        }
-      });
-    },
+    claim: (claim) => rows.write(rowKey(claim.assignment.guid), claim, 'create', `Claiming the removal of ${claim.assignment.guid}`),
+    list: () => rows.list('Listing unapproved removals in progress'),
+    release: (guid) => rows.remove(rowKey(guid), `Releasing the removal of ${guid}`),
   };
 }
