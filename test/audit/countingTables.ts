@@ -1,6 +1,6 @@
 /** Counts the HTTP requests Table Storage receives through a TableAccess, per table and in total. */
-import type { TableClient } from '@azure/data-tables';
 import type { TableAccess } from '../../lib/store/tables.js';
+import { withRequestPolicy } from '../support/tablePolicy.js';
 
 export interface CountingTables extends TableAccess {
   /** Requests since the last reset, by table name ("findings"), table creation excluded. */
@@ -11,22 +11,15 @@ export interface CountingTables extends TableAccess {
 
 export function countingTables(inner: TableAccess): CountingTables {
   const counts: Record<string, number> = {};
-  const instrumented = new WeakSet<TableClient>();
-  return {
-    async table(name) {
-      const client = await inner.table(name);
-      if (!instrumented.has(client)) {
-        instrumented.add(client);
-        client.pipeline.addPolicy({
-          name: `count-${name}`,
-          sendRequest: (request, next) => {
-            counts[name] = (counts[name] ?? 0) + 1;
-            return next(request);
-          },
-        });
-      }
-      return client;
+  const counted = withRequestPolicy(inner, (name) => ({
+    name: `count-${name}`,
+    sendRequest: (request, next) => {
+      counts[name] = (counts[name] ?? 0) + 1;
+      return next(request);
     },
+  }));
+  return {
+    table: (name) => counted.table(name),
     counts: () => ({ ...counts }),
     total: () => Object.values(counts).reduce((a, b) => a + b, 0),
     reset: () => {

@@ -1,8 +1,9 @@
 /** GET /api/doctor through the registered function: Audit.Read only, the report as JSON, 503 when a check fails. */
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../lib/doctor/doctorCheck.js';
 import { emulatorEnv, useEmulator } from '../support/emulator.js';
+import { useProcessEnv } from '../support/processEnv.js';
 
 /** The principal App Service Authentication passes on: name, object id and tenant of an Entra ID sign-in, plus roles. */
 function principal(roles: string[], tenantId: string): string {
@@ -17,21 +18,8 @@ function principal(roles: string[], tenantId: string): string {
 
 describe('doctor function', () => {
   const emulator = useEmulator({ resetEach: false });
-  const saved: Record<string, string | undefined> = {};
-  beforeAll(() => {
-    // App Service Authentication in front of the app (what it sets when enabled) identifies the caller here.
-    const env = { ...emulatorEnv(emulator(), { WATCHDOG_AUTH_MODE: 'easyauth' }), WEBSITE_AUTH_ENABLED: 'True' };
-    for (const [name, value] of Object.entries(env)) {
-      saved[name] = process.env[name];
-      process.env[name] = value;
-    }
-  });
-  afterAll(() => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
+  // App Service Authentication in front of the app (what it sets when enabled) identifies the caller here.
+  useProcessEnv(() => ({ ...(emulatorEnv(emulator(), { WATCHDOG_AUTH_MODE: 'easyauth' }) as Record<string, string>), WEBSITE_AUTH_ENABLED: 'True' }));
 
   it('answers 401 without an identity, 403 without Audit.Read, and the passing report with it', async () => {
     const { doctor } = await import('../../functions/doctor/index.js');

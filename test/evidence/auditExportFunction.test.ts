@@ -1,5 +1,6 @@
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useProcessEnv } from '../support/processEnv.js';
 import { azuriteConnectionString, uniquePrefix } from '../support/store.js';
 
 const SETTINGS: Record<string, string> = {
@@ -16,19 +17,7 @@ const SETTINGS: Record<string, string> = {
 };
 
 describe('auditExport function', () => {
-  const saved: Record<string, string | undefined> = {};
-  beforeAll(() => {
-    for (const [name, value] of Object.entries({ ...SETTINGS, WATCHDOG_STORAGE_CONNECTION_STRING: azuriteConnectionString(), WATCHDOG_TABLE_PREFIX: uniquePrefix() })) {
-      saved[name] = process.env[name];
-      process.env[name] = value;
-    }
-  });
-  afterAll(() => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
+  useProcessEnv(() => ({ ...SETTINGS, WATCHDOG_STORAGE_CONNECTION_STRING: azuriteConnectionString(), WATCHDOG_TABLE_PREFIX: uniquePrefix() }));
 
   it('is wired to settings, authentication and the evidence API', async () => {
     const { auditExport } = await import('../../functions/auditExport/index.js');

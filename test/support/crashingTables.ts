@@ -6,6 +6,7 @@
  */
 import { createTableAccess, type TableAccess } from '../../lib/store/tables.js';
 import { azuriteConnectionString } from './store.js';
+import { withRequestPolicy } from './tablePolicy.js';
 
 export class SimulatedCrash extends Error {
   constructor(readonly write: number) {
@@ -27,26 +28,19 @@ export function crashingTables(prefix: string, crashAt?: number): CrashingTables
   const inner = createTableAccess({ connectionString: azuriteConnectionString(), prefix });
   let writes = 0;
   let dead = false;
-  const instrumented = new Set<string>();
-  return {
-    async table(name) {
-      const client = await inner.table(name);
-      if (!instrumented.has(name)) {
-        instrumented.add(name);
-        client.pipeline.addPolicy({
-          name: 'simulated-crash',
-          sendRequest: (request, next) => {
-            if (dead) return Promise.reject(new SimulatedCrash(writes));
-            if (!READS.has(request.method.toUpperCase()) && ++writes === crashAt) {
-              dead = true;
-              return Promise.reject(new SimulatedCrash(writes));
-            }
-            return next(request);
-          },
-        });
+  const crashing = withRequestPolicy(inner, () => ({
+    name: 'simulated-crash',
+    sendRequest: (request, next) => {
+      if (dead) return Promise.reject(new SimulatedCrash(writes));
+      if (!READS.has(request.method.toUpperCase()) && ++writes === crashAt) {
+        dead = true;
+        return Promise.reject(new SimulatedCrash(writes));
       }
-      return client;
+      return next(request);
     },
+  }));
+  return {
+    table: (name) => crashing.table(name),
     writes: () => writes,
     crashed: () => dead,
   };
