@@ -21,7 +21,12 @@ export const LATENCY_MS = 50;
 export function shapeFor(holders: number): LargeTenantSize {
   if (holders <= 10) return { directAssignments: 4, roleGroupMembers: 3, securityGroupMembers: 3, nestingDepth: 3 };
   const direct = Math.round(holders / 4);
-  return { directAssignments: direct, roleGroupMembers: direct, securityGroupMembers: holders - 2 * direct, nestingDepth: 3 };
+  return {
+    directAssignments: direct,
+    roleGroupMembers: direct,
+    securityGroupMembers: holders - 2 * direct,
+    nestingDepth: 3,
+  };
 }
 
 export interface AuditRunMeasure {
@@ -45,7 +50,16 @@ async function measureRun(rt: BenchRuntime, run: AuditRunMeasure['run'], minimum
   const tableRequests = rt.tables.total();
   const trips = roundTrips(rt.emulator);
   const headAfter = (await rt.store.journalRows.head())?.seq ?? 0;
-  return { run, holders: result.holders.length, wallMs, roundTrips: trips.total, minimumRoundTrips: minimum, tableRequests, journalEntries: headAfter - headBefore, byName: trips.byName };
+  return {
+    run,
+    holders: result.holders.length,
+    wallMs,
+    roundTrips: trips.total,
+    minimumRoundTrips: minimum,
+    tableRequests,
+    journalEntries: headAfter - headBefore,
+    byName: trips.byName,
+  };
 }
 
 export async function benchAuditSize(azurite: RunningAzurite, holders: number): Promise<AuditRunMeasure[]> {
@@ -58,7 +72,9 @@ export async function benchAuditSize(azurite: RunningAzurite, holders: number): 
     rt.clock.advance(15 * 60_000);
     out.push(await measureRun(rt, 'unchanged', minimum));
     // One direct assignment removed: one holder.removed event, one finding resolved.
-    const [victim] = [...rt.emulator.state.assignments.values()].filter((a) => a.assigneeType === 'User' && a.delegationType === 'Regular');
+    const [victim] = [...rt.emulator.state.assignments.values()].filter(
+      (a) => a.assigneeType === 'User' && a.delegationType === 'Regular',
+    );
     if (victim) rt.emulator.state.removeAssignment(victim);
     rt.clock.advance(15 * 60_000);
     out.push(await measureRun(rt, 'one changed', minimumAuditRoundTrips(rt.emulator.state)));

@@ -41,21 +41,46 @@ export async function withAzurite<T>(body: (azurite: RunningAzurite) => Promise<
   }
 }
 
-export async function startBenchRuntime(azurite: RunningAzurite, options: Omit<EmulatorOptions, 'clock'> & { env?: Record<string, string>; start?: string } = {}): Promise<BenchRuntime> {
+export async function startBenchRuntime(
+  azurite: RunningAzurite,
+  options: Omit<EmulatorOptions, 'clock'> & { env?: Record<string, string>; start?: string } = {},
+): Promise<BenchRuntime> {
   const { env: overrides, start, ...emulatorOptions } = options;
   const clock = new ManualClock(start ?? '2026-11-02T09:00:00Z');
   // The benchmarks measure the watchdog, not ACS Email's send limits (500 notices are far over them).
   const emulator = await startEmulator({ emailLimits: 'none', ...emulatorOptions, clock });
-  const env = localEnv({ emulator, storageConnectionString: azurite.connectionString, overrides: { WATCHDOG_DIGEST_HOUR: '23', ...overrides } });
+  const env = localEnv({
+    emulator,
+    storageConnectionString: azurite.connectionString,
+    overrides: { WATCHDOG_DIGEST_HOUR: '23', ...overrides },
+  });
   const tablePrefix = `b${randomBytes(5).toString('hex')}`;
-  const runtime = createRuntime(loadConfig(env), { clock, tablePrefix, logger: quietLogger, mail: { pollIntervalMs: 5, retryDelayMs: 5 } });
+  const runtime = createRuntime(loadConfig(env), {
+    clock,
+    tablePrefix,
+    logger: quietLogger,
+    mail: { pollIntervalMs: 5, retryDelayMs: 5 },
+  });
   const tables = countingTables(createTableAccess({ connectionString: azurite.connectionString, prefix: tablePrefix }));
-  const counted = { grants: createGrantStore(tables), removals: createRemovalClaimStore(tables), alertIntents: createAlertIntentStore(tables), sentMail: createSentMailStore(tables), journal: createJournal(tables, clock), snapshots: createSnapshotStore(tables), findings: createFindingStore(tables) };
+  const counted = {
+    grants: createGrantStore(tables),
+    removals: createRemovalClaimStore(tables),
+    alertIntents: createAlertIntentStore(tables),
+    sentMail: createSentMailStore(tables),
+    journal: createJournal(tables, clock),
+    snapshots: createSnapshotStore(tables),
+    findings: createFindingStore(tables),
+  };
   return { ...runtime, clock, emulator, tables, counted, stop: () => emulator.stop() };
 }
 
 /** API round trips in the emulator's call log: HTTP requests to Exchange and Graph ($batch counts once, its parts not). */
-export function roundTrips(emulator: RunningEmulator): { exchange: number; graph: number; total: number; byName: Record<string, number> } {
+export function roundTrips(emulator: RunningEmulator): {
+  exchange: number;
+  graph: number;
+  total: number;
+  byName: Record<string, number>;
+} {
   const calls = emulator.calls.all().filter((c) => !c.batch && c.api !== 'email');
   const byName: Record<string, number> = {};
   for (const c of calls) {

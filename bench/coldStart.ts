@@ -46,5 +46,7 @@ export function measureColdStart(): ColdStartResult {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const r = measureColdStart();
   console.log(`bundle: ${(r.bundleBytes / 1024).toFixed(0)} KiB (target < 1024 KiB)`);
-  console.log(`module load: median ${r.loadMsMedian.toFixed(1)} ms, p90 ${r.loadMsP90.toFixed(1)} ms over ${RUNS} fresh processes (target < 150 ms)`);
+  console.log(
+    `module load: median ${r.loadMsMedian.toFixed(1)} ms, p90 ${r.loadMsP90.toFixed(1)} ms over ${RUNS} fresh processes (target < 150 ms)`,
+  );
 }

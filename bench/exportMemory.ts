@@ -40,11 +40,21 @@ async function seed(tables: TableAccess, rows: number): Promise<void> {
         actor: 'lidiah@contoso.onmicrosoft.com',
         subject: `g-${seq}`,
         reason: `Approved for the =legal hold export, ticket CHG-${seq}, "quoted", with a comma`,
-        data: { grant: { id: `g-${seq}`, principal: 'adelev@contoso.onmicrosoft.com', justification: 'PST export for legal hold', durationMs: 86_400_000 } },
+        data: {
+          grant: {
+            id: `g-${seq}`,
+            principal: 'adelev@contoso.onmicrosoft.com',
+            justification: 'PST export for legal hold',
+            durationMs: 86_400_000,
+          },
+        },
         prevHash,
       };
       const hash = chainHash(prevHash, hashedFields(base));
-      actions.push(['create', { partitionKey: 'journal', rowKey: entryRowKey(seq), ...base, data: JSON.stringify(base.data), hash }]);
+      actions.push([
+        'create',
+        { partitionKey: 'journal', rowKey: entryRowKey(seq), ...base, data: JSON.stringify(base.data), hash },
+      ]);
       prevHash = hash;
     }
     await table.submitTransaction(actions);
@@ -87,7 +97,8 @@ async function measure(deps: EvidenceDeps, format: ExportFormat): Promise<Measur
   }
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sample);
-  if (!prepared.integrity.ok) throw new Error(`The seeded journal does not verify: ${JSON.stringify(prepared.integrity.problems[0])}`);
+  if (!prepared.integrity.ok)
+    throw new Error(`The seeded journal does not verify: ${JSON.stringify(prepared.integrity.problems[0])}`);
   return {
     format,
     rows: prepared.integrity.entries,
@@ -106,7 +117,9 @@ try {
   const store = openStore({ connectionString: azurite.connectionString, prefix: 'bench' }, clock);
   const seeding = performance.now();
   await seed(store.tables, ROWS);
-  console.log(`seeded ${ROWS} journal rows in ${((performance.now() - seeding) / 1000).toFixed(1)} s${gc ? '' : ' (run with --expose-gc for steadier heap numbers)'}`);
+  console.log(
+    `seeded ${ROWS} journal rows in ${((performance.now() - seeding) / 1000).toFixed(1)} s${gc ? '' : ' (run with --expose-gc for steadier heap numbers)'}`,
+  );
   const deps: EvidenceDeps = { journalRows: store.journalRows, grants: store.grants, clock };
   for (const format of ['csv', 'json'] as const) {
     const m = await measure(deps, format);

@@ -60,7 +60,8 @@ export function minimumAuditRoundTripsBreakdown(state: TenantState): MinimumBrea
   const regular = assignments.filter((a) => a.delegationType === 'Regular');
 
   let exchange = 1;
-  for (const role of roles) exchange += pages(assignments.filter((a) => a.role.toLowerCase() === role).length, EXCHANGE_PAGE);
+  for (const role of roles)
+    exchange += pages(assignments.filter((a) => a.role.toLowerCase() === role).length, EXCHANGE_PAGE);
   const roleGroups = regular.filter((a) => a.assigneeType === 'RoleGroup');
   const hasPointer = (id: string) => state.servicePrincipals.get(id)?.exchange !== undefined;
   const reached = new Map<string, RoleGroupState>();

@@ -31,7 +31,9 @@ export interface RevocationMeasure {
 /** `count` active grants that expired a minute ago, each with its own assignment in the emulator. */
 async function seedExpiredGrants(rt: BenchRuntime, count: number): Promise<void> {
   const now = rt.clock.now().getTime();
-  const users = [...rt.emulator.state.users.values()].filter((u) => u.userPrincipalName.startsWith('user')).slice(0, count);
+  const users = [...rt.emulator.state.users.values()]
+    .filter((u) => u.userPrincipalName.startsWith('user'))
+    .slice(0, count);
   if (users.length < count) throw new Error(`The tenant has ${users.length} users for ${count} grants.`);
   for (const [i, user] of users.entries()) {
     await seedExpiredGrant(rt.emulator, rt.store.grants, user, {
@@ -58,10 +60,20 @@ export async function benchRevocation(azurite: RunningAzurite, count: number): P
     const started = performance.now();
     const report = await revokeExpired({ ...rt, store: rt.counted });
     const wallMs = performance.now() - started;
-    if (report.failed.length || report.blocked) throw new Error(`The revoke run did not complete: ${JSON.stringify(report.failed[0] ?? report.blocked)}`);
-    const left = [...rt.emulator.state.assignments.values()].filter((a) => a.name.startsWith('MIE-Grant-bench-')).length;
+    if (report.failed.length || report.blocked)
+      throw new Error(`The revoke run did not complete: ${JSON.stringify(report.failed[0] ?? report.blocked)}`);
+    const left = [...rt.emulator.state.assignments.values()].filter((a) =>
+      a.name.startsWith('MIE-Grant-bench-'),
+    ).length;
     if (left) throw new Error(`${left} assignments are still present after the run.`);
-    return { grants: count, removed: report.removed.length, wallMs, roundTrips: roundTrips(rt.emulator).total, tableRequests: rt.tables.total(), emails: rt.emulator.sentEmails().length };
+    return {
+      grants: count,
+      removed: report.removed.length,
+      wallMs,
+      roundTrips: roundTrips(rt.emulator).total,
+      tableRequests: rt.tables.total(),
+      emails: rt.emulator.sentEmails().length,
+    };
   } finally {
     await rt.stop();
   }

@@ -25,8 +25,16 @@ await withAzurite(async (azurite) => {
 
 const cold = measureColdStart();
 console.log('Cold start');
-console.log(`  bundle ${(cold.bundleBytes / 1024).toFixed(0)} KiB (target < 1024 KiB), module load median ${cold.loadMsMedian.toFixed(1)} ms, p90 ${cold.loadMsP90.toFixed(1)} ms (target < 150 ms)`);
+console.log(
+  `  bundle ${(cold.bundleBytes / 1024).toFixed(0)} KiB (target < 1024 KiB), module load median ${cold.loadMsMedian.toFixed(1)} ms, p90 ${cold.loadMsP90.toFixed(1)} ms (target < 150 ms)`,
+);
 
-console.log(`Export memory (${exportRows} journal rows; the full 100,000-row run takes minutes: bench/exportMemory.ts)`);
-const out = execFileSync(process.execPath, ['--expose-gc', 'bin/run-ts.js', 'bench/exportMemory.ts', String(exportRows)], { encoding: 'utf8' });
+console.log(
+  `Export memory (${exportRows} journal rows; the full 100,000-row run takes minutes: bench/exportMemory.ts)`,
+);
+const out = execFileSync(
+  process.execPath,
+  ['--expose-gc', 'bin/run-ts.js', 'bench/exportMemory.ts', String(exportRows)],
+  { encoding: 'utf8' },
+);
 for (const line of out.trim().split('\n')) console.log(`  ${line}`);

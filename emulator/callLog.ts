@@ -47,7 +47,10 @@ export class CallLog {
       (r) =>
         (filter.api === undefined || r.api === filter.api) &&
         (filter.status === undefined || r.status === filter.status) &&
-        (filter.name === undefined || (typeof filter.name === 'string' ? r.name.toLowerCase() === filter.name.toLowerCase() : filter.name.test(r.name))),
+        (filter.name === undefined ||
+          (typeof filter.name === 'string'
+            ? r.name.toLowerCase() === filter.name.toLowerCase()
+            : filter.name.test(r.name))),
     );
   }
 

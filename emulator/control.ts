@@ -11,7 +11,10 @@ import { GRAPH_APP_ID } from '../lib/domain.js';
 import { EXCHANGE_ONLINE_APP_ID } from './scenarios/baseTenant.js';
 
 const ok = (body: unknown, status = 200): Reply => ({ status, body });
-const problem = (status: number, message: string): Reply => ({ status, body: { error: { code: status === 404 ? 'NotFound' : 'BadRequest', message } } });
+const problem = (status: number, message: string): Reply => ({
+  status,
+  body: { error: { code: status === 404 ? 'NotFound' : 'BadRequest', message } },
+});
 
 const RESOURCE_APPS: Record<string, string> = { graph: GRAPH_APP_ID, exchange: EXCHANGE_ONLINE_APP_ID };
 
@@ -24,13 +27,16 @@ const RESOURCE_APPS: Record<string, string> = { graph: GRAPH_APP_ID, exchange: E
 function withdrawPermission(ctx: EmulatorContext, b: Record<string, unknown>): Reply {
   if (typeof b.roleEntry === 'string') {
     const cut = b.roleEntry.lastIndexOf('\\');
-    if (cut <= 0 || cut === b.roleEntry.length - 1) return problem(400, 'roleEntry must be "<role>\\<cmdlet>" (role may be *).');
+    if (cut <= 0 || cut === b.roleEntry.length - 1)
+      return problem(400, 'roleEntry must be "<role>\\<cmdlet>" (role may be *).');
     ctx.state.withdrawnRoleEntries.add(b.roleEntry.toLowerCase());
     return ok({ withdrawn: b.roleEntry });
   }
   const resource = typeof b.api === 'string' ? RESOURCE_APPS[b.api] : undefined;
-  if (!resource || typeof b.appRole !== 'string') return problem(400, 'Send {"api":"graph"|"exchange","appRole":"<value>"} or {"roleEntry":"<role>\\<cmdlet>"}.');
-  if (!ctx.state.withdrawCallerAppRole(resource, b.appRole)) return problem(404, `The watchdog's app does not hold ${b.appRole} on ${b.api}.`);
+  if (!resource || typeof b.appRole !== 'string')
+    return problem(400, 'Send {"api":"graph"|"exchange","appRole":"<value>"} or {"roleEntry":"<role>\\<cmdlet>"}.');
+  if (!ctx.state.withdrawCallerAppRole(resource, b.appRole))
+    return problem(404, `The watchdog's app does not hold ${b.appRole} on ${b.api}.`);
   return ok({ withdrawn: b.appRole });
 }
 
@@ -45,7 +51,12 @@ export function handleControl(ctx: EmulatorContext, method: string, url: URL, bo
   const b = (body ?? {}) as Record<string, unknown>;
   switch (key) {
     case 'GET /health':
-      return ok({ ok: true, tenant: ctx.state.tenant, tenantId: ctx.state.tenantId, now: ctx.state.clock.now().toISOString() });
+      return ok({
+        ok: true,
+        tenant: ctx.state.tenant,
+        tenantId: ctx.state.tenantId,
+        now: ctx.state.clock.now().toISOString(),
+      });
     case 'GET /calls': {
       const filter: CallFilter = {};
       const api = url.searchParams.get('api');
@@ -92,7 +103,13 @@ export function handleControl(ctx: EmulatorContext, method: string, url: URL, bo
       const at = atText ? new Date(atText) : ctx.state.clock.now();
       if (Number.isNaN(at.getTime())) return problem(400, `at '${atText}' is not an ISO 8601 time.`);
       const paths = ctx.state.exportPaths(principal, at);
-      return ok({ principal, at: at.toISOString(), canExport: paths.length > 0, paths, propagationDelayMs: ctx.state.propagationDelayMs });
+      return ok({
+        principal,
+        at: at.toISOString(),
+        canExport: paths.length > 0,
+        paths,
+        propagationDelayMs: ctx.state.propagationDelayMs,
+      });
     }
     case 'POST /permissions/withdraw':
       return withdrawPermission(ctx, b);
@@ -108,7 +125,11 @@ export function handleControl(ctx: EmulatorContext, method: string, url: URL, bo
       const clock = ctx.state.clock as SettableClock;
       if (typeof b.advanceMs === 'number' && clock.advance) clock.advance(b.advanceMs);
       else if (typeof b.set === 'string' && clock.set && !Number.isNaN(Date.parse(b.set))) clock.set(b.set);
-      else return problem(400, 'Send {"advanceMs": n} or {"set": "<ISO time>"}; only an emulator started with a manual clock can be moved.');
+      else
+        return problem(
+          400,
+          'Send {"advanceMs": n} or {"set": "<ISO time>"}; only an emulator started with a manual clock can be moved.',
+        );
       return ok({ now: ctx.state.clock.now().toISOString() });
     }
     case 'POST /reset':

@@ -89,20 +89,35 @@ export function validateFaultRule(rule: unknown): string | undefined {
   const f = r.fault as Partial<Fault> | undefined;
   if (!f || typeof f !== 'object') return 'fault is required';
   if (f.kind === 'latency' && !(typeof f.ms === 'number' && f.ms >= 0)) return 'latency needs ms >= 0';
-  else if (f.kind === 'throttle' && !(typeof f.retryAfterSeconds === 'number' && f.retryAfterSeconds >= 0)) return 'throttle needs retryAfterSeconds >= 0';
-  else if (f.kind === 'error' && ![500, 502, 503, 504].includes(f.status as number)) return 'error needs status 500, 502, 503 or 504';
-  else if (f.kind === 'lost-answer' && f.status !== undefined && ![502, 503, 504].includes(f.status)) return 'lost-answer takes status 502, 503 or 504, or none for a dropped connection';
-  else if (f.kind === 'warning' && !(typeof f.message === 'string' && f.message.trim() !== '')) return 'warning needs a message';
-  else if (f.kind === 'warning' && !r.route.startsWith('exchange:')) return 'warning faults apply to exchange routes only';
-  else if (!['latency', 'throttle', 'error', 'reset', 'lost-answer', 'warning'].includes(f.kind as string)) return 'fault.kind must be latency, throttle, error, reset, lost-answer or warning';
-  if (r.parameters !== undefined && !(r.parameters && typeof r.parameters === 'object' && Object.values(r.parameters).every((v) => typeof v === 'string'))) {
+  else if (f.kind === 'throttle' && !(typeof f.retryAfterSeconds === 'number' && f.retryAfterSeconds >= 0))
+    return 'throttle needs retryAfterSeconds >= 0';
+  else if (f.kind === 'error' && ![500, 502, 503, 504].includes(f.status as number))
+    return 'error needs status 500, 502, 503 or 504';
+  else if (f.kind === 'lost-answer' && f.status !== undefined && ![502, 503, 504].includes(f.status))
+    return 'lost-answer takes status 502, 503 or 504, or none for a dropped connection';
+  else if (f.kind === 'warning' && !(typeof f.message === 'string' && f.message.trim() !== ''))
+    return 'warning needs a message';
+  else if (f.kind === 'warning' && !r.route.startsWith('exchange:'))
+    return 'warning faults apply to exchange routes only';
+  else if (!['latency', 'throttle', 'error', 'reset', 'lost-answer', 'warning'].includes(f.kind as string))
+    return 'fault.kind must be latency, throttle, error, reset, lost-answer or warning';
+  if (
+    r.parameters !== undefined &&
+    !(
+      r.parameters &&
+      typeof r.parameters === 'object' &&
+      Object.values(r.parameters).every((v) => typeof v === 'string')
+    )
+  ) {
     return 'parameters maps parameter names to text values';
   }
   const schedules = [r.calls, r.times, r.rate].filter((x) => x !== undefined).length;
   if (schedules > 1) return 'give at most one of calls, times and rate';
-  if (r.calls !== undefined && !(Array.isArray(r.calls) && r.calls.every((n) => Number.isInteger(n) && n >= 1))) return 'calls is a list of 1-based call numbers';
+  if (r.calls !== undefined && !(Array.isArray(r.calls) && r.calls.every((n) => Number.isInteger(n) && n >= 1)))
+    return 'calls is a list of 1-based call numbers';
   if (r.times !== undefined && !(Number.isInteger(r.times) && r.times >= 0)) return 'times is a whole number';
-  if (r.rate !== undefined && !(typeof r.rate === 'number' && r.rate >= 0 && r.rate <= 1)) return 'rate is a probability from 0 to 1';
+  if (r.rate !== undefined && !(typeof r.rate === 'number' && r.rate >= 0 && r.rate <= 1))
+    return 'rate is a probability from 0 to 1';
   return undefined;
 }
 
@@ -127,7 +142,8 @@ export class Faults {
     const route = matcherFor(rule.route);
     const wanted = Object.entries(rule.parameters ?? {});
     const matcher = (t: CallTarget) =>
-      route(t) && wanted.every(([name, value]) => String(t.parameters?.[name] ?? '').toLowerCase() === value.toLowerCase());
+      route(t) &&
+      wanted.every(([name, value]) => String(t.parameters?.[name] ?? '').toLowerCase() === value.toLowerCase());
     this.rules.push({ ...rule, id, seen: 0, fired: 0, matcher });
     return id;
   }
@@ -181,7 +197,8 @@ function matcherFor(route: string): (t: CallTarget) => boolean {
   const colon = route.indexOf(':');
   const api = route.slice(0, colon);
   const what = route.slice(colon + 1);
-  if (api === 'exchange') return (t) => t.api === 'exchange' && (what === '*' || t.name.toLowerCase() === what.toLowerCase());
+  if (api === 'exchange')
+    return (t) => t.api === 'exchange' && (what === '*' || t.name.toLowerCase() === what.toLowerCase());
   if (api === 'email') return (t) => t.api === 'email' && (what === '*' || t.name === what);
   const re = globToRegExp(what);
   return (t) => t.api === 'graph' && re.test(t.name);

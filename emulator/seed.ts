@@ -82,7 +82,8 @@ export interface SeedRoleGroup {
 }
 
 /** LinkedRoleGroup / PartnerLinkedRoleGroup: assignees whose members only the directory (or a partner) knows. */
-export type AssigneeType = 'User' | 'RoleGroup' | 'SecurityGroup' | 'ServicePrincipal' | 'LinkedRoleGroup' | 'PartnerLinkedRoleGroup';
+export type AssigneeType =
+  'User' | 'RoleGroup' | 'SecurityGroup' | 'ServicePrincipal' | 'LinkedRoleGroup' | 'PartnerLinkedRoleGroup';
 
 export interface SeedRoleAssignment {
   guid: string;

@@ -84,7 +84,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       sent: [],
       operations: new Map(),
       pollsUntilDone: options.emailPollsUntilDone ?? 1,
-      window: new EmailSendWindow(options.emailLimits === 'none' ? undefined : (options.emailLimits ?? EMAIL_SEND_LIMITS.customDomain)),
+      window: new EmailSendWindow(
+        options.emailLimits === 'none' ? undefined : (options.emailLimits ?? EMAIL_SEND_LIMITS.customDomain),
+      ),
     },
   };
   const reset = () => {
@@ -101,7 +103,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const server = createServer((req, res) => {
     handle(ctx, req, res, reset).catch((err: unknown) => {
-      if (!res.headersSent) send(res, { status: 500, body: { error: { code: 'InternalServerError', message: `Emulator failure: ${err instanceof Error ? err.message : String(err)}` } } });
+      if (!res.headersSent)
+        send(res, {
+          status: 500,
+          body: {
+            error: {
+              code: 'InternalServerError',
+              message: `Emulator failure: ${err instanceof Error ? err.message : String(err)}`,
+            },
+          },
+        });
       else res.destroy();
     });
   });
@@ -142,21 +153,32 @@ interface Routed {
   run(warnings: string[]): Reply | Promise<Reply>;
 }
 
-async function handle(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse, reset: () => void): Promise<void> {
+async function handle(
+  ctx: EmulatorContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  reset: () => void,
+): Promise<void> {
   const url = new URL(req.url ?? '/', ctx.baseUrl);
   let raw: Buffer;
   try {
     raw = await readBody(req);
   } catch (err) {
-    if (err instanceof BodyTooLarge) return send(res, { status: 413, body: { error: { code: 'RequestEntityTooLarge', message: err.message } } });
+    if (err instanceof BodyTooLarge)
+      return send(res, { status: 413, body: { error: { code: 'RequestEntityTooLarge', message: err.message } } });
     throw err;
   }
   const parsed = parseJson(raw);
   const body = parsed.ok ? parsed.value : undefined;
-  if (url.pathname.startsWith('/_emulator/')) return send(res, handleControl(ctx, req.method ?? 'GET', url, body, reset));
+  if (url.pathname.startsWith('/_emulator/'))
+    return send(res, handleControl(ctx, req.method ?? 'GET', url, body, reset));
 
   const routed = route(ctx, req, url, raw, body);
-  if (!routed) return send(res, { status: 404, body: { error: { code: 'NotFound', message: `The emulator serves no ${req.method} ${url.pathname}.` } } });
+  if (!routed)
+    return send(res, {
+      status: 404,
+      body: { error: { code: 'NotFound', message: `The emulator serves no ${req.method} ${url.pathname}.` } },
+    });
 
   const started = performance.now();
   const decision = ctx.faults.decide({ ...routed.target, parameters: routed.parameters });
@@ -185,7 +207,9 @@ async function handle(ctx: EmulatorContext, req: IncomingMessage, res: ServerRes
     if (lost === undefined) return void req.socket.destroy();
     return send(res, faultReply(routed.target.api, { kind: 'error', status: lost }));
   }
-  const reply = decision.failure ? faultReply(routed.target.api, decision.failure) : await routed.run(decision.warnings);
+  const reply = decision.failure
+    ? faultReply(routed.target.api, decision.failure)
+    : await routed.run(decision.warnings);
   log(reply.status, decision.failure?.kind ?? (decision.warnings.length ? 'warning' : undefined));
   send(res, reply);
 }
@@ -214,8 +238,12 @@ function route(ctx: EmulatorContext, req: IncomingMessage, url: URL, raw: Buffer
       run: () => {
         const denied = graphAuth(req);
         if (denied) return denied;
-        if (path === '/$batch') return method === 'POST' ? graphBatch(ctx, version, body) : graphError(405, 'Request_BadRequest', '$batch takes POST.');
-        if (method === 'POST' && raw.length > 0 && body === undefined) return graphError(400, 'BadRequest', 'The request body is not valid JSON.');
+        if (path === '/$batch')
+          return method === 'POST'
+            ? graphBatch(ctx, version, body)
+            : graphError(405, 'Request_BadRequest', '$batch takes POST.');
+        if (method === 'POST' && raw.length > 0 && body === undefined)
+          return graphError(400, 'BadRequest', 'The request body is not valid JSON.');
         return graphRequest(ctx, { method, version, path, query: url.searchParams, body });
       },
     };
@@ -230,7 +258,11 @@ function route(ctx: EmulatorContext, req: IncomingMessage, url: URL, raw: Buffer
   }
   const op = EMAIL_OPERATION.exec(url.pathname);
   if (op && method === 'GET') {
-    return { target: { api: 'email', name: 'poll' }, parameters: { operationId: op[1] }, run: () => pollEmail(ctx, req, url, op[1] as string) };
+    return {
+      target: { api: 'email', name: 'poll' },
+      parameters: { operationId: op[1] },
+      run: () => pollEmail(ctx, req, url, op[1] as string),
+    };
   }
   return undefined;
 }

@@ -159,7 +159,8 @@ export class TenantState {
     const forever = { since: Number.NEGATIVE_INFINITY };
     // Users are never written, so the seed's objects are shared rather than copied.
     for (const u of seed.users) this.users.set(u.id, u);
-    for (const g of seed.groups) this.groups.set(g.id, { ...g, members: g.members.map((member) => ({ member, ...forever })) });
+    for (const g of seed.groups)
+      this.groups.set(g.id, { ...g, members: g.members.map((member) => ({ member, ...forever })) });
     for (const sp of seed.servicePrincipals) {
       this.servicePrincipals.set(sp.id, { ...sp });
       this.byAppId.set(lower(sp.appId), sp);
@@ -180,7 +181,10 @@ export class TenantState {
     }
     this.directoryRoleAssignments = seed.directoryRoleAssignments.map((d) => ({ ...d }));
     this.appRoleAssignments = seed.appRoleAssignments.map((a) => ({ ...a }));
-    this.auditRecords = (seed.auditRecords ?? []).map((r) => ({ ...r, parameters: r.parameters.map((x) => ({ ...x })) }));
+    this.auditRecords = (seed.auditRecords ?? []).map((r) => ({
+      ...r,
+      parameters: r.parameters.map((x) => ({ ...x })),
+    }));
   }
 
   private get recipientIndex(): Map<string, ExchangeRecipient> {
@@ -195,17 +199,35 @@ export class TenantState {
       }
     };
     for (const user of this.users.values()) {
-      put([user.id, user.userPrincipalName, user.name, user.exchangeGuid, user.displayName], { kind: 'user', id: user.id, name: user.name, user });
+      put([user.id, user.userPrincipalName, user.name, user.exchangeGuid, user.displayName], {
+        kind: 'user',
+        id: user.id,
+        name: user.name,
+        user,
+      });
     }
     for (const group of this.groups.values()) {
-      put([group.id, group.name ?? group.displayName, group.displayName, group.mail, group.exchangeGuid], { kind: 'group', id: group.id, name: group.name ?? group.displayName, group });
+      put([group.id, group.name ?? group.displayName, group.displayName, group.mail, group.exchangeGuid], {
+        kind: 'group',
+        id: group.id,
+        name: group.name ?? group.displayName,
+        group,
+      });
     }
     for (const sp of this.servicePrincipals.values()) {
-      if (sp.exchange) put([sp.id, sp.appId, sp.exchange.exchangeGuid, pointerName(sp)], { kind: 'servicePrincipal', id: sp.id, name: pointerName(sp), sp });
+      if (sp.exchange)
+        put([sp.id, sp.appId, sp.exchange.exchangeGuid, pointerName(sp)], {
+          kind: 'servicePrincipal',
+          id: sp.id,
+          name: pointerName(sp),
+          sp,
+        });
     }
-    for (const rg of this.roleGroups.values()) put([rg.guid, rg.name], { kind: 'roleGroup', id: rg.guid, name: rg.name, roleGroup: rg });
+    for (const rg of this.roleGroups.values())
+      put([rg.guid, rg.name], { kind: 'roleGroup', id: rg.guid, name: rg.name, roleGroup: rg });
     for (const rg of this.roleGroups.values()) {
-      for (const [name, roleDefinitionId] of Object.entries(rg.linkedGroups)) put([name], { kind: 'linkedGroup', id: name, name, roleDefinitionId });
+      for (const [name, roleDefinitionId] of Object.entries(rg.linkedGroups))
+        put([name], { kind: 'linkedGroup', id: name, name, roleDefinitionId });
     }
     return index;
   }
@@ -350,7 +372,10 @@ export class TenantState {
         const t = Date.parse(r.createdDateTime);
         return t >= from && t < to && t <= this.now();
       })
-      .filter((r) => (!types.size || types.has(lower(r.recordType))) && (!operations.size || operations.has(lower(r.operation))))
+      .filter(
+        (r) =>
+          (!types.size || types.has(lower(r.recordType))) && (!operations.size || operations.has(lower(r.operation))),
+      )
       .sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime));
     const query: AuditLogQueryState = { ...input, id: randomUUID(), createdAt: this.now(), polls: 0, records };
     this.auditLogQueries.set(query.id, query);
@@ -425,10 +450,14 @@ export class TenantState {
     if (this.callerRolesCache?.version === this.version) return this.callerRolesCache.roles;
     const roles = new Set<string>();
     const groupsOfCaller = new Set<string>();
-    for (const rg of this.roleGroups.values()) if (this.roleGroupMembersDeep(rg).includes(this.callerId)) groupsOfCaller.add(lower(rg.name));
+    for (const rg of this.roleGroups.values())
+      if (this.roleGroupMembersDeep(rg).includes(this.callerId)) groupsOfCaller.add(lower(rg.name));
     for (const a of this.assignments.values()) {
       if (!a.enabled || a.delegationType !== 'Regular') continue;
-      if ((a.assigneeType === 'ServicePrincipal' && a.assignee === this.callerId) || (a.assigneeType === 'RoleGroup' && groupsOfCaller.has(lower(a.assignee)))) {
+      if (
+        (a.assigneeType === 'ServicePrincipal' && a.assignee === this.callerId) ||
+        (a.assigneeType === 'RoleGroup' && groupsOfCaller.has(lower(a.assignee)))
+      ) {
         roles.add(lower(a.role));
       }
     }
@@ -444,7 +473,10 @@ export class TenantState {
 
   /** Whether the role (by name) still has the cmdlet's entry. Which roles have which cmdlet is exchange/cmdlets.ts. */
   roleEntryWithdrawn(role: string, cmdlet: string): boolean {
-    return this.withdrawnRoleEntries.has(`${lower(role)}\\${lower(cmdlet)}`) || this.withdrawnRoleEntries.has(`*\\${lower(cmdlet)}`);
+    return (
+      this.withdrawnRoleEntries.has(`${lower(role)}\\${lower(cmdlet)}`) ||
+      this.withdrawnRoleEntries.has(`*\\${lower(cmdlet)}`)
+    );
   }
 
   /** Removes the caller's assignments of one app role (by value) of the resource app; false when it held none. */
@@ -455,7 +487,8 @@ export class TenantState {
     const before = this.appRoleAssignments.length;
     for (let i = this.appRoleAssignments.length - 1; i >= 0; i--) {
       const a = this.appRoleAssignments[i];
-      if (a && a.principalId === this.callerId && a.resourceId === resource.id && a.appRoleId === role.id) this.appRoleAssignments.splice(i, 1);
+      if (a && a.principalId === this.callerId && a.resourceId === resource.id && a.appRoleId === role.id)
+        this.appRoleAssignments.splice(i, 1);
     }
     return this.appRoleAssignments.length < before;
   }
@@ -487,11 +520,17 @@ export class TenantState {
     const assignments = [...this.assignments.values(), ...this.removedAssignments];
     for (const a of assignments) {
       if (!active(a, t) || !a.enabled || a.delegationType !== 'Regular' || !mie.has(lower(a.role))) continue;
-      for (const via of this.assigneeReaches(a.assigneeType, a.assignee, id, t)) paths.push({ via, role: a.role, assignment: a.name });
+      for (const via of this.assigneeReaches(a.assigneeType, a.assignee, id, t))
+        paths.push({ via, role: a.role, assignment: a.name });
     }
     const graphSp = this.servicePrincipalByAppId('00000003-0000-0000-c000-000000000000');
     for (const a of this.appRoleAssignments) {
-      if (a.principalId === id && graphSp && a.resourceId === graphSp.id && a.appRoleId === GRAPH_APP_ROLES.mailboxItemImportExportAll.id) {
+      if (
+        a.principalId === id &&
+        graphSp &&
+        a.resourceId === graphSp.id &&
+        a.appRoleId === GRAPH_APP_ROLES.mailboxItemImportExportAll.id
+      ) {
         paths.push({ via: 'graph-app-role', role: GRAPH_APP_ROLES.mailboxItemImportExportAll.value, assignment: a.id });
       }
     }
@@ -516,7 +555,9 @@ export class TenantState {
       }
       case 'LinkedRoleGroup': {
         const r = this.recipientById(assignee);
-        return r?.kind === 'linkedGroup' && this.directoryRolePrincipals(r.roleDefinitionId, t).includes(id) ? ['role-group'] : [];
+        return r?.kind === 'linkedGroup' && this.directoryRolePrincipals(r.roleDefinitionId, t).includes(id)
+          ? ['role-group']
+          : [];
       }
       case 'PartnerLinkedRoleGroup':
         // The partner's agents live in the partner's tenant: nobody here.
@@ -525,7 +566,13 @@ export class TenantState {
   }
 
   /** How a role group reaches `id` at time `t`: members, their security groups, role groups inside it (cycles end), linked groups. */
-  private roleGroupReaches(rg: RoleGroupState, id: string, t: number, underOrgManagement: boolean, seen = new Set<string>()): ExportPath['via'][] {
+  private roleGroupReaches(
+    rg: RoleGroupState,
+    id: string,
+    t: number,
+    underOrgManagement: boolean,
+    seen = new Set<string>(),
+  ): ExportPath['via'][] {
     if (seen.has(rg.guid)) return [];
     seen.add(rg.guid);
     const out: ExportPath['via'][] = [];
@@ -537,7 +584,8 @@ export class TenantState {
       else if (inner) out.push(...this.roleGroupReaches(inner, id, t, underOrgManagement, seen));
     }
     for (const roleId of Object.values(rg.linkedGroups)) {
-      if (this.directoryRolePrincipals(roleId, t).includes(id)) out.push(underOrgManagement ? 'organization-management' : 'role-group');
+      if (this.directoryRolePrincipals(roleId, t).includes(id))
+        out.push(underOrgManagement ? 'organization-management' : 'role-group');
     }
     return out;
   }
@@ -571,7 +619,8 @@ export class TenantState {
       }
       case 'SecurityGroup': {
         const rows = [{ effectiveUserName: ALL_GROUP_MEMBERS, assignmentMethod: 'Direct' }];
-        for (const id of this.groupPrincipals(a.assignee)) rows.push({ effectiveUserName: this.recipientById(id)?.name ?? id, assignmentMethod: 'SecurityGroup' });
+        for (const id of this.groupPrincipals(a.assignee))
+          rows.push({ effectiveUserName: this.recipientById(id)?.name ?? id, assignmentMethod: 'SecurityGroup' });
         return rows;
       }
       case 'RoleGroup': {
@@ -587,7 +636,8 @@ export class TenantState {
             rows.push({ effectiveUserName: this.recipientById(id)?.name ?? id, assignmentMethod: 'RoleGroup' });
           }
         }
-        for (const name of Object.keys(rg.linkedGroups)) rows.push({ effectiveUserName: name, assignmentMethod: 'RoleGroup' });
+        for (const name of Object.keys(rg.linkedGroups))
+          rows.push({ effectiveUserName: name, assignmentMethod: 'RoleGroup' });
         return rows;
       }
       case 'LinkedRoleGroup':

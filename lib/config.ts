@@ -42,7 +42,14 @@ export interface Config {
    * `issuer` as configured (either form); `tenantId` and `authority` (the login endpoint whose OpenID
    * configuration gives both issuers and their keys) follow from it unless WATCHDOG_AUTH_AUTHORITY says.
    */
-  auth: { mode: AuthMode; audiences: string[]; issuer?: string; tenantId?: string; authority?: string; jwksUrl?: string };
+  auth: {
+    mode: AuthMode;
+    audiences: string[];
+    issuer?: string;
+    tenantId?: string;
+    authority?: string;
+    jwksUrl?: string;
+  };
   /** Local runs only: the instant the process clock starts at (then it runs at real speed). */
   localClockStart?: Date;
 }
@@ -94,7 +101,10 @@ export type Env = Partial<Record<string, string | undefined>>;
 
 /** Keys and signatures a connection string pasted into the wrong setting would otherwise echo into logs. */
 export function redactSecrets(text: string): string {
-  return text.replace(/\b(AccountKey|accesskey|SharedAccessSignature|SharedAccessKey|sig)=[^;'"\s&]+/gi, '$1=(redacted)');
+  return text.replace(
+    /\b(AccountKey|accesskey|SharedAccessSignature|SharedAccessKey|sig)=[^;'"\s&]+/gi,
+    '$1=(redacted)',
+  );
 }
 
 export class ConfigError extends Error {
@@ -107,7 +117,8 @@ export class ConfigError extends Error {
   }
 }
 
-const EMAIL = /^[^\s@<>(),;:"[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+const EMAIL =
+  /^[^\s@<>(),;:"[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 const DOMAIN = /^(?=.{4,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NCRONTAB = /^(\S+\s+){5}\S+$/;
@@ -153,7 +164,9 @@ class Reader {
     const v = this.raw(name) ?? fallback;
     const ms = parseDuration(v);
     if (ms === undefined || ms <= 0) {
-      this.problems.push(`${name} is '${v}'; use a positive ISO 8601 duration in weeks, days, hours, minutes or seconds (for example PT1H, P7D).`);
+      this.problems.push(
+        `${name} is '${v}'; use a positive ISO 8601 duration in weeks, days, hours, minutes or seconds (for example PT1H, P7D).`,
+      );
       return parseDuration(fallback) ?? 0;
     }
     return ms;
@@ -161,11 +174,17 @@ class Reader {
 
   durations(name: SettingName, fallback: string): number[] {
     const v = this.raw(name) ?? fallback;
-    const parts = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const parts = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const out: number[] = [];
     for (const p of parts) {
       const ms = parseDuration(p);
-      if (ms === undefined || ms <= 0) this.problems.push(`${name} has '${p}'; use a comma-separated list of ISO 8601 durations (for example PT24H,PT1H).`);
+      if (ms === undefined || ms <= 0)
+        this.problems.push(
+          `${name} has '${p}'; use a comma-separated list of ISO 8601 durations (for example PT24H,PT1H).`,
+        );
       else out.push(ms);
     }
     return [...new Set(out)].sort((a, b) => b - a);
@@ -205,7 +224,8 @@ class Reader {
 
   schedule(name: SettingName, fallback: string): string {
     const v = this.raw(name) ?? fallback;
-    if (!NCRONTAB.test(v)) this.problems.push(`${name} is '${v}'; use a six-field NCRONTAB expression (for example '0 */15 * * * *').`);
+    if (!NCRONTAB.test(v))
+      this.problems.push(`${name} is '${v}'; use a six-field NCRONTAB expression (for example '0 */15 * * * *').`);
     return v;
   }
 }
@@ -226,7 +246,8 @@ function endpointProblem(value: string): string | undefined {
   }
   if (url.protocol === 'https:') return undefined;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined;
-  if (url.protocol === 'http:') return `is '${value}'; plain http is accepted only on loopback (127.0.0.1, localhost, [::1]), use https.`;
+  if (url.protocol === 'http:')
+    return `is '${value}'; plain http is accepted only on loopback (127.0.0.1, localhost, [::1]), use https.`;
   return `is '${value}'; use an https:// URL.`;
 }
 
@@ -251,30 +272,52 @@ export function connectionStringEndpoint(connectionString: string, kind: 'email'
 export function loadConfig(env: Env = process.env): Config {
   const r = new Reader(env);
 
-  const tenant = r.required('WATCHDOG_TENANT', "the tenant's initial domain, for example contoso.onmicrosoft.com").toLowerCase();
-  if (tenant && !DOMAIN.test(tenant)) r.problems.push(`WATCHDOG_TENANT is '${tenant}'; use the tenant's initial domain, for example contoso.onmicrosoft.com.`);
+  const tenant = r
+    .required('WATCHDOG_TENANT', "the tenant's initial domain, for example contoso.onmicrosoft.com")
+    .toLowerCase();
+  if (tenant && !DOMAIN.test(tenant))
+    r.problems.push(
+      `WATCHDOG_TENANT is '${tenant}'; use the tenant's initial domain, for example contoso.onmicrosoft.com.`,
+    );
 
   const exchangeUrl = r.endpoint('WATCHDOG_EXCHANGE_URL', 'https://outlook.office365.com') ?? '';
   const graphUrl = r.endpoint('WATCHDOG_GRAPH_URL', 'https://graph.microsoft.com') ?? '';
-  const credential = r.oneOf<CredentialKind>('WATCHDOG_CREDENTIAL', ['managed-identity', 'default', 'emulator'], 'managed-identity');
+  const credential = r.oneOf<CredentialKind>(
+    'WATCHDOG_CREDENTIAL',
+    ['managed-identity', 'default', 'emulator'],
+    'managed-identity',
+  );
   const identityClientId = r.raw('WATCHDOG_IDENTITY_CLIENT_ID');
-  if (identityClientId && !GUID.test(identityClientId)) r.problems.push(`WATCHDOG_IDENTITY_CLIENT_ID is '${identityClientId}'; use the client id (a GUID) of the user-assigned managed identity.`);
+  if (identityClientId && !GUID.test(identityClientId))
+    r.problems.push(
+      `WATCHDOG_IDENTITY_CLIENT_ID is '${identityClientId}'; use the client id (a GUID) of the user-assigned managed identity.`,
+    );
 
   const emailConnectionString = r.raw('WATCHDOG_EMAIL_CONNECTION_STRING');
   const emailEndpoint = r.endpoint('WATCHDOG_EMAIL_ENDPOINT');
   if (!emailConnectionString && !emailEndpoint) {
-    r.problems.push('WATCHDOG_EMAIL_CONNECTION_STRING or WATCHDOG_EMAIL_ENDPOINT is required: the Azure Communication Services resource that sends alerts.');
+    r.problems.push(
+      'WATCHDOG_EMAIL_CONNECTION_STRING or WATCHDOG_EMAIL_ENDPOINT is required: the Azure Communication Services resource that sends alerts.',
+    );
   }
   if (emailConnectionString && emailEndpoint) {
-    r.problems.push('WATCHDOG_EMAIL_CONNECTION_STRING and WATCHDOG_EMAIL_ENDPOINT are both set; set only one (the endpoint uses the managed identity).');
+    r.problems.push(
+      'WATCHDOG_EMAIL_CONNECTION_STRING and WATCHDOG_EMAIL_ENDPOINT are both set; set only one (the endpoint uses the managed identity).',
+    );
   }
   const emailCsEndpoint = emailConnectionString ? connectionStringEndpoint(emailConnectionString, 'email') : undefined;
   if (emailConnectionString) {
-    const problem = emailCsEndpoint ? endpointProblem(emailCsEndpoint) : 'has no endpoint=...; copy the connection string from the Communication Services resource (Keys).';
+    const problem = emailCsEndpoint
+      ? endpointProblem(emailCsEndpoint)
+      : 'has no endpoint=...; copy the connection string from the Communication Services resource (Keys).';
     if (problem) r.problems.push(`WATCHDOG_EMAIL_CONNECTION_STRING endpoint ${problem}`);
   }
-  const sender = r.required('WATCHDOG_EMAIL_SENDER', 'the verified sender address of the Communication Services email domain');
-  if (sender && !EMAIL.test(sender)) r.problems.push(`WATCHDOG_EMAIL_SENDER is '${sender}', which is not an email address.`);
+  const sender = r.required(
+    'WATCHDOG_EMAIL_SENDER',
+    'the verified sender address of the Communication Services email domain',
+  );
+  if (sender && !EMAIL.test(sender))
+    r.problems.push(`WATCHDOG_EMAIL_SENDER is '${sender}', which is not an email address.`);
   const alertRecipients = r.emails('WATCHDOG_ALERT_RECIPIENTS');
   const approverRecipients = r.emails('WATCHDOG_APPROVER_RECIPIENTS', alertRecipients);
 
@@ -282,9 +325,13 @@ export function loadConfig(env: Env = process.env): Config {
   const storageAccount = r.raw('WATCHDOG_STORAGE_ACCOUNT');
   let tableEndpoint: string | undefined;
   if (!storageConnectionString && !storageAccount) {
-    r.problems.push('WATCHDOG_STORAGE_CONNECTION_STRING or WATCHDOG_STORAGE_ACCOUNT is required: where grants, snapshots and the journal are kept.');
+    r.problems.push(
+      'WATCHDOG_STORAGE_CONNECTION_STRING or WATCHDOG_STORAGE_ACCOUNT is required: where grants, snapshots and the journal are kept.',
+    );
   } else if (storageConnectionString && storageAccount) {
-    r.problems.push('WATCHDOG_STORAGE_CONNECTION_STRING and WATCHDOG_STORAGE_ACCOUNT are both set; set only one (the account uses the managed identity).');
+    r.problems.push(
+      'WATCHDOG_STORAGE_CONNECTION_STRING and WATCHDOG_STORAGE_ACCOUNT are both set; set only one (the account uses the managed identity).',
+    );
   } else if (storageConnectionString) {
     const ep = connectionStringEndpoint(storageConnectionString, 'table');
     const problem = ep ? endpointProblem(ep) : 'has neither AccountName nor TableEndpoint.';
@@ -292,7 +339,10 @@ export function loadConfig(env: Env = process.env): Config {
   } else if (storageAccount) {
     if (/^[a-z0-9]{3,24}$/.test(storageAccount)) tableEndpoint = `https://${storageAccount}.table.core.windows.net`;
     else if (/^[a-z]+:\/\//i.test(storageAccount)) tableEndpoint = r.endpoint('WATCHDOG_STORAGE_ACCOUNT');
-    else r.problems.push(`WATCHDOG_STORAGE_ACCOUNT is '${storageAccount}'; use a storage account name (3-24 lower-case letters and digits) or its table endpoint URL.`);
+    else
+      r.problems.push(
+        `WATCHDOG_STORAGE_ACCOUNT is '${storageAccount}'; use a storage account name (3-24 lower-case letters and digits) or its table endpoint URL.`,
+      );
   }
 
   const tablePrefix = r.raw('WATCHDOG_TABLE_PREFIX') ?? 'mie';
@@ -302,14 +352,16 @@ export function loadConfig(env: Env = process.env): Config {
 
   const minDurationMs = r.duration('WATCHDOG_GRANT_MIN_DURATION', 'PT1H');
   const maxDurationMs = r.duration('WATCHDOG_GRANT_MAX_DURATION', 'P30D');
-  if (minDurationMs > maxDurationMs) r.problems.push('WATCHDOG_GRANT_MIN_DURATION is longer than WATCHDOG_GRANT_MAX_DURATION.');
+  if (minDurationMs > maxDurationMs)
+    r.problems.push('WATCHDOG_GRANT_MIN_DURATION is longer than WATCHDOG_GRANT_MAX_DURATION.');
   const roleGroup = r.raw('WATCHDOG_GRANT_ROLE_GROUP');
 
   const action = r.oneOf<UnapprovedAction>('WATCHDOG_UNAPPROVED_ACTION', ['alert', 'revoke'], 'alert');
   const graceMs = r.duration('WATCHDOG_UNAPPROVED_GRACE', 'PT1H');
   const breakGlass = splitList(r.raw('WATCHDOG_BREAK_GLASS') ?? '').map((s) => s.toLowerCase());
   for (const b of breakGlass) {
-    if (!EMAIL.test(b) && !GUID.test(b)) r.problems.push(`WATCHDOG_BREAK_GLASS has '${b}'; list UPNs or object ids, comma-separated.`);
+    if (!EMAIL.test(b) && !GUID.test(b))
+      r.problems.push(`WATCHDOG_BREAK_GLASS has '${b}'; list UPNs or object ids, comma-separated.`);
   }
 
   const schedules = {
@@ -329,11 +381,16 @@ export function loadConfig(env: Env = process.env): Config {
   // Flex Consumption does not enforce App Service Authentication ("EasyAuth isn't currently supported. Unauthenticated
   // callers currently aren't blocked", Flex Consumption plan considerations): the principal header could be forged there.
   if (authMode === 'easyauth' && isFlexConsumption(env)) {
-    r.problems.push('WATCHDOG_AUTH_MODE=easyauth is refused on the Flex Consumption plan (WEBSITE_SKU=FlexConsumption): the platform does not enforce App Service Authentication there, so anyone could send the principal header; use token.');
+    r.problems.push(
+      'WATCHDOG_AUTH_MODE=easyauth is refused on the Flex Consumption plan (WEBSITE_SKU=FlexConsumption): the platform does not enforce App Service Authentication there, so anyone could send the principal header; use token.',
+    );
   }
   const audiences = splitList(r.raw('WATCHDOG_AUTH_AUDIENCE') ?? '');
   for (const a of audiences) {
-    if (!isAudience(a)) r.problems.push(`WATCHDOG_AUTH_AUDIENCE has '${a}'; list the API's client id (a GUID) and/or its application ID URI (api://...), comma-separated.`);
+    if (!isAudience(a))
+      r.problems.push(
+        `WATCHDOG_AUTH_AUDIENCE has '${a}'; list the API's client id (a GUID) and/or its application ID URI (api://...), comma-separated.`,
+      );
   }
   const issuer = r.raw('WATCHDOG_AUTH_ISSUER');
   const issuerProblem = issuer ? endpointProblem(issuer) : undefined;
@@ -352,8 +409,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (localClockRaw !== undefined) {
     const start = parseInstant(localClockRaw);
     localClockStart = start ? new Date(start) : undefined;
-    if (!localClockStart) r.problems.push(`WATCHDOG_LOCAL_CLOCK is '${localClockRaw}'; use a UTC instant such as 2026-03-02T07:59:00Z.`);
-    else if (credential !== 'emulator') r.problems.push('WATCHDOG_LOCAL_CLOCK is accepted only with WATCHDOG_CREDENTIAL=emulator (the local stack); a deployed watchdog runs on the real clock.');
+    if (!localClockStart)
+      r.problems.push(`WATCHDOG_LOCAL_CLOCK is '${localClockRaw}'; use a UTC instant such as 2026-03-02T07:59:00Z.`);
+    else if (credential !== 'emulator')
+      r.problems.push(
+        'WATCHDOG_LOCAL_CLOCK is accepted only with WATCHDOG_CREDENTIAL=emulator (the local stack); a deployed watchdog runs on the real clock.',
+      );
   }
 
   if (credential === 'emulator') {
@@ -361,13 +422,18 @@ export function loadConfig(env: Env = process.env): Config {
       ['WATCHDOG_EXCHANGE_URL', exchangeUrl],
       ['WATCHDOG_GRAPH_URL', graphUrl],
       ['WATCHDOG_EMAIL_*', emailCsEndpoint ?? emailEndpoint],
-      ['WATCHDOG_STORAGE_*', storageConnectionString ? connectionStringEndpoint(storageConnectionString, 'table') : tableEndpoint],
+      [
+        'WATCHDOG_STORAGE_*',
+        storageConnectionString ? connectionStringEndpoint(storageConnectionString, 'table') : tableEndpoint,
+      ],
       ['WATCHDOG_AUTH_AUTHORITY', authority],
       ['WATCHDOG_AUTH_JWKS_URL', jwksUrl],
     ];
     for (const [name, ep] of endpoints) {
       if (ep && !isLoopbackUrl(ep)) {
-        r.problems.push(`WATCHDOG_CREDENTIAL=emulator is refused because ${name} (${ep}) is not a loopback address; the emulator token only works against a local tenant emulator.`);
+        r.problems.push(
+          `WATCHDOG_CREDENTIAL=emulator is refused because ${name} (${ep}) is not a loopback address; the emulator token only works against a local tenant emulator.`,
+        );
       }
     }
   }
@@ -379,7 +445,13 @@ export function loadConfig(env: Env = process.env): Config {
     graphUrl,
     credential,
     identityClientId,
-    email: { connectionString: emailConnectionString, endpoint: emailEndpoint, sender, alertRecipients, approverRecipients },
+    email: {
+      connectionString: emailConnectionString,
+      endpoint: emailEndpoint,
+      sender,
+      alertRecipients,
+      approverRecipients,
+    },
     storage: { connectionString: storageConnectionString, tableEndpoint, tablePrefix },
     grants: { minDurationMs, maxDurationMs, roleGroup },
     unapproved: { action, graceMs },
@@ -393,7 +465,6 @@ export function loadConfig(env: Env = process.env): Config {
   };
 }
 
-
 function isLoopbackUrl(value: string): boolean {
   try {
     return isLoopbackHost(new URL(value).hostname);
@@ -401,4 +472,3 @@ function isLoopbackUrl(value: string): boolean {
     return false;
   }
 }
-

@@ -3,7 +3,12 @@
  * In Azure: the (user-assigned) managed identity. Locally: DefaultAzureCredential, or the
  * emulator's fixed development token, which config only accepts when every endpoint is loopback.
  */
-import { DefaultAzureCredential, ManagedIdentityCredential, type AccessToken, type TokenCredential } from '@azure/identity';
+import {
+  DefaultAzureCredential,
+  ManagedIdentityCredential,
+  type AccessToken,
+  type TokenCredential,
+} from '@azure/identity';
 import type { Config } from './config.js';
 
 /** The token the tenant emulator accepts; worthless anywhere else. */
@@ -20,8 +25,12 @@ export function createCredential(config: Pick<Config, 'credential' | 'identityCl
     case 'emulator':
       return emulatorCredential;
     case 'default':
-      return new DefaultAzureCredential(config.identityClientId ? { managedIdentityClientId: config.identityClientId } : {});
+      return new DefaultAzureCredential(
+        config.identityClientId ? { managedIdentityClientId: config.identityClientId } : {},
+      );
     case 'managed-identity':
-      return config.identityClientId ? new ManagedIdentityCredential({ clientId: config.identityClientId }) : new ManagedIdentityCredential();
+      return config.identityClientId
+        ? new ManagedIdentityCredential({ clientId: config.identityClientId })
+        : new ManagedIdentityCredential();
   }
 }

@@ -1,6 +1,7 @@
 /** Reads a person-supplied instant (CLI flag, query parameter, request body, setting) as ISO 8601 UTC. */
 
-const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2})))?$/i;
+const ISO_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2})))?$/i;
 
 /**
  * Undefined when the text is not an ISO 8601 date or date-time with a zone (a bare date means midnight

@@ -48,7 +48,12 @@ export interface ExchangeRbac {
   /** Get-ServicePrincipal (no identity: every pointer, all pages), to map pointer names to appIds and object ids. */
   listServicePrincipals(): Promise<ServicePrincipalPointer[]>;
   /** New-ManagementRoleAssignment -Name N -Role R -User U | -SecurityGroup G. */
-  newRoleAssignment(input: { name: string; role: string; user?: string; securityGroup?: string }): Promise<RoleAssignment>;
+  newRoleAssignment(input: {
+    name: string;
+    role: string;
+    user?: string;
+    securityGroup?: string;
+  }): Promise<RoleAssignment>;
   /** Remove-ManagementRoleAssignment -Identity <guid> -Confirm:$false; an absent assignment is 'absent', not an error. */
   removeRoleAssignment(identity: string): Promise<'removed' | 'absent'>;
   addRoleGroupMember(roleGroup: string, member: string): Promise<'added' | 'already-member'>;
@@ -91,7 +96,12 @@ export interface Directory {
   /** Principals holding an app role (by value) of the resource app (by appId). */
   getAppRoleHolders(resourceAppId: string, appRoleValue: string): Promise<AppRoleHolder[]>;
   /** Starts an Exchange admin audit log search for these cmdlets in [from, to). */
-  startAuditLogQuery(input: { displayName: string; from: string; to: string; operations: string[] }): Promise<AuditLogQuery>;
+  startAuditLogQuery(input: {
+    displayName: string;
+    from: string;
+    to: string;
+    operations: string[];
+  }): Promise<AuditLogQuery>;
   /** The query's status; undefined when it no longer exists. */
   getAuditLogQuery(id: string): Promise<AuditLogQuery | undefined>;
   /** Every record of a succeeded query, all pages. */
@@ -172,7 +182,10 @@ export interface GrantStore {
    * Up to `limit` grants with an id after `after`, in id order, filtered by the service; `more` when
    * grants after the last one returned may match too (continue with after = its id).
    */
-  page(filter: { status?: GrantStatus[]; principal?: string }, options: { limit: number; after?: string }): Promise<{ grants: Grant[]; more: boolean }>;
+  page(
+    filter: { status?: GrantStatus[]; principal?: string },
+    options: { limit: number; after?: string },
+  ): Promise<{ grants: Grant[]; more: boolean }>;
 }
 
 export interface JournalEntryInput {

@@ -60,7 +60,13 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
           : { tableEndpoint: config.storage.tableEndpoint, credential, prefix },
         clock,
       );
-  const exchange = new ExchangeAdminClient({ exchangeUrl: config.exchangeUrl, tenant: config.tenant, credential, policy: options.http, logger });
+  const exchange = new ExchangeAdminClient({
+    exchangeUrl: config.exchangeUrl,
+    tenant: config.tenant,
+    credential,
+    policy: options.http,
+    logger,
+  });
   const directory = new GraphDirectory({ graphUrl: config.graphUrl, credential, policy: options.http, logger });
   const mailer = new AcsMailer({
     connectionString: config.email.connectionString,

@@ -58,7 +58,10 @@ export interface HookDeps {
 export const processDeps: HookDeps = {
   out: (line) => process.stdout.write(`${line}\n`),
   run: (program, args, options) => {
-    const r = spawnSync(program, args, { encoding: 'utf8', stdio: options?.inherit ? 'inherit' : ['ignore', 'pipe', 'pipe'] });
+    const r = spawnSync(program, args, {
+      encoding: 'utf8',
+      stdio: options?.inherit ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+    });
     return { status: r.error ? null : r.status, stdout: r.stdout ?? '' };
   },
   fetch: (input, init) => fetch(input, init),
@@ -66,46 +69,71 @@ export const processDeps: HookDeps = {
 
 export function postprovision(env: Env, deps: HookDeps): void {
   const command = exchangeStepCommand(env);
-  const probe = deps.run('pwsh', ['-NoProfile', '-Command', 'if (Get-Module -ListAvailable -Name ExchangeOnlineManagement) { exit 0 } else { exit 3 }']);
+  const probe = deps.run('pwsh', [
+    '-NoProfile',
+    '-Command',
+    'if (Get-Module -ListAvailable -Name ExchangeOnlineManagement) { exit 0 } else { exit 3 }',
+  ]);
   if (probe.status !== 0) {
-    deps.out('The Exchange step (Exchange RBAC for the watchdog identity) is left to do: it needs PowerShell 7 with the');
+    deps.out(
+      'The Exchange step (Exchange RBAC for the watchdog identity) is left to do: it needs PowerShell 7 with the',
+    );
     deps.out('ExchangeOnlineManagement module and an Exchange Organization Management member. Run, from this folder:');
     deps.out(`  ${command}`);
     return;
   }
   deps.out(`Exchange step: ${command}`);
   const run = deps.run('pwsh', exchangeStepArgs(env), { inherit: true });
-  if (run.status !== 0) deps.out(`The Exchange step did not finish (exit ${run.status}); fix what it said and run it again: ${command}`);
+  if (run.status !== 0)
+    deps.out(`The Exchange step did not finish (exit ${run.status}); fix what it said and run it again: ${command}`);
 }
 
 export async function postdeploy(env: Env, deps: HookDeps): Promise<void> {
   const url = env.WATCHDOG_FUNCTION_URL;
   const scope = env.WATCHDOG_API_SCOPE;
   if (!url || !scope) {
-    deps.out('doctor: WATCHDOG_FUNCTION_URL or WATCHDOG_API_SCOPE is not in the azd environment; run azd provision first.');
+    deps.out(
+      'doctor: WATCHDOG_FUNCTION_URL or WATCHDOG_API_SCOPE is not in the azd environment; run azd provision first.',
+    );
     return;
   }
   const manual = [
     `  token=$(az account get-access-token --scope ${scope} --query accessToken -o tsv)`,
     `  curl -sS -H "Authorization: Bearer $token" ${url}/api/doctor`,
   ];
-  const token = deps.run('az', ['account', 'get-access-token', '--scope', scope, '--query', 'accessToken', '-o', 'tsv']);
+  const token = deps.run('az', [
+    'account',
+    'get-access-token',
+    '--scope',
+    scope,
+    '--query',
+    'accessToken',
+    '-o',
+    'tsv',
+  ]);
   if (token.status !== 0 || !token.stdout.trim()) {
     deps.out('doctor: no token for the watchdog API from the Azure CLI (az login, and the app role Audit.Read). Run:');
     for (const line of manual) deps.out(line);
     return;
   }
   try {
-    const response = await deps.fetch(`${url}/api/doctor`, { headers: { authorization: `Bearer ${token.stdout.trim()}` } });
+    const response = await deps.fetch(`${url}/api/doctor`, {
+      headers: { authorization: `Bearer ${token.stdout.trim()}` },
+    });
     const body = await response.text();
     if (response.status !== 200 && response.status !== 503) {
       deps.out(`doctor: GET ${url}/api/doctor answered HTTP ${response.status}: ${body.slice(0, 500)}`);
       return;
     }
     deps.out(formatDoctor(JSON.parse(body) as DoctorReport));
-    if (response.status === 503) deps.out('Exchange applies RBAC changes within up to 60 minutes: run doctor again later (commands above in README "Deploy").');
+    if (response.status === 503)
+      deps.out(
+        'Exchange applies RBAC changes within up to 60 minutes: run doctor again later (commands above in README "Deploy").',
+      );
   } catch (error) {
-    deps.out(`doctor: could not call ${url}/api/doctor (${error instanceof Error ? error.message : String(error)}). Run:`);
+    deps.out(
+      `doctor: could not call ${url}/api/doctor (${error instanceof Error ? error.message : String(error)}). Run:`,
+    );
     for (const line of manual) deps.out(line);
   }
 }

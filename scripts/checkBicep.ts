@@ -66,7 +66,13 @@ export function maskExtensions(source: string): { source: string; problems: Synt
   const lines = source.split('\n').map((line, i) => {
     const m = EXTENSION.exec(line);
     if (!m) return line;
-    if (!EXTENSION_FORM.test(m[1] ?? '')) problems.push({ kind: 'ERROR', line: i + 1, column: 1, message: `malformed extension declaration '${line.trim().slice(0, 60)}'` });
+    if (!EXTENSION_FORM.test(m[1] ?? ''))
+      problems.push({
+        kind: 'ERROR',
+        line: i + 1,
+        column: 1,
+        message: `malformed extension declaration '${line.trim().slice(0, 60)}'`,
+      });
     else aliases.push(/\bas\s+(\w+)/.exec(m[1] ?? '')?.[1] ?? (m[1] ?? '').replace(/\/\/.*$/, '').trim());
     return ' '.repeat(line.length);
   });
@@ -81,9 +87,20 @@ export function graphExtensionProblems(source: string, configuredAliases: readon
     const m = /^\s*resource\s+\w+\s+'(Microsoft\.Graph\/[^@']+)@([^']+)'/.exec(line);
     if (!m) return;
     const at = { line: i + 1, column: line.indexOf("'") + 1 };
-    if (!GRAPH_RESOURCE_TYPES.includes(m[1] ?? '') || m[2] !== 'v1.0') problems.push({ kind: 'ERROR', ...at, message: `'${m[1]}@${m[2]}' is not a Microsoft Graph Bicep v1.0 resource type` });
-    if (!aliases.includes(GRAPH_EXTENSION_ALIAS)) problems.push({ kind: 'ERROR', ...at, message: `Microsoft Graph resource without 'extension ${GRAPH_EXTENSION_ALIAS}' in the file` });
-    else if (!configuredAliases.includes(GRAPH_EXTENSION_ALIAS)) problems.push({ kind: 'ERROR', ...at, message: `bicepconfig.json has no extensions.${GRAPH_EXTENSION_ALIAS}` });
+    if (!GRAPH_RESOURCE_TYPES.includes(m[1] ?? '') || m[2] !== 'v1.0')
+      problems.push({
+        kind: 'ERROR',
+        ...at,
+        message: `'${m[1]}@${m[2]}' is not a Microsoft Graph Bicep v1.0 resource type`,
+      });
+    if (!aliases.includes(GRAPH_EXTENSION_ALIAS))
+      problems.push({
+        kind: 'ERROR',
+        ...at,
+        message: `Microsoft Graph resource without 'extension ${GRAPH_EXTENSION_ALIAS}' in the file`,
+      });
+    else if (!configuredAliases.includes(GRAPH_EXTENSION_ALIAS))
+      problems.push({ kind: 'ERROR', ...at, message: `bicepconfig.json has no extensions.${GRAPH_EXTENSION_ALIAS}` });
   });
   return problems;
 }
@@ -96,7 +113,9 @@ export function configuredGraphAliases(folder: string): string[] {
   } catch {
     return [];
   }
-  return Object.entries(config.extensions ?? {}).filter(([, ref]) => typeof ref === 'string' && GRAPH_EXTENSION_REF.test(ref)).map(([alias]) => alias);
+  return Object.entries(config.extensions ?? {})
+    .filter(([, ref]) => typeof ref === 'string' && GRAPH_EXTENSION_REF.test(ref))
+    .map(([alias]) => alias);
 }
 
 export function syntaxProblems(parser: Parser, text: string): SyntaxProblem[] {
@@ -144,7 +163,9 @@ export async function checkBicepFolder(folder: string): Promise<FileProblems[]> 
   const aliases = configuredGraphAliases(folder);
   return findBicepFiles(folder).map((file) => {
     const source = readFileSync(file, 'utf8');
-    const problems = [...syntaxProblems(parser, source), ...graphExtensionProblems(source, aliases)].sort((a, b) => a.line - b.line || a.column - b.column);
+    const problems = [...syntaxProblems(parser, source), ...graphExtensionProblems(source, aliases)].sort(
+      (a, b) => a.line - b.line || a.column - b.column,
+    );
     return { file, problems };
   });
 }

@@ -29,8 +29,10 @@ export class EmailSendWindow {
     while (this.accepted.length && (this.accepted[0] as number) <= now - HOUR) this.accepted.shift();
     const waits: number[] = [];
     const lastMinute = this.accepted.filter((t) => t > now - MINUTE);
-    if (lastMinute.length >= this.limits.perMinute) waits.push((lastMinute[lastMinute.length - this.limits.perMinute] as number) + MINUTE - now);
-    if (this.accepted.length >= this.limits.perHour) waits.push((this.accepted[this.accepted.length - this.limits.perHour] as number) + HOUR - now);
+    if (lastMinute.length >= this.limits.perMinute)
+      waits.push((lastMinute[lastMinute.length - this.limits.perMinute] as number) + MINUTE - now);
+    if (this.accepted.length >= this.limits.perHour)
+      waits.push((this.accepted[this.accepted.length - this.limits.perHour] as number) + HOUR - now);
     return waits.length ? Math.max(1, Math.ceil(Math.max(...waits) / 1000)) : undefined;
   }
 

@@ -21,17 +21,25 @@ export interface ExchangeBehaviour {
   notFound: 'NotFound' | 'InternalServerError';
 }
 
-export const DEFAULT_EXCHANGE_BEHAVIOUR: Readonly<ExchangeBehaviour> = { identityReturnsAll: true, errorDetail: 'pipe', notFound: 'NotFound' };
+export const DEFAULT_EXCHANGE_BEHAVIOUR: Readonly<ExchangeBehaviour> = {
+  identityReturnsAll: true,
+  errorDetail: 'pipe',
+  notFound: 'NotFound',
+};
 
 /** Checks a partial behaviour (from code or the control route); the message names the bad field. */
 export function validateExchangeBehaviour(input: unknown): string | undefined {
-  if (!input || typeof input !== 'object' || Array.isArray(input)) return 'send an object with identityReturnsAll, errorDetail and/or notFound';
+  if (!input || typeof input !== 'object' || Array.isArray(input))
+    return 'send an object with identityReturnsAll, errorDetail and/or notFound';
   const b = input as Record<string, unknown>;
   const known = ['identityReturnsAll', 'errorDetail', 'notFound'];
   const unknown = Object.keys(b).find((k) => !known.includes(k));
   if (unknown) return `unknown field '${unknown}' (known: ${known.join(', ')})`;
-  if (b.identityReturnsAll !== undefined && typeof b.identityReturnsAll !== 'boolean') return 'identityReturnsAll must be true or false';
-  if (b.errorDetail !== undefined && b.errorDetail !== 'pipe' && b.errorDetail !== 'json') return "errorDetail must be 'pipe' or 'json'";
-  if (b.notFound !== undefined && b.notFound !== 'NotFound' && b.notFound !== 'InternalServerError') return "notFound must be 'NotFound' or 'InternalServerError'";
+  if (b.identityReturnsAll !== undefined && typeof b.identityReturnsAll !== 'boolean')
+    return 'identityReturnsAll must be true or false';
+  if (b.errorDetail !== undefined && b.errorDetail !== 'pipe' && b.errorDetail !== 'json')
+    return "errorDetail must be 'pipe' or 'json'";
+  if (b.notFound !== undefined && b.notFound !== 'NotFound' && b.notFound !== 'InternalServerError')
+    return "notFound must be 'NotFound' or 'InternalServerError'";
   return undefined;
 }

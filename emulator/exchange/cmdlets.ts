@@ -5,10 +5,23 @@
  * name uniqueness, delegating assignments.
  */
 import { randomUUID } from 'node:crypto';
-import { CmdletError, notFound, type AssignmentState, type ExchangeRecipient, type TenantState } from '../tenantState.js';
+import {
+  CmdletError,
+  notFound,
+  type AssignmentState,
+  type ExchangeRecipient,
+  type TenantState,
+} from '../tenantState.js';
 import { parseOpathFilter } from './opathFilter.js';
 import { DIRECTORY_ROLE_OBJECT_IDS } from '../scenarios/baseTenant.js';
-import { assignmentRecord, assigneeName, recipientRecord, roleGroupRecord, roleRecord, servicePrincipalRecord } from './records.js';
+import {
+  assignmentRecord,
+  assigneeName,
+  recipientRecord,
+  roleGroupRecord,
+  roleRecord,
+  servicePrincipalRecord,
+} from './records.js';
 
 type Params = Record<string, unknown>;
 type Row = Record<string, unknown>;
@@ -141,11 +154,17 @@ export const CMDLETS: Record<string, CmdletSpec> = {
     roles: RECIPIENT_READ,
     identityHazard: true,
     run: (state, p, ctx) => {
-      if (p.Identity !== undefined && p.Filter !== undefined) throw new CmdletError(BINDING, 'Parameter set cannot be resolved using the specified named parameters.');
-      const all = () => [...state.users.values()].map((u) => recipientRecord({ kind: 'user', id: u.id, name: u.name, user: u }, 'Get-User'));
+      if (p.Identity !== undefined && p.Filter !== undefined)
+        throw new CmdletError(BINDING, 'Parameter set cannot be resolved using the specified named parameters.');
+      const all = () =>
+        [...state.users.values()].map((u) =>
+          recipientRecord({ kind: 'user', id: u.id, name: u.name, user: u }, 'Get-User'),
+        );
       if (p.Filter !== undefined) {
         const terms = parseOpathFilter(p.Filter as string, USER_FILTER_PROPERTIES);
-        return all().filter((row) => terms.some((t) => String(row[t.property] ?? '').toLowerCase() === t.value.toLowerCase()));
+        return all().filter((row) =>
+          terms.some((t) => String(row[t.property] ?? '').toLowerCase() === t.value.toLowerCase()),
+        );
       }
       if (p.Identity === undefined) return all();
       const r = state.recipient(p.Identity as string);
@@ -162,7 +181,12 @@ export const CMDLETS: Record<string, CmdletSpec> = {
       const all = () => {
         const every: ExchangeRecipient[] = [
           ...[...state.users.values()].map((u) => ({ kind: 'user' as const, id: u.id, name: u.name, user: u })),
-          ...[...state.groups.values()].map((g) => ({ kind: 'group' as const, id: g.id, name: g.name ?? g.displayName, group: g })),
+          ...[...state.groups.values()].map((g) => ({
+            kind: 'group' as const,
+            id: g.id,
+            name: g.name ?? g.displayName,
+            group: g,
+          })),
         ];
         return every.filter(isRecipient).map((r) => recipientRecord(r, 'Get-Recipient'));
       };
@@ -186,18 +210,34 @@ export function bindParameters(cmdlet: string, spec: CmdletSpec, raw: unknown, c
   for (const [given, value] of Object.entries((raw ?? {}) as Params)) {
     const name = Object.keys(spec.params).find((k) => k.toLowerCase() === given.toLowerCase());
     if (!name) throw new CmdletError(BINDING, `A parameter cannot be found that matches parameter name '${given}'.`);
-    if (name === 'Identity' && spec.identityHazard && ctx.identityReturnsAll && (value === null || (typeof value === 'string' && value.trim() === ''))) continue;
+    if (
+      name === 'Identity' &&
+      spec.identityHazard &&
+      ctx.identityReturnsAll &&
+      (value === null || (typeof value === 'string' && value.trim() === ''))
+    )
+      continue;
     const kind = spec.params[name];
     if (kind === 'switch' && typeof value !== 'boolean') {
-      throw new CmdletError(BINDING, `Cannot convert '${JSON.stringify(value)}' to the type 'System.Management.Automation.SwitchParameter' required by parameter '${name}'. Switch parameters are JSON booleans.`);
+      throw new CmdletError(
+        BINDING,
+        `Cannot convert '${JSON.stringify(value)}' to the type 'System.Management.Automation.SwitchParameter' required by parameter '${name}'. Switch parameters are JSON booleans.`,
+      );
     }
     if (kind === 'string' && (typeof value !== 'string' || value.trim() === '')) {
-      throw new CmdletError(BINDING, `Cannot validate argument on parameter '${name}'. The argument is null or empty. Provide an argument that is not null or empty, and then try the command again.`);
+      throw new CmdletError(
+        BINDING,
+        `Cannot validate argument on parameter '${name}'. The argument is null or empty. Provide an argument that is not null or empty, and then try the command again.`,
+      );
     }
     out[name] = value;
   }
   const missing = (spec.required ?? []).filter((r) => out[r] === undefined);
-  if (missing.length) throw new CmdletError(BINDING, `Cannot process command because of one or more missing mandatory parameters: ${missing.join(' ')}.`);
+  if (missing.length)
+    throw new CmdletError(
+      BINDING,
+      `Cannot process command because of one or more missing mandatory parameters: ${missing.join(' ')}.`,
+    );
   return out;
 }
 
@@ -219,7 +259,8 @@ function getManagementRoleAssignment(state: TenantState, p: Params, ctx: CmdletR
     list = list.filter((a) => a.role.toLowerCase() === role.name.toLowerCase());
   }
   if (p.RoleAssignee !== undefined) list = list.filter(reachesAssignee(state, p.RoleAssignee as string));
-  if (p.RoleAssigneeType !== undefined) list = list.filter((a) => a.assigneeType.toLowerCase() === (p.RoleAssigneeType as string).toLowerCase());
+  if (p.RoleAssigneeType !== undefined)
+    list = list.filter((a) => a.assigneeType.toLowerCase() === (p.RoleAssigneeType as string).toLowerCase());
   if (p.Delegating !== undefined) list = list.filter((a) => (a.delegationType !== 'Regular') === p.Delegating);
   if (p.Enabled !== undefined) list = list.filter((a) => a.enabled === p.Enabled);
   if (!p.GetEffectiveUsers) return list.map((a) => assignmentRecord(state, a));
@@ -240,11 +281,13 @@ function reachesAssignee(state: TenantState, identity: string): (a: AssignmentSt
   const viaRoleGroups = new Set<string>();
   for (const g of state.roleGroups.values()) {
     const members = state.roleGroupMembersDeep(g);
-    if (members.includes(r.id) || members.some((m) => state.groups.has(m) && state.groupPrincipals(m).includes(r.id))) viaRoleGroups.add(g.name.toLowerCase());
+    if (members.includes(r.id) || members.some((m) => state.groups.has(m) && state.groupPrincipals(m).includes(r.id)))
+      viaRoleGroups.add(g.name.toLowerCase());
   }
   return (a) => {
     if (a.assigneeType === 'RoleGroup') return viaRoleGroups.has(a.assignee.toLowerCase());
-    if (a.assigneeType === 'SecurityGroup') return a.assignee === r.id || state.groupPrincipals(a.assignee).includes(r.id);
+    if (a.assigneeType === 'SecurityGroup')
+      return a.assignee === r.id || state.groupPrincipals(a.assignee).includes(r.id);
     return a.assignee === r.id;
   };
 }
@@ -254,7 +297,10 @@ function newManagementRoleAssignment(state: TenantState, p: Params): Row[] {
   if (!role) throw notFound(p.Role as string, state.tenant);
   const targets = (['User', 'SecurityGroup', 'App'] as const).filter((k) => p[k] !== undefined);
   if (targets.length !== 1) {
-    throw new CmdletError(BINDING, 'Parameter set cannot be resolved using the specified named parameters. Specify exactly one of User, SecurityGroup or App.');
+    throw new CmdletError(
+      BINDING,
+      'Parameter set cannot be resolved using the specified named parameters. Specify exactly one of User, SecurityGroup or App.',
+    );
   }
   const target = targets[0] as 'User' | 'SecurityGroup' | 'App';
   const identity = p[target] as string;
@@ -267,7 +313,8 @@ function newManagementRoleAssignment(state: TenantState, p: Params): Row[] {
   } else {
     const r = state.recipient(identity);
     const expected = target === 'User' ? 'user' : target === 'App' ? 'servicePrincipal' : 'group';
-    if (!r || r.kind !== expected || (r.kind === 'group' && !r.group.securityEnabled)) throw notFound(identity, state.tenant);
+    if (!r || r.kind !== expected || (r.kind === 'group' && !r.group.securityEnabled))
+      throw notFound(identity, state.tenant);
     assigneeType = target === 'User' ? 'User' : target === 'App' ? 'ServicePrincipal' : 'SecurityGroup';
     assignee = r.id;
     displayName = r.name;
@@ -278,7 +325,10 @@ function newManagementRoleAssignment(state: TenantState, p: Params): Row[] {
   let name = p.Name as string | undefined;
   if (name !== undefined) {
     if (nameTaken(name)) {
-      throw new CmdletError('Microsoft.Exchange.Data.Directory.ADObjectAlreadyExistsException', `The role assignment "${name}" already exists. Specify a different name.`);
+      throw new CmdletError(
+        'Microsoft.Exchange.Data.Directory.ADObjectAlreadyExistsException',
+        `The role assignment "${name}" already exists. Specify a different name.`,
+      );
     }
   } else {
     // Exchange derives the name from role and assignee and numbers it when that name is taken.
@@ -297,7 +347,11 @@ function newManagementRoleAssignment(state: TenantState, p: Params): Row[] {
     customRecipientWriteScope: p.CustomRecipientWriteScope as string | undefined,
     recipientAdministrativeUnitScope: p.RecipientAdministrativeUnitScope as string | undefined,
   });
-  state.recordAdminAction('New-ManagementRoleAssignment', name, { Name: name, Role: role.name, [target]: String(identity) });
+  state.recordAdminAction('New-ManagementRoleAssignment', name, {
+    Name: name,
+    Role: role.name,
+    [target]: String(identity),
+  });
   return [assignmentRecord(state, created)];
 }
 
@@ -305,7 +359,9 @@ function removeManagementRoleAssignment(state: TenantState, p: Params): Row[] {
   const a = state.assignment(p.Identity as string);
   if (!a) throw notFound(p.Identity as string, state.tenant);
   if (a.delegationType === 'DelegatingOrgWide') {
-    const others = [...state.assignments.values()].filter((x) => x !== a && x.delegationType === 'DelegatingOrgWide' && x.role.toLowerCase() === a.role.toLowerCase());
+    const others = [...state.assignments.values()].filter(
+      (x) => x !== a && x.delegationType === 'DelegatingOrgWide' && x.role.toLowerCase() === a.role.toLowerCase(),
+    );
     if (others.length === 0) {
       throw new CmdletError(
         'Microsoft.Exchange.Management.RbacTasks.RemoveManagementRoleAssignment+LastDelegatingAssignmentException',
@@ -319,9 +375,25 @@ function removeManagementRoleAssignment(state: TenantState, p: Params): Row[] {
 
 const ROLE_TYPES = new Set(
   [
-    'MailboxImportExport', 'RoleManagement', 'ViewOnlyRecipients', 'ViewOnlyConfiguration', 'MailRecipients', 'OrganizationConfiguration',
-    'MailRecipientCreation', 'DistributionGroups', 'SecurityGroupCreationAndMembership', 'LegalHold', 'MailboxSearch', 'Custom', 'UnScoped',
-    'ApplicationImpersonation', 'TransportRules', 'AuditLogs', 'ViewOnlyAuditLogs', 'ResetPassword', 'UserOptions',
+    'MailboxImportExport',
+    'RoleManagement',
+    'ViewOnlyRecipients',
+    'ViewOnlyConfiguration',
+    'MailRecipients',
+    'OrganizationConfiguration',
+    'MailRecipientCreation',
+    'DistributionGroups',
+    'SecurityGroupCreationAndMembership',
+    'LegalHold',
+    'MailboxSearch',
+    'Custom',
+    'UnScoped',
+    'ApplicationImpersonation',
+    'TransportRules',
+    'AuditLogs',
+    'ViewOnlyAuditLogs',
+    'ResetPassword',
+    'UserOptions',
   ].map((t) => t.toLowerCase()),
 );
 
@@ -333,14 +405,28 @@ const ROLE_TYPES = new Set(
 function getManagementRoleEntry(state: TenantState, p: Params, ctx: CmdletRunContext): Row[] {
   const id = (p.Identity as string).trim();
   const cut = id.lastIndexOf('\\');
-  const pattern = (text: string) => new RegExp(`^${text.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+  const pattern = (text: string) =>
+    new RegExp(
+      `^${text
+        .split('*')
+        .map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+      'i',
+    );
   const rolePart = cut >= 0 ? id.slice(0, cut) : '*';
   const namePart = cut >= 0 ? id.slice(cut + 1) : id;
   const all: Row[] = [];
   for (const role of state.roles.values()) {
     for (const [cmdlet, spec] of Object.entries(CMDLETS)) {
       if (!spec.roles.includes(role.name.toLowerCase()) || state.roleEntryWithdrawn(role.name, cmdlet)) continue;
-      all.push({ Name: cmdlet, Role: role.name, Identity: `${role.name}\\${cmdlet}`, Type: 'Cmdlet', PSSnapinName: 'Microsoft.Exchange.Management.PowerShell.E2010', Parameters: Object.keys(spec.params) });
+      all.push({
+        Name: cmdlet,
+        Role: role.name,
+        Identity: `${role.name}\\${cmdlet}`,
+        Type: 'Cmdlet',
+        PSSnapinName: 'Microsoft.Exchange.Management.PowerShell.E2010',
+        Parameters: Object.keys(spec.params),
+      });
     }
   }
   const matches = all.filter((e) => pattern(rolePart).test(String(e.Role)) && pattern(namePart).test(String(e.Name)));
@@ -353,21 +439,34 @@ function getManagementRole(state: TenantState, p: Params): Row[] {
   if (p.RoleType !== undefined) {
     const type = (p.RoleType as string).toLowerCase();
     if (!ROLE_TYPES.has(type)) {
-      throw new CmdletError(BINDING, `Cannot bind parameter 'RoleType'. Cannot convert value "${String(p.RoleType)}" to type "Microsoft.Exchange.Data.Directory.SystemConfiguration.RoleType".`);
+      throw new CmdletError(
+        BINDING,
+        `Cannot bind parameter 'RoleType'. Cannot convert value "${String(p.RoleType)}" to type "Microsoft.Exchange.Data.Directory.SystemConfiguration.RoleType".`,
+      );
     }
     roles = roles.filter((r) => r.roleType.toLowerCase() === type);
   }
   if (p.Identity !== undefined) {
     const id = (p.Identity as string).trim();
     if (id.includes('*')) {
-      const re = new RegExp(`^${id.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+      const re = new RegExp(
+        `^${id
+          .split('*')
+          .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+        'i',
+      );
       roles = roles.filter((r) => re.test(r.name));
     } else {
       const role = state.role(id);
       if (!role) throw notFound(id, state.tenant);
       if (p.GetChildren || p.Recurse) {
         const parent = role.name.toLowerCase();
-        roles = roles.filter((r) => (p.Recurse ? state.descendantRoles(role.name).has(r.name.toLowerCase()) && r !== role : r.parent?.toLowerCase() === parent));
+        roles = roles.filter((r) =>
+          p.Recurse
+            ? state.descendantRoles(role.name).has(r.name.toLowerCase()) && r !== role
+            : r.parent?.toLowerCase() === parent,
+        );
       } else {
         roles = roles.filter((r) => r === role);
       }
@@ -379,7 +478,11 @@ function getManagementRole(state: TenantState, p: Params): Row[] {
 function getRoleGroupMember(state: TenantState, p: Params, ctx: CmdletRunContext): Row[] {
   const rg = p.Identity === undefined ? undefined : state.roleGroup(p.Identity as string);
   // With no Identity, or (under the hazard) one that matches no role group, every role group's members come back.
-  const groups = rg ? [rg] : p.Identity === undefined ? [...state.roleGroups.values()] : unknownIdentity(state, p, ctx, () => [...state.roleGroups.values()]);
+  const groups = rg
+    ? [rg]
+    : p.Identity === undefined
+      ? [...state.roleGroups.values()]
+      : unknownIdentity(state, p, ctx, () => [...state.roleGroups.values()]);
   const seen = new Set<string>();
   const rows: Row[] = [];
   for (const g of groups) {
@@ -390,7 +493,8 @@ function getRoleGroupMember(state: TenantState, p: Params, ctx: CmdletRunContext
       const r = state.recipientById(id);
       if (!r) continue;
       const row = recipientRecord(r, 'Get-RoleGroupMember');
-      if (r.kind === 'linkedGroup' && state.linkedGroupsCarryObjectId) row.ExternalDirectoryObjectId = DIRECTORY_ROLE_OBJECT_IDS[r.roleDefinitionId] ?? '';
+      if (r.kind === 'linkedGroup' && state.linkedGroupsCarryObjectId)
+        row.ExternalDirectoryObjectId = DIRECTORY_ROLE_OBJECT_IDS[r.roleDefinitionId] ?? '';
       rows.push(row);
     }
   }
@@ -410,11 +514,19 @@ function changeRoleGroupMember(state: TenantState, p: Params, change: 'add' | 'r
   }
   const isMember = state.currentMembers(rg.members).includes(member.id);
   if (change === 'add') {
-    if (isMember) throw new CmdletError('Microsoft.Exchange.Management.Tasks.MemberAlreadyExistsException', `The recipient "${member.name}" is already a member of the group "${rg.name}".`);
+    if (isMember)
+      throw new CmdletError(
+        'Microsoft.Exchange.Management.Tasks.MemberAlreadyExistsException',
+        `The recipient "${member.name}" is already a member of the group "${rg.name}".`,
+      );
     state.addRoleGroupMember(rg, member.id);
     state.recordAdminAction('Add-RoleGroupMember', rg.name, { Identity: rg.name, Member: String(p.Member as string) });
   } else {
-    if (!isMember) throw new CmdletError('Microsoft.Exchange.Management.Tasks.MemberNotFoundException', `The recipient "${member.name}" isn't a member of the group "${rg.name}".`);
+    if (!isMember)
+      throw new CmdletError(
+        'Microsoft.Exchange.Management.Tasks.MemberNotFoundException',
+        `The recipient "${member.name}" isn't a member of the group "${rg.name}".`,
+      );
     state.removeRoleGroupMember(rg, member.id);
   }
   return [];

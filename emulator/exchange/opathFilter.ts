@@ -17,7 +17,10 @@ export function parseOpathFilter(filter: string, properties: readonly string[]):
   const terms: EqualityTerm[] = [];
   let i = 0;
   const fail = (what: string): never => {
-    throw new CmdletError(FILTER_ERROR, `Cannot bind parameter 'Filter' to the target. Exception setting "Filter": "Invalid filter syntax. For a description of the filter parameter syntax see the command help. "${filter}" at position ${i + 1}: ${what}."`);
+    throw new CmdletError(
+      FILTER_ERROR,
+      `Cannot bind parameter 'Filter' to the target. Exception setting "Filter": "Invalid filter syntax. For a description of the filter parameter syntax see the command help. "${filter}" at position ${i + 1}: ${what}."`,
+    );
   };
   const skipSpace = () => {
     while (filter[i] === ' ') i++;

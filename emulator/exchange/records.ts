@@ -4,7 +4,13 @@
  */
 import type { SeedManagementRole } from '../seed.js';
 import type { SeedServicePrincipal } from '../seed.js';
-import { pointerName, type AssignmentState, type ExchangeRecipient, type RoleGroupState, type TenantState } from '../tenantState.js';
+import {
+  pointerName,
+  type AssignmentState,
+  type ExchangeRecipient,
+  type RoleGroupState,
+  type TenantState,
+} from '../tenantState.js';
 
 type Field = readonly [name: string, value: unknown, type?: string];
 
@@ -50,7 +56,11 @@ export function assignmentRecord(
   effective?: { effectiveUserName: string; assignmentMethod: string },
   assignee = assigneeName(state, a),
 ): Record<string, unknown> {
-  const scoped = a.customRecipientWriteScope ? 'CustomRecipientScope' : a.recipientAdministrativeUnitScope ? 'AdministrativeUnit' : 'Organization';
+  const scoped = a.customRecipientWriteScope
+    ? 'CustomRecipientScope'
+    : a.recipientAdministrativeUnitScope
+      ? 'AdministrativeUnit'
+      : 'Organization';
   return annotated([
     ['RoleAssigneeType', a.assigneeType, T.assigneeType],
     ['RoleAssigneeName', assignee],
@@ -97,7 +107,12 @@ export function roleRecord(r: SeedManagementRole): Record<string, unknown> {
     ['IsRootRole', !r.parent],
     ['IsEndUserRole', false],
     ['MailboxPlanIndex', ''],
-    ['Description', r.parent ? `Custom role derived from ${r.parent}.` : `This role enables administrators to use the ${r.name} cmdlets.`],
+    [
+      'Description',
+      r.parent
+        ? `Custom role derived from ${r.parent}.`
+        : `This role enables administrators to use the ${r.name} cmdlets.`,
+    ],
     ['Parent', r.parent ?? null],
     ['IsDeprecated', false],
     ['Name', r.name],
@@ -112,7 +127,10 @@ export function roleRecord(r: SeedManagementRole): Record<string, unknown> {
 }
 
 export function roleGroupRecord(state: TenantState, rg: RoleGroupState): Record<string, unknown> {
-  const members = [...state.currentMembers(rg.members).map((m) => state.recipientById(m)?.name ?? m), ...Object.keys(rg.linkedGroups)];
+  const members = [
+    ...state.currentMembers(rg.members).map((m) => state.recipientById(m)?.name ?? m),
+    ...Object.keys(rg.linkedGroups),
+  ];
   const roles: string[] = [];
   const assignments: string[] = [];
   for (const a of state.assignments.values()) {
@@ -160,7 +178,10 @@ function recipientTypes(r: ExchangeRecipient): { type: string; details: string }
 }
 
 /** Get-User / Get-Recipient / Get-RoleGroupMember rows share these properties. */
-export function recipientRecord(r: ExchangeRecipient, cmdlet: 'Get-User' | 'Get-Recipient' | 'Get-RoleGroupMember'): Record<string, unknown> {
+export function recipientRecord(
+  r: ExchangeRecipient,
+  cmdlet: 'Get-User' | 'Get-Recipient' | 'Get-RoleGroupMember',
+): Record<string, unknown> {
   const { type, details } = recipientTypes(r);
   const common = (displayName: string, smtp: string | null, guid: string | null, objectId: string): Field[] => [
     ['Name', r.name],
@@ -178,14 +199,23 @@ export function recipientRecord(r: ExchangeRecipient, cmdlet: 'Get-User' | 'Get-
     case 'user': {
       const u = r.user;
       const fields = common(u.displayName, u.userPrincipalName, u.exchangeGuid, u.id);
-      if (cmdlet === 'Get-User') fields.push(['UserPrincipalName', u.userPrincipalName], ['AccountDisabled', u.accountEnabled === false], ['IsDirSynced', false]);
+      if (cmdlet === 'Get-User')
+        fields.push(
+          ['UserPrincipalName', u.userPrincipalName],
+          ['AccountDisabled', u.accountEnabled === false],
+          ['IsDirSynced', false],
+        );
       else fields.push(['Alias', u.userPrincipalName.split('@')[0] ?? u.name]);
       return annotated(fields);
     }
     case 'group':
       return annotated(common(r.group.displayName, r.group.mail ?? null, r.group.exchangeGuid, r.group.id));
     case 'servicePrincipal':
-      return annotated([...common(pointerName(r.sp), null, r.sp.exchange?.exchangeGuid ?? null, r.sp.id), ['AppId', r.sp.appId], ['ObjectId', r.sp.id]]);
+      return annotated([
+        ...common(pointerName(r.sp), null, r.sp.exchange?.exchangeGuid ?? null, r.sp.id),
+        ['AppId', r.sp.appId],
+        ['ObjectId', r.sp.id],
+      ]);
     case 'roleGroup':
       return annotated(common(r.name, null, r.roleGroup.guid, ''));
     case 'linkedGroup':

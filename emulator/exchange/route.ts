@@ -30,7 +30,11 @@ export function cmdletInput(body: unknown): CmdletInput | undefined {
   const input = (body as { CmdletInput?: { CmdletName?: unknown; Parameters?: unknown } } | null)?.CmdletInput;
   if (!input || typeof input.CmdletName !== 'string') return undefined;
   const params = input.Parameters;
-  return { name: input.CmdletName, parameters: params && typeof params === 'object' && !Array.isArray(params) ? (params as Record<string, unknown>) : {} };
+  return {
+    name: input.CmdletName,
+    parameters:
+      params && typeof params === 'object' && !Array.isArray(params) ? (params as Record<string, unknown>) : {},
+  };
 }
 
 function unauthorized(message: string): Reply {
@@ -63,7 +67,10 @@ function cmdletError(err: CmdletError, behaviour: ExchangeBehaviour): Reply {
         code: serverError ? 'InternalServerError' : status === 404 ? 'NotFound' : 'BadRequest',
         message: 'Error executing cmdlet',
         details: [{ code: 'Client', target: '', message: detail }],
-        innererror: { message: 'Error executing cmdlet', type: 'Microsoft.Exchange.Admin.OData.Core.ODataServiceException' },
+        innererror: {
+          message: 'Error executing cmdlet',
+          type: 'Microsoft.Exchange.Admin.OData.Core.ODataServiceException',
+        },
         // Captured failures carry the (empty) warnings inside the error object.
         ...warningsOf([]),
       },
@@ -81,35 +88,54 @@ function badRequest(message: string): Reply {
 }
 
 /** `warnings` are injected ones (a `warning` fault): the cmdlet runs and its answer carries them. */
-export function invokeCommand(ctx: EmulatorContext, req: IncomingMessage, url: URL, tenantInUrl: string, body: unknown, warnings: string[] = []): Reply {
+export function invokeCommand(
+  ctx: EmulatorContext,
+  req: IncomingMessage,
+  url: URL,
+  tenantInUrl: string,
+  body: unknown,
+  warnings: string[] = [],
+): Reply {
   const { state } = ctx;
   const token = bearer(req);
-  if (!token) return unauthorized('The request has no bearer token. Get a token for https://outlook.office365.com/.default.');
+  if (!token)
+    return unauthorized('The request has no bearer token. Get a token for https://outlook.office365.com/.default.');
   if (token !== EMULATOR_TOKEN) return unauthorized('The bearer token is not valid for this tenant.');
   const tenant = decodeURIComponent(tenantInUrl).toLowerCase();
   if (tenant !== state.tenant && tenant !== state.tenantId) {
-    return unauthorized(`The tenant '${tenant}' in the URL is not the token's tenant (${state.tenant}). Use the tenant's initial domain.`);
+    return unauthorized(
+      `The tenant '${tenant}' in the URL is not the token's tenant (${state.tenant}). Use the tenant's initial domain.`,
+    );
   }
   const anchor = String(req.headers['x-anchormailbox'] ?? '');
   if (anchor.toLowerCase() !== `${ANCHOR_MAILBOX}${state.tenant}`.toLowerCase()) {
-    return badRequest(`The X-AnchorMailbox header must be '${ANCHOR_MAILBOX}${state.tenant}' for app-only calls; got '${anchor}'.`);
+    return badRequest(
+      `The X-AnchorMailbox header must be '${ANCHOR_MAILBOX}${state.tenant}' for app-only calls; got '${anchor}'.`,
+    );
   }
   const input = cmdletInput(body);
   if (!input) return badRequest('The body must be {"CmdletInput":{"CmdletName":"...","Parameters":{...}}}.');
   const spec = Object.entries(CMDLETS).find(([name]) => name.toLowerCase() === input.name.toLowerCase());
   if (!spec) {
     return cmdletError(
-      new CmdletError('System.Management.Automation.CommandNotFoundException', `The term '${input.name}' is not recognized as a name of a cmdlet available to this app.`),
+      new CmdletError(
+        'System.Management.Automation.CommandNotFoundException',
+        `The term '${input.name}' is not recognized as a name of a cmdlet available to this app.`,
+      ),
       ctx.exchange,
     );
   }
   const [cmdletName, cmdlet] = spec;
   if (!state.callerAppRoles(EXCHANGE_ONLINE_APP_ID).has('Exchange.ManageAsApp')) {
-    return unauthorized('The app has no Exchange.ManageAsApp application permission on Office 365 Exchange Online; grant it admin consent.');
+    return unauthorized(
+      'The app has no Exchange.ManageAsApp application permission on Office 365 Exchange Online; grant it admin consent.',
+    );
   }
   const held = state.callerRoles();
   if (!cmdlet.roles.some((r) => held.has(r) && !state.roleEntryWithdrawn(r, cmdletName))) {
-    return unauthorized(`The app holds no Exchange role that allows ${cmdletName}; add its service principal to a role group with one of: ${cmdlet.roles.join(', ')}.`);
+    return unauthorized(
+      `The app holds no Exchange role that allows ${cmdletName}; add its service principal to a role group with one of: ${cmdlet.roles.join(', ')}.`,
+    );
   }
 
   const requested = preferredPageSize(req.headers.prefer);
@@ -121,7 +147,8 @@ export function invokeCommand(ctx: EmulatorContext, req: IncomingMessage, url: U
   if (skipToken) {
     const decoded = decodeSkipToken(skipToken);
     const cached = decoded && ctx.pages.get(decoded.id, cmdletName);
-    if (!decoded || !cached) return badRequest('The $skiptoken is invalid or has expired; run the command again without it.');
+    if (!decoded || !cached)
+      return badRequest('The $skiptoken is invalid or has expired; run the command again without it.');
     rows = cached;
     cacheId = decoded.id;
     offset = decoded.offset;
@@ -141,11 +168,15 @@ export function invokeCommand(ctx: EmulatorContext, req: IncomingMessage, url: U
   };
   if (offset + pageSize < rows.length) {
     cacheId ??= ctx.pages.put(cmdletName, rows);
-    responseBody['@odata.nextLink'] = `${ctx.baseUrl}/adminapi/beta/${tenantInUrl}/InvokeCommand?%24skiptoken=${encodeSkipToken(cacheId, offset + pageSize)}`;
+    responseBody['@odata.nextLink'] =
+      `${ctx.baseUrl}/adminapi/beta/${tenantInUrl}/InvokeCommand?%24skiptoken=${encodeSkipToken(cacheId, offset + pageSize)}`;
   }
   // A cmdlet that writes and outputs nothing answers warnings only; a read always carries its (maybe empty) value.
   if (rows.length > 0 || /^get-/i.test(cmdletName)) responseBody.value = page;
-  const headers: Record<string, string> = { 'Content-Type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8' };
+  const headers: Record<string, string> = {
+    'Content-Type':
+      'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8',
+  };
   if (requested !== undefined) headers['Preference-Applied'] = `odata.maxpagesize=${pageSize}`;
   return { status: 200, headers, body: responseBody };
 }

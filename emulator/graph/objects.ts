@@ -12,7 +12,19 @@ export interface Shaped {
   defaults: string[];
 }
 
-const USER_DEFAULTS = ['businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id'];
+const USER_DEFAULTS = [
+  'businessPhones',
+  'displayName',
+  'givenName',
+  'jobTitle',
+  'mail',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
+  'surname',
+  'userPrincipalName',
+  'id',
+];
 
 export function userObject(u: SeedUser): Shaped {
   const [givenName, ...rest] = u.displayName.split(' ');
@@ -109,12 +121,20 @@ export function project(o: Shaped, select: string[] | undefined, typed: boolean)
 }
 
 export function roleAssignmentObject(d: SeedDirectoryRoleAssignment): GraphObject {
-  return { id: d.id, principalId: d.principalId, directoryScopeId: '/', roleDefinitionId: d.roleDefinitionId, appScopeId: null, condition: null };
+  return {
+    id: d.id,
+    principalId: d.principalId,
+    directoryScopeId: '/',
+    roleDefinitionId: d.roleDefinitionId,
+    appScopeId: null,
+    condition: null,
+  };
 }
 
 export function appRoleAssignmentObject(state: TenantState, a: SeedAppRoleAssignment): GraphObject {
   const principal = directoryObject(state, a.principalId);
-  const principalType = principal?.type === 'user' ? 'User' : principal?.type === 'group' ? 'Group' : 'ServicePrincipal';
+  const principalType =
+    principal?.type === 'user' ? 'User' : principal?.type === 'group' ? 'Group' : 'ServicePrincipal';
   return {
     id: a.id,
     deletedDateTime: null,

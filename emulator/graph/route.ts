@@ -40,10 +40,26 @@ export const MAX_BATCH = 20;
 
 const PERMISSIONS = {
   users: ['User.Read.All', 'User.ReadBasic.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
-  groups: ['GroupMember.Read.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  groups: [
+    'GroupMember.Read.All',
+    'Group.Read.All',
+    'Group.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
   directoryObjects: ['Directory.Read.All', 'Directory.ReadWrite.All'],
-  servicePrincipals: ['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
-  roleManagement: ['RoleManagement.Read.Directory', 'RoleManagement.Read.All', 'RoleManagement.ReadWrite.Directory', 'Directory.Read.All'],
+  servicePrincipals: [
+    'Application.Read.All',
+    'Application.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
+  roleManagement: [
+    'RoleManagement.Read.Directory',
+    'RoleManagement.Read.All',
+    'RoleManagement.ReadWrite.Directory',
+    'Directory.Read.All',
+  ],
   auditLogQuery: ['AuditLogsQuery-Exchange.Read.All', 'AuditLogsQuery.Read.All'],
 } as const;
 
@@ -52,30 +68,55 @@ const AUDIT_QUERY_STATUSES_WITH_RECORDS = new Set(['succeeded']);
 export function graphError(status: number, code: string, message: string): Reply {
   return {
     status,
-    body: { error: { code, message, innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': randomUUID(), 'client-request-id': randomUUID() } } },
+    body: {
+      error: {
+        code,
+        message,
+        innerError: {
+          date: new Date().toISOString().slice(0, 19),
+          'request-id': randomUUID(),
+          'client-request-id': randomUUID(),
+        },
+      },
+    },
   };
 }
 
-const notFound = (id: string) => graphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+const notFound = (id: string) =>
+  graphError(
+    404,
+    'Request_ResourceNotFound',
+    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+  );
 const badRequest = (message: string, code = 'BadRequest') => graphError(400, code, message);
 
 /** 401 for a missing or foreign token; undefined when the request may proceed. */
 export function graphAuth(req: IncomingMessage): Reply | undefined {
   const token = bearer(req);
   if (!token) return graphError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
-  if (token !== EMULATOR_TOKEN) return graphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
+  if (token !== EMULATOR_TOKEN)
+    return graphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
   return undefined;
 }
 
 function permitted(ctx: EmulatorContext, needs: readonly string[]): Reply | undefined {
   const held = ctx.state.callerAppRoles(GRAPH_APP_ID);
   if (needs.some((p) => held.has(p))) return undefined;
-  return graphError(403, 'Authorization_RequestDenied', `Insufficient privileges to complete the operation. The app needs one of these Microsoft Graph application permissions: ${needs.join(', ')}.`);
+  return graphError(
+    403,
+    'Authorization_RequestDenied',
+    `Insufficient privileges to complete the operation. The app needs one of these Microsoft Graph application permissions: ${needs.join(', ')}.`,
+  );
 }
 
 function selectOf(q: URLSearchParams): string[] | undefined {
   const s = q.get('$select');
-  return s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined;
+  return s
+    ? s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : undefined;
 }
 
 function filterOf(q: URLSearchParams, allowed: string[]): ((x: GraphObject) => boolean) | Reply | undefined {
@@ -83,10 +124,16 @@ function filterOf(q: URLSearchParams, allowed: string[]): ((x: GraphObject) => b
   if (f === null) return undefined;
   try {
     const predicate = parseFilter(f);
-    const props = [...f.replace(/'(?:[^']|'')*'/g, "''").matchAll(/([A-Za-z][A-Za-z0-9_/]*)\s+(?:eq|ne|in)\b/g)].map((m) => m[1] as string);
+    const props = [...f.replace(/'(?:[^']|'')*'/g, "''").matchAll(/([A-Za-z][A-Za-z0-9_/]*)\s+(?:eq|ne|in)\b/g)].map(
+      (m) => m[1] as string,
+    );
     const startsWith = [...f.matchAll(/startswith\(\s*([A-Za-z][A-Za-z0-9_/]*)/gi)].map((m) => m[1] as string);
     const unknown = [...props, ...startsWith].find((p) => !allowed.includes(p));
-    if (unknown) return badRequest(`Unsupported or invalid query filter clause specified for property '${unknown}' of resource.`, 'Request_UnsupportedQuery');
+    if (unknown)
+      return badRequest(
+        `Unsupported or invalid query filter clause specified for property '${unknown}' of resource.`,
+        'Request_UnsupportedQuery',
+      );
     return predicate;
   } catch (err) {
     if (err instanceof FilterError) return badRequest(`Invalid filter clause: ${err.message}`);
@@ -104,7 +151,8 @@ function page(ctx: EmulatorContext, r: GraphRequest, items: GraphObject[], conte
   let size = DEFAULT_PAGE;
   if (topText !== null) {
     const top = Number(topText);
-    if (!Number.isInteger(top) || top < 1 || top > MAX_TOP) return badRequest(`Invalid page size specified: '${topText}'. Must be between 1 and ${MAX_TOP} inclusive.`);
+    if (!Number.isInteger(top) || top < 1 || top > MAX_TOP)
+      return badRequest(`Invalid page size specified: '${topText}'. Must be between 1 and ${MAX_TOP} inclusive.`);
     size = top;
   }
   if (ctx.pageSize !== undefined) size = Math.min(size, ctx.pageSize);
@@ -112,7 +160,11 @@ function page(ctx: EmulatorContext, r: GraphRequest, items: GraphObject[], conte
   const token = r.query.get('$skiptoken');
   if (token !== null) {
     const decoded = Number(Buffer.from(token, 'base64url').toString('utf8').replace(/^o:/, ''));
-    if (!Number.isInteger(decoded) || decoded < 0 || !Buffer.from(token, 'base64url').toString('utf8').startsWith('o:')) {
+    if (
+      !Number.isInteger(decoded) ||
+      decoded < 0 ||
+      !Buffer.from(token, 'base64url').toString('utf8').startsWith('o:')
+    ) {
       return badRequest(`Invalid $skiptoken '${token}'.`, 'Directory_InvalidSkipToken');
     }
     offset = decoded;
@@ -128,129 +180,252 @@ function page(ctx: EmulatorContext, r: GraphRequest, items: GraphObject[], conte
 }
 
 function entity(ctx: EmulatorContext, r: GraphRequest, o: Shaped, context: string): Reply {
-  return { status: 200, body: { '@odata.context': `${ctx.baseUrl}/${r.version}/$metadata#${context}/$entity`, ...project(o, selectOf(r.query), false) } };
+  return {
+    status: 200,
+    body: {
+      '@odata.context': `${ctx.baseUrl}/${r.version}/$metadata#${context}/$entity`,
+      ...project(o, selectOf(r.query), false),
+    },
+  };
 }
 
 type Handler = (ctx: EmulatorContext, r: GraphRequest, m: RegExpExecArray) => Reply;
 
 const ROUTES: [string, RegExp, readonly string[], Handler][] = [
-  ['GET', /^\/users$/, PERMISSIONS.users, (ctx, r) => {
-    const f = filterOf(r.query, ['id', 'userPrincipalName', 'mail', 'displayName', 'accountEnabled', 'userType']);
-    if (isReply(f)) return f;
-    const select = selectOf(r.query);
-    const items = [...ctx.state.users.values()].map(userObject).filter((o) => !f || f(o.all)).map((o) => project(o, select, false));
-    return page(ctx, r, items, 'users');
-  }],
-  ['GET', /^\/users\/([^/]+)$/, PERMISSIONS.users, (ctx, r, m) => {
-    const key = decodeURIComponent(m[1] as string);
-    const u = ctx.state.userByUpnOrId(key);
-    return u ? entity(ctx, r, userObject(u), 'users') : notFound(key);
-  }],
-  ['GET', /^\/groups$/, PERMISSIONS.groups, (ctx, r) => {
-    const f = filterOf(r.query, ['id', 'displayName', 'mail', 'securityEnabled']);
-    if (isReply(f)) return f;
-    const select = selectOf(r.query);
-    const items = [...ctx.state.groups.values()].map((g) => groupObject(g)).filter((o) => !f || f(o.all)).map((o) => project(o, select, false));
-    return page(ctx, r, items, 'groups');
-  }],
-  ['GET', /^\/groups\/([^/]+)$/, PERMISSIONS.groups, (ctx, r, m) => {
-    const g = ctx.state.groups.get(decodeURIComponent(m[1] as string));
-    return g ? entity(ctx, r, groupObject(g), 'groups') : notFound(m[1] as string);
-  }],
-  ['GET', /^\/groups\/([^/]+)\/(transitiveMembers|members)$/, PERMISSIONS.groups, (ctx, r, m) => {
-    const id = decodeURIComponent(m[1] as string);
-    const g = ctx.state.groups.get(id);
-    if (!g) return notFound(id);
-    const ids = m[2] === 'members' ? ctx.state.currentMembers(g.members) : transitiveMembers(ctx, id);
-    const select = selectOf(r.query);
-    const items: GraphObject[] = [];
-    for (const mid of ids) {
-      const o = directoryObject(ctx.state, mid);
-      if (o) items.push(project(o, select, true));
-    }
-    return page(ctx, r, items, 'directoryObjects');
-  }],
-  ['GET', /^\/directoryObjects\/([^/]+)$/, PERMISSIONS.directoryObjects, (ctx, r, m) => {
-    const o = directoryObject(ctx.state, decodeURIComponent(m[1] as string));
-    if (!o) return notFound(m[1] as string);
-    return { status: 200, body: { '@odata.context': `${ctx.baseUrl}/${r.version}/$metadata#directoryObjects/$entity`, ...project(o, selectOf(r.query), true) } };
-  }],
-  ['POST', /^\/directoryObjects\/getByIds$/, PERMISSIONS.directoryObjects, (ctx, r) => {
-    const body = r.body as { ids?: unknown; types?: unknown } | undefined;
-    if (!body || !Array.isArray(body.ids) || !body.ids.every((x) => typeof x === 'string')) return badRequest("The request body needs 'ids', an array of object ids.");
-    if (body.ids.length > 1000) return badRequest('getByIds accepts at most 1000 ids.');
-    const types = Array.isArray(body.types) ? (body.types as string[]).map((t) => t.toLowerCase()) : undefined;
-    const items: GraphObject[] = [];
-    for (const id of body.ids as string[]) {
-      const o = directoryObject(ctx.state, id);
-      if (o && (!types || types.includes(o.type.toLowerCase()))) items.push(project(o, selectOf(r.query), true));
-    }
-    return { status: 200, body: { '@odata.context': `${ctx.baseUrl}/${r.version}/$metadata#directoryObjects`, value: items } };
-  }],
-  ['GET', /^\/servicePrincipals$/, PERMISSIONS.servicePrincipals, (ctx, r) => {
-    const f = filterOf(r.query, ['id', 'appId', 'displayName', 'servicePrincipalType', 'accountEnabled']);
-    if (isReply(f)) return f;
-    const select = selectOf(r.query);
-    const items = [...ctx.state.servicePrincipals.values()].map(servicePrincipalObject).filter((o) => !f || f(o.all)).map((o) => project(o, select, false));
-    return page(ctx, r, items, 'servicePrincipals');
-  }],
-  ['GET', /^\/servicePrincipals\(appId='((?:[^']|'')+)'\)$/, PERMISSIONS.servicePrincipals, (ctx, r, m) => {
-    const appId = decodeURIComponent(m[1] as string).replace(/''/g, "'");
-    const sp = ctx.state.servicePrincipalByAppId(appId);
-    return sp ? entity(ctx, r, servicePrincipalObject(sp), 'servicePrincipals') : notFound(appId);
-  }],
-  ['GET', /^\/servicePrincipals\/([^/]+)$/, PERMISSIONS.servicePrincipals, (ctx, r, m) => {
-    const sp = ctx.state.servicePrincipals.get(decodeURIComponent(m[1] as string));
-    return sp ? entity(ctx, r, servicePrincipalObject(sp), 'servicePrincipals') : notFound(m[1] as string);
-  }],
-  ['GET', /^\/servicePrincipals\/([^/]+)\/(appRoleAssignedTo|appRoleAssignments)$/, PERMISSIONS.servicePrincipals, (ctx, r, m) => {
-    const id = decodeURIComponent(m[1] as string);
-    if (!ctx.state.servicePrincipals.has(id)) return notFound(id);
-    if (r.query.has('$filter')) return badRequest('$filter is not supported on this collection; filter on appRoleId in the client.', 'Request_UnsupportedQuery');
-    const assignedTo = m[2] === 'appRoleAssignedTo';
-    const items = ctx.state.appRoleAssignments
-      .filter((a) => (assignedTo ? a.resourceId === id : a.principalId === id))
-      .map((a) => appRoleAssignmentObject(ctx.state, a));
-    return page(ctx, r, items, `servicePrincipals('${id}')/${m[2]}`);
-  }],
-  ['GET', /^\/roleManagement\/directory\/roleAssignments$/, PERMISSIONS.roleManagement, (ctx, r) => {
-    const f = filterOf(r.query, ['id', 'roleDefinitionId', 'principalId', 'directoryScopeId']);
-    if (isReply(f)) return f;
-    const expand = r.query.get('$expand');
-    if (expand !== null && expand.trim() !== 'principal') return badRequest(`Could not find a property named '${expand}' on type 'microsoft.graph.unifiedRoleAssignment' to expand.`);
-    const items: GraphObject[] = [];
-    for (const d of ctx.state.directoryRoleAssignments) {
-      const o = roleAssignmentObject(d);
-      if (f && !f(o)) continue;
-      if (expand) {
-        const p = directoryObject(ctx.state, d.principalId);
-        o.principal = p ? project(p, undefined, true) : null;
+  [
+    'GET',
+    /^\/users$/,
+    PERMISSIONS.users,
+    (ctx, r) => {
+      const f = filterOf(r.query, ['id', 'userPrincipalName', 'mail', 'displayName', 'accountEnabled', 'userType']);
+      if (isReply(f)) return f;
+      const select = selectOf(r.query);
+      const items = [...ctx.state.users.values()]
+        .map(userObject)
+        .filter((o) => !f || f(o.all))
+        .map((o) => project(o, select, false));
+      return page(ctx, r, items, 'users');
+    },
+  ],
+  [
+    'GET',
+    /^\/users\/([^/]+)$/,
+    PERMISSIONS.users,
+    (ctx, r, m) => {
+      const key = decodeURIComponent(m[1] as string);
+      const u = ctx.state.userByUpnOrId(key);
+      return u ? entity(ctx, r, userObject(u), 'users') : notFound(key);
+    },
+  ],
+  [
+    'GET',
+    /^\/groups$/,
+    PERMISSIONS.groups,
+    (ctx, r) => {
+      const f = filterOf(r.query, ['id', 'displayName', 'mail', 'securityEnabled']);
+      if (isReply(f)) return f;
+      const select = selectOf(r.query);
+      const items = [...ctx.state.groups.values()]
+        .map((g) => groupObject(g))
+        .filter((o) => !f || f(o.all))
+        .map((o) => project(o, select, false));
+      return page(ctx, r, items, 'groups');
+    },
+  ],
+  [
+    'GET',
+    /^\/groups\/([^/]+)$/,
+    PERMISSIONS.groups,
+    (ctx, r, m) => {
+      const g = ctx.state.groups.get(decodeURIComponent(m[1] as string));
+      return g ? entity(ctx, r, groupObject(g), 'groups') : notFound(m[1] as string);
+    },
+  ],
+  [
+    'GET',
+    /^\/groups\/([^/]+)\/(transitiveMembers|members)$/,
+    PERMISSIONS.groups,
+    (ctx, r, m) => {
+      const id = decodeURIComponent(m[1] as string);
+      const g = ctx.state.groups.get(id);
+      if (!g) return notFound(id);
+      const ids = m[2] === 'members' ? ctx.state.currentMembers(g.members) : transitiveMembers(ctx, id);
+      const select = selectOf(r.query);
+      const items: GraphObject[] = [];
+      for (const mid of ids) {
+        const o = directoryObject(ctx.state, mid);
+        if (o) items.push(project(o, select, true));
       }
-      items.push(o);
-    }
-    return page(ctx, r, items, 'roleManagement/directory/roleAssignments');
-  }],
-  ['POST', /^\/security\/auditLog\/queries$/, PERMISSIONS.auditLogQuery, (ctx, r) => betaOnly(r) ?? createAuditLogQuery(ctx, r)],
-  ['GET', /^\/security\/auditLog\/queries$/, PERMISSIONS.auditLogQuery, (ctx, r) => {
-    const refused = betaOnly(r);
-    if (refused) return refused;
-    return page(ctx, r, [...ctx.state.auditLogQueries.values()].map((q) => auditLogQueryObject(ctx, r, q)), 'security/auditLog/queries');
-  }],
-  ['GET', /^\/security\/auditLog\/queries\/([^/]+)$/, PERMISSIONS.auditLogQuery, (ctx, r, m) => {
-    const q = ctx.state.auditLogQueries.get(decodeURIComponent(m[1] as string));
-    const refused = betaOnly(r) ?? (q ? undefined : notFound(m[1] as string));
-    if (refused || !q) return refused as Reply;
-    q.polls++;
-    return { status: 200, body: auditLogQueryObject(ctx, r, q) };
-  }],
-  ['GET', /^\/security\/auditLog\/queries\/([^/]+)\/records$/, PERMISSIONS.auditLogQuery, (ctx, r, m) => {
-    const q = ctx.state.auditLogQueries.get(decodeURIComponent(m[1] as string));
-    const refused = betaOnly(r) ?? (q ? undefined : notFound(m[1] as string));
-    if (refused || !q) return refused as Reply;
-    const status = ctx.state.auditLogQueryStatus(q);
-    if (!AUDIT_QUERY_STATUSES_WITH_RECORDS.has(status)) return badRequest(`The audit log query '${q.id}' is ${status}; its records can be read once it has succeeded.`);
-    return page(ctx, r, q.records.map((_, i) => auditLogRecordObject(ctx, q, i)), `security/auditLog/queries('${q.id}')/records`);
-  }],
+      return page(ctx, r, items, 'directoryObjects');
+    },
+  ],
+  [
+    'GET',
+    /^\/directoryObjects\/([^/]+)$/,
+    PERMISSIONS.directoryObjects,
+    (ctx, r, m) => {
+      const o = directoryObject(ctx.state, decodeURIComponent(m[1] as string));
+      if (!o) return notFound(m[1] as string);
+      return {
+        status: 200,
+        body: {
+          '@odata.context': `${ctx.baseUrl}/${r.version}/$metadata#directoryObjects/$entity`,
+          ...project(o, selectOf(r.query), true),
+        },
+      };
+    },
+  ],
+  [
+    'POST',
+    /^\/directoryObjects\/getByIds$/,
+    PERMISSIONS.directoryObjects,
+    (ctx, r) => {
+      const body = r.body as { ids?: unknown; types?: unknown } | undefined;
+      if (!body || !Array.isArray(body.ids) || !body.ids.every((x) => typeof x === 'string'))
+        return badRequest("The request body needs 'ids', an array of object ids.");
+      if (body.ids.length > 1000) return badRequest('getByIds accepts at most 1000 ids.');
+      const types = Array.isArray(body.types) ? (body.types as string[]).map((t) => t.toLowerCase()) : undefined;
+      const items: GraphObject[] = [];
+      for (const id of body.ids as string[]) {
+        const o = directoryObject(ctx.state, id);
+        if (o && (!types || types.includes(o.type.toLowerCase()))) items.push(project(o, selectOf(r.query), true));
+      }
+      return {
+        status: 200,
+        body: { '@odata.context': `${ctx.baseUrl}/${r.version}/$metadata#directoryObjects`, value: items },
+      };
+    },
+  ],
+  [
+    'GET',
+    /^\/servicePrincipals$/,
+    PERMISSIONS.servicePrincipals,
+    (ctx, r) => {
+      const f = filterOf(r.query, ['id', 'appId', 'displayName', 'servicePrincipalType', 'accountEnabled']);
+      if (isReply(f)) return f;
+      const select = selectOf(r.query);
+      const items = [...ctx.state.servicePrincipals.values()]
+        .map(servicePrincipalObject)
+        .filter((o) => !f || f(o.all))
+        .map((o) => project(o, select, false));
+      return page(ctx, r, items, 'servicePrincipals');
+    },
+  ],
+  [
+    'GET',
+    /^\/servicePrincipals\(appId='((?:[^']|'')+)'\)$/,
+    PERMISSIONS.servicePrincipals,
+    (ctx, r, m) => {
+      const appId = decodeURIComponent(m[1] as string).replace(/''/g, "'");
+      const sp = ctx.state.servicePrincipalByAppId(appId);
+      return sp ? entity(ctx, r, servicePrincipalObject(sp), 'servicePrincipals') : notFound(appId);
+    },
+  ],
+  [
+    'GET',
+    /^\/servicePrincipals\/([^/]+)$/,
+    PERMISSIONS.servicePrincipals,
+    (ctx, r, m) => {
+      const sp = ctx.state.servicePrincipals.get(decodeURIComponent(m[1] as string));
+      return sp ? entity(ctx, r, servicePrincipalObject(sp), 'servicePrincipals') : notFound(m[1] as string);
+    },
+  ],
+  [
+    'GET',
+    /^\/servicePrincipals\/([^/]+)\/(appRoleAssignedTo|appRoleAssignments)$/,
+    PERMISSIONS.servicePrincipals,
+    (ctx, r, m) => {
+      const id = decodeURIComponent(m[1] as string);
+      if (!ctx.state.servicePrincipals.has(id)) return notFound(id);
+      if (r.query.has('$filter'))
+        return badRequest(
+          '$filter is not supported on this collection; filter on appRoleId in the client.',
+          'Request_UnsupportedQuery',
+        );
+      const assignedTo = m[2] === 'appRoleAssignedTo';
+      const items = ctx.state.appRoleAssignments
+        .filter((a) => (assignedTo ? a.resourceId === id : a.principalId === id))
+        .map((a) => appRoleAssignmentObject(ctx.state, a));
+      return page(ctx, r, items, `servicePrincipals('${id}')/${m[2]}`);
+    },
+  ],
+  [
+    'GET',
+    /^\/roleManagement\/directory\/roleAssignments$/,
+    PERMISSIONS.roleManagement,
+    (ctx, r) => {
+      const f = filterOf(r.query, ['id', 'roleDefinitionId', 'principalId', 'directoryScopeId']);
+      if (isReply(f)) return f;
+      const expand = r.query.get('$expand');
+      if (expand !== null && expand.trim() !== 'principal')
+        return badRequest(
+          `Could not find a property named '${expand}' on type 'microsoft.graph.unifiedRoleAssignment' to expand.`,
+        );
+      const items: GraphObject[] = [];
+      for (const d of ctx.state.directoryRoleAssignments) {
+        const o = roleAssignmentObject(d);
+        if (f && !f(o)) continue;
+        if (expand) {
+          const p = directoryObject(ctx.state, d.principalId);
+          o.principal = p ? project(p, undefined, true) : null;
+        }
+        items.push(o);
+      }
+      return page(ctx, r, items, 'roleManagement/directory/roleAssignments');
+    },
+  ],
+  [
+    'POST',
+    /^\/security\/auditLog\/queries$/,
+    PERMISSIONS.auditLogQuery,
+    (ctx, r) => betaOnly(r) ?? createAuditLogQuery(ctx, r),
+  ],
+  [
+    'GET',
+    /^\/security\/auditLog\/queries$/,
+    PERMISSIONS.auditLogQuery,
+    (ctx, r) => {
+      const refused = betaOnly(r);
+      if (refused) return refused;
+      return page(
+        ctx,
+        r,
+        [...ctx.state.auditLogQueries.values()].map((q) => auditLogQueryObject(ctx, r, q)),
+        'security/auditLog/queries',
+      );
+    },
+  ],
+  [
+    'GET',
+    /^\/security\/auditLog\/queries\/([^/]+)$/,
+    PERMISSIONS.auditLogQuery,
+    (ctx, r, m) => {
+      const q = ctx.state.auditLogQueries.get(decodeURIComponent(m[1] as string));
+      const refused = betaOnly(r) ?? (q ? undefined : notFound(m[1] as string));
+      if (refused || !q) return refused as Reply;
+      q.polls++;
+      return { status: 200, body: auditLogQueryObject(ctx, r, q) };
+    },
+  ],
+  [
+    'GET',
+    /^\/security\/auditLog\/queries\/([^/]+)\/records$/,
+    PERMISSIONS.auditLogQuery,
+    (ctx, r, m) => {
+      const q = ctx.state.auditLogQueries.get(decodeURIComponent(m[1] as string));
+      const refused = betaOnly(r) ?? (q ? undefined : notFound(m[1] as string));
+      if (refused || !q) return refused as Reply;
+      const status = ctx.state.auditLogQueryStatus(q);
+      if (!AUDIT_QUERY_STATUSES_WITH_RECORDS.has(status))
+        return badRequest(`The audit log query '${q.id}' is ${status}; its records can be read once it has succeeded.`);
+      return page(
+        ctx,
+        r,
+        q.records.map((_, i) => auditLogRecordObject(ctx, q, i)),
+        `security/auditLog/queries('${q.id}')/records`,
+      );
+    },
+  ],
 ];
 
 /** The audit log query routes exist on beta only (as the watchdog calls them). */
@@ -287,8 +462,12 @@ function createAuditLogQuery(ctx: EmulatorContext, r: GraphRequest): Reply {
   if (typeof from !== 'string' || !DATE_TIME.test(from) || typeof to !== 'string' || !DATE_TIME.test(to)) {
     return badRequest('filterStartDateTime and filterEndDateTime must be ISO 8601 date-times.');
   }
-  if (Date.parse(from) >= Date.parse(to)) return badRequest('filterStartDateTime must be earlier than filterEndDateTime.');
-  if ((recordTypeFilters !== undefined && !strings(recordTypeFilters)) || (operationFilters !== undefined && !strings(operationFilters))) {
+  if (Date.parse(from) >= Date.parse(to))
+    return badRequest('filterStartDateTime must be earlier than filterEndDateTime.');
+  if (
+    (recordTypeFilters !== undefined && !strings(recordTypeFilters)) ||
+    (operationFilters !== undefined && !strings(operationFilters))
+  ) {
     return badRequest('recordTypeFilters and operationFilters must be arrays of strings.');
   }
   const unknownType = ((recordTypeFilters as string[] | undefined) ?? []).find((t) => !/^[a-z][A-Za-z0-9]*$/.test(t));
@@ -366,7 +545,8 @@ export function graphRequest(ctx: EmulatorContext, r: GraphRequest): Reply {
     }
     return permitted(ctx, needs) ?? handler(ctx, r, m);
   }
-  if (methodMismatch) return graphError(405, 'Request_BadRequest', `The method ${r.method} is not allowed on ${r.path}.`);
+  if (methodMismatch)
+    return graphError(405, 'Request_BadRequest', `The method ${r.method} is not allowed on ${r.path}.`);
   const segment = r.path.split('/').filter(Boolean).pop() ?? r.path;
   return badRequest(`Resource not found for the segment '${segment}'.`);
 }
@@ -381,8 +561,10 @@ interface BatchItem {
 /** POST /$batch: JSON batching, at most 20 requests, each with its own status (429 included). */
 export async function graphBatch(ctx: EmulatorContext, version: string, body: unknown): Promise<Reply> {
   const requests = (body as { requests?: unknown } | null)?.requests;
-  if (!Array.isArray(requests) || requests.length === 0) return badRequest('Invalid batch payload format: a non-empty "requests" array is required.');
-  if (requests.length > MAX_BATCH) return badRequest(`Invalid batch payload: ${requests.length} requests in one batch; the limit is ${MAX_BATCH}.`);
+  if (!Array.isArray(requests) || requests.length === 0)
+    return badRequest('Invalid batch payload format: a non-empty "requests" array is required.');
+  if (requests.length > MAX_BATCH)
+    return badRequest(`Invalid batch payload: ${requests.length} requests in one batch; the limit is ${MAX_BATCH}.`);
   const ids = new Set<string>();
   for (const item of requests as Partial<BatchItem>[]) {
     if (!item || typeof item.id !== 'string' || typeof item.method !== 'string' || typeof item.url !== 'string') {
@@ -402,7 +584,13 @@ export async function graphBatch(ctx: EmulatorContext, version: string, body: un
     let fault: string | undefined;
     if (decision.failure?.kind === 'lost-answer') {
       // The request takes effect; a batch cannot drop one answer's connection, so it answers 503 instead.
-      graphRequest(ctx, { method: item.method.toUpperCase(), version, path, query: target.searchParams, body: item.body });
+      graphRequest(ctx, {
+        method: item.method.toUpperCase(),
+        version,
+        path,
+        query: target.searchParams,
+        body: item.body,
+      });
       reply = faultReply('graph', { kind: 'error', status: decision.failure.status ?? 503 });
       fault = decision.failure.kind;
     } else if (decision.failure) {
@@ -413,7 +601,13 @@ export async function graphBatch(ctx: EmulatorContext, version: string, body: un
     } else if (path === '/$batch') {
       reply = badRequest('A $batch request cannot contain another $batch.');
     } else {
-      reply = graphRequest(ctx, { method: item.method.toUpperCase(), version, path, query: target.searchParams, body: item.body });
+      reply = graphRequest(ctx, {
+        method: item.method.toUpperCase(),
+        version,
+        path,
+        query: target.searchParams,
+        body: item.body,
+      });
     }
     ctx.calls.record({
       at: ctx.state.clock.now().toISOString(),
@@ -426,7 +620,12 @@ export async function graphBatch(ctx: EmulatorContext, version: string, body: un
       batch: true,
       ...(fault ? { fault } : {}),
     });
-    responses.push({ id: item.id, status: reply.status, headers: { 'Content-Type': 'application/json', ...(reply.headers ?? {}) }, body: reply.body });
+    responses.push({
+      id: item.id,
+      status: reply.status,
+      headers: { 'Content-Type': 'application/json', ...(reply.headers ?? {}) },
+      body: reply.body,
+    });
   }
   return { status: 200, body: { responses } };
 }

@@ -23,20 +23,52 @@ export const EXCHANGE_ONLINE_APP_ID = '00000002-0000-0ff1-ce00-000000000000';
 export const EXCHANGE_MANAGE_AS_APP_ROLE_ID = 'dc50a0fb-09a3-484d-be87-e023b12c6440';
 /** Graph application permission ids as published by Microsoft Graph's service principal. */
 export const GRAPH_APP_ROLES = {
-  mailboxItemImportExportAll: { id: '76577085-e73d-4f1d-b26a-85fb33892327', value: MAILBOX_IMPORT_EXPORT_APP_ROLE, displayName: 'Import and export mailbox items' },
-  directoryReadAll: { id: '7ab1d382-f21e-4acd-a863-ba3e13f7da61', value: 'Directory.Read.All', displayName: 'Read directory data' },
-  userReadAll: { id: 'df021288-bdef-4463-88db-98f22de89214', value: 'User.Read.All', displayName: "Read all users' full profiles" },
-  groupMemberReadAll: { id: '98830695-27a2-44f7-8c18-0c3ebc9698f6', value: 'GroupMember.Read.All', displayName: 'Read all group memberships' },
-  roleManagementReadDirectory: { id: '483bed4a-2ad3-4361-a73b-c83ccdbdc53c', value: 'RoleManagement.Read.Directory', displayName: 'Read all directory RBAC settings' },
-  applicationReadAll: { id: '9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30', value: 'Application.Read.All', displayName: 'Read all applications' },
+  mailboxItemImportExportAll: {
+    id: '76577085-e73d-4f1d-b26a-85fb33892327',
+    value: MAILBOX_IMPORT_EXPORT_APP_ROLE,
+    displayName: 'Import and export mailbox items',
+  },
+  directoryReadAll: {
+    id: '7ab1d382-f21e-4acd-a863-ba3e13f7da61',
+    value: 'Directory.Read.All',
+    displayName: 'Read directory data',
+  },
+  userReadAll: {
+    id: 'df021288-bdef-4463-88db-98f22de89214',
+    value: 'User.Read.All',
+    displayName: "Read all users' full profiles",
+  },
+  groupMemberReadAll: {
+    id: '98830695-27a2-44f7-8c18-0c3ebc9698f6',
+    value: 'GroupMember.Read.All',
+    displayName: 'Read all group memberships',
+  },
+  roleManagementReadDirectory: {
+    id: '483bed4a-2ad3-4361-a73b-c83ccdbdc53c',
+    value: 'RoleManagement.Read.Directory',
+    displayName: 'Read all directory RBAC settings',
+  },
+  applicationReadAll: {
+    id: '9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30',
+    value: 'Application.Read.All',
+    displayName: 'Read all applications',
+  },
   /** Not granted to the watchdog by default: tests that use audit log queries add it. */
-  auditLogsQueryExchangeReadAll: { id: '6b0d2622-d34e-4470-935b-b96550e5ca8d', value: 'AuditLogsQuery-Exchange.Read.All', displayName: 'Read Exchange data from audit logs' },
+  auditLogsQueryExchangeReadAll: {
+    id: '6b0d2622-d34e-4470-935b-b96550e5ca8d',
+    value: 'AuditLogsQuery-Exchange.Read.All',
+    displayName: 'Read Exchange data from audit logs',
+  },
 } as const satisfies Record<string, SeedAppRole>;
 
 export const GRAPH_SP_ID = fixedGuid(0x5e0000, 1);
 export const EXCHANGE_SP_ID = fixedGuid(0x5e0000, 2);
 /** The watchdog's own app registration (the principal behind the emulator token). */
-export const WATCHDOG_APP = { id: fixedGuid(0x5e0000, 3), appId: fixedGuid(0xa9900000, 3), displayName: 'MIE Watchdog' } as const;
+export const WATCHDOG_APP = {
+  id: fixedGuid(0x5e0000, 3),
+  appId: fixedGuid(0xa9900000, 3),
+  displayName: 'MIE Watchdog',
+} as const;
 export const WATCHDOG_ROLE_GROUP = 'MIE Watchdog';
 /**
  * The watchdog API's app registration, as infra/ creates it: the app roles the code enforces (for users and
@@ -52,7 +84,13 @@ export const WATCHDOG_API = {
     displayName: value,
     allowedMemberTypes: ['User' as const],
   })),
-  oauth2PermissionScopes: [{ id: fixedGuid(0xa7700000, 100), value: 'access_as_user', adminConsentDisplayName: 'Use the MIE watchdog API as the signed-in user' }],
+  oauth2PermissionScopes: [
+    {
+      id: fixedGuid(0xa7700000, 100),
+      value: 'access_as_user',
+      adminConsentDisplayName: 'Use the MIE watchdog API as the signed-in user',
+    },
+  ],
 };
 /** The watchdog's Exchange pointer (New-ServicePrincipal -DisplayName), in the "<name>_SP" style many admins use. */
 export const WATCHDOG_POINTER = 'MIE Watchdog_SP';
@@ -114,31 +152,56 @@ export function baseTenant(tenant: string, tenantId: string): TenantSeed {
     users: [],
     groups: [],
     servicePrincipals: [
-      { id: GRAPH_SP_ID, appId: GRAPH_APP_ID, displayName: 'Microsoft Graph', appRoles: Object.values(GRAPH_APP_ROLES) },
+      {
+        id: GRAPH_SP_ID,
+        appId: GRAPH_APP_ID,
+        displayName: 'Microsoft Graph',
+        appRoles: Object.values(GRAPH_APP_ROLES),
+      },
       {
         id: EXCHANGE_SP_ID,
         appId: EXCHANGE_ONLINE_APP_ID,
         displayName: 'Office 365 Exchange Online',
-        appRoles: [{ id: EXCHANGE_MANAGE_AS_APP_ROLE_ID, value: 'Exchange.ManageAsApp', displayName: 'Manage Exchange As Application' }],
+        appRoles: [
+          {
+            id: EXCHANGE_MANAGE_AS_APP_ROLE_ID,
+            value: 'Exchange.ManageAsApp',
+            displayName: 'Manage Exchange As Application',
+          },
+        ],
       },
       { ...WATCHDOG_APP, exchange: { exchangeGuid: fixedGuid(0xe0000000, 3), displayName: WATCHDOG_POINTER } },
-      { ...WATCHDOG_API, appRoles: [...WATCHDOG_API.appRoles], oauth2PermissionScopes: [...WATCHDOG_API.oauth2PermissionScopes] },
+      {
+        ...WATCHDOG_API,
+        appRoles: [...WATCHDOG_API.appRoles],
+        oauth2PermissionScopes: [...WATCHDOG_API.oauth2PermissionScopes],
+      },
     ],
     managementRoles: roles,
     roleGroups: [
       {
         name: ORGANIZATION_MANAGEMENT,
         guid: fixedGuid(0xa0200000, 1),
-        description: 'Members of this management role group have permissions to manage Exchange objects and their properties in the Exchange organization.',
+        description:
+          'Members of this management role group have permissions to manage Exchange objects and their properties in the Exchange organization.',
         members: [],
-        linkedGroups: { [LINKED_GROUPS.tenantAdmins]: GLOBAL_ADMINISTRATOR_ROLE_ID, [LINKED_GROUPS.exchangeServiceAdmins]: EXCHANGE_ADMINISTRATOR_ROLE_ID },
+        linkedGroups: {
+          [LINKED_GROUPS.tenantAdmins]: GLOBAL_ADMINISTRATOR_ROLE_ID,
+          [LINKED_GROUPS.exchangeServiceAdmins]: EXCHANGE_ADMINISTRATOR_ROLE_ID,
+        },
         whenCreatedUtc: CREATED,
       },
-      { name: 'View-Only Organization Management', guid: fixedGuid(0xa0200000, 2), members: [], whenCreatedUtc: CREATED },
+      {
+        name: 'View-Only Organization Management',
+        guid: fixedGuid(0xa0200000, 2),
+        members: [],
+        whenCreatedUtc: CREATED,
+      },
       {
         name: WATCHDOG_ROLE_GROUP,
         guid: fixedGuid(0xa0200000, 3),
-        description: 'The MIE watchdog: reads role assignments and recipients, and manages Mailbox Import Export assignments.',
+        description:
+          'The MIE watchdog: reads role assignments and recipients, and manages Mailbox Import Export assignments.',
         members: [WATCHDOG_APP.id],
         whenCreatedUtc: CREATED,
       },
@@ -173,12 +236,42 @@ export function baseTenant(tenant: string, tenantId: string): TenantSeed {
     ],
     directoryRoleAssignments: [],
     appRoleAssignments: [
-      { id: 'wdExManageAsApp', resourceId: EXCHANGE_SP_ID, appRoleId: EXCHANGE_MANAGE_AS_APP_ROLE_ID, principalId: WATCHDOG_APP.id, createdDateTime: CREATED },
+      {
+        id: 'wdExManageAsApp',
+        resourceId: EXCHANGE_SP_ID,
+        appRoleId: EXCHANGE_MANAGE_AS_APP_ROLE_ID,
+        principalId: WATCHDOG_APP.id,
+        createdDateTime: CREATED,
+      },
       // The least-privilege set the README documents: no Directory.Read.All.
-      { id: 'wdUserReadAll', resourceId: GRAPH_SP_ID, appRoleId: GRAPH_APP_ROLES.userReadAll.id, principalId: WATCHDOG_APP.id, createdDateTime: CREATED },
-      { id: 'wdGroupMemberReadAll', resourceId: GRAPH_SP_ID, appRoleId: GRAPH_APP_ROLES.groupMemberReadAll.id, principalId: WATCHDOG_APP.id, createdDateTime: CREATED },
-      { id: 'wdRoleManagementRead', resourceId: GRAPH_SP_ID, appRoleId: GRAPH_APP_ROLES.roleManagementReadDirectory.id, principalId: WATCHDOG_APP.id, createdDateTime: CREATED },
-      { id: 'wdApplicationReadAll', resourceId: GRAPH_SP_ID, appRoleId: GRAPH_APP_ROLES.applicationReadAll.id, principalId: WATCHDOG_APP.id, createdDateTime: CREATED },
+      {
+        id: 'wdUserReadAll',
+        resourceId: GRAPH_SP_ID,
+        appRoleId: GRAPH_APP_ROLES.userReadAll.id,
+        principalId: WATCHDOG_APP.id,
+        createdDateTime: CREATED,
+      },
+      {
+        id: 'wdGroupMemberReadAll',
+        resourceId: GRAPH_SP_ID,
+        appRoleId: GRAPH_APP_ROLES.groupMemberReadAll.id,
+        principalId: WATCHDOG_APP.id,
+        createdDateTime: CREATED,
+      },
+      {
+        id: 'wdRoleManagementRead',
+        resourceId: GRAPH_SP_ID,
+        appRoleId: GRAPH_APP_ROLES.roleManagementReadDirectory.id,
+        principalId: WATCHDOG_APP.id,
+        createdDateTime: CREATED,
+      },
+      {
+        id: 'wdApplicationReadAll',
+        resourceId: GRAPH_SP_ID,
+        appRoleId: GRAPH_APP_ROLES.applicationReadAll.id,
+        principalId: WATCHDOG_APP.id,
+        createdDateTime: CREATED,
+      },
     ],
   };
 }

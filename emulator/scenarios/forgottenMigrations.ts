@@ -15,7 +15,13 @@ export const TENANT = 'contoso.onmicrosoft.com';
 export const TENANT_ID = '3a7c1b9e-5d2f-4e8a-9b61-0c4d2e7f8a15';
 
 function user(n: number, local: string, name: string, displayName: string): SeedUser {
-  return { id: fixedGuid(0x0c0e0000, n), userPrincipalName: `${local}@${TENANT}`, name, displayName, exchangeGuid: fixedGuid(0xe0100000, n) };
+  return {
+    id: fixedGuid(0x0c0e0000, n),
+    userPrincipalName: `${local}@${TENANT}`,
+    name,
+    displayName,
+    exchangeGuid: fixedGuid(0xe0100000, n),
+  };
 }
 
 export const USERS = {
@@ -35,7 +41,11 @@ export const USERS = {
 } as const satisfies Record<string, SeedUser>;
 
 export const GROUPS = {
-  legacyMigrationTeam: { id: fixedGuid(0x0c0f0000, 1), displayName: 'Legacy Migration Team', mail: `LegacyMigrationTeam@${TENANT}` },
+  legacyMigrationTeam: {
+    id: fixedGuid(0x0c0f0000, 1),
+    displayName: 'Legacy Migration Team',
+    mail: `LegacyMigrationTeam@${TENANT}`,
+  },
   migrationContractors: { id: fixedGuid(0x0c0f0000, 2), displayName: 'Migration Contractors' },
 } as const;
 
@@ -43,12 +53,24 @@ export const ROLE_GROUPS = {
   pstMigrationOperators: { name: 'PST Migration Operators', guid: fixedGuid(0xa0200000, 10) },
 } as const;
 
-export const CUSTOM_ROLE = { name: 'MIE Legal Hold Export', guid: fixedGuid(0xa0100000, 50), parent: MIE_ROLE } as const;
+export const CUSTOM_ROLE = {
+  name: 'MIE Legal Hold Export',
+  guid: fixedGuid(0xa0100000, 50),
+  parent: MIE_ROLE,
+} as const;
 
 /** Exchange-registered service principal holding MIE directly. */
-export const LEGACY_ARCHIVER = { id: fixedGuid(0x5e0000, 20), appId: fixedGuid(0xa9900000, 20), displayName: 'Legacy Archiver' } as const;
+export const LEGACY_ARCHIVER = {
+  id: fixedGuid(0x5e0000, 20),
+  appId: fixedGuid(0xa9900000, 20),
+  displayName: 'Legacy Archiver',
+} as const;
 /** Enterprise app holding Graph's MailboxItem.ImportExport.All. */
-export const CONTOSO_MIGRATION_TOOL = { id: fixedGuid(0x5e0000, 21), appId: fixedGuid(0xa9900000, 21), displayName: 'Contoso Migration Tool' } as const;
+export const CONTOSO_MIGRATION_TOOL = {
+  id: fixedGuid(0x5e0000, 21),
+  appId: fixedGuid(0xa9900000, 21),
+  displayName: 'Contoso Migration Tool',
+} as const;
 export const MIGRATION_TOOL_APP_ROLE_ASSIGNMENT_ID = 'cMt0oLmIEaPpRoLeAsSiGnMeNt000000000000000001';
 
 export const ASSIGNMENTS = {
@@ -64,7 +86,14 @@ export const ASSIGNMENTS = {
 /** A migration contractor whose account was deleted when the 2023 project ended: only the audit log remembers it. */
 export const DEPARTED_CONTRACTOR_UPN = 'm.okafor.ext@contoso.onmicrosoft.com';
 
-function adminRecord(n: number, at: string, by: string, operation: string, objectId: string, parameters: Record<string, string>): SeedAuditRecord {
+function adminRecord(
+  n: number,
+  at: string,
+  by: string,
+  operation: string,
+  objectId: string,
+  parameters: Record<string, string>,
+): SeedAuditRecord {
   return {
     id: fixedGuid(0xa0d10000, n),
     createdDateTime: at,
@@ -78,12 +107,58 @@ function adminRecord(n: number, at: string, by: string, operation: string, objec
 
 /** Who made the 2023 changes (seconds after each assignment's WhenCreated), as Purview audit search returns them. */
 export const AUDIT_HISTORY: SeedAuditRecord[] = [
-  adminRecord(1, '2023-03-14T09:12:43.000Z', USERS.admin.userPrincipalName, 'New-ManagementRoleAssignment', ASSIGNMENTS.alexw.name, { Name: ASSIGNMENTS.alexw.name, Role: MIE_ROLE, User: USERS.alexw.name }),
-  adminRecord(2, '2023-04-18T10:31:12.000Z', USERS.admin.userPrincipalName, 'New-ManagementRoleAssignment', ASSIGNMENTS.pstMigrationOperators.name, { Name: ASSIGNMENTS.pstMigrationOperators.name, Role: MIE_ROLE, SecurityGroup: ROLE_GROUPS.pstMigrationOperators.name }),
-  adminRecord(3, '2023-04-18T10:36:40.000Z', DEPARTED_CONTRACTOR_UPN, 'Add-RoleGroupMember', ROLE_GROUPS.pstMigrationOperators.name, { Identity: ROLE_GROUPS.pstMigrationOperators.name, Member: USERS.lynner.name }),
-  adminRecord(4, '2023-04-18T10:37:05.000Z', DEPARTED_CONTRACTOR_UPN, 'Add-RoleGroupMember', ROLE_GROUPS.pstMigrationOperators.name, { Identity: ROLE_GROUPS.pstMigrationOperators.name, Member: USERS.gradya.userPrincipalName }),
-  adminRecord(5, '2023-06-02T15:47:05.000Z', DEPARTED_CONTRACTOR_UPN, 'New-ManagementRoleAssignment', ASSIGNMENTS.diegos.name, { Name: ASSIGNMENTS.diegos.name, Role: MIE_ROLE, User: USERS.diegos.userPrincipalName }),
-  adminRecord(6, '2023-09-20T13:09:31.000Z', USERS.admin.userPrincipalName, 'New-ManagementRoleAssignment', ASSIGNMENTS.nestorw.name, { Name: ASSIGNMENTS.nestorw.name, Role: CUSTOM_ROLE.name, User: USERS.nestorw.name }),
+  adminRecord(
+    1,
+    '2023-03-14T09:12:43.000Z',
+    USERS.admin.userPrincipalName,
+    'New-ManagementRoleAssignment',
+    ASSIGNMENTS.alexw.name,
+    { Name: ASSIGNMENTS.alexw.name, Role: MIE_ROLE, User: USERS.alexw.name },
+  ),
+  adminRecord(
+    2,
+    '2023-04-18T10:31:12.000Z',
+    USERS.admin.userPrincipalName,
+    'New-ManagementRoleAssignment',
+    ASSIGNMENTS.pstMigrationOperators.name,
+    {
+      Name: ASSIGNMENTS.pstMigrationOperators.name,
+      Role: MIE_ROLE,
+      SecurityGroup: ROLE_GROUPS.pstMigrationOperators.name,
+    },
+  ),
+  adminRecord(
+    3,
+    '2023-04-18T10:36:40.000Z',
+    DEPARTED_CONTRACTOR_UPN,
+    'Add-RoleGroupMember',
+    ROLE_GROUPS.pstMigrationOperators.name,
+    { Identity: ROLE_GROUPS.pstMigrationOperators.name, Member: USERS.lynner.name },
+  ),
+  adminRecord(
+    4,
+    '2023-04-18T10:37:05.000Z',
+    DEPARTED_CONTRACTOR_UPN,
+    'Add-RoleGroupMember',
+    ROLE_GROUPS.pstMigrationOperators.name,
+    { Identity: ROLE_GROUPS.pstMigrationOperators.name, Member: USERS.gradya.userPrincipalName },
+  ),
+  adminRecord(
+    5,
+    '2023-06-02T15:47:05.000Z',
+    DEPARTED_CONTRACTOR_UPN,
+    'New-ManagementRoleAssignment',
+    ASSIGNMENTS.diegos.name,
+    { Name: ASSIGNMENTS.diegos.name, Role: MIE_ROLE, User: USERS.diegos.userPrincipalName },
+  ),
+  adminRecord(
+    6,
+    '2023-09-20T13:09:31.000Z',
+    USERS.admin.userPrincipalName,
+    'New-ManagementRoleAssignment',
+    ASSIGNMENTS.nestorw.name,
+    { Name: ASSIGNMENTS.nestorw.name, Role: CUSTOM_ROLE.name, User: USERS.nestorw.name },
+  ),
 ];
 
 export const SENDER = `watchdog@${TENANT}`;
@@ -129,7 +204,13 @@ export function forgottenMigrations(): TenantSeed {
     { ...LEGACY_ARCHIVER, exchange: { exchangeGuid: fixedGuid(0xe0000000, 20) } },
     { ...CONTOSO_MIGRATION_TOOL },
   );
-  seed.managementRoles.push({ name: CUSTOM_ROLE.name, guid: CUSTOM_ROLE.guid, roleType: 'MailboxImportExport', parent: MIE_ROLE, whenCreatedUtc: '2023-09-20T13:05:00.000Z' });
+  seed.managementRoles.push({
+    name: CUSTOM_ROLE.name,
+    guid: CUSTOM_ROLE.guid,
+    roleType: 'MailboxImportExport',
+    parent: MIE_ROLE,
+    whenCreatedUtc: '2023-09-20T13:05:00.000Z',
+  });
   seed.roleGroups.push({
     ...ROLE_GROUPS.pstMigrationOperators,
     description: 'PST imports for the 2023 file-server migration.',
@@ -138,18 +219,80 @@ export function forgottenMigrations(): TenantSeed {
   });
   const regular = { delegationType: 'Regular' as const, enabled: true };
   seed.roleAssignments.push(
-    { ...ASSIGNMENTS.alexw, ...regular, role: MIE_ROLE, assigneeType: 'User', assignee: USERS.alexw.id, whenCreatedUtc: '2023-03-14T09:12:41.000Z' },
-    { ...ASSIGNMENTS.diegos, ...regular, enabled: false, role: MIE_ROLE, assigneeType: 'User', assignee: USERS.diegos.id, whenCreatedUtc: '2023-06-02T15:47:03.000Z' },
-    { ...ASSIGNMENTS.pstMigrationOperators, ...regular, role: MIE_ROLE, assigneeType: 'RoleGroup', assignee: ROLE_GROUPS.pstMigrationOperators.name, whenCreatedUtc: '2023-04-18T10:31:10.000Z' },
-    { ...ASSIGNMENTS.legacyMigrationTeam, ...regular, role: MIE_ROLE, assigneeType: 'SecurityGroup', assignee: GROUPS.legacyMigrationTeam.id, whenCreatedUtc: '2022-11-07T08:20:55.000Z' },
-    { ...ASSIGNMENTS.nestorw, ...regular, role: CUSTOM_ROLE.name, assigneeType: 'User', assignee: USERS.nestorw.id, whenCreatedUtc: '2023-09-20T13:09:30.000Z' },
-    { ...ASSIGNMENTS.legacyArchiver, ...regular, role: MIE_ROLE, assigneeType: 'ServicePrincipal', assignee: LEGACY_ARCHIVER.id, whenCreatedUtc: '2022-05-30T17:02:12.000Z' },
-    { ...ASSIGNMENTS.organizationManagement, ...regular, role: MIE_ROLE, assigneeType: 'RoleGroup', assignee: ORGANIZATION_MANAGEMENT, whenCreatedUtc: '2022-02-21T11:45:00.000Z' },
+    {
+      ...ASSIGNMENTS.alexw,
+      ...regular,
+      role: MIE_ROLE,
+      assigneeType: 'User',
+      assignee: USERS.alexw.id,
+      whenCreatedUtc: '2023-03-14T09:12:41.000Z',
+    },
+    {
+      ...ASSIGNMENTS.diegos,
+      ...regular,
+      enabled: false,
+      role: MIE_ROLE,
+      assigneeType: 'User',
+      assignee: USERS.diegos.id,
+      whenCreatedUtc: '2023-06-02T15:47:03.000Z',
+    },
+    {
+      ...ASSIGNMENTS.pstMigrationOperators,
+      ...regular,
+      role: MIE_ROLE,
+      assigneeType: 'RoleGroup',
+      assignee: ROLE_GROUPS.pstMigrationOperators.name,
+      whenCreatedUtc: '2023-04-18T10:31:10.000Z',
+    },
+    {
+      ...ASSIGNMENTS.legacyMigrationTeam,
+      ...regular,
+      role: MIE_ROLE,
+      assigneeType: 'SecurityGroup',
+      assignee: GROUPS.legacyMigrationTeam.id,
+      whenCreatedUtc: '2022-11-07T08:20:55.000Z',
+    },
+    {
+      ...ASSIGNMENTS.nestorw,
+      ...regular,
+      role: CUSTOM_ROLE.name,
+      assigneeType: 'User',
+      assignee: USERS.nestorw.id,
+      whenCreatedUtc: '2023-09-20T13:09:30.000Z',
+    },
+    {
+      ...ASSIGNMENTS.legacyArchiver,
+      ...regular,
+      role: MIE_ROLE,
+      assigneeType: 'ServicePrincipal',
+      assignee: LEGACY_ARCHIVER.id,
+      whenCreatedUtc: '2022-05-30T17:02:12.000Z',
+    },
+    {
+      ...ASSIGNMENTS.organizationManagement,
+      ...regular,
+      role: MIE_ROLE,
+      assigneeType: 'RoleGroup',
+      assignee: ORGANIZATION_MANAGEMENT,
+      whenCreatedUtc: '2022-02-21T11:45:00.000Z',
+    },
   );
   seed.directoryRoleAssignments.push(
-    { id: 'lAPpKOhG7kSz5bGYwEo8aMTmYQ1bNtlPr5XfmlZyNfE-1', roleDefinitionId: GLOBAL_ADMINISTRATOR_ROLE_ID, principalId: USERS.admin.id },
-    { id: 'lAPpKOhG7kSz5bGYwEo8aMTmYQ1bNtlPr5XfmlZyNfE-3', roleDefinitionId: GLOBAL_ADMINISTRATOR_ROLE_ID, principalId: USERS.breakglass1.id },
-    { id: 'zyMjKSOTp0Kt6h0Jfe3L3sTmYQ1bNtlPr5XfmlZyNfE-2', roleDefinitionId: EXCHANGE_ADMINISTRATOR_ROLE_ID, principalId: USERS.pattif.id },
+    {
+      id: 'lAPpKOhG7kSz5bGYwEo8aMTmYQ1bNtlPr5XfmlZyNfE-1',
+      roleDefinitionId: GLOBAL_ADMINISTRATOR_ROLE_ID,
+      principalId: USERS.admin.id,
+    },
+    {
+      id: 'lAPpKOhG7kSz5bGYwEo8aMTmYQ1bNtlPr5XfmlZyNfE-3',
+      roleDefinitionId: GLOBAL_ADMINISTRATOR_ROLE_ID,
+      principalId: USERS.breakglass1.id,
+    },
+    {
+      id: 'zyMjKSOTp0Kt6h0Jfe3L3sTmYQ1bNtlPr5XfmlZyNfE-2',
+      roleDefinitionId: EXCHANGE_ADMINISTRATOR_ROLE_ID,
+      principalId: USERS.pattif.id,
+    },
   );
   seed.appRoleAssignments.push({
     id: MIGRATION_TOOL_APP_ROLE_ASSIGNMENT_ID,

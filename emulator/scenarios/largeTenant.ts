@@ -61,7 +61,12 @@ export function largeTenant(size: LargeTenantSize): TenantSeed {
     seed.users.push(u);
     rgMembers.push(u.id);
   }
-  seed.roleGroups.push({ name: LARGE_ROLE_GROUP, guid: fixedGuid(0xa0200000, 900), members: rgMembers, whenCreatedUtc: created });
+  seed.roleGroups.push({
+    name: LARGE_ROLE_GROUP,
+    guid: fixedGuid(0xa0200000, 900),
+    members: rgMembers,
+    whenCreatedUtc: created,
+  });
   assignments.push({
     guid: fixedGuid(0xa6100000, 1),
     name: `${MIE_ROLE}-${LARGE_ROLE_GROUP}`,
@@ -90,7 +95,8 @@ export function largeTenant(size: LargeTenantSize): TenantSeed {
     seed.users.push(u);
     (groups[i % depth] as SeedGroup).members.push(u.id);
   }
-  for (let level = 0; level + 1 < depth; level++) (groups[level] as SeedGroup).members.push((groups[level + 1] as SeedGroup).id);
+  for (let level = 0; level + 1 < depth; level++)
+    (groups[level] as SeedGroup).members.push((groups[level + 1] as SeedGroup).id);
   seed.groups.push(...groups);
   assignments.push({
     guid: fixedGuid(0xa6100000, 2),

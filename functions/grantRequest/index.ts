@@ -10,7 +10,10 @@ let handler: GrantHttpHandler | undefined;
 /** Built on first use, so that a settings error surfaces in the invocation log rather than at host start. */
 function build(): GrantHttpHandler {
   const runtime = createRuntime(loadConfig(process.env));
-  return createGrantHttpHandler({ deps: runtime, authenticate: createAuthenticator(runtime.config.auth, runtime.clock) });
+  return createGrantHttpHandler({
+    deps: runtime,
+    authenticate: createAuthenticator(runtime.config.auth, runtime.clock),
+  });
 }
 
 export async function grantRequest(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {

@@ -24,7 +24,10 @@ export function authProblem(error: unknown): ProblemError | undefined {
     });
   }
   if (error instanceof MissingRoleError) {
-    return new ProblemError(403, 'missing-role', 'Missing app role', error.message, { errors: [{ field: 'roles', message: error.message }], extensions: { role: error.role } });
+    return new ProblemError(403, 'missing-role', 'Missing app role', error.message, {
+      errors: [{ field: 'roles', message: error.message }],
+      extensions: { role: error.role },
+    });
   }
   return undefined;
 }

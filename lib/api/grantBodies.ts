@@ -8,10 +8,20 @@ import { parseDuration } from '../duration.js';
 import { parseInstant } from '../instant.js';
 import { MAX_PAGE_SIZE } from '../grants/listGrants.js';
 
-const UPN = /^[^\s@<>(),;:"[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+const UPN =
+  /^[^\s@<>(),;:"[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const GRANT_STATUSES: readonly GrantStatus[] = ['pending', 'approved', 'active', 'denied', 'cancelled', 'expired', 'revoked', 'released'];
+export const GRANT_STATUSES: readonly GrantStatus[] = [
+  'pending',
+  'approved',
+  'active',
+  'denied',
+  'cancelled',
+  'expired',
+  'revoked',
+  'released',
+];
 
 export const upnSchema = v.pipe(
   v.string(),
@@ -25,7 +35,10 @@ const durationSchema = v.pipe(
   v.string(),
   v.trim(),
   v.maxLength(32, 'must be an ISO 8601 duration such as PT8H or P3D'),
-  v.check((s) => (parseDuration(s) ?? 0) > 0, 'must be a positive ISO 8601 duration in weeks, days, hours, minutes or seconds, such as PT8H or P3D'),
+  v.check(
+    (s) => (parseDuration(s) ?? 0) > 0,
+    'must be a positive ISO 8601 duration in weeks, days, hours, minutes or seconds, such as PT8H or P3D',
+  ),
   v.transform((s) => parseDuration(s) ?? 0),
 );
 
@@ -42,11 +55,20 @@ const requiredText = (max: number) =>
     v.trim(),
     v.nonEmpty('must not be empty'),
     v.maxLength(max, `must be at most ${max} characters`),
-    v.check((s) => !UNSAFE_TEXT.test(s), 'must not hold control characters, bidirectional overrides or unpaired surrogates (line breaks and tabs are fine)'),
+    v.check(
+      (s) => !UNSAFE_TEXT.test(s),
+      'must not hold control characters, bidirectional overrides or unpaired surrogates (line breaks and tabs are fine)',
+    ),
   );
 
 const justificationSchema = requiredText(2000);
-const ticketSchema = v.pipe(requiredText(64), v.regex(/^[A-Za-z0-9][A-Za-z0-9._#:/-]*$/, 'must be a ticket reference such as CHG-1042 (letters, digits, . _ # : / -)'));
+const ticketSchema = v.pipe(
+  requiredText(64),
+  v.regex(
+    /^[A-Za-z0-9][A-Za-z0-9._#:/-]*$/,
+    'must be a ticket reference such as CHG-1042 (letters, digits, . _ # : / -)',
+  ),
+);
 const reasonSchema = v.optional(requiredText(2000));
 
 export const requestGrantBody = v.strictObject({
@@ -58,7 +80,10 @@ export const requestGrantBody = v.strictObject({
     v.pipe(
       v.string(),
       v.isoTimestamp('must be an ISO 8601 date-time with a time zone, such as 2026-11-02T08:00:00Z'),
-      v.check((text) => parseInstant(text) !== undefined, 'is not a real calendar date and time (check the day of the month)'),
+      v.check(
+        (text) => parseInstant(text) !== undefined,
+        'is not a real calendar date and time (check the day of the month)',
+      ),
     ),
   ),
 });
@@ -80,8 +105,15 @@ export const listGrantsQuery = v.strictObject({
   status: v.optional(
     v.pipe(
       v.string(),
-      v.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
-      v.array(v.picklist(GRANT_STATUSES as GrantStatus[], `must be a comma-separated list of ${GRANT_STATUSES.join(', ')}`)),
+      v.transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ),
+      v.array(
+        v.picklist(GRANT_STATUSES as GrantStatus[], `must be a comma-separated list of ${GRANT_STATUSES.join(', ')}`),
+      ),
     ),
   ),
   principal: v.optional(upnSchema),

@@ -32,7 +32,15 @@ import { listGrantsPage } from '../grants/listGrants.js';
 import { PROPAGATION_NOTE } from '../grants/notices/grantNotice.js';
 import { releaseGrant } from '../grants/releaseGrant.js';
 import { requestGrant } from '../grants/requestGrant.js';
-import { adoptGrantBody, emptyBody, extendGrantBody, grantIdSchema, listGrantsQuery, reasonBody, requestGrantBody } from './grantBodies.js';
+import {
+  adoptGrantBody,
+  emptyBody,
+  extendGrantBody,
+  grantIdSchema,
+  listGrantsQuery,
+  reasonBody,
+  requestGrantBody,
+} from './grantBodies.js';
 import { grantProblem } from './grantProblems.js';
 import { fieldProblem, ProblemError, problemResponse } from './problem.js';
 import { parseWith, readJsonBody } from './readJsonBody.js';
@@ -59,8 +67,16 @@ const ROUTES: Record<string, Route> = {
     roles: ANY_READER,
     async run({ request, caller, deps }) {
       const query = parseWith(listGrantsQuery, Object.fromEntries(request.query.entries()));
-      const page = await listGrantsPage(deps, caller, { status: query.status, principal: query.principal }, { limit: query.limit, pageToken: query.pageToken });
-      return json(200, { grants: page.grants.map(view), ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) });
+      const page = await listGrantsPage(
+        deps,
+        caller,
+        { status: query.status, principal: query.principal },
+        { limit: query.limit, pageToken: query.pageToken },
+      );
+      return json(200, {
+        grants: page.grants.map(view),
+        ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
+      });
     },
   },
   'POST ': {
@@ -81,7 +97,12 @@ const ROUTES: Record<string, Route> = {
     roles: ['Grant.Approve'],
     async run({ request, caller, deps }) {
       const body = await readJsonBody(request, adoptGrantBody);
-      const grant = await adoptGrant(deps, caller, { assignmentGuid: body.assignmentGuid, durationMs: body.duration, justification: body.justification, ticket: body.ticket });
+      const grant = await adoptGrant(deps, caller, {
+        assignmentGuid: body.assignmentGuid,
+        durationMs: body.duration,
+        justification: body.justification,
+        ticket: body.ticket,
+      });
       return json(201, view(grant), { location: grantLocation(request, grant.id) });
     },
   },
@@ -114,7 +135,10 @@ const ROUTES: Record<string, Route> = {
     roles: ['Grant.Request'],
     async run({ request, caller, id, deps }) {
       const body = await readJsonBody(request, extendGrantBody);
-      return json(200, view(await extendGrant(deps, caller, id, { durationMs: body.duration, justification: body.justification })));
+      return json(
+        200,
+        view(await extendGrant(deps, caller, id, { durationMs: body.duration, justification: body.justification })),
+      );
     },
   },
   'POST :id/release': {
@@ -140,13 +164,23 @@ export function createGrantHttpHandler(options: { deps: GrantDeps; authenticate:
       return await route.run({ request, caller, id, deps: options.deps });
     } catch (error) {
       if (error instanceof ExternalCallError || error instanceof SigningKeysUnavailableError) {
-        context.error(`Grant API ${request.method} ${instance}: ${error.message} (invocation ${context.invocationId}).`);
+        context.error(
+          `Grant API ${request.method} ${instance}: ${error.message} (invocation ${context.invocationId}).`,
+        );
       }
       const problem = grantProblem(error, context.invocationId);
       if (problem) return problemResponse(problem, instance);
-      context.error(`Grant API ${request.method} ${instance} failed (invocation ${context.invocationId}).`, error instanceof Error ? error.message : String(error));
+      context.error(
+        `Grant API ${request.method} ${instance} failed (invocation ${context.invocationId}).`,
+        error instanceof Error ? error.message : String(error),
+      );
       return problemResponse(
-        new ProblemError(500, 'internal', 'Internal error', `The watchdog could not complete the request; see the Function App logs for invocation ${context.invocationId}.`),
+        new ProblemError(
+          500,
+          'internal',
+          'Internal error',
+          `The watchdog could not complete the request; see the Function App logs for invocation ${context.invocationId}.`,
+        ),
         instance,
       );
     }
@@ -163,7 +197,12 @@ function refuseCrossSite(request: HttpRequest): void {
   const site = request.headers.get('sec-fetch-site');
   const origin = request.headers.get('origin');
   if ((site && site !== 'same-origin' && site !== 'none') || (origin && origin !== new URL(request.url).origin)) {
-    throw fieldProblem(403, 'cross-site', 'Cross-site request refused', [{ field: 'origin', message: `requests from ${origin ?? site} are not accepted; call the API from its own origin or a non-browser client.` }]);
+    throw fieldProblem(403, 'cross-site', 'Cross-site request refused', [
+      {
+        field: 'origin',
+        message: `requests from ${origin ?? site} are not accepted; call the API from its own origin or a non-browser client.`,
+      },
+    ]);
   }
 }
 
@@ -192,9 +231,20 @@ function methodOrPathProblem(key: string): ProblemError {
     .filter((k) => k.split(' ')[1] === key)
     .map((k) => k.split(' ')[0] ?? '');
   if (allowed.length) {
-    return new ProblemError(405, 'method-not-allowed', 'Method not allowed', `Use ${allowed.join(' or ')} on this resource.`, { headers: { allow: allowed.join(', ') } });
+    return new ProblemError(
+      405,
+      'method-not-allowed',
+      'Method not allowed',
+      `Use ${allowed.join(' or ')} on this resource.`,
+      { headers: { allow: allowed.join(', ') } },
+    );
   }
-  return new ProblemError(404, 'not-found', 'No such resource', 'Unknown grant API path; see the README section "Grant API" for the routes.');
+  return new ProblemError(
+    404,
+    'not-found',
+    'No such resource',
+    'Unknown grant API path; see the README section "Grant API" for the routes.',
+  );
 }
 
 type GrantView = Omit<Grant, 'etag'> & { note?: string };
@@ -205,7 +255,11 @@ function view(grant: Grant): GrantView {
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
-  return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(body) };
+  return {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
 }
 
 function grantLocation(request: HttpRequest, id: string): string {

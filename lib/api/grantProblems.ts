@@ -1,5 +1,10 @@
 /** Maps what the grant use cases and auth throw to problem+json responses. */
-import { GrantNotFoundError, GrantPolicyError, GrantStateError, InvalidGrantInputError } from '../grants/grantErrors.js';
+import {
+  GrantNotFoundError,
+  GrantPolicyError,
+  GrantStateError,
+  InvalidGrantInputError,
+} from '../grants/grantErrors.js';
 import { CancelNotVerifiedError } from '../grants/cancelGrant.js';
 import { InvalidPageTokenError } from '../grants/listGrants.js';
 import { ReleaseNotVerifiedError } from '../grants/releaseGrant.js';
@@ -19,21 +24,36 @@ export function grantProblem(error: unknown, invocationId?: string): ProblemErro
   const auth = authProblem(error);
   if (auth) return auth;
   if (error instanceof InvalidGrantInputError) {
-    return new ProblemError(422, 'invalid-field', 'Invalid request', error.message, { errors: [{ field: error.field, message: error.message }] });
+    return new ProblemError(422, 'invalid-field', 'Invalid request', error.message, {
+      errors: [{ field: error.field, message: error.message }],
+    });
   }
   if (error instanceof InvalidPageTokenError) {
-    return new ProblemError(400, 'invalid-page-token', 'Invalid page token', error.message, { errors: [{ field: 'pageToken', message: error.message }] });
+    return new ProblemError(400, 'invalid-page-token', 'Invalid page token', error.message, {
+      errors: [{ field: 'pageToken', message: error.message }],
+    });
   }
   if (error instanceof GrantNotFoundError) {
-    return new ProblemError(404, 'grant-not-found', 'Grant not found', error.message, { errors: [{ field: 'id', message: error.message }] });
+    return new ProblemError(404, 'grant-not-found', 'Grant not found', error.message, {
+      errors: [{ field: 'id', message: error.message }],
+    });
   }
-  if (error instanceof GrantPolicyError) return new ProblemError(403, error.rule, 'Not allowed by grant policy', error.message);
-  if (error instanceof GrantStateError) return new ProblemError(409, 'grant-state', 'Grant is not in a state that allows this', error.message);
+  if (error instanceof GrantPolicyError)
+    return new ProblemError(403, error.rule, 'Not allowed by grant policy', error.message);
+  if (error instanceof GrantStateError)
+    return new ProblemError(409, 'grant-state', 'Grant is not in a state that allows this', error.message);
   if (error instanceof ConflictError) {
-    return new ProblemError(409, 'concurrent-change', 'Changed by someone else', 'The grant was changed by someone else at the same time; read it again and decide whether to retry.');
+    return new ProblemError(
+      409,
+      'concurrent-change',
+      'Changed by someone else',
+      'The grant was changed by someone else at the same time; read it again and decide whether to retry.',
+    );
   }
-  if (error instanceof ReleaseNotVerifiedError) return new ProblemError(502, 'release-not-verified', 'Release not verified', error.message);
-  if (error instanceof CancelNotVerifiedError) return new ProblemError(502, 'cancel-not-verified', 'Cancel not verified', error.message);
+  if (error instanceof ReleaseNotVerifiedError)
+    return new ProblemError(502, 'release-not-verified', 'Release not verified', error.message);
+  if (error instanceof CancelNotVerifiedError)
+    return new ProblemError(502, 'cancel-not-verified', 'Cancel not verified', error.message);
   if (error instanceof ExternalCallError) {
     const retryable = error instanceof ThrottledError || error instanceof TransientError;
     return new ProblemError(

@@ -31,21 +31,37 @@ export class ProblemError extends Error {
     readonly slug: string,
     readonly title: string,
     detail: string,
-    readonly extra: { errors?: FieldError[]; headers?: Record<string, string>; extensions?: Record<string, unknown> } = {},
+    readonly extra: {
+      errors?: FieldError[];
+      headers?: Record<string, string>;
+      extensions?: Record<string, unknown>;
+    } = {},
   ) {
     super(detail);
     this.name = 'ProblemError';
   }
 }
 
-export function fieldProblem(status: number, slug: string, title: string, errors: [FieldError, ...FieldError[]]): ProblemError {
+export function fieldProblem(
+  status: number,
+  slug: string,
+  title: string,
+  errors: [FieldError, ...FieldError[]],
+): ProblemError {
   const detail = errors.map((e) => e.message).join(' ');
   return new ProblemError(status, slug, title, detail, { errors });
 }
 
 export function problemResponse(error: ProblemError, instance?: string): HttpResponseInit {
   const { errors = [], headers = {}, extensions = {} } = error.extra;
-  const body: Problem = { ...extensions, type: `${TYPE_BASE}${error.slug}`, title: error.title, status: error.status, detail: error.message, instance };
+  const body: Problem = {
+    ...extensions,
+    type: `${TYPE_BASE}${error.slug}`,
+    title: error.title,
+    status: error.status,
+    detail: error.message,
+    instance,
+  };
   if (errors.length) {
     body.field = errors[0]?.field;
     body.errors = errors;

@@ -9,40 +9,59 @@ import { fieldProblem, ProblemError, type FieldError } from './problem.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
-export async function readJsonBody<S extends v.GenericSchema>(request: HttpRequest, schema: S, options: { optional?: boolean } = {}): Promise<v.InferOutput<S>> {
+export async function readJsonBody<S extends v.GenericSchema>(
+  request: HttpRequest,
+  schema: S,
+  options: { optional?: boolean } = {},
+): Promise<v.InferOutput<S>> {
   const text = await readText(request);
   if (text.trim() === '') {
     // An empty body may come without a content type, but not with another one (form posts are not API calls).
-    if (options.optional && request.headers.get('content-type') !== null) checkContentType(request.headers.get('content-type'));
+    if (options.optional && request.headers.get('content-type') !== null)
+      checkContentType(request.headers.get('content-type'));
     if (options.optional) return parseWith(schema, {});
-    throw fieldProblem(400, 'missing-body', 'Request body required', [{ field: 'body', message: 'body is empty; send a JSON object with Content-Type: application/json.' }]);
+    throw fieldProblem(400, 'missing-body', 'Request body required', [
+      { field: 'body', message: 'body is empty; send a JSON object with Content-Type: application/json.' },
+    ]);
   }
   checkContentType(request.headers.get('content-type'));
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw fieldProblem(400, 'malformed-json', 'Malformed JSON', [{ field: 'body', message: 'body is not well-formed JSON.' }]);
+    throw fieldProblem(400, 'malformed-json', 'Malformed JSON', [
+      { field: 'body', message: 'body is not well-formed JSON.' },
+    ]);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw fieldProblem(400, 'malformed-json', 'Body must be a JSON object', [{ field: 'body', message: 'body must be a JSON object.' }]);
+    throw fieldProblem(400, 'malformed-json', 'Body must be a JSON object', [
+      { field: 'body', message: 'body must be a JSON object.' },
+    ]);
   }
   return parseWith(schema, value);
 }
 
 function checkContentType(header: string | null): void {
   const [mediaType, ...params] = (header ?? '').split(';').map((s) => s.trim().toLowerCase());
-  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
   if (mediaType !== 'application/json' || (charset !== undefined && charset !== 'utf-8')) {
     throw fieldProblem(415, 'unsupported-media-type', 'Unsupported media type', [
-      { field: 'content-type', message: `content-type '${header ?? ''}' is not accepted; send application/json (UTF-8).` },
+      {
+        field: 'content-type',
+        message: `content-type '${header ?? ''}' is not accepted; send application/json (UTF-8).`,
+      },
     ]);
   }
 }
 
 async function readText(request: HttpRequest): Promise<string> {
   const tooLarge = () =>
-    fieldProblem(413, 'body-too-large', 'Request body too large', [{ field: 'body', message: `body is larger than ${MAX_BODY_BYTES} bytes.` }]);
+    fieldProblem(413, 'body-too-large', 'Request body too large', [
+      { field: 'body', message: `body is larger than ${MAX_BODY_BYTES} bytes.` },
+    ]);
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > MAX_BODY_BYTES) throw tooLarge();
   if (!request.body) return '';
@@ -62,7 +81,9 @@ async function readText(request: HttpRequest): Promise<string> {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
-    throw fieldProblem(400, 'malformed-json', 'Body is not UTF-8', [{ field: 'body', message: 'body is not valid UTF-8.' }]);
+    throw fieldProblem(400, 'malformed-json', 'Body is not UTF-8', [
+      { field: 'body', message: 'body is not valid UTF-8.' },
+    ]);
   }
 }
 
@@ -77,7 +98,8 @@ export function invalidFields(issues: readonly v.BaseIssue<unknown>[]): ProblemE
     // Bodies are flat: name the top-level field even when an item of a list is wrong.
     const key = issue.path?.[0]?.key;
     const field = typeof key === 'string' ? key : 'body';
-    if (issue.kind === 'schema' && issue.expected === 'never') return { field, message: `${field} is not a known field.` };
+    if (issue.kind === 'schema' && issue.expected === 'never')
+      return { field, message: `${field} is not a known field.` };
     if (issue.input === undefined && issue.kind === 'schema') return { field, message: `${field} is required.` };
     return { field, message: `${field}: ${issue.message}.` };
   });

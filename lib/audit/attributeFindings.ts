@@ -78,7 +78,9 @@ export async function attributeFindings(deps: AttributionDeps, input: Attributio
       if (error instanceof PermissionError) {
         deps.logger.warn(`Audit log query ${query.queryId} dropped: ${messageOf(error)}`);
       } else {
-        deps.logger.warn(`Audit log query ${query.queryId} could not be read this run; it is tried again next run. ${messageOf(error)}`);
+        deps.logger.warn(
+          `Audit log query ${query.queryId} could not be read this run; it is tried again next run. ${messageOf(error)}`,
+        );
         next.push(query);
       }
     }
@@ -120,9 +122,14 @@ export function attributionTargets(opened: StoredFinding[], snapshot: Snapshot):
   return out;
 }
 
-async function startQuery(deps: AttributionDeps, input: AttributionInput, all: AttributionTarget[]): Promise<PendingAttribution | undefined> {
+async function startQuery(
+  deps: AttributionDeps,
+  input: AttributionInput,
+  all: AttributionTarget[],
+): Promise<PendingAttribution | undefined> {
   const targets = all.slice(0, MAX_TARGETS);
-  if (all.length > targets.length) deps.logger.warn(`${all.length} new findings; only the first ${targets.length} are attributed.`);
+  if (all.length > targets.length)
+    deps.logger.warn(`${all.length} new findings; only the first ${targets.length} are attributed.`);
   const now = deps.clock.now();
   const names = new Set(targets.map((t) => t.assignmentName.toLowerCase()));
   const created = input.snapshot.assignments
@@ -138,7 +145,10 @@ async function startQuery(deps: AttributionDeps, input: AttributionInput, all: A
       to: now.toISOString(),
       operations: [...ATTRIBUTION_OPERATIONS],
     });
-    deps.logger.info('Audit log query started to find who made the new findings', { queryId: query.id, findings: targets.length });
+    deps.logger.info('Audit log query started to find who made the new findings', {
+      queryId: query.id,
+      findings: targets.length,
+    });
     return { queryId: query.id, startedAt: now.toISOString(), findings: targets };
   } catch (error) {
     deps.logger.warn(`Could not start the audit log query that names who made the new findings: ${messageOf(error)}`);
@@ -147,10 +157,16 @@ async function startQuery(deps: AttributionDeps, input: AttributionInput, all: A
 }
 
 /** One GET; 'pending' keeps the query, undefined drops it, an email means it was reported. */
-async function pollOnce(deps: AttributionDeps, input: AttributionInput, pending: PendingAttribution): Promise<'pending' | AttributionEmail | undefined> {
+async function pollOnce(
+  deps: AttributionDeps,
+  input: AttributionInput,
+  pending: PendingAttribution,
+): Promise<'pending' | AttributionEmail | undefined> {
   const now = deps.clock.now();
   if (now.getTime() - Date.parse(pending.startedAt) > MAX_PENDING_MS) {
-    deps.logger.warn(`Audit log query ${pending.queryId} started at ${pending.startedAt} has not completed within a day; dropped.`);
+    deps.logger.warn(
+      `Audit log query ${pending.queryId} started at ${pending.startedAt} has not completed within a day; dropped.`,
+    );
     return undefined;
   }
   const query = await deps.directory.getAuditLogQuery(pending.queryId);
@@ -166,14 +182,34 @@ async function pollOnce(deps: AttributionDeps, input: AttributionInput, pending:
   const records = await deps.directory.listAuditLogRecords(pending.queryId);
   const found = matchRecords(pending.findings, records);
   if (!found.length) {
-    deps.logger.info('Audit log query completed; no record names who made the new findings', { queryId: pending.queryId, records: records.length });
+    deps.logger.info('Audit log query completed; no record names who made the new findings', {
+      queryId: pending.queryId,
+      records: records.length,
+    });
     return undefined;
   }
   const email = renderAttribution({ tenant: input.tenant, targets: pending.findings, found });
   const idempotencyKey = `audit-attribution-${createHash('sha256').update(`attribution|${input.tenant}|${pending.queryId}`).digest('hex').slice(0, 40)}`;
-  const res = await deps.mailer.send({ to: input.alertRecipients, subject: email.subject, html: email.html, text: email.text, idempotencyKey });
-  const entries: JournalEntryInput[] = found.map((a) => ({ type: 'finding.attributed', actor: ACTOR, subject: a.findingId, data: { by: a.by, at: a.at, operation: a.operation } }));
-  if (res.status !== 'duplicate') entries.push({ type: res.status === 'sent' ? 'alert.sent' : 'alert.deferred', actor: ACTOR, subject: idempotencyKey, data: { to: input.alertRecipients, subject: email.subject, kind: 'attribution' } });
+  const res = await deps.mailer.send({
+    to: input.alertRecipients,
+    subject: email.subject,
+    html: email.html,
+    text: email.text,
+    idempotencyKey,
+  });
+  const entries: JournalEntryInput[] = found.map((a) => ({
+    type: 'finding.attributed',
+    actor: ACTOR,
+    subject: a.findingId,
+    data: { by: a.by, at: a.at, operation: a.operation },
+  }));
+  if (res.status !== 'duplicate')
+    entries.push({
+      type: res.status === 'sent' ? 'alert.sent' : 'alert.deferred',
+      actor: ACTOR,
+      subject: idempotencyKey,
+      data: { to: input.alertRecipients, subject: email.subject, kind: 'attribution' },
+    });
   await deps.store.journal.appendMany(entries);
   return { subject: email.subject, idempotencyKey, status: res.status };
 }
@@ -183,7 +219,8 @@ function parameters(record: AuditLogRecord): Map<string, string> {
   const list = record.auditData.Parameters;
   if (!Array.isArray(list)) return out;
   for (const p of list as { Name?: unknown; Value?: unknown }[]) {
-    if (typeof p?.Name === 'string' && (typeof p.Value === 'string' || typeof p.Value === 'number')) out.set(p.Name.toLowerCase(), String(p.Value));
+    if (typeof p?.Name === 'string' && (typeof p.Value === 'string' || typeof p.Value === 'number'))
+      out.set(p.Name.toLowerCase(), String(p.Value));
   }
   return out;
 }
@@ -191,10 +228,15 @@ function parameters(record: AuditLogRecord): Map<string, string> {
 /** How the person may have been named in the cmdlet: UPN, its local part (the usual Exchange name), display name, object id. */
 function names(target: AttributionTarget): Set<string> {
   const upn = target.principal.toLowerCase();
-  return new Set([upn, upn.split('@')[0] ?? upn, target.displayName?.toLowerCase(), target.principalId?.toLowerCase()].filter((x): x is string => !!x));
+  return new Set(
+    [upn, upn.split('@')[0] ?? upn, target.displayName?.toLowerCase(), target.principalId?.toLowerCase()].filter(
+      (x): x is string => !!x,
+    ),
+  );
 }
 
-const same = (a: string | undefined, b: string | undefined) => !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
+const same = (a: string | undefined, b: string | undefined) =>
+  !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /** Whether a record made this holder; 2 = the change that gave this person the role, 1 = the assignment it goes through. */
 function strength(target: AttributionTarget, record: AuditLogRecord): number {
@@ -205,7 +247,8 @@ function strength(target: AttributionTarget, record: AuditLogRecord): number {
     return target.via === 'role-group' && same(group, target.viaName) && !!member && names(target).has(member) ? 2 : 0;
   }
   if (same(record.operation, 'New-ManagementRoleAssignment')) {
-    if (same(p.get('name') ?? record.objectId, target.assignmentName) || same(record.objectId, target.assignmentName)) return target.via === 'role-group' ? 1 : 2;
+    if (same(p.get('name') ?? record.objectId, target.assignmentName) || same(record.objectId, target.assignmentName))
+      return target.via === 'role-group' ? 1 : 2;
     const user = p.get('user')?.toLowerCase();
     return target.via === 'direct' && !!user && names(target).has(user) && same(p.get('role'), target.role) ? 2 : 0;
   }
@@ -220,21 +263,35 @@ export function matchRecords(targets: AttributionTarget[], records: AuditLogReco
     for (const record of records) {
       const score = strength(target, record);
       if (!score || !record.userPrincipalName) continue;
-      if (!best || score > best.score || (score === best.score && record.createdDateTime > best.record.createdDateTime)) best = { record, score };
+      if (!best || score > best.score || (score === best.score && record.createdDateTime > best.record.createdDateTime))
+        best = { record, score };
     }
-    if (best) out.push({ findingId: target.findingId, target, by: best.record.userPrincipalName as string, at: best.record.createdDateTime, operation: best.record.operation });
+    if (best)
+      out.push({
+        findingId: target.findingId,
+        target,
+        by: best.record.userPrincipalName as string,
+        at: best.record.createdDateTime,
+        operation: best.record.operation,
+      });
   }
   return out;
 }
 
-export function renderAttribution(input: { tenant: string; targets: AttributionTarget[]; found: Attribution[] }): RenderedEmail {
+export function renderAttribution(input: {
+  tenant: string;
+  targets: AttributionTarget[];
+  found: Attribution[];
+}): RenderedEmail {
   const byId = new Map(input.found.map((a) => [a.findingId, a]));
   const rows = input.targets.map((t) => {
     const a = byId.get(t.findingId);
     return [t.principal, oneLine(t.summary), a?.by ?? 'not found in the audit log', a?.at ?? '', a?.operation ?? ''];
   });
   const columns = ['Principal', 'Finding', 'Made by', 'When (UTC)', 'Operation'];
-  const subject = headerSafe(`Who made the Mailbox Import Export changes (${input.tenant}): ${input.found.length} of ${input.targets.length} found`);
+  const subject = headerSafe(
+    `Who made the Mailbox Import Export changes (${input.tenant}): ${input.found.length} of ${input.targets.length} found`,
+  );
   const intro = `The audit log names who made ${input.found.length} of the ${input.targets.length} new Mailbox Import Export findings in ${input.tenant}.`;
   const html = [
     '<!DOCTYPE html><html><body>',
@@ -245,6 +302,10 @@ export function renderAttribution(input: { tenant: string; targets: AttributionT
     '</table>',
     '</body></html>',
   ].join('\n');
-  const text = [intro, '', ...rows.map((r) => `- ${r[0]}: ${r[1]} | made by ${r[2]}${r[3] ? ` at ${r[3]}` : ''}${r[4] ? ` (${r[4]})` : ''}`)].join('\n');
+  const text = [
+    intro,
+    '',
+    ...rows.map((r) => `- ${r[0]}: ${r[1]} | made by ${r[2]}${r[3] ? ` at ${r[3]}` : ''}${r[4] ? ` (${r[4]})` : ''}`),
+  ].join('\n');
   return { subject, html, text };
 }

@@ -3,7 +3,8 @@
  * half-way says exactly which of its writes landed (the snapshot, journal entries, the alert) and which
  * did not, instead of claiming nothing moved.
  */
-export type AuditStep = 'snapshot' | 'holder-events' | 'drift-alert' | 'finding-events' | 'findings' | 'digest' | 'digest-day';
+export type AuditStep =
+  'snapshot' | 'holder-events' | 'drift-alert' | 'finding-events' | 'findings' | 'digest' | 'digest-day';
 
 export class AuditProgress {
   private readonly stored = new Map<AuditStep, string>();
@@ -27,9 +28,13 @@ export class AuditProgress {
   }
 
   describe(): string {
-    const current = this.currentVersion ? `snapshot version ${this.currentVersion}` : 'no snapshot (none was stored yet)';
+    const current = this.currentVersion
+      ? `snapshot version ${this.currentVersion}`
+      : 'no snapshot (none was stored yet)';
     const stored = [...this.stored.values()];
-    const notStored = [...this.planned.entries()].map(([step, what]) => (step === 'snapshot' ? `${what}, so ${current} stays current` : what));
+    const notStored = [...this.planned.entries()].map(([step, what]) =>
+      step === 'snapshot' ? `${what}, so ${current} stays current` : what,
+    );
     if (!stored.length && !notStored.length) return `Nothing was stored; ${current} stays current.`;
     const parts = [stored.length ? `Stored: ${stored.join('; ')}.` : 'Nothing was stored.'];
     if (notStored.length) parts.push(`Not stored: ${notStored.join('; ')}; the next run completes this.`);

@@ -12,13 +12,23 @@
  * UPNs by one filtered Get-User per 20 directly assigned users and a Graph $batch for member object ids, or, past
  * BULK_USERS, by one paged Get-User listing for all of them. Independent reads run concurrently (bounded).
  */
-import { GRAPH_APP_ID, MAILBOX_IMPORT_EXPORT_APP_ROLE, MIE_ROLE, ORGANIZATION_MANAGEMENT, type RoleAssignment, type Snapshot } from '../domain.js';
+import {
+  GRAPH_APP_ID,
+  MAILBOX_IMPORT_EXPORT_APP_ROLE,
+  MIE_ROLE,
+  ORGANIZATION_MANAGEMENT,
+  type RoleAssignment,
+  type Snapshot,
+} from '../domain.js';
 import { mapLimited } from '../http/limiter.js';
 import type { Directory, ExchangeRbac, Logger } from '../ports.js';
 import type { ExpandContext } from './holders/expandContext.js';
 import { expandDirectUsers, prepareDirectUsers } from './holders/expandDirectUsers.js';
 import { expandGraphAppRole } from './holders/expandGraphAppRole.js';
-import { expandOrganizationManagementAdmins, readOrganizationManagementAdmins } from './holders/expandOrganizationManagementAdmins.js';
+import {
+  expandOrganizationManagementAdmins,
+  readOrganizationManagementAdmins,
+} from './holders/expandOrganizationManagementAdmins.js';
 import { expandRoleGroups } from './holders/expandRoleGroups.js';
 import { expandSecurityGroups } from './holders/expandSecurityGroups.js';
 import { expandServicePrincipals } from './holders/expandServicePrincipals.js';
@@ -79,7 +89,8 @@ export async function collectHolders(deps: CollectHoldersDeps, now: Date): Promi
   const securityGroups = ofType('SecurityGroup');
   const servicePrincipals = ofType('ServicePrincipal');
   const others = regular.filter((a) => !EXPANDED_TYPES.includes(a.roleAssigneeType));
-  const isOrgManagement = (a: RoleAssignment) => [a.roleAssignee, a.roleAssigneeName].some((n) => n.toLowerCase() === ORGANIZATION_MANAGEMENT.toLowerCase());
+  const isOrgManagement = (a: RoleAssignment) =>
+    [a.roleAssignee, a.roleAssigneeName].some((n) => n.toLowerCase() === ORGANIZATION_MANAGEMENT.toLowerCase());
   const orgManagement = roleGroups.filter(isOrgManagement);
 
   // Reads that depend on nothing else start now and run beside the expanders.

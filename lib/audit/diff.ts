@@ -38,7 +38,10 @@ export function changedFindingId(subject: string, aspect: ChangeAspect, value: s
 
 export function isBreakGlass(holder: Pick<Holder, 'principal' | 'principalId'>, policy: AuditPolicy): boolean {
   const list = new Set(policy.breakGlass.map((b) => b.toLowerCase()));
-  return list.has(holder.principal.toLowerCase()) || (holder.principalId !== undefined && list.has(holder.principalId.toLowerCase()));
+  return (
+    list.has(holder.principal.toLowerCase()) ||
+    (holder.principalId !== undefined && list.has(holder.principalId.toLowerCase()))
+  );
 }
 
 const ORGANIZATION_SCOPES = new Set(['', 'organization', 'default']);
@@ -50,7 +53,9 @@ export function isOrganizationWide(scope: string): boolean {
 
 function grantMatchesPrincipal(grant: Grant, holder: Holder): boolean {
   if (grant.principal.toLowerCase() === holder.principal.toLowerCase()) return true;
-  return !!grant.principalId && !!holder.principalId && grant.principalId.toLowerCase() === holder.principalId.toLowerCase();
+  return (
+    !!grant.principalId && !!holder.principalId && grant.principalId.toLowerCase() === holder.principalId.toLowerCase()
+  );
 }
 
 /** Whether this grant is the approval for this holder path. */
@@ -58,7 +63,8 @@ export function grantCovers(grant: Grant, holder: Holder): boolean {
   if (!grantMatchesPrincipal(grant, holder)) return false;
   if (grant.assignmentGuid) return grant.assignmentGuid.toLowerCase() === holder.assignmentGuid.toLowerCase();
   if (grant.role.toLowerCase() !== holder.role.toLowerCase()) return false;
-  if (grant.method === 'role-group' && grant.roleGroup) return holder.viaName?.toLowerCase() === grant.roleGroup.toLowerCase();
+  if (grant.method === 'role-group' && grant.roleGroup)
+    return holder.viaName?.toLowerCase() === grant.roleGroup.toLowerCase();
   return true;
 }
 
@@ -107,12 +113,17 @@ interface ChangeCandidate {
 }
 
 /** Every `changed` state the current snapshot is in, relative to `previous` (raised) or as ids (carried forward). */
-function changeCandidates(snapshot: Snapshot, previous: Snapshot | undefined): { raised: ChangeCandidate[]; current: Map<string, ChangeCandidate> } {
+function changeCandidates(
+  snapshot: Snapshot,
+  previous: Snapshot | undefined,
+): { raised: ChangeCandidate[]; current: Map<string, ChangeCandidate> } {
   const current = new Map<string, ChangeCandidate>();
   const raised: ChangeCandidate[] = [];
   const prevHolders = new Map((previous?.holders ?? []).map((h) => [h.key, h]));
   const prevAssignments = new Map((previous?.assignments ?? []).map((a) => [a.guid.toLowerCase(), a]));
-  const groupHeldBefore = new Set((previous?.holders ?? []).filter((h) => h.via !== 'direct').map((h) => h.assignmentGuid.toLowerCase()));
+  const groupHeldBefore = new Set(
+    (previous?.holders ?? []).filter((h) => h.via !== 'direct').map((h) => h.assignmentGuid.toLowerCase()),
+  );
   for (const a of previous?.assignments ?? []) groupHeldBefore.add(a.guid.toLowerCase());
 
   const add = (c: ChangeCandidate, isNew: boolean) => {
@@ -122,7 +133,12 @@ function changeCandidates(snapshot: Snapshot, previous: Snapshot | undefined): {
 
   for (const h of snapshot.holders) {
     const prev = prevHolders.get(h.key);
-    const base = { kind: 'changed' as const, principal: h.principal, assignmentGuid: h.assignmentGuid, holderKey: h.key };
+    const base = {
+      kind: 'changed' as const,
+      principal: h.principal,
+      assignmentGuid: h.assignmentGuid,
+      holderKey: h.key,
+    };
     const widened = isOrganizationWide(h.scope) && !!prev && !isOrganizationWide(prev.scope);
     add(
       {
@@ -167,7 +183,8 @@ function changeCandidates(snapshot: Snapshot, previous: Snapshot | undefined): {
   for (const a of snapshot.assignments) {
     const prev = prevAssignments.get(a.guid.toLowerCase());
     const subject = `assignment:${a.guid.toLowerCase()}`;
-    const isNewDelegation = !!previous && (prev ? prev.delegationType !== a.delegationType : a.delegationType !== 'Regular');
+    const isNewDelegation =
+      !!previous && (prev ? prev.delegationType !== a.delegationType : a.delegationType !== 'Regular');
     add(
       {
         finding: {
@@ -187,7 +204,13 @@ function changeCandidates(snapshot: Snapshot, previous: Snapshot | undefined): {
   return { raised, current };
 }
 
-export function diff(snapshot: Snapshot, grants: Grant[], policy: AuditPolicy, now: Date, history: DiffHistory = {}): DiffResult {
+export function diff(
+  snapshot: Snapshot,
+  grants: Grant[],
+  policy: AuditPolicy,
+  now: Date,
+  history: DiffHistory = {},
+): DiffResult {
   const nowMs = now.getTime();
   const findings: Finding[] = [];
   const breakGlass: Holder[] = [];
@@ -207,7 +230,8 @@ export function diff(snapshot: Snapshot, grants: Grant[], policy: AuditPolicy, n
         kind: 'expired-present',
         principal: h.principal,
         severity: h.enabled ? 'high' : 'medium',
-        summary: `${label(h)} still holds ${h.role} ${h.path}${disabledNote(h)}; grant ${lapsed.id} expired ${lapsed.expiresAt ?? ''}`.trim(),
+        summary:
+          `${label(h)} still holds ${h.role} ${h.path}${disabledNote(h)}; grant ${lapsed.id} expired ${lapsed.expiresAt ?? ''}`.trim(),
         assignmentGuid: h.assignmentGuid,
         grantId: lapsed.id,
         holderKey: h.key,
@@ -251,11 +275,14 @@ export function diff(snapshot: Snapshot, grants: Grant[], policy: AuditPolicy, n
     const c = changes.current.get(open.id);
     if (!c) continue;
     const firstSeen = Date.parse(open.firstSeen);
-    const approvedSince = c.holder && inForce.some((g) => grantCovers(g, c.holder as Holder) && (at(g.approvedAt) ?? 0) >= firstSeen);
+    const approvedSince =
+      c.holder && inForce.some((g) => grantCovers(g, c.holder as Holder) && (at(g.approvedAt) ?? 0) >= firstSeen);
     if (!approvedSince) keep(c);
   }
 
-  findings.sort((a, b) => a.kind.localeCompare(b.kind) || a.principal.localeCompare(b.principal) || a.id.localeCompare(b.id));
+  findings.sort(
+    (a, b) => a.kind.localeCompare(b.kind) || a.principal.localeCompare(b.principal) || a.id.localeCompare(b.id),
+  );
   breakGlass.sort((a, b) => a.key.localeCompare(b.key));
   return { findings, breakGlass };
 }

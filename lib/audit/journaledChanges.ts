@@ -35,7 +35,11 @@ export interface JournaledOpenSet {
 }
 
 /** The open findings and break-glass holders as the journal has them. */
-export function journaledOpenSet(open: StoredFinding[], breakGlass: BreakGlassUse[], tail: JournalEntry[]): JournaledOpenSet {
+export function journaledOpenSet(
+  open: StoredFinding[],
+  breakGlass: BreakGlassUse[],
+  tail: JournalEntry[],
+): JournaledOpenSet {
   const findings = new Map(open.map((f) => [f.id, f]));
   const uses = new Map(breakGlass.map((u) => [u.holderKey, u]));
   const resolved: StoredFinding[] = [];
@@ -61,7 +65,12 @@ export function journaledOpenSet(open: StoredFinding[], breakGlass: BreakGlassUs
  * What the finding store must apply to reach `open` from what it stores, when a dead run journaled part
  * of the change: the journaled opens and resolutions as well as this run's own.
  */
-export function storedChange(stored: { open: StoredFinding[]; breakGlass: BreakGlassUse[] }, journaled: JournaledOpenSet, change: FindingChange, target: { open: StoredFinding[]; breakGlass: BreakGlassUse[] }): FindingChange {
+export function storedChange(
+  stored: { open: StoredFinding[]; breakGlass: BreakGlassUse[] },
+  journaled: JournaledOpenSet,
+  change: FindingChange,
+  target: { open: StoredFinding[]; breakGlass: BreakGlassUse[] },
+): FindingChange {
   const storedIds = new Set(stored.open.map((f) => f.id));
   const storedKeys = new Set(stored.breakGlass.map((u) => u.holderKey));
   return {

@@ -45,7 +45,11 @@ const KIND_LABEL: Record<Finding['kind'], string> = {
 };
 
 function bySeverity(a: StoredFinding, b: StoredFinding): number {
-  return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.kind.localeCompare(b.kind) || a.principal.localeCompare(b.principal);
+  return (
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+    a.kind.localeCompare(b.kind) ||
+    a.principal.localeCompare(b.principal)
+  );
 }
 
 interface Section {
@@ -58,7 +62,15 @@ function findingSection(title: string, findings: StoredFinding[], since: 'firstS
   return {
     title,
     columns: ['Severity', 'Kind', 'Principal', 'What', since === 'firstSeen' ? 'First seen' : 'Resolved'],
-    rows: [...findings].sort(bySeverity).map((f) => [f.severity, KIND_LABEL[f.kind], f.principal, f.summary, (since === 'firstSeen' ? f.firstSeen : f.resolvedAt) ?? '']),
+    rows: [...findings]
+      .sort(bySeverity)
+      .map((f) => [
+        f.severity,
+        KIND_LABEL[f.kind],
+        f.principal,
+        f.summary,
+        (since === 'firstSeen' ? f.firstSeen : f.resolvedAt) ?? '',
+      ]),
   };
 }
 
@@ -66,15 +78,27 @@ function breakGlassSection(title: string, uses: BreakGlassUse[], cleared: boolea
   return {
     title,
     columns: ['Principal', 'Path', 'Assignment', cleared ? 'Cleared' : 'First seen'],
-    rows: uses.map((u) => [u.principal, u.holder.path, u.holder.assignmentName, (cleared ? u.clearedAt : u.firstSeen) ?? '']),
+    rows: uses.map((u) => [
+      u.principal,
+      u.holder.path,
+      u.holder.assignmentName,
+      (cleared ? u.clearedAt : u.firstSeen) ?? '',
+    ]),
   };
 }
 
 function htmlSection(s: Section): string {
   const shown = s.rows.slice(0, MAX_ROWS);
   const more = s.rows.length - shown.length;
-  const head = s.columns.map((c) => `<th align="left" style="padding:4px 8px;border-bottom:1px solid #999">${escapeHtml(c)}</th>`).join('');
-  const body = shown.map((r) => `<tr>${r.map((v) => `<td style="padding:4px 8px;vertical-align:top">${escapeHtml(v)}</td>`).join('')}</tr>`).join('');
+  const head = s.columns
+    .map((c) => `<th align="left" style="padding:4px 8px;border-bottom:1px solid #999">${escapeHtml(c)}</th>`)
+    .join('');
+  const body = shown
+    .map(
+      (r) =>
+        `<tr>${r.map((v) => `<td style="padding:4px 8px;vertical-align:top">${escapeHtml(v)}</td>`).join('')}</tr>`,
+    )
+    .join('');
   return [
     `<h3>${escapeHtml(s.title)} (${s.rows.length})</h3>`,
     `<table cellspacing="0" style="border-collapse:collapse;font-family:Segoe UI,Arial,sans-serif;font-size:13px"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`,
@@ -90,7 +114,12 @@ function textSection(s: Section): string {
   return [`${s.title} (${s.rows.length})`, `  ${s.columns.join(' | ')}`, ...lines].join('\n');
 }
 
-function document(heading: string, intro: string[], sections: Section[], footer: string): { html: string; text: string } {
+function document(
+  heading: string,
+  intro: string[],
+  sections: Section[],
+  footer: string,
+): { html: string; text: string } {
   const visible = sections.filter((s) => s.rows.length > 0);
   const html = [
     '<!DOCTYPE html><html><body style="font-family:Segoe UI,Arial,sans-serif">',
@@ -100,11 +129,19 @@ function document(heading: string, intro: string[], sections: Section[], footer:
     `<p style="color:#666;font-size:12px">${escapeHtml(footer)}</p>`,
     '</body></html>',
   ].join('\n');
-  const text = [oneLine(heading), '', ...intro.map(oneLine), '', ...visible.map((s) => `${textSection(s)}\n`), oneLine(footer)].join('\n');
+  const text = [
+    oneLine(heading),
+    '',
+    ...intro.map(oneLine),
+    '',
+    ...visible.map((s) => `${textSection(s)}\n`),
+    oneLine(footer),
+  ].join('\n');
   return { html, text };
 }
 
-const FOOTER = 'Sent by mie-watchdog. Approve a time-boxed grant for holders who need the role; everyone else should lose it (Remove-ManagementRoleAssignment).';
+const FOOTER =
+  'Sent by mie-watchdog. Approve a time-boxed grant for holders who need the role; everyone else should lose it (Remove-ManagementRoleAssignment).';
 
 export function renderAlert(input: AlertInput): RenderedEmail {
   const parts: string[] = [];
@@ -114,7 +151,10 @@ export function renderAlert(input: AlertInput): RenderedEmail {
   if (input.breakGlassCleared.length) parts.push(`break-glass cleared: ${input.breakGlassCleared.length}`);
   const worst = [...input.opened].sort(bySeverity)[0]?.severity;
   const prefix = worst === 'critical' || worst === 'high' || input.breakGlassDetected.length ? '[ACTION] ' : '';
-  const subject = headerSafe(`${prefix}Mailbox Import Export drift on ${input.tenant}: ${parts.join(', ') || 'no change'}`, 200);
+  const subject = headerSafe(
+    `${prefix}Mailbox Import Export drift on ${input.tenant}: ${parts.join(', ') || 'no change'}`,
+    200,
+  );
   const intro = [
     `The audit of ${input.at} found changes in who holds the Exchange Online role Mailbox Import Export in ${input.tenant}.`,
     `Open findings now: ${input.openCount}.`,
@@ -135,7 +175,10 @@ export function renderAlert(input: AlertInput): RenderedEmail {
 }
 
 export function renderDigest(input: DigestInput): RenderedEmail {
-  const subject = headerSafe(`Mailbox Import Export daily digest for ${input.tenant}: ${input.open.length} open finding(s)`, 200);
+  const subject = headerSafe(
+    `Mailbox Import Export daily digest for ${input.tenant}: ${input.open.length} open finding(s)`,
+    200,
+  );
   const intro = [
     `Still open on ${input.at}: ${input.open.length} finding(s) and ${input.breakGlass.length} break-glass holder(s).`,
     input.lastSuccessAt ? `Last complete audit: ${input.lastSuccessAt}.` : 'No complete audit has been recorded yet.',
@@ -143,7 +186,10 @@ export function renderDigest(input: DigestInput): RenderedEmail {
   const { html, text } = document(
     'Mailbox Import Export: open findings',
     intro,
-    [breakGlassSection('Break-glass accounts holding the role', input.breakGlass, false), findingSection('Open findings', input.open, 'firstSeen')],
+    [
+      breakGlassSection('Break-glass accounts holding the role', input.breakGlass, false),
+      findingSection('Open findings', input.open, 'firstSeen'),
+    ],
     FOOTER,
   );
   return { subject, html, text };
@@ -159,7 +205,10 @@ export interface FailureInput {
 
 /** The watchdog is blind: several audits in a row failed, so drift would go unnoticed. */
 export function renderFailure(input: FailureInput): RenderedEmail {
-  const subject = headerSafe(`[ACTION] mie-watchdog cannot audit ${input.tenant}: ${input.failures} failed runs in a row`, 200);
+  const subject = headerSafe(
+    `[ACTION] mie-watchdog cannot audit ${input.tenant}: ${input.failures} failed runs in a row`,
+    200,
+  );
   const { html, text } = document(
     'Mailbox Import Export: the audit is failing',
     [

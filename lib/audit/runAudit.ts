@@ -72,7 +72,10 @@ const ACTOR = 'watchdog';
 
 /** Thrown when the run failed; the message says what failed and the run health was recorded. */
 export class AuditFailedError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'AuditFailedError';
   }
@@ -94,18 +97,60 @@ async function appendAll(store: AuditDeps['store'], entries: JournalEntryInput[]
 
 function holderEvents(changes: HolderChanges, at: string): JournalEntryInput[] {
   return [
-    ...changes.added.map((holder) => ({ type: 'holder.added', actor: ACTOR, subject: holder.key, at, data: { holder } })),
-    ...changes.changed.map(({ holder, previous }) => ({ type: 'holder.changed', actor: ACTOR, subject: holder.key, at, data: { holder, previous } })),
-    ...changes.removed.map((holder) => ({ type: 'holder.removed', actor: ACTOR, subject: holder.key, at, data: { holder } })),
+    ...changes.added.map((holder) => ({
+      type: 'holder.added',
+      actor: ACTOR,
+      subject: holder.key,
+      at,
+      data: { holder },
+    })),
+    ...changes.changed.map(({ holder, previous }) => ({
+      type: 'holder.changed',
+      actor: ACTOR,
+      subject: holder.key,
+      at,
+      data: { holder, previous },
+    })),
+    ...changes.removed.map((holder) => ({
+      type: 'holder.removed',
+      actor: ACTOR,
+      subject: holder.key,
+      at,
+      data: { holder },
+    })),
   ];
 }
 
 function findingEvents(change: FindingChange, at: string): JournalEntryInput[] {
   return [
-    ...change.opened.map((finding) => ({ type: 'finding.opened', actor: ACTOR, subject: finding.id, at, data: { finding } })),
-    ...change.resolved.map((finding) => ({ type: 'finding.resolved', actor: ACTOR, subject: finding.id, at, data: { finding } })),
-    ...change.breakGlassDetected.map((use) => ({ type: 'breakglass.detected', actor: ACTOR, subject: use.holderKey, at, data: { holder: use.holder } })),
-    ...change.breakGlassCleared.map((use) => ({ type: 'breakglass.cleared', actor: ACTOR, subject: use.holderKey, at, data: { holder: use.holder } })),
+    ...change.opened.map((finding) => ({
+      type: 'finding.opened',
+      actor: ACTOR,
+      subject: finding.id,
+      at,
+      data: { finding },
+    })),
+    ...change.resolved.map((finding) => ({
+      type: 'finding.resolved',
+      actor: ACTOR,
+      subject: finding.id,
+      at,
+      data: { finding },
+    })),
+    ...change.breakGlassDetected.map((use) => ({
+      type: 'breakglass.detected',
+      actor: ACTOR,
+      subject: use.holderKey,
+      at,
+      data: { holder: use.holder },
+    })),
+    ...change.breakGlassCleared.map((use) => ({
+      type: 'breakglass.cleared',
+      actor: ACTOR,
+      subject: use.holderKey,
+      at,
+      data: { holder: use.holder },
+    })),
   ];
 }
 
@@ -115,7 +160,8 @@ const CLAIM_LEASE_MS = 10 * 60_000;
 /** Claimed (lastRunAt moved) but neither committed nor failed since, and not yet abandoned. */
 function claimedByAnotherRun(state: SnapshotState, now: Date): boolean {
   const claimedAt = state.lastRunAt;
-  if (!claimedAt || [state.lastSuccessAt, state.lastErrorAt].some((t) => t !== undefined && t >= claimedAt)) return false;
+  if (!claimedAt || [state.lastSuccessAt, state.lastErrorAt].some((t) => t !== undefined && t >= claimedAt))
+    return false;
   return now.getTime() - Date.parse(claimedAt) < CLAIM_LEASE_MS;
 }
 
@@ -153,8 +199,20 @@ async function recordFailure(deps: AuditDeps, options: AuditOptions, at: string,
   }
   if (state.consecutiveFailures !== (options.failuresBeforeAlert ?? 3)) return;
   try {
-    const email = renderFailure({ tenant: options.tenant, at, failures: state.consecutiveFailures, lastError: message, lastSuccessAt: state.lastSuccessAt });
-    await send(deps, options, 'audit-failing', email, `audit-failing|${options.tenant}|${state.lastSuccessAt ?? 'never'}`);
+    const email = renderFailure({
+      tenant: options.tenant,
+      at,
+      failures: state.consecutiveFailures,
+      lastError: message,
+      lastSuccessAt: state.lastSuccessAt,
+    });
+    await send(
+      deps,
+      options,
+      'audit-failing',
+      email,
+      `audit-failing|${options.tenant}|${state.lastSuccessAt ?? 'never'}`,
+    );
   } catch (error) {
     deps.logger.error(`Could not send the audit-failing alert: ${messageOf(error)}`);
   }
@@ -164,21 +222,48 @@ async function recordFailure(deps: AuditDeps, options: AuditOptions, at: string,
  * Sends one alert and journals it once: `recoverAfter` is the seq of a pending intent an earlier run left,
  * which may have sent this alert (a duplicate now) and died before or after journaling it.
  */
-async function send(deps: AuditDeps, options: AuditOptions, kind: SentAlert['kind'], email: RenderedEmail, keySource: string, recoverAfter?: number): Promise<SentAlert> {
+async function send(
+  deps: AuditDeps,
+  options: AuditOptions,
+  kind: SentAlert['kind'],
+  email: RenderedEmail,
+  keySource: string,
+  recoverAfter?: number,
+): Promise<SentAlert> {
   const idempotencyKey = `audit-${kind}-${sha256(keySource).slice(0, 40)}`;
-  const res = await deps.mailer.send({ to: options.alertRecipients, subject: email.subject, html: email.html, text: email.text, idempotencyKey });
+  const res = await deps.mailer.send({
+    to: options.alertRecipients,
+    subject: email.subject,
+    html: email.html,
+    text: email.text,
+    idempotencyKey,
+  });
   // A throttled send waits in the outbox: journaled as deferred now, as sent when a later run sends it.
   const type = res.status === 'deferred' ? 'alert.deferred' : 'alert.sent';
-  const entry = { id: `${type}|${idempotencyKey}`, type, actor: ACTOR, subject: idempotencyKey, data: { to: options.alertRecipients, subject: email.subject, kind } };
+  const entry = {
+    id: `${type}|${idempotencyKey}`,
+    type,
+    actor: ACTOR,
+    subject: idempotencyKey,
+    data: { to: options.alertRecipients, subject: email.subject, kind },
+  };
   if (res.status === 'sent' || res.status === 'deferred') await deps.store.journal.append(entry);
   else if (recoverAfter !== undefined) await deps.store.journal.appendOnce([entry], recoverAfter);
   return { kind, subject: email.subject, idempotencyKey, status: res.status };
 }
 
-async function auditOnce(deps: AuditDeps, options: AuditOptions, now: Date, progress: AuditProgress): Promise<AuditResult> {
+async function auditOnce(
+  deps: AuditDeps,
+  options: AuditOptions,
+  now: Date,
+  progress: AuditProgress,
+): Promise<AuditResult> {
   const at = now.toISOString();
   const { snapshots, findings: findingStore } = deps.store;
-  const snapshot = await collectHolders({ exchange: deps.exchange, directory: deps.directory, logger: deps.logger, concurrency: options.concurrency }, now);
+  const snapshot = await collectHolders(
+    { exchange: deps.exchange, directory: deps.directory, logger: deps.logger, concurrency: options.concurrency },
+    now,
+  );
 
   // 1. Snapshot: unchanged content costs one read and one health write.
   const before = await snapshots.state();
@@ -193,13 +278,17 @@ async function auditOnce(deps: AuditDeps, options: AuditOptions, now: Date, prog
   } else {
     // Claimed first: a concurrent run that read the same state, or that reads it while this run is
     // journaling, stops here, before journaling or mailing.
-    if (claimedByAnotherRun(before, now)) throw new ConflictError(`Another audit run claimed the snapshot at ${before.lastRunAt} and has not finished; this run leaves the change to it.`);
+    if (claimedByAnotherRun(before, now))
+      throw new ConflictError(
+        `Another audit run claimed the snapshot at ${before.lastRunAt} and has not finished; this run leaves the change to it.`,
+      );
     // The claim is the intent: it records where this change's journal entries start, for a run that repeats it.
     const claimed = await snapshots.claim(at, before, before.pendingJournalSeq ?? (await deps.store.journal.headSeq()));
     committedPrevious = before.version ? await snapshots.load(before.version) : undefined;
     let journaled = committedPrevious?.holders ?? [];
     // An earlier run died between journaling and committing: start from what it journaled.
-    if (before.pendingJournalSeq !== undefined) journaled = journaledHolders(journaled, await journalTail(deps.store.journal, before.pendingJournalSeq));
+    if (before.pendingJournalSeq !== undefined)
+      journaled = journaledHolders(journaled, await journalTail(deps.store.journal, before.pendingJournalSeq));
     changes = holderChanges(journaled, snapshot.holders);
     const events = holderEvents(changes, at);
     progress.plan('snapshot', `snapshot version ${before.version + 1} (${count(snapshot.holders.length, 'holder')})`);
@@ -244,25 +333,33 @@ async function auditOnce(deps: AuditDeps, options: AuditOptions, now: Date, prog
     // 3. The open set moved: find what opened and resolved, alert, journal, then store.
     const [storedOpen, storedBreakGlass] = await Promise.all([findingStore.listOpen(), findingStore.listBreakGlass()]);
     // What a dead run journaled is history already: this run's change starts from it.
-    const journaled = recoverAfter === undefined ? undefined : journaledOpenSet(storedOpen, storedBreakGlass, await journalTail(deps.store.journal, recoverAfter));
+    const journaled =
+      recoverAfter === undefined
+        ? undefined
+        : journaledOpenSet(storedOpen, storedBreakGlass, await journalTail(deps.store.journal, recoverAfter));
     const openBefore = journaled?.open ?? storedOpen;
     const bgBefore = journaled?.breakGlass ?? storedBreakGlass;
     const openIds = new Map(openBefore.map((f) => [f.id, f]));
     const targetIds = new Set(result.findings.map((f) => f.id));
     opened = result.findings.filter((f) => !openIds.has(f.id)).map((f) => ({ ...f, firstSeen: at }));
     const lastSeen = before.lastSuccessAt;
-    resolved = openBefore.filter((f) => !targetIds.has(f.id)).map((f) => ({ ...f, lastSeen: lastSeen ?? f.firstSeen, resolvedAt: at }));
+    resolved = openBefore
+      .filter((f) => !targetIds.has(f.id))
+      .map((f) => ({ ...f, lastSeen: lastSeen ?? f.firstSeen, resolvedAt: at }));
     const bgKeys = new Map(bgBefore.map((u) => [u.holderKey, u]));
     const bgTarget = new Set(result.breakGlass.map((h) => h.key));
     const change: FindingChange = {
       opened,
       resolved,
-      breakGlassDetected: result.breakGlass.filter((h) => !bgKeys.has(h.key)).map((holder) => ({ holderKey: holder.key, principal: holder.principal, holder, firstSeen: at })),
+      breakGlassDetected: result.breakGlass
+        .filter((h) => !bgKeys.has(h.key))
+        .map((holder) => ({ holderKey: holder.key, principal: holder.principal, holder, firstSeen: at })),
       breakGlassCleared: bgBefore.filter((u) => !bgTarget.has(u.holderKey)).map((u) => ({ ...u, clearedAt: at })),
     };
     open = [...openBefore.filter((f) => targetIds.has(f.id)), ...opened];
     breakGlassOpen = [...bgBefore.filter((u) => bgTarget.has(u.holderKey)), ...change.breakGlassDetected];
-    const anything = opened.length + resolved.length + change.breakGlassDetected.length + change.breakGlassCleared.length > 0;
+    const anything =
+      opened.length + resolved.length + change.breakGlassDetected.length + change.breakGlassCleared.length > 0;
     const changeText = `the open findings (${opened.length} opened, ${resolved.length} resolved)`;
     progress.plan('findings', changeText);
     if (anything) {
@@ -270,12 +367,26 @@ async function auditOnce(deps: AuditDeps, options: AuditOptions, now: Date, prog
       progress.plan('drift-alert', 'the drift alert email');
       progress.plan('finding-events', `the journal entries of ${count(events.length, 'finding change')}`);
       const email = renderAlert({ tenant: options.tenant, at, ...change, openCount: open.length });
-      emails.push(await send(deps, options, 'drift', email, `drift|${options.tenant}|${state.generation}|${targetHash}`, recoverAfter));
+      emails.push(
+        await send(
+          deps,
+          options,
+          'drift',
+          email,
+          `drift|${options.tenant}|${state.generation}|${targetHash}`,
+          recoverAfter,
+        ),
+      );
       progress.done('drift-alert', 'the drift alert email (sent)');
       await appendAll(deps.store, events);
       progress.done('finding-events', `the journal entries of ${count(events.length, 'finding change')}`);
     }
-    const toStore = journaled ? storedChange({ open: storedOpen, breakGlass: storedBreakGlass }, journaled, change, { open, breakGlass: breakGlassOpen }) : change;
+    const toStore = journaled
+      ? storedChange({ open: storedOpen, breakGlass: storedBreakGlass }, journaled, change, {
+          open,
+          breakGlass: breakGlassOpen,
+        })
+      : change;
     nextState = await findingStore.apply(toStore, {
       ...nextState,
       openHash: targetHash,
@@ -295,7 +406,10 @@ async function auditOnce(deps: AuditDeps, options: AuditOptions, now: Date, prog
 
   // 4. The daily digest, once per UTC day from the configured hour.
   if (digestDue) {
-    const [openNow, bgNow] = await Promise.all([open ?? findingStore.listOpen(), breakGlassOpen ?? findingStore.listBreakGlass()]);
+    const [openNow, bgNow] = await Promise.all([
+      open ?? findingStore.listOpen(),
+      breakGlassOpen ?? findingStore.listBreakGlass(),
+    ]);
     if (openNow.length || bgNow.length) {
       progress.plan('digest', `the daily digest email of ${day}`);
       const email = renderDigest({ tenant: options.tenant, at, open: openNow, breakGlass: bgNow, lastSuccessAt: at });
@@ -303,13 +417,24 @@ async function auditOnce(deps: AuditDeps, options: AuditOptions, now: Date, prog
       progress.done('digest', `the daily digest email of ${day} (sent)`);
     }
     progress.plan('digest-day', `the record that the digest of ${day} is done`);
-    await findingStore.saveState({ ...nextState, snapshotVersion: after.version, lastDigestDay: day, pendingJournalSeq: undefined });
+    await findingStore.saveState({
+      ...nextState,
+      snapshotVersion: after.version,
+      lastDigestDay: day,
+      pendingJournalSeq: undefined,
+    });
     progress.done('digest-day', `the record that the digest of ${day} is done`);
   }
 
   // 5. Who made the new findings' changes: best effort, after everything above is stored.
   if (options.auditLogQuery) {
-    const sent = await attributeFindings(deps, { tenant: options.tenant, alertRecipients: options.alertRecipients, state: after, opened, snapshot });
+    const sent = await attributeFindings(deps, {
+      tenant: options.tenant,
+      alertRecipients: options.alertRecipients,
+      state: after,
+      opened,
+      snapshot,
+    });
     emails.push(...sent.map((e) => ({ kind: 'attribution' as const, ...e })));
   }
 

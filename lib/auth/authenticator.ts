@@ -13,7 +13,11 @@ export type Authenticator = (headers: Headers) => Promise<Caller>;
  * `platform` is the App Service environment: WEBSITE_AUTH_ENABLED says App Service Authentication runs
  * in front of the app, which is what makes its principal header trustworthy (it strips incoming copies).
  */
-export function createAuthenticator(auth: Config['auth'], clock: Clock, platform: Partial<Record<string, string | undefined>> = process.env): Authenticator {
+export function createAuthenticator(
+  auth: Config['auth'],
+  clock: Clock,
+  platform: Partial<Record<string, string | undefined>> = process.env,
+): Authenticator {
   if (auth.mode === 'easyauth') {
     if (platform.WEBSITE_AUTH_ENABLED?.toLowerCase() !== 'true') {
       throw new Error(
@@ -22,9 +26,20 @@ export function createAuthenticator(auth: Config['auth'], clock: Clock, platform
     }
     return auth.tenantId ? tenantEasyAuthAuthenticator(auth.tenantId) : easyAuthAuthenticator;
   }
-  const missing = [!auth.tenantId && 'WATCHDOG_AUTH_ISSUER', auth.audiences.length === 0 && 'WATCHDOG_AUTH_AUDIENCE'].filter(Boolean);
+  const missing = [
+    !auth.tenantId && 'WATCHDOG_AUTH_ISSUER',
+    auth.audiences.length === 0 && 'WATCHDOG_AUTH_AUDIENCE',
+  ].filter(Boolean);
   if (missing.length || !auth.tenantId || !auth.authority) {
-    throw new Error(`WATCHDOG_AUTH_MODE=token needs ${missing.join(' and ')}: the Entra ID issuer of the API's tenant and the API's client id or application ID URI that tokens are issued for.`);
+    throw new Error(
+      `WATCHDOG_AUTH_MODE=token needs ${missing.join(' and ')}: the Entra ID issuer of the API's tenant and the API's client id or application ID URI that tokens are issued for.`,
+    );
   }
-  return createTokenAuthenticator({ tenantId: auth.tenantId, authority: auth.authority, audiences: apiAudiences(auth.audiences), jwksUrl: auth.jwksUrl, clock });
+  return createTokenAuthenticator({
+    tenantId: auth.tenantId,
+    authority: auth.authority,
+    audiences: apiAudiences(auth.audiences),
+    jwksUrl: auth.jwksUrl,
+    clock,
+  });
 }

@@ -30,7 +30,9 @@ export function tenantEasyAuthAuthenticator(tenantId: string): Authenticator {
   return async (headers) => {
     const caller = await easyAuthAuthenticator(headers);
     if (caller.tid !== tenantId) {
-      throw new UnauthenticatedError(`The App Service Authentication principal was signed in to ${caller.tid ? `tenant ${caller.tid}` : 'no named tenant'}; only tenant ${tenantId} (WATCHDOG_AUTH_ISSUER) is accepted.`);
+      throw new UnauthenticatedError(
+        `The App Service Authentication principal was signed in to ${caller.tid ? `tenant ${caller.tid}` : 'no named tenant'}; only tenant ${tenantId} (WATCHDOG_AUTH_ISSUER) is accepted.`,
+      );
     }
     return caller;
   };
@@ -38,15 +40,22 @@ export function tenantEasyAuthAuthenticator(tenantId: string): Authenticator {
 
 export const easyAuthAuthenticator: Authenticator = async (headers) => {
   const encoded = headers.get('x-ms-client-principal');
-  if (!encoded) throw new UnauthenticatedError('No App Service Authentication principal: require authentication on the Function App (Authentication blade) and sign in.');
+  if (!encoded)
+    throw new UnauthenticatedError(
+      'No App Service Authentication principal: require authentication on the Function App (Authentication blade) and sign in.',
+    );
   let principal: ClientPrincipal;
   try {
     principal = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as ClientPrincipal;
   } catch {
     throw new UnauthenticatedError('The App Service Authentication principal header is not valid base64 JSON.');
   }
-  if (principal.auth_typ !== 'aad') throw new UnauthenticatedError('Only Entra ID sign-ins are accepted; the App Service Authentication principal is not from Entra ID (auth_typ aad).');
-  if (!Array.isArray(principal.claims)) throw new UnauthenticatedError('The App Service Authentication principal carries no claims.');
+  if (principal.auth_typ !== 'aad')
+    throw new UnauthenticatedError(
+      'Only Entra ID sign-ins are accepted; the App Service Authentication principal is not from Entra ID (auth_typ aad).',
+    );
+  if (!Array.isArray(principal.claims))
+    throw new UnauthenticatedError('The App Service Authentication principal carries no claims.');
   const claims: Record<string, unknown> = {};
   const roles: string[] = [];
   for (const { typ, val } of principal.claims) {

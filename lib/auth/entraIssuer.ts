@@ -26,7 +26,9 @@ export function parseIssuerForm(value: string): IssuerForm | undefined {
 }
 
 /** The v1.0 issuer host of the worldwide cloud; its OpenID configuration is served by login.microsoftonline.com. */
-const V1_STS_LOGIN_ENDPOINTS: Record<string, string> = { 'https://sts.windows.net': 'https://login.microsoftonline.com' };
+const V1_STS_LOGIN_ENDPOINTS: Record<string, string> = {
+  'https://sts.windows.net': 'https://login.microsoftonline.com',
+};
 
 /** Where the tenant's OpenID configuration is read when WATCHDOG_AUTH_AUTHORITY does not say. */
 export function defaultAuthority(form: IssuerForm): string {

@@ -38,7 +38,9 @@ export class SigningKeysUnavailableError extends Error {
 /** The caller is known but lacks the app role the operation needs. HTTP 403. */
 export class MissingRoleError extends Error {
   constructor(readonly role: AppRole) {
-    super(`This operation needs the app role '${role}' on the mie-watchdog app registration; ask an Entra ID administrator to assign it to you.`);
+    super(
+      `This operation needs the app role '${role}' on the mie-watchdog app registration; ask an Entra ID administrator to assign it to you.`,
+    );
     this.name = 'MissingRoleError';
   }
 }

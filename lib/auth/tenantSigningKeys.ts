@@ -69,10 +69,16 @@ export function createTenantSigningKeys(options: TenantSigningKeysOptions): Tena
     const doc = (typeof body === 'object' && body !== null ? body : {}) as { issuer?: unknown; jwks_uri?: unknown };
     const form = typeof doc.issuer === 'string' ? parseIssuerForm(doc.issuer) : undefined;
     if (!form || form.tenantId !== options.tenantId || form.version !== version || typeof doc.issuer !== 'string') {
-      throw new SigningKeysUnavailableError(`The v${version} OpenID configuration (${url}) does not name a v${version} issuer of tenant ${options.tenantId}; check WATCHDOG_AUTH_AUTHORITY and WATCHDOG_AUTH_ISSUER.`);
+      throw new SigningKeysUnavailableError(
+        `The v${version} OpenID configuration (${url}) does not name a v${version} issuer of tenant ${options.tenantId}; check WATCHDOG_AUTH_AUTHORITY and WATCHDOG_AUTH_ISSUER.`,
+      );
     }
-    const jwksUri = options.jwksUrl ?? (typeof doc.jwks_uri === 'string' && acceptableUrl(doc.jwks_uri) ? doc.jwks_uri : undefined);
-    if (!jwksUri) throw new SigningKeysUnavailableError(`The v${version} OpenID configuration (${url}) has no usable https jwks_uri.`);
+    const jwksUri =
+      options.jwksUrl ?? (typeof doc.jwks_uri === 'string' && acceptableUrl(doc.jwks_uri) ? doc.jwks_uri : undefined);
+    if (!jwksUri)
+      throw new SigningKeysUnavailableError(
+        `The v${version} OpenID configuration (${url}) has no usable https jwks_uri.`,
+      );
     const keys = keySet(jwksUri);
     const getKey: JWTVerifyGetKey = async (header, token) => {
       const lookup = await keys.get(MAX_AGE_MS);
@@ -85,7 +91,10 @@ export function createTenantSigningKeys(options: TenantSigningKeysOptions): Tena
           // Perhaps a key published since the last read: read once more (an outage now is a 503).
           return (await keys.reload())(header, token);
         }
-        if (attempt.failure) throw new SigningKeysUnavailableError(`The token's key id is not among the keys read before, and the last re-read failed: ${attempt.failure}`);
+        if (attempt.failure)
+          throw new SigningKeysUnavailableError(
+            `The token's key id is not among the keys read before, and the last re-read failed: ${attempt.failure}`,
+          );
         throw error;
       }
     };
@@ -159,7 +168,8 @@ async function readJson(url: string, what: string, timeoutMs: number): Promise<u
   try {
     response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
-    const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'unreachable';
+    const reason =
+      error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'unreachable';
     throw new SigningKeysUnavailableError(`${what} (${url}) could not be read: ${reason}.`);
   }
   if (response.status !== 200) {

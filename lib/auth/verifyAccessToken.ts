@@ -31,7 +31,10 @@ export interface TokenVerifierOptions {
   timeoutMs?: number;
 }
 
-export function createTokenAuthenticator(options: TokenVerifierOptions, keys: TenantSigningKeys = createTenantSigningKeys(options)): Authenticator {
+export function createTokenAuthenticator(
+  options: TokenVerifierOptions,
+  keys: TenantSigningKeys = createTenantSigningKeys(options),
+): Authenticator {
   return async (headers) => {
     const token = bearerToken(headers.get('authorization'));
     const version = issuerVersion(token, options.tenantId);
@@ -50,12 +53,20 @@ export function createTokenAuthenticator(options: TokenVerifierOptions, keys: Te
       if (error instanceof SigningKeysUnavailableError) throw error;
       throw new UnauthenticatedError(`The bearer token was refused: ${describe(error)}`);
     }
-    if (payload.ver !== version) throw new UnauthenticatedError(`The bearer token was refused: claim 'ver' is not acceptable (a v${version} issuer issues ver ${version} tokens).`);
-    if (payload.tid !== options.tenantId) throw new UnauthenticatedError(`The bearer token was refused: claim 'tid' is not acceptable (only tenant ${options.tenantId}).`);
+    if (payload.ver !== version)
+      throw new UnauthenticatedError(
+        `The bearer token was refused: claim 'ver' is not acceptable (a v${version} issuer issues ver ${version} tokens).`,
+      );
+    if (payload.tid !== options.tenantId)
+      throw new UnauthenticatedError(
+        `The bearer token was refused: claim 'tid' is not acceptable (only tenant ${options.tenantId}).`,
+      );
     // An ID token issued to the same app registration has the right audience and roles too; only a
     // delegated access token for the API carries the scopes the user consented to.
     if (typeof payload.scp !== 'string' || payload.scp.trim() === '') {
-      throw new UnauthenticatedError('The bearer token was refused: it is not a delegated access token for the watchdog API (no scp claim); request a scope the API exposes, such as api://<client id>/access_as_user.');
+      throw new UnauthenticatedError(
+        'The bearer token was refused: it is not a delegated access token for the watchdog API (no scp claim); request a scope the API exposes, such as api://<client id>/access_as_user.',
+      );
     }
     return callerFromClaims(payload, version);
   };
@@ -63,7 +74,10 @@ export function createTokenAuthenticator(options: TokenVerifierOptions, keys: Te
 
 function bearerToken(header: string | null): string {
   const match = header ? /^Bearer\s+([A-Za-z0-9\-_.]+)\s*$/i.exec(header) : null;
-  if (!match?.[1]) throw new UnauthenticatedError('Send an Entra ID access token for the watchdog API as "Authorization: Bearer <token>".');
+  if (!match?.[1])
+    throw new UnauthenticatedError(
+      'Send an Entra ID access token for the watchdog API as "Authorization: Bearer <token>".',
+    );
   return match[1];
 }
 
@@ -80,7 +94,9 @@ function issuerVersion(token: string, tenantId: string): TokenVersion {
   }
   const form = typeof iss === 'string' ? parseIssuerForm(iss) : undefined;
   if (!form || form.tenantId !== tenantId) {
-    throw new UnauthenticatedError(`The bearer token was refused: claim 'iss' is not acceptable (only the v1.0 or v2.0 issuer of tenant ${tenantId}).`);
+    throw new UnauthenticatedError(
+      `The bearer token was refused: claim 'iss' is not acceptable (only the v1.0 or v2.0 issuer of tenant ${tenantId}).`,
+    );
   }
   return form.version;
 }
@@ -88,9 +104,11 @@ function issuerVersion(token: string, tenantId: string): TokenVersion {
 /** A short reason without echoing the token. */
 function describe(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'it has expired; get a new token.';
-  if (error instanceof errors.JWTClaimValidationFailed) return `claim '${error.claim}' is not acceptable (${error.reason}).`;
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return `claim '${error.claim}' is not acceptable (${error.reason}).`;
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'its signature does not verify.';
-  if (error instanceof errors.JOSEAlgNotAllowed) return `its algorithm is not allowed (only ${ALLOWED_ALGORITHMS.join(', ')}).`;
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return `its algorithm is not allowed (only ${ALLOWED_ALGORITHMS.join(', ')}).`;
   if (error instanceof errors.JWKSNoMatchingKey) return 'it was not signed by any key the issuer publishes.';
   if (error instanceof errors.JOSEError) return `it is not a valid token (${error.code}).`;
   return 'it could not be verified.';
@@ -103,12 +121,24 @@ function describe(error: unknown): string {
  * Without a version (App Service Authentication's principal), any of them.
  */
 export function callerFromClaims(claims: Record<string, unknown>, version?: TokenVersion): Caller {
-  const names = version === '1.0' ? [claims.upn, claims.unique_name] : version === '2.0' ? [claims.preferred_username, claims.upn] : [claims.upn, claims.preferred_username, claims.unique_name];
+  const names =
+    version === '1.0'
+      ? [claims.upn, claims.unique_name]
+      : version === '2.0'
+        ? [claims.preferred_username, claims.upn]
+        : [claims.upn, claims.preferred_username, claims.unique_name];
   const name = names.find((v): v is string => typeof v === 'string' && v.includes('@'));
-  if (!name) throw new UnauthenticatedError('The token has no user principal name (upn, unique_name or preferred_username): sign in as a user; app-only tokens cannot request or approve grants.');
+  if (!name)
+    throw new UnauthenticatedError(
+      'The token has no user principal name (upn, unique_name or preferred_username): sign in as a user; app-only tokens cannot request or approve grants.',
+    );
   const normalized = normalizeUpn(name);
-  if ('problem' in normalized) throw new UnauthenticatedError(`The token's user principal name is refused: ${normalized.problem}.`);
-  if (typeof claims.oid !== 'string' || !GUID.test(claims.oid)) throw new UnauthenticatedError("The token has no object id (oid claim): the watchdog identifies people by object id; sign in with a work account of the tenant.");
+  if ('problem' in normalized)
+    throw new UnauthenticatedError(`The token's user principal name is refused: ${normalized.problem}.`);
+  if (typeof claims.oid !== 'string' || !GUID.test(claims.oid))
+    throw new UnauthenticatedError(
+      'The token has no object id (oid claim): the watchdog identifies people by object id; sign in with a work account of the tenant.',
+    );
   const tid = typeof claims.tid === 'string' && GUID.test(claims.tid) ? claims.tid.toLowerCase() : undefined;
   return { upn: normalized.upn, oid: claims.oid.toLowerCase(), tid, roles: appRolesOf(claims.roles) };
 }

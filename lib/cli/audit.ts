@@ -28,12 +28,29 @@ export function formatAudit(result: AuditResult, tenant: string): string {
       `(${result.opened.length} new, ${result.resolved.length} resolved), snapshot v${result.snapshotVersion}${result.snapshotChanged ? ' (changed)' : ' (unchanged)'}.`,
   );
   out.push('', 'Holders of Mailbox Import Export');
-  out.push(table(['PRINCIPAL', 'ENABLED', 'SCOPE', 'ROLE', 'PATH'], result.holders.map((h) => [h.principal, h.enabled ? 'yes' : 'no', h.scope, h.role, h.path])));
+  out.push(
+    table(
+      ['PRINCIPAL', 'ENABLED', 'SCOPE', 'ROLE', 'PATH'],
+      result.holders.map((h) => [h.principal, h.enabled ? 'yes' : 'no', h.scope, h.role, h.path]),
+    ),
+  );
   out.push('', 'Findings');
-  out.push(result.findings.length ? table(['SEVERITY', 'KIND', 'PRINCIPAL', 'SUMMARY'], result.findings.map((f) => [f.severity, f.kind, f.principal, f.summary])) : '(none)');
+  out.push(
+    result.findings.length
+      ? table(
+          ['SEVERITY', 'KIND', 'PRINCIPAL', 'SUMMARY'],
+          result.findings.map((f) => [f.severity, f.kind, f.principal, f.summary]),
+        )
+      : '(none)',
+  );
   if (result.breakGlass.length) {
     out.push('', 'Break-glass accounts holding the role (never revoked, always reported)');
-    out.push(table(['PRINCIPAL', 'PATH'], result.breakGlass.map((h) => [h.principal, h.path])));
+    out.push(
+      table(
+        ['PRINCIPAL', 'PATH'],
+        result.breakGlass.map((h) => [h.principal, h.path]),
+      ),
+    );
   }
   if (result.emails.length) {
     out.push('', `Email: ${result.emails.map((e) => `${e.kind} (${e.status})`).join(', ')}`);

@@ -17,14 +17,23 @@ export function formatDoctor(report: DoctorReport): string {
     if (c.fix) lines.push(`      fix: ${clean(c.fix)}`);
   }
   const failed = report.checks.filter((c) => c.status !== 'pass').length;
-  lines.push(report.ok ? `All ${report.checks.length} checks passed.` : `${failed} of ${report.checks.length} checks did not pass.`);
+  lines.push(
+    report.ok
+      ? `All ${report.checks.length} checks passed.`
+      : `${failed} of ${report.checks.length} checks did not pass.`,
+  );
   return lines.join('\n');
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { json } = parseBooleanFlags(args, ['json']);
   const config = loadConfig(io.env);
-  const report = await runDoctor({ config, probes: createDoctorProbes(config), clock: clockFor(config), platform: io.env });
+  const report = await runDoctor({
+    config,
+    probes: createDoctorProbes(config),
+    clock: clockFor(config),
+    platform: io.env,
+  });
   io.out(json ? JSON.stringify(report, null, 2) : formatDoctor(report));
   return report.ok ? 0 : 1;
 }

@@ -17,7 +17,8 @@ export interface EmulatorCommandOptions {
 function wholeNumber(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} is '${value}'; use a whole number from ${min} to ${max}.`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} is '${value}'; use a whole number from ${min} to ${max}.`);
   return n;
 }
 
@@ -47,12 +48,14 @@ export async function run(args: string[], io: CliIo, options: EmulatorCommandOpt
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
   const scenario = (values.scenario as string | undefined) ?? 'forgotten-migrations';
-  if (!SCENARIOS[scenario]) throw new UsageError(`--scenario '${scenario}' is unknown; use one of: ${Object.keys(SCENARIOS).join(', ')}.`);
+  if (!SCENARIOS[scenario])
+    throw new UsageError(`--scenario '${scenario}' is unknown; use one of: ${Object.keys(SCENARIOS).join(', ')}.`);
   const port = wholeNumber('port', values.port as string | undefined, 0, 65535) ?? 0;
   const pageSize = wholeNumber('page-size', values['page-size'] as string | undefined, 1, 1000);
   const delayText = values['propagation-delay'] as string | undefined;
   const propagationDelayMs = delayText === undefined ? 0 : parseDuration(delayText);
-  if (propagationDelayMs === undefined) throw new UsageError(`--propagation-delay is '${delayText}'; use an ISO 8601 duration such as PT5M.`);
+  if (propagationDelayMs === undefined)
+    throw new UsageError(`--propagation-delay is '${delayText}'; use an ISO 8601 duration such as PT5M.`);
 
   const emulator = await startEmulator({ scenario, port, pageSize, propagationDelayMs });
   const settings = {

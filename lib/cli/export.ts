@@ -38,7 +38,10 @@ function parse(args: string[]) {
 function instant(name: string, text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   const value = parseInstant(text);
-  if (!value) throw new UsageError(`--${name} '${text}' is not an ISO 8601 date or date-time with a zone (for example 2026-01-01 or 2026-01-01T00:00:00Z).`);
+  if (!value)
+    throw new UsageError(
+      `--${name} '${text}' is not an ISO 8601 date or date-time with a zone (for example 2026-01-01 or 2026-01-01T00:00:00Z).`,
+    );
   return value;
 }
 
@@ -57,11 +60,17 @@ async function fileSink(path: string): Promise<{ write(chunk: string): Promise<v
   };
 }
 
-export async function exportCommand(args: string[], io: CliIo, deps: EvidenceDeps | (() => EvidenceDeps)): Promise<number> {
+export async function exportCommand(
+  args: string[],
+  io: CliIo,
+  deps: EvidenceDeps | (() => EvidenceDeps),
+): Promise<number> {
   const values = parse(args);
   const format = values.format;
-  if (!format || !(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}.`);
-  if (!(EXPORT_KINDS as readonly string[]).includes(values.kind)) throw new UsageError(`--kind must be one of ${EXPORT_KINDS.join(', ')}.`);
+  if (!format || !(EXPORT_FORMATS as readonly string[]).includes(format))
+    throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}.`);
+  if (!(EXPORT_KINDS as readonly string[]).includes(values.kind))
+    throw new UsageError(`--kind must be one of ${EXPORT_KINDS.join(', ')}.`);
   const from = instant('from', values.from);
   const to = instant('to', values.to);
   if (from && to && from >= to) throw new UsageError(`--from (${from}) must be before --to (${to}).`);

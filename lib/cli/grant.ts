@@ -5,7 +5,15 @@
  */
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
-import { adoptGrantBody, extendGrantBody, grantIdSchema, listGrantsQuery, reasonBody, requestGrantBody, upnSchema } from '../api/grantBodies.js';
+import {
+  adoptGrantBody,
+  extendGrantBody,
+  grantIdSchema,
+  listGrantsQuery,
+  reasonBody,
+  requestGrantBody,
+  upnSchema,
+} from '../api/grantBodies.js';
 import { grantProblem } from '../api/grantProblems.js';
 import { parseWith } from '../api/readJsonBody.js';
 import { APP_ROLES, type Caller } from '../auth/identity.js';
@@ -56,7 +64,10 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-type Values = Partial<Record<Exclude<keyof typeof OPTIONS, 'json' | 'help'>, string>> & { json?: boolean; help?: boolean };
+type Values = Partial<Record<Exclude<keyof typeof OPTIONS, 'json' | 'help'>, string>> & {
+  json?: boolean;
+  help?: boolean;
+};
 
 interface Invocation {
   values: Values;
@@ -65,7 +76,10 @@ interface Invocation {
   deps: () => GrantDeps;
 }
 
-type Outcome = { grant: Grant } | { grants: Grant[] } | { activated: Grant[]; skipped: string[]; failed: { grantId: string; error: string }[] };
+type Outcome =
+  | { grant: Grant }
+  | { grants: Grant[] }
+  | { activated: Grant[]; skipped: string[]; failed: { grantId: string; error: string }[] };
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   return runGrant(args, io, () => createRuntime(loadConfig(io.env)));
@@ -86,10 +100,15 @@ export async function runGrant(args: string[], io: CliIo, makeDeps: () => GrantD
     return 0;
   }
   if (positionals.length !== (command.takesId ? 1 : 0)) {
-    throw new UsageError(command.takesId ? `grant ${sub} needs exactly one grant id.` : `grant ${sub} takes no positional arguments (got '${positionals.join(' ')}').`);
+    throw new UsageError(
+      command.takesId
+        ? `grant ${sub} needs exactly one grant id.`
+        : `grant ${sub} takes no positional arguments (got '${positionals.join(' ')}').`,
+    );
   }
   const id = positionals[0] ?? '';
-  if (command.takesId && !v.is(grantIdSchema, id)) throw new UsageError(`'${id}' is not a grant id (a GUID); use "grant list" to find it.`);
+  if (command.takesId && !v.is(grantIdSchema, id))
+    throw new UsageError(`'${id}' is not a grant id (a GUID); use "grant list" to find it.`);
   let deps: GrantDeps | undefined;
   try {
     const outcome = await command.run({ values, id, deps: () => (deps ??= makeDeps()) });
@@ -99,7 +118,8 @@ export async function runGrant(args: string[], io: CliIo, makeDeps: () => GrantD
   } catch (error) {
     const problem = error instanceof UsageError ? undefined : grantProblem(error);
     if (!problem) throw error;
-    if (values.json) io.out(JSON.stringify({ error: { status: problem.status, title: problem.title, detail: problem.message } }));
+    if (values.json)
+      io.out(JSON.stringify({ error: { status: problem.status, title: problem.title, detail: problem.message } }));
     io.err(`grant ${sub} refused: ${problem.message}`);
     return 1;
   }
@@ -128,7 +148,8 @@ type PersonOption = 'requester' | 'approver' | 'actor';
 function personName(values: Values, name: PersonOption): string {
   const result = v.safeParse(upnSchema, required(values, name));
   const normalized = result.success ? normalizeUpn(result.output) : undefined;
-  if (!normalized || 'problem' in normalized) throw new UsageError(`--${name} must be a user principal name such as lidiah@contoso.onmicrosoft.com.`);
+  if (!normalized || 'problem' in normalized)
+    throw new UsageError(`--${name} must be a user principal name such as lidiah@contoso.onmicrosoft.com.`);
   return normalized.upn;
 }
 
@@ -138,7 +159,8 @@ function personName(values: Values, name: PersonOption): string {
  */
 async function resolvePerson(deps: GrantDeps, name: PersonOption, upn: string): Promise<Caller> {
   const user = await deps.directory.getUser(upn);
-  if (!user || user.type !== 'user') throw new UsageError(`--${name} '${upn}' is not a user in the directory; give the person's user principal name.`);
+  if (!user || user.type !== 'user')
+    throw new UsageError(`--${name} '${upn}' is not a user in the directory; give the person's user principal name.`);
   return { upn: (user.userPrincipalName ?? upn).toLowerCase(), oid: user.id, roles: [...APP_ROLES] };
 }
 
@@ -159,9 +181,23 @@ const SUBCOMMANDS: Record<string, { takesId: boolean; run(inv: Invocation): Prom
     async run({ values, deps }) {
       for (const name of ['principal', 'duration', 'justification', 'ticket'] as const) required(values, name);
       const requesterName = personName(values, 'requester');
-      const body = options(requestGrantBody, { principal: values.principal, duration: values.duration, justification: values.justification, ticket: values.ticket, start: values.start });
+      const body = options(requestGrantBody, {
+        principal: values.principal,
+        duration: values.duration,
+        justification: values.justification,
+        ticket: values.ticket,
+        start: values.start,
+      });
       const requester = await resolvePerson(deps(), 'requester', requesterName);
-      return { grant: await requestGrant(deps(), requester, { principal: body.principal, durationMs: body.duration, justification: body.justification, ticket: body.ticket, startsAt: body.start }) };
+      return {
+        grant: await requestGrant(deps(), requester, {
+          principal: body.principal,
+          durationMs: body.duration,
+          justification: body.justification,
+          ticket: body.ticket,
+          startsAt: body.start,
+        }),
+      };
     },
   },
   approve: {
@@ -199,8 +235,16 @@ const SUBCOMMANDS: Record<string, { takesId: boolean; run(inv: Invocation): Prom
     takesId: true,
     async run({ values, id, deps }) {
       const requesterName = personName(values, 'requester');
-      const body = options(extendGrantBody, { duration: required(values, 'duration'), justification: required(values, 'justification') });
-      return { grant: await extendGrant(deps(), await resolvePerson(deps(), 'requester', requesterName), id, { durationMs: body.duration, justification: body.justification }) };
+      const body = options(extendGrantBody, {
+        duration: required(values, 'duration'),
+        justification: required(values, 'justification'),
+      });
+      return {
+        grant: await extendGrant(deps(), await resolvePerson(deps(), 'requester', requesterName), id, {
+          durationMs: body.duration,
+          justification: body.justification,
+        }),
+      };
     },
   },
   adopt: {
@@ -213,15 +257,30 @@ const SUBCOMMANDS: Record<string, { takesId: boolean; run(inv: Invocation): Prom
         justification: required(values, 'justification'),
         ticket: required(values, 'ticket'),
       });
-      return { grant: await adoptGrant(deps(), await resolvePerson(deps(), 'approver', approverName), { assignmentGuid: body.assignmentGuid, durationMs: body.duration, justification: body.justification, ticket: body.ticket }) };
+      return {
+        grant: await adoptGrant(deps(), await resolvePerson(deps(), 'approver', approverName), {
+          assignmentGuid: body.assignmentGuid,
+          durationMs: body.duration,
+          justification: body.justification,
+          ticket: body.ticket,
+        }),
+      };
     },
   },
-  get: { takesId: true, run: async ({ id, deps }) => ({ grant: await getGrant(deps(), operator(WATCHDOG_ACTOR), id) }) },
+  get: {
+    takesId: true,
+    run: async ({ id, deps }) => ({ grant: await getGrant(deps(), operator(WATCHDOG_ACTOR), id) }),
+  },
   list: {
     takesId: false,
     async run({ values, deps }) {
       const query = options(listGrantsQuery, { status: values.status, principal: values.principal });
-      return { grants: await listGrants(deps(), operator(WATCHDOG_ACTOR), { status: query.status, principal: query.principal }) };
+      return {
+        grants: await listGrants(deps(), operator(WATCHDOG_ACTOR), {
+          status: query.status,
+          principal: query.principal,
+        }),
+      };
     },
   },
   activate: { takesId: false, run: async ({ deps }) => activateDueGrants(deps()) },

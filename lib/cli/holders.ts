@@ -8,14 +8,24 @@ import { parseInstant } from '../instant.js';
 import { describeChainReport } from '../evidence/verifyHistory.js';
 import { UsageError, type CliIo } from './main.js';
 
-export async function holdersCommand(args: string[], io: CliIo, deps: Pick<EvidenceDeps, 'journalRows'> | (() => Pick<EvidenceDeps, 'journalRows'>)): Promise<number> {
+export async function holdersCommand(
+  args: string[],
+  io: CliIo,
+  deps: Pick<EvidenceDeps, 'journalRows'> | (() => Pick<EvidenceDeps, 'journalRows'>),
+): Promise<number> {
   let values: { at?: string; json?: boolean };
   try {
-    values = parseArgs({ args, options: { at: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true, allowPositionals: false }).values;
+    values = parseArgs({
+      args,
+      options: { at: { type: 'string' }, json: { type: 'boolean', default: false } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  if (!values.at) throw new UsageError('--at is required: the instant to ask about (ISO 8601, for example 2026-03-01T12:00:00Z).');
+  if (!values.at)
+    throw new UsageError('--at is required: the instant to ask about (ISO 8601, for example 2026-03-01T12:00:00Z).');
   const at = parseInstant(values.at);
   if (!at) throw new UsageError(`--at '${values.at}' is not an ISO 8601 date or date-time with a zone.`);
   const answer = await holdersAtTime(typeof deps === 'function' ? deps() : deps, at);

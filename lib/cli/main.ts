@@ -27,7 +27,8 @@ const COMMANDS: Record<string, CommandEntry> = {
     load: () => import('./grant.js'),
   },
   export: {
-    usage: 'export --format csv|json|ndjson|html [--kind journal|grants|findings|holders] [--from ISO] [--to ISO] [--out FILE] [--no-bom]',
+    usage:
+      'export --format csv|json|ndjson|html [--kind journal|grants|findings|holders] [--from ISO] [--to ISO] [--out FILE] [--no-bom]',
     load: () => import('./export.js'),
   },
   verify: { usage: 'verify [--json]', load: () => import('./verify.js') },
@@ -41,7 +42,8 @@ export const processIo: CliIo = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
   env: process.env,
-  write: (chunk) => new Promise((resolve, reject) => process.stdout.write(chunk, (error) => (error ? reject(error) : resolve()))),
+  write: (chunk) =>
+    new Promise((resolve, reject) => process.stdout.write(chunk, (error) => (error ? reject(error) : resolve()))),
 };
 
 function usage(): string {

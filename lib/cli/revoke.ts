@@ -22,7 +22,8 @@ export async function runRevoke(args: string[], io: CliIo, deps: () => RevokeSch
   const result = await runRevokeSchedule(deps(), { dryRun });
   if (json) io.out(JSON.stringify(result, null, 2));
   else {
-    for (const a of result.activation.activated) io.out(`Activated grant ${a.grantId} for ${a.principal} (expires ${a.expiresAt ?? '?'}).`);
+    for (const a of result.activation.activated)
+      io.out(`Activated grant ${a.grantId} for ${a.principal} (expires ${a.expiresAt ?? '?'}).`);
     for (const f of result.activation.failed) io.out(`Activation of grant ${f.grantId} FAILED: ${f.error}`);
     io.out(formatRevocationReport(result.revocation).join('\n'));
   }

@@ -6,10 +6,19 @@ import { openEvidence } from '../evidence/openEvidence.js';
 import { describeChainReport, verifyHistory } from '../evidence/verifyHistory.js';
 import { UsageError, type CliIo } from './main.js';
 
-export async function verifyCommand(args: string[], io: CliIo, deps: Pick<EvidenceDeps, 'journalRows'> | (() => Pick<EvidenceDeps, 'journalRows'>)): Promise<number> {
+export async function verifyCommand(
+  args: string[],
+  io: CliIo,
+  deps: Pick<EvidenceDeps, 'journalRows'> | (() => Pick<EvidenceDeps, 'journalRows'>),
+): Promise<number> {
   let json: boolean | undefined;
   try {
-    ({ json } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, strict: true, allowPositionals: false }).values);
+    ({ json } = parseArgs({
+      args,
+      options: { json: { type: 'boolean', default: false } },
+      strict: true,
+      allowPositionals: false,
+    }).values);
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }

@@ -25,7 +25,11 @@ function headerValue(value: string): string {
 }
 
 function base64Lines(content: string): string {
-  return (Buffer.from(content, 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+  return (
+    Buffer.from(content, 'utf8')
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  ).join('\r\n');
 }
 
 export function renderEml(email: DemoEmail): string {
@@ -45,7 +49,13 @@ export function renderEml(email: DemoEmail): string {
     const lines = content.replace(/\r?\n/g, '\r\n');
     const readable = lines.split('\r\n').every((l) => Buffer.byteLength(l) <= 998);
     const encoding = readable ? '8bit' : 'base64';
-    return [`--${boundary}`, `Content-Type: ${type}; charset=utf-8`, `Content-Transfer-Encoding: ${encoding}`, '', readable ? lines : base64Lines(content)].join('\r\n');
+    return [
+      `--${boundary}`,
+      `Content-Type: ${type}; charset=utf-8`,
+      `Content-Transfer-Encoding: ${encoding}`,
+      '',
+      readable ? lines : base64Lines(content),
+    ].join('\r\n');
   };
   const parts = [part('text/plain', email.text ?? ''), ...(email.html ? [part('text/html', email.html)] : [])];
   return `${headers.join('\r\n')}\r\n\r\n${parts.join('\r\n')}\r\n--${boundary}--\r\n`;
@@ -58,7 +68,10 @@ export function renderHtmlPage(email: DemoEmail): string {
     ['Subject', oneLine(email.subject)],
     ['Date', email.at],
   ]
-    .map(([k, v]) => `<tr><th align="left" style="padding-right:12px">${escapeHtml(k ?? '')}</th><td>${escapeHtml(v ?? '')}</td></tr>`)
+    .map(
+      ([k, v]) =>
+        `<tr><th align="left" style="padding-right:12px">${escapeHtml(k ?? '')}</th><td>${escapeHtml(v ?? '')}</td></tr>`,
+    )
     .join('');
   const head = `<table style="font-family:monospace;font-size:13px;background:#f4f4f4;padding:8px;width:100%">${envelope}</table><hr>`;
   const body = email.html ?? `<pre>${escapeHtml(email.text ?? '')}</pre>`;

@@ -71,7 +71,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   };
   const outDir = resolve(options.outDir);
   const warnings: string[] = [];
-  const logger: Logger = { info: () => undefined, warn: (m) => void warnings.push(m), error: (m) => void warnings.push(m) };
+  const logger: Logger = {
+    info: () => undefined,
+    warn: (m) => void warnings.push(m),
+    error: (m) => void warnings.push(m),
+  };
   // The clock only moves when the demo says so. It starts at 09:00 UTC today and the digest hour is
   // noon, so every run tells the same story: the daily digest goes out with the last audit.
   const clock = new ManualClock(`${new Date().toISOString().slice(0, 10)}T09:00:00.000Z`);
@@ -81,16 +85,32 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const emulator = await startEmulator({ scenario: 'forgotten-migrations', clock, propagationDelayMs: PROPAGATION_MS });
   let revocationMs: number | undefined;
   try {
-    const config = loadConfig(localEnv({ emulator, storageConnectionString: azurite.connectionString, overrides: { WATCHDOG_DIGEST_HOUR: '12' } }));
+    const config = loadConfig(
+      localEnv({
+        emulator,
+        storageConnectionString: azurite.connectionString,
+        overrides: { WATCHDOG_DIGEST_HOUR: '12' },
+      }),
+    );
     const demoPrefix = `demo${randomBytes(3).toString('hex')}`;
     const runtime = createRuntime(config, { clock, logger, tablePrefix: demoPrefix, mail: { pollIntervalMs: 5 } });
     const tenant = config.tenant;
     const adele = `adelev@${tenant}`;
-    out(`Tenant ${tenant} on ${emulator.url}; break-glass: ${config.breakGlass.join(', ')}; security team: ${config.email.alertRecipients.join(', ')}.`);
+    out(
+      `Tenant ${tenant} on ${emulator.url}; break-glass: ${config.breakGlass.join(', ')}; security team: ${config.email.alertRecipients.join(', ')}.`,
+    );
 
-    const checkup = await runDoctor({ config, probes: createDoctorProbes(config, { tablePrefix: demoPrefix }), clock, platform: {} });
-    section(`0. ${clock.now().toISOString()}  doctor: ${checkup.checks.filter((c) => c.status === 'pass').length} of ${checkup.checks.length} checks pass`);
-    for (const c of checkup.checks.filter((x) => x.status !== 'pass')) out(`   ${c.status.toUpperCase()} ${c.name}: ${c.detail}`);
+    const checkup = await runDoctor({
+      config,
+      probes: createDoctorProbes(config, { tablePrefix: demoPrefix }),
+      clock,
+      platform: {},
+    });
+    section(
+      `0. ${clock.now().toISOString()}  doctor: ${checkup.checks.filter((c) => c.status === 'pass').length} of ${checkup.checks.length} checks pass`,
+    );
+    for (const c of checkup.checks.filter((x) => x.status !== 'pass'))
+      out(`   ${c.status.toUpperCase()} ${c.name}: ${c.detail}`);
     expectStep(checkup.ok, 'doctor should pass on the emulated tenant');
 
     section(`1. ${clock.now().toISOString()}  First audit`);
@@ -98,9 +118,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     out(`   ${auditLine(first)}`);
     for (const h of first.holders) out(`     ${h.principal.padEnd(44)} ${h.path}${h.enabled ? '' : ' (disabled)'}`);
     for (const e of first.emails) out(`   Email (${e.kind}, ${e.status}): ${e.subject}`);
-    expectStep(first.findings.length > 0 && first.emails.some((e) => e.kind === 'drift'), 'the first audit should find the forgotten holders and send a drift alert');
+    expectStep(
+      first.findings.length > 0 && first.emails.some((e) => e.kind === 'drift'),
+      'the first audit should find the forgotten holders and send a drift alert',
+    );
 
-    section(`2. ${clock.now().toISOString()}  meganb requests Mailbox Import Export for adelev (4 hours); lidiah approves`);
+    section(
+      `2. ${clock.now().toISOString()}  meganb requests Mailbox Import Export for adelev (4 hours); lidiah approves`,
+    );
     const requested = await requestGrant(runtime, person('meganb', tenant, 'Grant.Request'), {
       principal: adele,
       durationMs: 4 * HOUR,
@@ -108,40 +133,73 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       ticket: 'CHG-4711',
     });
     const active = await approveGrant(runtime, person('lidiah', tenant, 'Grant.Approve'), requested.id);
-    expectStep(active.status === 'active' && !!active.assignmentGuid, `grant ${requested.id} should be active after approval, is ${active.status}`);
-    out(`   Grant ${active.id}: ${active.status}, assignment ${active.assignmentName} (${active.assignmentGuid}), expires ${active.expiresAt}.`);
-    out(`   Exchange applies it within up to 60 minutes: adelev can export now? ${emulator.state.canExport(adele) ? 'yes' : 'not yet'}.`);
+    expectStep(
+      active.status === 'active' && !!active.assignmentGuid,
+      `grant ${requested.id} should be active after approval, is ${active.status}`,
+    );
+    out(
+      `   Grant ${active.id}: ${active.status}, assignment ${active.assignmentName} (${active.assignmentGuid}), expires ${active.expiresAt}.`,
+    );
+    out(
+      `   Exchange applies it within up to 60 minutes: adelev can export now? ${emulator.state.canExport(adele) ? 'yes' : 'not yet'}.`,
+    );
 
     clock.advance(PROPAGATION_MS);
     const during = await runAudit(runtime, auditOptions(config));
-    section(`3. ${clock.now().toISOString()}  Audit while the grant is active (adelev can export now? ${emulator.state.canExport(adele) ? 'yes' : 'no'})`);
-    out(`   ${auditLine(during)}; adelev is covered by the grant: ${during.findings.some((f) => f.principal === adele) ? 'NO' : 'yes'}.`);
+    section(
+      `3. ${clock.now().toISOString()}  Audit while the grant is active (adelev can export now? ${emulator.state.canExport(adele) ? 'yes' : 'no'})`,
+    );
+    out(
+      `   ${auditLine(during)}; adelev is covered by the grant: ${during.findings.some((f) => f.principal === adele) ? 'NO' : 'yes'}.`,
+    );
 
     clock.advance(2 * HOUR);
     const reminderRun = await runRevokeSchedule(runtime);
     section(`4. ${clock.now().toISOString()}  Revocation timer, 1 hour before expiry`);
-    for (const r of reminderRun.revocation.reminders) out(`   Reminder (${r.offset} before expiry) to ${r.principal} and the requester.`);
+    for (const r of reminderRun.revocation.reminders)
+      out(`   Reminder (${r.offset} before expiry) to ${r.principal} and the requester.`);
     expectStep(reminderRun.revocation.reminders.length === 1, 'the 1-hour reminder should be due');
 
     clock.set(active.expiresAt ?? clock.now());
     const revokeRun = await runRevokeSchedule(runtime);
     const removed = revokeRun.revocation.removed.find((r) => r.grantId === active.id);
     section(`5. ${clock.now().toISOString()}  Revocation timer at expiry`);
-    expectStep(removed !== undefined, `grant ${active.id} should be removed at expiry: ${JSON.stringify(revokeRun.revocation.failed)}`);
+    expectStep(
+      removed !== undefined,
+      `grant ${active.id} should be removed at expiry: ${JSON.stringify(revokeRun.revocation.failed)}`,
+    );
     revocationMs = removed?.durationMs;
     const stored = await runtime.store.grants.get(active.id);
-    out(`   ${removed?.path} ${removed?.outcome}; read back at ${removed?.verifiedAt}: gone (remove + verify took ${revocationMs} ms).`);
+    out(
+      `   ${removed?.path} ${removed?.outcome}; read back at ${removed?.verifiedAt}: gone (remove + verify took ${revocationMs} ms).`,
+    );
     out(`   Grant ${active.id}: ${stored?.status}, revocation verified at ${stored?.revocation?.verifiedAt}.`);
-    out(`   Permission cache: adelev can still export right after removal? ${emulator.state.canExport(adele) ? 'yes (up to 60 minutes, as the email says)' : 'no'}.`);
+    out(
+      `   Permission cache: adelev can still export right after removal? ${emulator.state.canExport(adele) ? 'yes (up to 60 minutes, as the email says)' : 'no'}.`,
+    );
     expectStep(stored?.status === 'revoked', `grant ${active.id} should be revoked, is ${stored?.status}`);
 
     clock.advance(PROPAGATION_MS);
     const after = await runAudit(runtime, auditOptions(config));
-    section(`6. ${clock.now().toISOString()}  Next audit confirms it stays gone (adelev can export? ${emulator.state.canExport(adele) ? 'YES' : 'no'})`);
-    out(`   ${auditLine(after)}; adelev holds the role: ${after.holders.some((h) => h.principal === adele) ? 'YES' : 'no'}.`);
+    section(
+      `6. ${clock.now().toISOString()}  Next audit confirms it stays gone (adelev can export? ${emulator.state.canExport(adele) ? 'YES' : 'no'})`,
+    );
+    out(
+      `   ${auditLine(after)}; adelev holds the role: ${after.holders.some((h) => h.principal === adele) ? 'YES' : 'no'}.`,
+    );
     expectStep(!after.holders.some((h) => h.principal === adele), 'adelev should not hold the role after revocation');
 
-    const sent = emulator.sentEmails().map((e) => ({ id: e.operationId, at: e.at, from: e.from, to: e.to, subject: e.subject, text: e.text, html: e.html }));
+    const sent = emulator
+      .sentEmails()
+      .map((e) => ({
+        id: e.operationId,
+        at: e.at,
+        from: e.from,
+        to: e.to,
+        subject: e.subject,
+        text: e.text,
+        html: e.html,
+      }));
     const files = await saveEmails(outDir, sent);
     section(`Emails sent (${files.length}), each saved as .eml and .html:`);
     for (const [i, e] of sent.entries()) out(`   ${files[i]}  to ${e.to.join(', ')}`);

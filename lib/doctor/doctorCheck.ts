@@ -27,6 +27,7 @@ export function messageOf(error: unknown): string {
 }
 
 /** What grants an app role the identity is missing (Graph application permissions, Exchange.ManageAsApp). */
-export const APP_ROLES_FIX = 'azd provision (infra/modules/graphPermissions.bicep), or pwsh scripts/permissions/Grant-WatchdogPermissions.ps1';
+export const APP_ROLES_FIX =
+  'azd provision (infra/modules/graphPermissions.bicep), or pwsh scripts/permissions/Grant-WatchdogPermissions.ps1';
 /** The Exchange step: service principal pointer, the trimmed role group MIE Watchdog, the delegating assignment. */
 export const EXCHANGE_STEP = 'pwsh scripts/permissions/Grant-WatchdogPermissions.ps1 -SkipGraph';

@@ -12,24 +12,45 @@ import type { DoctorReport } from './doctorCheck.js';
 
 export type DoctorHttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
-export function createDoctorHttpHandler(options: { doctor: () => Promise<DoctorReport>; authenticate: Authenticator }): DoctorHttpHandler {
+export function createDoctorHttpHandler(options: {
+  doctor: () => Promise<DoctorReport>;
+  authenticate: Authenticator;
+}): DoctorHttpHandler {
   return async (request, context) => {
     const instance = new URL(request.url).pathname;
     try {
       if (request.method.toUpperCase() !== 'GET') {
-        throw new ProblemError(405, 'method-not-allowed', 'Method not allowed', 'The doctor is read-only: use GET.', { headers: { allow: 'GET' } });
+        throw new ProblemError(405, 'method-not-allowed', 'Method not allowed', 'The doctor is read-only: use GET.', {
+          headers: { allow: 'GET' },
+        });
       }
       const caller = await options.authenticate(request.headers);
       requireRole(caller, 'Audit.Read');
       context.log(`Doctor requested by ${caller.upn}.`);
       const report = await options.doctor();
-      return { status: report.ok ? 200 : 503, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(report) };
+      return {
+        status: report.ok ? 200 : 503,
+        headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+        body: JSON.stringify(report),
+      };
     } catch (error) {
-      if (error instanceof SigningKeysUnavailableError) context.error(`Doctor ${request.method} ${instance}: ${error.message} (invocation ${context.invocationId}).`);
+      if (error instanceof SigningKeysUnavailableError)
+        context.error(`Doctor ${request.method} ${instance}: ${error.message} (invocation ${context.invocationId}).`);
       const problem = error instanceof ProblemError ? error : authProblem(error);
       if (problem) return problemResponse(problem, instance);
-      context.error(`Doctor ${request.method} ${instance} failed (invocation ${context.invocationId}).`, error instanceof Error ? error.message : String(error));
-      return problemResponse(new ProblemError(500, 'internal', 'Internal error', `The doctor could not run; see the Function App logs for invocation ${context.invocationId}.`), instance);
+      context.error(
+        `Doctor ${request.method} ${instance} failed (invocation ${context.invocationId}).`,
+        error instanceof Error ? error.message : String(error),
+      );
+      return problemResponse(
+        new ProblemError(
+          500,
+          'internal',
+          'Internal error',
+          `The doctor could not run; see the Function App logs for invocation ${context.invocationId}.`,
+        ),
+        instance,
+      );
     }
   };
 }

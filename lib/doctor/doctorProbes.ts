@@ -19,13 +19,23 @@ export interface DoctorProbes {
   tables: TableAccess;
 }
 
-export function createDoctorProbes(config: Config, options: { policy?: Partial<RetryPolicy>; tablePrefix?: string } = {}): DoctorProbes {
+export function createDoctorProbes(
+  config: Config,
+  options: { policy?: Partial<RetryPolicy>; tablePrefix?: string } = {},
+): DoctorProbes {
   const credential = createCredential(config);
   const directory = new GraphDirectory({ graphUrl: config.graphUrl, credential, policy: options.policy });
-  const exchange = new InvokeCommandClient({ exchangeUrl: config.exchangeUrl, tenant: config.tenant, credential, policy: options.policy });
+  const exchange = new InvokeCommandClient({
+    exchangeUrl: config.exchangeUrl,
+    tenant: config.tenant,
+    credential,
+    policy: options.policy,
+  });
   const prefix = options.tablePrefix ?? config.storage.tablePrefix;
   const tables = createTableAccess(
-    config.storage.connectionString ? { connectionString: config.storage.connectionString, prefix } : { tableEndpoint: config.storage.tableEndpoint, credential, prefix },
+    config.storage.connectionString
+      ? { connectionString: config.storage.connectionString, prefix }
+      : { tableEndpoint: config.storage.tableEndpoint, credential, prefix },
   );
   return {
     async graph(path, permission, version = 'v1.0') {
@@ -37,7 +47,12 @@ export function createDoctorProbes(config: Config, options: { policy?: Partial<R
         if (!(error instanceof GraphError)) throw error;
         if (error.statusCode < 100) throw new RequestError(context, error.message, undefined, undefined, error);
         const info = transportInfo(error.headers);
-        throw errorForStatus(context, { status: error.statusCode, attempts: info?.attempts, retryAfterMs: info?.retryAfterMs }, [error.code, error.message].filter(Boolean).join(': '), permission);
+        throw errorForStatus(
+          context,
+          { status: error.statusCode, attempts: info?.attempts, retryAfterMs: info?.retryAfterMs },
+          [error.code, error.message].filter(Boolean).join(': '),
+          permission,
+        );
       }
     },
     exchange: (cmdlet, parameters = {}) => exchange.invoke(cmdlet, parameters),

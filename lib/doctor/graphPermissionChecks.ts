@@ -20,9 +20,18 @@ export interface GraphPermissionProbe {
 export const GRAPH_PERMISSION_PROBES: GraphPermissionProbe[] = [
   { permission: 'User.Read.All', path: '/users?$top=1&$select=id', version: 'v1.0' },
   { permission: 'GroupMember.Read.All', path: '/groups?$top=1&$select=id', version: 'v1.0' },
-  { permission: 'RoleManagement.Read.Directory', path: '/roleManagement/directory/roleAssignments?$top=1', version: 'v1.0' },
+  {
+    permission: 'RoleManagement.Read.Directory',
+    path: '/roleManagement/directory/roleAssignments?$top=1',
+    version: 'v1.0',
+  },
   { permission: 'Application.Read.All', path: '/servicePrincipals?$top=1&$select=id', version: 'v1.0' },
-  { permission: 'AuditLogsQuery-Exchange.Read.All', path: '/security/auditLog/queries?$top=1', version: 'beta', when: (config) => config.auditLogQuery },
+  {
+    permission: 'AuditLogsQuery-Exchange.Read.All',
+    path: '/security/auditLog/queries?$top=1',
+    version: 'beta',
+    when: (config) => config.auditLogQuery,
+  },
 ];
 
 export function graphFix(permission: string): string {
@@ -39,7 +48,11 @@ export async function checkGraphPermissions(config: Config, probes: DoctorProbes
         return pass(name, `GET ${probe.version === 'beta' ? '/beta' : '/v1.0'}${probe.path.split('?')[0]} answered.`);
       } catch (error) {
         if (error instanceof PermissionError) return fail(name, messageOf(error), graphFix(probe.permission));
-        return fail(name, messageOf(error), 'Graph could not be read; check WATCHDOG_GRAPH_URL and the credential, then run doctor again.');
+        return fail(
+          name,
+          messageOf(error),
+          'Graph could not be read; check WATCHDOG_GRAPH_URL and the credential, then run doctor again.',
+        );
       }
     }),
   );

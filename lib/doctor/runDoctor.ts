@@ -21,13 +21,24 @@ export interface DoctorDeps {
 }
 
 export async function runDoctor({ config, probes, clock, platform }: DoctorDeps): Promise<DoctorReport> {
-  const settings = pass('Settings', `valid for tenant ${config.tenant} (Exchange ${config.exchangeUrl}, Graph ${config.graphUrl}, credential ${config.credential}).`);
+  const settings = pass(
+    'Settings',
+    `valid for tenant ${config.tenant} (Exchange ${config.exchangeUrl}, Graph ${config.graphUrl}, credential ${config.credential}).`,
+  );
   const [storage, graph, exchange, registration] = await Promise.all([
     checkStorage(config, probes.tables),
     checkGraphPermissions(config, probes),
     checkExchange(config, probes),
     checkApiRegistration(config, probes),
   ]);
-  const checks = [settings, storage, checkEmail(config), ...graph, ...exchange, checkApiTokens(config, clock, platform), registration];
+  const checks = [
+    settings,
+    storage,
+    checkEmail(config),
+    ...graph,
+    ...exchange,
+    checkApiTokens(config, clock, platform),
+    registration,
+  ];
   return { ok: checks.every((c) => c.status === 'pass'), tenant: config.tenant, checks };
 }

@@ -10,7 +10,9 @@ import { fail, messageOf, pass, type CheckResult } from './doctorCheck.js';
 const NAME = 'Table Storage read/write';
 
 export async function checkStorage(config: Config, tables: TableAccess): Promise<CheckResult> {
-  const where = config.storage.connectionString ? 'the storage connection string' : `${config.storage.tableEndpoint} with the managed identity`;
+  const where = config.storage.connectionString
+    ? 'the storage connection string'
+    : `${config.storage.tableEndpoint} with the managed identity`;
   try {
     const table = await tables.table('doctor');
     const rowKey = randomUUID();
@@ -18,7 +20,12 @@ export async function checkStorage(config: Config, tables: TableAccess): Promise
     await tableCall(`Writing ${table.tableName}/probe`, () => table.createEntity(entity));
     try {
       const read = await getEntity<{ value: string }>(table, 'probe', rowKey);
-      if (read?.value !== rowKey) return fail(NAME, `wrote a probe row to ${table.tableName} but read back ${read ? 'another value' : 'nothing'}.`, 'Check WATCHDOG_STORAGE_* points at one storage account, then run doctor again.');
+      if (read?.value !== rowKey)
+        return fail(
+          NAME,
+          `wrote a probe row to ${table.tableName} but read back ${read ? 'another value' : 'nothing'}.`,
+          'Check WATCHDOG_STORAGE_* points at one storage account, then run doctor again.',
+        );
     } finally {
       await tableCall(`Deleting ${table.tableName}/probe`, () => table.deleteEntity('probe', rowKey));
     }

@@ -48,7 +48,12 @@ export class ChainVerifier {
     this.entries++;
     const entry = row.entry;
     if (!entry) {
-      this.report({ kind: 'unreadable', seq: this.expectedSeq, rowKey: row.rowKey, message: `row ${row.rowKey} cannot be read: ${row.unreadable ?? 'unknown reason'}` });
+      this.report({
+        kind: 'unreadable',
+        seq: this.expectedSeq,
+        rowKey: row.rowKey,
+        message: `row ${row.rowKey} cannot be read: ${row.unreadable ?? 'unknown reason'}`,
+      });
       // Resynchronise on the row key so one unreadable row is one problem, not a cascade.
       const seq = row.throughSeq ?? Number(row.rowKey.slice(1));
       if (Number.isInteger(seq) && seq > 0) this.expectedSeq = seq + 1;
@@ -58,7 +63,14 @@ export class ChainVerifier {
     // A row is keyed by its first entry: the entry at position i of a packed row has seq = first + i.
     const expectedRowKey = entryRowKey(seq - (row.index ?? 0));
     if (row.rowKey !== expectedRowKey) {
-      this.report({ kind: 'row-key', seq, rowKey: row.rowKey, message: `row ${row.rowKey} holds seq ${seq}: the seq column was changed or the row moved`, expected: expectedRowKey, actual: row.rowKey });
+      this.report({
+        kind: 'row-key',
+        seq,
+        rowKey: row.rowKey,
+        message: `row ${row.rowKey} holds seq ${seq}: the seq column was changed or the row moved`,
+        expected: expectedRowKey,
+        actual: row.rowKey,
+      });
     }
     if (seq > this.expectedSeq) {
       const range = seq - 1 === this.expectedSeq ? `seq ${this.expectedSeq}` : `seq ${this.expectedSeq} to ${seq - 1}`;
@@ -71,7 +83,14 @@ export class ChainVerifier {
         actual: String(seq),
       });
     } else if (seq < this.expectedSeq) {
-      this.report({ kind: 'row-key', seq, rowKey: row.rowKey, message: `seq ${seq} appears again after seq ${this.expectedSeq - 1}: rows were duplicated or renumbered`, expected: String(this.expectedSeq), actual: String(seq) });
+      this.report({
+        kind: 'row-key',
+        seq,
+        rowKey: row.rowKey,
+        message: `seq ${seq} appears again after seq ${this.expectedSeq - 1}: rows were duplicated or renumbered`,
+        expected: String(this.expectedSeq),
+        actual: String(seq),
+      });
     } else if (entry.prevHash !== this.prevHash) {
       // A gap already explains a broken link, so the link is only checked between neighbours.
       this.report({
@@ -103,7 +122,14 @@ export class ChainVerifier {
   finish(head: { seq: number; hash: string } | undefined): ChainReport {
     const last = this.last;
     if (!head && last) {
-      this.report({ kind: 'head', seq: last.seq, rowKey: 'head', message: `the head row is missing although ${this.entries} entries exist: it was deleted`, expected: `seq ${last.seq}`, actual: 'no head row' });
+      this.report({
+        kind: 'head',
+        seq: last.seq,
+        rowKey: 'head',
+        message: `the head row is missing although ${this.entries} entries exist: it was deleted`,
+        expected: `seq ${last.seq}`,
+        actual: 'no head row',
+      });
     } else if (head && !last) {
       this.report({
         kind: 'head',
@@ -134,10 +160,24 @@ export class ChainVerifier {
           actual: `seq ${last.seq}`,
         });
       } else if (head.hash !== last.hash) {
-        this.report({ kind: 'head', seq: last.seq, rowKey: 'head', message: `the head row's hash differs from the hash of seq ${last.seq}`, expected: last.hash, actual: head.hash });
+        this.report({
+          kind: 'head',
+          seq: last.seq,
+          rowKey: 'head',
+          message: `the head row's hash differs from the hash of seq ${last.seq}`,
+          expected: last.hash,
+          actual: head.hash,
+        });
       }
     }
-    return { ok: this.problems.length === 0, entries: this.entries, last, head, problems: [...this.problems], moreProblems: this.moreProblems };
+    return {
+      ok: this.problems.length === 0,
+      entries: this.entries,
+      last,
+      head,
+      problems: [...this.problems],
+      moreProblems: this.moreProblems,
+    };
   }
 
   private report(problem: ChainProblem): void {

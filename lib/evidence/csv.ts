@@ -32,7 +32,11 @@ export function csvRecord(values: Cell[]): string {
 }
 
 /** Header then one record per row, each piece a whole line. */
-export async function* csvLines<T>(columns: Column<T>[], rows: AsyncIterable<T>, options: { bom?: boolean } = {}): AsyncGenerator<string> {
+export async function* csvLines<T>(
+  columns: Column<T>[],
+  rows: AsyncIterable<T>,
+  options: { bom?: boolean } = {},
+): AsyncGenerator<string> {
   yield `${options.bom === false ? '' : CSV_BOM}${csvRecord(columns.map((c) => c.name))}`;
   for await (const row of rows) yield csvRecord(columns.map((c) => c.value(row)));
 }

@@ -32,18 +32,27 @@ function badField(field: string, message: string): ProblemError {
 function oneOf<T extends string>(query: URLSearchParams, field: string, allowed: readonly T[], fallback?: T): T {
   const value = query.get(field) ?? fallback;
   if (value === undefined) throw badField(field, `'${field}' is required: one of ${allowed.join(', ')}.`);
-  if (!(allowed as readonly string[]).includes(value)) throw badField(field, `'${field}' is '${value}'; use one of ${allowed.join(', ')}.`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw badField(field, `'${field}' is '${value}'; use one of ${allowed.join(', ')}.`);
   return value as T;
 }
 
 function instant(query: URLSearchParams, field: string, required = false): string | undefined {
   const text = query.get(field);
   if (text === null) {
-    if (required) throw badField(field, `'${field}' is required: an ISO 8601 date-time with a zone, for example 2026-03-01T12:00:00Z.`);
+    if (required)
+      throw badField(
+        field,
+        `'${field}' is required: an ISO 8601 date-time with a zone, for example 2026-03-01T12:00:00Z.`,
+      );
     return undefined;
   }
   const value = parseInstant(text);
-  if (!value) throw badField(field, `'${field}' is '${text}'; use an ISO 8601 date or date-time with a zone, for example 2026-03-01T12:00:00Z.`);
+  if (!value)
+    throw badField(
+      field,
+      `'${field}' is '${text}'; use an ISO 8601 date or date-time with a zone, for example 2026-03-01T12:00:00Z.`,
+    );
   return value;
 }
 
@@ -79,7 +88,11 @@ function streamed(prepared: PreparedExport): HttpResponseInit {
 }
 
 function json(body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
-  return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(body) };
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
 }
 
 type Action = (query: URLSearchParams, deps: EvidenceDeps) => Promise<HttpResponseInit>;
@@ -104,7 +117,10 @@ const ACTIONS: Record<string, Action> = {
   },
 };
 
-export function createEvidenceHttpHandler(options: { deps: () => EvidenceDeps; authenticate: Authenticator }): EvidenceHttpHandler {
+export function createEvidenceHttpHandler(options: {
+  deps: () => EvidenceDeps;
+  authenticate: Authenticator;
+}): EvidenceHttpHandler {
   return async (request, context) => {
     const url = new URL(request.url);
     const instance = url.pathname;
@@ -113,22 +129,44 @@ export function createEvidenceHttpHandler(options: { deps: () => EvidenceDeps; a
       const name = segments[segments.indexOf('evidence') + 1] ?? '';
       const action = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
       if (!action || segments.indexOf('evidence') < 0) {
-        throw new ProblemError(404, 'not-found', 'No such evidence route', `Use /api/evidence/${Object.keys(ACTIONS).join(', /api/evidence/')}.`);
+        throw new ProblemError(
+          404,
+          'not-found',
+          'No such evidence route',
+          `Use /api/evidence/${Object.keys(ACTIONS).join(', /api/evidence/')}.`,
+        );
       }
       if (request.method.toUpperCase() !== 'GET') {
-        throw new ProblemError(405, 'method-not-allowed', 'Method not allowed', 'The evidence API is read-only: use GET.', { headers: { allow: 'GET' } });
+        throw new ProblemError(
+          405,
+          'method-not-allowed',
+          'Method not allowed',
+          'The evidence API is read-only: use GET.',
+          { headers: { allow: 'GET' } },
+        );
       }
       const caller = await options.authenticate(request.headers);
       requireRole(caller, 'Audit.Read');
       context.log(`Evidence ${name} requested by ${caller.upn}.`);
       return await action(url.searchParams, options.deps());
     } catch (error) {
-      if (error instanceof SigningKeysUnavailableError) context.error(`Evidence API ${request.method} ${instance}: ${error.message} (invocation ${context.invocationId}).`);
+      if (error instanceof SigningKeysUnavailableError)
+        context.error(
+          `Evidence API ${request.method} ${instance}: ${error.message} (invocation ${context.invocationId}).`,
+        );
       const problem = error instanceof ProblemError ? error : authProblem(error);
       if (problem) return problemResponse(problem, instance);
-      context.error(`Evidence API ${request.method} ${instance} failed (invocation ${context.invocationId}).`, error instanceof Error ? error.message : String(error));
+      context.error(
+        `Evidence API ${request.method} ${instance} failed (invocation ${context.invocationId}).`,
+        error instanceof Error ? error.message : String(error),
+      );
       return problemResponse(
-        new ProblemError(500, 'internal', 'Internal error', `The evidence could not be produced; see the Function App logs for invocation ${context.invocationId}.`),
+        new ProblemError(
+          500,
+          'internal',
+          'Internal error',
+          `The evidence could not be produced; see the Function App logs for invocation ${context.invocationId}.`,
+        ),
         instance,
       );
     }

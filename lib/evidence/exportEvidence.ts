@@ -38,9 +38,18 @@ interface KindSource {
 }
 
 const SOURCES: Record<ExportKind, KindSource> = {
-  journal: { columns: JOURNAL_COLUMNS, records: (deps, period, seq) => journalRecords(storedEntries(deps.journalRows, seq), period) },
-  holders: { columns: HOLDER_PERIOD_COLUMNS, records: (deps, period, seq) => holderPeriods(storedEntries(deps.journalRows, seq), period) },
-  findings: { columns: FINDING_COLUMNS, records: (deps, period, seq) => findingRecords(storedEntries(deps.journalRows, seq), period) },
+  journal: {
+    columns: JOURNAL_COLUMNS,
+    records: (deps, period, seq) => journalRecords(storedEntries(deps.journalRows, seq), period),
+  },
+  holders: {
+    columns: HOLDER_PERIOD_COLUMNS,
+    records: (deps, period, seq) => holderPeriods(storedEntries(deps.journalRows, seq), period),
+  },
+  findings: {
+    columns: FINDING_COLUMNS,
+    records: (deps, period, seq) => findingRecords(storedEntries(deps.journalRows, seq), period),
+  },
   grants: {
     columns: GRANT_COLUMNS,
     async *records(deps, period, seq) {
@@ -62,7 +71,8 @@ export function verifiedThrough(integrity: ChainReport): number {
 }
 
 function fileName(request: ExportRequest, generatedAt: string): string {
-  const stamp = (iso: string | undefined, fallback: string) => (iso ?? fallback).replace(/[:.]/g, '').replace(/[^0-9A-Za-z-]/g, '');
+  const stamp = (iso: string | undefined, fallback: string) =>
+    (iso ?? fallback).replace(/[:.]/g, '').replace(/[^0-9A-Za-z-]/g, '');
   const what = request.format === 'html' ? 'report' : request.kind;
   const ext = request.format === 'html' ? 'html' : request.format;
   return `mie-watchdog-${what}-${stamp(request.period.from, 'start')}-${stamp(request.period.to, generatedAt)}.${ext}`;
@@ -74,7 +84,10 @@ export async function exportEvidence(deps: EvidenceDeps, request: ExportRequest)
   const generatedAt = deps.clock.now().toISOString();
   const prepared = { integrity, contentType: CONTENT_TYPES[request.format], fileName: fileName(request, generatedAt) };
   if (request.format === 'html') {
-    return { ...prepared, body: inChunks(evidenceReport(deps, { period: request.period, integrity, throughSeq, generatedAt })) };
+    return {
+      ...prepared,
+      body: inChunks(evidenceReport(deps, { period: request.period, integrity, throughSeq, generatedAt })),
+    };
   }
   const source = SOURCES[request.kind] as KindSource & { columns: Column<unknown>[] };
   const records = source.records(deps, request.period, throughSeq);
@@ -83,6 +96,15 @@ export async function exportEvidence(deps: EvidenceDeps, request: ExportRequest)
       ? csvLines(source.columns, records, { bom: request.bom })
       : request.format === 'ndjson'
         ? ndjsonLines(records)
-        : jsonDocument({ kind: request.kind, from: request.period.from ?? null, to: request.period.to ?? null, generatedAt, integrity }, records);
+        : jsonDocument(
+            {
+              kind: request.kind,
+              from: request.period.from ?? null,
+              to: request.period.to ?? null,
+              generatedAt,
+              integrity,
+            },
+            records,
+          );
   return { ...prepared, body: inChunks(pieces) };
 }

@@ -27,7 +27,14 @@ export interface FindingRecord {
 }
 
 /** Events that act on an assignment a finding may be about. */
-const ACTION_EVENTS = new Set(['assignment.removed', 'unapproved.revoked', 'revoke.blocked', 'grant.adopted', 'grant.revoked', 'grant.revoke-failed']);
+const ACTION_EVENTS = new Set([
+  'assignment.removed',
+  'unapproved.revoked',
+  'revoke.blocked',
+  'grant.adopted',
+  'grant.revoked',
+  'grant.revoke-failed',
+]);
 
 function findingOf(entry: JournalEntry): Finding | undefined {
   const finding = entry.data.finding as Finding | undefined;
@@ -44,7 +51,10 @@ function assignmentsOf(entry: JournalEntry): string[] {
   return out;
 }
 
-export async function* findingRecords(entries: AsyncIterable<JournalEntry>, period: Period): AsyncGenerator<FindingRecord> {
+export async function* findingRecords(
+  entries: AsyncIterable<JournalEntry>,
+  period: Period,
+): AsyncGenerator<FindingRecord> {
   const open = new Map<string, FindingRecord>();
   for await (const entry of entries) {
     if (entry.type === 'finding.opened') {
@@ -56,13 +66,25 @@ export async function* findingRecords(entries: AsyncIterable<JournalEntry>, peri
       const record = open.get(id);
       if (!record) continue;
       open.delete(id);
-      const closed: FindingRecord = { ...record, resolvedAt: entry.at, resolvedBy: entry.actor, resolution: entry.reason, resolvedSeq: entry.seq };
+      const closed: FindingRecord = {
+        ...record,
+        resolvedAt: entry.at,
+        resolvedBy: entry.actor,
+        resolution: entry.reason,
+        resolvedSeq: entry.seq,
+      };
       if (overlaps(period, closed.openedAt, closed.resolvedAt)) yield closed;
     } else if (ACTION_EVENTS.has(entry.type)) {
       const guids = assignmentsOf(entry);
       for (const record of open.values()) {
         if (record.finding.assignmentGuid && guids.includes(record.finding.assignmentGuid)) {
-          record.actions.push({ at: entry.at, type: entry.type, actor: entry.actor, reason: entry.reason, seq: entry.seq });
+          record.actions.push({
+            at: entry.at,
+            type: entry.type,
+            actor: entry.actor,
+            reason: entry.reason,
+            seq: entry.seq,
+          });
         }
       }
     }
@@ -71,7 +93,8 @@ export async function* findingRecords(entries: AsyncIterable<JournalEntry>, peri
   for (const record of stillOpen) if (overlaps(period, record.openedAt, undefined)) yield record;
 }
 
-const describeActions = (r: FindingRecord): string => r.actions.map((a) => `${a.at} ${a.type} by ${a.actor}${a.reason ? `: ${a.reason}` : ''}`).join('; ');
+const describeActions = (r: FindingRecord): string =>
+  r.actions.map((a) => `${a.at} ${a.type} by ${a.actor}${a.reason ? `: ${a.reason}` : ''}`).join('; ');
 
 export const FINDING_COLUMNS: Column<FindingRecord>[] = [
   { name: 'id', value: (r) => r.finding.id },

@@ -59,7 +59,8 @@ const CHECKED_FIELDS = [
   'endReason',
 ] as const satisfies readonly (keyof Grant)[];
 
-const shown = (value: unknown): string => (value === undefined ? '(none)' : typeof value === 'string' ? `'${value}'` : canonicalJson(value));
+const shown = (value: unknown): string =>
+  value === undefined ? '(none)' : typeof value === 'string' ? `'${value}'` : canonicalJson(value);
 
 function differences(table: Grant, journal: Grant): string[] {
   return CHECKED_FIELDS.filter((f) => canonicalJson(table[f] ?? null) !== canonicalJson(journal[f] ?? null)).map(
@@ -67,7 +68,11 @@ function differences(table: Grant, journal: Grant): string[] {
   );
 }
 
-const isGrant = (value: unknown): value is Grant => typeof value === 'object' && value !== null && typeof (value as Grant).id === 'string' && typeof (value as Grant).requestedAt === 'string';
+const isGrant = (value: unknown): value is Grant =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Grant).id === 'string' &&
+  typeof (value as Grant).requestedAt === 'string';
 
 const OPEN_STATUSES = new Set(['pending', 'approved', 'active']);
 
@@ -80,7 +85,11 @@ function grantEnd(grant: Grant): string | undefined {
  * The grants whose lifetime overlaps the period, journaled ones first in the order they were requested.
  * The journal is streamed; only grant.* events are kept (one small record per grant request).
  */
-export async function* grantRecords(grants: Grant[], entries: AsyncIterable<JournalEntry>, period: Period): AsyncGenerator<GrantRecord> {
+export async function* grantRecords(
+  grants: Grant[],
+  entries: AsyncIterable<JournalEntry>,
+  period: Period,
+): AsyncGenerator<GrantRecord> {
   const journaled = new Map<string, { grant: Grant; history: GrantDecision[] }>();
   for await (const entry of entries) {
     if (!entry.type.startsWith('grant.')) continue;
@@ -139,5 +148,8 @@ export const GRANT_COLUMNS: Column<GrantRecord>[] = [
   { name: 'assignmentGuid', value: (r) => r.grant.assignmentGuid },
   { name: 'adopted', value: (r) => r.grant.adopted ?? false },
   { name: 'approvals', value: approvals },
-  { name: 'tableCheck', value: (r) => (r.discrepancies.length ? `DIFFERS: ${r.discrepancies.join('; ')}` : 'matches the journal') },
+  {
+    name: 'tableCheck',
+    value: (r) => (r.discrepancies.length ? `DIFFERS: ${r.discrepancies.join('; ')}` : 'matches the journal'),
+  },
 ];

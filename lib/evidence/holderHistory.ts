@@ -66,7 +66,9 @@ export class HolderReplay {
   }
 
   current(): HolderPeriod[] {
-    return [...this.open.values()].sort((a, b) => a.holder.principal.localeCompare(b.holder.principal) || a.holder.key.localeCompare(b.holder.key));
+    return [...this.open.values()].sort(
+      (a, b) => a.holder.principal.localeCompare(b.holder.principal) || a.holder.key.localeCompare(b.holder.key),
+    );
   }
 }
 
@@ -98,7 +100,10 @@ export async function holdersAt(entries: AsyncIterable<JournalEntry>, at: string
 }
 
 /** The holder periods that overlap the period: closed ones as they close, then the current ones. */
-export async function* holderPeriods(entries: AsyncIterable<JournalEntry>, period: Period): AsyncGenerator<HolderPeriod> {
+export async function* holderPeriods(
+  entries: AsyncIterable<JournalEntry>,
+  period: Period,
+): AsyncGenerator<HolderPeriod> {
   const replay = new HolderReplay();
   // Events after the period are applied too, so a period that outlives it shows when it really ended.
   for await (const entry of entries) {

@@ -17,9 +17,14 @@ export async function holdersAtTime(deps: { journalRows: JournalRows }, at: stri
 
 export function describeHoldersAt(answer: HoldersAtAnswer): string {
   if (!answer.recorded) {
-    const start = answer.historyStartsAt ? `recorded history starts at ${answer.historyStartsAt}` : 'no holder history has been recorded yet';
+    const start = answer.historyStartsAt
+      ? `recorded history starts at ${answer.historyStartsAt}`
+      : 'no holder history has been recorded yet';
     return `No record of who held Mailbox Import Export at ${answer.at}: ${start}.`;
   }
-  const lines = answer.holders.map(({ holder, since }) => `  ${holder.principal}${holder.displayName ? ` (${holder.displayName})` : ''}: ${holder.path}; ${holder.assignmentName}; scope ${holder.scope}${holder.enabled ? '' : '; assignment disabled'}; since ${since}`);
+  const lines = answer.holders.map(
+    ({ holder, since }) =>
+      `  ${holder.principal}${holder.displayName ? ` (${holder.displayName})` : ''}: ${holder.path}; ${holder.assignmentName}; scope ${holder.scope}${holder.enabled ? '' : '; assignment disabled'}; since ${since}`,
+  );
   return `${answer.holders.length} holder(s) of Mailbox Import Export at ${answer.at}:\n${lines.join('\n')}`;
 }

@@ -27,16 +27,22 @@ th{background:#f0f0f0;overflow-wrap:normal}.ok{color:#0a6b0a}.bad{color:#a80000;
 
 const cells = (values: unknown[]): string => values.map((c) => `<td>${escapeHtml(c)}</td>`).join('');
 const row = (values: unknown[]): string => `<tr>${cells(values)}</tr>\n`;
-const head = (names: string[]): string => `<table>\n<thead><tr>${names.map((n) => `<th>${escapeHtml(n)}</th>`).join('')}</tr></thead>\n<tbody>\n`;
+const head = (names: string[]): string =>
+  `<table>\n<thead><tr>${names.map((n) => `<th>${escapeHtml(n)}</th>`).join('')}</tr></thead>\n<tbody>\n`;
 const TABLE_END = '</tbody></table>\n';
 
 function integritySection(report: ChainReport): string {
   if (report.ok) {
-    const last = report.last ? ` through seq ${report.last.seq}; head hash <code>${escapeHtml(report.last.hash)}</code>` : '';
+    const last = report.last
+      ? ` through seq ${report.last.seq}; head hash <code>${escapeHtml(report.last.hash)}</code>`
+      : '';
     return `<h2>Integrity</h2>\n<p class="ok">The journal's hash chain verified: ${report.entries} entries${last}. Record the head hash outside this system to anchor later checks.</p>\n`;
   }
   const items = report.problems
-    .map((p) => `<li>seq ${p.seq}, row <code>${escapeHtml(p.rowKey)}</code> (${escapeHtml(p.kind)}): ${escapeHtml(p.message)}</li>`)
+    .map(
+      (p) =>
+        `<li>seq ${p.seq}, row <code>${escapeHtml(p.rowKey)}</code> (${escapeHtml(p.kind)}): ${escapeHtml(p.message)}</li>`,
+    )
     .join('\n');
   const more = report.moreProblems ? `<li>and ${report.moreProblems} more</li>` : '';
   return `<h2>Integrity</h2>\n<p class="bad">The journal's hash chain is broken: stored history was altered. The sections below show the history as stored.</p>\n<ul>\n${items}${more}\n</ul>\n`;
@@ -48,7 +54,17 @@ async function* holderSection(periods: AsyncIterable<HolderPeriod>): AsyncGenera
   for await (const p of periods) {
     count++;
     const h = p.holder;
-    yield row([h.principal, h.displayName, h.path, h.assignmentName, h.scope, h.enabled ? 'yes' : 'no', p.since, p.until ?? 'still holds', p.endedBy ?? '']);
+    yield row([
+      h.principal,
+      h.displayName,
+      h.path,
+      h.assignmentName,
+      h.scope,
+      h.enabled ? 'yes' : 'no',
+      p.since,
+      p.until ?? 'still holds',
+      p.endedBy ?? '',
+    ]);
   }
   yield `${TABLE_END}<p class="muted">${count} holding period(s) overlap the period.</p>\n`;
 }
@@ -61,12 +77,20 @@ async function* grantSection(grants: AsyncIterable<GrantRecord>): AsyncGenerator
     count++;
     if (discrepancies.length) differing++;
     const decisions = history
-      .filter((d) => ['grant.approved', 'grant.denied', 'grant.extended', 'grant.extension-requested', 'grant.cancelled'].includes(d.type))
+      .filter((d) =>
+        ['grant.approved', 'grant.denied', 'grant.extended', 'grant.extension-requested', 'grant.cancelled'].includes(
+          d.type,
+        ),
+      )
       .map((d) => `${d.type.slice('grant.'.length)} by ${d.actor} at ${d.at}${d.reason ? ` (${d.reason})` : ''}`)
       .join('; ');
     const active = grant.activatedAt ? `${grant.activatedAt} to ${grant.expiresAt ?? ''}` : '';
-    const ended = grant.endedAt ? `${grant.endedAt} by ${grant.endedBy ?? ''}${grant.endReason ? `: ${grant.endReason}` : ''}` : '';
-    const check = discrepancies.length ? `<td class="bad">DIFFERS: ${escapeHtml(discrepancies.join('; '))}</td>` : '<td class="ok">matches the journal</td>';
+    const ended = grant.endedAt
+      ? `${grant.endedAt} by ${grant.endedBy ?? ''}${grant.endReason ? `: ${grant.endReason}` : ''}`
+      : '';
+    const check = discrepancies.length
+      ? `<td class="bad">DIFFERS: ${escapeHtml(discrepancies.join('; '))}</td>`
+      : '<td class="ok">matches the journal</td>';
     yield `<tr>${cells([grant.id, grant.principal, `${grant.requestedBy} at ${grant.requestedAt}`, grant.justification, grant.ticket, decisions, grant.status, active, ended])}${check}</tr>\n`;
   }
   yield `${TABLE_END}<p class="muted">${count} grant(s) overlap the period.</p>\n`;
@@ -80,9 +104,21 @@ async function* findingSection(findings: AsyncIterable<FindingRecord>): AsyncGen
   let count = 0;
   for await (const r of findings) {
     count++;
-    const actions = r.actions.map((a) => `${a.type} by ${a.actor} at ${a.at}${a.reason ? ` (${a.reason})` : ''}`).join('; ');
-    const resolved = r.resolvedAt ? `${r.resolvedAt} by ${r.resolvedBy ?? ''}${r.resolution ? `: ${r.resolution}` : ''}` : 'still open';
-    yield row([r.finding.kind, r.finding.severity, r.finding.principal, r.finding.summary, r.openedAt, actions, resolved]);
+    const actions = r.actions
+      .map((a) => `${a.type} by ${a.actor} at ${a.at}${a.reason ? ` (${a.reason})` : ''}`)
+      .join('; ');
+    const resolved = r.resolvedAt
+      ? `${r.resolvedAt} by ${r.resolvedBy ?? ''}${r.resolution ? `: ${r.resolution}` : ''}`
+      : 'still open';
+    yield row([
+      r.finding.kind,
+      r.finding.severity,
+      r.finding.principal,
+      r.finding.summary,
+      r.openedAt,
+      actions,
+      resolved,
+    ]);
   }
   yield `${TABLE_END}<p class="muted">${count} finding(s) overlap the period.</p>\n`;
 }

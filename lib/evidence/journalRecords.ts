@@ -3,7 +3,10 @@ import { canonicalJson } from '../hashChain.js';
 import type { JournalEntry } from '../ports.js';
 import { inPeriod, type Column, type Period } from './evidenceTable.js';
 
-export async function* journalRecords(entries: AsyncIterable<JournalEntry>, period: Period): AsyncGenerator<JournalEntry> {
+export async function* journalRecords(
+  entries: AsyncIterable<JournalEntry>,
+  period: Period,
+): AsyncGenerator<JournalEntry> {
   for await (const entry of entries) if (inPeriod(period, entry.at)) yield entry;
 }
 

@@ -1,7 +1,10 @@
 /** JSON and NDJSON written a record at a time, so an export never holds more than one record. */
 
 /** One JSON document: the metadata members, then `records` as an array written element by element. */
-export async function* jsonDocument(meta: Record<string, unknown>, rows: AsyncIterable<unknown>): AsyncGenerator<string> {
+export async function* jsonDocument(
+  meta: Record<string, unknown>,
+  rows: AsyncIterable<unknown>,
+): AsyncGenerator<string> {
   const head = JSON.stringify(meta);
   yield `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"records":[`;
   let first = true;

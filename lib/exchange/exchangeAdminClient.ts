@@ -4,12 +4,33 @@
  * by -Identity keeps only the row that is the object asked for (identifiedRow.ts): Exchange documents that an
  * unknown identity may answer every object.
  */
-import type { EffectiveRoleAssignment, ManagementRole, Recipient, RoleAssignment, ServicePrincipalPointer } from '../domain.js';
+import type {
+  EffectiveRoleAssignment,
+  ManagementRole,
+  Recipient,
+  RoleAssignment,
+  ServicePrincipalPointer,
+} from '../domain.js';
 import type { ExchangeRbac } from '../ports.js';
 import { NotFoundError, RequestError } from '../http/errors.js';
 import { identifiedRow, identitiesOf, type IdentityKind } from './identifiedRow.js';
-import { CmdletError, InvokeCommandClient, cmdletFailureIs, isNotFound, type CmdletParameters, type CmdletRow, type InvokeCommandOptions } from './invokeCommand.js';
-import { text, toEffectiveRoleAssignment, toManagementRole, toRecipient, toRoleAssignment, toServicePrincipalPointer } from './rows.js';
+import {
+  CmdletError,
+  InvokeCommandClient,
+  cmdletFailureIs,
+  isNotFound,
+  type CmdletParameters,
+  type CmdletRow,
+  type InvokeCommandOptions,
+} from './invokeCommand.js';
+import {
+  text,
+  toEffectiveRoleAssignment,
+  toManagementRole,
+  toRecipient,
+  toRoleAssignment,
+  toServicePrincipalPointer,
+} from './rows.js';
 
 const ALREADY_EXISTS_TYPES = ['ADObjectAlreadyExistsException', 'RoleAssignmentAlreadyExistsException'];
 const ALREADY_MEMBER_TYPES = ['MemberAlreadyExistsException'];
@@ -35,15 +56,23 @@ export class ExchangeAdminClient implements ExchangeRbac {
   }
 
   async getRoleAssignments(role: string): Promise<RoleAssignment[]> {
-    return (await this.api.invoke('Get-ManagementRoleAssignment', { Role: nonEmpty(role, 'role') })).map(toRoleAssignment);
+    return (await this.api.invoke('Get-ManagementRoleAssignment', { Role: nonEmpty(role, 'role') })).map(
+      toRoleAssignment,
+    );
   }
 
   async getEffectiveRoleAssignments(role: string): Promise<EffectiveRoleAssignment[]> {
-    return (await this.api.invoke('Get-ManagementRoleAssignment', { Role: nonEmpty(role, 'role'), GetEffectiveUsers: true })).map(toEffectiveRoleAssignment);
+    return (
+      await this.api.invoke('Get-ManagementRoleAssignment', { Role: nonEmpty(role, 'role'), GetEffectiveUsers: true })
+    ).map(toEffectiveRoleAssignment);
   }
 
   async getRoleAssignment(identity: string): Promise<RoleAssignment | undefined> {
-    const row = await this.lookup('Get-ManagementRoleAssignment', 'assignment', nonEmpty(identity, 'assignment identity'));
+    const row = await this.lookup(
+      'Get-ManagementRoleAssignment',
+      'assignment',
+      nonEmpty(identity, 'assignment identity'),
+    );
     return row && toRoleAssignment(row);
   }
 
@@ -53,7 +82,11 @@ export class ExchangeAdminClient implements ExchangeRbac {
     const wanted = nonEmpty(roleGroup, 'role group');
     const group = await this.lookup('Get-RoleGroup', 'roleGroup', wanted);
     const name = group ? text(group.Name) : undefined;
-    if (!group || !name) throw new NotFoundError({ service: 'Exchange Online', operation: 'Get-RoleGroup' }, `role group '${wanted}' does not exist`);
+    if (!group || !name)
+      throw new NotFoundError(
+        { service: 'Exchange Online', operation: 'Get-RoleGroup' },
+        `role group '${wanted}' does not exist`,
+      );
     const rows = await this.api.invoke('Get-RoleGroupMember', { Identity: name, ResultSize: 'Unlimited' });
     checkMembersOfGroup(group, name, rows);
     return rows.map(toRecipient);
@@ -78,7 +111,12 @@ export class ExchangeAdminClient implements ExchangeRbac {
     const chunks: string[][] = [];
     for (let i = 0; i < unique.length; i += NAMES_PER_FILTER) chunks.push(unique.slice(i, i + NAMES_PER_FILTER));
     const pages = await Promise.all(
-      chunks.map((chunk) => this.api.invoke('Get-User', { Filter: chunk.map((n) => `Name -eq ${opathString(n)}`).join(' -or '), ResultSize: 'Unlimited' })),
+      chunks.map((chunk) =>
+        this.api.invoke('Get-User', {
+          Filter: chunk.map((n) => `Name -eq ${opathString(n)}`).join(' -or '),
+          ResultSize: 'Unlimited',
+        }),
+      ),
     );
     return pages.flat().map(toRecipient);
   }
@@ -89,21 +127,42 @@ export class ExchangeAdminClient implements ExchangeRbac {
     return (await this.api.invoke('Get-ServicePrincipal', {})).map(toServicePrincipalPointer);
   }
 
-  async newRoleAssignment(input: { name: string; role: string; user?: string; securityGroup?: string }): Promise<RoleAssignment> {
-    if (!input.user === !input.securityGroup) throw new Error('New-ManagementRoleAssignment needs exactly one of user or securityGroup.');
-    const parameters: CmdletParameters = { Name: nonEmpty(input.name, 'assignment name'), Role: nonEmpty(input.role, 'role'), User: input.user, SecurityGroup: input.securityGroup };
+  async newRoleAssignment(input: {
+    name: string;
+    role: string;
+    user?: string;
+    securityGroup?: string;
+  }): Promise<RoleAssignment> {
+    if (!input.user === !input.securityGroup)
+      throw new Error('New-ManagementRoleAssignment needs exactly one of user or securityGroup.');
+    const parameters: CmdletParameters = {
+      Name: nonEmpty(input.name, 'assignment name'),
+      Role: nonEmpty(input.role, 'role'),
+      User: input.user,
+      SecurityGroup: input.securityGroup,
+    };
     try {
       const rows = await this.api.invoke('New-ManagementRoleAssignment', parameters);
-      const row = identifiedRow(rows, 'assignment', input.name, { service: 'Exchange Online', operation: 'New-ManagementRoleAssignment' });
+      const row = identifiedRow(rows, 'assignment', input.name, {
+        service: 'Exchange Online',
+        operation: 'New-ManagementRoleAssignment',
+      });
       if (row) return toRoleAssignment(row);
     } catch (error) {
       // A retried create whose first attempt landed finds its own assignment: that is success, if it is the same one.
       if (!(error instanceof CmdletError && cmdletFailureIs(error.failure, ALREADY_EXISTS_TYPES))) throw error;
     }
     const existing = await this.getRoleAssignment(input.name);
-    if (!existing) throw new RequestError({ service: 'Exchange Online', operation: 'New-ManagementRoleAssignment' }, `created '${input.name}' but could not read it back; run again.`);
+    if (!existing)
+      throw new RequestError(
+        { service: 'Exchange Online', operation: 'New-ManagementRoleAssignment' },
+        `created '${input.name}' but could not read it back; run again.`,
+      );
     const sameAssignee = await this.isAssignee(existing, input.user ?? input.securityGroup ?? '');
-    if (existing.role.toLowerCase() !== input.role.toLowerCase() || (!sameAssignee && existing.roleAssigneeName !== '')) {
+    if (
+      existing.role.toLowerCase() !== input.role.toLowerCase() ||
+      (!sameAssignee && existing.roleAssigneeName !== '')
+    ) {
       throw new RequestError(
         { service: 'Exchange Online', operation: 'New-ManagementRoleAssignment' },
         `an assignment named '${input.name}' already exists for role '${existing.role}' and assignee '${existing.roleAssigneeName}'; choose another name or remove it first.`,
@@ -121,12 +180,21 @@ export class ExchangeAdminClient implements ExchangeRbac {
   }
 
   async removeRoleAssignment(identity: string): Promise<'removed' | 'absent'> {
-    return (await this.absentIfNotFound('Remove-ManagementRoleAssignment', { Identity: nonEmpty(identity, 'assignment identity'), Confirm: false })) ? 'removed' : 'absent';
+    return (await this.absentIfNotFound('Remove-ManagementRoleAssignment', {
+      Identity: nonEmpty(identity, 'assignment identity'),
+      Confirm: false,
+    }))
+      ? 'removed'
+      : 'absent';
   }
 
   async addRoleGroupMember(roleGroup: string, member: string): Promise<'added' | 'already-member'> {
     try {
-      await this.api.invoke('Add-RoleGroupMember', { Identity: nonEmpty(roleGroup, 'role group'), Member: nonEmpty(member, 'member'), BypassSecurityGroupManagerCheck: true });
+      await this.api.invoke('Add-RoleGroupMember', {
+        Identity: nonEmpty(roleGroup, 'role group'),
+        Member: nonEmpty(member, 'member'),
+        BypassSecurityGroupManagerCheck: true,
+      });
       return 'added';
     } catch (error) {
       if (error instanceof CmdletError && cmdletFailureIs(error.failure, ALREADY_MEMBER_TYPES)) return 'already-member';
@@ -135,7 +203,12 @@ export class ExchangeAdminClient implements ExchangeRbac {
   }
 
   async removeRoleGroupMember(roleGroup: string, member: string): Promise<'removed' | 'absent'> {
-    const parameters = { Identity: nonEmpty(roleGroup, 'role group'), Member: nonEmpty(member, 'member'), BypassSecurityGroupManagerCheck: true, Confirm: false };
+    const parameters = {
+      Identity: nonEmpty(roleGroup, 'role group'),
+      Member: nonEmpty(member, 'member'),
+      BypassSecurityGroupManagerCheck: true,
+      Confirm: false,
+    };
     return (await this.absentIfNotFound('Remove-RoleGroupMember', parameters)) ? 'removed' : 'absent';
   }
 

@@ -38,7 +38,10 @@ export function identitiesOf(row: CmdletRow, kind: IdentityKind): Set<string> {
   for (const key of IDENTIFYING[kind]) {
     const raw = row[key];
     for (const value of Array.isArray(raw) ? raw : [raw]) {
-      const v = text(value)?.trim().replace(/^smtp:/i, '').toLowerCase();
+      const v = text(value)
+        ?.trim()
+        .replace(/^smtp:/i, '')
+        .toLowerCase();
       if (v) out.add(v);
     }
   }
@@ -50,7 +53,12 @@ export function isIdentifiedAs(row: CmdletRow, kind: IdentityKind, wanted: strin
 }
 
 /** The one row that is `wanted`; undefined when none is (whatever else came back); an error when several are. */
-export function identifiedRow(rows: CmdletRow[], kind: IdentityKind, wanted: string, context: CallContext): CmdletRow | undefined {
+export function identifiedRow(
+  rows: CmdletRow[],
+  kind: IdentityKind,
+  wanted: string,
+  context: CallContext,
+): CmdletRow | undefined {
   const matching = rows.filter((row) => isIdentifiedAs(row, kind, wanted));
   if (matching.length > 1) {
     throw new RequestError(

@@ -9,7 +9,13 @@
 import type { TokenCredential } from '@azure/identity';
 import type { Logger } from '../ports.js';
 import { accessToken } from '../http/accessToken.js';
-import { PermissionError, RequestError, errorForStatus, type CallContext, type ExternalCallError } from '../http/errors.js';
+import {
+  PermissionError,
+  RequestError,
+  errorForStatus,
+  type CallContext,
+  type ExternalCallError,
+} from '../http/errors.js';
 import { createLimiter, type Limiter } from '../http/limiter.js';
 import { RETRYABLE_STATUSES, type RetryPolicy } from '../http/retryPolicy.js';
 import { HttpTransport, type HttpResponse } from '../http/transport.js';
@@ -90,7 +96,12 @@ export class InvokeCommandClient {
     this.scope = `${base}/.default`;
     this.anchor = `APP:${SYSTEM_MAILBOX}@${options.tenant}`;
     this.pageSize = options.pageSize ?? 1000;
-    this.transport = new HttpTransport({ policy: options.policy, logger: options.logger, fetch: options.fetch, random: options.random });
+    this.transport = new HttpTransport({
+      policy: options.policy,
+      logger: options.logger,
+      fetch: options.fetch,
+      random: options.random,
+    });
     this.limit = createLimiter(options.concurrency ?? 3);
   }
 
@@ -99,7 +110,9 @@ export class InvokeCommandClient {
     const context: CallContext = { service: 'Exchange Online', operation: cmdlet };
     // An -Identity left out (undefined), null or blank makes a Get- cmdlet list every object: refuse before the call.
     if ('Identity' in parameters && !(typeof parameters.Identity === 'string' && parameters.Identity.trim())) {
-      throw new Error(`Exchange ${cmdlet}: the Identity parameter is empty; refusing to call the cmdlet without it (an empty identity lists every object).`);
+      throw new Error(
+        `Exchange ${cmdlet}: the Identity parameter is empty; refusing to call the cmdlet without it (an empty identity lists every object).`,
+      );
     }
     const writes = !/^get-/i.test(cmdlet);
     const body = JSON.stringify({ CmdletInput: { CmdletName: cmdlet, Parameters: definedOnly(parameters) } });
@@ -107,17 +120,27 @@ export class InvokeCommandClient {
     const seen = new Set<string>();
     let url: string | undefined = this.endpoint;
     while (url) {
-      if (seen.has(url)) throw new RequestError(context, `the service returned the same next page link twice (${url}); the read was stopped instead of looping.`);
+      if (seen.has(url))
+        throw new RequestError(
+          context,
+          `the service returned the same next page link twice (${url}); the read was stopped instead of looping.`,
+        );
       seen.add(url);
       const page = await this.limit(() => this.post(url as string, body, context, writes));
-      if (page.warnings.length) this.options.logger?.warn(`Exchange ${cmdlet} answered with warnings`, { cmdlet, warnings: page.warnings });
+      if (page.warnings.length)
+        this.options.logger?.warn(`Exchange ${cmdlet} answered with warnings`, { cmdlet, warnings: page.warnings });
       for (const row of page.value) rows.push(stripAnnotations(row));
       url = page.nextLink ? this.checkedNextLink(page.nextLink, context) : undefined;
     }
     return rows;
   }
 
-  private async post(url: string, body: string, context: CallContext, writes: boolean): Promise<{ value: CmdletRow[]; nextLink?: string; warnings: string[] }> {
+  private async post(
+    url: string,
+    body: string,
+    context: CallContext,
+    writes: boolean,
+  ): Promise<{ value: CmdletRow[]; nextLink?: string; warnings: string[] }> {
     const response = await this.transport.send(
       async () => ({
         method: 'POST',
@@ -138,16 +161,30 @@ export class InvokeCommandClient {
     try {
       parsed = JSON.parse(response.text);
     } catch (error) {
-      throw new RequestError(context, `the response was not JSON (HTTP ${response.status}, ${response.text.length} bytes).`, response.status, undefined, error);
+      throw new RequestError(
+        context,
+        `the response was not JSON (HTTP ${response.status}, ${response.text.length} bytes).`,
+        response.status,
+        undefined,
+        error,
+      );
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new RequestError(context, `the response is not a JSON object (HTTP ${response.status}).`, response.status);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new RequestError(context, `the response is not a JSON object (HTTP ${response.status}).`, response.status);
     const answer = parsed as Record<string, unknown>;
-    const warnings = Array.isArray(answer['@adminapi.warnings']) ? answer['@adminapi.warnings'].filter((w): w is string => typeof w === 'string' && w !== '') : [];
+    const warnings = Array.isArray(answer['@adminapi.warnings'])
+      ? answer['@adminapi.warnings'].filter((w): w is string => typeof w === 'string' && w !== '')
+      : [];
     const value = answer.value;
     // A read without rows still says value: []; only a write may leave "value" out (it had nothing to output).
-    if (!Array.isArray(value) && !(writes && value === undefined)) throw new RequestError(context, `the response has no "value" array (HTTP ${response.status}).`, response.status);
+    if (!Array.isArray(value) && !(writes && value === undefined))
+      throw new RequestError(context, `the response has no "value" array (HTTP ${response.status}).`, response.status);
     const nextLink = answer['@odata.nextLink'];
-    return { value: (value ?? []) as CmdletRow[], nextLink: typeof nextLink === 'string' && nextLink ? nextLink : undefined, warnings };
+    return {
+      value: (value ?? []) as CmdletRow[],
+      nextLink: typeof nextLink === 'string' && nextLink ? nextLink : undefined,
+      warnings,
+    };
   }
 
   /** The next page must stay on the Exchange endpoint: the bearer token is never sent anywhere else. */
@@ -158,7 +195,11 @@ export class InvokeCommandClient {
     } catch {
       throw new RequestError(context, `the next page link '${link}' is not a URL.`);
     }
-    if (url.origin !== new URL(this.endpoint).origin) throw new RequestError(context, `the next page link points to ${url.origin}, not to ${new URL(this.endpoint).origin}; refusing to send the token there.`);
+    if (url.origin !== new URL(this.endpoint).origin)
+      throw new RequestError(
+        context,
+        `the next page link points to ${url.origin}, not to ${new URL(this.endpoint).origin}; refusing to send the token there.`,
+      );
     return url.toString();
   }
 }
@@ -173,7 +214,8 @@ export function stripAnnotations(row: CmdletRow): CmdletRow {
   const out: CmdletRow = {};
   for (const [key, value] of Object.entries(row)) {
     if (key.includes('@')) continue;
-    out[key] = value && typeof value === 'object' && !Array.isArray(value) ? stripAnnotations(value as CmdletRow) : value;
+    out[key] =
+      value && typeof value === 'object' && !Array.isArray(value) ? stripAnnotations(value as CmdletRow) : value;
   }
   return out;
 }
@@ -193,7 +235,14 @@ function retryableExchangeResponse(response: HttpResponse): boolean {
  * carries the type. The code does not tell a not-found: it is NotFound or InternalServerError.
  */
 export function parseCmdletFailure(text: string): CmdletFailure | undefined {
-  let envelope: { error?: { code?: string; message?: string; details?: { message?: string }[]; innererror?: { type?: string; internalexception?: { type?: string; message?: string } } } };
+  let envelope: {
+    error?: {
+      code?: string;
+      message?: string;
+      details?: { message?: string }[];
+      innererror?: { type?: string; internalexception?: { type?: string; message?: string } };
+    };
+  };
   try {
     envelope = JSON.parse(text) as typeof envelope;
   } catch {
@@ -230,7 +279,14 @@ function parseDetail(detail: string): { message?: string; typeName?: string; err
     return { message: detail };
   }
   if (!inner || typeof inner !== 'object') return { message: detail };
-  const o = inner as { Message?: unknown; message?: unknown; ClassName?: unknown; TypeName?: unknown; typeName?: unknown; localizedString?: { stringId?: unknown } };
+  const o = inner as {
+    Message?: unknown;
+    message?: unknown;
+    ClassName?: unknown;
+    TypeName?: unknown;
+    typeName?: unknown;
+    localizedString?: { stringId?: unknown };
+  };
   const message = o.Message ?? o.message;
   const typeName = o.ClassName ?? o.TypeName ?? o.typeName;
   const errorId = o.localizedString?.stringId;

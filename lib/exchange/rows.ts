@@ -3,7 +3,13 @@
  * object with a Name; booleans sometimes as "True"/"False"; dates as ISO strings or "/Date(ms)/". All of it is
  * normalized here so that nothing downstream sees Exchange's wire shapes.
  */
-import type { EffectiveRoleAssignment, ManagementRole, Recipient, RoleAssignment, ServicePrincipalPointer } from '../domain.js';
+import type {
+  EffectiveRoleAssignment,
+  ManagementRole,
+  Recipient,
+  RoleAssignment,
+  ServicePrincipalPointer,
+} from '../domain.js';
 import type { CmdletRow } from './invokeCommand.js';
 
 export function text(value: unknown): string | undefined {
@@ -19,7 +25,8 @@ export function text(value: unknown): string | undefined {
 
 function required(row: CmdletRow, key: string, what: string): string {
   const v = text(row[key]);
-  if (v === undefined || v === '') throw new Error(`Exchange returned a ${what} without ${key}; the admin API response is not in the expected shape.`);
+  if (v === undefined || v === '')
+    throw new Error(`Exchange returned a ${what} without ${key}; the admin API response is not in the expected shape.`);
   return v;
 }
 

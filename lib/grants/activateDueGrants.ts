@@ -28,7 +28,10 @@ export async function activateDueGrants(deps: GrantDeps): Promise<ActivationResu
         continue;
       }
       const message = error instanceof Error ? error.message : String(error);
-      deps.logger.error(`Activating grant ${grant.id} failed; the next run retries.`, { grantId: grant.id, error: message });
+      deps.logger.error(`Activating grant ${grant.id} failed; the next run retries.`, {
+        grantId: grant.id,
+        error: message,
+      });
       result.failed.push({ grantId: grant.id, error: message });
     }
   }

@@ -19,7 +19,11 @@ export function isDue(grant: Grant, now: Date): boolean {
 
 export async function activateGrant(deps: GrantDeps, grant: Grant, actor: string): Promise<Grant> {
   checkTransition(grant, 'activate');
-  const assignment = await ensureGrantAssignment(deps.exchange, grant, grant.method === 'role-group' ? grant.roleGroup : undefined);
+  const assignment = await ensureGrantAssignment(
+    deps.exchange,
+    grant,
+    grant.method === 'role-group' ? grant.roleGroup : undefined,
+  );
   const now = deps.clock.now();
   const active: Grant = {
     ...grant,
@@ -45,5 +49,8 @@ async function undoIfAbandoned(deps: GrantDeps, attempted: Grant): Promise<void>
   const current = await deps.store.grants.get(attempted.id);
   if (current && (current.status === 'approved' || current.status === 'active')) return;
   await removeGrantAccess(deps.exchange, attempted);
-  deps.logger.warn(`Grant ${attempted.id} changed to ${current?.status ?? 'missing'} during activation; its new assignment was removed again.`, { grantId: attempted.id });
+  deps.logger.warn(
+    `Grant ${attempted.id} changed to ${current?.status ?? 'missing'} during activation; its new assignment was removed again.`,
+    { grantId: attempted.id },
+  );
 }

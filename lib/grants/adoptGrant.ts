@@ -29,24 +29,43 @@ export async function adoptGrant(deps: GrantDeps, caller: Caller, input: AdoptGr
   const asked = await deps.exchange.getRoleAssignment(input.assignmentGuid);
   // Only the assignment of this Guid counts: Exchange may answer an unknown identity with every assignment.
   const assignment = asked?.guid.toLowerCase() === input.assignmentGuid.trim().toLowerCase() ? asked : undefined;
-  if (!assignment) throw new InvalidGrantInputError(field, `${field} '${input.assignmentGuid}' is not a management role assignment in Exchange; take the guid from the audit finding.`);
+  if (!assignment)
+    throw new InvalidGrantInputError(
+      field,
+      `${field} '${input.assignmentGuid}' is not a management role assignment in Exchange; take the guid from the audit finding.`,
+    );
   const mieRoles = new Set((await deps.exchange.getMieRoles()).map((r) => r.name.toLowerCase()));
   if (!mieRoles.has(assignment.role.toLowerCase())) {
-    throw new InvalidGrantInputError(field, `${field} '${input.assignmentGuid}' assigns '${assignment.role}', not Mailbox Import Export or a role derived from it.`);
+    throw new InvalidGrantInputError(
+      field,
+      `${field} '${input.assignmentGuid}' assigns '${assignment.role}', not Mailbox Import Export or a role derived from it.`,
+    );
   }
   if (assignment.delegationType !== 'Regular') {
-    throw new InvalidGrantInputError(field, `${field} '${input.assignmentGuid}' is a ${assignment.delegationType} assignment; it lets its holder assign the role, not use it, and is never adopted.`);
+    throw new InvalidGrantInputError(
+      field,
+      `${field} '${input.assignmentGuid}' is a ${assignment.delegationType} assignment; it lets its holder assign the role, not use it, and is never adopted.`,
+    );
   }
   if (assignment.roleAssigneeType !== 'User') {
-    throw new InvalidGrantInputError(field, `${field} '${input.assignmentGuid}' is assigned to a ${assignment.roleAssigneeType}; only direct user assignments can be adopted (grant group members individually instead).`);
+    throw new InvalidGrantInputError(
+      field,
+      `${field} '${input.assignmentGuid}' is assigned to a ${assignment.roleAssigneeType}; only direct user assignments can be adopted (grant group members individually instead).`,
+    );
   }
   const open = await deps.store.grants.list({ status: [...OPEN_STATUSES] });
   const covering = open.find((g) => g.assignmentGuid?.toLowerCase() === assignment.guid.toLowerCase());
-  if (covering) throw new GrantStateError(`Assignment ${assignment.guid} is already covered by grant ${covering.id} (${covering.status}).`);
+  if (covering)
+    throw new GrantStateError(
+      `Assignment ${assignment.guid} is already covered by grant ${covering.id} (${covering.status}).`,
+    );
 
   const recipient = await deps.exchange.getUser(assignment.roleAssignee || assignment.roleAssigneeName);
   if (!recipient?.userPrincipalName) {
-    throw new InvalidGrantInputError(field, `The assignee of ${field} '${input.assignmentGuid}' (${assignment.roleAssigneeName}) has no user principal name in Exchange; it cannot be adopted.`);
+    throw new InvalidGrantInputError(
+      field,
+      `The assignee of ${field} '${input.assignmentGuid}' (${assignment.roleAssigneeName}) has no user principal name in Exchange; it cannot be adopted.`,
+    );
   }
   const grantee = await resolveGrantee(deps, recipient.userPrincipalName, field);
   checkNotSelfAdoption({ upn: grantee.upn, oid: grantee.user.id }, caller);
@@ -78,7 +97,13 @@ export async function adoptGrant(deps: GrantDeps, caller: Caller, input: AdoptGr
     adopted: true,
   };
   const created = await createOnlyGrant(deps, caller, grant, 'extend or release it instead of adopting the assignment');
-  await recordGrantEvent(deps.store, { type: 'grant.adopted', actor: caller.upn, grant: created, reason: input.justification, data: { assignment } });
+  await recordGrantEvent(deps.store, {
+    type: 'grant.adopted',
+    actor: caller.upn,
+    grant: created,
+    reason: input.justification,
+    data: { assignment },
+  });
   await notifyGrant(deps, 'adopted', created);
   return created;
 }

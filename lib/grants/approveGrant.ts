@@ -19,7 +19,12 @@ export async function approveGrant(deps: GrantDeps, caller: Caller, id: string):
   const grant = await loadGrant(deps.store, id);
   const now = deps.clock.now();
   // The same approver retrying after a crash between approval and activation finishes the job.
-  if (grant.status === 'approved' && grant.approvedBy && samePerson(caller, { upn: grant.approvedBy, oid: grant.approvedById }) && isDue(grant, now)) {
+  if (
+    grant.status === 'approved' &&
+    grant.approvedBy &&
+    samePerson(caller, { upn: grant.approvedBy, oid: grant.approvedById }) &&
+    isDue(grant, now)
+  ) {
     return activateGrant(deps, grant, caller.upn);
   }
 
@@ -27,7 +32,13 @@ export async function approveGrant(deps: GrantDeps, caller: Caller, id: string):
   checkNotSelfDecision(grant, caller);
   if (decisionTarget(grant) === 'extension') return approveExtension(deps, caller, grant, now);
 
-  const approved = await deps.store.grants.update({ ...grant, status: 'approved', approvedBy: caller.upn, approvedById: caller.oid, approvedAt: now.toISOString() });
+  const approved = await deps.store.grants.update({
+    ...grant,
+    status: 'approved',
+    approvedBy: caller.upn,
+    approvedById: caller.oid,
+    approvedAt: now.toISOString(),
+  });
   await recordGrantEvent(deps.store, { type: 'grant.approved', actor: caller.upn, grant: approved });
   await notifyGrant(deps, 'approved', approved);
   return isDue(approved, now) ? activateGrant(deps, approved, caller.upn) : approved;

@@ -18,7 +18,9 @@ import { recordGrantEvent } from './recordGrantEvent.js';
 
 export class CancelNotVerifiedError extends Error {
   constructor(grantId: string, detail: string) {
-    super(`Grant ${grantId} was not cancelled: its activation may have reached Exchange, and removing what it created failed (${detail}). Cancel again; check it with Get-ManagementRoleAssignment.`);
+    super(
+      `Grant ${grantId} was not cancelled: its activation may have reached Exchange, and removing what it created failed (${detail}). Cancel again; check it with Get-ManagementRoleAssignment.`,
+    );
     this.name = 'CancelNotVerifiedError';
   }
 }
@@ -32,18 +34,35 @@ export async function cancelGrant(deps: GrantDeps, caller: Caller, id: string, r
   // removes its own assignment again (activateGrant), so nothing it makes after this read-back survives either.
   const access = isDue(grant, deps.clock.now()) ? await removeWhatActivationMayHaveMade(deps, grant) : undefined;
   const now = deps.clock.now().toISOString();
-  const cancelled = await deps.store.grants.update({ ...grant, status: 'cancelled', endedAt: now, endedBy: caller.upn, endReason: reason });
-  await recordGrantEvent(deps.store, { type: 'grant.cancelled', actor: caller.upn, grant: cancelled, reason, data: access ? { assignment: access } : undefined });
+  const cancelled = await deps.store.grants.update({
+    ...grant,
+    status: 'cancelled',
+    endedAt: now,
+    endedBy: caller.upn,
+    endReason: reason,
+  });
+  await recordGrantEvent(deps.store, {
+    type: 'grant.cancelled',
+    actor: caller.upn,
+    grant: cancelled,
+    reason,
+    data: access ? { assignment: access } : undefined,
+  });
   return cancelled;
 }
 
 async function removeWhatActivationMayHaveMade(deps: GrantDeps, grant: Grant): Promise<'removed' | 'absent'> {
   try {
     const { outcome } = await removeGrantAccess(deps.exchange, grant);
-    if (outcome === 'removed') deps.logger.warn(`Grant ${grant.id} was approved but not recorded as active, yet Exchange held its access; removed it before cancelling.`, { grantId: grant.id });
+    if (outcome === 'removed')
+      deps.logger.warn(
+        `Grant ${grant.id} was approved but not recorded as active, yet Exchange held its access; removed it before cancelling.`,
+        { grantId: grant.id },
+      );
     return outcome;
   } catch (error) {
-    if (error instanceof RemovalNotVerifiedError || error instanceof RemovalRefusedError) throw new CancelNotVerifiedError(grant.id, error.message);
+    if (error instanceof RemovalNotVerifiedError || error instanceof RemovalRefusedError)
+      throw new CancelNotVerifiedError(grant.id, error.message);
     throw error;
   }
 }

@@ -11,13 +11,23 @@ import { GrantStateError } from './grantErrors.js';
 import { canView } from './policy/grantAccess.js';
 import { OPEN_STATUSES } from './policy/transitions.js';
 
-export async function createOnlyGrant(deps: Pick<GrantDeps, 'store'>, caller: Caller, grant: Grant, advice: string): Promise<Grant> {
+export async function createOnlyGrant(
+  deps: Pick<GrantDeps, 'store'>,
+  caller: Caller,
+  grant: Grant,
+  advice: string,
+): Promise<Grant> {
   try {
     return await deps.store.grants.createExclusive(grant, (existing) => OPEN_STATUSES.includes(existing.status));
   } catch (error) {
     if (error instanceof OpenGrantExistsError) {
-      if (canView(error.existing, caller)) throw new GrantStateError(`${grant.principal} already has grant ${error.existing.id} (${error.existing.status}); ${advice}.`);
-      throw new GrantStateError(`${grant.principal} already has an open grant (one at a time per person); ask an approver about it.`);
+      if (canView(error.existing, caller))
+        throw new GrantStateError(
+          `${grant.principal} already has grant ${error.existing.id} (${error.existing.status}); ${advice}.`,
+        );
+      throw new GrantStateError(
+        `${grant.principal} already has an open grant (one at a time per person); ask an approver about it.`,
+      );
     }
     throw error;
   }

@@ -15,7 +15,11 @@ export async function denyGrant(deps: GrantDeps, caller: Caller, id: string, rea
   const now = deps.clock.now().toISOString();
   const target = decisionTarget(grant);
   const decided: Grant = { ...grant, deniedBy: caller.upn, deniedAt: now, denyReason: reason };
-  const denied = await deps.store.grants.update(target === 'extension' ? { ...decided, extension: undefined } : { ...decided, status: 'denied', endedAt: now, endedBy: caller.upn, endReason: reason });
+  const denied = await deps.store.grants.update(
+    target === 'extension'
+      ? { ...decided, extension: undefined }
+      : { ...decided, status: 'denied', endedAt: now, endedBy: caller.upn, endReason: reason },
+  );
   await recordGrantEvent(deps.store, {
     type: 'grant.denied',
     actor: caller.upn,

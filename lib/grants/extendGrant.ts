@@ -14,7 +14,12 @@ export interface ExtendGrantInput {
   justification: string;
 }
 
-export async function extendGrant(deps: GrantDeps, caller: Caller, id: string, input: ExtendGrantInput): Promise<Grant> {
+export async function extendGrant(
+  deps: GrantDeps,
+  caller: Caller,
+  id: string,
+  input: ExtendGrantInput,
+): Promise<Grant> {
   checkDurationBounds('duration', input.durationMs, deps.config.grants);
   // Only a grant the caller may see: anyone else learns nothing about it, not even its state.
   const grant = await getGrant(deps, caller, id);
@@ -29,7 +34,12 @@ export async function extendGrant(deps: GrantDeps, caller: Caller, id: string, i
     justification: input.justification,
   };
   const pending = await deps.store.grants.update({ ...grant, extension });
-  await recordGrantEvent(deps.store, { type: 'grant.extension-requested', actor: caller.upn, grant: pending, reason: input.justification });
+  await recordGrantEvent(deps.store, {
+    type: 'grant.extension-requested',
+    actor: caller.upn,
+    grant: pending,
+    reason: input.justification,
+  });
   await notifyGrant(deps, 'extension-requested', pending);
   return pending;
 }

@@ -21,11 +21,20 @@ export interface GrantAssignment {
   assignmentName: string;
 }
 
-export async function ensureGrantAssignment(exchange: ExchangeRbac, grant: Grant, roleGroup: string | undefined): Promise<GrantAssignment> {
+export async function ensureGrantAssignment(
+  exchange: ExchangeRbac,
+  grant: Grant,
+  roleGroup: string | undefined,
+): Promise<GrantAssignment> {
   if (roleGroup) {
     const groupAssignment = await roleGroupAssignment(exchange, grant.role, roleGroup);
     await exchange.addRoleGroupMember(roleGroup, grant.principalName ?? grant.principal);
-    return { method: 'role-group', roleGroup, assignmentGuid: groupAssignment.guid, assignmentName: groupAssignment.name };
+    return {
+      method: 'role-group',
+      roleGroup,
+      assignmentGuid: groupAssignment.guid,
+      assignmentName: groupAssignment.name,
+    };
   }
   const name = grantAssignmentName(grant.id);
   const assignment = (await findByName(exchange, grant.role, name)) ?? (await createOrFind(exchange, grant, name));
@@ -53,7 +62,9 @@ async function roleGroupAssignment(exchange: ExchangeRbac, role: string, roleGro
     (a) => a.roleAssigneeName.toLowerCase() === wanted && a.delegationType === 'Regular' && a.enabled,
   );
   if (!found) {
-    throw new Error(`WATCHDOG_GRANT_ROLE_GROUP '${roleGroup}' has no enabled regular '${role}' assignment; run New-ManagementRoleAssignment -Role '${role}' -SecurityGroup '${roleGroup}' once, or unset the setting to use direct assignments.`);
+    throw new Error(
+      `WATCHDOG_GRANT_ROLE_GROUP '${roleGroup}' has no enabled regular '${role}' assignment; run New-ManagementRoleAssignment -Role '${role}' -SecurityGroup '${roleGroup}' once, or unset the setting to use direct assignments.`,
+    );
   }
   return found;
 }

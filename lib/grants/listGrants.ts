@@ -22,7 +22,9 @@ const GRANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$
 /** A page token that was not handed out by this API (or was altered): the list is not read. */
 export class InvalidPageTokenError extends Error {
   constructor() {
-    super('pageToken is not a token this API returned; start again without pageToken and pass nextPageToken from the previous page unchanged.');
+    super(
+      'pageToken is not a token this API returned; start again without pageToken and pass nextPageToken from the previous page unchanged.',
+    );
     this.name = 'InvalidPageTokenError';
   }
 }
@@ -47,7 +49,12 @@ export interface GrantPage {
 }
 
 /** One page, in grant id order. A page may hold fewer than `limit` grants and still have a next one. */
-export async function listGrantsPage(deps: Pick<GrantDeps, 'store'>, caller: Caller, filter: ListGrantsFilter, page: { limit?: number; pageToken?: string } = {}): Promise<GrantPage> {
+export async function listGrantsPage(
+  deps: Pick<GrantDeps, 'store'>,
+  caller: Caller,
+  filter: ListGrantsFilter,
+  page: { limit?: number; pageToken?: string } = {},
+): Promise<GrantPage> {
   const limit = page.limit ?? DEFAULT_PAGE_SIZE;
   let after = page.pageToken === undefined ? undefined : decodePageToken(page.pageToken);
   const storeFilter = { status: filter.status, principal: filter.principal?.toLowerCase() };
@@ -63,7 +70,11 @@ export async function listGrantsPage(deps: Pick<GrantDeps, 'store'>, caller: Cal
 }
 
 /** Every matching grant (the CLI), page by page, oldest request first. */
-export async function listGrants(deps: Pick<GrantDeps, 'store'>, caller: Caller, filter: ListGrantsFilter = {}): Promise<Grant[]> {
+export async function listGrants(
+  deps: Pick<GrantDeps, 'store'>,
+  caller: Caller,
+  filter: ListGrantsFilter = {},
+): Promise<Grant[]> {
   const out: Grant[] = [];
   let pageToken: string | undefined;
   do {

@@ -18,5 +18,11 @@ export function recordGrantEvent(
   event: { type: GrantEventType; actor: string; grant: Grant; reason?: string; data?: Record<string, unknown> },
 ): Promise<JournalEntry> {
   const { etag: _etag, ...grant } = event.grant;
-  return store.journal.append({ type: event.type, actor: event.actor, subject: grant.id, reason: event.reason, data: { ...event.data, grant } });
+  return store.journal.append({
+    type: event.type,
+    actor: event.actor,
+    subject: grant.id,
+    reason: event.reason,
+    data: { ...event.data, grant },
+  });
 }

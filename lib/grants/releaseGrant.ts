@@ -15,7 +15,9 @@ import { recordGrantEvent } from './recordGrantEvent.js';
 
 export class ReleaseNotVerifiedError extends Error {
   constructor(grantId: string) {
-    super(`The assignment of grant ${grantId} was removed but Exchange still lists it; the grant stays active; release it again, or the revoke timer removes it at expiry. Check it with Get-ManagementRoleAssignment.`);
+    super(
+      `The assignment of grant ${grantId} was removed but Exchange still lists it; the grant stays active; release it again, or the revoke timer removes it at expiry. Check it with Get-ManagementRoleAssignment.`,
+    );
     this.name = 'ReleaseNotVerifiedError';
   }
 }
@@ -40,9 +42,20 @@ export async function releaseGrant(deps: GrantDeps, caller: Caller, id: string, 
     endedAt: now,
     endedBy: caller.upn,
     endReason: reason,
-    revocation: { ...grant.revocation, attempts: (grant.revocation?.attempts ?? 0) + 1, lastAttemptAt: now, verifiedAt: now },
+    revocation: {
+      ...grant.revocation,
+      attempts: (grant.revocation?.attempts ?? 0) + 1,
+      lastAttemptAt: now,
+      verifiedAt: now,
+    },
   });
-  await recordGrantEvent(deps.store, { type: 'grant.released', actor: caller.upn, grant: released, reason, data: { assignment: outcome } });
+  await recordGrantEvent(deps.store, {
+    type: 'grant.released',
+    actor: caller.upn,
+    grant: released,
+    reason,
+    data: { assignment: outcome },
+  });
   await notifyGrant(deps, 'released', released);
   return released;
 }

@@ -48,7 +48,12 @@ export async function requestGrant(deps: GrantDeps, caller: Caller, input: Reque
     startsAt: input.startsAt ? new Date(input.startsAt).toISOString() : undefined,
   };
   const created = await createOnlyGrant(deps, caller, grant, 'extend or cancel it instead of requesting another');
-  await recordGrantEvent(deps.store, { type: 'grant.requested', actor: caller.upn, grant: created, reason: input.justification });
+  await recordGrantEvent(deps.store, {
+    type: 'grant.requested',
+    actor: caller.upn,
+    grant: created,
+    reason: input.justification,
+  });
   await notifyGrant(deps, 'requested', created);
   return created;
 }
@@ -58,6 +63,9 @@ async function checkNotAlreadyMember(deps: GrantDeps, roleGroup: string, upn: st
   const members = await deps.exchange.getRoleGroupMembers(roleGroup);
   const ids = new Set([upn, name.toLowerCase()]);
   if (members.some((m) => ids.has(m.name.toLowerCase()) || ids.has(m.userPrincipalName?.toLowerCase() ?? ''))) {
-    throw new InvalidGrantInputError('principal', `principal '${upn}' is already a member of the grant role group '${roleGroup}'; adopt or remove that membership instead of requesting a grant.`);
+    throw new InvalidGrantInputError(
+      'principal',
+      `principal '${upn}' is already a member of the grant role group '${roleGroup}'; adopt or remove that membership instead of requesting a grant.`,
+    );
   }
 }

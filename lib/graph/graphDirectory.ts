@@ -9,20 +9,34 @@ import { Client, GraphError } from '@microsoft/microsoft-graph-client';
 import type { TokenCredential } from '@azure/identity';
 import type { AppRoleHolder, DirectoryPrincipal, DirectoryRoleHolder, PrincipalType } from '../domain.js';
 import type { AuditLogQuery, AuditLogRecord, Directory, Logger } from '../ports.js';
-import { RequestError, ThrottledError, TransientError, errorForStatus, formatSeconds, type CallContext } from '../http/errors.js';
+import {
+  RequestError,
+  ThrottledError,
+  TransientError,
+  errorForStatus,
+  formatSeconds,
+  type CallContext,
+} from '../http/errors.js';
 import { mapLimited } from '../http/limiter.js';
 import { RETRYABLE_STATUSES, backoffDelay, parseRetryAfter, type RetryPolicy } from '../http/retryPolicy.js';
 import { HttpTransport } from '../http/transport.js';
-import { GraphTransportMiddleware, TokenCredentialAuthProvider, transportInfo, unwrapGraphFailure } from './graphTransport.js';
+import {
+  GraphTransportMiddleware,
+  TokenCredentialAuthProvider,
+  transportInfo,
+  unwrapGraphFailure,
+} from './graphTransport.js';
 import { filterEquals } from './odata.js';
 
 /** Application permissions each read needs (least privileged), named in PermissionError messages. */
 export const GRAPH_PERMISSIONS = {
   users: 'the Microsoft Graph application permission User.Read.All',
   groupMembers: 'the Microsoft Graph application permission GroupMember.Read.All',
-  roleAssignments: 'the Microsoft Graph application permission RoleManagement.Read.Directory (and GroupMember.Read.All to expand role-assignable groups)',
+  roleAssignments:
+    'the Microsoft Graph application permission RoleManagement.Read.Directory (and GroupMember.Read.All to expand role-assignable groups)',
   appRoles: 'the Microsoft Graph application permission Application.Read.All',
-  auditLogQuery: 'the Microsoft Graph application permission AuditLogsQuery-Exchange.Read.All (or set WATCHDOG_AUDIT_LOG_QUERY=false)',
+  auditLogQuery:
+    'the Microsoft Graph application permission AuditLogsQuery-Exchange.Read.All (or set WATCHDOG_AUDIT_LOG_QUERY=false)',
 } as const;
 
 const AUDIT_QUERIES = '/security/auditLog/queries';
@@ -33,8 +47,18 @@ const SELECT = 'id,displayName,userPrincipalName,mail,appId,accountEnabled';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const PRINCIPAL_KINDS = [
-  { collection: 'users', type: 'user', select: 'id,displayName,userPrincipalName,mail,accountEnabled', permission: GRAPH_PERMISSIONS.users },
-  { collection: 'servicePrincipals', type: 'servicePrincipal', select: 'id,displayName,appId,accountEnabled', permission: GRAPH_PERMISSIONS.appRoles },
+  {
+    collection: 'users',
+    type: 'user',
+    select: 'id,displayName,userPrincipalName,mail,accountEnabled',
+    permission: GRAPH_PERMISSIONS.users,
+  },
+  {
+    collection: 'servicePrincipals',
+    type: 'servicePrincipal',
+    select: 'id,displayName,appId,accountEnabled',
+    permission: GRAPH_PERMISSIONS.appRoles,
+  },
   { collection: 'groups', type: 'group', select: 'id,displayName,mail', permission: GRAPH_PERMISSIONS.groupMembers },
 ] as const;
 
@@ -72,18 +96,32 @@ export class GraphDirectory implements Directory {
 
   constructor(options: GraphDirectoryOptions) {
     this.base = options.graphUrl.replace(/\/+$/, '');
-    this.transport = new HttpTransport({ policy: options.policy, logger: options.logger, fetch: options.fetch, random: options.random });
+    this.transport = new HttpTransport({
+      policy: options.policy,
+      logger: options.logger,
+      fetch: options.fetch,
+      random: options.random,
+    });
     this.concurrency = options.concurrency ?? 4;
     this.logger = options.logger;
     const auth = new TokenCredentialAuthProvider(options.credential, `${this.base}/.default`);
-    this.client = Client.initWithMiddleware({ middleware: new GraphTransportMiddleware(this.transport, auth), baseUrl: this.base, defaultVersion: 'v1.0' });
+    this.client = Client.initWithMiddleware({
+      middleware: new GraphTransportMiddleware(this.transport, auth),
+      baseUrl: this.base,
+      defaultVersion: 'v1.0',
+    });
   }
 
   async getUser(upnOrId: string): Promise<DirectoryPrincipal | undefined> {
     const id = upnOrId.trim();
     if (!id) throw new Error('Graph user lookup needs a UPN or object id.');
     const path = `/users/${encodeURIComponent(id)}?$select=id,displayName,userPrincipalName,mail,accountEnabled`;
-    const user = await this.call<GraphObject>('GET /users/{id}', GRAPH_PERMISSIONS.users, () => this.client.api(path).get(), { notFound: 'undefined' });
+    const user = await this.call<GraphObject>(
+      'GET /users/{id}',
+      GRAPH_PERMISSIONS.users,
+      () => this.client.api(path).get(),
+      { notFound: 'undefined' },
+    );
     return user ? toPrincipal(user, 'user') : undefined;
   }
 
@@ -116,20 +154,37 @@ export class GraphDirectory implements Directory {
   async getDirectoryRoleHolders(roleDefinitionIds: string[]): Promise<DirectoryRoleHolder[]> {
     const roles = [...new Set(roleDefinitionIds.map((r) => r.trim().toLowerCase()).filter(Boolean))];
     const pages = await this.batchGet(
-      roles.map((role) => ({ id: role, url: `/roleManagement/directory/roleAssignments?$filter=${filterEquals('roleDefinitionId', role)}&$expand=principal` })),
+      roles.map((role) => ({
+        id: role,
+        url: `/roleManagement/directory/roleAssignments?$filter=${filterEquals('roleDefinitionId', role)}&$expand=principal`,
+      })),
       'GET /roleManagement/directory/roleAssignments',
       GRAPH_PERMISSIONS.roleAssignments,
       { notFound: 'throw' },
     );
     const assignments: { roleDefinitionId: string; principal: GraphObject }[] = [];
     for (const role of roles) {
-      const rows = await this.restOfPages<GraphObject>(pages.get(role) as Page<GraphObject>, 'GET /roleManagement/directory/roleAssignments', GRAPH_PERMISSIONS.roleAssignments);
+      const rows = await this.restOfPages<GraphObject>(
+        pages.get(role) as Page<GraphObject>,
+        'GET /roleManagement/directory/roleAssignments',
+        GRAPH_PERMISSIONS.roleAssignments,
+      );
       for (const row of rows) {
         // A deleted principal leaves an assignment without one; it gives nobody the role.
-        if (row.principal && typeof row.principal === 'object') assignments.push({ roleDefinitionId: String(row.roleDefinitionId ?? role).toLowerCase(), principal: row.principal as GraphObject });
+        if (row.principal && typeof row.principal === 'object')
+          assignments.push({
+            roleDefinitionId: String(row.roleDefinitionId ?? role).toLowerCase(),
+            principal: row.principal as GraphObject,
+          });
       }
     }
-    const groupIds = [...new Set(assignments.filter((a) => toPrincipal(a.principal).type === 'group').map((a) => String(a.principal.id).toLowerCase()))];
+    const groupIds = [
+      ...new Set(
+        assignments
+          .filter((a) => toPrincipal(a.principal).type === 'group')
+          .map((a) => String(a.principal.id).toLowerCase()),
+      ),
+    ];
     const members = await this.transitiveMembersOf(groupIds);
     const holders: DirectoryRoleHolder[] = [];
     for (const a of assignments) {
@@ -139,7 +194,8 @@ export class GraphDirectory implements Directory {
         continue;
       }
       for (const member of members.get(principal.id) ?? []) {
-        if (member.type === 'user' || member.type === 'servicePrincipal') holders.push({ roleDefinitionId: a.roleDefinitionId, principal: member, viaGroup: principal });
+        if (member.type === 'user' || member.type === 'servicePrincipal')
+          holders.push({ roleDefinitionId: a.roleDefinitionId, principal: member, viaGroup: principal });
       }
     }
     return holders;
@@ -148,14 +204,20 @@ export class GraphDirectory implements Directory {
   async getAppRoleHolders(resourceAppId: string, appRoleValue: string): Promise<AppRoleHolder[]> {
     const operation = 'GET /servicePrincipals';
     const found = await this.call<Page<GraphObject>>(operation, GRAPH_PERMISSIONS.appRoles, () =>
-      this.client.api(`/servicePrincipals?$filter=${filterEquals('appId', resourceAppId)}&$select=id,appId,displayName,appRoles`).get(),
+      this.client
+        .api(`/servicePrincipals?$filter=${filterEquals('appId', resourceAppId)}&$select=id,appId,displayName,appRoles`)
+        .get(),
     );
     // No service principal for the resource, or no such role on it: nobody can hold the permission.
     const resource = found?.value?.[0];
     if (!resource) return [];
     const role = (resource.appRoles as GraphObject[] | undefined)?.find((r) => r.value === appRoleValue);
     if (!role) return [];
-    const assignedTo = await this.listAll<GraphObject>(`/servicePrincipals/${encodeURIComponent(String(resource.id))}/appRoleAssignedTo?$top=999`, 'GET /servicePrincipals/{id}/appRoleAssignedTo', GRAPH_PERMISSIONS.appRoles);
+    const assignedTo = await this.listAll<GraphObject>(
+      `/servicePrincipals/${encodeURIComponent(String(resource.id))}/appRoleAssignedTo?$top=999`,
+      'GET /servicePrincipals/{id}/appRoleAssignedTo',
+      GRAPH_PERMISSIONS.appRoles,
+    );
     const matching = assignedTo.filter((a) => String(a.appRoleId).toLowerCase() === String(role.id).toLowerCase());
     const principals = await this.getPrincipals(matching.map((a) => String(a.principalId)));
     return matching.map((a) => {
@@ -174,7 +236,12 @@ export class GraphDirectory implements Directory {
     });
   }
 
-  async startAuditLogQuery(input: { displayName: string; from: string; to: string; operations: string[] }): Promise<AuditLogQuery> {
+  async startAuditLogQuery(input: {
+    displayName: string;
+    from: string;
+    to: string;
+    operations: string[];
+  }): Promise<AuditLogQuery> {
     const operation = `POST ${AUDIT_QUERIES}`;
     const body = {
       displayName: input.displayName,
@@ -183,20 +250,36 @@ export class GraphDirectory implements Directory {
       recordTypeFilters: ['exchangeAdmin'],
       operationFilters: input.operations,
     };
-    const query = await this.call<GraphObject>(operation, GRAPH_PERMISSIONS.auditLogQuery, () => this.client.api(AUDIT_QUERIES).version('beta').post(body));
+    const query = await this.call<GraphObject>(operation, GRAPH_PERMISSIONS.auditLogQuery, () =>
+      this.client.api(AUDIT_QUERIES).version('beta').post(body),
+    );
     return toAuditLogQuery(query, operation);
   }
 
   async getAuditLogQuery(id: string): Promise<AuditLogQuery | undefined> {
     const operation = `GET ${AUDIT_QUERIES}/{id}`;
-    const query = await this.call<GraphObject>(operation, GRAPH_PERMISSIONS.auditLogQuery, () => this.client.api(`${AUDIT_QUERIES}/${encodeURIComponent(id)}`).version('beta').get(), { notFound: 'undefined' });
+    const query = await this.call<GraphObject>(
+      operation,
+      GRAPH_PERMISSIONS.auditLogQuery,
+      () =>
+        this.client
+          .api(`${AUDIT_QUERIES}/${encodeURIComponent(id)}`)
+          .version('beta')
+          .get(),
+      { notFound: 'undefined' },
+    );
     return query ? toAuditLogQuery(query, operation) : undefined;
   }
 
   async listAuditLogRecords(id: string): Promise<AuditLogRecord[]> {
     const operation = `GET ${AUDIT_QUERIES}/{id}/records`;
     const permission = GRAPH_PERMISSIONS.auditLogQuery;
-    const first = await this.call<Page<GraphObject>>(operation, permission, () => this.client.api(`${AUDIT_QUERIES}/${encodeURIComponent(id)}/records`).version('beta').get());
+    const first = await this.call<Page<GraphObject>>(operation, permission, () =>
+      this.client
+        .api(`${AUDIT_QUERIES}/${encodeURIComponent(id)}/records`)
+        .version('beta')
+        .get(),
+    );
     const rows = await this.restOfPages<GraphObject>(first, operation, permission, 'beta');
     return rows.map((row) => toAuditLogRecord(row, operation));
   }
@@ -213,8 +296,15 @@ export class GraphDirectory implements Directory {
     );
     const out = new Map<string, DirectoryPrincipal[]>();
     await mapLimited(ids, this.concurrency, async (id) => {
-      const rows = await this.restOfPages<GraphObject>(first.get(id) as Page<GraphObject>, operation, GRAPH_PERMISSIONS.groupMembers);
-      out.set(id, rows.map((r) => toPrincipal(r)));
+      const rows = await this.restOfPages<GraphObject>(
+        first.get(id) as Page<GraphObject>,
+        operation,
+        GRAPH_PERMISSIONS.groupMembers,
+      );
+      out.set(
+        id,
+        rows.map((r) => toPrincipal(r)),
+      );
     });
     return out;
   }
@@ -225,17 +315,28 @@ export class GraphDirectory implements Directory {
   }
 
   /** The rows of a first page and of every page after it. */
-  private async restOfPages<T>(first: Page<T> | undefined, operation: string, permission: string, version: 'v1.0' | 'beta' = 'v1.0'): Promise<T[]> {
-    if (!first || !Array.isArray(first.value)) throw new RequestError({ service: 'Microsoft Graph', operation }, 'the response has no "value" array.');
+  private async restOfPages<T>(
+    first: Page<T> | undefined,
+    operation: string,
+    permission: string,
+    version: 'v1.0' | 'beta' = 'v1.0',
+  ): Promise<T[]> {
+    if (!first || !Array.isArray(first.value))
+      throw new RequestError({ service: 'Microsoft Graph', operation }, 'the response has no "value" array.');
     const rows = [...first.value];
     const seen = new Set<string>();
     let next = first['@odata.nextLink'];
     while (next) {
-      if (seen.has(next)) throw new RequestError({ service: 'Microsoft Graph', operation }, 'the same next page link came back twice; the read was stopped instead of looping.');
+      if (seen.has(next))
+        throw new RequestError(
+          { service: 'Microsoft Graph', operation },
+          'the same next page link came back twice; the read was stopped instead of looping.',
+        );
       seen.add(next);
       const path = this.relative(next, operation, version);
       const page = await this.call<Page<T>>(operation, permission, () => this.client.api(path).version(version).get());
-      if (!page || !Array.isArray(page.value)) throw new RequestError({ service: 'Microsoft Graph', operation }, 'a further page has no "value" array.');
+      if (!page || !Array.isArray(page.value))
+        throw new RequestError({ service: 'Microsoft Graph', operation }, 'a further page has no "value" array.');
       rows.push(...page.value);
       next = page['@odata.nextLink'];
     }
@@ -246,7 +347,11 @@ export class GraphDirectory implements Directory {
   private relative(link: string, operation: string, version: 'v1.0' | 'beta' = 'v1.0'): string {
     const url = new URL(link, this.base);
     const base = new URL(this.base);
-    if (url.origin !== base.origin) throw new RequestError({ service: 'Microsoft Graph', operation }, `the next page link points to ${url.origin}, not to ${base.origin}; refusing to send the token there.`);
+    if (url.origin !== base.origin)
+      throw new RequestError(
+        { service: 'Microsoft Graph', operation },
+        `the next page link points to ${url.origin}, not to ${base.origin}; refusing to send the token there.`,
+      );
     const prefix = version === 'beta' ? /^\/beta(?=\/)/ : /^\/v1\.0(?=\/)/;
     return `${url.pathname.replace(prefix, '')}${url.search}`;
   }
@@ -270,7 +375,9 @@ export class GraphDirectory implements Directory {
       let pending = chunk;
       for (let attempt = 1; pending.length; attempt++) {
         const result = await this.call<{ responses?: BatchResponse[] }>('POST /$batch', permission, () =>
-          this.client.api('/$batch').post({ requests: pending.map((r, i) => ({ id: String(i), method: 'GET', url: r.url })) }),
+          this.client
+            .api('/$batch')
+            .post({ requests: pending.map((r, i) => ({ id: String(i), method: 'GET', url: r.url })) }),
         );
         const responses = result?.responses;
         if (!Array.isArray(responses)) throw new RequestError(context, 'the $batch response has no "responses" array.');
@@ -290,7 +397,13 @@ export class GraphDirectory implements Directory {
             continue;
           }
           const retryAfterMs = parseRetryAfter(headerOf(sub.headers, 'retry-after'), Date.now());
-          if (!RETRYABLE_STATUSES.has(sub.status)) throw errorForStatus(context, { status: sub.status, attempts: attempt }, `${request.url}: ${errorMessage(sub.body)}`, permission);
+          if (!RETRYABLE_STATUSES.has(sub.status))
+            throw errorForStatus(
+              context,
+              { status: sub.status, attempts: attempt },
+              `${request.url}: ${errorMessage(sub.body)}`,
+              permission,
+            );
           lastFailure = { status: sub.status, retryAfterMs };
           retry.push(request);
           wait = Math.max(wait ?? 0, retryAfterMs ?? backoffDelay(this.transport.policy, attempt));
@@ -298,9 +411,16 @@ export class GraphDirectory implements Directory {
         if (!retry.length) break;
         if (attempt >= this.transport.policy.maxAttempts || (wait ?? 0) > this.transport.policy.maxRetryAfterMs) {
           if (lastFailure?.status === 429) throw new ThrottledError(context, attempt, lastFailure.retryAfterMs);
-          throw new TransientError(context, attempt, `HTTP ${lastFailure?.status} on ${retry.length} batched request(s)`, lastFailure?.status);
+          throw new TransientError(
+            context,
+            attempt,
+            `HTTP ${lastFailure?.status} on ${retry.length} batched request(s)`,
+            lastFailure?.status,
+          );
         }
-        this.logger?.warn(`Microsoft Graph ${operation}: ${retry.length} batched request(s) throttled or failed; retrying them in ${formatSeconds(wait ?? 0)} (attempt ${attempt + 1} of ${this.transport.policy.maxAttempts}).`);
+        this.logger?.warn(
+          `Microsoft Graph ${operation}: ${retry.length} batched request(s) throttled or failed; retrying them in ${formatSeconds(wait ?? 0)} (attempt ${attempt + 1} of ${this.transport.policy.maxAttempts}).`,
+        );
         await sleep(wait ?? 0);
         pending = retry;
       }
@@ -309,7 +429,12 @@ export class GraphDirectory implements Directory {
   }
 
   /** Runs one SDK call and turns whatever it throws into the typed errors of lib/http/errors.ts. */
-  private async call<T>(operation: string, permission: string, run: () => Promise<T>, options: { notFound?: 'undefined' } = {}): Promise<T | undefined> {
+  private async call<T>(
+    operation: string,
+    permission: string,
+    run: () => Promise<T>,
+    options: { notFound?: 'undefined' } = {},
+  ): Promise<T | undefined> {
     const context: CallContext = { service: 'Microsoft Graph', operation };
     try {
       return await run();
@@ -319,7 +444,12 @@ export class GraphDirectory implements Directory {
       if (error.statusCode === 404 && options.notFound === 'undefined') return undefined;
       if (error.statusCode < 100) throw new RequestError(context, error.message, undefined, undefined, error);
       const info = transportInfo(error.headers);
-      throw errorForStatus(context, { status: error.statusCode, attempts: info?.attempts, retryAfterMs: info?.retryAfterMs }, [error.code, error.message].filter(Boolean).join(': '), permission);
+      throw errorForStatus(
+        context,
+        { status: error.statusCode, attempts: info?.attempts, retryAfterMs: info?.retryAfterMs },
+        [error.code, error.message].filter(Boolean).join(': '),
+        permission,
+      );
     }
   }
 }
@@ -350,11 +480,21 @@ function toAuditLogQuery(object: GraphObject | undefined, operation: string): Au
 }
 
 function toAuditLogRecord(object: GraphObject, operation: string): AuditLogRecord {
-  if (typeof object.id !== 'string' || typeof object.createdDateTime !== 'string' || typeof object.operation !== 'string') {
-    throw new RequestError({ service: 'Microsoft Graph', operation }, 'an audit log record has no id, createdDateTime or operation.');
+  if (
+    typeof object.id !== 'string' ||
+    typeof object.createdDateTime !== 'string' ||
+    typeof object.operation !== 'string'
+  ) {
+    throw new RequestError(
+      { service: 'Microsoft Graph', operation },
+      'an audit log record has no id, createdDateTime or operation.',
+    );
   }
   const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-  const auditData = object.auditData && typeof object.auditData === 'object' && !Array.isArray(object.auditData) ? (object.auditData as Record<string, unknown>) : {};
+  const auditData =
+    object.auditData && typeof object.auditData === 'object' && !Array.isArray(object.auditData)
+      ? (object.auditData as Record<string, unknown>)
+      : {};
   return {
     id: object.id,
     createdDateTime: object.createdDateTime,

@@ -5,7 +5,12 @@
  * resets nor bounds a long Retry-After. Failures without a response travel through the SDK inside a
  * GraphClientError (the one error type it passes on untouched) and are unwrapped by `unwrapGraphFailure`.
  */
-import { GraphClientError, type AuthenticationProvider, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import {
+  GraphClientError,
+  type AuthenticationProvider,
+  type Context,
+  type Middleware,
+} from '@microsoft/microsoft-graph-client';
 import type { TokenCredential } from '@azure/identity';
 import { accessToken } from '../http/accessToken.js';
 import { ExternalCallError, type CallContext } from '../http/errors.js';
@@ -44,7 +49,15 @@ export class GraphTransportMiddleware implements Middleware {
     const call: CallContext = { service: 'Microsoft Graph', operation: `${method} ${new URL(url).pathname}` };
     let response: HttpResponse;
     try {
-      response = await this.transport.send(async () => ({ method, url, body, headers: { ...headers, Authorization: `Bearer ${await this.auth.getAccessToken()}` } }), call);
+      response = await this.transport.send(
+        async () => ({
+          method,
+          url,
+          body,
+          headers: { ...headers, Authorization: `Bearer ${await this.auth.getAccessToken()}` },
+        }),
+        call,
+      );
     } catch (error) {
       if (!(error instanceof ExternalCallError)) throw error;
       const wrapped = new GraphClientError(error.message);
@@ -52,7 +65,10 @@ export class GraphTransportMiddleware implements Middleware {
       throw wrapped;
     }
     const nullBody = response.status === 204 || response.status === 205 || response.status === 304;
-    const synthetic = new Response(nullBody ? null : response.text, { status: response.status, headers: response.headers });
+    const synthetic = new Response(nullBody ? null : response.text, {
+      status: response.status,
+      headers: response.headers,
+    });
     responseInfo.set(synthetic.headers, response);
     context.response = synthetic;
   }
@@ -68,6 +84,7 @@ function plainHeaders(headers: unknown): Record<string, string> {
   if (headers instanceof Headers) return Object.fromEntries(headers.entries());
   if (Array.isArray(headers)) return Object.fromEntries(headers as [string, string][]);
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers as Record<string, unknown>)) if (v !== undefined && v !== null) out[k] = String(v);
+  for (const [k, v] of Object.entries(headers as Record<string, unknown>))
+    if (v !== undefined && v !== null) out[k] = String(v);
   return out;
 }

@@ -2,7 +2,12 @@
 import type { TokenCredential } from '@azure/identity';
 import { CredentialError, type CallContext } from './errors.js';
 
-export async function accessToken(credential: TokenCredential, scope: string, context: CallContext, abortSignal?: AbortSignal): Promise<string> {
+export async function accessToken(
+  credential: TokenCredential,
+  scope: string,
+  context: CallContext,
+  abortSignal?: AbortSignal,
+): Promise<string> {
   let token;
   try {
     token = await credential.getToken(scope, { abortSignal });

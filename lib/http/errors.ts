@@ -36,21 +36,45 @@ export class ThrottledError extends ExternalCallError {
     readonly retryAfterMs?: number,
   ) {
     const wait = retryAfterMs !== undefined ? ` It asked to wait ${formatSeconds(retryAfterMs)}.` : '';
-    super(context, `${context.service} ${context.operation}: throttled (HTTP 429) after ${attempts} attempt(s).${wait} Run again later; the next scheduled run retries.`, 429);
+    super(
+      context,
+      `${context.service} ${context.operation}: throttled (HTTP 429) after ${attempts} attempt(s).${wait} Run again later; the next scheduled run retries.`,
+      429,
+    );
   }
 }
 
 /** A 5xx, a reset connection or a timeout that outlived every retry. */
 export class TransientError extends ExternalCallError {
-  constructor(context: CallContext, readonly attempts: number, detail: string, status?: number, cause?: unknown) {
-    super(context, `${context.service} ${context.operation}: ${detail} after ${attempts} attempt(s). The service may be degraded; the next scheduled run retries.`, status, cause);
+  constructor(
+    context: CallContext,
+    readonly attempts: number,
+    detail: string,
+    status?: number,
+    cause?: unknown,
+  ) {
+    super(
+      context,
+      `${context.service} ${context.operation}: ${detail} after ${attempts} attempt(s). The service may be degraded; the next scheduled run retries.`,
+      status,
+      cause,
+    );
   }
 }
 
 /** HTTP 401/403, or a cmdlet the app's Exchange role does not allow: names what to grant. */
 export class PermissionError extends ExternalCallError {
-  constructor(context: CallContext, status: number | undefined, readonly needed: string, detail?: string) {
-    super(context, `${context.service} ${context.operation}: access denied${status ? ` (HTTP ${status})` : ''}${detail ? ` (${detail})` : ''}. Grant the watchdog's identity ${needed}.`, status);
+  constructor(
+    context: CallContext,
+    status: number | undefined,
+    readonly needed: string,
+    detail?: string,
+  ) {
+    super(
+      context,
+      `${context.service} ${context.operation}: access denied${status ? ` (HTTP ${status})` : ''}${detail ? ` (${detail})` : ''}. Grant the watchdog's identity ${needed}.`,
+      status,
+    );
   }
 }
 
@@ -71,7 +95,12 @@ export class RequestError extends ExternalCallError {
     readonly typeName?: string,
     cause?: unknown,
   ) {
-    super(context, `${context.service} ${context.operation} failed${status ? ` (HTTP ${status})` : ''}: ${detail}`, status, cause);
+    super(
+      context,
+      `${context.service} ${context.operation} failed${status ? ` (HTTP ${status})` : ''}: ${detail}`,
+      status,
+      cause,
+    );
   }
 }
 
@@ -104,6 +133,7 @@ export function errorForStatus(
   if (status === 401 || status === 403) return new PermissionError(context, status, permission, detail || undefined);
   if (status === 404) return new NotFoundError(context, detail || 'HTTP 404', status);
   if (status === 429) return new ThrottledError(context, attempts, response.retryAfterMs);
-  if (status >= 500) return new TransientError(context, attempts, `HTTP ${status}${detail ? ` (${detail})` : ''}`, status);
+  if (status >= 500)
+    return new TransientError(context, attempts, `HTTP ${status}${detail ? ` (${detail})` : ''}`, status);
   return new RequestError(context, detail || `HTTP ${status}`, status);
 }

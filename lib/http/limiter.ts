@@ -3,7 +3,8 @@
 export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
 
 export function createLimiter(max: number): Limiter {
-  if (!Number.isInteger(max) || max < 1) throw new Error(`Concurrency must be a whole number of at least 1, not ${max}.`);
+  if (!Number.isInteger(max) || max < 1)
+    throw new Error(`Concurrency must be a whole number of at least 1, not ${max}.`);
   let active = 0;
   const waiting: (() => void)[] = [];
   // A finishing task hands its slot straight to the next waiter, so a newcomer can never slip in between.
@@ -30,7 +31,11 @@ export function createLimiter(max: number): Limiter {
 }
 
 /** Maps every item through `task` with at most `max` in flight; results keep the input order. Fails on the first failure. */
-export async function mapLimited<T, R>(items: readonly T[], max: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimited<T, R>(
+  items: readonly T[],
+  max: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const limit = createLimiter(max);
   return Promise.all(items.map((item, index) => limit(() => task(item, index))));
 }

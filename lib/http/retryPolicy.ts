@@ -26,9 +26,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 export function retryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
   const policy = { ...DEFAULT_RETRY_POLICY, ...overrides };
-  if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) throw new Error(`Retry policy maxAttempts must be a whole number of at least 1, not ${policy.maxAttempts}.`);
+  if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1)
+    throw new Error(`Retry policy maxAttempts must be a whole number of at least 1, not ${policy.maxAttempts}.`);
   for (const key of ['baseDelayMs', 'maxDelayMs', 'timeoutMs', 'maxRetryAfterMs'] as const) {
-    if (!Number.isFinite(policy[key]) || policy[key] < 0) throw new Error(`Retry policy ${key} must be a non-negative number of milliseconds, not ${policy[key]}.`);
+    if (!Number.isFinite(policy[key]) || policy[key] < 0)
+      throw new Error(`Retry policy ${key} must be a non-negative number of milliseconds, not ${policy[key]}.`);
   }
   return policy;
 }

@@ -72,14 +72,18 @@ export class HttpTransport {
         const failure = describeFailure(error, this.policy.timeoutMs);
         if (attempt >= maxAttempts) throw new TransientError(options, attempt, failure, undefined, error);
         const delay = backoffDelay(this.policy, attempt, this.random);
-        this.logger?.warn(`${options.service} ${options.operation}: ${failure}; retrying in ${formatSeconds(delay)} (attempt ${attempt + 1} of ${maxAttempts}).`);
+        this.logger?.warn(
+          `${options.service} ${options.operation}: ${failure}; retrying in ${formatSeconds(delay)} (attempt ${attempt + 1} of ${maxAttempts}).`,
+        );
         await sleep(delay, undefined, { signal: options.signal });
         continue;
       }
       if (!retryable(response) || attempt >= maxAttempts) return response;
       if (response.retryAfterMs !== undefined && response.retryAfterMs > this.policy.maxRetryAfterMs) return response;
       const delay = response.retryAfterMs ?? backoffDelay(this.policy, attempt, this.random);
-      this.logger?.warn(`${options.service} ${options.operation}: HTTP ${response.status}; retrying in ${formatSeconds(delay)} (attempt ${attempt + 1} of ${maxAttempts}).`);
+      this.logger?.warn(
+        `${options.service} ${options.operation}: HTTP ${response.status}; retrying in ${formatSeconds(delay)} (attempt ${attempt + 1} of ${maxAttempts}).`,
+      );
       await sleep(delay, undefined, { signal: options.signal });
     }
   }
@@ -94,14 +98,22 @@ export class HttpTransport {
       redirect: 'error',
     });
     const text = await res.text();
-    return { status: res.status, headers: res.headers, text, url: request.url, attempts: attempt, retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), Date.now()) };
+    return {
+      status: res.status,
+      headers: res.headers,
+      text,
+      url: request.url,
+      attempts: attempt,
+      retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), Date.now()),
+    };
   }
 }
 
 /** "timed out after 30s" or "connection failed (ECONNRESET)": what went wrong, without the request's headers. */
 function describeFailure(error: unknown, timeoutMs: number): string {
   const e = error as { name?: string; message?: string; cause?: { code?: string; name?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError') return `timed out after ${formatSeconds(timeoutMs)}`;
+  if (e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError')
+    return `timed out after ${formatSeconds(timeoutMs)}`;
   const code = e?.cause?.code ?? e?.cause?.name;
   return `connection failed (${code ?? e?.cause?.message ?? e?.message ?? String(error)})`;
 }

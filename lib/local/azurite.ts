@@ -41,7 +41,17 @@ export async function startAzurite(): Promise<RunningAzurite> {
     const port = await freePort();
     const child = spawn(
       process.execPath,
-      [main, '--tableHost', '127.0.0.1', '--tablePort', String(port), '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry', '--silent'],
+      [
+        main,
+        '--tableHost',
+        '127.0.0.1',
+        '--tablePort',
+        String(port),
+        '--inMemoryPersistence',
+        '--skipApiVersionCheck',
+        '--disableTelemetry',
+        '--silent',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'], cwd: workspace },
     );
     const ready = await waitForListening(child);

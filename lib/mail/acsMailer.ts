@@ -44,7 +44,9 @@ export interface AcsMailerOptions {
 /** ACS asked for a wait longer than the run should spend (or the retries ran out while throttled). */
 class AcsThrottledError extends Error {
   constructor(readonly retryAfterMs: number | undefined) {
-    super(`ACS Email throttled the send${retryAfterMs === undefined ? '' : ` (Retry-After ${Math.round(retryAfterMs / 1000)} s)`}.`);
+    super(
+      `ACS Email throttled the send${retryAfterMs === undefined ? '' : ` (Retry-After ${Math.round(retryAfterMs / 1000)} s)`}.`,
+    );
     this.name = 'AcsThrottledError';
   }
 }
@@ -53,7 +55,8 @@ class AcsThrottledError extends Error {
 const DEFAULT_THROTTLE_MS = 60_000;
 
 const CONTEXT: CallContext = { service: 'ACS Email', operation: 'send email' };
-const PERMISSION = "the 'Communication and Email Service Owner' role (or a custom role allowing Microsoft.Communication/CommunicationServices/Write) on the Communication Services resource";
+const PERMISSION =
+  "the 'Communication and Email Service Owner' role (or a custom role allowing Microsoft.Communication/CommunicationServices/Write) on the Communication Services resource";
 
 /** A UUID that is the same for the same key and attempt: the Operation-Id of that send. */
 export function operationIdFor(idempotencyKey: string, attempt: number): string {
@@ -70,12 +73,21 @@ export class AcsMailer implements Mailer {
   private throttledUntil = 0;
 
   constructor(private readonly options: AcsMailerOptions) {
-    const endpoint = options.connectionString ? connectionStringEndpoint(options.connectionString, 'email') : options.endpoint;
-    if (!endpoint) throw new Error('ACS Email needs a connection string (endpoint=...;accesskey=...) or an endpoint with a credential.');
+    const endpoint = options.connectionString
+      ? connectionStringEndpoint(options.connectionString, 'email')
+      : options.endpoint;
+    if (!endpoint)
+      throw new Error(
+        'ACS Email needs a connection string (endpoint=...;accesskey=...) or an endpoint with a credential.',
+      );
     const clientOptions: EmailClientOptions = {
       // Plain http only ever reaches the local emulator; config refuses it anywhere else.
       allowInsecureConnection: isLoopbackHost(new URL(endpoint).hostname),
-      retryOptions: { maxRetries: options.maxRetries ?? 4, retryDelayInMs: options.retryDelayMs ?? 1000, maxRetryDelayInMs: options.maxRetryDelayMs ?? 30_000 },
+      retryOptions: {
+        maxRetries: options.maxRetries ?? 4,
+        retryDelayInMs: options.retryDelayMs ?? 1000,
+        maxRetryDelayInMs: options.maxRetryDelayMs ?? 30_000,
+      },
       // Each attempt: a 429 whose Retry-After is too long to wait for ends the send (it is deferred) instead of sleeping.
       additionalPolicies: [{ policy: this.throttleCap(options.maxRetryAfterMs ?? 60_000), position: 'perRetry' }],
     };
@@ -91,12 +103,22 @@ export class AcsMailer implements Mailer {
 
     let record = await this.claimOrRead(key, message);
     // Sent, or already waiting in the outbox (sendDeferred sends it, in order).
-    if (record.status === 'sent' || record.status === 'deferred') return { status: 'duplicate', messageId: record.messageId ?? record.operationId };
+    if (record.status === 'sent' || record.status === 'deferred')
+      return { status: 'duplicate', messageId: record.messageId ?? record.operationId };
     if (record.status === 'failed') {
       const attempt = record.attempt + 1;
-      record = await this.options.outbox.update({ ...record, status: 'sending', attempt, operationId: operationIdFor(key, attempt), pollerState: undefined, error: undefined, updatedAt: this.now() });
+      record = await this.options.outbox.update({
+        ...record,
+        status: 'sending',
+        attempt,
+        operationId: operationIdFor(key, attempt),
+        pollerState: undefined,
+        error: undefined,
+        updatedAt: this.now(),
+      });
     }
-    if (this.clockMs() < this.throttledUntil && !record.pollerState) return this.defer(record, message, this.throttledUntil - this.clockMs());
+    if (this.clockMs() < this.throttledUntil && !record.pollerState)
+      return this.defer(record, message, this.throttledUntil - this.clockMs());
     return this.deliver(record, message);
   }
 
@@ -105,7 +127,8 @@ export class AcsMailer implements Mailer {
     const sent: EmailMessage[] = [];
     for (let i = 0; i < waiting.length; i++) {
       const { message, notBefore } = waiting[i] as (typeof waiting)[number];
-      if (this.clockMs() < Math.max(this.throttledUntil, Date.parse(notBefore))) return { sent, waiting: waiting.length - i };
+      if (this.clockMs() < Math.max(this.throttledUntil, Date.parse(notBefore)))
+        return { sent, waiting: waiting.length - i };
       const key = message.idempotencyKey;
       const record = await this.options.outbox.get(key);
       if (!record || record.status === 'sent') {
@@ -114,8 +137,14 @@ export class AcsMailer implements Mailer {
       }
       // A send ACS reported Failed gets a new attempt (and Operation-Id), as in send().
       const attempt = record.status === 'failed' ? record.attempt + 1 : record.attempt;
-      const retry = record.status === 'failed' ? { attempt, operationId: operationIdFor(key, attempt), pollerState: undefined, error: undefined } : {};
-      const result = await this.deliver(await this.options.outbox.update({ ...record, ...retry, status: 'sending', updatedAt: this.now() }), message);
+      const retry =
+        record.status === 'failed'
+          ? { attempt, operationId: operationIdFor(key, attempt), pollerState: undefined, error: undefined }
+          : {};
+      const result = await this.deliver(
+        await this.options.outbox.update({ ...record, ...retry, status: 'sending', updatedAt: this.now() }),
+        message,
+      );
       if (result.status === 'deferred') return { sent, waiting: waiting.length - i };
       await this.options.outbox.dropDeferred(key);
       sent.push(message);
@@ -124,11 +153,17 @@ export class AcsMailer implements Mailer {
   }
 
   /** Keeps the message in the outbox for a later run; this run sends nothing more until the wait is over. */
-  private async defer(record: SentMailRecord, message: EmailMessage, waitMs: number): Promise<{ status: 'deferred'; messageId: string }> {
+  private async defer(
+    record: SentMailRecord,
+    message: EmailMessage,
+    waitMs: number,
+  ): Promise<{ status: 'deferred'; messageId: string }> {
     this.throttledUntil = Math.max(this.throttledUntil, this.clockMs() + waitMs);
     const notBefore = new Date(this.throttledUntil).toISOString();
     await this.options.outbox.defer({ ...record, updatedAt: this.now() }, message, notBefore);
-    this.options.logger?.warn(`Email ${record.key}: ACS Email is throttling; '${message.subject}' waits in the outbox until ${notBefore} and a later run sends it.`);
+    this.options.logger?.warn(
+      `Email ${record.key}: ACS Email is throttling; '${message.subject}' waits in the outbox until ${notBefore} and a later run sends it.`,
+    );
     return { status: 'deferred', messageId: record.operationId };
   }
 
@@ -150,7 +185,15 @@ export class AcsMailer implements Mailer {
     const existing = await this.options.outbox.get(key);
     if (existing) return existing;
     try {
-      return await this.options.outbox.claim({ key, status: 'sending', operationId: operationIdFor(key, 1), attempt: 1, to: message.to, subject: message.subject, updatedAt: this.now() });
+      return await this.options.outbox.claim({
+        key,
+        status: 'sending',
+        operationId: operationIdFor(key, 1),
+        attempt: 1,
+        to: message.to,
+        subject: message.subject,
+        updatedAt: this.now(),
+      });
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       const winner = await this.options.outbox.get(key);
@@ -159,38 +202,55 @@ export class AcsMailer implements Mailer {
     }
   }
 
-  private async deliver(claimed: SentMailRecord, message: EmailMessage): Promise<{ status: 'sent' | 'deferred'; messageId: string }> {
+  private async deliver(
+    claimed: SentMailRecord,
+    message: EmailMessage,
+  ): Promise<{ status: 'sent' | 'deferred'; messageId: string }> {
     let record = claimed;
     const abortSignal = AbortSignal.timeout(this.options.timeoutMs ?? 120_000);
     const pollOptions = { abortSignal, updateIntervalInMs: this.options.pollIntervalMs ?? 2000 };
     try {
       let poller;
       if (record.pollerState) {
-        this.options.logger?.info(`Email ${record.key}: resuming the send accepted earlier (operation ${record.operationId}).`);
+        this.options.logger?.info(
+          `Email ${record.key}: resuming the send accepted earlier (operation ${record.operationId}).`,
+        );
         poller = await this.client.beginSend(this.toAcs(message), { ...pollOptions, resumeFrom: record.pollerState });
       } else {
         poller = await this.client.beginSend(this.toAcs(message), { ...pollOptions, operationId: record.operationId });
         record = await this.options.outbox.update({ ...record, pollerState: poller.toString(), updatedAt: this.now() });
       }
       const result = await poller.pollUntilDone({ abortSignal });
-      if (result.status !== 'Succeeded') return await this.markFailed(record, message, result.error?.message ?? `status ${result.status}`);
+      if (result.status !== 'Succeeded')
+        return await this.markFailed(record, message, result.error?.message ?? `status ${result.status}`);
       const messageId = result.id || record.operationId;
-      await this.options.outbox.update({ ...record, status: 'sent', messageId, pollerState: undefined, updatedAt: this.now() });
+      await this.options.outbox.update({
+        ...record,
+        status: 'sent',
+        messageId,
+        pollerState: undefined,
+        updatedAt: this.now(),
+      });
       return { status: 'sent', messageId };
     } catch (error) {
       // ACS answered that this operation ended Failed: nothing was sent, so the next run may send it again.
       // Any other failure (a lost response, a poll that timed out) leaves the record 'sending' for a careful retry.
       if (isFailedOperation(error)) return this.markFailed(record, message, (error as Error).message);
       // Throttled before ACS accepted the send (a 429 is a refusal, nothing was queued): wait in the outbox.
-      if (!record.pollerState && error instanceof AcsThrottledError) return this.defer(record, message, error.retryAfterMs ?? DEFAULT_THROTTLE_MS);
-      if (!record.pollerState && (error as { statusCode?: number })?.statusCode === 429) return this.defer(record, message, DEFAULT_THROTTLE_MS);
+      if (!record.pollerState && error instanceof AcsThrottledError)
+        return this.defer(record, message, error.retryAfterMs ?? DEFAULT_THROTTLE_MS);
+      if (!record.pollerState && (error as { statusCode?: number })?.statusCode === 429)
+        return this.defer(record, message, DEFAULT_THROTTLE_MS);
       throw acsError(error);
     }
   }
 
   private async markFailed(record: SentMailRecord, message: EmailMessage, detail: string): Promise<never> {
     await this.options.outbox.update({ ...record, status: 'failed', error: detail, updatedAt: this.now() });
-    throw new RequestError(CONTEXT, `ACS did not deliver '${message.subject}' (${detail}); the next run sends it again.`);
+    throw new RequestError(
+      CONTEXT,
+      `ACS did not deliver '${message.subject}' (${detail}); the next run sends it again.`,
+    );
   }
 
   private toAcs(message: EmailMessage): AcsEmailMessage {
@@ -213,12 +273,19 @@ export class AcsMailer implements Mailer {
 
 /** The poller reports an operation that ended Failed as a plain Error (no HTTP status) with this wording. */
 function isFailedOperation(error: unknown): boolean {
-  return error instanceof Error && !(error instanceof ExternalCallError) && (error as { statusCode?: number }).statusCode === undefined && /long-running operation has failed/i.test(error.message);
+  return (
+    error instanceof Error &&
+    !(error instanceof ExternalCallError) &&
+    (error as { statusCode?: number }).statusCode === undefined &&
+    /long-running operation has failed/i.test(error.message)
+  );
 }
 
 /** Header values must not carry CR/LF (header injection) and stay short. */
 function sanitizeHeader(value: string): string {
-  return Array.from(value, (c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? ' ' : c)).join('').slice(0, 200);
+  return Array.from(value, (c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? ' ' : c))
+    .join('')
+    .slice(0, 200);
 }
 
 function acsError(error: unknown): unknown {
@@ -226,8 +293,20 @@ function acsError(error: unknown): unknown {
   const e = error as { statusCode?: number; name?: string; message?: string; code?: string };
   const status = e?.statusCode;
   if (status === 401 || status === 403) return new PermissionError(CONTEXT, status, PERMISSION, e.message);
-  if (status === 429 || (status !== undefined && status >= 500) || e?.name === 'AbortError' || e?.code === 'ECONNRESET' || e?.code === 'REQUEST_SEND_ERROR') {
-    return new TransientError(CONTEXT, 1, `${status ? `HTTP ${status}` : (e?.name ?? 'failure')}: ${e?.message ?? String(error)}`, status, error);
+  if (
+    status === 429 ||
+    (status !== undefined && status >= 500) ||
+    e?.name === 'AbortError' ||
+    e?.code === 'ECONNRESET' ||
+    e?.code === 'REQUEST_SEND_ERROR'
+  ) {
+    return new TransientError(
+      CONTEXT,
+      1,
+      `${status ? `HTTP ${status}` : (e?.name ?? 'failure')}: ${e?.message ?? String(error)}`,
+      status,
+      error,
+    );
   }
   if (status !== undefined) return new RequestError(CONTEXT, e?.message ?? `HTTP ${status}`, status, undefined, error);
   return error;

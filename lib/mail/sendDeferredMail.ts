@@ -11,16 +11,33 @@ export interface OutboxResult {
   waiting: number;
 }
 
-export async function sendDeferredMail(deps: { mailer: Mailer; store: Pick<Store, 'journal'>; logger: Logger }): Promise<OutboxResult> {
+export async function sendDeferredMail(deps: {
+  mailer: Mailer;
+  store: Pick<Store, 'journal'>;
+  logger: Logger;
+}): Promise<OutboxResult> {
   try {
     const { sent, waiting } = await deps.mailer.sendDeferred();
     if (sent.length) {
-      await deps.store.journal.appendMany(sent.map((m) => ({ id: `alert.sent|${m.idempotencyKey}`, type: 'alert.sent', actor: WATCHDOG_ACTOR, subject: m.idempotencyKey, data: { to: m.to, subject: m.subject, deferred: true } })));
+      await deps.store.journal.appendMany(
+        sent.map((m) => ({
+          id: `alert.sent|${m.idempotencyKey}`,
+          type: 'alert.sent',
+          actor: WATCHDOG_ACTOR,
+          subject: m.idempotencyKey,
+          data: { to: m.to, subject: m.subject, deferred: true },
+        })),
+      );
     }
-    if (waiting) deps.logger.warn(`${waiting} email(s) still wait in the outbox for ACS Email's rate limit; the next run sends them.`);
+    if (waiting)
+      deps.logger.warn(
+        `${waiting} email(s) still wait in the outbox for ACS Email's rate limit; the next run sends them.`,
+      );
     return { sent: sent.length, waiting };
   } catch (error) {
-    deps.logger.error(`Sending the deferred email failed; it stays in the outbox for the next run: ${error instanceof Error ? error.message : String(error)}`);
+    deps.logger.error(
+      `Sending the deferred email failed; it stays in the outbox for the next run: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return { sent: 0, waiting: -1 };
   }
 }

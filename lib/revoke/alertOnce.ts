@@ -15,14 +15,24 @@ type AlertDeps = { mailer: Mailer; store: Pick<Store, 'journal' | 'alertIntents'
  * Sends the alert and journals its alert.sent and `entries` (when it went out) once. `earlier`: the intent a dead
  * run left for this key. Returns the send outcome, 'done' when an earlier run finished it.
  */
-export async function sendAlertOnce(deps: AlertDeps, notice: Notice, entries: (JournalEntryInput & { id: string })[], earlier?: AlertIntent): Promise<SendOutcome | 'failed' | 'done'> {
+export async function sendAlertOnce(
+  deps: AlertDeps,
+  notice: Notice,
+  entries: (JournalEntryInput & { id: string })[],
+  earlier?: AlertIntent,
+): Promise<SendOutcome | 'failed' | 'done'> {
   if (notice.to.length === 0) return 'no-recipients';
   const key = notice.idempotencyKey;
   if (!earlier) {
     const record = await deps.store.sentMail.get(key);
     if (record?.status === 'sent' || record?.status === 'deferred') return 'done';
   }
-  const intent: AlertIntent = earlier ?? { key, journalSeq: await deps.store.journal.headSeq(), email: emailOf(notice), entries };
+  const intent: AlertIntent = earlier ?? {
+    key,
+    journalSeq: await deps.store.journal.headSeq(),
+    email: emailOf(notice),
+    entries,
+  };
   if (!earlier) await deps.store.alertIntents.record(intent);
   const sent = await trySendNotice(deps, notice, intent.journalSeq);
   // A failed send keeps the intent: the next run sends it and journals what is missing.
@@ -42,9 +52,14 @@ export async function finishStaleAlerts(deps: AlertDeps, intents: AlertIntent[],
     if (current.has(intent.key)) continue;
     const status = (await deps.store.sentMail.get(intent.key))?.status;
     if (status === 'sent' || status === 'deferred') {
-      await deps.store.journal.appendOnce([alertEntry(intent.key, status, intent.email), ...intent.entries], intent.journalSeq);
+      await deps.store.journal.appendOnce(
+        [alertEntry(intent.key, status, intent.email), ...intent.entries],
+        intent.journalSeq,
+      );
     } else {
-      deps.logger.warn(`An earlier run meant to send alert ${intent.key} (${status ?? 'not sent'}); the situation changed since, so nothing is journaled for it.`);
+      deps.logger.warn(
+        `An earlier run meant to send alert ${intent.key} (${status ?? 'not sent'}); the situation changed since, so nothing is journaled for it.`,
+      );
     }
     await deps.store.alertIntents.release(intent.key);
   }

@@ -5,7 +5,10 @@
 import type { FindingStore, SnapshotStore } from '../audit/auditStores.js';
 import type { AuditView } from './planRevocations.js';
 
-export async function lastCompleteAudit(stores: { snapshots: SnapshotStore; findings: FindingStore }): Promise<AuditView | undefined> {
+export async function lastCompleteAudit(stores: {
+  snapshots: SnapshotStore;
+  findings: FindingStore;
+}): Promise<AuditView | undefined> {
   const state = await stores.snapshots.state();
   if (!state.version) return undefined;
   const snapshot = await stores.snapshots.load(state.version);

@@ -41,7 +41,13 @@ export function planReminders(input: { now: Date; grants: Grant[]; offsetsMs: nu
       .sort((a, b) => a.ms - b.ms);
     const closest = reached[0];
     if (!closest) continue;
-    due.push({ grant, offset: closest.offset, handled: reached.map((o) => o.offset), expiresAt: grant.expiresAt, remainingMs: expires - now });
+    due.push({
+      grant,
+      offset: closest.offset,
+      handled: reached.map((o) => o.offset),
+      expiresAt: grant.expiresAt,
+      remainingMs: expires - now,
+    });
   }
   return due;
 }

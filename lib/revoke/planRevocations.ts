@@ -104,7 +104,9 @@ export function isEnding(grant: Grant, now: Date): boolean {
 
 function isBreakGlass(policy: RevocationPolicy, principal: string, principalId?: string): boolean {
   const list = policy.breakGlass;
-  return list.includes(principal.toLowerCase()) || (principalId !== undefined && list.includes(principalId.toLowerCase()));
+  return (
+    list.includes(principal.toLowerCase()) || (principalId !== undefined && list.includes(principalId.toLowerCase()))
+  );
 }
 
 function isWatchdog(policy: RevocationPolicy, holder: Holder): boolean {
@@ -114,33 +116,61 @@ function isWatchdog(policy: RevocationPolicy, holder: Holder): boolean {
 }
 
 /** Decides whether an unapproved holder may be removed automatically; the first rule that applies wins. */
-function protectionOf(policy: RevocationPolicy, holder: Holder, assignment: RoleAssignment | undefined, openedAt: string, now: Date): Omit<Protection, 'principal' | 'finding' | 'holder'> | undefined {
-  if (isBreakGlass(policy, holder.principal, holder.principalId)) return { reason: 'break-glass', detail: 'listed in WATCHDOG_BREAK_GLASS: never revoked' };
-  if (isWatchdog(policy, holder)) return { reason: 'watchdog-identity', detail: "the watchdog's own identity: never revoked" };
+function protectionOf(
+  policy: RevocationPolicy,
+  holder: Holder,
+  assignment: RoleAssignment | undefined,
+  openedAt: string,
+  now: Date,
+): Omit<Protection, 'principal' | 'finding' | 'holder'> | undefined {
+  if (isBreakGlass(policy, holder.principal, holder.principalId))
+    return { reason: 'break-glass', detail: 'listed in WATCHDOG_BREAK_GLASS: never revoked' };
+  if (isWatchdog(policy, holder))
+    return { reason: 'watchdog-identity', detail: "the watchdog's own identity: never revoked" };
   if (holder.via === 'graph-app-role') {
-    return { reason: 'graph-app-role', detail: `Graph app role ${holder.role}: remove the app role assignment in Entra ID by hand` };
+    return {
+      reason: 'graph-app-role',
+      detail: `Graph app role ${holder.role}: remove the app role assignment in Entra ID by hand`,
+    };
   }
   if (holder.via === 'unexpanded-assignee') {
-    return { reason: 'group-path', detail: `${holder.path}: an assignee type whose members the audit cannot list; review it by hand` };
+    return {
+      reason: 'group-path',
+      detail: `${holder.path}: an assignee type whose members the audit cannot list; review it by hand`,
+    };
   }
   // Break-glass and own-identity checks above need a UPN or id; a holder known only by its Exchange name is left to a person.
   if (!RESOLVED_PRINCIPAL.test(holder.principal)) {
-    return { reason: 'unresolved-principal', detail: `${holder.principal} could not be resolved to a UPN or object id: review it by hand` };
+    return {
+      reason: 'unresolved-principal',
+      detail: `${holder.principal} could not be resolved to a UPN or object id: review it by hand`,
+    };
   }
   if (GROUP_PATHS.has(holder.via)) {
-    return { reason: 'group-path', detail: `${holder.path}: removing the group's assignment would also take the role from approved members; remove the member from ${holder.viaName ?? 'the group'} by hand` };
+    return {
+      reason: 'group-path',
+      detail: `${holder.path}: removing the group's assignment would also take the role from approved members; remove the member from ${holder.viaName ?? 'the group'} by hand`,
+    };
   }
-  if (!assignment) return { reason: 'assignment-unknown', detail: `assignment ${holder.assignmentGuid} is not in the last snapshot` };
-  if (assignment.delegationType !== 'Regular') return { reason: 'delegating', detail: `${assignment.name} is a ${assignment.delegationType} assignment: never removed` };
+  if (!assignment)
+    return { reason: 'assignment-unknown', detail: `assignment ${holder.assignmentGuid} is not in the last snapshot` };
+  if (assignment.delegationType !== 'Regular')
+    return {
+      reason: 'delegating',
+      detail: `${assignment.name} is a ${assignment.delegationType} assignment: never removed`,
+    };
   const due = Date.parse(openedAt) + policy.unapprovedGraceMs;
-  if (due > now.getTime()) return { reason: 'in-grace', detail: `open since ${openedAt}; removed after ${new Date(due).toISOString()}` };
+  if (due > now.getTime())
+    return { reason: 'in-grace', detail: `open since ${openedAt}; removed after ${new Date(due).toISOString()}` };
   return undefined;
 }
 
 /** A grant that is open for the holder's assignment or principal: the audit that flagged it may predate it. */
 function openGrantFor(grants: Grant[], holder: Holder): Grant | undefined {
   return grants.find(
-    (g) => OPEN.has(g.status) && (g.assignmentGuid === holder.assignmentGuid || g.principal.toLowerCase() === holder.principal.toLowerCase()),
+    (g) =>
+      OPEN.has(g.status) &&
+      (g.assignmentGuid === holder.assignmentGuid || g.principal.toLowerCase() === holder.principal.toLowerCase()),
   );
 }
 
@@ -157,19 +187,33 @@ function principalsOf(holders: Holder[], grants: Grant[]): Set<string> {
  * remove unapproved holders: an expired grant's access was always going to go, and a tenant whose only
  * holders are grants must still see them expire together. A single removal is never a mass removal.
  */
-function massRemovalBlock(removals: Removal[], currentHolders: number, policy: RevocationPolicy, others = 0): MassRemovalBlock | undefined {
+function massRemovalBlock(
+  removals: Removal[],
+  currentHolders: number,
+  policy: RevocationPolicy,
+  others = 0,
+): MassRemovalBlock | undefined {
   const count = removals.length + others;
   const base = { removals: count, currentHolders, maxShare: policy.maxShare, maxCount: policy.maxCount };
-  if (count > policy.maxCount) return { ...base, reason: `${count} removals is more than WATCHDOG_REVOKE_MAX_COUNT (${policy.maxCount})` };
+  if (count > policy.maxCount)
+    return { ...base, reason: `${count} removals is more than WATCHDOG_REVOKE_MAX_COUNT (${policy.maxCount})` };
   const sweeping = removals.some((r) => r.kind === 'unapproved');
   if (sweeping && count > 1 && count > policy.maxShare * currentHolders) {
     const pct = (n: number) => `${Math.round(n * 100)}%`;
-    return { ...base, reason: `${count} of ${currentHolders} current holders (${pct(count / Math.max(currentHolders, 1))}) is more than WATCHDOG_REVOKE_MAX_SHARE (${pct(policy.maxShare)})` };
+    return {
+      ...base,
+      reason: `${count} of ${currentHolders} current holders (${pct(count / Math.max(currentHolders, 1))}) is more than WATCHDOG_REVOKE_MAX_SHARE (${pct(policy.maxShare)})`,
+    };
   }
   return undefined;
 }
 
-export function planRevocations(input: { now: Date; grants: Grant[]; audit?: AuditView; policy: RevocationPolicy }): RevocationPlan {
+export function planRevocations(input: {
+  now: Date;
+  grants: Grant[];
+  audit?: AuditView;
+  policy: RevocationPolicy;
+}): RevocationPlan {
   const { now, grants, audit, policy } = input;
   const removals: Removal[] = [];
   const protections: Protection[] = [];
@@ -177,7 +221,12 @@ export function planRevocations(input: { now: Date; grants: Grant[]; audit?: Aud
   for (const grant of grants) {
     if (!isEnding(grant, now)) continue;
     if (isBreakGlass(policy, grant.principal, grant.principalId)) {
-      protections.push({ principal: grant.principal, reason: 'break-glass', detail: `grant ${grant.id} ended but its principal is listed in WATCHDOG_BREAK_GLASS: remove the assignment by hand if intended`, grant });
+      protections.push({
+        principal: grant.principal,
+        reason: 'break-glass',
+        detail: `grant ${grant.id} ended but its principal is listed in WATCHDOG_BREAK_GLASS: remove the assignment by hand if intended`,
+        grant,
+      });
       continue;
     }
     removals.push({ kind: 'grant', grant });
@@ -186,14 +235,23 @@ export function planRevocations(input: { now: Date; grants: Grant[]; audit?: Aud
   if (audit && policy.unapprovedAction === 'revoke') {
     const assignments = new Map(audit.assignments.map((a) => [a.guid, a]));
     const holders = new Map(audit.holders.map((h) => [h.key, h]));
-    const taken = new Set(removals.flatMap((r) => (r.kind === 'grant' && r.grant.assignmentGuid ? [r.grant.assignmentGuid] : [])));
+    const taken = new Set(
+      removals.flatMap((r) => (r.kind === 'grant' && r.grant.assignmentGuid ? [r.grant.assignmentGuid] : [])),
+    );
     for (const { finding, openedAt } of audit.unapproved) {
       const holder = finding.holderKey ? holders.get(finding.holderKey) : undefined;
       if (!holder) continue;
       const assignment = assignments.get(holder.assignmentGuid);
       const open = openGrantFor(grants, holder);
       if (open) {
-        protections.push({ principal: holder.principal, finding, holder, grant: open, reason: 'grant-open', detail: `grant ${open.id} (${open.status}) covers this principal since the last audit` });
+        protections.push({
+          principal: holder.principal,
+          finding,
+          holder,
+          grant: open,
+          reason: 'grant-open',
+          detail: `grant ${open.id} (${open.status}) covers this principal since the last audit`,
+        });
         continue;
       }
       const protection = protectionOf(policy, holder, assignment, openedAt, now);

@@ -26,13 +26,16 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 
 /** The assignment's grant id, when its name is a grant assignment name. */
 function grantIdOf(assignment: RoleAssignment): string | undefined {
-  if (assignment.name.slice(0, GRANT_ASSIGNMENT_PREFIX.length).toLowerCase() !== GRANT_ASSIGNMENT_PREFIX.toLowerCase()) return undefined;
+  if (assignment.name.slice(0, GRANT_ASSIGNMENT_PREFIX.length).toLowerCase() !== GRANT_ASSIGNMENT_PREFIX.toLowerCase())
+    return undefined;
   return assignment.name.slice(GRANT_ASSIGNMENT_PREFIX.length) || undefined;
 }
 
 /** Live grant-named assignments whose grant is closed: one read of the role's assignments, one point read per grant name. */
 export async function findLeftovers(deps: Pick<RevokeDeps, 'exchange' | 'store'>): Promise<Leftover[]> {
-  const named = (await deps.exchange.getRoleAssignments(MIE_ROLE)).filter((a) => a.delegationType === 'Regular' && grantIdOf(a));
+  const named = (await deps.exchange.getRoleAssignments(MIE_ROLE)).filter(
+    (a) => a.delegationType === 'Regular' && grantIdOf(a),
+  );
   const out: Leftover[] = [];
   for (const assignment of named) {
     const grant = await deps.store.grants.get(grantIdOf(assignment) as string);
@@ -42,13 +45,23 @@ export async function findLeftovers(deps: Pick<RevokeDeps, 'exchange' | 'store'>
 }
 
 export function describeLeftover({ grant, assignment }: Leftover): PlannedRemoval {
-  return { kind: 'leftover', principal: grant.principal, reason: 'grant-closed', grantId: grant.id, assignmentGuid: assignment.guid, path: `assignment ${assignment.name} of ${grant.status} grant` };
+  return {
+    kind: 'leftover',
+    principal: grant.principal,
+    reason: 'grant-closed',
+    grantId: grant.id,
+    assignmentGuid: assignment.guid,
+    path: `assignment ${assignment.name} of ${grant.status} grant`,
+  };
 }
 
-export async function planLeftoverRemovals(deps: Pick<RevokeDeps, 'exchange' | 'store' | 'config'>): Promise<{ removals: Leftover[]; protectedBreakGlass: Leftover[] }> {
+export async function planLeftoverRemovals(
+  deps: Pick<RevokeDeps, 'exchange' | 'store' | 'config'>,
+): Promise<{ removals: Leftover[]; protectedBreakGlass: Leftover[] }> {
   const all = await findLeftovers(deps);
   const breakGlass = new Set(deps.config.breakGlass);
-  const isBreakGlass = (l: Leftover) => [l.grant.principal, l.grant.principalId].some((n) => n && breakGlass.has(n.toLowerCase()));
+  const isBreakGlass = (l: Leftover) =>
+    [l.grant.principal, l.grant.principalId].some((n) => n && breakGlass.has(n.toLowerCase()));
   return { removals: all.filter((l) => !isBreakGlass(l)), protectedBreakGlass: all.filter(isBreakGlass) };
 }
 
@@ -58,11 +71,22 @@ export async function removeLeftover(deps: RevokeDeps, leftover: Leftover, repor
   const started = performance.now();
   let outcome: 'removed' | 'absent';
   try {
-    outcome = (await removeAssignmentVerified(deps.exchange, assignment.guid, { role: grant.role, assignee: [grant.principalName, grant.principal, grant.principalId].filter((n): n is string => Boolean(n)) })).outcome;
+    outcome = (
+      await removeAssignmentVerified(deps.exchange, assignment.guid, {
+        role: grant.role,
+        assignee: [grant.principalName, grant.principal, grant.principalId].filter((n): n is string => Boolean(n)),
+      })
+    ).outcome;
   } catch (error) {
     report.failed.push({ ...planned, error: message(error) });
-    deps.logger.error(`Removing leftover ${assignment.name} (${assignment.guid}) of ${grant.status} grant ${grant.id} failed: ${message(error)}`, { grantId: grant.id });
-    await trySendNotice(deps, leftoverRemoveFailedNotice(grant, assignment, message(error), report.at, deps.config.email.alertRecipients));
+    deps.logger.error(
+      `Removing leftover ${assignment.name} (${assignment.guid}) of ${grant.status} grant ${grant.id} failed: ${message(error)}`,
+      { grantId: grant.id },
+    );
+    await trySendNotice(
+      deps,
+      leftoverRemoveFailedNotice(grant, assignment, message(error), report.at, deps.config.email.alertRecipients),
+    );
     return;
   }
   const verifiedAt = deps.clock.now().toISOString();
@@ -77,6 +101,9 @@ export async function removeLeftover(deps: RevokeDeps, leftover: Leftover, repor
     reason: 'grant-closed',
     data: { grant: data, assignment, reason: 'grant-closed', outcome, verifiedAt },
   });
-  deps.logger.warn(`Removed leftover ${assignment.name} (${assignment.guid}) of ${grant.status} grant ${grant.id}; verified gone at ${verifiedAt}.`, { grantId: grant.id });
+  deps.logger.warn(
+    `Removed leftover ${assignment.name} (${assignment.guid}) of ${grant.status} grant ${grant.id}; verified gone at ${verifiedAt}.`,
+    { grantId: grant.id },
+  );
   await trySendNotice(deps, leftoverRemovedNotice(grant, assignment, verifiedAt, deps.config.email.alertRecipients));
 }

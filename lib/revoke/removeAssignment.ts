@@ -36,8 +36,10 @@ export interface ExpectedAssignment {
 }
 
 function matches(live: RoleAssignment, expected: ExpectedAssignment): string | undefined {
-  if (live.delegationType !== 'Regular') return `it is a ${live.delegationType} assignment, which only lets its holder assign the role and is never removed`;
-  if (live.role.toLowerCase() !== expected.role.toLowerCase()) return `it is for role ${live.role}, not ${expected.role}`;
+  if (live.delegationType !== 'Regular')
+    return `it is a ${live.delegationType} assignment, which only lets its holder assign the role and is never removed`;
+  if (live.role.toLowerCase() !== expected.role.toLowerCase())
+    return `it is for role ${live.role}, not ${expected.role}`;
   const names = new Set(expected.assignee.filter(Boolean).map((n) => n.toLowerCase()));
   if (![live.roleAssignee, live.roleAssigneeName].some((n) => n && names.has(n.toLowerCase()))) {
     return `it is assigned to ${live.roleAssigneeName || live.roleAssignee}, not ${expected.assignee.filter(Boolean).join(' / ')}`;
@@ -51,14 +53,27 @@ async function readBack(exchange: ExchangeRbac, guid: string): Promise<RoleAssig
   return found && found.guid.toLowerCase() === guid.toLowerCase() ? found : undefined;
 }
 
-export async function removeAssignmentVerified(exchange: ExchangeRbac, guid: string, expected: ExpectedAssignment): Promise<RemovalResult> {
-  if (!guid.trim()) throw new RemovalRefusedError('An assignment without a Guid was not removed: an empty identity would address every assignment.');
+export async function removeAssignmentVerified(
+  exchange: ExchangeRbac,
+  guid: string,
+  expected: ExpectedAssignment,
+): Promise<RemovalResult> {
+  if (!guid.trim())
+    throw new RemovalRefusedError(
+      'An assignment without a Guid was not removed: an empty identity would address every assignment.',
+    );
   const live = await readBack(exchange, guid);
   if (!live) return { outcome: 'absent' };
   const mismatch = matches(live, expected);
-  if (mismatch) throw new RemovalRefusedError(`Assignment ${live.name} (${guid}) was not removed: ${mismatch}. Check it in Exchange (Get-ManagementRoleAssignment -Identity ${guid}).`);
+  if (mismatch)
+    throw new RemovalRefusedError(
+      `Assignment ${live.name} (${guid}) was not removed: ${mismatch}. Check it in Exchange (Get-ManagementRoleAssignment -Identity ${guid}).`,
+    );
   const outcome = await exchange.removeRoleAssignment(guid);
   const after = await readBack(exchange, guid);
-  if (after) throw new RemovalNotVerifiedError(`Assignment ${live.name} (${guid}) is still present after Remove-ManagementRoleAssignment; the next run tries again.`);
+  if (after)
+    throw new RemovalNotVerifiedError(
+      `Assignment ${live.name} (${guid}) is still present after Remove-ManagementRoleAssignment; the next run tries again.`,
+    );
   return { outcome };
 }

@@ -6,7 +6,12 @@ import type { Grant, Recipient } from '../domain.js';
 import { assignmentNamed } from '../exchange/identifiedRow.js';
 import { grantAssignmentName } from '../grants/grantAssignment.js';
 import type { ExchangeRbac } from '../ports.js';
-import { removeAssignmentVerified, RemovalNotVerifiedError, RemovalRefusedError, type RemovalResult } from './removeAssignment.js';
+import {
+  removeAssignmentVerified,
+  RemovalNotVerifiedError,
+  RemovalRefusedError,
+  type RemovalResult,
+} from './removeAssignment.js';
 
 function grantNames(grant: Grant): string[] {
   return [grant.principalName, grant.principal, grant.principalId].filter((n): n is string => Boolean(n));
@@ -14,17 +19,29 @@ function grantNames(grant: Grant): string[] {
 
 function isGrantee(member: Recipient, grant: Grant): boolean {
   const names = new Set(grantNames(grant).map((n) => n.toLowerCase()));
-  return [member.name, member.userPrincipalName, member.primarySmtpAddress, member.externalDirectoryObjectId, member.identity].some((n) => n && names.has(n.toLowerCase()));
+  return [
+    member.name,
+    member.userPrincipalName,
+    member.primarySmtpAddress,
+    member.externalDirectoryObjectId,
+    member.identity,
+  ].some((n) => n && names.has(n.toLowerCase()));
 }
 
 async function removeFromRoleGroup(exchange: ExchangeRbac, grant: Grant): Promise<RemovalResult> {
   const group = grant.roleGroup;
-  if (!group) throw new RemovalRefusedError(`Grant ${grant.id} is a role-group grant without a role group name; remove the member by hand.`);
+  if (!group)
+    throw new RemovalRefusedError(
+      `Grant ${grant.id} is a role-group grant without a role group name; remove the member by hand.`,
+    );
   const before = await exchange.getRoleGroupMembers(group);
   if (!before.some((m) => isGrantee(m, grant))) return { outcome: 'absent' };
   const outcome = await exchange.removeRoleGroupMember(group, grant.principalName ?? grant.principal);
   const after = await exchange.getRoleGroupMembers(group);
-  if (after.some((m) => isGrantee(m, grant))) throw new RemovalNotVerifiedError(`${grant.principal} is still a member of role group ${group} after Remove-RoleGroupMember; the next run tries again.`);
+  if (after.some((m) => isGrantee(m, grant)))
+    throw new RemovalNotVerifiedError(
+      `${grant.principal} is still a member of role group ${group} after Remove-RoleGroupMember; the next run tries again.`,
+    );
   return { outcome };
 }
 
@@ -34,7 +51,10 @@ async function removeFromRoleGroup(exchange: ExchangeRbac, grant: Grant): Promis
  */
 async function assignmentGuidOf(exchange: ExchangeRbac, grant: Grant): Promise<string | undefined> {
   if (grant.assignmentGuid) return grant.assignmentGuid;
-  return assignmentNamed(await exchange.getRoleAssignments(grant.role), grant.assignmentName ?? grantAssignmentName(grant.id))?.guid;
+  return assignmentNamed(
+    await exchange.getRoleAssignments(grant.role),
+    grant.assignmentName ?? grantAssignmentName(grant.id),
+  )?.guid;
 }
 
 export async function removeGrantAccess(exchange: ExchangeRbac, grant: Grant): Promise<RemovalResult> {

@@ -53,7 +53,12 @@ function render(kind: NoticeKind, to: string[], subject: string, idempotencyKey:
     '',
     '-- mie-watchdog',
   ].join('\n');
-  const rows = body.facts.map(([label, value]) => `<tr><th align="left" style="padding:2px 12px 2px 0">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('');
+  const rows = body.facts
+    .map(
+      ([label, value]) =>
+        `<tr><th align="left" style="padding:2px 12px 2px 0">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`,
+    )
+    .join('');
   const html = [
     '<!doctype html><html><head><meta charset="utf-8"></head><body style="font-family:Segoe UI,Arial,sans-serif;font-size:14px">',
     `<h2 style="color:${body.severity === 'critical' ? '#a80000' : '#222'}">${escapeHtml(body.heading)}</h2>`,
@@ -62,7 +67,14 @@ function render(kind: NoticeKind, to: string[], subject: string, idempotencyKey:
     '<p style="color:#666">mie-watchdog</p>',
     '</body></html>',
   ].join('\n');
-  return { kind, to: unique(to), subject: headerSafe(`[mie-watchdog] ${tag}${subject}`, 200), idempotencyKey, html, text };
+  return {
+    kind,
+    to: unique(to),
+    subject: headerSafe(`[mie-watchdog] ${tag}${subject}`, 200),
+    idempotencyKey,
+    html,
+    text,
+  };
 }
 
 function grantFacts(grant: Grant): Fact[] {
@@ -102,28 +114,55 @@ export function grantRevokedNotice(grant: Grant, verifiedAt: string, securityTea
 }
 
 /** A closed grant's own assignment was still in Exchange (an activation whose answer was lost, say). */
-export function leftoverRemovedNotice(grant: Grant, assignment: RoleAssignment, verifiedAt: string, securityTeam: string[]): Notice {
-  return render('leftover-removed', [grant.principal, grant.requestedBy, ...securityTeam], `${grant.role} removed from ${grant.principal} (grant ${grant.status}, assignment left behind)`, `assignment/${assignment.guid}/leftover-removed`, {
-    severity: 'high',
-    heading: `Leftover ${grant.role} assignment removed from ${grant.principal}`,
-    paragraphs: [
-      `Grant ${grant.id} is ${grant.status}, yet its own assignment ${assignment.name} was still in Exchange; it was usable until now. This happens when an activation reaches Exchange but its answer is lost. The watchdog removed it and read it back at ${verifiedAt}: it is gone.`,
-      PROPAGATION_NOTE,
-    ],
-    facts: [...grantFacts(grant), ['Assignment', `${assignment.name} (${assignment.guid})`], ['Removal confirmed', verifiedAt]],
-  });
+export function leftoverRemovedNotice(
+  grant: Grant,
+  assignment: RoleAssignment,
+  verifiedAt: string,
+  securityTeam: string[],
+): Notice {
+  return render(
+    'leftover-removed',
+    [grant.principal, grant.requestedBy, ...securityTeam],
+    `${grant.role} removed from ${grant.principal} (grant ${grant.status}, assignment left behind)`,
+    `assignment/${assignment.guid}/leftover-removed`,
+    {
+      severity: 'high',
+      heading: `Leftover ${grant.role} assignment removed from ${grant.principal}`,
+      paragraphs: [
+        `Grant ${grant.id} is ${grant.status}, yet its own assignment ${assignment.name} was still in Exchange; it was usable until now. This happens when an activation reaches Exchange but its answer is lost. The watchdog removed it and read it back at ${verifiedAt}: it is gone.`,
+        PROPAGATION_NOTE,
+      ],
+      facts: [
+        ...grantFacts(grant),
+        ['Assignment', `${assignment.name} (${assignment.guid})`],
+        ['Removal confirmed', verifiedAt],
+      ],
+    },
+  );
 }
 
-export function leftoverRemoveFailedNotice(grant: Grant, assignment: RoleAssignment, error: string, runAt: string, securityTeam: string[]): Notice {
-  return render('leftover-remove-failed', securityTeam, `Could not remove leftover ${grant.role} assignment of ${grant.principal}`, `assignment/${assignment.guid}/leftover-remove-failed/${runAt}`, {
-    severity: 'critical',
-    heading: `Could not remove the leftover assignment of ${grant.status} grant ${grant.id}`,
-    paragraphs: [
-      `Last error: ${error}`,
-      `The watchdog tries again on every run. To remove it by hand: Remove-ManagementRoleAssignment -Identity ${assignment.guid} -Confirm:$false.`,
-    ],
-    facts: [...grantFacts(grant), ['Assignment', `${assignment.name} (${assignment.guid})`]],
-  });
+export function leftoverRemoveFailedNotice(
+  grant: Grant,
+  assignment: RoleAssignment,
+  error: string,
+  runAt: string,
+  securityTeam: string[],
+): Notice {
+  return render(
+    'leftover-remove-failed',
+    securityTeam,
+    `Could not remove leftover ${grant.role} assignment of ${grant.principal}`,
+    `assignment/${assignment.guid}/leftover-remove-failed/${runAt}`,
+    {
+      severity: 'critical',
+      heading: `Could not remove the leftover assignment of ${grant.status} grant ${grant.id}`,
+      paragraphs: [
+        `Last error: ${error}`,
+        `The watchdog tries again on every run. To remove it by hand: Remove-ManagementRoleAssignment -Identity ${assignment.guid} -Confirm:$false.`,
+      ],
+      facts: [...grantFacts(grant), ['Assignment', `${assignment.name} (${assignment.guid})`]],
+    },
+  );
 }
 
 /** "1 hour", "24 hours", "45 minutes": how long is left, for people. */
@@ -153,43 +192,63 @@ export function reminderNotice(grant: Grant, offset: string, remainingMs: number
 }
 
 export function revokeFailedNotice(grant: Grant, error: string, attempts: number, securityTeam: string[]): Notice {
-  return render('revoke-failed', securityTeam, `Revocation of ${grant.role} from ${grant.principal} failed (${attempts} attempts)`, `grant/${grant.id}/revoke-failed/${attempts}`, {
-    severity: 'critical',
-    heading: `Could not remove ${grant.role} from ${grant.principal}`,
-    paragraphs: [
-      `Grant ${grant.id} has ended but its ${howGranted(grant)} could not be removed and confirmed gone. The watchdog retries on every run and sends this alert each time until it succeeds.`,
-      `Last error: ${error}`,
-      `To remove it by hand: Remove-ManagementRoleAssignment -Identity ${grant.assignmentGuid ?? '<guid>'} -Confirm:$false (or Remove-RoleGroupMember for a role-group grant).`,
-    ],
-    facts: [...grantFacts(grant), ['Attempts', String(attempts)]],
-  });
+  return render(
+    'revoke-failed',
+    securityTeam,
+    `Revocation of ${grant.role} from ${grant.principal} failed (${attempts} attempts)`,
+    `grant/${grant.id}/revoke-failed/${attempts}`,
+    {
+      severity: 'critical',
+      heading: `Could not remove ${grant.role} from ${grant.principal}`,
+      paragraphs: [
+        `Grant ${grant.id} has ended but its ${howGranted(grant)} could not be removed and confirmed gone. The watchdog retries on every run and sends this alert each time until it succeeds.`,
+        `Last error: ${error}`,
+        `To remove it by hand: Remove-ManagementRoleAssignment -Identity ${grant.assignmentGuid ?? '<guid>'} -Confirm:$false (or Remove-RoleGroupMember for a role-group grant).`,
+      ],
+      facts: [...grantFacts(grant), ['Attempts', String(attempts)]],
+    },
+  );
 }
 
 function removalTarget(r: Removal): string {
-  return r.kind === 'grant' ? `${r.grant.principal} (grant ${r.grant.id}, expired)` : `${r.holder.principal} (${r.holder.path}, unapproved)`;
+  return r.kind === 'grant'
+    ? `${r.grant.principal} (grant ${r.grant.id}, expired)`
+    : `${r.holder.principal} (${r.holder.path}, unapproved)`;
 }
 
 function leftoverTarget({ grant, assignment }: Leftover): string {
   return `${grant.principal} (${assignment.name}, grant ${grant.id}, closed)`;
 }
 
-export function revocationBlockedNotice(block: MassRemovalBlock, planned: Removal[], leftovers: Leftover[], key: string, securityTeam: string[]): Notice {
+export function revocationBlockedNotice(
+  block: MassRemovalBlock,
+  planned: Removal[],
+  leftovers: Leftover[],
+  key: string,
+  securityTeam: string[],
+): Notice {
   const removals = [...planned.map(removalTarget), ...leftovers.map(leftoverTarget)];
-  return render('revoke-blocked', securityTeam, `Revocation stopped: it would remove ${block.removals} of ${block.currentHolders} holders`, key, {
-    severity: 'critical',
-    heading: 'Revocation stopped by the mass-removal guard',
-    paragraphs: [
-      `This run removed nothing: ${block.reason}.`,
-      'A plan this large usually means a bad read or a clock problem. Check it with WATCHDOG_DRY_RUN=true (mie-watchdog revoke --json); if it is right, raise WATCHDOG_REVOKE_MAX_SHARE or WATCHDOG_REVOKE_MAX_COUNT for one run, or remove the assignments by hand.',
-      `Would remove: ${removals.slice(0, LISTED_TARGETS).join('; ')}${removals.length > LISTED_TARGETS ? `; and ${removals.length - LISTED_TARGETS} more (the whole plan: mie-watchdog revoke --dry-run --json)` : ''}`,
-    ],
-    facts: [
-      ['Removals planned', String(block.removals)],
-      ['Current holders', String(block.currentHolders)],
-      ['WATCHDOG_REVOKE_MAX_SHARE', String(block.maxShare)],
-      ['WATCHDOG_REVOKE_MAX_COUNT', String(block.maxCount)],
-    ],
-  });
+  return render(
+    'revoke-blocked',
+    securityTeam,
+    `Revocation stopped: it would remove ${block.removals} of ${block.currentHolders} holders`,
+    key,
+    {
+      severity: 'critical',
+      heading: 'Revocation stopped by the mass-removal guard',
+      paragraphs: [
+        `This run removed nothing: ${block.reason}.`,
+        'A plan this large usually means a bad read or a clock problem. Check it with WATCHDOG_DRY_RUN=true (mie-watchdog revoke --json); if it is right, raise WATCHDOG_REVOKE_MAX_SHARE or WATCHDOG_REVOKE_MAX_COUNT for one run, or remove the assignments by hand.',
+        `Would remove: ${removals.slice(0, LISTED_TARGETS).join('; ')}${removals.length > LISTED_TARGETS ? `; and ${removals.length - LISTED_TARGETS} more (the whole plan: mie-watchdog revoke --dry-run --json)` : ''}`,
+      ],
+      facts: [
+        ['Removals planned', String(block.removals)],
+        ['Current holders', String(block.currentHolders)],
+        ['WATCHDOG_REVOKE_MAX_SHARE', String(block.maxShare)],
+        ['WATCHDOG_REVOKE_MAX_COUNT', String(block.maxCount)],
+      ],
+    },
+  );
 }
 
 function holderFacts(holder: Holder, assignment: RoleAssignment): Fact[] {
@@ -201,35 +260,67 @@ function holderFacts(holder: Holder, assignment: RoleAssignment): Fact[] {
   ];
 }
 
-export function unapprovedRemovedNotice(holder: Holder, assignment: RoleAssignment, verifiedAt: string, securityTeam: string[]): Notice {
-  return render('unapproved-revoked', securityTeam, `Unapproved ${holder.role} removed from ${holder.principal}`, `assignment/${assignment.guid}/unapproved-removed`, {
-    severity: 'high',
-    heading: `Unapproved ${holder.role} removed from ${holder.principal}`,
-    paragraphs: [
-      `WATCHDOG_UNAPPROVED_ACTION is revoke: the assignment had no approved grant and stayed past WATCHDOG_UNAPPROVED_GRACE, so the watchdog removed it and read it back at ${verifiedAt}: it is gone.`,
-      PROPAGATION_NOTE,
-    ],
-    facts: [...holderFacts(holder, assignment), ['Removal confirmed', verifiedAt]],
-  });
+export function unapprovedRemovedNotice(
+  holder: Holder,
+  assignment: RoleAssignment,
+  verifiedAt: string,
+  securityTeam: string[],
+): Notice {
+  return render(
+    'unapproved-revoked',
+    securityTeam,
+    `Unapproved ${holder.role} removed from ${holder.principal}`,
+    `assignment/${assignment.guid}/unapproved-removed`,
+    {
+      severity: 'high',
+      heading: `Unapproved ${holder.role} removed from ${holder.principal}`,
+      paragraphs: [
+        `WATCHDOG_UNAPPROVED_ACTION is revoke: the assignment had no approved grant and stayed past WATCHDOG_UNAPPROVED_GRACE, so the watchdog removed it and read it back at ${verifiedAt}: it is gone.`,
+        PROPAGATION_NOTE,
+      ],
+      facts: [...holderFacts(holder, assignment), ['Removal confirmed', verifiedAt]],
+    },
+  );
 }
 
-export function unapprovedRemoveFailedNotice(holder: Holder, assignment: RoleAssignment, error: string, runAt: string, securityTeam: string[]): Notice {
-  return render('unapproved-revoke-failed', securityTeam, `Could not remove unapproved ${holder.role} from ${holder.principal}`, `assignment/${assignment.guid}/unapproved-remove-failed/${runAt}`, {
-    severity: 'critical',
-    heading: `Could not remove unapproved ${holder.role} from ${holder.principal}`,
-    paragraphs: [`Last error: ${error}`, 'The watchdog tries again on the next run while the audit still reports the holder as unapproved.'],
-    facts: holderFacts(holder, assignment),
-  });
+export function unapprovedRemoveFailedNotice(
+  holder: Holder,
+  assignment: RoleAssignment,
+  error: string,
+  runAt: string,
+  securityTeam: string[],
+): Notice {
+  return render(
+    'unapproved-revoke-failed',
+    securityTeam,
+    `Could not remove unapproved ${holder.role} from ${holder.principal}`,
+    `assignment/${assignment.guid}/unapproved-remove-failed/${runAt}`,
+    {
+      severity: 'critical',
+      heading: `Could not remove unapproved ${holder.role} from ${holder.principal}`,
+      paragraphs: [
+        `Last error: ${error}`,
+        'The watchdog tries again on the next run while the audit still reports the holder as unapproved.',
+      ],
+      facts: holderFacts(holder, assignment),
+    },
+  );
 }
 
 /** Holders the watchdog will not remove on its own (group paths, app roles, break-glass): a person decides. */
 export function needsPersonNotice(protections: Protection[], key: string, securityTeam: string[]): Notice {
-  return render('needs-person', securityTeam, `${protections.length} unapproved holder(s) need a person to remove them`, key, {
-    severity: 'high',
-    heading: 'Unapproved holders the watchdog does not remove automatically',
-    paragraphs: [
-      'WATCHDOG_UNAPPROVED_ACTION is revoke, but these holders are not removed automatically: group paths would take the role from approved members too, Graph app roles are outside Exchange, and break-glass and the watchdog itself are never revoked.',
-    ],
-    facts: protections.map((p) => [p.principal, p.detail]),
-  });
+  return render(
+    'needs-person',
+    securityTeam,
+    `${protections.length} unapproved holder(s) need a person to remove them`,
+    key,
+    {
+      severity: 'high',
+      heading: 'Unapproved holders the watchdog does not remove automatically',
+      paragraphs: [
+        'WATCHDOG_UNAPPROVED_ACTION is revoke, but these holders are not removed automatically: group paths would take the role from approved members too, Graph app roles are outside Exchange, and break-glass and the watchdog itself are never revoked.',
+      ],
+      facts: protections.map((p) => [p.principal, p.detail]),
+    },
+  );
 }

@@ -20,7 +20,9 @@ export function createRevokeTimerHandler(deps: () => RevokeScheduleDeps): Revoke
     // Failures were escalated by email already; failing the invocation makes them visible in Application Insights too.
     const failures = r.failed.length + result.activation.failed.length;
     if (failures > 0 || r.blocked) {
-      throw new Error(`revokeExpired: ${failures} failure(s)${r.blocked ? ', mass-removal guard stopped the run' : ''}; see the security team alert and the journal.`);
+      throw new Error(
+        `revokeExpired: ${failures} failure(s)${r.blocked ? ', mass-removal guard stopped the run' : ''}; see the security team alert and the journal.`,
+      );
     }
     return result;
   };

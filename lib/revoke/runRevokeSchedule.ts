@@ -11,17 +11,26 @@ import { revokeExpired, type RevocationReport, type RevokeDeps } from './revokeE
 export type RevokeScheduleDeps = RevokeDeps & GrantDeps;
 
 export interface RevokeScheduleResult {
-  activation: { activated: { grantId: string; principal: string; expiresAt?: string }[]; skipped: string[]; failed: ActivationResult['failed'] };
+  activation: {
+    activated: { grantId: string; principal: string; expiresAt?: string }[];
+    skipped: string[];
+    failed: ActivationResult['failed'];
+  };
   revocation: RevocationReport;
   /** Email deferred by ACS throttling in earlier runs, sent first (undefined in a dry run). */
   outbox?: OutboxResult;
 }
 
-export async function runRevokeSchedule(deps: RevokeScheduleDeps, options: { dryRun?: boolean } = {}): Promise<RevokeScheduleResult> {
+export async function runRevokeSchedule(
+  deps: RevokeScheduleDeps,
+  options: { dryRun?: boolean } = {},
+): Promise<RevokeScheduleResult> {
   const dryRun = options.dryRun ?? deps.config.revoke.dryRun;
   // Deferred notices go first, so a burst leaves in the order it was raised.
   const outbox = dryRun ? undefined : await sendDeferredMail(deps);
-  const activation: ActivationResult = dryRun ? { activated: [], skipped: [], failed: [] } : await activateDueGrants(deps);
+  const activation: ActivationResult = dryRun
+    ? { activated: [], skipped: [], failed: [] }
+    : await activateDueGrants(deps);
   const revocation = await revokeExpired(deps, { dryRun });
   return {
     activation: {

@@ -13,7 +13,11 @@ export type SendOutcome = 'sent' | 'duplicate' | 'deferred' | 'no-recipients';
  * `recoverAfter`: the seq an earlier attempt recorded before its entries; that attempt may have sent this
  * notice (a duplicate now) and died before or after journaling it, so the entry is appended once.
  */
-export async function sendNotice(deps: { mailer: Mailer; store: Pick<Store, 'journal'> }, notice: Notice, recoverAfter?: number): Promise<SendOutcome> {
+export async function sendNotice(
+  deps: { mailer: Mailer; store: Pick<Store, 'journal'> },
+  notice: Notice,
+  recoverAfter?: number,
+): Promise<SendOutcome> {
   if (notice.to.length === 0) return 'no-recipients';
   const { kind: _kind, ...message } = notice;
   const result = await deps.mailer.send(message);
@@ -25,22 +29,37 @@ export async function sendNotice(deps: { mailer: Mailer; store: Pick<Store, 'jou
 }
 
 /** What an alert entry records of its email. */
-export const emailOf = (notice: Notice): { to: string[]; subject: string; kind: string } => ({ to: notice.to, subject: notice.subject, kind: `revoke.${notice.kind}` });
+export const emailOf = (notice: Notice): { to: string[]; subject: string; kind: string } => ({
+  to: notice.to,
+  subject: notice.subject,
+  kind: `revoke.${notice.kind}`,
+});
 
 /** The journal entry of an email that went out (or waits in the outbox): its id is its type and the notice key. */
-export function alertEntry(key: string, outcome: 'sent' | 'deferred', email: { to: string[]; subject: string; kind: string }): JournalEntryInput & { id: string } {
+export function alertEntry(
+  key: string,
+  outcome: 'sent' | 'deferred',
+  email: { to: string[]; subject: string; kind: string },
+): JournalEntryInput & { id: string } {
   const type = outcome === 'deferred' ? 'alert.deferred' : 'alert.sent';
   return { id: `${type}|${key}`, type, actor: WATCHDOG_ACTOR, subject: key, data: email };
 }
 
 /** For alerts whose failure must not stop the run (the state change they report is already saved). */
-export async function trySendNotice(deps: { mailer: Mailer; store: Pick<Store, 'journal'>; logger: Logger }, notice: Notice, recoverAfter?: number): Promise<SendOutcome | 'failed'> {
+export async function trySendNotice(
+  deps: { mailer: Mailer; store: Pick<Store, 'journal'>; logger: Logger },
+  notice: Notice,
+  recoverAfter?: number,
+): Promise<SendOutcome | 'failed'> {
   try {
     return await sendNotice(deps, notice, recoverAfter);
   } catch (error) {
-    deps.logger.error(`Could not send the '${notice.kind}' email (${notice.idempotencyKey}); the next run tries again where it can.`, {
-      error: error instanceof Error ? error.message : String(error),
-    });
+    deps.logger.error(
+      `Could not send the '${notice.kind}' email (${notice.idempotencyKey}); the next run tries again where it can.`,
+      {
+        error: error instanceof Error ? error.message : String(error),
+      },
+    );
     return 'failed';
   }
 }

@@ -61,7 +61,8 @@ function toState(e: (StateEntity & { etag?: string }) | undefined): FindingState
     openChanged: e.openChanged ?? 0,
     snapshotVersion: e.snapshotVersion ?? 0,
     lastDigestDay: e.lastDigestDay || undefined,
-    pendingJournalSeq: typeof e.pendingJournalSeq === 'number' && e.pendingJournalSeq >= 0 ? e.pendingJournalSeq : undefined,
+    pendingJournalSeq:
+      typeof e.pendingJournalSeq === 'number' && e.pendingJournalSeq >= 0 ? e.pendingJournalSeq : undefined,
     etag: e.etag,
   };
 }
@@ -96,7 +97,8 @@ function chunkRows(partitionKey: string, prefix: string, value: unknown): ChunkE
 function fromChunks<T>(rows: ChunkEntity[], what: string): T {
   rows.sort((a, b) => a.chunk - b.chunk);
   const expected = rows[0]?.chunks ?? 0;
-  if (rows.length !== expected) throw new Error(`${what} has ${rows.length} of ${expected} chunks stored; it cannot be read.`);
+  if (rows.length !== expected)
+    throw new Error(`${what} has ${rows.length} of ${expected} chunks stored; it cannot be read.`);
   return JSON.parse(gunzipSync(Buffer.concat(rows.map((r) => Buffer.from(r.data)))).toString('utf8')) as T;
 }
 
@@ -122,7 +124,9 @@ export function createFindingStore(tables: TableAccess): FindingStore {
     const state = await getEntity<StateEntity>(c, OPEN, STATE);
     if (!state?.blobVersion) return { set: { findings: [], breakGlass: [] }, state };
     const prefix = blobPrefix(state.blobVersion);
-    const filter = [odata`PartitionKey eq ${OPEN}`, odata`RowKey gt ${prefix}`, odata`RowKey lt ${`${prefix}.`}`].join(' and ');
+    const filter = [odata`PartitionKey eq ${OPEN}`, odata`RowKey gt ${prefix}`, odata`RowKey lt ${`${prefix}.`}`].join(
+      ' and ',
+    );
     const rows = await listRows<ChunkEntity>(c, filter, 'Reading open findings');
     return { set: fromChunks<OpenSet>(rows, `Open findings version ${state.blobVersion}`), state };
   }
@@ -166,7 +170,10 @@ export function createFindingStore(tables: TableAccess): FindingStore {
       const detected = new Set(change.breakGlassDetected.map((u) => u.holderKey));
       const next: OpenSet = {
         findings: [...set.findings.filter((f) => !resolvedIds.has(f.id) && !openedIds.has(f.id)), ...change.opened],
-        breakGlass: [...set.breakGlass.filter((u) => !cleared.has(u.holderKey) && !detected.has(u.holderKey)), ...change.breakGlassDetected],
+        breakGlass: [
+          ...set.breakGlass.filter((u) => !cleared.has(u.holderKey) && !detected.has(u.holderKey)),
+          ...change.breakGlassDetected,
+        ],
       };
 
       // Resolved findings first: keyed by time and version, so a repeated apply overwrites rather than duplicates.
@@ -174,23 +181,38 @@ export function createFindingStore(tables: TableAccess): FindingStore {
       if (change.resolved.length) {
         const at = change.resolved[0]?.resolvedAt ?? '';
         const rows = chunkRows(RESOLVED, `${at}|${blobPrefix(version)}`, change.resolved);
-        await submitInBatches(c, rows.map((r): TransactionAction => ['upsert', r, 'Replace']), 'Storing resolved findings');
+        await submitInBatches(
+          c,
+          rows.map((r): TransactionAction => ['upsert', r, 'Replace']),
+          'Storing resolved findings',
+        );
       }
 
       const chunks = chunkRows(OPEN, blobPrefix(version), next);
       const stateRow: StateEntity = { ...stateFields(state), blobVersion: version, blobChunks: chunks.length };
-      const commit: TransactionAction = state.etag ? ['update', stateRow, 'Replace', { etag: state.etag }] : ['create', stateRow];
+      const commit: TransactionAction = state.etag
+        ? ['update', stateRow, 'Replace', { etag: state.etag }]
+        : ['create', stateRow];
       const oldChunks: TransactionAction[] = stored?.blobVersion
-        ? Array.from({ length: stored.blobChunks }, (_, i): TransactionAction => ['delete', { partitionKey: OPEN, rowKey: `${blobPrefix(stored.blobVersion)}-${String(i).padStart(5, '0')}` }])
+        ? Array.from({ length: stored.blobChunks }, (_, i): TransactionAction => [
+            'delete',
+            { partitionKey: OPEN, rowKey: `${blobPrefix(stored.blobVersion)}-${String(i).padStart(5, '0')}` },
+          ])
         : [];
       const writes = chunks.map((r): TransactionAction => ['upsert', r, 'Replace']);
       let etag: string | undefined;
       if (writes.length + oldChunks.length < CHUNKS_PER_TRANSACTION) {
-        const res = await tableCall('Storing open findings', () => c.submitTransaction([...writes, ...oldChunks, commit]));
+        const res = await tableCall('Storing open findings', () =>
+          c.submitTransaction([...writes, ...oldChunks, commit]),
+        );
         etag = res.subResponses.find((r) => r.rowKey === STATE)?.etag;
       } else {
         await submitInBatches(c, writes, 'Storing open findings');
-        etag = (await tableCall('Storing the findings state', () => (state.etag ? c.updateEntity(stateRow, 'Replace', { etag: state.etag }) : c.createEntity(stateRow)))).etag;
+        etag = (
+          await tableCall('Storing the findings state', () =>
+            state.etag ? c.updateEntity(stateRow, 'Replace', { etag: state.etag }) : c.createEntity(stateRow),
+          )
+        ).etag;
         await submitInBatches(c, oldChunks, 'Dropping the previous open findings');
       }
       return { ...state, etag: etag ?? (await getEntity<StateEntity>(c, OPEN, STATE))?.etag };

@@ -63,7 +63,8 @@ function grantFilter(filter: { status?: GrantStatus[]; principal?: string }, aft
   const clauses = [odata`PartitionKey eq ${PARTITION}`, odata`RowKey lt ${SLOT_PREFIX}`];
   if (after !== undefined) clauses.push(odata`RowKey gt ${after}`);
   if (filter.principal) clauses.push(odata`principal eq ${filter.principal.toLowerCase()}`);
-  if (filter.status?.length) clauses.push(`(${filter.status.map((s: GrantStatus) => odata`status eq ${s}`).join(' or ')})`);
+  if (filter.status?.length)
+    clauses.push(`(${filter.status.map((s: GrantStatus) => odata`status eq ${s}`).join(' or ')})`);
   return clauses.join(' and ');
 }
 
@@ -84,12 +85,16 @@ export function createGrantStore(tables: TableAccess): GrantStore {
         if (holder && isOpen(fromEntity(holder))) throw new OpenGrantExistsError(fromEntity(holder));
         const next: SlotEntity = { partitionKey: PARTITION, rowKey: key, grantId: grant.id };
         try {
-          const res = await c.submitTransaction([['create', toEntity(grant)], slot ? ['update', next, 'Replace', { etag: slot.etag }] : ['create', next]]);
+          const res = await c.submitTransaction([
+            ['create', toEntity(grant)],
+            slot ? ['update', next, 'Replace', { etag: slot.etag }] : ['create', next],
+          ]);
           return { ...grant, etag: res.getResponseForEntity(grant.id)?.etag };
         } catch (error) {
           const status = statusOf(error);
           // Another request took the slot (or the grant id exists): read again and decide.
-          if (status !== 409 && status !== 412) return tableCall(`Creating grant ${grant.id}`, () => Promise.reject(error));
+          if (status !== 409 && status !== 412)
+            return tableCall(`Creating grant ${grant.id}`, () => Promise.reject(error));
         }
       }
       throw new ConflictError(`Creating grant ${grant.id}: ${grant.principal}'s grants kept changing; retry.`);
@@ -101,26 +106,32 @@ export function createGrantStore(tables: TableAccess): GrantStore {
     async update(grant) {
       if (!grant.etag) throw new Error(`Grant ${grant.id} has no ETag: read it before updating it.`);
       const c = await client();
-      const res = await tableCall(`Updating grant ${grant.id}`, () => c.updateEntity(toEntity(grant), 'Replace', { etag: grant.etag }));
+      const res = await tableCall(`Updating grant ${grant.id}`, () =>
+        c.updateEntity(toEntity(grant), 'Replace', { etag: grant.etag }),
+      );
       return { ...grant, etag: res.etag };
     },
     async list(filter = {}) {
       const c = await client();
       const out: Grant[] = [];
       await tableCall('Listing grants', async () => {
-        for await (const e of c.listEntities<GrantEntity>({ queryOptions: { filter: grantFilter(filter) } })) out.push(fromEntity(e));
+        for await (const e of c.listEntities<GrantEntity>({ queryOptions: { filter: grantFilter(filter) } }))
+          out.push(fromEntity(e));
       });
       return out.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt) || a.id.localeCompare(b.id));
     },
     async page(filter, { limit, after }) {
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new Error(`A page of grants holds 1 to ${MAX_PAGE}, not ${limit}.`);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE)
+        throw new Error(`A page of grants holds 1 to ${MAX_PAGE}, not ${limit}.`);
       const c = await client();
       const rows: Grant[] = [];
       // One more than asked tells whether anything follows. Keyset paging on the row key (the grant id): a
       // service page may stop short of $top (5 s or a partition boundary) and the SDK then follows its own
       // continuation, and a page cut here is resumed exactly after the last grant returned.
       await tableCall('Listing grants', async () => {
-        const pages = c.listEntities<GrantEntity>({ queryOptions: { filter: grantFilter(filter, after) } }).byPage({ maxPageSize: limit + 1 });
+        const pages = c
+          .listEntities<GrantEntity>({ queryOptions: { filter: grantFilter(filter, after) } })
+          .byPage({ maxPageSize: limit + 1 });
         for await (const page of pages) {
           for (const e of page) rows.push(fromEntity(e));
           if (rows.length > limit) break;

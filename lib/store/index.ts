@@ -20,5 +20,15 @@ export function openStore(options: TableAccessOptions, clock: Clock): OpenedStor
 
 /** The stores over an existing TableAccess (tests wrap one to count or fail requests). */
 export function storeOn(tables: TableAccess, clock: Clock): OpenedStore {
-  return { tables, grants: createGrantStore(tables), removals: createRemovalClaimStore(tables), alertIntents: createAlertIntentStore(tables), journal: createJournal(tables, clock), journalRows: createJournalRows(tables), sentMail: createSentMailStore(tables), snapshots: createSnapshotStore(tables), findings: createFindingStore(tables) };
+  return {
+    tables,
+    grants: createGrantStore(tables),
+    removals: createRemovalClaimStore(tables),
+    alertIntents: createAlertIntentStore(tables),
+    journal: createJournal(tables, clock),
+    journalRows: createJournalRows(tables),
+    sentMail: createSentMailStore(tables),
+    snapshots: createSnapshotStore(tables),
+    findings: createFindingStore(tables),
+  };
 }

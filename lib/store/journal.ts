@@ -38,8 +38,14 @@ export const MAX_REASON_CHARS = 2_000;
 
 /** An entry too large for one row: the caller must store a summary (counts, a hash of a long list) instead. */
 export class JournalEntryTooLargeError extends Error {
-  constructor(readonly type: string, readonly subject: string, readonly chars: number) {
-    super(`Journal entry ${type} (${subject}) is ${chars} characters; an entry must fit in one Table Storage property (${ROW_CHARS}): store counts and hashes of long lists, not the lists.`);
+  constructor(
+    readonly type: string,
+    readonly subject: string,
+    readonly chars: number,
+  ) {
+    super(
+      `Journal entry ${type} (${subject}) is ${chars} characters; an entry must fit in one Table Storage property (${ROW_CHARS}): store counts and hashes of long lists, not the lists.`,
+    );
     this.name = 'JournalEntryTooLargeError';
   }
 }
@@ -87,7 +93,17 @@ export const entryRowKey = (seq: number): string => `e${String(seq).padStart(12,
 /** The fields the hash covers, in the form verify recomputes. */
 export function hashedFields(e: Omit<JournalEntry, 'hash'>): Record<string, unknown> {
   // An absent id is left out of the canonical form, so entries written before ids existed verify unchanged.
-  return { seq: e.seq, id: e.id, at: e.at, type: e.type, actor: e.actor, subject: e.subject, reason: e.reason, data: e.data, prevHash: e.prevHash };
+  return {
+    seq: e.seq,
+    id: e.id,
+    at: e.at,
+    type: e.type,
+    actor: e.actor,
+    subject: e.subject,
+    reason: e.reason,
+    data: e.data,
+    prevHash: e.prevHash,
+  };
 }
 
 export function entryFromEntity(e: EntryEntity): JournalEntry {
@@ -115,7 +131,10 @@ interface SizedInput {
 
 /** Cuts the free-text reason, measures the entry and refuses one that cannot fit in a row, before anything is written. */
 function sized(raw: JournalEntryInput): SizedInput {
-  const input = raw.reason && raw.reason.length > MAX_REASON_CHARS ? { ...raw, reason: `${raw.reason.slice(0, MAX_REASON_CHARS - 15)} ...(truncated)` } : raw;
+  const input =
+    raw.reason && raw.reason.length > MAX_REASON_CHARS
+      ? { ...raw, reason: `${raw.reason.slice(0, MAX_REASON_CHARS - 15)} ...(truncated)` }
+      : raw;
   const json = `${JSON.stringify(input.data ?? {})}${input.reason ?? ''}${input.id ?? ''}${input.type}${input.actor}${input.subject}`;
   const chars = json.length + ENTRY_OVERHEAD_CHARS;
   if (chars > ROW_CHARS) throw new JournalEntryTooLargeError(input.type, input.subject, chars);
@@ -159,10 +178,26 @@ function packedEntries(e: PackedEntity): JournalEntry[] {
   if (!Array.isArray(parsed)) throw new Error('entries is not a JSON array');
   return parsed.map((x) => {
     const v = x as JournalEntry;
-    if (typeof v.seq !== 'number' || typeof v.hash !== 'string' || typeof v.prevHash !== 'string' || typeof v.data !== 'object') {
+    if (
+      typeof v.seq !== 'number' ||
+      typeof v.hash !== 'string' ||
+      typeof v.prevHash !== 'string' ||
+      typeof v.data !== 'object'
+    ) {
       throw new Error('an entry lacks seq, data, prevHash or hash');
     }
-    return { seq: v.seq, ...(v.id ? { id: v.id } : {}), at: v.at, type: v.type, actor: v.actor, subject: v.subject, reason: v.reason || undefined, data: v.data, prevHash: v.prevHash, hash: v.hash };
+    return {
+      seq: v.seq,
+      ...(v.id ? { id: v.id } : {}),
+      at: v.at,
+      type: v.type,
+      actor: v.actor,
+      subject: v.subject,
+      reason: v.reason || undefined,
+      data: v.data,
+      prevHash: v.prevHash,
+      hash: v.hash,
+    };
   });
 }
 
@@ -212,9 +247,26 @@ export function createJournal(tables: TableAccess, clock: Clock): Journal {
       const last = inRow[inRow.length - 1];
       if (!first || !last) continue;
       if (inRow.length === 1) {
-        actions.push(['create', { partitionKey: PARTITION, rowKey: entryRowKey(first.seq), ...first, reason: first.reason ?? '', data: JSON.stringify(first.data) } satisfies EntryEntity]);
+        actions.push([
+          'create',
+          {
+            partitionKey: PARTITION,
+            rowKey: entryRowKey(first.seq),
+            ...first,
+            reason: first.reason ?? '',
+            data: JSON.stringify(first.data),
+          } satisfies EntryEntity,
+        ]);
       } else {
-        const packed: PackedEntity = { partitionKey: PARTITION, rowKey: entryRowKey(first.seq), seq: first.seq, lastSeq: last.seq, at: first.at, lastAt: last.at, entries: JSON.stringify(inRow) };
+        const packed: PackedEntity = {
+          partitionKey: PARTITION,
+          rowKey: entryRowKey(first.seq),
+          seq: first.seq,
+          lastSeq: last.seq,
+          at: first.at,
+          lastAt: last.at,
+          entries: JSON.stringify(inRow),
+        };
         actions.push(['create', packed]);
       }
       entries.push(...inRow);
@@ -222,7 +274,10 @@ export function createJournal(tables: TableAccess, clock: Clock): Journal {
     const newHead: HeadEntity = { partitionKey: PARTITION, rowKey: HEAD, seq, hash: prevHash };
     actions.push(head ? ['update', newHead, 'Replace', { etag: head.etag }] : ['create', newHead]);
     const first = entries[0]?.seq ?? seq;
-    const res = await tableCall<TableTransactionResponse>(first === seq ? `Appending journal entry ${seq}` : `Appending journal entries ${first}-${seq}`, () => c.submitTransaction(actions));
+    const res = await tableCall<TableTransactionResponse>(
+      first === seq ? `Appending journal entry ${seq}` : `Appending journal entries ${first}-${seq}`,
+      () => c.submitTransaction(actions),
+    );
     // Sub-responses come in the order of the actions; an update's carries no RowKey, so the head's is the last.
     const headResponse = res.subResponses.length === actions.length ? res.subResponses[actions.length - 1] : undefined;
     const etag = headResponse && (headResponse.rowKey ?? HEAD) === HEAD ? headResponse.etag?.trim() : undefined;
@@ -261,7 +316,9 @@ export function createJournal(tables: TableAccess, clock: Clock): Journal {
     async appendOnce(inputs, after) {
       const present = new Set<string>();
       for await (const e of journal.read({ fromSeq: after + 1 })) if (e.id) present.add(e.id);
-      const missing = inputs.filter((input, i) => !present.has(input.id) && inputs.findIndex((x) => x.id === input.id) === i);
+      const missing = inputs.filter(
+        (input, i) => !present.has(input.id) && inputs.findIndex((x) => x.id === input.id) === i,
+      );
       return missing.length ? appendMany(missing) : [];
     },
     async headSeq() {
@@ -269,7 +326,11 @@ export function createJournal(tables: TableAccess, clock: Clock): Journal {
     },
     async *read(range = {}) {
       const c = await client();
-      const clauses = [odata`PartitionKey eq ${PARTITION}`, odata`RowKey ge ${lowerRowKey(range.fromSeq)}`, odata`RowKey lt ${'f'}`];
+      const clauses = [
+        odata`PartitionKey eq ${PARTITION}`,
+        odata`RowKey ge ${lowerRowKey(range.fromSeq)}`,
+        odata`RowKey lt ${'f'}`,
+      ];
       // A packed row spans at..lastAt: it is read when any of its entries may fall in the range.
       if (range.from) clauses.push(`(${odata`at ge ${range.from}`} or ${odata`lastAt ge ${range.from}`})`);
       if (range.to) clauses.push(odata`at lt ${range.to}`);
@@ -293,18 +354,35 @@ function storedRows(e: EntryEntity | PackedEntity): StoredJournalRow[] {
     return packedEntries(e).map((entry, index) => ({ rowKey: e.rowKey, entry, index }));
   } catch (error) {
     const throughSeq = typeof e.lastSeq === 'number' ? e.lastSeq : undefined;
-    return [{ rowKey: e.rowKey, throughSeq, unreadable: `its packed entries do not parse (${error instanceof Error ? error.message : String(error)})` }];
+    return [
+      {
+        rowKey: e.rowKey,
+        throughSeq,
+        unreadable: `its packed entries do not parse (${error instanceof Error ? error.message : String(error)})`,
+      },
+    ];
   }
 }
 
 function storedRow(e: EntryEntity): StoredJournalRow {
-  if (typeof e.seq !== 'number' || typeof e.hash !== 'string' || typeof e.prevHash !== 'string' || typeof e.data !== 'string') {
-    return { rowKey: e.rowKey, unreadable: 'a column of the entry (seq, data, prevHash or hash) is missing or has the wrong type' };
+  if (
+    typeof e.seq !== 'number' ||
+    typeof e.hash !== 'string' ||
+    typeof e.prevHash !== 'string' ||
+    typeof e.data !== 'string'
+  ) {
+    return {
+      rowKey: e.rowKey,
+      unreadable: 'a column of the entry (seq, data, prevHash or hash) is missing or has the wrong type',
+    };
   }
   try {
     return { rowKey: e.rowKey, entry: entryFromEntity(e) };
   } catch (error) {
-    return { rowKey: e.rowKey, unreadable: `data is not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+    return {
+      rowKey: e.rowKey,
+      unreadable: `data is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    };
   }
 }
 
@@ -314,7 +392,11 @@ export function createJournalRows(tables: TableAccess): JournalRows {
   return {
     async *rows(range = {}) {
       const c = await client();
-      const filter = [odata`PartitionKey eq ${PARTITION}`, odata`RowKey ge ${lowerRowKey(range.fromSeq)}`, odata`RowKey lt ${'f'}`].join(' and ');
+      const filter = [
+        odata`PartitionKey eq ${PARTITION}`,
+        odata`RowKey ge ${lowerRowKey(range.fromSeq)}`,
+        odata`RowKey lt ${'f'}`,
+      ].join(' and ');
       for await (const e of c.listEntities<EntryEntity | PackedEntity>({ queryOptions: { filter } })) {
         for (const row of storedRows(e)) {
           if (range.fromSeq && row.entry && row.entry.seq < range.fromSeq) continue;

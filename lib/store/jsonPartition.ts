@@ -27,7 +27,10 @@ export function jsonPartition<T>(tables: TableAccess, table: string, partition: 
       const c = await client();
       const out: T[] = [];
       await tableCall(what, async () => {
-        for await (const e of c.listEntities<JsonEntity>({ queryOptions: { filter: odata`PartitionKey eq ${partition}` } })) out.push(JSON.parse(e.json) as T);
+        for await (const e of c.listEntities<JsonEntity>({
+          queryOptions: { filter: odata`PartitionKey eq ${partition}` },
+        }))
+          out.push(JSON.parse(e.json) as T);
       });
       return out;
     },

@@ -16,7 +16,8 @@ const rowKey = (guid: string): string => guid.toLowerCase();
 export function createRemovalClaimStore(tables: TableAccess): RemovalClaimStore {
   const rows = jsonPartition<UnapprovedRemovalClaim>(tables, 'grants', 'unapproved-removal');
   return {
-    claim: (claim) => rows.write(rowKey(claim.assignment.guid), claim, 'create', `Claiming the removal of ${claim.assignment.guid}`),
+    claim: (claim) =>
+      rows.write(rowKey(claim.assignment.guid), claim, 'create', `Claiming the removal of ${claim.assignment.guid}`),
     list: () => rows.list('Listing unapproved removals in progress'),
     release: (guid) => rows.remove(rowKey(guid), `Releasing the removal of ${guid}`),
   };

@@ -17,7 +17,15 @@ const DEFERRED = 'deferred';
 const PART_BYTES = 60_000;
 const MAX_PARTS = 15;
 
-type DeferredEntity = { partitionKey: string; rowKey: string; key: string; enqueuedAt: string; seq: number; notBefore: string; parts: number } & Record<`part${number}`, Uint8Array>;
+type DeferredEntity = {
+  partitionKey: string;
+  rowKey: string;
+  key: string;
+  enqueuedAt: string;
+  seq: number;
+  notBefore: string;
+  parts: number;
+} & Record<`part${number}`, Uint8Array>;
 
 /** Orders messages deferred at the same instant by this process (a burst) as they were raised. */
 let deferSeq = 0;
@@ -26,15 +34,34 @@ let deferSeq = 0;
 function deferredEntity(message: EmailMessage, enqueuedAt: string, seq: number, notBefore: string): DeferredEntity {
   const zipped = gzipSync(Buffer.from(JSON.stringify(message), 'utf8'));
   const parts = Math.ceil(zipped.length / PART_BYTES);
-  if (parts > MAX_PARTS) throw new Error(`Email '${message.subject}' is too large to wait in the outbox (${zipped.length} bytes gzipped); it is not deferred.`);
-  const entity = { partitionKey: DEFERRED, rowKey: sentMailRowKey(message.idempotencyKey), key: message.idempotencyKey, enqueuedAt, seq, notBefore, parts } as DeferredEntity;
-  for (let i = 0; i < parts; i++) entity[`part${i}`] = new Uint8Array(zipped.subarray(i * PART_BYTES, (i + 1) * PART_BYTES));
+  if (parts > MAX_PARTS)
+    throw new Error(
+      `Email '${message.subject}' is too large to wait in the outbox (${zipped.length} bytes gzipped); it is not deferred.`,
+    );
+  const entity = {
+    partitionKey: DEFERRED,
+    rowKey: sentMailRowKey(message.idempotencyKey),
+    key: message.idempotencyKey,
+    enqueuedAt,
+    seq,
+    notBefore,
+    parts,
+  } as DeferredEntity;
+  for (let i = 0; i < parts; i++)
+    entity[`part${i}`] = new Uint8Array(zipped.subarray(i * PART_BYTES, (i + 1) * PART_BYTES));
   return entity;
 }
 
 function fromDeferred(e: DeferredEntity): DeferredMail {
-  const zipped = Buffer.concat(Array.from({ length: e.parts }, (_, i) => Buffer.from(e[`part${i}`] ?? new Uint8Array(0))));
-  return { message: JSON.parse(gunzipSync(zipped).toString('utf8')) as EmailMessage, enqueuedAt: e.enqueuedAt, seq: e.seq ?? 0, notBefore: e.notBefore };
+  const zipped = Buffer.concat(
+    Array.from({ length: e.parts }, (_, i) => Buffer.from(e[`part${i}`] ?? new Uint8Array(0))),
+  );
+  return {
+    message: JSON.parse(gunzipSync(zipped).toString('utf8')) as EmailMessage,
+    enqueuedAt: e.enqueuedAt,
+    seq: e.seq ?? 0,
+    notBefore: e.notBefore,
+  };
 }
 
 interface SentMailEntity {
@@ -53,8 +80,14 @@ const MAX_ERROR_CHARS = 2_000;
 
 function toEntity(record: SentMailRecord): SentMailEntity {
   const { etag: _etag, ...rest } = record;
-  const data = rest.error && rest.error.length > MAX_ERROR_CHARS ? { ...rest, error: rest.error.slice(0, MAX_ERROR_CHARS) } : rest;
-  return { partitionKey: PARTITION, rowKey: sentMailRowKey(record.key), status: record.status, json: JSON.stringify(data) };
+  const data =
+    rest.error && rest.error.length > MAX_ERROR_CHARS ? { ...rest, error: rest.error.slice(0, MAX_ERROR_CHARS) } : rest;
+  return {
+    partitionKey: PARTITION,
+    rowKey: sentMailRowKey(record.key),
+    status: record.status,
+    json: JSON.stringify(data),
+  };
 }
 
 function fromEntity(entity: SentMailEntity & { etag?: string }): SentMailRecord {
@@ -76,7 +109,12 @@ export function createSentMailStore(tables: TableAccess): SentMailStore {
     async defer(record, message, notBefore) {
       const c = await client();
       const existing = await getEntity<DeferredEntity>(c, DEFERRED, sentMailRowKey(record.key));
-      const row = deferredEntity(message, existing?.enqueuedAt ?? record.updatedAt, existing?.seq ?? ++deferSeq, notBefore);
+      const row = deferredEntity(
+        message,
+        existing?.enqueuedAt ?? record.updatedAt,
+        existing?.seq ?? ++deferSeq,
+        notBefore,
+      );
       // The message first: a crash before the record moves leaves it 'sending', which the next send resumes.
       await tableCall(`Deferring email ${record.key}`, () => c.upsertEntity(row, 'Replace'));
       return this.update({ ...record, status: 'deferred' });
@@ -85,7 +123,10 @@ export function createSentMailStore(tables: TableAccess): SentMailStore {
       const c = await client();
       const out: DeferredMail[] = [];
       await tableCall('Listing deferred email', async () => {
-        for await (const e of c.listEntities<DeferredEntity>({ queryOptions: { filter: odata`PartitionKey eq ${DEFERRED}` } })) out.push(fromDeferred(e));
+        for await (const e of c.listEntities<DeferredEntity>({
+          queryOptions: { filter: odata`PartitionKey eq ${DEFERRED}` },
+        }))
+          out.push(fromDeferred(e));
       });
       return out.sort((a, b) => a.enqueuedAt.localeCompare(b.enqueuedAt) || a.seq - b.seq);
     },
@@ -100,7 +141,9 @@ export function createSentMailStore(tables: TableAccess): SentMailStore {
     async update(record) {
       if (!record.etag) throw new Error(`Email record ${record.key} has no ETag: read or claim it before updating it.`);
       const c = await client();
-      const res = await tableCall(`Updating email record ${record.key}`, () => c.updateEntity(toEntity(record), 'Replace', { etag: record.etag }));
+      const res = await tableCall(`Updating email record ${record.key}`, () =>
+        c.updateEntity(toEntity(record), 'Replace', { etag: record.etag }),
+      );
       return { ...record, etag: res.etag };
     },
   };

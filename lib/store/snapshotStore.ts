@@ -66,8 +66,11 @@ function toState(e: (CurrentEntity & { etag?: string }) | undefined): SnapshotSt
     lastError: e.lastError || undefined,
     lastErrorAt: e.lastErrorAt || undefined,
     consecutiveFailures: e.consecutiveFailures ?? 0,
-    attribution: e.attributionGz?.byteLength ? parseAttribution(gunzipSync(Buffer.from(e.attributionGz)).toString('utf8')) : parseAttribution(e.attribution),
-    pendingJournalSeq: typeof e.pendingJournalSeq === 'number' && e.pendingJournalSeq >= 0 ? e.pendingJournalSeq : undefined,
+    attribution: e.attributionGz?.byteLength
+      ? parseAttribution(gunzipSync(Buffer.from(e.attributionGz)).toString('utf8'))
+      : parseAttribution(e.attribution),
+    pendingJournalSeq:
+      typeof e.pendingJournalSeq === 'number' && e.pendingJournalSeq >= 0 ? e.pendingJournalSeq : undefined,
     etag: e.etag,
   };
 }
@@ -123,7 +126,12 @@ function currentAction(state: SnapshotState, previousEtag: string | undefined): 
 export function createSnapshotStore(tables: TableAccess): SnapshotStore {
   const client = () => tables.table('snapshots');
 
-  async function writeCurrent(c: TableClient, state: SnapshotState, previousEtag: string | undefined, what: string): Promise<SnapshotState> {
+  async function writeCurrent(
+    c: TableClient,
+    state: SnapshotState,
+    previousEtag: string | undefined,
+    what: string,
+  ): Promise<SnapshotState> {
     const entity = toEntity(state);
     const res = previousEtag
       ? await tableCall(what, () => c.updateEntity(entity, 'Replace', { etag: previousEtag }))
@@ -138,7 +146,11 @@ export function createSnapshotStore(tables: TableAccess): SnapshotStore {
 
     async load(version) {
       const c = await client();
-      const filter = [odata`PartitionKey eq ${PARTITION}`, odata`RowKey gt ${versionPrefix(version)}`, odata`RowKey lt ${`${versionPrefix(version)}.`}`].join(' and ');
+      const filter = [
+        odata`PartitionKey eq ${PARTITION}`,
+        odata`RowKey gt ${versionPrefix(version)}`,
+        odata`RowKey lt ${`${versionPrefix(version)}.`}`,
+      ].join(' and ');
       const chunks: ChunkEntity[] = [];
       await tableCall(`Reading snapshot version ${version}`, async () => {
         for await (const e of c.listEntities<ChunkEntity>({ queryOptions: { filter } })) chunks.push(e);
@@ -146,7 +158,10 @@ export function createSnapshotStore(tables: TableAccess): SnapshotStore {
       if (chunks.length === 0) return undefined;
       chunks.sort((a, b) => a.chunk - b.chunk);
       const expected = chunks[0]?.chunks ?? 0;
-      if (chunks.length !== expected) throw new Error(`Snapshot version ${version} has ${chunks.length} of ${expected} chunks stored; it cannot be read.`);
+      if (chunks.length !== expected)
+        throw new Error(
+          `Snapshot version ${version} has ${chunks.length} of ${expected} chunks stored; it cannot be read.`,
+        );
       return JSON.parse(gunzipSync(Buffer.concat(chunks.map((e) => Buffer.from(e.data)))).toString('utf8')) as Snapshot;
     },
 
@@ -182,7 +197,9 @@ export function createSnapshotStore(tables: TableAccess): SnapshotStore {
       };
       const what = `Storing snapshot version ${version}`;
       if (count < CHUNKS_PER_TRANSACTION) {
-        const res = await tableCall(what, () => c.submitTransaction([...chunkActions, currentAction(next, state.etag)]));
+        const res = await tableCall(what, () =>
+          c.submitTransaction([...chunkActions, currentAction(next, state.etag)]),
+        );
         const etag = res.subResponses.find((r) => r.rowKey === CURRENT)?.etag;
         return etag ? { ...next, etag } : toState(await getEntity<CurrentEntity>(c, PARTITION, CURRENT));
       }
@@ -192,22 +209,46 @@ export function createSnapshotStore(tables: TableAccess): SnapshotStore {
       for (let i = 0; i < chunkActions.length; i += CHUNKS_PER_TRANSACTION) {
         const slice = chunkActions.slice(i, i + CHUNKS_PER_TRANSACTION);
         const res = await tableCall(what, () => c.submitTransaction([...slice, currentAction(state, etag)]));
-        etag = res.subResponses.find((r) => r.rowKey === CURRENT)?.etag ?? (await getEntity<CurrentEntity>(c, PARTITION, CURRENT))?.etag;
+        etag =
+          res.subResponses.find((r) => r.rowKey === CURRENT)?.etag ??
+          (await getEntity<CurrentEntity>(c, PARTITION, CURRENT))?.etag;
       }
       return writeCurrent(c, next, etag, what);
     },
 
     async claim(at, state, journalSeq) {
-      return writeCurrent(await client(), { ...state, lastRunAt: at, pendingJournalSeq: state.pendingJournalSeq ?? journalSeq }, state.etag, 'Claiming the audit run');
+      return writeCurrent(
+        await client(),
+        { ...state, lastRunAt: at, pendingJournalSeq: state.pendingJournalSeq ?? journalSeq },
+        state.etag,
+        'Claiming the audit run',
+      );
     },
 
     async recordSuccess(at, state) {
       const c = await client();
-      return writeCurrent(c, { ...state, lastRunAt: at, lastSuccessAt: at, lastError: undefined, lastErrorAt: undefined, consecutiveFailures: 0 }, state.etag, 'Recording the audit run');
+      return writeCurrent(
+        c,
+        {
+          ...state,
+          lastRunAt: at,
+          lastSuccessAt: at,
+          lastError: undefined,
+          lastErrorAt: undefined,
+          consecutiveFailures: 0,
+        },
+        state.etag,
+        'Recording the audit run',
+      );
     },
 
     async saveAttribution(pending, state) {
-      return writeCurrent(await client(), { ...state, attribution: pending.length ? pending : undefined }, state.etag, 'Saving the pending audit log queries');
+      return writeCurrent(
+        await client(),
+        { ...state, attribution: pending.length ? pending : undefined },
+        state.etag,
+        'Saving the pending audit log queries',
+      );
     },
 
     async recordFailure(at, error) {
@@ -225,13 +266,21 @@ export function createSnapshotStore(tables: TableAccess): SnapshotStore {
 
     async versions(range = {}) {
       const c = await client();
-      const clauses = [odata`PartitionKey eq ${PARTITION}`, odata`RowKey ge ${'v'}`, odata`RowKey lt ${'w'}`, odata`chunk eq ${0}`];
+      const clauses = [
+        odata`PartitionKey eq ${PARTITION}`,
+        odata`RowKey ge ${'v'}`,
+        odata`RowKey lt ${'w'}`,
+        odata`chunk eq ${0}`,
+      ];
       if (range.from) clauses.push(odata`takenAt ge ${range.from}`);
       if (range.to) clauses.push(odata`takenAt lt ${range.to}`);
       const out: SnapshotVersion[] = [];
       await tableCall('Listing snapshot versions', async () => {
-        const rows = c.listEntities<ChunkEntity>({ queryOptions: { filter: clauses.join(' and '), select: ['version', 'takenAt', 'hash', 'holderCount'] } });
-        for await (const e of rows) out.push({ version: e.version, takenAt: e.takenAt, hash: e.hash, holderCount: e.holderCount });
+        const rows = c.listEntities<ChunkEntity>({
+          queryOptions: { filter: clauses.join(' and '), select: ['version', 'takenAt', 'hash', 'holderCount'] },
+        });
+        for await (const e of rows)
+          out.push({ version: e.version, takenAt: e.takenAt, hash: e.hash, holderCount: e.holderCount });
       });
       return out.sort((a, b) => a.version - b.version);
     },

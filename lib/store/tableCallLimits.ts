@@ -30,7 +30,15 @@ export const DEFAULT_TABLE_CALL_LIMITS: TableCallLimits = { timeoutMs: 30_000, m
 /** Longest Retry-After honoured between attempts; a longer one fails the call with the status. */
 const MAX_RETRY_AFTER_MS = 10_000;
 const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'REQUEST_SEND_ERROR']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'REQUEST_SEND_ERROR',
+]);
 
 /** Table Storage did not answer a request within its time limit (every attempt, for a retry-safe one). */
 export class TableTimeoutError extends Error {
@@ -84,7 +92,8 @@ export function tableCallPolicy(table: string, limits: TableCallLimits): Pipelin
             await wait(backoff(attempt));
             continue;
           }
-          if (timedOut) throw new TableTimeoutError(timeoutMessage(table, request.method, safe, attempt, limits.timeoutMs));
+          if (timedOut)
+            throw new TableTimeoutError(timeoutMessage(table, request.method, safe, attempt, limits.timeoutMs));
           throw error;
         } finally {
           clearTimeout(timer);
@@ -98,7 +107,9 @@ export function tableCallPolicy(table: string, limits: TableCallLimits): Pipelin
 
 function timeoutMessage(table: string, method: string, safe: boolean, attempts: number, timeoutMs: number): string {
   const tries = attempts > 1 ? ` on each of ${attempts} attempts` : '';
-  const applied = safe ? 'Nothing was changed by it.' : 'It was a write sent once: it may or may not have been applied, so read the record before repeating it by hand.';
+  const applied = safe
+    ? 'Nothing was changed by it.'
+    : 'It was a write sent once: it may or may not have been applied, so read the record before repeating it by hand.';
   return (
     `Table Storage did not answer a ${method} on table ${table} within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}${tries}. ${applied} ` +
     `The storage account is stalled or unreachable: check its health (Resource health, Availability and latency metrics) and the network path from the app (firewall, private endpoint, DNS); the run stopped here and the next run starts over.`

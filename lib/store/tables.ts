@@ -6,18 +6,29 @@
 import { TableClient, type TableEntity, type TableEntityResult } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import { connectionStringEndpoint, isLoopbackHost } from '../config.js';
-import { DEFAULT_TABLE_CALL_LIMITS, tableCallPolicy, TableTimeoutError, type TableCallLimits } from './tableCallLimits.js';
+import {
+  DEFAULT_TABLE_CALL_LIMITS,
+  tableCallPolicy,
+  TableTimeoutError,
+  type TableCallLimits,
+} from './tableCallLimits.js';
 
 /** Another writer changed the record first (HTTP 412), or it already exists (HTTP 409). */
 export class ConflictError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'ConflictError';
   }
 }
 
 export class StoreError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'StoreError';
   }
@@ -50,9 +61,13 @@ export async function tableCall<T>(what: string, call: () => Promise<T>): Promis
   } catch (error) {
     if (error instanceof TableTimeoutError) throw new StoreError(`${what} failed: ${error.message}`, error);
     const status = statusOf(error);
-    if (status === 409 || status === 412) throw new ConflictError(`${what}: changed by another writer (HTTP ${status}); read it again and retry.`, error);
+    if (status === 409 || status === 412)
+      throw new ConflictError(`${what}: changed by another writer (HTTP ${status}); read it again and retry.`, error);
     if (status === 403) {
-      throw new StoreError(`${what}: access denied by Table Storage (HTTP 403); give the watchdog's identity the 'Storage Table Data Contributor' role on the account.`, error);
+      throw new StoreError(
+        `${what}: access denied by Table Storage (HTTP 403); give the watchdog's identity the 'Storage Table Data Contributor' role on the account.`,
+        error,
+      );
     }
     const message = error instanceof Error ? error.message : String(error);
     throw new StoreError(`${what} failed${status ? ` (HTTP ${status})` : ''}: ${message}`, error);
@@ -61,7 +76,8 @@ export async function tableCall<T>(what: string, call: () => Promise<T>): Promis
 
 export function createTableAccess(options: TableAccessOptions): TableAccess {
   const prefix = options.prefix ?? 'mie';
-  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(prefix)) throw new Error(`Table prefix '${prefix}' must start with a letter and hold only letters and digits.`);
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(prefix))
+    throw new Error(`Table prefix '${prefix}' must start with a letter and hold only letters and digits.`);
   const clients = new Map<string, Promise<TableClient>>();
   const limits: TableCallLimits = { ...DEFAULT_TABLE_CALL_LIMITS, ...options.limits };
   // The SDK's own retry is off: tableCallPolicy retries only what is safe to send again, each attempt time-boxed.
@@ -104,7 +120,11 @@ export function createTableAccess(options: TableAccessOptions): TableAccess {
 }
 
 /** Reads one entity; undefined when it does not exist. */
-export async function getEntity<T extends object>(client: TableClient, partitionKey: string, rowKey: string): Promise<TableEntityResult<T> | undefined> {
+export async function getEntity<T extends object>(
+  client: TableClient,
+  partitionKey: string,
+  rowKey: string,
+): Promise<TableEntityResult<T> | undefined> {
   try {
     return await client.getEntity<T>(partitionKey, rowKey);
   } catch (error) {

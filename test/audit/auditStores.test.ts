@@ -54,11 +54,22 @@ describe('snapshot store (Azurite)', () => {
     expect(t.total()).toBe(1);
     expect(s1b).toMatchObject({ version: 1, lastSuccessAt: '2026-11-02T10:15:00.000Z' });
 
-    const failed = await store.recordFailure('2026-11-02T10:30:00.000Z', 'Exchange Online Get-ManagementRoleAssignment: HTTP 503');
-    expect(failed).toMatchObject({ version: 1, consecutiveFailures: 1, lastError: 'Exchange Online Get-ManagementRoleAssignment: HTTP 503', lastSuccessAt: '2026-11-02T10:15:00.000Z' });
+    const failed = await store.recordFailure(
+      '2026-11-02T10:30:00.000Z',
+      'Exchange Online Get-ManagementRoleAssignment: HTTP 503',
+    );
+    expect(failed).toMatchObject({
+      version: 1,
+      consecutiveFailures: 1,
+      lastError: 'Exchange Online Get-ManagementRoleAssignment: HTTP 503',
+      lastSuccessAt: '2026-11-02T10:15:00.000Z',
+    });
     expect((await store.recordFailure('2026-11-02T10:45:00.000Z', 'again')).consecutiveFailures).toBe(2);
 
-    const second = snapshot('2026-11-02T11:00:00.000Z', [holder('alexw@contoso.onmicrosoft.com', 'g1'), holder('adelev@contoso.onmicrosoft.com', 'g2')]);
+    const second = snapshot('2026-11-02T11:00:00.000Z', [
+      holder('alexw@contoso.onmicrosoft.com', 'g1'),
+      holder('adelev@contoso.onmicrosoft.com', 'g2'),
+    ]);
     const s2 = await store.commit(second, snapshotHash(second), await store.state());
     expect(s2).toMatchObject({ version: 2, consecutiveFailures: 0, holderCount: 2 });
     expect(s2.lastError).toBeUndefined();
@@ -83,7 +94,9 @@ describe('snapshot store (Azurite)', () => {
   it('stores a snapshot larger than one transaction in chunks and reads it back', async () => {
     const store = createSnapshotStore(tables());
     // Random paths do not compress: about 3 MB of gzip, more chunks than one transaction carries.
-    const holders = Array.from({ length: 20_000 }, (_, i) => holder(`user${i}@contoso.onmicrosoft.com`, `g${i}`, randomBytes(110).toString('base64')));
+    const holders = Array.from({ length: 20_000 }, (_, i) =>
+      holder(`user${i}@contoso.onmicrosoft.com`, `g${i}`, randomBytes(110).toString('base64')),
+    );
     const big = snapshot('2026-11-02T10:00:00.000Z', holders);
     const state = await store.commit(big, snapshotHash(big), await store.state());
     expect(state.version).toBe(1);
@@ -92,14 +105,20 @@ describe('snapshot store (Azurite)', () => {
     expect(snapshotHash(loaded as Snapshot)).toBe(snapshotHash(big));
   });
 
-  it('stops a large commit whose claim another run took over, before it mixes chunks into that run\'s version', async () => {
+  it("stops a large commit whose claim another run took over, before it mixes chunks into that run's version", async () => {
     const store = createSnapshotStore(tables());
-    const holders = Array.from({ length: 20_000 }, (_, i) => holder(`user${i}@contoso.onmicrosoft.com`, `g${i}`, randomBytes(110).toString('base64')));
+    const holders = Array.from({ length: 20_000 }, (_, i) =>
+      holder(`user${i}@contoso.onmicrosoft.com`, `g${i}`, randomBytes(110).toString('base64')),
+    );
     const slow = snapshot('2026-11-02T10:00:00.000Z', holders);
     const claimedBySlow = await store.claim('2026-11-02T10:00:00.000Z', await store.state(), 0);
     // Another run claims after the lease and commits the same version first.
     const other = snapshot('2026-11-02T10:20:00.000Z', [holder('alexw@contoso.onmicrosoft.com', 'g1')]);
-    await store.commit(other, snapshotHash(other), await store.claim('2026-11-02T10:20:00.000Z', await store.state(), 0));
+    await store.commit(
+      other,
+      snapshotHash(other),
+      await store.claim('2026-11-02T10:20:00.000Z', await store.state(), 0),
+    );
     await expect(store.commit(slow, snapshotHash(slow), claimedBySlow)).rejects.toBeInstanceOf(ConflictError);
     expect(await store.load(1)).toEqual(other);
   });
@@ -125,7 +144,12 @@ describe('finding store (Azurite)', () => {
     const b = finding('changed|enabled|b@contoso.onmicrosoft.com|g2|true', 'changed', 'b@contoso.onmicrosoft.com');
     const bg = holder('breakglass1@contoso.onmicrosoft.com', 'g-om');
     const s1 = await store.apply(
-      { opened: [a, b], resolved: [], breakGlassDetected: [{ holderKey: bg.key, principal: bg.principal, holder: bg, firstSeen: a.firstSeen }], breakGlassCleared: [] },
+      {
+        opened: [a, b],
+        resolved: [],
+        breakGlassDetected: [{ holderKey: bg.key, principal: bg.principal, holder: bg, firstSeen: a.firstSeen }],
+        breakGlassCleared: [],
+      },
       { ...state, openHash: 'h1', generation: 1, openCount: 2, openChanged: 1, snapshotVersion: 1 },
     );
     expect((await store.listOpen()).map((f) => f.id).sort()).toEqual([a.id, b.id].sort());
@@ -139,13 +163,20 @@ describe('finding store (Azurite)', () => {
 
     const resolvedA = { ...a, lastSeen: '2026-11-02T10:00:00.000Z', resolvedAt: '2026-11-02T11:00:00.000Z' };
     await store.apply(
-      { opened: [], resolved: [resolvedA], breakGlassDetected: [], breakGlassCleared: [{ holderKey: bg.key, principal: bg.principal, holder: bg, firstSeen: a.firstSeen }] },
+      {
+        opened: [],
+        resolved: [resolvedA],
+        breakGlassDetected: [],
+        breakGlassCleared: [{ holderKey: bg.key, principal: bg.principal, holder: bg, firstSeen: a.firstSeen }],
+      },
       { ...s1, openHash: 'h2', generation: 2, openCount: 1 },
     );
     expect((await store.listOpen()).map((f) => f.id)).toEqual([b.id]);
     expect(await store.listBreakGlass()).toEqual([]);
     expect(await store.listResolved()).toEqual([resolvedA]);
-    expect(await store.listResolved({ from: '2026-11-02T11:00:00.000Z', to: '2026-11-02T12:00:00.000Z' })).toEqual([resolvedA]);
+    expect(await store.listResolved({ from: '2026-11-02T11:00:00.000Z', to: '2026-11-02T12:00:00.000Z' })).toEqual([
+      resolvedA,
+    ]);
     expect(await store.listResolved({ to: '2026-11-02T11:00:00.000Z' })).toEqual([]);
     await expect(store.saveState({ ...s1 })).rejects.toBeInstanceOf(ConflictError);
   });
@@ -153,10 +184,15 @@ describe('finding store (Azurite)', () => {
   it('leaves the open set as it was when another run committed first, and a retry writes resolved findings once', async () => {
     const store = createFindingStore(tables());
     const a = finding('unapproved|a|g1', 'unapproved', 'a@contoso.onmicrosoft.com');
-    const s1 = await store.apply({ opened: [a], resolved: [], breakGlassDetected: [], breakGlassCleared: [] }, { ...(await store.state()), openHash: 'h1', generation: 1, openCount: 1 });
+    const s1 = await store.apply(
+      { opened: [a], resolved: [], breakGlassDetected: [], breakGlassCleared: [] },
+      { ...(await store.state()), openHash: 'h1', generation: 1, openCount: 1 },
+    );
     const resolved = { ...a, resolvedAt: '2026-11-02T11:00:00.000Z' };
     const change = { opened: [], resolved: [resolved], breakGlassDetected: [], breakGlassCleared: [] };
-    await expect(store.apply(change, { ...s1, etag: 'W/"datetime\'2020-01-01T00%3A00%3A00.0000000Z\'"', openHash: 'h2' })).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      store.apply(change, { ...s1, etag: 'W/"datetime\'2020-01-01T00%3A00%3A00.0000000Z\'"', openHash: 'h2' }),
+    ).rejects.toBeInstanceOf(ConflictError);
     expect((await store.listOpen()).map((f) => f.id)).toEqual([a.id]);
     await store.apply(change, { ...s1, openHash: 'h2', generation: 2, openCount: 0 });
     expect(await store.listOpen()).toEqual([]);
@@ -166,9 +202,14 @@ describe('finding store (Azurite)', () => {
   it('costs a handful of requests for thousands of findings', async () => {
     const t = tables();
     const store = createFindingStore(t);
-    const many = Array.from({ length: 5_000 }, (_, i) => finding(`unapproved|user${i}@contoso.onmicrosoft.com|g${i}`, 'unapproved', `user${i}@contoso.onmicrosoft.com`));
+    const many = Array.from({ length: 5_000 }, (_, i) =>
+      finding(`unapproved|user${i}@contoso.onmicrosoft.com|g${i}`, 'unapproved', `user${i}@contoso.onmicrosoft.com`),
+    );
     t.reset();
-    await store.apply({ opened: many, resolved: [], breakGlassDetected: [], breakGlassCleared: [] }, { ...(await store.state()), openHash: 'h1', generation: 1, openCount: many.length });
+    await store.apply(
+      { opened: many, resolved: [], breakGlassDetected: [], breakGlassCleared: [] },
+      { ...(await store.state()), openHash: 'h1', generation: 1, openCount: many.length },
+    );
     expect(t.total()).toBeLessThanOrEqual(4);
     expect(await store.listOpen()).toHaveLength(5_000);
   });
@@ -180,7 +221,14 @@ describe('journal appendMany (Azurite)', () => {
     const journal = createJournal(t, new ManualClock('2026-11-02T10:00:00Z'));
     await journal.append({ type: 'first', actor: 'watchdog', subject: 's0' });
     t.reset();
-    const written = await journal.appendMany(Array.from({ length: 250 }, (_, i) => ({ type: 'holder.added', actor: 'watchdog', subject: `s${i + 1}`, data: { i } })));
+    const written = await journal.appendMany(
+      Array.from({ length: 250 }, (_, i) => ({
+        type: 'holder.added',
+        actor: 'watchdog',
+        subject: `s${i + 1}`,
+        data: { i },
+      })),
+    );
     expect(written.map((e) => e.seq)).toEqual(Array.from({ length: 250 }, (_, i) => i + 2));
     // One head read, then one transaction: small entries are packed some forty to a row.
     expect(t.total()).toBe(2);
@@ -198,4 +246,3 @@ describe('journal appendMany (Azurite)', () => {
     expect(fromInside).toEqual(Array.from({ length: 152 }, (_, i) => i + 100));
   });
 });
-

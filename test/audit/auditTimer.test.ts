@@ -5,15 +5,27 @@ import { InvocationContext, type Timer } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditTimerHandler } from '../../lib/audit/auditTimerHandler.js';
 import { main, type CliIo } from '../../lib/cli/main.js';
-import { BREAK_GLASS, EXPECTED_HOLDER_PRINCIPALS, SECURITY_TEAM } from '../../emulator/scenarios/forgottenMigrations.js';
+import {
+  BREAK_GLASS,
+  EXPECTED_HOLDER_PRINCIPALS,
+  SECURITY_TEAM,
+} from '../../emulator/scenarios/forgottenMigrations.js';
 import { emulatorEnv } from '../support/emulator.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
 
-const timer: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+const timer: Timer = {
+  isPastDue: false,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: '', next: '', lastUpdated: '' },
+};
 const expected = EXPECTED_HOLDER_PRINCIPALS.map((p) => p.toLowerCase()).sort();
 
 function context(logs: string[]): InvocationContext {
-  return new InvocationContext({ invocationId: 'test', functionName: 'auditTimer', logHandler: (_level, ...args) => void logs.push(args.map(String).join(' ')) });
+  return new InvocationContext({
+    invocationId: 'test',
+    functionName: 'auditTimer',
+    logHandler: (_level, ...args) => void logs.push(args.map(String).join(' ')),
+  });
 }
 
 let rt: TestRuntime;
@@ -31,14 +43,18 @@ describe('auditTimer handler', () => {
     const handler = createAuditTimerHandler(() => rt);
     const result = await handler(timer, context(logs));
     expect(result.holders.map((h) => h.principal).sort()).toEqual(expected);
-    expect(logs.at(-1)).toMatch(/^Audit: 12 holders, 11 open findings \(11 new, 0 resolved\), 1 break-glass holder\(s\), snapshot v1 \(changed\)\.$/);
+    expect(logs.at(-1)).toMatch(
+      /^Audit: 12 holders, 11 open findings \(11 new, 0 resolved\), 1 break-glass holder\(s\), snapshot v1 \(changed\)\.$/,
+    );
     expect(rt.emulator.sentEmails().map((m) => m.to)).toEqual([[SECURITY_TEAM]]);
   });
 
   it('fails the invocation when the audit cannot read Exchange', async () => {
     rt.emulator.faults.add({ route: 'exchange:Get-ManagementRole', fault: { kind: 'error', status: 503 }, times: 20 });
     const logs: string[] = [];
-    await expect(createAuditTimerHandler(() => rt)(timer, context(logs))).rejects.toThrow(/Nothing was stored; .+ stays current\. Cause: .*503/);
+    await expect(createAuditTimerHandler(() => rt)(timer, context(logs))).rejects.toThrow(
+      /Nothing was stored; .+ stays current\. Cause: .*503/,
+    );
     expect(logs.some((l) => l.includes('503'))).toBe(true);
     rt.emulator.faults.clear();
   });
@@ -60,7 +76,13 @@ describe('auditTimer handler', () => {
 
 describe('mie-watchdog audit', () => {
   function capture(env: CliIo['env']): CliIo & { stdout: string; stderr: string } {
-    const io = { stdout: '', stderr: '', env, out: (t: string) => void (io.stdout += `${t}\n`), err: (t: string) => void (io.stderr += `${t}\n`) };
+    const io = {
+      stdout: '',
+      stderr: '',
+      env,
+      out: (t: string) => void (io.stdout += `${t}\n`),
+      err: (t: string) => void (io.stderr += `${t}\n`),
+    };
     return io;
   }
 
@@ -68,7 +90,11 @@ describe('mie-watchdog audit', () => {
     rt.emulator.reset();
     const io = capture(emulatorEnv(rt.emulator));
     expect(await main(['audit', '--json'], io)).toBe(0);
-    const out = JSON.parse(io.stdout) as { holders: { principal: string }[]; findings: { kind: string; principal: string }[]; breakGlass: { principal: string }[] };
+    const out = JSON.parse(io.stdout) as {
+      holders: { principal: string }[];
+      findings: { kind: string; principal: string }[];
+      breakGlass: { principal: string }[];
+    };
     expect(out.holders.map((h) => h.principal).sort()).toEqual(expected);
     expect(out.findings.map((f) => `${f.kind}:${f.principal}`).sort()).toEqual(
       expected.filter((p) => p !== 'breakglass1@contoso.onmicrosoft.com').map((p) => `unapproved:${p}`),
@@ -81,9 +107,13 @@ describe('mie-watchdog audit', () => {
     const io = capture(emulatorEnv(rt.emulator));
     expect(await main(['audit'], io)).toBe(0);
     expect(io.stdout).toMatch(/^Audit of contoso\.onmicrosoft\.com at .*: 12 holder\(s\), \d+ open finding\(s\)/);
-    expect(io.stdout).toMatch(/lynner@contoso\.onmicrosoft\.com\s+yes\s+Organization\s+Mailbox Import Export\s+via role group PST Migration Operators/);
+    expect(io.stdout).toMatch(
+      /lynner@contoso\.onmicrosoft\.com\s+yes\s+Organization\s+Mailbox Import Export\s+via role group PST Migration Operators/,
+    );
     expect(io.stdout).toMatch(/SEVERITY\s+KIND\s+PRINCIPAL\s+SUMMARY/);
-    expect(io.stdout).toMatch(/Break-glass accounts holding the role.*\n.*\nbreakglass1@contoso\.onmicrosoft\.com\s+via Organization Management \(Global Administrator\)/);
+    expect(io.stdout).toMatch(
+      /Break-glass accounts holding the role.*\n.*\nbreakglass1@contoso\.onmicrosoft\.com\s+via Organization Management \(Global Administrator\)/,
+    );
     const bad = capture({});
     expect(await main(['audit', '--frobnicate'], bad)).toBe(2);
     expect(bad.stderr).toContain('Usage: mie-watchdog audit [--json]');

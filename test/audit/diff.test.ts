@@ -25,7 +25,16 @@ function holder(principal: string, guid: string, extra: Partial<Holder> = {}): H
 }
 
 function assignment(guid: string, delegationType = 'Regular'): RoleAssignment {
-  return { guid, name: `a-${guid}`, role: MIE_ROLE, roleAssignee: 'X', roleAssigneeName: 'X', roleAssigneeType: 'User', delegationType, enabled: true };
+  return {
+    guid,
+    name: `a-${guid}`,
+    role: MIE_ROLE,
+    roleAssignee: 'X',
+    roleAssigneeName: 'X',
+    roleAssigneeType: 'User',
+    delegationType,
+    enabled: true,
+  };
 }
 
 function snapshot(holders: Holder[], assignments: RoleAssignment[] = []): Snapshot {
@@ -67,13 +76,26 @@ describe('diff', () => {
   });
 
   it('raises nothing for a holder covered by an active grant', () => {
-    const { findings } = diff(snapshot([adele]), [grant('gr-1', 'AdeleV@contoso.onmicrosoft.com', { assignmentGuid: 'G-ADELE' })], policy, NOW);
+    const { findings } = diff(
+      snapshot([adele]),
+      [grant('gr-1', 'AdeleV@contoso.onmicrosoft.com', { assignmentGuid: 'G-ADELE' })],
+      policy,
+      NOW,
+    );
     expect(findings).toEqual([]);
   });
 
   it('does not let a grant for one assignment approve another path of the same principal', () => {
-    const viaGroup = holder('adelev@contoso.onmicrosoft.com', 'g-group', { via: 'role-group', viaName: 'PST Migration Operators' });
-    const { findings } = diff(snapshot([adele, viaGroup]), [grant('gr-1', 'adelev@contoso.onmicrosoft.com', { assignmentGuid: 'g-adele' })], policy, NOW);
+    const viaGroup = holder('adelev@contoso.onmicrosoft.com', 'g-group', {
+      via: 'role-group',
+      viaName: 'PST Migration Operators',
+    });
+    const { findings } = diff(
+      snapshot([adele, viaGroup]),
+      [grant('gr-1', 'adelev@contoso.onmicrosoft.com', { assignmentGuid: 'g-adele' })],
+      policy,
+      NOW,
+    );
     expect(findings.map((f) => [f.kind, f.holderKey])).toEqual([['unapproved', viaGroup.key]]);
   });
 
@@ -89,14 +111,31 @@ describe('diff', () => {
     const g = grant('gr-3', 'adelev@contoso.onmicrosoft.com', { assignmentGuid: 'g-adele', expiresAt: iso(-HOUR) });
     const { findings } = diff(snapshot([adele]), [g], policy, NOW);
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ kind: 'expired-present', principal: 'adelev@contoso.onmicrosoft.com', grantId: 'gr-3', severity: 'high' });
+    expect(findings[0]).toMatchObject({
+      kind: 'expired-present',
+      principal: 'adelev@contoso.onmicrosoft.com',
+      grantId: 'gr-3',
+      severity: 'high',
+    });
     const marked = diff(snapshot([adele]), [{ ...g, status: 'expired' }], policy, NOW).findings;
     expect(marked.map((f) => f.kind)).toEqual(['expired-present']);
   });
 
   it('reports an active grant whose assignment is gone as missing', () => {
-    const { findings } = diff(snapshot([]), [grant('gr-4', 'adelev@contoso.onmicrosoft.com', { assignmentGuid: 'g-adele', assignmentName: 'MIE-AdeleV' })], policy, NOW);
-    expect(findings).toEqual([expect.objectContaining({ id: 'missing|gr-4', kind: 'missing', principal: 'adelev@contoso.onmicrosoft.com', grantId: 'gr-4' })]);
+    const { findings } = diff(
+      snapshot([]),
+      [grant('gr-4', 'adelev@contoso.onmicrosoft.com', { assignmentGuid: 'g-adele', assignmentName: 'MIE-AdeleV' })],
+      policy,
+      NOW,
+    );
+    expect(findings).toEqual([
+      expect.objectContaining({
+        id: 'missing|gr-4',
+        kind: 'missing',
+        principal: 'adelev@contoso.onmicrosoft.com',
+        grantId: 'gr-4',
+      }),
+    ]);
   });
 
   it('ignores grants that are pending, denied, ended, or approved for later', () => {
@@ -108,26 +147,49 @@ describe('diff', () => {
     ];
     const { findings } = diff(snapshot([adele]), grants, policy, NOW);
     expect(findings.map((f) => f.kind)).toEqual(['unapproved']);
-    const started = diff(snapshot([adele]), [grant('s', 'adelev@contoso.onmicrosoft.com', { status: 'approved', startsAt: iso(-HOUR) })], policy, NOW);
+    const started = diff(
+      snapshot([adele]),
+      [grant('s', 'adelev@contoso.onmicrosoft.com', { status: 'approved', startsAt: iso(-HOUR) })],
+      policy,
+      NOW,
+    );
     expect(started.findings).toEqual([]);
   });
 
   it('puts break-glass holders in their own list, never in findings', () => {
     const bg = holder('breakglass1@contoso.onmicrosoft.com', 'g-om', { via: 'organization-management' });
-    const byId = holder('app-id-1', 'g-sp', { principalType: 'ServicePrincipal', principalId: '0000aaaa-0000-4000-8000-000000000001' });
-    const { findings, breakGlass } = diff(snapshot([bg, byId, alex]), [], { breakGlass: [...policy.breakGlass, '0000AAAA-0000-4000-8000-000000000001'] }, NOW);
+    const byId = holder('app-id-1', 'g-sp', {
+      principalType: 'ServicePrincipal',
+      principalId: '0000aaaa-0000-4000-8000-000000000001',
+    });
+    const { findings, breakGlass } = diff(
+      snapshot([bg, byId, alex]),
+      [],
+      { breakGlass: [...policy.breakGlass, '0000AAAA-0000-4000-8000-000000000001'] },
+      NOW,
+    );
     expect(breakGlass.map((h) => h.key).sort()).toEqual([bg.key, byId.key].sort());
     expect(findings.map((f) => f.principal)).toEqual(['alexw@contoso.onmicrosoft.com']);
   });
 
   it('raises changed for a widened scope, an enabled toggle, a new group member and a delegation change', () => {
-    const scoped = holder('lynner@contoso.onmicrosoft.com', 'g-pst', { via: 'role-group', viaName: 'PST', scope: 'CustomRecipientWriteScope:Legal' });
+    const scoped = holder('lynner@contoso.onmicrosoft.com', 'g-pst', {
+      via: 'role-group',
+      viaName: 'PST',
+      scope: 'CustomRecipientWriteScope:Legal',
+    });
     const disabled = holder('diegos@contoso.onmicrosoft.com', 'g-diego', { enabled: false });
-    const previous = snapshot([scoped, disabled], [assignment('g-pst'), assignment('g-diego'), assignment('g-deleg', 'DelegatingOrgWide')]);
+    const previous = snapshot(
+      [scoped, disabled],
+      [assignment('g-pst'), assignment('g-diego'), assignment('g-deleg', 'DelegatingOrgWide')],
+    );
     const widened = { ...scoped, scope: 'Organization' };
     const enabled = { ...disabled, enabled: true };
     const newcomer = holder('gradya@contoso.onmicrosoft.com', 'g-pst', { via: 'role-group', viaName: 'PST' });
-    const current = snapshot([widened, enabled, newcomer], [assignment('g-pst'), assignment('g-diego'), assignment('g-deleg', 'Regular'), assignment('g-new', 'Delegating')]);
+    const current = snapshot(
+      [widened, enabled, newcomer],
+      [assignment('g-pst'), assignment('g-diego'), assignment('g-deleg', 'Regular'), assignment('g-new', 'Delegating')],
+    );
     const changed = diff(current, [], policy, NOW, { previous }).findings.filter((f) => f.kind === 'changed');
     expect(changed.map((f) => f.id).sort()).toEqual(
       [
@@ -142,19 +204,36 @@ describe('diff', () => {
   });
 
   it('raises no changed finding without a previous snapshot, nor for a brand-new assignment', () => {
-    expect(diff(snapshot([alex], [assignment('g-alex')]), [], policy, NOW).findings.map((f) => f.kind)).toEqual(['unapproved']);
-    const later = diff(snapshot([alex, adele], [assignment('g-alex'), assignment('g-adele')]), [], policy, NOW, { previous: snapshot([alex], [assignment('g-alex')]) });
+    expect(diff(snapshot([alex], [assignment('g-alex')]), [], policy, NOW).findings.map((f) => f.kind)).toEqual([
+      'unapproved',
+    ]);
+    const later = diff(snapshot([alex, adele], [assignment('g-alex'), assignment('g-adele')]), [], policy, NOW, {
+      previous: snapshot([alex], [assignment('g-alex')]),
+    });
     expect(later.findings.map((f) => f.kind)).toEqual(['unapproved', 'unapproved']);
   });
 
   it('keeps a changed finding open while the state lasts, until a later grant covers the holder', () => {
     const enabled = holder('diegos@contoso.onmicrosoft.com', 'g-diego');
     const id = changedFindingId(enabled.key, 'enabled', 'true');
-    const open: StoredFinding = { id, kind: 'changed', principal: enabled.principal, severity: 'high', summary: 's', firstSeen: iso(-2 * HOUR) };
+    const open: StoredFinding = {
+      id,
+      kind: 'changed',
+      principal: enabled.principal,
+      severity: 'high',
+      summary: 's',
+      firstSeen: iso(-2 * HOUR),
+    };
     expect(diff(snapshot([enabled]), [], policy, NOW, { openChanged: [open] }).findings.map((f) => f.id)).toContain(id);
-    expect(diff(snapshot([{ ...enabled, enabled: false }]), [], policy, NOW, { openChanged: [open] }).findings.map((f) => f.id)).not.toContain(id);
+    expect(
+      diff(snapshot([{ ...enabled, enabled: false }]), [], policy, NOW, { openChanged: [open] }).findings.map(
+        (f) => f.id,
+      ),
+    ).not.toContain(id);
     const oldGrant = grant('old', enabled.principal, { approvedAt: iso(-3 * HOUR) });
-    expect(diff(snapshot([enabled]), [oldGrant], policy, NOW, { openChanged: [open] }).findings.map((f) => f.id)).toEqual([id]);
+    expect(
+      diff(snapshot([enabled]), [oldGrant], policy, NOW, { openChanged: [open] }).findings.map((f) => f.id),
+    ).toEqual([id]);
     const newGrant = grant('new', enabled.principal, { approvedAt: iso(-HOUR) });
     expect(diff(snapshot([enabled]), [newGrant], policy, NOW, { openChanged: [open] }).findings).toEqual([]);
   });

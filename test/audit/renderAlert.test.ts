@@ -34,7 +34,15 @@ const bg: BreakGlassUse = { holderKey: bgHolder.key, principal: bgHolder.princip
 
 describe('alert rendering', () => {
   it('escapes every tenant value in the HTML table and keeps a plain-text part', () => {
-    const email = renderAlert({ tenant: 'contoso.onmicrosoft.com', at: AT, opened: [finding()], resolved: [], breakGlassDetected: [], breakGlassCleared: [], openCount: 1 });
+    const email = renderAlert({
+      tenant: 'contoso.onmicrosoft.com',
+      at: AT,
+      opened: [finding()],
+      resolved: [],
+      breakGlassDetected: [],
+      breakGlassCleared: [],
+      openCount: 1,
+    });
     expect(email.html).not.toContain('<script>');
     expect(email.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#39;Brien &amp; Co');
     expect(email.html).toContain('<table');
@@ -62,16 +70,34 @@ describe('alert rendering', () => {
   });
 
   it('reports break-glass use in its own section', () => {
-    const email = renderAlert({ tenant: 'contoso.onmicrosoft.com', at: AT, opened: [], resolved: [], breakGlassDetected: [bg], breakGlassCleared: [], openCount: 0 });
+    const email = renderAlert({
+      tenant: 'contoso.onmicrosoft.com',
+      at: AT,
+      opened: [],
+      resolved: [],
+      breakGlassDetected: [bg],
+      breakGlassCleared: [],
+      openCount: 0,
+    });
     expect(email.subject).toContain('break-glass in use: 1');
     expect(email.html).toContain('Break-glass accounts holding the role (1)');
     expect(email.html).not.toContain('New findings');
-    expect(email.text).toContain('breakglass1@contoso.onmicrosoft.com | via Organization Management (Global Administrator)');
+    expect(email.text).toContain(
+      'breakglass1@contoso.onmicrosoft.com | via Organization Management (Global Administrator)',
+    );
   });
 
   it('cuts long tables and says how many more there are', () => {
-    const many = Array.from({ length: 205 }, (_, i) => finding({ id: `f${i}`, principal: `u${String(i).padStart(3, '0')}@contoso.onmicrosoft.com` }));
-    const email = renderDigest({ tenant: 'contoso.onmicrosoft.com', at: AT, open: many, breakGlass: [], lastSuccessAt: AT });
+    const many = Array.from({ length: 205 }, (_, i) =>
+      finding({ id: `f${i}`, principal: `u${String(i).padStart(3, '0')}@contoso.onmicrosoft.com` }),
+    );
+    const email = renderDigest({
+      tenant: 'contoso.onmicrosoft.com',
+      at: AT,
+      open: many,
+      breakGlass: [],
+      lastSuccessAt: AT,
+    });
     expect(email.subject).toBe('Mailbox Import Export daily digest for contoso.onmicrosoft.com: 205 open finding(s)');
     expect(email.html).toContain('… and 5 more');
     expect(email.text).toContain('... and 5 more');
@@ -79,7 +105,12 @@ describe('alert rendering', () => {
   });
 
   it('renders the audit-failing alert with the escaped error', () => {
-    const email = renderFailure({ tenant: 'contoso.onmicrosoft.com', at: AT, failures: 3, lastError: 'HTTP 503 <b>down</b>' });
+    const email = renderFailure({
+      tenant: 'contoso.onmicrosoft.com',
+      at: AT,
+      failures: 3,
+      lastError: 'HTTP 503 <b>down</b>',
+    });
     expect(email.subject).toBe('[ACTION] mie-watchdog cannot audit contoso.onmicrosoft.com: 3 failed runs in a row');
     expect(email.html).toContain('HTTP 503 &lt;b&gt;down&lt;/b&gt;');
     expect(email.text).toContain('No audit has ever completed.');

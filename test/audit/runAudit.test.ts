@@ -13,7 +13,14 @@ import { createGrantStore } from '../../lib/store/grantStore.js';
 import { createJournal } from '../../lib/store/journal.js';
 import { createSnapshotStore } from '../../lib/store/snapshotStore.js';
 import { createTableAccess } from '../../lib/store/tables.js';
-import { DEFAULT_DELEGATING_ASSIGNMENT, fixedGuid, GRAPH_APP_ROLES, GRAPH_SP_ID, LINKED_GROUPS, WATCHDOG_APP } from '../../emulator/scenarios/baseTenant.js';
+import {
+  DEFAULT_DELEGATING_ASSIGNMENT,
+  fixedGuid,
+  GRAPH_APP_ROLES,
+  GRAPH_SP_ID,
+  LINKED_GROUPS,
+  WATCHDOG_APP,
+} from '../../emulator/scenarios/baseTenant.js';
 import { largeTenant } from '../../emulator/scenarios/largeTenant.js';
 import {
   ASSIGNMENTS,
@@ -48,10 +55,18 @@ interface Harness {
 }
 
 /** The runtime on the emulator, with the audit's stores on a TableAccess that counts requests. */
-async function harness(options: TestRuntimeOptions = {}, wrapFindings?: (f: FindingStore) => FindingStore): Promise<Harness> {
-  const runtime = await startTestRuntime({ ...options, env: { WATCHDOG_BREAK_GLASS: BREAK_GLASS.join(','), WATCHDOG_DIGEST_HOUR: '23', ...options.env } });
+async function harness(
+  options: TestRuntimeOptions = {},
+  wrapFindings?: (f: FindingStore) => FindingStore,
+): Promise<Harness> {
+  const runtime = await startTestRuntime({
+    ...options,
+    env: { WATCHDOG_BREAK_GLASS: BREAK_GLASS.join(','), WATCHDOG_DIGEST_HOUR: '23', ...options.env },
+  });
   rt = runtime;
-  const tables = countingTables(createTableAccess({ connectionString: azuriteConnectionString(), prefix: runtime.tablePrefix }));
+  const tables = countingTables(
+    createTableAccess({ connectionString: azuriteConnectionString(), prefix: runtime.tablePrefix }),
+  );
   const findings = createFindingStore(tables);
   const store = {
     grants: createGrantStore(tables),
@@ -74,7 +89,8 @@ async function harness(options: TestRuntimeOptions = {}, wrapFindings?: (f: Find
 }
 
 const upn = (u: { userPrincipalName: string }) => u.userPrincipalName.toLowerCase();
-const countBy = (items: string[]) => items.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
+const countBy = (items: string[]) =>
+  items.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
 
 function grant(id: string, principal: string, extra: Partial<Grant>, now: Date): Grant {
   return {
@@ -101,19 +117,47 @@ describe('audit on forgotten-migrations', () => {
     const h = await harness();
     const result = await h.audit();
 
-    expect(result.holders.map((x) => x.principal).sort()).toEqual(EXPECTED_HOLDER_PRINCIPALS.map((p) => p.toLowerCase()).sort());
+    expect(result.holders.map((x) => x.principal).sort()).toEqual(
+      EXPECTED_HOLDER_PRINCIPALS.map((p) => p.toLowerCase()).sort(),
+    );
     const by = new Map(result.holders.map((x) => [x.principal, x]));
-    expect(by.get(upn(USERS.alexw))).toMatchObject({ via: 'direct', assignmentGuid: ASSIGNMENTS.alexw.guid, enabled: true, scope: 'Organization', principalId: USERS.alexw.id });
+    expect(by.get(upn(USERS.alexw))).toMatchObject({
+      via: 'direct',
+      assignmentGuid: ASSIGNMENTS.alexw.guid,
+      enabled: true,
+      scope: 'Organization',
+      principalId: USERS.alexw.id,
+    });
     expect(by.get(upn(USERS.diegos))).toMatchObject({ via: 'direct', enabled: false });
-    expect(by.get(upn(USERS.lynner))).toMatchObject({ via: 'role-group', viaName: ROLE_GROUPS.pstMigrationOperators.name, path: 'via role group PST Migration Operators' });
+    expect(by.get(upn(USERS.lynner))).toMatchObject({
+      via: 'role-group',
+      viaName: ROLE_GROUPS.pstMigrationOperators.name,
+      path: 'via role group PST Migration Operators',
+    });
     expect(by.get(upn(USERS.gradya))?.via).toBe('role-group');
-    expect(by.get(upn(USERS.johannal))).toMatchObject({ via: 'security-group', path: 'via security group Legacy Migration Team' });
-    expect(by.get(upn(USERS.isaiahl))).toMatchObject({ via: 'security-group', assignmentGuid: ASSIGNMENTS.legacyMigrationTeam.guid });
+    expect(by.get(upn(USERS.johannal))).toMatchObject({
+      via: 'security-group',
+      path: 'via security group Legacy Migration Team',
+    });
+    expect(by.get(upn(USERS.isaiahl))).toMatchObject({
+      via: 'security-group',
+      assignmentGuid: ASSIGNMENTS.legacyMigrationTeam.guid,
+    });
     expect(by.get(upn(USERS.nestorw))).toMatchObject({ via: 'direct', role: 'MIE Legal Hold Export' });
-    expect(by.get(upn(USERS.admin))).toMatchObject({ via: 'organization-management', path: 'via Organization Management (Global Administrator)' });
+    expect(by.get(upn(USERS.admin))).toMatchObject({
+      via: 'organization-management',
+      path: 'via Organization Management (Global Administrator)',
+    });
     expect(by.get(upn(USERS.pattif))?.path).toBe('via Organization Management (Exchange Administrator)');
-    expect(by.get(LEGACY_ARCHIVER.appId)).toMatchObject({ via: 'service-principal', principalType: 'ServicePrincipal', displayName: 'Legacy Archiver' });
-    expect(by.get(CONTOSO_MIGRATION_TOOL.appId)).toMatchObject({ via: 'graph-app-role', role: 'MailboxItem.ImportExport.All' });
+    expect(by.get(LEGACY_ARCHIVER.appId)).toMatchObject({
+      via: 'service-principal',
+      principalType: 'ServicePrincipal',
+      displayName: 'Legacy Archiver',
+    });
+    expect(by.get(CONTOSO_MIGRATION_TOOL.appId)).toMatchObject({
+      via: 'graph-app-role',
+      role: 'MailboxItem.ImportExport.All',
+    });
     expect(result.holders.some((x) => x.assignmentGuid === DEFAULT_DELEGATING_ASSIGNMENT.guid)).toBe(false);
 
     expect(result.breakGlass.map((x) => x.principal)).toEqual([upn(USERS.breakglass1)]);
@@ -128,7 +172,9 @@ describe('audit on forgotten-migrations', () => {
     const mails = h.rt.emulator.sentEmails();
     expect(mails).toHaveLength(1);
     expect(mails[0]?.to).toEqual([SECURITY_TEAM]);
-    expect(mails[0]?.subject).toBe('[ACTION] Mailbox Import Export drift on contoso.onmicrosoft.com: 11 new, break-glass in use: 1');
+    expect(mails[0]?.subject).toBe(
+      '[ACTION] Mailbox Import Export drift on contoso.onmicrosoft.com: 11 new, break-glass in use: 1',
+    );
     expect(mails[0]?.html).toContain('Alex Wilber (alexw@contoso.onmicrosoft.com)');
     expect(mails[0]?.text).toContain('New findings (11)');
 
@@ -169,9 +215,30 @@ describe('audit on forgotten-migrations', () => {
   it('judges grants: approved -> no finding, expired -> expired-present, assignment gone -> missing', async () => {
     const h = await harness();
     const now = h.rt.clock.now();
-    await h.rt.store.grants.create(grant('g-alex', upn(USERS.alexw), { assignmentGuid: ASSIGNMENTS.alexw.guid, assignmentName: ASSIGNMENTS.alexw.name }, now));
-    await h.rt.store.grants.create(grant('g-nestor', upn(USERS.nestorw), { assignmentGuid: ASSIGNMENTS.nestorw.guid, expiresAt: new Date(now.getTime() - HOUR).toISOString() }, now));
-    await h.rt.store.grants.create(grant('g-adele', upn(USERS.adelev), { assignmentGuid: '0a0a0a0a-0000-4000-8000-000000000001', assignmentName: `${MIE_ROLE}-AdeleV` }, now));
+    await h.rt.store.grants.create(
+      grant(
+        'g-alex',
+        upn(USERS.alexw),
+        { assignmentGuid: ASSIGNMENTS.alexw.guid, assignmentName: ASSIGNMENTS.alexw.name },
+        now,
+      ),
+    );
+    await h.rt.store.grants.create(
+      grant(
+        'g-nestor',
+        upn(USERS.nestorw),
+        { assignmentGuid: ASSIGNMENTS.nestorw.guid, expiresAt: new Date(now.getTime() - HOUR).toISOString() },
+        now,
+      ),
+    );
+    await h.rt.store.grants.create(
+      grant(
+        'g-adele',
+        upn(USERS.adelev),
+        { assignmentGuid: '0a0a0a0a-0000-4000-8000-000000000001', assignmentName: `${MIE_ROLE}-AdeleV` },
+        now,
+      ),
+    );
     const result = await h.audit();
     const kinds = result.findings.map((f) => `${f.kind}:${f.principal}`);
     expect(kinds.filter((k) => k.includes(upn(USERS.alexw)))).toEqual([]);
@@ -188,11 +255,20 @@ describe('audit on forgotten-migrations', () => {
     const journalBefore = (await h.journal()).length;
     await h.rt.exchange.removeRoleAssignment(ASSIGNMENTS.alexw.guid);
     h.rt.clock.advance(15 * 60_000);
-    h.rt.emulator.faults.add({ route: 'exchange:Get-ManagementRoleAssignment', fault: { kind: 'error', status: 503 }, calls: [2, 3, 4, 5, 6, 7, 8] });
+    h.rt.emulator.faults.add({
+      route: 'exchange:Get-ManagementRoleAssignment',
+      fault: { kind: 'error', status: 503 },
+      calls: [2, 3, 4, 5, 6, 7, 8],
+    });
 
     await expect(h.audit()).rejects.toBeInstanceOf(AuditFailedError);
     const after = await h.deps.store.snapshots.state();
-    expect(after).toMatchObject({ version: before.version, hash: before.hash, lastSuccessAt: before.lastSuccessAt, consecutiveFailures: 1 });
+    expect(after).toMatchObject({
+      version: before.version,
+      hash: before.hash,
+      lastSuccessAt: before.lastSuccessAt,
+      consecutiveFailures: 1,
+    });
     expect(after.lastError).toMatch(/503/);
     expect((await h.deps.store.snapshots.load(after.version))?.holders).toHaveLength(first.holders.length);
     expect((await h.journal()).length).toBe(journalBefore);
@@ -213,16 +289,34 @@ describe('audit on forgotten-migrations', () => {
     if (!rg) throw new Error(`the base tenant has no ${group}`);
     // A linked group (no UPN, no object id) outside Organization Management, whose people the Graph read does not cover.
     rg.linkedGroups[LINKED_GROUPS.tenantAdmins] = GLOBAL_ADMINISTRATOR_ROLE_ID;
-    h.rt.emulator.state.addAssignment({ guid: fixedGuid(0xc0000000, 1), name: `Mailbox Import Export-${group}`, role: MIE_ROLE, assigneeType: 'RoleGroup', assignee: group, delegationType: 'Regular', enabled: true });
+    h.rt.emulator.state.addAssignment({
+      guid: fixedGuid(0xc0000000, 1),
+      name: `Mailbox Import Export-${group}`,
+      role: MIE_ROLE,
+      assigneeType: 'RoleGroup',
+      assignee: group,
+      delegationType: 'Regular',
+      enabled: true,
+    });
     await expect(h.audit()).rejects.toThrow(/neither a UPN nor an Entra object id/);
     expect((await h.deps.store.snapshots.state()).version).toBe(0);
   });
 
   it('reports an assignee type it cannot expand as one holder that revocation leaves to a person', async () => {
     const h = await harness();
-    h.rt.emulator.state.addAssignment({ guid: fixedGuid(0xc0000000, 2), name: 'Mailbox Import Export-TenantAdmins', role: MIE_ROLE, assigneeType: 'LinkedRoleGroup', assignee: LINKED_GROUPS.tenantAdmins, delegationType: 'Regular', enabled: true });
+    h.rt.emulator.state.addAssignment({
+      guid: fixedGuid(0xc0000000, 2),
+      name: 'Mailbox Import Export-TenantAdmins',
+      role: MIE_ROLE,
+      assigneeType: 'LinkedRoleGroup',
+      assignee: LINKED_GROUPS.tenantAdmins,
+      delegationType: 'Regular',
+      enabled: true,
+    });
     const result = await h.audit();
-    expect(result.holders.find((x) => x.assignmentName === 'Mailbox Import Export-TenantAdmins')).toMatchObject({ via: 'unexpanded-assignee' });
+    expect(result.holders.find((x) => x.assignmentName === 'Mailbox Import Export-TenantAdmins')).toMatchObject({
+      via: 'unexpanded-assignee',
+    });
   });
 
   it('alerts once for a new role-group member (unapproved + changed) and once when it is resolved', async () => {
@@ -231,7 +325,10 @@ describe('audit on forgotten-migrations', () => {
     await h.rt.exchange.addRoleGroupMember(ROLE_GROUPS.pstMigrationOperators.name, USERS.adelev.name);
     h.rt.clock.advance(15 * 60_000);
     const added = await h.audit();
-    expect(added.opened.map((f) => `${f.kind}:${f.principal}`).sort()).toEqual([`changed:${upn(USERS.adelev)}`, `unapproved:${upn(USERS.adelev)}`]);
+    expect(added.opened.map((f) => `${f.kind}:${f.principal}`).sort()).toEqual([
+      `changed:${upn(USERS.adelev)}`,
+      `unapproved:${upn(USERS.adelev)}`,
+    ]);
     expect(added.holderChanges).toEqual({ added: 1, removed: 0, changed: 0 });
     expect(h.rt.emulator.sentEmails()).toHaveLength(2);
     expect(h.rt.emulator.sentEmails()[1]?.subject).toContain('2 new');
@@ -283,7 +380,9 @@ describe('audit on forgotten-migrations', () => {
     const message = (failed.error as Error).message;
     expect(failed.error).toBeInstanceOf(AuditFailedError);
     expect(message).toContain('Stored: the journal entries of 12 holder changes; snapshot version 1 (12 holders).');
-    expect(message).toContain('Not stored: the open findings (11 opened, 0 resolved); the drift alert email; the journal entries of 12 finding changes; the next run completes this.');
+    expect(message).toContain(
+      'Not stored: the open findings (11 opened, 0 resolved); the drift alert email; the journal entries of 12 finding changes; the next run completes this.',
+    );
     expect(message).not.toContain('stays current');
     const state = await h.deps.store.snapshots.state();
     expect(state).toMatchObject({ version: 1, consecutiveFailures: 1, lastError: message });
@@ -297,8 +396,14 @@ describe('audit on forgotten-migrations', () => {
 
   it('says nothing was stored when the holder read fails', async () => {
     const h = await harness({ http: { maxAttempts: 1 } });
-    h.rt.emulator.faults.add({ route: 'exchange:Get-ManagementRole', fault: { kind: 'error', status: 503 }, times: 10 });
-    await expect(h.audit()).rejects.toThrow(/^The audit of 2026-11-01T09:00:00.000Z failed\. Nothing was stored; no snapshot \(none was stored yet\) stays current\. Cause: .*503/);
+    h.rt.emulator.faults.add({
+      route: 'exchange:Get-ManagementRole',
+      fault: { kind: 'error', status: 503 },
+      times: 10,
+    });
+    await expect(h.audit()).rejects.toThrow(
+      /^The audit of 2026-11-01T09:00:00.000Z failed\. Nothing was stored; no snapshot \(none was stored yet\) stays current\. Cause: .*503/,
+    );
   });
 
   it('sends the daily digest once per UTC day from the configured hour', async () => {
@@ -318,19 +423,35 @@ describe('audit on forgotten-migrations', () => {
   it('tells the security team once when the audit keeps failing', async () => {
     const h = await harness({ http: { maxAttempts: 1 } });
     await h.audit();
-    h.rt.emulator.faults.add({ route: 'exchange:Get-ManagementRole', fault: { kind: 'error', status: 503 }, times: 100 });
+    h.rt.emulator.faults.add({
+      route: 'exchange:Get-ManagementRole',
+      fault: { kind: 'error', status: 503 },
+      times: 100,
+    });
     for (let i = 0; i < 4; i++) {
       h.rt.clock.advance(15 * 60_000);
       await expect(h.audit()).rejects.toBeInstanceOf(AuditFailedError);
     }
     const mails = h.rt.emulator.sentEmails();
-    expect(mails.map((m) => m.subject)).toEqual([expect.stringContaining('drift'), '[ACTION] mie-watchdog cannot audit contoso.onmicrosoft.com: 3 failed runs in a row']);
+    expect(mails.map((m) => m.subject)).toEqual([
+      expect.stringContaining('drift'),
+      '[ACTION] mie-watchdog cannot audit contoso.onmicrosoft.com: 3 failed runs in a row',
+    ]);
     expect(mails[1]?.text).toContain('Last complete audit: 2026-11-01T09:00:00.000Z.');
     expect((await h.deps.store.snapshots.state()).consecutiveFailures).toBe(4);
   });
 
   it('maps many Exchange names to UPNs with one paged Get-User listing', async () => {
-    const h = await harness({ scenario: largeTenant({ directAssignments: 120, roleGroupMembers: 150, securityGroupMembers: 90, nestingDepth: 3, bystanders: 40 }), pageSize: 100 });
+    const h = await harness({
+      scenario: largeTenant({
+        directAssignments: 120,
+        roleGroupMembers: 150,
+        securityGroupMembers: 90,
+        nestingDepth: 3,
+        bystanders: 40,
+      }),
+      pageSize: 100,
+    });
     const result = await h.audit();
     expect(result.holders).toHaveLength(360);
     expect(result.holders.every((x) => /^user\d+@northwind\.onmicrosoft\.com$/.test(x.principal))).toBe(true);
@@ -345,7 +466,6 @@ describe('audit on forgotten-migrations', () => {
   });
 });
 
-
 describe('who made the change (WATCHDOG_AUDIT_LOG_QUERY)', () => {
   // Six months after the 2023 migration changes: their audit records are still within the 180-day search.
   const start = '2023-09-01T09:00:00Z';
@@ -359,7 +479,8 @@ describe('who made the change (WATCHDOG_AUDIT_LOG_QUERY)', () => {
       principalId: WATCHDOG_APP.id,
       createdDateTime: start,
     });
-  const auditLogCalls = (h: Harness) => h.rt.emulator.calls.all().filter((c) => c.api === 'graph' && c.name.startsWith('/security/auditLog/'));
+  const auditLogCalls = (h: Harness) =>
+    h.rt.emulator.calls.all().filter((c) => c.api === 'graph' && c.name.startsWith('/security/auditLog/'));
 
   afterEach(() => {
     warnings.length = 0;
@@ -388,7 +509,11 @@ describe('who made the change (WATCHDOG_AUDIT_LOG_QUERY)', () => {
     const mail = mails[1]!;
     expect(mail.subject).toMatch(/^Who made the Mailbox Import Export changes/);
     expect(mail.to).toEqual([SECURITY_TEAM]);
-    expect(mail.text).toMatch(new RegExp(`${upn(USERS.alexw)}: .* made by ${USERS.admin.userPrincipalName} at 2023-03-14T09:12:43.000Z \\(New-ManagementRoleAssignment\\)`));
+    expect(mail.text).toMatch(
+      new RegExp(
+        `${upn(USERS.alexw)}: .* made by ${USERS.admin.userPrincipalName} at 2023-03-14T09:12:43.000Z \\(New-ManagementRoleAssignment\\)`,
+      ),
+    );
     expect(mail.text).toContain(`${upn(USERS.lynner)}: `);
     expect(mail.html).toContain(`<td>${DEPARTED_CONTRACTOR_UPN}</td>`);
     expect(auditLogCalls(h).map((c) => `${c.method} ${c.name}`)).toEqual([
@@ -398,12 +523,32 @@ describe('who made the change (WATCHDOG_AUDIT_LOG_QUERY)', () => {
     ]);
 
     const attributed = (await h.journal()).filter((e) => e.type === 'finding.attributed');
-    const byPrincipal = new Map(attributed.map((e) => [first.opened.find((f) => f.id === e.subject)?.principal, e.data]));
-    expect(byPrincipal.get(upn(USERS.alexw))).toEqual({ by: USERS.admin.userPrincipalName, at: '2023-03-14T09:12:43.000Z', operation: 'New-ManagementRoleAssignment' });
-    expect(byPrincipal.get(upn(USERS.diegos))).toMatchObject({ by: DEPARTED_CONTRACTOR_UPN, operation: 'New-ManagementRoleAssignment' });
-    expect(byPrincipal.get(upn(USERS.lynner))).toMatchObject({ by: DEPARTED_CONTRACTOR_UPN, operation: 'Add-RoleGroupMember' });
-    expect(byPrincipal.get(upn(USERS.gradya))).toMatchObject({ by: DEPARTED_CONTRACTOR_UPN, operation: 'Add-RoleGroupMember' });
-    expect([...byPrincipal.keys()].sort()).toEqual([upn(USERS.alexw), upn(USERS.diegos), upn(USERS.gradya), upn(USERS.lynner)]);
+    const byPrincipal = new Map(
+      attributed.map((e) => [first.opened.find((f) => f.id === e.subject)?.principal, e.data]),
+    );
+    expect(byPrincipal.get(upn(USERS.alexw))).toEqual({
+      by: USERS.admin.userPrincipalName,
+      at: '2023-03-14T09:12:43.000Z',
+      operation: 'New-ManagementRoleAssignment',
+    });
+    expect(byPrincipal.get(upn(USERS.diegos))).toMatchObject({
+      by: DEPARTED_CONTRACTOR_UPN,
+      operation: 'New-ManagementRoleAssignment',
+    });
+    expect(byPrincipal.get(upn(USERS.lynner))).toMatchObject({
+      by: DEPARTED_CONTRACTOR_UPN,
+      operation: 'Add-RoleGroupMember',
+    });
+    expect(byPrincipal.get(upn(USERS.gradya))).toMatchObject({
+      by: DEPARTED_CONTRACTOR_UPN,
+      operation: 'Add-RoleGroupMember',
+    });
+    expect([...byPrincipal.keys()].sort()).toEqual([
+      upn(USERS.alexw),
+      upn(USERS.diegos),
+      upn(USERS.gradya),
+      upn(USERS.lynner),
+    ]);
     expect((await h.deps.store.snapshots.state()).attribution).toBeUndefined();
 
     // Nothing pending and nothing new: no Graph audit call, no email, the usual table requests.

@@ -14,7 +14,9 @@ afterEach(async () => {
 });
 
 /** ACS Email as the REST reference describes it: POST /emails:send -> 202 + Operation-Location; GET the operation. */
-function acs(options: { outcome?: (operationId: string, sends: number) => 'Succeeded' | 'Failed'; status?: number } = {}) {
+function acs(
+  options: { outcome?: (operationId: string, sends: number) => 'Succeeded' | 'Failed'; status?: number } = {},
+) {
   const sends: string[] = [];
   const handler = (r: RecordedRequest): Reply => {
     if (options.status) return { status: options.status, json: { error: { code: 'Denied', message: 'no access' } } };
@@ -22,12 +24,26 @@ function acs(options: { outcome?: (operationId: string, sends: number) => 'Succe
     if (r.method === 'POST' && path === '/emails:send') {
       const operationId = String(r.headers['operation-id']);
       sends.push(operationId);
-      return { status: 202, headers: { 'operation-location': `${server!.url}/emails/operations/${operationId}?api-version=2025-09-01`, 'retry-after': '0' }, json: { id: operationId, status: 'Running' } };
+      return {
+        status: 202,
+        headers: {
+          'operation-location': `${server!.url}/emails/operations/${operationId}?api-version=2025-09-01`,
+          'retry-after': '0',
+        },
+        json: { id: operationId, status: 'Running' },
+      };
     }
     const op = /^\/emails\/operations\/(.+)$/.exec(path)?.[1];
     if (r.method === 'GET' && op) {
       const status = options.outcome?.(op, sends.length) ?? 'Succeeded';
-      return { status: 200, json: { id: op, status, ...(status === 'Failed' ? { error: { code: 'Bounced', message: 'mailbox unavailable' } } : {}) } };
+      return {
+        status: 200,
+        json: {
+          id: op,
+          status,
+          ...(status === 'Failed' ? { error: { code: 'Bounced', message: 'mailbox unavailable' } } : {}),
+        },
+      };
     }
     return { status: 404, json: {} };
   };
@@ -35,10 +51,24 @@ function acs(options: { outcome?: (operationId: string, sends: number) => 'Succe
 }
 
 function mailerFor(outbox: SentMailStore): AcsMailer {
-  return new AcsMailer({ connectionString: `endpoint=${server!.url}/;accesskey=${Buffer.from('test-key').toString('base64')}`, sender: 'watchdog@contoso.com', outbox, clock, pollIntervalMs: 5, retryDelayMs: 5, maxRetries: 2 });
+  return new AcsMailer({
+    connectionString: `endpoint=${server!.url}/;accesskey=${Buffer.from('test-key').toString('base64')}`,
+    sender: 'watchdog@contoso.com',
+    outbox,
+    clock,
+    pollIntervalMs: 5,
+    retryDelayMs: 5,
+    maxRetries: 2,
+  });
 }
 
-const message = (key: string): EmailMessage => ({ to: ['security@contoso.com'], subject: 'Unapproved holder: AlexW', html: '<p>AlexW</p>', text: 'AlexW', idempotencyKey: key });
+const message = (key: string): EmailMessage => ({
+  to: ['security@contoso.com'],
+  subject: 'Unapproved holder: AlexW',
+  html: '<p>AlexW</p>',
+  text: 'AlexW',
+  idempotencyKey: key,
+});
 
 describe('AcsMailer (Azurite outbox + loopback ACS)', () => {
   it('sends once per idempotency key, with the key-derived Operation-Id, even from a restarted process', async () => {
@@ -48,11 +78,18 @@ describe('AcsMailer (Azurite outbox + loopback ACS)', () => {
     const first = await mailerFor(store.sentMail).send(message('alert:unapproved:alexw'));
     expect(first.status).toBe('sent');
     expect(first.messageId).toBe(operationIdFor('alert:unapproved:alexw', 1));
-    expect(await mailerFor(store.sentMail).send(message('alert:unapproved:alexw'))).toEqual({ status: 'duplicate', messageId: first.messageId });
+    expect(await mailerFor(store.sentMail).send(message('alert:unapproved:alexw'))).toEqual({
+      status: 'duplicate',
+      messageId: first.messageId,
+    });
     expect(fake.sends).toEqual([operationIdFor('alert:unapproved:alexw', 1)]);
 
     const post = server.requests.find((r) => r.method === 'POST')!;
-    const body = JSON.parse(post.body) as { senderAddress: string; recipients: { to: { address: string }[] }; content: { subject: string } };
+    const body = JSON.parse(post.body) as {
+      senderAddress: string;
+      recipients: { to: { address: string }[] };
+      content: { subject: string };
+    };
     expect(body.senderAddress).toBe('watchdog@contoso.com');
     expect(body.recipients.to).toEqual([{ address: 'security@contoso.com' }]);
     expect(post.headers.authorization).toMatch(/^HMAC-SHA256 /);
@@ -92,7 +129,9 @@ describe('AcsMailer (Azurite outbox + loopback ACS)', () => {
 
   it('reports a denied send as a PermissionError that names the role to grant', async () => {
     server = await startFakeServer(acs({ status: 403 }).handler);
-    const error = await mailerFor(openTestStore(clock).sentMail).send(message('k')).catch((e: unknown) => e);
+    const error = await mailerFor(openTestStore(clock).sentMail)
+      .send(message('k'))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermissionError);
     expect((error as Error).message).toMatch(/Communication and Email Service Owner/);
   });

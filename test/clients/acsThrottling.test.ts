@@ -20,10 +20,24 @@ afterEach(async () => {
 
 /** The runtime's mailer, but one that waits at most 1 s for a Retry-After (the emulator asks for up to an hour). */
 function mailerOf(r: TestRuntime): AcsMailer {
-  return new AcsMailer({ connectionString: r.emulator.emailConnectionString, sender: SENDER, outbox: r.store.sentMail, clock: r.clock, pollIntervalMs: 5, retryDelayMs: 5, maxRetryAfterMs: 1_000 });
+  return new AcsMailer({
+    connectionString: r.emulator.emailConnectionString,
+    sender: SENDER,
+    outbox: r.store.sentMail,
+    clock: r.clock,
+    pollIntervalMs: 5,
+    retryDelayMs: 5,
+    maxRetryAfterMs: 1_000,
+  });
 }
 
-const notice = (i: number): EmailMessage => ({ to: [SECURITY_TEAM], subject: `Notice ${i}`, html: `<p>${i}</p>`, text: String(i), idempotencyKey: `burst/${i}` });
+const notice = (i: number): EmailMessage => ({
+  to: [SECURITY_TEAM],
+  subject: `Notice ${i}`,
+  html: `<p>${i}</p>`,
+  text: String(i),
+  idempotencyKey: `burst/${i}`,
+});
 const subjects = (r: TestRuntime) => r.emulator.sentEmails().map((e) => e.subject);
 const sendCalls = (r: TestRuntime) => r.emulator.calls.where({ api: 'email', name: 'send' });
 

@@ -14,9 +14,7 @@ export interface RecordedRequest {
 }
 
 export type Reply =
-  | { status: number; json?: unknown; text?: string; headers?: Record<string, string> }
-  | 'reset'
-  | 'hang';
+  { status: number; json?: unknown; text?: string; headers?: Record<string, string> } | 'reset' | 'hang';
 
 export interface FakeServer {
   url: string;
@@ -24,20 +22,31 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-export async function startFakeServer(handler: (request: RecordedRequest, index: number) => Reply | Promise<Reply>): Promise<FakeServer> {
+export async function startFakeServer(
+  handler: (request: RecordedRequest, index: number) => Reply | Promise<Reply>,
+): Promise<FakeServer> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const recorded: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: performance.now() };
+      const recorded: RecordedRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: performance.now(),
+      };
       requests.push(recorded);
       void Promise.resolve(handler(recorded, requests.length - 1)).then((reply) => {
         if (reply === 'reset') return req.socket.destroy();
         if (reply === 'hang') return;
         const body = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.text ?? '');
-        const headers = { ...(reply.json !== undefined ? { 'content-type': 'application/json' } : {}), ...reply.headers };
+        const headers = {
+          ...(reply.json !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...reply.headers,
+        };
         res.writeHead(reply.status, headers).end(body);
       });
     });
@@ -61,7 +70,9 @@ export async function startFakeServer(handler: (request: RecordedRequest, index:
 
 /** The credential tests hand to adapters; its token must show up as the bearer and nowhere else. */
 export const TEST_TOKEN = 'test-token-not-a-secret';
-export const testCredential = { getToken: async () => ({ token: TEST_TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) };
+export const testCredential = {
+  getToken: async () => ({ token: TEST_TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }),
+};
 
 /** Waits short enough to keep tests fast, long enough to measure. */
 export const FAST_POLICY = { baseDelayMs: 2, maxDelayMs: 10, timeoutMs: 2_000, maxAttempts: 4 };

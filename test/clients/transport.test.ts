@@ -46,7 +46,9 @@ describe('Retry-After and backoff', () => {
 
 describe('HttpTransport over real HTTP', () => {
   it('honours a fractional Retry-After on 429, then succeeds', async () => {
-    server = await startFakeServer((_r, i) => (i === 0 ? { status: 429, headers: { 'retry-after': '0.15' }, json: {} } : { status: 200, json: { ok: true } }));
+    server = await startFakeServer((_r, i) =>
+      i === 0 ? { status: 429, headers: { 'retry-after': '0.15' }, json: {} } : { status: 200, json: { ok: true } },
+    );
     const logger = recordingLogger();
     const transport = new HttpTransport({ policy: FAST_POLICY, logger });
     const res = await transport.send(() => ({ method: 'GET', url: `${server!.url}/x` }), ctx);
@@ -59,7 +61,9 @@ describe('HttpTransport over real HTTP', () => {
 
   it('honours an HTTP-date Retry-After', async () => {
     server = await startFakeServer((_r, i) =>
-      i === 0 ? { status: 503, headers: { 'retry-after': new Date(Date.now() + 1200).toUTCString() }, json: {} } : { status: 200, json: {} },
+      i === 0
+        ? { status: 503, headers: { 'retry-after': new Date(Date.now() + 1200).toUTCString() }, json: {} }
+        : { status: 200, json: {} },
     );
     const res = await new HttpTransport({ policy: FAST_POLICY }).send(() => ({ method: 'GET', url: server!.url }), ctx);
     expect(res.status).toBe(200);
@@ -85,7 +89,10 @@ describe('HttpTransport over real HTTP', () => {
 
   it('gives up at once when Retry-After is longer than the policy allows', async () => {
     server = await startFakeServer(() => ({ status: 429, headers: { 'retry-after': '3600' }, json: {} }));
-    const res = await new HttpTransport({ policy: { ...FAST_POLICY, maxRetryAfterMs: 1000 } }).send(() => ({ method: 'GET', url: server!.url }), ctx);
+    const res = await new HttpTransport({ policy: { ...FAST_POLICY, maxRetryAfterMs: 1000 } }).send(
+      () => ({ method: 'GET', url: server!.url }),
+      ctx,
+    );
     expect(res.status).toBe(429);
     expect(res.retryAfterMs).toBe(3_600_000);
     expect(server.requests).toHaveLength(1);
@@ -111,7 +118,10 @@ describe('HttpTransport over real HTTP', () => {
     server = await startFakeServer((_r, i) => (i === 0 ? { status: 503, json: {} } : { status: 200, json: {} }));
     const logger = recordingLogger();
     let built = 0;
-    await new HttpTransport({ policy: FAST_POLICY, logger }).send(() => ({ method: 'GET', url: server!.url, headers: { Authorization: `Bearer secret-${++built}` } }), ctx);
+    await new HttpTransport({ policy: FAST_POLICY, logger }).send(
+      () => ({ method: 'GET', url: server!.url, headers: { Authorization: `Bearer secret-${++built}` } }),
+      ctx,
+    );
     expect(server.requests.map((r) => r.headers.authorization)).toEqual(['Bearer secret-1', 'Bearer secret-2']);
     expect(logger.lines.join('\n')).not.toMatch(/secret/);
   });

@@ -13,7 +13,12 @@ import { createDoctorProbes } from '../../lib/doctor/doctorProbes.js';
 import { EXCHANGE_READ_PROBES, EXCHANGE_WRITE_CMDLETS } from '../../lib/doctor/exchangeChecks.js';
 import { GRAPH_PERMISSION_PROBES } from '../../lib/doctor/graphPermissionChecks.js';
 import { runDoctor } from '../../lib/doctor/runDoctor.js';
-import { GRAPH_APP_ROLES, WATCHDOG_API, WATCHDOG_APP, WATCHDOG_DELEGATING_ASSIGNMENT } from '../../emulator/scenarios/baseTenant.js';
+import {
+  GRAPH_APP_ROLES,
+  WATCHDOG_API,
+  WATCHDOG_APP,
+  WATCHDOG_DELEGATING_ASSIGNMENT,
+} from '../../emulator/scenarios/baseTenant.js';
 import { MIE_ROLE } from '../../lib/domain.js';
 import { projectRoot, runCli } from '../support/cli.js';
 import { emulatorEnv, useEmulator } from '../support/emulator.js';
@@ -30,7 +35,11 @@ function notPassing(report: DoctorReport) {
 }
 
 async function control(url: string, body: unknown): Promise<void> {
-  const response = await fetch(`${url}/_emulator/permissions/withdraw`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${url}/_emulator/permissions/withdraw`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect(response.status, await response.clone().text()).toBe(200);
 }
 
@@ -44,26 +53,44 @@ describe('mie-watchdog doctor', () => {
     expect(notPassing(report)).toEqual([]);
     const names = report.checks.map((c) => c.name);
     for (const p of GRAPH_PERMISSION_PROBES.filter((x) => !x.when)) expect(names).toContain(`Graph ${p.permission}`);
-    for (const c of [...EXCHANGE_READ_PROBES.map((p) => p.cmdlet), ...EXCHANGE_WRITE_CMDLETS]) expect(names).toContain(`Exchange ${c}`);
-    expect(names).toEqual(expect.arrayContaining(['Settings', 'Table Storage read/write', 'Exchange Exchange.ManageAsApp', `Exchange delegating assignment of ${MIE_ROLE}`, 'API tokens accepted', 'API app registration']));
+    for (const c of [...EXCHANGE_READ_PROBES.map((p) => p.cmdlet), ...EXCHANGE_WRITE_CMDLETS])
+      expect(names).toContain(`Exchange ${c}`);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'Settings',
+        'Table Storage read/write',
+        'Exchange Exchange.ManageAsApp',
+        `Exchange delegating assignment of ${MIE_ROLE}`,
+        'API tokens accepted',
+        'API app registration',
+      ]),
+    );
     // Nothing was written to Exchange: doctor's write checks read role entries.
-    expect(emulator().calls.where({ api: 'exchange' }).map((c) => c.name).filter((n) => !/^Get-/.test(n))).toEqual([]);
+    expect(
+      emulator()
+        .calls.where({ api: 'exchange' })
+        .map((c) => c.name)
+        .filter((n) => !/^Get-/.test(n)),
+    ).toEqual([]);
   });
 
-  it.each(Object.values(GRAPH_APP_ROLES).filter((r) => ['User.Read.All', 'GroupMember.Read.All', 'RoleManagement.Read.Directory', 'Application.Read.All'].includes(r.value)))(
-    'without the Graph permission $value, fails naming it and the script',
-    async ({ value }) => {
-      await control(emulator().url, { api: 'graph', appRole: value });
-      const failed = notPassing(await doctor(emulatorEnv(emulator())));
-      expect(failed.filter((c) => c.status === 'fail').map((c) => c.name)).toContain(`Graph ${value}`);
-      const line = failed.find((c) => c.name === `Graph ${value}`);
-      expect(line?.detail).toMatch(/HTTP 403/);
-      expect(line?.fix).toContain(value);
-      expect(line?.fix).toContain('Grant-WatchdogPermissions.ps1');
-      // Application.Read.All also reads the registrations; every other failure is that permission's own.
-      for (const c of failed) expect(`${c.name} ${c.fix ?? ''}`).toContain(value);
-    },
-  );
+  it.each(
+    Object.values(GRAPH_APP_ROLES).filter((r) =>
+      ['User.Read.All', 'GroupMember.Read.All', 'RoleManagement.Read.Directory', 'Application.Read.All'].includes(
+        r.value,
+      ),
+    ),
+  )('without the Graph permission $value, fails naming it and the script', async ({ value }) => {
+    await control(emulator().url, { api: 'graph', appRole: value });
+    const failed = notPassing(await doctor(emulatorEnv(emulator())));
+    expect(failed.filter((c) => c.status === 'fail').map((c) => c.name)).toContain(`Graph ${value}`);
+    const line = failed.find((c) => c.name === `Graph ${value}`);
+    expect(line?.detail).toMatch(/HTTP 403/);
+    expect(line?.fix).toContain(value);
+    expect(line?.fix).toContain('Grant-WatchdogPermissions.ps1');
+    // Application.Read.All also reads the registrations; every other failure is that permission's own.
+    for (const c of failed) expect(`${c.name} ${c.fix ?? ''}`).toContain(value);
+  });
 
   it('with WATCHDOG_AUDIT_LOG_QUERY=true checks AuditLogsQuery-Exchange.Read.All, which the seed does not grant', async () => {
     const failed = notPassing(await doctor(emulatorEnv(emulator(), { WATCHDOG_AUDIT_LOG_QUERY: 'true' })));
@@ -79,7 +106,11 @@ describe('mie-watchdog doctor', () => {
     expect(report.checks.find((c) => c.name === 'Exchange Get-User')?.detail).toMatch(/HTTP 401/);
   });
 
-  it.each(EXCHANGE_READ_PROBES.map((p) => p.cmdlet).filter((c) => !['Get-ServicePrincipal', 'Get-ManagementRoleAssignment', 'Get-ManagementRoleEntry'].includes(c)))(
+  it.each(
+    EXCHANGE_READ_PROBES.map((p) => p.cmdlet).filter(
+      (c) => !['Get-ServicePrincipal', 'Get-ManagementRoleAssignment', 'Get-ManagementRoleEntry'].includes(c),
+    ),
+  )(
     'without the Exchange role entry %s, fails exactly that check, naming the cmdlet and the script',
     async (cmdlet) => {
       await control(emulator().url, { roleEntry: `*\\${cmdlet}` });
@@ -98,19 +129,34 @@ describe('mie-watchdog doctor', () => {
       const failed = notPassing(await doctor(emulatorEnv(emulator())));
       expect(failed.filter((c) => c.status === 'fail').map((c) => c.name)).toEqual([`Exchange ${cmdlet}`]);
       // The delegating assignment is read with Get-ServicePrincipal and Get-ManagementRoleAssignment, not with role entries.
-      const dependent = [...EXCHANGE_WRITE_CMDLETS.map((c) => `Exchange ${c}`), ...(cmdlet === 'Get-ManagementRoleEntry' ? [] : [`Exchange delegating assignment of ${MIE_ROLE}`])];
-      expect(failed.filter((c) => c.status === 'skip').map((c) => c.name).sort()).toEqual(dependent.sort());
+      const dependent = [
+        ...EXCHANGE_WRITE_CMDLETS.map((c) => `Exchange ${c}`),
+        ...(cmdlet === 'Get-ManagementRoleEntry' ? [] : [`Exchange delegating assignment of ${MIE_ROLE}`]),
+      ];
+      expect(
+        failed
+          .filter((c) => c.status === 'skip')
+          .map((c) => c.name)
+          .sort(),
+      ).toEqual(dependent.sort());
     },
   );
 
-  it.each(EXCHANGE_WRITE_CMDLETS)('without the role entry %s, fails exactly that check, with no write made', async (cmdlet) => {
-    await control(emulator().url, { roleEntry: `Role Management\\${cmdlet}` });
-    emulator().calls.clear();
-    const failed = notPassing(await doctor(emulatorEnv(emulator())));
-    expect(failed.map((c) => c.name)).toEqual([`Exchange ${cmdlet}`]);
-    expect(failed[0]?.fix).toContain(cmdlet);
-    expect(emulator().calls.where({ api: 'exchange' }).some((c) => c.name === cmdlet)).toBe(false);
-  });
+  it.each(EXCHANGE_WRITE_CMDLETS)(
+    'without the role entry %s, fails exactly that check, with no write made',
+    async (cmdlet) => {
+      await control(emulator().url, { roleEntry: `Role Management\\${cmdlet}` });
+      emulator().calls.clear();
+      const failed = notPassing(await doctor(emulatorEnv(emulator())));
+      expect(failed.map((c) => c.name)).toEqual([`Exchange ${cmdlet}`]);
+      expect(failed[0]?.fix).toContain(cmdlet);
+      expect(
+        emulator()
+          .calls.where({ api: 'exchange' })
+          .some((c) => c.name === cmdlet),
+      ).toBe(false);
+    },
+  );
 
   it('without the delegating assignment of Mailbox Import Export, fails that check with the Exchange step, and nothing else', async () => {
     const state = emulator().state;
@@ -121,12 +167,14 @@ describe('mie-watchdog doctor', () => {
     expect(failed[0]?.fix).toContain('Grant-WatchdogPermissions.ps1 -SkipGraph');
   });
 
-  it('does not take the built-in Organization Management delegating assignment as the watchdog\'s own', async () => {
+  it("does not take the built-in Organization Management delegating assignment as the watchdog's own", async () => {
     const state = emulator().state;
     state.removeAssignment(state.assignment(WATCHDOG_DELEGATING_ASSIGNMENT.guid)!);
     emulator().exchange.identityReturnsAll = true;
     const report = await doctor(emulatorEnv(emulator()));
-    expect(report.checks.find((c) => c.name === `Exchange delegating assignment of ${MIE_ROLE}`)).toMatchObject({ status: 'fail' });
+    expect(report.checks.find((c) => c.name === `Exchange delegating assignment of ${MIE_ROLE}`)).toMatchObject({
+      status: 'fail',
+    });
   });
 
   it('does not take an answer for every role entry (the documented hazard) as the entry being held', async () => {
@@ -138,17 +186,29 @@ describe('mie-watchdog doctor', () => {
 
   it('names the missing API settings and a registration without the roles', async () => {
     const unset = await doctor(emulatorEnv(emulator(), { WATCHDOG_AUTH_AUDIENCE: '', WATCHDOG_AUTH_ISSUER: '' }));
-    expect(notPassing(unset).map((c) => [c.name, c.status])).toEqual([['API tokens accepted', 'fail'], ['API app registration', 'skip']]);
+    expect(notPassing(unset).map((c) => [c.name, c.status])).toEqual([
+      ['API tokens accepted', 'fail'],
+      ['API app registration', 'skip'],
+    ]);
     expect(notPassing(unset)[0]?.fix).toMatch(/WATCHDOG_AUTH_AUDIENCE.*WATCHDOG_AUTH_ISSUER/);
     // The watchdog's own app has no app roles and no scope: not an API registration.
-    const wrong = notPassing(await doctor(emulatorEnv(emulator(), { WATCHDOG_AUTH_AUDIENCE: `api://${WATCHDOG_APP.appId}` })));
+    const wrong = notPassing(
+      await doctor(emulatorEnv(emulator(), { WATCHDOG_AUTH_AUDIENCE: `api://${WATCHDOG_APP.appId}` })),
+    );
     expect(wrong.map((c) => c.name)).toEqual(['API app registration']);
     expect(wrong[0]?.detail).toMatch(/Grant\.Request.*Grant\.Approve.*Audit\.Read.*access_as_user/);
     expect(WATCHDOG_API.appRoles.map((r) => r.value)).toEqual(['Grant.Request', 'Grant.Approve', 'Audit.Read']);
   });
 
   it('fails the storage check with the fix when Table Storage refuses', async () => {
-    const failed = notPassing(await doctor(emulatorEnv(emulator(), { WATCHDOG_STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=AAAA;TableEndpoint=http://127.0.0.1:1/devstoreaccount1' })));
+    const failed = notPassing(
+      await doctor(
+        emulatorEnv(emulator(), {
+          WATCHDOG_STORAGE_CONNECTION_STRING:
+            'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=AAAA;TableEndpoint=http://127.0.0.1:1/devstoreaccount1',
+        }),
+      ),
+    );
     expect(failed.map((c) => c.name)).toEqual(['Table Storage read/write']);
   });
 
@@ -166,7 +226,11 @@ describe('mie-watchdog doctor', () => {
       graph: { appRoles: { value: string }[]; optionalAppRoles: { value: string }[] };
       exchange: { cmdlets: string[] };
     };
-    expect(GRAPH_PERMISSION_PROBES.map((p) => p.permission).sort()).toEqual([...manifest.graph.appRoles, ...manifest.graph.optionalAppRoles].map((r) => r.value).sort());
-    expect([...EXCHANGE_READ_PROBES.map((p) => p.cmdlet), ...EXCHANGE_WRITE_CMDLETS].sort()).toEqual([...manifest.exchange.cmdlets].sort());
+    expect(GRAPH_PERMISSION_PROBES.map((p) => p.permission).sort()).toEqual(
+      [...manifest.graph.appRoles, ...manifest.graph.optionalAppRoles].map((r) => r.value).sort(),
+    );
+    expect([...EXCHANGE_READ_PROBES.map((p) => p.cmdlet), ...EXCHANGE_WRITE_CMDLETS].sort()).toEqual(
+      [...manifest.exchange.cmdlets].sort(),
+    );
   });
 });

@@ -9,7 +9,10 @@ import { useProcessEnv } from '../support/processEnv.js';
 function principal(roles: string[], tenantId: string): string {
   const claims = [
     { typ: 'upn', val: 'auditor@contoso.onmicrosoft.com' },
-    { typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: '5d2a7c1e-3b4f-4a6d-9e8f-0a1b2c3d4e5f' },
+    {
+      typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier',
+      val: '5d2a7c1e-3b4f-4a6d-9e8f-0a1b2c3d4e5f',
+    },
     { typ: 'http://schemas.microsoft.com/identity/claims/tenantid', val: tenantId },
     ...roles.map((val) => ({ typ: 'roles', val })),
   ];
@@ -19,23 +22,53 @@ function principal(roles: string[], tenantId: string): string {
 describe('doctor function', () => {
   const emulator = useEmulator({ resetEach: false });
   // App Service Authentication in front of the app (what it sets when enabled) identifies the caller here.
-  useProcessEnv(() => ({ ...(emulatorEnv(emulator(), { WATCHDOG_AUTH_MODE: 'easyauth' }) as Record<string, string>), WEBSITE_AUTH_ENABLED: 'True' }));
+  useProcessEnv(() => ({
+    ...(emulatorEnv(emulator(), { WATCHDOG_AUTH_MODE: 'easyauth' }) as Record<string, string>),
+    WEBSITE_AUTH_ENABLED: 'True',
+  }));
 
   it('answers 401 without an identity, 403 without Audit.Read, and the passing report with it', async () => {
     const { doctor } = await import('../../functions/doctor/index.js');
     const context = new InvocationContext({ functionName: 'doctor' });
     const url = 'http://localhost/api/doctor';
     expect((await doctor(new HttpRequest({ method: 'GET', url }), context)).status).toBe(401);
-    expect((await doctor(new HttpRequest({ method: 'GET', url, headers: { 'x-ms-client-principal': principal(['Grant.Request'], emulator().state.tenantId) } }), context)).status).toBe(403);
-    const ok = await doctor(new HttpRequest({ method: 'GET', url, headers: { 'x-ms-client-principal': principal(['Audit.Read'], emulator().state.tenantId) } }), context);
+    expect(
+      (
+        await doctor(
+          new HttpRequest({
+            method: 'GET',
+            url,
+            headers: { 'x-ms-client-principal': principal(['Grant.Request'], emulator().state.tenantId) },
+          }),
+          context,
+        )
+      ).status,
+    ).toBe(403);
+    const ok = await doctor(
+      new HttpRequest({
+        method: 'GET',
+        url,
+        headers: { 'x-ms-client-principal': principal(['Audit.Read'], emulator().state.tenantId) },
+      }),
+      context,
+    );
     const report = (await new HttpResponse(ok).json()) as DoctorReport;
     expect(report.checks.filter((c) => c.status !== 'pass')).toEqual([]);
     expect(ok.status).toBe(200);
 
     emulator().state.withdrawCallerAppRole('00000003-0000-0000-c000-000000000000', 'RoleManagement.Read.Directory');
-    const failing = await doctor(new HttpRequest({ method: 'GET', url, headers: { 'x-ms-client-principal': principal(['Audit.Read'], emulator().state.tenantId) } }), context);
+    const failing = await doctor(
+      new HttpRequest({
+        method: 'GET',
+        url,
+        headers: { 'x-ms-client-principal': principal(['Audit.Read'], emulator().state.tenantId) },
+      }),
+      context,
+    );
     expect(failing.status).toBe(503);
     const after = (await new HttpResponse(failing).json()) as DoctorReport;
-    expect(after.checks.filter((c) => c.status !== 'pass').map((c) => c.name)).toEqual(['Graph RoleManagement.Read.Directory']);
+    expect(after.checks.filter((c) => c.status !== 'pass').map((c) => c.name)).toEqual([
+      'Graph RoleManagement.Read.Directory',
+    ]);
   });
 });

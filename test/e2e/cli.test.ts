@@ -24,14 +24,19 @@ describe.each(STARTS)('mie-watchdog CLI (separate processes, one tenant) from %s
     env = emulatorEnv(emulator(), { WATCHDOG_LOCAL_CLOCK: start });
     const run = await runCli(['audit', '--json'], env);
     expect(run.code, run.stderr).toBe(0);
-    const out = JSON.parse(run.stdout) as { holders: { principal: string }[]; findings: { kind: string; principal: string }[] };
+    const out = JSON.parse(run.stdout) as {
+      holders: { principal: string }[];
+      findings: { kind: string; principal: string }[];
+    };
     expect(out.holders).toHaveLength(12);
     expect(out.findings).toHaveLength(11);
     for (const f of out.findings) {
       expect(KINDS).toContain(f.kind);
       expect(f.principal).toMatch(/@contoso\.onmicrosoft\.com$|^[0-9a-f-]{36}$/);
     }
-    const subjects = emulator().sentEmails().map((m) => m.subject);
+    const subjects = emulator()
+      .sentEmails()
+      .map((m) => m.subject);
     expect(subjects.filter((t) => /drift/.test(t))).toHaveLength(1);
     // The first audit of a day sends the digest once the digest hour has come, never before it.
     expect(subjects.filter((t) => /daily digest/.test(t))).toHaveLength(new Date(start).getUTCHours() >= 8 ? 1 : 0);
@@ -40,7 +45,21 @@ describe.each(STARTS)('mie-watchdog CLI (separate processes, one tenant) from %s
 
   it('grant request then approve creates the assignment; the requester cannot approve', async () => {
     const request = await runCli(
-      ['grant', 'request', '--principal', USERS.adelev.userPrincipalName, '--duration', 'PT8H', '--justification', 'Export for legal hold', '--ticket', 'CHG-1042', '--requester', USERS.meganb.userPrincipalName, '--json'],
+      [
+        'grant',
+        'request',
+        '--principal',
+        USERS.adelev.userPrincipalName,
+        '--duration',
+        'PT8H',
+        '--justification',
+        'Export for legal hold',
+        '--ticket',
+        'CHG-1042',
+        '--requester',
+        USERS.meganb.userPrincipalName,
+        '--json',
+      ],
       env,
     );
     expect(request.code, request.stderr).toBe(0);
@@ -54,7 +73,11 @@ describe.each(STARTS)('mie-watchdog CLI (separate processes, one tenant) from %s
 
     const approve = await runCli(['grant', 'approve', grantId, '--approver', USERS.lidiah.userPrincipalName], env);
     expect(approve.code, approve.stderr).toBe(0);
-    expect(emulator().calls.where({ api: 'exchange', name: 'New-ManagementRoleAssignment' }).filter((c) => c.status === 200)).toHaveLength(1);
+    expect(
+      emulator()
+        .calls.where({ api: 'exchange', name: 'New-ManagementRoleAssignment' })
+        .filter((c) => c.status === 200),
+    ).toHaveLength(1);
 
     const list = await runCli(['grant', 'list', '--json'], env);
     expect(list.code, list.stderr).toBe(0);
@@ -65,7 +88,10 @@ describe.each(STARTS)('mie-watchdog CLI (separate processes, one tenant) from %s
   it('a second audit sees the approved grant, and revoke with nothing expired changes nothing', async () => {
     const audit = await runCli(['audit', '--json'], env);
     expect(audit.code, audit.stderr).toBe(0);
-    const out = JSON.parse(audit.stdout) as { holders: { principal: string }[]; findings: { kind: string; principal: string }[] };
+    const out = JSON.parse(audit.stdout) as {
+      holders: { principal: string }[];
+      findings: { kind: string; principal: string }[];
+    };
     expect(out.holders.map((h) => h.principal)).toContain(USERS.adelev.userPrincipalName);
     expect(out.findings.filter((f) => f.principal === USERS.adelev.userPrincipalName)).toEqual([]);
 

@@ -7,7 +7,11 @@ import { SECURITY_TEAM, SENDER } from '../../emulator/scenarios/forgottenMigrati
 import { useEmulator } from '../support/emulator.js';
 
 const emulator = useEmulator();
-const message = { senderAddress: SENDER, recipients: { to: [{ address: SECURITY_TEAM }] }, content: { subject: 'Drift: 1 unapproved holder', html: '<p>AlexW</p>', plainText: 'AlexW' } };
+const message = {
+  senderAddress: SENDER,
+  recipients: { to: [{ address: SECURITY_TEAM }] },
+  content: { subject: 'Drift: 1 unapproved holder', html: '<p>AlexW</p>', plainText: 'AlexW' },
+};
 
 function client(connectionString = emulator().emailConnectionString): EmailClient {
   return new EmailClient(connectionString, { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } });
@@ -18,9 +22,20 @@ describe('ACS Email', () => {
     const result = await (await client().beginSend(message, { updateIntervalInMs: 1 })).pollUntilDone();
     expect(result.status).toBe('Succeeded');
     expect(emulator().sentEmails()).toEqual([
-      expect.objectContaining({ operationId: result.id, from: SENDER, to: [SECURITY_TEAM], subject: message.content.subject, html: '<p>AlexW</p>', text: 'AlexW' }),
+      expect.objectContaining({
+        operationId: result.id,
+        from: SENDER,
+        to: [SECURITY_TEAM],
+        subject: message.content.subject,
+        html: '<p>AlexW</p>',
+        text: 'AlexW',
+      }),
     ]);
-    expect(emulator().calls.where({ api: 'email' }).map((c) => [c.name, c.status])).toEqual([
+    expect(
+      emulator()
+        .calls.where({ api: 'email' })
+        .map((c) => [c.name, c.status]),
+    ).toEqual([
       ['send', 202],
       ['poll', 200],
     ]);
@@ -43,12 +58,28 @@ describe('ACS Email', () => {
   });
 
   it('speaks the REST protocol: bearer auth, 202 Running with Operation-Location, then Succeeded on the poll', async () => {
-    const headers = { Authorization: `Bearer ${EMULATOR_TOKEN}`, 'Content-Type': 'application/json', 'Operation-Id': 'op-1' };
-    const noAuth = await fetch(`${emulator().url}/emails:send?api-version=2025-09-01`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(message) });
+    const headers = {
+      Authorization: `Bearer ${EMULATOR_TOKEN}`,
+      'Content-Type': 'application/json',
+      'Operation-Id': 'op-1',
+    };
+    const noAuth = await fetch(`${emulator().url}/emails:send?api-version=2025-09-01`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(message),
+    });
     expect(noAuth.status).toBe(401);
-    const noVersion = await fetch(`${emulator().url}/emails:send`, { method: 'POST', headers, body: JSON.stringify(message) });
+    const noVersion = await fetch(`${emulator().url}/emails:send`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(message),
+    });
     expect(((await noVersion.json()) as { error: { code: string } }).error.code).toBe('MissingApiVersionParameter');
-    const accepted = await fetch(`${emulator().url}/emails:send?api-version=2025-09-01`, { method: 'POST', headers, body: JSON.stringify(message) });
+    const accepted = await fetch(`${emulator().url}/emails:send?api-version=2025-09-01`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(message),
+    });
     expect(accepted.status).toBe(202);
     expect(await accepted.json()).toEqual({ id: 'op-1', status: 'Running' });
     const location = accepted.headers.get('operation-location') as string;
@@ -59,8 +90,12 @@ describe('ACS Email', () => {
 
   it('rejects a message without recipients or subject, and unknown operations', async () => {
     await expect(client().beginSend({ ...message, recipients: { to: [] } })).rejects.toMatchObject({ statusCode: 400 });
-    await expect(client().beginSend({ ...message, content: { subject: '', plainText: 'x' } })).rejects.toMatchObject({ statusCode: 400 });
-    const res = await fetch(`${emulator().url}/emails/operations/nope?api-version=2025-09-01`, { headers: { Authorization: `Bearer ${EMULATOR_TOKEN}` } });
+    await expect(client().beginSend({ ...message, content: { subject: '', plainText: 'x' } })).rejects.toMatchObject({
+      statusCode: 400,
+    });
+    const res = await fetch(`${emulator().url}/emails/operations/nope?api-version=2025-09-01`, {
+      headers: { Authorization: `Bearer ${EMULATOR_TOKEN}` },
+    });
     expect(res.status).toBe(404);
   });
 

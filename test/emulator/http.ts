@@ -43,7 +43,12 @@ export async function invoke(
 }
 
 /** Follows @odata.nextLink, re-POSTing the same body, and returns every row and the page count. */
-export async function invokeAll(emu: RunningEmulator, cmdlet: string, parameters: Record<string, unknown>, maxPageSize?: number): Promise<{ rows: Json[]; pages: number }> {
+export async function invokeAll(
+  emu: RunningEmulator,
+  cmdlet: string,
+  parameters: Record<string, unknown>,
+  maxPageSize?: number,
+): Promise<{ rows: Json[]; pages: number }> {
   const rows: Json[] = [];
   let url: string | undefined;
   let pages = 0;
@@ -57,7 +62,11 @@ export async function invokeAll(emu: RunningEmulator, cmdlet: string, parameters
   return { rows, pages };
 }
 
-export async function graph(emu: RunningEmulator, path: string, init: { method?: string; body?: unknown; token?: string | null } = {}): Promise<RawResponse> {
+export async function graph(
+  emu: RunningEmulator,
+  path: string,
+  init: { method?: string; body?: unknown; token?: string | null } = {},
+): Promise<RawResponse> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (init.token !== null) headers.Authorization = `Bearer ${init.token ?? EMULATOR_TOKEN}`;
   const res = await fetch(path.startsWith('http') ? path : `${emu.url}${path}`, {
@@ -68,7 +77,12 @@ export async function graph(emu: RunningEmulator, path: string, init: { method?:
   return toRaw(res);
 }
 
-export async function control(emu: RunningEmulator, method: string, path: string, body?: unknown): Promise<RawResponse> {
+export async function control(
+  emu: RunningEmulator,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<RawResponse> {
   const res = await fetch(`${emu.url}/_emulator${path}`, {
     method,
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },

@@ -7,7 +7,13 @@ import { run } from '../../lib/cli/emulator.js';
 import { localEnv } from '../../lib/local/localEnv.js';
 import { startEmulator } from '../../emulator/server.js';
 import { LARGE_ROLE_GROUP, largeTenant } from '../../emulator/scenarios/largeTenant.js';
-import { BREAK_GLASS, EXPECTED_HOLDER_PRINCIPALS, ROLE_GROUPS, TENANT, USERS } from '../../emulator/scenarios/forgottenMigrations.js';
+import {
+  BREAK_GLASS,
+  EXPECTED_HOLDER_PRINCIPALS,
+  ROLE_GROUPS,
+  TENANT,
+  USERS,
+} from '../../emulator/scenarios/forgottenMigrations.js';
 import { control, invoke, invokeAll } from './http.js';
 
 const started = async (options: Parameters<typeof startEmulator>[0] = {}) => {
@@ -19,11 +25,18 @@ const started = async (options: Parameters<typeof startEmulator>[0] = {}) => {
 describe('scenarios', () => {
   it('forgotten-migrations: the twelve expected holders, of whom all but the disabled assignment can export', async () => {
     const emu = await started();
-    const everyone = [...Object.values(USERS).map((u) => u.userPrincipalName), ...EXPECTED_HOLDER_PRINCIPALS.filter((p) => !p.includes('@'))];
+    const everyone = [
+      ...Object.values(USERS).map((u) => u.userPrincipalName),
+      ...EXPECTED_HOLDER_PRINCIPALS.filter((p) => !p.includes('@')),
+    ];
     const holders = everyone.filter((p) => emu.state.canExport(p));
-    expect(holders.sort()).toEqual(EXPECTED_HOLDER_PRINCIPALS.filter((p) => p !== USERS.diegos.userPrincipalName).sort());
+    expect(holders.sort()).toEqual(
+      EXPECTED_HOLDER_PRINCIPALS.filter((p) => p !== USERS.diegos.userPrincipalName).sort(),
+    );
     expect(emu.state.canExport(USERS.diegos.userPrincipalName)).toBe(false);
-    expect(emu.state.exportPaths(USERS.isaiahl.userPrincipalName)).toEqual([{ via: 'security-group', role: MIE_ROLE, assignment: `${MIE_ROLE}-Legacy Migration Team` }]);
+    expect(emu.state.exportPaths(USERS.isaiahl.userPrincipalName)).toEqual([
+      { via: 'security-group', role: MIE_ROLE, assignment: `${MIE_ROLE}-Legacy Migration Team` },
+    ]);
     expect(emu.state.exportPaths(USERS.pattif.userPrincipalName)[0]?.via).toBe('organization-management');
     expect(emu.tenant).toBe(TENANT);
   });
@@ -31,7 +44,10 @@ describe('scenarios', () => {
   it('empty: no regular MIE assignment, only the delegating ones (built-in and the watchdog role group)', async () => {
     const emu = await started({ scenario: 'empty' });
     const rows = (await invoke(emu, 'Get-ManagementRoleAssignment', { Role: MIE_ROLE })).body.value;
-    expect(rows.map((r: { RoleAssignmentDelegationType: string }) => r.RoleAssignmentDelegationType)).toEqual(['DelegatingOrgWide', 'DelegatingOrgWide']);
+    expect(rows.map((r: { RoleAssignmentDelegationType: string }) => r.RoleAssignmentDelegationType)).toEqual([
+      'DelegatingOrgWide',
+      'DelegatingOrgWide',
+    ]);
   });
 
   it('refuses an unknown scenario', async () => {
@@ -56,31 +72,58 @@ describe('propagation', () => {
     clock.advance(30 * 60_000);
     expect(emu.state.canExport(adele)).toBe(false);
 
-    await invoke(emu, 'Remove-RoleGroupMember', { Identity: ROLE_GROUPS.pstMigrationOperators.name, Member: USERS.lynner.name, Confirm: false });
+    await invoke(emu, 'Remove-RoleGroupMember', {
+      Identity: ROLE_GROUPS.pstMigrationOperators.name,
+      Member: USERS.lynner.name,
+      Confirm: false,
+    });
     const over = await control(emu, 'GET', `/can-export?principal=${USERS.lynner.userPrincipalName}`);
-    expect(over.body).toMatchObject({ canExport: true, paths: [{ via: 'role-group' }], propagationDelayMs: 30 * 60_000 });
-    expect((await control(emu, 'POST', '/clock', { advanceMs: 30 * 60_000 })).body.now).toBe('2026-11-01T10:30:00.000Z');
-    expect((await control(emu, 'GET', `/can-export?principal=${USERS.lynner.userPrincipalName}`)).body.canExport).toBe(false);
+    expect(over.body).toMatchObject({
+      canExport: true,
+      paths: [{ via: 'role-group' }],
+      propagationDelayMs: 30 * 60_000,
+    });
+    expect((await control(emu, 'POST', '/clock', { advanceMs: 30 * 60_000 })).body.now).toBe(
+      '2026-11-01T10:30:00.000Z',
+    );
+    expect((await control(emu, 'GET', `/can-export?principal=${USERS.lynner.userPrincipalName}`)).body.canExport).toBe(
+      false,
+    );
     expect((await control(emu, 'PUT', '/propagation', { delayMs: 0 })).body.delayMs).toBe(0);
   });
 });
 
 describe('large tenants', () => {
   it('starts fast and serves 20,000 effective holders through paging', async () => {
-    const seed = largeTenant({ directAssignments: 5_000, roleGroupMembers: 5_000, securityGroupMembers: 10_000, nestingDepth: 4 });
+    const seed = largeTenant({
+      directAssignments: 5_000,
+      roleGroupMembers: 5_000,
+      securityGroupMembers: 10_000,
+      nestingDepth: 4,
+    });
     const t0 = performance.now();
     const emu = await started({ scenario: seed });
     const startupMs = performance.now() - t0;
     expect(startupMs).toBeLessThan(500);
     const t1 = performance.now();
-    const { rows, pages } = await invokeAll(emu, 'Get-ManagementRoleAssignment', { Role: MIE_ROLE, GetEffectiveUsers: true }, 1000);
+    const { rows, pages } = await invokeAll(
+      emu,
+      'Get-ManagementRoleAssignment',
+      { Role: MIE_ROLE, GetEffectiveUsers: true },
+      1000,
+    );
     const readMs = performance.now() - t1;
-    const people = rows.filter((r: { EffectiveUserName: string; RoleAssignmentDelegationType: string }) => r.RoleAssignmentDelegationType === 'Regular' && r.EffectiveUserName !== 'All Group Members');
+    const people = rows.filter(
+      (r: { EffectiveUserName: string; RoleAssignmentDelegationType: string }) =>
+        r.RoleAssignmentDelegationType === 'Regular' && r.EffectiveUserName !== 'All Group Members',
+    );
     expect(people).toHaveLength(20_000);
     expect(pages).toBe(Math.ceil(rows.length / 1000));
     expect((await invoke(emu, 'Get-RoleGroup', { Identity: LARGE_ROLE_GROUP })).status).toBe(200);
     expect(emu.state.canExport('user20000@northwind.onmicrosoft.com')).toBe(true);
-    process.stdout.write(`large tenant: startup ${startupMs.toFixed(1)} ms, ${rows.length} effective rows in ${pages} pages in ${readMs.toFixed(0)} ms\n`);
+    process.stdout.write(
+      `large tenant: startup ${startupMs.toFixed(1)} ms, ${rows.length} effective rows in ${pages} pages in ${readMs.toFixed(0)} ms\n`,
+    );
   });
 
   it('the default scenario starts in well under 100 ms', async () => {
@@ -95,9 +138,18 @@ describe('localEnv and the CLI', () => {
     const emu = await started();
     const env = localEnv({ emulator: emu, storageConnectionString: 'UseDevelopmentStorage=true' });
     const config = loadConfig(env);
-    expect(config).toMatchObject({ tenant: TENANT, exchangeUrl: emu.url, graphUrl: emu.url, credential: 'emulator', breakGlass: BREAK_GLASS });
+    expect(config).toMatchObject({
+      tenant: TENANT,
+      exchangeUrl: emu.url,
+      graphUrl: emu.url,
+      credential: 'emulator',
+      breakGlass: BREAK_GLASS,
+    });
     expect(config.email.connectionString).toBe(emu.emailConnectionString);
-    expect(localEnv({ emulator: emu, storageConnectionString: 'x', overrides: { WATCHDOG_UNAPPROVED_ACTION: 'revoke' } }).WATCHDOG_UNAPPROVED_ACTION).toBe('revoke');
+    expect(
+      localEnv({ emulator: emu, storageConnectionString: 'x', overrides: { WATCHDOG_UNAPPROVED_ACTION: 'revoke' } })
+        .WATCHDOG_UNAPPROVED_ACTION,
+    ).toBe('revoke');
   });
 
   it('mie-watchdog emulator listens, prints its settings and stops', async () => {

@@ -17,16 +17,39 @@ const SETTINGS: Record<string, string> = {
 };
 
 describe('auditExport function', () => {
-  useProcessEnv(() => ({ ...SETTINGS, WATCHDOG_STORAGE_CONNECTION_STRING: azuriteConnectionString(), WATCHDOG_TABLE_PREFIX: uniquePrefix() }));
+  useProcessEnv(() => ({
+    ...SETTINGS,
+    WATCHDOG_STORAGE_CONNECTION_STRING: azuriteConnectionString(),
+    WATCHDOG_TABLE_PREFIX: uniquePrefix(),
+  }));
 
   it('is wired to settings, authentication and the evidence API', async () => {
     const { auditExport } = await import('../../functions/auditExport/index.js');
     const context = new InvocationContext({ functionName: 'auditExport' });
-    const anonymous = await auditExport(new HttpRequest({ method: 'GET', url: 'http://localhost/api/evidence/verify' }), context);
+    const anonymous = await auditExport(
+      new HttpRequest({ method: 'GET', url: 'http://localhost/api/evidence/verify' }),
+      context,
+    );
     expect(anonymous.status).toBe(401);
-    const principal = Buffer.from(JSON.stringify({ auth_typ: 'aad', claims: [{ typ: 'upn', val: 'auditor@contoso.onmicrosoft.com' }, { typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: '5d2a7c1e-3b4f-4a6d-9e8f-0a1b2c3d4e5f' }, { typ: 'roles', val: 'Audit.Read' }] })).toString('base64');
+    const principal = Buffer.from(
+      JSON.stringify({
+        auth_typ: 'aad',
+        claims: [
+          { typ: 'upn', val: 'auditor@contoso.onmicrosoft.com' },
+          {
+            typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier',
+            val: '5d2a7c1e-3b4f-4a6d-9e8f-0a1b2c3d4e5f',
+          },
+          { typ: 'roles', val: 'Audit.Read' },
+        ],
+      }),
+    ).toString('base64');
     const response = await auditExport(
-      new HttpRequest({ method: 'GET', url: 'http://localhost/api/evidence/export?kind=holders&format=csv&bom=false', headers: { 'x-ms-client-principal': principal } }),
+      new HttpRequest({
+        method: 'GET',
+        url: 'http://localhost/api/evidence/export?kind=holders&format=csv&bom=false',
+        headers: { 'x-ms-client-principal': principal },
+      }),
       context,
     );
     expect(response.status).toBe(200);

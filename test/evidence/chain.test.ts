@@ -14,7 +14,13 @@ async function journalWith(count: number) {
   const store = openTestStore(clock);
   for (let i = 1; i <= count; i++) {
     clock.advance(60_000);
-    await store.journal.append({ type: 'grant.approved', actor: 'lidiah@contoso.onmicrosoft.com', subject: `g-${i}`, reason: `approval ${i}`, data: { i } });
+    await store.journal.append({
+      type: 'grant.approved',
+      actor: 'lidiah@contoso.onmicrosoft.com',
+      subject: `g-${i}`,
+      reason: `approval ${i}`,
+      data: { i },
+    });
   }
   return { store, table: await store.tables.table('journal') };
 }
@@ -30,7 +36,10 @@ describe('hash chain verification (Azurite)', () => {
 
   it('locates a row whose data was edited in Table Storage', async () => {
     const { store, table } = await journalWith(6);
-    await table.updateEntity({ partitionKey: 'journal', rowKey: entryRowKey(3), data: JSON.stringify({ i: 333 }) }, 'Merge');
+    await table.updateEntity(
+      { partitionKey: 'journal', rowKey: entryRowKey(3), data: JSON.stringify({ i: 333 }) },
+      'Merge',
+    );
     const report = await verifyHistory(store.journalRows);
     expect(report.ok).toBe(false);
     expect(report.problems).toHaveLength(1);
@@ -53,7 +62,14 @@ describe('hash chain verification (Azurite)', () => {
   it('verifies entries packed several to a row (an audit batch), and locates an edit or a deletion inside them', async () => {
     const store = openTestStore(clock);
     await store.journal.append({ type: 'grant.approved', actor: 'lidiah@contoso.onmicrosoft.com', subject: 'g-1' });
-    await store.journal.appendMany(Array.from({ length: 120 }, (_, i) => ({ type: 'holder.added', actor: 'watchdog', subject: `h-${i}`, data: { i } })));
+    await store.journal.appendMany(
+      Array.from({ length: 120 }, (_, i) => ({
+        type: 'holder.added',
+        actor: 'watchdog',
+        subject: `h-${i}`,
+        data: { i },
+      })),
+    );
     await store.journal.append({ type: 'grant.revoked', actor: 'watchdog', subject: 'g-1' });
     expect(await verifyHistory(store.journalRows)).toMatchObject({ ok: true, entries: 122, last: { seq: 122 } });
 
@@ -63,11 +79,18 @@ describe('hash chain verification (Azurite)', () => {
     const edited = entries[5];
     if (!edited) throw new Error('expected a packed row of several entries');
     edited.data = { i: 999 };
-    await table.updateEntity({ partitionKey: 'journal', rowKey: entryRowKey(2), entries: JSON.stringify(entries) }, 'Merge');
-    expect((await verifyHistory(store.journalRows)).problems).toEqual([expect.objectContaining({ kind: 'hash', seq: edited.seq, rowKey: entryRowKey(2) })]);
+    await table.updateEntity(
+      { partitionKey: 'journal', rowKey: entryRowKey(2), entries: JSON.stringify(entries) },
+      'Merge',
+    );
+    expect((await verifyHistory(store.journalRows)).problems).toEqual([
+      expect.objectContaining({ kind: 'hash', seq: edited.seq, rowKey: entryRowKey(2) }),
+    ]);
 
     await table.deleteEntity('journal', entryRowKey(2));
-    expect((await verifyHistory(store.journalRows)).problems).toEqual([expect.objectContaining({ kind: 'missing', seq: 2, rowKey: entryRowKey(2), actual: String(packed.lastSeq + 1) })]);
+    expect((await verifyHistory(store.journalRows)).problems).toEqual([
+      expect.objectContaining({ kind: 'missing', seq: 2, rowKey: entryRowKey(2), actual: String(packed.lastSeq + 1) }),
+    ]);
   });
 
   it('finds a deleted middle row', async () => {
@@ -75,16 +98,22 @@ describe('hash chain verification (Azurite)', () => {
     await table.deleteEntity('journal', entryRowKey(4));
     const report = await verifyHistory(store.journalRows);
     expect(report.ok).toBe(false);
-    expect(report.problems).toEqual([expect.objectContaining({ kind: 'missing', seq: 4, rowKey: entryRowKey(4), expected: '4', actual: '5' })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ kind: 'missing', seq: 4, rowKey: entryRowKey(4), expected: '4', actual: '5' }),
+    ]);
   });
 
   it('finds a deleted last row through the head row, and a deleted head', async () => {
     const { store, table } = await journalWith(5);
     await table.deleteEntity('journal', entryRowKey(5));
     const report = await verifyHistory(store.journalRows);
-    expect(report.problems).toEqual([expect.objectContaining({ kind: 'head', seq: 5, rowKey: entryRowKey(5), expected: 'seq 5', actual: 'seq 4' })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ kind: 'head', seq: 5, rowKey: entryRowKey(5), expected: 'seq 5', actual: 'seq 4' }),
+    ]);
     await table.deleteEntity('journal', 'head');
-    expect((await verifyHistory(store.journalRows)).problems).toEqual([expect.objectContaining({ kind: 'head', rowKey: 'head', actual: 'no head row' })]);
+    expect((await verifyHistory(store.journalRows)).problems).toEqual([
+      expect.objectContaining({ kind: 'head', rowKey: 'head', actual: 'no head row' }),
+    ]);
   });
 
   it('reports a row that no longer parses, a moved seq and a replaced prevHash', async () => {

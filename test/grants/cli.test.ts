@@ -13,7 +13,13 @@ beforeAll(async () => {
 afterAll(() => rt.stop());
 
 function capture(env: CliIo['env'] = {}): CliIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', env, out: (t: string) => void (io.stdout += `${t}\n`), err: (t: string) => void (io.stderr += `${t}\n`) };
+  const io = {
+    stdout: '',
+    stderr: '',
+    env,
+    out: (t: string) => void (io.stdout += `${t}\n`),
+    err: (t: string) => void (io.stderr += `${t}\n`),
+  };
   return io;
 }
 const grant = async (args: string[]) => {
@@ -22,7 +28,18 @@ const grant = async (args: string[]) => {
   return { code, io };
 };
 const request = (principal: string, extra: string[] = []) => [
-  'request', '--principal', `${principal}@${D}`, '--duration', 'PT8H', '--justification', 'PST export for "legal" & co', '--ticket', 'CHG-2001', '--requester', `meganb@${D}`, ...extra,
+  'request',
+  '--principal',
+  `${principal}@${D}`,
+  '--duration',
+  'PT8H',
+  '--justification',
+  'PST export for "legal" & co',
+  '--ticket',
+  'CHG-2001',
+  '--requester',
+  `meganb@${D}`,
+  ...extra,
 ];
 
 describe('mie-watchdog grant', () => {
@@ -30,7 +47,12 @@ describe('mie-watchdog grant', () => {
     const { code, io } = await grant([...request('adelev'), '--json']);
     expect(code, io.stderr).toBe(0);
     const out = JSON.parse(io.stdout) as { grant: Grant };
-    expect(out.grant).toMatchObject({ status: 'pending', principal: `adelev@${D}`, requestedBy: `meganb@${D}`, ticket: 'CHG-2001' });
+    expect(out.grant).toMatchObject({
+      status: 'pending',
+      principal: `adelev@${D}`,
+      requestedBy: `meganb@${D}`,
+      ticket: 'CHG-2001',
+    });
     expect(out.grant.etag).toBeUndefined();
   });
 
@@ -52,7 +74,16 @@ describe('mie-watchdog grant', () => {
     const get = await grant(['get', id]);
     expect(get.io.stdout).toContain(`${id}  active`);
 
-    const extend = await grant(['extend', id, '--duration', 'PT2H', '--justification', 'one more batch', '--requester', `meganb@${D}`]);
+    const extend = await grant([
+      'extend',
+      id,
+      '--duration',
+      'PT2H',
+      '--justification',
+      'one more batch',
+      '--requester',
+      `meganb@${D}`,
+    ]);
     expect(extend.code, extend.io.stderr).toBe(0);
     const denyExt = await grant(['deny', id, '--approver', `pattif@${D}`, '--reason', 'finish today']);
     expect(denyExt.code, denyExt.io.stderr).toBe(0);
@@ -62,8 +93,19 @@ describe('mie-watchdog grant', () => {
 
   it('deny and cancel', async () => {
     const a = JSON.parse((await grant([...request('diegos'), '--json'])).io.stdout) as { grant: Grant };
-    const denied = await grant(['deny', a.grant.id, '--approver', `lidiah@${D}`, '--reason', 'no ticket approval', '--json']);
-    expect((JSON.parse(denied.io.stdout) as { grant: Grant }).grant).toMatchObject({ status: 'denied', denyReason: 'no ticket approval' });
+    const denied = await grant([
+      'deny',
+      a.grant.id,
+      '--approver',
+      `lidiah@${D}`,
+      '--reason',
+      'no ticket approval',
+      '--json',
+    ]);
+    expect((JSON.parse(denied.io.stdout) as { grant: Grant }).grant).toMatchObject({
+      status: 'denied',
+      denyReason: 'no ticket approval',
+    });
     const b = JSON.parse((await grant([...request('diegos'), '--json'])).io.stdout) as { grant: Grant };
     const cancelled = await grant(['cancel', b.grant.id, '--actor', `meganb@${D}`]);
     expect(cancelled.code).toBe(0);
@@ -72,11 +114,30 @@ describe('mie-watchdog grant', () => {
 
   it('adopt an existing direct assignment and activate due grants', async () => {
     const alex = (await rt.exchange.getRoleAssignments(MIE_ROLE)).find((x) => x.name === 'Mailbox Import Export-AlexW');
-    const adopted = await grant(['adopt', '--assignment', alex!.guid, '--duration', 'P2D', '--justification', 'wave 2', '--ticket', 'CHG-3', '--approver', `lidiah@${D}`, '--json']);
+    const adopted = await grant([
+      'adopt',
+      '--assignment',
+      alex!.guid,
+      '--duration',
+      'P2D',
+      '--justification',
+      'wave 2',
+      '--ticket',
+      'CHG-3',
+      '--approver',
+      `lidiah@${D}`,
+      '--json',
+    ]);
     expect(adopted.code, adopted.io.stderr).toBe(0);
-    expect((JSON.parse(adopted.io.stdout) as { grant: Grant }).grant).toMatchObject({ adopted: true, principal: `alexw@${D}`, status: 'active' });
+    expect((JSON.parse(adopted.io.stdout) as { grant: Grant }).grant).toMatchObject({
+      adopted: true,
+      principal: `alexw@${D}`,
+      status: 'active',
+    });
 
-    const later = JSON.parse((await grant([...request('lynner', ['--start', '2026-11-02T12:00:00Z']), '--json'])).io.stdout) as { grant: Grant };
+    const later = JSON.parse(
+      (await grant([...request('lynner', ['--start', '2026-11-02T12:00:00Z']), '--json'])).io.stdout,
+    ) as { grant: Grant };
     await grant(['approve', later.grant.id, '--approver', `lidiah@${D}`]);
     rt.clock.set('2026-11-02T12:00:00Z');
     const run = await grant(['activate', '--json']);
@@ -84,9 +145,42 @@ describe('mie-watchdog grant', () => {
   });
 
   it.each([
-    [['request', '--principal', `adelev@${D}`, '--duration', 'PT8H', '--justification', 'x', '--ticket', 'T-1'], /--requester is required/],
-    [['request', '--principal', `adelev@${D}`, '--duration', 'eight hours', '--justification', 'x', '--ticket', 'T-1', '--requester', `meganb@${D}`], /duration/],
-    [['request', '--principal', `adelev@${D}`, '--duration', 'PT8H', '--justification', 'x', '--ticket', 'T-1', '--requester', 'megan'], /--requester must be a user principal name/],
+    [
+      ['request', '--principal', `adelev@${D}`, '--duration', 'PT8H', '--justification', 'x', '--ticket', 'T-1'],
+      /--requester is required/,
+    ],
+    [
+      [
+        'request',
+        '--principal',
+        `adelev@${D}`,
+        '--duration',
+        'eight hours',
+        '--justification',
+        'x',
+        '--ticket',
+        'T-1',
+        '--requester',
+        `meganb@${D}`,
+      ],
+      /duration/,
+    ],
+    [
+      [
+        'request',
+        '--principal',
+        `adelev@${D}`,
+        '--duration',
+        'PT8H',
+        '--justification',
+        'x',
+        '--ticket',
+        'T-1',
+        '--requester',
+        'megan',
+      ],
+      /--requester must be a user principal name/,
+    ],
     [['approve', 'not-a-guid', '--approver', `lidiah@${D}`], /not a grant id/],
     [['approve', '--approver', `lidiah@${D}`], /exactly one grant id/],
     [['list', '--colour'], /Unknown option '--colour'/],
@@ -98,7 +192,13 @@ describe('mie-watchdog grant', () => {
   });
 
   it('a refused operation with --json prints one JSON error document', async () => {
-    const { code, io } = await grant(['approve', '6d1f6b4e-2b7a-4c3e-9a51-0f2d3c4b5a69', '--approver', `lidiah@${D}`, '--json']);
+    const { code, io } = await grant([
+      'approve',
+      '6d1f6b4e-2b7a-4c3e-9a51-0f2d3c4b5a69',
+      '--approver',
+      `lidiah@${D}`,
+      '--json',
+    ]);
     expect(code).toBe(1);
     expect(JSON.parse(io.stdout)).toMatchObject({ error: { status: 404 } });
   });

@@ -35,7 +35,11 @@ async function close(id: string): Promise<void> {
 describe('four eyes by object id (HTTP, signed tokens)', () => {
   it('records the requester by object id and tenant', async () => {
     const id = await requestAs(USERS.grady, `adelev@${DOMAIN}`);
-    expect(await api.grant(id)).toMatchObject({ requestedBy: GRADY, requestedById: oidOf(GRADY), requestedByTenantId: TEST_TENANT_ID });
+    expect(await api.grant(id)).toMatchObject({
+      requestedBy: GRADY,
+      requestedById: oidOf(GRADY),
+      requestedByTenantId: TEST_TENANT_ID,
+    });
     await close(id);
   });
 
@@ -61,9 +65,16 @@ describe('four eyes by object id (HTTP, signed tokens)', () => {
   it('a renamed requester cannot approve the extension of her own grant, and the extension records who asked by object id', async () => {
     const id = await requestAs(USERS.grady, `adelev@${DOMAIN}`);
     expect((await api.call('POST', `/${id}/approve`, { as: USERS.lidia })).status).toBe(200);
-    const ext = await api.call('POST', `/${id}/extend`, { as: USERS.grady, body: { duration: 'PT2H', justification: 'one more batch' } });
+    const ext = await api.call('POST', `/${id}/extend`, {
+      as: USERS.grady,
+      body: { duration: 'PT2H', justification: 'one more batch' },
+    });
     expect(ext.status, ext.text).toBe(200);
-    expect((await api.grant(id))?.extension).toMatchObject({ requestedBy: GRADY, requestedById: oidOf(GRADY), requestedByTenantId: TEST_TENANT_ID });
+    expect((await api.grant(id))?.extension).toMatchObject({
+      requestedBy: GRADY,
+      requestedById: oidOf(GRADY),
+      requestedByTenantId: TEST_TENANT_ID,
+    });
     const self = await api.call('POST', `/${id}/approve`, { as: gradyAs('grady.archie@contoso.onmicrosoft.com') });
     expect(self.status, self.text).toBe(403);
     expect(self.body.detail).toMatch(/requested the extension/);
@@ -72,8 +83,15 @@ describe('four eyes by object id (HTTP, signed tokens)', () => {
   });
 
   it('the holder of an assignment cannot adopt it under a renamed UPN', async () => {
-    const alex = { upn: 'alex.wilber@contoso.onmicrosoft.com', oid: oidOf(`alexw@${DOMAIN}`), roles: ['Grant.Approve'] };
-    const res = await api.call('POST', '/adopt', { as: alex, body: { assignmentGuid: ASSIGNMENTS.alexw.guid, duration: 'P2D', justification: 'wave 2', ticket: 'CHG-3' } });
+    const alex = {
+      upn: 'alex.wilber@contoso.onmicrosoft.com',
+      oid: oidOf(`alexw@${DOMAIN}`),
+      roles: ['Grant.Approve'],
+    };
+    const res = await api.call('POST', '/adopt', {
+      as: alex,
+      body: { assignmentGuid: ASSIGNMENTS.alexw.guid, duration: 'P2D', justification: 'wave 2', ticket: 'CHG-3' },
+    });
     expect(res.status, res.text).toBe(403);
     expect(res.body.type).toBe('urn:mie-watchdog:problem:self-approval');
   });
@@ -101,13 +119,32 @@ describe('four eyes by object id (HTTP, signed tokens)', () => {
 
 describe('the command line compares by object id too', () => {
   const cli = async (args: string[]) => {
-    const io: CliIo & { stdout: string; stderr: string } = { stdout: '', stderr: '', env: {}, out: (t) => void (io.stdout += `${t}\n`), err: (t) => void (io.stderr += `${t}\n`) };
+    const io: CliIo & { stdout: string; stderr: string } = {
+      stdout: '',
+      stderr: '',
+      env: {},
+      out: (t) => void (io.stdout += `${t}\n`),
+      err: (t) => void (io.stderr += `${t}\n`),
+    };
     const code = await runGrant(args, io, () => api.runtime);
     return { code, io };
   };
 
   it('resolves --requester through the directory, so a renamed token of the same person cannot approve over HTTP', async () => {
-    const made = await cli(['request', '--principal', `adelev@${DOMAIN}`, '--duration', 'PT8H', '--justification', 'x', '--ticket', 'T-9', '--requester', ` GradyA@${DOMAIN}`, '--json']);
+    const made = await cli([
+      'request',
+      '--principal',
+      `adelev@${DOMAIN}`,
+      '--duration',
+      'PT8H',
+      '--justification',
+      'x',
+      '--ticket',
+      'T-9',
+      '--requester',
+      ` GradyA@${DOMAIN}`,
+      '--json',
+    ]);
     expect(made.code, made.io.stderr).toBe(0);
     const grant = (JSON.parse(made.io.stdout) as { grant: Grant }).grant;
     expect(grant).toMatchObject({ requestedBy: GRADY, requestedById: oidOf(GRADY) });
@@ -120,8 +157,12 @@ describe('the command line compares by object id too', () => {
   });
 
   it('refuses a person the directory does not know, and a name with invisible characters', async () => {
-    await expect(cli(['approve', '6d1f6b4e-2b7a-4c3e-9a51-0f2d3c4b5a69', '--approver', `nobody@${DOMAIN}`])).rejects.toThrow(/--approver 'nobody@contoso.onmicrosoft.com' is not a user in the directory/);
-    await expect(cli(['approve', '6d1f6b4e-2b7a-4c3e-9a51-0f2d3c4b5a69', '--approver', `lidia\u200bh@${DOMAIN}`])).rejects.toThrow(/--approver must be a user principal name/);
+    await expect(
+      cli(['approve', '6d1f6b4e-2b7a-4c3e-9a51-0f2d3c4b5a69', '--approver', `nobody@${DOMAIN}`]),
+    ).rejects.toThrow(/--approver 'nobody@contoso.onmicrosoft.com' is not a user in the directory/);
+    await expect(
+      cli(['approve', '6d1f6b4e-2b7a-4c3e-9a51-0f2d3c4b5a69', '--approver', `lidia\u200bh@${DOMAIN}`]),
+    ).rejects.toThrow(/--approver must be a user principal name/);
   });
 });
 

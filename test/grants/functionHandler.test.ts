@@ -26,17 +26,33 @@ afterAll(async () => {
 async function invoke(method: string, path: string, as: { upn: string; roles: string[] }, body?: unknown) {
   const headers: Record<string, string> = { authorization: `Bearer ${await issuer.token(as)}` };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const request = new HttpRequest({ method, url: `http://localhost/api/grants${path}`, headers, body: body === undefined ? undefined : { string: JSON.stringify(body) } });
-  const response = await grantRequest(request, new InvocationContext({ invocationId: 'test', functionName: 'grantRequest' }));
+  const request = new HttpRequest({
+    method,
+    url: `http://localhost/api/grants${path}`,
+    headers,
+    body: body === undefined ? undefined : { string: JSON.stringify(body) },
+  });
+  const response = await grantRequest(
+    request,
+    new InvocationContext({ invocationId: 'test', functionName: 'grantRequest' }),
+  );
   return { status: response.status, body: JSON.parse(String(response.body)) as Record<string, unknown> };
 }
 
 describe('functions/grantRequest exported handler', () => {
   it('requests and approves through the registered function with settings from the environment', async () => {
     const megan = { upn: 'meganb@contoso.onmicrosoft.com', roles: ['Grant.Request'] };
-    const created = await invoke('POST', '', megan, { principal: 'johannal@contoso.onmicrosoft.com', duration: 'PT2H', justification: 'mailbox move', ticket: 'CHG-77' });
+    const created = await invoke('POST', '', megan, {
+      principal: 'johannal@contoso.onmicrosoft.com',
+      duration: 'PT2H',
+      justification: 'mailbox move',
+      ticket: 'CHG-77',
+    });
     expect(created.status).toBe(201);
-    const approved = await invoke('POST', `/${created.body.id as string}/approve`, { upn: 'lidiah@contoso.onmicrosoft.com', roles: ['Grant.Approve'] });
+    const approved = await invoke('POST', `/${created.body.id as string}/approve`, {
+      upn: 'lidiah@contoso.onmicrosoft.com',
+      roles: ['Grant.Approve'],
+    });
     expect(approved.status).toBe(200);
     expect((approved.body as unknown as Grant).status).toBe('active');
     expect(rt.emulator.calls.count({ api: 'exchange', name: 'New-ManagementRoleAssignment' })).toBe(1);

@@ -13,7 +13,8 @@ afterAll(() => api.stop());
 const upn = (local: string) => `${local}@${DOMAIN}`;
 const mieAssignments = () => api.runtime.exchange.getRoleAssignments(MIE_ROLE);
 const eventsOf = async (id: string) => (await api.journal()).filter((e) => e.subject === id).map((e) => e.type);
-const emailsTo = (address: string) => api.emulator.sentEmails().filter((m) => JSON.stringify(m).toLowerCase().includes(address));
+const emailsTo = (address: string) =>
+  api.emulator.sentEmails().filter((m) => JSON.stringify(m).toLowerCase().includes(address));
 
 async function requestFor(local: string, as = USERS.megan, extra: Record<string, unknown> = {}): Promise<Grant> {
   const res = await api.call('POST', '', { as, body: requestBody({ principal: upn(local), ...extra }) });
@@ -27,22 +28,42 @@ describe('grant lifecycle over HTTP (emulator + Azurite)', () => {
     expect(created.status, created.text).toBe(201);
     const id = created.body.id as string;
     expect(created.headers.get('location')).toBe(`/api/grants/${id}`);
-    expect(created.body).toMatchObject({ status: 'pending', principal: upn('adelev'), principalName: 'AdeleV', requestedBy: upn('meganb'), durationMs: 8 * 3_600_000, ticket: 'CHG-1042' });
+    expect(created.body).toMatchObject({
+      status: 'pending',
+      principal: upn('adelev'),
+      principalName: 'AdeleV',
+      requestedBy: upn('meganb'),
+      durationMs: 8 * 3_600_000,
+      ticket: 'CHG-1042',
+    });
     expect(created.body.etag).toBeUndefined();
     expect(emailsTo('security-approvers@contoso.onmicrosoft.com').length).toBeGreaterThan(0);
 
     const approved = await api.call('POST', `/${id}/approve`, { as: USERS.lidia });
     expect(approved.status, approved.text).toBe(200);
-    expect(approved.body).toMatchObject({ status: 'active', approvedBy: upn('lidiah'), assignmentName: grantAssignmentName(id), method: 'direct' });
+    expect(approved.body).toMatchObject({
+      status: 'active',
+      approvedBy: upn('lidiah'),
+      assignmentName: grantAssignmentName(id),
+      method: 'direct',
+    });
     expect(approved.body.expiresAt).toBe('2026-11-02T17:00:00.000Z');
     expect(approved.body.note).toMatch(/60 minutes/);
 
     const assignment = (await mieAssignments()).find((a) => a.name === grantAssignmentName(id));
-    expect(assignment).toMatchObject({ guid: approved.body.assignmentGuid, roleAssigneeType: 'User', delegationType: 'Regular', enabled: true });
+    expect(assignment).toMatchObject({
+      guid: approved.body.assignmentGuid,
+      roleAssigneeType: 'User',
+      delegationType: 'Regular',
+      enabled: true,
+    });
     const adeleMail = emailsTo(upn('adelev'));
     expect(adeleMail.some((m) => JSON.stringify(m).includes('60 minutes'))).toBe(true);
 
-    const extend = await api.call('POST', `/${id}/extend`, { as: USERS.megan, body: { duration: 'PT4H', justification: 'second batch of mailboxes' } });
+    const extend = await api.call('POST', `/${id}/extend`, {
+      as: USERS.megan,
+      body: { duration: 'PT4H', justification: 'second batch of mailboxes' },
+    });
     expect(extend.status, extend.text).toBe(200);
     expect(extend.body.extension).toMatchObject({ durationMs: 4 * 3_600_000, requestedBy: upn('meganb') });
     expect((await api.call('POST', `/${id}/approve`, { as: USERS.megan })).status).toBe(403);
@@ -57,7 +78,14 @@ describe('grant lifecycle over HTTP (emulator + Azurite)', () => {
     expect(released.body).toMatchObject({ status: 'released', endedBy: upn('adelev'), endReason: 'export finished' });
     expect((await mieAssignments()).some((a) => a.name === grantAssignmentName(id))).toBe(false);
 
-    expect(await eventsOf(id)).toEqual(['grant.requested', 'grant.approved', 'grant.activated', 'grant.extension-requested', 'grant.extended', 'grant.released']);
+    expect(await eventsOf(id)).toEqual([
+      'grant.requested',
+      'grant.approved',
+      'grant.activated',
+      'grant.extension-requested',
+      'grant.extended',
+      'grant.released',
+    ]);
     const approvedEntry = (await api.journal()).find((e) => e.subject === id && e.type === 'grant.approved');
     expect(approvedEntry).toMatchObject({ actor: upn('lidiah'), data: { grant: { id, status: 'approved' } } });
 
@@ -68,13 +96,24 @@ describe('grant lifecycle over HTTP (emulator + Azurite)', () => {
 
   it('deny with a reason: requester and grantee are told, the reason is escaped in HTML', async () => {
     const g = await requestFor('isaiahl');
-    const denied = await api.call('POST', `/${g.id}/deny`, { as: USERS.lidia, body: { reason: 'use <b>eDiscovery</b> & not PST' } });
+    const denied = await api.call('POST', `/${g.id}/deny`, {
+      as: USERS.lidia,
+      body: { reason: 'use <b>eDiscovery</b> & not PST' },
+    });
     expect(denied.status, denied.text).toBe(200);
-    expect(denied.body).toMatchObject({ status: 'denied', deniedBy: upn('lidiah'), denyReason: 'use <b>eDiscovery</b> & not PST' });
-    const mail = emailsTo(upn('isaiahl')).map((m) => JSON.stringify(m)).join('\n');
+    expect(denied.body).toMatchObject({
+      status: 'denied',
+      deniedBy: upn('lidiah'),
+      denyReason: 'use <b>eDiscovery</b> & not PST',
+    });
+    const mail = emailsTo(upn('isaiahl'))
+      .map((m) => JSON.stringify(m))
+      .join('\n');
     expect(mail).toContain('&lt;b&gt;eDiscovery&lt;/b&gt; &amp; not PST');
     expect(await eventsOf(g.id)).toEqual(['grant.requested', 'grant.denied']);
-    expect((await api.journal()).find((e) => e.subject === g.id && e.type === 'grant.denied')?.reason).toBe('use <b>eDiscovery</b> & not PST');
+    expect((await api.journal()).find((e) => e.subject === g.id && e.type === 'grant.denied')?.reason).toBe(
+      'use <b>eDiscovery</b> & not PST',
+    );
   });
 
   it('cancel by the requester; nobody else without the approver role', async () => {
@@ -102,13 +141,19 @@ describe('grant lifecycle over HTTP (emulator + Azurite)', () => {
     expect((await mieAssignments()).filter((a) => a.name === grantAssignmentName(g.id))).toHaveLength(1);
     expect((await activateDueGrants(api.runtime)).activated).toEqual([]);
     expect(await eventsOf(g.id)).toEqual(['grant.requested', 'grant.approved', 'grant.activated']);
-    expect((await api.journal()).find((e) => e.subject === g.id && e.type === 'grant.activated')?.actor).toBe('watchdog');
+    expect((await api.journal()).find((e) => e.subject === g.id && e.type === 'grant.activated')?.actor).toBe(
+      'watchdog',
+    );
     api.clock.set('2026-11-02T09:00:00Z');
   });
 
   it('approval is idempotent on Exchange: an assignment left by a crashed attempt is reused, not duplicated', async () => {
     const g = await requestFor('gradya');
-    const leftover = await api.runtime.exchange.newRoleAssignment({ name: grantAssignmentName(g.id), role: MIE_ROLE, user: upn('gradya') });
+    const leftover = await api.runtime.exchange.newRoleAssignment({
+      name: grantAssignmentName(g.id),
+      role: MIE_ROLE,
+      user: upn('gradya'),
+    });
     const approved = await api.call('POST', `/${g.id}/approve`, { as: USERS.lidia });
     expect(approved.status, approved.text).toBe(200);
     expect(approved.body.assignmentGuid).toBe(leftover.guid);
@@ -119,7 +164,12 @@ describe('grant lifecycle over HTTP (emulator + Azurite)', () => {
   it('the same approver retrying after a crash between approval and activation finishes the activation once', async () => {
     const g = await requestFor('johannal');
     const stored = await api.grant(g.id);
-    await api.runtime.store.grants.update({ ...stored!, status: 'approved', approvedBy: upn('lidiah'), approvedAt: api.clock.now().toISOString() });
+    await api.runtime.store.grants.update({
+      ...stored!,
+      status: 'approved',
+      approvedBy: upn('lidiah'),
+      approvedAt: api.clock.now().toISOString(),
+    });
     expect((await api.call('POST', `/${g.id}/approve`, { as: USERS.patti })).status).toBe(409);
     const retried = await api.call('POST', `/${g.id}/approve`, { as: USERS.lidia });
     expect(retried.status, retried.text).toBe(200);
@@ -131,7 +181,12 @@ describe('grant lifecycle over HTTP (emulator + Azurite)', () => {
   it('adopts the forgotten direct assignment of AlexW as a grant that expires', async () => {
     const alex = (await mieAssignments()).find((a) => a.name === 'Mailbox Import Export-AlexW');
     expect(alex).toBeDefined();
-    const body = { assignmentGuid: alex!.guid, duration: 'P3D', justification: 'migration wave 2 still running', ticket: 'CHG-0999' };
+    const body = {
+      assignmentGuid: alex!.guid,
+      duration: 'P3D',
+      justification: 'migration wave 2 still running',
+      ticket: 'CHG-0999',
+    };
     expect((await api.call('POST', '/adopt', { as: USERS.megan, body })).status).toBe(403);
     const adopted = await api.call('POST', '/adopt', { as: USERS.lidia, body });
     expect(adopted.status, adopted.text).toBe(201);
@@ -158,7 +213,10 @@ describe('grant lifecycle over HTTP (emulator + Azurite)', () => {
       [delegating!.guid, /never adopted/],
       ['00000000-0000-4000-8000-000000000000', /not a management role assignment/],
     ] as const) {
-      const res = await api.call('POST', '/adopt', { as: USERS.lidia, body: { assignmentGuid: guid, duration: 'P1D', justification: 'x', ticket: 'T-1' } });
+      const res = await api.call('POST', '/adopt', {
+        as: USERS.lidia,
+        body: { assignmentGuid: guid, duration: 'P1D', justification: 'x', ticket: 'T-1' },
+      });
       expect(res.status, res.text).toBe(422);
       expect(res.body.field).toBe('assignmentGuid');
       expect(res.body.detail).toMatch(message);
@@ -172,11 +230,15 @@ describe('grant lifecycle over HTTP (emulator + Azurite)', () => {
     expect((asAuditor.body.grants as Grant[]).some((g) => g.id === mine.id)).toBe(true);
     const pending = await api.call('GET', '?status=pending', { as: USERS.lidia });
     expect((pending.body.grants as Grant[]).every((g) => g.status === 'pending')).toBe(true);
-    const byPrincipal = await api.call('GET', `?principal=${encodeURIComponent('DiegoS@contoso.onmicrosoft.com')}`, { as: USERS.lidia });
+    const byPrincipal = await api.call('GET', `?principal=${encodeURIComponent('DiegoS@contoso.onmicrosoft.com')}`, {
+      as: USERS.lidia,
+    });
     expect((byPrincipal.body.grants as Grant[]).map((g) => g.id)).toEqual([mine.id]);
     expect((await api.call('GET', `/${mine.id}`, { as: USERS.megan })).status).toBe(200);
     const stranger = { upn: upn('pattif'), roles: ['Grant.Request'] };
     expect((await api.call('GET', `/${mine.id}`, { as: stranger })).status).toBe(404);
-    expect(((await api.call('GET', '', { as: stranger })).body.grants as Grant[]).some((g) => g.id === mine.id)).toBe(false);
+    expect(((await api.call('GET', '', { as: stranger })).body.grants as Grant[]).some((g) => g.id === mine.id)).toBe(
+      false,
+    );
   });
 });

@@ -22,7 +22,10 @@ beforeAll(async () => {
     async sendRequest(request, next) {
       const response = await next(request);
       sent.requests++;
-      sent.rows += request.method === 'GET' ? (JSON.parse(response.bodyAsText ?? '{}') as { value?: unknown[] }).value?.length ?? 0 : 0;
+      sent.rows +=
+        request.method === 'GET'
+          ? ((JSON.parse(response.bodyAsText ?? '{}') as { value?: unknown[] }).value?.length ?? 0)
+          : 0;
       return response;
     },
   });
@@ -43,7 +46,8 @@ beforeAll(async () => {
       durationMs: 3_600_000,
     };
   });
-  for (let i = 0; i < seeded.length; i += 25) await Promise.all(seeded.slice(i, i + 25).map((g) => api.runtime.store.grants.create(g)));
+  for (let i = 0; i < seeded.length; i += 25)
+    await Promise.all(seeded.slice(i, i + 25).map((g) => api.runtime.store.grants.create(g)));
 }, 60_000);
 afterAll(() => api.stop());
 
@@ -92,7 +96,9 @@ describe('GET /api/grants pages', () => {
     const active = await all('?status=active,denied&limit=500');
     expect(active.ids).toEqual(where((g) => g.status === 'active' || g.status === 'denied'));
     expect([sent.requests, sent.rows]).toEqual([1, active.ids.length]);
-    expect((await all(`?principal=${encodeURIComponent(`O'Brien@${DOMAIN}`)}`)).ids).toEqual(where((g) => g.principal === `o'brien@${DOMAIN}`));
+    expect((await all(`?principal=${encodeURIComponent(`O'Brien@${DOMAIN}`)}`)).ids).toEqual(
+      where((g) => g.principal === `o'brien@${DOMAIN}`),
+    );
   });
 
   it('shows a requester only her own grants, across pages', async () => {
@@ -104,7 +110,13 @@ describe('GET /api/grants pages', () => {
   it('refuses a token it did not hand out with 400 naming pageToken, and a bad limit with 422 naming limit', async () => {
     const good = (await list('?limit=5')).nextPageToken ?? '';
     const forged = Buffer.from(`g1:${seeded[0]?.id ?? ''}'x`, 'utf8').toString('base64url');
-    for (const token of ['not a token', forged, `${good}A`, Buffer.from('hello').toString('base64url'), 'x'.repeat(500)]) {
+    for (const token of [
+      'not a token',
+      forged,
+      `${good}A`,
+      Buffer.from('hello').toString('base64url'),
+      'x'.repeat(500),
+    ]) {
       const res = await api.call('GET', `?pageToken=${encodeURIComponent(token)}`, { as: USERS.auditor });
       expect([res.status, res.body.field], token).toEqual([400, 'pageToken']);
     }
@@ -115,9 +127,22 @@ describe('GET /api/grants pages', () => {
   });
 
   it('the CLI `grant list` follows the pages: every grant once, oldest request first', async () => {
-    const more = seeded.slice(0, 250).map((g, i) => ({ ...g, id: randomUUID(), requestedAt: new Date(Date.parse('2026-09-01T00:00:00Z') + i * 1000).toISOString() }));
-    for (let i = 0; i < more.length; i += 25) await Promise.all(more.slice(i, i + 25).map((g) => api.runtime.store.grants.create(g)));
-    const io = { stdout: '', stderr: '', env: {}, out: (t: string) => void (io.stdout += `${t}\n`), err: (t: string) => void (io.stderr += `${t}\n`) };
+    const more = seeded
+      .slice(0, 250)
+      .map((g, i) => ({
+        ...g,
+        id: randomUUID(),
+        requestedAt: new Date(Date.parse('2026-09-01T00:00:00Z') + i * 1000).toISOString(),
+      }));
+    for (let i = 0; i < more.length; i += 25)
+      await Promise.all(more.slice(i, i + 25).map((g) => api.runtime.store.grants.create(g)));
+    const io = {
+      stdout: '',
+      stderr: '',
+      env: {},
+      out: (t: string) => void (io.stdout += `${t}\n`),
+      err: (t: string) => void (io.stderr += `${t}\n`),
+    };
     sent.requests = 0;
     expect(await runGrant(['list', '--json'], io, () => api.runtime), io.stderr).toBe(0);
     const listed = (JSON.parse(io.stdout) as { grants: Grant[] }).grants;

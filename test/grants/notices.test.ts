@@ -27,7 +27,11 @@ describe('grant notices', () => {
   });
 
   it('keeps every user value on its own line in the text part, so it cannot fake extra lines', () => {
-    const n = grantNotice('requested', { ...hostile, justification: 'legal hold\nApproved by: ciso@contoso.onmicrosoft.com' }, ['security@contoso.onmicrosoft.com']);
+    const n = grantNotice(
+      'requested',
+      { ...hostile, justification: 'legal hold\nApproved by: ciso@contoso.onmicrosoft.com' },
+      ['security@contoso.onmicrosoft.com'],
+    );
     expect(n.text.split('\n').filter((l) => l.startsWith('Approved by:'))).toEqual([]);
     expect(n.text).toContain('Justification: legal hold Approved by: ciso@contoso.onmicrosoft.com');
     expect(n.text).toContain('Ticket: CHG-1 Bcc: evil@example.com');
@@ -42,13 +46,26 @@ describe('grant notices', () => {
   it('sends each kind to the right people with a per-grant, per-event idempotency key', () => {
     const approvers = ['security@contoso.onmicrosoft.com'];
     expect(grantNotice('requested', hostile, approvers).to).toEqual(approvers);
-    expect(grantNotice('approved', hostile, approvers).to).toEqual(['meganb@contoso.onmicrosoft.com', 'adelev@contoso.onmicrosoft.com']);
+    expect(grantNotice('approved', hostile, approvers).to).toEqual([
+      'meganb@contoso.onmicrosoft.com',
+      'adelev@contoso.onmicrosoft.com',
+    ]);
     const active = grantNotice('active', hostile, approvers);
     expect(active.text).toContain(PROPAGATION_NOTE);
     expect(active.text).toContain('60 minutes');
     expect(active.idempotencyKey).toBe(`grant/${hostile.id}/active`);
-    const ext = { ...hostile, extension: { durationMs: 3_600_000, requestedBy: hostile.requestedBy, requestedAt: '2026-11-02T12:00:00.000Z', justification: 'more' } };
-    expect(grantNotice('extension-requested', ext, approvers).idempotencyKey).toBe(`grant/${hostile.id}/extension-requested/2026-11-02T12:00:00.000Z`);
+    const ext = {
+      ...hostile,
+      extension: {
+        durationMs: 3_600_000,
+        requestedBy: hostile.requestedBy,
+        requestedAt: '2026-11-02T12:00:00.000Z',
+        justification: 'more',
+      },
+    };
+    expect(grantNotice('extension-requested', ext, approvers).idempotencyKey).toBe(
+      `grant/${hostile.id}/extension-requested/2026-11-02T12:00:00.000Z`,
+    );
   });
 
   it('escape helpers', () => {

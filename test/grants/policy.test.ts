@@ -84,31 +84,64 @@ describe('self-decision', () => {
   });
 
   it('for an extension, neither its requester, the original requester nor the grantee may decide', () => {
-    const g = grant('active', { extension: { durationMs: H, requestedBy: ADELE, requestedAt: '2026-11-02T10:00:00Z', justification: 'more' } });
+    const g = grant('active', {
+      extension: { durationMs: H, requestedBy: ADELE, requestedAt: '2026-11-02T10:00:00Z', justification: 'more' },
+    });
     expect(() => checkNotSelfDecision(g, person(ADELE))).toThrow(/grantee/);
     expect(() => checkNotSelfDecision(g, person(MEGAN))).toThrow(/requested grant .* or its extension/);
     expect(() => checkNotSelfDecision(g, person(LIDIA))).not.toThrow();
-    const byAnother = grant('active', { extension: { durationMs: H, requestedBy: 'pattif@contoso.onmicrosoft.com', requestedAt: '2026-11-02T10:00:00Z', justification: 'more' } });
-    expect(() => checkNotSelfDecision(byAnother, person('pattif@contoso.onmicrosoft.com'))).toThrow(/requested the extension/);
+    const byAnother = grant('active', {
+      extension: {
+        durationMs: H,
+        requestedBy: 'pattif@contoso.onmicrosoft.com',
+        requestedAt: '2026-11-02T10:00:00Z',
+        justification: 'more',
+      },
+    });
+    expect(() => checkNotSelfDecision(byAnother, person('pattif@contoso.onmicrosoft.com'))).toThrow(
+      /requested the extension/,
+    );
   });
 
   it('recognises the grantee by object id, whatever UPN the token carries', () => {
     const g = grant('pending', { principalId: '0c0e0000-0000-4000-8000-000000000013' });
-    expect(() => checkNotSelfDecision(g, person('adele.renamed@contoso.onmicrosoft.com', '0C0E0000-0000-4000-8000-000000000013'))).toThrow(/grantee/);
+    expect(() =>
+      checkNotSelfDecision(g, person('adele.renamed@contoso.onmicrosoft.com', '0C0E0000-0000-4000-8000-000000000013')),
+    ).toThrow(/grantee/);
   });
 
   it('recognises the requester and the extension requester by object id and tenant', () => {
     const g = grant('pending', { requestedById: MEGAN_ID, requestedByTenantId: TENANT });
-    expect(() => checkNotSelfDecision(g, person('megan.bowen@contoso.onmicrosoft.com', MEGAN_ID, TENANT))).toThrow(/requested grant/);
-    const ext = grant('active', { extension: { durationMs: H, requestedBy: 'pattif@contoso.onmicrosoft.com', requestedById: '0c0e0000-0000-4000-8000-000000000002', requestedAt: '2026-11-02T10:00:00Z', justification: 'more' } });
-    expect(() => checkNotSelfDecision(ext, person('patti.renamed@contoso.onmicrosoft.com', '0c0e0000-0000-4000-8000-000000000002'))).toThrow(/requested the extension/);
+    expect(() => checkNotSelfDecision(g, person('megan.bowen@contoso.onmicrosoft.com', MEGAN_ID, TENANT))).toThrow(
+      /requested grant/,
+    );
+    const ext = grant('active', {
+      extension: {
+        durationMs: H,
+        requestedBy: 'pattif@contoso.onmicrosoft.com',
+        requestedById: '0c0e0000-0000-4000-8000-000000000002',
+        requestedAt: '2026-11-02T10:00:00Z',
+        justification: 'more',
+      },
+    });
+    expect(() =>
+      checkNotSelfDecision(
+        ext,
+        person('patti.renamed@contoso.onmicrosoft.com', '0c0e0000-0000-4000-8000-000000000002'),
+      ),
+    ).toThrow(/requested the extension/);
   });
 
   it('when both sides have an object id it alone decides: a UPN given to someone else later is another person', () => {
     const g = grant('pending', { requestedById: MEGAN_ID });
     expect(() => checkNotSelfDecision(g, person(MEGAN, '0c0e0000-0000-4000-8000-0000000000ff'))).not.toThrow();
     // Another tenant's object with the same id is not the requester either.
-    expect(() => checkNotSelfDecision(grant('pending', { requestedById: MEGAN_ID, requestedByTenantId: TENANT }), person(LIDIA, MEGAN_ID, '0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d'))).not.toThrow();
+    expect(() =>
+      checkNotSelfDecision(
+        grant('pending', { requestedById: MEGAN_ID, requestedByTenantId: TENANT }),
+        person(LIDIA, MEGAN_ID, '0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d'),
+      ),
+    ).not.toThrow();
   });
 
   it('a grant row written before object ids were recorded still compares by UPN, normalised', () => {
@@ -120,14 +153,30 @@ describe('self-decision', () => {
   });
 
   it('an adopter may not adopt their own assignment, by UPN or by object id', () => {
-    expect(() => checkNotSelfAdoption(person('alexw@contoso.onmicrosoft.com'), person('AlexW@contoso.onmicrosoft.com'))).toThrow(GrantPolicyError);
-    expect(() => checkNotSelfAdoption(person('alexw@contoso.onmicrosoft.com', '0c0e0000-0000-4000-8000-000000000004'), person('alex.renamed@contoso.onmicrosoft.com', '0c0e0000-0000-4000-8000-000000000004'))).toThrow(GrantPolicyError);
+    expect(() =>
+      checkNotSelfAdoption(person('alexw@contoso.onmicrosoft.com'), person('AlexW@contoso.onmicrosoft.com')),
+    ).toThrow(GrantPolicyError);
+    expect(() =>
+      checkNotSelfAdoption(
+        person('alexw@contoso.onmicrosoft.com', '0c0e0000-0000-4000-8000-000000000004'),
+        person('alex.renamed@contoso.onmicrosoft.com', '0c0e0000-0000-4000-8000-000000000004'),
+      ),
+    ).toThrow(GrantPolicyError);
     expect(() => checkNotSelfAdoption(person('alexw@contoso.onmicrosoft.com'), person(LIDIA))).not.toThrow();
   });
 });
 
 describe('state transitions', () => {
-  const statuses: GrantStatus[] = ['pending', 'approved', 'active', 'denied', 'cancelled', 'expired', 'revoked', 'released'];
+  const statuses: GrantStatus[] = [
+    'pending',
+    'approved',
+    'active',
+    'denied',
+    'cancelled',
+    'expired',
+    'revoked',
+    'released',
+  ];
   const allowed: Record<GrantAction, GrantStatus[]> = {
     approve: ['pending'],
     deny: ['pending'],
@@ -147,7 +196,9 @@ describe('state transitions', () => {
   }
 
   it('approve and deny decide on a pending extension of an active grant; a second extension waits', () => {
-    const g = grant('active', { extension: { durationMs: H, requestedBy: MEGAN, requestedAt: '2026-11-02T10:00:00Z', justification: 'more' } });
+    const g = grant('active', {
+      extension: { durationMs: H, requestedBy: MEGAN, requestedAt: '2026-11-02T10:00:00Z', justification: 'more' },
+    });
     expect(decisionTarget(g)).toBe('extension');
     expect(decisionTarget(grant('pending'))).toBe('request');
     expect(() => checkTransition(g, 'approve')).not.toThrow();
@@ -171,7 +222,9 @@ describe('who may act and see', () => {
   it('release: grantee, requester or approver', () => {
     expect(() => checkMayRelease(g, caller(ADELE, 'Grant.Request'))).not.toThrow();
     expect(() => checkMayRelease(g, caller(LIDIA, 'Grant.Approve'))).not.toThrow();
-    expect(() => checkMayRelease(g, caller('gradya@contoso.onmicrosoft.com', 'Grant.Request'))).toThrow(GrantPolicyError);
+    expect(() => checkMayRelease(g, caller('gradya@contoso.onmicrosoft.com', 'Grant.Request'))).toThrow(
+      GrantPolicyError,
+    );
   });
   it('view: approvers and auditors see all, requesters their own', () => {
     expect(canView(g, caller('auditor@contoso.onmicrosoft.com', 'Audit.Read'))).toBe(true);

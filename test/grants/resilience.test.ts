@@ -11,7 +11,8 @@ beforeAll(async () => {
 beforeEach(() => api.emulator.faults.clear());
 afterAll(() => api.stop());
 
-const assignmentsOf = async (id: string) => (await api.runtime.exchange.getRoleAssignments(MIE_ROLE)).filter((a) => a.name === grantAssignmentName(id));
+const assignmentsOf = async (id: string) =>
+  (await api.runtime.exchange.getRoleAssignments(MIE_ROLE)).filter((a) => a.name === grantAssignmentName(id));
 const eventsOf = async (id: string) => (await api.journal()).filter((e) => e.subject === id).map((e) => e.type);
 async function pending(local: string): Promise<Grant> {
   const res = await api.call('POST', '', { body: requestBody({ principal: `${local}@${DOMAIN}` }) });
@@ -22,7 +23,11 @@ async function pending(local: string): Promise<Grant> {
 describe('failures on the way', () => {
   it('Exchange down during activation: 503 naming Exchange, the grant stays approved, the next run activates it once', async () => {
     const g = await pending('adelev');
-    api.emulator.faults.add({ route: 'exchange:New-ManagementRoleAssignment', fault: { kind: 'error', status: 503 }, times: 50 });
+    api.emulator.faults.add({
+      route: 'exchange:New-ManagementRoleAssignment',
+      fault: { kind: 'error', status: 503 },
+      times: 50,
+    });
     const res = await api.call('POST', `/${g.id}/approve`, { as: USERS.lidia });
     expect(res.status, res.text).toBe(503);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
@@ -39,7 +44,11 @@ describe('failures on the way', () => {
 
   it('throttling on assignment creation is retried transparently', async () => {
     const g = await pending('isaiahl');
-    api.emulator.faults.add({ route: 'exchange:New-ManagementRoleAssignment', fault: { kind: 'throttle', retryAfterSeconds: 0.01 }, times: 1 });
+    api.emulator.faults.add({
+      route: 'exchange:New-ManagementRoleAssignment',
+      fault: { kind: 'throttle', retryAfterSeconds: 0.01 },
+      times: 1,
+    });
     const res = await api.call('POST', `/${g.id}/approve`, { as: USERS.lidia });
     expect(res.status, res.text).toBe(200);
     expect(await assignmentsOf(g.id)).toHaveLength(1);
@@ -51,7 +60,9 @@ describe('failures on the way', () => {
     expect((await api.grant(g.id))?.status).toBe('pending');
     const types = await eventsOf(g.id);
     expect(types).toEqual(['grant.requested']);
-    expect((await api.journal()).some((e) => e.type === 'alert.sent' && e.subject === `grant/${g.id}/requested`)).toBe(false);
+    expect((await api.journal()).some((e) => e.type === 'alert.sent' && e.subject === `grant/${g.id}/requested`)).toBe(
+      false,
+    );
   });
 });
 
@@ -59,7 +70,11 @@ describe('failures on the way', () => {
 function loseActivation(target: GrantApi, cmdlet: string): void {
   target.emulator.faults.add({ route: `exchange:${cmdlet}`, fault: { kind: 'lost-answer', status: 503 }, times: 50 });
   // The lookup before the create succeeds; every read after it fails, so the activation cannot find what it made.
-  target.emulator.faults.add({ route: 'exchange:Get-ManagementRoleAssignment', fault: { kind: 'error', status: 503 }, calls: Array.from({ length: 40 }, (_, i) => i + 2) });
+  target.emulator.faults.add({
+    route: 'exchange:Get-ManagementRoleAssignment',
+    fault: { kind: 'error', status: 503 },
+    calls: Array.from({ length: 40 }, (_, i) => i + 2),
+  });
 }
 
 describe('an activation whose answer was lost', () => {
@@ -85,7 +100,11 @@ describe('an activation whose answer was lost', () => {
     loseActivation(api, 'New-ManagementRoleAssignment');
     expect((await api.call('POST', `/${g.id}/approve`, { as: USERS.lidia })).status).toBe(503);
     api.emulator.faults.clear();
-    api.emulator.faults.add({ route: 'exchange:Remove-ManagementRoleAssignment', fault: { kind: 'error', status: 503 }, times: 50 });
+    api.emulator.faults.add({
+      route: 'exchange:Remove-ManagementRoleAssignment',
+      fault: { kind: 'error', status: 503 },
+      times: 50,
+    });
     const refused = await api.call('POST', `/${g.id}/cancel`);
     expect(refused.status, refused.text).toBe(503);
     expect((await api.grant(g.id))?.status).toBe('approved');
@@ -96,7 +115,8 @@ describe('an activation whose answer was lost', () => {
 
   it('cancelling an approved grant that has not started calls Exchange not at all', async () => {
     const start = new Date(api.clock.now().getTime() + 86_400_000).toISOString();
-    const g = (await api.call('POST', '', { body: requestBody({ principal: `johannal@${DOMAIN}`, start }) })).body as unknown as Grant;
+    const g = (await api.call('POST', '', { body: requestBody({ principal: `johannal@${DOMAIN}`, start }) }))
+      .body as unknown as Grant;
     expect((await api.call('POST', `/${g.id}/approve`, { as: USERS.lidia })).body.status).toBe('approved');
     api.emulator.calls.clear();
     expect((await api.call('POST', `/${g.id}/cancel`)).status).toBe(200);
@@ -116,23 +136,39 @@ describe('role group method (WATCHDOG_GRANT_ROLE_GROUP)', () => {
     const id = created.body.id as string;
     const res = await rg.call('POST', `/${id}/approve`, { as: USERS.lidia });
     expect(res.status, res.text).toBe(200);
-    expect(res.body).toMatchObject({ status: 'active', method: 'role-group', roleGroup: 'PST Migration Operators', assignmentName: 'Mailbox Import Export-PST Migration Operators' });
+    expect(res.body).toMatchObject({
+      status: 'active',
+      method: 'role-group',
+      roleGroup: 'PST Migration Operators',
+      assignmentName: 'Mailbox Import Export-PST Migration Operators',
+    });
     const members = await rg.runtime.exchange.getRoleGroupMembers('PST Migration Operators');
     expect(members.map((m) => m.name)).toContain('AdeleV');
 
     const released = await rg.call('POST', `/${id}/release`, { as: USERS.adele });
     expect(released.status, released.text).toBe(200);
-    expect((await rg.runtime.exchange.getRoleGroupMembers('PST Migration Operators')).map((m) => m.name)).not.toContain('AdeleV');
-    expect((await rg.runtime.exchange.getRoleAssignments(MIE_ROLE)).some((a) => a.name === 'Mailbox Import Export-PST Migration Operators')).toBe(true);
+    expect((await rg.runtime.exchange.getRoleGroupMembers('PST Migration Operators')).map((m) => m.name)).not.toContain(
+      'AdeleV',
+    );
+    expect(
+      (await rg.runtime.exchange.getRoleAssignments(MIE_ROLE)).some(
+        (a) => a.name === 'Mailbox Import Export-PST Migration Operators',
+      ),
+    ).toBe(true);
   });
 
   it('cancel after a lost Add-RoleGroupMember answer takes the grantee out of the role group again', async () => {
     const created = await rg.call('POST', '', { body: requestBody({ principal: `alexw@${DOMAIN}` }) });
     const id = created.body.id as string;
-    rg.emulator.faults.add({ route: 'exchange:Add-RoleGroupMember', fault: { kind: 'lost-answer', status: 503 }, times: 50 });
+    rg.emulator.faults.add({
+      route: 'exchange:Add-RoleGroupMember',
+      fault: { kind: 'lost-answer', status: 503 },
+      times: 50,
+    });
     expect((await rg.call('POST', `/${id}/approve`, { as: USERS.lidia })).status).toBe(503);
     rg.emulator.faults.clear();
-    const names = async () => (await rg.runtime.exchange.getRoleGroupMembers('PST Migration Operators')).map((m) => m.name);
+    const names = async () =>
+      (await rg.runtime.exchange.getRoleGroupMembers('PST Migration Operators')).map((m) => m.name);
     expect(await names()).toContain('AlexW');
     const cancelled = await rg.call('POST', `/${id}/cancel`);
     expect(cancelled.status, cancelled.text).toBe(200);

@@ -18,7 +18,10 @@ beforeAll(async () => {
 afterAll(() => api.stop());
 
 describe('signing keys unavailable', () => {
-  it.each([['keys', 'status-500'], ['metadata', 'bad-json']] as ['keys' | 'metadata', KeyFault][])(
+  it.each([
+    ['keys', 'status-500'],
+    ['metadata', 'bad-json'],
+  ] as ['keys' | 'metadata', KeyFault][])(
     'the grant API answers 503 with Retry-After when the %s answer %s, logs it, and writes nothing',
     async (target, fault) => {
       // A fresh handler has read no keys yet.
@@ -26,7 +29,11 @@ describe('signing keys unavailable', () => {
       try {
         fresh.issuer.fault(target, fault);
         const logs: string[] = [];
-        const res = await fresh.call('POST', '', { as: USERS.megan, body: { principal: 'adelev@contoso.onmicrosoft.com', duration: 'PT8H', justification: 'x', ticket: 'T-1' }, logs });
+        const res = await fresh.call('POST', '', {
+          as: USERS.megan,
+          body: { principal: 'adelev@contoso.onmicrosoft.com', duration: 'PT8H', justification: 'x', ticket: 'T-1' },
+          logs,
+        });
         expect(res.status, res.text).toBe(503);
         expect(res.headers.get('retry-after')).toBe('30');
         expect(res.body.type).toBe('urn:mie-watchdog:problem:signing-keys-unavailable');
@@ -52,12 +59,22 @@ describe('signing keys unavailable', () => {
       });
       const logs: string[] = [];
       const token = await api.issuer.token(USERS.auditor);
-      const request = new HttpRequest({ method: 'GET', url: 'http://localhost:7071/api/evidence/verify', headers: { authorization: `Bearer ${token}` } });
-      const context = new InvocationContext({ invocationId: randomUUID(), functionName: 'auditExport', logHandler: (level, ...args) => void logs.push(`${level}: ${args.map(String).join(' ')}`) });
+      const request = new HttpRequest({
+        method: 'GET',
+        url: 'http://localhost:7071/api/evidence/verify',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const context = new InvocationContext({
+        invocationId: randomUUID(),
+        functionName: 'auditExport',
+        logHandler: (level, ...args) => void logs.push(`${level}: ${args.map(String).join(' ')}`),
+      });
       const response = await handler(request, context);
       expect(response.status).toBe(503);
       expect(new Headers(response.headers as Record<string, string>).get('retry-after')).toBe('30');
-      expect(logs.join('\n')).toMatch(/^error: Evidence API GET \/api\/evidence\/verify: The signing key set .* answered HTTP 500/m);
+      expect(logs.join('\n')).toMatch(
+        /^error: Evidence API GET \/api\/evidence\/verify: The signing key set .* answered HTTP 500/m,
+      );
     } finally {
       api.issuer.fault('keys', undefined);
     }

@@ -92,24 +92,37 @@ describe('Function App settings in infra/main.bicep', () => {
   it('deploys defaults that lib/config.ts accepts, equal to its own defaults', () => {
     const env = deployedEnv();
     const deployed = loadConfig(env);
-    const bare = loadConfig({ ...computed, WATCHDOG_TENANT: env.WATCHDOG_TENANT, WATCHDOG_ALERT_RECIPIENTS: env.WATCHDOG_ALERT_RECIPIENTS });
-    expect(deployed.tenant).toBe('contoso.onmicrosoft.com');
-    expect({ ...deployed, identityClientId: undefined, email: undefined, storage: undefined, auth: undefined }).toEqual({
-      ...bare,
-      identityClientId: undefined,
-      email: undefined,
-      storage: undefined,
-      auth: undefined,
+    const bare = loadConfig({
+      ...computed,
+      WATCHDOG_TENANT: env.WATCHDOG_TENANT,
+      WATCHDOG_ALERT_RECIPIENTS: env.WATCHDOG_ALERT_RECIPIENTS,
     });
+    expect(deployed.tenant).toBe('contoso.onmicrosoft.com');
+    expect({ ...deployed, identityClientId: undefined, email: undefined, storage: undefined, auth: undefined }).toEqual(
+      {
+        ...bare,
+        identityClientId: undefined,
+        email: undefined,
+        storage: undefined,
+        auth: undefined,
+      },
+    );
     expect(deployed.storage.tableEndpoint).toBe(computed.WATCHDOG_STORAGE_ACCOUNT);
     expect(deployed.email.endpoint).toBe(computed.WATCHDOG_EMAIL_ENDPOINT);
   });
 
   it('every @allowed value of a parameter that feeds a setting is accepted by lib/config.ts', () => {
     const feeding = [...main.params.values()].filter(
-      (p) => p.allowed && settings.some(([, expr]) => expr.descendantsOfType('identifier').some((id) => id?.text === p.name)),
+      (p) =>
+        p.allowed &&
+        settings.some(([, expr]) => expr.descendantsOfType('identifier').some((id) => id?.text === p.name)),
     );
-    expect(feeding.map((p) => p.name).sort()).toEqual(['auditIntervalMinutes', 'authMode', 'revokeIntervalMinutes', 'unapprovedAction']);
+    expect(feeding.map((p) => p.name).sort()).toEqual([
+      'auditIntervalMinutes',
+      'authMode',
+      'revokeIntervalMinutes',
+      'unapprovedAction',
+    ]);
     for (const p of feeding) {
       for (const value of p.allowed ?? []) {
         expect(() => loadConfig(deployedEnv({ [p.name]: value })), `${p.name}=${value}`).not.toThrow();
@@ -119,7 +132,9 @@ describe('Function App settings in infra/main.bicep', () => {
     expect(deployedEnv({ dryRun: true }).WATCHDOG_DRY_RUN).toBe('true');
     expect(deployedEnv().WATCHDOG_AUDIT_LOG_QUERY).toBe('false');
     expect(loadConfig(deployedEnv({ auditLogQuery: true })).auditLogQuery).toBe(true);
-    expect(deployedEnv({ emailSender: 'watchdog@alerts.contoso.com' }).WATCHDOG_EMAIL_SENDER).toBe('watchdog@alerts.contoso.com');
+    expect(deployedEnv({ emailSender: 'watchdog@alerts.contoso.com' }).WATCHDOG_EMAIL_SENDER).toBe(
+      'watchdog@alerts.contoso.com',
+    );
   });
 });
 

@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { cloudOf, exchangeStepCommand, postdeploy, postprovision, type HookDeps } from '../../scripts/azdHooks.js';
 import { projectRoot } from '../support/cli.js';
 
-function fakeDeps(programs: Record<string, (args: string[]) => { status: number | null; stdout?: string }>): HookDeps & { lines: string[]; calls: string[][] } {
+function fakeDeps(
+  programs: Record<string, (args: string[]) => { status: number | null; stdout?: string }>,
+): HookDeps & { lines: string[]; calls: string[][] } {
   const lines: string[] = [];
   const calls: string[][] = [];
   return {
@@ -33,7 +35,9 @@ describe('azd hooks (scripts/azdHooks.ts)', () => {
   it('prints the one Exchange command, with the cloud of WATCHDOG_EXCHANGE_URL, when PowerShell 7 is not here', () => {
     const deps = fakeDeps({});
     postprovision({ WATCHDOG_EXCHANGE_URL: 'https://outlook.office365.us' }, deps);
-    expect(deps.lines.join('\n')).toContain('  pwsh scripts/permissions/Grant-WatchdogPermissions.ps1 -SkipGraph -Cloud USGovHigh');
+    expect(deps.lines.join('\n')).toContain(
+      '  pwsh scripts/permissions/Grant-WatchdogPermissions.ps1 -SkipGraph -Cloud USGovHigh',
+    );
     expect(deps.calls).toHaveLength(1);
     expect(cloudOf(undefined)).toBe('Global');
     expect(exchangeStepCommand({})).toBe('pwsh scripts/permissions/Grant-WatchdogPermissions.ps1 -SkipGraph');
@@ -42,7 +46,13 @@ describe('azd hooks (scripts/azdHooks.ts)', () => {
   it('runs the Exchange step when PowerShell 7 has ExchangeOnlineManagement', () => {
     const deps = fakeDeps({ pwsh: () => ({ status: 0 }) });
     postprovision({}, deps);
-    expect(deps.calls.at(-1)).toEqual(['pwsh', '-NoProfile', '-File', 'scripts/permissions/Grant-WatchdogPermissions.ps1', '-SkipGraph']);
+    expect(deps.calls.at(-1)).toEqual([
+      'pwsh',
+      '-NoProfile',
+      '-File',
+      'scripts/permissions/Grant-WatchdogPermissions.ps1',
+      '-SkipGraph',
+    ]);
   });
 
   it('calls GET /api/doctor with the Azure CLI token and prints the report; without a token, the commands', async () => {
@@ -50,7 +60,13 @@ describe('azd hooks (scripts/azdHooks.ts)', () => {
     const server = createServer((req, res) => {
       seen.push(`${req.method} ${req.url} ${req.headers.authorization}`);
       res.writeHead(503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: false, tenant: 'contoso.onmicrosoft.com', checks: [{ name: 'Exchange Get-User', status: 'fail', detail: 'HTTP 401', fix: 'run the script' }] }));
+      res.end(
+        JSON.stringify({
+          ok: false,
+          tenant: 'contoso.onmicrosoft.com',
+          checks: [{ name: 'Exchange Get-User', status: 'fail', detail: 'HTTP 401', fix: 'run the script' }],
+        }),
+      );
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     try {

@@ -33,7 +33,8 @@ export class BicepFile {
         pendingAllowed = allowedValues(node);
         continue;
       }
-      const name = node.childForFieldName('name')?.text ?? node.namedChildren.find((c) => c?.type === 'identifier')?.text;
+      const name =
+        node.childForFieldName('name')?.text ?? node.namedChildren.find((c) => c?.type === 'identifier')?.text;
       if (node.type === 'parameter_declaration' && name) {
         const named = node.namedChildren.filter((c): c is Node => c !== null);
         const type = named.find((c) => c.type === 'type')?.text ?? '';
@@ -88,7 +89,8 @@ export class BicepFile {
         let out = '';
         for (const part of node.namedChildren) {
           if (!part) continue;
-          if (part.type === 'string_content' || part.type === 'escape_sequence') out += part.type === 'escape_sequence' ? unescape(part.text) : part.text;
+          if (part.type === 'string_content' || part.type === 'escape_sequence')
+            out += part.type === 'escape_sequence' ? unescape(part.text) : part.text;
           else if (part.type === 'interpolation') {
             const inner = part.namedChildren[0];
             const v = inner ? this.evaluate(inner, values) : undefined;

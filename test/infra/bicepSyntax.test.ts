@@ -3,7 +3,13 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkBicepFolder, findBicepFiles, formatProblems, loadBicepParser, syntaxProblems } from '../../scripts/checkBicep.js';
+import {
+  checkBicepFolder,
+  findBicepFiles,
+  formatProblems,
+  loadBicepParser,
+  syntaxProblems,
+} from '../../scripts/checkBicep.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 const infra = join(repo, 'infra');
@@ -30,7 +36,10 @@ describe('Bicep syntax (tree-sitter-bicep)', () => {
 
   it('reports a stray token as ERROR at its position', async () => {
     const parser = await loadBicepParser();
-    const problems = syntaxProblems(parser, "resource s 'Microsoft.Storage/storageAccounts@2023-05-01' = {\n  name: 'a' 'b'\n}\n");
+    const problems = syntaxProblems(
+      parser,
+      "resource s 'Microsoft.Storage/storageAccounts@2023-05-01' = {\n  name: 'a' 'b'\n}\n",
+    );
     expect(problems).toEqual([expect.objectContaining({ kind: 'ERROR', line: 2, column: 13 })]);
   });
 
@@ -62,17 +71,24 @@ describe('Bicep syntax (tree-sitter-bicep)', () => {
     });
 
     it('makes the command-line check exit non-zero with file:line:col on stderr', () => {
-      const run = spawnSync(process.execPath, [join(repo, 'bin/run-ts.js'), join(repo, 'scripts/checkBicep.ts'), copy], {
-        cwd: copy,
-        encoding: 'utf8',
-      });
+      const run = spawnSync(
+        process.execPath,
+        [join(repo, 'bin/run-ts.js'), join(repo, 'scripts/checkBicep.ts'), copy],
+        {
+          cwd: copy,
+          encoding: 'utf8',
+        },
+      );
       expect(run.status).toBe(1);
       expect(run.stderr).toMatch(/^main\.bicep:\d+:\d+: (ERROR|MISSING) /m);
     });
   });
 
   it('the command-line check passes on the real infra/', () => {
-    const run = spawnSync(process.execPath, [join(repo, 'bin/run-ts.js'), join(repo, 'scripts/checkBicep.ts'), infra], { cwd: repo, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [join(repo, 'bin/run-ts.js'), join(repo, 'scripts/checkBicep.ts'), infra], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(`${findBicepFiles(infra).length} Bicep file(s) checked, 0 syntax problem(s).`);

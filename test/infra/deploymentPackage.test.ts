@@ -44,9 +44,15 @@ describe('the deployment package', () => {
   });
 
   it('holds no sources, tests, emulator, tooling or node_modules', () => {
-    const stray = files.filter((f) => /^(lib|functions|emulator|test|bench|scripts|bin|infra|node_modules)\//.test(f) || f.endsWith('.ts'));
+    const stray = files.filter(
+      (f) => /^(lib|functions|emulator|test|bench|scripts|bin|infra|node_modules)\//.test(f) || f.endsWith('.ts'),
+    );
     expect(stray).toEqual([]);
-    expect(files.filter((f) => !['host.json', 'package.json', 'package-lock.json', 'LICENSE'].includes(f) && !f.startsWith('dist/'))).toEqual([]);
+    expect(
+      files.filter(
+        (f) => !['host.json', 'package.json', 'package-lock.json', 'LICENSE'].includes(f) && !f.startsWith('dist/'),
+      ),
+    ).toEqual([]);
   });
 
   it('bundles no test or emulator code', () => {
@@ -63,19 +69,23 @@ describe('the deployment package', () => {
         cpSync(join(work, f), join(only, f));
       }
       expect(existsSync(join(only, 'node_modules'))).toBe(false);
-      const run = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(`./${main}`)})`], {
-        cwd: only,
-        encoding: 'utf8',
-        // Settings are validated at start-up; these are well-formed and never used (nothing is invoked).
-        env: {
-          PATH: process.env.PATH,
-          WATCHDOG_TENANT: 'contoso.onmicrosoft.com',
-          WATCHDOG_EMAIL_ENDPOINT: 'https://example.communication.azure.com',
-          WATCHDOG_EMAIL_SENDER: 'watchdog@example.com',
-          WATCHDOG_ALERT_RECIPIENTS: 'secops@example.com',
-          WATCHDOG_STORAGE_ACCOUNT: 'stwatchdog',
+      const run = spawnSync(
+        process.execPath,
+        ['--input-type=module', '-e', `await import(${JSON.stringify(`./${main}`)})`],
+        {
+          cwd: only,
+          encoding: 'utf8',
+          // Settings are validated at start-up; these are well-formed and never used (nothing is invoked).
+          env: {
+            PATH: process.env.PATH,
+            WATCHDOG_TENANT: 'contoso.onmicrosoft.com',
+            WATCHDOG_EMAIL_ENDPOINT: 'https://example.communication.azure.com',
+            WATCHDOG_EMAIL_SENDER: 'watchdog@example.com',
+            WATCHDOG_ALERT_RECIPIENTS: 'secops@example.com',
+            WATCHDOG_STORAGE_ACCOUNT: 'stwatchdog',
+          },
         },
-      });
+      );
       expect(run.status, run.stderr).toBe(0);
     } finally {
       rmSync(only, { recursive: true, force: true });

@@ -9,7 +9,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { APP_ROLES } from '../../lib/auth/identity.js';
 import { API_SCOPE } from '../../lib/doctor/apiChecks.js';
 import { WATCHDOG_API } from '../../emulator/scenarios/baseTenant.js';
-import { configuredGraphAliases, graphExtensionProblems, loadBicepParser, syntaxProblems } from '../../scripts/checkBicep.js';
+import {
+  configuredGraphAliases,
+  graphExtensionProblems,
+  loadBicepParser,
+  syntaxProblems,
+} from '../../scripts/checkBicep.js';
 import { BicepFile } from './bicepModel.js';
 
 const repo = resolve(import.meta.dirname, '../..');
@@ -17,7 +22,8 @@ const infra = join(repo, 'infra');
 let api: BicepFile;
 let main: BicepFile;
 
-const literal = (file: BicepFile, node: Parameters<BicepFile['evaluate']>[0] | undefined) => (node ? file.evaluate(node, new Map()) : undefined);
+const literal = (file: BicepFile, node: Parameters<BicepFile['evaluate']>[0] | undefined) =>
+  node ? file.evaluate(node, new Map()) : undefined;
 
 beforeAll(async () => {
   const parser = await loadBicepParser();
@@ -36,15 +42,26 @@ describe('Microsoft Graph Bicep extension in the offline check', () => {
     const parser = await loadBicepParser();
     expect(syntaxProblems(parser, `extension microsoftGraphV1\n\n${resource}`)).toEqual([]);
     expect(graphExtensionProblems(`extension microsoftGraphV1\n\n${resource}`, ['microsoftGraphV1'])).toEqual([]);
-    expect(graphExtensionProblems(resource, ['microsoftGraphV1'])).toEqual([expect.objectContaining({ kind: 'ERROR', line: 1, message: expect.stringMatching(/without 'extension microsoftGraphV1'/) })]);
-    expect(graphExtensionProblems(`extension microsoftGraphV1\n${resource}`, [])).toEqual([expect.objectContaining({ line: 2, message: expect.stringMatching(/bicepconfig\.json/) })]);
+    expect(graphExtensionProblems(resource, ['microsoftGraphV1'])).toEqual([
+      expect.objectContaining({
+        kind: 'ERROR',
+        line: 1,
+        message: expect.stringMatching(/without 'extension microsoftGraphV1'/),
+      }),
+    ]);
+    expect(graphExtensionProblems(`extension microsoftGraphV1\n${resource}`, [])).toEqual([
+      expect.objectContaining({ line: 2, message: expect.stringMatching(/bicepconfig\.json/) }),
+    ]);
   });
 
   it('reports a type the extension does not have, a beta version, and a malformed declaration', async () => {
     const parser = await loadBicepParser();
-    const wrong = "extension microsoftGraphV1\nresource a 'Microsoft.Graph/applicationz@v1.0' = {}\nresource b 'Microsoft.Graph/groups@beta' = {}\n";
+    const wrong =
+      "extension microsoftGraphV1\nresource a 'Microsoft.Graph/applicationz@v1.0' = {}\nresource b 'Microsoft.Graph/groups@beta' = {}\n";
     expect(graphExtensionProblems(wrong, ['microsoftGraphV1']).map((p) => p.line)).toEqual([2, 3]);
-    expect(syntaxProblems(parser, "extension microsoft graph v1\nparam a string = 'x'\n")).toEqual([expect.objectContaining({ kind: 'ERROR', line: 1 })]);
+    expect(syntaxProblems(parser, "extension microsoft graph v1\nparam a string = 'x'\n")).toEqual([
+      expect.objectContaining({ kind: 'ERROR', line: 1 }),
+    ]);
   });
 });
 
@@ -52,17 +69,20 @@ describe('the API app registration (infra/modules/apiRegistration.bicep)', () =>
   function roles() {
     const array = api.variables.get('appRoles');
     if (array?.type !== 'array') throw new Error('apiRegistration.bicep has no `var appRoles = [ ... ]`');
-    return array.namedChildren.filter((n) => n?.type === 'object').map((o) => ({
-      id: literal(api, BicepFile.property(o!, ['id'])),
-      value: literal(api, BicepFile.property(o!, ['value'])),
-    }));
+    return array.namedChildren
+      .filter((n) => n?.type === 'object')
+      .map((o) => ({
+        id: literal(api, BicepFile.property(o!, ['id'])),
+        value: literal(api, BicepFile.property(o!, ['value'])),
+      }));
   }
 
   it('declares exactly the app roles the code enforces, each with its own fixed id', () => {
     const declared = roles();
     expect(declared.map((r) => r.value)).toEqual([...APP_ROLES]);
     expect(new Set(declared.map((r) => String(r.id).toLowerCase())).size).toBe(APP_ROLES.length);
-    for (const r of declared) expect(r.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (const r of declared)
+      expect(r.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     // The emulated tenant's registration (what the local doctor checks) has the same roles.
     expect(WATCHDOG_API.appRoles.map((r) => r.value)).toEqual([...APP_ROLES]);
   });
@@ -77,9 +97,13 @@ describe('the API app registration (infra/modules/apiRegistration.bicep)', () =>
 
   it('main.bicep sets WATCHDOG_AUTH_AUDIENCE from it unless given, and gives the identity its tenant permissions', () => {
     const settings = main.variables.get('watchdogSettings');
-    expect(settings && BicepFile.property(settings, ['WATCHDOG_AUTH_AUDIENCE'])?.text).toBe('!empty(authAudience) ? authAudience : apiRegistration.outputs.appId');
+    expect(settings && BicepFile.property(settings, ['WATCHDOG_AUTH_AUDIENCE'])?.text).toBe(
+      '!empty(authAudience) ? authAudience : apiRegistration.outputs.appId',
+    );
     const permissions = main.modules.get('graphPermissions');
-    expect(permissions && BicepFile.property(permissions, ['params', 'principalId'])?.text).toBe('identity.outputs.principalId');
+    expect(permissions && BicepFile.property(permissions, ['params', 'principalId'])?.text).toBe(
+      'identity.outputs.principalId',
+    );
   });
 });
 
@@ -88,9 +112,16 @@ describe('the identity permissions (infra/modules/graphPermissions.bicep)', () =
     const source = readFileSync(join(infra, 'modules/graphPermissions.bicep'), 'utf8');
     const path = /loadJsonContent\('([^']+)'\)/.exec(source)?.[1];
     expect(path).toBeDefined();
-    const manifest = JSON.parse(readFileSync(resolve(infra, 'modules', path ?? ''), 'utf8')) as { graph: { resourceAppId: string }; exchange: { resourceAppId: string; appRole: string } };
+    const manifest = JSON.parse(readFileSync(resolve(infra, 'modules', path ?? ''), 'utf8')) as {
+      graph: { resourceAppId: string };
+      exchange: { resourceAppId: string; appRole: string };
+    };
     expect(manifest.graph.resourceAppId).toBe('00000003-0000-0000-c000-000000000000');
-    expect(manifest.exchange).toMatchObject({ resourceAppId: '00000002-0000-0ff1-ce00-000000000000', appRole: 'Exchange.ManageAsApp' });
-    for (const field of ['manifest.graph.appRoles', 'manifest.graph.optionalAppRoles', 'manifest.exchange.appRole']) expect(source).toContain(field);
+    expect(manifest.exchange).toMatchObject({
+      resourceAppId: '00000002-0000-0ff1-ce00-000000000000',
+      appRole: 'Exchange.ManageAsApp',
+    });
+    for (const field of ['manifest.graph.appRoles', 'manifest.graph.optionalAppRoles', 'manifest.exchange.appRole'])
+      expect(source).toContain(field);
   });
 });

@@ -9,7 +9,8 @@ const manifest = JSON.parse(readFileSync(join(repo, 'scripts/permissions/permiss
   exchange: { appRole: string; cmdlets: string[]; parentRoles: string[]; delegatedRole: string; roleGroup: string };
 };
 // New-ServicePrincipal is named only in advice to the operator (the script registers the identity), never run.
-const CMDLET = /\b(?:(?:Get|New|Remove|Add|Set)-(?:ManagementRole(?:Assignment|Entry)?|RoleGroup(?:Member)?|User|Recipient)|Get-ServicePrincipal)\b/g;
+const CMDLET =
+  /\b(?:(?:Get|New|Remove|Add|Set)-(?:ManagementRole(?:Assignment|Entry)?|RoleGroup(?:Member)?|User|Recipient)|Get-ServicePrincipal)\b/g;
 
 function tsFiles(folder: string): string[] {
   let entries;
@@ -18,7 +19,9 @@ function tsFiles(folder: string): string[] {
   } catch {
     return [];
   }
-  return entries.flatMap((e) => (e.isDirectory() ? tsFiles(join(folder, e.name)) : e.name.endsWith('.ts') ? [join(folder, e.name)] : []));
+  return entries.flatMap((e) =>
+    e.isDirectory() ? tsFiles(join(folder, e.name)) : e.name.endsWith('.ts') ? [join(folder, e.name)] : [],
+  );
 }
 
 function readmeSection(title: string): string {
@@ -34,13 +37,16 @@ describe('Exchange role of the watchdog (scripts/permissions/permissions.json)',
     const ports = readFileSync(join(repo, 'lib/ports.ts'), 'utf8');
     const block = /export interface ExchangeRbac \{[\s\S]*?\n\}/.exec(ports)?.[0] ?? '';
     const used = new Set(block.match(CMDLET) ?? []);
-    for (const file of tsFiles(join(repo, 'lib/exchange'))) for (const c of readFileSync(file, 'utf8').match(CMDLET) ?? []) used.add(c);
+    for (const file of tsFiles(join(repo, 'lib/exchange')))
+      for (const c of readFileSync(file, 'utf8').match(CMDLET) ?? []) used.add(c);
     expect(used.size).toBeGreaterThanOrEqual(8);
     expect([...used].filter((c) => !manifest.exchange.cmdlets.includes(c))).toEqual([]);
   });
 
   it('ties every optional Graph app role to the setting that uses it', () => {
-    expect(manifest.graph.optionalAppRoles.map((r) => [r.value, r.setting])).toEqual([['AuditLogsQuery-Exchange.Read.All', 'WATCHDOG_AUDIT_LOG_QUERY']]);
+    expect(manifest.graph.optionalAppRoles.map((r) => [r.value, r.setting])).toEqual([
+      ['AuditLogsQuery-Exchange.Read.All', 'WATCHDOG_AUDIT_LOG_QUERY'],
+    ]);
     expect(SETTING_NAMES as readonly string[]).toContain('WATCHDOG_AUDIT_LOG_QUERY');
   });
 
@@ -71,7 +77,15 @@ describe('README "Required permissions"', () => {
 
   it('documents deploy, configure, first run, upgrade, uninstall and national clouds', () => {
     const deployment = readmeSection('Deployment');
-    for (const step of ['azd up', 'First run', 'Upgrade', 'Uninstall', 'National clouds', 'Grant-WatchdogPermissions.ps1', 'Remove-WatchdogPermissions.ps1']) {
+    for (const step of [
+      'azd up',
+      'First run',
+      'Upgrade',
+      'Uninstall',
+      'National clouds',
+      'Grant-WatchdogPermissions.ps1',
+      'Remove-WatchdogPermissions.ps1',
+    ]) {
       expect(deployment, step).toContain(step);
     }
     expect(readmeSection('Operations')).toContain('checkBicep.ts');

@@ -38,7 +38,9 @@ describe('grant store (Azurite)', () => {
     await store.grants.create({ ...sampleGrant('g-2'), status: 'active', principal: 'lee.gu@contoso.onmicrosoft.com' });
     expect((await store.grants.list({ status: ['active'] })).map((g) => g.id)).toEqual(['g-2']);
     expect((await store.grants.list({ status: ['active', 'pending'] })).map((g) => g.id)).toEqual(['g-1', 'g-2']);
-    expect((await store.grants.list({ principal: 'Lee.Gu@contoso.onmicrosoft.com' })).map((g) => g.id)).toEqual(['g-2']);
+    expect((await store.grants.list({ principal: 'Lee.Gu@contoso.onmicrosoft.com' })).map((g) => g.id)).toEqual([
+      'g-2',
+    ]);
   });
 
   it('refuses a duplicate id with a ConflictError', async () => {
@@ -62,20 +64,36 @@ describe('one open grant per principal (Azurite)', () => {
 
   it('lets exactly one of two racing requests for the same person create a grant', async () => {
     const results = await Promise.allSettled([
-      store.grants.createExclusive({ ...sampleGrant('race-a'), principal: 'guest_fabrikam.com#ext#@contoso.onmicrosoft.com' }, open),
-      store.grants.createExclusive({ ...sampleGrant('race-b'), principal: 'guest_fabrikam.com#ext#@contoso.onmicrosoft.com' }, open),
+      store.grants.createExclusive(
+        { ...sampleGrant('race-a'), principal: 'guest_fabrikam.com#ext#@contoso.onmicrosoft.com' },
+        open,
+      ),
+      store.grants.createExclusive(
+        { ...sampleGrant('race-b'), principal: 'guest_fabrikam.com#ext#@contoso.onmicrosoft.com' },
+        open,
+      ),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const refused = results.find((r) => r.status === 'rejected');
     expect(refused?.status === 'rejected' && refused.reason).toBeInstanceOf(OpenGrantExistsError);
-    expect((await store.grants.list({ principal: 'guest_fabrikam.com#ext#@contoso.onmicrosoft.com' })).map((g) => g.id)).toHaveLength(1);
+    expect(
+      (await store.grants.list({ principal: 'guest_fabrikam.com#ext#@contoso.onmicrosoft.com' })).map((g) => g.id),
+    ).toHaveLength(1);
   });
 
   it('frees the principal once the open grant has ended, and lists no slot rows', async () => {
-    const first = await store.grants.createExclusive({ ...sampleGrant('slot-1'), principal: 'lee.gu@contoso.onmicrosoft.com' }, open);
-    await expect(store.grants.createExclusive({ ...sampleGrant('slot-2'), principal: 'lee.gu@contoso.onmicrosoft.com' }, open)).rejects.toMatchObject({ existing: { id: 'slot-1' } });
+    const first = await store.grants.createExclusive(
+      { ...sampleGrant('slot-1'), principal: 'lee.gu@contoso.onmicrosoft.com' },
+      open,
+    );
+    await expect(
+      store.grants.createExclusive({ ...sampleGrant('slot-2'), principal: 'lee.gu@contoso.onmicrosoft.com' }, open),
+    ).rejects.toMatchObject({ existing: { id: 'slot-1' } });
     await store.grants.update({ ...first, status: 'denied' });
-    const second = await store.grants.createExclusive({ ...sampleGrant('slot-2'), principal: 'lee.gu@contoso.onmicrosoft.com' }, open);
+    const second = await store.grants.createExclusive(
+      { ...sampleGrant('slot-2'), principal: 'lee.gu@contoso.onmicrosoft.com' },
+      open,
+    );
     expect(second.etag).toBeTruthy();
     expect((await store.grants.list()).every((g) => typeof g.id === 'string' && g.requestedAt)).toBe(true);
   });
@@ -85,7 +103,14 @@ describe('journal (Azurite)', () => {
   it('chains entries, keeps order under concurrent appends and filters by time', async () => {
     const store = openTestStore(clock);
     await Promise.all(
-      Array.from({ length: 12 }, (_, i) => store.journal.append({ type: 'test.event', actor: `user${i}@contoso.onmicrosoft.com`, subject: `s${i}`, data: { i } })),
+      Array.from({ length: 12 }, (_, i) =>
+        store.journal.append({
+          type: 'test.event',
+          actor: `user${i}@contoso.onmicrosoft.com`,
+          subject: `s${i}`,
+          data: { i },
+        }),
+      ),
     );
     const entries = [];
     for await (const e of store.journal.read()) entries.push(e);

@@ -23,11 +23,19 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 
 /** A second runtime (own adapters and table clients) on the same emulator, tables and clock. */
 function twin(runtime: TestRuntime): Runtime {
-  return createRuntime(loadConfig(runtime.env), { clock: runtime.clock, tablePrefix: runtime.tablePrefix, logger: quiet, http: { baseDelayMs: 2, maxDelayMs: 20 }, mail: { pollIntervalMs: 5, retryDelayMs: 5 } });
+  return createRuntime(loadConfig(runtime.env), {
+    clock: runtime.clock,
+    tablePrefix: runtime.tablePrefix,
+    logger: quiet,
+    http: { baseDelayMs: 2, maxDelayMs: 20 },
+    mail: { pollIntervalMs: 5, retryDelayMs: 5 },
+  });
 }
 
 async function holderEvents(runtime: TestRuntime): Promise<string[]> {
-  return (await journal(runtime)).filter((e) => e.type.startsWith('holder.') || e.type.startsWith('finding.')).map((e) => `${e.type} ${e.subject}`);
+  return (await journal(runtime))
+    .filter((e) => e.type.startsWith('holder.') || e.type.startsWith('finding.'))
+    .map((e) => `${e.type} ${e.subject}`);
 }
 
 describe.each([
@@ -37,7 +45,10 @@ describe.each([
   it('store one snapshot, journal each holder once and send one alert', async () => {
     rt = await startRevokeRuntime({ env: { WATCHDOG_DIGEST_HOUR: '23' } });
     const other = second(rt);
-    const runs = await Promise.all([outcome(() => runAudit(rt as TestRuntime, auditOptions(rt!.config))), outcome(() => runAudit(other, auditOptions(other.config)))]);
+    const runs = await Promise.all([
+      outcome(() => runAudit(rt as TestRuntime, auditOptions(rt!.config))),
+      outcome(() => runAudit(other, auditOptions(other.config))),
+    ]);
     const winners = runs.filter((r) => r.ok);
     expect(winners.length).toBeGreaterThanOrEqual(1);
 
@@ -69,16 +80,26 @@ describe.each([
     rt.clock.advance(HOUR + 60_000);
     rt.emulator.calls.clear();
     const emailsBefore = rt.emulator.sentEmails().length;
-    const runs = await Promise.all([outcome(() => runRevokeSchedule(rt as TestRuntime)), outcome(() => runRevokeSchedule(other))]);
+    const runs = await Promise.all([
+      outcome(() => runRevokeSchedule(rt as TestRuntime)),
+      outcome(() => runRevokeSchedule(other)),
+    ]);
     expect(runs.every((r) => r.ok)).toBe(true);
 
     expect((await rt.store.grants.get(grant.id))?.status).toBe('revoked');
     expect(rt.emulator.calls.where({ api: 'exchange', name: 'Remove-ManagementRoleAssignment' })).toHaveLength(1);
-    const events = (await journal(rt)).filter((e) => e.subject === grant.id || e.subject === grant.assignmentGuid).map((e) => e.type);
+    const events = (await journal(rt))
+      .filter((e) => e.subject === grant.id || e.subject === grant.assignmentGuid)
+      .map((e) => e.type);
     expect(events.filter((t) => t === 'grant.expired')).toHaveLength(1);
     expect(events.filter((t) => t === 'grant.revoked')).toHaveLength(1);
     expect(events.filter((t) => t === 'assignment.removed')).toHaveLength(1);
     expect(duplicateEmails(rt)).toEqual([]);
-    expect(rt.emulator.sentEmails().slice(emailsBefore).filter((e) => e.to.includes(grant.principal))).toHaveLength(1);
+    expect(
+      rt.emulator
+        .sentEmails()
+        .slice(emailsBefore)
+        .filter((e) => e.to.includes(grant.principal)),
+    ).toHaveLength(1);
   });
 });

@@ -49,7 +49,13 @@ interface Scenario {
 
 /** The runtime of `rt` (same tenant, tables, clock) on a TableAccess that counts writes or dies at one. */
 function onTables(rt: TestRuntime, tables: CrashingTables): Runtime {
-  return createRuntime(loadConfig(rt.env), { clock: rt.clock, tables, logger: quiet, http: { baseDelayMs: 2, maxDelayMs: 20, timeoutMs: 5_000 }, mail: { pollIntervalMs: 5, retryDelayMs: 5 } });
+  return createRuntime(loadConfig(rt.env), {
+    clock: rt.clock,
+    tables,
+    logger: quiet,
+    http: { baseDelayMs: 2, maxDelayMs: 20, timeoutMs: 5_000 },
+    mail: { pollIntervalMs: 5, retryDelayMs: 5 },
+  });
 }
 
 interface Outcome {
@@ -58,10 +64,18 @@ interface Outcome {
   emails: string[];
 }
 
-async function outcomeAfter(rt: TestRuntime, fromSeq: number, emailsBefore: number, exclude?: RegExp): Promise<Outcome> {
+async function outcomeAfter(
+  rt: TestRuntime,
+  fromSeq: number,
+  emailsBefore: number,
+  exclude?: RegExp,
+): Promise<Outcome> {
   const events: string[] = [];
   for await (const e of rt.store.journal.read({ fromSeq: fromSeq + 1 })) events.push(`${e.type}|${e.subject}`);
-  const emails = rt.emulator.sentEmails().slice(emailsBefore).map((m) => `${[...m.to].sort().join(',')}|${m.subject}`);
+  const emails = rt.emulator
+    .sentEmails()
+    .slice(emailsBefore)
+    .map((m) => `${[...m.to].sort().join(',')}|${m.subject}`);
   const kept = (x: string) => !exclude?.test(x);
   return { events: events.filter(kept).sort(), emails: emails.filter(kept).sort() };
 }
@@ -81,7 +95,11 @@ async function sweep(scenario: Scenario): Promise<number> {
   await clean.rt.stop();
   expect(writes).toBeGreaterThan(3);
   expect(new Set(expected.events).size, 'a clean run journals each event once').toBe(expected.events.length);
-  for (const event of scenario.covers ?? []) expect(expected.events.some((e) => e.startsWith(event)), `the clean run journals ${event}`).toBe(true);
+  for (const event of scenario.covers ?? [])
+    expect(
+      expected.events.some((e) => e.startsWith(event)),
+      `the clean run journals ${event}`,
+    ).toBe(true);
 
   // Each crash point has its own tenant and tables, so a few run side by side.
   const points = Array.from({ length: writes }, (_, i) => i + 1);
@@ -95,7 +113,12 @@ async function sweep(scenario: Scenario): Promise<number> {
       rt.clock.advance(scenario.afterCrashMs ?? AFTER_CRASH_MS);
       await (scenario.next ?? scenario.run)(rt);
       const all = await outcomeAfter(rt, seq, emails, scenario.exclude);
-      const got = scenario.onlySweptEvents ? { events: all.events.filter((e) => expected.events.includes(e)), emails: all.emails.filter((m) => expected.emails.includes(m)) } : all;
+      const got = scenario.onlySweptEvents
+        ? {
+            events: all.events.filter((e) => expected.events.includes(e)),
+            emails: all.emails.filter((m) => expected.emails.includes(m)),
+          }
+        : all;
       expect(got.events, `journal after a crash before write ${n} of ${writes}`).toEqual(expected.events);
       expect(got.emails, `emails after a crash before write ${n} of ${writes}`).toEqual(expected.emails);
       expect(duplicateEmails(rt)).toEqual([]);
@@ -126,7 +149,12 @@ const unapproved = {
 
 describe('a run that dies before any store write is completed by the next one, every event journaled once', () => {
   it('the first audit of the day, with the drift alert and the daily digest', async () => {
-    const writes = await sweep({ start: '2026-11-01T08:00:00Z', env: { WATCHDOG_DIGEST_HOUR: '8' }, setup: async () => undefined, run: audit });
+    const writes = await sweep({
+      start: '2026-11-01T08:00:00Z',
+      env: { WATCHDOG_DIGEST_HOUR: '8' },
+      setup: async () => undefined,
+      run: audit,
+    });
     expect(writes).toBeGreaterThan(8);
   });
 
@@ -146,7 +174,14 @@ describe('a run that dies before any store write is completed by the next one, e
     await sweep({
       start: '2026-11-01T09:00:00Z',
       setup: async (rt) => {
-        const options = { id: 'sweep-1', guid: fixedGuid(0xb7000000, 1), now: rt.clock.now().getTime(), ticket: 'CHG-1', requestedBy: 'meganb@contoso.onmicrosoft.com', approvedBy: 'lidiah@contoso.onmicrosoft.com' };
+        const options = {
+          id: 'sweep-1',
+          guid: fixedGuid(0xb7000000, 1),
+          now: rt.clock.now().getTime(),
+          ticket: 'CHG-1',
+          requestedBy: 'meganb@contoso.onmicrosoft.com',
+          approvedBy: 'lidiah@contoso.onmicrosoft.com',
+        };
         await seedExpiredGrant(rt.emulator, rt.store.grants, USERS.adelev, options);
       },
       run: revoke,
@@ -159,7 +194,11 @@ describe('a run that dies before any store write is completed by the next one, e
   });
 
   it('a revocation stopped by the mass-removal guard (revoke.blocked and its alert once each)', async () => {
-    await sweep({ ...unapproved, env: { ...unapproved.env, WATCHDOG_REVOKE_MAX_COUNT: '1' }, covers: ['revoke.blocked|revoke/blocked/', 'alert.sent|revoke/blocked/', 'alert.sent|revoke/needs-person/'] });
+    await sweep({
+      ...unapproved,
+      env: { ...unapproved.env, WATCHDOG_REVOKE_MAX_COUNT: '1' },
+      covers: ['revoke.blocked|revoke/blocked/', 'alert.sent|revoke/blocked/', 'alert.sent|revoke/needs-person/'],
+    });
   });
 
   it('a guard alert whose situation changed before the next run: journaled once if the outbox confirms its email, else not at all', async () => {
@@ -167,7 +206,10 @@ describe('a run that dies before any store write is completed by the next one, e
     const clean = await prepared(blocked);
     const counter = crashingTables(clean.rt.tablePrefix);
     await revoke(onTables(clean.rt, counter));
-    const key = (await outcomeAfter(clean.rt, clean.seq, clean.emails)).events.find((e) => e.startsWith('revoke.blocked|'))?.split('|')[1] ?? '';
+    const key =
+      (await outcomeAfter(clean.rt, clean.seq, clean.emails)).events
+        .find((e) => e.startsWith('revoke.blocked|'))
+        ?.split('|')[1] ?? '';
     await clean.rt.stop();
     expect(key).toMatch(/^revoke\/blocked\//);
     const points = Array.from({ length: counter.writes() }, (_, i) => i + 1);
@@ -179,14 +221,23 @@ describe('a run that dies before any store write is completed by the next one, e
         // The guard no longer stops the next run (a person raised the limit): its plan and alert keys differ.
         await revoke({ ...rt, config: { ...rt.config, revoke: { ...rt.config.revoke, maxCount: 10 } } });
         const { events } = await outcomeAfter(rt, seq, emails);
-        const mailed = rt.emulator.sentEmails().slice(emails).filter((m) => /Revocation stopped/.test(m.subject)).length;
+        const mailed = rt.emulator
+          .sentEmails()
+          .slice(emails)
+          .filter((m) => /Revocation stopped/.test(m.subject)).length;
         const status = (await rt.store.sentMail.get(key))?.status;
         // A send the dead run left in flight ('sending': ACS may have taken it) is the case not covered (see the README).
         const confirmed = status === 'sent' ? 1 : 0;
         expect(mailed, `emails after a crash before write ${n}`).toBe(status === 'sending' ? mailed : confirmed);
         expect(mailed).toBeLessThanOrEqual(1);
-        expect(events.filter((e) => e.startsWith('alert.sent|revoke/blocked/')), `alert.sent after a crash before write ${n}`).toHaveLength(confirmed);
-        expect(events.filter((e) => e.startsWith('revoke.blocked|')), `revoke.blocked after a crash before write ${n}`).toHaveLength(confirmed);
+        expect(
+          events.filter((e) => e.startsWith('alert.sent|revoke/blocked/')),
+          `alert.sent after a crash before write ${n}`,
+        ).toHaveLength(confirmed);
+        expect(
+          events.filter((e) => e.startsWith('revoke.blocked|')),
+          `revoke.blocked after a crash before write ${n}`,
+        ).toHaveLength(confirmed);
         expect(await rt.store.alertIntents.list(), `intents left after a crash before write ${n}`).toEqual([]);
         expect((await verifyHistory(rt.store.journalRows)).ok).toBe(true);
       } finally {
@@ -210,10 +261,20 @@ describe('a run that dies before any store write is completed by the next one, e
     await sweep({
       start: '2026-11-01T09:00:00Z',
       setup: async (rt) => {
-        const options = { id: 'sweep-2', guid: fixedGuid(0xb7000000, 2), now: rt.clock.now().getTime(), ticket: 'CHG-2', requestedBy: 'meganb@contoso.onmicrosoft.com', approvedBy: 'lidiah@contoso.onmicrosoft.com' };
+        const options = {
+          id: 'sweep-2',
+          guid: fixedGuid(0xb7000000, 2),
+          now: rt.clock.now().getTime(),
+          ticket: 'CHG-2',
+          requestedBy: 'meganb@contoso.onmicrosoft.com',
+          approvedBy: 'lidiah@contoso.onmicrosoft.com',
+        };
         const seeded = await seedExpiredGrant(rt.emulator, rt.store.grants, USERS.adelev, options);
         // 30 minutes left: the PT1H reminder is due.
-        await rt.store.grants.update({ ...seeded, expiresAt: new Date(rt.clock.now().getTime() + 30 * 60_000).toISOString() });
+        await rt.store.grants.update({
+          ...seeded,
+          expiresAt: new Date(rt.clock.now().getTime() + 30 * 60_000).toISOString(),
+        });
       },
       run: revoke,
       // The email says how long is left: the next run is an immediate retry, so the text is the same.

@@ -15,7 +15,11 @@ import { audit, duplicateEmails, outcome, storedHolders } from './support.js';
 const SEEDS = [1, 2, 3, 4, 5, 6];
 /** Three rules on each API: 1 - (1 - 0.072)^3 = 20% of calls fail once. */
 const RATE = 0.072;
-const FAULTS: Fault[] = [{ kind: 'throttle', retryAfterSeconds: 0.01 }, { kind: 'error', status: 503 }, { kind: 'reset' }];
+const FAULTS: Fault[] = [
+  { kind: 'throttle', retryAfterSeconds: 0.01 },
+  { kind: 'error', status: 503 },
+  { kind: 'reset' },
+];
 
 let rt: TestRuntime | undefined;
 afterEach(async () => {
@@ -24,7 +28,8 @@ afterEach(async () => {
 });
 
 function injectFaults(runtime: TestRuntime): void {
-  for (const route of ['exchange:*', 'graph:/**', 'email:*']) for (const fault of FAULTS) runtime.emulator.faults.add({ route, fault, rate: RATE });
+  for (const route of ['exchange:*', 'graph:/**', 'email:*'])
+    for (const fault of FAULTS) runtime.emulator.faults.add({ route, fault, rate: RATE });
 }
 
 describe.each(SEEDS)('20%% failing calls, seed %i', (seed) => {
@@ -62,6 +67,11 @@ describe.each(SEEDS)('20%% failing calls, seed %i', (seed) => {
     const events = (await journal(rt)).filter((e) => e.subject === grant.id).map((e) => e.type);
     expect(events.filter((t) => t === 'grant.revoked')).toHaveLength(1);
     expect(duplicateEmails(rt)).toEqual([]);
-    expect(rt.emulator.sentEmails().filter((e) => e.subject.toLowerCase().includes('revoked') || e.subject.toLowerCase().includes('removed')).length).toBeGreaterThanOrEqual(1);
+    expect(
+      rt.emulator
+        .sentEmails()
+        .filter((e) => e.subject.toLowerCase().includes('revoked') || e.subject.toLowerCase().includes('removed'))
+        .length,
+    ).toBeGreaterThanOrEqual(1);
   });
 });

@@ -35,28 +35,58 @@ afterAll(async () => {
 
 it('finishes a revoke run that was killed after its first removal', async () => {
   // One pinned timeline for this process and the child (WATCHDOG_LOCAL_CLOCK): nothing depends on the wall clock.
-  const env = localEnv({ emulator, storageConnectionString: azurite.connectionString, overrides: { WATCHDOG_LOCAL_CLOCK: START } }) as Record<string, string>;
-  const runtime = createRuntime(loadConfig(env), { logger: { info: () => undefined, warn: () => undefined, error: () => undefined }, mail: { pollIntervalMs: 5, retryDelayMs: 5 } });
+  const env = localEnv({
+    emulator,
+    storageConnectionString: azurite.connectionString,
+    overrides: { WATCHDOG_LOCAL_CLOCK: START },
+  }) as Record<string, string>;
+  const runtime = createRuntime(loadConfig(env), {
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    mail: { pollIntervalMs: 5, retryDelayMs: 5 },
+  });
   const now = runtime.clock.now().getTime();
   const grantees = [USERS.adelev, USERS.meganb, USERS.lidiah];
   const grants: Grant[] = [];
   for (const [i, user] of grantees.entries()) {
     const options = { id: `killed-${i + 1}`, guid: fixedGuid(0xb8000000, i + 1), now, ticket: `CHG-${i + 1}` };
-    grants.push(await seedExpiredGrant(emulator, runtime.store.grants, user, { ...options, requestedBy: 'admin@contoso.onmicrosoft.com', approvedBy: 'lidiah@contoso.onmicrosoft.com' }));
+    grants.push(
+      await seedExpiredGrant(emulator, runtime.store.grants, user, {
+        ...options,
+        requestedBy: 'admin@contoso.onmicrosoft.com',
+        approvedBy: 'lidiah@contoso.onmicrosoft.com',
+      }),
+    );
   }
   // Every assignment read is slow, so the kill (at the first removal) lands before any read-back confirms it,
   // however the run interleaves its grants.
-  emulator.faults.add({ route: 'exchange:Get-ManagementRoleAssignment', fault: { kind: 'latency', ms: 2_000 }, times: 100 });
+  emulator.faults.add({
+    route: 'exchange:Get-ManagementRoleAssignment',
+    fault: { kind: 'latency', ms: 2_000 },
+    times: 100,
+  });
 
-  const child = spawn(process.execPath, ['bin/mie-watchdog.js', 'revoke', '--json'], { env: { ...process.env, ...env }, stdio: 'ignore' });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-  await vi.waitFor(() => expect(emulator.calls.where({ api: 'exchange', name: 'Remove-ManagementRoleAssignment' }).length).toBeGreaterThan(0), { timeout: 15_000, interval: 10 });
+  const child = spawn(process.execPath, ['bin/mie-watchdog.js', 'revoke', '--json'], {
+    env: { ...process.env, ...env },
+    stdio: 'ignore',
+  });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (_code, signal) => resolve(signal)),
+  );
+  await vi.waitFor(
+    () =>
+      expect(emulator.calls.where({ api: 'exchange', name: 'Remove-ManagementRoleAssignment' }).length).toBeGreaterThan(
+        0,
+      ),
+    { timeout: 15_000, interval: 10 },
+  );
   child.kill('SIGKILL');
   expect(await exited).toBe('SIGKILL');
 
   const halfway = await Promise.all(grants.map((g) => runtime.store.grants.get(g.id)));
   expect(halfway.filter((g) => g?.status === 'revoked')).toEqual([]);
-  expect(grants.filter((g) => !emulator.state.assignments.has(g.assignmentGuid!.toLowerCase())).length).toBeGreaterThan(0);
+  expect(grants.filter((g) => !emulator.state.assignments.has(g.assignmentGuid!.toLowerCase())).length).toBeGreaterThan(
+    0,
+  );
 
   emulator.faults.clear();
   const next = await runRevokeSchedule(runtime);

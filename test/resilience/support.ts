@@ -19,13 +19,16 @@ export async function storedHolders(rt: TestRuntime): Promise<Holder[] | undefin
 export function duplicateEmails(rt: TestRuntime): string[] {
   const seen = new Map<string, number>();
   for (const e of rt.emulator.sentEmails()) {
-    for (const key of [`op:${e.operationId}`, `msg:${[...e.to].sort().join(',')}|${e.subject}`]) seen.set(key, (seen.get(key) ?? 0) + 1);
+    for (const key of [`op:${e.operationId}`, `msg:${[...e.to].sort().join(',')}|${e.subject}`])
+      seen.set(key, (seen.get(key) ?? 0) + 1);
   }
   return [...seen].filter(([, n]) => n > 1).map(([key]) => key);
 }
 
 /** Calls `run`, returning its error instead of throwing it. */
-export async function outcome<T>(run: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+export async function outcome<T>(
+  run: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
   try {
     return { ok: true, value: await run() };
   } catch (error) {

@@ -13,7 +13,13 @@ beforeAll(async () => {
 afterAll(() => rt.stop());
 
 function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', env: {}, out: (t: string) => void (io.stdout += `${t}\n`), err: (t: string) => void (io.stderr += `${t}\n`) };
+  const io = {
+    stdout: '',
+    stderr: '',
+    env: {},
+    out: (t: string) => void (io.stdout += `${t}\n`),
+    err: (t: string) => void (io.stderr += `${t}\n`),
+  };
   return io;
 }
 
@@ -25,11 +31,17 @@ describe('mie-watchdog revoke', () => {
     const dry = capture();
     expect(await runRevoke(['--dry-run', '--json'], dry, () => rt)).toBe(0);
     const plan = JSON.parse(dry.stdout) as RevokeScheduleResult;
-    expect(plan.revocation).toMatchObject({ dryRun: true, planned: [{ grantId: grant.id, principal: upn('adelev') }], removed: [] });
+    expect(plan.revocation).toMatchObject({
+      dryRun: true,
+      planned: [{ grantId: grant.id, principal: upn('adelev') }],
+      removed: [],
+    });
 
     const real = capture();
     expect(await runRevoke([], real, () => rt)).toBe(0);
-    expect(real.stdout).toMatch(new RegExp(`adelev@contoso.onmicrosoft.com: assignment MIE-Grant-${grant.id} removed, verified gone at`));
+    expect(real.stdout).toMatch(
+      new RegExp(`adelev@contoso.onmicrosoft.com: assignment MIE-Grant-${grant.id} removed, verified gone at`),
+    );
   });
 
   it('refuses unknown options with exit code 2 and the usage line', async () => {

@@ -63,11 +63,24 @@ export function holder(principal: string, assignmentGuid: string, over: Partial<
 }
 
 export function unapproved(h: Holder): Finding {
-  return { id: `unapproved|${h.key}`, kind: 'unapproved', principal: h.principal, severity: 'high', summary: `${h.principal} holds ${h.role} without a grant`, assignmentGuid: h.assignmentGuid, holderKey: h.key };
+  return {
+    id: `unapproved|${h.key}`,
+    kind: 'unapproved',
+    principal: h.principal,
+    severity: 'high',
+    summary: `${h.principal} holds ${h.role} without a grant`,
+    assignmentGuid: h.assignmentGuid,
+    holderKey: h.key,
+  };
 }
 
 /** An audit whose unapproved findings are exactly `flagged` (opened `openedAgoMs` before T0), over `holders`. */
-export function auditOf(holders: Holder[], flagged: Holder[], assignments: RoleAssignment[], openedAgoMs = 2 * HOUR): AuditView {
+export function auditOf(
+  holders: Holder[],
+  flagged: Holder[],
+  assignments: RoleAssignment[],
+  openedAgoMs = 2 * HOUR,
+): AuditView {
   return {
     takenAt: at(-5 * 60_000).toISOString(),
     holders,

@@ -9,7 +9,13 @@ import { runAudit } from '../../lib/audit/runAudit.js';
 import { LISTED_TARGETS, summarizeTargets } from '../../lib/revoke/targetSummary.js';
 import { largeTenant } from '../../emulator/scenarios/largeTenant.js';
 import type { TestRuntime } from '../support/runtime.js';
-import { limitCheckedTables, MAX_BATCH_BYTES, MAX_ENTITY_BYTES, MAX_PROPERTY_BYTES, type TableWrite } from '../support/tableLimits.js';
+import {
+  limitCheckedTables,
+  MAX_BATCH_BYTES,
+  MAX_ENTITY_BYTES,
+  MAX_PROPERTY_BYTES,
+  type TableWrite,
+} from '../support/tableLimits.js';
 import { emailsAbout, HOUR, journal, revoke, startRevokeRuntime } from './support.js';
 
 let rt: TestRuntime | undefined;
@@ -40,7 +46,9 @@ describe('revokeExpired: a 5,000-target plan', () => {
     expect(data.targetCount).toBe(5_000);
     expect(data.targets).toHaveLength(LISTED_TARGETS);
     expect(data.targetsOmitted).toBe(5_000 - LISTED_TARGETS);
-    expect(data.targetsHash).toBe(summarizeTargets(revocation.planned.map((p) => `assignment:${p.assignmentGuid ?? ''}`)).targetsHash);
+    expect(data.targetsHash).toBe(
+      summarizeTargets(revocation.planned.map((p) => `assignment:${p.assignmentGuid ?? ''}`)).targetsHash,
+    );
     expect(emailsAbout(rt, 'Revocation stopped')).toHaveLength(1);
 
     // The next run finds the same plan: no second alert, no second entry, and still within the limits.

@@ -10,7 +10,17 @@ import { grantAssignmentName } from '../../lib/grants/grantAssignment.js';
 import { requestGrant } from '../../lib/grants/requestGrant.js';
 import { BREAK_GLASS } from '../../emulator/scenarios/forgottenMigrations.js';
 import type { TestRuntime } from '../support/runtime.js';
-import { activeGrant, approver, emailsAbout, HOUR, journal, requester, revoke, startRevokeRuntime, upn } from './support.js';
+import {
+  activeGrant,
+  approver,
+  emailsAbout,
+  HOUR,
+  journal,
+  requester,
+  revoke,
+  startRevokeRuntime,
+  upn,
+} from './support.js';
 
 let rt: TestRuntime | undefined;
 afterEach(async () => {
@@ -18,13 +28,27 @@ afterEach(async () => {
   rt = undefined;
 });
 
-const named = async (r: TestRuntime, id: string) => (await r.exchange.getRoleAssignments(MIE_ROLE)).filter((a) => a.name === grantAssignmentName(id));
+const named = async (r: TestRuntime, id: string) =>
+  (await r.exchange.getRoleAssignments(MIE_ROLE)).filter((a) => a.name === grantAssignmentName(id));
 
 /** Approval whose New-ManagementRoleAssignment lands but whose every answer (and read-back) is lost; then the grant is closed as `status`. */
 async function leftBehind(r: TestRuntime, local: string, status: Grant['status']): Promise<Grant> {
-  const requested = await requestGrant(r, requester('meganb'), { principal: upn(local), durationMs: 3_600_000, justification: 'PST export', ticket: 'CHG-7' });
-  r.emulator.faults.add({ route: 'exchange:New-ManagementRoleAssignment', fault: { kind: 'lost-answer', status: 503 }, times: 50 });
-  r.emulator.faults.add({ route: 'exchange:Get-ManagementRoleAssignment', fault: { kind: 'error', status: 503 }, calls: Array.from({ length: 40 }, (_, i) => i + 2) });
+  const requested = await requestGrant(r, requester('meganb'), {
+    principal: upn(local),
+    durationMs: 3_600_000,
+    justification: 'PST export',
+    ticket: 'CHG-7',
+  });
+  r.emulator.faults.add({
+    route: 'exchange:New-ManagementRoleAssignment',
+    fault: { kind: 'lost-answer', status: 503 },
+    times: 50,
+  });
+  r.emulator.faults.add({
+    route: 'exchange:Get-ManagementRoleAssignment',
+    fault: { kind: 'error', status: 503 },
+    calls: Array.from({ length: 40 }, (_, i) => i + 2),
+  });
   await expect(approveGrant(r, approver('lidiah'), requested.id)).rejects.toThrow(/503/);
   r.emulator.faults.clear();
   const approved = await r.store.grants.get(requested.id);
@@ -41,11 +65,20 @@ describe('revokeExpired: assignments left behind by closed grants', () => {
     expect(leftover).toBeDefined();
 
     const dry = await revoke(rt, { dryRun: true });
-    expect(dry.revocation.planned).toContainEqual(expect.objectContaining({ kind: 'leftover', grantId: cancelled.id, assignmentGuid: leftover?.guid, reason: 'grant-closed' }));
+    expect(dry.revocation.planned).toContainEqual(
+      expect.objectContaining({
+        kind: 'leftover',
+        grantId: cancelled.id,
+        assignmentGuid: leftover?.guid,
+        reason: 'grant-closed',
+      }),
+    );
     expect(await named(rt, cancelled.id)).toHaveLength(1);
 
     const { revocation } = await revoke(rt);
-    expect(revocation.removed).toEqual([expect.objectContaining({ kind: 'leftover', grantId: cancelled.id, outcome: 'removed' })]);
+    expect(revocation.removed).toEqual([
+      expect.objectContaining({ kind: 'leftover', grantId: cancelled.id, outcome: 'removed' }),
+    ]);
     expect(await named(rt, cancelled.id)).toEqual([]);
     expect(await named(rt, open.id)).toHaveLength(1);
     const removed = (await journal(rt)).filter((e) => e.type === 'assignment.removed');
@@ -62,7 +95,11 @@ describe('revokeExpired: assignments left behind by closed grants', () => {
   it('removes a released grant’s re-created assignment too, and leaves a grant name it does not know alone', async () => {
     rt = await startRevokeRuntime();
     const released = await leftBehind(rt, 'adelev', 'released');
-    const stranger = await rt.exchange.newRoleAssignment({ name: grantAssignmentName('0f0e0d0c-other-deployment'), role: MIE_ROLE, user: 'DiegoS' });
+    const stranger = await rt.exchange.newRoleAssignment({
+      name: grantAssignmentName('0f0e0d0c-other-deployment'),
+      role: MIE_ROLE,
+      user: 'DiegoS',
+    });
     const { revocation } = await revoke(rt);
     expect(revocation.removed.map((r) => r.grantId)).toEqual([released.id]);
     expect(await named(rt, released.id)).toEqual([]);
@@ -74,7 +111,12 @@ describe('revokeExpired: assignments left behind by closed grants', () => {
     const expiring = await activeGrant(rt, 'diegos', HOUR);
     const cancelled = await leftBehind(rt, 'adelev', 'cancelled');
     const [leftover] = await named(rt, cancelled.id);
-    rt.emulator.faults.add({ route: 'exchange:Remove-ManagementRoleAssignment', parameters: { Identity: leftover?.guid ?? '' }, fault: { kind: 'error', status: 503 }, times: 50 });
+    rt.emulator.faults.add({
+      route: 'exchange:Remove-ManagementRoleAssignment',
+      parameters: { Identity: leftover?.guid ?? '' },
+      fault: { kind: 'error', status: 503 },
+      times: 50,
+    });
     rt.clock.advance(HOUR);
     const { revocation } = await revoke(rt);
     expect(revocation.failed).toEqual([expect.objectContaining({ kind: 'leftover', grantId: cancelled.id })]);
@@ -90,7 +132,13 @@ describe('revokeExpired: assignments left behind by closed grants', () => {
     // The grants table is not chained: rows edited to cancelled look exactly like closed grants.
     for (const g of live) {
       const row = await rt.store.grants.get(g.id);
-      if (row) await rt.store.grants.update({ ...row, status: 'cancelled', endedAt: rt.clock.now().toISOString(), endedBy: upn('meganb') });
+      if (row)
+        await rt.store.grants.update({
+          ...row,
+          status: 'cancelled',
+          endedAt: rt.clock.now().toISOString(),
+          endedBy: upn('meganb'),
+        });
     }
     const { revocation } = await revoke(rt);
     expect(revocation.blocked).toMatchObject({ removals: 3, maxCount: 2 });
@@ -107,7 +155,9 @@ describe('revokeExpired: assignments left behind by closed grants', () => {
     const cancelled = await leftBehind(rt, 'adelev', 'cancelled');
     const { revocation } = await revoke(rt);
     expect(revocation.removed).toEqual([]);
-    expect(revocation.protected).toContainEqual(expect.objectContaining({ principal: upn('adelev'), reason: 'break-glass' }));
+    expect(revocation.protected).toContainEqual(
+      expect.objectContaining({ principal: upn('adelev'), reason: 'break-glass' }),
+    );
     expect(await named(rt, cancelled.id)).toHaveLength(1);
   });
 });

@@ -31,7 +31,9 @@ describe('planRevocations: grants', () => {
     const g = grant('g-bg', { principal: 'breakglass1@contoso.onmicrosoft.com' });
     const plan = planRevocations({ now, grants: [g], policy });
     expect(plan.removals).toEqual([]);
-    expect(plan.protections).toMatchObject([{ principal: 'breakglass1@contoso.onmicrosoft.com', reason: 'break-glass', grant: g }]);
+    expect(plan.protections).toMatchObject([
+      { principal: 'breakglass1@contoso.onmicrosoft.com', reason: 'break-glass', grant: g },
+    ]);
   });
 });
 
@@ -43,8 +45,12 @@ describe('planRevocations: unapproved holders', () => {
 
   it('removes a direct unapproved assignment after the grace period, only in revoke mode', () => {
     const audit = auditOf(everyone, [alex], all);
-    expect(planRevocations({ now, grants: [], audit, policy }).removals).toMatchObject([{ kind: 'unapproved', holder: alex, assignment: { guid: 'a-alex' } }]);
-    expect(planRevocations({ now, grants: [], audit, policy: { ...policy, unapprovedAction: 'alert' } }).removals).toEqual([]);
+    expect(planRevocations({ now, grants: [], audit, policy }).removals).toMatchObject([
+      { kind: 'unapproved', holder: alex, assignment: { guid: 'a-alex' } },
+    ]);
+    expect(
+      planRevocations({ now, grants: [], audit, policy: { ...policy, unapprovedAction: 'alert' } }).removals,
+    ).toEqual([]);
   });
 
   it('waits while the finding is younger than the grace period', () => {
@@ -56,15 +62,31 @@ describe('planRevocations: unapproved holders', () => {
 
   it('never removes break-glass (by UPN or object id), the watchdog itself, or a delegating assignment', () => {
     const bg = holder('breakglass1@contoso.onmicrosoft.com', 'a-bg');
-    const bgById = holder('eva@contoso.onmicrosoft.com', 'a-eva', { principalId: 'AAAAAAAA-0000-4000-8000-000000000001' });
-    const self = holder(policy.identityClientId ?? '', 'a-self', { principalType: 'ServicePrincipal', via: 'service-principal' });
+    const bgById = holder('eva@contoso.onmicrosoft.com', 'a-eva', {
+      principalId: 'AAAAAAAA-0000-4000-8000-000000000001',
+    });
+    const self = holder(policy.identityClientId ?? '', 'a-self', {
+      principalType: 'ServicePrincipal',
+      via: 'service-principal',
+    });
     const deleg = holder('diegos@contoso.onmicrosoft.com', 'a-deleg');
     const audit = auditOf(
       [...everyone, bg, bgById, self, deleg],
       [bg, bgById, self, deleg],
-      [...all, assignment('a-bg'), assignment('a-eva'), assignment('a-self'), assignment('a-deleg', { delegationType: 'DelegatingOrgWide' })],
+      [
+        ...all,
+        assignment('a-bg'),
+        assignment('a-eva'),
+        assignment('a-self'),
+        assignment('a-deleg', { delegationType: 'DelegatingOrgWide' }),
+      ],
     );
-    const plan = planRevocations({ now, grants: [], audit, policy: { ...policy, breakGlass: [...policy.breakGlass, 'aaaaaaaa-0000-4000-8000-000000000001'] } });
+    const plan = planRevocations({
+      now,
+      grants: [],
+      audit,
+      policy: { ...policy, breakGlass: [...policy.breakGlass, 'aaaaaaaa-0000-4000-8000-000000000001'] },
+    });
     expect(plan.removals).toEqual([]);
     expect(plan.protections.map((p) => [p.principal, p.reason])).toEqual([
       ['breakglass1@contoso.onmicrosoft.com', 'break-glass'],
@@ -75,12 +97,31 @@ describe('planRevocations: unapproved holders', () => {
   });
 
   it('alerts on group paths and Graph app roles instead of removing the shared assignment', () => {
-    const viaRoleGroup = holder('lynner@contoso.onmicrosoft.com', 'a-group', { via: 'role-group', viaName: 'PST Migration Operators', path: 'via role group PST Migration Operators' });
-    const viaSecurityGroup = holder('isaiahl@contoso.onmicrosoft.com', 'a-sg', { via: 'security-group', viaName: 'Legacy Migration Team' });
-    const viaOrgMgmt = holder('pattif@contoso.onmicrosoft.com', 'a-om', { via: 'organization-management', viaName: 'Organization Management' });
-    const app = holder('0f0e0d0c-0000-4000-8000-00000000beef', 'app-role-1', { via: 'graph-app-role', principalType: 'ServicePrincipal', role: 'MailboxItem.ImportExport.All' });
+    const viaRoleGroup = holder('lynner@contoso.onmicrosoft.com', 'a-group', {
+      via: 'role-group',
+      viaName: 'PST Migration Operators',
+      path: 'via role group PST Migration Operators',
+    });
+    const viaSecurityGroup = holder('isaiahl@contoso.onmicrosoft.com', 'a-sg', {
+      via: 'security-group',
+      viaName: 'Legacy Migration Team',
+    });
+    const viaOrgMgmt = holder('pattif@contoso.onmicrosoft.com', 'a-om', {
+      via: 'organization-management',
+      viaName: 'Organization Management',
+    });
+    const app = holder('0f0e0d0c-0000-4000-8000-00000000beef', 'app-role-1', {
+      via: 'graph-app-role',
+      principalType: 'ServicePrincipal',
+      role: 'MailboxItem.ImportExport.All',
+    });
     const flagged = [viaRoleGroup, viaSecurityGroup, viaOrgMgmt, app];
-    const audit = auditOf([...everyone, ...flagged], flagged, [...all, assignment('a-group', { roleAssigneeType: 'RoleGroup' }), assignment('a-sg'), assignment('a-om')]);
+    const audit = auditOf([...everyone, ...flagged], flagged, [
+      ...all,
+      assignment('a-group', { roleAssigneeType: 'RoleGroup' }),
+      assignment('a-sg'),
+      assignment('a-om'),
+    ]);
     const plan = planRevocations({ now, grants: [], audit, policy });
     expect(plan.removals).toEqual([]);
     expect(plan.protections.map((p) => p.reason)).toEqual(['group-path', 'group-path', 'group-path', 'graph-app-role']);
@@ -89,8 +130,18 @@ describe('planRevocations: unapproved holders', () => {
 
   it('leaves a holder alone when its assignment is not in the snapshot, or a grant for it opened since the audit', () => {
     const ghost = holder('ghost@contoso.onmicrosoft.com', 'a-ghost');
-    const adopted = grant('g-adopt', { principal: 'alexw@contoso.onmicrosoft.com', status: 'approved', assignmentGuid: 'a-alex', expiresAt: undefined });
-    const plan = planRevocations({ now, grants: [adopted], audit: auditOf([...everyone, ghost], [alex, ghost], all), policy });
+    const adopted = grant('g-adopt', {
+      principal: 'alexw@contoso.onmicrosoft.com',
+      status: 'approved',
+      assignmentGuid: 'a-alex',
+      expiresAt: undefined,
+    });
+    const plan = planRevocations({
+      now,
+      grants: [adopted],
+      audit: auditOf([...everyone, ghost], [alex, ghost], all),
+      policy,
+    });
     expect(plan.removals).toEqual([]);
     expect(plan.protections.map((p) => [p.principal, p.reason])).toEqual([
       ['alexw@contoso.onmicrosoft.com', 'grant-open'],
@@ -99,15 +150,31 @@ describe('planRevocations: unapproved holders', () => {
   });
 
   it('does not let a pending request, which approves nothing yet, hold off the removal', () => {
-    const pending = grant('g-pending', { principal: 'alexw@contoso.onmicrosoft.com', status: 'pending', assignmentGuid: undefined, expiresAt: undefined });
+    const pending = grant('g-pending', {
+      principal: 'alexw@contoso.onmicrosoft.com',
+      status: 'pending',
+      assignmentGuid: undefined,
+      expiresAt: undefined,
+    });
     const plan = planRevocations({ now, grants: [pending], audit: auditOf(everyone, [alex], all), policy });
-    expect(plan.removals.map((r) => r.kind === 'unapproved' && r.holder.principal)).toEqual(['alexw@contoso.onmicrosoft.com']);
+    expect(plan.removals.map((r) => r.kind === 'unapproved' && r.holder.principal)).toEqual([
+      'alexw@contoso.onmicrosoft.com',
+    ]);
   });
 
   it('leaves holders known only by an Exchange name, and assignee types the audit cannot expand, to a person', () => {
     const unresolved = holder('LegacyName', 'a-legacy');
-    const partner = { ...holder('AdminAgents', 'a-partner'), via: 'unexpanded-assignee' as const, path: 'PartnerLinkedRoleGroup assignment MIE-Partner' };
-    const plan = planRevocations({ now, grants: [], audit: auditOf([...everyone, unresolved, partner], [unresolved, partner], all), policy });
+    const partner = {
+      ...holder('AdminAgents', 'a-partner'),
+      via: 'unexpanded-assignee' as const,
+      path: 'PartnerLinkedRoleGroup assignment MIE-Partner',
+    };
+    const plan = planRevocations({
+      now,
+      grants: [],
+      audit: auditOf([...everyone, unresolved, partner], [unresolved, partner], all),
+      policy,
+    });
     expect(plan.removals).toEqual([]);
     expect(plan.protections.map((p) => [p.principal, p.reason])).toEqual([
       ['LegacyName', 'unresolved-principal'],
@@ -135,7 +202,10 @@ describe('planRevocations: mass-removal guard', () => {
 
   it('counts expiring grants with unapproved removals, and grant holders as current holders', () => {
     const { holders, assignments } = tenantOf(4);
-    const grants = [grant('g1', { principal: 'x1@contoso.onmicrosoft.com' }), grant('g2', { principal: 'x2@contoso.onmicrosoft.com' })];
+    const grants = [
+      grant('g1', { principal: 'x1@contoso.onmicrosoft.com' }),
+      grant('g2', { principal: 'x2@contoso.onmicrosoft.com' }),
+    ];
     const plan = planRevocations({ now, grants, audit: auditOf(holders, holders.slice(0, 2), assignments), policy });
     expect(plan.removals).toHaveLength(4);
     expect(plan.blocked).toMatchObject({ removals: 4, currentHolders: 6 });
@@ -143,20 +213,29 @@ describe('planRevocations: mass-removal guard', () => {
 
   it('blocks a run over the absolute count', () => {
     const { holders, assignments } = tenantOf(40);
-    const plan = planRevocations({ now, grants: [], audit: auditOf(holders, holders.slice(0, 4), assignments), policy: { ...policy, maxCount: 3 } });
+    const plan = planRevocations({
+      now,
+      grants: [],
+      audit: auditOf(holders, holders.slice(0, 4), assignments),
+      policy: { ...policy, maxCount: 3 },
+    });
     expect(plan.blocked?.reason).toContain('WATCHDOG_REVOKE_MAX_COUNT (3)');
   });
 
   it('lets expired grants go together on the share (their end was always scheduled) but not past the count', () => {
     const grants = ['a', 'b', 'c'].map((p) => grant(`g-${p}`, { principal: `${p}@contoso.onmicrosoft.com` }));
     expect(planRevocations({ now, grants, policy }).blocked).toBeUndefined();
-    expect(planRevocations({ now, grants, policy: { ...policy, maxCount: 2 } }).blocked?.reason).toContain('WATCHDOG_REVOKE_MAX_COUNT (2)');
+    expect(planRevocations({ now, grants, policy: { ...policy, maxCount: 2 } }).blocked?.reason).toContain(
+      'WATCHDOG_REVOKE_MAX_COUNT (2)',
+    );
   });
 
   it('never blocks a single removal on the share, but WATCHDOG_REVOKE_MAX_COUNT=0 stops everything', () => {
     const lone = holder('alexw@contoso.onmicrosoft.com', 'a-alex');
     const audit = auditOf([lone], [lone], [assignment('a-alex')]);
     expect(planRevocations({ now, grants: [], audit, policy }).blocked).toBeUndefined();
-    expect(planRevocations({ now, grants: [grant('g-only')], policy: { ...policy, maxCount: 0 } }).blocked?.removals).toBe(1);
+    expect(
+      planRevocations({ now, grants: [grant('g-only')], policy: { ...policy, maxCount: 0 } }).blocked?.removals,
+    ).toBe(1);
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { grantRevokedNotice, reminderNotice, revokeFailedNotice, timeLeft } from '../../lib/revoke/revocationMessages.js';
+import {
+  grantRevokedNotice,
+  reminderNotice,
+  revokeFailedNotice,
+  timeLeft,
+} from '../../lib/revoke/revocationMessages.js';
 import { grant, HOUR } from './fixtures.js';
 
 const hostile = grant('g-1', {
@@ -11,7 +16,10 @@ const hostile = grant('g-1', {
 
 describe('revocation messages', () => {
   it('tells grantee, requester and the security team, with the 60-minute propagation caveat', () => {
-    const n = grantRevokedNotice(hostile, '2026-11-02T10:00:05.000Z', ['secops@contoso.com', 'meganb@contoso.onmicrosoft.com']);
+    const n = grantRevokedNotice(hostile, '2026-11-02T10:00:05.000Z', [
+      'secops@contoso.com',
+      'meganb@contoso.onmicrosoft.com',
+    ]);
     expect(n.to).toEqual(['adelev@contoso.onmicrosoft.com', 'meganb@contoso.onmicrosoft.com', 'secops@contoso.com']);
     expect(n.idempotencyKey).toBe('grant/g-1/revoked');
     expect(n.text).toContain('up to 60 minutes');
@@ -21,7 +29,12 @@ describe('revocation messages', () => {
   });
 
   it('keeps subjects on one line whatever the input', () => {
-    const n = revokeFailedNotice({ ...hostile, principal: 'x@contoso.onmicrosoft.com\r\nBcc: attacker@evil.example' }, 'HTTP 503', 3, ['secops@contoso.com']);
+    const n = revokeFailedNotice(
+      { ...hostile, principal: 'x@contoso.onmicrosoft.com\r\nBcc: attacker@evil.example' },
+      'HTTP 503',
+      3,
+      ['secops@contoso.com'],
+    );
     expect(n.subject).not.toMatch(/[\r\n]/);
     expect(n.subject).toContain('[CRITICAL]');
     expect(n.idempotencyKey).toBe('grant/g-1/revoke-failed/3');
@@ -38,6 +51,13 @@ describe('revocation messages', () => {
 
 describe('timeLeft', () => {
   it('says how long is left in words', () => {
-    expect([HOUR, 24 * HOUR, 45 * 60_000, 90 * 60_000, 60_000, 10].map(timeLeft)).toEqual(['1 hour', '24 hours', '45 minutes', '90 minutes', '1 minute', '1 minute']);
+    expect([HOUR, 24 * HOUR, 45 * 60_000, 90 * 60_000, 60_000, 10].map(timeLeft)).toEqual([
+      '1 hour',
+      '24 hours',
+      '45 minutes',
+      '90 minutes',
+      '1 minute',
+      '1 minute',
+    ]);
   });
 });

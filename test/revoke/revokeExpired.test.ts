@@ -15,15 +15,24 @@ import { invoke } from '../emulator/http.js';
 import type { TestRuntime } from '../support/runtime.js';
 import { activeGrant, emailsAbout, HOUR, journal, revoke, startRevokeRuntime, upn } from './support.js';
 
-const context = (logs: string[] = []) => new InvocationContext({ functionName: 'revokeExpired', logHandler: (_level, ...args) => void logs.push(args.map(String).join(' ')) });
-const timer: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+const context = (logs: string[] = []) =>
+  new InvocationContext({
+    functionName: 'revokeExpired',
+    logHandler: (_level, ...args) => void logs.push(args.map(String).join(' ')),
+  });
+const timer: Timer = {
+  isPastDue: false,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: '', next: '', lastUpdated: '' },
+};
 let rt: TestRuntime | undefined;
 afterEach(async () => {
   await rt?.stop();
   rt = undefined;
 });
 
-const removeCalls = (r: TestRuntime) => r.emulator.calls.where({ api: 'exchange', name: 'Remove-ManagementRoleAssignment' });
+const removeCalls = (r: TestRuntime) =>
+  r.emulator.calls.where({ api: 'exchange', name: 'Remove-ManagementRoleAssignment' });
 
 describe('revokeExpired: grants', () => {
   it('removes the assignment at expiry, reads it back, records and notifies; the next audit confirms it stays gone', async () => {
@@ -42,7 +51,9 @@ describe('revokeExpired: grants', () => {
     const logs: string[] = [];
     const result = await handler(timer, context(logs));
     expect(logs.at(-1)).toContain('1 removed and verified, 0 failed');
-    expect(result.revocation.removed).toMatchObject([{ kind: 'grant', grantId: grant.id, principal: upn('adelev'), outcome: 'removed', assignmentGuid: guid }]);
+    expect(result.revocation.removed).toMatchObject([
+      { kind: 'grant', grantId: grant.id, principal: upn('adelev'), outcome: 'removed', assignmentGuid: guid },
+    ]);
     expect(result.revocation.failed).toEqual([]);
     expect(rt.emulator.state.assignment(guid)).toBeUndefined();
 
@@ -79,7 +90,9 @@ describe('revokeExpired: grants', () => {
     expect(revocation.failed).toEqual([]);
     expect(revocation.removed).toMatchObject([{ grantId: grant.id, outcome: 'removed', assignmentGuid: guid }]);
     // What the read-back got: Get-ManagementRoleAssignment -Identity <the removed guid> answers every assignment.
-    const readBack = rt.emulator.calls.where({ api: 'exchange', name: 'Get-ManagementRoleAssignment' }).filter((c) => c.parameters.Identity === guid);
+    const readBack = rt.emulator.calls
+      .where({ api: 'exchange', name: 'Get-ManagementRoleAssignment' })
+      .filter((c) => c.parameters.Identity === guid);
     expect(readBack).toHaveLength(2);
     const answer = await invoke(rt.emulator, 'Get-ManagementRoleAssignment', { Identity: guid });
     expect(answer.body.value.length).toBe(rt.emulator.state.assignments.size);
@@ -88,7 +101,9 @@ describe('revokeExpired: grants', () => {
   });
 
   it('reads an assignment removed by hand as absent when the not-found comes as 500 InternalServerError in the JSON-string form', async () => {
-    rt = await startRevokeRuntime({ exchange: { identityReturnsAll: false, errorDetail: 'json', notFound: 'InternalServerError' } });
+    rt = await startRevokeRuntime({
+      exchange: { identityReturnsAll: false, errorDetail: 'json', notFound: 'InternalServerError' },
+    });
     const grant = await activeGrant(rt, 'adelev');
     const assignment = rt.emulator.state.assignment(grant.assignmentGuid ?? '');
     if (!assignment) throw new Error('the grant made no assignment');
@@ -97,7 +112,11 @@ describe('revokeExpired: grants', () => {
     const { revocation } = await revoke(rt);
     expect(revocation.failed).toEqual([]);
     expect(revocation.removed).toMatchObject([{ grantId: grant.id, outcome: 'absent' }]);
-    expect(rt.emulator.calls.where({ api: 'exchange', name: 'Get-ManagementRoleAssignment' }).filter((c) => c.status === 500)).toHaveLength(1);
+    expect(
+      rt.emulator.calls
+        .where({ api: 'exchange', name: 'Get-ManagementRoleAssignment' })
+        .filter((c) => c.status === 500),
+    ).toHaveLength(1);
     expect(removeCalls(rt)).toEqual([]);
   });
 
@@ -120,9 +139,14 @@ describe('revokeExpired: grants', () => {
     rt = await startRevokeRuntime({ env: { WATCHDOG_GRANT_ROLE_GROUP: 'PST Migration Operators' } });
     const grant = await activeGrant(rt, 'adelev');
     rt.clock.advance(4 * HOUR);
-    const down = { send: () => Promise.reject(new Error('ACS is down')), sendDeferred: () => Promise.reject(new Error('ACS is down')) };
+    const down = {
+      send: () => Promise.reject(new Error('ACS is down')),
+      sendDeferred: () => Promise.reject(new Error('ACS is down')),
+    };
     const first = await revoke({ ...rt, mailer: down });
-    expect(first.revocation.failed).toMatchObject([{ grantId: grant.id, error: expect.stringContaining('notice was not sent') }]);
+    expect(first.revocation.failed).toMatchObject([
+      { grantId: grant.id, error: expect.stringContaining('notice was not sent') },
+    ]);
     expect((await rt.store.grants.get(grant.id))?.revocation?.verifiedAt).toBeDefined();
     // Meanwhile the same person is back in the group (a newer grant, say): that access is not the old grant's to take.
     await rt.exchange.addRoleGroupMember('PST Migration Operators', 'AdeleV');
@@ -148,7 +172,10 @@ describe('revokeExpired: grants', () => {
     await revoke(rt);
 
     const reminders = emailsAbout(rt, 'expires in');
-    expect(reminders.map((m) => m.subject)).toEqual([expect.stringContaining('expires in 24 hours'), expect.stringContaining('expires in 1 hour')]);
+    expect(reminders.map((m) => m.subject)).toEqual([
+      expect.stringContaining('expires in 24 hours'),
+      expect.stringContaining('expires in 1 hour'),
+    ]);
     expect(reminders[0]?.to.sort()).toEqual([upn('adelev'), upn('meganb')]);
     expect((await rt.store.grants.get(grant.id))?.remindersSent).toEqual(['P1D', 'PT1H']);
   });
@@ -186,13 +213,20 @@ describe('revokeExpired: grants', () => {
   it('survives 503 twice on Remove-ManagementRoleAssignment (client retries) and still verifies', async () => {
     rt = await startRevokeRuntime();
     const grant = await activeGrant(rt, 'adelev');
-    rt.emulator.faults.add({ route: 'exchange:Remove-ManagementRoleAssignment', fault: { kind: 'error', status: 503 }, times: 2 });
+    rt.emulator.faults.add({
+      route: 'exchange:Remove-ManagementRoleAssignment',
+      fault: { kind: 'error', status: 503 },
+      times: 2,
+    });
     rt.clock.advance(4 * HOUR);
     const { revocation } = await revoke(rt);
     expect(revocation.failed).toEqual([]);
     expect(revocation.removed).toMatchObject([{ grantId: grant.id, outcome: 'removed' }]);
     expect(removeCalls(rt).map((c) => c.status)).toEqual([503, 503, 200]);
-    expect((await rt.store.grants.get(grant.id))?.revocation).toMatchObject({ attempts: 1, verifiedAt: rt.clock.now().toISOString() });
+    expect((await rt.store.grants.get(grant.id))?.revocation).toMatchObject({
+      attempts: 1,
+      verifiedAt: rt.clock.now().toISOString(),
+    });
     expect(emailsAbout(rt, 'failed')).toEqual([]);
   });
 
@@ -206,25 +240,38 @@ describe('revokeExpired: grants', () => {
     for (const run of [1, 2]) {
       rt.emulator.faults.clear();
       // Only the stuck grant's removals fail, however the run interleaves the two grants.
-      rt.emulator.faults.add({ route: 'exchange:Remove-ManagementRoleAssignment', parameters: { Identity: stuck.assignmentGuid ?? '' }, fault: { kind: 'error', status: 503 }, times: 2 });
+      rt.emulator.faults.add({
+        route: 'exchange:Remove-ManagementRoleAssignment',
+        parameters: { Identity: stuck.assignmentGuid ?? '' },
+        fault: { kind: 'error', status: 503 },
+        times: 2,
+      });
       const { revocation } = await revoke(rt);
       expect(revocation.failed).toMatchObject([{ grantId: stuck.id, attempts: run }]);
       if (run === 1) expect(revocation.removed).toMatchObject([{ grantId: other.id }]);
       rt.clock.advance(5 * 60_000);
     }
     const stored = await rt.store.grants.get(stuck.id);
-    expect(stored).toMatchObject({ status: 'expired', revocation: { attempts: 2, lastError: expect.stringContaining('503') } });
+    expect(stored).toMatchObject({
+      status: 'expired',
+      revocation: { attempts: 2, lastError: expect.stringContaining('503') },
+    });
     expect((await rt.store.grants.get(other.id))?.status).toBe('revoked');
     const escalations = emailsAbout(rt, 'Revocation of Mailbox Import Export from adelev');
-    expect(escalations.map((m) => m.subject)).toEqual([expect.stringContaining('[CRITICAL]'), expect.stringContaining('(2 attempts)')]);
+    expect(escalations.map((m) => m.subject)).toEqual([
+      expect.stringContaining('[CRITICAL]'),
+      expect.stringContaining('(2 attempts)'),
+    ]);
     expect(escalations[0]?.to).toEqual([upn('security')]);
 
     rt.emulator.faults.clear();
     const { revocation } = await revoke(rt);
     expect(revocation.removed).toMatchObject([{ grantId: stuck.id }]);
-    expect((await rt.store.grants.get(stuck.id))).toMatchObject({ status: 'revoked', revocation: { attempts: 3 } });
+    expect(await rt.store.grants.get(stuck.id)).toMatchObject({ status: 'revoked', revocation: { attempts: 3 } });
     expect((await rt.store.grants.get(stuck.id))?.revocation?.lastError).toBeUndefined();
-    expect((await journal(rt)).filter((e) => e.type === 'grant.revoke-failed' && e.subject === stuck.id)).toHaveLength(2);
+    expect((await journal(rt)).filter((e) => e.type === 'grant.revoke-failed' && e.subject === stuck.id)).toHaveLength(
+      2,
+    );
   });
 
   it('a run that dies after notifying is finished by the next one, without a second email', async () => {
@@ -233,7 +280,8 @@ describe('revokeExpired: grants', () => {
     rt.clock.advance(4 * HOUR);
     const grants: GrantStore = {
       ...rt.store.grants,
-      update: (g: Grant) => (g.status === 'revoked' ? Promise.reject(new Error('host stopped')) : rt!.store.grants.update(g)),
+      update: (g: Grant) =>
+        g.status === 'revoked' ? Promise.reject(new Error('host stopped')) : rt!.store.grants.update(g),
     };
     await expect(revoke({ ...rt, store: { ...rt.store, grants } })).rejects.toThrow('host stopped');
     expect((await rt.store.grants.get(grant.id))?.status).toBe('expired');

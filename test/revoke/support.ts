@@ -19,13 +19,27 @@ export const approver = (local: string): Caller => ({ upn: upn(local), roles: ['
 export function startRevokeRuntime(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
   return startTestRuntime({
     ...options,
-    env: { WATCHDOG_BREAK_GLASS: BREAK_GLASS.join(','), WATCHDOG_IDENTITY_CLIENT_ID: WATCHDOG_APP.appId, ...options.env },
+    env: {
+      WATCHDOG_BREAK_GLASS: BREAK_GLASS.join(','),
+      WATCHDOG_IDENTITY_CLIENT_ID: WATCHDOG_APP.appId,
+      ...options.env,
+    },
   });
 }
 
 /** Requested by `by`, approved by lidiah: active at once, expiring `durationMs` later. */
-export async function activeGrant(rt: TestRuntime, grantee: string, durationMs = 4 * HOUR, by = 'meganb'): Promise<Grant> {
-  const requested = await requestGrant(rt, requester(by), { principal: upn(grantee), durationMs, justification: `Export for case ${grantee} <urgent> & "legal"`, ticket: `CHG-${grantee}` });
+export async function activeGrant(
+  rt: TestRuntime,
+  grantee: string,
+  durationMs = 4 * HOUR,
+  by = 'meganb',
+): Promise<Grant> {
+  const requested = await requestGrant(rt, requester(by), {
+    principal: upn(grantee),
+    durationMs,
+    justification: `Export for case ${grantee} <urgent> & "legal"`,
+    ticket: `CHG-${grantee}`,
+  });
   return approveGrant(rt, approver('lidiah'), requested.id);
 }
 
@@ -39,6 +53,9 @@ export async function journal(rt: TestRuntime): Promise<JournalEntry[]> {
   return out;
 }
 
-export function emailsAbout(rt: TestRuntime, text: string): { to: string[]; subject: string; text?: string; html?: string }[] {
+export function emailsAbout(
+  rt: TestRuntime,
+  text: string,
+): { to: string[]; subject: string; text?: string; html?: string }[] {
   return rt.emulator.sentEmails().filter((e) => e.subject.includes(text));
 }

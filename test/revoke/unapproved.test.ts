@@ -8,7 +8,12 @@ import { auditOptions } from '../../lib/audit/auditOptions.js';
 import { runAudit } from '../../lib/audit/runAudit.js';
 import { MIE_ROLE } from '../../lib/domain.js';
 import { DEFAULT_DELEGATING_ASSIGNMENT, WATCHDOG_APP } from '../../emulator/scenarios/baseTenant.js';
-import { ASSIGNMENTS, CONTOSO_MIGRATION_TOOL, LEGACY_ARCHIVER, USERS } from '../../emulator/scenarios/forgottenMigrations.js';
+import {
+  ASSIGNMENTS,
+  CONTOSO_MIGRATION_TOOL,
+  LEGACY_ARCHIVER,
+  USERS,
+} from '../../emulator/scenarios/forgottenMigrations.js';
 import type { TestRuntime } from '../support/runtime.js';
 import { emailsAbout, HOUR, journal, revoke, startRevokeRuntime, upn } from './support.js';
 
@@ -21,22 +26,51 @@ afterEach(async () => {
 const WATCHDOG_ASSIGNMENT = '0000a55e-0000-4000-8000-00000000f00d';
 const BREAK_GLASS_ASSIGNMENT = '0000a55e-0000-4000-8000-00000000b6b6';
 const DIRECT = [ASSIGNMENTS.alexw, ASSIGNMENTS.diegos, ASSIGNMENTS.nestorw, ASSIGNMENTS.legacyArchiver];
-const KEPT = [ASSIGNMENTS.pstMigrationOperators, ASSIGNMENTS.legacyMigrationTeam, ASSIGNMENTS.organizationManagement, DEFAULT_DELEGATING_ASSIGNMENT, { guid: WATCHDOG_ASSIGNMENT }, { guid: BREAK_GLASS_ASSIGNMENT }];
+const KEPT = [
+  ASSIGNMENTS.pstMigrationOperators,
+  ASSIGNMENTS.legacyMigrationTeam,
+  ASSIGNMENTS.organizationManagement,
+  DEFAULT_DELEGATING_ASSIGNMENT,
+  { guid: WATCHDOG_ASSIGNMENT },
+  { guid: BREAK_GLASS_ASSIGNMENT },
+];
 
 /** The seed tenant, plus direct MIE assignments of break-glass and of the watchdog's own app, audited once at the start. */
 async function auditedTenant(env: Record<string, string>): Promise<TestRuntime> {
-  const r = await startRevokeRuntime({ env: { WATCHDOG_UNAPPROVED_ACTION: 'revoke', WATCHDOG_UNAPPROVED_GRACE: 'PT1H', ...env } });
-  r.emulator.state.addAssignment({ guid: BREAK_GLASS_ASSIGNMENT, name: `${MIE_ROLE}-breakglass1`, role: MIE_ROLE, assigneeType: 'User', assignee: USERS.breakglass1.id, delegationType: 'Regular', enabled: true });
-  r.emulator.state.addAssignment({ guid: WATCHDOG_ASSIGNMENT, name: `${MIE_ROLE}-MIE Watchdog`, role: MIE_ROLE, assigneeType: 'ServicePrincipal', assignee: WATCHDOG_APP.id, delegationType: 'Regular', enabled: true });
+  const r = await startRevokeRuntime({
+    env: { WATCHDOG_UNAPPROVED_ACTION: 'revoke', WATCHDOG_UNAPPROVED_GRACE: 'PT1H', ...env },
+  });
+  r.emulator.state.addAssignment({
+    guid: BREAK_GLASS_ASSIGNMENT,
+    name: `${MIE_ROLE}-breakglass1`,
+    role: MIE_ROLE,
+    assigneeType: 'User',
+    assignee: USERS.breakglass1.id,
+    delegationType: 'Regular',
+    enabled: true,
+  });
+  r.emulator.state.addAssignment({
+    guid: WATCHDOG_ASSIGNMENT,
+    name: `${MIE_ROLE}-MIE Watchdog`,
+    role: MIE_ROLE,
+    assigneeType: 'ServicePrincipal',
+    assignee: WATCHDOG_APP.id,
+    delegationType: 'Regular',
+    enabled: true,
+  });
   const audit = await runAudit(r, auditOptions(r.config));
   expect(audit.holders).toHaveLength(14);
   // Exchange names the watchdog's app by its pointer (MIE Watchdog_SP); the audit resolves it to the app's ids.
-  expect(audit.holders.find((h) => h.assignmentGuid === WATCHDOG_ASSIGNMENT)).toMatchObject({ principal: WATCHDOG_APP.appId, principalId: WATCHDOG_APP.id });
+  expect(audit.holders.find((h) => h.assignmentGuid === WATCHDOG_ASSIGNMENT)).toMatchObject({
+    principal: WATCHDOG_APP.appId,
+    principalId: WATCHDOG_APP.id,
+  });
   return r;
 }
 
 const present = (r: TestRuntime, guid: string) => r.emulator.state.assignment(guid) !== undefined;
-const removeCalls = (r: TestRuntime) => r.emulator.calls.count({ api: 'exchange', name: 'Remove-ManagementRoleAssignment' });
+const removeCalls = (r: TestRuntime) =>
+  r.emulator.calls.count({ api: 'exchange', name: 'Remove-ManagementRoleAssignment' });
 
 describe('revokeExpired: unapproved holders', () => {
   it('removes direct unapproved assignments after the grace period and never the protected ones', async () => {
@@ -44,9 +78,12 @@ describe('revokeExpired: unapproved holders', () => {
     rt.clock.advance(30 * 60_000);
     const early = await revoke(rt);
     expect(early.revocation.planned).toEqual([]);
-    expect(early.revocation.protected.filter((p) => p.reason === 'in-grace').map((p) => p.principal).sort()).toEqual(
-      [upn('alexw'), upn('diegos'), upn('nestorw'), LEGACY_ARCHIVER.appId].sort(),
-    );
+    expect(
+      early.revocation.protected
+        .filter((p) => p.reason === 'in-grace')
+        .map((p) => p.principal)
+        .sort(),
+    ).toEqual([upn('alexw'), upn('diegos'), upn('nestorw'), LEGACY_ARCHIVER.appId].sort());
 
     rt.clock.advance(31 * 60_000);
     const { revocation } = await revoke(rt);
@@ -73,7 +110,9 @@ describe('revokeExpired: unapproved holders', () => {
     rt.clock.advance(5 * 60_000);
     const audit = await runAudit(rt, auditOptions(rt.config));
     expect(audit.holders.map((h) => h.principal)).not.toContain(upn('alexw'));
-    expect(audit.resolved.map((f) => f.principal).sort()).toEqual(expect.arrayContaining([upn('alexw'), upn('diegos'), upn('nestorw'), LEGACY_ARCHIVER.appId]));
+    expect(audit.resolved.map((f) => f.principal).sort()).toEqual(
+      expect.arrayContaining([upn('alexw'), upn('diegos'), upn('nestorw'), LEGACY_ARCHIVER.appId]),
+    );
     const emails = rt.emulator.sentEmails().length;
     const again = await revoke(rt);
     expect(again.revocation.planned).toEqual([]);

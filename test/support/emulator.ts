@@ -25,12 +25,17 @@ export function useEmulator(options: EmulatorOptions & { resetEach?: boolean } =
   });
   if (resetEach) beforeEach(() => running?.reset());
   return () => {
-    if (!running) throw new Error('The emulator is only available inside tests and hooks of the file that called useEmulator().');
+    if (!running)
+      throw new Error('The emulator is only available inside tests and hooks of the file that called useEmulator().');
     return running;
   };
 }
 
 /** WATCHDOG_* settings for the production code on this emulator and the test Azurite, on tables of its own. */
 export function emulatorEnv(emulator: RunningEmulator, overrides: Env = {}): Env {
-  return localEnv({ emulator, storageConnectionString: azuriteConnectionString(), overrides: { WATCHDOG_TABLE_PREFIX: uniquePrefix(), ...overrides } });
+  return localEnv({
+    emulator,
+    storageConnectionString: azuriteConnectionString(),
+    overrides: { WATCHDOG_TABLE_PREFIX: uniquePrefix(), ...overrides },
+  });
 }

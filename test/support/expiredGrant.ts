@@ -18,7 +18,15 @@ export async function seedExpiredGrant(
   options: { id: string; guid: string; now: number; requestedBy: string; approvedBy: string; ticket: string },
 ): Promise<Grant> {
   const name = `MIE-Grant-${options.id}`;
-  emulator.state.addAssignment({ guid: options.guid, name, role: MIE_ROLE, assigneeType: 'User', assignee: user.id, delegationType: 'Regular', enabled: true });
+  emulator.state.addAssignment({
+    guid: options.guid,
+    name,
+    role: MIE_ROLE,
+    assigneeType: 'User',
+    assignee: user.id,
+    delegationType: 'Regular',
+    enabled: true,
+  });
   const grant: Grant = {
     id: options.id,
     principal: user.userPrincipalName.toLowerCase(),

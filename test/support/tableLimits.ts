@@ -58,8 +58,10 @@ function check(table: string, entities: Record<string, unknown>[], writes: Table
   };
   writes.push(write);
   const problems: string[] = [];
-  if (write.maxPropertyBytes > MAX_PROPERTY_BYTES) problems.push(`a property of ${write.maxPropertyBytes} bytes (limit 64 KiB)`);
-  if (write.maxEntityBytes > MAX_ENTITY_BYTES) problems.push(`an entity of ${write.maxEntityBytes} bytes (limit 1 MiB)`);
+  if (write.maxPropertyBytes > MAX_PROPERTY_BYTES)
+    problems.push(`a property of ${write.maxPropertyBytes} bytes (limit 64 KiB)`);
+  if (write.maxEntityBytes > MAX_ENTITY_BYTES)
+    problems.push(`an entity of ${write.maxEntityBytes} bytes (limit 1 MiB)`);
   if (write.entities > MAX_BATCH_ENTITIES) problems.push(`${write.entities} entities in one transaction (limit 100)`);
   if (write.totalBytes > MAX_BATCH_BYTES) problems.push(`a transaction of ${write.totalBytes} bytes (limit 4 MiB)`);
   if (problems.length) throw new Error(`Table Storage would refuse this write to ${table}: ${problems.join(', ')}.`);
@@ -82,7 +84,11 @@ export function limitCheckedTables(inner: TableAccess, writes: TableWrite[] = []
           }
           if (prop === 'submitTransaction') {
             return (actions: TransactionAction[], ...rest: unknown[]) => {
-              check(target.tableName, actions.map((a) => a[1] as Record<string, unknown>), writes);
+              check(
+                target.tableName,
+                actions.map((a) => a[1] as Record<string, unknown>),
+                writes,
+              );
               return (value as (...a: unknown[]) => unknown).call(target, actions, ...rest);
             };
           }

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../lib/cli/main.js';
 
 function capture(env: CliIo['env'] = {}): CliIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', env, out: (t: string) => void (io.stdout += `${t}\n`), err: (t: string) => void (io.stderr += `${t}\n`) };
+  const io = {
+    stdout: '',
+    stderr: '',
+    env,
+    out: (t: string) => void (io.stdout += `${t}\n`),
+    err: (t: string) => void (io.stderr += `${t}\n`),
+  };
   return io;
 }
 

@@ -22,9 +22,15 @@ function problems(env: Env): string[] {
 
 describe('loadConfig', () => {
   it('refuses easyauth on Flex Consumption, where App Service Authentication is not enforced, and keeps it elsewhere', () => {
-    expect(problems({ ...base, WATCHDOG_AUTH_MODE: 'easyauth', WEBSITE_SKU: 'FlexConsumption' })).toEqual([expect.stringMatching(/WATCHDOG_AUTH_MODE=easyauth is refused on the Flex Consumption plan/)]);
-    expect(loadConfig({ ...base, WATCHDOG_AUTH_MODE: 'token', WEBSITE_SKU: 'FlexConsumption' }).auth.mode).toBe('token');
-    expect(loadConfig({ ...base, WATCHDOG_AUTH_MODE: 'easyauth', WEBSITE_SKU: 'ElasticPremium' }).auth.mode).toBe('easyauth');
+    expect(problems({ ...base, WATCHDOG_AUTH_MODE: 'easyauth', WEBSITE_SKU: 'FlexConsumption' })).toEqual([
+      expect.stringMatching(/WATCHDOG_AUTH_MODE=easyauth is refused on the Flex Consumption plan/),
+    ]);
+    expect(loadConfig({ ...base, WATCHDOG_AUTH_MODE: 'token', WEBSITE_SKU: 'FlexConsumption' }).auth.mode).toBe(
+      'token',
+    );
+    expect(loadConfig({ ...base, WATCHDOG_AUTH_MODE: 'easyauth', WEBSITE_SKU: 'ElasticPremium' }).auth.mode).toBe(
+      'easyauth',
+    );
   });
 
   it('applies documented defaults', () => {
@@ -38,7 +44,12 @@ describe('loadConfig', () => {
     expect(c.grants).toEqual({ minDurationMs: 3_600_000, maxDurationMs: 30 * 86_400_000, roleGroup: undefined });
     expect(c.unapproved).toEqual({ action: 'alert', graceMs: 3_600_000 });
     expect(c.schedules).toEqual({ audit: '0 */15 * * * *', revoke: '0 */5 * * * *' });
-    expect(c.revoke).toEqual({ maxShare: 0.5, maxCount: 10, dryRun: false, reminderOffsetsMs: [86_400_000, 3_600_000] });
+    expect(c.revoke).toEqual({
+      maxShare: 0.5,
+      maxCount: 10,
+      dryRun: false,
+      reminderOffsetsMs: [86_400_000, 3_600_000],
+    });
     expect(c.auth.mode).toBe('token');
     expect(c.auditLogQuery).toBe(false);
   });
@@ -46,7 +57,9 @@ describe('loadConfig', () => {
   it('turns audit log attribution on with WATCHDOG_AUDIT_LOG_QUERY and rejects other values', () => {
     expect(loadConfig({ ...base, WATCHDOG_AUDIT_LOG_QUERY: 'true' }).auditLogQuery).toBe(true);
     expect(loadConfig({ ...base, WATCHDOG_AUDIT_LOG_QUERY: 'false' }).auditLogQuery).toBe(false);
-    expect(problems({ ...base, WATCHDOG_AUDIT_LOG_QUERY: 'sometimes' })).toEqual([expect.stringMatching(/WATCHDOG_AUDIT_LOG_QUERY is 'sometimes'; accepted values: true, false/)]);
+    expect(problems({ ...base, WATCHDOG_AUDIT_LOG_QUERY: 'sometimes' })).toEqual([
+      expect.stringMatching(/WATCHDOG_AUDIT_LOG_QUERY is 'sometimes'; accepted values: true, false/),
+    ]);
   });
 
   it('accepts national cloud endpoints and lower-cases break-glass entries', () => {
@@ -65,33 +78,129 @@ describe('loadConfig', () => {
   const bad: [string, Env, RegExp][] = [
     ['missing tenant', { ...base, WATCHDOG_TENANT: undefined }, /WATCHDOG_TENANT is required/],
     ['malformed tenant', { ...base, WATCHDOG_TENANT: 'not a domain' }, /WATCHDOG_TENANT is 'not a domain'/],
-    ['unknown credential', { ...base, WATCHDOG_CREDENTIAL: 'password' }, /WATCHDOG_CREDENTIAL is 'password'; accepted values: managed-identity, default, emulator/],
-    ['http to a remote host', { ...base, WATCHDOG_EXCHANGE_URL: 'http://outlook.office365.com' }, /WATCHDOG_EXCHANGE_URL .*plain http is accepted only on loopback/],
-    ['not a URL', { ...base, WATCHDOG_GRAPH_URL: 'graph.microsoft.com' }, /WATCHDOG_GRAPH_URL is 'graph.microsoft.com', which is not an absolute URL/],
-    ['ftp scheme', { ...base, WATCHDOG_GRAPH_URL: 'ftp://graph.microsoft.com' }, /WATCHDOG_GRAPH_URL .*use an https:\/\/ URL/],
-    ['no email transport', { ...base, WATCHDOG_EMAIL_ENDPOINT: undefined }, /WATCHDOG_EMAIL_CONNECTION_STRING or WATCHDOG_EMAIL_ENDPOINT is required/],
-    ['both email transports', { ...base, WATCHDOG_EMAIL_CONNECTION_STRING: 'endpoint=https://x.communication.azure.com/;accesskey=abc' }, /both set/],
-    ['email connection string without endpoint', { ...base, WATCHDOG_EMAIL_ENDPOINT: undefined, WATCHDOG_EMAIL_CONNECTION_STRING: 'accesskey=abc' }, /has no endpoint=/],
-    ['bad sender', { ...base, WATCHDOG_EMAIL_SENDER: 'watchdog' }, /WATCHDOG_EMAIL_SENDER is 'watchdog', which is not an email address/],
+    [
+      'unknown credential',
+      { ...base, WATCHDOG_CREDENTIAL: 'password' },
+      /WATCHDOG_CREDENTIAL is 'password'; accepted values: managed-identity, default, emulator/,
+    ],
+    [
+      'http to a remote host',
+      { ...base, WATCHDOG_EXCHANGE_URL: 'http://outlook.office365.com' },
+      /WATCHDOG_EXCHANGE_URL .*plain http is accepted only on loopback/,
+    ],
+    [
+      'not a URL',
+      { ...base, WATCHDOG_GRAPH_URL: 'graph.microsoft.com' },
+      /WATCHDOG_GRAPH_URL is 'graph.microsoft.com', which is not an absolute URL/,
+    ],
+    [
+      'ftp scheme',
+      { ...base, WATCHDOG_GRAPH_URL: 'ftp://graph.microsoft.com' },
+      /WATCHDOG_GRAPH_URL .*use an https:\/\/ URL/,
+    ],
+    [
+      'no email transport',
+      { ...base, WATCHDOG_EMAIL_ENDPOINT: undefined },
+      /WATCHDOG_EMAIL_CONNECTION_STRING or WATCHDOG_EMAIL_ENDPOINT is required/,
+    ],
+    [
+      'both email transports',
+      { ...base, WATCHDOG_EMAIL_CONNECTION_STRING: 'endpoint=https://x.communication.azure.com/;accesskey=abc' },
+      /both set/,
+    ],
+    [
+      'email connection string without endpoint',
+      { ...base, WATCHDOG_EMAIL_ENDPOINT: undefined, WATCHDOG_EMAIL_CONNECTION_STRING: 'accesskey=abc' },
+      /has no endpoint=/,
+    ],
+    [
+      'bad sender',
+      { ...base, WATCHDOG_EMAIL_SENDER: 'watchdog' },
+      /WATCHDOG_EMAIL_SENDER is 'watchdog', which is not an email address/,
+    ],
     ['missing recipients', { ...base, WATCHDOG_ALERT_RECIPIENTS: undefined }, /WATCHDOG_ALERT_RECIPIENTS is required/],
-    ['bad recipient', { ...base, WATCHDOG_ALERT_RECIPIENTS: 'secops@contoso.com, nobody' }, /WATCHDOG_ALERT_RECIPIENTS has 'nobody'/],
-    ['no storage', { ...base, WATCHDOG_STORAGE_ACCOUNT: undefined }, /WATCHDOG_STORAGE_CONNECTION_STRING or WATCHDOG_STORAGE_ACCOUNT is required/],
-    ['both storage settings', { ...base, WATCHDOG_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }, /WATCHDOG_STORAGE_ACCOUNT are both set/],
-    ['bad storage account', { ...base, WATCHDOG_STORAGE_ACCOUNT: 'My_Account' }, /WATCHDOG_STORAGE_ACCOUNT is 'My_Account'/],
-    ['remote http storage', { ...base, WATCHDOG_STORAGE_ACCOUNT: undefined, WATCHDOG_STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=http;AccountName=x;AccountKey=eA==' }, /WATCHDOG_STORAGE_CONNECTION_STRING table endpoint .*plain http/],
-    ['bad table prefix', { ...base, WATCHDOG_TABLE_PREFIX: 'mie-prod' }, /WATCHDOG_TABLE_PREFIX is 'mie-prod'; use a letter followed by/],
-    ['months in a duration', { ...base, WATCHDOG_GRANT_MAX_DURATION: 'P1M' }, /WATCHDOG_GRANT_MAX_DURATION is 'P1M'; use a positive ISO 8601 duration/],
-    ['min above max', { ...base, WATCHDOG_GRANT_MIN_DURATION: 'P10D', WATCHDOG_GRANT_MAX_DURATION: 'P1D' }, /MIN_DURATION is longer than WATCHDOG_GRANT_MAX_DURATION/],
-    ['unknown unapproved action', { ...base, WATCHDOG_UNAPPROVED_ACTION: 'delete' }, /WATCHDOG_UNAPPROVED_ACTION is 'delete'; accepted values: alert, revoke/],
+    [
+      'bad recipient',
+      { ...base, WATCHDOG_ALERT_RECIPIENTS: 'secops@contoso.com, nobody' },
+      /WATCHDOG_ALERT_RECIPIENTS has 'nobody'/,
+    ],
+    [
+      'no storage',
+      { ...base, WATCHDOG_STORAGE_ACCOUNT: undefined },
+      /WATCHDOG_STORAGE_CONNECTION_STRING or WATCHDOG_STORAGE_ACCOUNT is required/,
+    ],
+    [
+      'both storage settings',
+      { ...base, WATCHDOG_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' },
+      /WATCHDOG_STORAGE_ACCOUNT are both set/,
+    ],
+    [
+      'bad storage account',
+      { ...base, WATCHDOG_STORAGE_ACCOUNT: 'My_Account' },
+      /WATCHDOG_STORAGE_ACCOUNT is 'My_Account'/,
+    ],
+    [
+      'remote http storage',
+      {
+        ...base,
+        WATCHDOG_STORAGE_ACCOUNT: undefined,
+        WATCHDOG_STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=http;AccountName=x;AccountKey=eA==',
+      },
+      /WATCHDOG_STORAGE_CONNECTION_STRING table endpoint .*plain http/,
+    ],
+    [
+      'bad table prefix',
+      { ...base, WATCHDOG_TABLE_PREFIX: 'mie-prod' },
+      /WATCHDOG_TABLE_PREFIX is 'mie-prod'; use a letter followed by/,
+    ],
+    [
+      'months in a duration',
+      { ...base, WATCHDOG_GRANT_MAX_DURATION: 'P1M' },
+      /WATCHDOG_GRANT_MAX_DURATION is 'P1M'; use a positive ISO 8601 duration/,
+    ],
+    [
+      'min above max',
+      { ...base, WATCHDOG_GRANT_MIN_DURATION: 'P10D', WATCHDOG_GRANT_MAX_DURATION: 'P1D' },
+      /MIN_DURATION is longer than WATCHDOG_GRANT_MAX_DURATION/,
+    ],
+    [
+      'unknown unapproved action',
+      { ...base, WATCHDOG_UNAPPROVED_ACTION: 'delete' },
+      /WATCHDOG_UNAPPROVED_ACTION is 'delete'; accepted values: alert, revoke/,
+    ],
     ['bad break-glass entry', { ...base, WATCHDOG_BREAK_GLASS: 'admin' }, /WATCHDOG_BREAK_GLASS has 'admin'/],
-    ['five-field cron', { ...base, WATCHDOG_AUDIT_SCHEDULE: '*/15 * * * *' }, /WATCHDOG_AUDIT_SCHEDULE .*six-field NCRONTAB/],
-    ['share above one', { ...base, WATCHDOG_REVOKE_MAX_SHARE: '1.5' }, /WATCHDOG_REVOKE_MAX_SHARE is '1.5'; use a number from 0 to 1/],
-    ['fractional count', { ...base, WATCHDOG_REVOKE_MAX_COUNT: '2.5' }, /WATCHDOG_REVOKE_MAX_COUNT is '2.5'; use a whole number/],
-    ['bad boolean', { ...base, WATCHDOG_DRY_RUN: 'maybe' }, /WATCHDOG_DRY_RUN is 'maybe'; accepted values: true, false/],
+    [
+      'five-field cron',
+      { ...base, WATCHDOG_AUDIT_SCHEDULE: '*/15 * * * *' },
+      /WATCHDOG_AUDIT_SCHEDULE .*six-field NCRONTAB/,
+    ],
+    [
+      'share above one',
+      { ...base, WATCHDOG_REVOKE_MAX_SHARE: '1.5' },
+      /WATCHDOG_REVOKE_MAX_SHARE is '1.5'; use a number from 0 to 1/,
+    ],
+    [
+      'fractional count',
+      { ...base, WATCHDOG_REVOKE_MAX_COUNT: '2.5' },
+      /WATCHDOG_REVOKE_MAX_COUNT is '2.5'; use a whole number/,
+    ],
+    [
+      'bad boolean',
+      { ...base, WATCHDOG_DRY_RUN: 'maybe' },
+      /WATCHDOG_DRY_RUN is 'maybe'; accepted values: true, false/,
+    ],
     ['bad reminder', { ...base, WATCHDOG_REMINDERS: 'PT24H,tomorrow' }, /WATCHDOG_REMINDERS has 'tomorrow'/],
     ['bad digest hour', { ...base, WATCHDOG_DIGEST_HOUR: '24' }, /WATCHDOG_DIGEST_HOUR is '24'/],
-    ['bad auth mode', { ...base, WATCHDOG_AUTH_MODE: 'none' }, /WATCHDOG_AUTH_MODE is 'none'; accepted values: token, easyauth/],
-    ['bad identity client id', { ...base, WATCHDOG_IDENTITY_CLIENT_ID: 'my-identity' }, /WATCHDOG_IDENTITY_CLIENT_ID is 'my-identity'/],
+    [
+      'bad auth mode',
+      { ...base, WATCHDOG_AUTH_MODE: 'none' },
+      /WATCHDOG_AUTH_MODE is 'none'; accepted values: token, easyauth/,
+    ],
+    [
+      'bad identity client id',
+      { ...base, WATCHDOG_IDENTITY_CLIENT_ID: 'my-identity' },
+      /WATCHDOG_IDENTITY_CLIENT_ID is 'my-identity'/,
+    ],
   ];
 
   it.each(bad)('rejects %s with a message naming the setting', (_name, env, message) => {
@@ -99,29 +208,66 @@ describe('loadConfig', () => {
   });
 
   it('never echoes an access key from a connection string pasted into the wrong setting', () => {
-    const text = problems({ ...base, WATCHDOG_STORAGE_ACCOUNT: 'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=SECRETKEY123==;EndpointSuffix=core.windows.net' }).join('\n');
+    const text = problems({
+      ...base,
+      WATCHDOG_STORAGE_ACCOUNT:
+        'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=SECRETKEY123==;EndpointSuffix=core.windows.net',
+    }).join('\n');
     expect(text).toContain('WATCHDOG_STORAGE_ACCOUNT');
     expect(text).not.toContain('SECRETKEY123');
-    const acs = problems({ ...base, WATCHDOG_EMAIL_ENDPOINT: 'endpoint=https://x.communication.azure.com/;accesskey=SECRETACS==' }).join('\n');
+    const acs = problems({
+      ...base,
+      WATCHDOG_EMAIL_ENDPOINT: 'endpoint=https://x.communication.azure.com/;accesskey=SECRETACS==',
+    }).join('\n');
     expect(acs).not.toContain('SECRETACS');
   });
 
   it('takes the API tenant from WATCHDOG_AUTH_ISSUER in either form, and the login endpoint of its cloud', () => {
     const tid = '5b7a2f3e-8c1d-4e6f-9a0b-1c2d3e4f5a6b';
     const v1 = loadConfig({ ...base, WATCHDOG_AUTH_ISSUER: `https://sts.windows.net/${tid}/` }).auth;
-    expect(v1).toMatchObject({ issuer: `https://sts.windows.net/${tid}/`, tenantId: tid, authority: 'https://login.microsoftonline.com' });
-    expect(loadConfig({ ...base, WATCHDOG_AUTH_ISSUER: `https://login.microsoftonline.com/${tid}/v2.0` }).auth).toMatchObject({ tenantId: tid, authority: 'https://login.microsoftonline.com' });
-    expect(loadConfig({ ...base, WATCHDOG_AUTH_ISSUER: `https://login.microsoftonline.us/${tid}/v2.0` }).auth.authority).toBe('https://login.microsoftonline.us');
-    expect(loadConfig({ ...base, WATCHDOG_AUTH_ISSUER: `https://login.microsoftonline.us/${tid}/v2.0`, WATCHDOG_AUTH_AUTHORITY: 'https://login.microsoftonline.us/' }).auth.authority).toBe('https://login.microsoftonline.us');
-    expect(problems({ ...base, WATCHDOG_AUTH_ISSUER: 'http://login.example.com/x' }).join('\n')).toMatch(/WATCHDOG_AUTH_ISSUER .*plain http/);
-    for (const bad of ['https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0', `https://sts.windows.net/${tid}`, `https://login.microsoftonline.com/${tid}/v2.0/`, `https://sts.windows.net/${tid.toUpperCase()}/`]) {
-      expect(problems({ ...base, WATCHDOG_AUTH_ISSUER: bad }).join('\n')).toMatch(/WATCHDOG_AUTH_ISSUER is .* either form/);
+    expect(v1).toMatchObject({
+      issuer: `https://sts.windows.net/${tid}/`,
+      tenantId: tid,
+      authority: 'https://login.microsoftonline.com',
+    });
+    expect(
+      loadConfig({ ...base, WATCHDOG_AUTH_ISSUER: `https://login.microsoftonline.com/${tid}/v2.0` }).auth,
+    ).toMatchObject({ tenantId: tid, authority: 'https://login.microsoftonline.com' });
+    expect(
+      loadConfig({ ...base, WATCHDOG_AUTH_ISSUER: `https://login.microsoftonline.us/${tid}/v2.0` }).auth.authority,
+    ).toBe('https://login.microsoftonline.us');
+    expect(
+      loadConfig({
+        ...base,
+        WATCHDOG_AUTH_ISSUER: `https://login.microsoftonline.us/${tid}/v2.0`,
+        WATCHDOG_AUTH_AUTHORITY: 'https://login.microsoftonline.us/',
+      }).auth.authority,
+    ).toBe('https://login.microsoftonline.us');
+    expect(problems({ ...base, WATCHDOG_AUTH_ISSUER: 'http://login.example.com/x' }).join('\n')).toMatch(
+      /WATCHDOG_AUTH_ISSUER .*plain http/,
+    );
+    for (const bad of [
+      'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0',
+      `https://sts.windows.net/${tid}`,
+      `https://login.microsoftonline.com/${tid}/v2.0/`,
+      `https://sts.windows.net/${tid.toUpperCase()}/`,
+    ]) {
+      expect(problems({ ...base, WATCHDOG_AUTH_ISSUER: bad }).join('\n')).toMatch(
+        /WATCHDOG_AUTH_ISSUER is .* either form/,
+      );
     }
   });
 
   it('reads WATCHDOG_AUTH_AUDIENCE as a list of client id and application ID URIs', () => {
-    expect(loadConfig({ ...base, WATCHDOG_AUTH_AUDIENCE: '9d3b6f0e-2a4c-4e7b-8f1a-5c6d7e8f9a0b, api://9d3b6f0e-2a4c-4e7b-8f1a-5c6d7e8f9a0b' }).auth.audiences).toHaveLength(2);
-    expect(problems({ ...base, WATCHDOG_AUTH_AUDIENCE: 'mie-watchdog' }).join('\n')).toMatch(/WATCHDOG_AUTH_AUDIENCE has 'mie-watchdog'/);
+    expect(
+      loadConfig({
+        ...base,
+        WATCHDOG_AUTH_AUDIENCE: '9d3b6f0e-2a4c-4e7b-8f1a-5c6d7e8f9a0b, api://9d3b6f0e-2a4c-4e7b-8f1a-5c6d7e8f9a0b',
+      }).auth.audiences,
+    ).toHaveLength(2);
+    expect(problems({ ...base, WATCHDOG_AUTH_AUDIENCE: 'mie-watchdog' }).join('\n')).toMatch(
+      /WATCHDOG_AUTH_AUDIENCE has 'mie-watchdog'/,
+    );
   });
 
   it('reports every problem at once', () => {
@@ -143,17 +289,25 @@ describe('loadConfig', () => {
     expect(problems({ ...local, WATCHDOG_GRAPH_URL: undefined }).join('\n')).toMatch(
       /WATCHDOG_CREDENTIAL=emulator is refused because WATCHDOG_GRAPH_URL \(https:\/\/graph.microsoft.com\) is not a loopback address/,
     );
-    expect(problems({ ...local, WATCHDOG_STORAGE_CONNECTION_STRING: undefined, WATCHDOG_STORAGE_ACCOUNT: 'stwatchdog01' }).join('\n')).toMatch(
-      /refused because WATCHDOG_STORAGE_\*/,
-    );
+    expect(
+      problems({
+        ...local,
+        WATCHDOG_STORAGE_CONNECTION_STRING: undefined,
+        WATCHDOG_STORAGE_ACCOUNT: 'stwatchdog01',
+      }).join('\n'),
+    ).toMatch(/refused because WATCHDOG_STORAGE_\*/);
     const pinned = loadConfig({ ...local, WATCHDOG_LOCAL_CLOCK: '2026-03-02T07:59:30Z' });
     expect(pinned.localClockStart?.toISOString()).toBe('2026-03-02T07:59:30.000Z');
-    expect(problems({ ...local, WATCHDOG_LOCAL_CLOCK: '2026-02-30T07:00:00Z' }).join('\n')).toMatch(/WATCHDOG_LOCAL_CLOCK is '2026-02-30T07:00:00Z'/);
+    expect(problems({ ...local, WATCHDOG_LOCAL_CLOCK: '2026-02-30T07:00:00Z' }).join('\n')).toMatch(
+      /WATCHDOG_LOCAL_CLOCK is '2026-02-30T07:00:00Z'/,
+    );
   });
 
   it('never lets a deployed watchdog run on a shifted clock', () => {
     expect(loadConfig(base).localClockStart).toBeUndefined();
-    expect(problems({ ...base, WATCHDOG_LOCAL_CLOCK: '2026-03-02T07:59:30Z' }).join('\n')).toMatch(/WATCHDOG_LOCAL_CLOCK is accepted only with WATCHDOG_CREDENTIAL=emulator/);
+    expect(problems({ ...base, WATCHDOG_LOCAL_CLOCK: '2026-03-02T07:59:30Z' }).join('\n')).toMatch(
+      /WATCHDOG_LOCAL_CLOCK is accepted only with WATCHDOG_CREDENTIAL=emulator/,
+    );
   });
 
   it('lists every setting it reads', () => {

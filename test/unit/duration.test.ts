@@ -11,7 +11,9 @@ describe('ISO 8601 durations', () => {
     ['pt15m', 900_000],
   ])('parses %s', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
-  it.each(['', 'P', 'PT', 'P1M', 'P1Y', '1H', 'PT1H30', 'P1DT', '-PT1H'])('refuses %j', (text) => expect(parseDuration(text)).toBeUndefined());
+  it.each(['', 'P', 'PT', 'P1M', 'P1Y', '1H', 'PT1H30', 'P1DT', '-PT1H'])('refuses %j', (text) =>
+    expect(parseDuration(text)).toBeUndefined(),
+  );
 
   it('formats compactly', () => {
     expect(formatDuration(86_400_000 + 3_600_000)).toBe('P1DT1H');

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, SETTING_NAMES } from '../../lib/config.js';
 import { EMULATOR_ACCESS_KEY } from '../../emulator/server.js';
 
-const sample = JSON.parse(readFileSync(resolve(import.meta.dirname, '..', '..', 'local.settings.sample.json'), 'utf8')) as { Values: Record<string, string> };
+const sample = JSON.parse(
+  readFileSync(resolve(import.meta.dirname, '..', '..', 'local.settings.sample.json'), 'utf8'),
+) as { Values: Record<string, string> };
 
 describe('local.settings.sample.json', () => {
   it('lists every setting the code reads, and nothing it does not', () => {

@@ -8,7 +8,8 @@ import { ROLE_CAPABILITY } from '../../lib/roleCapability.js';
 
 const AT = '2026-11-02T10:00:00.000Z';
 /** Claims that holders export Exchange Online mailboxes (the role does that only on-premises). */
-const EXPORT_CLAIM = /export(s|ing)? (any|every|all)? ?mailbox(es)?( in the tenant)? to (a )?PST|who can export mailboxes/i;
+const EXPORT_CLAIM =
+  /export(s|ing)? (any|every|all)? ?mailbox(es)?( in the tenant)? to (a )?PST|who can export mailboxes/i;
 
 const grant: Grant = {
   id: 'g1',
@@ -31,17 +32,28 @@ describe('what the role does, told truly', () => {
   });
 
   it('alert, failure and approval emails carry it and never claim Exchange Online PST export', () => {
-    const alert = renderAlert({ tenant: 'contoso.onmicrosoft.com', at: AT, opened: [], resolved: [], breakGlassDetected: [], breakGlassCleared: [], openCount: 0 });
+    const alert = renderAlert({
+      tenant: 'contoso.onmicrosoft.com',
+      at: AT,
+      opened: [],
+      resolved: [],
+      breakGlassDetected: [],
+      breakGlassCleared: [],
+      openCount: 0,
+    });
     const failure = renderFailure({ tenant: 'contoso.onmicrosoft.com', at: AT, failures: 3, lastError: 'x' });
     const request = grantNotice('requested', grant, ['sec@contoso.onmicrosoft.com']);
-    for (const text of [alert.text, alert.html, failure.text, request.text, request.html]) expect(text).not.toMatch(EXPORT_CLAIM);
+    for (const text of [alert.text, alert.html, failure.text, request.text, request.html])
+      expect(text).not.toMatch(EXPORT_CLAIM);
     expect(alert.text).toContain(ROLE_CAPABILITY);
     expect(request.text).toContain(ROLE_CAPABILITY);
   });
 
   it('README and the package description make no such claim', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { description: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      description: string;
+    };
     expect(readme).not.toMatch(EXPORT_CLAIM);
     expect(pkg.description).not.toMatch(EXPORT_CLAIM);
     expect(readme).toContain('Restore-RecoverableItems');

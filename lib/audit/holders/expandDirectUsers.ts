@@ -28,6 +28,13 @@ export async function expandDirectUsers(ctx: ExpandContext, users: RoleAssignmen
     const user = found.get(nameOf(a).toLowerCase());
     const who = user && fromRecipient(user);
     if (who) ctx.holders.add(a, who, specOf(a));
-    else ctx.pending.push({ assignment: a, objectId: user?.externalDirectoryObjectId, name: nameOf(a), spec: specOf(a), type: 'User' });
+    else
+      ctx.pending.push({
+        assignment: a,
+        objectId: user?.externalDirectoryObjectId,
+        name: nameOf(a),
+        spec: specOf(a),
+        type: 'User',
+      });
   }
 }

@@ -18,6 +18,9 @@ export function expandGraphAppRole(ctx: ExpandContext, appHolders: AppRoleHolder
       enabled: true,
       recipientWriteScope: 'Organization',
     };
-    ctx.holders.add(pseudoAssignment, who, { via: 'graph-app-role', path: `via Graph application permission ${app.appRoleValue}` });
+    ctx.holders.add(pseudoAssignment, who, {
+      via: 'graph-app-role',
+      path: `via Graph application permission ${app.appRoleValue}`,
+    });
   }
 }

@@ -2,7 +2,13 @@
  * Organization Management's linked groups stand for Entra directory roles: every active and eligible Global and
  * Exchange Administrator holds each regular assignment on Organization Management.
  */
-import { EXCHANGE_ADMINISTRATOR_ROLE_ID, GLOBAL_ADMINISTRATOR_ROLE_ID, ORGANIZATION_MANAGEMENT, type DirectoryRoleHolder, type RoleAssignment } from '../../domain.js';
+import {
+  EXCHANGE_ADMINISTRATOR_ROLE_ID,
+  GLOBAL_ADMINISTRATOR_ROLE_ID,
+  ORGANIZATION_MANAGEMENT,
+  type DirectoryRoleHolder,
+  type RoleAssignment,
+} from '../../domain.js';
 import type { ExpandContext } from './expandContext.js';
 import { fromDirectory } from './principals.js';
 
@@ -12,13 +18,22 @@ const DIRECTORY_ROLE_NAMES: Record<string, string> = {
 };
 
 /** Starts the directory-role read (it does not depend on Exchange) when Organization Management holds the role. */
-export function readOrganizationManagementAdmins(ctx: ExpandContext, orgManagement: RoleAssignment[]): Promise<DirectoryRoleHolder[]> {
-  const pending = orgManagement.length ? ctx.directory.getDirectoryRoleHolders([GLOBAL_ADMINISTRATOR_ROLE_ID, EXCHANGE_ADMINISTRATOR_ROLE_ID]) : Promise.resolve([]);
+export function readOrganizationManagementAdmins(
+  ctx: ExpandContext,
+  orgManagement: RoleAssignment[],
+): Promise<DirectoryRoleHolder[]> {
+  const pending = orgManagement.length
+    ? ctx.directory.getDirectoryRoleHolders([GLOBAL_ADMINISTRATOR_ROLE_ID, EXCHANGE_ADMINISTRATOR_ROLE_ID])
+    : Promise.resolve([]);
   pending.catch(() => undefined);
   return pending;
 }
 
-export async function expandOrganizationManagementAdmins(ctx: ExpandContext, orgManagement: RoleAssignment[], roleHoldersPending: Promise<DirectoryRoleHolder[]>): Promise<void> {
+export async function expandOrganizationManagementAdmins(
+  ctx: ExpandContext,
+  orgManagement: RoleAssignment[],
+  roleHoldersPending: Promise<DirectoryRoleHolder[]>,
+): Promise<void> {
   const roleHolders = await roleHoldersPending;
   for (const a of orgManagement) {
     for (const rh of roleHolders) {
@@ -26,7 +41,11 @@ export async function expandOrganizationManagementAdmins(ctx: ExpandContext, org
       if (!who) continue;
       const roleName = DIRECTORY_ROLE_NAMES[rh.roleDefinitionId] ?? rh.roleDefinitionId;
       const through = rh.viaGroup ? `, through group ${rh.viaGroup.displayName ?? rh.viaGroup.id}` : '';
-      ctx.holders.add(a, who, { via: 'organization-management', viaName: ORGANIZATION_MANAGEMENT, path: `via ${ORGANIZATION_MANAGEMENT} (${roleName}${through})` });
+      ctx.holders.add(a, who, {
+        via: 'organization-management',
+        viaName: ORGANIZATION_MANAGEMENT,
+        path: `via ${ORGANIZATION_MANAGEMENT} (${roleName}${through})`,
+      });
     }
   }
 }

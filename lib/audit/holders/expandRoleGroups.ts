@@ -27,13 +27,22 @@ function isServicePrincipalRecipient(r: Recipient): boolean {
 
 /** How a member of the chain's innermost role group reaches the assignment of its outermost one. */
 function specOf(chain: string[], underOrgManagement: boolean): PathSpec {
-  if (chain.length === 1 && underOrgManagement) return { via: 'organization-management', viaName: ORGANIZATION_MANAGEMENT, path: `via role group ${ORGANIZATION_MANAGEMENT}` };
+  if (chain.length === 1 && underOrgManagement)
+    return {
+      via: 'organization-management',
+      viaName: ORGANIZATION_MANAGEMENT,
+      path: `via role group ${ORGANIZATION_MANAGEMENT}`,
+    };
   const path = `via role group ${chain.join(' > role group ')}`;
   const viaName = chain[chain.length - 1] as string;
   return underOrgManagement ? { via: 'organization-management', viaName, path } : { via: 'role-group', viaName, path };
 }
 
-export async function expandRoleGroups(ctx: ExpandContext, roleGroups: RoleAssignment[], orgManagement: RoleAssignment[]): Promise<void> {
+export async function expandRoleGroups(
+  ctx: ExpandContext,
+  roleGroups: RoleAssignment[],
+  orgManagement: RoleAssignment[],
+): Promise<void> {
   const reads = new Map<string, Promise<Recipient[]>>();
   const membersOf = (group: string) => {
     const key = group.toLowerCase();
@@ -51,9 +60,17 @@ export async function expandRoleGroups(ctx: ExpandContext, roleGroups: RoleAssig
       if (isServicePrincipalRecipient(m)) {
         if (await ctx.pointers.add(a, [m.externalDirectoryObjectId, m.identity, m.name, m.displayName], spec)) return;
         if (!m.externalDirectoryObjectId) {
-          throw new IncompleteReadError(`Member ${m.name} of role group ${where} is an app that no Exchange service principal (Get-ServicePrincipal) and no Entra object id identifies, so its holders cannot be read; the audit stops rather than report fewer holders.`);
+          throw new IncompleteReadError(
+            `Member ${m.name} of role group ${where} is an app that no Exchange service principal (Get-ServicePrincipal) and no Entra object id identifies, so its holders cannot be read; the audit stops rather than report fewer holders.`,
+          );
         }
-        return ctx.pending.push({ assignment: a, objectId: m.externalDirectoryObjectId, name: m.name, spec, type: 'ServicePrincipal' });
+        return ctx.pending.push({
+          assignment: a,
+          objectId: m.externalDirectoryObjectId,
+          name: m.name,
+          spec,
+          type: 'ServicePrincipal',
+        });
       }
       const linkedRole = linkedGroupRole(m.name);
       if (linkedRole) {
@@ -68,18 +85,24 @@ export async function expandRoleGroups(ctx: ExpandContext, roleGroups: RoleAssig
       if (isRoleGroupRecipient(m)) {
         if (chain.some((c) => c.toLowerCase() === m.name.toLowerCase())) {
           // A cycle: this group's members are being read on this very path already, so nobody is missed.
-          ctx.logger?.warn('Role groups contain each other; the cycle is read once.', { assignment: a.name, cycle: `${where} > ${m.name}` });
+          ctx.logger?.warn('Role groups contain each other; the cycle is read once.', {
+            assignment: a.name,
+            cycle: `${where} > ${m.name}`,
+          });
           return;
         }
         return expand(a, [...chain, m.name], underOrgManagement);
       }
       if (!m.externalDirectoryObjectId) {
-        throw new IncompleteReadError(`Member ${m.name} of role group ${where} has neither a UPN nor an Entra object id, so its holders cannot be read; the audit stops rather than report fewer holders.`);
+        throw new IncompleteReadError(
+          `Member ${m.name} of role group ${where} has neither a UPN nor an Entra object id, so its holders cannot be read; the audit stops rather than report fewer holders.`,
+        );
       }
       if (isGroupRecipient(m)) {
         for (const p of await ctx.directory.getTransitiveMembers(m.externalDirectoryObjectId)) {
           const inner = fromDirectory(p);
-          if (inner) ctx.holders.add(a, inner, { ...spec, path: `${spec.path} (through group ${m.displayName ?? m.name})` });
+          if (inner)
+            ctx.holders.add(a, inner, { ...spec, path: `${spec.path} (through group ${m.displayName ?? m.name})` });
         }
         return;
       }
@@ -89,6 +112,10 @@ export async function expandRoleGroups(ctx: ExpandContext, roleGroups: RoleAssig
 
   await mapLimited(roleGroups, ctx.limit, async (a) => {
     const isOrgManagement = orgManagement.includes(a);
-    await expand(a, [isOrgManagement ? ORGANIZATION_MANAGEMENT : a.roleAssigneeName || a.roleAssignee], isOrgManagement);
+    await expand(
+      a,
+      [isOrgManagement ? ORGANIZATION_MANAGEMENT : a.roleAssigneeName || a.roleAssignee],
+      isOrgManagement,
+    );
   });
 }

@@ -8,7 +8,9 @@ import { fromDirectory } from './principals.js';
 export async function expandSecurityGroups(ctx: ExpandContext, securityGroups: RoleAssignment[]): Promise<void> {
   await mapLimited(securityGroups, ctx.limit, async (a) => {
     const group = a.roleAssigneeName || a.roleAssignee;
-    const recipient = GUID.test(a.roleAssignee) ? { name: group, externalDirectoryObjectId: a.roleAssignee } : await ctx.exchange.getRecipient(group);
+    const recipient = GUID.test(a.roleAssignee)
+      ? { name: group, externalDirectoryObjectId: a.roleAssignee }
+      : await ctx.exchange.getRecipient(group);
     const objectId = recipient?.externalDirectoryObjectId;
     if (!objectId) {
       throw new IncompleteReadError(

@@ -9,6 +9,12 @@ export async function expandServicePrincipals(ctx: ExpandContext, servicePrincip
     const spec: PathSpec = { via: 'service-principal', path: `service principal assignment ${a.name}` };
     if (await ctx.pointers.add(a, [a.roleAssignee, a.roleAssigneeName], spec)) return;
     const objectId = GUID.test(a.roleAssignee) ? a.roleAssignee : undefined;
-    ctx.pending.push({ assignment: a, objectId, name: a.roleAssigneeName || a.roleAssignee, spec, type: 'ServicePrincipal' });
+    ctx.pending.push({
+      assignment: a,
+      objectId,
+      name: a.roleAssigneeName || a.roleAssignee,
+      spec,
+      type: 'ServicePrincipal',
+    });
   });
 }

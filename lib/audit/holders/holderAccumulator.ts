@@ -60,6 +60,8 @@ export class HolderAccumulator {
 
   /** Sorted by key, paths sorted and joined: reads finish in any order, and the snapshot hash must not depend on it. */
   list(): Holder[] {
-    return [...this.byKey.values()].map(({ holder, paths }) => ({ ...holder, path: [...paths].sort().join('; ') })).sort((a, b) => a.key.localeCompare(b.key));
+    return [...this.byKey.values()]
+      .map(({ holder, paths }) => ({ ...holder, path: [...paths].sort().join('; ') }))
+      .sort((a, b) => a.key.localeCompare(b.key));
   }
 }

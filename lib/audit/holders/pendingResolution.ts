@@ -64,7 +64,8 @@ export class PendingResolution {
       const index = await this.userIndex;
       for (const r of this.items) {
         if (r.type !== 'User') continue;
-        const user = (r.objectId && index.byObjectId.get(r.objectId.toLowerCase())) || index.byName.get(r.name.toLowerCase());
+        const user =
+          (r.objectId && index.byObjectId.get(r.objectId.toLowerCase())) || index.byName.get(r.name.toLowerCase());
         const who = user && fromRecipient(user);
         if (!who) continue;
         holders.add(r.assignment, who, r.spec);
@@ -78,7 +79,11 @@ export class PendingResolution {
     for (const r of remaining) {
       const p = r.objectId ? found.get(r.objectId.toLowerCase()) : undefined;
       const who = p && fromDirectory(p);
-      if (!who) this.logger?.warn('A holder could not be resolved to a UPN or appId; it is reported under its Exchange name.', { assignment: r.assignment.name, name: r.name });
+      if (!who)
+        this.logger?.warn('A holder could not be resolved to a UPN or appId; it is reported under its Exchange name.', {
+          assignment: r.assignment.name,
+          name: r.name,
+        });
       holders.add(r.assignment, who ?? { principal: r.name, principalId: r.objectId, principalType: r.type }, r.spec);
     }
   }

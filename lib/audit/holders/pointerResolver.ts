@@ -32,7 +32,10 @@ export class PointerResolver {
     }
     // Two pointers answer to the name: report it under that name for a person to sort out (revocation will not act on it).
     const name = names.find((n) => n?.trim()) ?? a.roleAssignee;
-    this.logger?.warn('More than one Exchange service principal fits an assignee; it is reported under its Exchange name.', { assignment: a.name, name, appIds: match.ambiguous.map((p) => p.appId) });
+    this.logger?.warn(
+      'More than one Exchange service principal fits an assignee; it is reported under its Exchange name.',
+      { assignment: a.name, name, appIds: match.ambiguous.map((p) => p.appId) },
+    );
     this.holders.add(a, { principal: name, principalType: 'ServicePrincipal' }, spec);
     return true;
   }

@@ -16,7 +16,10 @@ export interface PointerIndex {
 
 type Tier = Map<string, ServicePrincipalPointer[]>;
 
-function tier(pointers: ServicePrincipalPointer[], keysOf: (p: ServicePrincipalPointer) => (string | undefined)[]): Tier {
+function tier(
+  pointers: ServicePrincipalPointer[],
+  keysOf: (p: ServicePrincipalPointer) => (string | undefined)[],
+): Tier {
   const out: Tier = new Map();
   for (const p of pointers) {
     for (const key of new Set(keysOf(p).flatMap((k) => (k ? [k.trim().toLowerCase()] : [])))) {

@@ -7,11 +7,21 @@ import type { GrantDeps } from '../grantDeps.js';
 import { WATCHDOG_ACTOR } from '../grantDeps.js';
 import { grantNotice, type GrantNoticeKind } from './grantNotice.js';
 
-export async function notifyGrant(deps: Pick<GrantDeps, 'mailer' | 'store' | 'logger' | 'config'>, kind: GrantNoticeKind, grant: Grant): Promise<boolean> {
+export async function notifyGrant(
+  deps: Pick<GrantDeps, 'mailer' | 'store' | 'logger' | 'config'>,
+  kind: GrantNoticeKind,
+  grant: Grant,
+): Promise<boolean> {
   const notice = grantNotice(kind, grant, deps.config.email.approverRecipients);
   if (notice.to.length === 0) return false;
   try {
-    const result = await deps.mailer.send({ to: notice.to, subject: notice.subject, html: notice.html, text: notice.text, idempotencyKey: notice.idempotencyKey });
+    const result = await deps.mailer.send({
+      to: notice.to,
+      subject: notice.subject,
+      html: notice.html,
+      text: notice.text,
+      idempotencyKey: notice.idempotencyKey,
+    });
     if (result.status !== 'duplicate') {
       await deps.store.journal.append({
         type: result.status === 'sent' ? 'alert.sent' : 'alert.deferred',

@@ -20,17 +20,26 @@ export function canView(grant: Grant, caller: Caller): boolean {
 
 export function checkMayCancel(grant: Grant, caller: Caller): void {
   if (hasRole(caller, 'Grant.Approve') || involved(grant, caller).requester) return;
-  throw new GrantPolicyError('not-requester', `Only the requester (${grant.requestedBy}) or an approver may cancel grant ${grant.id}.`);
+  throw new GrantPolicyError(
+    'not-requester',
+    `Only the requester (${grant.requestedBy}) or an approver may cancel grant ${grant.id}.`,
+  );
 }
 
 export function checkMayExtend(grant: Grant, caller: Caller): void {
   const who = involved(grant, caller);
   if (who.requester || who.grantee) return;
-  throw new GrantPolicyError('not-requester', `Only the requester (${grant.requestedBy}) or the grantee (${grant.principal}) may ask to extend grant ${grant.id}.`);
+  throw new GrantPolicyError(
+    'not-requester',
+    `Only the requester (${grant.requestedBy}) or the grantee (${grant.principal}) may ask to extend grant ${grant.id}.`,
+  );
 }
 
 export function checkMayRelease(grant: Grant, caller: Caller): void {
   const who = involved(grant, caller);
   if (who.requester || who.grantee || hasRole(caller, 'Grant.Approve')) return;
-  throw new GrantPolicyError('not-requester', `Only the grantee (${grant.principal}), the requester (${grant.requestedBy}) or an approver may release grant ${grant.id}.`);
+  throw new GrantPolicyError(
+    'not-requester',
+    `Only the grantee (${grant.principal}), the requester (${grant.requestedBy}) or an approver may release grant ${grant.id}.`,
+  );
 }

@@ -29,10 +29,14 @@ export function decisionTarget(grant: Grant): 'request' | 'extension' {
 export function checkTransition(grant: Grant, action: GrantAction): void {
   if ((action === 'approve' || action === 'deny') && decisionTarget(grant) === 'extension') return;
   if (action === 'extend' && grant.extension) {
-    throw new GrantStateError(`Grant ${grant.id} already has an extension waiting for approval (requested by ${grant.extension.requestedBy}).`);
+    throw new GrantStateError(
+      `Grant ${grant.id} already has an extension waiting for approval (requested by ${grant.extension.requestedBy}).`,
+    );
   }
   if (!FROM[action].includes(grant.status)) {
-    throw new GrantStateError(`Grant ${grant.id} is ${grant.status}; ${action} applies only to ${FROM[action].join(' or ')} grants${action === 'approve' || action === 'deny' ? ' or to a pending extension' : ''}.`);
+    throw new GrantStateError(
+      `Grant ${grant.id} is ${grant.status}; ${action} applies only to ${FROM[action].join(' or ')} grants${action === 'approve' || action === 'deny' ? ' or to a pending extension' : ''}.`,
+    );
   }
 }
 

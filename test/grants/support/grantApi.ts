@@ -87,12 +87,22 @@ export async function startGrantApi(options: { env?: Record<string, string>; sta
       headers['content-type'] = 'application/json';
     }
     Object.assign(headers, o.headers);
-    const request = new HttpRequest({ method, url: `http://localhost:7071/api/grants${path}`, headers, body: body === undefined ? undefined : { string: body } });
+    const request = new HttpRequest({
+      method,
+      url: `http://localhost:7071/api/grants${path}`,
+      headers,
+      body: body === undefined ? undefined : { string: body },
+    });
     const logs = o.logs;
     const context = new InvocationContext({
       invocationId: randomUUID(),
       functionName: 'grantRequest',
-      ...(logs ? { logHandler: (level: string, ...args: unknown[]) => void logs.push(`${level}: ${args.map(String).join(' ')}`) } : {}),
+      ...(logs
+        ? {
+            logHandler: (level: string, ...args: unknown[]) =>
+              void logs.push(`${level}: ${args.map(String).join(' ')}`),
+          }
+        : {}),
     });
     const response = await handler(request, context);
     const text = typeof response.body === 'string' ? response.body : '';
@@ -126,5 +136,11 @@ export async function startGrantApi(options: { env?: Record<string, string>; sta
 
 /** A valid request body for the demo grantee. */
 export function requestBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { principal: `adelev@${DOMAIN}`, duration: 'PT8H', justification: 'PST export for legal hold LH-7', ticket: 'CHG-1042', ...overrides };
+  return {
+    principal: `adelev@${DOMAIN}`,
+    duration: 'PT8H',
+    justification: 'PST export for legal hold LH-7',
+    ticket: 'CHG-1042',
+    ...overrides,
+  };
 }

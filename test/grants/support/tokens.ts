@@ -73,7 +73,9 @@ async function rsaKey(kid: string): Promise<KeyPair> {
   return { privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
 }
 
-const seedIds = new Map<string, string>(Object.values(SEED_USERS).map((u) => [u.userPrincipalName.toLowerCase(), u.id]));
+const seedIds = new Map<string, string>(
+  Object.values(SEED_USERS).map((u) => [u.userPrincipalName.toLowerCase(), u.id]),
+);
 
 /** The directory object id of a seed user, or a stable made-up one: tokens always carry an oid. */
 export function oidOf(upn: string): string {
@@ -92,8 +94,14 @@ export async function startTestIssuer(now: () => Date): Promise<TestIssuer> {
   let origin = '';
 
   const documents: Record<string, () => unknown> = {
-    [`/${TEST_TENANT_ID}/.well-known/openid-configuration`]: () => ({ issuer: TEST_ISSUER_V1, jwks_uri: `${origin}/${TEST_TENANT_ID}/discovery/keys` }),
-    [`/${TEST_TENANT_ID}/v2.0/.well-known/openid-configuration`]: () => ({ issuer: TEST_ISSUER, jwks_uri: `${origin}/${TEST_TENANT_ID}/discovery/v2.0/keys` }),
+    [`/${TEST_TENANT_ID}/.well-known/openid-configuration`]: () => ({
+      issuer: TEST_ISSUER_V1,
+      jwks_uri: `${origin}/${TEST_TENANT_ID}/discovery/keys`,
+    }),
+    [`/${TEST_TENANT_ID}/v2.0/.well-known/openid-configuration`]: () => ({
+      issuer: TEST_ISSUER,
+      jwks_uri: `${origin}/${TEST_TENANT_ID}/discovery/v2.0/keys`,
+    }),
   };
   const keySets = new Set([`/${TEST_TENANT_ID}/discovery/keys`, `/${TEST_TENANT_ID}/discovery/v2.0/keys`]);
 
@@ -122,8 +130,19 @@ export async function startTestIssuer(now: () => Date): Promise<TestIssuer> {
   async function sign(pair: KeyPair, user: TokenUser, o: TokenOverrides = {}): Promise<string> {
     const iat = o.iat ?? Math.floor(now().getTime() / 1000);
     const v1 = o.version === '1.0';
-    const claims: Record<string, unknown> = { oid: user.oid ?? oidOf(user.upn), tid: TEST_TENANT_ID, roles: user.roles ?? [], scp: 'access_as_user', ver: v1 ? '1.0' : '2.0' };
-    if (v1) Object.assign(claims, { appid: CLIENT_APP_ID, appidacr: '0' }, o.omitUpn ? {} : { upn: user.upn, unique_name: user.upn });
+    const claims: Record<string, unknown> = {
+      oid: user.oid ?? oidOf(user.upn),
+      tid: TEST_TENANT_ID,
+      roles: user.roles ?? [],
+      scp: 'access_as_user',
+      ver: v1 ? '1.0' : '2.0',
+    };
+    if (v1)
+      Object.assign(
+        claims,
+        { appid: CLIENT_APP_ID, appidacr: '0' },
+        o.omitUpn ? {} : { upn: user.upn, unique_name: user.upn },
+      );
     else Object.assign(claims, { azp: CLIENT_APP_ID, azpacr: '0' }, o.omitUpn ? {} : { preferred_username: user.upn });
     Object.assign(claims, o.claims);
     const jwt = new SignJWT(claims)
@@ -140,7 +159,11 @@ export async function startTestIssuer(now: () => Date): Promise<TestIssuer> {
   return {
     authority: origin,
     jwksUrl: `${origin}/${TEST_TENANT_ID}/discovery/v2.0/keys`,
-    settings: { WATCHDOG_AUTH_ISSUER: TEST_ISSUER, WATCHDOG_AUTH_AUDIENCE: TEST_AUDIENCE, WATCHDOG_AUTH_AUTHORITY: origin },
+    settings: {
+      WATCHDOG_AUTH_ISSUER: TEST_ISSUER,
+      WATCHDOG_AUTH_AUDIENCE: TEST_AUDIENCE,
+      WATCHDOG_AUTH_AUTHORITY: origin,
+    },
     fetches: () => fetches,
     requests: () => requests,
     fault(target, fault) {
