@@ -10,7 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import { auditOptions } from '../lib/audit/auditOptions.js';
 import { runAudit, type AuditResult } from '../lib/audit/runAudit.js';
-import type { RunningAzurite } from '../lib/local/azurite.js';
+import type { RunningAzurite } from '../cli/local/azurite.js';
 import { largeTenant, type LargeTenantSize } from '../emulator/scenarios/largeTenant.js';
 import { isMain, roundTrips, seconds, startBenchRuntime, withAzurite, type BenchRuntime } from './benchRuntime.js';
 import { minimumAuditRoundTrips } from './minimumRoundTrips.js';

@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { ManualClock } from '../lib/clock.js';
 import { loadConfig } from '../lib/config.js';
-import { startAzurite, type RunningAzurite } from '../lib/local/azurite.js';
-import { localEnv } from '../lib/local/localEnv.js';
+import { startAzurite, type RunningAzurite } from '../cli/local/azurite.js';
+import { localEnv } from '../cli/local/localEnv.js';
 import type { Logger, Store } from '../lib/ports.js';
 import { createRuntime, type Runtime } from '../lib/runtime.js';
 import { createFindingStore } from '../lib/store/findingStore.js';

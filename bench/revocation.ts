@@ -9,7 +9,7 @@
  *   node bin/run-ts.js bench/revocation.ts [grants]
  */
 import { performance } from 'node:perf_hooks';
-import type { RunningAzurite } from '../lib/local/azurite.js';
+import type { RunningAzurite } from '../cli/local/azurite.js';
 import { revokeExpired } from '../lib/revoke/revokeExpired.js';
 import { largeTenant } from '../emulator/scenarios/largeTenant.js';
 import { fixedGuid } from '../emulator/scenarios/baseTenant.js';

@@ -14,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { formatDoctor } from '../lib/cli/doctor.js';
+import { formatDoctor } from '../cli/doctor.js';
 import type { DoctorReport } from '../lib/doctor/doctorCheck.js';
 
 type Env = Partial<Record<string, string | undefined>>;

@@ -4,7 +4,7 @@
 import { InvocationContext, type Timer } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditTimerHandler } from '../../lib/audit/auditTimerHandler.js';
-import { main, type CliIo } from '../../lib/cli/main.js';
+import { main, type CliIo } from '../../cli/main.js';
 import {
   BREAK_GLASS,
   EXPECTED_HOLDER_PRINCIPALS,

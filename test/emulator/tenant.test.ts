@@ -3,8 +3,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { ManualClock } from '../../lib/clock.js';
 import { loadConfig } from '../../lib/config.js';
 import { MIE_ROLE } from '../../lib/domain.js';
-import { run } from '../../lib/cli/emulator.js';
-import { localEnv } from '../../lib/local/localEnv.js';
+import { run } from '../../cli/emulator.js';
+import { localEnv } from '../../cli/local/localEnv.js';
 import { startEmulator } from '../../emulator/server.js';
 import { LARGE_ROLE_GROUP, largeTenant } from '../../emulator/scenarios/largeTenant.js';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { verifyCommand } from '../../lib/cli/verify.js';
+import { verifyCommand } from '../../cli/verify.js';
 import { ManualClock } from '../../lib/clock.js';
 import { ChainVerifier } from '../../lib/evidence/chainVerifier.js';
 import { verifyHistory } from '../../lib/evidence/verifyHistory.js';

@@ -1,7 +1,7 @@
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { easyAuthAuthenticator } from '../../lib/auth/easyAuthPrincipal.js';
-import { exportCommand } from '../../lib/cli/export.js';
+import { exportCommand } from '../../cli/export.js';
 import { ManualClock } from '../../lib/clock.js';
 import { CSV_BOM, restoreFormula } from '../../lib/evidence/csv.js';
 import type { EvidenceDeps } from '../../lib/evidence/evidenceDeps.js';

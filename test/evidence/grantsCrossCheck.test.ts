@@ -6,7 +6,7 @@
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import { afterEach, describe, expect, it } from 'vitest';
 import { easyAuthAuthenticator } from '../../lib/auth/easyAuthPrincipal.js';
-import { exportCommand } from '../../lib/cli/export.js';
+import { exportCommand } from '../../cli/export.js';
 import { MIE_ROLE, type Grant } from '../../lib/domain.js';
 import { CSV_BOM } from '../../lib/evidence/csv.js';
 import type { EvidenceDeps } from '../../lib/evidence/evidenceDeps.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holdersCommand } from '../../lib/cli/holders.js';
+import { holdersCommand } from '../../cli/holders.js';
 import { ManualClock } from '../../lib/clock.js';
 import { holdersAtTime } from '../../lib/evidence/holdersAtTime.js';
 import { entryRowKey } from '../../lib/store/journal.js';

@@ -1,5 +1,5 @@
 /** Shared by the evidence tests: an independent RFC 4180 reader, sample holders and a captured CLI io. */
-import type { CliIo } from '../../lib/cli/main.js';
+import type { CliIo } from '../../cli/main.js';
 import type { Finding, Grant, Holder } from '../../lib/domain.js';
 import { MIE_ROLE } from '../../lib/domain.js';
 import type { JournalEntryInput } from '../../lib/ports.js';

@@ -7,8 +7,8 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { afterEach, describe, expect, it } from 'vitest';
 import { easyAuthAuthenticator } from '../../lib/auth/easyAuthPrincipal.js';
-import { exportCommand } from '../../lib/cli/export.js';
-import { verifyCommand } from '../../lib/cli/verify.js';
+import { exportCommand } from '../../cli/export.js';
+import { verifyCommand } from '../../cli/verify.js';
 import { ManualClock } from '../../lib/clock.js';
 import { MIE_ROLE } from '../../lib/domain.js';
 import type { EvidenceDeps } from '../../lib/evidence/evidenceDeps.js';

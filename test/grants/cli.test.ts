@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runGrant } from '../../lib/cli/grant.js';
-import { main, UsageError, type CliIo } from '../../lib/cli/main.js';
+import { runGrant } from '../../cli/grant.js';
+import { main, UsageError, type CliIo } from '../../cli/main.js';
 import { MIE_ROLE, type Grant } from '../../lib/domain.js';
 import { grantAssignmentName } from '../../lib/grants/grantAssignment.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';

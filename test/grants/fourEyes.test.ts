@@ -5,8 +5,8 @@
  * already has an open grant names that grant only to a caller who may see it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runGrant } from '../../lib/cli/grant.js';
-import type { CliIo } from '../../lib/cli/main.js';
+import { runGrant } from '../../cli/grant.js';
+import type { CliIo } from '../../cli/main.js';
 import { MIE_ROLE, type Grant } from '../../lib/domain.js';
 import { ASSIGNMENTS } from '../../emulator/scenarios/forgottenMigrations.js';
 import { DOMAIN, requestBody, startGrantApi, USERS, type GrantApi } from './support/grantApi.js';

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runGrant } from '../../lib/cli/grant.js';
+import { runGrant } from '../../cli/grant.js';
 import { MIE_ROLE, type Grant, type GrantStatus } from '../../lib/domain.js';
 import { DOMAIN, startGrantApi, USERS, type GrantApi } from './support/grantApi.js';
 
@@ -127,13 +127,11 @@ describe('GET /api/grants pages', () => {
   });
 
   it('the CLI `grant list` follows the pages: every grant once, oldest request first', async () => {
-    const more = seeded
-      .slice(0, 250)
-      .map((g, i) => ({
-        ...g,
-        id: randomUUID(),
-        requestedAt: new Date(Date.parse('2026-09-01T00:00:00Z') + i * 1000).toISOString(),
-      }));
+    const more = seeded.slice(0, 250).map((g, i) => ({
+      ...g,
+      id: randomUUID(),
+      requestedAt: new Date(Date.parse('2026-09-01T00:00:00Z') + i * 1000).toISOString(),
+    }));
     for (let i = 0; i < more.length; i += 25)
       await Promise.all(more.slice(i, i + 25).map((g) => api.runtime.store.grants.create(g)));
     const io = {

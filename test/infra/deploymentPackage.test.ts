@@ -45,7 +45,7 @@ describe('the deployment package', () => {
 
   it('holds no sources, tests, emulator, tooling or node_modules', () => {
     const stray = files.filter(
-      (f) => /^(lib|functions|emulator|test|bench|scripts|bin|infra|node_modules)\//.test(f) || f.endsWith('.ts'),
+      (f) => /^(lib|cli|functions|emulator|test|bench|scripts|bin|infra|node_modules)\//.test(f) || f.endsWith('.ts'),
     );
     expect(stray).toEqual([]);
     expect(
@@ -58,7 +58,9 @@ describe('the deployment package', () => {
   it('bundles no test or emulator code', () => {
     const map = JSON.parse(readFileSync(join(work, `${main}.map`), 'utf8')) as { sources: string[] };
     expect(map.sources.length).toBeGreaterThan(0);
-    expect(map.sources.filter((s) => /(^|\/)(emulator|test|bench)\//.test(s.replace(/^(\.\.\/)+/, '')))).toEqual([]);
+    expect(map.sources.filter((s) => /(^|\/)(cli|emulator|test|bench)\//.test(s.replace(/^(\.\.\/)+/, '')))).toEqual(
+      [],
+    );
   });
 
   it('loads from the package alone, without node_modules', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../lib/cli/main.js';
-import { main } from '../../lib/cli/main.js';
-import { runRevoke } from '../../lib/cli/revoke.js';
+import type { CliIo } from '../../cli/main.js';
+import { main } from '../../cli/main.js';
+import { runRevoke } from '../../cli/revoke.js';
 import type { RevokeScheduleResult } from '../../lib/revoke/runRevokeSchedule.js';
 import type { TestRuntime } from '../support/runtime.js';
 import { activeGrant, HOUR, startRevokeRuntime, upn } from './support.js';

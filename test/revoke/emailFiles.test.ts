@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fileStem, renderEml, renderHtmlPage, saveEmails, type DemoEmail } from '../../lib/demo/emailFiles.js';
+import { fileStem, renderEml, renderHtmlPage, saveEmails, type DemoEmail } from '../../cli/demo/emailFiles.js';
 
 const email: DemoEmail = {
   id: 'op-1',

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Env } from '../../lib/config.js';
-import { localEnv } from '../../lib/local/localEnv.js';
+import { localEnv } from '../../cli/local/localEnv.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server.js';
 import { azuriteConnectionString, uniquePrefix } from './store.js';
 

@@ -1,6 +1,6 @@
 /** One Azurite for the whole run; each test file isolates itself with its own table prefix. */
 import type { TestProject } from 'vitest/node';
-import { startAzurite, type RunningAzurite } from '../../lib/local/azurite.js';
+import { startAzurite, type RunningAzurite } from '../../cli/local/azurite.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

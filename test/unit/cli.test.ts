@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../lib/cli/main.js';
+import { main, type CliIo } from '../../cli/main.js';
 
 function capture(env: CliIo['env'] = {}): CliIo & { stdout: string; stderr: string } {
   const io = {

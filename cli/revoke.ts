@@ -3,11 +3,11 @@
  * grants, remove expired ones and verify, reminders) and prints what it did. Exit code 1 when a
  * removal failed or the mass-removal guard stopped the run.
  */
-import { loadConfig } from '../config.js';
-import type { Logger } from '../ports.js';
-import { formatRevocationReport } from '../revoke/formatRevocationReport.js';
-import { runRevokeSchedule, type RevokeScheduleDeps } from '../revoke/runRevokeSchedule.js';
-import { createRuntime } from '../runtime.js';
+import { loadConfig } from '../lib/config.js';
+import type { Logger } from '../lib/ports.js';
+import { formatRevocationReport } from '../lib/revoke/formatRevocationReport.js';
+import { runRevokeSchedule, type RevokeScheduleDeps } from '../lib/revoke/runRevokeSchedule.js';
+import { createRuntime } from '../lib/runtime.js';
 import type { CliIo } from './main.js';
 import { parseBooleanFlags } from './terminal.js';
 

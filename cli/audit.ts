@@ -2,11 +2,11 @@
  * `mie-watchdog audit [--json]`: runs the same audit job as the auditTimer function (snapshot, diff,
  * alerts) once, and prints who holds Mailbox Import Export and what is wrong with it.
  */
-import { auditOptions } from '../audit/auditOptions.js';
-import { runAudit, type AuditResult } from '../audit/runAudit.js';
-import { loadConfig } from '../config.js';
-import type { Logger } from '../ports.js';
-import { createRuntime } from '../runtime.js';
+import { auditOptions } from '../lib/audit/auditOptions.js';
+import { runAudit, type AuditResult } from '../lib/audit/runAudit.js';
+import { loadConfig } from '../lib/config.js';
+import type { Logger } from '../lib/ports.js';
+import { createRuntime } from '../lib/runtime.js';
 import type { CliIo } from './main.js';
 import { parseBooleanFlags, terminalSafe } from './terminal.js';
 

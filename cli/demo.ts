@@ -1,6 +1,6 @@
-/** `mie-watchdog demo [--out DIR]` (= `npm start`): the whole watchdog cycle on the embedded default (lib/demo). */
+/** `mie-watchdog demo [--out DIR]` (= `npm start`): the whole watchdog cycle on the embedded default (cli/demo). */
 import { parseArgs } from 'node:util';
-import { runDemo } from '../demo/runDemo.js';
+import { runDemo } from './demo/runDemo.js';
 import { UsageError, type CliIo } from './main.js';
 
 export async function run(args: string[], io: CliIo): Promise<number> {

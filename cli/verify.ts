@@ -1,9 +1,9 @@
 /** `mie-watchdog verify`: checks the journal's hash chain end to end; exit 1 and where it breaks when it does. */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
-import type { EvidenceDeps } from '../evidence/evidenceDeps.js';
-import { openEvidence } from '../evidence/openEvidence.js';
-import { describeChainReport, verifyHistory } from '../evidence/verifyHistory.js';
+import { loadConfig } from '../lib/config.js';
+import type { EvidenceDeps } from '../lib/evidence/evidenceDeps.js';
+import { openEvidence } from '../lib/evidence/openEvidence.js';
+import { describeChainReport, verifyHistory } from '../lib/evidence/verifyHistory.js';
 import { UsageError, type CliIo } from './main.js';
 
 export async function verifyCommand(

@@ -6,13 +6,13 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
-import type { EvidenceDeps } from '../evidence/evidenceDeps.js';
-import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind } from '../evidence/evidenceTable.js';
-import { exportEvidence } from '../evidence/exportEvidence.js';
-import { openEvidence } from '../evidence/openEvidence.js';
-import { parseInstant } from '../instant.js';
-import { describeChainReport } from '../evidence/verifyHistory.js';
+import { loadConfig } from '../lib/config.js';
+import type { EvidenceDeps } from '../lib/evidence/evidenceDeps.js';
+import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind } from '../lib/evidence/evidenceTable.js';
+import { exportEvidence } from '../lib/evidence/exportEvidence.js';
+import { openEvidence } from '../lib/evidence/openEvidence.js';
+import { parseInstant } from '../lib/instant.js';
+import { describeChainReport } from '../lib/evidence/verifyHistory.js';
 import { UsageError, type CliIo } from './main.js';
 
 function parse(args: string[]) {

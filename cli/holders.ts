@@ -1,11 +1,11 @@
 /** `mie-watchdog holders --at ISO`: who held Mailbox Import Export at that instant, from the verified journal. */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
-import type { EvidenceDeps } from '../evidence/evidenceDeps.js';
-import { describeHoldersAt, holdersAtTime } from '../evidence/holdersAtTime.js';
-import { openEvidence } from '../evidence/openEvidence.js';
-import { parseInstant } from '../instant.js';
-import { describeChainReport } from '../evidence/verifyHistory.js';
+import { loadConfig } from '../lib/config.js';
+import type { EvidenceDeps } from '../lib/evidence/evidenceDeps.js';
+import { describeHoldersAt, holdersAtTime } from '../lib/evidence/holdersAtTime.js';
+import { openEvidence } from '../lib/evidence/openEvidence.js';
+import { parseInstant } from '../lib/instant.js';
+import { describeChainReport } from '../lib/evidence/verifyHistory.js';
 import { UsageError, type CliIo } from './main.js';
 
 export async function holdersCommand(

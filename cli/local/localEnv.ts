@@ -2,7 +2,7 @@
  * The WATCHDOG_* settings of the embedded default: every endpoint on the local tenant emulator,
  * Table Storage on Azurite, and the emulator's fixed development credential.
  */
-import type { Env } from '../config.js';
+import type { Env } from '../../lib/config.js';
 import type { RunningEmulator } from '../../emulator/server.js';
 import { WATCHDOG_API, WATCHDOG_APP } from '../../emulator/scenarios/baseTenant.js';
 import { BREAK_GLASS, TENANT } from '../../emulator/scenarios/forgottenMigrations.js';

@@ -13,27 +13,27 @@ import {
   reasonBody,
   requestGrantBody,
   upnSchema,
-} from '../api/grantBodies.js';
-import { grantProblem } from '../api/grantProblems.js';
-import { parseWith } from '../api/readJsonBody.js';
-import { APP_ROLES, type Caller } from '../auth/identity.js';
-import { normalizeUpn } from '../auth/upnClaim.js';
-import { loadConfig } from '../config.js';
-import type { Grant } from '../domain.js';
-import { formatDuration } from '../duration.js';
-import { activateDueGrants } from '../grants/activateDueGrants.js';
-import { adoptGrant } from '../grants/adoptGrant.js';
-import { approveGrant } from '../grants/approveGrant.js';
-import { cancelGrant } from '../grants/cancelGrant.js';
-import { denyGrant } from '../grants/denyGrant.js';
-import { extendGrant } from '../grants/extendGrant.js';
-import { getGrant } from '../grants/getGrant.js';
-import { WATCHDOG_ACTOR, type GrantDeps } from '../grants/grantDeps.js';
-import { listGrants } from '../grants/listGrants.js';
-import { PROPAGATION_NOTE } from '../grants/notices/grantNotice.js';
-import { releaseGrant } from '../grants/releaseGrant.js';
-import { requestGrant } from '../grants/requestGrant.js';
-import { createRuntime } from '../runtime.js';
+} from '../lib/api/grantBodies.js';
+import { grantProblem } from '../lib/api/grantProblems.js';
+import { parseWith } from '../lib/api/readJsonBody.js';
+import { APP_ROLES, type Caller } from '../lib/auth/identity.js';
+import { normalizeUpn } from '../lib/auth/upnClaim.js';
+import { loadConfig } from '../lib/config.js';
+import type { Grant } from '../lib/domain.js';
+import { formatDuration } from '../lib/duration.js';
+import { activateDueGrants } from '../lib/grants/activateDueGrants.js';
+import { adoptGrant } from '../lib/grants/adoptGrant.js';
+import { approveGrant } from '../lib/grants/approveGrant.js';
+import { cancelGrant } from '../lib/grants/cancelGrant.js';
+import { denyGrant } from '../lib/grants/denyGrant.js';
+import { extendGrant } from '../lib/grants/extendGrant.js';
+import { getGrant } from '../lib/grants/getGrant.js';
+import { WATCHDOG_ACTOR, type GrantDeps } from '../lib/grants/grantDeps.js';
+import { listGrants } from '../lib/grants/listGrants.js';
+import { PROPAGATION_NOTE } from '../lib/grants/notices/grantNotice.js';
+import { releaseGrant } from '../lib/grants/releaseGrant.js';
+import { requestGrant } from '../lib/grants/requestGrant.js';
+import { createRuntime } from '../lib/runtime.js';
 import { UsageError, type CliIo } from './main.js';
 
 const USAGE = `Usage:

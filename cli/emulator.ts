@@ -4,9 +4,9 @@
  * settings that point the watchdog at it. Drive it over HTTP under /_emulator/ (see README).
  */
 import { parseArgs } from 'node:util';
-import { parseDuration } from '../duration.js';
-import { startEmulator } from '../../emulator/server.js';
-import { SCENARIOS } from '../../emulator/scenarios/index.js';
+import { parseDuration } from '../lib/duration.js';
+import { startEmulator } from '../emulator/server.js';
+import { SCENARIOS } from '../emulator/scenarios/index.js';
 import { UsageError, type CliIo } from './main.js';
 
 export interface EmulatorCommandOptions {

@@ -1,8 +1,8 @@
 /**
- * `mie-watchdog` command line. Each command lives in its own file under lib/cli and runs the same
+ * `mie-watchdog` command line. Each command lives in its own file under cli/ and runs the same
  * job the Function App runs; this file only dispatches and turns errors into exit codes.
  */
-import { ConfigError, type Env } from '../config.js';
+import { ConfigError, type Env } from '../lib/config.js';
 
 export interface CliIo {
   out(text: string): void;

@@ -8,20 +8,20 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
-import { auditOptions } from '../audit/auditOptions.js';
-import { runAudit, type AuditResult } from '../audit/runAudit.js';
-import type { Caller } from '../auth/identity.js';
-import { ManualClock } from '../clock.js';
-import { loadConfig } from '../config.js';
-import { approveGrant } from '../grants/approveGrant.js';
-import { requestGrant } from '../grants/requestGrant.js';
+import { auditOptions } from '../../lib/audit/auditOptions.js';
+import { runAudit, type AuditResult } from '../../lib/audit/runAudit.js';
+import type { Caller } from '../../lib/auth/identity.js';
+import { ManualClock } from '../../lib/clock.js';
+import { loadConfig } from '../../lib/config.js';
+import { approveGrant } from '../../lib/grants/approveGrant.js';
+import { requestGrant } from '../../lib/grants/requestGrant.js';
 import { startAzurite } from '../local/azurite.js';
 import { localEnv } from '../local/localEnv.js';
-import { createDoctorProbes } from '../doctor/doctorProbes.js';
-import { runDoctor } from '../doctor/runDoctor.js';
-import type { Logger } from '../ports.js';
-import { runRevokeSchedule } from '../revoke/runRevokeSchedule.js';
-import { createRuntime } from '../runtime.js';
+import { createDoctorProbes } from '../../lib/doctor/doctorProbes.js';
+import { runDoctor } from '../../lib/doctor/runDoctor.js';
+import type { Logger } from '../../lib/ports.js';
+import { runRevokeSchedule } from '../../lib/revoke/runRevokeSchedule.js';
+import { createRuntime } from '../../lib/runtime.js';
 import { startEmulator } from '../../emulator/server.js';
 import { saveEmails } from './emailFiles.js';
 
@@ -189,17 +189,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     );
     expectStep(!after.holders.some((h) => h.principal === adele), 'adelev should not hold the role after revocation');
 
-    const sent = emulator
-      .sentEmails()
-      .map((e) => ({
-        id: e.operationId,
-        at: e.at,
-        from: e.from,
-        to: e.to,
-        subject: e.subject,
-        text: e.text,
-        html: e.html,
-      }));
+    const sent = emulator.sentEmails().map((e) => ({
+      id: e.operationId,
+      at: e.at,
+      from: e.from,
+      to: e.to,
+      subject: e.subject,
+      text: e.text,
+      html: e.html,
+    }));
     const files = await saveEmails(outDir, sent);
     section(`Emails sent (${files.length}), each saved as .eml and .html:`);
     for (const [i, e] of sent.entries()) out(`   ${files[i]}  to ${e.to.join(', ')}`);

@@ -2,11 +2,11 @@
  * `mie-watchdog doctor [--json]`: runs every check lib/doctor has against the configured tenant and storage,
  * one line each with the fix for a failure. Exit 0 only when all pass, 1 when any fails, 2 for bad settings.
  */
-import { clockFor } from '../clock.js';
-import { loadConfig } from '../config.js';
-import type { DoctorReport } from '../doctor/doctorCheck.js';
-import { createDoctorProbes } from '../doctor/doctorProbes.js';
-import { runDoctor } from '../doctor/runDoctor.js';
+import { clockFor } from '../lib/clock.js';
+import { loadConfig } from '../lib/config.js';
+import type { DoctorReport } from '../lib/doctor/doctorCheck.js';
+import { createDoctorProbes } from '../lib/doctor/doctorProbes.js';
+import { runDoctor } from '../lib/doctor/runDoctor.js';
 import type { CliIo } from './main.js';
 import { parseBooleanFlags, terminalSafe as clean } from './terminal.js';
 
