@@ -82,7 +82,12 @@ export async function exportCommand(
     bom: !values['no-bom'],
   });
   const file = values.out ? await fileSink(values.out) : undefined;
-  const write = file ? file.write : (io.write ?? (async (chunk: string) => io.out(chunk)));
+  const write = (chunk: string): Promise<void> => {
+    if (file) return file.write(chunk);
+    if (io.write) return io.write(chunk);
+    io.out(chunk);
+    return Promise.resolve();
+  };
   try {
     for await (const chunk of prepared.body) await write(chunk);
   } finally {

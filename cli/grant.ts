@@ -107,7 +107,7 @@ export async function runGrant(args: string[], io: CliIo, makeDeps: () => GrantD
     );
   }
   const id = positionals[0] ?? '';
-  if (command.takesId && !v.is(grantIdSchema, id))
+  if (command.takesId && !v.safeParse(grantIdSchema, id).success)
     throw new UsageError(`'${id}' is not a grant id (a GUID); use "grant list" to find it.`);
   let deps: GrantDeps | undefined;
   try {
@@ -128,7 +128,7 @@ export async function runGrant(args: string[], io: CliIo, makeDeps: () => GrantD
 function parse(rest: string[]): { values: Values; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
-    return { values: values as Values, positionals };
+    return { values: values, positionals };
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }

@@ -24,7 +24,8 @@ export async function verifyCommand(
   }
   const report = await verifyHistory((typeof deps === 'function' ? deps() : deps).journalRows);
   if (json) io.out(JSON.stringify(report, null, 2));
-  else (report.ok ? io.out : io.err)(describeChainReport(report));
+  else if (report.ok) io.out(describeChainReport(report));
+  else io.err(describeChainReport(report));
   return report.ok ? 0 : 1;
 }
 

@@ -36,7 +36,7 @@ function withdrawPermission(ctx: EmulatorContext, b: Record<string, unknown>): R
   if (!resource || typeof b.appRole !== 'string')
     return problem(400, 'Send {"api":"graph"|"exchange","appRole":"<value>"} or {"roleEntry":"<role>\\<cmdlet>"}.');
   if (!ctx.state.withdrawCallerAppRole(resource, b.appRole))
-    return problem(404, `The watchdog's app does not hold ${b.appRole} on ${b.api}.`);
+    return problem(404, `The watchdog's app does not hold ${b.appRole} on ${String(b.api)}.`);
   return ok({ withdrawn: b.appRole });
 }
 

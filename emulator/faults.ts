@@ -2,6 +2,7 @@
  * Fault injection: slow, throttled, failing or dropped calls, per route, on an exact schedule or at a
  * seeded random rate, so retry and partial-read handling can be tested deterministically.
  */
+import { asText } from './asText.js';
 
 export type Fault =
   | { kind: 'latency'; ms: number }
@@ -142,8 +143,7 @@ export class Faults {
     const route = matcherFor(rule.route);
     const wanted = Object.entries(rule.parameters ?? {});
     const matcher = (t: CallTarget) =>
-      route(t) &&
-      wanted.every(([name, value]) => String(t.parameters?.[name] ?? '').toLowerCase() === value.toLowerCase());
+      route(t) && wanted.every(([name, value]) => asText(t.parameters?.[name]).toLowerCase() === value.toLowerCase());
     this.rules.push({ ...rule, id, seen: 0, fired: 0, matcher });
     return id;
   }

@@ -27,7 +27,7 @@ import { saveEmails } from './emailFiles.js';
 
 export interface DemoOptions {
   outDir: string;
-  out(line: string): void;
+  out: (line: string) => void;
 }
 
 export interface DemoResult {

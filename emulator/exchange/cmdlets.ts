@@ -4,6 +4,7 @@
  * every object for an unknown -Identity where the reference cautions so (else ManagementObjectNotFoundException),
  * name uniqueness, delegating assignments.
  */
+import { asText } from '../asText.js';
 import { randomUUID } from 'node:crypto';
 import {
   CmdletError,
@@ -163,7 +164,7 @@ export const CMDLETS: Record<string, CmdletSpec> = {
       if (p.Filter !== undefined) {
         const terms = parseOpathFilter(p.Filter as string, USER_FILTER_PROPERTIES);
         return all().filter((row) =>
-          terms.some((t) => String(row[t.property] ?? '').toLowerCase() === t.value.toLowerCase()),
+          terms.some((t) => asText(row[t.property]).toLowerCase() === t.value.toLowerCase()),
         );
       }
       if (p.Identity === undefined) return all();
@@ -441,7 +442,7 @@ function getManagementRole(state: TenantState, p: Params): Row[] {
     if (!ROLE_TYPES.has(type)) {
       throw new CmdletError(
         BINDING,
-        `Cannot bind parameter 'RoleType'. Cannot convert value "${String(p.RoleType)}" to type "Microsoft.Exchange.Data.Directory.SystemConfiguration.RoleType".`,
+        `Cannot bind parameter 'RoleType'. Cannot convert value "${asText(p.RoleType)}" to type "Microsoft.Exchange.Data.Directory.SystemConfiguration.RoleType".`,
       );
     }
     roles = roles.filter((r) => r.roleType.toLowerCase() === type);
@@ -520,7 +521,7 @@ function changeRoleGroupMember(state: TenantState, p: Params, change: 'add' | 'r
         `The recipient "${member.name}" is already a member of the group "${rg.name}".`,
       );
     state.addRoleGroupMember(rg, member.id);
-    state.recordAdminAction('Add-RoleGroupMember', rg.name, { Identity: rg.name, Member: String(p.Member as string) });
+    state.recordAdminAction('Add-RoleGroupMember', rg.name, { Identity: rg.name, Member: String(p.Member) });
   } else {
     if (!isMember)
       throw new CmdletError(

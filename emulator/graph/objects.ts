@@ -140,7 +140,7 @@ export function appRoleAssignmentObject(state: TenantState, a: SeedAppRoleAssign
     deletedDateTime: null,
     appRoleId: a.appRoleId,
     createdDateTime: a.createdDateTime,
-    principalDisplayName: (principal?.all.displayName as string | undefined) ?? null,
+    principalDisplayName: principal?.all.displayName ?? null,
     principalId: a.principalId,
     principalType,
     resourceDisplayName: state.servicePrincipals.get(a.resourceId)?.displayName ?? null,

@@ -286,7 +286,7 @@ const ROUTES: [string, RegExp, readonly string[], Handler][] = [
       if (body.ids.length > 1000) return badRequest('getByIds accepts at most 1000 ids.');
       const types = Array.isArray(body.types) ? (body.types as string[]).map((t) => t.toLowerCase()) : undefined;
       const items: GraphObject[] = [];
-      for (const id of body.ids as string[]) {
+      for (const id of body.ids) {
         const o = directoryObject(ctx.state, id);
         if (o && (!types || types.includes(o.type.toLowerCase()))) items.push(project(o, selectOf(r.query), true));
       }
@@ -470,14 +470,14 @@ function createAuditLogQuery(ctx: EmulatorContext, r: GraphRequest): Reply {
   ) {
     return badRequest('recordTypeFilters and operationFilters must be arrays of strings.');
   }
-  const unknownType = ((recordTypeFilters as string[] | undefined) ?? []).find((t) => !/^[a-z][A-Za-z0-9]*$/.test(t));
+  const unknownType = (recordTypeFilters ?? []).find((t) => !/^[a-z][A-Za-z0-9]*$/.test(t));
   if (unknownType) return badRequest(`The value '${unknownType}' is not a valid auditLogRecordType.`);
   const q = ctx.state.startAuditLogQuery({
     displayName: typeof displayName === 'string' ? displayName : '',
     filterStartDateTime: from,
     filterEndDateTime: to,
-    recordTypeFilters: (recordTypeFilters as string[] | undefined) ?? [],
-    operationFilters: (operationFilters as string[] | undefined) ?? [],
+    recordTypeFilters: recordTypeFilters ?? [],
+    operationFilters: operationFilters ?? [],
   });
   return { status: 201, body: auditLogQueryObject(ctx, r, q) };
 }

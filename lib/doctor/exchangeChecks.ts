@@ -226,5 +226,5 @@ export async function checkExchange(config: Config, probes: DoctorProbes): Promi
           ...EXCHANGE_WRITE_CMDLETS.map((c) => checkWrite(probes, c, held.roles)),
           checkDelegating(probes, held.assignee),
         ]);
-  return [manageAsApp as CheckResult, ...reads, ...writes];
+  return [manageAsApp, ...reads, ...writes];
 }

@@ -25,8 +25,9 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem;font-size:.85rem
 th,td{border:1px solid #c8c8c8;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:#f0f0f0;overflow-wrap:normal}.ok{color:#0a6b0a}.bad{color:#a80000;font-weight:bold}.muted{color:#666}`;
 
-const cells = (values: unknown[]): string => values.map((c) => `<td>${escapeHtml(c)}</td>`).join('');
-const row = (values: unknown[]): string => `<tr>${cells(values)}</tr>\n`;
+const cells = (values: (string | number | undefined)[]): string =>
+  values.map((c) => `<td>${escapeHtml(c)}</td>`).join('');
+const row = (values: (string | number | undefined)[]): string => `<tr>${cells(values)}</tr>\n`;
 const head = (names: string[]): string =>
   `<table>\n<thead><tr>${names.map((n) => `<th>${escapeHtml(n)}</th>`).join('')}</tr></thead>\n<tbody>\n`;
 const TABLE_END = '</tbody></table>\n';

@@ -173,7 +173,7 @@ export class GraphDirectory implements Directory {
         // A deleted principal leaves an assignment without one; it gives nobody the role.
         if (row.principal && typeof row.principal === 'object')
           assignments.push({
-            roleDefinitionId: String(row.roleDefinitionId ?? role).toLowerCase(),
+            roleDefinitionId: (typeof row.roleDefinitionId === 'string' ? row.roleDefinitionId : role).toLowerCase(),
             principal: row.principal as GraphObject,
           });
       }
@@ -229,7 +229,7 @@ export class GraphDirectory implements Directory {
         createdAt: typeof a.createdDateTime === 'string' ? a.createdDateTime : undefined,
         principal: principals.get(principalId) ?? {
           id: principalId,
-          type: principalTypeOf(String(a.principalType ?? '')),
+          type: principalTypeOf(typeof a.principalType === 'string' ? a.principalType : ''),
           displayName: typeof a.principalDisplayName === 'string' ? a.principalDisplayName : undefined,
         },
       };
@@ -311,7 +311,7 @@ export class GraphDirectory implements Directory {
 
   private async listAll<T>(path: string, operation: string, permission: string): Promise<T[]> {
     const first = await this.call<Page<T>>(operation, permission, () => this.client.api(path).get());
-    return this.restOfPages(first as Page<T>, operation, permission);
+    return this.restOfPages(first, operation, permission);
   }
 
   /** The rows of a first page and of every page after it. */

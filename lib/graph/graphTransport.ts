@@ -42,7 +42,9 @@ export class GraphTransportMiddleware implements Middleware {
   ) {}
 
   async execute(context: Context): Promise<void> {
-    const url = typeof context.request === 'string' ? context.request : context.request.url;
+    // RequestInfo is a DOM type this Node build does not declare: the SDK passes a URL string or a Request.
+    const request = context.request as string | { url: string };
+    const url = typeof request === 'string' ? request : request.url;
     const method = (context.options?.method ?? 'GET').toUpperCase();
     const headers = plainHeaders(context.options?.headers);
     const body = typeof context.options?.body === 'string' ? context.options.body : undefined;
@@ -85,6 +87,6 @@ function plainHeaders(headers: unknown): Record<string, string> {
   if (Array.isArray(headers)) return Object.fromEntries(headers as [string, string][]);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers as Record<string, unknown>))
-    if (v !== undefined && v !== null) out[k] = String(v);
+    if (typeof v === 'string' || typeof v === 'number') out[k] = String(v);
   return out;
 }

@@ -1,6 +1,6 @@
 /** User-provided text (justifications, reasons, tickets, tenant names) goes into email and reports only through these. */
 
-export function escapeHtml(text: unknown): string {
+export function escapeHtml(text: string | number | null | undefined): string {
   return String(text ?? '').replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,

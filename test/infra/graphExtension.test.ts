@@ -72,8 +72,8 @@ describe('the API app registration (infra/modules/apiRegistration.bicep)', () =>
     return array.namedChildren
       .filter((n) => n?.type === 'object')
       .map((o) => ({
-        id: literal(api, BicepFile.property(o!, ['id'])),
-        value: literal(api, BicepFile.property(o!, ['value'])),
+        id: literal(api, BicepFile.property(o, ['id'])),
+        value: literal(api, BicepFile.property(o, ['value'])),
       }));
   }
 

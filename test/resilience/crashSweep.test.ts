@@ -131,7 +131,7 @@ async function sweep(scenario: Scenario): Promise<number> {
 }
 
 const audit = (runtime: Runtime) => runAudit(runtime, auditOptions(runtime.config));
-const revoke = (runtime: Runtime) => runRevokeSchedule(runtime as Runtime & TestRuntime);
+const revoke = (runtime: Runtime) => runRevokeSchedule(runtime);
 
 /** Two of the seed tenant's direct unapproved assignments (removed side by side), audited and past WATCHDOG_UNAPPROVED_GRACE. */
 const unapproved = {

@@ -6,7 +6,7 @@
  * 4 bytes + 2 per key character + per property (8 + 2 per name character + value: strings 4 + 2 per
  * UTF-16 unit, binary 4 + bytes, numbers 8, booleans 1).
  */
-import type { TableClient, TransactionAction } from '@azure/data-tables';
+import type { TransactionAction } from '@azure/data-tables';
 import type { TableAccess } from '../../lib/store/tables.js';
 
 export const MAX_PROPERTY_BYTES = 64 * 1024;
@@ -94,7 +94,7 @@ export function limitCheckedTables(inner: TableAccess, writes: TableWrite[] = []
           }
           return (value as (...a: unknown[]) => unknown).bind(target);
         },
-      }) as TableClient;
+      });
     },
   };
 }

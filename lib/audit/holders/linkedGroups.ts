@@ -15,7 +15,7 @@ const KNOWN: [RegExp, string][] = [
 const LINKED = /^[A-Za-z]+_-?\d{6,}$/;
 
 /** The directory role template id a linked group mirrors, 'unmapped' for a linked group of another role, undefined otherwise. */
-export function linkedGroupRole(name: string): string | 'unmapped' | undefined {
+export function linkedGroupRole(name: string): string | undefined {
   for (const [pattern, roleId] of KNOWN) if (pattern.test(name)) return roleId;
   return LINKED.test(name) ? 'unmapped' : undefined;
 }

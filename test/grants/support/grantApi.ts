@@ -108,7 +108,7 @@ export async function startGrantApi(options: { env?: Record<string, string>; sta
     const text = typeof response.body === 'string' ? response.body : '';
     return {
       status: response.status ?? 200,
-      headers: new Headers(response.headers as Record<string, string>),
+      headers: new Headers(response.headers),
       body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
       text,
     };
