@@ -7,7 +7,7 @@ import { ManualClock } from '../lib/clock.js';
 import { loadConfig } from '../lib/config.js';
 import { startAzurite, type RunningAzurite } from '../cli/local/azurite.js';
 import { localEnv } from '../cli/local/localEnv.js';
-import type { Logger, Store } from '../lib/ports.js';
+import type { Logger, Store } from '../lib/ports/index.js';
 import { createRuntime, type Runtime } from '../lib/runtime.js';
 import { createFindingStore } from '../lib/store/findingStore.js';
 import { createAlertIntentStore } from '../lib/store/alertIntentStore.js';

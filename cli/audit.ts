@@ -5,7 +5,7 @@
 import { auditOptions } from '../lib/audit/auditOptions.js';
 import { runAudit, type AuditResult } from '../lib/audit/runAudit.js';
 import { loadConfig } from '../lib/config.js';
-import type { Logger } from '../lib/ports.js';
+import type { Logger } from '../lib/ports/index.js';
 import { createRuntime } from '../lib/runtime.js';
 import type { CliIo } from './main.js';
 import { parseBooleanFlags, terminalSafe } from './terminal.js';

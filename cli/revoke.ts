@@ -4,7 +4,7 @@
  * removal failed or the mass-removal guard stopped the run.
  */
 import { loadConfig } from '../lib/config.js';
-import type { Logger } from '../lib/ports.js';
+import type { Logger } from '../lib/ports/index.js';
 import { formatRevocationReport } from '../lib/revoke/formatRevocationReport.js';
 import { runRevokeSchedule, type RevokeScheduleDeps } from '../lib/revoke/runRevokeSchedule.js';
 import { createRuntime } from '../lib/runtime.js';

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ALL_GROUP_MEMBERS, MIE_ROLE, ORGANIZATION_MANAGEMENT } from '../lib/domain.js';
-import type { Clock } from '../lib/ports.js';
+import type { Clock } from '../lib/ports/index.js';
 import type {
   AssigneeType,
   SeedAppRoleAssignment,

@@ -1,5 +1,5 @@
 import type { Config } from './config.js';
-import type { Clock } from './ports.js';
+import type { Clock } from './ports/index.js';
 
 export const systemClock: Clock = { now: () => new Date() };
 

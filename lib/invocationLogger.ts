@@ -1,6 +1,6 @@
 /** The Logger port over a Functions invocation's context, so job logs land with the invocation in Application Insights. */
 import type { InvocationContext } from '@azure/functions';
-import type { Logger } from './ports.js';
+import type { Logger } from './ports/index.js';
 
 export function invocationLogger(context: InvocationContext): Logger {
   const props = (p?: Record<string, unknown>) => (p ? [p] : []);

@@ -9,7 +9,7 @@ import { ExchangeAdminClient } from './exchange/exchangeAdminClient.js';
 import { GraphDirectory } from './graph/graphDirectory.js';
 import type { RetryPolicy } from './http/retryPolicy.js';
 import { AcsMailer } from './mail/acsMailer.js';
-import type { Clock, Directory, ExchangeRbac, Logger, Mailer } from './ports.js';
+import type { Clock, Directory, ExchangeRbac, Logger, Mailer } from './ports/index.js';
 import { openStore, storeOn, type OpenedStore } from './store/index.js';
 import type { TableAccess } from './store/tables.js';
 

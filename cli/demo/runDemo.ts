@@ -19,7 +19,7 @@ import { startAzurite } from '../local/azurite.js';
 import { localEnv } from '../local/localEnv.js';
 import { createDoctorProbes } from '../../lib/doctor/doctorProbes.js';
 import { runDoctor } from '../../lib/doctor/runDoctor.js';
-import type { Logger } from '../../lib/ports.js';
+import type { Logger } from '../../lib/ports/index.js';
 import { runRevokeSchedule } from '../../lib/revoke/runRevokeSchedule.js';
 import { createRuntime } from '../../lib/runtime.js';
 import { startEmulator } from '../../emulator/server.js';

@@ -27,7 +27,7 @@ import { extendGrant } from '../grants/extendGrant.js';
 import { getGrant } from '../grants/getGrant.js';
 import type { GrantDeps } from '../grants/grantDeps.js';
 import { GrantNotFoundError } from '../grants/grantErrors.js';
-import { ExternalCallError } from '../http/errors.js';
+import { ExternalCallError } from '../ports/index.js';
 import { listGrantsPage } from '../grants/listGrants.js';
 import { PROPAGATION_NOTE } from '../grants/notices/grantNotice.js';
 import { releaseGrant } from '../grants/releaseGrant.js';

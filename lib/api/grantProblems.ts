@@ -8,8 +8,7 @@ import {
 import { CancelNotVerifiedError } from '../grants/cancelGrant.js';
 import { InvalidPageTokenError } from '../grants/listGrants.js';
 import { ReleaseNotVerifiedError } from '../grants/releaseGrant.js';
-import { ExternalCallError, ThrottledError, TransientError } from '../http/errors.js';
-import { ConflictError } from '../store/tables.js';
+import { ExternalCallError, ThrottledError, TransientError, ConflictError } from '../ports/index.js';
 import { authProblem } from './authProblem.js';
 import { ProblemError } from './problem.js';
 

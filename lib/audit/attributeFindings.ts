@@ -9,10 +9,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { Snapshot } from '../domain.js';
-import { PermissionError } from '../http/errors.js';
+import { PermissionError } from '../ports/index.js';
 import { escapeHtml, headerSafe, oneLine } from '../mail/escapeText.js';
-import type { AuditLogRecord, Clock, Directory, JournalEntryInput, Logger, Mailer, Store } from '../ports.js';
-import type { AttributionTarget, PendingAttribution, SnapshotState, StoredFinding } from './auditStores.js';
+import type { AuditLogRecord, Clock, Directory, JournalEntryInput, Logger, Mailer, Store } from '../ports/index.js';
+import type { AttributionTarget, PendingAttribution, SnapshotState, StoredFinding } from '../ports/index.js';
 import type { RenderedEmail } from './renderAlert.js';
 
 export const ATTRIBUTION_OPERATIONS = ['New-ManagementRoleAssignment', 'Add-RoleGroupMember'] as const;

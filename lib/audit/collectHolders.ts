@@ -21,7 +21,7 @@ import {
   type Snapshot,
 } from '../domain.js';
 import { mapLimited } from '../http/limiter.js';
-import type { Directory, ExchangeRbac, Logger } from '../ports.js';
+import type { Directory, ExchangeRbac, Logger } from '../ports/index.js';
 import type { ExpandContext } from './holders/expandContext.js';
 import { expandDirectUsers, prepareDirectUsers } from './holders/expandDirectUsers.js';
 import { expandGraphAppRole } from './holders/expandGraphAppRole.js';

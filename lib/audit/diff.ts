@@ -10,7 +10,7 @@
  *   while the changed state lasts, until a grant approved after it was first seen covers the holder.
  */
 import type { Finding, Grant, Holder, RoleAssignment, Severity, Snapshot } from '../domain.js';
-import type { StoredFinding } from './auditStores.js';
+import type { StoredFinding } from '../ports/index.js';
 
 export interface AuditPolicy {
   /** Lower-cased UPNs, appIds or object ids that are never revoked and always reported. */

@@ -5,8 +5,8 @@
  * then journals is only what the dead run did not, and every change is journaled once.
  */
 import type { Holder } from '../domain.js';
-import type { Journal, JournalEntry } from '../ports.js';
-import type { BreakGlassUse, FindingChange, StoredFinding } from './auditStores.js';
+import type { Journal, JournalEntry } from '../ports/index.js';
+import type { BreakGlassUse, FindingChange, StoredFinding } from '../ports/index.js';
 
 export async function journalTail(journal: Pick<Journal, 'read'>, after: number): Promise<JournalEntry[]> {
   const out: JournalEntry[] = [];

@@ -6,7 +6,7 @@
  */
 import type { Finding, Severity } from '../domain.js';
 import { escapeHtml, headerSafe, oneLine } from '../mail/escapeText.js';
-import type { BreakGlassUse, StoredFinding } from './auditStores.js';
+import type { BreakGlassUse, StoredFinding } from '../ports/index.js';
 import { ROLE_CAPABILITY } from '../roleCapability.js';
 
 export interface RenderedEmail {

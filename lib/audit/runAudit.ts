@@ -12,9 +12,17 @@
  */
 import { createHash } from 'node:crypto';
 import type { Finding, Holder, Snapshot } from '../domain.js';
-import type { Clock, Directory, ExchangeRbac, JournalEntryInput, Logger, Mailer, Store } from '../ports.js';
-import type { BreakGlassUse, FindingChange, FindingState, SnapshotState, StoredFinding } from './auditStores.js';
-import { ConflictError } from '../store/tables.js';
+import {
+  type Clock,
+  type Directory,
+  type ExchangeRbac,
+  type JournalEntryInput,
+  type Logger,
+  type Mailer,
+  type Store,
+  ConflictError,
+} from '../ports/index.js';
+import type { BreakGlassUse, FindingChange, FindingState, SnapshotState, StoredFinding } from '../ports/index.js';
 import { attributeFindings } from './attributeFindings.js';
 import { AuditProgress, count } from './auditProgress.js';
 import { journaledHolders, journaledOpenSet, journalTail, storedChange } from './journaledChanges.js';

@@ -1,7 +1,7 @@
 /** Picks how HTTP callers are identified from the auth settings. */
 import type { Config } from '../config.js';
 import { apiAudiences } from './apiAudiences.js';
-import type { Clock } from '../ports.js';
+import type { Clock } from '../ports/index.js';
 import { easyAuthAuthenticator, tenantEasyAuthAuthenticator } from './easyAuthPrincipal.js';
 import type { Caller } from './identity.js';
 import { createTokenAuthenticator } from './verifyAccessToken.js';

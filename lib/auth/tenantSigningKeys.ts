@@ -10,7 +10,7 @@
  */
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { isLoopbackHost } from '../config.js';
-import type { Clock } from '../ports.js';
+import type { Clock } from '../ports/index.js';
 import { openIdConfigurationUrl, parseIssuerForm, type TokenVersion } from './entraIssuer.js';
 import { SigningKeysUnavailableError } from './identity.js';
 

@@ -6,7 +6,7 @@
  * algorithms so that `none` or a symmetric algorithm can never be slipped in.
  */
 import { decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
-import type { Clock } from '../ports.js';
+import type { Clock } from '../ports/index.js';
 import type { Authenticator } from './authenticator.js';
 import { parseIssuerForm, type TokenVersion } from './entraIssuer.js';
 import { appRolesOf, SigningKeysUnavailableError, UnauthenticatedError, type Caller } from './identity.js';

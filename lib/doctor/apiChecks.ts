@@ -8,11 +8,11 @@ import { createAuthenticator } from '../auth/authenticator.js';
 import { APP_ROLES } from '../auth/identity.js';
 import type { Config, Env } from '../config.js';
 import { filterEquals, odataString } from '../graph/odata.js';
-import type { Clock } from '../ports.js';
+import type { Clock } from '../ports/index.js';
 import { fail, messageOf, pass, skip, type CheckResult } from './doctorCheck.js';
 import type { DoctorProbes } from './doctorProbes.js';
 import { graphFix } from './graphPermissionChecks.js';
-import { PermissionError } from '../http/errors.js';
+import { PermissionError } from '../ports/index.js';
 
 export const API_SCOPE = 'access_as_user';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

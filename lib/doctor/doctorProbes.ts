@@ -8,7 +8,7 @@ import { createCredential } from '../credential.js';
 import { InvokeCommandClient, type CmdletParameters, type CmdletRow } from '../exchange/invokeCommand.js';
 import { GraphDirectory } from '../graph/graphDirectory.js';
 import { transportInfo, unwrapGraphFailure } from '../graph/graphTransport.js';
-import { errorForStatus, RequestError } from '../http/errors.js';
+import { errorForStatus, RequestError } from '../ports/index.js';
 import type { RetryPolicy } from '../http/retryPolicy.js';
 import { createTableAccess, type TableAccess } from '../store/tables.js';
 

@@ -11,7 +11,7 @@ import { MIE_ROLE, ORGANIZATION_MANAGEMENT } from '../domain.js';
 import type { CmdletParameters } from '../exchange/invokeCommand.js';
 import { text, toRoleAssignment, toServicePrincipalPointer } from '../exchange/rows.js';
 import { filterEquals } from '../graph/odata.js';
-import { PermissionError } from '../http/errors.js';
+import { PermissionError } from '../ports/index.js';
 import { APP_ROLES_FIX, EXCHANGE_STEP, fail, messageOf, pass, skip, type CheckResult } from './doctorCheck.js';
 import type { DoctorProbes } from './doctorProbes.js';
 

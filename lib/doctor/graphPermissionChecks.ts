@@ -5,7 +5,7 @@
  * auditLogQueries. A 403 (Authorization_RequestDenied) names the permission.
  */
 import type { Config } from '../config.js';
-import { PermissionError } from '../http/errors.js';
+import { PermissionError } from '../ports/index.js';
 import { fail, messageOf, pass, APP_ROLES_FIX, type CheckResult } from './doctorCheck.js';
 import type { DoctorProbes } from './doctorProbes.js';
 

@@ -3,7 +3,7 @@
  * to work, in the order an operator fixes them. ok only when every check passed.
  */
 import type { Config, Env } from '../config.js';
-import type { Clock } from '../ports.js';
+import type { Clock } from '../ports/index.js';
 import { checkApiRegistration, checkApiTokens } from './apiChecks.js';
 import { pass, type DoctorReport } from './doctorCheck.js';
 import type { DoctorProbes } from './doctorProbes.js';

@@ -6,7 +6,7 @@
  * (an edited row), or a head row that disagrees with the last entry (a deleted last entry).
  */
 import { chainHash, GENESIS_HASH } from '../hashChain.js';
-import type { StoredJournalRow } from '../ports.js';
+import type { StoredJournalRow } from '../ports/index.js';
 import { entryRowKey, hashedFields } from '../store/journal.js';
 
 export type ChainProblemKind = 'unreadable' | 'row-key' | 'missing' | 'link' | 'hash' | 'head';

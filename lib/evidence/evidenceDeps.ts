@@ -1,5 +1,5 @@
 /** What the evidence jobs read: the journal's stored rows (verified as they are read) and the grants. */
-import type { Clock, GrantStore, JournalEntry, JournalRows } from '../ports.js';
+import type { Clock, GrantStore, JournalEntry, JournalRows } from '../ports/index.js';
 
 export interface EvidenceDeps {
   journalRows: JournalRows;

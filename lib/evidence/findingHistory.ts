@@ -4,7 +4,7 @@
  * to it, so the record shows what was done about it. Memory is bounded by the findings open at once.
  */
 import type { Finding } from '../domain.js';
-import type { JournalEntry } from '../ports.js';
+import type { JournalEntry } from '../ports/index.js';
 import { overlaps, type Column, type Period } from './evidenceTable.js';
 
 export interface FindingAction {

@@ -6,7 +6,7 @@
  */
 import type { Grant } from '../domain.js';
 import { canonicalJson } from '../hashChain.js';
-import type { JournalEntry } from '../ports.js';
+import type { JournalEntry } from '../ports/index.js';
 import { overlaps, type Column, type Period } from './evidenceTable.js';
 
 export interface GrantDecision {

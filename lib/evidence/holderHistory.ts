@@ -4,7 +4,7 @@
  * the periods during which each holder held the role. Memory is bounded by the holders open at once.
  */
 import type { Holder } from '../domain.js';
-import type { JournalEntry } from '../ports.js';
+import type { JournalEntry } from '../ports/index.js';
 import { atOrBefore, overlaps, type Column, type Period } from './evidenceTable.js';
 
 export interface HeldHolder {

@@ -1,5 +1,5 @@
 /** "Who held Mailbox Import Export at time T", answered from the verified journal. */
-import type { JournalRows } from '../ports.js';
+import type { JournalRows } from '../ports/index.js';
 import type { ChainReport } from './chainVerifier.js';
 import { holdersAt, type HoldersAt } from './holderHistory.js';
 import { verifiedReplay } from './verifyHistory.js';

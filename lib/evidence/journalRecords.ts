@@ -1,6 +1,6 @@
 /** The journal itself, as exported: every field the hash covers plus the hashes, so auditors can re-verify offline. */
 import { canonicalJson } from '../hashChain.js';
-import type { JournalEntry } from '../ports.js';
+import type { JournalEntry } from '../ports/index.js';
 import { inPeriod, type Column, type Period } from './evidenceTable.js';
 
 export async function* journalRecords(

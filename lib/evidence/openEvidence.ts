@@ -5,7 +5,7 @@
 import { clockFor } from '../clock.js';
 import type { Config } from '../config.js';
 import { createCredential } from '../credential.js';
-import type { Clock } from '../ports.js';
+import type { Clock } from '../ports/index.js';
 import { openStore } from '../store/index.js';
 import type { EvidenceDeps } from './evidenceDeps.js';
 

@@ -1,5 +1,5 @@
 /** Verifies the whole stored journal, and reads it with verification along the way. */
-import type { JournalEntry, JournalRows, StoredJournalRow } from '../ports.js';
+import type { JournalEntry, JournalRows, StoredJournalRow } from '../ports/index.js';
 import { ChainVerifier, type ChainReport } from './chainVerifier.js';
 
 export async function verifyHistory(journal: JournalRows): Promise<ChainReport> {

@@ -11,8 +11,8 @@ import type {
   RoleAssignment,
   ServicePrincipalPointer,
 } from '../domain.js';
-import type { ExchangeRbac } from '../ports.js';
-import { NotFoundError, RequestError } from '../http/errors.js';
+import type { ExchangeRbac } from '../ports/index.js';
+import { NotFoundError, RequestError } from '../ports/index.js';
 import { identifiedRow, identitiesOf, type IdentityKind } from './identifiedRow.js';
 import {
   CmdletError,

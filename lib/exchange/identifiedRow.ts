@@ -7,7 +7,7 @@
  * and two rows that both claim the identity are an error, never a guess.
  */
 import type { RoleAssignment } from '../domain.js';
-import { RequestError, type CallContext } from '../http/errors.js';
+import { RequestError, type CallContext } from '../ports/index.js';
 import type { CmdletRow } from './invokeCommand.js';
 import { text } from './rows.js';
 

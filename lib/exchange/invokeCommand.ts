@@ -7,7 +7,7 @@
  * Exchange exception type, which is what tells "not found" from a real failure.
  */
 import type { TokenCredential } from '@azure/identity';
-import type { Logger } from '../ports.js';
+import type { Logger } from '../ports/index.js';
 import { accessToken } from '../http/accessToken.js';
 import {
   PermissionError,
@@ -15,7 +15,7 @@ import {
   errorForStatus,
   type CallContext,
   type ExternalCallError,
-} from '../http/errors.js';
+} from '../ports/index.js';
 import { createLimiter, type Limiter } from '../http/limiter.js';
 import { RETRYABLE_STATUSES, type RetryPolicy } from '../http/retryPolicy.js';
 import { HttpTransport, type HttpResponse } from '../http/transport.js';

@@ -4,7 +4,7 @@
  * up by name before it is created).
  */
 import type { Grant } from '../domain.js';
-import { ConflictError } from '../store/tables.js';
+import { ConflictError } from '../ports/index.js';
 import { activateGrant, isDue } from './activateGrant.js';
 import { WATCHDOG_ACTOR, type GrantDeps } from './grantDeps.js';
 

@@ -3,7 +3,7 @@
  * tells the grantee. Shared by approveGrant (start now) and activateDueGrants (start later).
  */
 import type { Grant } from '../domain.js';
-import { ConflictError } from '../store/tables.js';
+import { ConflictError } from '../ports/index.js';
 import type { GrantDeps } from './grantDeps.js';
 import { removeGrantAccess } from '../revoke/removeGrantAccess.js';
 import { ensureGrantAssignment } from './grantAssignment.js';

@@ -5,7 +5,7 @@
  */
 import type { Caller } from '../auth/identity.js';
 import type { Grant } from '../domain.js';
-import { OpenGrantExistsError } from '../store/grantStore.js';
+import { OpenGrantExistsError } from '../ports/index.js';
 import type { GrantDeps } from './grantDeps.js';
 import { GrantStateError } from './grantErrors.js';
 import { canView } from './policy/grantAccess.js';

@@ -6,7 +6,7 @@
  */
 import type { Grant, RoleAssignment } from '../domain.js';
 import { assignmentNamed } from '../exchange/identifiedRow.js';
-import type { ExchangeRbac } from '../ports.js';
+import type { ExchangeRbac } from '../ports/index.js';
 
 export const GRANT_ASSIGNMENT_PREFIX = 'MIE-Grant-';
 

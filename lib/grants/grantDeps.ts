@@ -1,6 +1,6 @@
 /** What the grant use cases need; a Runtime satisfies it as is. */
 import type { Config } from '../config.js';
-import type { Clock, Directory, ExchangeRbac, Logger, Mailer, Store } from '../ports.js';
+import type { Clock, Directory, ExchangeRbac, Logger, Mailer, Store } from '../ports/index.js';
 
 export interface GrantDeps {
   config: Pick<Config, 'grants' | 'email'>;

@@ -1,6 +1,6 @@
 /** Reads a grant or fails with GrantNotFoundError. */
 import type { Grant } from '../domain.js';
-import type { Store } from '../ports.js';
+import type { Store } from '../ports/index.js';
 import { GrantNotFoundError } from './grantErrors.js';
 
 export async function loadGrant(store: Pick<Store, 'grants'>, id: string): Promise<Grant> {

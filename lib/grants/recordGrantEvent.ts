@@ -1,6 +1,6 @@
 /** Appends a grant state change to the journal: who, when (the clock), what (the grant) and why. */
 import type { Grant } from '../domain.js';
-import type { JournalEntry, Store } from '../ports.js';
+import type { JournalEntry, Store } from '../ports/index.js';
 
 export type GrantEventType =
   | 'grant.requested'

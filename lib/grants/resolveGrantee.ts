@@ -3,7 +3,7 @@
  * assignment is made on the Exchange recipient, and the audit matches its recipient name.
  */
 import type { DirectoryPrincipal, Recipient } from '../domain.js';
-import type { Directory, ExchangeRbac } from '../ports.js';
+import type { Directory, ExchangeRbac } from '../ports/index.js';
 import { InvalidGrantInputError } from './grantErrors.js';
 
 export interface Grantee {

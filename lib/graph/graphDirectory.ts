@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, GraphError } from '@microsoft/microsoft-graph-client';
 import type { TokenCredential } from '@azure/identity';
 import type { AppRoleHolder, DirectoryPrincipal, DirectoryRoleHolder, PrincipalType } from '../domain.js';
-import type { AuditLogQuery, AuditLogRecord, Directory, Logger } from '../ports.js';
+import type { AuditLogQuery, AuditLogRecord, Directory, Logger } from '../ports/index.js';
 import {
   RequestError,
   ThrottledError,
@@ -16,7 +16,7 @@ import {
   errorForStatus,
   formatSeconds,
   type CallContext,
-} from '../http/errors.js';
+} from '../ports/index.js';
 import { mapLimited } from '../http/limiter.js';
 import { RETRYABLE_STATUSES, backoffDelay, parseRetryAfter, type RetryPolicy } from '../http/retryPolicy.js';
 import { HttpTransport } from '../http/transport.js';
@@ -428,7 +428,7 @@ export class GraphDirectory implements Directory {
     return out;
   }
 
-  /** Runs one SDK call and turns whatever it throws into the typed errors of lib/http/errors.ts. */
+  /** Runs one SDK call and turns whatever it throws into the typed errors of lib/ports/errors.ts. */
   private async call<T>(
     operation: string,
     permission: string,

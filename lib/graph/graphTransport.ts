@@ -13,7 +13,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import type { TokenCredential } from '@azure/identity';
 import { accessToken } from '../http/accessToken.js';
-import { ExternalCallError, type CallContext } from '../http/errors.js';
+import { ExternalCallError, type CallContext } from '../ports/index.js';
 import type { HttpResponse, HttpTransport } from '../http/transport.js';
 
 /** Graph's AuthenticationProvider over the app's TokenCredential. */

@@ -1,6 +1,6 @@
 /** Bearer tokens from the TokenCredential. The credential caches and refreshes; the token itself is never logged. */
 import type { TokenCredential } from '@azure/identity';
-import { CredentialError, type CallContext } from './errors.js';
+import { CredentialError, type CallContext } from '../ports/index.js';
 
 export async function accessToken(
   credential: TokenCredential,

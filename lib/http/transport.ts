@@ -5,8 +5,8 @@
  * permission the call needs); a connection that never produced one ends as a TransientError.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '../ports.js';
-import { TransientError, formatSeconds, type CallContext } from './errors.js';
+import type { Logger } from '../ports/index.js';
+import { TransientError, formatSeconds, type CallContext } from '../ports/index.js';
 import { RETRYABLE_STATUSES, backoffDelay, parseRetryAfter, retryPolicy, type RetryPolicy } from './retryPolicy.js';
 
 export interface HttpRequest {

@@ -16,10 +16,17 @@ import { EmailClient, type EmailClientOptions, type EmailMessage as AcsEmailMess
 import type { TokenCredential } from '@azure/identity';
 import { connectionStringEndpoint, isLoopbackHost } from '../config.js';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import type { Clock, EmailMessage, Logger, Mailer, SentMailRecord, SentMailStore } from '../ports.js';
+import {
+  type Clock,
+  type EmailMessage,
+  type Logger,
+  type Mailer,
+  type SentMailRecord,
+  type SentMailStore,
+  ConflictError,
+} from '../ports/index.js';
 import { parseRetryAfter } from '../http/retryPolicy.js';
-import { ExternalCallError, PermissionError, RequestError, TransientError, type CallContext } from '../http/errors.js';
-import { ConflictError } from '../store/tables.js';
+import { ExternalCallError, PermissionError, RequestError, TransientError, type CallContext } from '../ports/index.js';
 
 export interface AcsMailerOptions {
   connectionString?: string;

@@ -4,7 +4,7 @@
  * reopening. Never throws: a failure leaves the messages waiting for the next tick.
  */
 import { WATCHDOG_ACTOR } from '../grants/grantDeps.js';
-import type { Logger, Mailer, Store } from '../ports.js';
+import type { Logger, Mailer, Store } from '../ports/index.js';
 
 export interface OutboxResult {
   sent: number;

@@ -5,7 +5,7 @@
  * A key the mailer already sent with no intent left was finished by an earlier run: nothing is written again,
  * which keeps a situation that repeats every run (the same holders needing a person) at two reads.
  */
-import type { AlertIntent, JournalEntryInput, Logger, Mailer, Store } from '../ports.js';
+import type { AlertIntent, JournalEntryInput, Logger, Mailer, Store } from '../ports/index.js';
 import type { Notice } from './revocationMessages.js';
 import { alertEntry, emailOf, trySendNotice, type SendOutcome } from './sendNotice.js';
 

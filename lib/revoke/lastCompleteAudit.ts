@@ -2,7 +2,7 @@
  * The last complete audit, as the revocation run reads it: the current snapshot (only complete reads
  * are ever stored) and the unapproved findings open since then. Undefined before the first audit.
  */
-import type { FindingStore, SnapshotStore } from '../audit/auditStores.js';
+import type { FindingStore, SnapshotStore } from '../ports/index.js';
 import type { AuditView } from './planRevocations.js';
 
 export async function lastCompleteAudit(stores: {

@@ -6,7 +6,7 @@
  * "gone", never as "still present" nor as something to remove.
  */
 import type { RoleAssignment } from '../domain.js';
-import type { ExchangeRbac } from '../ports.js';
+import type { ExchangeRbac } from '../ports/index.js';
 
 /** The assignment is not the one the watchdog means to remove: nothing was changed. */
 export class RemovalRefusedError extends Error {

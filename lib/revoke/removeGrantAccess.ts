@@ -5,7 +5,7 @@
 import type { Grant, Recipient } from '../domain.js';
 import { assignmentNamed } from '../exchange/identifiedRow.js';
 import { grantAssignmentName } from '../grants/grantAssignment.js';
-import type { ExchangeRbac } from '../ports.js';
+import type { ExchangeRbac } from '../ports/index.js';
 import {
   removeAssignmentVerified,
   RemovalNotVerifiedError,

@@ -6,7 +6,7 @@
  */
 import type { Grant, Holder, RoleAssignment } from '../domain.js';
 import { escapeHtml, headerSafe, oneLine } from '../mail/escapeText.js';
-import type { EmailMessage } from '../ports.js';
+import type { EmailMessage } from '../ports/index.js';
 import type { MassRemovalBlock, Protection, Removal } from './planRevocations.js';
 import type { Leftover } from './reconcileGrantAssignments.js';
 import { LISTED_TARGETS } from './targetSummary.js';

@@ -20,17 +20,17 @@ import type { Config } from '../config.js';
 import type { Grant } from '../domain.js';
 import { WATCHDOG_ACTOR } from '../grants/grantDeps.js';
 import { mapLimited } from '../http/limiter.js';
-import type {
-  AlertIntent,
-  Clock,
-  ExchangeRbac,
-  JournalEntryInput,
-  Logger,
-  Mailer,
-  Store,
-  UnapprovedRemovalClaim,
-} from '../ports.js';
-import { ConflictError } from '../store/tables.js';
+import {
+  type AlertIntent,
+  type Clock,
+  type ExchangeRbac,
+  type JournalEntryInput,
+  type Logger,
+  type Mailer,
+  type Store,
+  type UnapprovedRemovalClaim,
+  ConflictError,
+} from '../ports/index.js';
 import type {
   GrantRevocation,
   MassRemovalBlock,

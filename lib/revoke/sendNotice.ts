@@ -3,7 +3,7 @@
  * went out. The Mailer's idempotency key makes a repeated send (a retried run) a no-op.
  */
 import { WATCHDOG_ACTOR } from '../grants/grantDeps.js';
-import type { JournalEntryInput, Logger, Mailer, Store } from '../ports.js';
+import type { JournalEntryInput, Logger, Mailer, Store } from '../ports/index.js';
 import type { Notice } from './revocationMessages.js';
 
 /** 'deferred': ACS was throttling, the notice waits in the outbox and a later run sends it (never lost, never twice). */

@@ -4,7 +4,7 @@
  * that dies in between leaves the row, and the next run journals the entries once after the recorded seq.
  * Rows live in their own partition of the grants table (grant reads filter on their partition).
  */
-import type { AlertIntent, AlertIntentStore } from '../ports.js';
+import type { AlertIntent, AlertIntentStore } from '../ports/index.js';
 import { jsonPartition } from './jsonPartition.js';
 import type { TableAccess } from './tables.js';
 

@@ -10,7 +10,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import type { BreakGlassUse, FindingState, FindingStore, StoredFinding } from '../audit/auditStores.js';
+import type { BreakGlassUse, FindingState, FindingStore, StoredFinding } from '../ports/index.js';
 import { getEntity, tableCall, type TableAccess } from './tables.js';
 
 const OPEN = 'open';

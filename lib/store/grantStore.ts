@@ -7,21 +7,14 @@
 import { createHash } from 'node:crypto';
 import { odata } from '@azure/data-tables';
 import type { Grant, GrantStatus } from '../domain.js';
-import type { GrantStore } from '../ports.js';
-import { ConflictError, getEntity, statusOf, tableCall, type TableAccess } from './tables.js';
+import type { GrantStore } from '../ports/index.js';
+import { ConflictError, OpenGrantExistsError } from '../ports/index.js';
+import { getEntity, statusOf, tableCall, type TableAccess } from './tables.js';
 
 const PARTITION = 'grant';
 /** Slot row keys sort after every grant id, so lists leave them out with one RowKey bound. */
 const SLOT_PREFIX = '~slot~';
 const SLOT_ATTEMPTS = 3;
-
-/** The principal already has an open grant (the one named). */
-export class OpenGrantExistsError extends Error {
-  constructor(readonly existing: Grant) {
-    super(`${existing.principal} already has grant ${existing.id} (${existing.status}).`);
-    this.name = 'OpenGrantExistsError';
-  }
-}
 
 type SlotEntity = { partitionKey: string; rowKey: string; grantId: string };
 

@@ -1,5 +1,5 @@
 /** Opens the Table Storage behind the Store port. */
-import type { Clock, JournalRows, Store } from '../ports.js';
+import type { Clock, JournalRows, Store } from '../ports/index.js';
 import { createGrantStore } from './grantStore.js';
 import { createJournal, createJournalRows } from './journal.js';
 import { createFindingStore } from './findingStore.js';

@@ -15,8 +15,16 @@
  */
 import { odata, type TableTransactionResponse, type TransactionAction } from '@azure/data-tables';
 import { chainHash, GENESIS_HASH } from '../hashChain.js';
-import type { Clock, Journal, JournalEntry, JournalEntryInput, JournalRows, StoredJournalRow } from '../ports.js';
-import { ConflictError, getEntity, tableCall, type TableAccess } from './tables.js';
+import {
+  type Clock,
+  type Journal,
+  type JournalEntry,
+  type JournalEntryInput,
+  type JournalRows,
+  type StoredJournalRow,
+  ConflictError,
+} from '../ports/index.js';
+import { getEntity, tableCall, type TableAccess } from './tables.js';
 
 const PARTITION = 'journal';
 const HEAD = 'head';

@@ -6,7 +6,7 @@
  * notice and the journal entries from it, each journaled once after the recorded seq.
  * Rows live in their own partition of the grants table (grant reads filter on their partition).
  */
-import type { RemovalClaimStore, UnapprovedRemovalClaim } from '../ports.js';
+import type { RemovalClaimStore, UnapprovedRemovalClaim } from '../ports/index.js';
 import { jsonPartition } from './jsonPartition.js';
 import type { TableAccess } from './tables.js';
 

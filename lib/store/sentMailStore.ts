@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { odata } from '@azure/data-tables';
-import type { DeferredMail, EmailMessage, SentMailRecord, SentMailStore } from '../ports.js';
+import type { DeferredMail, EmailMessage, SentMailRecord, SentMailStore } from '../ports/index.js';
 import { getEntity, statusOf, tableCall, type TableAccess } from './tables.js';
 
 const PARTITION = 'mail';

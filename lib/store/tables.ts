@@ -12,27 +12,7 @@ import {
   TableTimeoutError,
   type TableCallLimits,
 } from './tableCallLimits.js';
-
-/** Another writer changed the record first (HTTP 412), or it already exists (HTTP 409). */
-export class ConflictError extends Error {
-  constructor(
-    message: string,
-    override readonly cause?: unknown,
-  ) {
-    super(message);
-    this.name = 'ConflictError';
-  }
-}
-
-export class StoreError extends Error {
-  constructor(
-    message: string,
-    override readonly cause?: unknown,
-  ) {
-    super(message);
-    this.name = 'StoreError';
-  }
-}
+import { ConflictError, StoreError } from '../ports/index.js';
 
 export interface TableAccess {
   /** The client for a logical table ("grants"), created in storage the first time it is asked for. */

@@ -6,9 +6,9 @@ import {
   renderAttribution,
   type AttributionDeps,
 } from '../../lib/audit/attributeFindings.js';
-import type { AttributionTarget, PendingAttribution, SnapshotState } from '../../lib/audit/auditStores.js';
+import type { AttributionTarget, PendingAttribution, SnapshotState } from '../../lib/ports/index.js';
 import { ManualClock } from '../../lib/clock.js';
-import type { AuditLogQuery, AuditLogRecord, JournalEntryInput } from '../../lib/ports.js';
+import type { AuditLogQuery, AuditLogRecord, JournalEntryInput } from '../../lib/ports/index.js';
 
 const direct: AttributionTarget = {
   findingId: 'f-alex',

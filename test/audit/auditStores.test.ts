@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { StoredFinding } from '../../lib/audit/auditStores.js';
+import { type StoredFinding, ConflictError } from '../../lib/ports/index.js';
 import { holderKey } from '../../lib/audit/holders/holderAccumulator.js';
 import { snapshotHash } from '../../lib/audit/snapshotChanges.js';
 import { MIE_ROLE, type Holder, type Snapshot } from '../../lib/domain.js';
@@ -9,7 +9,7 @@ import { chainHash, GENESIS_HASH } from '../../lib/hashChain.js';
 import { createFindingStore } from '../../lib/store/findingStore.js';
 import { createJournal, hashedFields } from '../../lib/store/journal.js';
 import { createSnapshotStore } from '../../lib/store/snapshotStore.js';
-import { ConflictError, createTableAccess } from '../../lib/store/tables.js';
+import { createTableAccess } from '../../lib/store/tables.js';
 import { azuriteConnectionString, uniquePrefix } from '../support/store.js';
 import { countingTables } from './countingTables.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredFinding } from '../../lib/audit/auditStores.js';
+import type { StoredFinding } from '../../lib/ports/index.js';
 import { holderKey } from '../../lib/audit/holders/holderAccumulator.js';
 import { changedFindingId, diff } from '../../lib/audit/diff.js';
 import { MIE_ROLE, type Grant, type Holder, type RoleAssignment, type Snapshot } from '../../lib/domain.js';

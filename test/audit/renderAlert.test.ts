@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BreakGlassUse, StoredFinding } from '../../lib/audit/auditStores.js';
+import type { BreakGlassUse, StoredFinding } from '../../lib/ports/index.js';
 import { renderAlert, renderDigest, renderFailure } from '../../lib/audit/renderAlert.js';
 import type { Holder } from '../../lib/domain.js';
 

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { auditOptions } from '../../lib/audit/auditOptions.js';
 import { runAudit, type AuditResult } from '../../lib/audit/runAudit.js';
 import { MIE_ROLE, ORGANIZATION_MANAGEMENT, type Holder } from '../../lib/domain.js';
-import type { Logger } from '../../lib/ports.js';
+import type { Logger } from '../../lib/ports/index.js';
 import { DIRECTORY_ROLE_OBJECT_IDS, fixedGuid } from '../../emulator/scenarios/baseTenant.js';
 import {
   LEGACY_ARCHIVER,

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock.js';
 import { AcsMailer, operationIdFor } from '../../lib/mail/acsMailer.js';
-import { PermissionError } from '../../lib/http/errors.js';
-import type { EmailMessage, SentMailStore } from '../../lib/ports.js';
+import { PermissionError } from '../../lib/ports/index.js';
+import type { EmailMessage, SentMailStore } from '../../lib/ports/index.js';
 import { openTestStore } from '../support/store.js';
 import { startFakeServer, type FakeServer, type RecordedRequest, type Reply } from './fakeServer.js';
 

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { AcsMailer } from '../../lib/mail/acsMailer.js';
-import type { EmailMessage } from '../../lib/ports.js';
+import type { EmailMessage } from '../../lib/ports/index.js';
 import { EMAIL_SEND_LIMITS } from '../../emulator/email/sendLimits.js';
 import { SECURITY_TEAM, SENDER } from '../../emulator/scenarios/forgottenMigrations.js';
 import { journal, revoke } from '../revoke/support.js';

@@ -7,7 +7,7 @@ import {
   MAILBOX_IMPORT_EXPORT_APP_ROLE,
   MIE_ROLE,
 } from '../../lib/domain.js';
-import { ThrottledError } from '../../lib/http/errors.js';
+import { ThrottledError } from '../../lib/ports/index.js';
 import { DEFAULT_DELEGATING_ASSIGNMENT } from '../../emulator/scenarios/baseTenant.js';
 import {
   ASSIGNMENTS,

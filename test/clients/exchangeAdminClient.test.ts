@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExchangeAdminClient } from '../../lib/exchange/exchangeAdminClient.js';
 import { InvokeCommandClient, parseCmdletFailure, stripAnnotations } from '../../lib/exchange/invokeCommand.js';
-import { NotFoundError, PermissionError, RequestError, ThrottledError, TransientError } from '../../lib/http/errors.js';
+import { NotFoundError, PermissionError, RequestError, ThrottledError, TransientError } from '../../lib/ports/index.js';
 import {
   FAST_POLICY,
   TEST_TOKEN,

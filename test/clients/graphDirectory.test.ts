@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GraphDirectory, MAX_BATCH } from '../../lib/graph/graphDirectory.js';
 import { filterEquals, odataString } from '../../lib/graph/odata.js';
-import { PermissionError, ThrottledError, TransientError } from '../../lib/http/errors.js';
+import { PermissionError, ThrottledError, TransientError } from '../../lib/ports/index.js';
 import {
   FAST_POLICY,
   TEST_TOKEN,

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLimiter, mapLimited } from '../../lib/http/limiter.js';
 import { backoffDelay, parseRetryAfter, retryPolicy } from '../../lib/http/retryPolicy.js';
 import { HttpTransport } from '../../lib/http/transport.js';
-import { TransientError } from '../../lib/http/errors.js';
-import type { Logger } from '../../lib/ports.js';
+import { TransientError } from '../../lib/ports/index.js';
+import type { Logger } from '../../lib/ports/index.js';
 import { FAST_POLICY, startFakeServer, type FakeServer } from './fakeServer.js';
 
 const ctx = { service: 'Microsoft Graph' as const, operation: 'GET /test' };

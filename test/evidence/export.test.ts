@@ -7,7 +7,7 @@ import { CSV_BOM, restoreFormula } from '../../lib/evidence/csv.js';
 import type { EvidenceDeps } from '../../lib/evidence/evidenceDeps.js';
 import { createEvidenceHttpHandler } from '../../lib/evidence/evidenceHttpHandler.js';
 import { exportEvidence } from '../../lib/evidence/exportEvidence.js';
-import type { JournalEntry } from '../../lib/ports.js';
+import type { JournalEntry } from '../../lib/ports/index.js';
 import { entryRowKey } from '../../lib/store/journal.js';
 import { openTestStore } from '../support/store.js';
 import { captureIo, csvObjects, INJECTION, seedHistory, T } from './support.js';

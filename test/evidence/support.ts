@@ -2,7 +2,7 @@
 import type { CliIo } from '../../cli/main.js';
 import type { Finding, Grant, Holder } from '../../lib/domain.js';
 import { MIE_ROLE } from '../../lib/domain.js';
-import type { JournalEntryInput } from '../../lib/ports.js';
+import type { JournalEntryInput } from '../../lib/ports/index.js';
 import type { OpenedStore } from '../../lib/store/index.js';
 
 /**

@@ -34,7 +34,7 @@ function readmeSection(title: string): string {
 
 describe('Exchange role of the watchdog (scripts/permissions/permissions.json)', () => {
   it('covers every cmdlet the ExchangeRbac port and the Exchange adapter name', () => {
-    const ports = readFileSync(join(repo, 'lib/ports.ts'), 'utf8');
+    const ports = readFileSync(join(repo, 'lib/ports/exchange.ts'), 'utf8');
     const block = /export interface ExchangeRbac \{[\s\S]*?\n\}/.exec(ports)?.[0] ?? '';
     const used = new Set(block.match(CMDLET) ?? []);
     for (const file of tsFiles(join(repo, 'lib/exchange')))

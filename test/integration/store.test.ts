@@ -4,8 +4,7 @@ import type { Grant } from '../../lib/domain.js';
 import { MIE_ROLE } from '../../lib/domain.js';
 import { chainHash } from '../../lib/hashChain.js';
 import { hashedFields } from '../../lib/store/journal.js';
-import { OpenGrantExistsError } from '../../lib/store/grantStore.js';
-import { ConflictError } from '../../lib/store/tables.js';
+import { ConflictError, OpenGrantExistsError } from '../../lib/ports/index.js';
 import { openTestStore } from '../support/store.js';
 
 const clock = new ManualClock('2026-11-01T09:00:00Z');

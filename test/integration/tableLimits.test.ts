@@ -4,10 +4,10 @@
  * the ones it does.
  */
 import { describe, expect, it } from 'vitest';
-import type { PendingAttribution } from '../../lib/audit/auditStores.js';
+import type { PendingAttribution } from '../../lib/ports/index.js';
 import { ManualClock } from '../../lib/clock.js';
 import { chainHash } from '../../lib/hashChain.js';
-import type { JournalEntry } from '../../lib/ports.js';
+import type { JournalEntry } from '../../lib/ports/index.js';
 import { storeOn } from '../../lib/store/index.js';
 import { hashedFields, JournalEntryTooLargeError, MAX_REASON_CHARS } from '../../lib/store/journal.js';
 import { createTableAccess } from '../../lib/store/tables.js';

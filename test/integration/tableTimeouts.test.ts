@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock.js';
 import { MIE_ROLE, type Grant } from '../../lib/domain.js';
 import { openStore } from '../../lib/store/index.js';
-import { StoreError } from '../../lib/store/tables.js';
+import { StoreError } from '../../lib/ports/index.js';
 
 /** Azurite's well-known development account key (public; it only opens the local emulator). */
 const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';

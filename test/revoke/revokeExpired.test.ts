@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { auditOptions } from '../../lib/audit/auditOptions.js';
 import { runAudit } from '../../lib/audit/runAudit.js';
 import type { Grant } from '../../lib/domain.js';
-import type { GrantStore } from '../../lib/ports.js';
+import type { GrantStore } from '../../lib/ports/index.js';
 import { createRevokeTimerHandler } from '../../lib/revoke/revokeTimerHandler.js';
 import { USERS } from '../../emulator/scenarios/forgottenMigrations.js';
 import { invoke } from '../emulator/http.js';

@@ -3,7 +3,7 @@ import type { Caller } from '../../lib/auth/identity.js';
 import type { Grant } from '../../lib/domain.js';
 import { approveGrant } from '../../lib/grants/approveGrant.js';
 import { requestGrant } from '../../lib/grants/requestGrant.js';
-import type { JournalEntry } from '../../lib/ports.js';
+import type { JournalEntry } from '../../lib/ports/index.js';
 import { runRevokeSchedule, type RevokeScheduleResult } from '../../lib/revoke/runRevokeSchedule.js';
 import { BREAK_GLASS } from '../../emulator/scenarios/forgottenMigrations.js';
 import { WATCHDOG_APP } from '../../emulator/scenarios/baseTenant.js';

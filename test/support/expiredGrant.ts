@@ -1,6 +1,6 @@
 /** An active grant that expired a minute before `now`, with its own direct assignment created in the emulator. */
 import { MIE_ROLE, type Grant } from '../../lib/domain.js';
-import type { GrantStore } from '../../lib/ports.js';
+import type { GrantStore } from '../../lib/ports/index.js';
 import type { RunningEmulator } from '../../emulator/server.js';
 
 const HOUR = 3_600_000;

@@ -5,7 +5,7 @@
  */
 import { ManualClock } from '../../lib/clock.js';
 import { loadConfig } from '../../lib/config.js';
-import type { Logger } from '../../lib/ports.js';
+import type { Logger } from '../../lib/ports/index.js';
 import { createRuntime, type Runtime } from '../../lib/runtime.js';
 import type { RetryPolicy } from '../../lib/http/retryPolicy.js';
 import { createTableAccess, type TableAccess } from '../../lib/store/tables.js';

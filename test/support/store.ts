@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import type { Clock } from '../../lib/ports.js';
+import type { Clock } from '../../lib/ports/index.js';
 import { openStore, type OpenedStore } from '../../lib/store/index.js';
 
 /** A table prefix nobody else uses, so test files never see each other's rows. */

@@ -1,5 +1,5 @@
 /** What every expander shares: the ports, the concurrency bound, and the stages holders go into. */
-import type { Directory, ExchangeRbac, Logger } from '../../ports.js';
+import type { Directory, ExchangeRbac, Logger } from '../../ports/index.js';
 import type { HolderAccumulator } from './holderAccumulator.js';
 import type { PendingResolution } from './pendingResolution.js';
 import type { PointerResolver } from './pointerResolver.js';

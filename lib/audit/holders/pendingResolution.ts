@@ -5,7 +5,7 @@
  * under its Exchange name, which revocation leaves to a person.
  */
 import type { DirectoryPrincipal, Recipient, RoleAssignment } from '../../domain.js';
-import type { Directory, ExchangeRbac, Logger } from '../../ports.js';
+import type { Directory, ExchangeRbac, Logger } from '../../ports/index.js';
 import type { HolderAccumulator, PathSpec, Who } from './holderAccumulator.js';
 import { fromDirectory, fromRecipient } from './principals.js';
 

@@ -3,7 +3,7 @@
  * only when an app shows up, then each name is matched exactly (servicePrincipalPointers.ts).
  */
 import type { RoleAssignment } from '../../domain.js';
-import type { ExchangeRbac, Logger } from '../../ports.js';
+import type { ExchangeRbac, Logger } from '../../ports/index.js';
 import type { HolderAccumulator, PathSpec } from './holderAccumulator.js';
 import { fromPointer } from './principals.js';
 import { pointerIndex, type PointerIndex } from './servicePrincipalPointers.js';

@@ -10,7 +10,7 @@ import type { AppRole } from '../../../lib/auth/identity.js';
 import { createAuthenticator } from '../../../lib/auth/authenticator.js';
 import type { ManualClock } from '../../../lib/clock.js';
 import type { Grant } from '../../../lib/domain.js';
-import type { JournalEntry } from '../../../lib/ports.js';
+import type { JournalEntry } from '../../../lib/ports/index.js';
 import type { RunningEmulator } from '../../../emulator/index.js';
 import { startTestRuntime, type TestRuntime } from '../../support/runtime.js';
 import { startTestIssuer, type TestIssuer, type TokenUser } from './tokens.js';

@@ -1,7 +1,9 @@
 /**
- * Typed failures of calls to Exchange, Graph and ACS. Every message says what failed and what to do,
- * so a job can put it in an alert or a log line as is. Messages never carry tokens.
+ * The errors the ports throw, so that use cases catch a type rather than parse a status code: typed failures
+ * of calls to Exchange, Graph and ACS, and the store's conflicts. Every message says what failed and what to
+ * do, so a job can put it in an alert or a log line as is. Messages never carry tokens.
  */
+import type { Grant } from '../domain.js';
 
 export type ServiceName = 'Exchange Online' | 'Microsoft Graph' | 'ACS Email';
 
@@ -136,4 +138,34 @@ export function errorForStatus(
   if (status >= 500)
     return new TransientError(context, attempts, `HTTP ${status}${detail ? ` (${detail})` : ''}`, status);
   return new RequestError(context, detail || `HTTP ${status}`, status);
+}
+
+/** Another writer changed the record first (HTTP 412), or it already exists (HTTP 409). */
+export class ConflictError extends Error {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+/** A store request failed for another reason (timeout, access denied, an error status); the message says which. */
+export class StoreError extends Error {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+/** The principal already has an open grant (the one named). */
+export class OpenGrantExistsError extends Error {
+  constructor(readonly existing: Grant) {
+    super(`${existing.principal} already has grant ${existing.id} (${existing.status}).`);
+    this.name = 'OpenGrantExistsError';
+  }
 }

@@ -1,0 +1,12 @@
+/**
+ * The ports: the small interfaces the use cases depend on, and (lib/ports/errors.ts) the errors they throw.
+ * Adapters implement them: lib/exchange (Exchange admin API), lib/graph (Microsoft Graph), lib/store (Table
+ * Storage), lib/mail (ACS Email), lib/clock.ts. Ports import the domain and nothing else of the project.
+ */
+export type * from './auditState.js';
+export type * from './basics.js';
+export type * from './directory.js';
+export type * from './exchange.js';
+export type * from './mail.js';
+export type * from './store.js';
+export * from './errors.js';
