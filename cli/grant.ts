@@ -16,8 +16,8 @@ import {
 } from '../lib/api/grantBodies.js';
 import { grantProblem } from '../lib/api/grantProblems.js';
 import { parseWith } from '../lib/api/readJsonBody.js';
-import { APP_ROLES, type Caller } from '../lib/auth/identity.js';
-import { normalizeUpn } from '../lib/auth/upnClaim.js';
+import { APP_ROLES, type Caller } from '../lib/caller.js';
+import { normalizeUpn } from '../lib/upn.js';
 import { loadConfig } from '../lib/config.js';
 import type { Grant } from '../lib/domain.js';
 import { formatDuration } from '../lib/duration.js';

@@ -6,7 +6,7 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { escapeHtml, oneLine } from '../../lib/mail/escapeText.js';
+import { escapeHtml, oneLine } from '../../lib/escapeText.js';
 
 export interface DemoEmail {
   /** Unique per message (the ACS operation id). */

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import { auditOptions } from '../../lib/audit/auditOptions.js';
 import { runAudit, type AuditResult } from '../../lib/audit/runAudit.js';
-import type { Caller } from '../../lib/auth/identity.js';
+import type { Caller } from '../../lib/caller.js';
 import { ManualClock } from '../../lib/clock.js';
 import { loadConfig } from '../../lib/config.js';
 import { approveGrant } from '../../lib/grants/approveGrant.js';

@@ -2,7 +2,7 @@
  * The problem+json answer to a caller who is not authenticated (401), lacks the app role (403), or
  * whose token cannot be checked because the issuer's keys cannot be read (503: the token may be fine).
  */
-import { MissingRoleError, SigningKeysUnavailableError, UnauthenticatedError } from '../auth/identity.js';
+import { MissingRoleError, SigningKeysUnavailableError, UnauthenticatedError } from '../caller.js';
 import { ProblemError } from './problem.js';
 
 /** Seconds a caller is asked to wait when the signing keys cannot be read. */

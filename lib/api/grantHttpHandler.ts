@@ -17,7 +17,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as v from 'valibot';
 import type { Authenticator } from '../auth/authenticator.js';
-import { requireRole, SigningKeysUnavailableError, type AppRole, type Caller } from '../auth/identity.js';
+import { requireRole, SigningKeysUnavailableError, type AppRole, type Caller } from '../caller.js';
 import type { Grant } from '../domain.js';
 import { adoptGrant } from '../grants/adoptGrant.js';
 import { approveGrant } from '../grants/approveGrant.js';

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { Snapshot } from '../domain.js';
 import { PermissionError } from '../ports/index.js';
-import { escapeHtml, headerSafe, oneLine } from '../mail/escapeText.js';
+import { escapeHtml, headerSafe, oneLine } from '../escapeText.js';
 import type { AuditLogRecord, Clock, Directory, JournalEntryInput, Logger, Mailer, Store } from '../ports/index.js';
 import type { AttributionTarget, PendingAttribution, SnapshotState, StoredFinding } from '../ports/index.js';
 import type { RenderedEmail } from './renderAlert.js';

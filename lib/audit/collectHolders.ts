@@ -20,7 +20,7 @@ import {
   type RoleAssignment,
   type Snapshot,
 } from '../domain.js';
-import { mapLimited } from '../http/limiter.js';
+import { mapLimited } from '../limiter.js';
 import type { Directory, ExchangeRbac, Logger } from '../ports/index.js';
 import type { ExpandContext } from './holders/expandContext.js';
 import { expandDirectUsers, prepareDirectUsers } from './holders/expandDirectUsers.js';

@@ -5,7 +5,7 @@
  * in the subject.
  */
 import type { Finding, Severity } from '../domain.js';
-import { escapeHtml, headerSafe, oneLine } from '../mail/escapeText.js';
+import { escapeHtml, headerSafe, oneLine } from '../escapeText.js';
 import type { BreakGlassUse, StoredFinding } from '../ports/index.js';
 import { ROLE_CAPABILITY } from '../roleCapability.js';
 

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import { apiAudiences } from './apiAudiences.js';
 import type { Clock } from '../ports/index.js';
 import { easyAuthAuthenticator, tenantEasyAuthAuthenticator } from './easyAuthPrincipal.js';
-import type { Caller } from './identity.js';
+import type { Caller } from '../caller.js';
 import { createTokenAuthenticator } from './verifyAccessToken.js';
 
 /** Resolves the verified caller of a request, or throws UnauthenticatedError. */

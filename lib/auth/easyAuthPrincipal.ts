@@ -5,7 +5,7 @@
  * platform confirms it (lib/auth/authenticator.ts), and only for Entra ID sign-ins.
  */
 import type { Authenticator } from './authenticator.js';
-import { UnauthenticatedError } from './identity.js';
+import { UnauthenticatedError } from '../caller.js';
 import { callerFromClaims } from './verifyAccessToken.js';
 
 const CLAIM_ALIASES: Record<string, string> = {

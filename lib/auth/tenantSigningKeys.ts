@@ -12,7 +12,7 @@ import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } f
 import { isLoopbackHost } from '../config.js';
 import type { Clock } from '../ports/index.js';
 import { openIdConfigurationUrl, parseIssuerForm, type TokenVersion } from './entraIssuer.js';
-import { SigningKeysUnavailableError } from './identity.js';
+import { SigningKeysUnavailableError } from '../caller.js';
 
 const MAX_AGE_MS = 24 * 3600_000;
 const UNKNOWN_KEY_REREAD_MS = 5 * 60_000;

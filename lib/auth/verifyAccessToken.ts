@@ -9,9 +9,9 @@ import { decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { Clock } from '../ports/index.js';
 import type { Authenticator } from './authenticator.js';
 import { parseIssuerForm, type TokenVersion } from './entraIssuer.js';
-import { appRolesOf, SigningKeysUnavailableError, UnauthenticatedError, type Caller } from './identity.js';
+import { appRolesOf, SigningKeysUnavailableError, UnauthenticatedError, type Caller } from '../caller.js';
 import { createTenantSigningKeys, type TenantSigningKeys } from './tenantSigningKeys.js';
-import { normalizeUpn } from './upnClaim.js';
+import { normalizeUpn } from '../upn.js';
 
 /** Entra ID signs access tokens with RS256. */
 const ALLOWED_ALGORITHMS = ['RS256'];

@@ -5,7 +5,7 @@
  */
 import { apiAudiences } from '../auth/apiAudiences.js';
 import { createAuthenticator } from '../auth/authenticator.js';
-import { APP_ROLES } from '../auth/identity.js';
+import { APP_ROLES } from '../caller.js';
 import type { Config, Env } from '../config.js';
 import { filterEquals, odataString } from '../graph/odata.js';
 import type { Clock } from '../ports/index.js';

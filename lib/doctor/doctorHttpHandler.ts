@@ -7,7 +7,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { authProblem } from '../api/authProblem.js';
 import { ProblemError, problemResponse } from '../api/problem.js';
 import type { Authenticator } from '../auth/authenticator.js';
-import { requireRole, SigningKeysUnavailableError } from '../auth/identity.js';
+import { requireRole, SigningKeysUnavailableError } from '../caller.js';
 import type { DoctorReport } from './doctorCheck.js';
 
 export type DoctorHttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;

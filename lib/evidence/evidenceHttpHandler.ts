@@ -14,7 +14,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { authProblem } from '../api/authProblem.js';
 import { ProblemError, problemResponse } from '../api/problem.js';
 import type { Authenticator } from '../auth/authenticator.js';
-import { requireRole, SigningKeysUnavailableError } from '../auth/identity.js';
+import { requireRole, SigningKeysUnavailableError } from '../caller.js';
 import type { ChainReport } from './chainVerifier.js';
 import type { EvidenceDeps } from './evidenceDeps.js';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind, type Period } from './evidenceTable.js';

@@ -4,7 +4,7 @@
  * justification, and drift found with how it was resolved. Each section streams its own pass over
  * the journal; every value that came from people or from the tenant is HTML-escaped.
  */
-import { escapeHtml } from '../mail/escapeText.js';
+import { escapeHtml } from '../escapeText.js';
 import type { ChainReport } from './chainVerifier.js';
 import { storedEntries, type EvidenceDeps } from './evidenceDeps.js';
 import type { Period } from './evidenceTable.js';

@@ -6,7 +6,6 @@
  * by the properties Exchange resolves that kind of identity by: rows of other objects mean "not found",
  * and two rows that both claim the identity are an error, never a guess.
  */
-import type { RoleAssignment } from '../domain.js';
 import { RequestError, type CallContext } from '../ports/index.js';
 import type { CmdletRow } from './invokeCommand.js';
 import { text } from './rows.js';
@@ -64,19 +63,6 @@ export function identifiedRow(
     throw new RequestError(
       context,
       `-Identity '${wanted}' answered ${matching.length} objects that all carry that identity (${matching.map((r) => text(r.Name) ?? '?').join(', ')}); refusing to pick one. Use the object's Guid.`,
-    );
-  }
-  return matching[0];
-}
-
-/** The assignment of that (unique) name in a list read by role; two of the same name are an error. */
-export function assignmentNamed(assignments: RoleAssignment[], name: string): RoleAssignment | undefined {
-  const wanted = name.trim().toLowerCase();
-  const matching = assignments.filter((a) => a.name.toLowerCase() === wanted);
-  if (matching.length > 1) {
-    throw new RequestError(
-      { service: 'Exchange Online', operation: 'Get-ManagementRoleAssignment' },
-      `${matching.length} assignments are named '${name}' (${matching.map((a) => a.guid).join(', ')}), though Exchange keeps names unique; refusing to pick one.`,
     );
   }
   return matching[0];

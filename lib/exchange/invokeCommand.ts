@@ -16,7 +16,7 @@ import {
   type CallContext,
   type ExternalCallError,
 } from '../ports/index.js';
-import { createLimiter, type Limiter } from '../http/limiter.js';
+import { createLimiter, type Limiter } from '../limiter.js';
 import { RETRYABLE_STATUSES, type RetryPolicy } from '../http/retryPolicy.js';
 import { HttpTransport, type HttpResponse } from '../http/transport.js';
 

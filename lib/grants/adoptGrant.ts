@@ -4,7 +4,7 @@
  * the audit flagging it forever. The assignment itself is left as it is.
  */
 import { randomUUID } from 'node:crypto';
-import type { Caller } from '../auth/identity.js';
+import type { Caller } from '../caller.js';
 import type { Grant } from '../domain.js';
 import type { GrantDeps } from './grantDeps.js';
 import { GrantStateError, InvalidGrantInputError } from './grantErrors.js';

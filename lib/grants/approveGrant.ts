@@ -4,7 +4,7 @@
  * Two approvers at once, or approve racing cancel: the ETag lets one write win, the other gets a
  * ConflictError.
  */
-import type { Caller } from '../auth/identity.js';
+import type { Caller } from '../caller.js';
 import type { Grant } from '../domain.js';
 import { activateGrant, isDue } from './activateGrant.js';
 import type { GrantDeps } from './grantDeps.js';

@@ -5,7 +5,7 @@
  * activation would have created (`MIE-Grant-{id}`, or the role group membership), reads Exchange back, and only
  * then records the grant as cancelled.
  */
-import type { Caller } from '../auth/identity.js';
+import type { Caller } from '../caller.js';
 import type { Grant } from '../domain.js';
 import { RemovalNotVerifiedError, RemovalRefusedError } from '../revoke/removeAssignment.js';
 import { removeGrantAccess } from '../revoke/removeGrantAccess.js';

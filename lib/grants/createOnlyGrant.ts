@@ -3,7 +3,7 @@
  * two requests race. The refusal names the open grant only to a caller who may see it (otherwise its id
  * and state would leak through the 409 to someone who gets 404 on it).
  */
-import type { Caller } from '../auth/identity.js';
+import type { Caller } from '../caller.js';
 import type { Grant } from '../domain.js';
 import { OpenGrantExistsError } from '../ports/index.js';
 import type { GrantDeps } from './grantDeps.js';

@@ -1,5 +1,5 @@
 /** An approver denies a request, or a pending extension (the grant then runs to its current expiry). */
-import type { Caller } from '../auth/identity.js';
+import type { Caller } from '../caller.js';
 import type { Grant } from '../domain.js';
 import type { GrantDeps } from './grantDeps.js';
 import { loadGrant } from './loadGrant.js';

@@ -1,5 +1,5 @@
 /** The requester or grantee asks for more time on an active grant; it needs a new approval. */
-import type { Caller } from '../auth/identity.js';
+import type { Caller } from '../caller.js';
 import type { Grant, GrantExtension } from '../domain.js';
 import type { GrantDeps } from './grantDeps.js';
 import { getGrant } from './getGrant.js';

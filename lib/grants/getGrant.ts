@@ -1,5 +1,5 @@
 /** One grant, if the caller may see it; otherwise it does not exist for them. */
-import type { Caller } from '../auth/identity.js';
+import type { Caller } from '../caller.js';
 import type { Grant } from '../domain.js';
 import type { GrantDeps } from './grantDeps.js';
 import { GrantNotFoundError } from './grantErrors.js';

@@ -5,8 +5,7 @@
  * approval after a crash never creates a second one. Taking access away is lib/revoke/removeGrantAccess.ts.
  */
 import type { Grant, RoleAssignment } from '../domain.js';
-import { assignmentNamed } from '../exchange/identifiedRow.js';
-import type { ExchangeRbac } from '../ports/index.js';
+import { RequestError, type ExchangeRbac } from '../ports/index.js';
 
 export const GRANT_ASSIGNMENT_PREFIX = 'MIE-Grant-';
 
@@ -67,4 +66,17 @@ async function roleGroupAssignment(exchange: ExchangeRbac, role: string, roleGro
     );
   }
   return found;
+}
+
+/** The assignment of that (unique) name in a list read by role; two of the same name are an error. */
+export function assignmentNamed(assignments: RoleAssignment[], name: string): RoleAssignment | undefined {
+  const wanted = name.trim().toLowerCase();
+  const matching = assignments.filter((a) => a.name.toLowerCase() === wanted);
+  if (matching.length > 1) {
+    throw new RequestError(
+      { service: 'Exchange Online', operation: 'Get-ManagementRoleAssignment' },
+      `${matching.length} assignments are named '${name}' (${matching.map((a) => a.guid).join(', ')}), though Exchange keeps names unique; refusing to pick one.`,
+    );
+  }
+  return matching[0];
 }

@@ -2,7 +2,7 @@
  * Grants the caller may see: all for approvers and auditors, their own for requesters and grantees.
  * Lists come in pages (listGrantsPage): status and principal are filtered by Table Storage, visibility here.
  */
-import type { Caller } from '../auth/identity.js';
+import type { Caller } from '../caller.js';
 import type { Grant, GrantStatus } from '../domain.js';
 import type { GrantDeps } from './grantDeps.js';
 import { canView } from './policy/grantAccess.js';

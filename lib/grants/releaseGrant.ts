@@ -2,7 +2,7 @@
  * Gives an active grant back early: removes the assignment (or the role group membership), reads
  * Exchange back to confirm it is gone, and only then records the grant as released.
  */
-import type { Caller } from '../auth/identity.js';
+import type { Caller } from '../caller.js';
 import type { Grant } from '../domain.js';
 import { RemovalNotVerifiedError } from '../revoke/removeAssignment.js';
 import { removeGrantAccess } from '../revoke/removeGrantAccess.js';

@@ -1,6 +1,6 @@
 /** A migration lead asks for a time-boxed grant; approvers are told. */
 import { randomUUID } from 'node:crypto';
-import type { Caller } from '../auth/identity.js';
+import type { Caller } from '../caller.js';
 import { MIE_ROLE, type Grant } from '../domain.js';
 import type { GrantDeps } from './grantDeps.js';
 import { createOnlyGrant } from './createOnlyGrant.js';

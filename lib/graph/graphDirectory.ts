@@ -17,7 +17,7 @@ import {
   formatSeconds,
   type CallContext,
 } from '../ports/index.js';
-import { mapLimited } from '../http/limiter.js';
+import { mapLimited } from '../limiter.js';
 import { RETRYABLE_STATUSES, backoffDelay, parseRetryAfter, type RetryPolicy } from '../http/retryPolicy.js';
 import { HttpTransport } from '../http/transport.js';
 import {

@@ -3,8 +3,7 @@
  * dedicated role group. Never anything else the principal may hold. Confirms by reading back.
  */
 import type { Grant, Recipient } from '../domain.js';
-import { assignmentNamed } from '../exchange/identifiedRow.js';
-import { grantAssignmentName } from '../grants/grantAssignment.js';
+import { assignmentNamed, grantAssignmentName } from '../grants/grantAssignment.js';
 import type { ExchangeRbac } from '../ports/index.js';
 import {
   removeAssignmentVerified,

@@ -5,7 +5,7 @@
  * event, so a retried run never sends it twice.
  */
 import type { Grant, Holder, RoleAssignment } from '../domain.js';
-import { escapeHtml, headerSafe, oneLine } from '../mail/escapeText.js';
+import { escapeHtml, headerSafe, oneLine } from '../escapeText.js';
 import type { EmailMessage } from '../ports/index.js';
 import type { MassRemovalBlock, Protection, Removal } from './planRevocations.js';
 import type { Leftover } from './reconcileGrantAssignments.js';

@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import type { Config } from '../config.js';
 import type { Grant } from '../domain.js';
 import { WATCHDOG_ACTOR } from '../grants/grantDeps.js';
-import { mapLimited } from '../http/limiter.js';
+import { mapLimited } from '../limiter.js';
 import {
   type AlertIntent,
   type Clock,

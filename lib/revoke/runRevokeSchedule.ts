@@ -5,7 +5,7 @@
  */
 import { activateDueGrants, type ActivationResult } from '../grants/activateDueGrants.js';
 import type { GrantDeps } from '../grants/grantDeps.js';
-import { sendDeferredMail, type OutboxResult } from '../mail/sendDeferredMail.js';
+import { sendDeferredMail, type OutboxResult } from './sendDeferredMail.js';
 import { revokeExpired, type RevocationReport, type RevokeDeps } from './revokeExpired.js';
 
 export type RevokeScheduleDeps = RevokeDeps & GrantDeps;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLimiter, mapLimited } from '../../lib/http/limiter.js';
+import { createLimiter, mapLimited } from '../../lib/limiter.js';
 import { backoffDelay, parseRetryAfter, retryPolicy } from '../../lib/http/retryPolicy.js';
 import { HttpTransport } from '../../lib/http/transport.js';
 import { TransientError } from '../../lib/ports/index.js';

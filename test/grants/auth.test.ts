@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { createAuthenticator } from '../../lib/auth/authenticator.js';
 import { easyAuthAuthenticator } from '../../lib/auth/easyAuthPrincipal.js';
-import { MissingRoleError, requireRole, UnauthenticatedError, type Caller } from '../../lib/auth/identity.js';
+import { MissingRoleError, requireRole, UnauthenticatedError, type Caller } from '../../lib/caller.js';
 import type { Authenticator } from '../../lib/auth/authenticator.js';
-import { SigningKeysUnavailableError } from '../../lib/auth/identity.js';
+import { SigningKeysUnavailableError } from '../../lib/caller.js';
 import { ManualClock } from '../../lib/clock.js';
 import { loadConfig } from '../../lib/config.js';
 import {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MIE_ROLE, type Grant } from '../../lib/domain.js';
-import { escapeHtml, headerSafe } from '../../lib/mail/escapeText.js';
+import { escapeHtml, headerSafe } from '../../lib/escapeText.js';
 import { grantNotice, PROPAGATION_NOTE } from '../../lib/grants/notices/grantNotice.js';
 
 const hostile: Grant = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Caller } from '../../lib/auth/identity.js';
+import type { Caller } from '../../lib/caller.js';
 import { MIE_ROLE, type Grant, type GrantStatus } from '../../lib/domain.js';
 import { GrantPolicyError, GrantStateError, InvalidGrantInputError } from '../../lib/grants/grantErrors.js';
 import { checkDurationBounds } from '../../lib/grants/policy/durationBounds.js';

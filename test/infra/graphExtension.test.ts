@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { APP_ROLES } from '../../lib/auth/identity.js';
+import { APP_ROLES } from '../../lib/caller.js';
 import { API_SCOPE } from '../../lib/doctor/apiChecks.js';
 import { WATCHDOG_API } from '../../emulator/scenarios/baseTenant.js';
 import {

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { auditOptions } from '../../lib/audit/auditOptions.js';
 import { runAudit } from '../../lib/audit/runAudit.js';
 import { loadConfig } from '../../lib/config.js';
-import { mapLimited } from '../../lib/http/limiter.js';
+import { mapLimited } from '../../lib/limiter.js';
 import { verifyHistory } from '../../lib/evidence/verifyHistory.js';
 import { runRevokeSchedule } from '../../lib/revoke/runRevokeSchedule.js';
 import { createRuntime, type Runtime } from '../../lib/runtime.js';

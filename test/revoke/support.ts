@@ -1,5 +1,5 @@
 /** Revocation integration helpers: grants made through the real grant use cases on a test runtime. */
-import type { Caller } from '../../lib/auth/identity.js';
+import type { Caller } from '../../lib/caller.js';
 import type { Grant } from '../../lib/domain.js';
 import { approveGrant } from '../../lib/grants/approveGrant.js';
 import { requestGrant } from '../../lib/grants/requestGrant.js';

@@ -6,7 +6,7 @@
  * groups are left to the directory-role read, and anything that cannot be read stops the audit.
  */
 import { ORGANIZATION_MANAGEMENT, type Recipient, type RoleAssignment } from '../../domain.js';
-import { mapLimited } from '../../http/limiter.js';
+import { mapLimited } from '../../limiter.js';
 import type { ExpandContext } from './expandContext.js';
 import type { PathSpec } from './holderAccumulator.js';
 import { IncompleteReadError } from './incompleteReadError.js';

@@ -1,6 +1,6 @@
 /** Security groups assigned the role: their members, nested groups included, from Graph's transitiveMembers. */
 import type { RoleAssignment } from '../../domain.js';
-import { mapLimited } from '../../http/limiter.js';
+import { mapLimited } from '../../limiter.js';
 import { GUID, type ExpandContext } from './expandContext.js';
 import { IncompleteReadError } from './incompleteReadError.js';
 import { fromDirectory } from './principals.js';

@@ -1,6 +1,6 @@
 /** Apps assigned the role in Exchange, named by their pointer (a name or an id); failing a pointer, an id is taken as the Entra object id. */
 import type { RoleAssignment } from '../../domain.js';
-import { mapLimited } from '../../http/limiter.js';
+import { mapLimited } from '../../limiter.js';
 import { GUID, type ExpandContext } from './expandContext.js';
 import type { PathSpec } from './holderAccumulator.js';
 

@@ -4,7 +4,7 @@
  */
 import type { Grant } from '../../domain.js';
 import { formatDuration } from '../../duration.js';
-import { escapeHtml, headerSafe, oneLine } from '../../mail/escapeText.js';
+import { escapeHtml, headerSafe, oneLine } from '../../escapeText.js';
 import { ROLE_CAPABILITY } from '../../roleCapability.js';
 
 export type GrantNoticeKind =

@@ -2,8 +2,8 @@
  * Who may act on, or see, a grant beyond their app role. Approvers may do anything the policy
  * allows; requesters act on grants they asked for; grantees may extend or give back their own.
  */
-import type { Caller } from '../../auth/identity.js';
-import { hasRole } from '../../auth/identity.js';
+import type { Caller } from '../../caller.js';
+import { hasRole } from '../../caller.js';
 import type { Grant } from '../../domain.js';
 import { GrantPolicyError } from '../grantErrors.js';
 import { granteeOf, requesterOf, samePerson } from './samePerson.js';

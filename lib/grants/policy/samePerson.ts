@@ -4,7 +4,7 @@
  * alone decides, within one tenant. Only a side without one (a grant row written before object ids were
  * recorded) falls back to the UPN, compared after the same normalisation as token claims.
  */
-import { comparableUpn } from '../../auth/upnClaim.js';
+import { comparableUpn } from '../../upn.js';
 import type { Grant } from '../../domain.js';
 
 export interface PersonRef {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { createGrantHttpHandler, type GrantHttpHandler } from '../../../lib/api/grantHttpHandler.js';
-import type { AppRole } from '../../../lib/auth/identity.js';
+import type { AppRole } from '../../../lib/caller.js';
 import { createAuthenticator } from '../../../lib/auth/authenticator.js';
 import type { ManualClock } from '../../../lib/clock.js';
 import type { Grant } from '../../../lib/domain.js';

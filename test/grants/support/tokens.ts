@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import type { AppRole } from '../../../lib/auth/identity.js';
+import type { AppRole } from '../../../lib/caller.js';
 import { USERS as SEED_USERS } from '../../../emulator/scenarios/forgottenMigrations.js';
 
 export const TEST_TENANT_ID = '4f1c2a7e-0d55-4b7a-9a3e-6c2d1e0f9b11';

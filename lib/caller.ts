@@ -7,7 +7,7 @@ export const APP_ROLES = ['Grant.Request', 'Grant.Approve', 'Audit.Read'] as con
 export type AppRole = (typeof APP_ROLES)[number];
 
 export interface Caller {
-  /** Normalised, lower-cased UPN (lib/auth/upnClaim.ts), for the record and for display. */
+  /** Normalised, lower-cased UPN (lib/upn.ts), for the record and for display. */
   upn: string;
   /** Entra ID object id (`oid`): who the caller is. Every HTTP caller has one; the CLI resolves it through Graph. */
   oid?: string;
