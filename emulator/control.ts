@@ -7,8 +7,7 @@ import type { EmulatorContext } from './context.js';
 import { validateExchangeBehaviour } from './exchange/behaviour.js';
 import { validateFaultRule, type FaultRule } from './faults.js';
 import type { Reply } from './http.js';
-import { GRAPH_APP_ID } from '../lib/domain.js';
-import { EXCHANGE_ONLINE_APP_ID } from './scenarios/baseTenant.js';
+import { EXCHANGE_ONLINE_APP_ID, GRAPH_APP_ID } from '../contract/microsoft.js';
 
 const ok = (body: unknown, status = 200): Reply => ({ status, body });
 const problem = (status: number, message: string): Reply => ({

@@ -5,8 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { systemClock } from '../lib/clock.js';
-import type { Clock } from '../lib/ports/index.js';
+import { systemClock, type Clock } from './clock.js';
 import { CallLog, type CallRecord } from './callLog.js';
 import type { EmulatorContext } from './context.js';
 import { handleControl } from './control.js';

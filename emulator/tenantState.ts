@@ -5,8 +5,8 @@
  * per-session permission cache would, `propagationDelayMs` behind the directory.
  */
 import { randomUUID } from 'node:crypto';
-import { ALL_GROUP_MEMBERS, MIE_ROLE, ORGANIZATION_MANAGEMENT } from '../lib/domain.js';
-import type { Clock } from '../lib/ports/index.js';
+import { ALL_GROUP_MEMBERS, GRAPH_APP_ID, MIE_ROLE, ORGANIZATION_MANAGEMENT } from '../contract/microsoft.js';
+import type { Clock } from './clock.js';
 import type {
   AssigneeType,
   SeedAppRoleAssignment,
@@ -523,7 +523,7 @@ export class TenantState {
       for (const via of this.assigneeReaches(a.assigneeType, a.assignee, id, t))
         paths.push({ via, role: a.role, assignment: a.name });
     }
-    const graphSp = this.servicePrincipalByAppId('00000003-0000-0000-c000-000000000000');
+    const graphSp = this.servicePrincipalByAppId(GRAPH_APP_ID);
     for (const a of this.appRoleAssignments) {
       if (
         a.principalId === id &&

@@ -9,10 +9,8 @@ import {
   type AccessToken,
   type TokenCredential,
 } from '@azure/identity';
+import { EMULATOR_TOKEN } from '../contract/emulator.js';
 import type { Config } from './config.js';
-
-/** The token the tenant emulator accepts; worthless anywhere else. */
-export const EMULATOR_TOKEN = 'mie-watchdog-emulator-dev-token';
 
 const emulatorCredential: TokenCredential = {
   async getToken(): Promise<AccessToken> {

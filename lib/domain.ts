@@ -1,16 +1,19 @@
 /**
  * The watchdog's vocabulary: what Exchange and the directory report, who holds the role,
- * what was approved, and what the audit finds. Plain data, no behaviour.
+ * what was approved, and what the audit finds. Plain data, no behaviour. Microsoft's fixed names and ids
+ * come from contract/microsoft.ts, which the tenant emulator shares.
  */
 
-export const MIE_ROLE = 'Mailbox Import Export';
-export const ORGANIZATION_MANAGEMENT = 'Organization Management';
-/** Graph's own service principal; its app role below is MIE's power without PST. */
-export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
-export const MAILBOX_IMPORT_EXPORT_APP_ROLE = 'MailboxItem.ImportExport.All';
-/** Directory role template ids whose holders inherit Organization Management through linked groups. */
-export const GLOBAL_ADMINISTRATOR_ROLE_ID = '62e90394-69f5-4237-9190-012177145e10';
-export const EXCHANGE_ADMINISTRATOR_ROLE_ID = '29232cdf-9323-42fd-ade2-1d097af3e4de';
+export {
+  ALL_GROUP_MEMBERS,
+  EXCHANGE_ADMINISTRATOR_ROLE_ID,
+  EXCHANGE_ONLINE_APP_ID,
+  GLOBAL_ADMINISTRATOR_ROLE_ID,
+  GRAPH_APP_ID,
+  MAILBOX_IMPORT_EXPORT_APP_ROLE,
+  MIE_ROLE,
+  ORGANIZATION_MANAGEMENT,
+} from '../contract/microsoft.js';
 
 // ---- Exchange, as read through the admin API ----------------------------------------------
 
@@ -51,8 +54,6 @@ export interface EffectiveRoleAssignment extends RoleAssignment {
   /** Direct, RoleGroup, SecurityGroup, RoleAssignmentPolicy */
   assignmentMethod: string;
 }
-
-export const ALL_GROUP_MEMBERS = 'All Group Members';
 
 /** A recipient as Get-User / Get-Recipient / Get-RoleGroupMember describe it. */
 export interface Recipient {

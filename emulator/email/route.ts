@@ -7,7 +7,7 @@
  */
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { EMULATOR_TOKEN } from '../../lib/credential.js';
+import { EMULATOR_TOKEN } from '../../contract/emulator.js';
 import type { EmulatorContext } from '../context.js';
 import { bearer, type Reply } from '../http.js';
 

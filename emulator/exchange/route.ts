@@ -6,14 +6,14 @@
  * (CIPP's New-ExoRequest, GreyCorbel ExoHelper) expect.
  */
 import type { IncomingMessage } from 'node:http';
-import { EMULATOR_TOKEN } from '../../lib/credential.js';
+import { EMULATOR_TOKEN } from '../../contract/emulator.js';
 import type { EmulatorContext } from '../context.js';
 import { bearer, type Reply } from '../http.js';
 import { decodeSkipToken, encodeSkipToken, preferredPageSize } from '../pageCache.js';
 import { CmdletError } from '../tenantState.js';
 import type { ExchangeBehaviour } from './behaviour.js';
 import { CMDLETS, bindParameters } from './cmdlets.js';
-import { EXCHANGE_ONLINE_APP_ID } from '../scenarios/baseTenant.js';
+import { EXCHANGE_ONLINE_APP_ID } from '../../contract/microsoft.js';
 
 export const INVOKE_COMMAND = /^\/adminapi\/beta\/([^/]+)\/InvokeCommand$/i;
 const ANCHOR_MAILBOX = 'APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@';

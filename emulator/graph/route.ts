@@ -5,8 +5,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { EMULATOR_TOKEN } from '../../lib/credential.js';
-import { GRAPH_APP_ID } from '../../lib/domain.js';
+import { EMULATOR_TOKEN } from '../../contract/emulator.js';
+import { GRAPH_APP_ID } from '../../contract/microsoft.js';
 import type { EmulatorContext } from '../context.js';
 import { bearer, sleep, type Reply } from '../http.js';
 import type { AuditLogQueryState } from '../tenantState.js';

@@ -5,12 +5,13 @@
  */
 import {
   EXCHANGE_ADMINISTRATOR_ROLE_ID,
+  EXCHANGE_ONLINE_APP_ID,
   GLOBAL_ADMINISTRATOR_ROLE_ID,
   GRAPH_APP_ID,
   MAILBOX_IMPORT_EXPORT_APP_ROLE,
   MIE_ROLE,
   ORGANIZATION_MANAGEMENT,
-} from '../../lib/domain.js';
+} from '../../contract/microsoft.js';
 import type { SeedAppRole, TenantSeed } from '../seed.js';
 
 /** A readable, deterministic GUID: `kind` picks the family, `n` the member. */
@@ -19,7 +20,6 @@ export function fixedGuid(kind: number, n: number): string {
   return `${k}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 }
 
-export const EXCHANGE_ONLINE_APP_ID = '00000002-0000-0ff1-ce00-000000000000';
 export const EXCHANGE_MANAGE_AS_APP_ROLE_ID = 'dc50a0fb-09a3-484d-be87-e023b12c6440';
 /** Graph application permission ids as published by Microsoft Graph's service principal. */
 export const GRAPH_APP_ROLES = {

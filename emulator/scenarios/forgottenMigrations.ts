@@ -7,7 +7,7 @@ import {
   GLOBAL_ADMINISTRATOR_ROLE_ID,
   MIE_ROLE,
   ORGANIZATION_MANAGEMENT,
-} from '../../lib/domain.js';
+} from '../../contract/microsoft.js';
 import type { SeedAuditRecord, SeedUser, TenantSeed } from '../seed.js';
 import { GRAPH_APP_ROLES, GRAPH_SP_ID, baseTenant, fixedGuid } from './baseTenant.js';
 

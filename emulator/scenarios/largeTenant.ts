@@ -3,7 +3,7 @@
  * `nestingDepth` deep, so every path the audit follows is exercised at scale. Deterministic for a
  * given size.
  */
-import { MIE_ROLE } from '../../lib/domain.js';
+import { MIE_ROLE } from '../../contract/microsoft.js';
 import type { SeedGroup, SeedRoleAssignment, SeedUser, TenantSeed } from '../seed.js';
 import { baseTenant, fixedGuid } from './baseTenant.js';
 

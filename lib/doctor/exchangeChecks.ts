@@ -7,7 +7,7 @@
  * every entry.
  */
 import type { Config } from '../config.js';
-import { MIE_ROLE, ORGANIZATION_MANAGEMENT } from '../domain.js';
+import { EXCHANGE_ONLINE_APP_ID, MIE_ROLE, ORGANIZATION_MANAGEMENT } from '../domain.js';
 import type { CmdletParameters } from '../exchange/invokeCommand.js';
 import { text, toRoleAssignment, toServicePrincipalPointer } from '../exchange/rows.js';
 import { filterEquals } from '../graph/odata.js';
@@ -36,8 +36,6 @@ export const EXCHANGE_WRITE_CMDLETS = [
 ] as const;
 
 const MANAGE_AS_APP = 'Exchange.ManageAsApp';
-/** Office 365 Exchange Online, the resource of Exchange.ManageAsApp. */
-const EXCHANGE_ONLINE_APP_ID = '00000002-0000-0ff1-ce00-000000000000';
 
 function cmdletFix(cmdlet: string): string {
   return `Give the watchdog's Exchange role group (MIE Watchdog) a role with the entry ${cmdlet}: ${EXCHANGE_STEP} (idempotent; it adds the missing role entry).`;

@@ -1,7 +1,7 @@
 /** ACS Email on the emulator, driven by the real @azure/communication-email SDK. */
 import { EmailClient } from '@azure/communication-email';
 import { describe, expect, it } from 'vitest';
-import { EMULATOR_TOKEN } from '../../lib/credential.js';
+import { EMULATOR_TOKEN } from '../../contract/emulator.js';
 import { EMULATOR_ACCESS_KEY } from '../../emulator/server.js';
 import { SECURITY_TEAM, SENDER } from '../../emulator/scenarios/forgottenMigrations.js';
 import { useEmulator } from '../support/emulator.js';

@@ -2,7 +2,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { MIE_ROLE } from '../../lib/domain.js';
 import { ExchangeAdminClient } from '../../lib/exchange/exchangeAdminClient.js';
-import { EMULATOR_TOKEN } from '../../lib/credential.js';
+import { EMULATOR_TOKEN } from '../../contract/emulator.js';
 import { startEmulator, useEmulator } from '../support/emulator.js';
 import { control, graph, invoke } from './http.js';
 import { USERS } from '../../emulator/scenarios/forgottenMigrations.js';

@@ -1,6 +1,6 @@
 /** The Graph routes over real HTTP, then through the production GraphDirectory. */
 import { describe, expect, it } from 'vitest';
-import { EMULATOR_TOKEN } from '../../lib/credential.js';
+import { EMULATOR_TOKEN } from '../../contract/emulator.js';
 import { GLOBAL_ADMINISTRATOR_ROLE_ID, GRAPH_APP_ID, MAILBOX_IMPORT_EXPORT_APP_ROLE } from '../../lib/domain.js';
 import { GraphDirectory } from '../../lib/graph/graphDirectory.js';
 import { GRAPH_APP_ROLES, GRAPH_SP_ID, WATCHDOG_APP } from '../../emulator/scenarios/baseTenant.js';

@@ -1,5 +1,5 @@
 /** Raw HTTP helpers for the emulator route tests: the requests a real client sends, nothing more. */
-import { EMULATOR_TOKEN } from '../../lib/credential.js';
+import { EMULATOR_TOKEN } from '../../contract/emulator.js';
 import type { RunningEmulator } from '../../emulator/server.js';
 
 export const ANCHOR = (tenant: string) => `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${tenant}`;
