@@ -10,7 +10,7 @@ import { loadConfig } from '../lib/config.js';
 import type { EvidenceDeps } from '../lib/evidence/evidenceDeps.js';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind } from '../lib/evidence/evidenceTable.js';
 import { exportEvidence } from '../lib/evidence/exportEvidence.js';
-import { openEvidence } from '../lib/evidence/openEvidence.js';
+import { openEvidence } from '../lib/runtime.js';
 import { parseInstant } from '../lib/instant.js';
 import { describeChainReport } from '../lib/evidence/verifyHistory.js';
 import { UsageError, type CliIo } from './main.js';

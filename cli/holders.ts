@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config.js';
 import type { EvidenceDeps } from '../lib/evidence/evidenceDeps.js';
 import { describeHoldersAt, holdersAtTime } from '../lib/evidence/holdersAtTime.js';
-import { openEvidence } from '../lib/evidence/openEvidence.js';
+import { openEvidence } from '../lib/runtime.js';
 import { parseInstant } from '../lib/instant.js';
 import { describeChainReport } from '../lib/evidence/verifyHistory.js';
 import { UsageError, type CliIo } from './main.js';

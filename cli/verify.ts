@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config.js';
 import type { EvidenceDeps } from '../lib/evidence/evidenceDeps.js';
-import { openEvidence } from '../lib/evidence/openEvidence.js';
+import { openEvidence } from '../lib/runtime.js';
 import { describeChainReport, verifyHistory } from '../lib/evidence/verifyHistory.js';
 import { UsageError, type CliIo } from './main.js';
 

@@ -1,7 +1,9 @@
 /**
- * The composition root: builds the production adapters behind every port from the settings. Functions and
- * the CLI call it once per process; jobs receive the parts they need and never see a concrete adapter.
+ * The composition root: the one place that builds the production adapters behind the ports from the settings.
+ * Functions and the CLI call it once per process; jobs receive the parts they need and never see a concrete
+ * adapter. createRuntime builds everything; openEvidence only Table Storage, for the evidence jobs.
  */
+import type { TokenCredential } from '@azure/identity';
 import type { Config } from './config.js';
 import { clockFor } from './clock.js';
 import { createCredential } from './credential.js';
@@ -9,6 +11,7 @@ import { ExchangeAdminClient } from './exchange/exchangeAdminClient.js';
 import { GraphDirectory } from './graph/graphDirectory.js';
 import type { RetryPolicy } from './http/retryPolicy.js';
 import { AcsMailer } from './mail/acsMailer.js';
+import type { EvidenceDeps } from './evidence/evidenceDeps.js';
 import type { Clock, Directory, ExchangeRbac, Logger, Mailer } from './ports/index.js';
 import { openStore, storeOn, type OpenedStore } from './store/index.js';
 import type { TableAccess } from './store/tables.js';
@@ -51,15 +54,9 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
   const clock = options.clock ?? clockFor(config);
   const logger = options.logger ?? stderrLogger;
   const credential = createCredential(config);
-  const prefix = options.tablePrefix ?? config.storage.tablePrefix;
   const store = options.tables
     ? storeOn(options.tables, clock)
-    : openStore(
-        config.storage.connectionString
-          ? { connectionString: config.storage.connectionString, prefix }
-          : { tableEndpoint: config.storage.tableEndpoint, credential, prefix },
-        clock,
-      );
+    : openTableStore(config, clock, options.tablePrefix, () => credential);
   const exchange = new ExchangeAdminClient({
     exchangeUrl: config.exchangeUrl,
     tenant: config.tenant,
@@ -82,4 +79,29 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     maxRetryAfterMs: options.mail?.maxRetryAfterMs,
   });
   return { config, clock, logger, exchange, directory, mailer, store };
+}
+
+/**
+ * What the evidence jobs read: only Table Storage. Exports and verification never call Exchange, Graph or
+ * email, so they keep working (and prove history) when those are unreachable.
+ */
+export function openEvidence(config: Config, options: { clock?: Clock; tablePrefix?: string } = {}): EvidenceDeps {
+  const clock = options.clock ?? clockFor(config);
+  const store = openTableStore(config, clock, options.tablePrefix, () => createCredential(config));
+  return { journalRows: store.journalRows, grants: store.grants, clock };
+}
+
+/** The stores on the account the settings name: by connection string, or by endpoint with the identity. */
+function openTableStore(
+  config: Config,
+  clock: Clock,
+  tablePrefix: string | undefined,
+  credential: () => TokenCredential,
+): OpenedStore {
+  const { connectionString, tableEndpoint } = config.storage;
+  const prefix = tablePrefix ?? config.storage.tablePrefix;
+  return openStore(
+    connectionString ? { connectionString, prefix } : { tableEndpoint, credential: credential(), prefix },
+    clock,
+  );
 }

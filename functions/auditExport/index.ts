@@ -4,7 +4,7 @@ import { createAuthenticator } from '../../lib/auth/authenticator.js';
 import { systemClock } from '../../lib/clock.js';
 import { loadConfig } from '../../lib/config.js';
 import { createEvidenceHttpHandler, type EvidenceHttpHandler } from '../../lib/evidence/evidenceHttpHandler.js';
-import { openEvidence } from '../../lib/evidence/openEvidence.js';
+import { openEvidence } from '../../lib/runtime.js';
 
 let handler: EvidenceHttpHandler | undefined;
 
