@@ -1,9 +1,9 @@
-/** HTTP trigger of the auditor API: identifies the caller and serves evidence (lib/evidence/evidenceHttpHandler.ts). */
+/** HTTP trigger of the auditor API: identifies the caller and serves evidence (lib/triggers/evidenceHttpHandler.ts). */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { createAuthenticator } from '../../lib/auth/authenticator.js';
 import { systemClock } from '../../lib/clock.js';
 import { loadConfig } from '../../lib/config.js';
-import { createEvidenceHttpHandler, type EvidenceHttpHandler } from '../../lib/evidence/evidenceHttpHandler.js';
+import { createEvidenceHttpHandler, type EvidenceHttpHandler } from '../../lib/triggers/evidenceHttpHandler.js';
 import { openEvidence } from '../../lib/runtime.js';
 
 let handler: EvidenceHttpHandler | undefined;

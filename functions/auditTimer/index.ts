@@ -1,6 +1,6 @@
 /** Timer trigger of the audit: snapshot -> store -> diff -> alert (lib/audit), on WATCHDOG_AUDIT_SCHEDULE. */
 import { app } from '@azure/functions';
-import { createAuditTimerHandler } from '../../lib/audit/auditTimerHandler.js';
+import { createAuditTimerHandler } from '../../lib/triggers/auditTimerHandler.js';
 import { loadConfig } from '../../lib/config.js';
 import { createRuntime, type Runtime } from '../../lib/runtime.js';
 

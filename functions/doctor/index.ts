@@ -1,9 +1,9 @@
-/** HTTP trigger of the doctor: GET /api/doctor for Audit.Read (lib/doctor/doctorHttpHandler.ts). */
+/** HTTP trigger of the doctor: GET /api/doctor for Audit.Read (lib/triggers/doctorHttpHandler.ts). */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { createAuthenticator } from '../../lib/auth/authenticator.js';
 import { systemClock } from '../../lib/clock.js';
 import { loadConfig } from '../../lib/config.js';
-import { createDoctorHttpHandler, type DoctorHttpHandler } from '../../lib/doctor/doctorHttpHandler.js';
+import { createDoctorHttpHandler, type DoctorHttpHandler } from '../../lib/triggers/doctorHttpHandler.js';
 import { createDoctorProbes } from '../../lib/doctor/doctorProbes.js';
 import { runDoctor } from '../../lib/doctor/runDoctor.js';
 

@@ -1,6 +1,6 @@
-/** HTTP trigger of the grant API: identifies the caller and runs one grant use case (lib/api/grantHttpHandler.ts). */
+/** HTTP trigger of the grant API: identifies the caller and runs one grant use case (lib/triggers/grantHttpHandler.ts). */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { createGrantHttpHandler, type GrantHttpHandler } from '../../lib/api/grantHttpHandler.js';
+import { createGrantHttpHandler, type GrantHttpHandler } from '../../lib/triggers/grantHttpHandler.js';
 import { createAuthenticator } from '../../lib/auth/authenticator.js';
 import { loadConfig } from '../../lib/config.js';
 import { createRuntime } from '../../lib/runtime.js';

@@ -1,7 +1,7 @@
 /** Timer trigger of revocation: activate due grants, remove expired ones, verify, notify (lib/revoke), on WATCHDOG_REVOKE_SCHEDULE. */
 import { app } from '@azure/functions';
 import { loadConfig } from '../../lib/config.js';
-import { createRevokeTimerHandler } from '../../lib/revoke/revokeTimerHandler.js';
+import { createRevokeTimerHandler } from '../../lib/triggers/revokeTimerHandler.js';
 import { createRuntime, type Runtime } from '../../lib/runtime.js';
 
 // The schedule is part of the registration, so settings are read when the host loads the function.

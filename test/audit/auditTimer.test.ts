@@ -3,7 +3,7 @@
  */
 import { InvocationContext, type Timer } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuditTimerHandler } from '../../lib/audit/auditTimerHandler.js';
+import { createAuditTimerHandler } from '../../lib/triggers/auditTimerHandler.js';
 import { main, type CliIo } from '../../cli/main.js';
 import {
   BREAK_GLASS,

@@ -5,7 +5,7 @@ import { exportCommand } from '../../cli/export.js';
 import { ManualClock } from '../../lib/clock.js';
 import { CSV_BOM, restoreFormula } from '../../lib/evidence/csv.js';
 import type { EvidenceDeps } from '../../lib/evidence/evidenceDeps.js';
-import { createEvidenceHttpHandler } from '../../lib/evidence/evidenceHttpHandler.js';
+import { createEvidenceHttpHandler } from '../../lib/triggers/evidenceHttpHandler.js';
 import { exportEvidence } from '../../lib/evidence/exportEvidence.js';
 import type { JournalEntry } from '../../lib/ports/index.js';
 import { entryRowKey } from '../../lib/store/journal.js';

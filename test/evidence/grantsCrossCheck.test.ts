@@ -10,7 +10,7 @@ import { exportCommand } from '../../cli/export.js';
 import { MIE_ROLE, type Grant } from '../../lib/domain.js';
 import { CSV_BOM } from '../../lib/evidence/csv.js';
 import type { EvidenceDeps } from '../../lib/evidence/evidenceDeps.js';
-import { createEvidenceHttpHandler } from '../../lib/evidence/evidenceHttpHandler.js';
+import { createEvidenceHttpHandler } from '../../lib/triggers/evidenceHttpHandler.js';
 import { activeGrant, startRevokeRuntime } from '../revoke/support.js';
 import type { TestRuntime } from '../support/runtime.js';
 import { captureIo, csvObjects } from './support.js';

@@ -12,7 +12,7 @@ import { verifyCommand } from '../../cli/verify.js';
 import { ManualClock } from '../../lib/clock.js';
 import { MIE_ROLE } from '../../lib/domain.js';
 import type { EvidenceDeps } from '../../lib/evidence/evidenceDeps.js';
-import { createEvidenceHttpHandler } from '../../lib/evidence/evidenceHttpHandler.js';
+import { createEvidenceHttpHandler } from '../../lib/triggers/evidenceHttpHandler.js';
 import type { Clock } from '../../lib/ports/index.js';
 import { storeOn, type OpenedStore } from '../../lib/store/index.js';
 import { fixedGuid } from '../../emulator/scenarios/baseTenant.js';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator } from '../../lib/auth/authenticator.js';
-import { createEvidenceHttpHandler } from '../../lib/evidence/evidenceHttpHandler.js';
+import { createEvidenceHttpHandler } from '../../lib/triggers/evidenceHttpHandler.js';
 import { startGrantApi, USERS, type GrantApi } from './support/grantApi.js';
 import type { KeyFault } from './support/tokens.js';
 

@@ -9,7 +9,7 @@ import { auditOptions } from '../../lib/audit/auditOptions.js';
 import { runAudit } from '../../lib/audit/runAudit.js';
 import type { Grant } from '../../lib/domain.js';
 import type { GrantStore } from '../../lib/ports/index.js';
-import { createRevokeTimerHandler } from '../../lib/revoke/revokeTimerHandler.js';
+import { createRevokeTimerHandler } from '../../lib/triggers/revokeTimerHandler.js';
 import { USERS } from '../../emulator/scenarios/forgottenMigrations.js';
 import { invoke } from '../emulator/http.js';
 import type { TestRuntime } from '../support/runtime.js';

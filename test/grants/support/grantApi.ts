@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { HttpRequest, InvocationContext } from '@azure/functions';
-import { createGrantHttpHandler, type GrantHttpHandler } from '../../../lib/api/grantHttpHandler.js';
+import { createGrantHttpHandler, type GrantHttpHandler } from '../../../lib/triggers/grantHttpHandler.js';
 import type { AppRole } from '../../../lib/caller.js';
 import { createAuthenticator } from '../../../lib/auth/authenticator.js';
 import type { ManualClock } from '../../../lib/clock.js';

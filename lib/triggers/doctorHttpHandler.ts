@@ -8,7 +8,7 @@ import { authProblem } from '../api/authProblem.js';
 import { ProblemError, problemResponse } from '../api/problem.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { requireRole, SigningKeysUnavailableError } from '../caller.js';
-import type { DoctorReport } from './doctorCheck.js';
+import type { DoctorReport } from '../doctor/doctorCheck.js';
 
 export type DoctorHttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 

@@ -5,8 +5,8 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import { invocationLogger } from '../invocationLogger.js';
 import type { Runtime } from '../runtime.js';
-import { auditOptions } from './auditOptions.js';
-import { runAudit, type AuditResult } from './runAudit.js';
+import { auditOptions } from '../audit/auditOptions.js';
+import { runAudit, type AuditResult } from '../audit/runAudit.js';
 
 export type AuditTimerHandler = (timer: Timer, context: InvocationContext) => Promise<AuditResult>;
 

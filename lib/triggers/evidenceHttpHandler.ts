@@ -15,13 +15,19 @@ import { authProblem } from '../api/authProblem.js';
 import { ProblemError, problemResponse } from '../api/problem.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { requireRole, SigningKeysUnavailableError } from '../caller.js';
-import type { ChainReport } from './chainVerifier.js';
-import type { EvidenceDeps } from './evidenceDeps.js';
-import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind, type Period } from './evidenceTable.js';
-import { exportEvidence, type PreparedExport } from './exportEvidence.js';
-import { holdersAtTime } from './holdersAtTime.js';
+import type { ChainReport } from '../evidence/chainVerifier.js';
+import type { EvidenceDeps } from '../evidence/evidenceDeps.js';
+import {
+  EXPORT_FORMATS,
+  EXPORT_KINDS,
+  type ExportFormat,
+  type ExportKind,
+  type Period,
+} from '../evidence/evidenceTable.js';
+import { exportEvidence, type PreparedExport } from '../evidence/exportEvidence.js';
+import { holdersAtTime } from '../evidence/holdersAtTime.js';
 import { parseInstant } from '../instant.js';
-import { verifyHistory } from './verifyHistory.js';
+import { verifyHistory } from '../evidence/verifyHistory.js';
 
 export type EvidenceHttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 

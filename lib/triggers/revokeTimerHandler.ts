@@ -4,7 +4,7 @@
  */
 import type { InvocationContext, Timer } from '@azure/functions';
 import { invocationLogger } from '../invocationLogger.js';
-import { runRevokeSchedule, type RevokeScheduleDeps, type RevokeScheduleResult } from './runRevokeSchedule.js';
+import { runRevokeSchedule, type RevokeScheduleDeps, type RevokeScheduleResult } from '../revoke/runRevokeSchedule.js';
 
 export type RevokeTimerHandler = (timer: Timer, context: InvocationContext) => Promise<RevokeScheduleResult>;
 

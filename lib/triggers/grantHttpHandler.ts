@@ -40,10 +40,10 @@ import {
   listGrantsQuery,
   reasonBody,
   requestGrantBody,
-} from './grantBodies.js';
-import { grantProblem } from './grantProblems.js';
-import { fieldProblem, ProblemError, problemResponse } from './problem.js';
-import { parseWith, readJsonBody } from './readJsonBody.js';
+} from '../api/grantBodies.js';
+import { grantProblem } from '../api/grantProblems.js';
+import { fieldProblem, ProblemError, problemResponse } from '../api/problem.js';
+import { parseWith, readJsonBody } from '../api/readJsonBody.js';
 
 export type GrantHttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
