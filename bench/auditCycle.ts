@@ -8,7 +8,7 @@
  *   node bin/run-ts.js bench/auditCycle.ts [10,1000,20000]
  */
 import { performance } from 'node:perf_hooks';
-import { auditOptions } from '../lib/audit/auditOptions.js';
+import { auditOptions } from '../lib/runtime.js';
 import { runAudit, type AuditResult } from '../lib/audit/runAudit.js';
 import type { RunningAzurite } from '../cli/local/azurite.js';
 import { largeTenant, type LargeTenantSize } from '../emulator/scenarios/largeTenant.js';

@@ -13,11 +13,10 @@ import { ManualClock } from '../lib/clock.js';
 import type { EvidenceDeps } from '../lib/evidence/evidenceDeps.js';
 import type { ExportFormat } from '../lib/evidence/evidenceTable.js';
 import { exportEvidence } from '../lib/evidence/exportEvidence.js';
-import { chainHash, GENESIS_HASH } from '../lib/hashChain.js';
+import { chainHash, GENESIS_HASH, entryRowKey, hashedFields } from '../lib/hashChain.js';
 import { startAzurite } from '../cli/local/azurite.js';
 import { openStore } from '../lib/store/index.js';
 import type { TableAccess } from '../lib/store/tables.js';
-import { entryRowKey, hashedFields } from '../lib/store/journal.js';
 
 const ROWS = Number(process.argv[2] ?? 100_000);
 const BATCH = 100;

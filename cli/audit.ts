@@ -2,11 +2,10 @@
  * `mie-watchdog audit [--json]`: runs the same audit job as the auditTimer function (snapshot, diff,
  * alerts) once, and prints who holds Mailbox Import Export and what is wrong with it.
  */
-import { auditOptions } from '../lib/audit/auditOptions.js';
+import { auditOptions, createRuntime } from '../lib/runtime.js';
 import { runAudit, type AuditResult } from '../lib/audit/runAudit.js';
 import { loadConfig } from '../lib/config.js';
 import type { Logger } from '../lib/ports/index.js';
-import { createRuntime } from '../lib/runtime.js';
 import type { CliIo } from './main.js';
 import { parseBooleanFlags, terminalSafe } from './terminal.js';
 

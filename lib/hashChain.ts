@@ -19,3 +19,32 @@ export function canonicalJson(value: unknown): string {
 export function chainHash(prevHash: string, record: unknown): string {
   return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(record)).digest('hex');
 }
+
+/** The row key of the journal row whose first entry has this seq: verification names rows by it. */
+export const entryRowKey = (seq: number): string => `e${String(seq).padStart(12, '0')}`;
+
+/** The fields of a journal entry the hash covers, in the form verify recomputes. */
+export function hashedFields(e: {
+  seq: number;
+  id?: string;
+  at: string;
+  type: string;
+  actor: string;
+  subject: string;
+  reason?: string;
+  data: Record<string, unknown>;
+  prevHash: string;
+}): Record<string, unknown> {
+  // An absent id is left out of the canonical form, so entries written before ids existed verify unchanged.
+  return {
+    seq: e.seq,
+    id: e.id,
+    at: e.at,
+    type: e.type,
+    actor: e.actor,
+    subject: e.subject,
+    reason: e.reason,
+    data: e.data,
+    prevHash: e.prevHash,
+  };
+}

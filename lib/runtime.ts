@@ -11,6 +11,7 @@ import { ExchangeAdminClient } from './exchange/exchangeAdminClient.js';
 import { GraphDirectory } from './graph/graphDirectory.js';
 import type { RetryPolicy } from './http/retryPolicy.js';
 import { AcsMailer } from './mail/acsMailer.js';
+import type { AuditOptions } from './audit/runAudit.js';
 import type { EvidenceDeps } from './evidence/evidenceDeps.js';
 import type { Clock, Directory, ExchangeRbac, Logger, Mailer } from './ports/index.js';
 import { openStore, storeOn, type OpenedStore } from './store/index.js';
@@ -104,4 +105,15 @@ function openTableStore(
     connectionString ? { connectionString, prefix } : { tableEndpoint, credential: credential(), prefix },
     clock,
   );
+}
+
+/** The audit job's options from the settings. */
+export function auditOptions(config: Config): AuditOptions {
+  return {
+    tenant: config.tenant,
+    alertRecipients: config.email.alertRecipients,
+    breakGlass: config.breakGlass,
+    digestHourUtc: config.digestHourUtc,
+    auditLogQuery: config.auditLogQuery,
+  };
 }

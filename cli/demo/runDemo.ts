@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
-import { auditOptions } from '../../lib/audit/auditOptions.js';
+import { auditOptions, createRuntime } from '../../lib/runtime.js';
 import { runAudit, type AuditResult } from '../../lib/audit/runAudit.js';
 import type { Caller } from '../../lib/caller.js';
 import { ManualClock } from '../../lib/clock.js';
@@ -21,7 +21,6 @@ import { createDoctorProbes } from '../../lib/doctor/doctorProbes.js';
 import { runDoctor } from '../../lib/doctor/runDoctor.js';
 import type { Logger } from '../../lib/ports/index.js';
 import { runRevokeSchedule } from '../../lib/revoke/runRevokeSchedule.js';
-import { createRuntime } from '../../lib/runtime.js';
 import { startEmulator } from '../../emulator/server.js';
 import { saveEmails } from './emailFiles.js';
 

@@ -5,9 +5,8 @@
  * (a row replaced or re-hashed), a stored hash that no longer matches the entry's content
  * (an edited row), or a head row that disagrees with the last entry (a deleted last entry).
  */
-import { chainHash, GENESIS_HASH } from '../hashChain.js';
+import { chainHash, entryRowKey, GENESIS_HASH, hashedFields } from '../hashChain.js';
 import type { StoredJournalRow } from '../ports/index.js';
-import { entryRowKey, hashedFields } from '../store/journal.js';
 
 export type ChainProblemKind = 'unreadable' | 'row-key' | 'missing' | 'link' | 'hash' | 'head';
 

@@ -1,9 +1,15 @@
 /** What the grant use cases need; a Runtime satisfies it as is. */
-import type { Config } from '../config.js';
 import type { Clock, Directory, ExchangeRbac, Logger, Mailer, Store } from '../ports/index.js';
+import type { DurationBounds } from './policy/durationBounds.js';
+
+/** The settings the grant use cases read: duration bounds, the grant role group, who approves. */
+export interface GrantSettings {
+  grants: DurationBounds & { roleGroup?: string };
+  email: { approverRecipients: string[] };
+}
 
 export interface GrantDeps {
-  config: Pick<Config, 'grants' | 'email'>;
+  config: GrantSettings;
   clock: Clock;
   logger: Logger;
   exchange: ExchangeRbac;

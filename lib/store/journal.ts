@@ -14,7 +14,7 @@
  * that tail, and only callers that know an earlier attempt may exist use it.
  */
 import { odata, type TableTransactionResponse, type TransactionAction } from '@azure/data-tables';
-import { chainHash, GENESIS_HASH } from '../hashChain.js';
+import { chainHash, entryRowKey, GENESIS_HASH, hashedFields } from '../hashChain.js';
 import {
   type Clock,
   type Journal,
@@ -95,24 +95,6 @@ type PackedEntity = {
 /** The head as this writer left it: seq, hash and the ETag its transaction returned. */
 type KnownHead = { seq: number; hash: string; etag: string };
 type Appended = { entries: JournalEntry[]; head?: KnownHead };
-
-export const entryRowKey = (seq: number): string => `e${String(seq).padStart(12, '0')}`;
-
-/** The fields the hash covers, in the form verify recomputes. */
-export function hashedFields(e: Omit<JournalEntry, 'hash'>): Record<string, unknown> {
-  // An absent id is left out of the canonical form, so entries written before ids existed verify unchanged.
-  return {
-    seq: e.seq,
-    id: e.id,
-    at: e.at,
-    type: e.type,
-    actor: e.actor,
-    subject: e.subject,
-    reason: e.reason,
-    data: e.data,
-    prevHash: e.prevHash,
-  };
-}
 
 export function entryFromEntity(e: EntryEntity): JournalEntry {
   return {

@@ -4,8 +4,7 @@
  */
 import type { InvocationContext, Timer } from '@azure/functions';
 import { invocationLogger } from '../invocationLogger.js';
-import type { Runtime } from '../runtime.js';
-import { auditOptions } from '../audit/auditOptions.js';
+import { type Runtime, auditOptions } from '../runtime.js';
 import { runAudit, type AuditResult } from '../audit/runAudit.js';
 
 export type AuditTimerHandler = (timer: Timer, context: InvocationContext) => Promise<AuditResult>;

@@ -4,7 +4,7 @@
  * cycle), and Organization Management's linked groups with and without an object id.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditOptions } from '../../lib/audit/auditOptions.js';
+import { auditOptions } from '../../lib/runtime.js';
 import { runAudit, type AuditResult } from '../../lib/audit/runAudit.js';
 import { MIE_ROLE, ORGANIZATION_MANAGEMENT, type Holder } from '../../lib/domain.js';
 import type { Logger } from '../../lib/ports/index.js';

@@ -3,11 +3,10 @@
  * tables (counted), the real Exchange, Graph and ACS adapters.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FindingStore } from '../../lib/ports/index.js';
-import { auditOptions } from '../../lib/audit/auditOptions.js';
+import type { FindingStore, JournalEntry } from '../../lib/ports/index.js';
+import { auditOptions } from '../../lib/runtime.js';
 import { AuditFailedError, runAudit, type AuditDeps, type AuditResult } from '../../lib/audit/runAudit.js';
 import { GLOBAL_ADMINISTRATOR_ROLE_ID, MIE_ROLE, type Grant } from '../../lib/domain.js';
-import type { JournalEntry } from '../../lib/ports/index.js';
 import { createFindingStore } from '../../lib/store/findingStore.js';
 import { createGrantStore } from '../../lib/store/grantStore.js';
 import { createJournal } from '../../lib/store/journal.js';

@@ -3,7 +3,7 @@ import { verifyCommand } from '../../cli/verify.js';
 import { ManualClock } from '../../lib/clock.js';
 import { ChainVerifier } from '../../lib/evidence/chainVerifier.js';
 import { verifyHistory } from '../../lib/evidence/verifyHistory.js';
-import { entryRowKey } from '../../lib/store/journal.js';
+import { entryRowKey } from '../../lib/hashChain.js';
 import { captureIo } from './support.js';
 import { openTestStore } from '../support/store.js';
 

@@ -8,7 +8,7 @@ import type { EvidenceDeps } from '../../lib/evidence/evidenceDeps.js';
 import { createEvidenceHttpHandler } from '../../lib/triggers/evidenceHttpHandler.js';
 import { exportEvidence } from '../../lib/evidence/exportEvidence.js';
 import type { JournalEntry } from '../../lib/ports/index.js';
-import { entryRowKey } from '../../lib/store/journal.js';
+import { entryRowKey } from '../../lib/hashChain.js';
 import { openTestStore } from '../support/store.js';
 import { captureIo, csvObjects, INJECTION, seedHistory, T } from './support.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { holdersCommand } from '../../cli/holders.js';
 import { ManualClock } from '../../lib/clock.js';
 import { holdersAtTime } from '../../lib/evidence/holdersAtTime.js';
-import { entryRowKey } from '../../lib/store/journal.js';
+import { entryRowKey } from '../../lib/hashChain.js';
 import { openTestStore } from '../support/store.js';
 import { captureIo, seedHistory, T } from './support.js';
 

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock.js';
-import type { Grant } from '../../lib/domain.js';
-import { MIE_ROLE } from '../../lib/domain.js';
-import { chainHash } from '../../lib/hashChain.js';
-import { hashedFields } from '../../lib/store/journal.js';
+import { type Grant, MIE_ROLE } from '../../lib/domain.js';
+import { chainHash, hashedFields } from '../../lib/hashChain.js';
 import { ConflictError, OpenGrantExistsError } from '../../lib/ports/index.js';
 import { openTestStore } from '../support/store.js';
 

@@ -4,12 +4,11 @@
  * the ones it does.
  */
 import { describe, expect, it } from 'vitest';
-import type { PendingAttribution } from '../../lib/ports/index.js';
+import type { PendingAttribution, JournalEntry } from '../../lib/ports/index.js';
 import { ManualClock } from '../../lib/clock.js';
-import { chainHash } from '../../lib/hashChain.js';
-import type { JournalEntry } from '../../lib/ports/index.js';
+import { chainHash, hashedFields } from '../../lib/hashChain.js';
 import { storeOn } from '../../lib/store/index.js';
-import { hashedFields, JournalEntryTooLargeError, MAX_REASON_CHARS } from '../../lib/store/journal.js';
+import { JournalEntryTooLargeError, MAX_REASON_CHARS } from '../../lib/store/journal.js';
 import { createTableAccess } from '../../lib/store/tables.js';
 import { azuriteConnectionString, uniquePrefix } from '../support/store.js';
 import { limitCheckedTables, MAX_PROPERTY_BYTES, type TableWrite } from '../support/tableLimits.js';

@@ -4,10 +4,9 @@
  * holder events, one removal, one email.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditOptions } from '../../lib/audit/auditOptions.js';
+import { auditOptions, createRuntime, type Runtime } from '../../lib/runtime.js';
 import { runAudit } from '../../lib/audit/runAudit.js';
 import { loadConfig } from '../../lib/config.js';
-import { createRuntime, type Runtime } from '../../lib/runtime.js';
 import { runRevokeSchedule } from '../../lib/revoke/runRevokeSchedule.js';
 import { activeGrant, HOUR, journal, startRevokeRuntime } from '../revoke/support.js';
 import type { TestRuntime } from '../support/runtime.js';

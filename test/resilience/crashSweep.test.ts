@@ -9,13 +9,12 @@
  * a revocation the mass-removal guard stops, and an expiry reminder.
  */
 import { describe, expect, it } from 'vitest';
-import { auditOptions } from '../../lib/audit/auditOptions.js';
+import { auditOptions, createRuntime, type Runtime } from '../../lib/runtime.js';
 import { runAudit } from '../../lib/audit/runAudit.js';
 import { loadConfig } from '../../lib/config.js';
 import { mapLimited } from '../../lib/limiter.js';
 import { verifyHistory } from '../../lib/evidence/verifyHistory.js';
 import { runRevokeSchedule } from '../../lib/revoke/runRevokeSchedule.js';
-import { createRuntime, type Runtime } from '../../lib/runtime.js';
 import { fixedGuid } from '../../emulator/scenarios/baseTenant.js';
 import { ASSIGNMENTS, USERS } from '../../emulator/scenarios/forgottenMigrations.js';
 import { startRevokeRuntime } from '../revoke/support.js';

@@ -1,5 +1,5 @@
 /** Helpers for the resilience tests: the audit on a test runtime, the stored snapshot, and duplicate emails. */
-import { auditOptions } from '../../lib/audit/auditOptions.js';
+import { auditOptions } from '../../lib/runtime.js';
 import { runAudit, type AuditResult } from '../../lib/audit/runAudit.js';
 import type { Holder } from '../../lib/domain.js';
 import type { TestRuntime } from '../support/runtime.js';

@@ -4,7 +4,7 @@
  * revoke.blocked entry keeps the count, a hash and the first targets, not the whole list.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditOptions } from '../../lib/audit/auditOptions.js';
+import { auditOptions } from '../../lib/runtime.js';
 import { runAudit } from '../../lib/audit/runAudit.js';
 import { LISTED_TARGETS, summarizeTargets } from '../../lib/revoke/targetSummary.js';
 import { largeTenant } from '../../emulator/scenarios/largeTenant.js';

@@ -5,7 +5,7 @@
  */
 import { InvocationContext, type Timer } from '@azure/functions';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditOptions } from '../../lib/audit/auditOptions.js';
+import { auditOptions } from '../../lib/runtime.js';
 import { runAudit } from '../../lib/audit/runAudit.js';
 import type { Grant } from '../../lib/domain.js';
 import type { GrantStore } from '../../lib/ports/index.js';

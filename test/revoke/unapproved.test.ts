@@ -4,7 +4,7 @@
  * group paths; and the mass-removal guard. Real audit + revocation jobs on the emulator and Azurite.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditOptions } from '../../lib/audit/auditOptions.js';
+import { auditOptions } from '../../lib/runtime.js';
 import { runAudit } from '../../lib/audit/runAudit.js';
 import { MIE_ROLE } from '../../lib/domain.js';
 import { DEFAULT_DELEGATING_ASSIGNMENT, WATCHDOG_APP } from '../../emulator/scenarios/baseTenant.js';
