@@ -20,7 +20,7 @@ param location string
 @description('Name of the resource group; empty: rg-<environmentName>.')
 param resourceGroupName string = ''
 
-// ---- Watchdog settings (README "Settings" explains each; defaults equal lib/config.ts defaults) ----
+// ---- Watchdog settings (docs/settings.md explains each; defaults equal the lib/config.ts table, checked by test/infra) ----
 
 @minLength(4)
 @description('WATCHDOG_TENANT: the Microsoft 365 tenant\'s initial domain, for example contoso.onmicrosoft.com.')

@@ -1,13 +1,39 @@
 /**
- * Every setting the watchdog reads, parsed and validated once at start-up.
- * The same names are CLI environment variables and Function App settings (infra/main.bicep sets them).
- * A bad value fails fast with a message that names the setting and what it accepts.
+ * Every setting the watchdog reads, in one table: its name, group, default, parser, documentation, secrecy and
+ * whether it is a Function App setting (infra/main.bicep sets every one) or exists for the local stack only.
+ * The same names are CLI environment variables. From the table follow SETTING_NAMES, validation (every bad
+ * setting reported at once, naming it and what it accepts), the typed Config, and docs/settings.md
+ * (`npm run docs:settings`; a test fails when the file and the table disagree).
  */
-import { isAudience } from './auth/apiAudiences.js';
-import { defaultAuthority, parseIssuerForm } from './auth/entraIssuer.js';
-import { parseDuration } from './duration.js';
-import { parseInstant } from './instant.js';
+import { defaultAuthority } from './auth/entraIssuer.js';
 import { isFlexConsumption } from './hostingPlan.js';
+import {
+  audienceList,
+  bool,
+  connectionStringEndpoint,
+  duration,
+  durationList,
+  emailAddress,
+  emailConnectionString,
+  emailList,
+  endpoint,
+  guid,
+  isLoopbackUrl,
+  issuer,
+  number,
+  oneOf,
+  principalList,
+  schedule,
+  storageAccount,
+  storageConnectionString,
+  tablePrefix,
+  tenantDomain,
+  text,
+  utcInstant,
+  type Parser,
+} from './settingParsers.js';
+
+export { connectionStringEndpoint, isLoopbackHost } from './settingParsers.js';
 
 export type CredentialKind = 'managed-identity' | 'default' | 'emulator';
 export type UnapprovedAction = 'alert' | 'revoke';
@@ -54,49 +80,255 @@ export interface Config {
   localClockStart?: Date;
 }
 
-/** Every setting name, in one list: the infra parity test and the README table are checked against it. */
-export const SETTING_NAMES = [
-  'WATCHDOG_TENANT',
-  'WATCHDOG_EXCHANGE_URL',
-  'WATCHDOG_GRAPH_URL',
-  'WATCHDOG_CREDENTIAL',
-  'WATCHDOG_IDENTITY_CLIENT_ID',
-  'WATCHDOG_EMAIL_CONNECTION_STRING',
-  'WATCHDOG_EMAIL_ENDPOINT',
-  'WATCHDOG_EMAIL_SENDER',
-  'WATCHDOG_ALERT_RECIPIENTS',
-  'WATCHDOG_APPROVER_RECIPIENTS',
-  'WATCHDOG_STORAGE_CONNECTION_STRING',
-  'WATCHDOG_STORAGE_ACCOUNT',
-  'WATCHDOG_TABLE_PREFIX',
-  'WATCHDOG_GRANT_MIN_DURATION',
-  'WATCHDOG_GRANT_MAX_DURATION',
-  'WATCHDOG_GRANT_ROLE_GROUP',
-  'WATCHDOG_UNAPPROVED_ACTION',
-  'WATCHDOG_UNAPPROVED_GRACE',
-  'WATCHDOG_BREAK_GLASS',
-  'WATCHDOG_AUDIT_SCHEDULE',
-  'WATCHDOG_REVOKE_SCHEDULE',
-  'WATCHDOG_REVOKE_MAX_SHARE',
-  'WATCHDOG_REVOKE_MAX_COUNT',
-  'WATCHDOG_DRY_RUN',
-  'WATCHDOG_REMINDERS',
-  'WATCHDOG_DIGEST_HOUR',
-  'WATCHDOG_AUDIT_LOG_QUERY',
-  'WATCHDOG_AUTH_MODE',
-  'WATCHDOG_AUTH_AUDIENCE',
-  'WATCHDOG_AUTH_ISSUER',
-  'WATCHDOG_AUTH_AUTHORITY',
-  'WATCHDOG_AUTH_JWKS_URL',
+export const SETTING_GROUPS = [
+  'Tenant and identity',
+  'Email',
+  'Storage',
+  'Grants',
+  'Audit',
+  'Revocation',
+  'HTTP API authentication',
+  'Local stack only',
 ] as const;
+export type SettingGroup = (typeof SETTING_GROUPS)[number];
 
-/**
- * Variables of the local stack only, never app settings: accepted only with WATCHDOG_CREDENTIAL=emulator,
- * so a deployed watchdog always runs on the real clock.
- */
-export const LOCAL_SETTING_NAMES = ['WATCHDOG_LOCAL_CLOCK'] as const;
+interface SettingBase<T> {
+  group: SettingGroup;
+  /** Markdown for docs/settings.md. */
+  doc: string;
+  parse: Parser<T>;
+  /** Connection strings: a problem never echoes the value (keys), docs/settings.md marks it. */
+  secret?: true;
+  /** Read only with WATCHDOG_CREDENTIAL=emulator on the local stack; never an app setting. */
+  localOnly?: true;
+}
 
-export type SettingName = (typeof SETTING_NAMES)[number] | (typeof LOCAL_SETTING_NAMES)[number];
+/** When unset (empty counts as unset): the default text is parsed as if set, a required one is a problem. */
+type Presence =
+  | { default: string; required?: never; unset?: never }
+  | { required: string; default?: never; unset?: never }
+  | { unset: string; default?: never; required?: never };
+
+export type Setting<T = unknown> = SettingBase<T> & Presence;
+
+/** Sort by meaning (docs/settings.md follows this order): an entry's parser names what it accepts. */
+export const SETTINGS = {
+  WATCHDOG_TENANT: {
+    group: 'Tenant and identity',
+    required: "the tenant's initial domain, for example contoso.onmicrosoft.com",
+    parse: tenantDomain,
+    doc: "the tenant's initial domain, e.g. `contoso.onmicrosoft.com`",
+  },
+  WATCHDOG_EXCHANGE_URL: {
+    group: 'Tenant and identity',
+    default: 'https://outlook.office365.com',
+    parse: endpoint,
+    doc: 'Exchange Online admin API base (national clouds: their Exchange URL)',
+  },
+  WATCHDOG_GRAPH_URL: {
+    group: 'Tenant and identity',
+    default: 'https://graph.microsoft.com',
+    parse: endpoint,
+    doc: 'Microsoft Graph base (national clouds: their Graph URL)',
+  },
+  WATCHDOG_CREDENTIAL: {
+    group: 'Tenant and identity',
+    default: 'managed-identity',
+    parse: oneOf<CredentialKind>(['managed-identity', 'default', 'emulator']),
+    doc: '`managed-identity` (Azure), `default` (DefaultAzureCredential, e.g. Azure CLI login) or `emulator` (fixed development token; refused unless every endpoint is loopback)',
+  },
+  WATCHDOG_IDENTITY_CLIENT_ID: {
+    group: 'Tenant and identity',
+    unset: '(none: system-assigned)',
+    parse: guid('the client id (a GUID) of the user-assigned managed identity'),
+    doc: 'client id of the user-assigned managed identity; the watchdog never revokes its own principal',
+  },
+  WATCHDOG_EMAIL_CONNECTION_STRING: {
+    group: 'Email',
+    unset: '(none)',
+    secret: true,
+    parse: emailConnectionString,
+    doc: 'Azure Communication Services connection string (one of this or the endpoint)',
+  },
+  WATCHDOG_EMAIL_ENDPOINT: {
+    group: 'Email',
+    unset: '(none)',
+    parse: endpoint,
+    doc: 'ACS endpoint, used with the managed identity',
+  },
+  WATCHDOG_EMAIL_SENDER: {
+    group: 'Email',
+    required: 'the verified sender address of the Communication Services email domain',
+    parse: emailAddress,
+    doc: 'verified sender address of the ACS email domain',
+  },
+  WATCHDOG_ALERT_RECIPIENTS: {
+    group: 'Email',
+    required: 'a comma-separated list of email addresses',
+    parse: emailList,
+    doc: 'security team addresses, comma-separated',
+  },
+  WATCHDOG_APPROVER_RECIPIENTS: {
+    group: 'Email',
+    unset: 'the alert recipients',
+    parse: emailList,
+    doc: 'who is told about new grant requests',
+  },
+  WATCHDOG_STORAGE_CONNECTION_STRING: {
+    group: 'Storage',
+    unset: '(none)',
+    secret: true,
+    parse: storageConnectionString,
+    doc: 'Table Storage connection string (one of this or the account)',
+  },
+  WATCHDOG_STORAGE_ACCOUNT: {
+    group: 'Storage',
+    unset: '(none)',
+    parse: storageAccount,
+    doc: 'storage account name or table endpoint URL, used with the managed identity',
+  },
+  WATCHDOG_TABLE_PREFIX: {
+    group: 'Storage',
+    default: 'mie',
+    parse: tablePrefix,
+    doc: 'starts every table name (`mieGrants`, `mieJournal`, ...), so several watchdogs can share one account',
+  },
+  WATCHDOG_GRANT_MIN_DURATION: {
+    group: 'Grants',
+    default: 'PT1H',
+    parse: duration,
+    doc: 'shortest grant (ISO 8601; weeks, days, hours, minutes, seconds)',
+  },
+  WATCHDOG_GRANT_MAX_DURATION: {
+    group: 'Grants',
+    default: 'P30D',
+    parse: duration,
+    doc: 'longest grant, extensions included per approval',
+  },
+  WATCHDOG_GRANT_ROLE_GROUP: {
+    group: 'Grants',
+    unset: '(none: direct assignment)',
+    parse: text,
+    doc: 'grant by membership of this dedicated role group instead of a direct assignment',
+  },
+  WATCHDOG_REMINDERS: {
+    group: 'Grants',
+    default: 'PT24H,PT1H',
+    parse: durationList,
+    doc: 'reminders before a grant expires',
+  },
+  WATCHDOG_AUDIT_SCHEDULE: {
+    group: 'Audit',
+    default: '0 */15 * * * *',
+    parse: schedule,
+    doc: 'NCRONTAB schedule of `auditTimer` (see [Timer schedules](#timer-schedules))',
+  },
+  WATCHDOG_UNAPPROVED_ACTION: {
+    group: 'Audit',
+    default: 'alert',
+    parse: oneOf<UnapprovedAction>(['alert', 'revoke']),
+    doc: '`alert` or `revoke` for holders without an approved grant',
+  },
+  WATCHDOG_UNAPPROVED_GRACE: {
+    group: 'Audit',
+    default: 'PT1H',
+    parse: duration,
+    doc: 'how long an unapproved holder is left alone before `revoke` removes it',
+  },
+  WATCHDOG_BREAK_GLASS: {
+    group: 'Audit',
+    unset: '(none)',
+    parse: principalList,
+    doc: 'UPNs or object ids that are never revoked and always reported',
+  },
+  WATCHDOG_DIGEST_HOUR: {
+    group: 'Audit',
+    default: '8',
+    parse: number(0, 23, { integer: true }),
+    doc: 'UTC hour of the daily digest of open findings',
+  },
+  WATCHDOG_AUDIT_LOG_QUERY: {
+    group: 'Audit',
+    default: 'false',
+    parse: bool,
+    doc: "`true`: name who made new findings' changes from the Purview audit log (needs `AuditLogsQuery-Exchange.Read.All`)",
+  },
+  WATCHDOG_REVOKE_SCHEDULE: {
+    group: 'Revocation',
+    default: '0 */5 * * * *',
+    parse: schedule,
+    doc: 'NCRONTAB schedule of `revokeExpired` (see [Timer schedules](#timer-schedules))',
+  },
+  WATCHDOG_REVOKE_MAX_SHARE: {
+    group: 'Revocation',
+    default: '0.5',
+    parse: number(0, 1, { integer: false }),
+    doc: 'a run that would remove more than this share of current holders removes nothing and alerts',
+  },
+  WATCHDOG_REVOKE_MAX_COUNT: {
+    group: 'Revocation',
+    default: '10',
+    parse: number(0, 100_000, { integer: true }),
+    doc: 'the same guard as an absolute count',
+  },
+  WATCHDOG_DRY_RUN: {
+    group: 'Revocation',
+    default: 'false',
+    parse: bool,
+    doc: 'report what revocation would do without doing it',
+  },
+  WATCHDOG_AUTH_MODE: {
+    group: 'HTTP API authentication',
+    default: 'token',
+    parse: oneOf<AuthMode>(['token', 'easyauth']),
+    doc: 'HTTP callers: `token` (verify the Entra ID bearer token in code) or `easyauth` (App Service Authentication; refused on Flex Consumption)',
+  },
+  WATCHDOG_AUTH_AUDIENCE: {
+    group: 'HTTP API authentication',
+    unset: '(none)',
+    parse: audienceList,
+    doc: "the API's client id and/or application ID URI, comma-separated (token mode; `api://{client id}` and the client id imply each other); the client id alone in `easyauth` mode",
+  },
+  WATCHDOG_AUTH_ISSUER: {
+    group: 'HTTP API authentication',
+    unset: '(none)',
+    parse: issuer,
+    doc: "the API tenant's issuer in either form, `https://login.microsoftonline.com/{tenant-id}/v2.0` or `https://sts.windows.net/{tenant-id}/`: tokens of both forms of that tenant are accepted (token mode); in `easyauth` mode, only principals of that tenant",
+  },
+  WATCHDOG_AUTH_AUTHORITY: {
+    group: 'HTTP API authentication',
+    unset: 'derived from the issuer',
+    parse: endpoint,
+    doc: "login endpoint whose OpenID configuration gives both issuers and their signing keys (`https://login.microsoftonline.com` for either worldwide form, else the issuer's host)",
+  },
+  WATCHDOG_AUTH_JWKS_URL: {
+    group: 'HTTP API authentication',
+    unset: "the OpenID configuration's `jwks_uri`",
+    parse: endpoint,
+    doc: 'signing keys from this URL instead',
+  },
+  WATCHDOG_LOCAL_CLOCK: {
+    group: 'Local stack only',
+    unset: '(none: the real clock)',
+    localOnly: true,
+    parse: utcInstant,
+    doc: 'a UTC instant such as `2026-03-02T07:59:30Z`: the process clock starts there and runs at real speed, so tests and scripted runs do not depend on the time of day',
+  },
+} as const satisfies Record<string, Setting>;
+
+export type SettingName = keyof typeof SETTINGS;
+type AppSettingName = { [K in SettingName]: (typeof SETTINGS)[K] extends { localOnly: true } ? never : K }[SettingName];
+
+/** Every app setting: infra/main.bicep, local.settings.sample.json and docs/settings.md are checked against it. */
+export const SETTING_NAMES = (Object.keys(SETTINGS) as SettingName[]).filter(
+  (name): name is AppSettingName => !(SETTINGS[name] as Setting).localOnly,
+);
+
+type ValueOf<S> = S extends { parse: Parser<infer T> } ? (S extends { unset: string } ? T | undefined : T) : never;
+type Values = { -readonly [K in SettingName]: ValueOf<(typeof SETTINGS)[K]> };
+/** A setting that is unset or invalid (already reported) is undefined here. */
+type Checked = Partial<Values>;
+
 export type Env = Partial<Record<string, string | undefined>>;
 
 /** Keys and signatures a connection string pasted into the wrong setting would otherwise echo into logs. */
@@ -117,358 +349,199 @@ export class ConfigError extends Error {
   }
 }
 
-const EMAIL =
-  /^[^\s@<>(),;:"[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
-const DOMAIN = /^(?=.{4,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const NCRONTAB = /^(\S+\s+){5}\S+$/;
-
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h);
-}
-
-/** Field parsers share one problem list so that a single run reports every bad setting at once. */
-class Reader {
-  readonly problems: string[] = [];
-  constructor(private readonly env: Env) {}
-
-  raw(name: SettingName): string | undefined {
-    const v = this.env[name]?.trim();
-    return v ? v : undefined;
-  }
-
-  required(name: SettingName, what: string): string {
-    const v = this.raw(name);
-    if (v === undefined) this.problems.push(`${name} is required: ${what}.`);
-    return v ?? '';
-  }
-
-  oneOf<T extends string>(name: SettingName, allowed: readonly T[], fallback: T): T {
-    const v = this.raw(name);
-    if (v === undefined) return fallback;
-    if ((allowed as readonly string[]).includes(v)) return v as T;
-    this.problems.push(`${name} is '${v}'; accepted values: ${allowed.join(', ')}.`);
-    return fallback;
-  }
-
-  endpoint(name: SettingName, fallback?: string): string | undefined {
-    const v = this.raw(name) ?? fallback;
-    if (v === undefined) return undefined;
-    const problem = endpointProblem(v);
-    if (problem) this.problems.push(`${name} ${problem}`);
-    return v.replace(/\/+$/, '');
-  }
-
-  duration(name: SettingName, fallback: string): number {
-    const v = this.raw(name) ?? fallback;
-    const ms = parseDuration(v);
-    if (ms === undefined || ms <= 0) {
-      this.problems.push(
-        `${name} is '${v}'; use a positive ISO 8601 duration in weeks, days, hours, minutes or seconds (for example PT1H, P7D).`,
-      );
-      return parseDuration(fallback) ?? 0;
-    }
-    return ms;
-  }
-
-  durations(name: SettingName, fallback: string): number[] {
-    const v = this.raw(name) ?? fallback;
-    const parts = v
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const out: number[] = [];
-    for (const p of parts) {
-      const ms = parseDuration(p);
-      if (ms === undefined || ms <= 0)
-        this.problems.push(
-          `${name} has '${p}'; use a comma-separated list of ISO 8601 durations (for example PT24H,PT1H).`,
-        );
-      else out.push(ms);
-    }
-    return [...new Set(out)].sort((a, b) => b - a);
-  }
-
-  number(name: SettingName, fallback: number, min: number, max: number, integer: boolean): number {
-    const v = this.raw(name);
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-      this.problems.push(`${name} is '${v}'; use ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}.`);
-      return fallback;
-    }
-    return n;
-  }
-
-  bool(name: SettingName, fallback: boolean): boolean {
-    const v = this.raw(name)?.toLowerCase();
-    if (v === undefined) return fallback;
-    if (['true', '1', 'yes'].includes(v)) return true;
-    if (['false', '0', 'no'].includes(v)) return false;
-    this.problems.push(`${name} is '${v}'; accepted values: true, false.`);
-    return fallback;
-  }
-
-  emails(name: SettingName, fallback?: string[]): string[] {
-    const v = this.raw(name);
-    if (v === undefined) {
-      if (!fallback) this.problems.push(`${name} is required: a comma-separated list of email addresses.`);
-      return fallback ?? [];
-    }
-    const list = splitList(v);
-    for (const e of list) if (!EMAIL.test(e)) this.problems.push(`${name} has '${e}', which is not an email address.`);
-    if (list.length === 0) this.problems.push(`${name} is empty; give at least one email address.`);
-    return list;
-  }
-
-  schedule(name: SettingName, fallback: string): string {
-    const v = this.raw(name) ?? fallback;
-    if (!NCRONTAB.test(v))
-      this.problems.push(`${name} is '${v}'; use a six-field NCRONTAB expression (for example '0 */15 * * * *').`);
-    return v;
-  }
-}
-
-export function splitList(value: string): string[] {
-  return value
-    .split(/[,;\s]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
-function endpointProblem(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `is '${value}', which is not an absolute URL.`;
-  }
-  if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined;
-  if (url.protocol === 'http:')
-    return `is '${value}'; plain http is accepted only on loopback (127.0.0.1, localhost, [::1]), use https.`;
-  return `is '${value}'; use an https:// URL.`;
-}
-
-/** The endpoint a connection string points at (ACS `endpoint=`, storage `TableEndpoint=` or account name). */
-export function connectionStringEndpoint(connectionString: string, kind: 'email' | 'table'): string | undefined {
-  const parts = new Map<string, string>();
-  for (const piece of connectionString.split(';')) {
-    const eq = piece.indexOf('=');
-    if (eq > 0) parts.set(piece.slice(0, eq).trim().toLowerCase(), piece.slice(eq + 1).trim());
-  }
-  if (kind === 'email') return parts.get('endpoint');
-  if (parts.get('usedevelopmentstorage')?.toLowerCase() === 'true') return 'http://127.0.0.1:10002/devstoreaccount1';
-  const explicit = parts.get('tableendpoint');
-  if (explicit) return explicit;
-  const account = parts.get('accountname');
-  if (!account) return undefined;
-  const protocol = parts.get('defaultendpointsprotocol') ?? 'https';
-  const suffix = parts.get('endpointsuffix') ?? 'core.windows.net';
-  return `${protocol}://${account}.table.${suffix}`;
-}
-
-export function loadConfig(env: Env = process.env): Config {
-  const r = new Reader(env);
-
-  const tenant = r
-    .required('WATCHDOG_TENANT', "the tenant's initial domain, for example contoso.onmicrosoft.com")
-    .toLowerCase();
-  if (tenant && !DOMAIN.test(tenant))
-    r.problems.push(
-      `WATCHDOG_TENANT is '${tenant}'; use the tenant's initial domain, for example contoso.onmicrosoft.com.`,
-    );
-
-  const exchangeUrl = r.endpoint('WATCHDOG_EXCHANGE_URL', 'https://outlook.office365.com') ?? '';
-  const graphUrl = r.endpoint('WATCHDOG_GRAPH_URL', 'https://graph.microsoft.com') ?? '';
-  const credential = r.oneOf<CredentialKind>(
-    'WATCHDOG_CREDENTIAL',
-    ['managed-identity', 'default', 'emulator'],
-    'managed-identity',
-  );
-  const identityClientId = r.raw('WATCHDOG_IDENTITY_CLIENT_ID');
-  if (identityClientId && !GUID.test(identityClientId))
-    r.problems.push(
-      `WATCHDOG_IDENTITY_CLIENT_ID is '${identityClientId}'; use the client id (a GUID) of the user-assigned managed identity.`,
-    );
-
-  const emailConnectionString = r.raw('WATCHDOG_EMAIL_CONNECTION_STRING');
-  const emailEndpoint = r.endpoint('WATCHDOG_EMAIL_ENDPOINT');
-  if (!emailConnectionString && !emailEndpoint) {
-    r.problems.push(
-      'WATCHDOG_EMAIL_CONNECTION_STRING or WATCHDOG_EMAIL_ENDPOINT is required: the Azure Communication Services resource that sends alerts.',
-    );
-  }
-  if (emailConnectionString && emailEndpoint) {
-    r.problems.push(
-      'WATCHDOG_EMAIL_CONNECTION_STRING and WATCHDOG_EMAIL_ENDPOINT are both set; set only one (the endpoint uses the managed identity).',
-    );
-  }
-  const emailCsEndpoint = emailConnectionString ? connectionStringEndpoint(emailConnectionString, 'email') : undefined;
-  if (emailConnectionString) {
-    const problem = emailCsEndpoint
-      ? endpointProblem(emailCsEndpoint)
-      : 'has no endpoint=...; copy the connection string from the Communication Services resource (Keys).';
-    if (problem) r.problems.push(`WATCHDOG_EMAIL_CONNECTION_STRING endpoint ${problem}`);
-  }
-  const sender = r.required(
-    'WATCHDOG_EMAIL_SENDER',
-    'the verified sender address of the Communication Services email domain',
-  );
-  if (sender && !EMAIL.test(sender))
-    r.problems.push(`WATCHDOG_EMAIL_SENDER is '${sender}', which is not an email address.`);
-  const alertRecipients = r.emails('WATCHDOG_ALERT_RECIPIENTS');
-  const approverRecipients = r.emails('WATCHDOG_APPROVER_RECIPIENTS', alertRecipients);
-
-  const storageConnectionString = r.raw('WATCHDOG_STORAGE_CONNECTION_STRING');
-  const storageAccount = r.raw('WATCHDOG_STORAGE_ACCOUNT');
-  let tableEndpoint: string | undefined;
-  if (!storageConnectionString && !storageAccount) {
-    r.problems.push(
-      'WATCHDOG_STORAGE_CONNECTION_STRING or WATCHDOG_STORAGE_ACCOUNT is required: where grants, snapshots and the journal are kept.',
-    );
-  } else if (storageConnectionString && storageAccount) {
-    r.problems.push(
-      'WATCHDOG_STORAGE_CONNECTION_STRING and WATCHDOG_STORAGE_ACCOUNT are both set; set only one (the account uses the managed identity).',
-    );
-  } else if (storageConnectionString) {
-    const ep = connectionStringEndpoint(storageConnectionString, 'table');
-    const problem = ep ? endpointProblem(ep) : 'has neither AccountName nor TableEndpoint.';
-    if (problem) r.problems.push(`WATCHDOG_STORAGE_CONNECTION_STRING table endpoint ${problem}`);
-  } else if (storageAccount) {
-    if (/^[a-z0-9]{3,24}$/.test(storageAccount)) tableEndpoint = `https://${storageAccount}.table.core.windows.net`;
-    else if (/^[a-z]+:\/\//i.test(storageAccount)) tableEndpoint = r.endpoint('WATCHDOG_STORAGE_ACCOUNT');
-    else
-      r.problems.push(
-        `WATCHDOG_STORAGE_ACCOUNT is '${storageAccount}'; use a storage account name (3-24 lower-case letters and digits) or its table endpoint URL.`,
-      );
-  }
-
-  const tablePrefix = r.raw('WATCHDOG_TABLE_PREFIX') ?? 'mie';
-  if (!/^[A-Za-z][A-Za-z0-9]{0,19}$/.test(tablePrefix)) {
-    r.problems.push(`WATCHDOG_TABLE_PREFIX is '${tablePrefix}'; use a letter followed by up to 19 letters or digits.`);
-  }
-
-  const minDurationMs = r.duration('WATCHDOG_GRANT_MIN_DURATION', 'PT1H');
-  const maxDurationMs = r.duration('WATCHDOG_GRANT_MAX_DURATION', 'P30D');
-  if (minDurationMs > maxDurationMs)
-    r.problems.push('WATCHDOG_GRANT_MIN_DURATION is longer than WATCHDOG_GRANT_MAX_DURATION.');
-  const roleGroup = r.raw('WATCHDOG_GRANT_ROLE_GROUP');
-
-  const action = r.oneOf<UnapprovedAction>('WATCHDOG_UNAPPROVED_ACTION', ['alert', 'revoke'], 'alert');
-  const graceMs = r.duration('WATCHDOG_UNAPPROVED_GRACE', 'PT1H');
-  const breakGlass = splitList(r.raw('WATCHDOG_BREAK_GLASS') ?? '').map((s) => s.toLowerCase());
-  for (const b of breakGlass) {
-    if (!EMAIL.test(b) && !GUID.test(b))
-      r.problems.push(`WATCHDOG_BREAK_GLASS has '${b}'; list UPNs or object ids, comma-separated.`);
-  }
-
-  const schedules = {
-    audit: r.schedule('WATCHDOG_AUDIT_SCHEDULE', '0 */15 * * * *'),
-    revoke: r.schedule('WATCHDOG_REVOKE_SCHEDULE', '0 */5 * * * *'),
+function authOf(v: Checked): Omit<Config['auth'], 'mode'> {
+  const form = v.WATCHDOG_AUTH_ISSUER?.form;
+  return {
+    audiences: v.WATCHDOG_AUTH_AUDIENCE ?? [],
+    issuer: v.WATCHDOG_AUTH_ISSUER?.issuer,
+    tenantId: form?.tenantId,
+    authority: v.WATCHDOG_AUTH_AUTHORITY ?? (form ? defaultAuthority(form) : undefined),
+    jwksUrl: v.WATCHDOG_AUTH_JWKS_URL,
   };
-  const revoke = {
-    maxShare: r.number('WATCHDOG_REVOKE_MAX_SHARE', 0.5, 0, 1, false),
-    maxCount: r.number('WATCHDOG_REVOKE_MAX_COUNT', 10, 0, 100_000, true),
-    dryRun: r.bool('WATCHDOG_DRY_RUN', false),
-    reminderOffsetsMs: r.durations('WATCHDOG_REMINDERS', 'PT24H,PT1H'),
-  };
-  const digestHourUtc = r.number('WATCHDOG_DIGEST_HOUR', 8, 0, 23, true);
-  const auditLogQuery = r.bool('WATCHDOG_AUDIT_LOG_QUERY', false);
+}
 
-  const authMode = r.oneOf<AuthMode>('WATCHDOG_AUTH_MODE', ['token', 'easyauth'], 'token');
+/**
+ * What keeps the HTTP API from identifying callers with these auth settings on this platform (App Service
+ * Authentication sets WEBSITE_AUTH_ENABLED when it runs in front of the app, which is what makes its principal
+ * header trustworthy: it strips incoming copies). Checked at start-up where the API is served, and again by
+ * the authenticator.
+ */
+export function apiAuthProblems(auth: Config['auth'], platform: Env): string[] {
+  if (auth.mode === 'easyauth') {
+    return platform.WEBSITE_AUTH_ENABLED?.toLowerCase() === 'true'
+      ? []
+      : [
+          'WATCHDOG_AUTH_MODE=easyauth, but App Service Authentication is not enabled on this app (WEBSITE_AUTH_ENABLED is not True): without it anyone could send the principal header. Enable authentication with "Require authentication", or use WATCHDOG_AUTH_MODE=token.',
+        ];
+  }
+  const missing = [
+    (!auth.tenantId || !auth.authority) && 'WATCHDOG_AUTH_ISSUER',
+    auth.audiences.length === 0 && 'WATCHDOG_AUTH_AUDIENCE',
+  ].filter(Boolean);
+  return missing.length
+    ? [
+        `WATCHDOG_AUTH_MODE=token needs ${missing.join(' and ')}: the Entra ID issuer of the API's tenant and the API's client id or application ID URI that tokens are issued for.`,
+      ]
+    : [];
+}
+
+interface Rule {
+  /** Markdown for docs/settings.md. */
+  doc: string;
+  /** Checked only where the HTTP API is served (loadConfig with `api`). */
+  apiOnly?: true;
+  check(v: Checked, isSet: (name: SettingName) => boolean, env: Env): string[];
+}
+
+function exactlyOne(a: SettingName, b: SettingName, purpose: string, identityNote: string): Rule {
+  return {
+    doc: `Exactly one of \`${a}\` and \`${b}\` (${purpose}).`,
+    check: (_v, isSet) => {
+      if (!isSet(a) && !isSet(b)) return [`${a} or ${b} is required: ${purpose}.`];
+      if (isSet(a) && isSet(b)) return [`${a} and ${b} are both set; set only one (${identityNote}).`];
+      return [];
+    },
+  };
+}
+
+/** Checks across settings, run once every setting has been read. */
+export const RULES: readonly Rule[] = [
+  exactlyOne(
+    'WATCHDOG_EMAIL_CONNECTION_STRING',
+    'WATCHDOG_EMAIL_ENDPOINT',
+    'the Azure Communication Services resource that sends alerts',
+    'the endpoint uses the managed identity',
+  ),
+  exactlyOne(
+    'WATCHDOG_STORAGE_CONNECTION_STRING',
+    'WATCHDOG_STORAGE_ACCOUNT',
+    'where grants, snapshots and the journal are kept',
+    'the account uses the managed identity',
+  ),
+  {
+    doc: '`WATCHDOG_GRANT_MIN_DURATION` is at most `WATCHDOG_GRANT_MAX_DURATION`.',
+    check: (v) =>
+      v.WATCHDOG_GRANT_MIN_DURATION !== undefined &&
+      v.WATCHDOG_GRANT_MAX_DURATION !== undefined &&
+      v.WATCHDOG_GRANT_MIN_DURATION > v.WATCHDOG_GRANT_MAX_DURATION
+        ? ['WATCHDOG_GRANT_MIN_DURATION is longer than WATCHDOG_GRANT_MAX_DURATION.']
+        : [],
+  },
   // Flex Consumption does not enforce App Service Authentication ("EasyAuth isn't currently supported. Unauthenticated
   // callers currently aren't blocked", Flex Consumption plan considerations): the principal header could be forged there.
-  if (authMode === 'easyauth' && isFlexConsumption(env)) {
-    r.problems.push(
-      'WATCHDOG_AUTH_MODE=easyauth is refused on the Flex Consumption plan (WEBSITE_SKU=FlexConsumption): the platform does not enforce App Service Authentication there, so anyone could send the principal header; use token.',
-    );
-  }
-  const audiences = splitList(r.raw('WATCHDOG_AUTH_AUDIENCE') ?? '');
-  for (const a of audiences) {
-    if (!isAudience(a))
-      r.problems.push(
-        `WATCHDOG_AUTH_AUDIENCE has '${a}'; list the API's client id (a GUID) and/or its application ID URI (api://...), comma-separated.`,
-      );
-  }
-  const issuer = r.raw('WATCHDOG_AUTH_ISSUER');
-  const issuerProblem = issuer ? endpointProblem(issuer) : undefined;
-  const issuerForm = issuer ? parseIssuerForm(issuer) : undefined;
-  if (issuerProblem) r.problems.push(`WATCHDOG_AUTH_ISSUER ${issuerProblem}`);
-  else if (issuer && !issuerForm) {
-    r.problems.push(
-      `WATCHDOG_AUTH_ISSUER is '${issuer}'; give the API tenant's issuer in either form, https://login.microsoftonline.com/{tenant-id}/v2.0 or https://sts.windows.net/{tenant-id}/ (tenant id in lower case): tokens of both forms of that tenant are accepted.`,
-    );
-  }
-  const authority = r.endpoint('WATCHDOG_AUTH_AUTHORITY') ?? (issuerForm ? defaultAuthority(issuerForm) : undefined);
-  const jwksUrl = r.endpoint('WATCHDOG_AUTH_JWKS_URL');
-
-  const localClockRaw = r.raw('WATCHDOG_LOCAL_CLOCK');
-  let localClockStart: Date | undefined;
-  if (localClockRaw !== undefined) {
-    const start = parseInstant(localClockRaw);
-    localClockStart = start ? new Date(start) : undefined;
-    if (!localClockStart)
-      r.problems.push(`WATCHDOG_LOCAL_CLOCK is '${localClockRaw}'; use a UTC instant such as 2026-03-02T07:59:00Z.`);
-    else if (credential !== 'emulator')
-      r.problems.push(
-        'WATCHDOG_LOCAL_CLOCK is accepted only with WATCHDOG_CREDENTIAL=emulator (the local stack); a deployed watchdog runs on the real clock.',
-      );
-  }
-
-  if (credential === 'emulator') {
-    const endpoints: [string, string | undefined][] = [
-      ['WATCHDOG_EXCHANGE_URL', exchangeUrl],
-      ['WATCHDOG_GRAPH_URL', graphUrl],
-      ['WATCHDOG_EMAIL_*', emailCsEndpoint ?? emailEndpoint],
-      [
-        'WATCHDOG_STORAGE_*',
-        storageConnectionString ? connectionStringEndpoint(storageConnectionString, 'table') : tableEndpoint,
-      ],
-      ['WATCHDOG_AUTH_AUTHORITY', authority],
-      ['WATCHDOG_AUTH_JWKS_URL', jwksUrl],
-    ];
-    for (const [name, ep] of endpoints) {
-      if (ep && !isLoopbackUrl(ep)) {
-        r.problems.push(
-          `WATCHDOG_CREDENTIAL=emulator is refused because ${name} (${ep}) is not a loopback address; the emulator token only works against a local tenant emulator.`,
+  {
+    doc: '`WATCHDOG_AUTH_MODE=easyauth` is refused on the Flex Consumption plan (`WEBSITE_SKU=FlexConsumption`), which does not enforce App Service Authentication.',
+    check: (v, _isSet, env) =>
+      v.WATCHDOG_AUTH_MODE === 'easyauth' && isFlexConsumption(env)
+        ? [
+            'WATCHDOG_AUTH_MODE=easyauth is refused on the Flex Consumption plan (WEBSITE_SKU=FlexConsumption): the platform does not enforce App Service Authentication there, so anyone could send the principal header; use token.',
+          ]
+        : [],
+  },
+  {
+    doc: 'Where the HTTP API is served (the Function App): `token` mode needs `WATCHDOG_AUTH_ISSUER` and `WATCHDOG_AUTH_AUDIENCE`; `easyauth` mode needs App Service Authentication enabled (`WEBSITE_AUTH_ENABLED=True`). The CLI does not serve the API: there `doctor` reports these instead.',
+    apiOnly: true,
+    check: (v, _isSet, env) =>
+      v.WATCHDOG_AUTH_MODE === undefined ? [] : apiAuthProblems({ mode: v.WATCHDOG_AUTH_MODE, ...authOf(v) }, env),
+  },
+  {
+    doc: '`WATCHDOG_LOCAL_CLOCK` is accepted only with `WATCHDOG_CREDENTIAL=emulator`, so a deployed watchdog always runs on the real clock.',
+    check: (v) =>
+      v.WATCHDOG_LOCAL_CLOCK && v.WATCHDOG_CREDENTIAL !== 'emulator'
+        ? [
+            'WATCHDOG_LOCAL_CLOCK is accepted only with WATCHDOG_CREDENTIAL=emulator (the local stack); a deployed watchdog runs on the real clock.',
+          ]
+        : [],
+  },
+  {
+    doc: '`WATCHDOG_CREDENTIAL=emulator` is refused unless every endpoint (Exchange, Graph, email, storage, auth authority and keys) is loopback.',
+    check: (v) => {
+      if (v.WATCHDOG_CREDENTIAL !== 'emulator') return [];
+      const cs = v.WATCHDOG_STORAGE_CONNECTION_STRING;
+      const email = v.WATCHDOG_EMAIL_CONNECTION_STRING;
+      const auth = authOf(v);
+      const endpoints: [string, string | undefined][] = [
+        ['WATCHDOG_EXCHANGE_URL', v.WATCHDOG_EXCHANGE_URL],
+        ['WATCHDOG_GRAPH_URL', v.WATCHDOG_GRAPH_URL],
+        ['WATCHDOG_EMAIL_*', email ? connectionStringEndpoint(email, 'email') : v.WATCHDOG_EMAIL_ENDPOINT],
+        ['WATCHDOG_STORAGE_*', cs ? connectionStringEndpoint(cs, 'table') : v.WATCHDOG_STORAGE_ACCOUNT],
+        ['WATCHDOG_AUTH_AUTHORITY', auth.authority],
+        ['WATCHDOG_AUTH_JWKS_URL', auth.jwksUrl],
+      ];
+      return endpoints
+        .filter(([, ep]) => ep && !isLoopbackUrl(ep))
+        .map(
+          ([name, ep]) =>
+            `WATCHDOG_CREDENTIAL=emulator is refused because ${name} (${ep}) is not a loopback address; the emulator token only works against a local tenant emulator.`,
         );
-      }
-    }
-  }
-
-  if (r.problems.length) throw new ConfigError(r.problems);
-  return {
-    tenant,
-    exchangeUrl,
-    graphUrl,
-    credential,
-    identityClientId,
-    email: {
-      connectionString: emailConnectionString,
-      endpoint: emailEndpoint,
-      sender,
-      alertRecipients,
-      approverRecipients,
     },
-    storage: { connectionString: storageConnectionString, tableEndpoint, tablePrefix },
-    grants: { minDurationMs, maxDurationMs, roleGroup },
-    unapproved: { action, graceMs },
-    breakGlass,
-    schedules,
-    revoke,
-    digestHourUtc,
-    auditLogQuery,
-    auth: { mode: authMode, audiences, issuer, tenantId: issuerForm?.tenantId, authority, jwksUrl },
-    localClockStart,
-  };
+  },
+];
+
+export interface LoadOptions {
+  /** The process serves the HTTP API (the Function App): the auth settings must then be complete too. */
+  api?: boolean;
 }
 
-function isLoopbackUrl(value: string): boolean {
-  try {
-    return isLoopbackHost(new URL(value).hostname);
-  } catch {
-    return false;
+/** Reads every setting of the table from `env`; throws one ConfigError naming every bad setting. */
+export function loadConfig(env: Env = process.env, options: LoadOptions = {}): Config {
+  const raw = (name: SettingName) => env[name]?.trim() || undefined;
+  const values: Checked = {};
+  const problems: string[] = [];
+  for (const [name, setting] of Object.entries(SETTINGS) as [SettingName, Setting][]) {
+    const text = raw(name) ?? setting.default;
+    if (text === undefined) {
+      if (setting.required) problems.push(`${name} is required: ${setting.required}.`);
+      continue;
+    }
+    const parsed = setting.parse(text);
+    if (parsed.ok) (values as Record<string, unknown>)[name] = parsed.value;
+    else problems.push(...parsed.problems.map((p) => `${name} ${p}`));
   }
+  for (const rule of RULES) {
+    if (!rule.apiOnly || options.api) problems.push(...rule.check(values, (name) => raw(name) !== undefined, env));
+  }
+  if (problems.length) throw new ConfigError(problems);
+  // Every required setting and every default parsed, or a problem was reported above.
+  return toConfig(values as Values);
+}
+
+function toConfig(v: Values): Config {
+  return {
+    tenant: v.WATCHDOG_TENANT,
+    exchangeUrl: v.WATCHDOG_EXCHANGE_URL,
+    graphUrl: v.WATCHDOG_GRAPH_URL,
+    credential: v.WATCHDOG_CREDENTIAL,
+    identityClientId: v.WATCHDOG_IDENTITY_CLIENT_ID,
+    email: {
+      connectionString: v.WATCHDOG_EMAIL_CONNECTION_STRING,
+      endpoint: v.WATCHDOG_EMAIL_ENDPOINT,
+      sender: v.WATCHDOG_EMAIL_SENDER,
+      alertRecipients: v.WATCHDOG_ALERT_RECIPIENTS,
+      approverRecipients: v.WATCHDOG_APPROVER_RECIPIENTS ?? v.WATCHDOG_ALERT_RECIPIENTS,
+    },
+    storage: {
+      connectionString: v.WATCHDOG_STORAGE_CONNECTION_STRING,
+      tableEndpoint: v.WATCHDOG_STORAGE_ACCOUNT,
+      tablePrefix: v.WATCHDOG_TABLE_PREFIX,
+    },
+    grants: {
+      minDurationMs: v.WATCHDOG_GRANT_MIN_DURATION,
+      maxDurationMs: v.WATCHDOG_GRANT_MAX_DURATION,
+      roleGroup: v.WATCHDOG_GRANT_ROLE_GROUP,
+    },
+    unapproved: { action: v.WATCHDOG_UNAPPROVED_ACTION, graceMs: v.WATCHDOG_UNAPPROVED_GRACE },
+    breakGlass: v.WATCHDOG_BREAK_GLASS ?? [],
+    schedules: { audit: v.WATCHDOG_AUDIT_SCHEDULE, revoke: v.WATCHDOG_REVOKE_SCHEDULE },
+    revoke: {
+      maxShare: v.WATCHDOG_REVOKE_MAX_SHARE,
+      maxCount: v.WATCHDOG_REVOKE_MAX_COUNT,
+      dryRun: v.WATCHDOG_DRY_RUN,
+      reminderOffsetsMs: v.WATCHDOG_REMINDERS,
+    },
+    digestHourUtc: v.WATCHDOG_DIGEST_HOUR,
+    auditLogQuery: v.WATCHDOG_AUDIT_LOG_QUERY,
+    auth: { mode: v.WATCHDOG_AUTH_MODE, ...authOf(v) },
+    localClockStart: v.WATCHDOG_LOCAL_CLOCK,
+  };
 }

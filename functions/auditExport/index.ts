@@ -10,7 +10,7 @@ let handler: EvidenceHttpHandler | undefined;
 
 /** Built on first use, so that a settings error surfaces in the invocation log rather than at host start. */
 function build(): EvidenceHttpHandler {
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, { api: true });
   const deps = openEvidence(config);
   return createEvidenceHttpHandler({ deps: () => deps, authenticate: createAuthenticator(config.auth, systemClock) });
 }

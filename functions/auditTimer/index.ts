@@ -5,7 +5,7 @@ import { loadConfig } from '../../lib/config.js';
 import { createRuntime, type Runtime } from '../../lib/runtime.js';
 
 // The schedule is part of the registration, so settings are read when the host loads the function.
-const config = loadConfig(process.env);
+const config = loadConfig(process.env, { api: true });
 let runtime: Runtime | undefined;
 
 export const auditTimer = createAuditTimerHandler(() => (runtime ??= createRuntime(config)));

@@ -11,7 +11,7 @@ let handler: DoctorHttpHandler | undefined;
 
 /** Built on first use, so that a settings error surfaces in the invocation log rather than at host start. */
 function build(): DoctorHttpHandler {
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, { api: true });
   const probes = createDoctorProbes(config);
   return createDoctorHttpHandler({
     doctor: () => runDoctor({ config, probes, clock: systemClock, platform: process.env }),

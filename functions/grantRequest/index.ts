@@ -9,7 +9,7 @@ let handler: GrantHttpHandler | undefined;
 
 /** Built on first use, so that a settings error surfaces in the invocation log rather than at host start. */
 function build(): GrantHttpHandler {
-  const runtime = createRuntime(loadConfig(process.env));
+  const runtime = createRuntime(loadConfig(process.env, { api: true }));
   return createGrantHttpHandler({
     deps: runtime,
     authenticate: createAuthenticator(runtime.config.auth, runtime.clock),

@@ -6,7 +6,7 @@
 import { apiAudiences } from '../auth/apiAudiences.js';
 import { createAuthenticator } from '../auth/authenticator.js';
 import { APP_ROLES } from '../caller.js';
-import type { Config, Env } from '../config.js';
+import { ConfigError, type Config, type Env } from '../config.js';
 import { filterEquals, odataString } from '../graph/odata.js';
 import type { Clock } from '../ports/index.js';
 import { fail, messageOf, pass, skip, type CheckResult } from './doctorCheck.js';
@@ -27,7 +27,7 @@ export function checkApiTokens(config: Config, clock: Clock, platform: Env): Che
   } catch (error) {
     return fail(
       TOKEN_CHECK,
-      messageOf(error),
+      error instanceof ConfigError ? error.problems.join(' ') : messageOf(error),
       config.auth.mode === 'easyauth'
         ? 'Enable App Service Authentication, or use WATCHDOG_AUTH_MODE=token.'
         : SETTINGS_FIX,

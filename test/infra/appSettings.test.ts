@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, SETTING_NAMES, type Env } from '../../lib/config.js';
+import { loadConfig, SETTING_NAMES, SETTINGS, type Env, type Setting } from '../../lib/config.js';
 import { findBicepFiles, loadBicepParser } from '../../scripts/checkBicep.js';
 import { BicepFile, type Literal } from './bicepModel.js';
 
@@ -109,6 +109,25 @@ describe('Function App settings in infra/main.bicep', () => {
     );
     expect(deployed.storage.tableEndpoint).toBe(computed.WATCHDOG_STORAGE_ACCOUNT);
     expect(deployed.email.endpoint).toBe(computed.WATCHDOG_EMAIL_ENDPOINT);
+  });
+
+  it('deploys each setting with a default at a value the table reads as that default, and no secret', () => {
+    const env = deployedEnv();
+    for (const [name, setting] of Object.entries(SETTINGS) as [string, Setting][]) {
+      if (setting.localOnly) continue;
+      const deployed = env[name] ?? '';
+      if (setting.secret) expect(deployed, `${name} (identity-based in Azure)`).toBe('');
+      if (setting.default === undefined || deployed === '') continue;
+      expect(setting.parse(deployed), name).toEqual(setting.parse(setting.default));
+    }
+  });
+
+  it('deploys auth settings complete enough for the Function App, which checks them at start-up', () => {
+    expect(loadConfig({ ...deployedEnv(), WEBSITE_SKU: 'FlexConsumption' }, { api: true }).auth).toMatchObject({
+      mode: 'token',
+      audiences: [computed.WATCHDOG_AUTH_AUDIENCE],
+      tenantId: '7c1f2e3d-4b5a-4c6d-8e9f-0a1b2c3d4e5f',
+    });
   });
 
   it('every @allowed value of a parameter that feeds a setting is accepted by lib/config.ts', () => {

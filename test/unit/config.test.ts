@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, SETTING_NAMES, type Env } from '../../lib/config.js';
+import { ConfigError, loadConfig, SETTING_NAMES, SETTINGS, type Env, type Setting } from '../../lib/config.js';
 
 const base: Env = {
   WATCHDOG_TENANT: 'contoso.onmicrosoft.com',
@@ -10,9 +10,9 @@ const base: Env = {
   WATCHDOG_STORAGE_ACCOUNT: 'stwatchdog01',
 };
 
-function problems(env: Env): string[] {
+function problems(env: Env, options: { api?: boolean } = {}): string[] {
   try {
-    loadConfig(env);
+    loadConfig(env, options);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -313,5 +313,101 @@ describe('loadConfig', () => {
   it('lists every setting it reads', () => {
     expect(new Set(SETTING_NAMES).size).toBe(SETTING_NAMES.length);
     expect(SETTING_NAMES).toContain('WATCHDOG_UNAPPROVED_ACTION');
+  });
+
+  it('derives SETTING_NAMES from the table: every setting but the local-stack ones', () => {
+    const entries = Object.entries(SETTINGS) as [string, Setting][];
+    expect([...SETTING_NAMES]).toEqual(entries.filter(([, s]) => !s.localOnly).map(([n]) => n));
+    expect(entries.filter(([, s]) => s.localOnly).map(([n]) => n)).toEqual(['WATCHDOG_LOCAL_CLOCK']);
+  });
+
+  it('refuses a timer schedule the Functions host would refuse, naming the setting, at load', () => {
+    expect(problems({ ...base, WATCHDOG_AUDIT_SCHEDULE: '0 99 banana * * *' })).toEqual([
+      expect.stringMatching(
+        /^WATCHDOG_AUDIT_SCHEDULE is '0 99 banana \* \* \*': minute 99 is out of range \(0-59\); hour 'banana' is not a number/,
+      ),
+    ]);
+    expect(problems({ ...base, WATCHDOG_REVOKE_SCHEDULE: '@hourly' })).toEqual([
+      expect.stringMatching(/^WATCHDOG_REVOKE_SCHEDULE is '@hourly', which has 1 field/),
+    ]);
+    expect(loadConfig({ ...base, WATCHDOG_REVOKE_SCHEDULE: '0 0 8 * * Mon-Fri' }).schedules.revoke).toBe(
+      '0 0 8 * * Mon-Fri',
+    );
+  });
+
+  it('reports every bad setting at once, each problem naming its setting', () => {
+    const bad: Env = {
+      WATCHDOG_TENANT: 'x',
+      WATCHDOG_CREDENTIAL: 'password',
+      WATCHDOG_EMAIL_ENDPOINT: 'http://acs.example.com',
+      WATCHDOG_EMAIL_SENDER: 'watchdog',
+      WATCHDOG_ALERT_RECIPIENTS: 'nobody',
+      WATCHDOG_STORAGE_ACCOUNT: 'My_Account',
+      WATCHDOG_GRANT_MIN_DURATION: 'P1M',
+      WATCHDOG_AUDIT_SCHEDULE: '*/15 * * * *',
+      WATCHDOG_REVOKE_MAX_SHARE: '2',
+      WATCHDOG_AUTH_AUDIENCE: 'mie-watchdog',
+      WATCHDOG_LOCAL_CLOCK: 'soon',
+    };
+    const found = problems(bad);
+    expect(found).toHaveLength(Object.keys(bad).length);
+    for (const name of Object.keys(bad))
+      expect(
+        found.filter((p) => p.startsWith(`${name} `)),
+        name,
+      ).toHaveLength(1);
+    const names = Object.keys(SETTINGS);
+    for (const p of problems({}))
+      expect(
+        names.some((n) => p.startsWith(n)),
+        p,
+      ).toBe(true);
+  });
+
+  it('never echoes the value of a secret setting in a problem', () => {
+    const secrets = (Object.entries(SETTINGS) as [string, Setting][]).filter(([, s]) => s.secret).map(([n]) => n);
+    expect(secrets.sort()).toEqual(['WATCHDOG_EMAIL_CONNECTION_STRING', 'WATCHDOG_STORAGE_CONNECTION_STRING']);
+    const values = [
+      'TopSecretMarker42',
+      'endpoint=http://remote.example.com/;accesskey=TopSecretMarker42',
+      'DefaultEndpointsProtocol=http;AccountName=x;AccountKey=TopSecretMarker42',
+      'password=TopSecretMarker42',
+    ];
+    for (const name of secrets)
+      for (const value of values) {
+        const text = problems({
+          ...base,
+          WATCHDOG_EMAIL_ENDPOINT: undefined,
+          WATCHDOG_STORAGE_ACCOUNT: undefined,
+          [name]: value,
+        }).join('\n');
+        expect(text, `${name}=${value}`).toContain(name);
+        expect(text, `${name}=${value}`).not.toContain('TopSecretMarker42');
+      }
+  });
+
+  it('where the HTTP API is served, checks the auth settings at start-up with the rest', () => {
+    expect(problems({ ...base, WATCHDOG_TENANT: undefined }, { api: true })).toEqual([
+      expect.stringMatching(/^WATCHDOG_TENANT is required/),
+      expect.stringMatching(/^WATCHDOG_AUTH_MODE=token needs WATCHDOG_AUTH_ISSUER and WATCHDOG_AUTH_AUDIENCE/),
+    ]);
+    const tid = '5b7a2f3e-8c1d-4e6f-9a0b-1c2d3e4f5a6b';
+    const api: Env = {
+      ...base,
+      WATCHDOG_AUTH_ISSUER: `https://login.microsoftonline.com/${tid}/v2.0`,
+      WATCHDOG_AUTH_AUDIENCE: '9d3b6f0e-2a4c-4e7b-8f1a-5c6d7e8f9a0b',
+    };
+    expect(loadConfig(api, { api: true }).auth.tenantId).toBe(tid);
+    expect(problems({ ...api, WATCHDOG_AUTH_AUDIENCE: undefined }, { api: true }).join('\n')).toMatch(
+      /WATCHDOG_AUTH_MODE=token needs WATCHDOG_AUTH_AUDIENCE:/,
+    );
+    expect(problems({ ...api, WATCHDOG_AUTH_MODE: 'easyauth' }, { api: true }).join('\n')).toMatch(
+      /App Service Authentication is not enabled on this app \(WEBSITE_AUTH_ENABLED is not True\)/,
+    );
+    expect(
+      loadConfig({ ...api, WATCHDOG_AUTH_MODE: 'easyauth', WEBSITE_AUTH_ENABLED: 'True' }, { api: true }).auth.mode,
+    ).toBe('easyauth');
+    // The CLI serves no API: doctor reports incomplete auth settings instead of refusing to run.
+    expect(loadConfig(base).auth).toMatchObject({ mode: 'token', audiences: [], tenantId: undefined });
   });
 });
