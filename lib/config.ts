@@ -90,7 +90,7 @@ export const SETTING_GROUPS = [
   'HTTP API authentication',
   'Local stack only',
 ] as const;
-export type SettingGroup = (typeof SETTING_GROUPS)[number];
+type SettingGroup = (typeof SETTING_GROUPS)[number];
 
 interface SettingBase<T> {
   group: SettingGroup;
@@ -332,7 +332,7 @@ type Checked = Partial<Values>;
 export type Env = Partial<Record<string, string | undefined>>;
 
 /** Keys and signatures a connection string pasted into the wrong setting would otherwise echo into logs. */
-export function redactSecrets(text: string): string {
+function redactSecrets(text: string): string {
   return text.replace(
     /\b(AccountKey|accesskey|SharedAccessSignature|SharedAccessKey|sig)=[^;'"\s&]+/gi,
     '$1=(redacted)',

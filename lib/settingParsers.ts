@@ -43,7 +43,7 @@ export function splitList(value: string): string[] {
     .filter(Boolean);
 }
 
-export function endpointProblem(value: string): string | undefined {
+function endpointProblem(value: string): string | undefined {
   let url: URL;
   try {
     url = new URL(value);

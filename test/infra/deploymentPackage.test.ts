@@ -75,13 +75,12 @@ describe('the deployment package', () => {
         cpSync(join(work, f), join(only, f));
       }
       expect(existsSync(join(only, 'node_modules'))).toBe(false);
-      const run = spawnSync(
-        process.execPath,
-        ['--input-type=module', '-e', `await import(${JSON.stringify(`./${main}`)})`],
-        {
+      const load = (auth: Record<string, string>) =>
+        spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(`./${main}`)})`], {
           cwd: only,
           encoding: 'utf8',
-          // Settings are validated at start-up; these are well-formed and never used (nothing is invoked).
+          // Settings are validated at start-up, the API's auth settings included; these are well-formed and
+          // never used (nothing is invoked).
           env: {
             PATH: process.env.PATH,
             WATCHDOG_TENANT: 'contoso.onmicrosoft.com',
@@ -89,10 +88,19 @@ describe('the deployment package', () => {
             WATCHDOG_EMAIL_SENDER: 'watchdog@example.com',
             WATCHDOG_ALERT_RECIPIENTS: 'secops@example.com',
             WATCHDOG_STORAGE_ACCOUNT: 'stwatchdog',
+            ...auth,
           },
-        },
-      );
+        });
+      const run = load({
+        WATCHDOG_AUTH_ISSUER: 'https://login.microsoftonline.com/7c1f2e3d-4b5a-4c6d-8e9f-0a1b2c3d4e5f/v2.0',
+        WATCHDOG_AUTH_AUDIENCE: '3f2a9c4e-8b1d-4e6f-a7c2-5d9e0b1f4a63',
+      });
       expect(run.status, run.stderr).toBe(0);
+      const incomplete = load({});
+      expect(incomplete.status).not.toBe(0);
+      expect(incomplete.stderr).toMatch(
+        /WATCHDOG_AUTH_MODE=token needs WATCHDOG_AUTH_ISSUER and WATCHDOG_AUTH_AUDIENCE/,
+      );
     } finally {
       rmSync(only, { recursive: true, force: true });
     }
