@@ -7,7 +7,7 @@ import { ManualClock } from '../lib/clock.js';
 import { loadConfig } from '../lib/config.js';
 import { startAzurite, type RunningAzurite } from '../cli/local/azurite.js';
 import { localEnv } from '../cli/local/localEnv.js';
-import type { Logger, Store } from '../lib/ports/index.js';
+import type { Store } from '../lib/ports/index.js';
 import { createRuntime, type Runtime } from '../lib/runtime.js';
 import { createFindingStore } from '../lib/store/findingStore.js';
 import { createAlertIntentStore } from '../lib/store/alertIntentStore.js';
@@ -18,9 +18,8 @@ import { createJournal } from '../lib/store/journal.js';
 import { createSnapshotStore } from '../lib/store/snapshotStore.js';
 import { createTableAccess } from '../lib/store/tables.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/server.js';
-import { countingTables, type CountingTables } from '../test/audit/countingTables.js';
-
-export const quietLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+import { silentLogger } from '../testkit/loggers.js';
+import { countingTables, type CountingTables } from '../testkit/tables.js';
 
 export interface BenchRuntime extends Runtime {
   clock: ManualClock;
@@ -58,7 +57,7 @@ export async function startBenchRuntime(
   const runtime = createRuntime(loadConfig(env), {
     clock,
     tablePrefix,
-    logger: quietLogger,
+    logger: silentLogger,
     mail: { pollIntervalMs: 5, retryDelayMs: 5 },
   });
   const tables = countingTables(createTableAccess({ connectionString: azurite.connectionString, prefix: tablePrefix }));

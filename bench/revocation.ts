@@ -13,7 +13,7 @@ import type { RunningAzurite } from '../cli/local/azurite.js';
 import { revokeExpired } from '../lib/revoke/revokeExpired.js';
 import { largeTenant } from '../emulator/scenarios/largeTenant.js';
 import { fixedGuid } from '../emulator/scenarios/baseTenant.js';
-import { seedExpiredGrant } from '../test/support/expiredGrant.js';
+import { seedExpiredGrant } from '../testkit/fixtures.js';
 import { isMain, roundTrips, seconds, startBenchRuntime, withAzurite, type BenchRuntime } from './benchRuntime.js';
 import { LATENCY_MS } from './auditCycle.js';
 

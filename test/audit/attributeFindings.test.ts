@@ -9,6 +9,7 @@ import {
 import type { AttributionTarget, PendingAttribution, SnapshotState } from '../../lib/ports/index.js';
 import { ManualClock } from '../../lib/clock.js';
 import type { AuditLogQuery, AuditLogRecord, JournalEntryInput } from '../../lib/ports/index.js';
+import { warningLogger } from '../../testkit/loggers.js';
 
 const direct: AttributionTarget = {
   findingId: 'f-alex',
@@ -100,13 +101,13 @@ describe('matchRecords', () => {
 describe('attributeFindings with pending queries', () => {
   function setup(status: AuditLogQuery['status'], startedAt: string) {
     const clock = new ManualClock('2026-11-02T09:00:00Z');
-    const warnings: string[] = [];
+    const logger = warningLogger();
     const saved: PendingAttribution[][] = [];
     const gets: string[] = [];
     const journal: JournalEntryInput[] = [];
     const deps: AttributionDeps = {
       clock,
-      logger: { info: () => undefined, warn: (m) => void warnings.push(m), error: () => undefined },
+      logger,
       mailer: {
         send: async () => ({ status: 'sent', messageId: 'm' }),
         sendDeferred: async () => ({ sent: [], waiting: 0 }),
@@ -142,13 +143,13 @@ describe('attributeFindings with pending queries', () => {
       opened: [],
       snapshot: { takenAt: '', holders: [], assignments: [] },
     };
-    return { deps, input, warnings, saved, gets, journal };
+    return { deps, input, warnings: logger.warnings, saved, gets, journal };
   }
 
   it('drops a failed query with a warning', async () => {
     const t = setup('failed', '2026-11-02T08:00:00Z');
     expect(await attributeFindings(t.deps, t.input)).toEqual([]);
-    expect(t.warnings).toEqual([expect.stringMatching(/q-1 failed; dropped/)]);
+    expect(t.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/q-1 failed; dropped/)]);
     expect(t.saved).toEqual([[]]);
   });
 
@@ -156,7 +157,7 @@ describe('attributeFindings with pending queries', () => {
     const t = setup('running', '2026-11-01T08:00:00Z');
     await attributeFindings(t.deps, t.input);
     expect(t.gets).toEqual([]);
-    expect(t.warnings).toEqual([expect.stringMatching(/not completed within a day/)]);
+    expect(t.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/not completed within a day/)]);
     expect(t.saved).toEqual([[]]);
   });
 

@@ -1,35 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type StoredFinding, ConflictError } from '../../lib/ports/index.js';
-import { holderKey } from '../../lib/audit/holders/holderAccumulator.js';
 import { snapshotHash } from '../../lib/audit/snapshotChanges.js';
-import { MIE_ROLE, type Holder, type Snapshot } from '../../lib/domain.js';
+import type { Holder, Snapshot } from '../../lib/domain.js';
 import { ManualClock } from '../../lib/clock.js';
 import { chainHash, GENESIS_HASH, hashedFields } from '../../lib/hashChain.js';
 import { createFindingStore } from '../../lib/store/findingStore.js';
 import { createJournal } from '../../lib/store/journal.js';
 import { createSnapshotStore } from '../../lib/store/snapshotStore.js';
-import { createTableAccess } from '../../lib/store/tables.js';
-import { azuriteConnectionString, uniquePrefix } from '../support/store.js';
-import { countingTables } from './countingTables.js';
+import { holder } from '../../testkit/fixtures.js';
+import { countingTables } from '../../testkit/tables.js';
+import { testTables } from '../support/store.js';
 
 function tables() {
-  return countingTables(createTableAccess({ connectionString: azuriteConnectionString(), prefix: uniquePrefix() }));
-}
-
-function holder(principal: string, guid: string, path = `direct assignment ${guid}`): Holder {
-  return {
-    key: holderKey(principal, guid),
-    principal,
-    principalType: 'User',
-    role: MIE_ROLE,
-    via: 'direct',
-    path,
-    assignmentGuid: guid,
-    assignmentName: `${MIE_ROLE}-${principal}`,
-    scope: 'Organization',
-    enabled: true,
-  };
+  return countingTables(testTables());
 }
 
 function snapshot(takenAt: string, holders: Holder[]): Snapshot {
@@ -95,7 +79,7 @@ describe('snapshot store (Azurite)', () => {
     const store = createSnapshotStore(tables());
     // Random paths do not compress: about 3 MB of gzip, more chunks than one transaction carries.
     const holders = Array.from({ length: 20_000 }, (_, i) =>
-      holder(`user${i}@contoso.onmicrosoft.com`, `g${i}`, randomBytes(110).toString('base64')),
+      holder(`user${i}@contoso.onmicrosoft.com`, `g${i}`, { path: randomBytes(110).toString('base64') }),
     );
     const big = snapshot('2026-11-02T10:00:00.000Z', holders);
     const state = await store.commit(big, snapshotHash(big), await store.state());
@@ -108,7 +92,7 @@ describe('snapshot store (Azurite)', () => {
   it("stops a large commit whose claim another run took over, before it mixes chunks into that run's version", async () => {
     const store = createSnapshotStore(tables());
     const holders = Array.from({ length: 20_000 }, (_, i) =>
-      holder(`user${i}@contoso.onmicrosoft.com`, `g${i}`, randomBytes(110).toString('base64')),
+      holder(`user${i}@contoso.onmicrosoft.com`, `g${i}`, { path: randomBytes(110).toString('base64') }),
     );
     const slow = snapshot('2026-11-02T10:00:00.000Z', holders);
     const claimedBySlow = await store.claim('2026-11-02T10:00:00.000Z', await store.state(), 0);

@@ -4,12 +4,13 @@
 import { InvocationContext, type Timer } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditTimerHandler } from '../../lib/triggers/auditTimerHandler.js';
-import { main, type CliIo } from '../../cli/main.js';
+import { main } from '../../cli/main.js';
 import {
   BREAK_GLASS,
   EXPECTED_HOLDER_PRINCIPALS,
   SECURITY_TEAM,
 } from '../../emulator/scenarios/forgottenMigrations.js';
+import { captureIo } from '../../testkit/captureIo.js';
 import { emulatorEnv } from '../support/emulator.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
 
@@ -75,20 +76,9 @@ describe('auditTimer handler', () => {
 });
 
 describe('mie-watchdog audit', () => {
-  function capture(env: CliIo['env']): CliIo & { stdout: string; stderr: string } {
-    const io = {
-      stdout: '',
-      stderr: '',
-      env,
-      out: (t: string) => void (io.stdout += `${t}\n`),
-      err: (t: string) => void (io.stderr += `${t}\n`),
-    };
-    return io;
-  }
-
   it('prints one JSON object with holders and findings', async () => {
     rt.emulator.reset();
-    const io = capture(emulatorEnv(rt.emulator));
+    const io = captureIo(emulatorEnv(rt.emulator));
     expect(await main(['audit', '--json'], io)).toBe(0);
     const out = JSON.parse(io.stdout) as {
       holders: { principal: string }[];
@@ -104,7 +94,7 @@ describe('mie-watchdog audit', () => {
   });
 
   it('prints a readable table, and refuses unknown options', async () => {
-    const io = capture(emulatorEnv(rt.emulator));
+    const io = captureIo(emulatorEnv(rt.emulator));
     expect(await main(['audit'], io)).toBe(0);
     expect(io.stdout).toMatch(/^Audit of contoso\.onmicrosoft\.com at .*: 12 holder\(s\), \d+ open finding\(s\)/);
     expect(io.stdout).toMatch(
@@ -114,7 +104,7 @@ describe('mie-watchdog audit', () => {
     expect(io.stdout).toMatch(
       /Break-glass accounts holding the role.*\n.*\nbreakglass1@contoso\.onmicrosoft\.com\s+via Organization Management \(Global Administrator\)/,
     );
-    const bad = capture({});
+    const bad = captureIo({});
     expect(await main(['audit', '--frobnicate'], bad)).toBe(2);
     expect(bad.stderr).toContain('Usage: mie-watchdog audit [--json]');
   });

@@ -1,63 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredFinding } from '../../lib/ports/index.js';
-import { holderKey } from '../../lib/audit/holders/holderAccumulator.js';
 import { changedFindingId, diff } from '../../lib/audit/diff.js';
-import { MIE_ROLE, type Grant, type Holder, type RoleAssignment, type Snapshot } from '../../lib/domain.js';
+import type { Grant, Holder, RoleAssignment, Snapshot } from '../../lib/domain.js';
+import { assignment, grant, holder, HOUR, T0 } from '../../testkit/fixtures.js';
 
-const NOW = new Date('2026-11-02T10:00:00.000Z');
-const HOUR = 3_600_000;
+const NOW = new Date(T0);
 const iso = (offsetMs: number) => new Date(NOW.getTime() + offsetMs).toISOString();
-
-function holder(principal: string, guid: string, extra: Partial<Holder> = {}): Holder {
-  return {
-    key: holderKey(principal, guid),
-    principal,
-    principalType: 'User',
-    role: MIE_ROLE,
-    via: 'direct',
-    path: `direct assignment ${MIE_ROLE}-${principal}`,
-    assignmentGuid: guid,
-    assignmentName: `${MIE_ROLE}-${principal}`,
-    scope: 'Organization',
-    enabled: true,
-    ...extra,
-  };
-}
-
-function assignment(guid: string, delegationType = 'Regular'): RoleAssignment {
-  return {
-    guid,
-    name: `a-${guid}`,
-    role: MIE_ROLE,
-    roleAssignee: 'X',
-    roleAssigneeName: 'X',
-    roleAssigneeType: 'User',
-    delegationType,
-    enabled: true,
-  };
-}
 
 function snapshot(holders: Holder[], assignments: RoleAssignment[] = []): Snapshot {
   return { takenAt: NOW.toISOString(), holders, assignments };
 }
 
-function grant(id: string, principal: string, extra: Partial<Grant> = {}): Grant {
-  return {
-    id,
+/** A three-day grant of `principal`, a day before its end; matched by principal and role unless it names an assignment. */
+function grantOf(id: string, principal: string, over: Partial<Grant> = {}): Grant {
+  return grant(id, {
     principal,
-    role: MIE_ROLE,
-    status: 'active',
-    method: 'direct',
-    requestedBy: 'meganb@contoso.onmicrosoft.com',
-    requestedAt: iso(-48 * HOUR),
-    justification: 'PST export',
-    ticket: 'CHG-1',
     durationMs: 72 * HOUR,
-    approvedAt: iso(-47 * HOUR),
-    activatedAt: iso(-47 * HOUR),
     expiresAt: iso(24 * HOUR),
-    ...extra,
-  };
+    assignmentGuid: undefined,
+    assignmentName: undefined,
+    ...over,
+  });
 }
 
 const policy = { breakGlass: ['breakglass1@contoso.onmicrosoft.com'] };
@@ -78,7 +41,7 @@ describe('diff', () => {
   it('raises nothing for a holder covered by an active grant', () => {
     const { findings } = diff(
       snapshot([adele]),
-      [grant('gr-1', 'AdeleV@contoso.onmicrosoft.com', { assignmentGuid: 'G-ADELE' })],
+      [grantOf('gr-1', 'AdeleV@contoso.onmicrosoft.com', { assignmentGuid: 'G-ADELE' })],
       policy,
       NOW,
     );
@@ -92,7 +55,7 @@ describe('diff', () => {
     });
     const { findings } = diff(
       snapshot([adele, viaGroup]),
-      [grant('gr-1', 'adelev@contoso.onmicrosoft.com', { assignmentGuid: 'g-adele' })],
+      [grantOf('gr-1', 'adelev@contoso.onmicrosoft.com', { assignmentGuid: 'g-adele' })],
       policy,
       NOW,
     );
@@ -101,14 +64,14 @@ describe('diff', () => {
 
   it('matches a role-group grant by its role group', () => {
     const viaGroup = holder('adelev@contoso.onmicrosoft.com', 'g-group', { via: 'role-group', viaName: 'MIE Grants' });
-    const g = grant('gr-2', 'adelev@contoso.onmicrosoft.com', { method: 'role-group', roleGroup: 'mie grants' });
+    const g = grantOf('gr-2', 'adelev@contoso.onmicrosoft.com', { method: 'role-group', roleGroup: 'mie grants' });
     expect(diff(snapshot([viaGroup]), [g], policy, NOW).findings).toEqual([]);
     // The direct path is not what was granted, and the granted membership is gone.
     expect(diff(snapshot([adele]), [g], policy, NOW).findings.map((f) => f.kind)).toEqual(['missing', 'unapproved']);
   });
 
   it('reports an expired grant whose assignment is still there as expired-present, not unapproved', () => {
-    const g = grant('gr-3', 'adelev@contoso.onmicrosoft.com', { assignmentGuid: 'g-adele', expiresAt: iso(-HOUR) });
+    const g = grantOf('gr-3', 'adelev@contoso.onmicrosoft.com', { assignmentGuid: 'g-adele', expiresAt: iso(-HOUR) });
     const { findings } = diff(snapshot([adele]), [g], policy, NOW);
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({
@@ -124,7 +87,7 @@ describe('diff', () => {
   it('reports an active grant whose assignment is gone as missing', () => {
     const { findings } = diff(
       snapshot([]),
-      [grant('gr-4', 'adelev@contoso.onmicrosoft.com', { assignmentGuid: 'g-adele', assignmentName: 'MIE-AdeleV' })],
+      [grantOf('gr-4', 'adelev@contoso.onmicrosoft.com', { assignmentGuid: 'g-adele', assignmentName: 'MIE-AdeleV' })],
       policy,
       NOW,
     );
@@ -140,16 +103,16 @@ describe('diff', () => {
 
   it('ignores grants that are pending, denied, ended, or approved for later', () => {
     const grants = [
-      grant('p', 'adelev@contoso.onmicrosoft.com', { status: 'pending' }),
-      grant('d', 'adelev@contoso.onmicrosoft.com', { status: 'denied' }),
-      grant('r', 'adelev@contoso.onmicrosoft.com', { status: 'revoked' }),
-      grant('l', 'adelev@contoso.onmicrosoft.com', { status: 'approved', startsAt: iso(HOUR) }),
+      grantOf('p', 'adelev@contoso.onmicrosoft.com', { status: 'pending' }),
+      grantOf('d', 'adelev@contoso.onmicrosoft.com', { status: 'denied' }),
+      grantOf('r', 'adelev@contoso.onmicrosoft.com', { status: 'revoked' }),
+      grantOf('l', 'adelev@contoso.onmicrosoft.com', { status: 'approved', startsAt: iso(HOUR) }),
     ];
     const { findings } = diff(snapshot([adele]), grants, policy, NOW);
     expect(findings.map((f) => f.kind)).toEqual(['unapproved']);
     const started = diff(
       snapshot([adele]),
-      [grant('s', 'adelev@contoso.onmicrosoft.com', { status: 'approved', startsAt: iso(-HOUR) })],
+      [grantOf('s', 'adelev@contoso.onmicrosoft.com', { status: 'approved', startsAt: iso(-HOUR) })],
       policy,
       NOW,
     );
@@ -181,14 +144,19 @@ describe('diff', () => {
     const disabled = holder('diegos@contoso.onmicrosoft.com', 'g-diego', { enabled: false });
     const previous = snapshot(
       [scoped, disabled],
-      [assignment('g-pst'), assignment('g-diego'), assignment('g-deleg', 'DelegatingOrgWide')],
+      [assignment('g-pst'), assignment('g-diego'), assignment('g-deleg', { delegationType: 'DelegatingOrgWide' })],
     );
     const widened = { ...scoped, scope: 'Organization' };
     const enabled = { ...disabled, enabled: true };
     const newcomer = holder('gradya@contoso.onmicrosoft.com', 'g-pst', { via: 'role-group', viaName: 'PST' });
     const current = snapshot(
       [widened, enabled, newcomer],
-      [assignment('g-pst'), assignment('g-diego'), assignment('g-deleg', 'Regular'), assignment('g-new', 'Delegating')],
+      [
+        assignment('g-pst'),
+        assignment('g-diego'),
+        assignment('g-deleg', { delegationType: 'Regular' }),
+        assignment('g-new', { delegationType: 'Delegating' }),
+      ],
     );
     const changed = diff(current, [], policy, NOW, { previous }).findings.filter((f) => f.kind === 'changed');
     expect(changed.map((f) => f.id).sort()).toEqual(
@@ -230,11 +198,11 @@ describe('diff', () => {
         (f) => f.id,
       ),
     ).not.toContain(id);
-    const oldGrant = grant('old', enabled.principal, { approvedAt: iso(-3 * HOUR) });
+    const oldGrant = grantOf('old', enabled.principal, { approvedAt: iso(-3 * HOUR) });
     expect(
       diff(snapshot([enabled]), [oldGrant], policy, NOW, { openChanged: [open] }).findings.map((f) => f.id),
     ).toEqual([id]);
-    const newGrant = grant('new', enabled.principal, { approvedAt: iso(-HOUR) });
+    const newGrant = grantOf('new', enabled.principal, { approvedAt: iso(-HOUR) });
     expect(diff(snapshot([enabled]), [newGrant], policy, NOW, { openChanged: [open] }).findings).toEqual([]);
   });
 });

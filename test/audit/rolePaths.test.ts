@@ -7,7 +7,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { auditOptions } from '../../lib/runtime.js';
 import { runAudit, type AuditResult } from '../../lib/audit/runAudit.js';
 import { MIE_ROLE, ORGANIZATION_MANAGEMENT, type Holder } from '../../lib/domain.js';
-import type { Logger } from '../../lib/ports/index.js';
 import { DIRECTORY_ROLE_OBJECT_IDS, fixedGuid } from '../../emulator/scenarios/baseTenant.js';
 import {
   LEGACY_ARCHIVER,
@@ -16,6 +15,8 @@ import {
   forgottenMigrations,
 } from '../../emulator/scenarios/forgottenMigrations.js';
 import { minimumAuditRoundTrips } from '../../bench/minimumRoundTrips.js';
+import { addMieAssignment } from '../../testkit/fixtures.js';
+import { warningLogger } from '../../testkit/loggers.js';
 import { startTestRuntime, type TestRuntime, type TestRuntimeOptions } from '../support/runtime.js';
 
 let rt: TestRuntime | undefined;
@@ -24,12 +25,8 @@ afterEach(async () => {
   rt = undefined;
 });
 
-const warnings: { message: string; properties?: Record<string, unknown> }[] = [];
-const logger: Logger = {
-  info: () => undefined,
-  warn: (message, properties) => void warnings.push({ message, properties }),
-  error: () => undefined,
-};
+const logger = warningLogger();
+const warnings = logger.warnings;
 
 async function start(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
   warnings.length = 0;
@@ -166,14 +163,11 @@ describe('role groups inside role groups', () => {
     });
     state.addRoleGroupMember(tier3, tier1.guid);
     const guid = fixedGuid(0xc1000000, 2);
-    state.addAssignment({
+    addMieAssignment(r.emulator, {
       guid,
       name: `${MIE_ROLE}-${tier1.name}`,
-      role: MIE_ROLE,
       assigneeType: 'RoleGroup',
       assignee: tier1.name,
-      delegationType: 'Regular',
-      enabled: true,
     });
 
     const result = await audit(r);

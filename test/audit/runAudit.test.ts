@@ -6,12 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FindingStore, JournalEntry } from '../../lib/ports/index.js';
 import { auditOptions } from '../../lib/runtime.js';
 import { AuditFailedError, runAudit, type AuditDeps, type AuditResult } from '../../lib/audit/runAudit.js';
-import { GLOBAL_ADMINISTRATOR_ROLE_ID, MIE_ROLE, type Grant } from '../../lib/domain.js';
+import { GLOBAL_ADMINISTRATOR_ROLE_ID, MIE_ROLE } from '../../lib/domain.js';
 import { createFindingStore } from '../../lib/store/findingStore.js';
 import { createGrantStore } from '../../lib/store/grantStore.js';
 import { createJournal } from '../../lib/store/journal.js';
 import { createSnapshotStore } from '../../lib/store/snapshotStore.js';
-import { createTableAccess } from '../../lib/store/tables.js';
 import {
   DEFAULT_DELEGATING_ASSIGNMENT,
   fixedGuid,
@@ -32,12 +31,13 @@ import {
   SECURITY_TEAM,
   USERS,
 } from '../../emulator/scenarios/forgottenMigrations.js';
-import { azuriteConnectionString } from '../support/store.js';
+import { addMieAssignment, at, grant, HOUR, journalEntries } from '../../testkit/fixtures.js';
+import { warningLogger } from '../../testkit/loggers.js';
+import { countingTables, type CountingTables } from '../../testkit/tables.js';
+import { testTables } from '../support/store.js';
 import { startTestRuntime, type TestRuntime, type TestRuntimeOptions } from '../support/runtime.js';
-import { countingTables, type CountingTables } from './countingTables.js';
 import { outcome } from '../resilience/support.js';
 
-const HOUR = 3_600_000;
 let rt: TestRuntime | undefined;
 
 afterEach(async () => {
@@ -63,9 +63,7 @@ async function harness(
     env: { WATCHDOG_BREAK_GLASS: BREAK_GLASS.join(','), WATCHDOG_DIGEST_HOUR: '23', ...options.env },
   });
   rt = runtime;
-  const tables = countingTables(
-    createTableAccess({ connectionString: azuriteConnectionString(), prefix: runtime.tablePrefix }),
-  );
+  const tables = countingTables(testTables(runtime.tablePrefix));
   const findings = createFindingStore(tables);
   const store = {
     grants: createGrantStore(tables),
@@ -79,11 +77,7 @@ async function harness(
     tables,
     deps,
     audit: () => runAudit(deps, auditOptions(runtime.config)),
-    journal: async () => {
-      const out: JournalEntry[] = [];
-      for await (const e of runtime.store.journal.read()) out.push(e);
-      return out;
-    },
+    journal: () => journalEntries(runtime.store),
   };
 }
 
@@ -91,24 +85,9 @@ const upn = (u: { userPrincipalName: string }) => u.userPrincipalName.toLowerCas
 const countBy = (items: string[]) =>
   items.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
 
-function grant(id: string, principal: string, extra: Partial<Grant>, now: Date): Grant {
-  return {
-    id,
-    principal,
-    role: MIE_ROLE,
-    status: 'active',
-    method: 'direct',
-    requestedBy: upn(USERS.meganb),
-    requestedAt: new Date(now.getTime() - 48 * HOUR).toISOString(),
-    justification: 'Mailbox migration',
-    ticket: 'CHG-7',
-    durationMs: 72 * HOUR,
-    approvedBy: upn(USERS.lidiah),
-    approvedAt: new Date(now.getTime() - 47 * HOUR).toISOString(),
-    activatedAt: new Date(now.getTime() - 47 * HOUR).toISOString(),
-    expiresAt: new Date(now.getTime() + 24 * HOUR).toISOString(),
-    ...extra,
-  };
+/** A three-day grant of `principal`, two days into it at `now`. */
+function grantAt(now: Date, id: string, principal: string, over: Parameters<typeof grant>[1]) {
+  return grant(id, { principal, durationMs: 72 * HOUR, expiresAt: at(24 * HOUR, now).toISOString(), ...over });
 }
 
 describe('audit on forgotten-migrations', () => {
@@ -215,28 +194,22 @@ describe('audit on forgotten-migrations', () => {
     const h = await harness();
     const now = h.rt.clock.now();
     await h.rt.store.grants.create(
-      grant(
-        'g-alex',
-        upn(USERS.alexw),
-        { assignmentGuid: ASSIGNMENTS.alexw.guid, assignmentName: ASSIGNMENTS.alexw.name },
-        now,
-      ),
+      grantAt(now, 'g-alex', upn(USERS.alexw), {
+        assignmentGuid: ASSIGNMENTS.alexw.guid,
+        assignmentName: ASSIGNMENTS.alexw.name,
+      }),
     );
     await h.rt.store.grants.create(
-      grant(
-        'g-nestor',
-        upn(USERS.nestorw),
-        { assignmentGuid: ASSIGNMENTS.nestorw.guid, expiresAt: new Date(now.getTime() - HOUR).toISOString() },
-        now,
-      ),
+      grantAt(now, 'g-nestor', upn(USERS.nestorw), {
+        assignmentGuid: ASSIGNMENTS.nestorw.guid,
+        expiresAt: at(-HOUR, now).toISOString(),
+      }),
     );
     await h.rt.store.grants.create(
-      grant(
-        'g-adele',
-        upn(USERS.adelev),
-        { assignmentGuid: '0a0a0a0a-0000-4000-8000-000000000001', assignmentName: `${MIE_ROLE}-AdeleV` },
-        now,
-      ),
+      grantAt(now, 'g-adele', upn(USERS.adelev), {
+        assignmentGuid: '0a0a0a0a-0000-4000-8000-000000000001',
+        assignmentName: `${MIE_ROLE}-AdeleV`,
+      }),
     );
     const result = await h.audit();
     const kinds = result.findings.map((f) => `${f.kind}:${f.principal}`);
@@ -288,14 +261,11 @@ describe('audit on forgotten-migrations', () => {
     if (!rg) throw new Error(`the base tenant has no ${group}`);
     // A linked group (no UPN, no object id) outside Organization Management, whose people the Graph read does not cover.
     rg.linkedGroups[LINKED_GROUPS.tenantAdmins] = GLOBAL_ADMINISTRATOR_ROLE_ID;
-    h.rt.emulator.state.addAssignment({
+    addMieAssignment(h.rt.emulator, {
       guid: fixedGuid(0xc0000000, 1),
       name: `Mailbox Import Export-${group}`,
-      role: MIE_ROLE,
       assigneeType: 'RoleGroup',
       assignee: group,
-      delegationType: 'Regular',
-      enabled: true,
     });
     await expect(h.audit()).rejects.toThrow(/neither a UPN nor an Entra object id/);
     expect((await h.deps.store.snapshots.state()).version).toBe(0);
@@ -303,14 +273,11 @@ describe('audit on forgotten-migrations', () => {
 
   it('reports an assignee type it cannot expand as one holder that revocation leaves to a person', async () => {
     const h = await harness();
-    h.rt.emulator.state.addAssignment({
+    addMieAssignment(h.rt.emulator, {
       guid: fixedGuid(0xc0000000, 2),
       name: 'Mailbox Import Export-TenantAdmins',
-      role: MIE_ROLE,
       assigneeType: 'LinkedRoleGroup',
       assignee: LINKED_GROUPS.tenantAdmins,
-      delegationType: 'Regular',
-      enabled: true,
     });
     const result = await h.audit();
     expect(result.holders.find((x) => x.assignmentName === 'Mailbox Import Export-TenantAdmins')).toMatchObject({
@@ -468,8 +435,8 @@ describe('audit on forgotten-migrations', () => {
 describe('who made the change (WATCHDOG_AUDIT_LOG_QUERY)', () => {
   // Six months after the 2023 migration changes: their audit records are still within the 180-day search.
   const start = '2023-09-01T09:00:00Z';
-  const warnings: string[] = [];
-  const logger = { info: () => undefined, warn: (m: string) => void warnings.push(m), error: () => undefined };
+  const logger = warningLogger();
+  const warnings = logger.warnings;
   const grantAuditLogQuery = (h: Harness) =>
     h.rt.emulator.state.appRoleAssignments.push({
       id: 'wdAuditLogsQuery',
@@ -581,7 +548,7 @@ describe('who made the change (WATCHDOG_AUDIT_LOG_QUERY)', () => {
     const first = await h.audit();
     expect(first.opened.length).toBe(11);
     expect(first.emails.map((e) => e.kind)).toEqual(['drift']);
-    expect(warnings).toEqual([expect.stringContaining('AuditLogsQuery-Exchange.Read.All')]);
+    expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining('AuditLogsQuery-Exchange.Read.All')]);
     const state = await h.deps.store.snapshots.state();
     expect(state.version).toBe(1);
     expect(state.attribution).toBeUndefined();

@@ -9,7 +9,8 @@ import { AcsMailer } from '../../lib/mail/acsMailer.js';
 import type { EmailMessage } from '../../lib/ports/index.js';
 import { EMAIL_SEND_LIMITS } from '../../emulator/email/sendLimits.js';
 import { SECURITY_TEAM, SENDER } from '../../emulator/scenarios/forgottenMigrations.js';
-import { journal, revoke } from '../revoke/support.js';
+import { journalEntries } from '../../testkit/fixtures.js';
+import { revoke } from '../revoke/support.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
 
 let rt: TestRuntime | undefined;
@@ -85,6 +86,8 @@ describe('ACS Email rate limits', () => {
     const tick = await revoke({ ...r, mailer: mailerOf(r) });
     expect(tick.outbox).toEqual({ sent: 1, waiting: 0 });
     expect(subjects(r)).toEqual(['Notice 1', 'Notice 2']);
-    expect((await journal(r)).filter((e) => e.type === 'alert.sent' && e.subject === 'burst/2')).toHaveLength(1);
+    expect(
+      (await journalEntries(r.store)).filter((e) => e.type === 'alert.sent' && e.subject === 'burst/2'),
+    ).toHaveLength(1);
   });
 });

@@ -11,6 +11,7 @@ import {
   type RecordedRequest,
   type Reply,
 } from './fakeServer.js';
+import { warningLogger } from '../../testkit/loggers.js';
 
 const TENANT = 'contoso.onmicrosoft.com';
 const PATH = `/adminapi/beta/${TENANT}/InvokeCommand`;
@@ -20,12 +21,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-const warned: { message: string; properties?: Record<string, unknown> }[] = [];
-const logger = {
-  info: () => undefined,
-  error: () => undefined,
-  warn: (message: string, properties?: Record<string, unknown>) => void warned.push({ message, properties }),
-};
+const logger = warningLogger();
+const warned = logger.warnings;
 
 async function clientFor(
   handler: (r: RecordedRequest, i: number) => Reply | Promise<Reply>,

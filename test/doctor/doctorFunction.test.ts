@@ -2,22 +2,9 @@
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../lib/doctor/doctorCheck.js';
+import { easyAuthPrincipal } from '../../testkit/fixtures.js';
 import { emulatorEnv, useEmulator } from '../support/emulator.js';
 import { useProcessEnv } from '../support/processEnv.js';
-
-/** The principal App Service Authentication passes on: name, object id and tenant of an Entra ID sign-in, plus roles. */
-function principal(roles: string[], tenantId: string): string {
-  const claims = [
-    { typ: 'upn', val: 'auditor@contoso.onmicrosoft.com' },
-    {
-      typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier',
-      val: '5d2a7c1e-3b4f-4a6d-9e8f-0a1b2c3d4e5f',
-    },
-    { typ: 'http://schemas.microsoft.com/identity/claims/tenantid', val: tenantId },
-    ...roles.map((val) => ({ typ: 'roles', val })),
-  ];
-  return Buffer.from(JSON.stringify({ auth_typ: 'aad', claims })).toString('base64');
-}
 
 describe('doctor function', () => {
   const emulator = useEmulator({ resetEach: false });
@@ -38,7 +25,9 @@ describe('doctor function', () => {
           new HttpRequest({
             method: 'GET',
             url,
-            headers: { 'x-ms-client-principal': principal(['Grant.Request'], emulator().state.tenantId) },
+            headers: {
+              'x-ms-client-principal': easyAuthPrincipal(['Grant.Request'], { tenantId: emulator().state.tenantId }),
+            },
           }),
           context,
         )
@@ -48,7 +37,9 @@ describe('doctor function', () => {
       new HttpRequest({
         method: 'GET',
         url,
-        headers: { 'x-ms-client-principal': principal(['Audit.Read'], emulator().state.tenantId) },
+        headers: {
+          'x-ms-client-principal': easyAuthPrincipal(['Audit.Read'], { tenantId: emulator().state.tenantId }),
+        },
       }),
       context,
     );
@@ -61,7 +52,9 @@ describe('doctor function', () => {
       new HttpRequest({
         method: 'GET',
         url,
-        headers: { 'x-ms-client-principal': principal(['Audit.Read'], emulator().state.tenantId) },
+        headers: {
+          'x-ms-client-principal': easyAuthPrincipal(['Audit.Read'], { tenantId: emulator().state.tenantId }),
+        },
       }),
       context,
     );

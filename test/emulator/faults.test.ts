@@ -3,6 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { MIE_ROLE } from '../../lib/domain.js';
 import { ExchangeAdminClient } from '../../lib/exchange/exchangeAdminClient.js';
 import { EMULATOR_TOKEN } from '../../contract/emulator.js';
+import { silentLogger } from '../../testkit/loggers.js';
 import { startEmulator, useEmulator } from '../support/emulator.js';
 import { control, graph, invoke } from './http.js';
 import { USERS } from '../../emulator/scenarios/forgottenMigrations.js';
@@ -124,7 +125,7 @@ describe('fault injection', () => {
       tenant: small.tenant,
       credential: { getToken: async () => ({ token: EMULATOR_TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) },
       policy: { baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 5_000 },
-      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      logger: silentLogger,
     });
     const expected = await client.getEffectiveRoleAssignments(MIE_ROLE);
     const pages = small.calls.count({ name: 'Get-ManagementRoleAssignment' });

@@ -5,11 +5,11 @@ import { GLOBAL_ADMINISTRATOR_ROLE_ID, GRAPH_APP_ID, MAILBOX_IMPORT_EXPORT_APP_R
 import { GraphDirectory } from '../../lib/graph/graphDirectory.js';
 import { GRAPH_APP_ROLES, GRAPH_SP_ID, WATCHDOG_APP } from '../../emulator/scenarios/baseTenant.js';
 import { CONTOSO_MIGRATION_TOOL, GROUPS, USERS } from '../../emulator/scenarios/forgottenMigrations.js';
+import { silentLogger } from '../../testkit/loggers.js';
 import { useEmulator } from '../support/emulator.js';
 import { graph, invoke, type Json } from './http.js';
 
 const emulator = useEmulator();
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('Graph routes', () => {
   it('gets a user by UPN or id with the default properties; accountEnabled only on $select', async () => {
@@ -224,7 +224,7 @@ describe('Graph through the production GraphDirectory', () => {
       graphUrl: emulator().url,
       credential: { getToken: async () => ({ token: EMULATOR_TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) },
       policy: { baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 5_000 },
-      logger: quiet,
+      logger: silentLogger,
     });
 
   it('reads users, transitive members across pages, role holders and app role holders', async () => {
@@ -402,7 +402,7 @@ describe('audit log queries through the production GraphDirectory', () => {
       graphUrl: emulator().url,
       credential: { getToken: async () => ({ token: EMULATOR_TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) },
       policy: { baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 5_000 },
-      logger: quiet,
+      logger: silentLogger,
     });
     const q = await d.startAuditLogQuery({
       displayName: 'x',

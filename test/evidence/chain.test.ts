@@ -4,7 +4,7 @@ import { ManualClock } from '../../lib/clock.js';
 import { ChainVerifier } from '../../lib/evidence/chainVerifier.js';
 import { verifyHistory } from '../../lib/evidence/verifyHistory.js';
 import { entryRowKey } from '../../lib/hashChain.js';
-import { captureIo } from './support.js';
+import { captureIo } from '../../testkit/captureIo.js';
 import { openTestStore } from '../support/store.js';
 
 const clock = new ManualClock('2026-03-01T08:00:00Z');

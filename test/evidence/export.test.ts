@@ -10,7 +10,8 @@ import { exportEvidence } from '../../lib/evidence/exportEvidence.js';
 import type { JournalEntry } from '../../lib/ports/index.js';
 import { entryRowKey } from '../../lib/hashChain.js';
 import { openTestStore } from '../support/store.js';
-import { captureIo, csvObjects, INJECTION, seedHistory, T } from './support.js';
+import { captureIo } from '../../testkit/captureIo.js';
+import { csvObjects, INJECTION, seedHistory, T } from './support.js';
 
 const clock = new ManualClock('2026-03-01T14:00:00Z');
 

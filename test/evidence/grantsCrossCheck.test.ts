@@ -11,21 +11,11 @@ import { MIE_ROLE, type Grant } from '../../lib/domain.js';
 import { CSV_BOM } from '../../lib/evidence/csv.js';
 import type { EvidenceDeps } from '../../lib/evidence/evidenceDeps.js';
 import { createEvidenceHttpHandler } from '../../lib/triggers/evidenceHttpHandler.js';
+import { captureIo } from '../../testkit/captureIo.js';
+import { easyAuthPrincipal } from '../../testkit/fixtures.js';
 import { activeGrant, startRevokeRuntime } from '../revoke/support.js';
 import type { TestRuntime } from '../support/runtime.js';
-import { captureIo, csvObjects } from './support.js';
-
-function auditorHeader(): string {
-  const claims = [
-    { typ: 'upn', val: 'auditor@contoso.onmicrosoft.com' },
-    {
-      typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier',
-      val: '5d2a7c1e-3b4f-4a6d-9e8f-0a1b2c3d4e5f',
-    },
-    { typ: 'roles', val: 'Audit.Read' },
-  ];
-  return Buffer.from(JSON.stringify({ auth_typ: 'aad', claims })).toString('base64');
-}
+import { csvObjects } from './support.js';
 
 async function grantsCsv(deps: EvidenceDeps): Promise<Record<string, string>[]> {
   const io = captureIo();
@@ -39,7 +29,7 @@ async function report(deps: EvidenceDeps): Promise<{ chain: string; html: string
     new HttpRequest({
       method: 'GET',
       url: 'http://localhost/api/evidence/report',
-      headers: { 'x-ms-client-principal': auditorHeader() },
+      headers: { 'x-ms-client-principal': easyAuthPrincipal(['Audit.Read']) },
     }),
     new InvocationContext({ functionName: 'auditExport' }),
   );

@@ -4,7 +4,8 @@ import { ManualClock } from '../../lib/clock.js';
 import { holdersAtTime } from '../../lib/evidence/holdersAtTime.js';
 import { entryRowKey } from '../../lib/hashChain.js';
 import { openTestStore } from '../support/store.js';
-import { captureIo, seedHistory, T } from './support.js';
+import { captureIo } from '../../testkit/captureIo.js';
+import { seedHistory, T } from './support.js';
 
 const clock = new ManualClock('2026-03-01T14:00:00Z');
 

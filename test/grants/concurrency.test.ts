@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIE_ROLE, type Grant } from '../../lib/domain.js';
 import { grantAssignmentName } from '../../lib/grants/grantAssignment.js';
-import { DOMAIN, requestBody, startGrantApi, USERS, type GrantApi } from './support/grantApi.js';
+import { DOMAIN } from '../../testkit/fixtures.js';
+import { requestBody, startGrantApi, USERS, type GrantApi } from './support/grantApi.js';
 
 let api: GrantApi;
 beforeAll(async () => {

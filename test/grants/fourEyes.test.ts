@@ -6,10 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGrant } from '../../cli/grant.js';
-import type { CliIo } from '../../cli/main.js';
 import { MIE_ROLE, type Grant } from '../../lib/domain.js';
 import { ASSIGNMENTS } from '../../emulator/scenarios/forgottenMigrations.js';
-import { DOMAIN, requestBody, startGrantApi, USERS, type GrantApi } from './support/grantApi.js';
+import { captureIo } from '../../testkit/captureIo.js';
+import { DOMAIN } from '../../testkit/fixtures.js';
+import { requestBody, startGrantApi, USERS, type GrantApi } from './support/grantApi.js';
 import { oidOf, TEST_TENANT_ID, type TokenUser } from './support/tokens.js';
 
 let api: GrantApi;
@@ -119,13 +120,7 @@ describe('four eyes by object id (HTTP, signed tokens)', () => {
 
 describe('the command line compares by object id too', () => {
   const cli = async (args: string[]) => {
-    const io: CliIo & { stdout: string; stderr: string } = {
-      stdout: '',
-      stderr: '',
-      env: {},
-      out: (t) => void (io.stdout += `${t}\n`),
-      err: (t) => void (io.stderr += `${t}\n`),
-    };
+    const io = captureIo();
     const code = await runGrant(args, io, () => api.runtime);
     return { code, io };
   };

@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGrant } from '../../cli/grant.js';
 import { MIE_ROLE, type Grant, type GrantStatus } from '../../lib/domain.js';
-import { DOMAIN, startGrantApi, USERS, type GrantApi } from './support/grantApi.js';
+import { captureIo } from '../../testkit/captureIo.js';
+import { DOMAIN } from '../../testkit/fixtures.js';
+import { startGrantApi, USERS, type GrantApi } from './support/grantApi.js';
 
 const GRANTS = 300;
 const STATUSES: GrantStatus[] = ['revoked', 'cancelled', 'denied', 'released', 'active'];
@@ -134,13 +136,7 @@ describe('GET /api/grants pages', () => {
     }));
     for (let i = 0; i < more.length; i += 25)
       await Promise.all(more.slice(i, i + 25).map((g) => api.runtime.store.grants.create(g)));
-    const io = {
-      stdout: '',
-      stderr: '',
-      env: {},
-      out: (t: string) => void (io.stdout += `${t}\n`),
-      err: (t: string) => void (io.stderr += `${t}\n`),
-    };
+    const io = captureIo();
     sent.requests = 0;
     expect(await runGrant(['list', '--json'], io, () => api.runtime), io.stderr).toBe(0);
     const listed = (JSON.parse(io.stdout) as { grants: Grant[] }).grants;

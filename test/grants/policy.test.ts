@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../../lib/caller.js';
-import { MIE_ROLE, type Grant, type GrantStatus } from '../../lib/domain.js';
+import type { Grant, GrantStatus } from '../../lib/domain.js';
 import { GrantPolicyError, GrantStateError, InvalidGrantInputError } from '../../lib/grants/grantErrors.js';
 import { checkDurationBounds } from '../../lib/grants/policy/durationBounds.js';
 import { canView, checkMayCancel, checkMayExtend, checkMayRelease } from '../../lib/grants/policy/grantAccess.js';
 import { checkNotSelfAdoption, checkNotSelfDecision } from '../../lib/grants/policy/selfDecision.js';
 import { checkStartTime } from '../../lib/grants/policy/startTime.js';
 import { checkTransition, decisionTarget, type GrantAction } from '../../lib/grants/policy/transitions.js';
+import { pendingGrant } from '../../testkit/fixtures.js';
 
 const H = 3_600_000;
 const bounds = { minDurationMs: H, maxDurationMs: 30 * 24 * H };
@@ -14,20 +15,9 @@ const MEGAN = 'meganb@contoso.onmicrosoft.com';
 const ADELE = 'adelev@contoso.onmicrosoft.com';
 const LIDIA = 'lidiah@contoso.onmicrosoft.com';
 
+/** Grant g1 (adelev's, requested by meganb) in `status`, with no decision recorded unless `extra` adds one. */
 function grant(status: GrantStatus, extra: Partial<Grant> = {}): Grant {
-  return {
-    id: 'g1',
-    principal: ADELE,
-    role: MIE_ROLE,
-    status,
-    method: 'direct',
-    requestedBy: MEGAN,
-    requestedAt: '2026-11-02T09:00:00.000Z',
-    justification: 'PST export',
-    ticket: 'CHG-1',
-    durationMs: 8 * H,
-    ...extra,
-  };
+  return pendingGrant('g1', { status, durationMs: 8 * H, ...extra });
 }
 const caller = (upn: string, ...roles: Caller['roles']): Caller => ({ upn, roles });
 

@@ -45,7 +45,9 @@ describe('the deployment package', () => {
 
   it('holds no sources, tests, emulator, tooling or node_modules', () => {
     const stray = files.filter(
-      (f) => /^(lib|cli|functions|emulator|test|bench|scripts|bin|infra|node_modules)\//.test(f) || f.endsWith('.ts'),
+      (f) =>
+        /^(lib|cli|functions|emulator|test|testkit|bench|scripts|bin|infra|node_modules)\//.test(f) ||
+        f.endsWith('.ts'),
     );
     expect(stray).toEqual([]);
     expect(
@@ -60,7 +62,10 @@ describe('the deployment package', () => {
     expect(map.sources.length).toBeGreaterThan(0);
     // Sources are relative to the map; dependencies resolve through the node_modules symlink into the repo.
     const mapDir = dirname(join(work, main));
-    const excluded = ['cli', 'emulator', 'test', 'bench'].flatMap((dir) => [join(work, dir), join(repo, dir)]);
+    const excluded = ['cli', 'emulator', 'test', 'testkit', 'bench'].flatMap((dir) => [
+      join(work, dir),
+      join(repo, dir),
+    ]);
     const strays = map.sources
       .map((s) => resolve(mapDir, s))
       .filter((s) => excluded.some((dir) => s.startsWith(`${dir}/`)));

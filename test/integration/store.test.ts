@@ -1,25 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock.js';
-import { type Grant, MIE_ROLE } from '../../lib/domain.js';
+import type { Grant } from '../../lib/domain.js';
 import { chainHash, hashedFields } from '../../lib/hashChain.js';
 import { ConflictError, OpenGrantExistsError } from '../../lib/ports/index.js';
+import { pendingGrant } from '../../testkit/fixtures.js';
 import { openTestStore } from '../support/store.js';
 
 const clock = new ManualClock('2026-11-01T09:00:00Z');
 
+/** A pending grant whose justification has the characters a store must keep as they are. */
 function sampleGrant(id: string): Grant {
-  return {
-    id,
-    principal: 'adele.vance@contoso.onmicrosoft.com',
-    role: MIE_ROLE,
-    status: 'pending',
-    method: 'direct',
-    requestedBy: 'megan.bowen@contoso.onmicrosoft.com',
-    requestedAt: clock.now().toISOString(),
-    justification: 'PST export for legal hold, O\'Brien & "Partners"',
-    ticket: 'CHG-1042',
-    durationMs: 86_400_000,
-  };
+  return pendingGrant(id, { justification: 'PST export for legal hold, O\'Brien & "Partners"' });
 }
 
 describe('grant store (Azurite)', () => {

@@ -4,33 +4,21 @@
  * the ones it does.
  */
 import { describe, expect, it } from 'vitest';
-import type { PendingAttribution, JournalEntry } from '../../lib/ports/index.js';
+import type { PendingAttribution } from '../../lib/ports/index.js';
 import { ManualClock } from '../../lib/clock.js';
 import { chainHash, hashedFields } from '../../lib/hashChain.js';
 import { storeOn } from '../../lib/store/index.js';
 import { JournalEntryTooLargeError, MAX_REASON_CHARS } from '../../lib/store/journal.js';
-import { createTableAccess } from '../../lib/store/tables.js';
-import { azuriteConnectionString, uniquePrefix } from '../support/store.js';
-import { limitCheckedTables, MAX_PROPERTY_BYTES, type TableWrite } from '../support/tableLimits.js';
+import { journalEntries } from '../../testkit/fixtures.js';
+import { limitCheckedTables, MAX_PROPERTY_BYTES, type TableWrite } from '../../testkit/tableLimits.js';
+import { testTables } from '../support/store.js';
 
 const clock = new ManualClock('2026-11-01T09:00:00Z');
 
 function checkedStore() {
   const writes: TableWrite[] = [];
-  const store = storeOn(
-    limitCheckedTables(
-      createTableAccess({ connectionString: azuriteConnectionString(), prefix: uniquePrefix() }),
-      writes,
-    ),
-    clock,
-  );
+  const store = storeOn(limitCheckedTables(testTables(), writes), clock);
   return { store, writes };
-}
-
-async function all(store: ReturnType<typeof checkedStore>['store']): Promise<JournalEntry[]> {
-  const out: JournalEntry[] = [];
-  for await (const e of store.journal.read()) out.push(e);
-  return out;
 }
 
 describe('Table Storage limits', () => {
@@ -47,7 +35,7 @@ describe('Table Storage limits', () => {
       ]),
     ).rejects.toThrow(/store counts and hashes of long lists/);
     expect(writes.filter((w) => w.table.endsWith('Journal'))).toEqual([]);
-    expect(await all(store)).toEqual([]);
+    expect(await journalEntries(store)).toEqual([]);
   });
 
   it('cuts a long reason before hashing it, so the chain still verifies', async () => {
@@ -58,7 +46,7 @@ describe('Table Storage limits', () => {
       subject: 'g1',
       reason: 'Exchange said: '.padEnd(50_000, 'x'),
     });
-    const [read] = await all(store);
+    const [read] = await journalEntries(store);
     expect(read?.reason?.length).toBeLessThanOrEqual(MAX_REASON_CHARS);
     expect(read?.reason).toMatch(/\(truncated\)$/);
     expect(read?.hash).toBe(entry.hash);
@@ -76,7 +64,7 @@ describe('Table Storage limits', () => {
     }));
     const appended = await store.journal.appendMany(inputs);
     expect(appended).toHaveLength(600);
-    expect((await all(store)).map((e) => e.subject)).toEqual(inputs.map((i) => i.subject));
+    expect((await journalEntries(store)).map((e) => e.subject)).toEqual(inputs.map((i) => i.subject));
     const journalWrites = writes.filter((w) => w.table.endsWith('Journal'));
     expect(journalWrites.length).toBeGreaterThan(1);
     expect(Math.max(...journalWrites.map((w) => w.maxPropertyBytes))).toBeLessThanOrEqual(MAX_PROPERTY_BYTES);

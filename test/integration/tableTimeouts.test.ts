@@ -6,9 +6,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock.js';
-import { MIE_ROLE, type Grant } from '../../lib/domain.js';
 import { openStore } from '../../lib/store/index.js';
 import { StoreError } from '../../lib/ports/index.js';
+import { pendingGrant } from '../../testkit/fixtures.js';
 
 /** Azurite's well-known development account key (public; it only opens the local emulator). */
 const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
@@ -46,18 +46,7 @@ async function storageAccount(
 }
 
 const never = () => undefined;
-const grant: Grant = {
-  id: '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f',
-  principal: 'adelev@contoso.onmicrosoft.com',
-  role: MIE_ROLE,
-  status: 'pending',
-  method: 'direct',
-  requestedBy: 'meganb@contoso.onmicrosoft.com',
-  requestedAt: '2026-11-01T09:00:00.000Z',
-  justification: 'PST export',
-  ticket: 'CHG-1',
-  durationMs: 3_600_000,
-};
+const grant = pendingGrant('6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f');
 
 const open = (connectionString: string) =>
   openStore({ connectionString, prefix: 'stall', limits: LIMITS }, new ManualClock('2026-11-01T09:00:00Z'));

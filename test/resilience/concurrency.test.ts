@@ -8,7 +8,9 @@ import { auditOptions, createRuntime, type Runtime } from '../../lib/runtime.js'
 import { runAudit } from '../../lib/audit/runAudit.js';
 import { loadConfig } from '../../lib/config.js';
 import { runRevokeSchedule } from '../../lib/revoke/runRevokeSchedule.js';
-import { activeGrant, HOUR, journal, startRevokeRuntime } from '../revoke/support.js';
+import { HOUR, journalEntries } from '../../testkit/fixtures.js';
+import { activeGrant, startRevokeRuntime } from '../revoke/support.js';
+import { silentLogger } from '../../testkit/loggers.js';
 import type { TestRuntime } from '../support/runtime.js';
 import { duplicateEmails, outcome } from './support.js';
 
@@ -18,21 +20,19 @@ afterEach(async () => {
   rt = undefined;
 });
 
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
 /** A second runtime (own adapters and table clients) on the same emulator, tables and clock. */
 function twin(runtime: TestRuntime): Runtime {
   return createRuntime(loadConfig(runtime.env), {
     clock: runtime.clock,
     tablePrefix: runtime.tablePrefix,
-    logger: quiet,
+    logger: silentLogger,
     http: { baseDelayMs: 2, maxDelayMs: 20 },
     mail: { pollIntervalMs: 5, retryDelayMs: 5 },
   });
 }
 
 async function holderEvents(runtime: TestRuntime): Promise<string[]> {
-  return (await journal(runtime))
+  return (await journalEntries(runtime.store))
     .filter((e) => e.type.startsWith('holder.') || e.type.startsWith('finding.'))
     .map((e) => `${e.type} ${e.subject}`);
 }
@@ -87,7 +87,7 @@ describe.each([
 
     expect((await rt.store.grants.get(grant.id))?.status).toBe('revoked');
     expect(rt.emulator.calls.where({ api: 'exchange', name: 'Remove-ManagementRoleAssignment' })).toHaveLength(1);
-    const events = (await journal(rt))
+    const events = (await journalEntries(rt.store))
       .filter((e) => e.subject === grant.id || e.subject === grant.assignmentGuid)
       .map((e) => e.type);
     expect(events.filter((t) => t === 'grant.expired')).toHaveLength(1);

@@ -18,12 +18,13 @@ import { runRevokeSchedule } from '../../lib/revoke/runRevokeSchedule.js';
 import { fixedGuid } from '../../emulator/scenarios/baseTenant.js';
 import { ASSIGNMENTS, USERS } from '../../emulator/scenarios/forgottenMigrations.js';
 import { startRevokeRuntime } from '../revoke/support.js';
-import { crashingTables, type CrashingTables } from '../support/crashingTables.js';
-import { seedExpiredGrant } from '../support/expiredGrant.js';
+import { seedExpiredGrant } from '../../testkit/fixtures.js';
+import { silentLogger } from '../../testkit/loggers.js';
+import { crashingTables, type CrashingTables } from '../../testkit/tables.js';
 import type { TestRuntime } from '../support/runtime.js';
+import { testTables } from '../support/store.js';
 import { duplicateEmails } from './support.js';
 
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 /** Past the audit's claim lease, so the next run takes over the dead run's claim. */
 const AFTER_CRASH_MS = 11 * 60_000;
 const AT_ONCE = 2;
@@ -51,7 +52,7 @@ function onTables(rt: TestRuntime, tables: CrashingTables): Runtime {
   return createRuntime(loadConfig(rt.env), {
     clock: rt.clock,
     tables,
-    logger: quiet,
+    logger: silentLogger,
     http: { baseDelayMs: 2, maxDelayMs: 20, timeoutMs: 5_000 },
     mail: { pollIntervalMs: 5, retryDelayMs: 5 },
   });
@@ -87,7 +88,7 @@ async function prepared(scenario: Scenario): Promise<{ rt: TestRuntime; seq: num
 
 async function sweep(scenario: Scenario): Promise<number> {
   const clean = await prepared(scenario);
-  const counter = crashingTables(clean.rt.tablePrefix);
+  const counter = crashingTables(testTables(clean.rt.tablePrefix));
   await scenario.run(onTables(clean.rt, counter));
   const writes = counter.writes();
   const expected = await outcomeAfter(clean.rt, clean.seq, clean.emails, scenario.exclude);
@@ -105,7 +106,7 @@ async function sweep(scenario: Scenario): Promise<number> {
   await mapLimited(points, AT_ONCE, async (n) => {
     const { rt, seq, emails } = await prepared(scenario);
     try {
-      const dying = crashingTables(rt.tablePrefix, n);
+      const dying = crashingTables(testTables(rt.tablePrefix), n);
       await scenario.run(onTables(rt, dying)).catch(() => undefined);
       // Concurrent journal appends may lose an ETag race and write again, so a run's write count varies a little.
       if (!dying.crashed()) expect(dying.writes(), `write ${n}`).toBeLessThan(n);
@@ -203,7 +204,7 @@ describe('a run that dies before any store write is completed by the next one, e
   it('a guard alert whose situation changed before the next run: journaled once if the outbox confirms its email, else not at all', async () => {
     const blocked = { ...unapproved, env: { ...unapproved.env, WATCHDOG_REVOKE_MAX_COUNT: '1' } };
     const clean = await prepared(blocked);
-    const counter = crashingTables(clean.rt.tablePrefix);
+    const counter = crashingTables(testTables(clean.rt.tablePrefix));
     await revoke(onTables(clean.rt, counter));
     const key =
       (await outcomeAfter(clean.rt, clean.seq, clean.emails)).events
@@ -215,7 +216,7 @@ describe('a run that dies before any store write is completed by the next one, e
     await mapLimited(points, AT_ONCE, async (n) => {
       const { rt, seq, emails } = await prepared(blocked);
       try {
-        await revoke(onTables(rt, crashingTables(rt.tablePrefix, n))).catch(() => undefined);
+        await revoke(onTables(rt, crashingTables(testTables(rt.tablePrefix), n))).catch(() => undefined);
         rt.clock.advance(AFTER_CRASH_MS);
         // The guard no longer stops the next run (a person raised the limit): its plan and alert keys differ.
         await revoke({ ...rt, config: { ...rt.config, revoke: { ...rt.config.revoke, maxCount: 10 } } });

@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AuditFailedError } from '../../lib/audit/runAudit.js';
 import { collectHolders } from '../../lib/audit/collectHolders.js';
 import type { Fault } from '../../emulator/faults.js';
-import { activeGrant, HOUR, journal, revoke, startRevokeRuntime } from '../revoke/support.js';
+import { HOUR, journalEntries } from '../../testkit/fixtures.js';
+import { activeGrant, revoke, startRevokeRuntime } from '../revoke/support.js';
 import type { TestRuntime } from '../support/runtime.js';
 import { audit, duplicateEmails, outcome, storedHolders } from './support.js';
 
@@ -46,7 +47,7 @@ describe.each(SEEDS)('20%% failing calls, seed %i', (seed) => {
       expect(first.error).toBeInstanceOf(AuditFailedError);
       // A failed read stores nothing; a failure after the commit (the alert) leaves the complete snapshot.
       if (afterFirst) expect(afterFirst).toEqual(expected);
-      else expect((await journal(rt)).filter((e) => e.type.startsWith('holder.'))).toEqual([]);
+      else expect((await journalEntries(rt.store)).filter((e) => e.type.startsWith('holder.'))).toEqual([]);
     }
 
     rt.clock.advance(2 * HOUR);
@@ -64,7 +65,7 @@ describe.each(SEEDS)('20%% failing calls, seed %i', (seed) => {
     const last = await audit(rt);
     expect(last.holders).toEqual(expected.filter((h) => h.principal !== grant.principal));
     expect(await storedHolders(rt)).toEqual(last.holders);
-    const events = (await journal(rt)).filter((e) => e.subject === grant.id).map((e) => e.type);
+    const events = (await journalEntries(rt.store)).filter((e) => e.subject === grant.id).map((e) => e.type);
     expect(events.filter((t) => t === 'grant.revoked')).toHaveLength(1);
     expect(duplicateEmails(rt)).toEqual([]);
     expect(

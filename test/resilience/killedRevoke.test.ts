@@ -16,7 +16,8 @@ import { createRuntime } from '../../lib/runtime.js';
 import { fixedGuid } from '../../emulator/scenarios/baseTenant.js';
 import { USERS } from '../../emulator/scenarios/forgottenMigrations.js';
 import { startEmulator, type RunningEmulator } from '../../emulator/server.js';
-import { seedExpiredGrant } from '../support/expiredGrant.js';
+import { seedExpiredGrant } from '../../testkit/fixtures.js';
+import { silentLogger } from '../../testkit/loggers.js';
 import { duplicateEmails } from './support.js';
 
 let azurite: RunningAzurite;
@@ -41,7 +42,7 @@ it('finishes a revoke run that was killed after its first removal', async () => 
     overrides: { WATCHDOG_LOCAL_CLOCK: START },
   }) as Record<string, string>;
   const runtime = createRuntime(loadConfig(env), {
-    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    logger: silentLogger,
     mail: { pollIntervalMs: 5, retryDelayMs: 5 },
   });
   const now = runtime.clock.now().getTime();

@@ -8,6 +8,7 @@ import { auditOptions } from '../../lib/runtime.js';
 import { runAudit } from '../../lib/audit/runAudit.js';
 import { LISTED_TARGETS, summarizeTargets } from '../../lib/revoke/targetSummary.js';
 import { largeTenant } from '../../emulator/scenarios/largeTenant.js';
+import { HOUR, journalEntries } from '../../testkit/fixtures.js';
 import type { TestRuntime } from '../support/runtime.js';
 import {
   limitCheckedTables,
@@ -15,8 +16,8 @@ import {
   MAX_ENTITY_BYTES,
   MAX_PROPERTY_BYTES,
   type TableWrite,
-} from '../support/tableLimits.js';
-import { emailsAbout, HOUR, journal, revoke, startRevokeRuntime } from './support.js';
+} from '../../testkit/tableLimits.js';
+import { emailsAbout, revoke, startRevokeRuntime } from './support.js';
 
 let rt: TestRuntime | undefined;
 afterEach(async () => {
@@ -39,7 +40,7 @@ describe('revokeExpired: a 5,000-target plan', () => {
     const { revocation } = await revoke(rt);
     expect(revocation.blocked?.removals).toBe(5_000);
     expect(revocation.removed).toEqual([]);
-    const blocked = (await journal(rt)).filter((e) => e.type === 'revoke.blocked');
+    const blocked = (await journalEntries(rt.store)).filter((e) => e.type === 'revoke.blocked');
     expect(blocked).toHaveLength(1);
     const data = blocked[0]?.data as unknown as ReturnType<typeof summarizeTargets> & { removals: number };
     expect(data.removals).toBe(5_000);
@@ -53,7 +54,7 @@ describe('revokeExpired: a 5,000-target plan', () => {
 
     // The next run finds the same plan: no second alert, no second entry, and still within the limits.
     await revoke(rt);
-    expect((await journal(rt)).filter((e) => e.type === 'revoke.blocked')).toHaveLength(1);
+    expect((await journalEntries(rt.store)).filter((e) => e.type === 'revoke.blocked')).toHaveLength(1);
     expect(emailsAbout(rt, 'Revocation stopped')).toHaveLength(1);
 
     expect(writes.length).toBeGreaterThan(0);

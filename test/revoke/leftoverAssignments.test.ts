@@ -9,18 +9,9 @@ import { approveGrant } from '../../lib/grants/approveGrant.js';
 import { grantAssignmentName } from '../../lib/grants/grantAssignment.js';
 import { requestGrant } from '../../lib/grants/requestGrant.js';
 import { BREAK_GLASS } from '../../emulator/scenarios/forgottenMigrations.js';
+import { approver, HOUR, journalEntries, requester, upn } from '../../testkit/fixtures.js';
 import type { TestRuntime } from '../support/runtime.js';
-import {
-  activeGrant,
-  approver,
-  emailsAbout,
-  HOUR,
-  journal,
-  requester,
-  revoke,
-  startRevokeRuntime,
-  upn,
-} from './support.js';
+import { activeGrant, emailsAbout, revoke, startRevokeRuntime } from './support.js';
 
 let rt: TestRuntime | undefined;
 afterEach(async () => {
@@ -81,7 +72,7 @@ describe('revokeExpired: assignments left behind by closed grants', () => {
     ]);
     expect(await named(rt, cancelled.id)).toEqual([]);
     expect(await named(rt, open.id)).toHaveLength(1);
-    const removed = (await journal(rt)).filter((e) => e.type === 'assignment.removed');
+    const removed = (await journalEntries(rt.store)).filter((e) => e.type === 'assignment.removed');
     expect(removed).toEqual([expect.objectContaining({ subject: leftover?.guid, reason: 'grant-closed' })]);
     const mails = emailsAbout(rt, 'assignment left behind');
     expect(mails).toHaveLength(1);
@@ -145,7 +136,7 @@ describe('revokeExpired: assignments left behind by closed grants', () => {
     expect(revocation.blocked?.reason).toContain('WATCHDOG_REVOKE_MAX_COUNT (2)');
     expect(revocation.removed).toEqual([]);
     for (const g of live) expect(await named(rt, g.id)).toHaveLength(1);
-    expect((await journal(rt)).filter((e) => e.type === 'revoke.blocked')).toHaveLength(1);
+    expect((await journalEntries(rt.store)).filter((e) => e.type === 'revoke.blocked')).toHaveLength(1);
     const [mail] = emailsAbout(rt, 'Revocation stopped');
     expect(mail?.text).toContain(`grant ${live[0]?.id}, closed`);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planReminders } from '../../lib/revoke/planReminders.js';
-import { at, grant, HOUR } from './fixtures.js';
+import { at, grant, HOUR } from '../../testkit/fixtures.js';
 
 const offsetsMs = [24 * HOUR, HOUR];
 const threeDays = grant('g-long', {

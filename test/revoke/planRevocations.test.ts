@@ -1,6 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { planRevocations } from '../../lib/revoke/planRevocations.js';
-import { assignment, at, auditOf, grant, holder, HOUR, policy } from './fixtures.js';
+import type { Holder, RoleAssignment } from '../../lib/domain.js';
+import { planRevocations, type AuditView, type RevocationPolicy } from '../../lib/revoke/planRevocations.js';
+import { assignment, at, grant, holder, HOUR, unapprovedFinding } from '../../testkit/fixtures.js';
+
+const policy: RevocationPolicy = {
+  maxShare: 0.5,
+  maxCount: 10,
+  unapprovedAction: 'revoke',
+  unapprovedGraceMs: HOUR,
+  breakGlass: ['breakglass1@contoso.onmicrosoft.com'],
+  identityClientId: '7d3c1a2e-5b4f-4e0a-9c61-2f8f0e6b1a11',
+};
+
+/** An audit whose unapproved findings are exactly `flagged` (opened `openedAgoMs` before T0), over `holders`. */
+function auditOf(
+  holders: Holder[],
+  flagged: Holder[],
+  assignments: RoleAssignment[],
+  openedAgoMs = 2 * HOUR,
+): AuditView {
+  return {
+    takenAt: at(-5 * 60_000).toISOString(),
+    holders,
+    assignments,
+    unapproved: flagged.map((h) => ({ finding: unapprovedFinding(h), openedAt: at(-openedAgoMs).toISOString() })),
+  };
+}
 
 const now = at(0);
 

@@ -5,7 +5,7 @@ import {
   revokeFailedNotice,
   timeLeft,
 } from '../../lib/revoke/revocationMessages.js';
-import { grant, HOUR } from './fixtures.js';
+import { grant, HOUR } from '../../testkit/fixtures.js';
 
 const hostile = grant('g-1', {
   justification: '<script>alert(1)</script> & "quotes"',

@@ -12,8 +12,9 @@ import type { GrantStore } from '../../lib/ports/index.js';
 import { createRevokeTimerHandler } from '../../lib/triggers/revokeTimerHandler.js';
 import { USERS } from '../../emulator/scenarios/forgottenMigrations.js';
 import { invoke } from '../emulator/http.js';
+import { HOUR, journalEntries, upn } from '../../testkit/fixtures.js';
 import type { TestRuntime } from '../support/runtime.js';
-import { activeGrant, emailsAbout, HOUR, journal, revoke, startRevokeRuntime, upn } from './support.js';
+import { activeGrant, emailsAbout, revoke, startRevokeRuntime } from './support.js';
 
 const context = (logs: string[] = []) =>
   new InvocationContext({
@@ -62,7 +63,9 @@ describe('revokeExpired: grants', () => {
     expect(stored?.revocation?.verifiedAt).toBe(rt.clock.now().toISOString());
     expect(stored?.endedBy).toBe('watchdog');
 
-    const types = (await journal(rt)).filter((e) => e.subject === grant.id || e.subject === guid).map((e) => e.type);
+    const types = (await journalEntries(rt.store))
+      .filter((e) => e.subject === grant.id || e.subject === guid)
+      .map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['grant.expired', 'assignment.removed', 'grant.revoked']));
 
     const [mail, ...more] = emailsAbout(rt, 'removed from adelev');
@@ -200,13 +203,13 @@ describe('revokeExpired: grants', () => {
     rt.clock.advance(4 * HOUR);
     await revoke(rt);
     const emails = rt.emulator.sentEmails().length;
-    const entries = (await journal(rt)).length;
+    const entries = (await journalEntries(rt.store)).length;
     const calls = removeCalls(rt).length;
     rt.clock.advance(5 * 60_000);
     const again = await revoke(rt);
     expect(again.revocation.planned).toEqual([]);
     expect(rt.emulator.sentEmails()).toHaveLength(emails);
-    expect(await journal(rt)).toHaveLength(entries);
+    expect(await journalEntries(rt.store)).toHaveLength(entries);
     expect(removeCalls(rt)).toHaveLength(calls);
   });
 
@@ -269,9 +272,9 @@ describe('revokeExpired: grants', () => {
     expect(revocation.removed).toMatchObject([{ grantId: stuck.id }]);
     expect(await rt.store.grants.get(stuck.id)).toMatchObject({ status: 'revoked', revocation: { attempts: 3 } });
     expect((await rt.store.grants.get(stuck.id))?.revocation?.lastError).toBeUndefined();
-    expect((await journal(rt)).filter((e) => e.type === 'grant.revoke-failed' && e.subject === stuck.id)).toHaveLength(
-      2,
-    );
+    expect(
+      (await journalEntries(rt.store)).filter((e) => e.type === 'grant.revoke-failed' && e.subject === stuck.id),
+    ).toHaveLength(2);
   });
 
   it('a run that dies after notifying is finished by the next one, without a second email', async () => {
@@ -293,7 +296,7 @@ describe('revokeExpired: grants', () => {
     expect((await rt.store.grants.get(grant.id))?.status).toBe('revoked');
     expect(emailsAbout(rt, 'removed from adelev')).toHaveLength(1);
     expect(removeCalls(rt)).toHaveLength(1);
-    expect((await journal(rt)).filter((e) => e.type === 'grant.expired')).toHaveLength(1);
+    expect((await journalEntries(rt.store)).filter((e) => e.type === 'grant.expired')).toHaveLength(1);
   });
 
   it('refuses to remove an assignment whose Guid now belongs to someone else', async () => {

@@ -1,19 +1,12 @@
 /** Revocation integration helpers: grants made through the real grant use cases on a test runtime. */
-import type { Caller } from '../../lib/caller.js';
 import type { Grant } from '../../lib/domain.js';
 import { approveGrant } from '../../lib/grants/approveGrant.js';
 import { requestGrant } from '../../lib/grants/requestGrant.js';
-import type { JournalEntry } from '../../lib/ports/index.js';
 import { runRevokeSchedule, type RevokeScheduleResult } from '../../lib/revoke/runRevokeSchedule.js';
 import { BREAK_GLASS } from '../../emulator/scenarios/forgottenMigrations.js';
 import { WATCHDOG_APP } from '../../emulator/scenarios/baseTenant.js';
+import { approver, HOUR, requester, upn } from '../../testkit/fixtures.js';
 import { startTestRuntime, type TestRuntime, type TestRuntimeOptions } from '../support/runtime.js';
-
-export const HOUR = 3_600_000;
-const DOMAIN = 'contoso.onmicrosoft.com';
-export const upn = (local: string): string => `${local}@${DOMAIN}`;
-export const requester = (local: string): Caller => ({ upn: upn(local), roles: ['Grant.Request'] });
-export const approver = (local: string): Caller => ({ upn: upn(local), roles: ['Grant.Approve'] });
 
 /** A runtime on the seed tenant with the demo's break-glass and the watchdog's own identity configured. */
 export function startRevokeRuntime(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
@@ -45,12 +38,6 @@ export async function activeGrant(
 
 export function revoke(rt: TestRuntime, options: { dryRun?: boolean } = {}): Promise<RevokeScheduleResult> {
   return runRevokeSchedule(rt, options);
-}
-
-export async function journal(rt: TestRuntime): Promise<JournalEntry[]> {
-  const out: JournalEntry[] = [];
-  for await (const e of rt.store.journal.read()) out.push(e);
-  return out;
 }
 
 export function emailsAbout(

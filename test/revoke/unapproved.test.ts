@@ -14,8 +14,9 @@ import {
   LEGACY_ARCHIVER,
   USERS,
 } from '../../emulator/scenarios/forgottenMigrations.js';
+import { addMieAssignment, HOUR, journalEntries, upn } from '../../testkit/fixtures.js';
 import type { TestRuntime } from '../support/runtime.js';
-import { emailsAbout, HOUR, journal, revoke, startRevokeRuntime, upn } from './support.js';
+import { emailsAbout, revoke, startRevokeRuntime } from './support.js';
 
 let rt: TestRuntime | undefined;
 afterEach(async () => {
@@ -40,23 +41,16 @@ async function auditedTenant(env: Record<string, string>): Promise<TestRuntime> 
   const r = await startRevokeRuntime({
     env: { WATCHDOG_UNAPPROVED_ACTION: 'revoke', WATCHDOG_UNAPPROVED_GRACE: 'PT1H', ...env },
   });
-  r.emulator.state.addAssignment({
+  addMieAssignment(r.emulator, {
     guid: BREAK_GLASS_ASSIGNMENT,
     name: `${MIE_ROLE}-breakglass1`,
-    role: MIE_ROLE,
-    assigneeType: 'User',
     assignee: USERS.breakglass1.id,
-    delegationType: 'Regular',
-    enabled: true,
   });
-  r.emulator.state.addAssignment({
+  addMieAssignment(r.emulator, {
     guid: WATCHDOG_ASSIGNMENT,
     name: `${MIE_ROLE}-MIE Watchdog`,
-    role: MIE_ROLE,
     assigneeType: 'ServicePrincipal',
     assignee: WATCHDOG_APP.id,
-    delegationType: 'Regular',
-    enabled: true,
   });
   const audit = await runAudit(r, auditOptions(r.config));
   expect(audit.holders).toHaveLength(14);
@@ -105,7 +99,7 @@ describe('revokeExpired: unapproved holders', () => {
     expect(emailsAbout(rt, 'Unapproved Mailbox Import Export removed from')).toHaveLength(3);
     expect(emailsAbout(rt, 'Unapproved MIE Legal Hold Export removed from nestorw')).toHaveLength(1);
     expect(emailsAbout(rt, 'need a person')).toHaveLength(1);
-    expect((await journal(rt)).filter((e) => e.type === 'unapproved.revoked')).toHaveLength(4);
+    expect((await journalEntries(rt.store)).filter((e) => e.type === 'unapproved.revoked')).toHaveLength(4);
 
     rt.clock.advance(5 * 60_000);
     const audit = await runAudit(rt, auditOptions(rt.config));
@@ -144,7 +138,7 @@ describe('revokeExpired: unapproved holders', () => {
     rt.clock.advance(5 * 60_000);
     await revoke(rt);
     expect(emailsAbout(rt, 'Revocation stopped')).toHaveLength(1);
-    expect((await journal(rt)).filter((e) => e.type === 'revoke.blocked')).toHaveLength(1);
+    expect((await journalEntries(rt.store)).filter((e) => e.type === 'revoke.blocked')).toHaveLength(1);
   });
 
   it('removes nothing over WATCHDOG_REVOKE_MAX_COUNT', async () => {

@@ -8,10 +8,11 @@ import { loadConfig } from '../../lib/config.js';
 import type { Logger } from '../../lib/ports/index.js';
 import { createRuntime, type Runtime } from '../../lib/runtime.js';
 import type { RetryPolicy } from '../../lib/http/retryPolicy.js';
-import { createTableAccess, type TableAccess } from '../../lib/store/tables.js';
+import type { TableAccess } from '../../lib/store/tables.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server.js';
 import { SECURITY_TEAM, SENDER } from '../../emulator/scenarios/forgottenMigrations.js';
-import { azuriteConnectionString, uniquePrefix } from './store.js';
+import { silentLogger } from '../../testkit/loggers.js';
+import { azuriteConnectionString, testTables, uniquePrefix } from './store.js';
 
 export const TEST_START = '2026-11-01T09:00:00Z';
 
@@ -34,8 +35,6 @@ export interface TestRuntimeOptions extends Omit<EmulatorOptions, 'clock'> {
   wrapTables?: (tables: TableAccess) => TableAccess;
 }
 
-const quietLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
 export async function startTestRuntime(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
   const { start, env: overrides, http, logger, wrapTables, ...emulatorOptions } = options;
   const clock = new ManualClock(start ?? TEST_START);
@@ -55,11 +54,11 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
   };
   const runtime = createRuntime(loadConfig(env), {
     clock,
-    logger: logger ?? quietLogger,
+    logger: logger ?? silentLogger,
     http: { baseDelayMs: 2, maxDelayMs: 20, timeoutMs: 5_000, ...http },
     // The emulator's clock is manual: a throttled send defers at once instead of waiting out a Retry-After in real time.
     mail: { pollIntervalMs: 5, retryDelayMs: 5, maxRetryAfterMs: 1_000 },
-    tables: wrapTables?.(createTableAccess({ connectionString: azuriteConnectionString(), prefix: tablePrefix })),
+    tables: wrapTables?.(testTables(tablePrefix)),
   });
   return { ...runtime, clock, emulator, tablePrefix, env, stop: () => emulator.stop() };
 }

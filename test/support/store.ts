@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import type { Clock } from '../../lib/ports/index.js';
 import { openStore, type OpenedStore } from '../../lib/store/index.js';
+import { createTableAccess, type TableAccess } from '../../lib/store/tables.js';
 
 /** A table prefix nobody else uses, so test files never see each other's rows. */
 export function uniquePrefix(): string {
@@ -10,6 +11,11 @@ export function uniquePrefix(): string {
 
 export function azuriteConnectionString(): string {
   return inject('azuriteConnectionString');
+}
+
+/** Table Storage access on the test Azurite, on tables of `prefix` (a fresh one unless given). */
+export function testTables(prefix = uniquePrefix()): TableAccess {
+  return createTableAccess({ connectionString: azuriteConnectionString(), prefix });
 }
 
 export function openTestStore(clock: Clock, prefix = uniquePrefix()): OpenedStore {

@@ -12,12 +12,12 @@ import type { ManualClock } from '../../../lib/clock.js';
 import type { Grant } from '../../../lib/domain.js';
 import type { JournalEntry } from '../../../lib/ports/index.js';
 import type { RunningEmulator } from '../../../emulator/index.js';
+import { journalEntries, upn } from '../../../testkit/fixtures.js';
 import { startTestRuntime, type TestRuntime } from '../../support/runtime.js';
 import { startTestIssuer, type TestIssuer, type TokenUser } from './tokens.js';
 
-export const DOMAIN = 'contoso.onmicrosoft.com';
 export const APPROVERS = 'security-approvers@contoso.onmicrosoft.com';
-const person = (local: string, ...roles: AppRole[]): TokenUser => ({ upn: `${local}@${DOMAIN}`, roles });
+const person = (local: string, ...roles: AppRole[]): TokenUser => ({ upn: upn(local), roles });
 
 /** The seed tenant's cast, with the app roles the tests give them. */
 export const USERS = {
@@ -122,11 +122,7 @@ export async function startGrantApi(options: { env?: Record<string, string>; sta
     handler,
     call,
     grant: (id) => runtime.store.grants.get(id),
-    async journal() {
-      const out: JournalEntry[] = [];
-      for await (const e of runtime.store.journal.read()) out.push(e);
-      return out;
-    },
+    journal: () => journalEntries(runtime.store),
     async stop() {
       await issuer.stop();
       await runtime.stop();
@@ -137,7 +133,7 @@ export async function startGrantApi(options: { env?: Record<string, string>; sta
 /** A valid request body for the demo grantee. */
 export function requestBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    principal: `adelev@${DOMAIN}`,
+    principal: upn('adelev'),
     duration: 'PT8H',
     justification: 'PST export for legal hold LH-7',
     ticket: 'CHG-1042',

@@ -7,7 +7,7 @@
  * UTF-16 unit, binary 4 + bytes, numbers 8, booleans 1).
  */
 import type { TransactionAction } from '@azure/data-tables';
-import type { TableAccess } from '../../lib/store/tables.js';
+import type { TableAccess } from '../lib/store/tables.js';
 
 export const MAX_PROPERTY_BYTES = 64 * 1024;
 export const MAX_ENTITY_BYTES = 1024 * 1024;
@@ -34,8 +34,9 @@ function valueBytes(value: unknown): number {
 }
 
 export function entitySize(entity: Record<string, unknown>): { bytes: number; maxProperty: number } {
-  const pk = String(entity.partitionKey ?? '');
-  const rk = String(entity.rowKey ?? '');
+  // The SDK types keys as strings; anything else would be refused before size matters.
+  const pk = typeof entity.partitionKey === 'string' ? entity.partitionKey : '';
+  const rk = typeof entity.rowKey === 'string' ? entity.rowKey : '';
   let bytes = 4 + (pk.length + rk.length) * 2;
   let maxProperty = 0;
   for (const [name, value] of Object.entries(entity)) {
