@@ -39,10 +39,10 @@ param emailSender string = ''
 @description('Where Communication Services keeps email data at rest (for example United States, Europe, UK, Australia).')
 param emailDataLocation string = 'United States'
 
-@description('WATCHDOG_EXCHANGE_URL: Exchange Online endpoint of the tenant\'s cloud (README "National clouds").')
+@description('WATCHDOG_EXCHANGE_URL: Exchange Online endpoint of the tenant\'s cloud (docs/deployment.md "National clouds").')
 param exchangeUrl string = 'https://outlook.office365.com'
 
-@description('WATCHDOG_GRAPH_URL: Microsoft Graph endpoint of the tenant\'s cloud (README "National clouds").')
+@description('WATCHDOG_GRAPH_URL: Microsoft Graph endpoint of the tenant\'s cloud (docs/deployment.md "National clouds").')
 param graphUrl string = 'https://graph.microsoft.com'
 
 @description('WATCHDOG_GRANT_MIN_DURATION: shortest grant (ISO 8601 duration).')

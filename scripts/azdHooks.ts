@@ -19,7 +19,7 @@ import type { DoctorReport } from '../lib/doctor/doctorCheck.js';
 
 type Env = Partial<Record<string, string | undefined>>;
 
-/** README "National clouds": the -Cloud of the permissions script for each WATCHDOG_EXCHANGE_URL. */
+/** docs/deployment.md "National clouds": the -Cloud of the permissions script for each WATCHDOG_EXCHANGE_URL. */
 const CLOUDS: Record<string, string> = {
   'outlook.office365.com': 'Global',
   'outlook.office365.us': 'USGovHigh',
@@ -128,7 +128,7 @@ export async function postdeploy(env: Env, deps: HookDeps): Promise<void> {
     deps.out(formatDoctor(JSON.parse(body) as DoctorReport));
     if (response.status === 503)
       deps.out(
-        'Exchange applies RBAC changes within up to 60 minutes: run doctor again later (commands above in README "Deploy").',
+        'Exchange applies RBAC changes within up to 60 minutes: run doctor again later (commands in docs/deployment.md, "Deploy").',
       );
   } catch (error) {
     deps.out(

@@ -21,7 +21,7 @@ resource emailService 'Microsoft.Communication/emailServices@2025-05-01' = {
 }
 
 // Azure-managed domain (<guid>.azurecomm.net): verified at creation, no DNS work. Replace it with a
-// verified custom domain for production mail (README "Deployment").
+// verified custom domain for production mail (docs/deployment.md).
 resource managedDomain 'Microsoft.Communication/emailServices/domains@2025-05-01' = {
   parent: emailService
   name: 'AzureManagedDomain'

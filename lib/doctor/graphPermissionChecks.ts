@@ -1,5 +1,5 @@
 /**
- * One cheap Graph read per application permission the watchdog holds (README "Required permissions",
+ * One cheap Graph read per application permission the watchdog holds (docs/permissions.md,
  * scripts/permissions/permissions.json): the least-privileged permission for each call, per the Graph API
  * reference of list users, list groups, list unifiedRoleAssignments, list servicePrincipals and list
  * auditLogQueries. A 403 (Authorization_RequestDenied) names the permission.

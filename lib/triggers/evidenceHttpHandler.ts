@@ -123,6 +123,9 @@ const ACTIONS: Record<string, Action> = {
   },
 };
 
+/** The routes under /api/evidence/ (docs/openapi.json is built from this list). */
+export const EVIDENCE_ROUTES: readonly string[] = Object.keys(ACTIONS);
+
 export function createEvidenceHttpHandler(options: {
   deps: () => EvidenceDeps;
   authenticate: Authenticator;

@@ -150,6 +150,11 @@ const ROUTES: Record<string, Route> = {
   },
 };
 
+/** Every route as "METHOD shape" with the app roles it accepts (docs/openapi.json is built from this list). */
+export const GRANT_ROUTES: readonly { key: string; roles: readonly AppRole[] }[] = Object.entries(ROUTES).map(
+  ([key, route]) => ({ key, roles: route.roles }),
+);
+
 export function createGrantHttpHandler(options: { deps: GrantDeps; authenticate: Authenticator }): GrantHttpHandler {
   return async (request, context) => {
     const instance = new URL(request.url).pathname;
@@ -243,7 +248,7 @@ function methodOrPathProblem(key: string): ProblemError {
     404,
     'not-found',
     'No such resource',
-    'Unknown grant API path; see the README section "Grant API" for the routes.',
+    'Unknown grant API path; see docs/grant-api.md for the routes.',
   );
 }
 

@@ -1,7 +1,7 @@
 #Requires -Version 7.2
 <#
   Functions shared by Grant-WatchdogPermissions.ps1 and Remove-WatchdogPermissions.ps1.
-  What is granted is defined once, in permissions.json next to this file (README "Required permissions"
+  What is granted is defined once, in permissions.json next to this file (docs/permissions.md
   explains each entry). Every function is idempotent: running it twice changes nothing the second time.
 #>
 Set-StrictMode -Version Latest

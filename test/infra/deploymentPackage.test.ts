@@ -57,12 +57,12 @@ describe('the deployment package', () => {
     ).toEqual([]);
   });
 
-  it('bundles no test or emulator code', () => {
+  it('bundles no test, emulator or script code, nor the OpenAPI generator', () => {
     const map = JSON.parse(readFileSync(join(work, `${main}.map`), 'utf8')) as { sources: string[] };
     expect(map.sources.length).toBeGreaterThan(0);
     // Sources are relative to the map; dependencies resolve through the node_modules symlink into the repo.
     const mapDir = dirname(join(work, main));
-    const excluded = ['cli', 'emulator', 'test', 'testkit', 'bench'].flatMap((dir) => [
+    const excluded = ['cli', 'emulator', 'test', 'testkit', 'bench', 'scripts'].flatMap((dir) => [
       join(work, dir),
       join(repo, dir),
     ]);
@@ -70,6 +70,7 @@ describe('the deployment package', () => {
       .map((s) => resolve(mapDir, s))
       .filter((s) => excluded.some((dir) => s.startsWith(`${dir}/`)));
     expect(strays).toEqual([]);
+    expect(map.sources.filter((s) => s.includes('@valibot/to-json-schema') || s.includes('prettier'))).toEqual([]);
   });
 
   it('loads from the package alone, without node_modules', () => {

@@ -24,12 +24,8 @@ function tsFiles(folder: string): string[] {
   );
 }
 
-function readmeSection(title: string): string {
-  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
-  const start = readme.indexOf(`\n## ${title}\n`);
-  if (start < 0) throw new Error(`README.md has no "## ${title}" section`);
-  const end = readme.indexOf('\n## ', start + 1);
-  return readme.slice(start, end < 0 ? undefined : end);
+function doc(name: string): string {
+  return readFileSync(join(repo, 'docs', name), 'utf8');
 }
 
 describe('Exchange role of the watchdog (scripts/permissions/permissions.json)', () => {
@@ -57,9 +53,9 @@ describe('Exchange role of the watchdog (scripts/permissions/permissions.json)',
   });
 });
 
-describe('README "Required permissions"', () => {
+describe('docs/permissions.md and docs/deployment.md', () => {
   it('explains every Graph app role, Exchange.ManageAsApp, every cmdlet and the delegating assignment', () => {
-    const section = readmeSection('Required permissions');
+    const section = doc('permissions.md');
     const names = [
       ...manifest.graph.appRoles.map((r) => r.value),
       ...manifest.graph.optionalAppRoles.map((r) => r.value),
@@ -76,7 +72,7 @@ describe('README "Required permissions"', () => {
   });
 
   it('documents deploy, configure, first run, upgrade, uninstall and national clouds', () => {
-    const deployment = readmeSection('Deployment');
+    const deployment = doc('deployment.md');
     for (const step of [
       'azd up',
       'First run',
@@ -88,6 +84,6 @@ describe('README "Required permissions"', () => {
     ]) {
       expect(deployment, step).toContain(step);
     }
-    expect(readmeSection('Operations')).toContain('checkBicep.ts');
+    expect(doc('operations.md')).toContain('checkBicep.ts');
   });
 });

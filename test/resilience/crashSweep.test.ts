@@ -39,7 +39,7 @@ interface Scenario {
   next?(runtime: Runtime & TestRuntime): Promise<unknown>;
   /** `next` journals and mails more than the swept run (an audit): only the swept run's events are compared. */
   onlySweptEvents?: boolean;
-  /** Events and emails left out of the comparison (not covered yet, see the README). */
+  /** Events and emails left out of the comparison (not covered yet, see docs/revocation.md). */
   exclude?: RegExp;
   /** Events (type|subject prefix) the clean run must journal: what the case is about. */
   covers?: string[];
@@ -226,7 +226,7 @@ describe('a run that dies before any store write is completed by the next one, e
           .slice(emails)
           .filter((m) => /Revocation stopped/.test(m.subject)).length;
         const status = (await rt.store.sentMail.get(key))?.status;
-        // A send the dead run left in flight ('sending': ACS may have taken it) is the case not covered (see the README).
+        // A send the dead run left in flight ('sending': ACS may have taken it) is the case not covered (see docs/revocation.md).
         const confirmed = status === 'sent' ? 1 : 0;
         expect(mailed, `emails after a crash before write ${n}`).toBe(status === 'sending' ? mailed : confirmed);
         expect(mailed).toBeLessThanOrEqual(1);
