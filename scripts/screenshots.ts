@@ -12,8 +12,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { startEmulator } from '../emulator/server.js';
-import { startAzurite } from '../lib/local/azurite.js';
-import { localEnv } from '../lib/local/localEnv.js';
+import { startAzurite } from '../cli/local/azurite.js';
+import { localEnv } from '../cli/local/localEnv.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const images = join(repo, 'docs', 'images');
