@@ -368,8 +368,8 @@ function grantPaths(): Record<string, Json> {
     const idParameter = shape.startsWith(':id')
       ? [{ name: 'id', in: 'path', required: true, description: 'The grant id.', schema: schemaOf(grantIdSchema) }]
       : [];
-    paths[path] ??= {};
-    (paths[path] as Json)[method.toLowerCase()] = {
+    const item = (paths[path] ??= {});
+    item[method.toLowerCase()] = {
       tags: ['grants'],
       operationId: operation.operationId,
       summary: operation.summary,
