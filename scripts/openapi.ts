@@ -22,9 +22,9 @@ import {
   reasonBody,
   requestGrantBody,
 } from '../lib/api/grantBodies.js';
-import { GRANT_ROUTES } from '../lib/api/grantHttpHandler.js';
+import { GRANT_ROUTES } from '../lib/triggers/grantHttpHandler.js';
 import { MAX_BODY_BYTES } from '../lib/api/readJsonBody.js';
-import { EVIDENCE_ROUTES } from '../lib/evidence/evidenceHttpHandler.js';
+import { EVIDENCE_ROUTES } from '../lib/triggers/evidenceHttpHandler.js';
 import { EXPORT_FORMATS, EXPORT_KINDS } from '../lib/evidence/evidenceTable.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../lib/grants/listGrants.js';
 

@@ -7,11 +7,11 @@ import { join, resolve } from 'node:path';
 import { HttpRequest, InvocationContext, type HttpFunctionOptions, type HttpResponseInit } from '@azure/functions';
 import type * as AzureFunctions from '@azure/functions';
 import { describe, expect, it, vi } from 'vitest';
-import { GRANT_ROUTES, createGrantHttpHandler } from '../../lib/api/grantHttpHandler.js';
-import { UnauthenticatedError } from '../../lib/auth/identity.js';
+import { GRANT_ROUTES, createGrantHttpHandler } from '../../lib/triggers/grantHttpHandler.js';
+import { UnauthenticatedError } from '../../lib/caller.js';
 import type { GrantDeps } from '../../lib/grants/grantDeps.js';
-import { createDoctorHttpHandler } from '../../lib/doctor/doctorHttpHandler.js';
-import { EVIDENCE_ROUTES, createEvidenceHttpHandler } from '../../lib/evidence/evidenceHttpHandler.js';
+import { createDoctorHttpHandler } from '../../lib/triggers/doctorHttpHandler.js';
+import { EVIDENCE_ROUTES, createEvidenceHttpHandler } from '../../lib/triggers/evidenceHttpHandler.js';
 import { grantPath, OPENAPI_FILE, renderOpenApiDocument } from '../../scripts/openapi.js';
 
 const registered = vi.hoisted(() => new Map<string, { route: string; methods: string[] }>());
