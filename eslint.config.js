@@ -1,6 +1,171 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/*
+ * The import directions (docs/architecture.md). An import is named by the first path segment after its ./ or
+ * ../ chain: a lib/ top-level file or folder, or a top-level folder of the repository. Those names are unique
+ * across the layers below, so a relative import says which layer it reaches without resolving it.
+ */
+const DOMAIN = [
+  'domain',
+  'duration',
+  'instant',
+  'hashChain',
+  'roleCapability',
+  'limiter',
+  'escapeText',
+  'caller',
+  'upn',
+];
+const PORTS = ['ports'];
+const USE_CASES = ['audit', 'revoke', 'grants', 'evidence', 'doctor'];
+const ADAPTERS = ['store', 'exchange', 'graph', 'mail', 'http', 'auth', 'clock', 'credential', 'invocationLogger'];
+const INBOUND = ['api', 'triggers'];
+const ROOT = ['runtime', 'config', 'hostingPlan'];
+/** Top-level folders: lib/ never reaches into them (contract/ is the one lib/ and emulator/ share). */
+const OUTSIDE_LIB = ['cli', 'emulator', 'functions', 'test', 'bench', 'scripts'];
+
+/** One block: `files` may not import a name of `forbidden`. */
+function restrict(files, forbidden, message) {
+  // Files inside a lib/ folder reach other layers through ../ (./ stays in their own folder); lib/ top-level files
+  // reach their lib/ siblings through ./ and the rest of the repository through ../.
+  const topLevel = files.every((f) => /^lib\/[^/]+\.ts$/.test(f));
+  const outside = OUTSIDE_LIB.filter((n) => forbidden.includes(n));
+  const patterns = topLevel
+    ? [
+        { regex: `^\\./(${forbidden.join('|')})(/|\\.js$)`, message },
+        { regex: `^\\.\\./(${outside.join('|')})/`, message },
+      ]
+    : [{ regex: `^(\\.\\./)+(${forbidden.join('|')})(/|\\.js$)`, message }];
+  return { files, rules: { 'no-restricted-imports': ['error', { patterns }] } };
+}
+
+/** The blocks of one layer: the lib/ files and folders `names` may not import any of `forbidden`. */
+function layer(what, names, forbidden, why) {
+  const message = `${what} ${why} (docs/architecture.md).`;
+  return [
+    restrict(
+      names.map((n) => `lib/${n}.ts`),
+      forbidden,
+      message,
+    ),
+    restrict(
+      names.map((n) => `lib/${n}/**/*.ts`),
+      forbidden,
+      message,
+    ),
+  ];
+}
+
+const USE_CASE_MAY_NOT = [...ADAPTERS, ...INBOUND, ...ROOT, ...OUTSIDE_LIB];
+const ADAPTER_MAY_NOT = [...USE_CASES, ...INBOUND, ...ROOT, ...OUTSIDE_LIB];
+
+const importDirections = [
+  ...layer(
+    'The domain',
+    DOMAIN,
+    [...PORTS, ...USE_CASES, ...ADAPTERS, ...INBOUND, ...ROOT, ...OUTSIDE_LIB],
+    'imports nothing of the project but itself and contract/',
+  ),
+  ...layer(
+    'A port',
+    PORTS,
+    [...USE_CASES, ...ADAPTERS, ...INBOUND, ...ROOT, ...OUTSIDE_LIB],
+    'imports only the domain and the other ports',
+  ),
+  ...layer(
+    'A use case',
+    USE_CASES,
+    USE_CASE_MAY_NOT,
+    'imports only the domain, the ports and other use cases; it is handed its adapters and settings',
+  ),
+  ...layer(
+    'An adapter',
+    ADAPTERS,
+    ADAPTER_MAY_NOT,
+    'imports only the domain, the ports and shared adapter plumbing; the composition root builds it from the settings',
+  ),
+  ...layer(
+    'A trigger',
+    INBOUND,
+    [...ADAPTERS.filter((n) => n !== 'auth' && n !== 'invocationLogger'), 'config', 'hostingPlan', ...OUTSIDE_LIB],
+    'adapts an invocation to a use case; it is handed its adapters and never builds one',
+  ),
+  ...layer('The composition root', ROOT, OUTSIDE_LIB, 'builds lib/ only'),
+  {
+    files: ['emulator/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(lib|cli|functions|test|bench|scripts)/',
+              message: 'The emulator is a component of its own: it shares only contract/ (emulator/README.md).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^\\.\\./', message: 'contract/ imports nothing of the project.' }] },
+      ],
+    },
+  },
+  {
+    files: ['bench/**/*.ts'],
+    // Not yet directed: these two still borrow test helpers, until those move to a fixtures module of their own.
+    ignores: ['bench/benchRuntime.ts', 'bench/revocation.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(\\.\\./)+test/', message: 'Benchmarks never import the tests.' }] },
+      ],
+    },
+  },
+];
+
+/**
+ * Imports that still break the directions, each with what its files may still reach and the change that removes
+ * it. An entry only ever shrinks: a file listed here cannot reach anything else, and new files are not listed.
+ */
+const notYetDirected = [
+  {
+    files: ['lib/doctor/**/*.ts'],
+    forbidden: USE_CASE_MAY_NOT,
+    allow: ['config', 'auth', 'graph', 'exchange', 'store', 'credential', 'http'],
+    until: 'doctor checks the settings and adapters through a probe port built by the composition root',
+  },
+  {
+    files: ['lib/revoke/revokeExpired.ts'],
+    forbidden: USE_CASE_MAY_NOT,
+    allow: ['config'],
+    until: 'the revocation run declares the settings it reads, as the grant use cases do',
+  },
+  {
+    files: [
+      'lib/auth/authenticator.ts',
+      'lib/auth/tenantSigningKeys.ts',
+      'lib/mail/acsMailer.ts',
+      'lib/store/tables.ts',
+    ],
+    forbidden: ADAPTER_MAY_NOT,
+    allow: ['config'],
+    until: 'the endpoint helpers and the auth settings type leave lib/config.ts',
+  },
+].map(({ files, forbidden, allow, until }) =>
+  restrict(
+    files,
+    forbidden.filter((n) => !allow.includes(n)),
+    `Not yet directed (${until}); it may reach ${allow.join(', ')} and nothing more.`,
+  ),
+);
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'out/', 'coverage/'] },
   js.configs.recommended,
@@ -38,4 +203,6 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  ...importDirections,
+  ...notYetDirected,
 );

@@ -1,4 +1,3 @@
-import type { Config } from './config.js';
 import type { Clock } from './ports/index.js';
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -10,7 +9,7 @@ export function offsetClock(start: Date, realNow: () => number = Date.now): Cloc
 }
 
 /** The process clock the settings ask for: the real one, or on the local stack WATCHDOG_LOCAL_CLOCK. */
-export function clockFor(config: Pick<Config, 'localClockStart'>): Clock {
+export function clockFor(config: { localClockStart?: Date }): Clock {
   return config.localClockStart ? offsetClock(config.localClockStart) : systemClock;
 }
 

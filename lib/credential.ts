@@ -10,7 +10,6 @@ import {
   type TokenCredential,
 } from '@azure/identity';
 import { EMULATOR_TOKEN } from '../contract/emulator.js';
-import type { Config } from './config.js';
 
 const emulatorCredential: TokenCredential = {
   async getToken(): Promise<AccessToken> {
@@ -18,7 +17,13 @@ const emulatorCredential: TokenCredential = {
   },
 };
 
-export function createCredential(config: Pick<Config, 'credential' | 'identityClientId'>): TokenCredential {
+/** Which identity (WATCHDOG_CREDENTIAL) and, for a user-assigned managed identity, its client id. */
+export interface CredentialSettings {
+  credential: 'managed-identity' | 'default' | 'emulator';
+  identityClientId?: string;
+}
+
+export function createCredential(config: CredentialSettings): TokenCredential {
   switch (config.credential) {
     case 'emulator':
       return emulatorCredential;
