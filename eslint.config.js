@@ -21,7 +21,7 @@ const PORTS = ['ports'];
 const USE_CASES = ['audit', 'revoke', 'grants', 'evidence', 'doctor'];
 const ADAPTERS = ['store', 'exchange', 'graph', 'mail', 'http', 'auth', 'clock', 'credential', 'invocationLogger'];
 const INBOUND = ['api', 'triggers'];
-const ROOT = ['runtime', 'config', 'hostingPlan'];
+const ROOT = ['runtime', 'config', 'settingParsers', 'ncrontab', 'hostingPlan'];
 /** Top-level folders: lib/ never reaches into them (contract/ is the one lib/ and emulator/ share). */
 const OUTSIDE_LIB = ['cli', 'emulator', 'functions', 'test', 'bench', 'scripts'];
 
