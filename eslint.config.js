@@ -88,7 +88,11 @@ const importDirections = [
   ...layer(
     'A trigger',
     INBOUND,
-    [...ADAPTERS.filter((n) => n !== 'auth' && n !== 'invocationLogger'), 'config', 'hostingPlan', ...OUTSIDE_LIB],
+    [
+      ...ADAPTERS.filter((n) => n !== 'auth' && n !== 'invocationLogger'),
+      ...ROOT.filter((n) => n !== 'runtime'),
+      ...OUTSIDE_LIB,
+    ],
     'adapts an invocation to a use case; it is handed its adapters and never builds one',
   ),
   ...layer('The composition root', ROOT, OUTSIDE_LIB, 'builds lib/ only'),
