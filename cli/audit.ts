@@ -1,13 +1,15 @@
 /**
- * `mie-watchdog audit [--json]`: runs the same audit job as the auditTimer function (snapshot, diff,
- * alerts) once, and prints who holds Mailbox Import Export and what is wrong with it.
+ * `mie-watchdog audit`: runs the same audit job as the auditTimer function (snapshot, diff, alerts) once,
+ * and prints who holds Mailbox Import Export and what is wrong with it (`--summary`: counts only).
  */
 import { auditOptions, createRuntime } from '../lib/runtime.js';
 import { runAudit, type AuditResult } from '../lib/audit/runAudit.js';
 import { loadConfig } from '../lib/config.js';
 import type { Logger } from '../lib/ports/index.js';
-import type { CliIo } from './main.js';
-import { parseBooleanFlags, terminalSafe } from './terminal.js';
+import { leaf, type CommandSpec } from './command.js';
+import { countingCalls, progressOn } from './progress.js';
+import { countsText, holderSummaryLines, summarizeFindings, summarizeHolders } from './summary.js';
+import { terminalSafe } from './terminal.js';
 
 export function table(columns: string[], rows: string[][]): string {
   const clean = rows.map((r) => r.map(terminalSafe));
@@ -57,36 +59,96 @@ export function formatAudit(result: AuditResult, tenant: string): string {
   return out.join('\n');
 }
 
-export async function run(args: string[], io: CliIo): Promise<number> {
-  const { json } = parseBooleanFlags(args, ['json']);
-  const config = loadConfig(io.env);
-  const logger: Logger = {
-    info: () => undefined,
-    warn: (message, properties) => io.err(`warning: ${message}${properties ? ` ${JSON.stringify(properties)}` : ''}`),
-    error: (message) => io.err(`error: ${message}`),
+/** `--summary`: the counts of a run instead of its rows. */
+export function auditSummary(result: AuditResult, tenant: string) {
+  return {
+    tenant,
+    takenAt: result.takenAt,
+    snapshot: { version: result.snapshotVersion, changed: result.snapshotChanged },
+    holders: summarizeHolders(result.holders),
+    findings: summarizeFindings(result.findings),
+    breakGlass: result.breakGlass.length,
+    opened: result.opened.length,
+    resolved: result.resolved.length,
+    emails: result.emails,
   };
-  const runtime = createRuntime(config, { logger });
-  const result = await runAudit(runtime, auditOptions(config));
-  if (json) {
-    io.out(
-      JSON.stringify(
-        {
-          tenant: config.tenant,
-          takenAt: result.takenAt,
-          snapshot: { version: result.snapshotVersion, changed: result.snapshotChanged },
-          holders: result.holders,
-          findings: result.findings,
-          breakGlass: result.breakGlass,
-          opened: result.opened.map((f) => f.id),
-          resolved: result.resolved.map((f) => f.id),
-          emails: result.emails,
-        },
-        null,
-        2,
-      ),
-    );
-  } else {
-    io.out(formatAudit(result, config.tenant));
-  }
-  return 0;
+}
+
+function formatSummary(summary: ReturnType<typeof auditSummary>): string {
+  return [
+    `Audit of ${summary.tenant} at ${summary.takenAt}: snapshot v${summary.snapshot.version}${summary.snapshot.changed ? ' (changed)' : ' (unchanged)'}.`,
+    ...holderSummaryLines(summary.holders),
+    `Open findings: ${summary.findings.total} (${summary.opened} new, ${summary.resolved} resolved)`,
+    `  by kind: ${countsText(summary.findings.byKind)}`,
+    `  by severity: ${countsText(summary.findings.bySeverity)}`,
+    `Break-glass accounts holding the role: ${summary.breakGlass}`,
+    ...(summary.emails.length ? [`Email: ${summary.emails.map((e) => `${e.kind} (${e.status})`).join(', ')}`] : []),
+  ].join('\n');
+}
+
+function auditJson(result: AuditResult, tenant: string) {
+  return {
+    tenant,
+    takenAt: result.takenAt,
+    snapshot: { version: result.snapshotVersion, changed: result.snapshotChanged },
+    holders: result.holders,
+    findings: result.findings,
+    breakGlass: result.breakGlass,
+    opened: result.opened.map((f) => f.id),
+    resolved: result.resolved.map((f) => f.id),
+    emails: result.emails,
+  };
+}
+
+interface AuditFlags {
+  json: boolean;
+  summary: boolean;
+  progress: boolean;
+}
+
+export function command(): CommandSpec {
+  return leaf<AuditFlags>({
+    name: 'audit',
+    summary: 'read who holds Mailbox Import Export, diff against the grants, alert',
+    description:
+      'Runs the audit job of the auditTimer function once: reads every holder of Mailbox Import Export, stores a snapshot when it changed, diffs against the grants, opens and resolves findings and sends the drift alert and the daily digest.',
+    flags: [
+      { name: 'json', description: 'print one JSON document (schema in docs/cli.md)' },
+      { name: 'summary', description: 'counts by path, kind and severity instead of every holder and finding' },
+      { name: 'progress', description: 'report progress on stderr even when it is not a terminal' },
+    ],
+    parse: (input) => ({ json: input.bool('json'), summary: input.bool('summary'), progress: input.bool('progress') }),
+    async run(flags, io) {
+      const config = loadConfig(io.env);
+      const logger: Logger = {
+        info: () => undefined,
+        warn: (message, properties) =>
+          io.err(`warning: ${message}${properties ? ` ${JSON.stringify(properties)}` : ''}`),
+        error: (message) => io.err(`error: ${message}`),
+      };
+      const runtime = createRuntime(config, { logger });
+      const progress = progressOn(io, 'audit', flags.progress);
+      let result: AuditResult;
+      try {
+        result = await runAudit(
+          {
+            ...runtime,
+            exchange: countingCalls(runtime.exchange, progress.call),
+            directory: countingCalls(runtime.directory, progress.call),
+          },
+          { ...auditOptions(config), onProgress: progress.step },
+        );
+      } finally {
+        progress.stop();
+      }
+      if (flags.summary) {
+        const summary = auditSummary(result, config.tenant);
+        io.out(flags.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
+      } else
+        io.out(
+          flags.json ? JSON.stringify(auditJson(result, config.tenant), null, 2) : formatAudit(result, config.tenant),
+        );
+      return 0;
+    },
+  });
 }

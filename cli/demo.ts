@@ -1,17 +1,22 @@
 /** `mie-watchdog demo [--out DIR]` (= `npm start`): the whole watchdog cycle on the embedded default (cli/demo). */
-import { parseArgs } from 'node:util';
 import { runDemo } from './demo/runDemo.js';
-import { UsageError, type CliIo } from './main.js';
+import { leaf, type CommandSpec } from './command.js';
 
-export async function run(args: string[], io: CliIo): Promise<number> {
-  let outDir: string;
-  try {
-    const { values } = parseArgs({ args, options: { out: { type: 'string' } }, allowPositionals: false, strict: true });
-    outDir = values.out ?? 'out/demo';
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  if (!outDir.trim()) throw new UsageError('--out needs a folder.');
-  const result = await runDemo({ outDir, out: (line) => io.out(line) });
-  return result.ok ? 0 : 1;
+export function command(): CommandSpec {
+  return leaf({
+    name: 'demo',
+    summary: 'the whole watchdog cycle on a local emulator and Azurite',
+    description:
+      "Starts Azurite and the tenant emulator on loopback and runs the real jobs through a grant's life: doctor, first audit and its drift alert, request and approval, reminder, expiry, removal and read-back. Every email is saved as .eml and .html. This is what npm start runs.",
+    flags: [{ name: 'out', value: 'DIR', description: 'folder for the saved emails (default out/demo)' }],
+    parse(input) {
+      const outDir = input.text('out') ?? 'out/demo';
+      if (!outDir.trim()) input.problem('--out', '--out needs a folder.');
+      return { outDir };
+    },
+    async run({ outDir }, io) {
+      const result = await runDemo({ outDir, out: (line) => io.out(line) });
+      return result.ok ? 0 : 1;
+    },
+  });
 }

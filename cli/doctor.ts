@@ -7,8 +7,8 @@ import { loadConfig } from '../lib/config.js';
 import type { DoctorReport } from '../lib/doctor/doctorCheck.js';
 import { createDoctorProbes } from '../lib/doctor/doctorProbes.js';
 import { runDoctor } from '../lib/doctor/runDoctor.js';
-import type { CliIo } from './main.js';
-import { parseBooleanFlags, terminalSafe as clean } from './terminal.js';
+import { leaf, type CommandSpec } from './command.js';
+import { terminalSafe as clean } from './terminal.js';
 
 export function formatDoctor(report: DoctorReport): string {
   const lines = [`Doctor of ${report.tenant}:`];
@@ -25,15 +25,24 @@ export function formatDoctor(report: DoctorReport): string {
   return lines.join('\n');
 }
 
-export async function run(args: string[], io: CliIo): Promise<number> {
-  const { json } = parseBooleanFlags(args, ['json']);
-  const config = loadConfig(io.env);
-  const report = await runDoctor({
-    config,
-    probes: createDoctorProbes(config),
-    clock: clockFor(config),
-    platform: io.env,
+export function command(): CommandSpec {
+  return leaf({
+    name: 'doctor',
+    summary: 'check settings, permissions and connectivity',
+    description:
+      'Runs every check against the configured tenant and storage, one line each with the fix for a failure. Exit 0 only when all pass, 1 when any fails, 2 for bad settings.',
+    flags: [{ name: 'json', description: 'print the report as one JSON document (schema in docs/cli.md)' }],
+    parse: (input) => ({ json: input.bool('json') }),
+    async run({ json }, io) {
+      const config = loadConfig(io.env);
+      const report = await runDoctor({
+        config,
+        probes: createDoctorProbes(config),
+        clock: clockFor(config),
+        platform: io.env,
+      });
+      io.out(json ? JSON.stringify(report, null, 2) : formatDoctor(report));
+      return report.ok ? 0 : 1;
+    },
   });
-  io.out(json ? JSON.stringify(report, null, 2) : formatDoctor(report));
-  return report.ok ? 0 : 1;
 }

@@ -3,23 +3,16 @@
  * runs the tenant emulator in the foreground until interrupted, and prints where it listens and the
  * settings that point the watchdog at it. Drive it over HTTP under /_emulator/ (see README).
  */
-import { parseArgs } from 'node:util';
 import { parseDuration } from '../lib/duration.js';
 import { startEmulator } from '../emulator/server.js';
 import { SCENARIOS } from '../emulator/scenarios/index.js';
-import { UsageError, type CliIo } from './main.js';
+import { leaf, runSpec, type CommandSpec } from './command.js';
+import type { CliIo } from './io.js';
+import { closest } from './suggest.js';
 
 export interface EmulatorCommandOptions {
   /** Resolves when the emulator should stop; defaults to SIGINT/SIGTERM. */
   until?: Promise<unknown>;
-}
-
-function wholeNumber(name: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new UsageError(`--${name} is '${value}'; use a whole number from ${min} to ${max}.`);
-  return n;
 }
 
 function interrupted(): Promise<void> {
@@ -29,34 +22,55 @@ function interrupted(): Promise<void> {
   });
 }
 
-export async function run(args: string[], io: CliIo, options: EmulatorCommandOptions = {}): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        port: { type: 'string' },
-        scenario: { type: 'string' },
-        'page-size': { type: 'string' },
-        'propagation-delay': { type: 'string' },
-        json: { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-  const scenario = (values.scenario as string | undefined) ?? 'forgotten-migrations';
-  if (!SCENARIOS[scenario])
-    throw new UsageError(`--scenario '${scenario}' is unknown; use one of: ${Object.keys(SCENARIOS).join(', ')}.`);
-  const port = wholeNumber('port', values.port as string | undefined, 0, 65535) ?? 0;
-  const pageSize = wholeNumber('page-size', values['page-size'] as string | undefined, 1, 1000);
-  const delayText = values['propagation-delay'] as string | undefined;
-  const propagationDelayMs = delayText === undefined ? 0 : parseDuration(delayText);
-  if (propagationDelayMs === undefined)
-    throw new UsageError(`--propagation-delay is '${delayText}'; use an ISO 8601 duration such as PT5M.`);
+interface EmulatorFlags {
+  scenario: string;
+  port: number;
+  pageSize?: number;
+  propagationDelayMs: number;
+  json: boolean;
+}
 
+function emulatorSpec(options: EmulatorCommandOptions): CommandSpec {
+  const scenarios = Object.keys(SCENARIOS);
+  return leaf<EmulatorFlags>({
+    name: 'emulator',
+    summary: 'run the tenant emulator in the foreground',
+    description:
+      'Runs the tenant emulator (Exchange admin API, Microsoft Graph, ACS Email) until interrupted, and prints where it listens and the settings that point the watchdog at it. Drive it over HTTP under /_emulator/ (emulator/README.md).',
+    flags: [
+      { name: 'port', value: 'N', description: 'port to listen on (default 0: a free one)' },
+      { name: 'scenario', value: 'NAME', description: `one of ${scenarios.join(', ')} (default forgotten-migrations)` },
+      { name: 'page-size', value: 'N', description: 'items per page of paged answers (1 to 1000)' },
+      {
+        name: 'propagation-delay',
+        value: 'DURATION',
+        description: 'how long role changes take to show, such as 5m or PT5M (default none)',
+      },
+      { name: 'json', description: 'print where it listens as one JSON line (schema in docs/cli.md)' },
+    ],
+    parse(input) {
+      const scenario = input.text('scenario') ?? 'forgotten-migrations';
+      if (!SCENARIOS[scenario])
+        input.problem(
+          '--scenario',
+          `--scenario '${scenario}' is unknown; use one of: ${scenarios.join(', ')}.`,
+          closest(scenario, scenarios),
+        );
+      const delay = input.duration('propagation-delay');
+      return {
+        scenario,
+        port: input.integer('port', 0, 65535) ?? 0,
+        pageSize: input.integer('page-size', 1, 1000),
+        propagationDelayMs: delay === undefined ? 0 : (parseDuration(delay) ?? 0),
+        json: input.bool('json'),
+      };
+    },
+    run: (flags, io) => serve(flags, io, options),
+  });
+}
+
+async function serve(flags: EmulatorFlags, io: CliIo, options: EmulatorCommandOptions): Promise<number> {
+  const { scenario, port, pageSize, propagationDelayMs } = flags;
   const emulator = await startEmulator({ scenario, port, pageSize, propagationDelayMs });
   const settings = {
     WATCHDOG_TENANT: emulator.tenant,
@@ -65,7 +79,7 @@ export async function run(args: string[], io: CliIo, options: EmulatorCommandOpt
     WATCHDOG_CREDENTIAL: 'emulator',
     WATCHDOG_EMAIL_CONNECTION_STRING: emulator.emailConnectionString,
   };
-  if (values.json) {
+  if (flags.json) {
     io.out(JSON.stringify({ url: emulator.url, port: emulator.port, scenario, tenant: emulator.tenant, settings }));
   } else {
     io.out(`Tenant emulator (${scenario}, ${emulator.tenant}) listening on ${emulator.url}`);
@@ -76,4 +90,12 @@ export async function run(args: string[], io: CliIo, options: EmulatorCommandOpt
   await (options.until ?? interrupted());
   await emulator.stop();
   return 0;
+}
+
+export function run(args: string[], io: CliIo, options: EmulatorCommandOptions = {}): Promise<number> {
+  return runSpec(emulatorSpec(options), args, io);
+}
+
+export function command(): CommandSpec {
+  return emulatorSpec({});
 }

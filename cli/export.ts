@@ -5,45 +5,14 @@
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config.js';
 import type { EvidenceDeps } from '../lib/evidence/evidenceDeps.js';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind } from '../lib/evidence/evidenceTable.js';
 import { exportEvidence } from '../lib/evidence/exportEvidence.js';
 import { openEvidence } from '../lib/runtime.js';
-import { parseInstant } from '../lib/instant.js';
 import { describeChainReport } from '../lib/evidence/verifyHistory.js';
-import { UsageError, type CliIo } from './main.js';
-
-function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      options: {
-        format: { type: 'string' },
-        kind: { type: 'string', default: 'journal' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        out: { type: 'string' },
-        'no-bom': { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-}
-
-function instant(name: string, text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  const value = parseInstant(text);
-  if (!value)
-    throw new UsageError(
-      `--${name} '${text}' is not an ISO 8601 date or date-time with a zone (for example 2026-01-01 or 2026-01-01T00:00:00Z).`,
-    );
-  return value;
-}
+import { leaf, runSpec, type CommandSpec } from './command.js';
+import type { CliIo } from './io.js';
 
 /** Writes to a file with backpressure; the stream is closed before the command returns. */
 async function fileSink(path: string): Promise<{ write(chunk: string): Promise<void>; close(): Promise<void> }> {
@@ -60,28 +29,54 @@ async function fileSink(path: string): Promise<{ write(chunk: string): Promise<v
   };
 }
 
-export async function exportCommand(
-  args: string[],
-  io: CliIo,
-  deps: EvidenceDeps | (() => EvidenceDeps),
-): Promise<number> {
-  const values = parse(args);
-  const format = values.format;
-  if (!format || !(EXPORT_FORMATS as readonly string[]).includes(format))
-    throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}.`);
-  if (!(EXPORT_KINDS as readonly string[]).includes(values.kind))
-    throw new UsageError(`--kind must be one of ${EXPORT_KINDS.join(', ')}.`);
-  const from = instant('from', values.from);
-  const to = instant('to', values.to);
-  if (from && to && from >= to) throw new UsageError(`--from (${from}) must be before --to (${to}).`);
+interface ExportFlags {
+  format: ExportFormat;
+  kind: ExportKind;
+  from?: string;
+  to?: string;
+  out?: string;
+  bom: boolean;
+}
 
-  const prepared = await exportEvidence(typeof deps === 'function' ? deps() : deps, {
-    kind: values.kind as ExportKind,
-    format: format as ExportFormat,
-    period: { from, to },
-    bom: !values['no-bom'],
+function exportSpec(deps: EvidenceDeps | (() => EvidenceDeps)): CommandSpec {
+  return leaf<ExportFlags>({
+    name: 'export',
+    summary: 'stream evidence as CSV, JSON, NDJSON or HTML',
+    description:
+      'Streams evidence for auditors to stdout or a file. The hash chain is verified first; its result goes to stderr, and a broken chain exits 1 after the export is written, so altered history is handed over but never mistaken for intact history.',
+    flags: [
+      { name: 'format', value: 'FORMAT', description: `one of ${EXPORT_FORMATS.join(', ')}`, required: true },
+      { name: 'kind', value: 'KIND', description: `one of ${EXPORT_KINDS.join(', ')} (default journal)` },
+      { name: 'from', value: 'ISO', description: 'start of the period (ISO 8601)' },
+      { name: 'to', value: 'ISO', description: 'end of the period (ISO 8601)' },
+      { name: 'out', value: 'FILE', description: 'write to this file instead of stdout' },
+      { name: 'no-bom', description: 'no byte order mark before CSV (Excel wants one, most tools do not)' },
+    ],
+    parse(input) {
+      const flags = {
+        format: input.choice('format', EXPORT_FORMATS, 'csv'),
+        kind: input.choice('kind', EXPORT_KINDS, 'journal'),
+        from: input.instant('from'),
+        to: input.instant('to'),
+        out: input.text('out'),
+        bom: !input.bool('no-bom'),
+      };
+      if (flags.from && flags.to && flags.from >= flags.to)
+        input.problem('--from', `--from (${flags.from}) must be before --to (${flags.to}).`);
+      return flags;
+    },
+    run: (flags, io) => writeExport(flags, io, typeof deps === 'function' ? deps() : deps),
   });
-  const file = values.out ? await fileSink(values.out) : undefined;
+}
+
+async function writeExport(flags: ExportFlags, io: CliIo, deps: EvidenceDeps): Promise<number> {
+  const prepared = await exportEvidence(deps, {
+    kind: flags.kind,
+    format: flags.format,
+    period: { from: flags.from, to: flags.to },
+    bom: flags.bom,
+  });
+  const file = flags.out ? await fileSink(flags.out) : undefined;
   const write = (chunk: string): Promise<void> => {
     if (file) return file.write(chunk);
     if (io.write) return io.write(chunk);
@@ -94,10 +89,14 @@ export async function exportCommand(
     await file?.close();
   }
   io.err(describeChainReport(prepared.integrity));
-  if (values.out) io.err(`Wrote ${values.out}.`);
+  if (flags.out) io.err(`Wrote ${flags.out}.`);
   return prepared.integrity.ok ? 0 : 1;
 }
 
-export function run(args: string[], io: CliIo): Promise<number> {
-  return exportCommand(args, io, () => openEvidence(loadConfig(io.env)));
+export function exportCommand(args: string[], io: CliIo, deps: EvidenceDeps | (() => EvidenceDeps)): Promise<number> {
+  return runSpec(exportSpec(deps), args, io);
+}
+
+export function command(io: CliIo): CommandSpec {
+  return exportSpec(() => openEvidence(loadConfig(io.env)));
 }

@@ -3,11 +3,11 @@
  * the app's own credentials and is trusted with every app role, but the grant policy still
  * applies: the named approver cannot approve their own request, durations are bounded, and so on.
  */
-import { parseArgs } from 'node:util';
 import * as v from 'valibot';
 import {
   adoptGrantBody,
   extendGrantBody,
+  GRANT_STATUSES,
   grantIdSchema,
   listGrantsQuery,
   reasonBody,
@@ -15,7 +15,6 @@ import {
   upnSchema,
 } from '../lib/api/grantBodies.js';
 import { grantProblem } from '../lib/api/grantProblems.js';
-import { parseWith } from '../lib/api/readJsonBody.js';
 import { APP_ROLES, type Caller } from '../lib/caller.js';
 import { normalizeUpn } from '../lib/upn.js';
 import { loadConfig } from '../lib/config.js';
@@ -34,257 +33,315 @@ import { PROPAGATION_NOTE } from '../lib/grants/notices/grantNotice.js';
 import { releaseGrant } from '../lib/grants/releaseGrant.js';
 import { requestGrant } from '../lib/grants/requestGrant.js';
 import { createRuntime } from '../lib/runtime.js';
-import { UsageError, type CliIo } from './main.js';
-
-const USAGE = `Usage:
-  mie-watchdog grant request --principal UPN --duration ISO8601 --justification TEXT --ticket ID --requester UPN [--start ISO] [--json]
-  mie-watchdog grant approve ID --approver UPN [--json]
-  mie-watchdog grant deny ID --approver UPN [--reason TEXT] [--json]
-  mie-watchdog grant cancel ID --actor UPN [--reason TEXT] [--json]
-  mie-watchdog grant extend ID --duration ISO8601 --justification TEXT --requester UPN [--json]
-  mie-watchdog grant release ID --actor UPN [--reason TEXT] [--json]
-  mie-watchdog grant adopt --assignment GUID --duration ISO8601 --justification TEXT --ticket ID --approver UPN [--json]
-  mie-watchdog grant get ID [--json]
-  mie-watchdog grant list [--status pending,active,...] [--principal UPN] [--json]
-  mie-watchdog grant activate [--json]     activate approved grants whose start time has come`;
-
-const OPTIONS = {
-  principal: { type: 'string' },
-  duration: { type: 'string' },
-  justification: { type: 'string' },
-  ticket: { type: 'string' },
-  requester: { type: 'string' },
-  approver: { type: 'string' },
-  actor: { type: 'string' },
-  reason: { type: 'string' },
-  start: { type: 'string' },
-  assignment: { type: 'string' },
-  status: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-type Values = Partial<Record<Exclude<keyof typeof OPTIONS, 'json' | 'help'>, string>> & {
-  json?: boolean;
-  help?: boolean;
-};
-
-interface Invocation {
-  values: Values;
-  id: string;
-  /** Built only after the options passed, so a usage error never needs settings. */
-  deps: () => GrantDeps;
-}
+import { runSpec, UsageError, type CommandSpec, type FlagInput, type GroupSpec, type LeafSpec } from './command.js';
+import { reportError } from './errors.js';
+import type { CliIo } from './io.js';
 
 type Outcome =
   | { grant: Grant }
   | { grants: Grant[] }
   | { activated: Grant[]; skipped: string[]; failed: { grantId: string; error: string }[] };
 
-export async function run(args: string[], io: CliIo): Promise<number> {
-  return runGrant(args, io, () => createRuntime(loadConfig(io.env)));
-}
+type PersonFlag = 'requester' | 'approver' | 'actor';
 
-/** Runs a grant subcommand with the deps given (tests pass a runtime on the emulator). */
-export async function runGrant(args: string[], io: CliIo, makeDeps: () => GrantDeps): Promise<number> {
-  const [sub, ...rest] = args;
-  if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
-    io.out(USAGE);
-    return sub ? 0 : 2;
-  }
-  const command = SUBCOMMANDS[sub];
-  if (!command) throw new UsageError(`Unknown grant subcommand '${sub}'.\n${USAGE}`);
-  const { values, positionals } = parse(rest);
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
-  if (positionals.length !== (command.takesId ? 1 : 0)) {
-    throw new UsageError(
-      command.takesId
-        ? `grant ${sub} needs exactly one grant id.`
-        : `grant ${sub} takes no positional arguments (got '${positionals.join(' ')}').`,
-    );
-  }
-  const id = positionals[0] ?? '';
-  if (command.takesId && !v.safeParse(grantIdSchema, id).success)
-    throw new UsageError(`'${id}' is not a grant id (a GUID); use "grant list" to find it.`);
-  let deps: GrantDeps | undefined;
-  try {
-    const outcome = await command.run({ values, id, deps: () => (deps ??= makeDeps()) });
-    if (values.json) io.out(JSON.stringify(outcome, withoutEtag, 2));
-    else io.out(describe(sub, outcome));
-    return 'failed' in outcome && outcome.failed.length > 0 ? 1 : 0;
-  } catch (error) {
-    const problem = error instanceof UsageError ? undefined : grantProblem(error);
-    if (!problem) throw error;
-    if (values.json)
-      io.out(JSON.stringify({ error: { status: problem.status, title: problem.title, detail: problem.message } }));
-    io.err(`grant ${sub} refused: ${problem.message}`);
-    return 1;
-  }
-}
-
-function parse(rest: string[]): { values: Values; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
-    return { values: values, positionals };
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-}
+/** The flag that carries each API field, so the API's problems name what the person typed. */
+const FIELD_FLAGS: Record<string, string> = { assignmentGuid: 'assignment' };
 
 const operator = (upn: string): Caller => ({ upn, roles: [...APP_ROLES] });
 
-function required(values: Values, name: keyof Values): string {
-  const value = values[name];
-  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${name} is required.`);
-  return value;
+/** The named person's UPN, checked before anything is read. */
+function personName(input: FlagInput, name: PersonFlag): string {
+  const text = input.text(name);
+  if (text === undefined) return '';
+  const result = v.safeParse(upnSchema, text);
+  const normalized = result.success ? normalizeUpn(result.output) : undefined;
+  if (!normalized || 'problem' in normalized) {
+    input.problem(`--${name}`, `--${name} must be a user principal name such as lidiah@contoso.onmicrosoft.com.`);
+    return '';
+  }
+  return normalized.upn;
 }
 
-type PersonOption = 'requester' | 'approver' | 'actor';
-
-/** The named person's UPN, checked before anything is read. */
-function personName(values: Values, name: PersonOption): string {
-  const result = v.safeParse(upnSchema, required(values, name));
-  const normalized = result.success ? normalizeUpn(result.output) : undefined;
-  if (!normalized || 'problem' in normalized)
-    throw new UsageError(`--${name} must be a user principal name such as lidiah@contoso.onmicrosoft.com.`);
-  return normalized.upn;
+/** A grant id argument: a GUID. */
+function grantId(input: FlagInput): string {
+  const id = input.args[0] ?? '';
+  if (input.args.length === 1 && !v.safeParse(grantIdSchema, id).success)
+    input.problem('<id>', `'${id}' is not a grant id (a GUID); use "grant list" to find it.`);
+  return id;
 }
 
 /**
  * The command line names people by UPN, free text; who they are is their directory object id, looked up
  * in Graph as the grantee's is, so four eyes compare the same identity here as over HTTP.
  */
-async function resolvePerson(deps: GrantDeps, name: PersonOption, upn: string): Promise<Caller> {
+async function resolvePerson(deps: GrantDeps, name: PersonFlag, upn: string): Promise<Caller> {
   const user = await deps.directory.getUser(upn);
   if (!user || user.type !== 'user')
-    throw new UsageError(`--${name} '${upn}' is not a user in the directory; give the person's user principal name.`);
+    throw new UsageError([
+      {
+        name: `--${name}`,
+        message: `--${name} '${upn}' is not a user in the directory; give the person's user principal name.`,
+      },
+    ]);
   return { upn: (user.userPrincipalName ?? upn).toLowerCase(), oid: user.id, roles: [...APP_ROLES] };
 }
 
-/** Options go through the API's own schemas, so the CLI refuses exactly what the API refuses. */
-function options<S extends v.GenericSchema>(schema: S, value: Record<string, string | undefined>): v.InferOutput<S> {
-  const present = Object.fromEntries(Object.entries(value).filter(([, x]) => x !== undefined));
-  try {
-    return parseWith(schema, present);
-  } catch (error) {
-    const problem = grantProblem(error);
-    throw problem ? new UsageError(problem.message.replace(/\bassignmentGuid\b/g, '--assignment')) : error;
-  }
+const ID = [{ name: 'id', description: 'grant id' }];
+const JSON_FLAG = { name: 'json', description: 'print one JSON document (schema in docs/cli.md)' };
+const flag = (name: string, value: string, description: string, required = false) => ({
+  name,
+  value,
+  description,
+  required,
+});
+const DURATION = 'DURATION';
+const durationHelp = 'how long, such as 4h, 3d, 90m, 1d12h or PT4H';
+
+/**
+ * Every grant subcommand on the deps given (tests pass a runtime on the emulator). `decide` runs one use
+ * case; a refusal by the grant policy is reported here, with the API's status, and exits 1.
+ */
+function grantSpec(makeDeps: () => GrantDeps): GroupSpec {
+  let made: GrantDeps | undefined;
+  /** Built only when a subcommand runs, so a usage error never needs settings. */
+  const deps = () => (made ??= makeDeps());
+  const sub = <T extends { json: boolean }>(
+    spec: Omit<LeafSpec<T>, 'run'> & { decide(values: T): Promise<Outcome> },
+  ): LeafSpec<T> => ({
+    ...spec,
+    flags: [...spec.flags, JSON_FLAG],
+    async run(values, io) {
+      try {
+        const outcome = await spec.decide(values);
+        io.out(values.json ? JSON.stringify(outcome, withoutEtag, 2) : describe(spec.name, outcome));
+        return 'failed' in outcome && outcome.failed.length > 0 ? 1 : 0;
+      } catch (error) {
+        const problem = error instanceof UsageError ? undefined : grantProblem(error);
+        if (!problem) throw error;
+        reportError(
+          io,
+          values.json,
+          { code: 'refused', message: problem.message, status: problem.status, title: problem.title },
+          `grant ${spec.name} refused: ${problem.message}`,
+        );
+        return 1;
+      }
+    },
+  });
+  const reasonFlag = flag('reason', 'TEXT', 'why, for the record and the email');
+
+  return {
+    name: 'grant',
+    summary: 'request, approve, deny, extend, release, adopt and list grants',
+    description:
+      "The grant lifecycle from the command line. The operator runs it with the app's own credentials and is trusted with every app role, but the grant policy still applies: the requester cannot approve their own request, durations are bounded, and so on.",
+    commands: [
+      sub({
+        name: 'request',
+        summary: 'ask for a time-boxed grant of Mailbox Import Export',
+        flags: [
+          flag('principal', 'UPN', 'who gets the role', true),
+          flag('duration', DURATION, durationHelp, true),
+          flag('justification', 'TEXT', 'why the role is needed', true),
+          flag('ticket', 'ID', 'the change ticket, such as CHG-1042', true),
+          flag('requester', 'UPN', 'who asks (cannot approve it)', true),
+          flag('start', 'ISO', 'start later than on approval (ISO 8601 date-time with a zone)'),
+        ],
+        parse: (input) => ({
+          json: input.bool('json'),
+          requester: personName(input, 'requester'),
+          body: input.schema(
+            requestGrantBody,
+            {
+              principal: input.text('principal'),
+              duration: input.duration('duration'),
+              justification: input.text('justification'),
+              ticket: input.text('ticket'),
+              start: input.text('start'),
+            },
+            FIELD_FLAGS,
+          ),
+        }),
+        async decide({ requester, body }) {
+          const by = await resolvePerson(deps(), 'requester', requester);
+          return {
+            grant: await requestGrant(deps(), by, {
+              principal: body.principal,
+              durationMs: body.duration,
+              justification: body.justification,
+              ticket: body.ticket,
+              startsAt: body.start,
+            }),
+          };
+        },
+      }),
+      sub({
+        name: 'approve',
+        summary: 'approve a pending request or extension (not your own)',
+        args: ID,
+        flags: [flag('approver', 'UPN', 'who approves', true)],
+        parse: (input) => ({ json: input.bool('json'), id: grantId(input), approver: personName(input, 'approver') }),
+        async decide({ id, approver }) {
+          return { grant: await approveGrant(deps(), await resolvePerson(deps(), 'approver', approver), id) };
+        },
+      }),
+      sub({
+        name: 'deny',
+        summary: 'deny a pending request or extension',
+        args: ID,
+        flags: [flag('approver', 'UPN', 'who denies', true), reasonFlag],
+        parse: (input) => ({
+          json: input.bool('json'),
+          id: grantId(input),
+          approver: personName(input, 'approver'),
+          reason: input.schema(reasonBody, { reason: input.text('reason') }, FIELD_FLAGS)?.reason,
+        }),
+        async decide({ id, approver, reason }) {
+          return { grant: await denyGrant(deps(), await resolvePerson(deps(), 'approver', approver), id, reason) };
+        },
+      }),
+      sub({
+        name: 'cancel',
+        summary: 'withdraw a request before it is active',
+        args: ID,
+        flags: [flag('actor', 'UPN', 'who cancels', true), reasonFlag],
+        parse: (input) => ({
+          json: input.bool('json'),
+          id: grantId(input),
+          actor: personName(input, 'actor'),
+          reason: input.schema(reasonBody, { reason: input.text('reason') }, FIELD_FLAGS)?.reason,
+        }),
+        async decide({ id, actor, reason }) {
+          return { grant: await cancelGrant(deps(), await resolvePerson(deps(), 'actor', actor), id, reason) };
+        },
+      }),
+      sub({
+        name: 'extend',
+        summary: 'ask for more time on an active grant (approved like a request)',
+        args: ID,
+        flags: [
+          flag('duration', DURATION, `${durationHelp}, added to the current end`, true),
+          flag('justification', 'TEXT', 'why more time is needed', true),
+          flag('requester', 'UPN', 'who asks', true),
+        ],
+        parse: (input) => ({
+          json: input.bool('json'),
+          id: grantId(input),
+          requester: personName(input, 'requester'),
+          body: input.schema(
+            extendGrantBody,
+            { duration: input.duration('duration'), justification: input.text('justification') },
+            FIELD_FLAGS,
+          ),
+        }),
+        async decide({ id, requester, body }) {
+          const by = await resolvePerson(deps(), 'requester', requester);
+          return {
+            grant: await extendGrant(deps(), by, id, { durationMs: body.duration, justification: body.justification }),
+          };
+        },
+      }),
+      sub({
+        name: 'release',
+        summary: 'give the role back early; removal is verified',
+        args: ID,
+        flags: [flag('actor', 'UPN', 'who releases', true), reasonFlag],
+        parse: (input) => ({
+          json: input.bool('json'),
+          id: grantId(input),
+          actor: personName(input, 'actor'),
+          reason: input.schema(reasonBody, { reason: input.text('reason') }, FIELD_FLAGS)?.reason,
+        }),
+        async decide({ id, actor, reason }) {
+          return { grant: await releaseGrant(deps(), await resolvePerson(deps(), 'actor', actor), id, reason) };
+        },
+      }),
+      sub({
+        name: 'adopt',
+        summary: 'bring an existing direct assignment under a time-boxed grant',
+        flags: [
+          flag('assignment', 'GUID', 'the Guid of the existing role assignment', true),
+          flag('duration', DURATION, durationHelp, true),
+          flag('justification', 'TEXT', 'why the assignment stays for now', true),
+          flag('ticket', 'ID', 'the change ticket', true),
+          flag('approver', 'UPN', 'who approves keeping it', true),
+        ],
+        parse: (input) => ({
+          json: input.bool('json'),
+          approver: personName(input, 'approver'),
+          body: input.schema(
+            adoptGrantBody,
+            {
+              assignmentGuid: input.text('assignment'),
+              duration: input.duration('duration'),
+              justification: input.text('justification'),
+              ticket: input.text('ticket'),
+            },
+            FIELD_FLAGS,
+          ),
+        }),
+        async decide({ approver, body }) {
+          return {
+            grant: await adoptGrant(deps(), await resolvePerson(deps(), 'approver', approver), {
+              assignmentGuid: body.assignmentGuid,
+              durationMs: body.duration,
+              justification: body.justification,
+              ticket: body.ticket,
+            }),
+          };
+        },
+      }),
+      sub({
+        name: 'get',
+        summary: 'show one grant',
+        args: ID,
+        flags: [],
+        parse: (input) => ({ json: input.bool('json'), id: grantId(input) }),
+        decide: async ({ id }) => ({ grant: await getGrant(deps(), operator(WATCHDOG_ACTOR), id) }),
+      }),
+      sub({
+        name: 'list',
+        summary: 'list grants, newest first',
+        flags: [
+          flag('status', 'LIST', `comma-separated statuses: ${GRANT_STATUSES.join(', ')}`),
+          flag('principal', 'UPN', 'only grants of this principal'),
+        ],
+        parse: (input) => ({
+          json: input.bool('json'),
+          query: input.schema(
+            listGrantsQuery,
+            { status: input.text('status'), principal: input.text('principal') },
+            FIELD_FLAGS,
+          ),
+        }),
+        async decide({ query }) {
+          return {
+            grants: await listGrants(deps(), operator(WATCHDOG_ACTOR), {
+              status: query.status,
+              principal: query.principal,
+            }),
+          };
+        },
+      }),
+      sub({
+        name: 'activate',
+        summary: 'activate approved grants whose start time has come',
+        flags: [],
+        parse: (input) => ({ json: input.bool('json') }),
+        decide: () => activateDueGrants(deps()),
+      }),
+    ],
+  };
 }
 
-const SUBCOMMANDS: Record<string, { takesId: boolean; run(inv: Invocation): Promise<Outcome> }> = {
-  request: {
-    takesId: false,
-    async run({ values, deps }) {
-      for (const name of ['principal', 'duration', 'justification', 'ticket'] as const) required(values, name);
-      const requesterName = personName(values, 'requester');
-      const body = options(requestGrantBody, {
-        principal: values.principal,
-        duration: values.duration,
-        justification: values.justification,
-        ticket: values.ticket,
-        start: values.start,
-      });
-      const requester = await resolvePerson(deps(), 'requester', requesterName);
-      return {
-        grant: await requestGrant(deps(), requester, {
-          principal: body.principal,
-          durationMs: body.duration,
-          justification: body.justification,
-          ticket: body.ticket,
-          startsAt: body.start,
-        }),
-      };
-    },
-  },
-  approve: {
-    takesId: true,
-    async run({ values, id, deps }) {
-      const approver = await resolvePerson(deps(), 'approver', personName(values, 'approver'));
-      return { grant: await approveGrant(deps(), approver, id) };
-    },
-  },
-  deny: {
-    takesId: true,
-    async run({ values, id, deps }) {
-      const approverName = personName(values, 'approver');
-      const { reason } = options(reasonBody, { reason: values.reason });
-      return { grant: await denyGrant(deps(), await resolvePerson(deps(), 'approver', approverName), id, reason) };
-    },
-  },
-  cancel: {
-    takesId: true,
-    async run({ values, id, deps }) {
-      const actorName = personName(values, 'actor');
-      const { reason } = options(reasonBody, { reason: values.reason });
-      return { grant: await cancelGrant(deps(), await resolvePerson(deps(), 'actor', actorName), id, reason) };
-    },
-  },
-  release: {
-    takesId: true,
-    async run({ values, id, deps }) {
-      const actorName = personName(values, 'actor');
-      const { reason } = options(reasonBody, { reason: values.reason });
-      return { grant: await releaseGrant(deps(), await resolvePerson(deps(), 'actor', actorName), id, reason) };
-    },
-  },
-  extend: {
-    takesId: true,
-    async run({ values, id, deps }) {
-      const requesterName = personName(values, 'requester');
-      const body = options(extendGrantBody, {
-        duration: required(values, 'duration'),
-        justification: required(values, 'justification'),
-      });
-      return {
-        grant: await extendGrant(deps(), await resolvePerson(deps(), 'requester', requesterName), id, {
-          durationMs: body.duration,
-          justification: body.justification,
-        }),
-      };
-    },
-  },
-  adopt: {
-    takesId: false,
-    async run({ values, deps }) {
-      const approverName = personName(values, 'approver');
-      const body = options(adoptGrantBody, {
-        assignmentGuid: required(values, 'assignment'),
-        duration: required(values, 'duration'),
-        justification: required(values, 'justification'),
-        ticket: required(values, 'ticket'),
-      });
-      return {
-        grant: await adoptGrant(deps(), await resolvePerson(deps(), 'approver', approverName), {
-          assignmentGuid: body.assignmentGuid,
-          durationMs: body.duration,
-          justification: body.justification,
-          ticket: body.ticket,
-        }),
-      };
-    },
-  },
-  get: {
-    takesId: true,
-    run: async ({ id, deps }) => ({ grant: await getGrant(deps(), operator(WATCHDOG_ACTOR), id) }),
-  },
-  list: {
-    takesId: false,
-    async run({ values, deps }) {
-      const query = options(listGrantsQuery, { status: values.status, principal: values.principal });
-      return {
-        grants: await listGrants(deps(), operator(WATCHDOG_ACTOR), {
-          status: query.status,
-          principal: query.principal,
-        }),
-      };
-    },
-  },
-  activate: { takesId: false, run: async ({ deps }) => activateDueGrants(deps()) },
-};
+/** Runs `grant <subcommand> ...` with the deps given (tests pass a runtime on the emulator). */
+export function runGrant(args: string[], io: CliIo, makeDeps: () => GrantDeps): Promise<number> {
+  return runSpec(grantSpec(makeDeps), args, io);
+}
+
+export function command(io: CliIo): CommandSpec {
+  return grantSpec(() => createRuntime(loadConfig(io.env)));
+}
 
 function withoutEtag(key: string, value: unknown): unknown {
   return key === 'etag' ? undefined : value;

@@ -1,40 +1,66 @@
 /** `mie-watchdog holders --at ISO`: who held Mailbox Import Export at that instant, from the verified journal. */
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config.js';
 import type { EvidenceDeps } from '../lib/evidence/evidenceDeps.js';
-import { describeHoldersAt, holdersAtTime } from '../lib/evidence/holdersAtTime.js';
+import { describeHoldersAt, holdersAtTime, type HoldersAtAnswer } from '../lib/evidence/holdersAtTime.js';
 import { openEvidence } from '../lib/runtime.js';
-import { parseInstant } from '../lib/instant.js';
 import { describeChainReport } from '../lib/evidence/verifyHistory.js';
-import { UsageError, type CliIo } from './main.js';
+import { leaf, runSpec, type CommandSpec } from './command.js';
+import type { CliIo } from './io.js';
+import { holderSummaryLines, summarizeHolders } from './summary.js';
 
-export async function holdersCommand(
-  args: string[],
-  io: CliIo,
-  deps: Pick<EvidenceDeps, 'journalRows'> | (() => Pick<EvidenceDeps, 'journalRows'>),
-): Promise<number> {
-  let values: { at?: string; json?: boolean };
-  try {
-    values = parseArgs({
-      args,
-      options: { at: { type: 'string' }, json: { type: 'boolean', default: false } },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  if (!values.at)
-    throw new UsageError('--at is required: the instant to ask about (ISO 8601, for example 2026-03-01T12:00:00Z).');
-  const at = parseInstant(values.at);
-  if (!at) throw new UsageError(`--at '${values.at}' is not an ISO 8601 date or date-time with a zone.`);
-  const answer = await holdersAtTime(typeof deps === 'function' ? deps() : deps, at);
-  if (values.json) io.out(JSON.stringify(answer, null, 2));
-  else io.out(describeHoldersAt(answer));
-  if (!answer.integrity.ok) io.err(`The answer comes from altered history.\n${describeChainReport(answer.integrity)}`);
-  return answer.integrity.ok ? 0 : 1;
+type JournalDeps = Pick<EvidenceDeps, 'journalRows'>;
+
+/** `--summary`: the counts of the answer instead of every holder. */
+export function holdersSummary(answer: HoldersAtAnswer) {
+  return {
+    at: answer.at,
+    recorded: answer.recorded,
+    ...(answer.historyStartsAt ? { historyStartsAt: answer.historyStartsAt } : {}),
+    holders: summarizeHolders(answer.holders.map((h) => h.holder)),
+    integrity: answer.integrity,
+  };
 }
 
-export function run(args: string[], io: CliIo): Promise<number> {
-  return holdersCommand(args, io, () => openEvidence(loadConfig(io.env)));
+function holdersSpec(deps: JournalDeps | (() => JournalDeps)): CommandSpec {
+  return leaf({
+    name: 'holders',
+    summary: 'who held the role at an instant, from the verified journal',
+    description:
+      'Replays the holder history of the journal up to the instant given and prints who held Mailbox Import Export then, each with how and since when. Exit 1 when the journal does not verify: the answer then comes from altered history.',
+    flags: [
+      {
+        name: 'at',
+        value: 'ISO',
+        description: 'the instant to ask about (ISO 8601, for example 2026-03-01T12:00:00Z)',
+        required: true,
+      },
+      { name: 'json', description: 'print one JSON document (schema in docs/cli.md)' },
+      { name: 'summary', description: 'counts by path and principal type instead of every holder' },
+    ],
+    parse: (input) => ({ at: input.instant('at') ?? '', json: input.bool('json'), summary: input.bool('summary') }),
+    async run({ at, json, summary }, io) {
+      const answer = await holdersAtTime(typeof deps === 'function' ? deps() : deps, at);
+      if (summary) {
+        const counts = holdersSummary(answer);
+        io.out(
+          json
+            ? JSON.stringify(counts, null, 2)
+            : answer.recorded
+              ? [`At ${answer.at}:`, ...holderSummaryLines(counts.holders)].join('\n')
+              : describeHoldersAt(answer),
+        );
+      } else io.out(json ? JSON.stringify(answer, null, 2) : describeHoldersAt(answer));
+      if (!answer.integrity.ok)
+        io.err(`The answer comes from altered history.\n${describeChainReport(answer.integrity)}`);
+      return answer.integrity.ok ? 0 : 1;
+    },
+  });
+}
+
+export function holdersCommand(args: string[], io: CliIo, deps: JournalDeps | (() => JournalDeps)): Promise<number> {
+  return runSpec(holdersSpec(deps), args, io);
+}
+
+export function command(io: CliIo): CommandSpec {
+  return holdersSpec(() => openEvidence(loadConfig(io.env)));
 }

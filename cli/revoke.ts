@@ -8,33 +8,44 @@ import type { Logger } from '../lib/ports/index.js';
 import { formatRevocationReport } from '../lib/revoke/formatRevocationReport.js';
 import { runRevokeSchedule, type RevokeScheduleDeps } from '../lib/revoke/runRevokeSchedule.js';
 import { createRuntime } from '../lib/runtime.js';
-import type { CliIo } from './main.js';
-import { parseBooleanFlags } from './terminal.js';
+import { leaf, runSpec, type CommandSpec } from './command.js';
+import type { CliIo } from './io.js';
 
-function parse(args: string[]): { json: boolean; dryRun?: boolean } {
-  const flags = parseBooleanFlags(args, ['json', 'dry-run']);
-  return { json: flags.json, dryRun: flags['dry-run'] ? true : undefined };
+function revokeCommand(deps: () => RevokeScheduleDeps): CommandSpec {
+  return leaf({
+    name: 'revoke',
+    summary: 'activate due grants, remove expired ones and verify, send reminders',
+    description:
+      'Runs one tick of the revokeExpired timer: activates approved grants whose start has come, removes expired ones and reads back that they are gone, and sends the reminders due.',
+    flags: [
+      { name: 'json', description: 'print one JSON document (schema in docs/cli.md)' },
+      { name: 'dry-run', description: 'plan the removals and reminders without changing anything' },
+    ],
+    parse: (input) => ({ json: input.bool('json'), dryRun: input.bool('dry-run') || undefined }),
+    async run({ json, dryRun }, io) {
+      const result = await runRevokeSchedule(deps(), { dryRun });
+      if (json) io.out(JSON.stringify(result, null, 2));
+      else {
+        for (const a of result.activation.activated)
+          io.out(`Activated grant ${a.grantId} for ${a.principal} (expires ${a.expiresAt ?? '?'}).`);
+        for (const f of result.activation.failed) io.out(`Activation of grant ${f.grantId} FAILED: ${f.error}`);
+        io.out(formatRevocationReport(result.revocation).join('\n'));
+      }
+      return result.revocation.failed.length || result.activation.failed.length || result.revocation.blocked ? 1 : 0;
+    },
+  });
 }
 
-/** The command on given deps (tests pass a runtime on the emulator); `run` builds them from the settings. */
-export async function runRevoke(args: string[], io: CliIo, deps: () => RevokeScheduleDeps): Promise<number> {
-  const { json, dryRun } = parse(args);
-  const result = await runRevokeSchedule(deps(), { dryRun });
-  if (json) io.out(JSON.stringify(result, null, 2));
-  else {
-    for (const a of result.activation.activated)
-      io.out(`Activated grant ${a.grantId} for ${a.principal} (expires ${a.expiresAt ?? '?'}).`);
-    for (const f of result.activation.failed) io.out(`Activation of grant ${f.grantId} FAILED: ${f.error}`);
-    io.out(formatRevocationReport(result.revocation).join('\n'));
-  }
-  return result.revocation.failed.length || result.activation.failed.length || result.revocation.blocked ? 1 : 0;
+/** The command on given deps (tests pass a runtime on the emulator). */
+export function runRevoke(args: string[], io: CliIo, deps: () => RevokeScheduleDeps): Promise<number> {
+  return runSpec(revokeCommand(deps), args, io);
 }
 
-export function run(args: string[], io: CliIo): Promise<number> {
+export function command(io: CliIo): CommandSpec {
   const logger: Logger = {
     info: () => undefined,
     warn: (message) => io.err(`warning: ${message}`),
     error: (message) => io.err(`error: ${message}`),
   };
-  return runRevoke(args, io, () => createRuntime(loadConfig(io.env), { logger }));
+  return revokeCommand(() => createRuntime(loadConfig(io.env), { logger }));
 }

@@ -1,5 +1,5 @@
 /** The CLI's io captured in memory: what a command prints, line-terminated as the real process io does it. */
-import type { CliIo } from '../cli/main.js';
+import type { CliIo } from '../cli/io.js';
 
 export interface CapturedIo extends CliIo {
   stdout: string;

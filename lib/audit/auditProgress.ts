@@ -1,7 +1,7 @@
 /**
  * What an audit run has stored so far and what it still meant to store, in words: a run that fails
  * half-way says exactly which of its writes landed (the snapshot, journal entries, the alert) and which
- * did not, instead of claiming nothing moved.
+ * did not, instead of claiming nothing moved. A listener (the CLI's progress on stderr) hears each step as it happens.
  */
 export type AuditStep =
   'snapshot' | 'holder-events' | 'drift-alert' | 'finding-events' | 'findings' | 'digest' | 'digest-day';
@@ -10,6 +10,13 @@ export class AuditProgress {
   private readonly stored = new Map<AuditStep, string>();
   private readonly planned = new Map<AuditStep, string>();
   private currentVersion = 0;
+
+  constructor(private readonly listener?: (step: string) => void) {}
+
+  /** A step that stores nothing (reading, comparing): only the listener hears it. */
+  phase(what: string): void {
+    this.listener?.(what);
+  }
 
   /** The snapshot version that was current when the run started. */
   startedAt(version: number): void {
@@ -25,6 +32,7 @@ export class AuditProgress {
   done(step: AuditStep, what: string): void {
     this.planned.delete(step);
     this.stored.set(step, what);
+    this.listener?.(`stored ${what}`);
   }
 
   describe(): string {

@@ -51,6 +51,8 @@ export interface AuditOptions {
   failuresBeforeAlert?: number;
   /** Name who made new findings' changes from the audit log (lib/audit/attributeFindings.ts). */
   auditLogQuery?: boolean;
+  /** Hears each step of the run as it happens (the CLI's progress); never needed for the result. */
+  onProgress?: (step: string) => void;
 }
 
 export interface SentAlert {
@@ -180,7 +182,7 @@ function messageOf(error: unknown): string {
 export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<AuditResult> {
   const now = deps.clock.now();
   const at = now.toISOString();
-  const progress = new AuditProgress();
+  const progress = new AuditProgress(options.onProgress);
   try {
     return await auditOnce(deps, options, now, progress);
   } catch (error) {
@@ -268,10 +270,13 @@ async function auditOnce(
 ): Promise<AuditResult> {
   const at = now.toISOString();
   const { snapshots, findings: findingStore } = deps.store;
+  progress.phase('reading the holders from Exchange Online and Microsoft Graph');
   const snapshot = await collectHolders(
     { exchange: deps.exchange, directory: deps.directory, logger: deps.logger, concurrency: options.concurrency },
     now,
   );
+
+  progress.phase(`read ${count(snapshot.holders.length, 'holder')}`);
 
   // 1. Snapshot: unchanged content costs one read and one health write.
   const before = await snapshots.state();
@@ -307,6 +312,7 @@ async function auditOnce(
     progress.done('snapshot', `snapshot version ${after.version} (${count(snapshot.holders.length, 'holder')})`);
   }
 
+  progress.phase('comparing with the grants');
   // 2. Diff against grants; `changed` is raised against the snapshot the findings were last computed on.
   const [grants, state] = await Promise.all([deps.store.grants.list(), findingStore.state()]);
   const basis =

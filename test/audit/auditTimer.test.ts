@@ -106,6 +106,6 @@ describe('mie-watchdog audit', () => {
     );
     const bad = captureIo({});
     expect(await main(['audit', '--frobnicate'], bad)).toBe(2);
-    expect(bad.stderr).toContain('Usage: mie-watchdog audit [--json]');
+    expect(bad.stderr).toContain('Usage: mie-watchdog audit [options]');
   });
 });

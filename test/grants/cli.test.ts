@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGrant } from '../../cli/grant.js';
-import { main, UsageError } from '../../cli/main.js';
+import { UsageError } from '../../cli/command.js';
+import { main } from '../../cli/main.js';
 import { MIE_ROLE, type Grant } from '../../lib/domain.js';
 import { grantAssignmentName } from '../../lib/grants/grantAssignment.js';
 import { captureIo } from '../../testkit/captureIo.js';

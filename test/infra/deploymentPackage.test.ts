@@ -50,6 +50,8 @@ describe('the deployment package', () => {
         f.endsWith('.ts'),
     );
     expect(stray).toEqual([]);
+    // The command line is built beside the bundle but is no part of the Function App.
+    expect(files.filter((f) => f.startsWith('dist/cli/'))).toEqual([]);
     expect(
       files.filter(
         (f) => !['host.json', 'package.json', 'package-lock.json', 'LICENSE'].includes(f) && !f.startsWith('dist/'),

@@ -37,6 +37,6 @@ describe('mie-watchdog revoke', () => {
   it('refuses unknown options with exit code 2 and the usage line', async () => {
     const io = captureIo();
     expect(await main(['revoke', '--force'], io)).toBe(2);
-    expect(io.stderr).toContain('Usage: mie-watchdog revoke [--json]');
+    expect(io.stderr).toContain('Usage: mie-watchdog revoke [options]');
   });
 });

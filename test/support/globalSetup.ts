@@ -1,4 +1,9 @@
-/** One Azurite for the whole run; each test file isolates itself with its own table prefix. */
+/**
+ * One Azurite for the whole run; each test file isolates itself with its own table prefix. The command line
+ * is built first, so tests that spawn bin/mie-watchdog.js run the built CLI of the sources under test.
+ */
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startAzurite, type RunningAzurite } from '../../cli/local/azurite.js';
 
@@ -11,6 +16,10 @@ declare module 'vitest' {
 let azurite: RunningAzurite | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
+  execFileSync(process.execPath, ['scripts/build.mjs', 'cli'], {
+    cwd: resolve(import.meta.dirname, '../..'),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   azurite = await startAzurite();
   project.provide('azuriteConnectionString', azurite.connectionString);
 }
