@@ -164,7 +164,7 @@ export class FlagInput {
   schema<S extends v.GenericSchema>(schema: S, value: Record<string, unknown>, flags: Record<string, string>) {
     const present = Object.fromEntries(Object.entries(value).filter(([, x]) => x !== undefined));
     const result = v.safeParse(schema, present);
-    if (result.success) return result.output as v.InferOutput<S>;
+    if (result.success) return result.output;
     for (const issue of result.issues) {
       const key = issue.path?.[0]?.key;
       const field = typeof key === 'string' ? key : '';

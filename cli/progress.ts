@@ -7,10 +7,10 @@ import type { CliIo } from './io.js';
 
 export interface Progress {
   /** The run reached a step (`reading the holders`, `stored snapshot version 3`). */
-  step(text: string): void;
+  step: (text: string) => void;
   /** One call to Exchange Online or Microsoft Graph went out. */
-  call(): void;
-  stop(): void;
+  call: () => void;
+  stop: () => void;
 }
 
 const QUIET: Progress = { step: () => undefined, call: () => undefined, stop: () => undefined };
@@ -27,7 +27,7 @@ export function progressOn(io: CliIo, label: string, asked: boolean, everyMs = 2
   );
   timer.unref();
   return {
-    step(text) {
+    step: (text) => {
       current = text;
       io.err(`${label}: ${text} (${seconds()})`);
     },
