@@ -4,7 +4,6 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../cli/io.js';
 import { main } from '../../cli/main.js';
 import { run as runEmulator } from '../../cli/emulator.js';
 import type { Env } from '../../lib/config.js';
@@ -13,20 +12,15 @@ import { USERS } from '../../emulator/scenarios/forgottenMigrations.js';
 import { projectRoot } from '../support/cli.js';
 import { emulatorEnv, useEmulator } from '../support/emulator.js';
 import { documentedSchemas, violations, type Schema } from '../support/jsonSchema.js';
+import { captureIo, type CapturedIo } from '../../testkit/captureIo.js';
 
 const START = '2026-03-02T09:00:00.000Z';
 const schemas = documentedSchemas(join(projectRoot, 'docs', 'cli.md'));
 const defs = schemas.get('defs')?.$defs ?? {};
 
-function capture(env: Env, tty = false): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    env,
-    errIsTty: tty,
-    out: (t: string) => void (io.stdout += `${t}\n`),
-    err: (t: string) => void (io.stderr += `${t}\n`),
-  };
+function capture(env: Env, tty = false): CapturedIo {
+  const io = captureIo(env);
+  io.errIsTty = tty;
   return io;
 }
 
