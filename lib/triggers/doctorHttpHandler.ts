@@ -4,11 +4,10 @@
  * 200 with `ok` when every check passed, 503 with the same report when any did not.
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { authProblem } from '../api/authProblem.js';
-import { ProblemError, problemResponse } from '../api/problem.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { requireRole, SigningKeysUnavailableError } from '../caller.js';
 import type { DoctorReport } from '../doctor/doctorCheck.js';
+import { failureResponse, readOnlyProblem } from './httpFailure.js';
 
 export type DoctorHttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
@@ -17,12 +16,9 @@ export function createDoctorHttpHandler(options: {
   authenticate: Authenticator;
 }): DoctorHttpHandler {
   return async (request, context) => {
-    const instance = new URL(request.url).pathname;
     try {
       if (request.method.toUpperCase() !== 'GET') {
-        throw new ProblemError(405, 'method-not-allowed', 'Method not allowed', 'The doctor is read-only: use GET.', {
-          headers: { allow: 'GET' },
-        });
+        throw readOnlyProblem('The doctor');
       }
       const caller = await options.authenticate(request.headers);
       requireRole(caller, 'Audit.Read');
@@ -34,23 +30,11 @@ export function createDoctorHttpHandler(options: {
         body: JSON.stringify(report),
       };
     } catch (error) {
-      if (error instanceof SigningKeysUnavailableError)
-        context.error(`Doctor ${request.method} ${instance}: ${error.message} (invocation ${context.invocationId}).`);
-      const problem = error instanceof ProblemError ? error : authProblem(error);
-      if (problem) return problemResponse(problem, instance);
-      context.error(
-        `Doctor ${request.method} ${instance} failed (invocation ${context.invocationId}).`,
-        error instanceof Error ? error.message : String(error),
-      );
-      return problemResponse(
-        new ProblemError(
-          500,
-          'internal',
-          'Internal error',
-          `The doctor could not run; see the Function App logs for invocation ${context.invocationId}.`,
-        ),
-        instance,
-      );
+      return failureResponse(error, request, context, {
+        api: 'Doctor',
+        internal: 'The doctor could not run',
+        logAlso: (e) => e instanceof SigningKeysUnavailableError,
+      });
     }
   };
 }

@@ -11,8 +11,7 @@
  * X-Watchdog-Chain (intact | broken) and X-Watchdog-Chain-Head (seq:hash of the last entry).
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { authProblem } from '../api/authProblem.js';
-import { ProblemError, problemResponse } from '../api/problem.js';
+import { ProblemError } from '../api/problem.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { requireRole, SigningKeysUnavailableError } from '../caller.js';
 import type { ChainReport } from '../evidence/chainVerifier.js';
@@ -28,6 +27,7 @@ import { exportEvidence, type PreparedExport } from '../evidence/exportEvidence.
 import { holdersAtTime } from '../evidence/holdersAtTime.js';
 import { parseInstant } from '../instant.js';
 import { verifyHistory } from '../evidence/verifyHistory.js';
+import { failureResponse, readOnlyProblem } from './httpFailure.js';
 
 export type EvidenceHttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
@@ -132,7 +132,6 @@ export function createEvidenceHttpHandler(options: {
 }): EvidenceHttpHandler {
   return async (request, context) => {
     const url = new URL(request.url);
-    const instance = url.pathname;
     try {
       const segments = url.pathname.split('/').filter(Boolean);
       const name = segments[segments.indexOf('evidence') + 1] ?? '';
@@ -146,38 +145,18 @@ export function createEvidenceHttpHandler(options: {
         );
       }
       if (request.method.toUpperCase() !== 'GET') {
-        throw new ProblemError(
-          405,
-          'method-not-allowed',
-          'Method not allowed',
-          'The evidence API is read-only: use GET.',
-          { headers: { allow: 'GET' } },
-        );
+        throw readOnlyProblem('The evidence API');
       }
       const caller = await options.authenticate(request.headers);
       requireRole(caller, 'Audit.Read');
       context.log(`Evidence ${name} requested by ${caller.upn}.`);
       return await action(url.searchParams, options.deps());
     } catch (error) {
-      if (error instanceof SigningKeysUnavailableError)
-        context.error(
-          `Evidence API ${request.method} ${instance}: ${error.message} (invocation ${context.invocationId}).`,
-        );
-      const problem = error instanceof ProblemError ? error : authProblem(error);
-      if (problem) return problemResponse(problem, instance);
-      context.error(
-        `Evidence API ${request.method} ${instance} failed (invocation ${context.invocationId}).`,
-        error instanceof Error ? error.message : String(error),
-      );
-      return problemResponse(
-        new ProblemError(
-          500,
-          'internal',
-          'Internal error',
-          `The evidence could not be produced; see the Function App logs for invocation ${context.invocationId}.`,
-        ),
-        instance,
-      );
+      return failureResponse(error, request, context, {
+        api: 'Evidence API',
+        internal: 'The evidence could not be produced',
+        logAlso: (e) => e instanceof SigningKeysUnavailableError,
+      });
     }
   };
 }

@@ -42,8 +42,9 @@ import {
   requestGrantBody,
 } from '../api/grantBodies.js';
 import { grantProblem } from '../api/grantProblems.js';
-import { fieldProblem, ProblemError, problemResponse } from '../api/problem.js';
+import { fieldProblem, ProblemError } from '../api/problem.js';
 import { parseWith, readJsonBody } from '../api/readJsonBody.js';
+import { failureResponse } from './httpFailure.js';
 
 export type GrantHttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
@@ -157,7 +158,6 @@ export const GRANT_ROUTES: readonly { key: string; roles: readonly AppRole[] }[]
 
 export function createGrantHttpHandler(options: { deps: GrantDeps; authenticate: Authenticator }): GrantHttpHandler {
   return async (request, context) => {
-    const instance = new URL(request.url).pathname;
     try {
       const { key, id } = routeKey(request);
       const route = ROUTES[`${request.method.toUpperCase()} ${key}`];
@@ -168,26 +168,12 @@ export function createGrantHttpHandler(options: { deps: GrantDeps; authenticate:
       if (id !== '' && !v.is(grantIdSchema, id)) throw new GrantNotFoundError(id);
       return await route.run({ request, caller, id, deps: options.deps });
     } catch (error) {
-      if (error instanceof ExternalCallError || error instanceof SigningKeysUnavailableError) {
-        context.error(
-          `Grant API ${request.method} ${instance}: ${error.message} (invocation ${context.invocationId}).`,
-        );
-      }
-      const problem = grantProblem(error, context.invocationId);
-      if (problem) return problemResponse(problem, instance);
-      context.error(
-        `Grant API ${request.method} ${instance} failed (invocation ${context.invocationId}).`,
-        error instanceof Error ? error.message : String(error),
-      );
-      return problemResponse(
-        new ProblemError(
-          500,
-          'internal',
-          'Internal error',
-          `The watchdog could not complete the request; see the Function App logs for invocation ${context.invocationId}.`,
-        ),
-        instance,
-      );
+      return failureResponse(error, request, context, {
+        api: 'Grant API',
+        internal: 'The watchdog could not complete the request',
+        problem: (e) => grantProblem(e, context.invocationId),
+        logAlso: (e) => e instanceof ExternalCallError || e instanceof SigningKeysUnavailableError,
+      });
     }
   };
 }
