@@ -7,9 +7,8 @@ import { ConflictError } from '../ports/index.js';
 import type { GrantDeps } from './grantDeps.js';
 import { removeGrantAccess } from '../revoke/removeGrantAccess.js';
 import { ensureGrantAssignment } from './grantAssignment.js';
-import { notifyGrant } from './notices/notifyGrant.js';
 import { checkTransition } from './policy/transitions.js';
-import { recordGrantEvent } from './recordGrantEvent.js';
+import { recordAndNotify } from './recordGrantEvent.js';
 
 /** An approved grant is due once its start time (or, without one, its approval) has passed. */
 export function isDue(grant: Grant, now: Date): boolean {
@@ -39,8 +38,7 @@ export async function activateGrant(deps: GrantDeps, grant: Grant, actor: string
     if (error instanceof ConflictError) await undoIfAbandoned(deps, active);
     throw error;
   }
-  await recordGrantEvent(deps.store, { type: 'grant.activated', actor, grant: saved });
-  await notifyGrant(deps, 'active', saved);
+  await recordAndNotify(deps, 'active', { type: 'grant.activated', actor, grant: saved });
   return saved;
 }
 

@@ -8,12 +8,11 @@ import type { Caller } from '../caller.js';
 import type { Grant } from '../domain.js';
 import type { GrantDeps } from './grantDeps.js';
 import { GrantStateError, InvalidGrantInputError } from './grantErrors.js';
-import { notifyGrant } from './notices/notifyGrant.js';
 import { checkDurationBounds } from './policy/durationBounds.js';
 import { checkNotSelfAdoption } from './policy/selfDecision.js';
 import { OPEN_STATUSES } from './policy/transitions.js';
 import { createOnlyGrant } from './createOnlyGrant.js';
-import { recordGrantEvent } from './recordGrantEvent.js';
+import { recordAndNotify } from './recordGrantEvent.js';
 import { resolveGrantee } from './resolveGrantee.js';
 
 export interface AdoptGrantInput {
@@ -97,13 +96,12 @@ export async function adoptGrant(deps: GrantDeps, caller: Caller, input: AdoptGr
     adopted: true,
   };
   const created = await createOnlyGrant(deps, caller, grant, 'extend or release it instead of adopting the assignment');
-  await recordGrantEvent(deps.store, {
+  await recordAndNotify(deps, 'adopted', {
     type: 'grant.adopted',
     actor: caller.upn,
     grant: created,
     reason: input.justification,
     data: { assignment },
   });
-  await notifyGrant(deps, 'adopted', created);
   return created;
 }

@@ -9,11 +9,10 @@ import type { Grant } from '../domain.js';
 import { activateGrant, isDue } from './activateGrant.js';
 import type { GrantDeps } from './grantDeps.js';
 import { loadGrant } from './loadGrant.js';
-import { notifyGrant } from './notices/notifyGrant.js';
 import { samePerson } from './policy/samePerson.js';
 import { checkNotSelfDecision } from './policy/selfDecision.js';
 import { checkTransition, decisionTarget } from './policy/transitions.js';
-import { recordGrantEvent } from './recordGrantEvent.js';
+import { recordAndNotify } from './recordGrantEvent.js';
 
 export async function approveGrant(deps: GrantDeps, caller: Caller, id: string): Promise<Grant> {
   const grant = await loadGrant(deps.store, id);
@@ -39,8 +38,7 @@ export async function approveGrant(deps: GrantDeps, caller: Caller, id: string):
     approvedById: caller.oid,
     approvedAt: now.toISOString(),
   });
-  await recordGrantEvent(deps.store, { type: 'grant.approved', actor: caller.upn, grant: approved });
-  await notifyGrant(deps, 'approved', approved);
+  await recordAndNotify(deps, 'approved', { type: 'grant.approved', actor: caller.upn, grant: approved });
   return isDue(approved, now) ? activateGrant(deps, approved, caller.upn) : approved;
 }
 
@@ -54,13 +52,12 @@ async function approveExtension(deps: GrantDeps, caller: Caller, grant: Grant, n
     expiresAt: new Date(from + extension.durationMs).toISOString(),
     remindersSent: [],
   });
-  await recordGrantEvent(deps.store, {
+  await recordAndNotify(deps, 'extended', {
     type: 'grant.extended',
     actor: caller.upn,
     grant: extended,
     reason: extension.justification,
     data: { extension, previousExpiresAt: grant.expiresAt },
   });
-  await notifyGrant(deps, 'extended', extended);
   return extended;
 }

@@ -3,11 +3,10 @@ import type { Caller } from '../caller.js';
 import type { Grant, GrantExtension } from '../domain.js';
 import type { GrantDeps } from './grantDeps.js';
 import { getGrant } from './getGrant.js';
-import { notifyGrant } from './notices/notifyGrant.js';
 import { checkDurationBounds } from './policy/durationBounds.js';
 import { checkMayExtend } from './policy/grantAccess.js';
 import { checkTransition } from './policy/transitions.js';
-import { recordGrantEvent } from './recordGrantEvent.js';
+import { recordAndNotify } from './recordGrantEvent.js';
 
 export interface ExtendGrantInput {
   durationMs: number;
@@ -34,12 +33,11 @@ export async function extendGrant(
     justification: input.justification,
   };
   const pending = await deps.store.grants.update({ ...grant, extension });
-  await recordGrantEvent(deps.store, {
+  await recordAndNotify(deps, 'extension-requested', {
     type: 'grant.extension-requested',
     actor: caller.upn,
     grant: pending,
     reason: input.justification,
   });
-  await notifyGrant(deps, 'extension-requested', pending);
   return pending;
 }

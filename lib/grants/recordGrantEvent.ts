@@ -1,6 +1,9 @@
 /** Appends a grant state change to the journal: who, when (the clock), what (the grant) and why. */
 import type { Grant } from '../domain.js';
 import type { JournalEntry, Store } from '../ports/index.js';
+import type { GrantDeps } from './grantDeps.js';
+import type { GrantNoticeKind } from './notices/grantNotice.js';
+import { notifyGrant } from './notices/notifyGrant.js';
 
 export type GrantEventType =
   | 'grant.requested'
@@ -13,10 +16,15 @@ export type GrantEventType =
   | 'grant.released'
   | 'grant.adopted';
 
-export function recordGrantEvent(
-  store: Pick<Store, 'journal'>,
-  event: { type: GrantEventType; actor: string; grant: Grant; reason?: string; data?: Record<string, unknown> },
-): Promise<JournalEntry> {
+export interface GrantEvent {
+  type: GrantEventType;
+  actor: string;
+  grant: Grant;
+  reason?: string;
+  data?: Record<string, unknown>;
+}
+
+export function recordGrantEvent(store: Pick<Store, 'journal'>, event: GrantEvent): Promise<JournalEntry> {
   const { etag: _etag, ...grant } = event.grant;
   return store.journal.append({
     type: event.type,
@@ -25,4 +33,14 @@ export function recordGrantEvent(
     reason: event.reason,
     data: { ...event.data, grant },
   });
+}
+
+/** Journals a grant state change, then sends its notice about the grant as saved (a failed mail leaves the entry). */
+export async function recordAndNotify(
+  deps: Pick<GrantDeps, 'mailer' | 'store' | 'logger' | 'config'>,
+  notice: GrantNoticeKind,
+  event: GrantEvent,
+): Promise<void> {
+  await recordGrantEvent(deps.store, event);
+  await notifyGrant(deps, notice, event.grant);
 }

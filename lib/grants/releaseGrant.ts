@@ -8,10 +8,9 @@ import { RemovalNotVerifiedError } from '../revoke/removeAssignment.js';
 import { removeGrantAccess } from '../revoke/removeGrantAccess.js';
 import type { GrantDeps } from './grantDeps.js';
 import { getGrant } from './getGrant.js';
-import { notifyGrant } from './notices/notifyGrant.js';
 import { checkMayRelease } from './policy/grantAccess.js';
 import { checkTransition } from './policy/transitions.js';
-import { recordGrantEvent } from './recordGrantEvent.js';
+import { recordAndNotify } from './recordGrantEvent.js';
 
 export class ReleaseNotVerifiedError extends Error {
   constructor(grantId: string) {
@@ -49,13 +48,12 @@ export async function releaseGrant(deps: GrantDeps, caller: Caller, id: string, 
       verifiedAt: now,
     },
   });
-  await recordGrantEvent(deps.store, {
+  await recordAndNotify(deps, 'released', {
     type: 'grant.released',
     actor: caller.upn,
     grant: released,
     reason,
     data: { assignment: outcome },
   });
-  await notifyGrant(deps, 'released', released);
   return released;
 }

@@ -5,10 +5,9 @@ import { MIE_ROLE, type Grant } from '../domain.js';
 import type { GrantDeps } from './grantDeps.js';
 import { createOnlyGrant } from './createOnlyGrant.js';
 import { InvalidGrantInputError } from './grantErrors.js';
-import { notifyGrant } from './notices/notifyGrant.js';
 import { checkDurationBounds } from './policy/durationBounds.js';
 import { checkStartTime } from './policy/startTime.js';
-import { recordGrantEvent } from './recordGrantEvent.js';
+import { recordAndNotify } from './recordGrantEvent.js';
 import { resolveGrantee } from './resolveGrantee.js';
 
 export interface RequestGrantInput {
@@ -48,13 +47,12 @@ export async function requestGrant(deps: GrantDeps, caller: Caller, input: Reque
     startsAt: input.startsAt ? new Date(input.startsAt).toISOString() : undefined,
   };
   const created = await createOnlyGrant(deps, caller, grant, 'extend or cancel it instead of requesting another');
-  await recordGrantEvent(deps.store, {
+  await recordAndNotify(deps, 'requested', {
     type: 'grant.requested',
     actor: caller.upn,
     grant: created,
     reason: input.justification,
   });
-  await notifyGrant(deps, 'requested', created);
   return created;
 }
 
