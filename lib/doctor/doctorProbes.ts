@@ -2,13 +2,10 @@
  * The live calls doctor makes, each through the same clients (timeouts, retries, typed errors) the jobs use:
  * a Graph GET, an Exchange cmdlet, and Table Storage. Built from the settings, or replaced in tests.
  */
-import { GraphError } from '@microsoft/microsoft-graph-client';
 import type { Config } from '../config.js';
 import { createCredential } from '../credential.js';
 import { InvokeCommandClient, type CmdletParameters, type CmdletRow } from '../exchange/invokeCommand.js';
 import { GraphDirectory } from '../graph/graphDirectory.js';
-import { transportInfo, unwrapGraphFailure } from '../graph/graphTransport.js';
-import { errorForStatus, RequestError } from '../ports/index.js';
 import type { RetryPolicy } from '../http/retryPolicy.js';
 import { createTableAccess, type TableAccess } from '../store/tables.js';
 
@@ -38,23 +35,12 @@ export function createDoctorProbes(
       : { tableEndpoint: config.storage.tableEndpoint, credential, prefix },
   );
   return {
-    async graph(path, permission, version = 'v1.0') {
-      const context = { service: 'Microsoft Graph' as const, operation: `GET ${path.split('?')[0]}` };
-      try {
-        return (await directory.client.api(path).version(version).get()) as Record<string, unknown>;
-      } catch (raw) {
-        const error = unwrapGraphFailure(raw);
-        if (!(error instanceof GraphError)) throw error;
-        if (error.statusCode < 100) throw new RequestError(context, error.message, undefined, undefined, error);
-        const info = transportInfo(error.headers);
-        throw errorForStatus(
-          context,
-          { status: error.statusCode, attempts: info?.attempts, retryAfterMs: info?.retryAfterMs },
-          [error.code, error.message].filter(Boolean).join(': '),
-          permission,
-        );
-      }
-    },
+    graph: (path, permission, version = 'v1.0') =>
+      directory.call(
+        `GET ${path.split('?')[0]}`,
+        permission,
+        async () => (await directory.client.api(path).version(version).get()) as Record<string, unknown>,
+      ),
     exchange: (cmdlet, parameters = {}) => exchange.invoke(cmdlet, parameters),
     tables,
   };

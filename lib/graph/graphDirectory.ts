@@ -428,8 +428,18 @@ export class GraphDirectory implements Directory {
     return out;
   }
 
-  /** Runs one SDK call and turns whatever it throws into the typed errors of lib/ports/errors.ts. */
-  private async call<T>(
+  /**
+   * Runs one SDK call and turns whatever it throws into the typed errors of lib/ports/errors.ts. Public for
+   * doctor, whose probes make raw Graph GETs through this client.
+   */
+  async call<T>(operation: string, permission: string, run: () => Promise<T>): Promise<T>;
+  async call<T>(
+    operation: string,
+    permission: string,
+    run: () => Promise<T>,
+    options: { notFound: 'undefined' },
+  ): Promise<T | undefined>;
+  async call<T>(
     operation: string,
     permission: string,
     run: () => Promise<T>,
