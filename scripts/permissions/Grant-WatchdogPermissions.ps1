@@ -46,24 +46,17 @@ $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'WatchdogPermissions.psm1') -Force
 
 $azd = Get-WatchdogAzdValues
-function Resolve-Value([string]$Given, [string]$Name) {
-    $value = if ($Given) { $Given } elseif ([Environment]::GetEnvironmentVariable($Name)) { [Environment]::GetEnvironmentVariable($Name) } else { $azd[$Name] }
-    if (-not $value) { throw "$Name is unknown: pass it as a parameter or run from the folder of the azd environment that deployed the watchdog." }
-    $value
-}
-$TenantDomain = Resolve-Value $TenantDomain 'WATCHDOG_TENANT'
-$PrincipalId = Resolve-Value $PrincipalId 'WATCHDOG_IDENTITY_PRINCIPAL_ID'
-$ClientId = Resolve-Value $ClientId 'WATCHDOG_IDENTITY_CLIENT_ID'
-if (-not $GrantRoleGroup) { $GrantRoleGroup = if ($env:WATCHDOG_GRANT_ROLE_GROUP) { $env:WATCHDOG_GRANT_ROLE_GROUP } else { $azd['WATCHDOG_GRANT_ROLE_GROUP'] } }
+$TenantDomain = Resolve-WatchdogValue $TenantDomain 'WATCHDOG_TENANT' $azd -Required
+$PrincipalId = Resolve-WatchdogValue $PrincipalId 'WATCHDOG_IDENTITY_PRINCIPAL_ID' $azd -Required
+$ClientId = Resolve-WatchdogValue $ClientId 'WATCHDOG_IDENTITY_CLIENT_ID' $azd -Required
+$GrantRoleGroup = Resolve-WatchdogValue $GrantRoleGroup 'WATCHDOG_GRANT_ROLE_GROUP' $azd
 
 $manifest = Get-WatchdogPermissionManifest
 $cloudNames = Get-WatchdogCloudNames $Cloud
 $displayName = "mie-watchdog ($ClientId)"
 
 if (-not $SkipGraph) {
-    Import-Module Microsoft.Graph.Applications
-    Connect-MgGraph -TenantId $TenantDomain -Environment $cloudNames.Graph -NoWelcome `
-        -Scopes 'Application.Read.All', 'AppRoleAssignment.ReadWrite.All'
+    Connect-WatchdogGraph $TenantDomain $cloudNames
     $mi = Get-MgServicePrincipal -ServicePrincipalId $PrincipalId
     if ($mi.AppId -ne $ClientId) { throw "Service principal $PrincipalId has appId $($mi.AppId), not ${ClientId}: the ids belong to different identities." }
     $displayName = $mi.DisplayName
@@ -78,14 +71,9 @@ if (-not $SkipGraph) {
 }
 
 if (-not $SkipExchange) {
-    Import-Module ExchangeOnlineManagement
-    Connect-ExchangeOnline -Organization $TenantDomain -ExchangeEnvironmentName $cloudNames.Exchange -ShowBanner:$false
-    try {
+    Invoke-WatchdogExchange $TenantDomain $cloudNames {
         Write-Host "Exchange Online RBAC for $displayName"
         Grant-WatchdogExchangeRole -AppId $ClientId -ObjectId $PrincipalId -DisplayName $displayName -GrantRoleGroup $GrantRoleGroup
-    }
-    finally {
-        Disconnect-ExchangeOnline -Confirm:$false
     }
 }
 

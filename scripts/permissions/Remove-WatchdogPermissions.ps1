@@ -25,29 +25,22 @@ $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'WatchdogPermissions.psm1') -Force
 
 $azd = Get-WatchdogAzdValues
-if (-not $TenantDomain) { $TenantDomain = if ($env:WATCHDOG_TENANT) { $env:WATCHDOG_TENANT } else { $azd['WATCHDOG_TENANT'] } }
-if (-not $PrincipalId) { $PrincipalId = if ($env:WATCHDOG_IDENTITY_PRINCIPAL_ID) { $env:WATCHDOG_IDENTITY_PRINCIPAL_ID } else { $azd['WATCHDOG_IDENTITY_PRINCIPAL_ID'] } }
+$TenantDomain = Resolve-WatchdogValue $TenantDomain 'WATCHDOG_TENANT' $azd
+$PrincipalId = Resolve-WatchdogValue $PrincipalId 'WATCHDOG_IDENTITY_PRINCIPAL_ID' $azd
 if (-not $TenantDomain -or -not $PrincipalId) { throw 'Pass -TenantDomain and -PrincipalId, or run from the folder of the azd environment that deployed the watchdog.' }
 
 $manifest = Get-WatchdogPermissionManifest
 $cloudNames = Get-WatchdogCloudNames $Cloud
 
 if (-not $SkipExchange) {
-    Import-Module ExchangeOnlineManagement
-    Connect-ExchangeOnline -Organization $TenantDomain -ExchangeEnvironmentName $cloudNames.Exchange -ShowBanner:$false
-    try {
+    Invoke-WatchdogExchange $TenantDomain $cloudNames {
         Write-Host 'Exchange Online RBAC'
         Remove-WatchdogExchangeRole -ObjectId $PrincipalId
-    }
-    finally {
-        Disconnect-ExchangeOnline -Confirm:$false
     }
 }
 
 if (-not $SkipGraph) {
-    Import-Module Microsoft.Graph.Applications
-    Connect-MgGraph -TenantId $TenantDomain -Environment $cloudNames.Graph -NoWelcome `
-        -Scopes 'Application.Read.All', 'AppRoleAssignment.ReadWrite.All'
+    Connect-WatchdogGraph $TenantDomain $cloudNames
     Write-Host 'App role assignments'
     $graphRoles = @($manifest.graph.appRoles | ForEach-Object value) + @($manifest.graph.optionalAppRoles | ForEach-Object value)
     Revoke-WatchdogAppRoles -PrincipalId $PrincipalId -ResourceAppId $manifest.graph.resourceAppId -Values $graphRoles

@@ -21,6 +21,33 @@ function Get-WatchdogAzdValues {
     $values
 }
 
+function Resolve-WatchdogValue {
+    <# A value passed as a parameter, else the environment variable $Name, else the azd environment's; $null if none. #>
+    param([string]$Given, [Parameter(Mandatory)] [string]$Name, [hashtable]$Azd = @{}, [switch]$Required)
+    $value = if ($Given) { $Given } elseif ([Environment]::GetEnvironmentVariable($Name)) { [Environment]::GetEnvironmentVariable($Name) } else { $Azd[$Name] }
+    if ($Required -and -not $value) { throw "$Name is unknown: pass it as a parameter or run from the folder of the azd environment that deployed the watchdog." }
+    $value
+}
+
+function Connect-WatchdogGraph([string]$TenantDomain, [hashtable]$CloudNames) {
+    <# Signs in to Microsoft Graph with the scopes that reading and changing app role assignments need. #>
+    Import-Module Microsoft.Graph.Applications -Global
+    Connect-MgGraph -TenantId $TenantDomain -Environment $CloudNames.Graph -NoWelcome `
+        -Scopes 'Application.Read.All', 'AppRoleAssignment.ReadWrite.All'
+}
+
+function Invoke-WatchdogExchange([string]$TenantDomain, [hashtable]$CloudNames, [scriptblock]$Action) {
+    <# Runs $Action connected to Exchange Online and disconnects however it ends. #>
+    Import-Module ExchangeOnlineManagement -Global
+    Connect-ExchangeOnline -Organization $TenantDomain -ExchangeEnvironmentName $CloudNames.Exchange -ShowBanner:$false
+    try {
+        & $Action
+    }
+    finally {
+        Disconnect-ExchangeOnline -Confirm:$false
+    }
+}
+
 function Get-ResourceServicePrincipal([string]$AppId) {
     $sp = Get-MgServicePrincipal -Filter "appId eq '$AppId'" -ErrorAction Stop
     if (-not $sp) { throw "The tenant has no service principal for appId $AppId; it is a Microsoft first-party app, check the tenant and cloud you connected to." }
@@ -231,5 +258,6 @@ function Get-WatchdogCloudNames([string]$Cloud) {
     }
 }
 
-Export-ModuleMember -Function Get-WatchdogPermissionManifest, Get-WatchdogAzdValues, Grant-WatchdogAppRoles, Revoke-WatchdogAppRoles,
-    Resolve-WatchdogRoleEntries, Grant-WatchdogExchangeRole, Remove-WatchdogExchangeRole, Get-WatchdogCloudNames
+Export-ModuleMember -Function Get-WatchdogPermissionManifest, Get-WatchdogAzdValues, Resolve-WatchdogValue, Connect-WatchdogGraph,
+    Invoke-WatchdogExchange, Grant-WatchdogAppRoles, Revoke-WatchdogAppRoles, Resolve-WatchdogRoleEntries, Grant-WatchdogExchangeRole,
+    Remove-WatchdogExchangeRole, Get-WatchdogCloudNames
