@@ -1,6 +1,6 @@
 /**
  * docs/settings.md from the settings table in lib/config.ts: one table per group, the rules across settings,
- * and the timer schedule grammar. test/unit/settingsDoc.test.ts fails when the checked-in file differs.
+ * and the timer schedule grammar. test/scripts/settingsDoc.unit.test.ts fails when the checked-in file differs.
  *
  * Usage: npm run docs:settings (writes docs/settings.md), npm run docs:settings -- --check (exit 1 on drift)
  */

@@ -1,0 +1,171 @@
+/** Attribution logic without services: matching, escaping, and what happens to pending queries. */
+import { describe, expect, it } from 'vitest';
+import {
+  attributeFindings,
+  matchRecords,
+  renderAttribution,
+  type AttributionDeps,
+} from '../../../lib/audit/attributeFindings.js';
+import type { AttributionTarget, PendingAttribution, SnapshotState } from '../../../lib/ports/index.js';
+import { ManualClock } from '../../../lib/clock.js';
+import type { AuditLogQuery, AuditLogRecord, JournalEntryInput } from '../../../lib/ports/index.js';
+import { warningLogger } from '../../../testkit/loggers.js';
+
+const direct: AttributionTarget = {
+  findingId: 'f-alex',
+  principal: 'alexw@contoso.onmicrosoft.com',
+  displayName: 'Alex Wilber',
+  summary: 'Unapproved holder <b>',
+  role: 'Mailbox Import Export',
+  via: 'direct',
+  assignmentName: 'Mailbox Import Export-AlexW',
+};
+const member: AttributionTarget = {
+  ...direct,
+  findingId: 'f-lynne',
+  principal: 'lynner@contoso.onmicrosoft.com',
+  displayName: 'Lynne Robbins',
+  via: 'role-group',
+  viaName: 'PST Migration Operators',
+  assignmentName: 'Mailbox Import Export-PST Migration Operators',
+};
+
+function record(
+  n: number,
+  operation: string,
+  by: string,
+  objectId: string,
+  parameters: Record<string, string>,
+): AuditLogRecord {
+  return {
+    id: `r${n}`,
+    createdDateTime: `2026-10-0${n}T10:00:00Z`,
+    operation,
+    userPrincipalName: by,
+    objectId,
+    auditData: { Parameters: Object.entries(parameters).map(([Name, Value]) => ({ Name, Value })) },
+  };
+}
+
+describe('matchRecords', () => {
+  it('matches assignments by name and role group members by group and member; the membership wins for a role-group holder', () => {
+    const records = [
+      record(1, 'New-ManagementRoleAssignment', 'admin@contoso.onmicrosoft.com', 'Mailbox Import Export-AlexW', {
+        Name: 'Mailbox Import Export-AlexW',
+        Role: 'Mailbox Import Export',
+        User: 'AlexW',
+      }),
+      record(
+        2,
+        'New-ManagementRoleAssignment',
+        'admin@contoso.onmicrosoft.com',
+        'Mailbox Import Export-PST Migration Operators',
+        { Name: 'Mailbox Import Export-PST Migration Operators' },
+      ),
+      record(3, 'Add-RoleGroupMember', 'ext@contoso.onmicrosoft.com', 'PST Migration Operators', {
+        Identity: 'PST Migration Operators',
+        Member: 'LynneR',
+      }),
+      record(4, 'Add-RoleGroupMember', 'ext@contoso.onmicrosoft.com', 'Other Group', {
+        Identity: 'Other Group',
+        Member: 'AlexW',
+      }),
+    ];
+    expect(matchRecords([direct, member], records).map((a) => [a.findingId, a.by, a.operation])).toEqual([
+      ['f-alex', 'admin@contoso.onmicrosoft.com', 'New-ManagementRoleAssignment'],
+      ['f-lynne', 'ext@contoso.onmicrosoft.com', 'Add-RoleGroupMember'],
+    ]);
+    expect(matchRecords([direct], [records[3]!])).toEqual([]);
+  });
+
+  it('escapes tenant values in the HTML', () => {
+    const email = renderAttribution({
+      tenant: 'contoso.onmicrosoft.com',
+      targets: [direct],
+      found: [
+        {
+          findingId: 'f-alex',
+          target: direct,
+          by: '<script>@x.com',
+          at: '2026-10-01T10:00:00Z',
+          operation: 'New-ManagementRoleAssignment',
+        },
+      ],
+    });
+    expect(email.html).not.toContain('<script>');
+    expect(email.html).toContain('&lt;script&gt;');
+    expect(email.html).toContain('Unapproved holder &lt;b&gt;');
+  });
+});
+
+describe('attributeFindings with pending queries', () => {
+  function setup(status: AuditLogQuery['status'], startedAt: string) {
+    const clock = new ManualClock('2026-11-02T09:00:00Z');
+    const logger = warningLogger();
+    const saved: PendingAttribution[][] = [];
+    const gets: string[] = [];
+    const journal: JournalEntryInput[] = [];
+    const deps: AttributionDeps = {
+      clock,
+      logger,
+      mailer: {
+        send: async () => ({ status: 'sent', messageId: 'm' }),
+        sendDeferred: async () => ({ sent: [], waiting: 0 }),
+      },
+      directory: {
+        startAuditLogQuery: async () => ({ id: 'new', status: 'notStarted' }),
+        getAuditLogQuery: async (id) => (gets.push(id), { id, status }),
+        listAuditLogRecords: async () => [],
+      },
+      store: {
+        journal: {
+          append: async () => ({}) as never,
+          appendMany: async (e) => (journal.push(...e), []),
+          appendOnce: async () => [],
+          headSeq: async () => 0,
+          read: async function* () {},
+        },
+        snapshots: {
+          saveAttribution: async (p: PendingAttribution[], s: SnapshotState) => (saved.push(p), s),
+        } as unknown as AttributionDeps['store']['snapshots'],
+      },
+    };
+    const state: SnapshotState = {
+      version: 1,
+      holderCount: 0,
+      consecutiveFailures: 0,
+      attribution: [{ queryId: 'q-1', startedAt, findings: [direct] }],
+    };
+    const input = {
+      tenant: 'contoso.onmicrosoft.com',
+      alertRecipients: ['security@contoso.onmicrosoft.com'],
+      state,
+      opened: [],
+      snapshot: { takenAt: '', holders: [], assignments: [] },
+    };
+    return { deps, input, warnings: logger.warnings, saved, gets, journal };
+  }
+
+  it('drops a failed query with a warning', async () => {
+    const t = setup('failed', '2026-11-02T08:00:00Z');
+    expect(await attributeFindings(t.deps, t.input)).toEqual([]);
+    expect(t.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/q-1 failed; dropped/)]);
+    expect(t.saved).toEqual([[]]);
+  });
+
+  it('drops a query older than a day without reading it', async () => {
+    const t = setup('running', '2026-11-01T08:00:00Z');
+    await attributeFindings(t.deps, t.input);
+    expect(t.gets).toEqual([]);
+    expect(t.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/not completed within a day/)]);
+    expect(t.saved).toEqual([[]]);
+  });
+
+  it('keeps a running query without writing anything', async () => {
+    const t = setup('running', '2026-11-02T08:00:00Z');
+    await attributeFindings(t.deps, t.input);
+    expect(t.gets).toEqual(['q-1']);
+    expect(t.saved).toEqual([]);
+    expect(t.warnings).toEqual([]);
+  });
+});
