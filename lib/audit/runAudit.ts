@@ -10,26 +10,20 @@
  * findings generation and the target open set. A run that dies half-way is repeated by the next one
  * with the same key: the alert is not sent twice and nothing is lost (at worst an event is journaled twice).
  */
-import { createHash } from 'node:crypto';
 import type { Finding, Holder, Snapshot } from '../domain.js';
-import {
-  type Clock,
-  type Directory,
-  type ExchangeRbac,
-  type JournalEntryInput,
-  type Logger,
-  type Mailer,
-  type Store,
-  ConflictError,
-} from '../ports/index.js';
-import type { BreakGlassUse, FindingChange, FindingState, SnapshotState, StoredFinding } from '../ports/index.js';
+import type { Clock, Directory, ExchangeRbac, Logger, Mailer, Store } from '../ports/index.js';
+import { ConflictError } from '../ports/index.js';
 import { attributeFindings } from './attributeFindings.js';
+import type { SnapshotState, StoredFinding } from '../ports/index.js';
 import { AuditProgress, count } from './auditProgress.js';
-import { journaledHolders, journaledOpenSet, journalTail, storedChange } from './journaledChanges.js';
 import { collectHolders } from './collectHolders.js';
-import { diff, type AuditPolicy } from './diff.js';
-import { renderAlert, renderDigest, renderFailure, type RenderedEmail } from './renderAlert.js';
-import { holderChanges, snapshotHash, type HolderChanges } from './snapshotChanges.js';
+import { diff } from './diff.js';
+import { openSetHash } from './findingChanges.js';
+import { renderFailure } from './renderAlert.js';
+import { sendAuditAlert, type SentAlert } from './sendAuditAlert.js';
+import { sendDigest } from './sendDigest.js';
+import { storeFindings, type FindingsRun, type StoredFindings } from './storeFindings.js';
+import { storeSnapshot, type StoredSnapshot } from './storeSnapshot.js';
 
 export interface AuditDeps {
   exchange: ExchangeRbac;
@@ -55,14 +49,6 @@ export interface AuditOptions {
   onProgress?: (step: string) => void;
 }
 
-export interface SentAlert {
-  kind: 'drift' | 'digest' | 'audit-failing' | 'attribution';
-  subject: string;
-  idempotencyKey: string;
-  /** 'deferred': ACS was throttling; the alert waits in the outbox for the next revocation run. */
-  status: 'sent' | 'duplicate' | 'deferred';
-}
-
 export interface AuditResult {
   takenAt: string;
   snapshotVersion: number;
@@ -78,8 +64,6 @@ export interface AuditResult {
   emails: SentAlert[];
 }
 
-const ACTOR = 'watchdog';
-
 /** Thrown when the run failed; the message says what failed and the run health was recorded. */
 export class AuditFailedError extends Error {
   constructor(
@@ -89,90 +73,6 @@ export class AuditFailedError extends Error {
     super(message);
     this.name = 'AuditFailedError';
   }
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-/** What the open set should be after this run: finding ids and break-glass holder keys. */
-export function openSetHash(findings: Finding[], breakGlass: Holder[]): string {
-  const ids = [...findings.map((f) => `f|${f.id}`), ...breakGlass.map((h) => `b|${h.key}`)].sort();
-  return sha256(ids.join('\n'));
-}
-
-async function appendAll(store: AuditDeps['store'], entries: JournalEntryInput[]): Promise<void> {
-  if (entries.length) await store.journal.appendMany(entries);
-}
-
-function holderEvents(changes: HolderChanges, at: string): JournalEntryInput[] {
-  return [
-    ...changes.added.map((holder) => ({
-      type: 'holder.added',
-      actor: ACTOR,
-      subject: holder.key,
-      at,
-      data: { holder },
-    })),
-    ...changes.changed.map(({ holder, previous }) => ({
-      type: 'holder.changed',
-      actor: ACTOR,
-      subject: holder.key,
-      at,
-      data: { holder, previous },
-    })),
-    ...changes.removed.map((holder) => ({
-      type: 'holder.removed',
-      actor: ACTOR,
-      subject: holder.key,
-      at,
-      data: { holder },
-    })),
-  ];
-}
-
-function findingEvents(change: FindingChange, at: string): JournalEntryInput[] {
-  return [
-    ...change.opened.map((finding) => ({
-      type: 'finding.opened',
-      actor: ACTOR,
-      subject: finding.id,
-      at,
-      data: { finding },
-    })),
-    ...change.resolved.map((finding) => ({
-      type: 'finding.resolved',
-      actor: ACTOR,
-      subject: finding.id,
-      at,
-      data: { finding },
-    })),
-    ...change.breakGlassDetected.map((use) => ({
-      type: 'breakglass.detected',
-      actor: ACTOR,
-      subject: use.holderKey,
-      at,
-      data: { holder: use.holder },
-    })),
-    ...change.breakGlassCleared.map((use) => ({
-      type: 'breakglass.cleared',
-      actor: ACTOR,
-      subject: use.holderKey,
-      at,
-      data: { holder: use.holder },
-    })),
-  ];
-}
-
-/** A claim older than this is a run that died: the next run takes over (shorter than the audit interval). */
-const CLAIM_LEASE_MS = 10 * 60_000;
-
-/** Claimed (lastRunAt moved) but neither committed nor failed since, and not yet abandoned. */
-function claimedByAnotherRun(state: SnapshotState, now: Date): boolean {
-  const claimedAt = state.lastRunAt;
-  if (!claimedAt || [state.lastSuccessAt, state.lastErrorAt].some((t) => t !== undefined && t >= claimedAt))
-    return false;
-  return now.getTime() - Date.parse(claimedAt) < CLAIM_LEASE_MS;
 }
 
 function messageOf(error: unknown): string {
@@ -216,50 +116,11 @@ async function recordFailure(deps: AuditDeps, options: AuditOptions, at: string,
       lastError: message,
       lastSuccessAt: state.lastSuccessAt,
     });
-    await send(
-      deps,
-      options,
-      'audit-failing',
-      email,
-      `audit-failing|${options.tenant}|${state.lastSuccessAt ?? 'never'}`,
-    );
+    const keySource = `audit-failing|${options.tenant}|${state.lastSuccessAt ?? 'never'}`;
+    await sendAuditAlert(deps, options.alertRecipients, 'audit-failing', email, keySource);
   } catch (error) {
     deps.logger.error(`Could not send the audit-failing alert: ${messageOf(error)}`);
   }
-}
-
-/**
- * Sends one alert and journals it once: `recoverAfter` is the seq of a pending intent an earlier run left,
- * which may have sent this alert (a duplicate now) and died before or after journaling it.
- */
-async function send(
-  deps: AuditDeps,
-  options: AuditOptions,
-  kind: SentAlert['kind'],
-  email: RenderedEmail,
-  keySource: string,
-  recoverAfter?: number,
-): Promise<SentAlert> {
-  const idempotencyKey = `audit-${kind}-${sha256(keySource).slice(0, 40)}`;
-  const res = await deps.mailer.send({
-    to: options.alertRecipients,
-    subject: email.subject,
-    html: email.html,
-    text: email.text,
-    idempotencyKey,
-  });
-  // A throttled send waits in the outbox: journaled as deferred now, as sent when a later run sends it.
-  const type = res.status === 'deferred' ? 'alert.deferred' : 'alert.sent';
-  const entry = {
-    id: `${type}|${idempotencyKey}`,
-    type,
-    actor: ACTOR,
-    subject: idempotencyKey,
-    data: { to: options.alertRecipients, subject: email.subject, kind },
-  };
-  if (res.status === 'sent' || res.status === 'deferred') await deps.store.journal.append(entry);
-  else if (recoverAfter !== undefined) await deps.store.journal.appendOnce([entry], recoverAfter);
-  return { kind, subject: email.subject, idempotencyKey, status: res.status };
 }
 
 async function auditOnce(
@@ -268,208 +129,97 @@ async function auditOnce(
   now: Date,
   progress: AuditProgress,
 ): Promise<AuditResult> {
-  const at = now.toISOString();
-  const { snapshots, findings: findingStore } = deps.store;
   progress.phase('reading the holders from Exchange Online and Microsoft Graph');
   const snapshot = await collectHolders(
     { exchange: deps.exchange, directory: deps.directory, logger: deps.logger, concurrency: options.concurrency },
     now,
   );
-
   progress.phase(`read ${count(snapshot.holders.length, 'holder')}`);
-
-  // 1. Snapshot: unchanged content costs one read and one health write.
-  const before = await snapshots.state();
-  progress.startedAt(before.version);
-  const hash = snapshotHash(snapshot);
-  let after: SnapshotState;
-  let committedPrevious: Snapshot | undefined;
-  let changes: HolderChanges = { added: [], removed: [], changed: [] };
-  if (before.hash === hash && before.pendingJournalSeq === undefined) {
-    after = await snapshots.recordSuccess(at, before);
-    progress.done('snapshot', `the run health (snapshot version ${after.version} unchanged)`);
-  } else {
-    // Claimed first: a concurrent run that read the same state, or that reads it while this run is
-    // journaling, stops here, before journaling or mailing.
-    if (claimedByAnotherRun(before, now))
-      throw new ConflictError(
-        `Another audit run claimed the snapshot at ${before.lastRunAt} and has not finished; this run leaves the change to it.`,
-      );
-    // The claim is the intent: it records where this change's journal entries start, for a run that repeats it.
-    const claimed = await snapshots.claim(at, before, before.pendingJournalSeq ?? (await deps.store.journal.headSeq()));
-    committedPrevious = before.version ? await snapshots.load(before.version) : undefined;
-    let journaled = committedPrevious?.holders ?? [];
-    // An earlier run died between journaling and committing: start from what it journaled.
-    if (before.pendingJournalSeq !== undefined)
-      journaled = journaledHolders(journaled, await journalTail(deps.store.journal, before.pendingJournalSeq));
-    changes = holderChanges(journaled, snapshot.holders);
-    const events = holderEvents(changes, at);
-    progress.plan('snapshot', `snapshot version ${before.version + 1} (${count(snapshot.holders.length, 'holder')})`);
-    progress.plan('holder-events', `the journal entries of ${count(events.length, 'holder change')}`);
-    await appendAll(deps.store, events);
-    progress.done('holder-events', `the journal entries of ${count(events.length, 'holder change')}`);
-    after = await snapshots.commit(snapshot, hash, claimed);
-    progress.done('snapshot', `snapshot version ${after.version} (${count(snapshot.holders.length, 'holder')})`);
-  }
-
+  const stored = await storeSnapshot(deps, snapshot, now, progress);
   progress.phase('comparing with the grants');
-  // 2. Diff against grants; `changed` is raised against the snapshot the findings were last computed on.
-  const [grants, state] = await Promise.all([deps.store.grants.list(), findingStore.state()]);
+  const run = await diffAgainstGrants(deps, options, snapshot, stored, now);
+  const findings = await storeFindings(deps, options, run, progress);
+  const digest = run.digestDue ? await sendDigest(deps, options, run, findings, progress) : [];
+  const attribution = await attribute(deps, options, snapshot, stored, findings);
+  const result = auditResult(snapshot, stored, run, findings, [...findings.emails, ...digest, ...attribution]);
+  deps.logger.info('Audit complete', {
+    holders: result.holders.length,
+    findings: result.findings.length,
+    opened: result.opened.length,
+    resolved: result.resolved.length,
+    snapshotVersion: result.snapshotVersion,
+    snapshotChanged: result.snapshotChanged,
+  });
+  return result;
+}
+
+/** Step 2: what should be open; `changed` is raised against the snapshot the findings were last computed on. */
+async function diffAgainstGrants(
+  deps: AuditDeps,
+  options: AuditOptions,
+  snapshot: Snapshot,
+  stored: StoredSnapshot,
+  now: Date,
+): Promise<FindingsRun> {
+  const { snapshots, findings, grants: grantStore } = deps.store;
+  const [grants, state] = await Promise.all([grantStore.list(), findings.state()]);
   const basis =
-    state.snapshotVersion && state.snapshotVersion !== after.version
-      ? state.snapshotVersion === before.version && committedPrevious
-        ? committedPrevious
+    state.snapshotVersion && state.snapshotVersion !== stored.after.version
+      ? state.snapshotVersion === stored.before.version && stored.previous
+        ? stored.previous
         : await snapshots.load(state.snapshotVersion)
       : undefined;
-  const openChanged = state.openChanged > 0 ? await findingStore.listOpen({ kind: 'changed' }) : [];
-  const policy: AuditPolicy = { breakGlass: options.breakGlass };
-  const result = diff(snapshot, grants, policy, now, { previous: basis, openChanged });
-  const targetHash = openSetHash(result.findings, result.breakGlass);
-
-  const emails: SentAlert[] = [];
-  let opened: StoredFinding[] = [];
-  let resolved: StoredFinding[] = [];
-  let open: StoredFinding[] | undefined;
-  let breakGlassOpen: BreakGlassUse[] | undefined;
-  let nextState: FindingState = state;
-
-  const day = at.slice(0, 10);
-  const digestDue = now.getUTCHours() >= options.digestHourUtc && state.lastDigestDay !== day;
-  // Set when an earlier run died after its intent: its alerts and finding entries follow this seq.
-  const recoverAfter = state.pendingJournalSeq;
-  if (recoverAfter === undefined && (targetHash !== state.openHash || digestDue)) {
-    // The intent, before any alert or finding entry: where this run's entries start.
-    progress.plan('findings', 'the open findings');
-    nextState = await findingStore.saveState({ ...state, pendingJournalSeq: await deps.store.journal.headSeq() });
-  }
-
-  if (targetHash !== state.openHash || recoverAfter !== undefined) {
-    // 3. The open set moved: find what opened and resolved, alert, journal, then store.
-    const [storedOpen, storedBreakGlass] = await Promise.all([findingStore.listOpen(), findingStore.listBreakGlass()]);
-    // What a dead run journaled is history already: this run's change starts from it.
-    const journaled =
-      recoverAfter === undefined
-        ? undefined
-        : journaledOpenSet(storedOpen, storedBreakGlass, await journalTail(deps.store.journal, recoverAfter));
-    const openBefore = journaled?.open ?? storedOpen;
-    const bgBefore = journaled?.breakGlass ?? storedBreakGlass;
-    const openIds = new Map(openBefore.map((f) => [f.id, f]));
-    const targetIds = new Set(result.findings.map((f) => f.id));
-    opened = result.findings.filter((f) => !openIds.has(f.id)).map((f) => ({ ...f, firstSeen: at }));
-    const lastSeen = before.lastSuccessAt;
-    resolved = openBefore
-      .filter((f) => !targetIds.has(f.id))
-      .map((f) => ({ ...f, lastSeen: lastSeen ?? f.firstSeen, resolvedAt: at }));
-    const bgKeys = new Map(bgBefore.map((u) => [u.holderKey, u]));
-    const bgTarget = new Set(result.breakGlass.map((h) => h.key));
-    const change: FindingChange = {
-      opened,
-      resolved,
-      breakGlassDetected: result.breakGlass
-        .filter((h) => !bgKeys.has(h.key))
-        .map((holder) => ({ holderKey: holder.key, principal: holder.principal, holder, firstSeen: at })),
-      breakGlassCleared: bgBefore.filter((u) => !bgTarget.has(u.holderKey)).map((u) => ({ ...u, clearedAt: at })),
-    };
-    open = [...openBefore.filter((f) => targetIds.has(f.id)), ...opened];
-    breakGlassOpen = [...bgBefore.filter((u) => bgTarget.has(u.holderKey)), ...change.breakGlassDetected];
-    const anything =
-      opened.length + resolved.length + change.breakGlassDetected.length + change.breakGlassCleared.length > 0;
-    const changeText = `the open findings (${opened.length} opened, ${resolved.length} resolved)`;
-    progress.plan('findings', changeText);
-    if (anything) {
-      const events = findingEvents(change, at);
-      progress.plan('drift-alert', 'the drift alert email');
-      progress.plan('finding-events', `the journal entries of ${count(events.length, 'finding change')}`);
-      const email = renderAlert({ tenant: options.tenant, at, ...change, openCount: open.length });
-      emails.push(
-        await send(
-          deps,
-          options,
-          'drift',
-          email,
-          `drift|${options.tenant}|${state.generation}|${targetHash}`,
-          recoverAfter,
-        ),
-      );
-      progress.done('drift-alert', 'the drift alert email (sent)');
-      await appendAll(deps.store, events);
-      progress.done('finding-events', `the journal entries of ${count(events.length, 'finding change')}`);
-    }
-    const toStore = journaled
-      ? storedChange({ open: storedOpen, breakGlass: storedBreakGlass }, journaled, change, {
-          open,
-          breakGlass: breakGlassOpen,
-        })
-      : change;
-    nextState = await findingStore.apply(toStore, {
-      ...nextState,
-      openHash: targetHash,
-      generation: state.generation + 1,
-      openCount: open.length,
-      openChanged: open.filter((f) => f.kind === 'changed').length,
-      snapshotVersion: after.version,
-      // The digest below still needs the intent; otherwise this is the state that completes it.
-      pendingJournalSeq: digestDue ? nextState.pendingJournalSeq : undefined,
-    });
-    progress.done('findings', changeText);
-  } else if (state.snapshotVersion !== after.version && !digestDue) {
-    progress.plan('findings', `the findings state (computed on snapshot version ${after.version})`);
-    nextState = await findingStore.saveState({ ...nextState, snapshotVersion: after.version });
-    progress.done('findings', `the findings state (computed on snapshot version ${after.version})`);
-  }
-
-  // 4. The daily digest, once per UTC day from the configured hour.
-  if (digestDue) {
-    const [openNow, bgNow] = await Promise.all([
-      open ?? findingStore.listOpen(),
-      breakGlassOpen ?? findingStore.listBreakGlass(),
-    ]);
-    if (openNow.length || bgNow.length) {
-      progress.plan('digest', `the daily digest email of ${day}`);
-      const email = renderDigest({ tenant: options.tenant, at, open: openNow, breakGlass: bgNow, lastSuccessAt: at });
-      emails.push(await send(deps, options, 'digest', email, `digest|${options.tenant}|${day}`, recoverAfter));
-      progress.done('digest', `the daily digest email of ${day} (sent)`);
-    }
-    progress.plan('digest-day', `the record that the digest of ${day} is done`);
-    await findingStore.saveState({
-      ...nextState,
-      snapshotVersion: after.version,
-      lastDigestDay: day,
-      pendingJournalSeq: undefined,
-    });
-    progress.done('digest-day', `the record that the digest of ${day} is done`);
-  }
-
-  // 5. Who made the new findings' changes: best effort, after everything above is stored.
-  if (options.auditLogQuery) {
-    const sent = await attributeFindings(deps, {
-      tenant: options.tenant,
-      alertRecipients: options.alertRecipients,
-      state: after,
-      opened,
-      snapshot,
-    });
-    emails.push(...sent.map((e) => ({ kind: 'attribution' as const, ...e })));
-  }
-
-  deps.logger.info('Audit complete', {
-    holders: snapshot.holders.length,
-    findings: result.findings.length,
-    opened: opened.length,
-    resolved: resolved.length,
-    snapshotVersion: after.version,
-    snapshotChanged: before.hash !== hash,
-  });
+  const openChanged = state.openChanged > 0 ? await findings.listOpen({ kind: 'changed' }) : [];
+  const target = diff(snapshot, grants, { breakGlass: options.breakGlass }, now, { previous: basis, openChanged });
+  const at = now.toISOString();
   return {
-    takenAt: at,
-    snapshotVersion: after.version,
-    snapshotChanged: before.hash !== hash,
+    at,
+    state,
+    target,
+    targetHash: openSetHash(target),
+    snapshotVersion: stored.after.version,
+    lastSuccessAt: stored.before.lastSuccessAt,
+    digestDue: now.getUTCHours() >= options.digestHourUtc && state.lastDigestDay !== at.slice(0, 10),
+  };
+}
+
+/** Step 5: who made the new findings' changes; best effort, after everything above is stored. */
+async function attribute(
+  deps: AuditDeps,
+  options: AuditOptions,
+  snapshot: Snapshot,
+  stored: StoredSnapshot,
+  findings: StoredFindings,
+): Promise<SentAlert[]> {
+  if (!options.auditLogQuery) return [];
+  const sent = await attributeFindings(deps, {
+    tenant: options.tenant,
+    alertRecipients: options.alertRecipients,
+    state: stored.after,
+    opened: findings.opened,
+    snapshot,
+  });
+  return sent.map((e) => ({ kind: 'attribution' as const, ...e }));
+}
+
+function auditResult(
+  snapshot: Snapshot,
+  stored: StoredSnapshot,
+  run: FindingsRun,
+  findings: StoredFindings,
+  emails: SentAlert[],
+): AuditResult {
+  const { added, removed, changed } = stored.holderChanges;
+  return {
+    takenAt: run.at,
+    snapshotVersion: stored.after.version,
+    snapshotChanged: stored.changed,
     holders: snapshot.holders,
-    findings: result.findings,
-    breakGlass: result.breakGlass,
-    opened,
-    resolved,
-    holderChanges: { added: changes.added.length, removed: changes.removed.length, changed: changes.changed.length },
+    findings: run.target.findings,
+    breakGlass: run.target.breakGlass,
+    opened: findings.opened,
+    resolved: findings.resolved,
+    holderChanges: { added: added.length, removed: removed.length, changed: changed.length },
     emails,
   };
 }

@@ -1,0 +1,123 @@
+/**
+ * Attribution without I/O: which new findings to attribute, the time window the audit log query covers,
+ * and which audit log record made each finding's change.
+ */
+import type { RoleAssignment, Snapshot } from '../domain.js';
+import type { AuditLogRecord } from '../ports/index.js';
+import type { AttributionTarget, StoredFinding } from '../ports/index.js';
+
+/** The Exchange admin cmdlets that give the role. */
+export const ATTRIBUTION_OPERATIONS = ['New-ManagementRoleAssignment', 'Add-RoleGroupMember'] as const;
+/** How far back Purview audit search reaches by default. */
+const LOOKBACK_MS = 180 * 24 * 3_600_000;
+/** Before the oldest relevant assignment: its WhenCreated and the audit record's time differ by a little. */
+const MARGIN_MS = 3_600_000;
+
+export interface Attribution {
+  findingId: string;
+  target: AttributionTarget;
+  by: string;
+  at: string;
+  operation: string;
+}
+
+/** New unapproved or changed findings with the holder they are about. */
+export function attributionTargets(opened: StoredFinding[], snapshot: Snapshot): AttributionTarget[] {
+  const holders = new Map(snapshot.holders.map((h) => [h.key, h]));
+  const out: AttributionTarget[] = [];
+  for (const f of opened) {
+    if (f.kind !== 'unapproved' && f.kind !== 'changed') continue;
+    const h = f.holderKey ? holders.get(f.holderKey) : undefined;
+    if (!h || h.via === 'graph-app-role') continue;
+    out.push({
+      findingId: f.id,
+      principal: h.principal,
+      principalId: h.principalId,
+      displayName: h.displayName,
+      summary: f.summary,
+      role: h.role,
+      via: h.via,
+      viaName: h.viaName,
+      assignmentName: h.assignmentName,
+    });
+  }
+  return out;
+}
+
+/**
+ * Where the query starts: a margin before the oldest assignment the targets go through was created,
+ * never further back than the audit log reaches.
+ */
+export function queryStart(targets: AttributionTarget[], assignments: RoleAssignment[], now: Date): Date {
+  const names = new Set(targets.map((t) => t.assignmentName.toLowerCase()));
+  const created = assignments
+    .filter((a) => names.has(a.name.toLowerCase()) && a.whenCreatedUtc)
+    .map((a) => Date.parse(a.whenCreatedUtc as string))
+    .filter((t) => Number.isFinite(t));
+  const oldest = created.length ? Math.min(...created) : Number.NEGATIVE_INFINITY;
+  return new Date(Math.max(oldest, now.getTime() - LOOKBACK_MS) - MARGIN_MS);
+}
+
+function parameters(record: AuditLogRecord): Map<string, string> {
+  const out = new Map<string, string>();
+  const list = record.auditData.Parameters;
+  if (!Array.isArray(list)) return out;
+  for (const p of list as { Name?: unknown; Value?: unknown }[]) {
+    if (typeof p?.Name === 'string' && (typeof p.Value === 'string' || typeof p.Value === 'number'))
+      out.set(p.Name.toLowerCase(), String(p.Value));
+  }
+  return out;
+}
+
+/** How the person may have been named in the cmdlet: UPN, its local part (the usual Exchange name), display name, object id. */
+function names(target: AttributionTarget): Set<string> {
+  const upn = target.principal.toLowerCase();
+  return new Set(
+    [upn, upn.split('@')[0] ?? upn, target.displayName?.toLowerCase(), target.principalId?.toLowerCase()].filter(
+      (x): x is string => !!x,
+    ),
+  );
+}
+
+const same = (a: string | undefined, b: string | undefined) =>
+  !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/** Whether a record made this holder; 2 = the change that gave this person the role, 1 = the assignment it goes through. */
+function strength(target: AttributionTarget, record: AuditLogRecord): number {
+  const p = parameters(record);
+  if (same(record.operation, 'Add-RoleGroupMember')) {
+    const group = p.get('identity') ?? record.objectId;
+    const member = p.get('member')?.toLowerCase();
+    return target.via === 'role-group' && same(group, target.viaName) && !!member && names(target).has(member) ? 2 : 0;
+  }
+  if (same(record.operation, 'New-ManagementRoleAssignment')) {
+    if (same(p.get('name') ?? record.objectId, target.assignmentName) || same(record.objectId, target.assignmentName))
+      return target.via === 'role-group' ? 1 : 2;
+    const user = p.get('user')?.toLowerCase();
+    return target.via === 'direct' && !!user && names(target).has(user) && same(p.get('role'), target.role) ? 2 : 0;
+  }
+  return 0;
+}
+
+/** For each target, the most telling record, latest first among equals. */
+export function matchRecords(targets: AttributionTarget[], records: AuditLogRecord[]): Attribution[] {
+  const out: Attribution[] = [];
+  for (const target of targets) {
+    let best: { record: AuditLogRecord; score: number } | undefined;
+    for (const record of records) {
+      const score = strength(target, record);
+      if (!score || !record.userPrincipalName) continue;
+      if (!best || score > best.score || (score === best.score && record.createdDateTime > best.record.createdDateTime))
+        best = { record, score };
+    }
+    if (best)
+      out.push({
+        findingId: target.findingId,
+        target,
+        by: best.record.userPrincipalName as string,
+        at: best.record.createdDateTime,
+        operation: best.record.operation,
+      });
+  }
+  return out;
+}
