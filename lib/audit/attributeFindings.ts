@@ -11,8 +11,19 @@
 import type { Snapshot } from '../domain.js';
 import { WATCHDOG_ACTOR } from '../grants/grantDeps.js';
 import { PermissionError } from '../ports/index.js';
-import type { AuditLogQuery, Clock, Directory, JournalEntryInput, Logger, Mailer, Store } from '../ports/index.js';
-import type { AttributionTarget, PendingAttribution, SnapshotState, StoredFinding } from '../ports/index.js';
+import type {
+  AttributionTarget,
+  AuditLogQuery,
+  Clock,
+  Directory,
+  JournalEntryInput,
+  Logger,
+  Mailer,
+  PendingAttribution,
+  SnapshotState,
+  Store,
+  StoredFinding,
+} from '../ports/index.js';
 import {
   ATTRIBUTION_OPERATIONS,
   attributionTargets,
@@ -21,7 +32,8 @@ import {
   type Attribution,
 } from './matchAuditRecords.js';
 import { renderAttribution } from './renderAttribution.js';
-import { alertEntry, alertIdempotencyKey } from './sendAuditAlert.js';
+import { alertEntry } from '../revoke/sendNotice.js';
+import { alertIdempotencyKey } from './sendAuditAlert.js';
 
 /** A query not succeeded after this long is dropped. */
 const MAX_PENDING_MS = 24 * 3_600_000;
@@ -188,8 +200,15 @@ async function report(
     subject: a.findingId,
     data: { by: a.by, at: a.at, operation: a.operation },
   }));
-  if (res.status !== 'duplicate')
-    entries.push(alertEntry('attribution', res.status, idempotencyKey, input.alertRecipients, email.subject));
+  if (res.status !== 'duplicate') {
+    // Journaled in one batch with the attributions and, unlike the other alerts, without an event id.
+    const { id: _id, ...alert } = alertEntry(idempotencyKey, res.status, {
+      to: input.alertRecipients,
+      subject: email.subject,
+      kind: 'attribution',
+    });
+    entries.push(alert);
+  }
   await deps.store.journal.appendMany(entries);
   return { subject: email.subject, idempotencyKey, status: res.status };
 }

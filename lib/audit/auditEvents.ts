@@ -3,8 +3,7 @@
  * them back for a run that repeats a dead one's work).
  */
 import { WATCHDOG_ACTOR } from '../grants/grantDeps.js';
-import type { JournalEntryInput } from '../ports/index.js';
-import type { BreakGlassUse, FindingChange } from '../ports/index.js';
+import type { BreakGlassUse, FindingChange, JournalEntryInput } from '../ports/index.js';
 import type { HolderChanges } from './snapshotChanges.js';
 
 function event(type: string, subject: string, at: string, data: JournalEntryInput['data']): JournalEntryInput {

@@ -3,8 +3,7 @@
  * and which audit log record made each finding's change.
  */
 import type { RoleAssignment, Snapshot } from '../domain.js';
-import type { AuditLogRecord } from '../ports/index.js';
-import type { AttributionTarget, StoredFinding } from '../ports/index.js';
+import type { AttributionTarget, AuditLogRecord, StoredFinding } from '../ports/index.js';
 
 /** The Exchange admin cmdlets that give the role. */
 export const ATTRIBUTION_OPERATIONS = ['New-ManagementRoleAssignment', 'Add-RoleGroupMember'] as const;

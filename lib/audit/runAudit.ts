@@ -11,10 +11,18 @@
  * with the same key: the alert is not sent twice and nothing is lost (at worst an event is journaled twice).
  */
 import type { Finding, Holder, Snapshot } from '../domain.js';
-import type { Clock, Directory, ExchangeRbac, Logger, Mailer, Store } from '../ports/index.js';
+import type {
+  Clock,
+  Directory,
+  ExchangeRbac,
+  Logger,
+  Mailer,
+  SnapshotState,
+  Store,
+  StoredFinding,
+} from '../ports/index.js';
 import { ConflictError } from '../ports/index.js';
 import { attributeFindings } from './attributeFindings.js';
-import type { SnapshotState, StoredFinding } from '../ports/index.js';
 import { AuditProgress, count } from './auditProgress.js';
 import { collectHolders } from './collectHolders.js';
 import { diff } from './diff.js';

@@ -3,9 +3,8 @@
  * journal entries start) is stored before any alert or finding entry; a change is alerted, journaled,
  * then stored. A run that finds the intent of a dead run repeats its change from what that run journaled.
  */
-import type { Store } from '../ports/index.js';
+import type { FindingState, Store, StoredFinding } from '../ports/index.js';
 import { findingEvents } from './auditEvents.js';
-import type { FindingState, StoredFinding } from '../ports/index.js';
 import { count, type AuditProgress } from './auditProgress.js';
 import type { DiffResult } from './diff.js';
 import { findingChanges, isEmptyChange, type OpenSet } from './findingChanges.js';

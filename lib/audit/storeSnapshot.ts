@@ -3,10 +3,9 @@
  * write; a change is claimed, its holder changes journaled, then the new snapshot version committed.
  */
 import type { Snapshot } from '../domain.js';
-import type { Store } from '../ports/index.js';
+import type { SnapshotState, Store } from '../ports/index.js';
 import { ConflictError } from '../ports/index.js';
 import { holderEvents } from './auditEvents.js';
-import type { SnapshotState } from '../ports/index.js';
 import { count, type AuditProgress } from './auditProgress.js';
 import { journaledHolders, journalTail } from './journaledChanges.js';
 import { holderChanges, snapshotHash, type HolderChanges } from './snapshotChanges.js';

@@ -1,5 +1,5 @@
 /** The revocation run as a few readable lines (the CLI without --json, and the demo). */
-import type { RevocationReport } from './revokeExpired.js';
+import type { RevocationReport } from './revocationReport.js';
 
 export function formatRevocationReport(report: RevocationReport): string[] {
   const lines: string[] = [];

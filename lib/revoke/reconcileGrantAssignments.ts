@@ -14,7 +14,8 @@ import { GRANT_ASSIGNMENT_PREFIX } from '../grants/grantAssignment.js';
 import { OPEN_STATUSES } from '../grants/policy/transitions.js';
 import { removeAssignmentVerified } from './removeAssignment.js';
 import { leftoverRemovedNotice, leftoverRemoveFailedNotice } from './revocationMessages.js';
-import type { PlannedRemoval, RevocationReport, RevokeDeps } from './revokeExpired.js';
+import type { PlannedRemoval, RevocationReport } from './revocationReport.js';
+import type { RevokeDeps } from './revokeExpired.js';
 import { trySendNotice } from './sendNotice.js';
 
 export interface Leftover {

@@ -6,7 +6,8 @@
 import { activateDueGrants, type ActivationResult } from '../grants/activateDueGrants.js';
 import type { GrantDeps } from '../grants/grantDeps.js';
 import { sendDeferredMail, type OutboxResult } from './sendDeferredMail.js';
-import { revokeExpired, type RevocationReport, type RevokeDeps } from './revokeExpired.js';
+import type { RevocationReport } from './revocationReport.js';
+import { revokeExpired, type RevokeDeps } from './revokeExpired.js';
 
 export type RevokeScheduleDeps = RevokeDeps & GrantDeps;
 

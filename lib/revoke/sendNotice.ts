@@ -3,7 +3,7 @@
  * went out. The Mailer's idempotency key makes a repeated send (a retried run) a no-op.
  */
 import { WATCHDOG_ACTOR } from '../grants/grantDeps.js';
-import type { JournalEntryInput, Logger, Mailer, Store } from '../ports/index.js';
+import type { EmailMessage, JournalEntryInput, Logger, Mailer, Store } from '../ports/index.js';
 import type { Notice } from './revocationMessages.js';
 
 /** 'deferred': ACS was throttling, the notice waits in the outbox and a later run sends it (never lost, never twice). */
@@ -20,9 +20,26 @@ export async function sendNotice(
 ): Promise<SendOutcome> {
   if (notice.to.length === 0) return 'no-recipients';
   const { kind: _kind, ...message } = notice;
+  return sendJournaled(deps, message, emailOf(notice).kind, recoverAfter);
+}
+
+/**
+ * Sends one email and journals it as an alert entry of `kind` once (see sendNotice for `recoverAfter`):
+ * a duplicate is journaled only when an earlier attempt may have died before journaling it.
+ */
+export async function sendJournaled(
+  deps: { mailer: Mailer; store: Pick<Store, 'journal'> },
+  message: EmailMessage,
+  kind: string,
+  recoverAfter?: number,
+): Promise<'sent' | 'duplicate' | 'deferred'> {
   const result = await deps.mailer.send(message);
   // A throttled send waits in the outbox: journaled as deferred now, as sent when a later run sends it.
-  const entry = alertEntry(notice.idempotencyKey, result.status === 'deferred' ? 'deferred' : 'sent', emailOf(notice));
+  const entry = alertEntry(message.idempotencyKey, result.status === 'deferred' ? 'deferred' : 'sent', {
+    to: message.to,
+    subject: message.subject,
+    kind,
+  });
   if (result.status === 'sent' || result.status === 'deferred') await deps.store.journal.append(entry);
   else if (recoverAfter !== undefined) await deps.store.journal.appendOnce([entry], recoverAfter);
   return result.status;

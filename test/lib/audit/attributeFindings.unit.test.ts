@@ -1,11 +1,17 @@
 /** Attribution logic without services: matching, escaping, and what happens to pending queries. */
 import { describe, expect, it } from 'vitest';
 import { attributeFindings, type AttributionDeps } from '../../../lib/audit/attributeFindings.js';
-import type { AttributionTarget, PendingAttribution, SnapshotState } from '../../../lib/ports/index.js';
+import type {
+  AttributionTarget,
+  AuditLogQuery,
+  AuditLogRecord,
+  JournalEntryInput,
+  PendingAttribution,
+  SnapshotState,
+} from '../../../lib/ports/index.js';
 import { matchRecords } from '../../../lib/audit/matchAuditRecords.js';
 import { renderAttribution } from '../../../lib/audit/renderAttribution.js';
 import { ManualClock } from '../../../lib/clock.js';
-import type { AuditLogQuery, AuditLogRecord, JournalEntryInput } from '../../../lib/ports/index.js';
 import { warningLogger } from '../../../testkit/loggers.js';
 
 const direct: AttributionTarget = {
