@@ -6,11 +6,11 @@
  * (`npm run docs:settings`; a test fails when the file and the table disagree).
  */
 import { defaultAuthority } from './auth/entraIssuer.js';
+import { connectionStringEndpoint } from './endpoints.js';
 import { isFlexConsumption } from './hostingPlan.js';
 import {
   audienceList,
   bool,
-  connectionStringEndpoint,
   duration,
   durationList,
   emailAddress,
@@ -32,8 +32,6 @@ import {
   utcInstant,
   type Parser,
 } from './settingParsers.js';
-
-export { connectionStringEndpoint, isLoopbackHost } from './settingParsers.js';
 
 export type CredentialKind = 'managed-identity' | 'default' | 'emulator';
 export type UnapprovedAction = 'alert' | 'revoke';

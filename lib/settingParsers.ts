@@ -8,6 +8,7 @@ import { parseIssuerForm, type IssuerForm } from './auth/entraIssuer.js';
 import { parseDuration } from './duration.js';
 import { parseInstant } from './instant.js';
 import { ncrontabProblem } from './ncrontab.js';
+import { connectionStringEndpoint, isLoopbackHost } from './endpoints.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: string[] };
 export type Parser<T> = (text: string) => Parsed<T>;
@@ -21,11 +22,6 @@ const EMAIL =
   /^[^\s@<>(),;:"[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 const DOMAIN = /^(?=.{4,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h);
-}
 
 export function isLoopbackUrl(value: string): boolean {
   try {
@@ -55,24 +51,6 @@ function endpointProblem(value: string): string | undefined {
   if (url.protocol === 'http:')
     return `is '${value}'; plain http is accepted only on loopback (127.0.0.1, localhost, [::1]), use https.`;
   return `is '${value}'; use an https:// URL.`;
-}
-
-/** The endpoint a connection string points at (ACS `endpoint=`, storage `TableEndpoint=` or account name). */
-export function connectionStringEndpoint(connectionString: string, kind: 'email' | 'table'): string | undefined {
-  const parts = new Map<string, string>();
-  for (const piece of connectionString.split(';')) {
-    const eq = piece.indexOf('=');
-    if (eq > 0) parts.set(piece.slice(0, eq).trim().toLowerCase(), piece.slice(eq + 1).trim());
-  }
-  if (kind === 'email') return parts.get('endpoint');
-  if (parts.get('usedevelopmentstorage')?.toLowerCase() === 'true') return 'http://127.0.0.1:10002/devstoreaccount1';
-  const explicit = parts.get('tableendpoint');
-  if (explicit) return explicit;
-  const account = parts.get('accountname');
-  if (!account) return undefined;
-  const protocol = parts.get('defaultendpointsprotocol') ?? 'https';
-  const suffix = parts.get('endpointsuffix') ?? 'core.windows.net';
-  return `${protocol}://${account}.table.${suffix}`;
 }
 
 export const text: Parser<string> = ok;

@@ -9,7 +9,7 @@
  * failed, SigningKeysUnavailableError (an outage, 503: the token may be signed by a key published since).
  */
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import { isLoopbackHost } from '../config.js';
+import { isLoopbackHost } from '../endpoints.js';
 import type { Clock } from '../ports/index.js';
 import { openIdConfigurationUrl, parseIssuerForm, type TokenVersion } from './entraIssuer.js';
 import { SigningKeysUnavailableError } from '../caller.js';

@@ -3,7 +3,7 @@
  * this is configuration only: which resource, which sender, which recipients, and how the watchdog signs in.
  */
 import type { Config } from '../config.js';
-import { connectionStringEndpoint } from '../config.js';
+import { connectionStringEndpoint } from '../endpoints.js';
 import { pass, type CheckResult } from './doctorCheck.js';
 
 export function checkEmail(config: Config): CheckResult {

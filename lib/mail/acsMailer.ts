@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { EmailClient, type EmailClientOptions, type EmailMessage as AcsEmailMessage } from '@azure/communication-email';
 import type { TokenCredential } from '@azure/identity';
-import { connectionStringEndpoint, isLoopbackHost } from '../config.js';
+import { connectionStringEndpoint, isLoopbackHost } from '../endpoints.js';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import {
   type Clock,

@@ -5,7 +5,7 @@
  */
 import { TableClient, type TableEntity, type TableEntityResult } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
-import { connectionStringEndpoint, isLoopbackHost } from '../config.js';
+import { connectionStringEndpoint, isLoopbackHost } from '../endpoints.js';
 import {
   DEFAULT_TABLE_CALL_LIMITS,
   tableCallPolicy,

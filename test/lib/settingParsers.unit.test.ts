@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   audienceList,
   bool,
-  connectionStringEndpoint,
   duration,
   durationList,
   emailAddress,
@@ -24,6 +23,7 @@ import {
   utcInstant,
   type Parsed,
 } from '../../lib/settingParsers.js';
+import { connectionStringEndpoint } from '../../lib/endpoints.js';
 
 const TID = '5b7a2f3e-8c1d-4e6f-9a0b-1c2d3e4f5a6b';
 
