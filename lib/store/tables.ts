@@ -113,4 +113,4 @@ export async function getEntity<T extends object>(
   }
 }
 
-export type { TableEntity, TableEntityResult };
+export type { TableEntityResult };
