@@ -3,7 +3,7 @@
  * where safe, lib/store/tableCallLimits.ts), and Table errors mapped to typed errors so that callers never parse
  * status codes.
  */
-import { TableClient, type TableEntity, type TableEntityResult } from '@azure/data-tables';
+import { TableClient, type TableEntityResult } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import { connectionStringEndpoint, isLoopbackHost } from '../endpoints.js';
 import {
