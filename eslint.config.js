@@ -145,12 +145,6 @@ const notYetDirected = [
     until: 'doctor checks the settings and adapters through a probe port built by the composition root',
   },
   {
-    files: ['lib/revoke/revokeExpired.ts'],
-    forbidden: USE_CASE_MAY_NOT,
-    allow: ['config'],
-    until: 'the revocation run declares the settings it reads, as the grant use cases do',
-  },
-  {
     files: ['lib/auth/authenticator.ts'],
     forbidden: ADAPTER_MAY_NOT,
     allow: ['config'],

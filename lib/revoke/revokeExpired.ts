@@ -15,7 +15,6 @@
  * (lib/store/removalClaimStore.ts), and a reminder on its grant before the email (`reminderIntent`): the
  * next run finishes what a dead run left, its journal entries once each after the recorded seq.
  */
-import type { Config } from '../config.js';
 import { mapLimited } from '../limiter.js';
 import type { Clock, ExchangeRbac, Logger, Mailer, Store, UnapprovedRemovalClaim } from '../ports/index.js';
 import { finishStaleAlerts } from './alertOnce.js';
@@ -31,8 +30,19 @@ import { sendReminder } from './sendReminder.js';
 
 const REMOVALS_AT_ONCE = 4;
 
+/** The settings a revocation run reads; the settings module's Config satisfies it as is. */
+export interface RevocationSettings {
+  revoke: { maxShare: number; maxCount: number; dryRun: boolean; reminderOffsetsMs: number[] };
+  unapproved: { action: 'alert' | 'revoke'; graceMs: number };
+  /** Lower-cased UPNs or object ids that are never revoked. */
+  breakGlass: string[];
+  /** The watchdog's own principal, never revoked. */
+  identityClientId?: string;
+  email: { alertRecipients: string[] };
+}
+
 export interface RevokeDeps {
-  config: Pick<Config, 'revoke' | 'unapproved' | 'breakGlass' | 'identityClientId' | 'email'>;
+  config: RevocationSettings;
   clock: Clock;
   logger: Logger;
   exchange: ExchangeRbac;
