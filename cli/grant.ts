@@ -63,6 +63,11 @@ function personName(input: FlagInput, name: PersonFlag): string {
 }
 
 /** A grant id argument: a GUID. */
+/** `--reason`, checked by the API's own schema (deny, cancel and release take the same one). */
+function reasonOf(input: FlagInput): string | undefined {
+  return input.schema(reasonBody, { reason: input.text('reason') }, FIELD_FLAGS)?.reason;
+}
+
 function grantId(input: FlagInput): string {
   const id = input.args[0] ?? '';
   if (input.args.length === 1 && !v.safeParse(grantIdSchema, id).success)
@@ -194,7 +199,7 @@ function grantSpec(makeDeps: () => GrantDeps): GroupSpec {
           json: input.bool('json'),
           id: grantId(input),
           approver: personName(input, 'approver'),
-          reason: input.schema(reasonBody, { reason: input.text('reason') }, FIELD_FLAGS)?.reason,
+          reason: reasonOf(input),
         }),
         async decide({ id, approver, reason }) {
           return { grant: await denyGrant(deps(), await resolvePerson(deps(), 'approver', approver), id, reason) };
@@ -209,7 +214,7 @@ function grantSpec(makeDeps: () => GrantDeps): GroupSpec {
           json: input.bool('json'),
           id: grantId(input),
           actor: personName(input, 'actor'),
-          reason: input.schema(reasonBody, { reason: input.text('reason') }, FIELD_FLAGS)?.reason,
+          reason: reasonOf(input),
         }),
         async decide({ id, actor, reason }) {
           return { grant: await cancelGrant(deps(), await resolvePerson(deps(), 'actor', actor), id, reason) };
@@ -250,7 +255,7 @@ function grantSpec(makeDeps: () => GrantDeps): GroupSpec {
           json: input.bool('json'),
           id: grantId(input),
           actor: personName(input, 'actor'),
-          reason: input.schema(reasonBody, { reason: input.text('reason') }, FIELD_FLAGS)?.reason,
+          reason: reasonOf(input),
         }),
         async decide({ id, actor, reason }) {
           return { grant: await releaseGrant(deps(), await resolvePerson(deps(), 'actor', actor), id, reason) };
