@@ -31,6 +31,8 @@ export function measureColdStart(): ColdStartResult {
         WATCHDOG_EMAIL_SENDER: 'watchdog@example.com',
         WATCHDOG_ALERT_RECIPIENTS: 'secops@example.com',
         WATCHDOG_STORAGE_ACCOUNT: 'stwatchdog',
+        WATCHDOG_AUTH_ISSUER: 'https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0',
+        WATCHDOG_AUTH_AUDIENCE: 'api://mie-watchdog',
       },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],

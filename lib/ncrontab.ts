@@ -7,11 +7,9 @@
  * - day-of-week is 0 to 6 (0 is Sunday; 7 is not Sunday); months and days also by English name, any
  *   abbreviation, case-insensitive (`Jan`, `mon`, `Monday`);
  * - a day-of-month and a day-of-week both restricted must both match (5-field cron fires when either does).
- * croner (which also accepts 5 and 7 fields, `L`, `#`, `?`, nicknames and Sunday as 7) is therefore given the
- * expression only after this grammar has accepted it, with every field spelled out as a list of numbers, to
- * tell whether the schedule ever fires: NCrontab accepts `0 0 0 30 2 *`, and the timer would never run.
+ * NCrontab also accepts schedules that never fire, such as `0 0 0 30 2 *`: the timer would never run, so those
+ * are refused too (see `fires`).
  */
-import { Cron } from 'croner';
 
 interface Field {
   name: string;
@@ -51,6 +49,9 @@ const FIELDS: readonly Field[] = [
     names: ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'],
   },
 ];
+
+/** The longest each month gets (February in a leap year). */
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
 const ITEM = /^(?:(\*)|([a-z0-9]+)(?:-([a-z0-9]+))?)(?:\/(\d+))?$/i;
 
@@ -105,6 +106,15 @@ function expandField(text: string, field: Field): number[] | string[] {
 }
 
 /**
+ * Whether some date has one of `days` in one of `months`. Seconds, minutes and hours that parsed always select
+ * a value, and the day-of-week never rules a date out on its own: every day of every month (29 February
+ * included) falls on each weekday within the 400-year Gregorian cycle.
+ */
+function fires(days: readonly number[], months: readonly number[]): boolean {
+  return months.some((month) => days.some((day) => day <= DAYS_IN_MONTH[month - 1]!));
+}
+
+/**
  * Why the Functions host would refuse `expression` or never fire it, or undefined when it is a valid,
  * firing NCRONTAB schedule. The text says what is wrong, without the setting's name.
  */
@@ -119,9 +129,8 @@ export function ncrontabProblem(expression: string): string | undefined {
   const expanded = parts.map((part, i) => expandField(part, FIELDS[i]!));
   const problems = expanded.flatMap((v) => (typeof v[0] === 'string' ? (v as string[]) : []));
   if (problems.length) return `is '${expression}': ${problems.join('; ')}; ${example}.`;
-  const pattern = expanded.map((v) => v.join(',')).join(' ');
-  const next = new Cron(pattern, { paused: true, mode: '6-part', domAndDow: true, timezone: 'UTC' }).nextRun();
-  if (!next)
+  const [, , , days, months] = expanded as number[][];
+  if (!fires(days!, months!))
     return `is '${expression}', which never fires (no such day in those months); pick a day every chosen month has.`;
   return undefined;
 }

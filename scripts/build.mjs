@@ -2,6 +2,7 @@
 // package.json "main" names, dependencies included) and the command line (dist/cli/, one module per command
 // loaded on demand, dependencies from node_modules). `node scripts/build.mjs cli` builds only the CLI.
 import { build } from 'esbuild';
+import { bundleBudgetProblem } from './bundleBudget.mjs';
 
 const only = process.argv[2];
 
@@ -21,10 +22,18 @@ async function functionApp() {
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     // The Functions worker provides this module at run time.
     external: ['@azure/functions-core'],
+    // Prefer a package's ES module build to its CommonJS one, so unused parts are left out (the Graph client's
+    // CommonJS build would bring its upload tasks, chaos handler and batch helpers: 32 KiB).
+    mainFields: ['module', 'main'],
     logLevel: 'warning',
   });
   const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
-  console.log(`dist/index.js: ${(bytes / 1024).toFixed(0)} KiB`);
+  console.log(`dist/index.js: ${(bytes / 1024).toFixed(0)} KiB (${bytes} bytes)`);
+  const problem = bundleBudgetProblem(bytes);
+  if (problem) {
+    console.error(problem);
+    process.exitCode = 1;
+  }
 }
 
 async function commandLine() {

@@ -16,6 +16,9 @@ describe('ncrontabProblem (the timer trigger grammar)', () => {
     ['0 */90 * * * *', 'a step longer than the field'],
     ['0 0 0 29 2 *', 'a leap day'],
     ['0 0 0 13 * 5', 'Friday the 13th: day and day-of-week both match'],
+    ['0 0 0 29 2 Mon', 'a leap day on a Monday (29 February 2044)'],
+    ['0 0 0 29-31 1-2 *', 'days only some of the months have'],
+    ['0 0 0 31 2-12/2 *', 'the 31st of the even months that have one'],
     ['0  */5   *  * * *', 'several spaces between fields'],
   ])('accepts %s (%s)', (expression) => {
     expect(ncrontabProblem(expression)).toBeUndefined();
@@ -47,6 +50,8 @@ describe('ncrontabProblem (the timer trigger grammar)', () => {
     ['0 0 22-2 * * *', /hour range '22-2' runs backwards \(the host would read it as 2-22\)/],
     ['0 0 0 30 2 *', /never fires/],
     ['0 0 0 31 4,6,9,11 *', /never fires/],
+    ['0 0 0 30-31 Feb Fri', /never fires/],
+    ['0 0 0 31 4-6/2 *', /never fires/],
   ])('refuses %s', (expression, message) => {
     const problem = ncrontabProblem(expression);
     expect(problem).toMatch(message);
