@@ -5,7 +5,8 @@
 import { asText } from './asText.js';
 
 export type Fault =
-  | { kind: 'latency'; ms: number }
+  /** Slows the call by `ms`, plus a seeded random share of `jitterMs` when given. */
+  | { kind: 'latency'; ms: number; jitterMs?: number }
   /** 429 with Retry-After in seconds (fractions allowed, e.g. 0.05). */
   | { kind: 'throttle'; retryAfterSeconds: number }
   | { kind: 'error'; status: 500 | 502 | 503 | 504 }
@@ -29,6 +30,11 @@ export interface FaultRule {
   fault: Fault;
   /** Only calls whose parameters have these values (Exchange cmdlet parameters, compared as text in any case). */
   parameters?: Record<string, string>;
+  /**
+   * Only requests inside a $batch (true), or only calls that are round trips of their own (false: plain calls and
+   * the $batch envelope itself). Unset: both.
+   */
+  inBatch?: boolean;
   /** 1-based numbers of the matching calls that fail: [2, 3] = the 2nd and 3rd. */
   calls?: number[];
   /** Fail the first `times` matching calls. */
@@ -51,6 +57,8 @@ export interface CallTarget {
   name: string;
   /** The cmdlet's parameters, for rules that pick calls by them. */
   parameters?: Record<string, unknown>;
+  /** Set for a request carried inside a $batch. */
+  inBatch?: boolean;
 }
 
 /** Faults that apply to one call: accumulated latency and warnings, then at most one failure. */
@@ -90,6 +98,8 @@ export function validateFaultRule(rule: unknown): string | undefined {
   const f = r.fault as Partial<Fault> | undefined;
   if (!f || typeof f !== 'object') return 'fault is required';
   if (f.kind === 'latency' && !(typeof f.ms === 'number' && f.ms >= 0)) return 'latency needs ms >= 0';
+  else if (f.kind === 'latency' && f.jitterMs !== undefined && !(typeof f.jitterMs === 'number' && f.jitterMs >= 0))
+    return 'latency jitterMs must be >= 0';
   else if (f.kind === 'throttle' && !(typeof f.retryAfterSeconds === 'number' && f.retryAfterSeconds >= 0))
     return 'throttle needs retryAfterSeconds >= 0';
   else if (f.kind === 'error' && ![500, 502, 503, 504].includes(f.status as number))
@@ -112,6 +122,7 @@ export function validateFaultRule(rule: unknown): string | undefined {
   ) {
     return 'parameters maps parameter names to text values';
   }
+  if (r.inBatch !== undefined && typeof r.inBatch !== 'boolean') return 'inBatch is true or false';
   const schedules = [r.calls, r.times, r.rate].filter((x) => x !== undefined).length;
   if (schedules > 1) return 'give at most one of calls, times and rate';
   if (r.calls !== undefined && !(Array.isArray(r.calls) && r.calls.every((n) => Number.isInteger(n) && n >= 1)))
@@ -143,7 +154,9 @@ export class Faults {
     const route = matcherFor(rule.route);
     const wanted = Object.entries(rule.parameters ?? {});
     const matcher = (t: CallTarget) =>
-      route(t) && wanted.every(([name, value]) => asText(t.parameters?.[name]).toLowerCase() === value.toLowerCase());
+      route(t) &&
+      (rule.inBatch === undefined || rule.inBatch === !!t.inBatch) &&
+      wanted.every(([name, value]) => asText(t.parameters?.[name]).toLowerCase() === value.toLowerCase());
     this.rules.push({ ...rule, id, seen: 0, fired: 0, matcher });
     return id;
   }
@@ -179,7 +192,7 @@ export class Faults {
       if (!fires) continue;
       if (rule.fault.kind === 'latency') {
         rule.fired++;
-        decision.latencyMs += rule.fault.ms;
+        decision.latencyMs += rule.fault.ms + (rule.fault.jitterMs ? this.random() * rule.fault.jitterMs : 0);
       } else if (rule.fault.kind === 'warning') {
         rule.fired++;
         decision.warnings.push(rule.fault.message);

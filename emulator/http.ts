@@ -1,5 +1,5 @@
 /** Small node:http helpers shared by the emulator's routes. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 
 export interface Reply {
   status: number;
@@ -54,7 +54,11 @@ export function send(res: ServerResponse, reply: Reply): void {
 
 /** The bearer token of the request, if any. */
 export function bearer(req: IncomingMessage): string | undefined {
-  const h = req.headers.authorization;
+  return bearerOf(req.headers);
+}
+
+export function bearerOf(headers: IncomingHttpHeaders): string | undefined {
+  const h = headers.authorization;
   const m = typeof h === 'string' ? /^Bearer\s+(\S+)$/i.exec(h) : null;
   return m?.[1];
 }

@@ -12,7 +12,8 @@ import { handleControl } from './control.js';
 import { EMAIL_OPERATION, EMAIL_SEND, pollEmail, sendEmail, type SentEmail } from './email/route.js';
 import { DEFAULT_EXCHANGE_BEHAVIOUR, validateExchangeBehaviour, type ExchangeBehaviour } from './exchange/behaviour.js';
 import { EMAIL_SEND_LIMITS, EmailSendWindow, type EmailSendLimits } from './email/sendLimits.js';
-import { INVOKE_COMMAND, cmdletInput, invokeCommand } from './exchange/route.js';
+import { exchangeBatch } from './exchange/batch.js';
+import { EXCHANGE_BATCH, INVOKE_COMMAND, cmdletInput, invokeCommand } from './exchange/route.js';
 import { faultReply } from './faultReply.js';
 import { Faults, type CallTarget } from './faults.js';
 import { GRAPH_PATH, graphAuth, graphBatch, graphError, graphRequest } from './graph/route.js';
@@ -215,6 +216,17 @@ async function handle(
 
 function route(ctx: EmulatorContext, req: IncomingMessage, url: URL, raw: Buffer, body: unknown): Routed | undefined {
   const method = req.method ?? 'GET';
+  const batch = EXCHANGE_BATCH.exec(url.pathname);
+  if (batch) {
+    return {
+      target: { api: 'exchange', name: '$batch' },
+      parameters: {},
+      run: () =>
+        method === 'POST'
+          ? exchangeBatch(ctx, req.headers, batch[1] as string, body)
+          : { status: 405, body: { error: { code: 'MethodNotAllowed', message: '$batch takes POST.' } } },
+    };
+  }
   const exchange = INVOKE_COMMAND.exec(url.pathname);
   if (exchange) {
     const input = cmdletInput(body);
@@ -223,7 +235,7 @@ function route(ctx: EmulatorContext, req: IncomingMessage, url: URL, raw: Buffer
       parameters: input?.parameters ?? {},
       run: (warnings) =>
         method === 'POST'
-          ? invokeCommand(ctx, req, url, exchange[1] as string, body, warnings)
+          ? invokeCommand(ctx, req.headers, url, exchange[1] as string, body, warnings)
           : { status: 405, body: { error: { code: 'MethodNotAllowed', message: 'InvokeCommand takes POST.' } } },
     };
   }

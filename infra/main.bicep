@@ -286,6 +286,7 @@ module plan 'br/public:avm/res/web/serverfarm:0.1.1' = {
 var watchdogSettings = {
   WATCHDOG_TENANT: toLower(tenantDomain)
   WATCHDOG_EXCHANGE_URL: exchangeUrl
+  WATCHDOG_EXCHANGE_BATCH: 'true'
   WATCHDOG_GRAPH_URL: graphUrl
   WATCHDOG_CREDENTIAL: 'managed-identity'
   WATCHDOG_IDENTITY_CLIENT_ID: identity.outputs.clientId

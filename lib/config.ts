@@ -40,6 +40,8 @@ export type AuthMode = 'token' | 'easyauth';
 export interface Config {
   tenant: string;
   exchangeUrl: string;
+  /** Independent Exchange calls travel together in admin API $batch requests. */
+  exchangeBatch: boolean;
   graphUrl: string;
   credential: CredentialKind;
   /** Client id of the user-assigned managed identity; also the watchdog's own principal, never revoked. */
@@ -122,6 +124,12 @@ export const SETTINGS = {
     default: 'https://outlook.office365.com',
     parse: endpoint,
     doc: 'Exchange Online admin API base (national clouds: their Exchange URL)',
+  },
+  WATCHDOG_EXCHANGE_BATCH: {
+    group: 'Tenant and identity',
+    default: 'true',
+    parse: bool,
+    doc: 'send independent Exchange cmdlets together, up to 10 in one admin API $batch request (false: one request each)',
   },
   WATCHDOG_GRAPH_URL: {
     group: 'Tenant and identity',
@@ -508,6 +516,7 @@ function toConfig(v: Values): Config {
   return {
     tenant: v.WATCHDOG_TENANT,
     exchangeUrl: v.WATCHDOG_EXCHANGE_URL,
+    exchangeBatch: v.WATCHDOG_EXCHANGE_BATCH,
     graphUrl: v.WATCHDOG_GRAPH_URL,
     credential: v.WATCHDOG_CREDENTIAL,
     identityClientId: v.WATCHDOG_IDENTITY_CLIENT_ID,

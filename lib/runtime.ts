@@ -64,6 +64,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     credential,
     policy: options.http,
     logger,
+    batch: config.exchangeBatch,
   });
   const directory = new GraphDirectory({ graphUrl: config.graphUrl, credential, policy: options.http, logger });
   const mailer = new AcsMailer({

@@ -5,10 +5,10 @@
  * `@adminapi.warnings`; a write with no output answers without a `value` array at all, as real callers
  * (CIPP's New-ExoRequest, GreyCorbel ExoHelper) expect.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { EMULATOR_TOKEN } from '../../contract/emulator.js';
 import type { EmulatorContext } from '../context.js';
-import { bearer, type Reply } from '../http.js';
+import { bearerOf, type Reply } from '../http.js';
 import { decodeSkipToken, encodeSkipToken, preferredPageSize } from '../pageCache.js';
 import { CmdletError } from '../tenantState.js';
 import type { ExchangeBehaviour } from './behaviour.js';
@@ -16,6 +16,7 @@ import { CMDLETS, bindParameters } from './cmdlets.js';
 import { EXCHANGE_ONLINE_APP_ID } from '../../contract/microsoft.js';
 
 export const INVOKE_COMMAND = /^\/adminapi\/beta\/([^/]+)\/InvokeCommand$/i;
+export const EXCHANGE_BATCH = /^\/adminapi\/beta\/([^/]+)\/\$batch$/i;
 const ANCHOR_MAILBOX = 'APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@';
 /** The admin API's own ceiling for odata.maxpagesize. */
 const MAX_PAGE = 1000;
@@ -37,7 +38,7 @@ export function cmdletInput(body: unknown): CmdletInput | undefined {
   };
 }
 
-function unauthorized(message: string): Reply {
+export function unauthorized(message: string): Reply {
   return {
     status: 401,
     headers: {
@@ -83,21 +84,24 @@ function warningsOf(warnings: string[]): Record<string, unknown> {
   return { 'adminapi.warnings@odata.type': '#Collection(String)', '@adminapi.warnings': warnings };
 }
 
-function badRequest(message: string): Reply {
+export function badRequest(message: string): Reply {
   return { status: 400, body: { error: { code: 'BadRequest', message } } };
 }
 
-/** `warnings` are injected ones (a `warning` fault): the cmdlet runs and its answer carries them. */
+/**
+ * `warnings` are injected ones (a `warning` fault): the cmdlet runs and its answer carries them. `headers` are
+ * the request's, or inside a $batch the envelope's overlaid by the sub-request's own.
+ */
 export function invokeCommand(
   ctx: EmulatorContext,
-  req: IncomingMessage,
+  headers: IncomingHttpHeaders,
   url: URL,
   tenantInUrl: string,
   body: unknown,
   warnings: string[] = [],
 ): Reply {
   const { state } = ctx;
-  const token = bearer(req);
+  const token = bearerOf(headers);
   if (!token)
     return unauthorized('The request has no bearer token. Get a token for https://outlook.office365.com/.default.');
   if (token !== EMULATOR_TOKEN) return unauthorized('The bearer token is not valid for this tenant.');
@@ -107,7 +111,7 @@ export function invokeCommand(
       `The tenant '${tenant}' in the URL is not the token's tenant (${state.tenant}). Use the tenant's initial domain.`,
     );
   }
-  const anchor = String(req.headers['x-anchormailbox'] ?? '');
+  const anchor = String(headers['x-anchormailbox'] ?? '');
   if (anchor.toLowerCase() !== `${ANCHOR_MAILBOX}${state.tenant}`.toLowerCase()) {
     return badRequest(
       `The X-AnchorMailbox header must be '${ANCHOR_MAILBOX}${state.tenant}' for app-only calls; got '${anchor}'.`,
@@ -138,7 +142,7 @@ export function invokeCommand(
     );
   }
 
-  const requested = preferredPageSize(req.headers.prefer);
+  const requested = preferredPageSize(headers.prefer);
   const pageSize = Math.max(1, Math.min(requested ?? MAX_PAGE, MAX_PAGE, ctx.pageSize ?? MAX_PAGE));
   const skipToken = url.searchParams.get('$skiptoken');
   let rows: unknown[];
@@ -173,10 +177,10 @@ export function invokeCommand(
   }
   // A cmdlet that writes and outputs nothing answers warnings only; a read always carries its (maybe empty) value.
   if (rows.length > 0 || /^get-/i.test(cmdletName)) responseBody.value = page;
-  const headers: Record<string, string> = {
+  const replyHeaders: Record<string, string> = {
     'Content-Type':
       'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8',
   };
-  if (requested !== undefined) headers['Preference-Applied'] = `odata.maxpagesize=${pageSize}`;
-  return { status: 200, headers, body: responseBody };
+  if (requested !== undefined) replyHeaders['Preference-Applied'] = `odata.maxpagesize=${pageSize}`;
+  return { status: 200, headers: replyHeaders, body: responseBody };
 }

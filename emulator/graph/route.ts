@@ -578,7 +578,7 @@ export async function graphBatch(ctx: EmulatorContext, version: string, body: un
     const started = performance.now();
     const target = new URL(item.url.replace(/^\/?/, '/'), 'http://batch');
     const path = target.pathname.replace(/^\/(v1\.0|beta)(?=\/)/, '');
-    const decision = ctx.faults.decide({ api: 'graph', name: path });
+    const decision = ctx.faults.decide({ api: 'graph', name: path, inBatch: true });
     if (decision.latencyMs) await sleep(decision.latencyMs);
     let reply: Reply;
     let fault: string | undefined;

@@ -27,6 +27,7 @@ export function createDoctorProbes(
     tenant: config.tenant,
     credential,
     policy: options.policy,
+    batch: config.exchangeBatch,
   });
   const prefix = options.tablePrefix ?? config.storage.tablePrefix;
   const tables = createTableAccess(

@@ -19,6 +19,7 @@ import {
 import { createLimiter, type Limiter } from '../limiter.js';
 import { RETRYABLE_STATUSES, type RetryPolicy } from '../http/retryPolicy.js';
 import { HttpTransport, type HttpResponse } from '../http/transport.js';
+import { InvokeBatcher, type Page, type PageRequest } from './invokeBatch.js';
 
 /** The well-known arbitration mailbox every app-only admin API call is anchored to. */
 const SYSTEM_MAILBOX = 'SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}';
@@ -36,6 +37,8 @@ export interface InvokeCommandOptions {
   concurrency?: number;
   /** Rows per page asked for with Prefer: odata.maxpagesize. */
   pageSize?: number;
+  /** Independent calls travel together in admin API $batch requests (invokeBatch.ts); false sends each alone. Default true. */
+  batch?: boolean;
   fetch?: typeof fetch;
   random?: () => number;
 }
@@ -89,10 +92,12 @@ export class InvokeCommandClient {
   private readonly scope: string;
   private readonly anchor: string;
   private readonly pageSize: number;
+  private readonly batcher?: InvokeBatcher;
 
   constructor(private readonly options: InvokeCommandOptions) {
     const base = options.exchangeUrl.replace(/\/+$/, '');
-    this.endpoint = `${base}/adminapi/beta/${encodeURIComponent(options.tenant)}/InvokeCommand`;
+    const tenantPath = `${base}/adminapi/beta/${encodeURIComponent(options.tenant)}`;
+    this.endpoint = `${tenantPath}/InvokeCommand`;
     this.scope = `${base}/.default`;
     this.anchor = `APP:${SYSTEM_MAILBOX}@${options.tenant}`;
     this.pageSize = options.pageSize ?? 1000;
@@ -103,6 +108,18 @@ export class InvokeCommandClient {
       random: options.random,
     });
     this.limit = createLimiter(options.concurrency ?? 3);
+    if (options.batch ?? true)
+      this.batcher = new InvokeBatcher({
+        batchUrl: `${tenantPath}/$batch`,
+        transport: this.transport,
+        limit: this.limit,
+        headers: (context) => this.headers(context),
+        single: (request) => this.post(request),
+        read: readPage,
+        retryable: retryableExchangeResponse,
+        logger: options.logger,
+        random: options.random,
+      });
   }
 
   /** Runs a cmdlet and returns every row of every page; any failed page fails the whole call. */
@@ -126,7 +143,8 @@ export class InvokeCommandClient {
           `the service returned the same next page link twice (${url}); the read was stopped instead of looping.`,
         );
       seen.add(url);
-      const page = await this.limit(() => this.post(url as string, body, context, writes));
+      const request: PageRequest = { url, body, context, writes };
+      const page = await (this.batcher ? this.batcher.page(request) : this.limit(() => this.post(request)));
       if (page.warnings.length)
         this.options.logger?.warn(`Exchange ${cmdlet} answered with warnings`, { cmdlet, warnings: page.warnings });
       for (const row of page.value) rows.push(stripAnnotations(row));
@@ -135,56 +153,27 @@ export class InvokeCommandClient {
     return rows;
   }
 
-  private async post(
-    url: string,
-    body: string,
-    context: CallContext,
-    writes: boolean,
-  ): Promise<{ value: CmdletRow[]; nextLink?: string; warnings: string[] }> {
+  private async headers(context: CallContext): Promise<Record<string, string>> {
+    return {
+      Authorization: `Bearer ${await accessToken(this.options.credential, this.scope, context)}`,
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      'X-AnchorMailbox': this.anchor,
+      Prefer: `odata.maxpagesize=${this.pageSize}`,
+    };
+  }
+
+  private async post(request: PageRequest): Promise<Page> {
     const response = await this.transport.send(
       async () => ({
         method: 'POST',
-        url,
-        body,
-        headers: {
-          Authorization: `Bearer ${await accessToken(this.options.credential, this.scope, context)}`,
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-          'X-AnchorMailbox': this.anchor,
-          Prefer: `odata.maxpagesize=${this.pageSize}`,
-        },
+        url: request.url,
+        body: request.body,
+        headers: await this.headers(request.context),
       }),
-      { ...context, retryable: retryableExchangeResponse },
+      { ...request.context, retryable: retryableExchangeResponse },
     );
-    if (response.status >= 400) throw exchangeError(context, response);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(response.text);
-    } catch (error) {
-      throw new RequestError(
-        context,
-        `the response was not JSON (HTTP ${response.status}, ${response.text.length} bytes).`,
-        response.status,
-        undefined,
-        error,
-      );
-    }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-      throw new RequestError(context, `the response is not a JSON object (HTTP ${response.status}).`, response.status);
-    const answer = parsed as Record<string, unknown>;
-    const warnings = Array.isArray(answer['@adminapi.warnings'])
-      ? answer['@adminapi.warnings'].filter((w): w is string => typeof w === 'string' && w !== '')
-      : [];
-    const value = answer.value;
-    // A read without rows still says value: []; only a write may leave "value" out (it had nothing to output).
-    if (!Array.isArray(value) && !(writes && value === undefined))
-      throw new RequestError(context, `the response has no "value" array (HTTP ${response.status}).`, response.status);
-    const nextLink = answer['@odata.nextLink'];
-    return {
-      value: (value ?? []) as CmdletRow[],
-      nextLink: typeof nextLink === 'string' && nextLink ? nextLink : undefined,
-      warnings,
-    };
+    return readPage(response, request);
   }
 
   /** The next page must stay on the Exchange endpoint: the bearer token is never sent anywhere else. */
@@ -202,6 +191,39 @@ export class InvokeCommandClient {
       );
     return url.toString();
   }
+}
+
+/** One answer to one page request, alone or inside a $batch: its rows and next link, or the typed error it means. */
+function readPage(response: HttpResponse, { context, writes }: PageRequest): Page {
+  if (response.status >= 400) throw exchangeError(context, response);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(response.text);
+  } catch (error) {
+    throw new RequestError(
+      context,
+      `the response was not JSON (HTTP ${response.status}, ${response.text.length} bytes).`,
+      response.status,
+      undefined,
+      error,
+    );
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new RequestError(context, `the response is not a JSON object (HTTP ${response.status}).`, response.status);
+  const answer = parsed as Record<string, unknown>;
+  const warnings = Array.isArray(answer['@adminapi.warnings'])
+    ? answer['@adminapi.warnings'].filter((w): w is string => typeof w === 'string' && w !== '')
+    : [];
+  const value = answer.value;
+  // A read without rows still says value: []; only a write may leave "value" out (it had nothing to output).
+  if (!Array.isArray(value) && !(writes && value === undefined))
+    throw new RequestError(context, `the response has no "value" array (HTTP ${response.status}).`, response.status);
+  const nextLink = answer['@odata.nextLink'];
+  return {
+    value: (value ?? []) as CmdletRow[],
+    nextLink: typeof nextLink === 'string' && nextLink ? nextLink : undefined,
+    warnings,
+  };
 }
 
 /** Switches are booleans; unset parameters are left out rather than sent as null (a null Identity lists everything). */

@@ -28,7 +28,11 @@ import { describeRemoval, type RemovalFailed, type RevocationReport } from './re
 import { revokeGrant } from './revokeGrant.js';
 import { sendReminder } from './sendReminder.js';
 
-const REMOVALS_AT_ONCE = 4;
+/**
+ * Removals in flight at once: as many as one Exchange admin API $batch carries (10), so that the reads, removals and
+ * read-backs of several grants travel together instead of a round trip each.
+ */
+const REMOVALS_AT_ONCE = 10;
 
 /** The settings a revocation run reads; the settings module's Config satisfies it as is. */
 export interface RevocationSettings {
@@ -162,8 +166,8 @@ async function executeRun(deps: RevokeDeps, run: RunPlan, report: RevocationRepo
 }
 
 /**
- * A few at a time (the Exchange client bounds its own calls too); each removal records its own failure,
- * so one grant never blocks another.
+ * Several at a time (the Exchange client batches their independent calls and bounds its connections); each removal
+ * records its own failure, so one grant never blocks another.
  */
 async function removeAll(
   deps: RevokeDeps,
