@@ -19,7 +19,7 @@ const DOMAIN = [
   'endpoints',
 ];
 const PORTS = ['ports'];
-const USE_CASES = ['audit', 'revoke', 'grants', 'evidence', 'doctor'];
+const USE_CASES = ['audit', 'revoke', 'grants', 'evidence', 'doctor', 'notify'];
 const ADAPTERS = ['store', 'exchange', 'graph', 'mail', 'http', 'auth', 'clock', 'credential', 'invocationLogger'];
 const INBOUND = ['api', 'triggers'];
 const ROOT = ['runtime', 'config', 'settingParsers', 'ncrontab', 'hostingPlan'];

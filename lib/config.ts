@@ -53,6 +53,8 @@ export interface Config {
     alertRecipients: string[];
     approverRecipients: string[];
   };
+  /** How notices reach people besides email (lib/notify/). */
+  notify: { webUrl?: string };
   /** tablePrefix starts every table name, so several watchdogs (or environments) can share one account. */
   storage: { connectionString?: string; tableEndpoint?: string; tablePrefix: string };
   grants: { minDurationMs: number; maxDurationMs: number; roleGroup?: string };
@@ -83,6 +85,7 @@ export interface Config {
 export const SETTING_GROUPS = [
   'Tenant and identity',
   'Email',
+  'Notifications',
   'Storage',
   'Grants',
   'Audit',
@@ -179,6 +182,12 @@ export const SETTINGS = {
     unset: 'the alert recipients',
     parse: emailList,
     doc: 'who is told about new grant requests',
+  },
+  WATCHDOG_WEB_URL: {
+    group: 'Notifications',
+    unset: '(none: notices carry no links)',
+    parse: endpoint,
+    doc: "the web app's URL (the Function App's, set by infra/main.bicep): every notice links to its page there (a request to its approval, a drift alert to Holders now, a grant notice to the grant)",
   },
   WATCHDOG_STORAGE_CONNECTION_STRING: {
     group: 'Storage',
@@ -527,6 +536,7 @@ function toConfig(v: Values): Config {
       alertRecipients: v.WATCHDOG_ALERT_RECIPIENTS,
       approverRecipients: v.WATCHDOG_APPROVER_RECIPIENTS ?? v.WATCHDOG_ALERT_RECIPIENTS,
     },
+    notify: { webUrl: v.WATCHDOG_WEB_URL },
     storage: {
       connectionString: v.WATCHDOG_STORAGE_CONNECTION_STRING,
       tableEndpoint: v.WATCHDOG_STORAGE_ACCOUNT,

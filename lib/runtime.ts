@@ -13,6 +13,7 @@ import type { RetryPolicy } from './http/retryPolicy.js';
 import { AcsMailer } from './mail/acsMailer.js';
 import type { AuditOptions } from './audit/runAudit.js';
 import type { EvidenceDeps } from './evidence/evidenceDeps.js';
+import type { NotifySettings } from './notify/sendNotice.js';
 import type { Clock, Directory, ExchangeRbac, Logger, Mailer } from './ports/index.js';
 import { openStore, storeOn, type OpenedStore } from './store/index.js';
 import type { TableAccess } from './store/tables.js';
@@ -25,6 +26,7 @@ export interface Runtime {
   directory: Directory;
   mailer: Mailer;
   store: OpenedStore;
+  notify: NotifySettings;
 }
 
 export interface RuntimeOptions {
@@ -80,7 +82,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     maxRetries: options.mail?.maxRetries,
     maxRetryAfterMs: options.mail?.maxRetryAfterMs,
   });
-  return { config, clock, logger, exchange, directory, mailer, store };
+  return { config, clock, logger, exchange, directory, mailer, store, notify: config.notify };
 }
 
 /**

@@ -32,7 +32,8 @@ import {
   type Attribution,
 } from './matchAuditRecords.js';
 import { renderAttribution } from './renderAttribution.js';
-import { alertEntry } from '../revoke/sendNotice.js';
+import { recipients } from '../notify/notice.js';
+import { alertEntry, emailOf, sendEmail, type NotifySettings } from '../notify/sendNotice.js';
 import { alertIdempotencyKey } from './sendAuditAlert.js';
 
 /** A query not succeeded after this long is dropped. */
@@ -46,6 +47,7 @@ export interface AttributionDeps {
   clock: Clock;
   logger: Logger;
   store: Pick<Store, 'journal' | 'snapshots'>;
+  notify?: NotifySettings;
 }
 
 export interface AttributionInput {
@@ -185,15 +187,15 @@ async function report(
   pending: PendingAttribution,
   found: Attribution[],
 ): Promise<AttributionEmail> {
-  const email = renderAttribution({ tenant: input.tenant, targets: pending.findings, found });
-  const idempotencyKey = alertIdempotencyKey('attribution', `attribution|${input.tenant}|${pending.queryId}`);
-  const res = await deps.mailer.send({
-    to: input.alertRecipients,
-    subject: email.subject,
-    html: email.html,
-    text: email.text,
-    idempotencyKey,
+  const body = renderAttribution({
+    tenant: input.tenant,
+    at: deps.clock.now().toISOString(),
+    targets: pending.findings,
+    found,
   });
+  const idempotencyKey = alertIdempotencyKey('attribution', `attribution|${input.tenant}|${pending.queryId}`);
+  const notice = { ...body, to: recipients(input.alertRecipients), key: idempotencyKey };
+  const res = await sendEmail(deps, notice);
   const entries: JournalEntryInput[] = found.map((a) => ({
     type: 'finding.attributed',
     actor: WATCHDOG_ACTOR,
@@ -202,13 +204,9 @@ async function report(
   }));
   if (res.status !== 'duplicate') {
     // Journaled in one batch with the attributions and, unlike the other alerts, without an event id.
-    const { id: _id, ...alert } = alertEntry(idempotencyKey, res.status, {
-      to: input.alertRecipients,
-      subject: email.subject,
-      kind: 'attribution',
-    });
+    const { id: _id, ...alert } = alertEntry(idempotencyKey, res.status, emailOf(notice));
     entries.push(alert);
   }
   await deps.store.journal.appendMany(entries);
-  return { subject: email.subject, idempotencyKey, status: res.status };
+  return { subject: emailOf(notice).subject, idempotencyKey, status: res.status };
 }

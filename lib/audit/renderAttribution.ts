@@ -1,37 +1,37 @@
-/** The attribution email: who the audit log names for each new finding, as one table. */
-import { escapeHtml, headerSafe, oneLine } from '../escapeText.js';
+/** The attribution notice: who the audit log names for each new finding, as one table. */
+import { instant, PAGES, type NoticeBody } from '../notify/notice.js';
 import type { AttributionTarget } from '../ports/index.js';
 import type { Attribution } from './matchAuditRecords.js';
-import type { RenderedEmail } from './renderAlert.js';
 
 export function renderAttribution(input: {
   tenant: string;
+  at: string;
   targets: AttributionTarget[];
   found: Attribution[];
-}): RenderedEmail {
+}): NoticeBody & { kind: 'attribution' } {
   const byId = new Map(input.found.map((a) => [a.findingId, a]));
   const rows = input.targets.map((t) => {
     const a = byId.get(t.findingId);
-    return [t.principal, oneLine(t.summary), a?.by ?? 'not found in the audit log', a?.at ?? '', a?.operation ?? ''];
+    return [
+      t.principal,
+      t.summary,
+      a?.by ?? 'not found in the audit log',
+      a?.at ? instant(a.at) : '',
+      a?.operation ?? '',
+    ];
   });
-  const columns = ['Principal', 'Finding', 'Made by', 'When (UTC)', 'Operation'];
-  const subject = headerSafe(
-    `Who made the Mailbox Import Export changes (${input.tenant}): ${input.found.length} of ${input.targets.length} found`,
-  );
-  const intro = `The audit log names who made ${input.found.length} of the ${input.targets.length} new Mailbox Import Export findings in ${input.tenant}.`;
-  const html = [
-    '<!DOCTYPE html><html><body>',
-    `<p>${escapeHtml(intro)}</p>`,
-    '<table border="1" cellpadding="4" cellspacing="0">',
-    `<tr>${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr>`,
-    ...rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`),
-    '</table>',
-    '</body></html>',
-  ].join('\n');
-  const text = [
-    intro,
-    '',
-    ...rows.map((r) => `- ${r[0]}: ${r[1]} | made by ${r[2]}${r[3] ? ` at ${r[3]}` : ''}${r[4] ? ` (${r[4]})` : ''}`),
-  ].join('\n');
-  return { subject, html, text };
+  const summary = `The audit log names who made ${input.found.length} of the ${input.targets.length} new Mailbox Import Export findings in ${input.tenant}.`;
+  return {
+    kind: 'attribution',
+    severity: 'medium',
+    at: input.at,
+    subject: `Who made the Mailbox Import Export changes (${input.tenant}): ${input.found.length} of ${input.targets.length} found`,
+    summary,
+    heading: 'Mailbox Import Export: who made the changes',
+    paragraphs: ['Each new finding with the change the unified audit log records for it, where it records one.'],
+    facts: [],
+    tables: [{ title: 'New findings', columns: ['Principal', 'Finding', 'Made by', 'When', 'Operation'], rows }],
+    page: PAGES.holders(),
+    refs: { tenant: input.tenant },
+  };
 }

@@ -10,6 +10,7 @@
  * findings generation and the target open set. A run that dies half-way is repeated by the next one
  * with the same key: the alert is not sent twice and nothing is lost (at worst an event is journaled twice).
  */
+import type { NotifySettings } from '../notify/sendNotice.js';
 import type { Finding, Holder, Snapshot } from '../domain.js';
 import type {
   Clock,
@@ -37,6 +38,7 @@ export interface AuditDeps {
   exchange: ExchangeRbac;
   directory: Directory;
   mailer: Mailer;
+  notify?: NotifySettings;
   clock: Clock;
   logger: Logger;
   store: Pick<Store, 'grants' | 'journal' | 'snapshots' | 'findings'>;
@@ -117,7 +119,7 @@ async function recordFailure(deps: AuditDeps, options: AuditOptions, at: string,
   }
   if (state.consecutiveFailures !== (options.failuresBeforeAlert ?? 3)) return;
   try {
-    const email = renderFailure({
+    const notice = renderFailure({
       tenant: options.tenant,
       at,
       failures: state.consecutiveFailures,
@@ -125,7 +127,7 @@ async function recordFailure(deps: AuditDeps, options: AuditOptions, at: string,
       lastSuccessAt: state.lastSuccessAt,
     });
     const keySource = `audit-failing|${options.tenant}|${state.lastSuccessAt ?? 'never'}`;
-    await sendAuditAlert(deps, options.alertRecipients, 'audit-failing', email, keySource);
+    await sendAuditAlert(deps, options.alertRecipients, notice, keySource);
   } catch (error) {
     deps.logger.error(`Could not send the audit-failing alert: ${messageOf(error)}`);
   }

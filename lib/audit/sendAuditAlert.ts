@@ -1,21 +1,19 @@
-/** One audit alert email (drift, digest, audit-failing, attribution), sent once and journaled once. */
+/** One audit alert (drift, digest, audit-failing, attribution), sent once and journaled once. */
 import { createHash } from 'node:crypto';
-import type { Mailer, Store } from '../ports/index.js';
-import { sendJournaled } from '../revoke/sendNotice.js';
-import type { RenderedEmail } from './renderAlert.js';
+import { recipients, type NoticeBody } from '../notify/notice.js';
+import type { NoticeKind } from '../notify/noticeKinds.js';
+import { subjectLine } from '../notify/emailLayout.js';
+import { sendNotice, type NoticeDeps } from '../notify/sendNotice.js';
 
 export interface SentAlert {
-  kind: 'drift' | 'digest' | 'audit-failing' | 'attribution';
+  kind: Extract<NoticeKind, 'drift' | 'digest' | 'audit-failing' | 'attribution'>;
   subject: string;
   idempotencyKey: string;
   /** 'deferred': ACS was throttling; the alert waits in the outbox for the next revocation run. */
-  status: 'sent' | 'duplicate' | 'deferred';
+  status: 'sent' | 'duplicate' | 'deferred' | 'no-recipients';
 }
 
-export interface AlertDeps {
-  mailer: Mailer;
-  store: Pick<Store, 'journal'>;
-}
+export type AlertDeps = NoticeDeps;
 
 /** The same key source gives the same key, so a repeated run's alert is a duplicate at the mailer. */
 export function alertIdempotencyKey(kind: SentAlert['kind'], keySource: string): string {
@@ -29,13 +27,11 @@ export function alertIdempotencyKey(kind: SentAlert['kind'], keySource: string):
 export async function sendAuditAlert(
   deps: AlertDeps,
   to: string[],
-  kind: SentAlert['kind'],
-  email: RenderedEmail,
+  body: NoticeBody & { kind: SentAlert['kind'] },
   keySource: string,
   recoverAfter?: number,
 ): Promise<SentAlert> {
-  const idempotencyKey = alertIdempotencyKey(kind, keySource);
-  const message = { to, subject: email.subject, html: email.html, text: email.text, idempotencyKey };
-  const status = await sendJournaled(deps, message, kind, recoverAfter);
-  return { kind, subject: email.subject, idempotencyKey, status };
+  const notice = { ...body, to: recipients(to), key: alertIdempotencyKey(body.kind, keySource) };
+  const status = await sendNotice(deps, notice, recoverAfter);
+  return { kind: body.kind, subject: subjectLine(notice), idempotencyKey: notice.key, status };
 }

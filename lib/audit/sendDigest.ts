@@ -24,11 +24,9 @@ export async function sendDigest(
   const emails: SentAlert[] = [];
   if (open.length || breakGlass.length) {
     progress.plan('digest', `the daily digest email of ${day}`);
-    const email = renderDigest({ tenant: options.tenant, at: run.at, open, breakGlass, lastSuccessAt: run.at });
+    const notice = renderDigest({ tenant: options.tenant, at: run.at, open, breakGlass, lastSuccessAt: run.at });
     const keySource = `digest|${options.tenant}|${day}`;
-    emails.push(
-      await sendAuditAlert(deps, options.alertRecipients, 'digest', email, keySource, run.state.pendingJournalSeq),
-    );
+    emails.push(await sendAuditAlert(deps, options.alertRecipients, notice, keySource, run.state.pendingJournalSeq));
     progress.done('digest', `the daily digest email of ${day} (sent)`);
   }
   progress.plan('digest-day', `the record that the digest of ${day} is done`);

@@ -93,9 +93,9 @@ async function moveOpenSet(
     const eventsText = `the journal entries of ${count(events.length, 'finding change')}`;
     progress.plan('drift-alert', 'the drift alert email');
     progress.plan('finding-events', eventsText);
-    const email = renderAlert({ tenant: options.tenant, at: run.at, ...change, openCount: after.open.length });
+    const notice = renderAlert({ tenant: options.tenant, at: run.at, ...change, openCount: after.open.length });
     const keySource = `drift|${options.tenant}|${run.state.generation}|${run.targetHash}`;
-    emails.push(await sendAuditAlert(deps, options.alertRecipients, 'drift', email, keySource, recoverAfter));
+    emails.push(await sendAuditAlert(deps, options.alertRecipients, notice, keySource, recoverAfter));
     progress.done('drift-alert', 'the drift alert email (sent)');
     await journal.appendMany(events);
     progress.done('finding-events', eventsText);

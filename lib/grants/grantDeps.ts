@@ -1,11 +1,12 @@
 /** What the grant use cases need; a Runtime satisfies it as is. */
 import type { Clock, Directory, ExchangeRbac, Logger, Mailer, Store } from '../ports/index.js';
+import type { NotifySettings } from '../notify/sendNotice.js';
 import type { DurationBounds } from './policy/durationBounds.js';
 
 /** The settings the grant use cases read: duration bounds, the grant role group, who approves. */
 export interface GrantSettings {
   grants: DurationBounds & { roleGroup?: string };
-  email: { approverRecipients: string[] };
+  email: { approverRecipients: string[]; alertRecipients: string[] };
 }
 
 export interface GrantDeps {
@@ -16,6 +17,7 @@ export interface GrantDeps {
   directory: Directory;
   mailer: Mailer;
   store: Store;
+  notify?: NotifySettings;
 }
 
 /** Journal actor of the app itself. */

@@ -37,7 +37,7 @@ export function recordGrantEvent(store: Pick<Store, 'journal'>, event: GrantEven
 
 /** Journals a grant state change, then sends its notice about the grant as saved (a failed mail leaves the entry). */
 export async function recordAndNotify(
-  deps: Pick<GrantDeps, 'mailer' | 'store' | 'logger' | 'config'>,
+  deps: Pick<GrantDeps, 'mailer' | 'store' | 'logger' | 'config' | 'clock' | 'notify'>,
   notice: GrantNoticeKind,
   event: GrantEvent,
 ): Promise<void> {

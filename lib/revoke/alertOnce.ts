@@ -6,8 +6,8 @@
  * which keeps a situation that repeats every run (the same holders needing a person) at two reads.
  */
 import type { AlertIntent, JournalEntryInput, Logger, Mailer, Store } from '../ports/index.js';
-import type { Notice } from './revocationMessages.js';
-import { alertEntry, emailOf, trySendNotice, type SendOutcome } from './sendNotice.js';
+import type { Notice } from '../notify/notice.js';
+import { alertEntry, emailOf, trySendNotice, type SendOutcome } from '../notify/sendNotice.js';
 
 type AlertDeps = { mailer: Mailer; store: Pick<Store, 'journal' | 'alertIntents' | 'sentMail'>; logger: Logger };
 
@@ -22,7 +22,7 @@ export async function sendAlertOnce(
   earlier?: AlertIntent,
 ): Promise<SendOutcome | 'failed' | 'done'> {
   if (notice.to.length === 0) return 'no-recipients';
-  const key = notice.idempotencyKey;
+  const key = notice.key;
   if (!earlier) {
     const record = await deps.store.sentMail.get(key);
     if (record?.status === 'sent' || record?.status === 'deferred') return 'done';

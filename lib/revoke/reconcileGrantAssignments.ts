@@ -16,7 +16,7 @@ import { removeAssignmentVerified } from './removeAssignment.js';
 import { leftoverRemovedNotice, leftoverRemoveFailedNotice } from './revocationMessages.js';
 import type { PlannedRemoval, RevocationReport } from './revocationReport.js';
 import type { RevokeDeps } from './revokeExpired.js';
-import { trySendNotice } from './sendNotice.js';
+import { trySendNotice } from '../notify/sendNotice.js';
 
 export interface Leftover {
   grant: Grant;

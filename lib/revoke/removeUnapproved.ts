@@ -12,7 +12,7 @@ import { removeAssignmentVerified } from './removeAssignment.js';
 import { describeRemoval, type RevocationReport } from './revocationReport.js';
 import { unapprovedRemovedNotice, unapprovedRemoveFailedNotice } from './revocationMessages.js';
 import type { RevokeDeps } from './revokeExpired.js';
-import { trySendNotice } from './sendNotice.js';
+import { trySendNotice } from '../notify/sendNotice.js';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 

@@ -33,7 +33,14 @@ export async function alertBlocked(
     ...leftovers.map((l) => `assignment:${l.assignment.guid}`),
   ];
   const key = setKey('revoke/blocked', targets);
-  const notice = revocationBlockedNotice(block, plan.removals, leftovers, key, deps.config.email.alertRecipients);
+  const notice = revocationBlockedNotice(
+    block,
+    plan.removals,
+    leftovers,
+    key,
+    deps.config.email.alertRecipients,
+    deps.clock.now().toISOString(),
+  );
   deps.logger.error(`Revocation stopped by the mass-removal guard: ${block.reason}. Nothing was removed.`, {
     removals: block.removals,
     currentHolders: block.currentHolders,
@@ -69,6 +76,11 @@ export async function alertNeedsPerson(
     'revoke/needs-person',
     manual.map((p) => `${p.reason}:${p.holder?.key ?? p.grant?.id ?? p.principal}`),
   );
-  await sendAlertOnce(deps, needsPersonNotice(manual, key, deps.config.email.alertRecipients), [], intentOf.get(key));
+  await sendAlertOnce(
+    deps,
+    needsPersonNotice(manual, key, deps.config.email.alertRecipients, deps.clock.now().toISOString()),
+    [],
+    intentOf.get(key),
+  );
   return key;
 }

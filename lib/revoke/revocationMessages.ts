@@ -1,79 +1,50 @@
 /**
- * The emails the revocation job sends, rendered as pure functions (text and HTML). Every value that
- * comes from a person or a tenant (justification, names, errors) is escaped in HTML and stripped of
- * line breaks in the subject. Each message carries an idempotency key per grant (or assignment) and
- * event, so a retried run never sends it twice.
+ * The notices the revocation job sends, built as pure functions; the shared layout and the other channels
+ * render them, escaping every value that comes from a person or a tenant. Each carries an idempotency key per
+ * grant (or assignment) and event, so a retried run never sends it twice.
  */
 import type { Grant, Holder, RoleAssignment } from '../domain.js';
-import { escapeHtml, headerSafe, oneLine } from '../escapeText.js';
-import type { EmailMessage } from '../ports/index.js';
+import { instantInWords, utcText } from '../notify/humanTime.js';
+import { instant, PAGES, recipients, type Notice, type NoticePage, type NoticeValue } from '../notify/notice.js';
+import type { NoticeKind, NoticeSeverity } from '../notify/noticeKinds.js';
 import type { MassRemovalBlock, Protection, Removal } from './planRevocations.js';
 import type { Leftover } from './reconcileGrantAssignments.js';
 import { LISTED_TARGETS } from './targetSummary.js';
-
-export type NoticeKind =
-  | 'grant-revoked'
-  | 'grant-reminder'
-  | 'revoke-failed'
-  | 'revoke-blocked'
-  | 'unapproved-revoked'
-  | 'unapproved-revoke-failed'
-  | 'leftover-removed'
-  | 'leftover-remove-failed'
-  | 'needs-person';
-
-export interface Notice extends EmailMessage {
-  kind: NoticeKind;
-}
 
 /** Exchange keeps a per-session permission cache: a removed role can keep working for this long. */
 export const PROPAGATION_NOTE =
   'Exchange Online caches permissions per session: the role may keep working for up to 60 minutes in sessions that were already open. The next audit confirms that the assignment stays gone.';
 
-type Fact = [label: string, value: string];
+type Fact = [label: string, value: NoticeValue];
 
 interface Body {
+  at: string;
   heading: string;
+  summary?: string;
   paragraphs: string[];
   facts: Fact[];
-  severity?: 'critical' | 'high';
+  severity?: NoticeSeverity;
+  page?: NoticePage;
+  refs?: Notice['refs'];
 }
 
-function unique(addresses: string[]): string[] {
-  return [...new Set(addresses.map((a) => a.toLowerCase()))];
-}
-
-function render(kind: NoticeKind, to: string[], subject: string, idempotencyKey: string, body: Body): Notice {
-  const tag = body.severity === 'critical' ? '[CRITICAL] ' : '';
-  const text = [
-    body.heading,
-    '',
-    ...body.paragraphs.flatMap((p) => [p, '']),
-    ...body.facts.map(([label, value]) => `${label}: ${oneLine(value)}`),
-    '',
-    '-- mie-watchdog',
-  ].join('\n');
-  const rows = body.facts
-    .map(
-      ([label, value]) =>
-        `<tr><th align="left" style="padding:2px 12px 2px 0">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`,
-    )
-    .join('');
-  const html = [
-    '<!doctype html><html><head><meta charset="utf-8"></head><body style="font-family:Segoe UI,Arial,sans-serif;font-size:14px">',
-    `<h2 style="color:${body.severity === 'critical' ? '#a80000' : '#222'}">${escapeHtml(body.heading)}</h2>`,
-    ...body.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
-    rows ? `<table>${rows}</table>` : '',
-    '<p style="color:#666">mie-watchdog</p>',
-    '</body></html>',
-  ].join('\n');
+function render(kind: NoticeKind, to: string[], subject: string, key: string, body: Body): Notice {
+  const severity = body.severity ?? 'info';
+  const tag = severity === 'critical' ? '[CRITICAL] ' : '';
   return {
     kind,
-    to: unique(to),
-    subject: headerSafe(`[mie-watchdog] ${tag}${subject}`, 200),
-    idempotencyKey,
-    html,
-    text,
+    severity,
+    key,
+    at: body.at,
+    to: recipients(to),
+    subject: `[mie-watchdog] ${tag}${subject}`,
+    summary: body.summary ?? body.heading,
+    heading: body.heading,
+    paragraphs: body.paragraphs,
+    facts: body.facts.map(([label, value]) => ({ label, value })),
+    tables: [],
+    page: body.page,
+    refs: body.refs ?? {},
   };
 }
 
@@ -86,9 +57,15 @@ function grantFacts(grant: Grant): Fact[] {
   ];
   if (grant.approvedBy) facts.push(['Approved by', grant.approvedBy]);
   facts.push(['Ticket', grant.ticket], ['Justification', grant.justification]);
-  if (grant.expiresAt) facts.push(['Expires', grant.expiresAt]);
+  if (grant.expiresAt) facts.push(['Expires', instant(grant.expiresAt)]);
   return facts;
 }
+
+const grantRefs = (grant: Grant): Notice['refs'] => ({
+  grantId: grant.id,
+  principal: grant.principal,
+  assignmentGuid: grant.assignmentGuid,
+});
 
 function howGranted(grant: Grant): string {
   if (grant.method === 'role-group') return `membership of role group ${grant.roleGroup ?? '(unknown)'}`;
@@ -102,13 +79,17 @@ export function grantRevokedNotice(grant: Grant, verifiedAt: string, securityTea
     `${grant.role} removed from ${grant.principal} (grant expired)`,
     `grant/${grant.id}/revoked`,
     {
+      at: verifiedAt,
       heading: `${grant.role} removed from ${grant.principal}`,
+      summary: `The grant of ${grant.role} to ${grant.principal} expired; the role is removed and confirmed gone.`,
+      page: PAGES.grant(grant.id),
+      refs: grantRefs(grant),
       paragraphs: [
-        `The grant expired at ${grant.expiresAt ?? grant.endedAt ?? ''}. The watchdog removed its ${howGranted(grant)} and read it back at ${verifiedAt}: it is gone.`,
+        `The grant expired at ${utcText(grant.expiresAt ?? grant.endedAt ?? verifiedAt)}. The watchdog removed its ${howGranted(grant)} and read it back at ${utcText(verifiedAt)}: it is gone.`,
         PROPAGATION_NOTE,
         'Need it again? Request a new grant; it needs a fresh approval.',
       ],
-      facts: [...grantFacts(grant), ['Removal confirmed', verifiedAt]],
+      facts: [...grantFacts(grant), ['Removal confirmed', instant(verifiedAt)]],
     },
   );
 }
@@ -126,16 +107,20 @@ export function leftoverRemovedNotice(
     `${grant.role} removed from ${grant.principal} (grant ${grant.status}, assignment left behind)`,
     `assignment/${assignment.guid}/leftover-removed`,
     {
+      at: verifiedAt,
       severity: 'high',
       heading: `Leftover ${grant.role} assignment removed from ${grant.principal}`,
+      summary: `A ${grant.status} grant's assignment was still in Exchange and usable; the watchdog removed it.`,
+      page: PAGES.grant(grant.id),
+      refs: { ...grantRefs(grant), assignmentGuid: assignment.guid },
       paragraphs: [
-        `Grant ${grant.id} is ${grant.status}, yet its own assignment ${assignment.name} was still in Exchange; it was usable until now. This happens when an activation reaches Exchange but its answer is lost. The watchdog removed it and read it back at ${verifiedAt}: it is gone.`,
+        `Grant ${grant.id} is ${grant.status}, yet its own assignment ${assignment.name} was still in Exchange; it was usable until now. This happens when an activation reaches Exchange but its answer is lost. The watchdog removed it and read it back at ${utcText(verifiedAt)}: it is gone.`,
         PROPAGATION_NOTE,
       ],
       facts: [
         ...grantFacts(grant),
         ['Assignment', `${assignment.name} (${assignment.guid})`],
-        ['Removal confirmed', verifiedAt],
+        ['Removal confirmed', instant(verifiedAt)],
       ],
     },
   );
@@ -154,7 +139,11 @@ export function leftoverRemoveFailedNotice(
     `Could not remove leftover ${grant.role} assignment of ${grant.principal}`,
     `assignment/${assignment.guid}/leftover-remove-failed/${runAt}`,
     {
+      at: runAt,
       severity: 'critical',
+      summary: `A ${grant.status} grant's assignment is still in Exchange and could not be removed: remove it by hand.`,
+      page: PAGES.grant(grant.id),
+      refs: { ...grantRefs(grant), assignmentGuid: assignment.guid },
       heading: `Could not remove the leftover assignment of ${grant.status} grant ${grant.id}`,
       paragraphs: [
         `Last error: ${error}`,
@@ -175,15 +164,21 @@ export function timeLeft(ms: number): string {
 
 export function reminderNotice(grant: Grant, offset: string, remainingMs: number): Notice {
   const left = timeLeft(remainingMs);
+  const expires = grant.expiresAt ?? '';
+  const at = expires ? new Date(Date.parse(expires) - remainingMs).toISOString() : new Date(0).toISOString();
   return render(
     'grant-reminder',
     [grant.principal, grant.requestedBy],
     `${grant.role} for ${grant.principal} expires in ${left}`,
     `grant/${grant.id}/reminder/${offset}/${grant.expiresAt ?? ''}`,
     {
-      heading: `Grant ${grant.id} expires at ${grant.expiresAt ?? ''}`,
+      at,
+      heading: `Grant ${grant.id} expires at ${utcText(expires)}`,
+      summary: `${grant.role} of ${grant.principal} is removed automatically in ${left}.`,
+      page: PAGES.grant(grant.id),
+      refs: grantRefs(grant),
       paragraphs: [
-        `The ${grant.role} role of ${grant.principal} will be removed automatically at ${grant.expiresAt ?? ''} (in ${left}). Finish or checkpoint running exports before then.`,
+        `The ${grant.role} role of ${grant.principal} will be removed automatically at ${instantInWords(expires, at)}. Finish or checkpoint running exports before then.`,
         'To keep it longer, request an extension: it needs a fresh approval. To give it back now, release the grant.',
       ],
       facts: grantFacts(grant),
@@ -191,14 +186,24 @@ export function reminderNotice(grant: Grant, offset: string, remainingMs: number
   );
 }
 
-export function revokeFailedNotice(grant: Grant, error: string, attempts: number, securityTeam: string[]): Notice {
+export function revokeFailedNotice(
+  grant: Grant,
+  error: string,
+  attempts: number,
+  securityTeam: string[],
+  at: string,
+): Notice {
   return render(
     'revoke-failed',
     securityTeam,
     `Revocation of ${grant.role} from ${grant.principal} failed (${attempts} attempts)`,
     `grant/${grant.id}/revoke-failed/${attempts}`,
     {
+      at,
       severity: 'critical',
+      summary: `${grant.principal} still holds ${grant.role} after its grant ended: the removal failed ${attempts} time(s).`,
+      page: PAGES.grant(grant.id),
+      refs: grantRefs(grant),
       heading: `Could not remove ${grant.role} from ${grant.principal}`,
       paragraphs: [
         `Grant ${grant.id} has ended but its ${howGranted(grant)} could not be removed and confirmed gone. The watchdog retries on every run and sends this alert each time until it succeeds.`,
@@ -226,6 +231,7 @@ export function revocationBlockedNotice(
   leftovers: Leftover[],
   key: string,
   securityTeam: string[],
+  at: string,
 ): Notice {
   const removals = [...planned.map(removalTarget), ...leftovers.map(leftoverTarget)];
   return render(
@@ -234,8 +240,11 @@ export function revocationBlockedNotice(
     `Revocation stopped: it would remove ${block.removals} of ${block.currentHolders} holders`,
     key,
     {
+      at,
       severity: 'critical',
       heading: 'Revocation stopped by the mass-removal guard',
+      summary: `Nothing was removed: the plan would remove ${block.removals} of ${block.currentHolders} holders; a person must check it.`,
+      page: PAGES.holders(),
       paragraphs: [
         `This run removed nothing: ${block.reason}.`,
         'A plan this large usually means a bad read or a clock problem. Check it with WATCHDOG_DRY_RUN=true (mie-watchdog revoke --json); if it is right, raise WATCHDOG_REVOKE_MAX_SHARE or WATCHDOG_REVOKE_MAX_COUNT for one run, or remove the assignments by hand.',
@@ -272,13 +281,17 @@ export function unapprovedRemovedNotice(
     `Unapproved ${holder.role} removed from ${holder.principal}`,
     `assignment/${assignment.guid}/unapproved-removed`,
     {
+      at: verifiedAt,
       severity: 'high',
       heading: `Unapproved ${holder.role} removed from ${holder.principal}`,
+      summary: `${holder.principal} held ${holder.role} without an approved grant; the watchdog removed it.`,
+      page: PAGES.holders(),
+      refs: { principal: holder.principal, assignmentGuid: assignment.guid },
       paragraphs: [
-        `WATCHDOG_UNAPPROVED_ACTION is revoke: the assignment had no approved grant and stayed past WATCHDOG_UNAPPROVED_GRACE, so the watchdog removed it and read it back at ${verifiedAt}: it is gone.`,
+        `WATCHDOG_UNAPPROVED_ACTION is revoke: the assignment had no approved grant and stayed past WATCHDOG_UNAPPROVED_GRACE, so the watchdog removed it and read it back at ${utcText(verifiedAt)}: it is gone.`,
         PROPAGATION_NOTE,
       ],
-      facts: [...holderFacts(holder, assignment), ['Removal confirmed', verifiedAt]],
+      facts: [...holderFacts(holder, assignment), ['Removal confirmed', instant(verifiedAt)]],
     },
   );
 }
@@ -296,7 +309,11 @@ export function unapprovedRemoveFailedNotice(
     `Could not remove unapproved ${holder.role} from ${holder.principal}`,
     `assignment/${assignment.guid}/unapproved-remove-failed/${runAt}`,
     {
+      at: runAt,
       severity: 'critical',
+      summary: `${holder.principal} still holds ${holder.role} without an approved grant: removing it failed.`,
+      page: PAGES.holders(),
+      refs: { principal: holder.principal, assignmentGuid: assignment.guid },
       heading: `Could not remove unapproved ${holder.role} from ${holder.principal}`,
       paragraphs: [
         `Last error: ${error}`,
@@ -308,15 +325,18 @@ export function unapprovedRemoveFailedNotice(
 }
 
 /** Holders the watchdog will not remove on its own (group paths, app roles, break-glass): a person decides. */
-export function needsPersonNotice(protections: Protection[], key: string, securityTeam: string[]): Notice {
+export function needsPersonNotice(protections: Protection[], key: string, securityTeam: string[], at: string): Notice {
   return render(
     'needs-person',
     securityTeam,
     `${protections.length} unapproved holder(s) need a person to remove them`,
     key,
     {
+      at,
       severity: 'high',
       heading: 'Unapproved holders the watchdog does not remove automatically',
+      summary: `${protections.length} unapproved holder(s) keep the role until a person removes them.`,
+      page: PAGES.holders(),
       paragraphs: [
         'WATCHDOG_UNAPPROVED_ACTION is revoke, but these holders are not removed automatically: group paths would take the role from approved members too, Graph app roles are outside Exchange, and break-glass and the watchdog itself are never revoked.',
       ],

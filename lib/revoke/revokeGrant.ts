@@ -14,7 +14,7 @@ import { removeGrantAccess } from './removeGrantAccess.js';
 import { describeRemoval, type PlannedRemoval, type RevocationReport } from './revocationReport.js';
 import { grantRevokedNotice, revokeFailedNotice } from './revocationMessages.js';
 import type { RevokeDeps } from './revokeExpired.js';
-import { sendNotice, trySendNotice } from './sendNotice.js';
+import { sendNotice, trySendNotice } from '../notify/sendNotice.js';
 
 type JournalEntry = JournalEntryInput & { id: string };
 
@@ -234,5 +234,8 @@ async function recordGrantFailure(deps: RevokeDeps, grant: Grant, error: string,
     data: { grant: data, attempts },
   };
   await journalOnce(deps, [failed], attempt.recoverAfter);
-  await trySendNotice(deps, revokeFailedNotice(grant, error, attempts, deps.config.email.alertRecipients));
+  await trySendNotice(
+    deps,
+    revokeFailedNotice(grant, error, attempts, deps.config.email.alertRecipients, deps.clock.now().toISOString()),
+  );
 }

@@ -3,7 +3,7 @@ import type { DueReminder } from './planReminders.js';
 import type { RevocationReport } from './revocationReport.js';
 import { reminderNotice } from './revocationMessages.js';
 import type { RevokeDeps } from './revokeExpired.js';
-import { trySendNotice } from './sendNotice.js';
+import { trySendNotice } from '../notify/sendNotice.js';
 
 /**
  * Records the reminder as intended on the grant (with the journal seq), sends it, journals it, then records it

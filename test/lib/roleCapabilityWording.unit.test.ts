@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { renderAlert, renderFailure } from '../../lib/audit/renderAlert.js';
 import type { Grant } from '../../lib/domain.js';
 import { grantNotice } from '../../lib/grants/notices/grantNotice.js';
+import { renderEmail } from '../../lib/notify/emailLayout.js';
 import { ROLE_CAPABILITY } from '../../lib/roleCapability.js';
 
 const AT = '2026-11-02T10:00:00.000Z';
@@ -32,17 +33,22 @@ describe('what the role does, told truly', () => {
   });
 
   it('alert, failure and approval emails carry it and never claim Exchange Online PST export', () => {
-    const alert = renderAlert({
-      tenant: 'contoso.onmicrosoft.com',
-      at: AT,
-      opened: [],
-      resolved: [],
-      breakGlassDetected: [],
-      breakGlassCleared: [],
-      openCount: 0,
-    });
-    const failure = renderFailure({ tenant: 'contoso.onmicrosoft.com', at: AT, failures: 3, lastError: 'x' });
-    const request = grantNotice('requested', grant, ['sec@contoso.onmicrosoft.com']);
+    const alert = renderEmail(
+      renderAlert({
+        tenant: 'contoso.onmicrosoft.com',
+        at: AT,
+        opened: [],
+        resolved: [],
+        breakGlassDetected: [],
+        breakGlassCleared: [],
+        openCount: 0,
+      }),
+    );
+    const failure = renderEmail(
+      renderFailure({ tenant: 'contoso.onmicrosoft.com', at: AT, failures: 3, lastError: 'x' }),
+    );
+    const audience = { approvers: ['sec@contoso.onmicrosoft.com'], securityTeam: ['sec@contoso.onmicrosoft.com'] };
+    const request = renderEmail(grantNotice('requested', grant, audience, AT));
     for (const text of [alert.text, alert.html, failure.text, request.text, request.html])
       expect(text).not.toMatch(EXPORT_CLAIM);
     expect(alert.text).toContain(ROLE_CAPABILITY);

@@ -1,177 +1,170 @@
 /**
- * The emails of the grant lifecycle, rendered as pure functions of the grant: who gets each,
- * what it says (HTML and text), and the idempotency key that keeps a retry from sending it twice.
+ * The notices of the grant lifecycle, built as pure functions of the grant: who gets each, what it says, the
+ * page of the web app it links to, and the idempotency key that keeps a retry from sending it twice. The
+ * shared layout (lib/notify/emailLayout.ts) and the other channels render them.
  */
 import type { Grant } from '../../domain.js';
-import { formatDuration } from '../../duration.js';
-import { escapeHtml, headerSafe, oneLine } from '../../escapeText.js';
+import { durationInWords, instantInWords, utcText } from '../../notify/humanTime.js';
+import { duration, instant, PAGES, recipients, type Notice, type NoticeFact } from '../../notify/notice.js';
 import { ROLE_CAPABILITY } from '../../roleCapability.js';
 
 export type GrantNoticeKind =
   'requested' | 'extension-requested' | 'approved' | 'denied' | 'extended' | 'active' | 'adopted' | 'released';
 
-export interface GrantNotice {
-  kind: GrantNoticeKind;
-  to: string[];
-  subject: string;
-  html: string;
-  text: string;
-  idempotencyKey: string;
-}
+export type GrantNotice = Notice;
 
 export const PROPAGATION_NOTE =
   'Exchange Online applies role changes within up to 60 minutes: the role may not work in sessions opened before then; sign out and back in if it does not.';
 
-interface Line {
-  label: string;
-  value: string;
-}
-
-function lines(grant: Grant): Line[] {
-  const out: Line[] = [
+function lines(grant: Grant): NoticeFact[] {
+  const out: NoticeFact[] = [
     { label: 'Grant', value: grant.id },
     { label: 'Grantee', value: grant.principal },
     { label: 'Role', value: grant.role },
     { label: 'Requested by', value: grant.requestedBy },
     { label: 'Ticket', value: grant.ticket },
-    { label: 'Duration', value: formatDuration(grant.durationMs) },
+    { label: 'Duration', value: duration(grant.durationMs) },
     { label: 'Justification', value: grant.justification },
   ];
-  if (grant.startsAt) out.push({ label: 'Starts', value: grant.startsAt });
-  if (grant.expiresAt) out.push({ label: 'Expires', value: grant.expiresAt });
+  if (grant.startsAt) out.push({ label: 'Starts', value: instant(grant.startsAt) });
+  if (grant.expiresAt) out.push({ label: 'Expires', value: instant(grant.expiresAt) });
   return out;
 }
 
-function render(
-  kind: GrantNoticeKind,
-  grant: Grant,
-  to: string[],
-  subject: string,
-  intro: string[],
-  extra: Line[],
-  stamp?: string,
-): GrantNotice {
-  const details = [...lines(grant), ...extra];
-  const text = [...intro, '', ...details.map((l) => `${l.label}: ${oneLine(l.value)}`)].join('\n');
-  const html = [
-    ...intro.map((p) => `<p>${escapeHtml(p)}</p>`),
-    '<table>',
-    ...details.map((l) => `<tr><th align="left">${escapeHtml(l.label)}</th><td>${escapeHtml(l.value)}</td></tr>`),
-    '</table>',
-  ].join('\n');
+interface Content {
+  to: string[];
+  subject: string;
+  summary: string;
+  paragraphs: string[];
+  extra?: NoticeFact[];
+  stamp?: string;
+}
+
+function render(kind: GrantNoticeKind, grant: Grant, at: string, content: Content): GrantNotice {
+  const asks = kind === 'requested' || kind === 'extension-requested';
   return {
-    kind,
-    to: [...new Set(to.map((t) => t.toLowerCase()))],
-    subject: headerSafe(`[mie-watchdog] ${subject}`, 200),
-    html,
-    text,
-    idempotencyKey: `grant/${grant.id}/${kind}${stamp ? `/${stamp}` : ''}`,
+    kind: `grant-${kind}`,
+    severity: 'info',
+    key: `grant/${grant.id}/${kind}${content.stamp ? `/${content.stamp}` : ''}`,
+    at,
+    to: recipients(content.to),
+    subject: `[mie-watchdog] ${content.subject}`,
+    summary: content.summary,
+    heading: `${grant.role} for ${grant.principal}`,
+    paragraphs: content.paragraphs,
+    facts: [...lines(grant), ...(content.extra ?? [])],
+    tables: [],
+    page: asks ? PAGES.approval(grant.id) : PAGES.grant(grant.id),
+    refs: { grantId: grant.id, principal: grant.principal, assignmentGuid: grant.assignmentGuid },
   };
 }
 
-export function grantNotice(kind: GrantNoticeKind, grant: Grant, approverRecipients: string[]): GrantNotice {
+/** Who hears of grants besides the people on them: the approvers and the security team (the alert recipients). */
+export interface GrantAudience {
+  approvers: string[];
+  securityTeam: string[];
+}
+
+/** The approvers other than the one who decided: they learn the request is no longer theirs to decide. */
+function otherApprovers(audience: GrantAudience, decidedBy: string | undefined): string[] {
+  const by = decidedBy?.toLowerCase();
+  return audience.approvers.filter((a) => a.toLowerCase() !== by);
+}
+
+export function grantNotice(kind: GrantNoticeKind, grant: Grant, audience: GrantAudience, at: string): GrantNotice {
   const people = [grant.requestedBy, grant.principal];
-  const who = headerSafe(grant.principal, 80);
+  const who = grant.principal;
+  const ends = (fallback: string) => (grant.expiresAt ? instantInWords(grant.expiresAt, at) : fallback);
   switch (kind) {
     case 'requested':
-      return render(
-        kind,
-        grant,
-        approverRecipients,
-        `Grant request for ${who} (${headerSafe(grant.ticket, 40)})`,
-        [
+      return render(kind, grant, at, {
+        to: audience.approvers,
+        subject: `Grant request for ${who} (${grant.ticket.slice(0, 40)})`,
+        summary: `${grant.requestedBy} asks for ${grant.role} for ${grant.principal} for ${durationInWords(grant.durationMs)}: approve or deny it.`,
+        paragraphs: [
           `${grant.requestedBy} asks for ${grant.role} for ${grant.principal}. Approve or deny it; you cannot decide on a request of your own.`,
           ROLE_CAPABILITY,
         ],
-        [],
-      );
+      });
     case 'extension-requested': {
       const ext = grant.extension;
-      return render(
-        kind,
-        grant,
-        approverRecipients,
-        `Extension request for ${who}`,
-        [`${ext?.requestedBy ?? grant.requestedBy} asks to extend the grant of ${grant.role} to ${grant.principal}.`],
-        ext
+      return render(kind, grant, at, {
+        to: audience.approvers,
+        subject: `Extension request for ${who}`,
+        summary: `${ext?.requestedBy ?? grant.requestedBy} asks to extend the grant of ${grant.role} to ${grant.principal}${ext ? ` by ${durationInWords(ext.durationMs)}` : ''}: approve or deny it.`,
+        paragraphs: [
+          `${ext?.requestedBy ?? grant.requestedBy} asks to extend the grant of ${grant.role} to ${grant.principal}.`,
+        ],
+        extra: ext
           ? [
-              { label: 'Extension', value: formatDuration(ext.durationMs) },
+              { label: 'Extension', value: duration(ext.durationMs) },
               { label: 'Extension justification', value: ext.justification },
             ]
           : [],
-        ext?.requestedAt,
-      );
+        stamp: ext?.requestedAt,
+      });
     }
     case 'approved':
-      return render(
-        kind,
-        grant,
-        people,
-        `Grant approved for ${who}`,
-        [
+      return render(kind, grant, at, {
+        to: [...people, ...audience.securityTeam, ...otherApprovers(audience, grant.approvedBy)],
+        subject: `Grant approved for ${who}`,
+        summary: `${grant.approvedBy ?? 'An approver'} approved ${grant.role} for ${grant.principal}.`,
+        paragraphs: [
           `${grant.approvedBy ?? 'An approver'} approved the grant of ${grant.role} to ${grant.principal}.`,
           grant.startsAt
-            ? `It starts at ${grant.startsAt}; you will be told when it is active.`
+            ? `It starts at ${instantInWords(grant.startsAt, at)}; you will be told when it is active.`
             : 'It is being activated now; you will be told when it is active.',
         ],
-        [],
-      );
+      });
     case 'denied':
-      return render(
-        kind,
-        grant,
-        people,
-        `${grant.extension ? 'Extension' : 'Grant'} denied for ${who}`,
-        [
+      return render(kind, grant, at, {
+        to: [...people, ...otherApprovers(audience, grant.deniedBy)],
+        subject: `${grant.extension ? 'Extension' : 'Grant'} denied for ${who}`,
+        summary: `${grant.deniedBy ?? 'An approver'} denied the ${grant.extension ? 'extension of the grant' : 'grant'} of ${grant.role} to ${grant.principal}.`,
+        paragraphs: [
           `${grant.deniedBy ?? 'An approver'} denied the ${grant.extension ? 'extension of the grant' : 'grant'} of ${grant.role} to ${grant.principal}.`,
         ],
-        grant.denyReason ? [{ label: 'Reason', value: grant.denyReason }] : [],
-        grant.deniedAt,
-      );
+        extra: grant.denyReason ? [{ label: 'Reason', value: grant.denyReason }] : [],
+        stamp: grant.deniedAt,
+      });
     case 'extended':
-      return render(
-        kind,
-        grant,
-        people,
-        `Grant extended for ${who}`,
-        [`The grant of ${grant.role} to ${grant.principal} now expires at ${grant.expiresAt ?? 'unknown'}.`],
-        [],
-        grant.expiresAt,
-      );
+      return render(kind, grant, at, {
+        to: people,
+        subject: `Grant extended for ${who}`,
+        summary: `The grant of ${grant.role} to ${grant.principal} now ends ${ends('at an unknown time')}.`,
+        paragraphs: [`The grant of ${grant.role} to ${grant.principal} now expires at ${ends('unknown')}.`],
+        stamp: grant.expiresAt,
+      });
     case 'active':
-      return render(
-        kind,
-        grant,
-        people,
-        `${grant.role} granted to ${who} until ${grant.expiresAt ?? ''}`,
-        [
-          `${grant.principal} now holds ${grant.role} until ${grant.expiresAt ?? 'its expiry'}; it is removed automatically then.`,
+      return render(kind, grant, at, {
+        to: [...people, ...audience.securityTeam],
+        subject: `${grant.role} granted to ${who} until ${grant.expiresAt ? utcText(grant.expiresAt) : 'its expiry'}`,
+        summary: `${grant.principal} now holds ${grant.role}; it is removed automatically ${grant.expiresAt ? `at ${ends('')}` : 'at its expiry'}.`,
+        paragraphs: [
+          `${grant.principal} now holds ${grant.role} until ${ends('its expiry')}; it is removed automatically then.`,
           PROPAGATION_NOTE,
         ],
-        grant.assignmentName ? [{ label: 'Assignment', value: grant.assignmentName }] : [],
-      );
+        extra: grant.assignmentName ? [{ label: 'Assignment', value: grant.assignmentName }] : [],
+      });
     case 'adopted':
-      return render(
-        kind,
-        grant,
-        people,
-        `Existing ${grant.role} assignment of ${who} is now time-boxed`,
-        [
-          `${grant.approvedBy ?? 'An approver'} adopted the existing assignment ${grant.assignmentName ?? ''} as a grant; it is removed automatically at ${grant.expiresAt ?? 'its expiry'}.`,
+      return render(kind, grant, at, {
+        to: [...people, ...audience.securityTeam],
+        subject: `Existing ${grant.role} assignment of ${who} is now time-boxed`,
+        summary: `The existing ${grant.role} assignment of ${grant.principal} is now a grant that ends ${ends('at its expiry')}.`,
+        paragraphs: [
+          `${grant.approvedBy ?? 'An approver'} adopted the existing assignment ${grant.assignmentName ?? ''} as a grant; it is removed automatically at ${ends('its expiry')}.`,
         ],
-        [],
-      );
+      });
     case 'released':
-      return render(
-        kind,
-        grant,
-        people,
-        `Grant released for ${who}`,
-        [
+      return render(kind, grant, at, {
+        to: people,
+        subject: `Grant released for ${who}`,
+        summary: `${grant.endedBy ?? 'Someone'} released the grant of ${grant.role} to ${grant.principal}; the assignment is removed.`,
+        paragraphs: [
           `${grant.endedBy ?? 'Someone'} released the grant of ${grant.role} to ${grant.principal}; the assignment has been removed.`,
           PROPAGATION_NOTE,
         ],
-        grant.endReason ? [{ label: 'Reason', value: grant.endReason }] : [],
-      );
+        extra: grant.endReason ? [{ label: 'Reason', value: grant.endReason }] : [],
+      });
   }
 }

@@ -11,6 +11,7 @@ import type {
 } from '../../../lib/ports/index.js';
 import { matchRecords } from '../../../lib/audit/matchAuditRecords.js';
 import { renderAttribution } from '../../../lib/audit/renderAttribution.js';
+import { renderEmail } from '../../../lib/notify/emailLayout.js';
 import { ManualClock } from '../../../lib/clock.js';
 import { warningLogger } from '../../../testkit/loggers.js';
 
@@ -82,19 +83,22 @@ describe('matchRecords', () => {
   });
 
   it('escapes tenant values in the HTML', () => {
-    const email = renderAttribution({
-      tenant: 'contoso.onmicrosoft.com',
-      targets: [direct],
-      found: [
-        {
-          findingId: 'f-alex',
-          target: direct,
-          by: '<script>@x.com',
-          at: '2026-10-01T10:00:00Z',
-          operation: 'New-ManagementRoleAssignment',
-        },
-      ],
-    });
+    const email = renderEmail(
+      renderAttribution({
+        tenant: 'contoso.onmicrosoft.com',
+        at: '2026-11-02T09:00:00Z',
+        targets: [direct],
+        found: [
+          {
+            findingId: 'f-alex',
+            target: direct,
+            by: '<script>@x.com',
+            at: '2026-10-01T10:00:00Z',
+            operation: 'New-ManagementRoleAssignment',
+          },
+        ],
+      }),
+    );
     expect(email.html).not.toContain('<script>');
     expect(email.html).toContain('&lt;script&gt;');
     expect(email.html).toContain('Unapproved holder &lt;b&gt;');

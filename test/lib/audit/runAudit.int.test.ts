@@ -403,7 +403,7 @@ describe('audit on forgotten-migrations', () => {
       expect.stringContaining('drift'),
       '[ACTION] mie-watchdog cannot audit contoso.onmicrosoft.com: 3 failed runs in a row',
     ]);
-    expect(mails[1]?.text).toContain('Last complete audit: 2026-11-01T09:00:00.000Z.');
+    expect(mails[1]?.text).toContain('Last complete audit: 2026-11-01 09:00 UTC (45 minutes ago)');
     expect((await h.deps.store.snapshots.state()).consecutiveFailures).toBe(4);
   });
 
@@ -477,11 +477,11 @@ describe('who made the change (WATCHDOG_AUDIT_LOG_QUERY)', () => {
     expect(mail.to).toEqual([SECURITY_TEAM]);
     expect(mail.text).toMatch(
       new RegExp(
-        `${upn(USERS.alexw)}: .* made by ${USERS.admin.userPrincipalName} at 2023-03-14T09:12:43.000Z \\(New-ManagementRoleAssignment\\)`,
+        `- ${upn(USERS.alexw)} \\| .* \\| ${USERS.admin.userPrincipalName} \\| 2023-03-14 09:12 UTC \\(\\d+ days ago\\) \\| New-ManagementRoleAssignment`,
       ),
     );
-    expect(mail.text).toContain(`${upn(USERS.lynner)}: `);
-    expect(mail.html).toContain(`<td>${DEPARTED_CONTRACTOR_UPN}</td>`);
+    expect(mail.text).toContain(`- ${upn(USERS.lynner)} | `);
+    expect(mail.html).toContain(`>${DEPARTED_CONTRACTOR_UPN}</td>`);
     expect(auditLogCalls(h).map((c) => `${c.method} ${c.name}`)).toEqual([
       'POST /security/auditLog/queries',
       `GET /security/auditLog/queries/${pending?.[0]?.queryId}`,

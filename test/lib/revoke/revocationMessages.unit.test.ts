@@ -5,6 +5,7 @@ import {
   revokeFailedNotice,
   timeLeft,
 } from '../../../lib/revoke/revocationMessages.js';
+import { renderEmail } from '../../../lib/notify/emailLayout.js';
 import { grant, HOUR } from '../../../testkit/fixtures.js';
 
 const hostile = grant('g-1', {
@@ -21,11 +22,12 @@ describe('revocation messages', () => {
       'meganb@contoso.onmicrosoft.com',
     ]);
     expect(n.to).toEqual(['adelev@contoso.onmicrosoft.com', 'meganb@contoso.onmicrosoft.com', 'secops@contoso.com']);
-    expect(n.idempotencyKey).toBe('grant/g-1/revoked');
-    expect(n.text).toContain('up to 60 minutes');
-    expect(n.text).toContain('next audit confirms');
-    expect(n.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;');
-    expect(n.html).not.toContain('<script>');
+    expect(n.key).toBe('grant/g-1/revoked');
+    const email = renderEmail(n);
+    expect(email.text).toContain('up to 60 minutes');
+    expect(email.text).toContain('next audit confirms');
+    expect(email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;');
+    expect(email.html).not.toContain('<script>');
   });
 
   it('keeps subjects on one line whatever the input', () => {
@@ -34,10 +36,12 @@ describe('revocation messages', () => {
       'HTTP 503',
       3,
       ['secops@contoso.com'],
+      '2026-11-02T10:00:05.000Z',
     );
-    expect(n.subject).not.toMatch(/[\r\n]/);
-    expect(n.subject).toContain('[CRITICAL]');
-    expect(n.idempotencyKey).toBe('grant/g-1/revoke-failed/3');
+    const { subject } = renderEmail(n);
+    expect(subject).not.toMatch(/[\r\n]/);
+    expect(subject).toContain('[CRITICAL]');
+    expect(n.key).toBe('grant/g-1/revoke-failed/3');
   });
 
   it('keys reminders by offset and expiry, so an extended grant is reminded again', () => {
@@ -45,7 +49,7 @@ describe('revocation messages', () => {
     const b = reminderNotice({ ...hostile, expiresAt: '2026-11-03T10:00:00.000Z' }, 'PT1H', HOUR);
     expect(a.to).toEqual(['adelev@contoso.onmicrosoft.com', 'meganb@contoso.onmicrosoft.com']);
     expect(a.subject).toContain('expires in 1 hour');
-    expect(a.idempotencyKey).not.toBe(b.idempotencyKey);
+    expect(a.key).not.toBe(b.key);
   });
 });
 
