@@ -39,6 +39,9 @@ param emailSender string = ''
 @description('Where Communication Services keeps email data at rest (for example United States, Europe, UK, Australia).')
 param emailDataLocation string = 'United States'
 
+@description('WATCHDOG_WEB_URL: the web app\'s URL that notices link to; empty: the Function App\'s default host name (https://<app>.azurewebsites.net). Give the custom domain or the national cloud\'s host here.')
+param webUrl string = ''
+
 @description('WATCHDOG_EXCHANGE_URL: Exchange Online endpoint of the tenant\'s cloud (docs/deployment.md "National clouds").')
 param exchangeUrl string = 'https://outlook.office365.com'
 
@@ -295,6 +298,7 @@ var watchdogSettings = {
   WATCHDOG_EMAIL_SENDER: empty(emailSender) ? email.outputs.defaultSender : emailSender
   WATCHDOG_ALERT_RECIPIENTS: alertRecipients
   WATCHDOG_APPROVER_RECIPIENTS: approverRecipients
+  WATCHDOG_WEB_URL: !empty(webUrl) ? webUrl : 'https://${functionAppName}.azurewebsites.net'
   WATCHDOG_STORAGE_CONNECTION_STRING: ''
   WATCHDOG_STORAGE_ACCOUNT: tableEndpoint
   WATCHDOG_TABLE_PREFIX: 'mie'

@@ -20,6 +20,8 @@ const computed: Env = {
   WATCHDOG_AUTH_ISSUER: 'https://login.microsoftonline.com/7c1f2e3d-4b5a-4c6d-8e9f-0a1b2c3d4e5f/v2.0',
   // The client id of the API app registration infra/modules/apiRegistration.bicep creates.
   WATCHDOG_AUTH_AUDIENCE: '3f2a9c4e-8b1d-4e6f-a7c2-5d9e0b1f4a63',
+  // The Function App's default host name, which holds the deployment's unique suffix.
+  WATCHDOG_WEB_URL: 'https://func-mie-watchdog-abc123.azurewebsites.net',
 };
 const required = { tenantDomain: 'Contoso.onmicrosoft.com', alertRecipients: 'secops@contoso.com, soc@contoso.com' };
 
