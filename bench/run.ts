@@ -1,6 +1,6 @@
 /**
  * Every benchmark, one after the other, as a compact table (`npm run bench`). Each also runs alone:
- * bench/auditCycle.ts, bench/revocation.ts, bench/coldStart.ts, bench/exportMemory.ts.
+ * bench/auditCycle.ts, bench/revocation.ts, bench/coldStart.ts, bench/webBundle.ts, bench/exportMemory.ts.
  *
  *   node bin/run-ts.js bench/run.ts [--quick]   (--quick: audit sizes 10 and 1,000, 50 grants, 2,000 export rows)
  */
@@ -9,6 +9,7 @@ import { benchAuditSize, formatAuditRow } from './auditCycle.js';
 import { withAzurite } from './benchRuntime.js';
 import { measureColdStart } from './coldStart.js';
 import { benchRevocation, formatLatency, formatRevocation } from './revocation.js';
+import { measureWebBundle } from './webBundle.js';
 
 const quick = process.argv.includes('--quick');
 const sizes = quick ? [10, 1_000] : [10, 1_000, 20_000];
@@ -27,6 +28,12 @@ const cold = measureColdStart();
 console.log('Cold start');
 console.log(
   `  bundle ${(cold.bundleBytes / 1024).toFixed(0)} KiB (target < 1024 KiB), module load median ${cold.loadMsMedian.toFixed(1)} ms, p90 ${cold.loadMsP90.toFixed(1)} ms (target < 150 ms)`,
+);
+
+const web = measureWebBundle();
+console.log('Web app');
+console.log(
+  `  first page JavaScript ${(web.gzipBytes / 1024).toFixed(0)} KiB gzipped (${(web.bytes / 1024).toFixed(0)} KiB raw; target < 150 KB)`,
 );
 
 console.log(

@@ -42,6 +42,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     load: () => import('./doctor.js'),
   },
   emulator: { summary: 'run the tenant emulator in the foreground', load: () => import('./emulator.js') },
+  serve: {
+    summary: 'the web app and API on this machine, signed in through the tenant emulator',
+    load: () => import('./serve.js'),
+  },
   demo: {
     summary: 'the whole watchdog cycle on a local emulator and Azurite (npm start)',
     load: () => import('./demo.js'),

@@ -4,6 +4,7 @@ import type { ExchangeBehaviour } from './exchange/behaviour.js';
 import type { SentEmail } from './email/route.js';
 import type { EmailSendWindow } from './email/sendLimits.js';
 import type { Faults } from './faults.js';
+import type { LoginState } from './login/route.js';
 import type { PageCache } from './pageCache.js';
 import type { TenantState } from './tenantState.js';
 
@@ -20,6 +21,8 @@ export interface EmulatorContext {
   pageSize?: number;
   /** ACS: the access key (base64) HMAC-signed requests must be signed with. */
   emailAccessKey: string;
+  /** The tenant as an OpenID Connect provider: its signing key and the authorization codes not yet redeemed. */
+  login: LoginState;
   email: {
     sent: SentEmail[];
     operations: Map<string, { status: 'Running' | 'Succeeded'; polls: number; email: SentEmail }>;

@@ -8,6 +8,7 @@ import { validateExchangeBehaviour } from './exchange/behaviour.js';
 import { validateFaultRule, type FaultRule } from './faults.js';
 import type { Reply } from './http.js';
 import { EXCHANGE_ONLINE_APP_ID, GRAPH_APP_ID } from '../contract/microsoft.js';
+import { newSigningKey } from './login/signingKey.js';
 
 const ok = (body: unknown, status = 200): Reply => ({ status, body });
 const problem = (status: number, message: string): Reply => ({
@@ -131,6 +132,10 @@ export function handleControl(ctx: EmulatorContext, method: string, url: URL, bo
         );
       return ok({ now: ctx.state.clock.now().toISOString() });
     }
+    case 'POST /signing-key/rotate':
+      // Tokens signed by the old key no longer verify: what a relying party sees after a key it cached is withdrawn.
+      ctx.login.key = newSigningKey();
+      return ok({ kid: ctx.login.key.kid });
     case 'POST /reset':
       reset();
       return ok({ reset: true });

@@ -16,6 +16,7 @@ import { exchangeBatch } from './exchange/batch.js';
 import { EXCHANGE_BATCH, INVOKE_COMMAND, cmdletInput, invokeCommand } from './exchange/route.js';
 import { faultReply } from './faultReply.js';
 import { Faults, type CallTarget } from './faults.js';
+import { handleLogin } from './login/route.js';
 import { GRAPH_PATH, graphAuth, graphBatch, graphError, graphRequest } from './graph/route.js';
 import { BodyTooLarge, parseJson, readBody, send, sleep, type Reply } from './http.js';
 import { PageCache } from './pageCache.js';
@@ -80,6 +81,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     pageSize: options.pageSize,
     exchange: { ...DEFAULT_EXCHANGE_BEHAVIOUR, ...options.exchange },
     emailAccessKey: EMULATOR_ACCESS_KEY,
+    login: { codes: new Map() },
     email: {
       sent: [],
       operations: new Map(),
@@ -97,6 +99,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ctx.faults.clear();
     ctx.email.sent.length = 0;
     ctx.email.operations.clear();
+    ctx.login.codes.clear();
     Object.assign(ctx.exchange, DEFAULT_EXCHANGE_BEHAVIOUR, options.exchange);
     ctx.email.window.clear();
   };
@@ -172,6 +175,8 @@ async function handle(
   const body = parsed.ok ? parsed.value : undefined;
   if (url.pathname.startsWith('/_emulator/'))
     return send(res, handleControl(ctx, req.method ?? 'GET', url, body, reset));
+  const login = await handleLogin(ctx, req, url, raw);
+  if (login) return send(res, login);
 
   const routed = route(ctx, req, url, raw, body);
   if (!routed)

@@ -5,6 +5,7 @@ import './auditTimer/index.js';
 import './doctor/index.js';
 import './grantRequest/index.js';
 import './revokeExpired/index.js';
+import './webApp/index.js';
 
 // Responses stream from the worker instead of being buffered: auditor exports can be a year of history.
 app.setup({ enableHttpStream: true });

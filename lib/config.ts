@@ -80,6 +80,8 @@ export interface Config {
   };
   /** Local runs only: the instant the process clock starts at (then it runs at real speed). */
   localClockStart?: Date;
+  /** Local runs only: the login endpoint browsers sign in at, when it is not the one tokens are verified with. */
+  localSignInAuthority?: string;
 }
 
 export const SETTING_GROUPS = [
@@ -329,6 +331,13 @@ export const SETTINGS = {
     parse: utcInstant,
     doc: 'a UTC instant such as `2026-03-02T07:59:30Z`: the process clock starts there and runs at real speed, so tests and scripted runs do not depend on the time of day',
   },
+  WATCHDOG_LOCAL_SIGN_IN_AUTHORITY: {
+    group: 'Local stack only',
+    unset: 'WATCHDOG_AUTH_AUTHORITY',
+    localOnly: true,
+    parse: endpoint,
+    doc: "login endpoint the web app's browser sign-in uses: `mie-watchdog serve` sets its own HTTPS origin, which passes sign-in on to the tenant emulator (MSAL accepts only an https authority)",
+  },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -560,5 +569,6 @@ function toConfig(v: Values): Config {
     auditLogQuery: v.WATCHDOG_AUDIT_LOG_QUERY,
     auth: { mode: v.WATCHDOG_AUTH_MODE, ...authOf(v) },
     localClockStart: v.WATCHDOG_LOCAL_CLOCK,
+    localSignInAuthority: v.WATCHDOG_LOCAL_SIGN_IN_AUTHORITY,
   };
 }

@@ -14,6 +14,7 @@ import { format, resolveConfig } from 'prettier';
 import type * as v from 'valibot';
 import {
   adoptGrantBody,
+  granteeQuery,
   emptyBody,
   extendGrantBody,
   GRANT_STATUSES,
@@ -193,6 +194,40 @@ const GRANT_OPERATIONS: Record<string, GrantOperation> = {
     body: jsonBody(adoptGrantBody, true, 'The assignment by its Guid, and the grant it becomes.'),
     ok: grantResponse('201', 'The `active` grant.'),
     problems: [...BODY_PROBLEMS, 'conflict', 'upstream'],
+  },
+  'GET grantee': {
+    operationId: 'checkGrantee',
+    summary: 'Check a grantee',
+    description:
+      'The directory and Exchange checks a request makes for its `principal`, before anything is written: an enabled user known to Exchange Online, or 422 naming `principal`.',
+    parameters: [
+      {
+        name: 'principal',
+        in: 'query',
+        required: true,
+        description: "The grantee's UPN.",
+        schema: (schemaOf(granteeQuery) as { properties: Record<string, JsonSchema> }).properties.principal,
+      },
+    ],
+    ok: {
+      '200': {
+        description: 'The user, as the directory names them.',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Grantee' } } },
+      },
+    },
+    problems: ['invalid', 'upstream'],
+  },
+  'GET :id/journal': {
+    operationId: 'getGrantTimeline',
+    summary: "Read a grant's timeline",
+    description: 'Every journal entry about the grant, oldest first; who may read the grant may read its timeline.',
+    ok: {
+      '200': {
+        description: 'The entries.',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/GrantTimeline' } } },
+      },
+    },
+    problems: ['notFound'],
   },
   'GET :id': {
     operationId: 'getGrant',
@@ -533,6 +568,32 @@ const SCHEMAS: Record<string, Json> = {
       'ticket',
       'durationMs',
     ],
+  },
+  Grantee: {
+    type: 'object',
+    properties: { upn: STRING, displayName: STRING },
+    required: ['upn'],
+  },
+  GrantTimeline: {
+    type: 'object',
+    properties: {
+      entries: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            seq: { type: 'integer' },
+            at: { type: 'string', format: 'date-time' },
+            type: STRING,
+            actor: STRING,
+            reason: STRING,
+            hash: STRING,
+          },
+          required: ['seq', 'at', 'type', 'actor', 'hash'],
+        },
+      },
+    },
+    required: ['entries'],
   },
   GrantPage: {
     type: 'object',

@@ -9,7 +9,7 @@ import {
   ORGANIZATION_MANAGEMENT,
 } from '../../contract/microsoft.js';
 import type { SeedAuditRecord, SeedUser, TenantSeed } from '../seed.js';
-import { GRAPH_APP_ROLES, GRAPH_SP_ID, baseTenant, fixedGuid } from './baseTenant.js';
+import { GRAPH_APP_ROLES, GRAPH_SP_ID, WATCHDOG_API, baseTenant, fixedGuid } from './baseTenant.js';
 
 export const TENANT = 'contoso.onmicrosoft.com';
 export const TENANT_ID = '3a7c1b9e-5d2f-4e8a-9b61-0c4d2e7f8a15';
@@ -301,6 +301,33 @@ export function forgottenMigrations(): TenantSeed {
     principalId: CONTOSO_MIGRATION_TOOL.id,
     createdDateTime: '2023-01-25T12:00:00.000Z',
   });
+  seed.appRoleAssignments.push(...watchdogApiRoles());
   seed.auditRecords = AUDIT_HISTORY.map((r) => ({ ...r }));
   return seed;
+}
+
+/**
+ * Who holds which app role of the watchdog API (what sign-in through the emulator puts in `roles`): Megan leads
+ * the migrations and requests, Lidia and Patti approve, Grady does both (and may never approve his own), Johanna
+ * audits; Adele requests too.
+ */
+export const API_ROLE_HOLDERS = {
+  meganb: ['Grant.Request'],
+  adelev: ['Grant.Request'],
+  lidiah: ['Grant.Approve'],
+  pattif: ['Grant.Approve'],
+  gradya: ['Grant.Request', 'Grant.Approve'],
+  johannal: ['Audit.Read'],
+} as const satisfies Partial<Record<keyof typeof USERS, readonly string[]>>;
+
+function watchdogApiRoles(): TenantSeed['appRoleAssignments'] {
+  return Object.entries(API_ROLE_HOLDERS).flatMap(([who, values]) =>
+    values.map((value) => ({
+      id: `wdApi-${who}-${value}`,
+      resourceId: WATCHDOG_API.id,
+      appRoleId: WATCHDOG_API.appRoles.find((r) => r.value === value)?.id ?? '',
+      principalId: USERS[who as keyof typeof API_ROLE_HOLDERS].id,
+      createdDateTime: '2025-06-01T09:00:00.000Z',
+    })),
+  );
 }

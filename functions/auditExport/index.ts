@@ -24,6 +24,6 @@ app.http('auditExport', {
   methods: ['GET'],
   // Anonymous at the platform level: every request is authenticated in code (or by App Service Authentication).
   authLevel: 'anonymous',
-  route: 'evidence/{action?}',
+  route: 'api/evidence/{action?}',
   handler: auditExport,
 });

@@ -28,6 +28,6 @@ app.http('doctor', {
   methods: ['GET'],
   // Anonymous at the platform level: every request is authenticated in code (or by App Service Authentication).
   authLevel: 'anonymous',
-  route: 'doctor',
+  route: 'api/doctor',
   handler: doctor,
 });

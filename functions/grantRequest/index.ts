@@ -25,6 +25,6 @@ app.http('grantRequest', {
   methods: ['GET', 'POST'],
   // Anonymous at the platform level: every request is authenticated in code (or by App Service Authentication).
   authLevel: 'anonymous',
-  route: 'grants/{id?}/{action?}',
+  route: 'api/grants/{id?}/{action?}',
   handler: grantRequest,
 });

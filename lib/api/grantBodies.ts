@@ -132,4 +132,6 @@ export const listGrantsQuery = v.strictObject({
   pageToken: v.optional(v.string()),
 });
 
+export const granteeQuery = v.strictObject({ principal: upnSchema });
+
 export const grantIdSchema = v.pipe(v.string(), v.regex(GUID, 'must be a grant id (a GUID)'));

@@ -7,7 +7,9 @@
  *                                                 list (paged)  Grant.Request | Grant.Approve | Audit.Read
  *   POST /api/grants                              request       Grant.Request
  *   POST /api/grants/adopt                        adopt         Grant.Approve
+ *   GET  /api/grants/grantee?principal=upn        grantee check Grant.Request
  *   GET  /api/grants/{id}                         get           Grant.Request | Grant.Approve | Audit.Read
+ *   GET  /api/grants/{id}/journal                 timeline      Grant.Request | Grant.Approve | Audit.Read
  *   POST /api/grants/{id}/approve                 approve       Grant.Approve
  *   POST /api/grants/{id}/deny                    deny          Grant.Approve
  *   POST /api/grants/{id}/cancel                  cancel        Grant.Request | Grant.Approve
@@ -25,6 +27,8 @@ import { cancelGrant } from '../grants/cancelGrant.js';
 import { denyGrant } from '../grants/denyGrant.js';
 import { extendGrant } from '../grants/extendGrant.js';
 import { getGrant } from '../grants/getGrant.js';
+import { grantTimeline } from '../grants/grantTimeline.js';
+import { lookUpGrantee } from '../grants/lookUpGrantee.js';
 import type { GrantDeps } from '../grants/grantDeps.js';
 import { GrantNotFoundError } from '../grants/grantErrors.js';
 import { ExternalCallError } from '../ports/index.js';
@@ -36,6 +40,7 @@ import {
   adoptGrantBody,
   emptyBody,
   extendGrantBody,
+  granteeQuery,
   grantIdSchema,
   listGrantsQuery,
   reasonBody,
@@ -62,7 +67,7 @@ interface Route {
 
 const ANY_READER: [AppRole, ...AppRole[]] = ['Grant.Request', 'Grant.Approve', 'Audit.Read'];
 
-/** Routes keyed by "METHOD shape", where shape is '', 'adopt', ':id' or ':id/<action>'. */
+/** Routes keyed by "METHOD shape", where shape is '', 'adopt', 'grantee', ':id' or ':id/<action>'. */
 const ROUTES: Record<string, Route> = {
   'GET ': {
     roles: ANY_READER,
@@ -107,9 +112,20 @@ const ROUTES: Record<string, Route> = {
       return json(201, view(grant), { location: grantLocation(request, grant.id) });
     },
   },
+  'GET grantee': {
+    roles: ['Grant.Request'],
+    async run({ request, deps }) {
+      const query = parseWith(granteeQuery, Object.fromEntries(request.query.entries()));
+      return json(200, await lookUpGrantee(deps, query.principal));
+    },
+  },
   'GET :id': {
     roles: ANY_READER,
     run: async ({ caller, id, deps }) => json(200, view(await getGrant(deps, caller, id))),
+  },
+  'GET :id/journal': {
+    roles: ANY_READER,
+    run: async ({ caller, id, deps }) => json(200, { entries: await grantTimeline(deps, caller, id) }),
   },
   'POST :id/approve': {
     roles: ['Grant.Approve'],
@@ -206,12 +222,12 @@ function decodeSegment(segment: string): string {
   }
 }
 
-/** The path after /grants, reduced to a route shape: '', 'adopt', ':id' or ':id/<action>'. */
+/** The path after /grants, reduced to a route shape: '', 'adopt', 'grantee', ':id' or ':id/<action>'. */
 function routeKey(request: HttpRequest): { key: string; id: string } {
   const segments = new URL(request.url).pathname.split('/').filter(Boolean).map(decodeSegment);
   const rest = segments.slice(segments.indexOf('grants') + 1);
   if (rest.length === 0) return { key: '', id: '' };
-  if (rest.length === 1 && rest[0] === 'adopt') return { key: 'adopt', id: '' };
+  if (rest.length === 1 && (rest[0] === 'adopt' || rest[0] === 'grantee')) return { key: rest[0], id: '' };
   if (rest.length === 1) return { key: ':id', id: rest[0] ?? '' };
   if (rest.length === 2) return { key: `:id/${rest[1]}`, id: rest[0] ?? '' };
   return { key: rest.join('/'), id: '' };

@@ -318,7 +318,10 @@ describe('loadConfig', () => {
   it('derives SETTING_NAMES from the table: every setting but the local-stack ones', () => {
     const entries = Object.entries(SETTINGS) as [string, Setting][];
     expect([...SETTING_NAMES]).toEqual(entries.filter(([, s]) => !s.localOnly).map(([n]) => n));
-    expect(entries.filter(([, s]) => s.localOnly).map(([n]) => n)).toEqual(['WATCHDOG_LOCAL_CLOCK']);
+    expect(entries.filter(([, s]) => s.localOnly).map(([n]) => n)).toEqual([
+      'WATCHDOG_LOCAL_CLOCK',
+      'WATCHDOG_LOCAL_SIGN_IN_AUTHORITY',
+    ]);
   });
 
   it('refuses a timer schedule the Functions host would refuse, naming the setting, at load', () => {

@@ -1,6 +1,7 @@
 /**
  * One Azurite for the whole run; each test file isolates itself with its own table prefix. The command line
- * is built first, so tests that spawn bin/mie-watchdog.js run the built CLI of the sources under test.
+ * and the web app are built first, so tests that spawn bin/mie-watchdog.js run the built CLI of the sources
+ * under test and the browser tests load the built pages.
  */
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -16,10 +17,11 @@ declare module 'vitest' {
 let azurite: RunningAzurite | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  execFileSync(process.execPath, ['scripts/build.mjs', 'cli'], {
-    cwd: resolve(import.meta.dirname, '../..'),
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  for (const target of ['cli', 'web'])
+    execFileSync(process.execPath, ['scripts/build.mjs', target], {
+      cwd: resolve(import.meta.dirname, '../..'),
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   azurite = await startAzurite();
   project.provide('azuriteConnectionString', azurite.connectionString);
 }

@@ -1,0 +1,228 @@
+/**
+ * One grant: who, why, its times in the reader's zone, and what the reader may do with it now. Decisions the
+ * policy forbids the reader (deciding on their own request or grant) are shown disabled, with why.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { Grant } from '../../../lib/domain';
+import { ApiError, type Api } from '../api';
+import type { SignedIn } from '../auth';
+import { durationInWords, formatTime, relative } from '../format';
+import { Alert, described, errorText, Field, Status } from '../ui';
+import { Timeline } from './Timeline';
+
+type GrantView = Grant & { note?: string };
+
+const same = (me: SignedIn, upn: string | undefined, oid: string | undefined) =>
+  oid ? oid.toLowerCase() === me.oid.toLowerCase() : upn?.toLowerCase() === me.upn;
+
+/** Why the reader may not decide on this grant, or undefined when they may. */
+export function selfDecisionReason(grant: Grant, me: SignedIn): string | undefined {
+  if (same(me, grant.principal, grant.principalId)) return 'You are the grantee: another approver must decide.';
+  if (grant.extension && same(me, grant.extension.requestedBy, grant.extension.requestedById))
+    return 'You asked for this extension: another approver must decide.';
+  if (same(me, grant.requestedBy, grant.requestedById))
+    return 'You requested this grant: another approver must decide.';
+  return undefined;
+}
+
+export function Decision({
+  api,
+  grant,
+  me,
+  onDone,
+}: {
+  api: Api;
+  grant: Grant;
+  me: SignedIn;
+  onDone: (g: Grant) => void;
+}) {
+  const [reason, setReason] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<string>();
+  const why = selfDecisionReason(grant, me);
+  const reasonId = `reason-${grant.id}`;
+  async function decide(action: 'approve' | 'deny') {
+    setFailure(undefined);
+    try {
+      onDone(await api.post<Grant>(`/api/grants/${grant.id}/${action}`, action === 'deny' && reason ? { reason } : {}));
+    } catch (error) {
+      if (error instanceof ApiError && error.problem.errors?.length) setErrors(error.fields);
+      else setFailure(errorText(error));
+    }
+  }
+  return (
+    <div class="decision">
+      {failure && <Alert>{failure}</Alert>}
+      <Field id={reasonId} label="Reason (sent with a denial)" error={errors.reason}>
+        <input
+          {...described(reasonId, errors.reason)}
+          value={reason}
+          onInput={(e) => setReason(e.currentTarget.value)}
+        />
+      </Field>
+      <div class="actions">
+        <button
+          type="button"
+          class="primary"
+          disabled={!!why}
+          aria-describedby={why ? `why-${grant.id}` : undefined}
+          onClick={() => void decide('approve')}
+        >
+          Approve{grant.extension ? ' extension' : ''}
+        </button>
+        <button
+          type="button"
+          disabled={!!why}
+          aria-describedby={why ? `why-${grant.id}` : undefined}
+          onClick={() => void decide('deny')}
+        >
+          Deny
+        </button>
+      </div>
+      {why && (
+        <p class="why" id={`why-${grant.id}`}>
+          {why}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function EndAction({
+  api,
+  grant,
+  action,
+  label,
+  onDone,
+}: {
+  api: Api;
+  grant: Grant;
+  action: 'release' | 'cancel';
+  label: string;
+  onDone: (g: Grant) => void;
+}) {
+  const [failure, setFailure] = useState<string>();
+  return (
+    <>
+      {failure && <Alert>{failure}</Alert>}
+      <button
+        type="button"
+        onClick={() => {
+          api.post<Grant>(`/api/grants/${grant.id}/${action}`).then(onDone, (e: unknown) => setFailure(errorText(e)));
+        }}
+      >
+        {label}
+      </button>
+    </>
+  );
+}
+
+export function GrantDetail({ api, id, me, now }: { api: Api; id: string; me: SignedIn; now: () => number }) {
+  const [grant, setGrant] = useState<GrantView>();
+  const [failure, setFailure] = useState<string>();
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    api
+      .get<GrantView>(`/api/grants/${encodeURIComponent(id)}`)
+      .then(setGrant, (e: unknown) => setFailure(errorText(e)));
+  }, [id, version]);
+  if (failure)
+    return (
+      <main id="main">
+        <h1>Grant</h1>
+        <Alert>{failure}</Alert>
+      </main>
+    );
+  if (!grant)
+    return (
+      <main id="main">
+        <h1>Grant</h1>
+        <p>Loading…</p>
+      </main>
+    );
+  const refresh = (g: Grant) => {
+    setGrant(g);
+    setVersion((v) => v + 1);
+  };
+  const mine = same(me, grant.requestedBy, grant.requestedById) || same(me, grant.principal, grant.principalId);
+  const approver = me.roles.includes('Grant.Approve');
+  const decidable = approver && (grant.status === 'pending' || (grant.status === 'active' && !!grant.extension));
+  return (
+    <main id="main">
+      <h1>
+        Grant for {grant.principal} <Status status={grant.status} />
+      </h1>
+      {grant.note && <Alert kind="info">{grant.note}</Alert>}
+      <dl class="facts">
+        <dt>Requested by</dt>
+        <dd>
+          {grant.requestedBy} · {formatTime(grant.requestedAt)}
+        </dd>
+        <dt>Duration</dt>
+        <dd>{durationInWords(grant.durationMs)}</dd>
+        <dt>Justification</dt>
+        <dd>{grant.justification}</dd>
+        <dt>Ticket</dt>
+        <dd>{grant.ticket}</dd>
+        {grant.startsAt && (
+          <>
+            <dt>Starts</dt>
+            <dd>{formatTime(grant.startsAt)}</dd>
+          </>
+        )}
+        {grant.approvedBy && (
+          <>
+            <dt>Approved by</dt>
+            <dd>
+              {grant.approvedBy} · {formatTime(grant.approvedAt)}
+            </dd>
+          </>
+        )}
+        {grant.deniedBy && (
+          <>
+            <dt>Denied by</dt>
+            <dd>
+              {grant.deniedBy} · {formatTime(grant.deniedAt)}
+              {grant.denyReason ? `: ${grant.denyReason}` : ''}
+            </dd>
+          </>
+        )}
+        {grant.expiresAt && (
+          <>
+            <dt>Expires</dt>
+            <dd data-testid="expires">
+              {formatTime(grant.expiresAt)} ({relative(grant.expiresAt, now())})
+            </dd>
+          </>
+        )}
+        {grant.endedAt && (
+          <>
+            <dt>Ended</dt>
+            <dd>
+              {formatTime(grant.endedAt)} by {grant.endedBy}
+              {grant.endReason ? `: ${grant.endReason}` : ''}
+            </dd>
+          </>
+        )}
+        {grant.extension && (
+          <>
+            <dt>Extension asked</dt>
+            <dd>
+              {durationInWords(grant.extension.durationMs)} more: {grant.extension.justification}
+            </dd>
+          </>
+        )}
+      </dl>
+      <div class="actions">
+        {decidable && <Decision api={api} grant={grant} me={me} onDone={refresh} />}
+        {grant.status === 'active' && (mine || approver) && (
+          <EndAction api={api} grant={grant} action="release" label="Release now" onDone={refresh} />
+        )}
+        {(grant.status === 'pending' || grant.status === 'approved') && (mine || approver) && (
+          <EndAction api={api} grant={grant} action="cancel" label="Cancel request" onDone={refresh} />
+        )}
+      </div>
+      <Timeline api={api} id={grant.id} version={version} />
+    </main>
+  );
+}
