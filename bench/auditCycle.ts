@@ -1,21 +1,25 @@
 /**
- * The audit cycle against the tenant emulator with 50 ms of latency on every call, for tenants of about
- * 10, 1,000 and 20,000 effective holders (direct assignments, one role group, security groups nested three
- * deep). Per size: a first run on an empty store, an unchanged re-run and a run after one holder changed,
- * with wall time, API round trips (emulator call log) against the minimum the APIs allow, Table
- * requests and journal entries written.
+ * The audit cycle against the tenant emulator at a latency profile (bench/latencyProfile.ts), for the seed tenant
+ * (every holder path) and tenants of about 10, 1,000 and 20,000 effective holders (direct assignments, one role
+ * group, security groups nested three deep). Per tenant: a first run on an empty store, an unchanged re-run and a
+ * run after one holder changed, with wall time, API round trips (emulator call log) against the minimum the APIs
+ * allow, Table requests and journal entries written.
  *
- *   node bin/run-ts.js bench/auditCycle.ts [10,1000,20000]
+ *   node bin/run-ts.js bench/auditCycle.ts [seed,10,1000,20000] [--latency fast|real|both]
  */
 import { performance } from 'node:perf_hooks';
 import { auditOptions } from '../lib/runtime.js';
 import { runAudit, type AuditResult } from '../lib/audit/runAudit.js';
 import type { RunningAzurite } from '../cli/local/azurite.js';
 import { largeTenant, type LargeTenantSize } from '../emulator/scenarios/largeTenant.js';
+import type { TenantSeed } from '../emulator/seed.js';
 import { isMain, roundTrips, seconds, startBenchRuntime, withAzurite, type BenchRuntime } from './benchRuntime.js';
+import { latencyProfiles, type LatencyProfile } from './latencyProfile.js';
 import { minimumAuditRoundTrips } from './minimumRoundTrips.js';
+import { trueMinimumRoundTrips, type TrueMinimum } from './trueMinimum.js';
 
-export const LATENCY_MS = 50;
+/** An audit benchmark's tenant: `seed` (forgotten-migrations, every holder path) or about that many holders. */
+export type AuditSize = 'seed' | number;
 
 /** Tenant shapes by target holder count: 25% direct, 25% role group, 50% nested security groups. */
 export function shapeFor(holders: number): LargeTenantSize {
@@ -30,17 +34,28 @@ export function shapeFor(holders: number): LargeTenantSize {
 }
 
 export interface AuditRunMeasure {
+  tenant: string;
   run: 'first' | 'unchanged' | 'one changed';
   holders: number;
   wallMs: number;
   roundTrips: number;
+  /** Exchange and Graph round trips of the run. */
+  exchangeRoundTrips: number;
+  graphRoundTrips: number;
   minimumRoundTrips: number;
+  trueMinimum: TrueMinimum;
   tableRequests: number;
   journalEntries: number;
   byName: Record<string, number>;
 }
 
-async function measureRun(rt: BenchRuntime, run: AuditRunMeasure['run'], minimum: number): Promise<AuditRunMeasure> {
+async function measureRun(
+  rt: BenchRuntime,
+  tenant: string,
+  run: AuditRunMeasure['run'],
+  minimum: number,
+  trueMinimum: TrueMinimum,
+): Promise<AuditRunMeasure> {
   rt.emulator.calls.clear();
   rt.tables.reset();
   const headBefore = (await rt.store.journalRows.head())?.seq ?? 0;
@@ -51,33 +66,44 @@ async function measureRun(rt: BenchRuntime, run: AuditRunMeasure['run'], minimum
   const trips = roundTrips(rt.emulator);
   const headAfter = (await rt.store.journalRows.head())?.seq ?? 0;
   return {
+    tenant,
     run,
     holders: result.holders.length,
     wallMs,
     roundTrips: trips.total,
+    exchangeRoundTrips: trips.exchange,
+    graphRoundTrips: trips.graph,
     minimumRoundTrips: minimum,
+    trueMinimum,
     tableRequests,
     journalEntries: headAfter - headBefore,
     byName: trips.byName,
   };
 }
 
-export async function benchAuditSize(azurite: RunningAzurite, holders: number): Promise<AuditRunMeasure[]> {
-  const shape = shapeFor(holders);
-  const rt = await startBenchRuntime(azurite, { scenario: largeTenant(shape) });
+export async function benchAuditSize(
+  azurite: RunningAzurite,
+  size: AuditSize,
+  latency: LatencyProfile,
+): Promise<AuditRunMeasure[]> {
+  const scenario: string | TenantSeed = size === 'seed' ? 'forgotten-migrations' : largeTenant(shapeFor(size));
+  const tenant = size === 'seed' ? 'seed tenant' : `${size} holders`;
+  const rt = await startBenchRuntime(azurite, latency, { scenario });
   try {
     const minimum = minimumAuditRoundTrips(rt.emulator.state);
-    rt.emulator.faults.add({ route: '*', fault: { kind: 'latency', ms: LATENCY_MS } });
-    const out = [await measureRun(rt, 'first', minimum)];
+    const trueMinimum = trueMinimumRoundTrips(rt.emulator.state);
+    rt.startLatency();
+    const out = [await measureRun(rt, tenant, 'first', minimum, trueMinimum)];
     rt.clock.advance(15 * 60_000);
-    out.push(await measureRun(rt, 'unchanged', minimum));
+    out.push(await measureRun(rt, tenant, 'unchanged', minimum, trueMinimum));
     // One direct assignment removed: one holder.removed event, one finding resolved.
     const [victim] = [...rt.emulator.state.assignments.values()].filter(
       (a) => a.assigneeType === 'User' && a.delegationType === 'Regular',
     );
     if (victim) rt.emulator.state.removeAssignment(victim);
     rt.clock.advance(15 * 60_000);
-    out.push(await measureRun(rt, 'one changed', minimumAuditRoundTrips(rt.emulator.state)));
+    const state = rt.emulator.state;
+    out.push(await measureRun(rt, tenant, 'one changed', minimumAuditRoundTrips(state), trueMinimumRoundTrips(state)));
     return out;
   } finally {
     await rt.stop();
@@ -85,17 +111,24 @@ export async function benchAuditSize(azurite: RunningAzurite, holders: number): 
 }
 
 export function formatAuditRow(m: AuditRunMeasure): string {
-  const ratio = m.roundTrips / m.minimumRoundTrips;
-  return `${String(m.holders).padStart(6)} holders  ${m.run.padEnd(11)}  ${seconds(m.wallMs).padStart(6)} s  ${String(m.roundTrips).padStart(4)} round trips (min ${m.minimumRoundTrips}, ${ratio.toFixed(2)}x)  ${String(m.tableRequests).padStart(4)} table requests  ${String(m.journalEntries).padStart(6)} journal entries`;
+  const t = m.trueMinimum;
+  const trips = `${m.roundTrips} round trips (Exchange ${m.exchangeRoundTrips} + Graph ${m.graphRoundTrips})`;
+  const minimums = `per-call min ${m.minimumRoundTrips} (${(m.roundTrips / m.minimumRoundTrips).toFixed(2)}x), true min ${t.total} = ${t.exchange} + ${t.graph} (${(m.roundTrips / t.total).toFixed(2)}x)`;
+  return `${m.tenant.padEnd(13)} ${String(m.holders).padStart(6)} holders  ${m.run.padEnd(11)}  ${seconds(m.wallMs).padStart(6)} s  ${trips}  ${minimums}  ${String(m.tableRequests).padStart(4)} table requests  ${String(m.journalEntries).padStart(6)} journal entries`;
 }
 
 if (isMain(import.meta.url)) {
-  const sizes = (process.argv[2] ?? '10,1000,20000').split(',').map(Number);
+  const sizes = (process.argv.slice(2).find((a) => /^(seed|\d+)(,(seed|\d+))*$/.test(a)) ?? 'seed,10,1000,20000')
+    .split(',')
+    .map((s): AuditSize => (s === 'seed' ? 'seed' : Number(s)));
   await withAzurite(async (azurite) => {
-    for (const size of sizes) {
-      const runs = await benchAuditSize(azurite, size);
-      for (const m of runs) console.log(formatAuditRow(m));
-      if (process.env.BENCH_VERBOSE) console.log(JSON.stringify(runs.map((r) => r.byName)));
+    for (const latency of latencyProfiles(process.argv)) {
+      console.log(`Latency profile ${latency.name}`);
+      for (const size of sizes) {
+        const runs = await benchAuditSize(azurite, size, latency);
+        for (const m of runs) console.log(formatAuditRow(m));
+        if (process.env.BENCH_VERBOSE) console.log(JSON.stringify(runs.map((r) => r.byName)));
+      }
     }
   });
 }

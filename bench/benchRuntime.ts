@@ -1,6 +1,7 @@
 /**
  * What every benchmark needs: one Azurite, a tenant emulator per scenario, and a Runtime on both with
- * a fresh table prefix, a ManualClock and a Table Storage access that counts requests.
+ * a fresh table prefix, a ManualClock and a Table Storage access that counts requests, all at the distance of a
+ * latency profile (bench/latencyProfile.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { ManualClock } from '../lib/clock.js';
@@ -19,7 +20,8 @@ import { createSnapshotStore } from '../lib/store/snapshotStore.js';
 import { createTableAccess } from '../lib/store/tables.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/server.js';
 import { silentLogger } from '../testkit/loggers.js';
-import { countingTables, type CountingTables } from '../testkit/tables.js';
+import { countingTables, delayedTables, type CountingTables } from '../testkit/tables.js';
+import { applyLatency, seededRandom, tableDelay, type LatencyProfile } from './latencyProfile.js';
 
 export interface BenchRuntime extends Runtime {
   clock: ManualClock;
@@ -27,6 +29,9 @@ export interface BenchRuntime extends Runtime {
   tables: CountingTables;
   /** The stores the jobs use, on the counting tables. */
   counted: Pick<Store, 'grants' | 'journal' | 'snapshots' | 'findings' | 'removals' | 'alertIntents' | 'sentMail'>;
+  latency: LatencyProfile;
+  /** From now on every round trip to the emulator takes the profile's latency (Table Storage's always does). */
+  startLatency(): void;
   stop(): Promise<void>;
 }
 
@@ -42,25 +47,33 @@ export async function withAzurite<T>(body: (azurite: RunningAzurite) => Promise<
 
 export async function startBenchRuntime(
   azurite: RunningAzurite,
+  latency: LatencyProfile,
   options: Omit<EmulatorOptions, 'clock'> & { env?: Record<string, string>; start?: string } = {},
 ): Promise<BenchRuntime> {
   const { env: overrides, start, ...emulatorOptions } = options;
   const clock = new ManualClock(start ?? '2026-11-02T09:00:00Z');
   // The benchmarks measure the watchdog, not ACS Email's send limits (500 notices are far over them).
-  const emulator = await startEmulator({ emailLimits: 'none', ...emulatorOptions, clock });
+  const emulator = await startEmulator({ emailLimits: 'none', faultSeed: 20, ...emulatorOptions, clock });
   const env = localEnv({
     emulator,
     storageConnectionString: azurite.connectionString,
-    overrides: { WATCHDOG_DIGEST_HOUR: '23', ...overrides },
+    overrides: {
+      WATCHDOG_DIGEST_HOUR: '23',
+      // `--no-exchange-batch` measures the one-call-each Exchange path, for comparison.
+      ...(process.argv.includes('--no-exchange-batch') ? { WATCHDOG_EXCHANGE_BATCH: 'false' } : {}),
+      ...overrides,
+    },
   });
   const tablePrefix = `b${randomBytes(5).toString('hex')}`;
+  const direct = createTableAccess({ connectionString: azurite.connectionString, prefix: tablePrefix });
+  const access = latency.tableMs ? delayedTables(direct, tableDelay(latency, seededRandom(21))) : direct;
   const runtime = createRuntime(loadConfig(env), {
     clock,
-    tablePrefix,
+    tables: access,
     logger: silentLogger,
     mail: { pollIntervalMs: 5, retryDelayMs: 5 },
   });
-  const tables = countingTables(createTableAccess({ connectionString: azurite.connectionString, prefix: tablePrefix }));
+  const tables = countingTables(access);
   const counted = {
     grants: createGrantStore(tables),
     removals: createRemovalClaimStore(tables),
@@ -70,7 +83,16 @@ export async function startBenchRuntime(
     snapshots: createSnapshotStore(tables),
     findings: createFindingStore(tables),
   };
-  return { ...runtime, clock, emulator, tables, counted, stop: () => emulator.stop() };
+  return {
+    ...runtime,
+    clock,
+    emulator,
+    tables,
+    counted,
+    latency,
+    startLatency: () => applyLatency(emulator, latency),
+    stop: () => emulator.stop(),
+  };
 }
 
 /** API round trips in the emulator's call log: HTTP requests to Exchange and Graph ($batch counts once, its parts not). */

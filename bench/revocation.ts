@@ -1,5 +1,5 @@
 /**
- * Revocation against the tenant emulator with 50 ms of latency on every call:
+ * Revocation against the tenant emulator at a latency profile (bench/latencyProfile.ts):
  * - latency from expiry to confirmed removal with the default schedule: a grant that expires just after a
  *   tick waits one timer period, then one run removes and reads it back, so the worst case is the period
  *   plus the measured run time (one expiring grant);
@@ -15,7 +15,7 @@ import { largeTenant } from '../emulator/scenarios/largeTenant.js';
 import { fixedGuid } from '../emulator/scenarios/baseTenant.js';
 import { seedExpiredGrant } from '../testkit/fixtures.js';
 import { isMain, roundTrips, seconds, startBenchRuntime, withAzurite, type BenchRuntime } from './benchRuntime.js';
-import { LATENCY_MS } from './auditCycle.js';
+import { latencyProfiles, type LatencyProfile } from './latencyProfile.js';
 
 export const DEFAULT_REVOKE_PERIOD_MS = 5 * 60_000;
 
@@ -47,14 +47,18 @@ async function seedExpiredGrants(rt: BenchRuntime, count: number): Promise<void>
   }
 }
 
-export async function benchRevocation(azurite: RunningAzurite, count: number): Promise<RevocationMeasure> {
-  const rt = await startBenchRuntime(azurite, {
+export async function benchRevocation(
+  azurite: RunningAzurite,
+  count: number,
+  latency: LatencyProfile,
+): Promise<RevocationMeasure> {
+  const rt = await startBenchRuntime(azurite, latency, {
     scenario: largeTenant({ directAssignments: 0, roleGroupMembers: 0, securityGroupMembers: 0, bystanders: count }),
     env: { WATCHDOG_REVOKE_MAX_COUNT: String(Math.max(10, count)) },
   });
   try {
     await seedExpiredGrants(rt, count);
-    rt.emulator.faults.add({ route: '*', fault: { kind: 'latency', ms: LATENCY_MS } });
+    rt.startLatency();
     rt.emulator.calls.clear();
     rt.tables.reset();
     const started = performance.now();
@@ -89,10 +93,12 @@ export function formatLatency(single: RevocationMeasure, periodMs = DEFAULT_REVO
 }
 
 if (isMain(import.meta.url)) {
-  const count = Number(process.argv[2] ?? 500);
+  const count = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 500);
   await withAzurite(async (azurite) => {
-    const single = await benchRevocation(azurite, 1);
-    console.log(formatLatency(single));
-    console.log(formatRevocation(await benchRevocation(azurite, count)));
+    for (const latency of latencyProfiles(process.argv)) {
+      console.log(`Latency profile ${latency.name}`);
+      console.log(formatLatency(await benchRevocation(azurite, 1, latency)));
+      console.log(formatRevocation(await benchRevocation(azurite, count, latency)));
+    }
   });
 }

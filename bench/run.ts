@@ -2,26 +2,53 @@
  * Every benchmark, one after the other, as a compact table (`npm run bench`). Each also runs alone:
  * bench/auditCycle.ts, bench/revocation.ts, bench/coldStart.ts, bench/webBundle.ts, bench/exportMemory.ts.
  *
- *   node bin/run-ts.js bench/run.ts [--quick]   (--quick: audit sizes 10 and 1,000, 50 grants, 2,000 export rows)
+ *   node bin/run-ts.js bench/run.ts [--quick] [--latency fast|real|both]
+ *
+ * The audit and revocation benchmarks run at each latency profile (bench/latencyProfile.ts; both by default):
+ * `fast` on the seed tenant, 10, 1,000 and 20,000 holders and 500 grants, `real` on the seed tenant, 1,000 and
+ * 20,000 holders and 50 grants, and the holder read against -GetEffectiveUsers on the seed tenant and 1,000 holders.
+ * --quick: no 20,000 holders, 50 grants, 2,000 export rows.
  */
 import { execFileSync } from 'node:child_process';
-import { benchAuditSize, formatAuditRow } from './auditCycle.js';
+import { benchAuditSize, formatAuditRow, type AuditSize } from './auditCycle.js';
 import { withAzurite } from './benchRuntime.js';
 import { measureColdStart } from './coldStart.js';
+import { benchEffectiveUsers, formatEffectiveUsers } from './effectiveUsers.js';
+import { latencyProfiles, type LatencyProfile } from './latencyProfile.js';
 import { benchRevocation, formatLatency, formatRevocation } from './revocation.js';
 import { measureWebBundle } from './webBundle.js';
 
 const quick = process.argv.includes('--quick');
-const sizes = quick ? [10, 1_000] : [10, 1_000, 20_000];
-const grants = quick ? 50 : 500;
 const exportRows = quick ? 2_000 : 10_000;
 
+function plan(latency: LatencyProfile): { sizes: AuditSize[]; grants: number } {
+  const sizes: AuditSize[] = latency.name === 'fast' ? ['seed', 10, 1_000, 20_000] : ['seed', 1_000, 20_000];
+  return {
+    sizes: quick ? sizes.filter((s) => s !== 20_000) : sizes,
+    grants: quick || latency.name === 'real' ? 50 : 500,
+  };
+}
+
+const describe = (l: LatencyProfile) =>
+  l.jitter
+    ? `Exchange ${l.exchangeMs} ms, Graph ${l.graphMs} ms, Table Storage ${l.tableMs} ms, ACS ${l.emailMs} ms per round trip, ±${l.jitter * 100}% seeded jitter`
+    : `${l.exchangeMs} ms per Exchange, Graph and ACS round trip`;
+
 await withAzurite(async (azurite) => {
-  console.log('Audit cycle, 50 ms latency per call (round trips vs the minimum of bench/minimumRoundTrips.ts)');
-  for (const size of sizes) for (const m of await benchAuditSize(azurite, size)) console.log(`  ${formatAuditRow(m)}`);
-  console.log('Revocation, 50 ms latency per call');
-  console.log(`  ${formatLatency(await benchRevocation(azurite, 1))}`);
-  console.log(`  ${formatRevocation(await benchRevocation(azurite, grants))}`);
+  for (const latency of latencyProfiles(process.argv)) {
+    const { sizes, grants } = plan(latency);
+    console.log(
+      `Audit cycle, latency ${latency.name}: ${describe(latency)} (round trips vs the minimum of bench/minimumRoundTrips.ts)`,
+    );
+    for (const size of sizes)
+      for (const m of await benchAuditSize(azurite, size, latency)) console.log(`  ${formatAuditRow(m)}`);
+    console.log(`Holder read against -GetEffectiveUsers, latency ${latency.name} (bench/effectiveUsers.ts)`);
+    for (const size of ['seed', 1_000] as const)
+      console.log(`  ${formatEffectiveUsers(await benchEffectiveUsers(azurite, size, latency))}`);
+    console.log(`Revocation, latency ${latency.name}`);
+    console.log(`  ${formatLatency(await benchRevocation(azurite, 1, latency))}`);
+    console.log(`  ${formatRevocation(await benchRevocation(azurite, grants, latency))}`);
+  }
 });
 
 const cold = measureColdStart();

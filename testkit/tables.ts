@@ -49,6 +49,17 @@ export function countingTables(inner: TableAccess): CountingTables {
   };
 }
 
+/** `inner` with every Table Storage request held back by `delayMs()` first: the network distance of a real account. */
+export function delayedTables(inner: TableAccess, delayMs: () => number): TableAccess {
+  return withRequestPolicy(inner, () => ({
+    name: 'latency',
+    sendRequest: async (request, next) => {
+      await new Promise((resolve) => setTimeout(resolve, delayMs()));
+      return next(request);
+    },
+  }));
+}
+
 export class SimulatedCrash extends Error {
   constructor(readonly write: number) {
     super(`simulated crash before store write ${write}`);

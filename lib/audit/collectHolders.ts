@@ -6,7 +6,8 @@
  * MailboxItem.ImportExport.All. The holders go into one accumulator; those known only by a name or object id are
  * resolved together at the end. Every read pages to the end or throws: the result is complete or there is no result.
  *
- * Round trips: one Get-ManagementRole, one assignment read per role, one member read per role group reached
+ * Round trips: one Get-ManagementRole with the built-in role's assignment read beside it, one assignment read per
+ * custom child role, one member read per role group reached
  * (nested ones included), one Get-Recipient + one transitiveMembers per security group, one directory-role read,
  * one app-role read, and one Get-ServicePrincipal listing when an app holds the role through Exchange. Names become
  * UPNs by one filtered Get-User per 20 directly assigned users and a Graph $batch for member object ids, or, past
@@ -71,13 +72,18 @@ export async function collectHolders(deps: CollectHoldersDeps, now: Date): Promi
   const appHoldersPending = directory.getAppRoleHolders(GRAPH_APP_ID, MAILBOX_IMPORT_EXPORT_APP_ROLE);
   appHoldersPending.catch(() => undefined);
 
+  // The built-in role's assignments need no role list: they travel beside Get-ManagementRole (one Exchange $batch).
+  const builtInPending = exchange.getRoleAssignments(MIE_ROLE);
+  builtInPending.catch(() => undefined);
   const roles = await exchange.getMieRoles();
   if (!roles.some((r) => r.name.toLowerCase() === MIE_ROLE.toLowerCase())) {
     throw new IncompleteReadError(
       `Get-ManagementRole -RoleType MailboxImportExport did not return '${MIE_ROLE}'; the read is incomplete. Check that the watchdog's Exchange role group allows Get-ManagementRole.`,
     );
   }
-  const assignmentLists = await mapLimited(roles, ctx.limit, (r) => exchange.getRoleAssignments(r.name));
+  const assignmentLists = await mapLimited(roles, ctx.limit, (r) =>
+    r.name.toLowerCase() === MIE_ROLE.toLowerCase() ? builtInPending : exchange.getRoleAssignments(r.name),
+  );
   const byGuid = new Map<string, RoleAssignment>();
   for (const a of assignmentLists.flat()) byGuid.set(a.guid.toLowerCase(), a);
   const assignments = [...byGuid.values()].sort((a, b) => a.guid.localeCompare(b.guid));
