@@ -1,7 +1,8 @@
 /**
  * The audit cycle against the tenant emulator at a latency profile (bench/latencyProfile.ts), for the seed tenant
  * (every holder path) and tenants of about 10, 1,000 and 20,000 effective holders (direct assignments, one role
- * group, security groups nested three deep). Per tenant: a first run on an empty store, an unchanged re-run and a
+ * group, security groups nested three deep) with every source on (Graph export apps, Exchange application roles,
+ * PIM eligibility, Purview eDiscovery, grantors). Per tenant: a first run on an empty store, an unchanged re-run and a
  * run after one holder changed, with wall time, API round trips (emulator call log) against the minimum the APIs
  * allow, Table requests and journal entries written.
  *
@@ -21,17 +22,25 @@ import { trueMinimumRoundTrips, type TrueMinimum } from './trueMinimum.js';
 /** An audit benchmark's tenant: `seed` (forgotten-migrations, every holder path) or about that many holders. */
 export type AuditSize = 'seed' | number;
 
-/** Tenant shapes by target holder count: 25% direct, 25% role group, 50% nested security groups. */
+/**
+ * Tenant shapes by target holder count: 25% direct, 25% role group, 50% nested security groups, and every other
+ * door (Graph export apps, scoped application roles, PIM-eligible admins, eDiscovery managers, grantors) a few times.
+ */
 export function shapeFor(holders: number): LargeTenantSize {
-  if (holders <= 10) return { directAssignments: 4, roleGroupMembers: 3, securityGroupMembers: 3, nestingDepth: 3 };
+  if (holders <= 10)
+    return { directAssignments: 4, roleGroupMembers: 3, securityGroupMembers: 3, nestingDepth: 3, otherDoors: 1 };
   const direct = Math.round(holders / 4);
   return {
     directAssignments: direct,
     roleGroupMembers: direct,
     securityGroupMembers: holders - 2 * direct,
     nestingDepth: 3,
+    otherDoors: 5,
   };
 }
+/** Every source on: the Purview read too. */
+const EVERY_SOURCE = { WATCHDOG_EDISCOVERY_AUDIT: 'true' };
+const EDISCOVERY_ON = { ediscovery: true };
 
 export interface AuditRunMeasure {
   tenant: string;
@@ -88,9 +97,9 @@ export async function benchAuditSize(
 ): Promise<AuditRunMeasure[]> {
   const scenario: string | TenantSeed = size === 'seed' ? 'forgotten-migrations' : largeTenant(shapeFor(size));
   const tenant = size === 'seed' ? 'seed tenant' : `${size} holders`;
-  const rt = await startBenchRuntime(azurite, latency, { scenario });
+  const rt = await startBenchRuntime(azurite, latency, { scenario, env: EVERY_SOURCE });
   try {
-    const minimum = minimumAuditRoundTrips(rt.emulator.state);
+    const minimum = minimumAuditRoundTrips(rt.emulator.state, EDISCOVERY_ON);
     const trueMinimum = trueMinimumRoundTrips(rt.emulator.state);
     rt.startLatency();
     const out = [await measureRun(rt, tenant, 'first', minimum, trueMinimum)];
@@ -103,7 +112,15 @@ export async function benchAuditSize(
     if (victim) rt.emulator.state.removeAssignment(victim);
     rt.clock.advance(15 * 60_000);
     const state = rt.emulator.state;
-    out.push(await measureRun(rt, tenant, 'one changed', minimumAuditRoundTrips(state), trueMinimumRoundTrips(state)));
+    out.push(
+      await measureRun(
+        rt,
+        tenant,
+        'one changed',
+        minimumAuditRoundTrips(state, EDISCOVERY_ON),
+        trueMinimumRoundTrips(state),
+      ),
+    );
     return out;
   } finally {
     await rt.stop();

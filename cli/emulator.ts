@@ -76,6 +76,7 @@ async function serve(flags: EmulatorFlags, io: CliIo, options: EmulatorCommandOp
     WATCHDOG_TENANT: emulator.tenant,
     WATCHDOG_EXCHANGE_URL: emulator.url,
     WATCHDOG_GRAPH_URL: emulator.url,
+    WATCHDOG_COMPLIANCE_URL: emulator.complianceUrl,
     WATCHDOG_CREDENTIAL: 'emulator',
     WATCHDOG_EMAIL_CONNECTION_STRING: emulator.emailConnectionString,
   };

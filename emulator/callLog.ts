@@ -4,7 +4,7 @@ export interface CallRecord {
   seq: number;
   /** Emulator clock time, ISO 8601. */
   at: string;
-  api: 'exchange' | 'graph' | 'email';
+  api: 'exchange' | 'compliance' | 'graph' | 'email';
   method: string;
   /** Cmdlet name, graph path without version and query, or `send` / `poll`. */
   name: string;

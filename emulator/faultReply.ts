@@ -10,7 +10,7 @@ const CODES: Record<number, string> = {
 };
 
 export function faultReply(
-  api: 'exchange' | 'graph' | 'email',
+  api: 'exchange' | 'compliance' | 'graph' | 'email',
   fault: Exclude<Fault, { kind: 'latency' | 'reset' | 'lost-answer' | 'warning' }>,
 ): Reply {
   if (fault.kind === 'throttle') {

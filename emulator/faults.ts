@@ -22,7 +22,7 @@ export type Fault =
 
 export interface FaultRule {
   /**
-   * Which calls: `exchange:<Cmdlet-Name>` or `exchange:*`; `graph:<path pattern>` on the path without
+   * Which calls: `exchange:<Cmdlet-Name>` or `exchange:*` (`compliance:` the same for Security & Compliance); `graph:<path pattern>` on the path without
    * the version (`*` matches one segment, `**` any number: `graph:/groups/*\/transitiveMembers`,
    * `graph:/$batch`); `email:send` or `email:poll`; `*` for everything.
    */
@@ -52,7 +52,7 @@ export interface ActiveFaultRule extends FaultRule {
 }
 
 export interface CallTarget {
-  api: 'exchange' | 'graph' | 'email';
+  api: 'exchange' | 'compliance' | 'graph' | 'email';
   /** Cmdlet name, graph path (no version, no query) or `send` / `poll`. */
   name: string;
   /** The cmdlet's parameters, for rules that pick calls by them. */
@@ -92,8 +92,11 @@ function globToRegExp(pattern: string): RegExp {
 export function validateFaultRule(rule: unknown): string | undefined {
   if (!rule || typeof rule !== 'object') return 'a fault rule is an object with route and fault';
   const r = rule as Partial<FaultRule>;
-  if (typeof r.route !== 'string' || !/^(\*|exchange:.+|graph:\/.*|email:(send|poll|\*))$/.test(r.route)) {
-    return "route must be '*', 'exchange:<Cmdlet|*>', 'graph:/<path pattern>' or 'email:send|poll|*'";
+  if (
+    typeof r.route !== 'string' ||
+    !/^(\*|exchange:.+|compliance:.+|graph:\/.*|email:(send|poll|\*))$/.test(r.route)
+  ) {
+    return "route must be '*', 'exchange:<Cmdlet|*>', 'compliance:<Cmdlet|*>', 'graph:/<path pattern>' or 'email:send|poll|*'";
   }
   const f = r.fault as Partial<Fault> | undefined;
   if (!f || typeof f !== 'object') return 'fault is required';
@@ -210,8 +213,8 @@ function matcherFor(route: string): (t: CallTarget) => boolean {
   const colon = route.indexOf(':');
   const api = route.slice(0, colon);
   const what = route.slice(colon + 1);
-  if (api === 'exchange')
-    return (t) => t.api === 'exchange' && (what === '*' || t.name.toLowerCase() === what.toLowerCase());
+  if (api === 'exchange' || api === 'compliance')
+    return (t) => t.api === api && (what === '*' || t.name.toLowerCase() === what.toLowerCase());
   if (api === 'email') return (t) => t.api === 'email' && (what === '*' || t.name === what);
   const re = globToRegExp(what);
   return (t) => t.api === 'graph' && re.test(t.name);

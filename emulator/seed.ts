@@ -96,6 +96,8 @@ export interface SeedRoleAssignment {
   enabled: boolean;
   customRecipientWriteScope?: string;
   recipientAdministrativeUnitScope?: string;
+  /** RBAC for Applications: the management scope an application role assignment is limited to. */
+  customResourceScope?: string;
   whenCreatedUtc: string;
 }
 
@@ -103,6 +105,29 @@ export interface SeedDirectoryRoleAssignment {
   id: string;
   roleDefinitionId: string;
   principalId: string;
+}
+
+/** A PIM eligibility (Graph unifiedRoleEligibilityScheduleInstance): the principal can activate the role. */
+export interface SeedDirectoryRoleEligibility {
+  id: string;
+  roleDefinitionId: string;
+  principalId: string;
+  /** "/" for the whole directory, or "/administrativeUnits/{id}". */
+  directoryScopeId?: string;
+  startDateTime: string;
+  /** Absent for a permanent eligibility. */
+  endDateTime?: string;
+}
+
+/** A Purview (Security & Compliance) role group and the roles it carries. */
+export interface SeedPurviewRoleGroup {
+  name: string;
+  guid: string;
+  displayName?: string;
+  /** Role names, e.g. "Export", "Review", "Case Management". */
+  roles: string[];
+  /** Object ids of users, groups or service principals. */
+  members: string[];
 }
 
 export interface SeedAppRoleAssignment {
@@ -143,7 +168,11 @@ export interface TenantSeed {
   roleGroups: SeedRoleGroup[];
   roleAssignments: SeedRoleAssignment[];
   directoryRoleAssignments: SeedDirectoryRoleAssignment[];
+  /** PIM eligibilities (optional). */
+  directoryRoleEligibilities?: SeedDirectoryRoleEligibility[];
   appRoleAssignments: SeedAppRoleAssignment[];
+  /** Purview role groups (optional); the default eDiscovery ones come from the base tenant. */
+  purviewRoleGroups?: SeedPurviewRoleGroup[];
   /** Exchange admin audit history (optional): what the audit log query routes search. */
   auditRecords?: SeedAuditRecord[];
 }

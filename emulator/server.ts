@@ -12,6 +12,7 @@ import { handleControl } from './control.js';
 import { EMAIL_OPERATION, EMAIL_SEND, pollEmail, sendEmail, type SentEmail } from './email/route.js';
 import { DEFAULT_EXCHANGE_BEHAVIOUR, validateExchangeBehaviour, type ExchangeBehaviour } from './exchange/behaviour.js';
 import { EMAIL_SEND_LIMITS, EmailSendWindow, type EmailSendLimits } from './email/sendLimits.js';
+import { COMPLIANCE_INVOKE, complianceInvoke } from './compliance/route.js';
 import { exchangeBatch } from './exchange/batch.js';
 import { EXCHANGE_BATCH, INVOKE_COMMAND, cmdletInput, invokeCommand } from './exchange/route.js';
 import { faultReply } from './faultReply.js';
@@ -55,6 +56,8 @@ export interface RunningEmulator {
   tenant: string;
   /** ACS connection string for the emulator (`endpoint=<url>/;accesskey=<key>`). */
   emailConnectionString: string;
+  /** The Security & Compliance admin API base (`<url>/compliance`): it redirects to its regional endpoint. */
+  complianceUrl: string;
   faults: Faults;
   calls: CallLog;
   /** The Exchange behaviour in force; change its fields to switch a hazard or wire variant (reset() restores the options'). */
@@ -134,6 +137,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return ctx.state.tenant;
     },
     emailConnectionString: `endpoint=${ctx.baseUrl}/;accesskey=${EMULATOR_ACCESS_KEY}`,
+    complianceUrl: `${ctx.baseUrl}/compliance`,
     faults: ctx.faults,
     calls: ctx.calls,
     exchange: ctx.exchange,
@@ -241,6 +245,18 @@ function route(ctx: EmulatorContext, req: IncomingMessage, url: URL, raw: Buffer
       run: (warnings) =>
         method === 'POST'
           ? invokeCommand(ctx, req.headers, url, exchange[1] as string, body, warnings)
+          : { status: 405, body: { error: { code: 'MethodNotAllowed', message: 'InvokeCommand takes POST.' } } },
+    };
+  }
+  const compliance = COMPLIANCE_INVOKE.exec(url.pathname);
+  if (compliance) {
+    const input = cmdletInput(body);
+    return {
+      target: { api: 'compliance', name: input?.name ?? 'InvokeCommand' },
+      parameters: input?.parameters ?? {},
+      run: (warnings) =>
+        method === 'POST'
+          ? complianceInvoke(ctx, req, url, compliance, body, warnings)
           : { status: 405, body: { error: { code: 'MethodNotAllowed', message: 'InvokeCommand takes POST.' } } },
     };
   }

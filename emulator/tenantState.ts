@@ -5,15 +5,25 @@
  * per-session permission cache would, `propagationDelayMs` behind the directory.
  */
 import { randomUUID } from 'node:crypto';
-import { ALL_GROUP_MEMBERS, GRAPH_APP_ID, MIE_ROLE, ORGANIZATION_MANAGEMENT } from '../contract/microsoft.js';
+import {
+  ALL_GROUP_MEMBERS,
+  APPLICATION_EXPORT_ROLE,
+  APPLICATION_IMPORT_EXPORT_ROLE,
+  EDISCOVERY_EXPORT_ROLE,
+  GRAPH_APP_ID,
+  MIE_ROLE,
+  ORGANIZATION_MANAGEMENT,
+} from '../contract/microsoft.js';
 import type { Clock } from './clock.js';
 import type {
   AssigneeType,
   SeedAppRoleAssignment,
   SeedAuditRecord,
   SeedDirectoryRoleAssignment,
+  SeedDirectoryRoleEligibility,
   SeedGroup,
   SeedManagementRole,
+  SeedPurviewRoleGroup,
   SeedRoleAssignment,
   SeedServicePrincipal,
   SeedUser,
@@ -69,7 +79,15 @@ export function pointerName(sp: SeedServicePrincipal): string {
 
 /** One way a principal reaches the power to export mailboxes. */
 export interface ExportPath {
-  via: 'direct' | 'role-group' | 'security-group' | 'organization-management' | 'service-principal' | 'graph-app-role';
+  via:
+    | 'direct'
+    | 'role-group'
+    | 'security-group'
+    | 'organization-management'
+    | 'service-principal'
+    | 'graph-app-role'
+    | 'application-role'
+    | 'ediscovery-role-group';
   role: string;
   assignment: string;
 }
@@ -130,7 +148,10 @@ export class TenantState {
   /** Removed assignments, kept for the propagation view. */
   readonly removedAssignments: AssignmentState[] = [];
   readonly directoryRoleAssignments: SeedDirectoryRoleAssignment[];
+  readonly directoryRoleEligibilities: SeedDirectoryRoleEligibility[];
   readonly appRoleAssignments: SeedAppRoleAssignment[];
+  /** Purview role groups by lower-cased name (Security & Compliance). */
+  readonly purviewRoleGroups = new Map<string, SeedPurviewRoleGroup>();
   /** Exchange admin audit history: seeded, and appended by the admin cmdlets that change RBAC. */
   readonly auditRecords: SeedAuditRecord[];
   readonly auditLogQueries = new Map<string, AuditLogQueryState>();
@@ -180,6 +201,9 @@ export class TenantState {
       this.assignments.set(lower(a.guid), { ...a, since: Number.NEGATIVE_INFINITY, whenChangedUtc: a.whenCreatedUtc });
     }
     this.directoryRoleAssignments = seed.directoryRoleAssignments.map((d) => ({ ...d }));
+    this.directoryRoleEligibilities = (seed.directoryRoleEligibilities ?? []).map((d) => ({ ...d }));
+    for (const g of seed.purviewRoleGroups ?? [])
+      this.purviewRoleGroups.set(lower(g.name), { ...g, roles: [...g.roles], members: [...g.members] });
     this.appRoleAssignments = seed.appRoleAssignments.map((a) => ({ ...a }));
     this.auditRecords = (seed.auditRecords ?? []).map((r) => ({
       ...r,
@@ -524,15 +548,22 @@ export class TenantState {
         paths.push({ via, role: a.role, assignment: a.name });
     }
     const graphSp = this.servicePrincipalByAppId(GRAPH_APP_ID);
+    const mailboxRoles = [GRAPH_APP_ROLES.mailboxItemImportExportAll, GRAPH_APP_ROLES.mailboxItemExportAll];
     for (const a of this.appRoleAssignments) {
-      if (
-        a.principalId === id &&
-        graphSp &&
-        a.resourceId === graphSp.id &&
-        a.appRoleId === GRAPH_APP_ROLES.mailboxItemImportExportAll.id
-      ) {
-        paths.push({ via: 'graph-app-role', role: GRAPH_APP_ROLES.mailboxItemImportExportAll.value, assignment: a.id });
-      }
+      const role = mailboxRoles.find((r) => r.id === a.appRoleId);
+      if (a.principalId === id && graphSp && a.resourceId === graphSp.id && role)
+        paths.push({ via: 'graph-app-role', role: role.value, assignment: a.id });
+    }
+    const applicationRoles = [lower(APPLICATION_EXPORT_ROLE), lower(APPLICATION_IMPORT_EXPORT_ROLE)];
+    for (const a of assignments) {
+      if (!active(a, t) || !a.enabled || a.delegationType !== 'Regular' || !applicationRoles.includes(lower(a.role)))
+        continue;
+      if (a.assigneeType === 'ServicePrincipal' && a.assignee === id)
+        paths.push({ via: 'application-role', role: a.role, assignment: a.name });
+    }
+    for (const g of this.purviewRoleGroups.values()) {
+      if (g.roles.some((r) => lower(r) === lower(EDISCOVERY_EXPORT_ROLE)) && g.members.includes(id))
+        paths.push({ via: 'ediscovery-role-group', role: EDISCOVERY_EXPORT_ROLE, assignment: g.name });
     }
     return paths;
   }

@@ -48,6 +48,9 @@ param exchangeUrl string = 'https://outlook.office365.com'
 @description('WATCHDOG_GRAPH_URL: Microsoft Graph endpoint of the tenant\'s cloud (docs/deployment.md "National clouds").')
 param graphUrl string = 'https://graph.microsoft.com'
 
+@description('WATCHDOG_COMPLIANCE_URL: Security & Compliance PowerShell endpoint of the tenant\'s cloud, read with ediscoveryAudit.')
+param complianceUrl string = 'https://ps.compliance.protection.outlook.com'
+
 @description('WATCHDOG_GRANT_MIN_DURATION: shortest grant (ISO 8601 duration).')
 param grantMinDuration string = 'PT1H'
 
@@ -107,6 +110,9 @@ param digestHour int = 8
 
 @description('WATCHDOG_AUDIT_LOG_QUERY: name who made new findings from the Purview audit log (needs AuditLogsQuery-Exchange.Read.All: Grant-WatchdogPermissions.ps1 -IncludeAuditLogQuery).')
 param auditLogQuery bool = false
+
+@description('WATCHDOG_EDISCOVERY_AUDIT: also report Purview eDiscovery Export holders (needs the Entra role Global Reader for the identity, which Bicep cannot assign: Grant-WatchdogPermissions.ps1 -IncludeEdiscovery).')
+param ediscoveryAudit bool = false
 
 // 'easyauth' is not offered: Flex Consumption does not enforce App Service Authentication (the app refuses it there too).
 @allowed([
@@ -291,6 +297,7 @@ var watchdogSettings = {
   WATCHDOG_EXCHANGE_URL: exchangeUrl
   WATCHDOG_EXCHANGE_BATCH: 'true'
   WATCHDOG_GRAPH_URL: graphUrl
+  WATCHDOG_COMPLIANCE_URL: complianceUrl
   WATCHDOG_CREDENTIAL: 'managed-identity'
   WATCHDOG_IDENTITY_CLIENT_ID: identity.outputs.clientId
   WATCHDOG_EMAIL_CONNECTION_STRING: ''
@@ -316,6 +323,7 @@ var watchdogSettings = {
   WATCHDOG_REMINDERS: reminders
   WATCHDOG_DIGEST_HOUR: string(digestHour)
   WATCHDOG_AUDIT_LOG_QUERY: auditLogQuery ? 'true' : 'false'
+  WATCHDOG_EDISCOVERY_AUDIT: ediscoveryAudit ? 'true' : 'false'
   WATCHDOG_AUTH_MODE: authMode
   WATCHDOG_AUTH_AUDIENCE: !empty(authAudience) ? authAudience : apiRegistration.outputs.appId
   WATCHDOG_AUTH_ISSUER: !empty(authIssuer) ? authIssuer : defaultIssuer

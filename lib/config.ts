@@ -6,6 +6,7 @@
  * (`npm run docs:settings`; a test fails when the file and the table disagree).
  */
 import { defaultAuthority } from './auth/entraIssuer.js';
+import { COMPLIANCE_URL } from './domain.js';
 import { connectionStringEndpoint } from './endpoints.js';
 import { isFlexConsumption } from './hostingPlan.js';
 import {
@@ -66,6 +67,8 @@ export interface Config {
   digestHourUtc: number;
   /** Name who made new findings' changes through Purview audit log queries (needs AuditLogsQuery-Exchange.Read.All). */
   auditLogQuery: boolean;
+  /** Read the Purview eDiscovery Export door through Security & Compliance (needs an Entra role, docs/permissions.md). */
+  ediscovery: { enabled: boolean; complianceUrl: string };
   /**
    * `issuer` as configured (either form); `tenantId` and `authority` (the login endpoint whose OpenID
    * configuration gives both issuers and their keys) follow from it unless WATCHDOG_AUTH_AUTHORITY says.
@@ -135,6 +138,12 @@ export const SETTINGS = {
     default: 'true',
     parse: bool,
     doc: 'send independent Exchange cmdlets together, up to 10 in one admin API $batch request (false: one request each)',
+  },
+  WATCHDOG_COMPLIANCE_URL: {
+    group: 'Tenant and identity',
+    default: COMPLIANCE_URL,
+    parse: endpoint,
+    doc: 'Security & Compliance PowerShell admin API base, read with `WATCHDOG_EDISCOVERY_AUDIT=true` (national clouds: their compliance URL); its regional redirect is followed',
   },
   WATCHDOG_GRAPH_URL: {
     group: 'Tenant and identity',
@@ -269,6 +278,12 @@ export const SETTINGS = {
     default: 'false',
     parse: bool,
     doc: "`true`: name who made new findings' changes from the Purview audit log (needs `AuditLogsQuery-Exchange.Read.All`)",
+  },
+  WATCHDOG_EDISCOVERY_AUDIT: {
+    group: 'Audit',
+    default: 'false',
+    parse: bool,
+    doc: '`true`: also report members of the Purview role groups with the eDiscovery Export role (eDiscovery Manager, eDiscovery Administrator, custom ones), read through Security & Compliance PowerShell; the identity then needs the Microsoft Entra role Global Reader (`Grant-WatchdogPermissions.ps1 -IncludeEdiscovery`). A failed read fails the audit',
   },
   WATCHDOG_REVOKE_SCHEDULE: {
     group: 'Revocation',
@@ -487,6 +502,7 @@ export const RULES: readonly Rule[] = [
       const endpoints: [string, string | undefined][] = [
         ['WATCHDOG_EXCHANGE_URL', v.WATCHDOG_EXCHANGE_URL],
         ['WATCHDOG_GRAPH_URL', v.WATCHDOG_GRAPH_URL],
+        ['WATCHDOG_COMPLIANCE_URL', v.WATCHDOG_EDISCOVERY_AUDIT ? v.WATCHDOG_COMPLIANCE_URL : undefined],
         ['WATCHDOG_EMAIL_*', email ? connectionStringEndpoint(email, 'email') : v.WATCHDOG_EMAIL_ENDPOINT],
         ['WATCHDOG_STORAGE_*', cs ? connectionStringEndpoint(cs, 'table') : v.WATCHDOG_STORAGE_ACCOUNT],
         ['WATCHDOG_AUTH_AUTHORITY', auth.authority],
@@ -567,6 +583,7 @@ function toConfig(v: Values): Config {
     },
     digestHourUtc: v.WATCHDOG_DIGEST_HOUR,
     auditLogQuery: v.WATCHDOG_AUDIT_LOG_QUERY,
+    ediscovery: { enabled: v.WATCHDOG_EDISCOVERY_AUDIT, complianceUrl: v.WATCHDOG_COMPLIANCE_URL },
     auth: { mode: v.WATCHDOG_AUTH_MODE, ...authOf(v) },
     localClockStart: v.WATCHDOG_LOCAL_CLOCK,
     localSignInAuthority: v.WATCHDOG_LOCAL_SIGN_IN_AUTHORITY,

@@ -6,6 +6,11 @@
 
 export {
   ALL_GROUP_MEMBERS,
+  APPLICATION_EXPORT_ROLE,
+  APPLICATION_IMPORT_EXPORT_ROLE,
+  COMPLIANCE_URL,
+  EDISCOVERY_EXPORT_ROLE,
+  MAILBOX_EXPORT_APP_ROLE,
   EXCHANGE_ADMINISTRATOR_ROLE_ID,
   EXCHANGE_ONLINE_APP_ID,
   GLOBAL_ADMINISTRATOR_ROLE_ID,
@@ -43,6 +48,8 @@ export interface RoleAssignment {
   recipientWriteScope?: string;
   customRecipientWriteScope?: string;
   recipientAdministrativeUnitScope?: string;
+  /** RBAC for Applications: the management scope an application role assignment is limited to. */
+  customResourceScope?: string;
   whenCreatedUtc?: string;
   whenChangedUtc?: string;
 }
@@ -101,6 +108,8 @@ export interface DirectoryRoleHolder {
   principal: DirectoryPrincipal;
   /** Set when the role reaches the principal through a role-assignable group. */
   viaGroup?: DirectoryPrincipal;
+  /** PIM: eligible for the role (can activate it at any time), not holding it now. */
+  eligible?: true;
 }
 
 export interface AppRoleHolder {
@@ -113,6 +122,12 @@ export interface AppRoleHolder {
 
 // ---- Holders and snapshots ----------------------------------------------------------------
 
+/**
+ * What a power lets its holder do with mailbox content: export it in bulk, import into any mailbox, search and
+ * restore deleted items, or give the power to others (lib/roleCapability.ts says which role carries which).
+ */
+export type Capability = 'export' | 'import' | 'restore-deleted-items' | 'grant';
+
 export type HolderVia =
   | 'direct'
   | 'role-group'
@@ -120,6 +135,10 @@ export type HolderVia =
   | 'organization-management'
   | 'service-principal'
   | 'graph-app-role'
+  /** An Exchange RBAC for Applications role assignment to an app's service principal pointer, with its resource scope. */
+  | 'application-role'
+  /** A member of a Purview role group that carries the eDiscovery Export role. */
+  | 'ediscovery-role-group'
   /** An assignee type the audit cannot expand (linked or partner role groups, policies): one holder, members unknown. */
   | 'unexpanded-assignee';
 
@@ -143,13 +162,39 @@ export interface Holder {
   assignmentName: string;
   scope: string;
   enabled: boolean;
+  /** What the power lets the holder do. */
+  capability: Capability[];
+  /** PIM-eligible for the directory role the power comes through: can activate it at any time. */
+  eligible?: true;
+  /**
+   * An app holding the same power tenant-wide (Graph application permission) and through a scoped Exchange
+   * application role: the tenant-wide grant makes the scope meaningless.
+   */
+  tenantWideAndScoped?: true;
+}
+
+/** Somebody who can give the power to others (a delegating assignment): listed, never a holder. */
+export interface Grantor {
+  /** The assignee as Exchange names it (a role group, user, security group or app pointer). */
+  principal: string;
+  assigneeType: string;
+  role: string;
+  assignmentGuid: string;
+  assignmentName: string;
+  delegationType: string;
+  path: string;
+  capability: Capability[];
+  /** Organization Management's built-in delegating assignment, or the watchdog's own: expected, never a finding. */
+  expected: boolean;
 }
 
 export interface Snapshot {
   takenAt: string;
   holders: Holder[];
-  /** Every MIE assignment read (regular and delegating), for the record. */
+  /** Every assignment read (regular and delegating), for the record. */
   assignments: RoleAssignment[];
+  /** Who can grant the power (delegating assignments); absent in snapshots taken before it was recorded. */
+  canGrant?: Grantor[];
 }
 
 // ---- Grants -------------------------------------------------------------------------------
@@ -234,7 +279,7 @@ export interface Grant {
 
 // ---- Findings -----------------------------------------------------------------------------
 
-export type FindingKind = 'unapproved' | 'expired-present' | 'missing' | 'changed';
+export type FindingKind = 'unapproved' | 'expired-present' | 'missing' | 'changed' | 'can-grant';
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
 export interface Finding {
@@ -247,5 +292,12 @@ export interface Finding {
   summary: string;
   assignmentGuid?: string;
   grantId?: string;
+  /** The one holder a finding is about; absent on a finding about a group assignment (see `holders`). */
   holderKey?: string;
+  /** What the power of the finding's cause lets its holders do. */
+  capability?: Capability[];
+  /** Every principal (UPN or appId) the cause reaches: one group assignment reaching 3,000 people is one finding. */
+  holders?: string[];
+  /** How many principals the cause reaches; the journal keeps a shortened `holders` when the list is long. */
+  holderCount?: number;
 }

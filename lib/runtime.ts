@@ -7,6 +7,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { Config } from './config.js';
 import { clockFor } from './clock.js';
 import { createCredential } from './credential.js';
+import { ComplianceClient } from './exchange/complianceClient.js';
 import { ExchangeAdminClient } from './exchange/exchangeAdminClient.js';
 import { GraphDirectory } from './graph/graphDirectory.js';
 import type { RetryPolicy } from './http/retryPolicy.js';
@@ -14,7 +15,7 @@ import { AcsMailer } from './mail/acsMailer.js';
 import type { AuditOptions } from './audit/runAudit.js';
 import type { EvidenceDeps } from './evidence/evidenceDeps.js';
 import type { NotifySettings } from './notify/sendNotice.js';
-import type { Clock, Directory, ExchangeRbac, Logger, Mailer } from './ports/index.js';
+import type { Clock, ComplianceRoleGroups, Directory, ExchangeRbac, Logger, Mailer } from './ports/index.js';
 import { openStore, storeOn, type OpenedStore } from './store/index.js';
 import type { TableAccess } from './store/tables.js';
 
@@ -24,6 +25,8 @@ export interface Runtime {
   logger: Logger;
   exchange: ExchangeRbac;
   directory: Directory;
+  /** Purview role groups, only with WATCHDOG_EDISCOVERY_AUDIT=true. */
+  compliance?: ComplianceRoleGroups;
   mailer: Mailer;
   store: OpenedStore;
   notify: NotifySettings;
@@ -69,6 +72,15 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     batch: config.exchangeBatch,
   });
   const directory = new GraphDirectory({ graphUrl: config.graphUrl, credential, policy: options.http, logger });
+  const compliance = config.ediscovery.enabled
+    ? new ComplianceClient({
+        complianceUrl: config.ediscovery.complianceUrl,
+        tenant: config.tenant,
+        credential,
+        policy: options.http,
+        logger,
+      })
+    : undefined;
   const mailer = new AcsMailer({
     connectionString: config.email.connectionString,
     endpoint: config.email.endpoint,
@@ -82,7 +94,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     maxRetries: options.mail?.maxRetries,
     maxRetryAfterMs: options.mail?.maxRetryAfterMs,
   });
-  return { config, clock, logger, exchange, directory, mailer, store, notify: config.notify };
+  return { config, clock, logger, exchange, directory, compliance, mailer, store, notify: config.notify };
 }
 
 /**

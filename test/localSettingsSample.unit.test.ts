@@ -11,7 +11,7 @@ const sample = JSON.parse(readFileSync(resolve(import.meta.dirname, '..', 'local
 };
 
 /** What the sample points at the local stack instead of the defaults. */
-const LOCAL_STACK = ['WATCHDOG_EXCHANGE_URL', 'WATCHDOG_GRAPH_URL', 'WATCHDOG_CREDENTIAL'];
+const LOCAL_STACK = ['WATCHDOG_EXCHANGE_URL', 'WATCHDOG_GRAPH_URL', 'WATCHDOG_COMPLIANCE_URL', 'WATCHDOG_CREDENTIAL'];
 
 describe('local.settings.sample.json', () => {
   it('lists every setting the code reads, and nothing it does not', () => {

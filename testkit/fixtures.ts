@@ -96,6 +96,7 @@ export function holder(principal: string, assignmentGuid: string, over: Partial<
     assignmentName: `${MIE_ROLE}-${assignmentGuid}`,
     scope: 'Organization',
     enabled: true,
+    capability: ['import', 'restore-deleted-items'],
     ...over,
   };
 }

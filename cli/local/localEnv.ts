@@ -8,7 +8,7 @@ import { WATCHDOG_API, WATCHDOG_APP } from '../../emulator/scenarios/baseTenant.
 import { BREAK_GLASS, TENANT } from '../../emulator/scenarios/forgottenMigrations.js';
 
 export interface LocalEnvOptions {
-  emulator: Pick<RunningEmulator, 'url' | 'tenant' | 'emailConnectionString' | 'state'>;
+  emulator: Pick<RunningEmulator, 'url' | 'tenant' | 'emailConnectionString' | 'complianceUrl' | 'state'>;
   storageConnectionString: string;
   /** Settings to add or replace (e.g. WATCHDOG_UNAPPROVED_ACTION). */
   overrides?: Env;
@@ -20,6 +20,7 @@ export function localEnv({ emulator, storageConnectionString, overrides = {} }: 
     WATCHDOG_TENANT: tenant,
     WATCHDOG_EXCHANGE_URL: emulator.url,
     WATCHDOG_GRAPH_URL: emulator.url,
+    WATCHDOG_COMPLIANCE_URL: emulator.complianceUrl,
     WATCHDOG_CREDENTIAL: 'emulator',
     WATCHDOG_IDENTITY_CLIENT_ID: WATCHDOG_APP.appId,
     WATCHDOG_EMAIL_CONNECTION_STRING: emulator.emailConnectionString,
@@ -33,7 +34,11 @@ export function localEnv({ emulator, storageConnectionString, overrides = {} }: 
     // Signing keys are looked up on loopback only, as every endpoint of the local stack is.
     WATCHDOG_AUTH_AUTHORITY: emulator.url,
   };
-  // The seed tenant's emergency access account is the demo's break-glass principal.
-  if (tenant === TENANT) env.WATCHDOG_BREAK_GLASS = BREAK_GLASS.join(',');
+  // The seed tenant's emergency access account is the demo's break-glass principal, and its watchdog holds the
+  // Entra role that lets it read Purview's eDiscovery role groups.
+  if (tenant === TENANT) {
+    env.WATCHDOG_BREAK_GLASS = BREAK_GLASS.join(',');
+    env.WATCHDOG_EDISCOVERY_AUDIT = 'true';
+  }
   return { ...env, ...overrides };
 }

@@ -24,8 +24,8 @@ import {
   servicePrincipalRecord,
 } from './records.js';
 
-type Params = Record<string, unknown>;
-type Row = Record<string, unknown>;
+export type Params = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
 const BINDING = 'System.Management.Automation.ParameterBindingException';
 /** Filterable properties of Get-User the emulator evaluates. */
@@ -44,7 +44,7 @@ export interface CmdletRunContext {
   identityReturnsAll: boolean;
 }
 
-interface CmdletSpec {
+export interface CmdletSpec {
   params: Record<string, 'string' | 'switch' | 'any'>;
   required?: string[];
   roles: string[];
@@ -53,7 +53,7 @@ interface CmdletSpec {
   run(state: TenantState, p: Params, ctx: CmdletRunContext): Row[];
 }
 
-const COMMON = { ErrorAction: 'any', WarningAction: 'any', Confirm: 'switch', WhatIf: 'switch' } as const;
+export const COMMON = { ErrorAction: 'any', WarningAction: 'any', Confirm: 'switch', WhatIf: 'switch' } as const;
 
 export const CMDLETS: Record<string, CmdletSpec> = {
   'Get-ManagementRoleAssignment': {
@@ -84,6 +84,7 @@ export const CMDLETS: Record<string, CmdletSpec> = {
       Delegating: 'switch',
       CustomRecipientWriteScope: 'string',
       RecipientAdministrativeUnitScope: 'string',
+      CustomResourceScope: 'string',
     },
     required: ['Role'],
     roles: ROLE_WRITE,
@@ -243,7 +244,7 @@ export function bindParameters(cmdlet: string, spec: CmdletSpec, raw: unknown, c
 }
 
 /** An -Identity that names nothing: every object under the documented hazard, else not found. */
-function unknownIdentity<T>(state: TenantState, p: Params, ctx: CmdletRunContext, all: () => T): T {
+export function unknownIdentity<T>(state: TenantState, p: Params, ctx: CmdletRunContext, all: () => T): T {
   if (ctx.identityReturnsAll) return all();
   throw notFound(p.Identity as string, state.tenant);
 }
@@ -320,7 +321,10 @@ function newManagementRoleAssignment(state: TenantState, p: Params): Row[] {
     assignee = r.id;
     displayName = r.name;
   }
-  const scoped = p.CustomRecipientWriteScope !== undefined || p.RecipientAdministrativeUnitScope !== undefined;
+  const scoped =
+    p.CustomRecipientWriteScope !== undefined ||
+    p.RecipientAdministrativeUnitScope !== undefined ||
+    p.CustomResourceScope !== undefined;
   const delegationType = p.Delegating ? (scoped ? 'Delegating' : 'DelegatingOrgWide') : 'Regular';
   const nameTaken = (n: string) => state.assignment(n) !== undefined;
   let name = p.Name as string | undefined;
@@ -347,6 +351,7 @@ function newManagementRoleAssignment(state: TenantState, p: Params): Row[] {
     enabled: true,
     customRecipientWriteScope: p.CustomRecipientWriteScope as string | undefined,
     recipientAdministrativeUnitScope: p.RecipientAdministrativeUnitScope as string | undefined,
+    customResourceScope: p.CustomResourceScope as string | undefined,
   });
   state.recordAdminAction('New-ManagementRoleAssignment', name, {
     Name: name,

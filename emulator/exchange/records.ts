@@ -71,7 +71,7 @@ export function assignmentRecord(
     ['RecipientAdministrativeUnitScope', a.recipientAdministrativeUnitScope ?? null],
     ['SharedConfiguration', null],
     ['RecipientOrganizationalUnitScope', null],
-    ['CustomResourceScope', null],
+    ['CustomResourceScope', a.customResourceScope ?? null],
     ['RoleAssignee', assignee],
     ['Enabled', a.enabled],
     ['RecipientWriteScope', scoped, T.recipientScope],

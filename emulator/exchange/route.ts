@@ -12,7 +12,7 @@ import { bearerOf, type Reply } from '../http.js';
 import { decodeSkipToken, encodeSkipToken, preferredPageSize } from '../pageCache.js';
 import { CmdletError } from '../tenantState.js';
 import type { ExchangeBehaviour } from './behaviour.js';
-import { CMDLETS, bindParameters } from './cmdlets.js';
+import { CMDLETS, bindParameters, type CmdletSpec } from './cmdlets.js';
 import { EXCHANGE_ONLINE_APP_ID } from '../../contract/microsoft.js';
 
 export const INVOKE_COMMAND = /^\/adminapi\/beta\/([^/]+)\/InvokeCommand$/i;
@@ -89,6 +89,37 @@ export function badRequest(message: string): Reply {
 }
 
 /**
+ * One admin API on the InvokeCommand shape: Exchange Online's, or Security & Compliance's on its own path. Each
+ * says which cmdlets it runs, which Entra or Exchange permission the caller needs for one, and where it lives.
+ */
+export interface AdminApi {
+  audience: string;
+  cmdlets: Record<string, CmdletSpec>;
+  /** A 401 reply when the caller may not run the cmdlet, else undefined. */
+  authorize(ctx: EmulatorContext, cmdletName: string, cmdlet: CmdletSpec): Reply | undefined;
+}
+
+export const EXCHANGE_API: AdminApi = {
+  audience: 'https://outlook.office365.com/.default',
+  cmdlets: CMDLETS,
+  authorize(ctx, cmdletName, cmdlet) {
+    const { state } = ctx;
+    if (!state.callerAppRoles(EXCHANGE_ONLINE_APP_ID).has('Exchange.ManageAsApp')) {
+      return unauthorized(
+        'The app has no Exchange.ManageAsApp application permission on Office 365 Exchange Online; grant it admin consent.',
+      );
+    }
+    const held = state.callerRoles();
+    if (!cmdlet.roles.some((r) => held.has(r) && !state.roleEntryWithdrawn(r, cmdletName))) {
+      return unauthorized(
+        `The app holds no Exchange role that allows ${cmdletName}; add its service principal to a role group with one of: ${cmdlet.roles.join(', ')}.`,
+      );
+    }
+    return undefined;
+  },
+};
+
+/**
  * `warnings` are injected ones (a `warning` fault): the cmdlet runs and its answer carries them. `headers` are
  * the request's, or inside a $batch the envelope's overlaid by the sub-request's own.
  */
@@ -99,11 +130,11 @@ export function invokeCommand(
   tenantInUrl: string,
   body: unknown,
   warnings: string[] = [],
+  api: AdminApi = EXCHANGE_API,
 ): Reply {
   const { state } = ctx;
   const token = bearerOf(headers);
-  if (!token)
-    return unauthorized('The request has no bearer token. Get a token for https://outlook.office365.com/.default.');
+  if (!token) return unauthorized(`The request has no bearer token. Get a token for ${api.audience}.`);
   if (token !== EMULATOR_TOKEN) return unauthorized('The bearer token is not valid for this tenant.');
   const tenant = decodeURIComponent(tenantInUrl).toLowerCase();
   if (tenant !== state.tenant && tenant !== state.tenantId) {
@@ -119,7 +150,7 @@ export function invokeCommand(
   }
   const input = cmdletInput(body);
   if (!input) return badRequest('The body must be {"CmdletInput":{"CmdletName":"...","Parameters":{...}}}.');
-  const spec = Object.entries(CMDLETS).find(([name]) => name.toLowerCase() === input.name.toLowerCase());
+  const spec = Object.entries(api.cmdlets).find(([name]) => name.toLowerCase() === input.name.toLowerCase());
   if (!spec) {
     return cmdletError(
       new CmdletError(
@@ -130,17 +161,8 @@ export function invokeCommand(
     );
   }
   const [cmdletName, cmdlet] = spec;
-  if (!state.callerAppRoles(EXCHANGE_ONLINE_APP_ID).has('Exchange.ManageAsApp')) {
-    return unauthorized(
-      'The app has no Exchange.ManageAsApp application permission on Office 365 Exchange Online; grant it admin consent.',
-    );
-  }
-  const held = state.callerRoles();
-  if (!cmdlet.roles.some((r) => held.has(r) && !state.roleEntryWithdrawn(r, cmdletName))) {
-    return unauthorized(
-      `The app holds no Exchange role that allows ${cmdletName}; add its service principal to a role group with one of: ${cmdlet.roles.join(', ')}.`,
-    );
-  }
+  const denied = api.authorize(ctx, cmdletName, cmdlet);
+  if (denied) return denied;
 
   const requested = preferredPageSize(headers.prefer);
   const pageSize = Math.max(1, Math.min(requested ?? MAX_PAGE, MAX_PAGE, ctx.pageSize ?? MAX_PAGE));
@@ -166,14 +188,16 @@ export function invokeCommand(
     }
   }
   const page = rows.slice(offset, offset + pageSize);
+  // Where this API lives: the emulator root for Exchange, a path under it for Security & Compliance's region.
+  const base = `${ctx.baseUrl}${url.pathname.replace(/\/adminapi\/.*$/i, '')}`;
   const responseBody: Record<string, unknown> = {
-    '@odata.context': `${ctx.baseUrl}/adminapi/beta/${tenantInUrl}/$metadata#Collection(Exchange.GenericHashTable)`,
+    '@odata.context': `${base}/adminapi/beta/${tenantInUrl}/$metadata#Collection(Exchange.GenericHashTable)`,
     ...warningsOf(warnings),
   };
   if (offset + pageSize < rows.length) {
     cacheId ??= ctx.pages.put(cmdletName, rows);
     responseBody['@odata.nextLink'] =
-      `${ctx.baseUrl}/adminapi/beta/${tenantInUrl}/InvokeCommand?%24skiptoken=${encodeSkipToken(cacheId, offset + pageSize)}`;
+      `${base}/adminapi/beta/${tenantInUrl}/InvokeCommand?%24skiptoken=${encodeSkipToken(cacheId, offset + pageSize)}`;
   }
   // A cmdlet that writes and outputs nothing answers warnings only; a read always carries its (maybe empty) value.
   if (rows.length > 0 || /^get-/i.test(cmdletName)) responseBody.value = page;

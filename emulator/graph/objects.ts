@@ -1,5 +1,11 @@
 /** Directory objects as Microsoft Graph v1.0 returns them, with Graph's default property sets. */
-import type { SeedAppRoleAssignment, SeedDirectoryRoleAssignment, SeedServicePrincipal, SeedUser } from '../seed.js';
+import type {
+  SeedAppRoleAssignment,
+  SeedDirectoryRoleAssignment,
+  SeedDirectoryRoleEligibility,
+  SeedServicePrincipal,
+  SeedUser,
+} from '../seed.js';
 import type { GroupState, TenantState } from '../tenantState.js';
 
 export type GraphObject = Record<string, unknown>;
@@ -128,6 +134,21 @@ export function roleAssignmentObject(d: SeedDirectoryRoleAssignment): GraphObjec
     roleDefinitionId: d.roleDefinitionId,
     appScopeId: null,
     condition: null,
+  };
+}
+
+/** A unifiedRoleEligibilityScheduleInstance: who may activate a directory role, over what scope and until when. */
+export function roleEligibilityInstanceObject(e: SeedDirectoryRoleEligibility): GraphObject {
+  return {
+    id: e.id,
+    principalId: e.principalId,
+    roleDefinitionId: e.roleDefinitionId,
+    directoryScopeId: e.directoryScopeId ?? '/',
+    appScopeId: null,
+    startDateTime: e.startDateTime,
+    endDateTime: e.endDateTime ?? null,
+    memberType: 'Direct',
+    roleEligibilityScheduleId: e.id,
   };
 }
 

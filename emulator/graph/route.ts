@@ -17,6 +17,7 @@ import {
   groupObject,
   project,
   roleAssignmentObject,
+  roleEligibilityInstanceObject,
   servicePrincipalObject,
   userObject,
   type GraphObject,
@@ -59,6 +60,14 @@ const PERMISSIONS = {
     'RoleManagement.Read.All',
     'RoleManagement.ReadWrite.Directory',
     'Directory.Read.All',
+  ],
+  /** Least privileged first (https://learn.microsoft.com/graph/api/rbacapplication-list-roleeligibilityscheduleinstances). */
+  roleEligibility: [
+    'RoleEligibilitySchedule.Read.Directory',
+    'RoleEligibilitySchedule.ReadWrite.Directory',
+    'RoleManagement.Read.All',
+    'RoleManagement.Read.Directory',
+    'RoleManagement.ReadWrite.Directory',
   ],
   auditLogQuery: ['AuditLogsQuery-Exchange.Read.All', 'AuditLogsQuery.Read.All'],
 } as const;
@@ -372,6 +381,17 @@ const ROUTES: [string, RegExp, readonly string[], Handler][] = [
         items.push(o);
       }
       return page(ctx, r, items, 'roleManagement/directory/roleAssignments');
+    },
+  ],
+  [
+    'GET',
+    /^\/roleManagement\/directory\/roleEligibilityScheduleInstances$/,
+    PERMISSIONS.roleEligibility,
+    (ctx, r) => {
+      const f = filterOf(r.query, ['id', 'roleDefinitionId', 'principalId', 'directoryScopeId', 'appScopeId']);
+      if (isReply(f)) return f;
+      const items = ctx.state.directoryRoleEligibilities.map(roleEligibilityInstanceObject).filter((o) => !f || f(o));
+      return page(ctx, r, items, 'roleManagement/directory/roleEligibilityScheduleInstances');
     },
   ],
   [

@@ -4,10 +4,15 @@
  * watchdog's own app with exactly the access the README asks an operator to give it.
  */
 import {
+  APPLICATION_EXPORT_ROLE,
+  APPLICATION_IMPORT_EXPORT_ROLE,
+  EDISCOVERY_EXPORT_ROLE,
   EXCHANGE_ADMINISTRATOR_ROLE_ID,
   EXCHANGE_ONLINE_APP_ID,
   GLOBAL_ADMINISTRATOR_ROLE_ID,
   GRAPH_APP_ID,
+  GRAPH_MAILBOX_APP_ROLE_IDS,
+  MAILBOX_EXPORT_APP_ROLE,
   MAILBOX_IMPORT_EXPORT_APP_ROLE,
   MIE_ROLE,
   ORGANIZATION_MANAGEMENT,
@@ -24,9 +29,14 @@ export const EXCHANGE_MANAGE_AS_APP_ROLE_ID = 'dc50a0fb-09a3-484d-be87-e023b12c6
 /** Graph application permission ids as published by Microsoft Graph's service principal. */
 export const GRAPH_APP_ROLES = {
   mailboxItemImportExportAll: {
-    id: '76577085-e73d-4f1d-b26a-85fb33892327',
+    id: GRAPH_MAILBOX_APP_ROLE_IDS[MAILBOX_IMPORT_EXPORT_APP_ROLE] as string,
     value: MAILBOX_IMPORT_EXPORT_APP_ROLE,
     displayName: 'Import and export mailbox items',
+  },
+  mailboxItemExportAll: {
+    id: GRAPH_MAILBOX_APP_ROLE_IDS[MAILBOX_EXPORT_APP_ROLE] as string,
+    value: MAILBOX_EXPORT_APP_ROLE,
+    displayName: 'Export mailbox items',
   },
   directoryReadAll: {
     id: '7ab1d382-f21e-4acd-a863-ba3e13f7da61',
@@ -131,6 +141,9 @@ export function baseTenant(tenant: string, tenantId: string): TenantSeed {
     { name: 'View-Only Configuration', roleType: 'ViewOnlyConfiguration' },
     { name: 'Mail Recipients', roleType: 'MailRecipients' },
     { name: 'Organization Configuration', roleType: 'OrganizationConfiguration' },
+    // RBAC for Applications: every tenant has the application roles; Organization Management may delegate them.
+    { name: APPLICATION_EXPORT_ROLE, roleType: 'Custom' },
+    { name: APPLICATION_IMPORT_EXPORT_ROLE, roleType: 'Custom' },
   ].map((r, i) => ({ ...r, guid: fixedGuid(0xa0100000, i + 1), whenCreatedUtc: CREATED }));
 
   let assignmentNo = 100;
@@ -233,8 +246,44 @@ export function baseTenant(tenant: string, tenantId: string): TenantSeed {
       regular('Role Management', WATCHDOG_ROLE_GROUP),
       regular('View-Only Recipients', WATCHDOG_ROLE_GROUP),
       regular('View-Only Configuration', WATCHDOG_ROLE_GROUP),
+      ...[APPLICATION_EXPORT_ROLE, APPLICATION_IMPORT_EXPORT_ROLE].map((role) => ({
+        guid: fixedGuid(0xa5500000, ++assignmentNo),
+        name: `${role}-${ORGANIZATION_MANAGEMENT}-Delegating`,
+        role,
+        assigneeType: 'RoleGroup' as const,
+        assignee: ORGANIZATION_MANAGEMENT,
+        delegationType: 'DelegatingOrgWide' as const,
+        enabled: true,
+        whenCreatedUtc: CREATED,
+      })),
     ],
     directoryRoleAssignments: [],
+    directoryRoleEligibilities: [],
+    // Purview's default eDiscovery role groups (Security & Compliance Get-RoleGroup shows them by these names).
+    purviewRoleGroups: [
+      {
+        name: 'eDiscoveryManager',
+        displayName: 'eDiscovery Manager',
+        guid: fixedGuid(0xa0300000, 1),
+        roles: [
+          'Case Management',
+          'Compliance Search',
+          EDISCOVERY_EXPORT_ROLE,
+          'Hold',
+          'Preview',
+          'Review',
+          'RMS Decrypt',
+        ],
+        members: [],
+      },
+      {
+        name: 'ComplianceAdministrator',
+        displayName: 'Compliance Administrator',
+        guid: fixedGuid(0xa0300000, 2),
+        roles: ['Case Management', 'Compliance Administrator', 'Hold', 'View-Only Audit Logs'],
+        members: [],
+      },
+    ],
     appRoleAssignments: [
       {
         id: 'wdExManageAsApp',

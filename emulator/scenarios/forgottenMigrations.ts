@@ -1,10 +1,16 @@
 /**
  * "forgotten-migrations": the seed tenant of the team brief. Mailbox Import Export reaches twelve
- * holders by every path the watchdog must understand; tests import the ids and names from here.
+ * holders by every path the watchdog must understand, and every other door to mailbox content has at least one:
+ * an app with Graph's MailboxItem.Export.All that is also scoped through an Exchange application role (the
+ * misconfiguration), a backup app with a scoped application role only, an admin only PIM-eligible for Exchange
+ * Administrator, an eDiscovery Manager, and a user who can grant the role. Tests import the ids and names from here.
  */
 import {
+  APPLICATION_EXPORT_ROLE,
+  APPLICATION_IMPORT_EXPORT_ROLE,
   EXCHANGE_ADMINISTRATOR_ROLE_ID,
   GLOBAL_ADMINISTRATOR_ROLE_ID,
+  GLOBAL_READER_ROLE_ID,
   MIE_ROLE,
   ORGANIZATION_MANAGEMENT,
 } from '../../contract/microsoft.js';
@@ -38,6 +44,9 @@ export const USERS = {
   meganb: user(11, 'meganb', 'MeganB', 'Megan Bowen'),
   lidiah: user(12, 'lidiah', 'LidiaH', 'Lidia Holloway'),
   adelev: user(13, 'adelev', 'AdeleV', 'Adele Vance'),
+  christiec: user(14, 'christiec', 'ChristieC', 'Christie Cline'),
+  kennethb: user(15, 'kennethb', 'KennethB', 'Kenneth Bauer'),
+  irvins: user(16, 'irvins', 'IrvinS', 'Irvin Sayers'),
 } as const satisfies Record<string, SeedUser>;
 
 export const GROUPS = {
@@ -72,6 +81,30 @@ export const CONTOSO_MIGRATION_TOOL = {
   displayName: 'Contoso Migration Tool',
 } as const;
 export const MIGRATION_TOOL_APP_ROLE_ASSIGNMENT_ID = 'cMt0oLmIEaPpRoLeAsSiGnMeNt000000000000000001';
+/**
+ * Holds Graph's MailboxItem.Export.All tenant-wide and the Exchange application role of the same power scoped to the
+ * legal custodians: the scope limits nothing.
+ */
+export const ARCHIVE_EXPORTER = {
+  id: fixedGuid(0x5e0000, 22),
+  appId: fixedGuid(0xa9900000, 22),
+  displayName: 'Legal Archive Exporter',
+} as const;
+export const ARCHIVE_EXPORTER_APP_ROLE_ASSIGNMENT_ID = 'lAe0oLmIEaPpRoLeAsSiGnMeNt000000000000000002';
+/** Backs up and restores the finance mailboxes through a scoped Exchange application role only. */
+export const CONTOSO_BACKUP = {
+  id: fixedGuid(0x5e0000, 23),
+  appId: fixedGuid(0xa9900000, 23),
+  displayName: 'Contoso Mailbox Backup',
+} as const;
+export const MANAGEMENT_SCOPES = { legalCustodians: 'Legal Custodians' } as const;
+export const FINANCE_ADMINISTRATIVE_UNIT = fixedGuid(0xa0400000, 1);
+/** Only eligible (PIM) for Exchange Administrator: can activate it, and with it Organization Management, at any time. */
+export const ELIGIBLE_ADMIN = USERS.kennethb;
+/** A member of Purview's eDiscovery Manager role group, which carries the Export role. */
+export const EDISCOVERY_MANAGER = USERS.irvins;
+/** Given a delegating assignment of Mailbox Import Export in 2023: can grant the role to anyone, herself included. */
+export const GRANTOR = USERS.christiec;
 
 export const ASSIGNMENTS = {
   alexw: { guid: fixedGuid(0xa5500000, 1001), name: `${MIE_ROLE}-AlexW` },
@@ -81,6 +114,12 @@ export const ASSIGNMENTS = {
   nestorw: { guid: fixedGuid(0xa5500000, 1005), name: `${CUSTOM_ROLE.name}-NestorW` },
   legacyArchiver: { guid: fixedGuid(0xa5500000, 1006), name: `${MIE_ROLE}-Legacy Archiver` },
   organizationManagement: { guid: fixedGuid(0xa5500000, 1007), name: `${MIE_ROLE}-${ORGANIZATION_MANAGEMENT}` },
+  archiveExporter: { guid: fixedGuid(0xa5500000, 1008), name: `${APPLICATION_EXPORT_ROLE}-Legal Archive Exporter` },
+  contosoBackup: {
+    guid: fixedGuid(0xa5500000, 1009),
+    name: `${APPLICATION_IMPORT_EXPORT_ROLE}-Contoso Mailbox Backup`,
+  },
+  grantor: { guid: fixedGuid(0xa5500000, 1010), name: `${MIE_ROLE}-ChristieC-Delegating` },
 } as const;
 
 /** A migration contractor whose account was deleted when the 2023 project ended: only the audit log remembers it. */
@@ -165,7 +204,11 @@ export const SENDER = `watchdog@${TENANT}`;
 export const SECURITY_TEAM = `security@${TENANT}`;
 export const BREAK_GLASS = [USERS.breakglass1.userPrincipalName];
 
-/** The twelve expected effective holders with no grants: UPNs for people, appIds for apps. */
+/**
+ * The expected effective holders with no grants, one per principal and cause, UPNs for people and appIds for apps:
+ * MIE's twelve, the two apps of the Graph and Exchange application doors and the PIM-eligible admin. The eDiscovery manager is read only with
+ * WATCHDOG_EDISCOVERY_AUDIT=true (EDISCOVERY_HOLDER_PRINCIPALS).
+ */
 export const EXPECTED_HOLDER_PRINCIPALS = [
   USERS.alexw.userPrincipalName,
   USERS.diegos.userPrincipalName,
@@ -179,7 +222,40 @@ export const EXPECTED_HOLDER_PRINCIPALS = [
   USERS.breakglass1.userPrincipalName,
   LEGACY_ARCHIVER.appId,
   CONTOSO_MIGRATION_TOOL.appId,
+  // Twice: through the Graph permission and through the Exchange application role.
+  ARCHIVE_EXPORTER.appId,
+  ARCHIVE_EXPORTER.appId,
+  CONTOSO_BACKUP.appId,
+  ELIGIBLE_ADMIN.userPrincipalName,
 ] as const;
+export const EDISCOVERY_HOLDER_PRINCIPALS = [EDISCOVERY_MANAGER.userPrincipalName] as const;
+/**
+ * The open findings of a first audit without grants, by cause (`principal`): three direct assignments, the role
+ * group, the security group and Organization Management (admin, pattif and the eligible kennethb; breakglass1 is
+ * reported apart), five apps' doors, and the user who can grant the role.
+ */
+export const EXPECTED_FINDING_PRINCIPALS = [
+  USERS.alexw.userPrincipalName,
+  USERS.diegos.userPrincipalName,
+  USERS.nestorw.userPrincipalName,
+  ROLE_GROUPS.pstMigrationOperators.name.toLowerCase(),
+  GROUPS.legacyMigrationTeam.displayName.toLowerCase(),
+  ORGANIZATION_MANAGEMENT.toLowerCase(),
+  LEGACY_ARCHIVER.appId,
+  CONTOSO_MIGRATION_TOOL.appId,
+  ARCHIVE_EXPORTER.appId,
+  ARCHIVE_EXPORTER.appId,
+  CONTOSO_BACKUP.appId,
+  GRANTOR.name.toLowerCase(),
+] as const;
+/** The Purview role group's finding, with WATCHDOG_EDISCOVERY_AUDIT=true. */
+export const EDISCOVERY_FINDING_PRINCIPALS = ['ediscovery manager'] as const;
+
+/** `kind:principal` of every finding of a first audit without grants (with or without the Purview read). */
+export function expectedFindings(ediscovery: boolean): string[] {
+  const principals = [...EXPECTED_FINDING_PRINCIPALS, ...(ediscovery ? EDISCOVERY_FINDING_PRINCIPALS : [])];
+  return principals.map((p) => `${p === GRANTOR.name.toLowerCase() ? 'can-grant' : 'unapproved'}:${p}`).sort();
+}
 
 export function forgottenMigrations(): TenantSeed {
   const seed = baseTenant(TENANT, TENANT_ID);
@@ -203,6 +279,8 @@ export function forgottenMigrations(): TenantSeed {
   seed.servicePrincipals.push(
     { ...LEGACY_ARCHIVER, exchange: { exchangeGuid: fixedGuid(0xe0000000, 20) } },
     { ...CONTOSO_MIGRATION_TOOL },
+    { ...ARCHIVE_EXPORTER, exchange: { exchangeGuid: fixedGuid(0xe0000000, 22) } },
+    { ...CONTOSO_BACKUP, exchange: { exchangeGuid: fixedGuid(0xe0000000, 23) } },
   );
   seed.managementRoles.push({
     name: CUSTOM_ROLE.name,
@@ -276,6 +354,33 @@ export function forgottenMigrations(): TenantSeed {
       assignee: ORGANIZATION_MANAGEMENT,
       whenCreatedUtc: '2022-02-21T11:45:00.000Z',
     },
+    {
+      ...ASSIGNMENTS.archiveExporter,
+      ...regular,
+      role: APPLICATION_EXPORT_ROLE,
+      assigneeType: 'ServicePrincipal',
+      assignee: ARCHIVE_EXPORTER.id,
+      customResourceScope: MANAGEMENT_SCOPES.legalCustodians,
+      whenCreatedUtc: '2024-02-12T09:00:00.000Z',
+    },
+    {
+      ...ASSIGNMENTS.contosoBackup,
+      ...regular,
+      role: APPLICATION_IMPORT_EXPORT_ROLE,
+      assigneeType: 'ServicePrincipal',
+      assignee: CONTOSO_BACKUP.id,
+      recipientAdministrativeUnitScope: FINANCE_ADMINISTRATIVE_UNIT,
+      whenCreatedUtc: '2024-05-06T14:20:00.000Z',
+    },
+    {
+      ...ASSIGNMENTS.grantor,
+      delegationType: 'DelegatingOrgWide',
+      enabled: true,
+      role: MIE_ROLE,
+      assigneeType: 'User',
+      assignee: GRANTOR.id,
+      whenCreatedUtc: '2023-05-10T08:15:00.000Z',
+    },
   );
   seed.directoryRoleAssignments.push(
     {
@@ -293,14 +398,36 @@ export function forgottenMigrations(): TenantSeed {
       roleDefinitionId: EXCHANGE_ADMINISTRATOR_ROLE_ID,
       principalId: USERS.pattif.id,
     },
+    // Lets the watchdog read Purview role groups (WATCHDOG_EDISCOVERY_AUDIT).
+    { id: 'wdGlobalReader', roleDefinitionId: GLOBAL_READER_ROLE_ID, principalId: seed.caller.servicePrincipalId },
   );
-  seed.appRoleAssignments.push({
-    id: MIGRATION_TOOL_APP_ROLE_ASSIGNMENT_ID,
-    resourceId: GRAPH_SP_ID,
-    appRoleId: GRAPH_APP_ROLES.mailboxItemImportExportAll.id,
-    principalId: CONTOSO_MIGRATION_TOOL.id,
-    createdDateTime: '2023-01-25T12:00:00.000Z',
-  });
+  seed.directoryRoleEligibilities = [
+    {
+      id: 'zyMjKSOTp0Kt6h0Jfe3L3sTmYQ1bNtlPr5XfmlZyNfE-e1',
+      roleDefinitionId: EXCHANGE_ADMINISTRATOR_ROLE_ID,
+      principalId: ELIGIBLE_ADMIN.id,
+      startDateTime: '2024-01-08T09:00:00.000Z',
+    },
+  ];
+  seed.purviewRoleGroups = (seed.purviewRoleGroups ?? []).map((g) =>
+    g.name === 'eDiscoveryManager' ? { ...g, members: [...g.members, EDISCOVERY_MANAGER.id] } : g,
+  );
+  seed.appRoleAssignments.push(
+    {
+      id: MIGRATION_TOOL_APP_ROLE_ASSIGNMENT_ID,
+      resourceId: GRAPH_SP_ID,
+      appRoleId: GRAPH_APP_ROLES.mailboxItemImportExportAll.id,
+      principalId: CONTOSO_MIGRATION_TOOL.id,
+      createdDateTime: '2023-01-25T12:00:00.000Z',
+    },
+    {
+      id: ARCHIVE_EXPORTER_APP_ROLE_ASSIGNMENT_ID,
+      resourceId: GRAPH_SP_ID,
+      appRoleId: GRAPH_APP_ROLES.mailboxItemExportAll.id,
+      principalId: ARCHIVE_EXPORTER.id,
+      createdDateTime: '2024-02-12T08:40:00.000Z',
+    },
+  );
   seed.appRoleAssignments.push(...watchdogApiRoles());
   seed.auditRecords = AUDIT_HISTORY.map((r) => ({ ...r }));
   return seed;

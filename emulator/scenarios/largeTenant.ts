@@ -3,9 +3,88 @@
  * `nestingDepth` deep, so every path the audit follows is exercised at scale. Deterministic for a
  * given size.
  */
-import { MIE_ROLE } from '../../contract/microsoft.js';
+import {
+  APPLICATION_EXPORT_ROLE,
+  EXCHANGE_ADMINISTRATOR_ROLE_ID,
+  GLOBAL_READER_ROLE_ID,
+  MIE_ROLE,
+  ORGANIZATION_MANAGEMENT,
+} from '../../contract/microsoft.js';
 import type { SeedGroup, SeedRoleAssignment, SeedUser, TenantSeed } from '../seed.js';
-import { baseTenant, fixedGuid } from './baseTenant.js';
+import { GRAPH_APP_ROLES, GRAPH_SP_ID, baseTenant, fixedGuid } from './baseTenant.js';
+
+/** `n` holders through each door beyond MIE's own assignments (LargeTenantSize.otherDoors). */
+function addOtherDoors(seed: TenantSeed, n: number, makeUser: () => SeedUser, created: string): SeedRoleAssignment[] {
+  const users = () => {
+    const list = Array.from({ length: n }, makeUser);
+    seed.users.push(...list);
+    return list;
+  };
+  const assignments: SeedRoleAssignment[] = [];
+  const base = { delegationType: 'Regular' as const, enabled: true, whenCreatedUtc: created };
+  assignments.push({
+    ...base,
+    guid: fixedGuid(0xa6200000, 1),
+    name: `${MIE_ROLE}-${ORGANIZATION_MANAGEMENT}`,
+    role: MIE_ROLE,
+    assigneeType: 'RoleGroup',
+    assignee: ORGANIZATION_MANAGEMENT,
+  });
+  seed.directoryRoleEligibilities = users().map((u, i) => ({
+    id: `eligible-${i + 1}`,
+    roleDefinitionId: EXCHANGE_ADMINISTRATOR_ROLE_ID,
+    principalId: u.id,
+    startDateTime: created,
+  }));
+  for (let i = 0; i < n; i++) {
+    const graphApp = {
+      id: fixedGuid(0x5e100000, i + 1),
+      appId: fixedGuid(0xa9a00000, i + 1),
+      displayName: `Bulk Exporter ${i + 1}`,
+    };
+    const scopedApp = {
+      id: fixedGuid(0x5e200000, i + 1),
+      appId: fixedGuid(0xa9b00000, i + 1),
+      displayName: `Scoped Exporter ${i + 1}`,
+    };
+    seed.servicePrincipals.push(graphApp, { ...scopedApp, exchange: { exchangeGuid: fixedGuid(0xe1200000, i + 1) } });
+    seed.appRoleAssignments.push({
+      id: `bulk-export-${i + 1}`,
+      resourceId: GRAPH_SP_ID,
+      appRoleId: GRAPH_APP_ROLES.mailboxItemExportAll.id,
+      principalId: graphApp.id,
+      createdDateTime: created,
+    });
+    assignments.push({
+      ...base,
+      guid: fixedGuid(0xa6300000, i + 1),
+      name: `${APPLICATION_EXPORT_ROLE}-${scopedApp.displayName}`,
+      role: APPLICATION_EXPORT_ROLE,
+      assigneeType: 'ServicePrincipal',
+      assignee: scopedApp.id,
+      customResourceScope: 'Bulk Custodians',
+    });
+  }
+  seed.purviewRoleGroups = (seed.purviewRoleGroups ?? []).map((g) =>
+    g.name === 'eDiscoveryManager' ? { ...g, members: users().map((u) => u.id) } : g,
+  );
+  for (const [i, u] of users().entries())
+    assignments.push({
+      ...base,
+      delegationType: 'DelegatingOrgWide',
+      guid: fixedGuid(0xa6400000, i + 1),
+      name: `${MIE_ROLE}-${u.name}-Delegating`,
+      role: MIE_ROLE,
+      assigneeType: 'User',
+      assignee: u.id,
+    });
+  seed.directoryRoleAssignments.push({
+    id: 'wdGlobalReader',
+    roleDefinitionId: GLOBAL_READER_ROLE_ID,
+    principalId: seed.caller.servicePrincipalId,
+  });
+  return assignments;
+}
 
 export interface LargeTenantSize {
   /** Users holding MIE by a direct assignment each. */
@@ -18,6 +97,8 @@ export interface LargeTenantSize {
   nestingDepth?: number;
   /** Users without MIE. */
   bystanders?: number;
+  /** Every other door too, `n` of each: Organization Management with PIM-eligible admins, Graph MailboxItem.Export.All apps, apps with a scoped Exchange application role, eDiscovery managers, users who can grant. */
+  otherDoors?: number;
   tenant?: string;
 }
 
@@ -108,6 +189,7 @@ export function largeTenant(size: LargeTenantSize): TenantSeed {
     enabled: true,
     whenCreatedUtc: created,
   });
+  if (size.otherDoors) assignments.push(...addOtherDoors(seed, size.otherDoors, makeUser, created));
   for (let i = 0; i < (size.bystanders ?? 0); i++) seed.users.push(makeUser());
   seed.roleAssignments.push(...assignments);
   return seed;

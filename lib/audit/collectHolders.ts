@@ -1,20 +1,30 @@
 /**
- * Everybody who can export mailboxes, and how: reads Mailbox Import Export (and its custom child roles) from
- * Exchange, then hands each assignment to the expander of its assignee type (lib/audit/holders/): direct users,
- * role groups (and the role groups inside them), security groups, Organization Management's admins through the
- * Entra directory roles, apps named by their Exchange service-principal pointer, and apps holding Graph's
- * MailboxItem.ImportExport.All. The holders go into one accumulator; those known only by a name or object id are
- * resolved together at the end. Every read pages to the end or throws: the result is complete or there is no result.
+ * Everybody who can take mailbox content out in bulk or put it into any mailbox, and how (every door):
+ * - Mailbox Import Export (and its custom child roles) from Exchange, each assignment handed to the expander of its
+ *   assignee type (lib/audit/holders/): direct users, role groups (and the role groups inside them), security
+ *   groups, Organization Management's active and PIM-eligible admins through the Entra directory roles, and apps
+ *   named by their Exchange service-principal pointer;
+ * - apps holding Graph's MailboxItem.Export.All or MailboxItem.ImportExport.All (tenant-wide);
+ * - apps assigned the Exchange application roles of the same powers (RBAC for Applications, scoped);
+ * - with the Purview read on, members of the role groups carrying the eDiscovery Export role.
+ * Delegating assignments become the "can grant" list, never holders. The holders go into one accumulator; those
+ * known only by a name or object id are resolved together at the end. Every read pages to the end or throws: the
+ * result is complete or there is no result.
  *
  * Round trips: one Get-ManagementRole with the built-in role's assignment read beside it, one assignment read per
- * custom child role, one member read per role group reached
- * (nested ones included), one Get-Recipient + one transitiveMembers per security group, one directory-role read,
- * one app-role read, and one Get-ServicePrincipal listing when an app holds the role through Exchange. Names become
+ * custom child role and per application role (the two of them), one member read per role group reached (nested ones
+ * included), one Get-Recipient + one transitiveMembers per security group, one directory-role $batch (active and
+ * eligible), one lookup $batch for eligible principals, one app-role read, one Get-ServicePrincipal listing when an
+ * app holds a role through Exchange, and with Purview one Get-RoleGroup plus one Get-RoleGroupMember per group with
+ * the Export role. Names become
  * UPNs by one filtered Get-User per 20 directly assigned users and a Graph $batch for member object ids, or, past
  * BULK_USERS, by one paged Get-User listing for all of them. Independent reads run concurrently (bounded).
  */
 import {
+  APPLICATION_EXPORT_ROLE,
+  APPLICATION_IMPORT_EXPORT_ROLE,
   GRAPH_APP_ID,
+  MAILBOX_EXPORT_APP_ROLE,
   MAILBOX_IMPORT_EXPORT_APP_ROLE,
   MIE_ROLE,
   ORGANIZATION_MANAGEMENT,
@@ -22,7 +32,9 @@ import {
   type Snapshot,
 } from '../domain.js';
 import { mapLimited } from '../limiter.js';
-import type { Directory, ExchangeRbac, Logger } from '../ports/index.js';
+import type { ComplianceRoleGroups, Directory, ExchangeRbac, Logger } from '../ports/index.js';
+import { grantorsOf, isDelegating } from './canGrant.js';
+import { expandApplicationRoles } from './holders/expandApplicationRoles.js';
 import type { ExpandContext } from './holders/expandContext.js';
 import { expandDirectUsers, prepareDirectUsers } from './holders/expandDirectUsers.js';
 import { expandGraphAppRole } from './holders/expandGraphAppRole.js';
@@ -32,7 +44,9 @@ import {
 } from './holders/expandOrganizationManagementAdmins.js';
 import { expandRoleGroups } from './holders/expandRoleGroups.js';
 import { expandSecurityGroups } from './holders/expandSecurityGroups.js';
+import { expandEdiscoveryExport } from './holders/expandEdiscoveryExport.js';
 import { expandServicePrincipals } from './holders/expandServicePrincipals.js';
+import { flagTenantWideAndScoped } from './holders/flagTenantWideAndScoped.js';
 import { HolderAccumulator } from './holders/holderAccumulator.js';
 import { IncompleteReadError } from './holders/incompleteReadError.js';
 import { PendingResolution } from './holders/pendingResolution.js';
@@ -42,14 +56,24 @@ import { reportUnexpanded } from './holders/reportUnexpanded.js';
 export interface CollectHoldersDeps {
   exchange: ExchangeRbac;
   directory: Directory;
+  /** Purview role groups (WATCHDOG_EDISCOVERY_AUDIT); without it the eDiscovery Export door is not read. */
+  compliance?: ComplianceRoleGroups;
   logger?: Logger;
   /** Lookups in flight at once (the adapters bound their own connections too). Default 8. */
   concurrency?: number;
 }
 
 /** Anything not delegating gives the role, an unknown delegation type included (removal refuses all but Regular). */
-function isRegular(a: RoleAssignment): boolean {
-  return !a.delegationType.toLowerCase().startsWith('delegating');
+const isRegular = (a: RoleAssignment) => !isDelegating(a);
+
+const GRAPH_MAILBOX_ROLES = [MAILBOX_EXPORT_APP_ROLE, MAILBOX_IMPORT_EXPORT_APP_ROLE];
+const APPLICATION_ROLES = [APPLICATION_EXPORT_ROLE, APPLICATION_IMPORT_EXPORT_ROLE];
+
+/** Assignments by Guid (a role read twice gives each once), in Guid order. */
+function uniqueAssignments(lists: RoleAssignment[][]): RoleAssignment[] {
+  const byGuid = new Map<string, RoleAssignment>();
+  for (const a of lists.flat()) byGuid.set(a.guid.toLowerCase(), a);
+  return [...byGuid.values()].sort((a, b) => a.guid.localeCompare(b.guid));
 }
 
 const EXPANDED_TYPES = ['User', 'RoleGroup', 'SecurityGroup', 'ServicePrincipal'];
@@ -68,9 +92,13 @@ export async function collectHolders(deps: CollectHoldersDeps, now: Date): Promi
     pointers: new PointerResolver(exchange, holders, logger),
   };
 
-  // The Graph app-role read does not depend on Exchange: start it at once.
-  const appHoldersPending = directory.getAppRoleHolders(GRAPH_APP_ID, MAILBOX_IMPORT_EXPORT_APP_ROLE);
+  // The Graph app-role, application-role and Purview reads do not depend on the MIE roles: start them at once.
+  const appHoldersPending = directory.getAppRoleHolders(GRAPH_APP_ID, GRAPH_MAILBOX_ROLES);
   appHoldersPending.catch(() => undefined);
+  const applicationPending = Promise.all(APPLICATION_ROLES.map((r) => exchange.getRoleAssignments(r)));
+  applicationPending.catch(() => undefined);
+  const ediscoveryPending = deps.compliance ? expandEdiscoveryExport(ctx, deps.compliance) : Promise.resolve();
+  ediscoveryPending.catch(() => undefined);
 
   // The built-in role's assignments need no role list: they travel beside Get-ManagementRole (one Exchange $batch).
   const builtInPending = exchange.getRoleAssignments(MIE_ROLE);
@@ -81,12 +109,12 @@ export async function collectHolders(deps: CollectHoldersDeps, now: Date): Promi
       `Get-ManagementRole -RoleType MailboxImportExport did not return '${MIE_ROLE}'; the read is incomplete. Check that the watchdog's Exchange role group allows Get-ManagementRole.`,
     );
   }
-  const assignmentLists = await mapLimited(roles, ctx.limit, (r) =>
-    r.name.toLowerCase() === MIE_ROLE.toLowerCase() ? builtInPending : exchange.getRoleAssignments(r.name),
+  const assignments = uniqueAssignments(
+    await mapLimited(roles, ctx.limit, (r) =>
+      r.name.toLowerCase() === MIE_ROLE.toLowerCase() ? builtInPending : exchange.getRoleAssignments(r.name),
+    ),
   );
-  const byGuid = new Map<string, RoleAssignment>();
-  for (const a of assignmentLists.flat()) byGuid.set(a.guid.toLowerCase(), a);
-  const assignments = [...byGuid.values()].sort((a, b) => a.guid.localeCompare(b.guid));
+  const applicationAssignments = uniqueAssignments(await applicationPending);
   const regular = assignments.filter(isRegular);
 
   const ofType = (type: string) => regular.filter((a) => a.roleAssigneeType === type);
@@ -102,7 +130,8 @@ export async function collectHolders(deps: CollectHoldersDeps, now: Date): Promi
   // Reads that depend on nothing else start now and run beside the expanders.
   const adminsPending = readOrganizationManagementAdmins(ctx, orgManagement);
   prepareDirectUsers(ctx, users);
-  if (servicePrincipals.length) ctx.pointers.start();
+  const applicationRegular = applicationAssignments.filter(isRegular);
+  if (servicePrincipals.length || applicationRegular.length) ctx.pointers.start();
 
   await Promise.all([
     expandDirectUsers(ctx, users),
@@ -110,10 +139,18 @@ export async function collectHolders(deps: CollectHoldersDeps, now: Date): Promi
     expandSecurityGroups(ctx, securityGroups),
     expandOrganizationManagementAdmins(ctx, orgManagement, adminsPending),
     expandServicePrincipals(ctx, servicePrincipals),
+    expandApplicationRoles(ctx, applicationRegular),
+    ediscoveryPending,
   ]);
   await ctx.pending.resolveInto(holders);
   reportUnexpanded(ctx, others);
   expandGraphAppRole(ctx, await appHoldersPending);
 
-  return { takenAt: now.toISOString(), holders: holders.list(), assignments };
+  return {
+    takenAt: now.toISOString(),
+    holders: flagTenantWideAndScoped(holders.list()),
+    // Regular application-role assignments are kept with MIE's; their delegating ones appear as grantors only.
+    assignments: uniqueAssignments([assignments, applicationRegular]),
+    canGrant: grantorsOf([...assignments, ...applicationAssignments]),
+  };
 }

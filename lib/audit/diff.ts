@@ -8,9 +8,13 @@
  * - changed: relative to the previous snapshot, a scope change, an enabled toggle, a delegation
  *   change, or a new member of a group that already held the role. A `changed` finding stays open
  *   while the changed state lasts, until a grant approved after it was first seen covers the holder.
+ * - can-grant: a delegating assignment other than the expected ones (lib/audit/canGrant.ts)
+ * Unapproved holders reached through one group assignment become one finding (lib/audit/findingsByCause.ts).
  */
 import type { Finding, Grant, Holder, RoleAssignment, Severity, Snapshot } from '../domain.js';
 import type { StoredFinding } from '../ports/index.js';
+import { canGrantFindings } from './canGrant.js';
+import { findingsByCause } from './findingsByCause.js';
 
 export interface AuditPolicy {
   /** Lower-cased UPNs, appIds or object ids that are never revoked and always reported. */
@@ -280,9 +284,10 @@ export function diff(
     if (!approvedSince) keep(c);
   }
 
-  findings.sort(
+  const byCause = [...findingsByCause(findings, snapshot), ...canGrantFindings(snapshot)];
+  byCause.sort(
     (a, b) => a.kind.localeCompare(b.kind) || a.principal.localeCompare(b.principal) || a.id.localeCompare(b.id),
   );
   breakGlass.sort((a, b) => a.key.localeCompare(b.key));
-  return { findings, breakGlass };
+  return { findings: byCause, breakGlass };
 }

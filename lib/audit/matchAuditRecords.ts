@@ -4,6 +4,7 @@
  */
 import type { RoleAssignment, Snapshot } from '../domain.js';
 import type { AttributionTarget, AuditLogRecord, StoredFinding } from '../ports/index.js';
+import { findingHolder, holderIndex } from './findingsByCause.js';
 
 /** The Exchange admin cmdlets that give the role. */
 export const ATTRIBUTION_OPERATIONS = ['New-ManagementRoleAssignment', 'Add-RoleGroupMember'] as const;
@@ -20,19 +21,24 @@ export interface Attribution {
   operation: string;
 }
 
-/** New unapproved or changed findings with the holder they are about. */
+/**
+ * New unapproved or changed findings with the holder they are about; a finding by cause (a group's assignment) is
+ * about the assignment, so its target is the assignee and the record that matches is the one that created it.
+ */
 export function attributionTargets(opened: StoredFinding[], snapshot: Snapshot): AttributionTarget[] {
-  const holders = new Map(snapshot.holders.map((h) => [h.key, h]));
+  const holders = holderIndex(snapshot.holders);
   const out: AttributionTarget[] = [];
   for (const f of opened) {
     if (f.kind !== 'unapproved' && f.kind !== 'changed') continue;
-    const h = f.holderKey ? holders.get(f.holderKey) : undefined;
-    if (!h || h.via === 'graph-app-role') continue;
+    const h = findingHolder(f, holders);
+    if (!h || h.via === 'graph-app-role' || h.via === 'ediscovery-role-group') continue;
+    const person = f.holderKey
+      ? { principal: h.principal, principalId: h.principalId, displayName: h.displayName }
+      : {};
     out.push({
       findingId: f.id,
-      principal: h.principal,
-      principalId: h.principalId,
-      displayName: h.displayName,
+      principal: f.principal,
+      ...person,
       summary: f.summary,
       role: h.role,
       via: h.via,

@@ -34,7 +34,20 @@ const KIND_LABEL: Record<Finding['kind'], string> = {
   'expired-present': 'Expired grant still present',
   missing: 'Granted assignment missing',
   changed: 'Changed',
+  'can-grant': 'Can grant the power to others',
 };
+/** Holders named in a finding's row; the count says how many more. */
+const NAMED_HOLDERS = 5;
+
+/** "3 000 holders: a@x, b@x, ... and 2 995 more", or the one holder's principal. */
+function holdersText(f: StoredFinding): string {
+  const list = f.holders ?? [];
+  const total = f.holderCount ?? list.length;
+  if (total <= 1) return list[0] ?? f.principal;
+  const named = list.slice(0, NAMED_HOLDERS).join(', ');
+  const more = total - Math.min(list.length, NAMED_HOLDERS);
+  return `${total} holders: ${named}${more > 0 ? ` and ${more} more` : ''}`;
+}
 
 function bySeverity(a: StoredFinding, b: StoredFinding): number {
   return (
@@ -47,10 +60,26 @@ function bySeverity(a: StoredFinding, b: StoredFinding): number {
 function findingTable(title: string, findings: StoredFinding[], since: 'firstSeen' | 'resolvedAt'): NoticeTable {
   return {
     title,
-    columns: ['Severity', 'Kind', 'Principal', 'What', since === 'firstSeen' ? 'First seen' : 'Resolved'],
+    columns: [
+      'Severity',
+      'Kind',
+      'Principal',
+      'Capability',
+      'Holders',
+      'What',
+      since === 'firstSeen' ? 'First seen' : 'Resolved',
+    ],
     rows: [...findings].sort(bySeverity).map((f) => {
       const when = since === 'firstSeen' ? f.firstSeen : f.resolvedAt;
-      return [f.severity, KIND_LABEL[f.kind], f.principal, f.summary, when ? instant(when) : ''];
+      return [
+        f.severity,
+        KIND_LABEL[f.kind],
+        f.principal,
+        (f.capability ?? []).join(', '),
+        holdersText(f),
+        f.summary,
+        when ? instant(when) : '',
+      ];
     }),
   };
 }

@@ -14,6 +14,7 @@ import type { NotifySettings } from '../notify/sendNotice.js';
 import type { Finding, Holder, Snapshot } from '../domain.js';
 import type {
   Clock,
+  ComplianceRoleGroups,
   Directory,
   ExchangeRbac,
   Logger,
@@ -37,6 +38,8 @@ import { storeSnapshot, type StoredSnapshot } from './storeSnapshot.js';
 export interface AuditDeps {
   exchange: ExchangeRbac;
   directory: Directory;
+  /** Purview role groups (the eDiscovery Export door), when that read is on. */
+  compliance?: ComplianceRoleGroups;
   mailer: Mailer;
   notify?: NotifySettings;
   clock: Clock;
@@ -139,9 +142,12 @@ async function auditOnce(
   now: Date,
   progress: AuditProgress,
 ): Promise<AuditResult> {
-  progress.phase('reading the holders from Exchange Online and Microsoft Graph');
+  progress.phase(
+    `reading the holders from Exchange Online, Microsoft Graph${deps.compliance ? ' and Security & Compliance' : ''}`,
+  );
+  const { exchange, directory, compliance, logger } = deps;
   const snapshot = await collectHolders(
-    { exchange: deps.exchange, directory: deps.directory, logger: deps.logger, concurrency: options.concurrency },
+    { exchange, directory, compliance, logger, concurrency: options.concurrency },
     now,
   );
   progress.phase(`read ${count(snapshot.holders.length, 'holder')}`);

@@ -3,11 +3,12 @@ import { createHash } from 'node:crypto';
 import type { Holder, Snapshot } from '../domain.js';
 import { canonicalJson } from '../hashChain.js';
 
-/** Hash of what was read (holders and assignments), not of when: equal hashes mean nothing changed. */
-export function snapshotHash(snapshot: Pick<Snapshot, 'holders' | 'assignments'>): string {
+/** Hash of what was read (holders, assignments and who can grant), not of when: equal hashes mean nothing changed. */
+export function snapshotHash(snapshot: Pick<Snapshot, 'holders' | 'assignments' | 'canGrant'>): string {
   const holders = [...snapshot.holders].sort((a, b) => a.key.localeCompare(b.key));
   const assignments = [...snapshot.assignments].sort((a, b) => a.guid.localeCompare(b.guid));
-  return createHash('sha256').update(canonicalJson({ holders, assignments })).digest('hex');
+  const canGrant = [...(snapshot.canGrant ?? [])].sort((a, b) => a.assignmentGuid.localeCompare(b.assignmentGuid));
+  return createHash('sha256').update(canonicalJson({ holders, assignments, canGrant })).digest('hex');
 }
 
 export interface HolderChanges {

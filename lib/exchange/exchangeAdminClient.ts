@@ -11,7 +11,7 @@ import type {
   RoleAssignment,
   ServicePrincipalPointer,
 } from '../domain.js';
-import type { ExchangeRbac } from '../ports/index.js';
+import type { ExchangeRbac, ServiceName } from '../ports/index.js';
 import { NotFoundError, RequestError } from '../ports/index.js';
 import { identifiedRow, identitiesOf, type IdentityKind } from './identifiedRow.js';
 import {
@@ -88,7 +88,7 @@ export class ExchangeAdminClient implements ExchangeRbac {
         `role group '${wanted}' does not exist`,
       );
     const rows = await this.api.invoke('Get-RoleGroupMember', { Identity: name, ResultSize: 'Unlimited' });
-    checkMembersOfGroup(group, name, rows);
+    checkMembersOfGroup(group.Members, name, rows);
     return rows.map(toRecipient);
   }
 
@@ -244,10 +244,19 @@ export class ExchangeAdminClient implements ExchangeRbac {
  * outside it mean Exchange answered some other (or every) group's members, and the read is refused rather
  * than trusted. Members may name a member by Name, display name, DN or canonical name ("tenant/.../Name").
  */
-function checkMembersOfGroup(group: CmdletRow, name: string, rows: CmdletRow[]): void {
-  if (!Array.isArray(group.Members)) return;
+/**
+ * Every member row must be among the members Get-RoleGroup lists for the group (`listed`, its Members property):
+ * an unknown identity lists every role group's members. Shared with the Security & Compliance client.
+ */
+export function checkMembersOfGroup(
+  members: unknown,
+  name: string,
+  rows: CmdletRow[],
+  service: ServiceName = 'Exchange Online',
+): void {
+  if (!Array.isArray(members)) return;
   const listed = new Set<string>();
-  for (const m of group.Members) {
+  for (const m of members) {
     const v = text(m)?.trim().toLowerCase();
     if (!v) continue;
     listed.add(v);
@@ -259,7 +268,7 @@ function checkMembersOfGroup(group: CmdletRow, name: string, rows: CmdletRow[]):
   const stranger = rows.find((row) => !named(row).some((id) => id && listed.has(id)));
   if (stranger) {
     throw new RequestError(
-      { service: 'Exchange Online', operation: 'Get-RoleGroupMember' },
+      { service, operation: 'Get-RoleGroupMember' },
       `answered '${text(stranger.Name) ?? '?'}', who is not among the members Get-RoleGroup lists for '${name}'; the answer is not this group's members (an unknown identity lists every role group's), so it is not used. Run again.`,
     );
   }

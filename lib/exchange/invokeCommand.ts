@@ -7,7 +7,7 @@
  * Exchange exception type, which is what tells "not found" from a real failure.
  */
 import type { TokenCredential } from '@azure/identity';
-import type { Logger } from '../ports/index.js';
+import type { Logger, ServiceName } from '../ports/index.js';
 import { accessToken } from '../http/accessToken.js';
 import {
   PermissionError,
@@ -41,7 +41,20 @@ export interface InvokeCommandOptions {
   batch?: boolean;
   fetch?: typeof fetch;
   random?: () => number;
+  /** The service named in errors; Exchange Online unless this client talks to Security & Compliance. */
+  service?: ServiceName;
+  /** What an error names as the missing permission for a cmdlet; the Exchange role group by default. */
+  permission?: (cmdlet: string) => string;
+  /**
+   * Follow a 3xx to a regional host under the endpoint's own host (Security & Compliance answers its global host
+   * with a redirect to the tenant's region), re-POSTing the body and keeping the regional host for later calls.
+   */
+  followRegionalRedirect?: boolean;
 }
+
+/** Redirects a regional redirect may answer; more than this many in a row is a loop. */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 3;
 
 /** A cmdlet failure as Exchange describes it. */
 export interface CmdletFailure {
@@ -88,8 +101,10 @@ export function exchangePermission(cmdlet: string): string {
 export class InvokeCommandClient {
   private readonly transport: HttpTransport;
   private readonly limit: Limiter;
-  private readonly endpoint: string;
+  private endpoint: string;
+  private readonly home: URL;
   private readonly scope: string;
+  private readonly service: ServiceName;
   private readonly anchor: string;
   private readonly pageSize: number;
   private readonly batcher?: InvokeBatcher;
@@ -98,7 +113,10 @@ export class InvokeCommandClient {
     const base = options.exchangeUrl.replace(/\/+$/, '');
     const tenantPath = `${base}/adminapi/beta/${encodeURIComponent(options.tenant)}`;
     this.endpoint = `${tenantPath}/InvokeCommand`;
+    this.home = new URL(this.endpoint);
+    // The token audience stays the configured host, also after a regional redirect.
     this.scope = `${base}/.default`;
+    this.service = options.service ?? 'Exchange Online';
     this.anchor = `APP:${SYSTEM_MAILBOX}@${options.tenant}`;
     this.pageSize = options.pageSize ?? 1000;
     this.transport = new HttpTransport({
@@ -115,7 +133,7 @@ export class InvokeCommandClient {
         limit: this.limit,
         headers: (context) => this.headers(context),
         single: (request) => this.post(request),
-        read: readPage,
+        read: (response, request) => readPage(response, request, this.permissionFor),
         retryable: retryableExchangeResponse,
         logger: options.logger,
         random: options.random,
@@ -124,7 +142,7 @@ export class InvokeCommandClient {
 
   /** Runs a cmdlet and returns every row of every page; any failed page fails the whole call. */
   async invoke(cmdlet: string, parameters: CmdletParameters = {}): Promise<CmdletRow[]> {
-    const context: CallContext = { service: 'Exchange Online', operation: cmdlet };
+    const context: CallContext = { service: this.service, operation: cmdlet };
     // An -Identity left out (undefined), null or blank makes a Get- cmdlet list every object: refuse before the call.
     if ('Identity' in parameters && !(typeof parameters.Identity === 'string' && parameters.Identity.trim())) {
       throw new Error(
@@ -164,16 +182,50 @@ export class InvokeCommandClient {
   }
 
   private async post(request: PageRequest): Promise<Page> {
-    const response = await this.transport.send(
+    return readPage(await this.postFollowing(request), request, this.permissionFor);
+  }
+
+  private readonly permissionFor = (cmdlet: string) => (this.options.permission ?? exchangePermission)(cmdlet);
+
+  private postOnce(request: PageRequest, url: string): Promise<HttpResponse> {
+    return this.transport.send(
       async () => ({
         method: 'POST',
-        url: request.url,
+        url,
         body: request.body,
         headers: await this.headers(request.context),
+        ...(this.options.followRegionalRedirect ? { redirect: 'manual' as const } : {}),
       }),
       { ...request.context, retryable: retryableExchangeResponse },
     );
-    return readPage(response, request);
+  }
+
+  /** POSTs the request, following a regional redirect when this client does; the endpoint moves with it. */
+  private async postFollowing(request: PageRequest): Promise<HttpResponse> {
+    let target = request.url;
+    for (let hops = 0; ; hops++) {
+      const response = await this.postOnce(request, target);
+      if (!this.options.followRegionalRedirect || !REDIRECT_STATUSES.has(response.status)) return response;
+      if (hops >= MAX_REDIRECTS)
+        throw new RequestError(request.context, `more than ${MAX_REDIRECTS} redirects in a row; the call was stopped.`);
+      const next = this.regionalTarget(response.headers.get('location'), target, request.context);
+      if (target === this.endpoint) this.endpoint = next;
+      target = next;
+    }
+  }
+
+  /** A redirect may only lead to the configured host or a host under it, on the same scheme: the token goes with it. */
+  private regionalTarget(location: string | null, from: string, context: CallContext): string {
+    if (!location) throw new RequestError(context, 'the service answered a redirect without a Location.');
+    const url = new URL(location, from);
+    const host = this.home.hostname.toLowerCase();
+    const to = url.hostname.toLowerCase();
+    if (url.protocol !== this.home.protocol || (to !== host && !to.endsWith(`.${host}`)))
+      throw new RequestError(
+        context,
+        `the service redirected to ${url.origin}, which is not ${this.home.origin} or a regional host under it; refusing to send the token there.`,
+      );
+    return url.toString();
   }
 
   /** The next page must stay on the Exchange endpoint: the bearer token is never sent anywhere else. */
@@ -194,8 +246,12 @@ export class InvokeCommandClient {
 }
 
 /** One answer to one page request, alone or inside a $batch: its rows and next link, or the typed error it means. */
-function readPage(response: HttpResponse, { context, writes }: PageRequest): Page {
-  if (response.status >= 400) throw exchangeError(context, response);
+function readPage(
+  response: HttpResponse,
+  { context, writes }: PageRequest,
+  permission: (cmdlet: string) => string,
+): Page {
+  if (response.status >= 400) throw exchangeError(context, response, permission);
   let parsed: unknown;
   try {
     parsed = JSON.parse(response.text);
@@ -319,13 +375,17 @@ function parseDetail(detail: string): { message?: string; typeName?: string; err
   };
 }
 
-function exchangeError(context: CallContext, response: HttpResponse): ExternalCallError {
+function exchangeError(
+  context: CallContext,
+  response: HttpResponse,
+  permission: (cmdlet: string) => string,
+): ExternalCallError {
   const failure = parseCmdletFailure(response.text);
   if (failure && cmdletFailureIs(failure, NOT_ALLOWED_TYPES)) {
-    return new PermissionError(context, response.status, exchangePermission(context.operation), failure.message);
+    return new PermissionError(context, response.status, permission(context.operation), failure.message);
   }
   if (failure?.typeName && response.status !== 401 && response.status !== 403 && response.status !== 429) {
     return new CmdletError(context, failure, response.status);
   }
-  return errorForStatus(context, response, failure?.message ?? '', exchangePermission(context.operation));
+  return errorForStatus(context, response, failure?.message ?? '', permission(context.operation));
 }

@@ -62,6 +62,7 @@ export function toRoleAssignment(row: CmdletRow): RoleAssignment {
     recipientWriteScope: text(row.RecipientWriteScope),
     customRecipientWriteScope: text(row.CustomRecipientWriteScope),
     recipientAdministrativeUnitScope: text(row.RecipientAdministrativeUnitScope),
+    customResourceScope: text(row.CustomResourceScope) || undefined,
     whenCreatedUtc: isoDate(row.WhenCreatedUTC),
     whenChangedUtc: isoDate(row.WhenChangedUTC),
   };

@@ -33,13 +33,15 @@ export const GRAPH_PERMISSIONS = {
   users: 'the Microsoft Graph application permission User.Read.All',
   groupMembers: 'the Microsoft Graph application permission GroupMember.Read.All',
   roleAssignments:
-    'the Microsoft Graph application permission RoleManagement.Read.Directory (and GroupMember.Read.All to expand role-assignable groups)',
+    'the Microsoft Graph application permission RoleManagement.Read.Directory (active and PIM-eligible role holders; GroupMember.Read.All to expand role-assignable groups)',
   appRoles: 'the Microsoft Graph application permission Application.Read.All',
   auditLogQuery:
     'the Microsoft Graph application permission AuditLogsQuery-Exchange.Read.All (or set WATCHDOG_AUDIT_LOG_QUERY=false)',
 } as const;
 
 const AUDIT_QUERIES = '/security/auditLog/queries';
+const ROLE_ASSIGNMENTS = '/roleManagement/directory/roleAssignments';
+const ROLE_ELIGIBILITIES = '/roleManagement/directory/roleEligibilityScheduleInstances';
 
 export const MAX_BATCH = 20;
 /** Members of a group are users, groups, service principals (or devices): this $select is valid on directoryObject. */
@@ -151,80 +153,97 @@ export class GraphDirectory implements Directory {
     return members.get(groupId.toLowerCase()) ?? [];
   }
 
+  /**
+   * Active assignments (with the principal expanded) and PIM eligibilities of the roles, in one $batch: a principal
+   * only eligible can activate the role at any time, so it is a holder with `eligible: true`. Eligibility instances
+   * are read from roleEligibilityScheduleInstances, whose least-privileged permission is
+   * RoleEligibilitySchedule.Read.Directory; RoleManagement.Read.Directory, which the active read needs, covers it
+   * (https://learn.microsoft.com/graph/api/rbacapplication-list-roleeligibilityscheduleinstances). Eligible
+   * principals come by id and are looked up by $batch; groups of either kind are expanded transitively.
+   */
   async getDirectoryRoleHolders(roleDefinitionIds: string[]): Promise<DirectoryRoleHolder[]> {
     const roles = [...new Set(roleDefinitionIds.map((r) => r.trim().toLowerCase()).filter(Boolean))];
-    const pages = await this.batchGet(
-      roles.map((role) => ({
-        id: role,
-        url: `/roleManagement/directory/roleAssignments?$filter=${filterEquals('roleDefinitionId', role)}&$expand=principal`,
-      })),
-      'GET /roleManagement/directory/roleAssignments',
-      GRAPH_PERMISSIONS.roleAssignments,
-      { notFound: 'throw' },
-    );
-    const assignments: { roleDefinitionId: string; principal: GraphObject }[] = [];
-    for (const role of roles) {
+    const filter = (role: string) => `$filter=${filterEquals('roleDefinitionId', role)}`;
+    const reads = roles.flatMap((role) => [
+      { id: `active|${role}`, role, url: `${ROLE_ASSIGNMENTS}?${filter(role)}&$expand=principal` },
+      { id: `eligible|${role}`, role, url: `${ROLE_ELIGIBILITIES}?${filter(role)}` },
+    ]);
+    const operation = 'GET /roleManagement/directory/roleAssignments and roleEligibilityScheduleInstances';
+    const pages = await this.batchGet(reads, operation, GRAPH_PERMISSIONS.roleAssignments, { notFound: 'throw' });
+    const found: { roleDefinitionId: string; principal?: GraphObject; principalId?: string; eligible?: true }[] = [];
+    for (const read of reads) {
+      const eligible = read.id.startsWith('eligible|');
       const rows = await this.restOfPages<GraphObject>(
-        pages.get(role) as Page<GraphObject>,
-        'GET /roleManagement/directory/roleAssignments',
+        pages.get(read.id) as Page<GraphObject>,
+        operation,
         GRAPH_PERMISSIONS.roleAssignments,
       );
       for (const row of rows) {
+        const roleDefinitionId = (
+          typeof row.roleDefinitionId === 'string' ? row.roleDefinitionId : read.role
+        ).toLowerCase();
         // A deleted principal leaves an assignment without one; it gives nobody the role.
-        if (row.principal && typeof row.principal === 'object')
-          assignments.push({
-            roleDefinitionId: (typeof row.roleDefinitionId === 'string' ? row.roleDefinitionId : role).toLowerCase(),
-            principal: row.principal as GraphObject,
-          });
+        if (!eligible && row.principal && typeof row.principal === 'object')
+          found.push({ roleDefinitionId, principal: row.principal as GraphObject });
+        if (eligible && typeof row.principalId === 'string' && row.principalId)
+          found.push({ roleDefinitionId, principalId: row.principalId.toLowerCase(), eligible: true });
       }
     }
-    const groupIds = [
-      ...new Set(
-        assignments
-          .filter((a) => toPrincipal(a.principal).type === 'group')
-          .map((a) => String(a.principal.id).toLowerCase()),
-      ),
-    ];
+    const eligibleIds = found.flatMap((f) => (f.principalId ? [f.principalId] : []));
+    const eligiblePrincipals = eligibleIds.length
+      ? await this.getPrincipals(eligibleIds)
+      : new Map<string, DirectoryPrincipal>();
+    const resolved = found.flatMap((f) => {
+      const principal = f.principal ? toPrincipal(f.principal) : eligiblePrincipals.get(f.principalId ?? '');
+      return principal ? [{ roleDefinitionId: f.roleDefinitionId, principal, eligible: f.eligible }] : [];
+    });
+    const groupIds = [...new Set(resolved.filter((a) => a.principal.type === 'group').map((a) => a.principal.id))];
     const members = await this.transitiveMembersOf(groupIds);
     const holders: DirectoryRoleHolder[] = [];
-    for (const a of assignments) {
-      const principal = toPrincipal(a.principal);
-      if (principal.type !== 'group') {
-        holders.push({ roleDefinitionId: a.roleDefinitionId, principal });
+    for (const a of resolved) {
+      const flag = a.eligible ? { eligible: true as const } : {};
+      if (a.principal.type !== 'group') {
+        holders.push({ roleDefinitionId: a.roleDefinitionId, principal: a.principal, ...flag });
         continue;
       }
-      for (const member of members.get(principal.id) ?? []) {
+      for (const member of members.get(a.principal.id) ?? []) {
         if (member.type === 'user' || member.type === 'servicePrincipal')
-          holders.push({ roleDefinitionId: a.roleDefinitionId, principal: member, viaGroup: principal });
+          holders.push({ roleDefinitionId: a.roleDefinitionId, principal: member, viaGroup: a.principal, ...flag });
       }
     }
     return holders;
   }
 
-  async getAppRoleHolders(resourceAppId: string, appRoleValue: string): Promise<AppRoleHolder[]> {
+  /** Principals holding any of these app roles (by value) of the resource app: one resource lookup, one assignment listing. */
+  async getAppRoleHolders(resourceAppId: string, appRoleValues: string[]): Promise<AppRoleHolder[]> {
     const operation = 'GET /servicePrincipals';
     const found = await this.call<Page<GraphObject>>(operation, GRAPH_PERMISSIONS.appRoles, () =>
       this.client
         .api(`/servicePrincipals?$filter=${filterEquals('appId', resourceAppId)}&$select=id,appId,displayName,appRoles`)
         .get(),
     );
-    // No service principal for the resource, or no such role on it: nobody can hold the permission.
+    // No service principal for the resource, or none of the roles on it: nobody can hold the permissions.
     const resource = found?.value?.[0];
     if (!resource) return [];
-    const role = (resource.appRoles as GraphObject[] | undefined)?.find((r) => r.value === appRoleValue);
-    if (!role) return [];
+    const valueById = new Map<string, string>();
+    for (const r of (resource.appRoles as GraphObject[] | undefined) ?? []) {
+      if (typeof r.value === 'string' && appRoleValues.includes(r.value))
+        valueById.set(String(r.id).toLowerCase(), r.value);
+    }
+    if (!valueById.size) return [];
     const assignedTo = await this.listAll<GraphObject>(
       `/servicePrincipals/${encodeURIComponent(String(resource.id))}/appRoleAssignedTo?$top=999`,
       'GET /servicePrincipals/{id}/appRoleAssignedTo',
       GRAPH_PERMISSIONS.appRoles,
     );
-    const matching = assignedTo.filter((a) => String(a.appRoleId).toLowerCase() === String(role.id).toLowerCase());
+    const matching = assignedTo.filter((a) => valueById.has(String(a.appRoleId).toLowerCase()));
     const principals = await this.getPrincipals(matching.map((a) => String(a.principalId)));
     return matching.map((a) => {
       const principalId = String(a.principalId).toLowerCase();
+      const appRoleId = String(a.appRoleId).toLowerCase();
       return {
-        appRoleId: String(role.id).toLowerCase(),
-        appRoleValue,
+        appRoleId,
+        appRoleValue: valueById.get(appRoleId) as string,
         assignmentId: String(a.id),
         createdAt: typeof a.createdDateTime === 'string' ? a.createdDateTime : undefined,
         principal: principals.get(principalId) ?? {

@@ -14,6 +14,8 @@ export interface HttpRequest {
   url: string;
   headers?: Record<string, string>;
   body?: string;
+  /** 'manual' returns a 3xx as the response, for callers that check where it points before following it. */
+  redirect?: 'manual';
 }
 
 export interface HttpResponse {
@@ -95,7 +97,7 @@ export class HttpTransport {
       headers: request.headers,
       body: request.body,
       signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
-      redirect: 'error',
+      redirect: request.redirect ?? 'error',
     });
     const text = await res.text();
     return {

@@ -31,10 +31,10 @@ export interface Directory {
   getPrincipals(ids: string[]): Promise<Map<string, DirectoryPrincipal>>;
   /** /groups/{id}/transitiveMembers, all pages. */
   getTransitiveMembers(groupId: string): Promise<DirectoryPrincipal[]>;
-  /** Holders of these directory roles (role template ids), groups expanded transitively. */
+  /** Active and PIM-eligible (`eligible: true`) holders of these directory roles (role template ids), groups expanded transitively. */
   getDirectoryRoleHolders(roleDefinitionIds: string[]): Promise<DirectoryRoleHolder[]>;
-  /** Principals holding an app role (by value) of the resource app (by appId). */
-  getAppRoleHolders(resourceAppId: string, appRoleValue: string): Promise<AppRoleHolder[]>;
+  /** Principals holding any of these app roles (by value) of the resource app (by appId). */
+  getAppRoleHolders(resourceAppId: string, appRoleValues: string[]): Promise<AppRoleHolder[]>;
   /** Starts an Exchange admin audit log search for these cmdlets in [from, to). */
   startAuditLogQuery(input: {
     displayName: string;

@@ -5,7 +5,7 @@
  */
 import type { Grant } from '../domain.js';
 
-export type ServiceName = 'Exchange Online' | 'Microsoft Graph' | 'ACS Email';
+export type ServiceName = 'Exchange Online' | 'Security & Compliance' | 'Microsoft Graph' | 'ACS Email';
 
 export interface CallContext {
   service: ServiceName;

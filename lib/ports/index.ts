@@ -5,6 +5,7 @@
  */
 export type * from './auditState.js';
 export type * from './basics.js';
+export type * from './compliance.js';
 export type * from './directory.js';
 export type * from './exchange.js';
 export type * from './mail.js';

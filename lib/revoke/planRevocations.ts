@@ -4,6 +4,7 @@
  * it is unit-tested without I/O.
  */
 import type { Finding, Grant, Holder, RoleAssignment } from '../domain.js';
+import { findingHolder, holderIndex } from '../audit/findingsByCause.js';
 
 export interface RevocationPolicy {
   /** A run removing more than this share of current holders removes nothing. */
@@ -54,6 +55,8 @@ export type ProtectionReason =
   | 'unresolved-principal'
   | 'group-path'
   | 'graph-app-role'
+  /** An Exchange application role or a Purview role group: another door to mailbox content, closed by a person. */
+  | 'other-door'
   | 'grant-open'
   | 'in-grace';
 
@@ -131,6 +134,18 @@ function protectionOf(
     return {
       reason: 'graph-app-role',
       detail: `Graph app role ${holder.role}: remove the app role assignment in Entra ID by hand`,
+    };
+  }
+  if (holder.via === 'application-role') {
+    return {
+      reason: 'other-door',
+      detail: `Exchange application role ${holder.role} (${holder.assignmentName}): remove the app's role assignment by hand after checking what depends on it`,
+    };
+  }
+  if (holder.via === 'ediscovery-role-group') {
+    return {
+      reason: 'other-door',
+      detail: `${holder.path}: remove the member from the Purview role group ${holder.viaName ?? ''} by hand`,
     };
   }
   if (holder.via === 'unexpanded-assignee') {
@@ -234,18 +249,20 @@ export function planRevocations(input: {
 
   if (audit && policy.unapprovedAction === 'revoke') {
     const assignments = new Map(audit.assignments.map((a) => [a.guid, a]));
-    const holders = new Map(audit.holders.map((h) => [h.key, h]));
+    const holders = holderIndex(audit.holders);
     const taken = new Set(
       removals.flatMap((r) => (r.kind === 'grant' && r.grant.assignmentGuid ? [r.grant.assignmentGuid] : [])),
     );
     for (const { finding, openedAt } of audit.unapproved) {
-      const holder = finding.holderKey ? holders.get(finding.holderKey) : undefined;
+      const holder = findingHolder(finding, holders);
       if (!holder) continue;
+      // A finding by cause is about its assignment: the protection names the assignee, not one of its members.
+      const principal = finding.holderKey ? holder.principal : finding.principal;
       const assignment = assignments.get(holder.assignmentGuid);
       const open = openGrantFor(grants, holder);
       if (open) {
         protections.push({
-          principal: holder.principal,
+          principal,
           finding,
           holder,
           grant: open,
@@ -256,7 +273,7 @@ export function planRevocations(input: {
       }
       const protection = protectionOf(policy, holder, assignment, openedAt, now);
       if (protection) {
-        protections.push({ principal: holder.principal, finding, holder, ...protection });
+        protections.push({ principal, finding, holder, ...protection });
         continue;
       }
       if (!assignment || taken.has(assignment.guid)) continue;

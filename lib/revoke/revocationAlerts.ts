@@ -68,6 +68,7 @@ export async function alertNeedsPerson(
     (p) =>
       p.reason === 'group-path' ||
       p.reason === 'graph-app-role' ||
+      p.reason === 'other-door' ||
       p.reason === 'break-glass' ||
       p.reason === 'assignment-unknown',
   );

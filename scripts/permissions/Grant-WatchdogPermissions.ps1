@@ -14,6 +14,8 @@
   Microsoft Graph (app role assignments to the managed identity):
     User.Read.All, GroupMember.Read.All, RoleManagement.Read.Directory, Application.Read.All
     (+ AuditLogsQuery-Exchange.Read.All with -IncludeAuditLogQuery, for WATCHDOG_AUDIT_LOG_QUERY=true)
+  Microsoft Entra directory role, with -IncludeEdiscovery (WATCHDOG_EDISCOVERY_AUDIT=true): Global Reader, which
+    lets Security & Compliance PowerShell read the Purview eDiscovery role groups (Bicep cannot assign it)
   Office 365 Exchange Online: Exchange.ManageAsApp
   Exchange Online RBAC: service principal, custom child roles that keep only the cmdlets the watchdog
   runs, role group "MIE Watchdog", delegating assignment of Mailbox Import Export.
@@ -38,6 +40,7 @@ param(
     [ValidateSet('Global', 'USGovHigh', 'USGovDoD', 'China')]
     [string]$Cloud = 'Global',
     [switch]$IncludeAuditLogQuery,
+    [switch]$IncludeEdiscovery,
     [switch]$SkipGraph,
     [switch]$SkipExchange
 )
@@ -55,8 +58,14 @@ $manifest = Get-WatchdogPermissionManifest
 $cloudNames = Get-WatchdogCloudNames $Cloud
 $displayName = "mie-watchdog ($ClientId)"
 
+if (-not $SkipGraph -or $IncludeEdiscovery) {
+    Connect-WatchdogGraph $TenantDomain $cloudNames -DirectoryRoles:$IncludeEdiscovery
+}
+if ($IncludeEdiscovery) {
+    Write-Host 'Microsoft Entra directory roles'
+    Grant-WatchdogDirectoryRoles -PrincipalId $PrincipalId -Roles @($manifest.directoryRoles.optional)
+}
 if (-not $SkipGraph) {
-    Connect-WatchdogGraph $TenantDomain $cloudNames
     $mi = Get-MgServicePrincipal -ServicePrincipalId $PrincipalId
     if ($mi.AppId -ne $ClientId) { throw "Service principal $PrincipalId has appId $($mi.AppId), not ${ClientId}: the ids belong to different identities." }
     $displayName = $mi.DisplayName

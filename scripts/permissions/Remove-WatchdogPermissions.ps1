@@ -40,7 +40,9 @@ if (-not $SkipExchange) {
 }
 
 if (-not $SkipGraph) {
-    Connect-WatchdogGraph $TenantDomain $cloudNames
+    Connect-WatchdogGraph $TenantDomain $cloudNames -DirectoryRoles
+    Write-Host 'Directory role assignments'
+    Revoke-WatchdogDirectoryRoles -PrincipalId $PrincipalId -Roles @($manifest.directoryRoles.optional)
     Write-Host 'App role assignments'
     $graphRoles = @($manifest.graph.appRoles | ForEach-Object value) + @($manifest.graph.optionalAppRoles | ForEach-Object value)
     Revoke-WatchdogAppRoles -PrincipalId $PrincipalId -ResourceAppId $manifest.graph.resourceAppId -Values $graphRoles

@@ -29,11 +29,52 @@ function Resolve-WatchdogValue {
     $value
 }
 
-function Connect-WatchdogGraph([string]$TenantDomain, [hashtable]$CloudNames) {
-    <# Signs in to Microsoft Graph with the scopes that reading and changing app role assignments need. #>
+function Connect-WatchdogGraph([string]$TenantDomain, [hashtable]$CloudNames, [switch]$DirectoryRoles) {
+    <# Signs in to Microsoft Graph with the scopes that reading and changing app role (and directory role) assignments need. #>
     Import-Module Microsoft.Graph.Applications -Global
-    Connect-MgGraph -TenantId $TenantDomain -Environment $CloudNames.Graph -NoWelcome `
-        -Scopes 'Application.Read.All', 'AppRoleAssignment.ReadWrite.All'
+    $scopes = @('Application.Read.All', 'AppRoleAssignment.ReadWrite.All')
+    if ($DirectoryRoles) {
+        Import-Module Microsoft.Graph.Identity.Governance -Global
+        $scopes += 'RoleManagement.ReadWrite.Directory'
+    }
+    Connect-MgGraph -TenantId $TenantDomain -Environment $CloudNames.Graph -NoWelcome -Scopes $scopes
+}
+
+function Grant-WatchdogDirectoryRoles {
+    <# Assigns Microsoft Entra directory roles (tenant-wide) to the watchdog's managed identity. #>
+    [CmdletBinding(SupportsShouldProcess)]
+    param(
+        [Parameter(Mandatory)] [string]$PrincipalId,
+        [Parameter(Mandatory)] [object[]]$Roles
+    )
+    foreach ($role in $Roles) {
+        $existing = Get-MgRoleManagementDirectoryRoleAssignment -Filter "principalId eq '$PrincipalId' and roleDefinitionId eq '$($role.roleTemplateId)'" -All
+        if ($existing) {
+            Write-Host "  = directory role $($role.displayName) (already assigned)"
+            continue
+        }
+        if ($PSCmdlet.ShouldProcess("managed identity $PrincipalId", "assign directory role $($role.displayName)")) {
+            New-MgRoleManagementDirectoryRoleAssignment -PrincipalId $PrincipalId -RoleDefinitionId $role.roleTemplateId -DirectoryScopeId '/' | Out-Null
+            Write-Host "  + directory role $($role.displayName)"
+        }
+    }
+}
+
+function Revoke-WatchdogDirectoryRoles {
+    [CmdletBinding(SupportsShouldProcess)]
+    param(
+        [Parameter(Mandatory)] [string]$PrincipalId,
+        [Parameter(Mandatory)] [object[]]$Roles
+    )
+    foreach ($role in $Roles) {
+        Get-MgRoleManagementDirectoryRoleAssignment -Filter "principalId eq '$PrincipalId' and roleDefinitionId eq '$($role.roleTemplateId)'" -All |
+            ForEach-Object {
+                if ($PSCmdlet.ShouldProcess("managed identity $PrincipalId", "remove directory role $($role.displayName)")) {
+                    Remove-MgRoleManagementDirectoryRoleAssignment -UnifiedRoleAssignmentId $_.Id
+                    Write-Host "  - directory role $($role.displayName)"
+                }
+            }
+    }
 }
 
 function Invoke-WatchdogExchange([string]$TenantDomain, [hashtable]$CloudNames, [scriptblock]$Action) {
@@ -260,4 +301,4 @@ function Get-WatchdogCloudNames([string]$Cloud) {
 
 Export-ModuleMember -Function Get-WatchdogPermissionManifest, Get-WatchdogAzdValues, Resolve-WatchdogValue, Connect-WatchdogGraph,
     Invoke-WatchdogExchange, Grant-WatchdogAppRoles, Revoke-WatchdogAppRoles, Resolve-WatchdogRoleEntries, Grant-WatchdogExchangeRole,
-    Remove-WatchdogExchangeRole, Get-WatchdogCloudNames
+    Remove-WatchdogExchangeRole, Get-WatchdogCloudNames, Grant-WatchdogDirectoryRoles, Revoke-WatchdogDirectoryRoles

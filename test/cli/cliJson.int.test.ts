@@ -51,9 +51,9 @@ describe('documented --json outputs', () => {
     const asked = capture(env);
     expect(await main(['audit', '--summary', '--progress'], asked)).toBe(0);
     expect(asked.stderr).toMatch(
-      /^audit: reading the holders from Exchange Online and Microsoft Graph \(\d+\.\d s\)$/m,
+      /^audit: reading the holders from Exchange Online, Microsoft Graph and Security & Compliance \(\d+\.\d s\)$/m,
     );
-    expect(asked.stderr).toMatch(/^audit: read 12 holders/m);
+    expect(asked.stderr).toMatch(/^audit: read 17 holders/m);
     expect(asked.stdout).not.toContain('audit:');
     expect(asked.stdout).toContain('  by path: ');
     const tty = capture(env, true);

@@ -18,7 +18,15 @@ describe('mie-watchdog demo (real CLI entry)', () => {
     expect(ms).toBeLessThan(60_000);
 
     expect(stdout).toContain('First audit');
-    expect(stdout).toContain('12 holders');
+    expect(stdout).toContain('17 holders');
+    // A holder through every door, each with its path.
+    for (const path of [
+      'via Graph application permission MailboxItem.Export.All',
+      'via Exchange application role Application MailboxItem.ImportExport',
+      'via Organization Management (eligible for Exchange Administrator)',
+      'via Purview role group eDiscovery Manager (eDiscovery Export)',
+    ])
+      expect(stdout).toContain(path);
     expect(stdout).toMatch(/Email \(drift, sent\)/);
     expect(stdout).toMatch(/meganb requests .* lidiah approves/);
     expect(stdout).toMatch(/Reminder \(PT1H before expiry\) to adelev@contoso\.onmicrosoft\.com/);

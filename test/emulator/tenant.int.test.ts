@@ -9,6 +9,8 @@ import { startEmulator } from '../../emulator/server.js';
 import { LARGE_ROLE_GROUP, largeTenant } from '../../emulator/scenarios/largeTenant.js';
 import {
   BREAK_GLASS,
+  EDISCOVERY_HOLDER_PRINCIPALS,
+  ELIGIBLE_ADMIN,
   EXPECTED_HOLDER_PRINCIPALS,
   ROLE_GROUPS,
   TENANT,
@@ -23,15 +25,18 @@ const started = async (options: Parameters<typeof startEmulator>[0] = {}) => {
 };
 
 describe('scenarios', () => {
-  it('forgotten-migrations: the twelve expected holders, of whom all but the disabled assignment can export', async () => {
+  it('forgotten-migrations: every expected holder can export but the disabled assignment and the merely eligible admin', async () => {
     const emu = await started();
     const everyone = [
       ...Object.values(USERS).map((u) => u.userPrincipalName),
-      ...EXPECTED_HOLDER_PRINCIPALS.filter((p) => !p.includes('@')),
+      ...new Set(EXPECTED_HOLDER_PRINCIPALS.filter((p) => !p.includes('@'))),
     ];
     const holders = everyone.filter((p) => emu.state.canExport(p));
+    const cannot: string[] = [USERS.diegos.userPrincipalName, ELIGIBLE_ADMIN.userPrincipalName];
     expect(holders.sort()).toEqual(
-      EXPECTED_HOLDER_PRINCIPALS.filter((p) => p !== USERS.diegos.userPrincipalName).sort(),
+      [...new Set([...EXPECTED_HOLDER_PRINCIPALS, ...EDISCOVERY_HOLDER_PRINCIPALS])]
+        .filter((p) => !cannot.includes(p))
+        .sort(),
     );
     expect(emu.state.canExport(USERS.diegos.userPrincipalName)).toBe(false);
     expect(emu.state.exportPaths(USERS.isaiahl.userPrincipalName)).toEqual([

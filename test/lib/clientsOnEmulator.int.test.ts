@@ -13,6 +13,7 @@ import {
   ASSIGNMENTS,
   CONTOSO_MIGRATION_TOOL,
   CUSTOM_ROLE,
+  ELIGIBLE_ADMIN,
   GROUPS,
   ROLE_GROUPS,
   SECURITY_TEAM,
@@ -147,7 +148,7 @@ describe('clients on the emulator (forgotten-migrations, 2 items per page)', () 
       holders
         .map(
           (h) =>
-            `${h.roleDefinitionId === GLOBAL_ADMINISTRATOR_ROLE_ID ? 'GA' : 'EA'}:${h.principal.userPrincipalName}`,
+            `${h.roleDefinitionId === GLOBAL_ADMINISTRATOR_ROLE_ID ? 'GA' : 'EA'}:${h.principal.userPrincipalName}${h.eligible ? ' (eligible)' : ''}`,
         )
         .sort(),
     ).toEqual(
@@ -155,12 +156,13 @@ describe('clients on the emulator (forgotten-migrations, 2 items per page)', () 
         `GA:${USERS.admin.userPrincipalName}`,
         `GA:${USERS.breakglass1.userPrincipalName}`,
         `EA:${USERS.pattif.userPrincipalName}`,
+        `EA:${ELIGIBLE_ADMIN.userPrincipalName} (eligible)`,
       ].sort(),
     );
   });
 
   it('finds the Graph application permission holder and resolves principals in batches of 20', async () => {
-    const holders = await rt.directory.getAppRoleHolders(GRAPH_APP_ID, MAILBOX_IMPORT_EXPORT_APP_ROLE);
+    const holders = await rt.directory.getAppRoleHolders(GRAPH_APP_ID, [MAILBOX_IMPORT_EXPORT_APP_ROLE]);
     expect(holders.map((h) => [h.principal.type, h.principal.appId, h.principal.displayName])).toEqual([
       ['servicePrincipal', CONTOSO_MIGRATION_TOOL.appId.toLowerCase(), CONTOSO_MIGRATION_TOOL.displayName],
     ]);

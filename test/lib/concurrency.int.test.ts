@@ -56,7 +56,7 @@ describe.each([
     const events = await holderEvents(rt);
     expect(state.consecutiveFailures).toBe(0);
     expect(new Set(events).size).toBe(events.length);
-    expect(events.filter((e) => e.startsWith('holder.added'))).toHaveLength(12);
+    expect(events.filter((e) => e.startsWith('holder.added'))).toHaveLength(16);
     expect(rt.emulator.sentEmails()).toHaveLength(1);
 
     // The next run sees nothing new.

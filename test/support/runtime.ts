@@ -44,6 +44,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
     WATCHDOG_TENANT: emulator.tenant,
     WATCHDOG_EXCHANGE_URL: emulator.url,
     WATCHDOG_GRAPH_URL: emulator.url,
+    WATCHDOG_COMPLIANCE_URL: emulator.complianceUrl,
     WATCHDOG_CREDENTIAL: 'emulator',
     WATCHDOG_EMAIL_CONNECTION_STRING: emulator.emailConnectionString,
     WATCHDOG_EMAIL_SENDER: SENDER,

@@ -1,4 +1,7 @@
-/** Apps holding Graph's MailboxItem.ImportExport.All: the same power without Exchange, one holder per app role assignment. */
+/**
+ * Apps holding Graph's MailboxItem.Export.All or MailboxItem.ImportExport.All: bulk export (and import) of every
+ * mailbox in the tenant without Exchange, one holder per app role assignment.
+ */
 import type { AppRoleHolder, RoleAssignment } from '../../domain.js';
 import type { ExpandContext } from './expandContext.js';
 import { fromDirectory } from './principals.js';

@@ -1,6 +1,6 @@
 /**
- * Organization Management's linked groups stand for Entra directory roles: every active and eligible Global and
- * Exchange Administrator holds each regular assignment on Organization Management.
+ * Organization Management's linked groups stand for Entra directory roles: every active and PIM-eligible Global and
+ * Exchange Administrator holds each regular assignment on Organization Management (eligible ones with `eligible: true`).
  */
 import {
   EXCHANGE_ADMINISTRATOR_ROLE_ID,
@@ -41,10 +41,13 @@ export async function expandOrganizationManagementAdmins(
       if (!who) continue;
       const roleName = DIRECTORY_ROLE_NAMES[rh.roleDefinitionId] ?? rh.roleDefinitionId;
       const through = rh.viaGroup ? `, through group ${rh.viaGroup.displayName ?? rh.viaGroup.id}` : '';
+      // PIM: an eligible admin is not in the role now but can activate it at any time, without anyone's approval here.
+      const role = rh.eligible ? `eligible for ${roleName}` : roleName;
       ctx.holders.add(a, who, {
         via: 'organization-management',
         viaName: ORGANIZATION_MANAGEMENT,
-        path: `via ${ORGANIZATION_MANAGEMENT} (${roleName}${through})`,
+        path: `via ${ORGANIZATION_MANAGEMENT} (${role}${through})`,
+        ...(rh.eligible ? { eligible: true as const } : {}),
       });
     }
   }

@@ -3,12 +3,15 @@
  * Administrator who is also an Exchange Administrator holds Organization Management's assignment twice).
  */
 import type { Holder, HolderVia, RoleAssignment } from '../../domain.js';
+import { capabilityOf } from '../../roleCapability.js';
 
 /** How a holder got the power, in the snapshot's terms. */
 export interface PathSpec {
   via: HolderVia;
   viaName?: string;
   path: string;
+  /** PIM-eligible only (not active) on this path. */
+  eligible?: true;
 }
 
 /** Who holds it: UPN (apps: appId), object id, type and display name. */
@@ -25,6 +28,7 @@ export function holderKey(principal: string, assignmentGuid: string): string {
 
 /** The scope an assignment writes in, as one readable string ("Organization" when unrestricted). */
 export function scopeOf(a: RoleAssignment): string {
+  if (a.customResourceScope) return `CustomResourceScope:${a.customResourceScope}`;
   if (a.customRecipientWriteScope) return `CustomRecipientWriteScope:${a.customRecipientWriteScope}`;
   if (a.recipientAdministrativeUnitScope) return `AdministrativeUnit:${a.recipientAdministrativeUnitScope}`;
   return a.recipientWriteScope || 'Organization';
@@ -38,6 +42,8 @@ export class HolderAccumulator {
     const existing = this.byKey.get(key);
     if (existing) {
       existing.paths.add(spec.path);
+      // Active on any path is active: eligible only while every path is an eligibility.
+      if (!spec.eligible) delete existing.holder.eligible;
       return;
     }
     const holder: Holder = {
@@ -54,6 +60,8 @@ export class HolderAccumulator {
       assignmentName: assignment.name,
       scope: scopeOf(assignment),
       enabled: assignment.enabled,
+      capability: capabilityOf(assignment.role),
+      ...(spec.eligible ? { eligible: true as const } : {}),
     };
     this.byKey.set(key, { holder, paths: new Set([spec.path]) });
   }

@@ -17,7 +17,9 @@ import {
   WATCHDOG_ROLE_GROUP,
 } from '../../../emulator/scenarios/baseTenant.js';
 import {
+  ARCHIVE_EXPORTER,
   ASSIGNMENTS,
+  CONTOSO_BACKUP,
   CUSTOM_ROLE,
   GROUPS,
   LEGACY_ARCHIVER,
@@ -68,6 +70,7 @@ describe('Exchange admin API: reads', () => {
         ASSIGNMENTS.organizationManagement,
         DEFAULT_DELEGATING_ASSIGNMENT,
         WATCHDOG_DELEGATING_ASSIGNMENT,
+        ASSIGNMENTS.grantor,
       ]
         .map((a) => a.name)
         .sort(),
@@ -75,8 +78,19 @@ describe('Exchange admin API: reads', () => {
     const delegating = (await invoke(emulator(), 'Get-ManagementRoleAssignment', { Role: MIE_ROLE, Delegating: true }))
       .body.value;
     expect(delegating.map((r: Json) => [r.Name, r.RoleAssignmentDelegationType]).sort()).toEqual([
+      [ASSIGNMENTS.grantor.name, 'DelegatingOrgWide'],
       [WATCHDOG_DELEGATING_ASSIGNMENT.name, 'DelegatingOrgWide'],
       [DEFAULT_DELEGATING_ASSIGNMENT.name, 'DelegatingOrgWide'],
+    ]);
+    // RBAC for Applications: an application role assignment carries its resource scope.
+    const scoped = (
+      await invoke(emulator(), 'Get-ManagementRoleAssignment', { Role: 'Application MailboxItem.Export' })
+    ).body.value;
+    expect(
+      scoped.map((r: Json) => [r.Name, r.RoleAssigneeType, r.RoleAssignmentDelegationType, r.CustomResourceScope]),
+    ).toEqual([
+      [`Application MailboxItem.Export-${ORGANIZATION_MANAGEMENT}-Delegating`, 'RoleGroup', 'DelegatingOrgWide', null],
+      [ASSIGNMENTS.archiveExporter.name, 'ServicePrincipal', 'Regular', 'Legal Custodians'],
     ]);
     const disabled = (await invoke(emulator(), 'Get-ManagementRoleAssignment', { Role: MIE_ROLE, Enabled: false })).body
       .value;
@@ -236,6 +250,7 @@ describe('Exchange admin API: reads', () => {
           LEGACY_ARCHIVER.id,
         ],
         [WATCHDOG_POINTER, WATCHDOG_POINTER, WATCHDOG_APP.appId, WATCHDOG_APP.id, WATCHDOG_APP.id],
+        ...[ARCHIVE_EXPORTER, CONTOSO_BACKUP].map((a) => [a.displayName, a.displayName, a.appId, a.id, a.id]),
       ].sort(),
     );
     for (const identity of [WATCHDOG_APP.appId, WATCHDOG_APP.id, WATCHDOG_POINTER]) {
@@ -244,7 +259,7 @@ describe('Exchange admin API: reads', () => {
       ).toEqual([WATCHDOG_APP.appId]);
     }
     // Documented hazard: an unknown Identity lists every pointer.
-    expect((await invoke(emulator(), 'Get-ServicePrincipal', { Identity: 'No Such App' })).body.value).toHaveLength(2);
+    expect((await invoke(emulator(), 'Get-ServicePrincipal', { Identity: 'No Such App' })).body.value).toHaveLength(4);
     const members = (await invoke(emulator(), 'Get-RoleGroupMember', { Identity: WATCHDOG_ROLE_GROUP })).body.value;
     expect(members.map((m: Json) => [m.Name, m.RecipientTypeDetails, m.ExternalDirectoryObjectId, m.Identity])).toEqual(
       [[WATCHDOG_POINTER, 'ServicePrincipal', WATCHDOG_APP.id, WATCHDOG_APP.id]],
@@ -545,14 +560,10 @@ describe('Exchange admin API: writes', () => {
         })
       ).status,
     ).toBe(404);
-    expect(
-      (
-        await invoke(emulator(), 'Remove-ManagementRoleAssignment', {
-          Identity: WATCHDOG_DELEGATING_ASSIGNMENT.guid,
-          Confirm: false,
-        })
-      ).status,
-    ).toBe(200);
+    for (const other of [WATCHDOG_DELEGATING_ASSIGNMENT, ASSIGNMENTS.grantor])
+      expect(
+        (await invoke(emulator(), 'Remove-ManagementRoleAssignment', { Identity: other.guid, Confirm: false })).status,
+      ).toBe(200);
     const guarded = await invoke(emulator(), 'Remove-ManagementRoleAssignment', {
       Identity: DEFAULT_DELEGATING_ASSIGNMENT.guid,
       Confirm: false,

@@ -238,7 +238,7 @@ describe('Graph through the production GraphDirectory', () => {
     expect(holders.map((h) => h.principal.userPrincipalName).sort()).toEqual(
       [USERS.admin.userPrincipalName, USERS.breakglass1.userPrincipalName].sort(),
     );
-    const apps = await d.getAppRoleHolders(GRAPH_APP_ID, MAILBOX_IMPORT_EXPORT_APP_ROLE);
+    const apps = await d.getAppRoleHolders(GRAPH_APP_ID, [MAILBOX_IMPORT_EXPORT_APP_ROLE]);
     expect(apps.map((a) => a.principal.appId)).toEqual([CONTOSO_MIGRATION_TOOL.appId]);
   });
 

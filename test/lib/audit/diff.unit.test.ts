@@ -59,7 +59,10 @@ describe('diff', () => {
       policy,
       NOW,
     );
-    expect(findings.map((f) => [f.kind, f.holderKey])).toEqual([['unapproved', viaGroup.key]]);
+    // The group path is a finding by cause: its assignment, naming the one principal it reaches.
+    expect(findings.map((f) => [f.kind, f.assignmentGuid, f.holders])).toEqual([
+      ['unapproved', 'g-group', [viaGroup.principal]],
+    ]);
   });
 
   it('matches a role-group grant by its role group', () => {

@@ -27,6 +27,7 @@ function holder(key: string): Holder {
     assignmentName: `a-${key}`,
     scope: 'Organization',
     enabled: true,
+    capability: ['import', 'restore-deleted-items'],
   };
 }
 

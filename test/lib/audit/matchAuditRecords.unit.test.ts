@@ -21,6 +21,7 @@ function holder(key: string, via: Holder['via']): Holder {
     assignmentName: `a-${key}`,
     scope: 'Organization',
     enabled: true,
+    capability: ['import', 'restore-deleted-items'],
   };
 }
 

@@ -30,6 +30,7 @@ const bgHolder: Holder = {
   assignmentName: 'Mailbox Import Export-Organization Management',
   scope: 'Organization',
   enabled: true,
+  capability: ['import', 'restore-deleted-items'],
 };
 const bg: BreakGlassUse = { holderKey: bgHolder.key, principal: bgHolder.principal, holder: bgHolder, firstSeen: AT };
 

@@ -23,9 +23,15 @@ import { largeTenant } from '../../../emulator/scenarios/largeTenant.js';
 import {
   ASSIGNMENTS,
   BREAK_GLASS,
+  ARCHIVE_EXPORTER,
+  CONTOSO_BACKUP,
   CONTOSO_MIGRATION_TOOL,
   DEPARTED_CONTRACTOR_UPN,
+  ELIGIBLE_ADMIN,
   EXPECTED_HOLDER_PRINCIPALS,
+  expectedFindings,
+  FINANCE_ADMINISTRATIVE_UNIT,
+  GRANTOR,
   LEGACY_ARCHIVER,
   ROLE_GROUPS,
   SECURITY_TEAM,
@@ -82,6 +88,7 @@ async function harness(
 }
 
 const upn = (u: { userPrincipalName: string }) => u.userPrincipalName.toLowerCase();
+const PST_GROUP = ROLE_GROUPS.pstMigrationOperators.name.toLowerCase();
 const countBy = (items: string[]) =>
   items.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
 
@@ -91,7 +98,7 @@ function grantAt(now: Date, id: string, principal: string, over: Parameters<type
 }
 
 describe('audit on forgotten-migrations', () => {
-  it('finds exactly the twelve holders by every path, and eleven unapproved findings plus break-glass use', async () => {
+  it('finds every holder by every door, one finding per cause, a can-grant finding and break-glass use', async () => {
     const h = await harness();
     const result = await h.audit();
 
@@ -137,27 +144,60 @@ describe('audit on forgotten-migrations', () => {
       role: 'MailboxItem.ImportExport.All',
     });
     expect(result.holders.some((x) => x.assignmentGuid === DEFAULT_DELEGATING_ASSIGNMENT.guid)).toBe(false);
+    expect(by.get(upn(USERS.alexw))?.capability).toEqual(['import', 'restore-deleted-items']);
+    expect(by.get(upn(ELIGIBLE_ADMIN))).toMatchObject({
+      via: 'organization-management',
+      eligible: true,
+      path: 'via Organization Management (eligible for Exchange Administrator)',
+    });
+    expect(by.get(upn(USERS.pattif))?.eligible).toBeUndefined();
+    const exporter = result.holders.filter((x) => x.principal === ARCHIVE_EXPORTER.appId);
+    expect(exporter.map((x) => [x.via, x.role, x.scope, x.capability, x.tenantWideAndScoped])).toEqual([
+      ['application-role', 'Application MailboxItem.Export', 'CustomResourceScope:Legal Custodians', ['export'], true],
+      ['graph-app-role', 'MailboxItem.Export.All', 'Organization', ['export'], true],
+    ]);
+    expect(by.get(CONTOSO_BACKUP.appId)).toMatchObject({
+      via: 'application-role',
+      scope: `AdministrativeUnit:${FINANCE_ADMINISTRATIVE_UNIT}`,
+      capability: ['export', 'import'],
+      path: `via Exchange application role Application MailboxItem.ImportExport (${ASSIGNMENTS.contosoBackup.name}, scope AdministrativeUnit:${FINANCE_ADMINISTRATIVE_UNIT})`,
+    });
+    expect(by.get(CONTOSO_BACKUP.appId)?.tenantWideAndScoped).toBeUndefined();
 
     expect(result.breakGlass.map((x) => x.principal)).toEqual([upn(USERS.breakglass1)]);
-    expect(result.findings.every((f) => f.kind === 'unapproved')).toBe(true);
-    expect(result.findings.map((f) => f.principal).sort()).toEqual(
-      EXPECTED_HOLDER_PRINCIPALS.map((p) => p.toLowerCase())
-        .filter((p) => p !== upn(USERS.breakglass1))
-        .sort(),
-    );
-    expect(result.opened).toHaveLength(11);
+    expect(result.findings.map((f) => `${f.kind}:${f.principal}`).sort()).toEqual(expectedFindings(false));
+    const orgManagement = result.findings.find((f) => f.assignmentGuid === ASSIGNMENTS.organizationManagement.guid);
+    expect(orgManagement).toMatchObject({
+      kind: 'unapproved',
+      principal: 'organization management',
+      holders: [upn(USERS.admin), upn(ELIGIBLE_ADMIN), upn(USERS.pattif)].sort(),
+      holderCount: 3,
+    });
+    expect(orgManagement?.holderKey).toBeUndefined();
+    expect(result.findings.find((f) => f.kind === 'can-grant')).toMatchObject({
+      principal: GRANTOR.name.toLowerCase(),
+      severity: 'critical',
+      assignmentGuid: ASSIGNMENTS.grantor.guid,
+      capability: ['grant'],
+    });
+    expect(result.findings.find((f) => f.principal === upn(USERS.alexw))).toMatchObject({
+      holders: [upn(USERS.alexw)],
+      holderKey: `${upn(USERS.alexw)}|${ASSIGNMENTS.alexw.guid}`,
+    });
+    expect(result.opened).toHaveLength(12);
 
     const mails = h.rt.emulator.sentEmails();
     expect(mails).toHaveLength(1);
     expect(mails[0]?.to).toEqual([SECURITY_TEAM]);
     expect(mails[0]?.subject).toBe(
-      '[ACTION] Mailbox Import Export drift on contoso.onmicrosoft.com: 11 new, break-glass in use: 1',
+      '[ACTION] Mailbox Import Export drift on contoso.onmicrosoft.com: 12 new, break-glass in use: 1',
     );
     expect(mails[0]?.html).toContain('Alex Wilber (alexw@contoso.onmicrosoft.com)');
-    expect(mails[0]?.text).toContain('New findings (11)');
+    expect(mails[0]?.text).toContain('New findings (12)');
+    expect(mails[0]?.text).toContain('3 holders: admin@contoso.onmicrosoft.com, kennethb@contoso.onmicrosoft.com');
 
     const types = countBy((await h.journal()).map((e) => e.type));
-    expect(types).toEqual({ 'holder.added': 12, 'finding.opened': 11, 'breakglass.detected': 1, 'alert.sent': 1 });
+    expect(types).toEqual({ 'holder.added': 16, 'finding.opened': 12, 'breakglass.detected': 1, 'alert.sent': 1 });
   });
 
   it('keeps round trips near the minimum on the seed tenant', async () => {
@@ -180,7 +220,7 @@ describe('audit on forgotten-migrations', () => {
     const second = await h.audit();
     expect(second.snapshotChanged).toBe(false);
     expect(second.opened).toEqual([]);
-    expect(second.findings).toHaveLength(11);
+    expect(second.findings).toHaveLength(12);
     expect(second.emails).toEqual([]);
     expect(h.rt.emulator.sentEmails()).toHaveLength(1);
     expect((await h.journal()).length).toBe(journalBefore);
@@ -217,7 +257,7 @@ describe('audit on forgotten-migrations', () => {
     expect(kinds).toContain(`expired-present:${upn(USERS.nestorw)}`);
     expect(kinds).toContain(`missing:${upn(USERS.adelev)}`);
     expect(kinds.filter((k) => k.startsWith('unapproved'))).toHaveLength(9);
-    expect(result.findings).toHaveLength(11);
+    expect(result.findings).toHaveLength(12);
   });
 
   it('fails a run with a 503 on one page without touching the snapshot, and records the failure', async () => {
@@ -245,7 +285,7 @@ describe('audit on forgotten-migrations', () => {
     expect((await h.deps.store.snapshots.load(after.version))?.holders).toHaveLength(first.holders.length);
     expect((await h.journal()).length).toBe(journalBefore);
     expect(h.rt.emulator.sentEmails()).toHaveLength(1);
-    expect(await h.deps.store.findings.listOpen()).toHaveLength(11);
+    expect(await h.deps.store.findings.listOpen()).toHaveLength(12);
 
     h.rt.emulator.faults.clear();
     const recovered = await h.audit();
@@ -285,19 +325,20 @@ describe('audit on forgotten-migrations', () => {
     });
   });
 
-  it('alerts once for a new role-group member (unapproved + changed) and once when it is resolved', async () => {
+  it('alerts once for a new role-group member (changed; the group stays one finding) and once when it is resolved', async () => {
     const h = await harness();
     await h.audit();
     await h.rt.exchange.addRoleGroupMember(ROLE_GROUPS.pstMigrationOperators.name, USERS.adelev.name);
     h.rt.clock.advance(15 * 60_000);
     const added = await h.audit();
-    expect(added.opened.map((f) => `${f.kind}:${f.principal}`).sort()).toEqual([
-      `changed:${upn(USERS.adelev)}`,
-      `unapproved:${upn(USERS.adelev)}`,
-    ]);
+    expect(added.opened.map((f) => `${f.kind}:${f.principal}`)).toEqual([`changed:${upn(USERS.adelev)}`]);
+    const group = added.findings.find(
+      (f) => f.kind === 'unapproved' && f.assignmentGuid === ASSIGNMENTS.pstMigrationOperators.guid,
+    );
+    expect(group?.holders).toEqual([upn(USERS.adelev), upn(USERS.gradya), upn(USERS.lynner)]);
     expect(added.holderChanges).toEqual({ added: 1, removed: 0, changed: 0 });
     expect(h.rt.emulator.sentEmails()).toHaveLength(2);
-    expect(h.rt.emulator.sentEmails()[1]?.subject).toContain('2 new');
+    expect(h.rt.emulator.sentEmails()[1]?.subject).toContain('1 new');
 
     h.rt.clock.advance(15 * 60_000);
     expect((await h.audit()).emails).toEqual([]);
@@ -305,13 +346,13 @@ describe('audit on forgotten-migrations', () => {
     await h.rt.exchange.removeRoleGroupMember(ROLE_GROUPS.pstMigrationOperators.name, USERS.adelev.name);
     h.rt.clock.advance(15 * 60_000);
     const removed = await h.audit();
-    expect(removed.resolved.map((f) => f.kind).sort()).toEqual(['changed', 'unapproved']);
+    expect(removed.resolved.map((f) => f.kind)).toEqual(['changed']);
     expect(removed.resolved[0]).toMatchObject({ resolvedAt: h.rt.clock.now().toISOString() });
     expect(h.rt.emulator.sentEmails()).toHaveLength(3);
-    expect(h.rt.emulator.sentEmails()[2]?.subject).toContain('2 resolved');
+    expect(h.rt.emulator.sentEmails()[2]?.subject).toContain('1 resolved');
     const types = (await h.journal()).map((e) => e.type);
     expect(types.filter((t) => t === 'holder.removed')).toHaveLength(1);
-    expect(types.filter((t) => t === 'finding.resolved')).toHaveLength(2);
+    expect(types.filter((t) => t === 'finding.resolved')).toHaveLength(1);
   });
 
   it('does not send the alert twice when a run dies after sending it', async () => {
@@ -333,9 +374,9 @@ describe('audit on forgotten-migrations', () => {
     expect(retried.opened).toEqual([]);
     expect(retried.emails).toEqual([]);
     expect(h.rt.emulator.sentEmails()).toHaveLength(1);
-    expect(await h.deps.store.findings.listOpen()).toHaveLength(11);
+    expect(await h.deps.store.findings.listOpen()).toHaveLength(12);
     const types = countBy((await h.journal()).map((e) => e.type));
-    expect(types).toMatchObject({ 'alert.sent': 1, 'finding.opened': 11, 'breakglass.detected': 1 });
+    expect(types).toMatchObject({ 'alert.sent': 1, 'finding.opened': 12, 'breakglass.detected': 1 });
   });
 
   it('says what it stored and what it did not when the alert email fails after the snapshot was committed', async () => {
@@ -345,9 +386,9 @@ describe('audit on forgotten-migrations', () => {
     if (failed.ok) throw new Error('the audit should fail at the email step');
     const message = (failed.error as Error).message;
     expect(failed.error).toBeInstanceOf(AuditFailedError);
-    expect(message).toContain('Stored: the journal entries of 12 holder changes; snapshot version 1 (12 holders).');
+    expect(message).toContain('Stored: the journal entries of 16 holder changes; snapshot version 1 (16 holders).');
     expect(message).toContain(
-      'Not stored: the open findings (11 opened, 0 resolved); the drift alert email; the journal entries of 12 finding changes; the next run completes this.',
+      'Not stored: the open findings (12 opened, 0 resolved); the drift alert email; the journal entries of 13 finding changes; the next run completes this.',
     );
     expect(message).not.toContain('stays current');
     const state = await h.deps.store.snapshots.state();
@@ -356,7 +397,7 @@ describe('audit on forgotten-migrations', () => {
     h.rt.emulator.faults.clear();
     h.rt.clock.advance(15 * 60_000);
     const next = await h.audit();
-    expect(next.opened).toHaveLength(11);
+    expect(next.opened).toHaveLength(12);
     expect(next.emails.map((e) => [e.kind, e.status])).toEqual([['drift', 'sent']]);
   });
 
@@ -382,7 +423,7 @@ describe('audit on forgotten-migrations', () => {
     h.rt.clock.set('2026-11-02T08:00:00Z');
     expect((await h.audit()).emails.map((e) => e.kind)).toEqual(['digest']);
     const digest = h.rt.emulator.sentEmails()[1];
-    expect(digest?.subject).toBe('Mailbox Import Export daily digest for contoso.onmicrosoft.com: 11 open finding(s)');
+    expect(digest?.subject).toBe('Mailbox Import Export daily digest for contoso.onmicrosoft.com: 12 open finding(s)');
     expect(h.rt.emulator.sentEmails()).toHaveLength(3);
   });
 
@@ -428,7 +469,8 @@ describe('audit on forgotten-migrations', () => {
     expect(h.rt.emulator.calls.all().length).toBeLessThan(40);
     const types = countBy((await h.journal()).map((e) => e.type));
     expect(types['holder.added']).toBe(360);
-    expect(types['finding.opened']).toBe(360);
+    // By cause: one finding per direct assignment, one for the role group's 150 and one for the security group's 90.
+    expect(types['finding.opened']).toBe(122);
   });
 });
 
@@ -457,7 +499,7 @@ describe('who made the change (WATCHDOG_AUDIT_LOG_QUERY)', () => {
     grantAuditLogQuery(h);
 
     const first = await h.audit();
-    expect(first.opened.length).toBe(11);
+    expect(first.opened.length).toBe(12);
     expect(first.emails.map((e) => e.kind)).toEqual(['drift']);
     expect(auditLogCalls(h).map((c) => `${c.method} ${c.name}`)).toEqual(['POST /security/auditLog/queries']);
     const pending = (await h.deps.store.snapshots.state()).attribution;
@@ -480,7 +522,7 @@ describe('who made the change (WATCHDOG_AUDIT_LOG_QUERY)', () => {
         `- ${upn(USERS.alexw)} \\| .* \\| ${USERS.admin.userPrincipalName} \\| 2023-03-14 09:12 UTC \\(\\d+ days ago\\) \\| New-ManagementRoleAssignment`,
       ),
     );
-    expect(mail.text).toContain(`- ${upn(USERS.lynner)} | `);
+    expect(mail.text).toContain(`- ${PST_GROUP} | `);
     expect(mail.html).toContain(`>${DEPARTED_CONTRACTOR_UPN}</td>`);
     expect(auditLogCalls(h).map((c) => `${c.method} ${c.name}`)).toEqual([
       'POST /security/auditLog/queries',
@@ -501,20 +543,12 @@ describe('who made the change (WATCHDOG_AUDIT_LOG_QUERY)', () => {
       by: DEPARTED_CONTRACTOR_UPN,
       operation: 'New-ManagementRoleAssignment',
     });
-    expect(byPrincipal.get(upn(USERS.lynner))).toMatchObject({
-      by: DEPARTED_CONTRACTOR_UPN,
-      operation: 'Add-RoleGroupMember',
+    // The role group's finding is about its assignment: who created that, not who added each member.
+    expect(byPrincipal.get(PST_GROUP)).toMatchObject({
+      by: USERS.admin.userPrincipalName,
+      operation: 'New-ManagementRoleAssignment',
     });
-    expect(byPrincipal.get(upn(USERS.gradya))).toMatchObject({
-      by: DEPARTED_CONTRACTOR_UPN,
-      operation: 'Add-RoleGroupMember',
-    });
-    expect([...byPrincipal.keys()].sort()).toEqual([
-      upn(USERS.alexw),
-      upn(USERS.diegos),
-      upn(USERS.gradya),
-      upn(USERS.lynner),
-    ]);
+    expect([...byPrincipal.keys()].sort()).toEqual([upn(USERS.alexw), upn(USERS.diegos), PST_GROUP]);
     expect((await h.deps.store.snapshots.state()).attribution).toBeUndefined();
 
     // Nothing pending and nothing new: no Graph audit call, no email, the usual table requests.
@@ -546,7 +580,7 @@ describe('who made the change (WATCHDOG_AUDIT_LOG_QUERY)', () => {
   it('without AuditLogsQuery-Exchange.Read.All: the audit succeeds, a warning is logged, nothing is attributed', async () => {
     const h = await harness({ start, logger, env: { WATCHDOG_AUDIT_LOG_QUERY: 'true' } });
     const first = await h.audit();
-    expect(first.opened.length).toBe(11);
+    expect(first.opened.length).toBe(12);
     expect(first.emails.map((e) => e.kind)).toEqual(['drift']);
     expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining('AuditLogsQuery-Exchange.Read.All')]);
     const state = await h.deps.store.snapshots.state();

@@ -334,10 +334,9 @@ describe('GraphDirectory over real HTTP', () => {
         },
       };
     });
-    const holders = await directory.getAppRoleHolders(
-      '00000003-0000-0000-c000-000000000000',
+    const holders = await directory.getAppRoleHolders('00000003-0000-0000-c000-000000000000', [
       'MailboxItem.ImportExport.All',
-    );
+    ]);
     expect(holders).toEqual([
       {
         appRoleId: ROLE,

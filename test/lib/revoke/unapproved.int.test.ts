@@ -6,12 +6,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditOptions } from '../../../lib/runtime.js';
 import { runAudit } from '../../../lib/audit/runAudit.js';
-import { MIE_ROLE } from '../../../lib/domain.js';
+import { MIE_ROLE, ORGANIZATION_MANAGEMENT } from '../../../lib/domain.js';
 import { DEFAULT_DELEGATING_ASSIGNMENT, WATCHDOG_APP } from '../../../emulator/scenarios/baseTenant.js';
 import {
   ASSIGNMENTS,
+  CONTOSO_BACKUP,
   CONTOSO_MIGRATION_TOOL,
+  GROUPS,
   LEGACY_ARCHIVER,
+  ROLE_GROUPS,
   USERS,
 } from '../../../emulator/scenarios/forgottenMigrations.js';
 import { addMieAssignment, HOUR, journalEntries, upn } from '../../../testkit/fixtures.js';
@@ -53,7 +56,7 @@ async function auditedTenant(env: Record<string, string>): Promise<TestRuntime> 
     assignee: WATCHDOG_APP.id,
   });
   const audit = await runAudit(r, auditOptions(r.config));
-  expect(audit.holders).toHaveLength(14);
+  expect(audit.holders).toHaveLength(18);
   // Exchange names the watchdog's app by its pointer (MIE Watchdog_SP); the audit resolves it to the app's ids.
   expect(audit.holders.find((h) => h.assignmentGuid === WATCHDOG_ASSIGNMENT)).toMatchObject({
     principal: WATCHDOG_APP.appId,
@@ -88,12 +91,14 @@ describe('revokeExpired: unapproved holders', () => {
     for (const a of KEPT) expect(present(rt, a.guid)).toBe(true);
 
     const reasons = Object.fromEntries(revocation.protected.map((p) => [p.principal, p.reason]));
+    // Findings by cause: a group's protection names the group's assignee.
     expect(reasons).toMatchObject({
       [WATCHDOG_APP.appId]: 'watchdog-identity',
-      [upn('lynner')]: 'group-path',
-      [upn('isaiahl')]: 'group-path',
-      [upn('admin')]: 'group-path',
+      [ROLE_GROUPS.pstMigrationOperators.name.toLowerCase()]: 'group-path',
+      [GROUPS.legacyMigrationTeam.displayName.toLowerCase()]: 'group-path',
+      [ORGANIZATION_MANAGEMENT.toLowerCase()]: 'group-path',
       [CONTOSO_MIGRATION_TOOL.appId]: 'graph-app-role',
+      [CONTOSO_BACKUP.appId]: 'other-door',
     });
     expect(reasons[upn('breakglass1')]).toBeUndefined();
     expect(emailsAbout(rt, 'Unapproved Mailbox Import Export removed from')).toHaveLength(3);
@@ -125,7 +130,7 @@ describe('revokeExpired: unapproved holders', () => {
     rt = await auditedTenant({ WATCHDOG_REVOKE_MAX_SHARE: '0.2' });
     rt.clock.advance(2 * HOUR);
     const { revocation } = await revoke(rt);
-    expect(revocation.blocked).toMatchObject({ removals: 4, currentHolders: 13, maxShare: 0.2 });
+    expect(revocation.blocked).toMatchObject({ removals: 4, currentHolders: 16, maxShare: 0.2 });
     expect(revocation.removed).toEqual([]);
     expect(removeCalls(rt)).toBe(0);
     for (const a of DIRECT) expect(present(rt, a.guid)).toBe(true);

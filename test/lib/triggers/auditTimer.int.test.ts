@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditTimerHandler } from '../../../lib/triggers/auditTimerHandler.js';
 import {
   BREAK_GLASS,
+  EDISCOVERY_HOLDER_PRINCIPALS,
   EXPECTED_HOLDER_PRINCIPALS,
+  expectedFindings,
   SECURITY_TEAM,
 } from '../../../emulator/scenarios/forgottenMigrations.js';
 import { emulatorEnv } from '../../support/emulator.js';
@@ -41,7 +43,7 @@ describe('auditTimer handler', () => {
     const result = await handler(timer, context(logs));
     expect(result.holders.map((h) => h.principal).sort()).toEqual(expected);
     expect(logs.at(-1)).toMatch(
-      /^Audit: 12 holders, 11 open findings \(11 new, 0 resolved\), 1 break-glass holder\(s\), snapshot v1 \(changed\)\.$/,
+      /^Audit: 16 holders, 12 open findings \(12 new, 0 resolved\), 1 break-glass holder\(s\), snapshot v1 \(changed\)\.$/,
     );
     expect(rt.emulator.sentEmails().map((m) => m.to)).toEqual([[SECURITY_TEAM]]);
   });
@@ -62,11 +64,12 @@ describe('auditTimer handler', () => {
     const { auditTimer } = await import('../../../functions/auditTimer/index.js');
     const logs: string[] = [];
     const result = await auditTimer(timer, context(logs));
-    expect(result.holders.map((h) => h.principal).sort()).toEqual(expected);
-    // Fresh tables: every holder but the break-glass account is unapproved.
-    expect(result.findings.map((f) => `${f.kind}:${f.principal}`).sort()).toEqual(
-      expected.filter((p) => p !== 'breakglass1@contoso.onmicrosoft.com').map((p) => `unapproved:${p}`),
+    // The local stack's settings read the Purview door too.
+    expect(result.holders.map((h) => h.principal).sort()).toEqual(
+      [...expected, ...EDISCOVERY_HOLDER_PRINCIPALS].sort(),
     );
-    expect(logs.at(-1)).toMatch(/^Audit: 12 holders, \d+ open findings/);
+    // Fresh tables: every cause but the break-glass account's is a finding.
+    expect(result.findings.map((f) => `${f.kind}:${f.principal}`).sort()).toEqual(expectedFindings(true));
+    expect(logs.at(-1)).toMatch(/^Audit: 17 holders, \d+ open findings/);
   });
 });

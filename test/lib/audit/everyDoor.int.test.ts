@@ -1,0 +1,142 @@
+/**
+ * Every door to mailbox content, read through the real Exchange, Graph and Security & Compliance clients against
+ * the emulator over HTTP: Graph's mailbox export permissions, Exchange application roles with their resource scope,
+ * PIM-eligible admins, Purview eDiscovery Export (behind the regional redirect), who can grant, and findings by
+ * cause for a group of 3,000.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { auditOptions } from '../../../lib/runtime.js';
+import { AuditFailedError, runAudit } from '../../../lib/audit/runAudit.js';
+import { PermissionError } from '../../../lib/ports/index.js';
+import { largeTenant, LARGE_ROLE_GROUP } from '../../../emulator/scenarios/largeTenant.js';
+import {
+  ARCHIVE_EXPORTER,
+  ASSIGNMENTS,
+  BREAK_GLASS,
+  EDISCOVERY_HOLDER_PRINCIPALS,
+  EDISCOVERY_MANAGER,
+  ELIGIBLE_ADMIN,
+  EXPECTED_HOLDER_PRINCIPALS,
+  GRANTOR,
+} from '../../../emulator/scenarios/forgottenMigrations.js';
+import { startTestRuntime, type TestRuntime, type TestRuntimeOptions } from '../../support/runtime.js';
+
+let rt: TestRuntime | undefined;
+afterEach(async () => {
+  await rt?.stop();
+  rt = undefined;
+});
+
+async function audit(options: TestRuntimeOptions = {}) {
+  rt = await startTestRuntime({
+    ...options,
+    env: { WATCHDOG_BREAK_GLASS: BREAK_GLASS.join(','), WATCHDOG_EDISCOVERY_AUDIT: 'true', ...options.env },
+  });
+  return runAudit(rt, auditOptions(rt.config));
+}
+
+const upn = (u: { userPrincipalName: string }) => u.userPrincipalName.toLowerCase();
+
+describe('every door on forgotten-migrations', () => {
+  it('reports a holder from every source with its own path and capability', async () => {
+    const result = await audit();
+    expect(result.holders.map((h) => h.principal).sort()).toEqual(
+      [...EXPECTED_HOLDER_PRINCIPALS, ...EDISCOVERY_HOLDER_PRINCIPALS].map((p) => p.toLowerCase()).sort(),
+    );
+    const doors = new Map(result.holders.map((h) => [`${h.via}|${h.principal}`, h]));
+    expect(doors.get(`ediscovery-role-group|${upn(EDISCOVERY_MANAGER)}`)).toMatchObject({
+      role: 'Export',
+      path: 'via Purview role group eDiscovery Manager (eDiscovery Export)',
+      capability: ['export'],
+      viaName: 'eDiscovery Manager',
+    });
+    expect(doors.get(`graph-app-role|${ARCHIVE_EXPORTER.appId}`)).toMatchObject({
+      path: 'via Graph application permission MailboxItem.Export.All',
+      capability: ['export'],
+      tenantWideAndScoped: true,
+    });
+    expect(doors.get(`application-role|${ARCHIVE_EXPORTER.appId}`)).toMatchObject({
+      path: `via Exchange application role Application MailboxItem.Export (${ASSIGNMENTS.archiveExporter.name}, scope CustomResourceScope:Legal Custodians)`,
+      tenantWideAndScoped: true,
+    });
+    expect(doors.get(`organization-management|${upn(ELIGIBLE_ADMIN)}`)).toMatchObject({ eligible: true });
+    // Who can grant is listed apart from the holders, and only the unexpected grantor is a finding.
+    expect(result.holders.some((h) => h.principal === GRANTOR.name.toLowerCase())).toBe(false);
+    expect(result.findings.filter((f) => f.kind === 'can-grant').map((f) => f.principal)).toEqual([
+      GRANTOR.name.toLowerCase(),
+    ]);
+    expect(result.findings.find((f) => f.principal === 'ediscovery manager')).toMatchObject({
+      kind: 'unapproved',
+      holders: [upn(EDISCOVERY_MANAGER)],
+      capability: ['export'],
+    });
+
+    // The global compliance endpoint redirected; every call after the first went straight to the region.
+    const compliance = rt!.emulator.calls.where({ api: 'compliance' });
+    expect(compliance.map((c) => [c.name, c.status])).toEqual([
+      ['Get-RoleGroup', 302],
+      ['Get-RoleGroup', 200],
+      ['Get-RoleGroupMember', 200],
+    ]);
+    const snapshot = await rt!.store.snapshots.load(result.snapshotVersion);
+    expect(snapshot?.canGrant?.map((g) => [g.principal, g.expected])).toEqual(
+      expect.arrayContaining([
+        [GRANTOR.name.toLowerCase(), false],
+        ['organization management', true],
+        ['mie watchdog', true],
+      ]),
+    );
+  });
+
+  it('fails the audit, storing nothing, when the Purview read fails', async () => {
+    rt = await startTestRuntime({
+      http: { maxAttempts: 1 },
+      env: { WATCHDOG_EDISCOVERY_AUDIT: 'true' },
+    });
+    rt.emulator.faults.add({
+      route: 'compliance:Get-RoleGroupMember',
+      fault: { kind: 'error', status: 503 },
+      times: 5,
+    });
+    await expect(runAudit(rt, auditOptions(rt.config))).rejects.toBeInstanceOf(AuditFailedError);
+    expect((await rt.store.snapshots.state()).version).toBe(0);
+  });
+
+  it('names the Entra role to assign when the watchdog may not read Purview role groups', async () => {
+    rt = await startTestRuntime({ env: { WATCHDOG_EDISCOVERY_AUDIT: 'true' } });
+    const state = rt.emulator.state;
+    state.directoryRoleAssignments.splice(
+      state.directoryRoleAssignments.findIndex((d) => d.id === 'wdGlobalReader'),
+      1,
+    );
+    const failed = await runAudit(rt, auditOptions(rt.config)).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(AuditFailedError);
+    const cause = (failed as AuditFailedError).cause;
+    expect(cause).toBeInstanceOf(PermissionError);
+    expect((cause as Error).message).toMatch(/Security & Compliance Get-RoleGroup.*Global Reader/);
+  });
+});
+
+describe('findings by cause', () => {
+  it('gives one finding with 3,000 holders for one group assignment reaching 3,000 people', async () => {
+    const result = await audit({
+      scenario: largeTenant({ directAssignments: 0, roleGroupMembers: 3000, securityGroupMembers: 0 }),
+      env: { WATCHDOG_EDISCOVERY_AUDIT: 'false' },
+    });
+    const group = result.findings.filter((f) => f.principal === LARGE_ROLE_GROUP.toLowerCase());
+    expect(group).toHaveLength(1);
+    expect(group[0]).toMatchObject({ kind: 'unapproved', holderCount: 3000 });
+    expect(group[0]?.holders).toHaveLength(3000);
+    expect(result.holders.filter((h) => h.viaName === LARGE_ROLE_GROUP)).toHaveLength(3000);
+    // The journal keeps the finding with the first holders that fit one entry, and the count.
+    const journaled = [];
+    for await (const e of rt!.store.journal.read({})) if (e.type === 'finding.opened') journaled.push(e);
+    const finding = journaled.find((e) => e.subject === group[0]?.id)?.data.finding as {
+      holders: string[];
+      holderCount: number;
+    };
+    expect(finding.holderCount).toBe(3000);
+    expect(finding.holders.length).toBeGreaterThan(100);
+    expect(finding.holders.length).toBeLessThan(3000);
+  });
+});
