@@ -1,7 +1,7 @@
 /** HTTP trigger of the auditor API: identifies the caller and serves evidence (lib/triggers/evidenceHttpHandler.ts). */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { createAuthenticator } from '../../lib/auth/authenticator.js';
-import { systemClock } from '../../lib/clock.js';
+import { clockFor } from '../../lib/clock.js';
 import { loadConfig } from '../../lib/config.js';
 import { createEvidenceHttpHandler, type EvidenceHttpHandler } from '../../lib/triggers/evidenceHttpHandler.js';
 import { openEvidence } from '../../lib/runtime.js';
@@ -12,7 +12,11 @@ let handler: EvidenceHttpHandler | undefined;
 function build(): EvidenceHttpHandler {
   const config = loadConfig(process.env, { api: true });
   const deps = openEvidence(config);
-  return createEvidenceHttpHandler({ deps: () => deps, authenticate: createAuthenticator(config.auth, systemClock) });
+  // The process clock the settings ask for (WATCHDOG_LOCAL_CLOCK on the local stack), as the grant API uses.
+  return createEvidenceHttpHandler({
+    deps: () => deps,
+    authenticate: createAuthenticator(config.auth, clockFor(config)),
+  });
 }
 
 export async function auditExport(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {

@@ -1,7 +1,7 @@
 /** HTTP trigger of the doctor: GET /api/doctor for Audit.Read (lib/triggers/doctorHttpHandler.ts). */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { createAuthenticator } from '../../lib/auth/authenticator.js';
-import { systemClock } from '../../lib/clock.js';
+import { clockFor } from '../../lib/clock.js';
 import { loadConfig } from '../../lib/config.js';
 import { createDoctorHttpHandler, type DoctorHttpHandler } from '../../lib/triggers/doctorHttpHandler.js';
 import { createDoctorProbes } from '../../lib/doctor/doctorProbes.js';
@@ -13,9 +13,11 @@ let handler: DoctorHttpHandler | undefined;
 function build(): DoctorHttpHandler {
   const config = loadConfig(process.env, { api: true });
   const probes = createDoctorProbes(config);
+  // The process clock the settings ask for (WATCHDOG_LOCAL_CLOCK on the local stack), as the grant API uses.
+  const clock = clockFor(config);
   return createDoctorHttpHandler({
-    doctor: () => runDoctor({ config, probes, clock: systemClock, platform: process.env }),
-    authenticate: createAuthenticator(config.auth, systemClock),
+    doctor: () => runDoctor({ config, probes, clock, platform: process.env }),
+    authenticate: createAuthenticator(config.auth, clock),
   });
 }
 

@@ -3,7 +3,11 @@ import type { ComponentChildren } from 'preact';
 import type { Api } from './api';
 import type { Auth, SignedIn } from './auth';
 import { onLink, usePath } from './router';
+import { Approvals } from './pages/Approvals';
+import { Evidence } from './pages/Evidence';
 import { GrantDetail } from './pages/GrantDetail';
+import { Holders } from './pages/Holders';
+import { MyGrants } from './pages/MyGrants';
 import { RequestAccess, type DurationBounds } from './pages/RequestAccess';
 
 interface Page {
@@ -12,7 +16,14 @@ interface Page {
   roles: string[];
 }
 
-const PAGES: Page[] = [{ path: '/request', title: 'Request access', roles: ['Grant.Request'] }];
+/** The pages in the order the header lists them; the first one the reader may open is their home page. */
+const PAGES: Page[] = [
+  { path: '/request', title: 'Request access', roles: ['Grant.Request'] },
+  { path: '/grants', title: 'My grants', roles: ['Grant.Request'] },
+  { path: '/approvals', title: 'Approvals', roles: ['Grant.Approve'] },
+  { path: '/holders', title: 'Holders now', roles: ['Audit.Read'] },
+  { path: '/evidence', title: 'Evidence', roles: ['Audit.Read'] },
+];
 
 const now = () => Date.now();
 
@@ -63,16 +74,45 @@ function NoRole({ me }: { me: SignedIn }) {
   );
 }
 
+function pageAt(path: string, props: { api: Api; me: SignedIn; bounds: DurationBounds }): ComponentChildren {
+  const { api, me, bounds } = props;
+  switch (path) {
+    case '/request':
+      return <RequestAccess api={api} bounds={bounds} />;
+    case '/grants':
+      return <MyGrants api={api} me={me} now={now} />;
+    case '/approvals':
+      return <Approvals api={api} me={me} />;
+    case '/holders':
+      return <Holders api={api} now={now} />;
+    case '/evidence':
+      return <Evidence api={api} now={now} />;
+    default:
+      return undefined;
+  }
+}
+
+function NotFound() {
+  return (
+    <main id="main">
+      <h1>No such page</h1>
+      <p>
+        <a href="/">Go to your home page</a>.
+      </p>
+    </main>
+  );
+}
+
 export function App({ auth, api, me, bounds }: { auth: Auth; api: Api; me: SignedIn; bounds: DurationBounds }) {
   const path = usePath();
-  const grant = /^\/grants\/([^/]+)$/.exec(path);
-  const home = PAGES.find((p) => p.roles.some((r) => me.roles.includes(r)));
+  // /approvals/{id} is where a new request's email links: the grant's page, where an approver decides.
+  const grant = /^\/(?:grants|approvals)\/([^/]+)$/.exec(path);
+  const allowed = PAGES.filter((p) => p.roles.some((r) => me.roles.includes(r)));
+  const target = path === '/' ? allowed[0]?.path : allowed.find((p) => p.path === path)?.path;
   let page: ComponentChildren;
-  if (grant?.[1]) page = <GrantDetail api={api} id={decodeURIComponent(grant[1])} me={me} now={now} />;
-  else if (path.startsWith('/request') && me.roles.includes('Grant.Request'))
-    page = <RequestAccess api={api} bounds={bounds} />;
-  else if (home && path === '/') page = <RequestAccess api={api} bounds={bounds} />;
-  else page = <NoRole me={me} />;
+  if (allowed.length === 0) page = <NoRole me={me} />;
+  else if (grant?.[1]) page = <GrantDetail api={api} id={decodeURIComponent(grant[1])} me={me} now={now} />;
+  else page = (target && pageAt(target, { api, me, bounds })) || <NotFound />;
   return (
     <Shell me={me} auth={auth}>
       {page}

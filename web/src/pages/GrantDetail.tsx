@@ -15,6 +15,11 @@ type GrantView = Grant & { note?: string };
 const same = (me: SignedIn, upn: string | undefined, oid: string | undefined) =>
   oid ? oid.toLowerCase() === me.oid.toLowerCase() : upn?.toLowerCase() === me.upn;
 
+/** The reader requested the grant or holds it. */
+export function isMine(grant: Grant, me: SignedIn): boolean {
+  return same(me, grant.requestedBy, grant.requestedById) || same(me, grant.principal, grant.principalId);
+}
+
 /** Why the reader may not decide on this grant, or undefined when they may. */
 export function selfDecisionReason(grant: Grant, me: SignedIn): string | undefined {
   if (same(me, grant.principal, grant.principalId)) return 'You are the grantee: another approver must decide.';
@@ -88,7 +93,7 @@ export function Decision({
   );
 }
 
-function EndAction({
+export function EndAction({
   api,
   grant,
   action,
@@ -114,6 +119,48 @@ function EndAction({
         {label}
       </button>
     </>
+  );
+}
+
+function Extend({ api, grant, onDone }: { api: Api; grant: Grant; onDone: (g: Grant) => void }) {
+  const [hours, setHours] = useState('4');
+  const [justification, setJustification] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<string>();
+  async function submit(event: Event) {
+    event.preventDefault();
+    setFailure(undefined);
+    try {
+      onDone(
+        await api.post<Grant>(`/api/grants/${grant.id}/extend`, { duration: `PT${hours.trim()}H`, justification }),
+      );
+      setErrors({});
+    } catch (error) {
+      if (error instanceof ApiError && error.problem.errors?.length) setErrors(error.fields);
+      else setFailure(errorText(error));
+    }
+  }
+  return (
+    <form id="extend" class="extend" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="extend-title">
+      <h2 id="extend-title">Ask for more time</h2>
+      {failure && <Alert>{failure}</Alert>}
+      <Field id="extend-hours" label="More hours" error={errors.duration}>
+        <input
+          {...described('extend-hours', errors.duration)}
+          inputMode="numeric"
+          value={hours}
+          onInput={(e) => setHours(e.currentTarget.value)}
+        />
+      </Field>
+      <Field id="extend-justification" label="Why" error={errors.justification}>
+        <input
+          {...described('extend-justification', errors.justification)}
+          value={justification}
+          onInput={(e) => setJustification(e.currentTarget.value)}
+        />
+      </Field>
+      <button type="submit">Ask for the extension</button>
+    </form>
   );
 }
 
@@ -144,7 +191,7 @@ export function GrantDetail({ api, id, me, now }: { api: Api; id: string; me: Si
     setGrant(g);
     setVersion((v) => v + 1);
   };
-  const mine = same(me, grant.requestedBy, grant.requestedById) || same(me, grant.principal, grant.principalId);
+  const mine = isMine(grant, me);
   const approver = me.roles.includes('Grant.Approve');
   const decidable = approver && (grant.status === 'pending' || (grant.status === 'active' && !!grant.extension));
   return (
@@ -222,6 +269,9 @@ export function GrantDetail({ api, id, me, now }: { api: Api; id: string; me: Si
           <EndAction api={api} grant={grant} action="cancel" label="Cancel request" onDone={refresh} />
         )}
       </div>
+      {grant.status === 'active' && mine && !grant.extension && me.roles.includes('Grant.Request') && (
+        <Extend api={api} grant={grant} onDone={refresh} />
+      )}
       <Timeline api={api} id={grant.id} version={version} />
     </main>
   );

@@ -1,0 +1,58 @@
+/** Approvals: pending requests and extensions, each with what an approver needs to decide and the decision. */
+import { useEffect, useState } from 'preact/hooks';
+import type { Grant } from '../../../lib/domain';
+import type { Api } from '../api';
+import type { SignedIn } from '../auth';
+import { durationInWords, formatTime } from '../format';
+import { Alert, errorText } from '../ui';
+import { Decision } from './GrantDetail';
+import { allGrants } from './MyGrants';
+
+export function Approvals({ api, me }: { api: Api; me: SignedIn }) {
+  const [grants, setGrants] = useState<Grant[]>();
+  const [failure, setFailure] = useState<string>();
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    allGrants(api, 'status=pending,active&limit=100').then(
+      (all) => setGrants(all.filter((g) => g.status === 'pending' || g.extension)),
+      (e: unknown) => setFailure(errorText(e)),
+    );
+  }, [version]);
+  return (
+    <main id="main">
+      <h1>Approvals</h1>
+      {failure && <Alert>{failure}</Alert>}
+      {grants?.length === 0 && <p>Nothing is waiting for a decision.</p>}
+      {grants && grants.length > 0 && (
+        <ul class="cards">
+          {grants.map((g) => (
+            <li key={g.id} class="card" aria-label={`Request for ${g.principal}`}>
+              <h2>
+                <a href={`/grants/${g.id}`}>
+                  {g.extension ? 'Extension' : 'Request'} for {g.principal}
+                </a>
+              </h2>
+              <dl class="facts">
+                <dt>Requested by</dt>
+                <dd>
+                  {g.extension ? g.extension.requestedBy : g.requestedBy} ·{' '}
+                  {formatTime(g.extension ? g.extension.requestedAt : g.requestedAt)}
+                </dd>
+                <dt>For</dt>
+                <dd>
+                  {durationInWords(g.extension ? g.extension.durationMs : g.durationMs)}
+                  {g.extension ? ' more' : ''}
+                </dd>
+                <dt>Justification</dt>
+                <dd>{g.extension ? g.extension.justification : g.justification}</dd>
+                <dt>Ticket</dt>
+                <dd>{g.ticket}</dd>
+              </dl>
+              <Decision api={api} grant={g} me={me} onDone={() => setVersion((v) => v + 1)} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </main>
+  );
+}
