@@ -3,6 +3,7 @@
  * the app's own credentials and is trusted with every app role, but the grant policy still
  * applies: the named approver cannot approve their own request, durations are bounded, and so on.
  */
+import { hostname, userInfo } from 'node:os';
 import * as v from 'valibot';
 import {
   adoptGrantBody,
@@ -15,7 +16,7 @@ import {
   upnSchema,
 } from '../lib/api/grantBodies.js';
 import { grantProblem } from '../lib/api/grantProblems.js';
-import { APP_ROLES, type Caller } from '../lib/caller.js';
+import { APP_ROLES, type ActorChannel, type Caller } from '../lib/caller.js';
 import { normalizeUpn } from '../lib/upn.js';
 import { loadConfig } from '../lib/config.js';
 import type { Grant } from '../lib/domain.js';
@@ -76,6 +77,21 @@ function grantId(input: FlagInput): string {
 }
 
 /**
+ * All the command line knows of who decides: the operating-system account and host that ran it. The person
+ * named by --approver is what the operator asserts, and the journal says so (channel `cli`).
+ */
+function cliChannel(): ActorChannel {
+  let osUser: string;
+  try {
+    osUser = userInfo().username;
+  } catch {
+    // No account entry for the process's uid (some containers): the environment is all there is.
+    osUser = process.env.USER ?? process.env.USERNAME ?? `uid ${process.getuid?.() ?? 'unknown'}`;
+  }
+  return { kind: 'cli', osUser, host: hostname(), operatorAsserted: true };
+}
+
+/**
  * The command line names people by UPN, free text; who they are is their directory object id, looked up
  * in Graph as the grantee's is, so four eyes compare the same identity here as over HTTP.
  */
@@ -88,7 +104,12 @@ async function resolvePerson(deps: GrantDeps, name: PersonFlag, upn: string): Pr
         message: `--${name} '${upn}' is not a user in the directory; give the person's user principal name.`,
       },
     ]);
-  return { upn: (user.userPrincipalName ?? upn).toLowerCase(), oid: user.id, roles: [...APP_ROLES] };
+  return {
+    upn: (user.userPrincipalName ?? upn).toLowerCase(),
+    oid: user.id,
+    roles: [...APP_ROLES],
+    channel: cliChannel(),
+  };
 }
 
 const ID = [{ name: 'id', description: 'grant id' }];

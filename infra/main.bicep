@@ -100,6 +100,13 @@ param revokeMaxCount int = 10
 @description('WATCHDOG_DRY_RUN: report what revocation would do without doing it.')
 param dryRun bool = false
 
+@description('WATCHDOG_CLI_DECISIONS: deny (recommended) accepts approvals only through the HTTP API with a verified token; allow also accepts the command line, whose approver is operator-asserted.')
+@allowed([
+  'allow'
+  'deny'
+])
+param cliDecisions string = 'deny'
+
 @description('WATCHDOG_REMINDERS: reminders before a grant expires (comma-separated ISO 8601 durations).')
 param reminders string = 'PT24H,PT1H'
 
@@ -320,6 +327,7 @@ var watchdogSettings = {
   WATCHDOG_REVOKE_MAX_SHARE: revokeMaxShare
   WATCHDOG_REVOKE_MAX_COUNT: string(revokeMaxCount)
   WATCHDOG_DRY_RUN: dryRun ? 'true' : 'false'
+  WATCHDOG_CLI_DECISIONS: cliDecisions
   WATCHDOG_REMINDERS: reminders
   WATCHDOG_DIGEST_HOUR: string(digestHour)
   WATCHDOG_AUDIT_LOG_QUERY: auditLogQuery ? 'true' : 'false'

@@ -37,6 +37,7 @@ import {
 export type CredentialKind = 'managed-identity' | 'default' | 'emulator';
 export type UnapprovedAction = 'alert' | 'revoke';
 export type AuthMode = 'token' | 'easyauth';
+export type CliDecisions = 'allow' | 'deny';
 
 export interface Config {
   tenant: string;
@@ -58,7 +59,8 @@ export interface Config {
   notify: { webUrl?: string };
   /** tablePrefix starts every table name, so several watchdogs (or environments) can share one account. */
   storage: { connectionString?: string; tableEndpoint?: string; tablePrefix: string };
-  grants: { minDurationMs: number; maxDurationMs: number; roleGroup?: string };
+  /** cliDecisions: whether approvals made on the command line (operator-asserted identity) are accepted. */
+  grants: { minDurationMs: number; maxDurationMs: number; roleGroup?: string; cliDecisions: CliDecisions };
   unapproved: { action: UnapprovedAction; graceMs: number };
   /** Lower-cased UPNs or object ids that are never revoked and always alerted. */
   breakGlass: string[];
@@ -236,6 +238,12 @@ export const SETTINGS = {
     unset: '(none: direct assignment)',
     parse: text,
     doc: 'grant by membership of this dedicated role group instead of a direct assignment',
+  },
+  WATCHDOG_CLI_DECISIONS: {
+    group: 'Grants',
+    default: 'allow',
+    parse: oneOf<CliDecisions>(['allow', 'deny']),
+    doc: '`deny`: approve, deny and adopt only through the HTTP API (a verified token), never on the command line, whose approver is a name the operator types (journaled as channel `cli`, operator-asserted); `allow` (the default, for existing deployments) accepts both. `deny` is recommended; infra/main.bicep sets it',
   },
   WATCHDOG_REMINDERS: {
     group: 'Grants',
@@ -571,6 +579,7 @@ function toConfig(v: Values): Config {
       minDurationMs: v.WATCHDOG_GRANT_MIN_DURATION,
       maxDurationMs: v.WATCHDOG_GRANT_MAX_DURATION,
       roleGroup: v.WATCHDOG_GRANT_ROLE_GROUP,
+      cliDecisions: v.WATCHDOG_CLI_DECISIONS,
     },
     unapproved: { action: v.WATCHDOG_UNAPPROVED_ACTION, graceMs: v.WATCHDOG_UNAPPROVED_GRACE },
     breakGlass: v.WATCHDOG_BREAK_GLASS ?? [],

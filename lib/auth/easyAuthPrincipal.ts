@@ -64,5 +64,5 @@ export const easyAuthAuthenticator: Authenticator = async (headers) => {
     if (name === 'roles' || typ === principal.role_typ) roles.push(val);
     else claims[name] ??= val;
   }
-  return callerFromClaims({ ...claims, roles });
+  return callerFromClaims({ ...claims, roles }, undefined, 'easyauth');
 };

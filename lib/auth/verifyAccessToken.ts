@@ -68,7 +68,7 @@ export function createTokenAuthenticator(
         'The bearer token was refused: it is not a delegated access token for the watchdog API (no scp claim); request a scope the API exposes, such as api://<client id>/access_as_user.',
       );
     }
-    return callerFromClaims(payload, version);
+    return callerFromClaims(payload, version, 'api');
   };
 }
 
@@ -120,7 +120,11 @@ function describe(error: unknown): string {
  * `preferred_username` (and `upn` only as an optional claim). The object id says who it is.
  * Without a version (App Service Authentication's principal), any of them.
  */
-export function callerFromClaims(claims: Record<string, unknown>, version?: TokenVersion): Caller {
+export function callerFromClaims(
+  claims: Record<string, unknown>,
+  version: TokenVersion | undefined,
+  kind: 'api' | 'easyauth',
+): Caller {
   const names =
     version === '1.0'
       ? [claims.upn, claims.unique_name]
@@ -140,5 +144,15 @@ export function callerFromClaims(claims: Record<string, unknown>, version?: Toke
       'The token has no object id (oid claim): the watchdog identifies people by object id; sign in with a work account of the tenant.',
     );
   const tid = typeof claims.tid === 'string' && GUID.test(claims.tid) ? claims.tid.toLowerCase() : undefined;
-  return { upn: normalized.upn, oid: claims.oid.toLowerCase(), tid, roles: appRolesOf(claims.roles) };
+  const oid = claims.oid.toLowerCase();
+  // The client app that obtained the token: `appid` in v1.0 tokens, `azp` in v2.0 (Access token claims reference).
+  const appId = [claims.appid, claims.azp].find((v): v is string => typeof v === 'string' && GUID.test(v));
+  const issuer = typeof claims.iss === 'string' ? claims.iss : undefined;
+  return {
+    upn: normalized.upn,
+    oid,
+    tid,
+    roles: appRolesOf(claims.roles),
+    channel: { kind, oid, tid, issuer, appId: appId?.toLowerCase() },
+  };
 }

@@ -4,6 +4,7 @@
  * seq). The grants table is not chained, so it is only cross-checked: a row edited outside the watchdog,
  * a deleted row, or a row the journal never saw is flagged on the grant, never shown as the truth.
  */
+import { channelOf, describeChannel, type ActorChannel } from '../caller.js';
 import type { Grant } from '../domain.js';
 import { canonicalJson } from '../hashChain.js';
 import type { JournalEntry } from '../ports/index.js';
@@ -13,8 +14,15 @@ export interface GrantDecision {
   at: string;
   type: string;
   actor: string;
+  /** How the actor was verified, as journaled with the decision; absent on entries written before channels were. */
+  channel?: ActorChannel;
   reason?: string;
   seq: number;
+}
+
+/** "approved by X at T via api token (oid ...)": a decision as an auditor reads it. */
+export function describeDecision(d: GrantDecision): string {
+  return `${d.type.slice('grant.'.length)} by ${d.actor} at ${d.at} via ${describeChannel(d.channel)}${d.reason ? ` (${d.reason})` : ''}`;
 }
 
 export interface GrantRecord {
@@ -98,7 +106,15 @@ export async function* grantRecords(
     if (!known && !recorded) continue;
     const record = known ?? { grant: recorded as Grant, history: [] };
     if (recorded) record.grant = recorded;
-    record.history.push({ at: entry.at, type: entry.type, actor: entry.actor, reason: entry.reason, seq: entry.seq });
+    const channel = channelOf(entry.data.channel);
+    record.history.push({
+      at: entry.at,
+      type: entry.type,
+      actor: entry.actor,
+      ...(channel ? { channel } : {}),
+      reason: entry.reason,
+      seq: entry.seq,
+    });
     journaled.set(entry.subject, record);
   }
   const table = new Map(grants.map((g) => [g.id, g]));
@@ -118,11 +134,18 @@ export async function* grantRecords(
   }
 }
 
-const approvals = (r: GrantRecord): string =>
-  r.history
-    .filter((d) => d.type === 'grant.approved' || d.type === 'grant.extended' || d.type === 'grant.denied')
-    .map((d) => `${d.type.slice('grant.'.length)} by ${d.actor} at ${d.at}${d.reason ? `: ${d.reason}` : ''}`)
-    .join('; ');
+const APPROVALS = new Set(['grant.approved', 'grant.extended', 'grant.denied', 'grant.adopted']);
+
+/** The approving decisions of a grant (approval, extension, denial, adoption), each with how its actor was verified. */
+export const approvalsOf = (r: GrantRecord): GrantDecision[] => r.history.filter((d) => APPROVALS.has(d.type));
+
+const approvals = (r: GrantRecord): string => approvalsOf(r).map(describeDecision).join('; ');
+
+/** The channel of the decision that let the grant be used: its approval (or adoption). */
+const approvalChannel = (r: GrantRecord): string | undefined => {
+  const approval = r.history.find((d) => d.type === 'grant.approved' || d.type === 'grant.adopted');
+  return approval ? (approval.channel?.kind ?? 'not recorded') : undefined;
+};
 
 export const GRANT_COLUMNS: Column<GrantRecord>[] = [
   { name: 'id', value: (r) => r.grant.id },
@@ -148,6 +171,7 @@ export const GRANT_COLUMNS: Column<GrantRecord>[] = [
   { name: 'assignmentGuid', value: (r) => r.grant.assignmentGuid },
   { name: 'adopted', value: (r) => r.grant.adopted ?? false },
   { name: 'approvals', value: approvals },
+  { name: 'approvedVia', value: approvalChannel },
   {
     name: 'tableCheck',
     value: (r) => (r.discrepancies.length ? `DIFFERS: ${r.discrepancies.join('; ')}` : 'matches the journal'),

@@ -1,13 +1,22 @@
 /**
- * Holders over time, rebuilt from the journal's holder.* events. The audit appends an event only
- * when the holder set changes, so replaying them in order gives the exact set at any instant and
- * the periods during which each holder held the role. Memory is bounded by the holders open at once.
+ * Holders over time, rebuilt from the journal from two sources. The audit appends holder.* events only
+ * when the holder set it reads changes; the watchdog journals each grant's assignment from creation to
+ * verified removal (lib/evidence/grantHoldings.ts), which catches a grant shorter than the audit interval.
+ * Replaying both in order gives the set at any instant and the periods during which each holder held the
+ * role, each saying its source. Memory is bounded by the holders and grants open at once.
  */
 import type { Holder } from '../domain.js';
 import type { JournalEntry } from '../ports/index.js';
 import { atOrBefore, overlaps, type Column, type Period } from './evidenceTable.js';
+import { GrantHoldingReplay, sameAccess, type GrantHolding } from './grantHoldings.js';
+
+/** Where a holding comes from: what an audit read in Exchange and Graph, or the watchdog's own grant events. */
+export type HoldingSource = 'audit' | 'grant';
 
 export interface HeldHolder {
+  source: HoldingSource;
+  /** The grant behind the holding: the grant itself (source grant), or the grant an audited holder matches. */
+  grantId?: string;
   holder: Holder;
   /** When this holder key was first recorded (holder.added). */
   firstSeen: string;
@@ -55,6 +64,7 @@ export class HolderReplay {
     const holder = holderOf(entry);
     if (entry.type !== 'holder.removed' && holder) {
       this.open.set(key, {
+        source: 'audit',
         holder,
         firstSeen: current?.firstSeen ?? entry.at,
         since: entry.at,
@@ -74,44 +84,76 @@ export class HolderReplay {
 
 export interface HoldersAt {
   at: string;
-  /** False when `at` is before the first recorded holder event: the journal cannot say who held the role. */
+  /**
+   * False when `at` is before the first recorded holder event: no audit had read the holders yet, so the
+   * journal cannot say who held the role (holders then lists only the watchdog's own grants).
+   */
   recorded: boolean;
   historyStartsAt?: string;
   holders: HeldHolder[];
 }
 
-/** Who held the role at `at`: every holder.* event at or before it, applied in order. */
+const heldByGrant = (h: GrantHolding): HeldHolder => ({
+  source: 'grant',
+  grantId: h.grantId,
+  holder: h.holder,
+  firstSeen: h.since,
+  since: h.since,
+});
+
+/**
+ * The audited holders at `at`, each with the grant it matches, then the grants holding the role at `at` that no
+ * audit saw (the watchdog created and removed them between two audits, or the next audit had not run yet).
+ */
+function mergeAt(audited: HolderPeriod[], grants: GrantHolding[]): HeldHolder[] {
+  const out: HeldHolder[] = audited.map(({ holder, firstSeen, since }) => {
+    const grant = grants.find((g) => sameAccess(holder, g));
+    return { source: 'audit', ...(grant ? { grantId: grant.grantId } : {}), holder, firstSeen, since };
+  });
+  for (const g of grants) if (!audited.some((a) => sameAccess(a.holder, g))) out.push(heldByGrant(g));
+  return out;
+}
+
+/** Who held the role at `at`: every holder.* and grant event at or before it, applied in order. */
 export async function holdersAt(entries: AsyncIterable<JournalEntry>, at: string): Promise<HoldersAt> {
   const replay = new HolderReplay();
+  const grants = new GrantHoldingReplay();
   let historyStartsAt: string | undefined;
   // The whole journal is read even past `at`, so that the caller's verification covers all of it.
   for await (const entry of entries) {
-    if (!isHolderEvent(entry)) continue;
-    historyStartsAt ??= entry.at;
-    if (atOrBefore(entry.at, at)) replay.apply(entry);
+    if (isHolderEvent(entry)) historyStartsAt ??= entry.at;
+    if (!atOrBefore(entry.at, at)) continue;
+    replay.apply(entry);
+    grants.apply(entry);
   }
   const recorded = replay.firstEventAt !== undefined;
-  return {
-    at,
-    recorded,
-    historyStartsAt,
-    holders: replay.current().map(({ holder, firstSeen, since }) => ({ holder, firstSeen, since })),
-  };
+  return { at, recorded, historyStartsAt, holders: mergeAt(replay.current(), grants.current()) };
 }
 
-/** The holder periods that overlap the period: closed ones as they close, then the current ones. */
+const grantPeriod = (h: GrantHolding): HolderPeriod => ({
+  ...heldByGrant(h),
+  startedBy: 'added',
+  ...(h.until ? { until: h.until, endedBy: 'removed' as const } : {}),
+  seq: h.seq,
+});
+
+/**
+ * The holding periods that overlap the period, from both sources (each says which): closed ones as they
+ * close, then the current ones.
+ */
 export async function* holderPeriods(
   entries: AsyncIterable<JournalEntry>,
   period: Period,
 ): AsyncGenerator<HolderPeriod> {
   const replay = new HolderReplay();
+  const grants = new GrantHoldingReplay();
   // Events after the period are applied too, so a period that outlives it shows when it really ended.
   for await (const entry of entries) {
-    for (const closed of replay.apply(entry)) {
-      if (overlaps(period, closed.since, closed.until)) yield closed;
-    }
+    const closed = [...replay.apply(entry), ...grants.apply(entry).map(grantPeriod)];
+    for (const p of closed) if (overlaps(period, p.since, p.until)) yield p;
   }
-  for (const open of replay.current()) if (overlaps(period, open.since, undefined)) yield open;
+  const open = [...replay.current(), ...grants.current().map(grantPeriod)];
+  for (const p of open) if (overlaps(period, p.since, undefined)) yield p;
 }
 
 export const HOLDER_PERIOD_COLUMNS: Column<HolderPeriod>[] = [
@@ -133,4 +175,6 @@ export const HOLDER_PERIOD_COLUMNS: Column<HolderPeriod>[] = [
   { name: 'endedBy', value: (p) => p.endedBy },
   { name: 'holderKey', value: (p) => p.holder.key },
   { name: 'seq', value: (p) => p.seq },
+  { name: 'source', value: (p) => p.source },
+  { name: 'grantId', value: (p) => p.grantId },
 ];

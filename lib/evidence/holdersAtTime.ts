@@ -1,7 +1,7 @@
 /** "Who held Mailbox Import Export at time T", answered from the verified journal. */
 import type { JournalRows } from '../ports/index.js';
 import type { ChainReport } from './chainVerifier.js';
-import { holdersAt, type HoldersAt } from './holderHistory.js';
+import { holdersAt, type HeldHolder, type HoldersAt } from './holderHistory.js';
 import { verifiedReplay } from './verifyHistory.js';
 
 export interface HoldersAtAnswer extends HoldersAt {
@@ -15,16 +15,25 @@ export async function holdersAtTime(deps: { journalRows: JournalRows }, at: stri
   return { ...answer, integrity: replay.report() };
 }
 
+const sourceNote = ({ source, grantId }: HeldHolder): string =>
+  source === 'grant'
+    ? `from grant ${grantId ?? ''} (the watchdog's own events; no audit saw it)`
+    : `seen by the audit${grantId ? `, grant ${grantId}` : ''}`;
+
+function holderLine(held: HeldHolder): string {
+  const { holder, since } = held;
+  return `  ${holder.principal}${holder.displayName ? ` (${holder.displayName})` : ''}: ${holder.path}; ${holder.assignmentName}; scope ${holder.scope}${holder.enabled ? '' : '; assignment disabled'}; since ${since}; ${sourceNote(held)}`;
+}
+
 export function describeHoldersAt(answer: HoldersAtAnswer): string {
   if (!answer.recorded) {
     const start = answer.historyStartsAt
       ? `recorded history starts at ${answer.historyStartsAt}`
       : 'no holder history has been recorded yet';
-    return `No record of who held Mailbox Import Export at ${answer.at}: ${start}.`;
+    const none = `No audit record of who held Mailbox Import Export at ${answer.at}: ${start}.`;
+    return answer.holders.length
+      ? `${none}\nThe watchdog's own grants held it then:\n${answer.holders.map(holderLine).join('\n')}`
+      : none;
   }
-  const lines = answer.holders.map(
-    ({ holder, since }) =>
-      `  ${holder.principal}${holder.displayName ? ` (${holder.displayName})` : ''}: ${holder.path}; ${holder.assignmentName}; scope ${holder.scope}${holder.enabled ? '' : '; assignment disabled'}; since ${since}`,
-  );
-  return `${answer.holders.length} holder(s) of Mailbox Import Export at ${answer.at}:\n${lines.join('\n')}`;
+  return `${answer.holders.length} holder(s) of Mailbox Import Export at ${answer.at}:\n${answer.holders.map(holderLine).join('\n')}`;
 }

@@ -9,7 +9,7 @@ import type { ChainReport } from './chainVerifier.js';
 import { storedEntries, type EvidenceDeps } from './evidenceDeps.js';
 import type { Period } from './evidenceTable.js';
 import { findingRecords, type FindingRecord } from './findingHistory.js';
-import { grantRecords, type GrantRecord } from './grantRecords.js';
+import { describeDecision, grantRecords, type GrantRecord } from './grantRecords.js';
 import { holderPeriods, type HolderPeriod } from './holderHistory.js';
 import { ROLE_CAPABILITY } from '../roleCapability.js';
 
@@ -50,7 +50,7 @@ function integritySection(report: ChainReport): string {
 }
 
 async function* holderSection(periods: AsyncIterable<HolderPeriod>): AsyncGenerator<string> {
-  yield `<h2>Holders over time</h2>\n${head(['principal', 'display name', 'path', 'assignment', 'scope', 'enabled', 'from', 'until', 'ended by'])}`;
+  yield `<h2>Holders over time</h2>\n${head(['principal', 'display name', 'path', 'assignment', 'scope', 'enabled', 'from', 'until', 'ended by', 'source'])}`;
   let count = 0;
   for await (const p of periods) {
     count++;
@@ -65,6 +65,7 @@ async function* holderSection(periods: AsyncIterable<HolderPeriod>): AsyncGenera
       p.since,
       p.until ?? 'still holds',
       p.endedBy ?? '',
+      p.source === 'grant' ? `grant ${p.grantId ?? ''} (watchdog's own events)` : 'audit',
     ]);
   }
   yield `${TABLE_END}<p class="muted">${count} holding period(s) overlap the period.</p>\n`;
@@ -83,7 +84,7 @@ async function* grantSection(grants: AsyncIterable<GrantRecord>): AsyncGenerator
           d.type,
         ),
       )
-      .map((d) => `${d.type.slice('grant.'.length)} by ${d.actor} at ${d.at}${d.reason ? ` (${d.reason})` : ''}`)
+      .map(describeDecision)
       .join('; ');
     const active = grant.activatedAt ? `${grant.activatedAt} to ${grant.expiresAt ?? ''}` : '';
     const ended = grant.endedAt

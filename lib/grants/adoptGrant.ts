@@ -8,6 +8,7 @@ import type { Caller } from '../caller.js';
 import type { Grant } from '../domain.js';
 import type { GrantDeps } from './grantDeps.js';
 import { GrantStateError, InvalidGrantInputError } from './grantErrors.js';
+import { checkDecisionChannel } from './policy/decisionChannel.js';
 import { checkDurationBounds } from './policy/durationBounds.js';
 import { checkNotSelfAdoption } from './policy/selfDecision.js';
 import { OPEN_STATUSES } from './policy/transitions.js';
@@ -23,6 +24,7 @@ export interface AdoptGrantInput {
 }
 
 export async function adoptGrant(deps: GrantDeps, caller: Caller, input: AdoptGrantInput): Promise<Grant> {
+  checkDecisionChannel(caller, deps.config.grants);
   checkDurationBounds('duration', input.durationMs, deps.config.grants);
   const field = 'assignmentGuid';
   const asked = await deps.exchange.getRoleAssignment(input.assignmentGuid);
@@ -99,6 +101,7 @@ export async function adoptGrant(deps: GrantDeps, caller: Caller, input: AdoptGr
   await recordAndNotify(deps, 'adopted', {
     type: 'grant.adopted',
     actor: caller.upn,
+    channel: caller.channel,
     grant: created,
     reason: input.justification,
     data: { assignment },

@@ -10,6 +10,7 @@ import { activateGrant, isDue } from './activateGrant.js';
 import type { GrantDeps } from './grantDeps.js';
 import { loadGrant } from './loadGrant.js';
 import { samePerson } from './policy/samePerson.js';
+import { checkDecisionChannel } from './policy/decisionChannel.js';
 import { checkNotSelfDecision } from './policy/selfDecision.js';
 import { checkTransition, decisionTarget } from './policy/transitions.js';
 import { recordAndNotify } from './recordGrantEvent.js';
@@ -28,6 +29,7 @@ export async function approveGrant(deps: GrantDeps, caller: Caller, id: string):
   }
 
   checkTransition(grant, 'approve');
+  checkDecisionChannel(caller, deps.config.grants);
   checkNotSelfDecision(grant, caller);
   if (decisionTarget(grant) === 'extension') return approveExtension(deps, caller, grant, now);
 
@@ -38,7 +40,12 @@ export async function approveGrant(deps: GrantDeps, caller: Caller, id: string):
     approvedById: caller.oid,
     approvedAt: now.toISOString(),
   });
-  await recordAndNotify(deps, 'approved', { type: 'grant.approved', actor: caller.upn, grant: approved });
+  await recordAndNotify(deps, 'approved', {
+    type: 'grant.approved',
+    actor: caller.upn,
+    channel: caller.channel,
+    grant: approved,
+  });
   return isDue(approved, now) ? activateGrant(deps, approved, caller.upn) : approved;
 }
 
@@ -55,6 +62,7 @@ async function approveExtension(deps: GrantDeps, caller: Caller, grant: Grant, n
   await recordAndNotify(deps, 'extended', {
     type: 'grant.extended',
     actor: caller.upn,
+    channel: caller.channel,
     grant: extended,
     reason: extension.justification,
     data: { extension, previousExpiresAt: grant.expiresAt },

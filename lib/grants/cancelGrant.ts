@@ -44,6 +44,7 @@ export async function cancelGrant(deps: GrantDeps, caller: Caller, id: string, r
   await recordGrantEvent(deps.store, {
     type: 'grant.cancelled',
     actor: caller.upn,
+    channel: caller.channel,
     grant: cancelled,
     reason,
     data: access ? { assignment: access } : undefined,

@@ -4,6 +4,7 @@ import type { Grant } from '../domain.js';
 import type { GrantDeps } from './grantDeps.js';
 import { loadGrant } from './loadGrant.js';
 import { notifyGrant } from './notices/notifyGrant.js';
+import { checkDecisionChannel } from './policy/decisionChannel.js';
 import { checkNotSelfDecision } from './policy/selfDecision.js';
 import { checkTransition, decisionTarget } from './policy/transitions.js';
 import { recordGrantEvent } from './recordGrantEvent.js';
@@ -11,6 +12,7 @@ import { recordGrantEvent } from './recordGrantEvent.js';
 export async function denyGrant(deps: GrantDeps, caller: Caller, id: string, reason?: string): Promise<Grant> {
   const grant = await loadGrant(deps.store, id);
   checkTransition(grant, 'deny');
+  checkDecisionChannel(caller, deps.config.grants);
   checkNotSelfDecision(grant, caller);
   const now = deps.clock.now().toISOString();
   const target = decisionTarget(grant);
@@ -23,6 +25,7 @@ export async function denyGrant(deps: GrantDeps, caller: Caller, id: string, rea
   await recordGrantEvent(deps.store, {
     type: 'grant.denied',
     actor: caller.upn,
+    channel: caller.channel,
     grant: denied,
     reason,
     data: target === 'extension' ? { extension: grant.extension } : undefined,

@@ -36,6 +36,7 @@ export async function extendGrant(
   await recordAndNotify(deps, 'extension-requested', {
     type: 'grant.extension-requested',
     actor: caller.upn,
+    channel: caller.channel,
     grant: pending,
     reason: input.justification,
   });

@@ -1,11 +1,12 @@
 /** What the grant use cases need; a Runtime satisfies it as is. */
 import type { Clock, Directory, ExchangeRbac, Logger, Mailer, Store } from '../ports/index.js';
 import type { NotifySettings } from '../notify/sendNotice.js';
+import type { DecisionChannels } from './policy/decisionChannel.js';
 import type { DurationBounds } from './policy/durationBounds.js';
 
 /** The settings the grant use cases read: duration bounds, the grant role group, who approves. */
 export interface GrantSettings {
-  grants: DurationBounds & { roleGroup?: string };
+  grants: DurationBounds & DecisionChannels & { roleGroup?: string };
   email: { approverRecipients: string[]; alertRecipients: string[] };
 }
 

@@ -1,4 +1,5 @@
 /** Appends a grant state change to the journal: who, when (the clock), what (the grant) and why. */
+import type { ActorChannel } from '../caller.js';
 import type { Grant } from '../domain.js';
 import type { JournalEntry, Store } from '../ports/index.js';
 import type { GrantDeps } from './grantDeps.js';
@@ -19,6 +20,8 @@ export type GrantEventType =
 export interface GrantEvent {
   type: GrantEventType;
   actor: string;
+  /** How the actor was verified (journaled as data.channel); absent for the watchdog's own steps. */
+  channel?: ActorChannel;
   grant: Grant;
   reason?: string;
   data?: Record<string, unknown>;
@@ -31,7 +34,7 @@ export function recordGrantEvent(store: Pick<Store, 'journal'>, event: GrantEven
     actor: event.actor,
     subject: grant.id,
     reason: event.reason,
-    data: { ...event.data, grant },
+    data: { ...event.data, ...(event.channel ? { channel: event.channel } : {}), grant },
   });
 }
 

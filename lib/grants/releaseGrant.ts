@@ -51,6 +51,7 @@ export async function releaseGrant(deps: GrantDeps, caller: Caller, id: string, 
   await recordAndNotify(deps, 'released', {
     type: 'grant.released',
     actor: caller.upn,
+    channel: caller.channel,
     grant: released,
     reason,
     data: { assignment: outcome },

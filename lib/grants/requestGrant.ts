@@ -50,6 +50,7 @@ export async function requestGrant(deps: GrantDeps, caller: Caller, input: Reque
   await recordAndNotify(deps, 'requested', {
     type: 'grant.requested',
     actor: caller.upn,
+    channel: caller.channel,
     grant: created,
     reason: input.justification,
   });

