@@ -15,12 +15,24 @@ const DOMAIN = [
   'limiter',
   'escapeText',
   'caller',
+  'journalAnchor',
   'upn',
   'endpoints',
 ];
 const PORTS = ['ports'];
 const USE_CASES = ['audit', 'revoke', 'grants', 'evidence', 'doctor', 'notify'];
-const ADAPTERS = ['store', 'exchange', 'graph', 'mail', 'http', 'auth', 'clock', 'credential', 'invocationLogger'];
+const ADAPTERS = [
+  'store',
+  'blob',
+  'exchange',
+  'graph',
+  'mail',
+  'http',
+  'auth',
+  'clock',
+  'credential',
+  'invocationLogger',
+];
 const INBOUND = ['api', 'triggers'];
 const ROOT = ['runtime', 'config', 'settingParsers', 'ncrontab', 'hostingPlan'];
 /** Top-level folders: lib/ never reaches into them (contract/ is the one lib/ and emulator/ share). */

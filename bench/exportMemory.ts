@@ -15,6 +15,7 @@ import type { ExportFormat } from '../lib/evidence/evidenceTable.js';
 import { exportEvidence } from '../lib/evidence/exportEvidence.js';
 import { chainHash, GENESIS_HASH, entryRowKey, hashedFields } from '../lib/hashChain.js';
 import { startAzurite } from '../cli/local/azurite.js';
+import { azuriteAnchors } from '../testkit/anchors.js';
 import { openStore } from '../lib/store/index.js';
 import type { TableAccess } from '../lib/store/tables.js';
 
@@ -119,7 +120,12 @@ try {
   console.log(
     `seeded ${ROWS} journal rows in ${((performance.now() - seeding) / 1000).toFixed(1)} s${gc ? '' : ' (run with --expose-gc for steadier heap numbers)'}`,
   );
-  const deps: EvidenceDeps = { journalRows: store.journalRows, grants: store.grants, clock };
+  const deps: EvidenceDeps = {
+    journalRows: store.journalRows,
+    grants: store.grants,
+    anchors: azuriteAnchors(azurite.connectionString, 'bench'),
+    clock,
+  };
   for (const format of ['csv', 'json'] as const) {
     const m = await measure(deps, format);
     // Each export reads the journal twice: once to verify the chain, once to write it.

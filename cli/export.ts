@@ -10,7 +10,7 @@ import type { EvidenceDeps } from '../lib/evidence/evidenceDeps.js';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind } from '../lib/evidence/evidenceTable.js';
 import { exportEvidence } from '../lib/evidence/exportEvidence.js';
 import { openEvidence } from '../lib/runtime.js';
-import { describeChainReport } from '../lib/evidence/verifyHistory.js';
+import { describeAnchored } from '../lib/evidence/verifyAnchored.js';
 import { leaf, runSpec, type CommandSpec } from './command.js';
 import type { CliIo } from './io.js';
 
@@ -88,7 +88,7 @@ async function writeExport(flags: ExportFlags, io: CliIo, deps: EvidenceDeps): P
   } finally {
     await file?.close();
   }
-  io.err(describeChainReport(prepared.integrity));
+  io.err(describeAnchored(prepared.integrity));
   if (flags.out) io.err(`Wrote ${flags.out}.`);
   return prepared.integrity.ok ? 0 : 1;
 }

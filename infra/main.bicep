@@ -100,6 +100,13 @@ param revokeMaxCount int = 10
 @description('WATCHDOG_DRY_RUN: report what revocation would do without doing it.')
 param dryRun bool = false
 
+@description('WATCHDOG_ANCHOR_CONTAINER: blob container of the write-once anchors of the journal (created with its immutability policy by modules/anchors.bicep).')
+param anchorContainerName string = 'journal-anchors'
+
+@description('Days each anchor of the journal stays immutable (version-level WORM on the anchor container); default seven years.')
+@minValue(1)
+param anchorRetentionDays int = 2555
+
 @description('WATCHDOG_CLI_DECISIONS: deny (recommended) accepts approvals only through the HTTP API with a verified token; allow also accepts the command line, whose approver is operator-asserted.')
 @allowed([
   'allow'
@@ -262,6 +269,8 @@ module storage 'br/public:avm/res/storage/storage-account:0.8.3' = {
       bypass: 'AzureServices'
     }
     blobServices: {
+      // Version-level immutability of the anchor container (modules/anchors.bicep) needs blob versioning.
+      isVersioningEnabled: true
       containers: [
         {
           name: deploymentContainerName
@@ -316,6 +325,7 @@ var watchdogSettings = {
   WATCHDOG_STORAGE_CONNECTION_STRING: ''
   WATCHDOG_STORAGE_ACCOUNT: tableEndpoint
   WATCHDOG_TABLE_PREFIX: 'mie'
+  WATCHDOG_ANCHOR_CONTAINER: anchorContainerName
   WATCHDOG_GRANT_MIN_DURATION: grantMinDuration
   WATCHDOG_GRANT_MAX_DURATION: grantMaxDuration
   WATCHDOG_GRANT_ROLE_GROUP: grantRoleGroup
@@ -394,7 +404,19 @@ module functionApp 'br/public:avm/res/web/site:0.15.1' = {
   }
   dependsOn: [
     rbac
+    anchors
   ]
+}
+
+module anchors 'modules/anchors.bicep' = {
+  name: 'anchors'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    containerName: anchorContainerName
+    retentionDays: anchorRetentionDays
+    principalId: identity.outputs.principalId
+  }
 }
 
 module rbac 'modules/rbac.bicep' = {

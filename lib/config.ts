@@ -12,6 +12,7 @@ import { isFlexConsumption } from './hostingPlan.js';
 import {
   audienceList,
   bool,
+  containerName,
   duration,
   durationList,
   emailAddress,
@@ -58,7 +59,8 @@ export interface Config {
   /** How notices reach people besides email (lib/notify/). */
   notify: { webUrl?: string };
   /** tablePrefix starts every table name, so several watchdogs (or environments) can share one account. */
-  storage: { connectionString?: string; tableEndpoint?: string; tablePrefix: string };
+  /** anchorContainer: the blob container of the journal's write-once anchors (the table prefix names their blobs). */
+  storage: { connectionString?: string; tableEndpoint?: string; tablePrefix: string; anchorContainer: string };
   /** cliDecisions: whether approvals made on the command line (operator-asserted identity) are accepted. */
   grants: { minDurationMs: number; maxDurationMs: number; roleGroup?: string; cliDecisions: CliDecisions };
   unapproved: { action: UnapprovedAction; graceMs: number };
@@ -220,6 +222,12 @@ export const SETTINGS = {
     default: 'mie',
     parse: tablePrefix,
     doc: 'starts every table name (`mieGrants`, `mieJournal`, ...), so several watchdogs can share one account',
+  },
+  WATCHDOG_ANCHOR_CONTAINER: {
+    group: 'Storage',
+    default: 'journal-anchors',
+    parse: containerName,
+    doc: "blob container of the journal's write-once anchors (append blobs `{prefix}/journal-anchors-NNNNNN.ndjson`), on the same account: infra/main.bicep creates it with a time-based, version-level immutability policy; locally Azurite's blob service, which does not emulate immutability (see [evidence](evidence.md#write-once-anchors))",
   },
   WATCHDOG_GRANT_MIN_DURATION: {
     group: 'Grants',
@@ -574,6 +582,7 @@ function toConfig(v: Values): Config {
       connectionString: v.WATCHDOG_STORAGE_CONNECTION_STRING,
       tableEndpoint: v.WATCHDOG_STORAGE_ACCOUNT,
       tablePrefix: v.WATCHDOG_TABLE_PREFIX,
+      anchorContainer: v.WATCHDOG_ANCHOR_CONTAINER,
     },
     grants: {
       minDurationMs: v.WATCHDOG_GRANT_MIN_DURATION,

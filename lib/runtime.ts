@@ -4,6 +4,8 @@
  * adapter. createRuntime builds everything; openEvidence only Table Storage, for the evidence jobs.
  */
 import type { TokenCredential } from '@azure/identity';
+import { AppendBlobClient, type BlobAuth } from './blob/appendBlobClient.js';
+import { createBlobAnchorLog } from './blob/blobAnchorLog.js';
 import type { Config } from './config.js';
 import { clockFor } from './clock.js';
 import { createCredential } from './credential.js';
@@ -13,9 +15,25 @@ import { GraphDirectory } from './graph/graphDirectory.js';
 import type { RetryPolicy } from './http/retryPolicy.js';
 import { AcsMailer } from './mail/acsMailer.js';
 import type { AuditOptions } from './audit/runAudit.js';
+import { anchoredJournal } from './evidence/anchoredJournal.js';
 import type { EvidenceDeps } from './evidence/evidenceDeps.js';
 import type { NotifySettings } from './notify/sendNotice.js';
-import type { Clock, ComplianceRoleGroups, Directory, ExchangeRbac, Logger, Mailer } from './ports/index.js';
+import {
+  blobEndpointOfTableEndpoint,
+  connectionStringEndpoint,
+  connectionStringParts,
+  DEVELOPMENT_ACCOUNT,
+} from './endpoints.js';
+import {
+  StoreError,
+  type AnchorLog,
+  type Clock,
+  type ComplianceRoleGroups,
+  type Directory,
+  type ExchangeRbac,
+  type Logger,
+  type Mailer,
+} from './ports/index.js';
 import { openStore, storeOn, type OpenedStore } from './store/index.js';
 import type { TableAccess } from './store/tables.js';
 
@@ -28,6 +46,8 @@ export interface Runtime {
   /** Purview role groups, only with WATCHDOG_EDISCOVERY_AUDIT=true. */
   compliance?: ComplianceRoleGroups;
   mailer: Mailer;
+  /** The journal (store.journal) anchors its head here after every append. */
+  anchors: AnchorLog;
   store: OpenedStore;
   notify: NotifySettings;
 }
@@ -60,9 +80,11 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
   const clock = options.clock ?? clockFor(config);
   const logger = options.logger ?? stderrLogger;
   const credential = createCredential(config);
-  const store = options.tables
+  const tables = options.tables
     ? storeOn(options.tables, clock)
     : openTableStore(config, clock, options.tablePrefix, () => credential);
+  const anchors = openAnchorLog(config, options.tablePrefix, () => credential);
+  const store = { ...tables, journal: anchoredJournal(tables.journal, anchors, clock, logger) };
   const exchange = new ExchangeAdminClient({
     exchangeUrl: config.exchangeUrl,
     tenant: config.tenant,
@@ -94,7 +116,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     maxRetries: options.mail?.maxRetries,
     maxRetryAfterMs: options.mail?.maxRetryAfterMs,
   });
-  return { config, clock, logger, exchange, directory, compliance, mailer, store, notify: config.notify };
+  return { config, clock, logger, exchange, directory, compliance, mailer, anchors, store, notify: config.notify };
 }
 
 /**
@@ -103,8 +125,65 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
  */
 export function openEvidence(config: Config, options: { clock?: Clock; tablePrefix?: string } = {}): EvidenceDeps {
   const clock = options.clock ?? clockFor(config);
-  const store = openTableStore(config, clock, options.tablePrefix, () => createCredential(config));
-  return { journalRows: store.journalRows, grants: store.grants, clock };
+  const credential = () => createCredential(config);
+  const store = openTableStore(config, clock, options.tablePrefix, credential);
+  return {
+    journalRows: store.journalRows,
+    grants: store.grants,
+    anchors: openAnchorLog(config, options.tablePrefix, credential),
+    clock,
+  };
+}
+
+/** Where the blob service of the storage account is, and how to sign requests to it. */
+function blobAccess(config: Config, credential: () => TokenCredential): { endpoint: string; auth: BlobAuth } {
+  const { connectionString, tableEndpoint } = config.storage;
+  if (connectionString) {
+    const parts = connectionStringParts(connectionString);
+    const development = parts.get('usedevelopmentstorage')?.toLowerCase() === 'true';
+    const account = development ? DEVELOPMENT_ACCOUNT.name : parts.get('accountname');
+    const key = development ? DEVELOPMENT_ACCOUNT.key : parts.get('accountkey');
+    const endpoint = connectionStringEndpoint(connectionString, 'blob');
+    if (!account || !key || !endpoint)
+      throw new Error(
+        'WATCHDOG_STORAGE_CONNECTION_STRING needs AccountName, AccountKey and a blob endpoint (BlobEndpoint, or the account name) for the journal anchors.',
+      );
+    return { endpoint, auth: { kind: 'shared-key', account, key } };
+  }
+  const endpoint = tableEndpoint && blobEndpointOfTableEndpoint(tableEndpoint);
+  if (!endpoint)
+    throw new Error(
+      `WATCHDOG_STORAGE_ACCOUNT (${tableEndpoint ?? 'unset'}) is not a storage account name or a *.table.* endpoint, so the blob endpoint of the journal anchors cannot be derived.`,
+    );
+  return { endpoint, auth: { kind: 'token', credential: credential() } };
+}
+
+/**
+ * The journal's anchor log: append blobs named by the table prefix in WATCHDOG_ANCHOR_CONTAINER. Storage settings
+ * that name no blob service leave the runs working and the anchors failing with the reason: each run logs it as an
+ * error and verify reports the anchors unavailable (exit 1).
+ */
+function openAnchorLog(config: Config, tablePrefix: string | undefined, credential: () => TokenCredential): AnchorLog {
+  let access: ReturnType<typeof blobAccess>;
+  try {
+    access = blobAccess(config, credential);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      location: `container ${config.storage.anchorContainer} (no blob endpoint)`,
+      record: () => Promise.reject(new StoreError(reason)),
+      read: () => ({
+        [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new StoreError(reason)) }),
+      }),
+    };
+  }
+  const { endpoint, auth } = access;
+  const container = config.storage.anchorContainer;
+  const client = new AppendBlobClient({ endpoint, container, auth });
+  return createBlobAnchorLog(client, {
+    prefix: tablePrefix ?? config.storage.tablePrefix,
+    location: `container ${container} of ${endpoint}`,
+  });
 }
 
 /** The stores on the account the settings name: by connection string, or by endpoint with the identity. */

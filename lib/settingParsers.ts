@@ -110,6 +110,14 @@ export const storageAccount: Parser<string> = (v) => {
   return bad(`is '${v}'; use a storage account name (3-24 lower-case letters and digits) or its table endpoint URL.`);
 };
 
+/** A blob container name (Naming and referencing containers): 3-63 lower-case letters, digits and single hyphens. */
+export const containerName: Parser<string> = (v) =>
+  /^[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]$/.test(v)
+    ? ok(v)
+    : bad(
+        `is '${v}'; use 3 to 63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit.`,
+      );
+
 export const tablePrefix: Parser<string> = (v) =>
   /^[A-Za-z][A-Za-z0-9]{0,19}$/.test(v)
     ? ok(v)

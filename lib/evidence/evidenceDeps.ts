@@ -1,9 +1,10 @@
-/** What the evidence jobs read: the journal's stored rows (verified as they are read) and the grants. */
-import type { Clock, GrantStore, JournalEntry, JournalRows } from '../ports/index.js';
+/** What the evidence jobs read: the journal's stored rows (verified as they are read), its anchors and the grants. */
+import type { AnchorLog, Clock, GrantStore, JournalEntry, JournalRows } from '../ports/index.js';
 
 export interface EvidenceDeps {
   journalRows: JournalRows;
   grants: GrantStore;
+  anchors: AnchorLog;
   clock: Clock;
 }
 

@@ -1,4 +1,4 @@
-/** What every evidence export shares: a period, flat cells for CSV, and the four kinds auditors ask for. */
+/** What every evidence export shares: a period, flat cells for CSV, and the kinds auditors ask for. */
 
 export type Cell = string | number | boolean | null | undefined;
 
@@ -13,7 +13,7 @@ export interface Period {
   to?: string;
 }
 
-export const EXPORT_KINDS = ['journal', 'grants', 'findings', 'holders'] as const;
+export const EXPORT_KINDS = ['journal', 'grants', 'findings', 'holders', 'anchors'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 export const EXPORT_FORMATS = ['csv', 'json', 'ndjson', 'html'] as const;

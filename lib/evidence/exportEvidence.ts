@@ -4,7 +4,6 @@
  * read from Table Storage page by page while the consumer writes: a year of history never sits in
  * memory. The export covers the entries that existed when the chain was verified.
  */
-import type { ChainReport } from './chainVerifier.js';
 import { inChunks } from './chunks.js';
 import { csvLines } from './csv.js';
 import { storedEntries, type EvidenceDeps } from './evidenceDeps.js';
@@ -15,7 +14,8 @@ import { HOLDER_PERIOD_COLUMNS, holderPeriods } from './holderHistory.js';
 import { evidenceReport } from './htmlReport.js';
 import { JOURNAL_COLUMNS, journalRecords } from './journalRecords.js';
 import { jsonDocument, ndjsonLines } from './json.js';
-import { verifyHistory } from './verifyHistory.js';
+import { verifyAnchored, type AnchoredReport } from './verifyAnchored.js';
+import { ANCHOR_COLUMNS, anchorRecords } from './anchorRecords.js';
 
 export interface ExportRequest {
   kind: ExportKind;
@@ -26,7 +26,8 @@ export interface ExportRequest {
 }
 
 export interface PreparedExport {
-  integrity: ChainReport;
+  /** The chain, and the chain against the anchors: `ok` only when both hold. */
+  integrity: AnchoredReport;
   contentType: string;
   fileName: string;
   body: AsyncIterable<string>;
@@ -50,6 +51,10 @@ const SOURCES: Record<ExportKind, KindSource> = {
     columns: FINDING_COLUMNS,
     records: (deps, period, seq) => findingRecords(storedEntries(deps.journalRows, seq), period),
   },
+  anchors: {
+    columns: ANCHOR_COLUMNS,
+    records: (deps) => anchorRecords(deps.anchors),
+  },
   grants: {
     columns: GRANT_COLUMNS,
     async *records(deps, period, seq) {
@@ -66,7 +71,7 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
 };
 
 /** The last entry the verification saw, by head or by rows, whichever is further. */
-export function verifiedThrough(integrity: ChainReport): number {
+export function verifiedThrough(integrity: Pick<AnchoredReport, 'head' | 'last'>): number {
   return Math.max(integrity.head?.seq ?? 0, integrity.last?.seq ?? 0);
 }
 
@@ -79,7 +84,7 @@ function fileName(request: ExportRequest, generatedAt: string): string {
 }
 
 export async function exportEvidence(deps: EvidenceDeps, request: ExportRequest): Promise<PreparedExport> {
-  const integrity = await verifyHistory(deps.journalRows);
+  const integrity = await verifyAnchored(deps.journalRows, deps.anchors);
   const throughSeq = verifiedThrough(integrity);
   const generatedAt = deps.clock.now().toISOString();
   const prepared = { integrity, contentType: CONTENT_TYPES[request.format], fileName: fileName(request, generatedAt) };

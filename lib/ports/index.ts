@@ -3,6 +3,7 @@
  * Adapters implement them: lib/exchange (Exchange admin API), lib/graph (Microsoft Graph), lib/store (Table
  * Storage), lib/mail (ACS Email), lib/clock.ts. Ports import the domain and nothing else of the project.
  */
+export type * from './anchors.js';
 export type * from './auditState.js';
 export type * from './basics.js';
 export type * from './compliance.js';

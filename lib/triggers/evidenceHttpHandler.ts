@@ -5,16 +5,18 @@
  *   GET /api/evidence/export?kind=journal|grants|findings|holders&format=csv|json|ndjson|html[&from&to][&bom=false]
  *   GET /api/evidence/report[?from&to]       the HTML evidence report
  *   GET /api/evidence/holders?at=ISO         who held the role at that instant (JSON)
- *   GET /api/evidence/verify                 the hash-chain verification report (JSON)
+ *   GET /api/evidence/verify                 the hash chain checked end to end and against every anchor (JSON)
  *
  * Exports stream: the body is produced while it is sent. The chain's state is in the headers
- * X-Watchdog-Chain (intact | broken) and X-Watchdog-Chain-Head (seq:hash of the last entry).
+ * X-Watchdog-Chain (intact | broken), X-Watchdog-Chain-Head (seq:hash of the last entry) and X-Watchdog-Anchors
+ * (reached | broken | none | unavailable).
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { ProblemError } from '../api/problem.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { requireRole, SigningKeysUnavailableError } from '../caller.js';
 import type { ChainReport } from '../evidence/chainVerifier.js';
+import { verifyAnchored, type AnchoredReport } from '../evidence/verifyAnchored.js';
 import type { EvidenceDeps } from '../evidence/evidenceDeps.js';
 import {
   EXPORT_FORMATS,
@@ -26,7 +28,6 @@ import {
 import { exportEvidence, type PreparedExport } from '../evidence/exportEvidence.js';
 import { holdersAtTime } from '../evidence/holdersAtTime.js';
 import { parseInstant } from '../instant.js';
-import { verifyHistory } from '../evidence/verifyHistory.js';
 import { failureResponse, readOnlyProblem } from './httpFailure.js';
 
 export type EvidenceHttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
@@ -69,9 +70,20 @@ function period(query: URLSearchParams): Period {
   return { from, to };
 }
 
-function chainHeaders(report: ChainReport): Record<string, string> {
-  const headers: Record<string, string> = { 'x-watchdog-chain': report.ok ? 'intact' : 'broken' };
+function chainHeaders(report: ChainReport | AnchoredReport): Record<string, string> {
+  const chainOk = 'chainOk' in report ? report.chainOk : report.ok;
+  const headers: Record<string, string> = { 'x-watchdog-chain': chainOk ? 'intact' : 'broken' };
   if (report.last) headers['x-watchdog-chain-head'] = `${report.last.seq}:${report.last.hash}`;
+  if ('anchors' in report) {
+    const a = report.anchors;
+    headers['x-watchdog-anchors'] = a.unavailable
+      ? 'unavailable'
+      : a.anchors === 0
+        ? 'none'
+        : a.ok
+          ? 'reached'
+          : 'broken';
+  }
   return headers;
 }
 
@@ -118,7 +130,7 @@ const ACTIONS: Record<string, Action> = {
     return json(answer, chainHeaders(answer.integrity));
   },
   async verify(_query, deps) {
-    const report = await verifyHistory(deps.journalRows);
+    const report = await verifyAnchored(deps.journalRows, deps.anchors);
     return json(report, chainHeaders(report));
   },
 };

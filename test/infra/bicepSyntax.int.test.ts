@@ -20,6 +20,7 @@ describe('Bicep syntax (tree-sitter-bicep)', () => {
     expect(results.map((r) => relative(repo, r.file))).toEqual([
       'infra/main.bicep',
       'infra/modules/alerts.bicep',
+      'infra/modules/anchors.bicep',
       'infra/modules/apiRegistration.bicep',
       'infra/modules/email.bicep',
       'infra/modules/graphPermissions.bicep',

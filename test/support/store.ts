@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import type { Clock } from '../../lib/ports/index.js';
+import type { AnchorLog, Clock } from '../../lib/ports/index.js';
 import { openStore, type OpenedStore } from '../../lib/store/index.js';
 import { createTableAccess, type TableAccess } from '../../lib/store/tables.js';
+import { azuriteAnchors } from '../../testkit/anchors.js';
 
 /** A table prefix nobody else uses, so test files never see each other's rows. */
 export function uniquePrefix(): string {
@@ -20,4 +21,9 @@ export function testTables(prefix = uniquePrefix()): TableAccess {
 
 export function openTestStore(clock: Clock, prefix = uniquePrefix()): OpenedStore {
   return openStore({ connectionString: azuriteConnectionString(), prefix }, clock);
+}
+
+/** The anchor log of the blobs of `prefix` on the test Azurite, as the runtime opens it for that table prefix. */
+export function testAnchors(prefix = uniquePrefix()): AnchorLog {
+  return azuriteAnchors(azuriteConnectionString(), prefix);
 }

@@ -5,7 +5,7 @@ import { ChainVerifier } from '../../../lib/evidence/chainVerifier.js';
 import { verifyHistory } from '../../../lib/evidence/verifyHistory.js';
 import { entryRowKey } from '../../../lib/hashChain.js';
 import { captureIo } from '../../../testkit/captureIo.js';
-import { openTestStore } from '../../support/store.js';
+import { openTestStore, testAnchors } from '../../support/store.js';
 
 const clock = new ManualClock('2026-03-01T08:00:00Z');
 
@@ -142,14 +142,14 @@ describe('hash chain verification (Azurite)', () => {
   it('mie-watchdog verify exits 0 when intact and 1 with the location when not', async () => {
     const { store, table } = await journalWith(3);
     const io = captureIo();
-    expect(await verifyCommand([], io, store)).toBe(0);
+    expect(await verifyCommand([], io, { ...store, anchors: testAnchors() })).toBe(0);
     expect(io.stdout).toContain('Journal intact: 3 entries');
     await table.deleteEntity('journal', entryRowKey(2));
     const broken = captureIo();
-    expect(await verifyCommand([], broken, store)).toBe(1);
+    expect(await verifyCommand([], broken, { ...store, anchors: testAnchors() })).toBe(1);
     expect(broken.stderr).toContain(`seq 2, row ${entryRowKey(2)} [missing]`);
     const json = captureIo();
-    expect(await verifyCommand(['--json'], json, store)).toBe(1);
+    expect(await verifyCommand(['--json'], json, { ...store, anchors: testAnchors() })).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, problems: [{ kind: 'missing', seq: 2 }] });
   });
 });

@@ -9,7 +9,7 @@ import { createEvidenceHttpHandler } from '../../../lib/triggers/evidenceHttpHan
 import { exportEvidence } from '../../../lib/evidence/exportEvidence.js';
 import type { JournalEntry } from '../../../lib/ports/index.js';
 import { entryRowKey } from '../../../lib/hashChain.js';
-import { openTestStore } from '../../support/store.js';
+import { openTestStore, testAnchors } from '../../support/store.js';
 import { captureIo } from '../../../testkit/captureIo.js';
 import { csvObjects, INJECTION, LIDIA_TOKEN, seedHistory, T } from './support.js';
 
@@ -18,7 +18,7 @@ const clock = new ManualClock('2026-03-01T14:00:00Z');
 async function seeded() {
   const store = openTestStore(clock);
   const seed = await seedHistory(store);
-  const deps: EvidenceDeps = { journalRows: store.journalRows, grants: store.grants, clock };
+  const deps: EvidenceDeps = { journalRows: store.journalRows, grants: store.grants, anchors: testAnchors(), clock };
   return { store, deps, ...seed };
 }
 

@@ -21,7 +21,12 @@ afterAll(() => api.stop());
 
 const evidence = () =>
   createEvidenceHttpHandler({
-    deps: () => ({ journalRows: api.runtime.store.journalRows, grants: api.runtime.store.grants, clock: api.clock }),
+    deps: () => ({
+      journalRows: api.runtime.store.journalRows,
+      grants: api.runtime.store.grants,
+      anchors: api.runtime.anchors,
+      clock: api.clock,
+    }),
     authenticate: createAuthenticator(api.runtime.config.auth, api.clock),
   });
 

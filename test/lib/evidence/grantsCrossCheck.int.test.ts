@@ -50,7 +50,12 @@ describe('grants evidence cross-checked against the journal (emulator, Azurite)'
     const kept = await activeGrant(rt, 'adelev');
     const edited = await activeGrant(rt, 'meganb', undefined, 'pattif');
     const deleted = await activeGrant(rt, 'alexw');
-    const deps: EvidenceDeps = { journalRows: rt.store.journalRows, grants: rt.store.grants, clock: rt.clock };
+    const deps: EvidenceDeps = {
+      journalRows: rt.store.journalRows,
+      grants: rt.store.grants,
+      anchors: rt.anchors,
+      clock: rt.clock,
+    };
 
     const untouched = await grantsCsv(deps);
     expect(untouched.map((r) => [r.id, r.tableCheck])).toEqual(

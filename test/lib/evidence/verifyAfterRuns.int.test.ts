@@ -12,7 +12,7 @@ import { verifyCommand } from '../../../cli/verify.js';
 import { ManualClock } from '../../../lib/clock.js';
 import type { EvidenceDeps } from '../../../lib/evidence/evidenceDeps.js';
 import { createEvidenceHttpHandler } from '../../../lib/triggers/evidenceHttpHandler.js';
-import type { Clock } from '../../../lib/ports/index.js';
+import type { Clock, AnchorLog } from '../../../lib/ports/index.js';
 import { storeOn, type OpenedStore } from '../../../lib/store/index.js';
 import { fixedGuid } from '../../../emulator/scenarios/baseTenant.js';
 import { USERS } from '../../../emulator/scenarios/forgottenMigrations.js';
@@ -23,7 +23,7 @@ import { addMieAssignment, easyAuthPrincipal, requester, upn } from '../../../te
 import { crashingTables } from '../../../testkit/tables.js';
 import { startRevokeRuntime } from '../../support/revokeRuntime.js';
 import type { TestRuntime } from '../../support/runtime.js';
-import { openTestStore, testTables, uniquePrefix } from '../../support/store.js';
+import { openTestStore, testAnchors, testTables, uniquePrefix } from '../../support/store.js';
 
 /** The last stored row: a packed row has `entries`, a single entry has `data`. */
 async function lastRow(store: OpenedStore): Promise<{ rowKey: string; packed: number }> {
@@ -39,8 +39,8 @@ async function lastRow(store: OpenedStore): Promise<{ rowKey: string; packed: nu
 }
 
 /** Verify, export and the evidence API all call the journal intact, through the head seq. */
-async function expectIntact(store: OpenedStore, clock: Clock): Promise<void> {
-  const deps: EvidenceDeps = { journalRows: store.journalRows, grants: store.grants, clock };
+async function expectIntact(store: OpenedStore, clock: Clock, anchors: AnchorLog = testAnchors()): Promise<void> {
+  const deps: EvidenceDeps = { journalRows: store.journalRows, grants: store.grants, anchors, clock };
   const head = await store.journalRows.head();
   const verify = captureIo();
   expect(await verifyCommand([], verify, deps), verify.stderr).toBe(0);
@@ -79,7 +79,7 @@ describe('verify after every kind of run (emulator, Azurite)', () => {
     const first = await audit(rt);
     expect(first.opened.length).toBeGreaterThan(1);
     expect((await lastRow(rt.store)).packed).toBeGreaterThan(1);
-    await expectIntact(rt.store, rt.clock);
+    await expectIntact(rt.store, rt.clock, rt.anchors);
 
     await requestGrant(rt, requester('meganb'), {
       principal: upn('adelev'),
@@ -88,7 +88,7 @@ describe('verify after every kind of run (emulator, Azurite)', () => {
       ticket: 'CHG-7',
     });
     expect((await lastRow(rt.store)).packed).toBe(0);
-    await expectIntact(rt.store, rt.clock);
+    await expectIntact(rt.store, rt.clock, rt.anchors);
 
     addMieAssignment(rt.emulator, {
       guid: fixedGuid(0xb9000000, 1),
@@ -99,7 +99,7 @@ describe('verify after every kind of run (emulator, Azurite)', () => {
     const third = await audit(rt);
     expect(third.opened).toHaveLength(1);
     expect((await lastRow(rt.store)).packed).toBe(0);
-    await expectIntact(rt.store, rt.clock);
+    await expectIntact(rt.store, rt.clock, rt.anchors);
   });
 });
 

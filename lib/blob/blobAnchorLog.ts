@@ -1,0 +1,80 @@
+/**
+ * The journal's anchors in append blobs: one NDJSON line {"seq","hash","at"} per anchor, the same format as the
+ * anchors file `verify --anchors` reads offline. An append blob holds at most 50,000 blocks (Append Block, Remarks),
+ * one anchor each, so the log continues in the next blob (`-000002`, ...) when one is full. In Azure the container
+ * has a time-based, version-level immutability policy with protected append writes: lines can be added, never
+ * changed or deleted, for the retention period. Azurite does not emulate immutability.
+ */
+import { anchorLine, parseAnchorLine } from '../journalAnchor.js';
+import type { AnchorLog } from '../ports/index.js';
+import { StoreError } from '../ports/index.js';
+import type { AppendBlobClient } from './appendBlobClient.js';
+
+const MAX_BLOCKS = 50_000;
+/** Enough to see the last line: an anchor line is about 120 bytes. */
+const TAIL_BYTES = 1024;
+const MAX_ATTEMPTS = 8;
+
+export function createBlobAnchorLog(
+  client: AppendBlobClient,
+  options: { prefix: string; location: string },
+): AnchorLog {
+  const blobName = (n: number) => `${options.prefix}/journal-anchors-${String(n).padStart(6, '0')}.ndjson`;
+
+  /** The last blob of the log (1 when none exists yet) and its properties. */
+  async function current(): Promise<{ n: number; size: number; blocks: number; exists: boolean }> {
+    let n = 1;
+    let props = await client.properties(blobName(n));
+    if (!props) return { n, size: 0, blocks: 0, exists: false };
+    for (;;) {
+      const next = await client.properties(blobName(n + 1));
+      if (!next) return { n, ...props, exists: true };
+      n++;
+      props = next;
+    }
+  }
+
+  async function alreadyThere(blob: string, size: number, line: string): Promise<boolean> {
+    const tail = await client.read(blob, Math.max(0, size - TAIL_BYTES));
+    return tail?.endsWith(line) ?? false;
+  }
+
+  return {
+    location: options.location,
+    async record(anchor) {
+      const line = anchorLine(anchor);
+      let at = await current();
+      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        const blob = blobName(at.n);
+        if (!at.exists) await client.create(blob);
+        if (at.blocks >= MAX_BLOCKS) {
+          at = { n: at.n + 1, size: 0, blocks: 0, exists: false };
+          continue;
+        }
+        const outcome = await client.append(blob, line, at.size);
+        if (outcome === 'appended') return;
+        if (outcome === 'full') {
+          at = { n: at.n + 1, size: 0, blocks: 0, exists: false };
+          continue;
+        }
+        // Another writer (or this write's own earlier attempt) moved the end: read it again.
+        at = await current();
+        if (at.exists && (await alreadyThere(blobName(at.n), at.size, line))) return;
+      }
+      throw new StoreError(
+        `Anchoring journal seq ${anchor.seq} in ${options.location} failed: the append position kept moving after ${MAX_ATTEMPTS} attempts.`,
+      );
+    },
+    async *read() {
+      for (let n = 1; ; n++) {
+        const text = await client.read(blobName(n));
+        if (text === undefined) return;
+        const lines = text.split('\n');
+        for (let i = 0; i < lines.length; i++) {
+          const line = lines[i]?.trim();
+          if (line) yield parseAnchorLine(line, `${blobName(n)} line ${i + 1}`);
+        }
+      }
+    },
+  };
+}
