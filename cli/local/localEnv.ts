@@ -1,6 +1,6 @@
 /**
  * The WATCHDOG_* settings of the embedded default: every endpoint on the local tenant emulator,
- * Table Storage on Azurite, and the emulator's fixed development credential.
+ * Table and Blob Storage on Azurite, and the emulator's fixed development credential.
  */
 import type { Env } from '../../lib/config.js';
 import type { RunningEmulator } from '../../emulator/server.js';

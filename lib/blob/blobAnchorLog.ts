@@ -15,14 +15,28 @@ const MAX_BLOCKS = 50_000;
 const TAIL_BYTES = 1024;
 const MAX_ATTEMPTS = 8;
 
+/** A blob of the log: its number, size and committed blocks. */
+interface Position {
+  n: number;
+  size: number;
+  blocks: number;
+  exists: boolean;
+}
+
 export function createBlobAnchorLog(
   client: AppendBlobClient,
   options: { prefix: string; location: string },
 ): AnchorLog {
   const blobName = (n: number) => `${options.prefix}/journal-anchors-${String(n).padStart(6, '0')}.ndjson`;
 
+  /**
+   * Where this writer's last append left the log: the next one appends there without reading the blob's
+   * properties first; a position that moved meanwhile (another writer) answers 412 and is read again.
+   */
+  let known: Position | undefined;
+
   /** The last blob of the log (1 when none exists yet) and its properties. */
-  async function current(): Promise<{ n: number; size: number; blocks: number; exists: boolean }> {
+  async function current(): Promise<Position> {
     let n = 1;
     let props = await client.properties(blobName(n));
     if (!props) return { n, size: 0, blocks: 0, exists: false };
@@ -43,7 +57,8 @@ export function createBlobAnchorLog(
     location: options.location,
     async record(anchor) {
       const line = anchorLine(anchor);
-      let at = await current();
+      let at = known ?? (await current());
+      known = undefined;
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
         const blob = blobName(at.n);
         if (!at.exists) await client.create(blob);
@@ -52,7 +67,10 @@ export function createBlobAnchorLog(
           continue;
         }
         const outcome = await client.append(blob, line, at.size);
-        if (outcome === 'appended') return;
+        if (outcome === 'appended') {
+          known = { n: at.n, size: at.size + Buffer.byteLength(line, 'utf8'), blocks: at.blocks + 1, exists: true };
+          return;
+        }
         if (outcome === 'full') {
           at = { n: at.n + 1, size: 0, blocks: 0, exists: false };
           continue;

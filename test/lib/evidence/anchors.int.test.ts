@@ -19,7 +19,7 @@ import { USERS } from '../../../emulator/scenarios/forgottenMigrations.js';
 import { addMieAssignment, easyAuthPrincipal } from '../../../testkit/fixtures.js';
 import { audit } from '../../support/runs.js';
 import { startTestRuntime, type TestRuntime } from '../../support/runtime.js';
-import { azuriteConnectionString, testTables } from '../../support/store.js';
+import { azuriteConnectionString, testAnchors, testTables, uniquePrefix } from '../../support/store.js';
 
 let rt: TestRuntime;
 let dir: string;
@@ -207,5 +207,19 @@ describe('write-once anchors of the journal (Azurite tables and blobs, emulator)
     expect(size).toBeGreaterThan(0);
     expect(await client.append(blob, '{"seq":1}\n', 0)).toBe('position-moved');
     expect((await client.properties(blob))?.size).toBe(size);
+  });
+
+  it('writers anchoring at once (two processes, and two appends of one) each land their line exactly once', async () => {
+    const prefix = uniquePrefix();
+    const [a, b] = [testAnchors(prefix), testAnchors(prefix)];
+    const heads = Array.from({ length: 8 }, (_, i) => ({
+      seq: i + 1,
+      hash: String(i + 1).padStart(64, '0'),
+      at: rt.clock.now().toISOString(),
+    }));
+    await Promise.all(heads.map((head, i) => (i % 2 ? a : b).record(head)));
+    const seqs: number[] = [];
+    for await (const stored of a.read()) seqs.push(stored.anchor?.seq ?? -1);
+    expect(seqs.sort((x, y) => x - y)).toEqual(heads.map((h) => h.seq));
   });
 });
