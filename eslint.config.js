@@ -27,6 +27,7 @@ const ADAPTERS = [
   'exchange',
   'graph',
   'mail',
+  'channels',
   'http',
   'auth',
   'clock',

@@ -42,6 +42,26 @@ param emailDataLocation string = 'United States'
 @description('WATCHDOG_WEB_URL: the web app\'s URL that notices link to; empty: the Function App\'s default host name (https://<app>.azurewebsites.net). Give the custom domain or the national cloud\'s host here.')
 param webUrl string = ''
 
+@secure()
+@description('WATCHDOG_TEAMS_WEBHOOK_URL: Teams Workflows webhook URL for notices; empty: no Teams.')
+param teamsWebhookUrl string = ''
+
+@description('WATCHDOG_WEBHOOK_URL: generic webhook for signed notice events; empty: none.')
+param webhookUrl string = ''
+
+@secure()
+@description('WATCHDOG_WEBHOOK_SECRET: HMAC-SHA256 key of the webhook events (at least 32 characters); set with WATCHDOG_WEBHOOK_URL.')
+param webhookSecret string = ''
+
+@description('WATCHDOG_LOGS_ENDPOINT: Logs Ingestion URL of a data collection endpoint for notice rows; empty: none.')
+param logsEndpoint string = ''
+
+@description('WATCHDOG_LOGS_RULE_ID: immutable id of the data collection rule (dcr-...); set with WATCHDOG_LOGS_ENDPOINT.')
+param logsRuleId string = ''
+
+@description('WATCHDOG_ROUTES: which notices each channel takes (docs/notifications.md); empty: every channel every notice.')
+param routes string = ''
+
 @description('WATCHDOG_EXCHANGE_URL: Exchange Online endpoint of the tenant\'s cloud (docs/deployment.md "National clouds").')
 param exchangeUrl string = 'https://outlook.office365.com'
 
@@ -322,6 +342,13 @@ var watchdogSettings = {
   WATCHDOG_ALERT_RECIPIENTS: alertRecipients
   WATCHDOG_APPROVER_RECIPIENTS: approverRecipients
   WATCHDOG_WEB_URL: !empty(webUrl) ? webUrl : 'https://${functionAppName}.azurewebsites.net'
+  WATCHDOG_TEAMS_WEBHOOK_URL: teamsWebhookUrl
+  WATCHDOG_WEBHOOK_URL: webhookUrl
+  WATCHDOG_WEBHOOK_SECRET: webhookSecret
+  WATCHDOG_LOGS_ENDPOINT: logsEndpoint
+  WATCHDOG_LOGS_RULE_ID: logsRuleId
+  WATCHDOG_LOGS_STREAM: 'Custom-MieWatchdog_CL'
+  WATCHDOG_ROUTES: routes
   WATCHDOG_STORAGE_CONNECTION_STRING: ''
   WATCHDOG_STORAGE_ACCOUNT: tableEndpoint
   WATCHDOG_TABLE_PREFIX: 'mie'

@@ -9,6 +9,7 @@ import { defaultAuthority } from './auth/entraIssuer.js';
 import { COMPLIANCE_URL } from './domain.js';
 import { connectionStringEndpoint } from './endpoints.js';
 import { isFlexConsumption } from './hostingPlan.js';
+import { parseRoutes, type RouteChannel, type Routes } from './notify/routes.js';
 import {
   audienceList,
   bool,
@@ -17,21 +18,25 @@ import {
   durationList,
   emailAddress,
   emailConnectionString,
+  dcrImmutableId,
   emailList,
   endpoint,
   guid,
   isLoopbackUrl,
   issuer,
+  logsStream,
   number,
   oneOf,
   principalList,
   schedule,
+  secretEndpoint,
   storageAccount,
   storageConnectionString,
   tablePrefix,
   tenantDomain,
   text,
   utcInstant,
+  webhookSecret,
   type Parser,
 } from './settingParsers.js';
 
@@ -57,7 +62,13 @@ export interface Config {
     approverRecipients: string[];
   };
   /** How notices reach people besides email (lib/notify/). */
-  notify: { webUrl?: string };
+  notify: {
+    webUrl?: string;
+    teamsWebhookUrl?: string;
+    webhook?: { url: string; secret: string };
+    logs?: { endpoint: string; ruleId: string; stream: string };
+    routes?: Routes;
+  };
   /** tablePrefix starts every table name, so several watchdogs (or environments) can share one account. */
   /** anchorContainer: the blob container of the journal's write-once anchors (the table prefix names their blobs). */
   storage: { connectionString?: string; tableEndpoint?: string; tablePrefix: string; anchorContainer: string };
@@ -203,6 +214,50 @@ export const SETTINGS = {
     unset: '(none: notices carry no links)',
     parse: endpoint,
     doc: "the web app's URL (the Function App's, set by infra/main.bicep): every notice links to its page there (a request to its approval, a drift alert to Holders now, a grant notice to the grant)",
+  },
+  WATCHDOG_TEAMS_WEBHOOK_URL: {
+    group: 'Notifications',
+    unset: '(none: no Teams)',
+    secret: true,
+    parse: secretEndpoint,
+    doc: 'Microsoft Teams Workflows webhook URL ("Post to a channel when a webhook request is received"): every routed notice as an Adaptive Card. The URL carries its own signature: keep it secret',
+  },
+  WATCHDOG_WEBHOOK_URL: {
+    group: 'Notifications',
+    unset: '(none: no webhook)',
+    parse: endpoint,
+    doc: 'generic webhook: every routed notice as one signed JSON event ([docs/notifications.md](notifications.md) has the schema and how to verify it); needs `WATCHDOG_WEBHOOK_SECRET`',
+  },
+  WATCHDOG_WEBHOOK_SECRET: {
+    group: 'Notifications',
+    unset: '(none)',
+    secret: true,
+    parse: webhookSecret,
+    doc: 'the HMAC-SHA256 key the webhook events are signed with (at least 32 characters); the receiver holds the same',
+  },
+  WATCHDOG_LOGS_ENDPOINT: {
+    group: 'Notifications',
+    unset: '(none: no Azure Monitor Logs)',
+    parse: endpoint,
+    doc: 'Logs Ingestion URL of the data collection endpoint (infra/main.bicep with `enableLogsIngestion`): notices as rows of `MieWatchdog_CL`, sent with the managed identity; needs `WATCHDOG_LOGS_RULE_ID`',
+  },
+  WATCHDOG_LOGS_RULE_ID: {
+    group: 'Notifications',
+    unset: '(none)',
+    parse: dcrImmutableId,
+    doc: "the data collection rule's immutable id (`dcr-` and 32 hex digits)",
+  },
+  WATCHDOG_LOGS_STREAM: {
+    group: 'Notifications',
+    default: 'Custom-MieWatchdog_CL',
+    parse: logsStream,
+    doc: "the data collection rule's input stream",
+  },
+  WATCHDOG_ROUTES: {
+    group: 'Notifications',
+    unset: '(none: every channel takes every notice)',
+    parse: parseRoutes,
+    doc: 'which notices each channel takes: `channel: kinds [>= severity]` separated by `;`, channels `email`, `teams`, `webhook`, `logs`, kinds by name or glob (`grant-*`, `*`), e.g. `teams: * >= high; logs: *` ([docs/notifications.md](notifications.md))',
   },
   WATCHDOG_STORAGE_CONNECTION_STRING: {
     group: 'Storage',
@@ -460,7 +515,31 @@ function exactlyOne(a: SettingName, b: SettingName, purpose: string, identityNot
 }
 
 /** Checks across settings, run once every setting has been read. */
+/** Two settings that only work together. */
+function together(a: SettingName, b: SettingName, why: string): Rule {
+  return {
+    doc: `\`${a}\` and \`${b}\` are set together (${why}).`,
+    check: (_v, isSet) =>
+      isSet(a) === isSet(b) ? [] : [`${isSet(a) ? b : a} is required with ${isSet(a) ? a : b}: ${why}.`],
+  };
+}
+
+const CHANNEL_SETTING = {
+  teams: 'WATCHDOG_TEAMS_WEBHOOK_URL',
+  webhook: 'WATCHDOG_WEBHOOK_URL',
+  logs: 'WATCHDOG_LOGS_ENDPOINT',
+} as const;
+
 export const RULES: readonly Rule[] = [
+  together('WATCHDOG_WEBHOOK_URL', 'WATCHDOG_WEBHOOK_SECRET', 'every webhook event is signed with the secret'),
+  together('WATCHDOG_LOGS_ENDPOINT', 'WATCHDOG_LOGS_RULE_ID', 'rows go to a data collection rule through its endpoint'),
+  {
+    doc: '`WATCHDOG_ROUTES` routes only channels that are set up.',
+    check: (v, isSet) =>
+      (Object.keys(v.WATCHDOG_ROUTES ?? {}) as RouteChannel[])
+        .filter((c): c is keyof typeof CHANNEL_SETTING => c !== 'email' && !isSet(CHANNEL_SETTING[c]))
+        .map((c) => `WATCHDOG_ROUTES routes ${c}, but ${CHANNEL_SETTING[c]} is not set.`),
+  },
   exactlyOne(
     'WATCHDOG_EMAIL_CONNECTION_STRING',
     'WATCHDOG_EMAIL_ENDPOINT',
@@ -577,7 +656,19 @@ function toConfig(v: Values): Config {
       alertRecipients: v.WATCHDOG_ALERT_RECIPIENTS,
       approverRecipients: v.WATCHDOG_APPROVER_RECIPIENTS ?? v.WATCHDOG_ALERT_RECIPIENTS,
     },
-    notify: { webUrl: v.WATCHDOG_WEB_URL },
+    notify: {
+      webUrl: v.WATCHDOG_WEB_URL,
+      teamsWebhookUrl: v.WATCHDOG_TEAMS_WEBHOOK_URL,
+      webhook:
+        v.WATCHDOG_WEBHOOK_URL && v.WATCHDOG_WEBHOOK_SECRET
+          ? { url: v.WATCHDOG_WEBHOOK_URL, secret: v.WATCHDOG_WEBHOOK_SECRET }
+          : undefined,
+      logs:
+        v.WATCHDOG_LOGS_ENDPOINT && v.WATCHDOG_LOGS_RULE_ID
+          ? { endpoint: v.WATCHDOG_LOGS_ENDPOINT, ruleId: v.WATCHDOG_LOGS_RULE_ID, stream: v.WATCHDOG_LOGS_STREAM }
+          : undefined,
+      routes: v.WATCHDOG_ROUTES,
+    },
     storage: {
       connectionString: v.WATCHDOG_STORAGE_CONNECTION_STRING,
       tableEndpoint: v.WATCHDOG_STORAGE_ACCOUNT,

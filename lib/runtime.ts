@@ -17,7 +17,10 @@ import { AcsMailer } from './mail/acsMailer.js';
 import type { AuditOptions } from './audit/runAudit.js';
 import { anchoredJournal } from './evidence/anchoredJournal.js';
 import type { EvidenceDeps } from './evidence/evidenceDeps.js';
-import type { NotifySettings } from './notify/sendNotice.js';
+import type { NotifyDeps } from './notify/sendNotice.js';
+import { logsChannel } from './channels/logsChannel.js';
+import { teamsChannel } from './channels/teamsChannel.js';
+import { webhookChannel } from './channels/webhookChannel.js';
 import {
   blobEndpointOfTableEndpoint,
   connectionStringEndpoint,
@@ -33,6 +36,7 @@ import {
   type ExchangeRbac,
   type Logger,
   type Mailer,
+  type NoticeChannel,
 } from './ports/index.js';
 import { openStore, storeOn, type OpenedStore } from './store/index.js';
 import type { TableAccess } from './store/tables.js';
@@ -49,7 +53,7 @@ export interface Runtime {
   /** The journal (store.journal) anchors its head here after every append. */
   anchors: AnchorLog;
   store: OpenedStore;
-  notify: NotifySettings;
+  notify: NotifyDeps;
 }
 
 export interface RuntimeOptions {
@@ -61,6 +65,8 @@ export interface RuntimeOptions {
   http?: Partial<RetryPolicy>;
   /** Table access instead of one opened from the settings (tests wrap one to fail requests). */
   tables?: TableAccess;
+  /** Retries of the Teams, webhook and Logs Ingestion posts; tests shrink the waits. */
+  channels?: Partial<RetryPolicy>;
   /** ACS Email status poll interval and pipeline retry delay, in milliseconds. */
   mail?: { pollIntervalMs?: number; retryDelayMs?: number; maxRetries?: number; maxRetryAfterMs?: number };
 }
@@ -116,7 +122,27 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     maxRetries: options.mail?.maxRetries,
     maxRetryAfterMs: options.mail?.maxRetryAfterMs,
   });
-  return { config, clock, logger, exchange, directory, compliance, mailer, anchors, store, notify: config.notify };
+  const notify = {
+    ...noticeChannels(config, { outbox: store.sentMail, clock, logger, credential }, options.channels),
+    logger,
+  };
+  return { config, clock, logger, exchange, directory, compliance, mailer, anchors, store, notify };
+}
+
+/** The channels besides email the settings configure (each through the outbox), with the web URL and the routes. */
+function noticeChannels(
+  config: Config,
+  deps: { outbox: OpenedStore['sentMail']; clock: Clock; logger: Logger; credential: TokenCredential },
+  policy: RuntimeOptions['channels'],
+): Omit<NotifyDeps, 'logger'> {
+  const { webUrl, teamsWebhookUrl, webhook, logs, routes } = config.notify;
+  const base = { outbox: deps.outbox, clock: deps.clock, logger: deps.logger, policy };
+  const channels: NoticeChannel[] = [
+    ...(teamsWebhookUrl ? [teamsChannel({ ...base, url: teamsWebhookUrl })] : []),
+    ...(webhook ? [webhookChannel({ ...base, ...webhook })] : []),
+    ...(logs ? [logsChannel({ ...base, ...logs, credential: deps.credential })] : []),
+  ];
+  return { webUrl, routes, channels };
 }
 
 /**

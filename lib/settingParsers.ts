@@ -55,6 +55,32 @@ function endpointProblem(value: string): string | undefined {
 
 export const text: Parser<string> = ok;
 
+/** An endpoint whose URL is itself a secret (a Teams Workflows URL carries its signature): problems never echo it. */
+export const secretEndpoint: Parser<string> = (v) => {
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return bad('is not an absolute URL (its value is not repeated here: it is a secret).');
+  }
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return ok(v);
+  return bad(
+    `uses ${url.protocol.replace(':', '')}; use an https:// URL (plain http is accepted only on loopback: 127.0.0.1, localhost, [::1]).`,
+  );
+};
+
+/** Receivers hold the same key: long enough that it cannot be guessed (32 characters or more). */
+export const webhookSecret: Parser<string> = (v) =>
+  v.length >= 32 ? ok(v) : bad(`is ${v.length} characters long; use at least 32 (for example: openssl rand -hex 32).`);
+
+export const dcrImmutableId: Parser<string> = (v) =>
+  /^dcr-[0-9a-f]{32}$/i.test(v)
+    ? ok(v)
+    : bad(`is '${v}'; use the data collection rule's immutable id (dcr- and 32 hex digits, its immutableId property).`);
+
+export const logsStream: Parser<string> = (v) =>
+  /^Custom-[A-Za-z0-9_]{1,100}$/.test(v) ? ok(v) : bad(`is '${v}'; use the rule's input stream, Custom-<name>.`);
+
 export function oneOf<T extends string>(allowed: readonly T[]): Parser<T> {
   return (v) =>
     (allowed as readonly string[]).includes(v) ? ok(v as T) : bad(`is '${v}'; accepted values: ${allowed.join(', ')}.`);

@@ -33,7 +33,7 @@ import {
 } from './matchAuditRecords.js';
 import { renderAttribution } from './renderAttribution.js';
 import { recipients } from '../notify/notice.js';
-import { alertEntry, emailOf, sendEmail, type NotifySettings } from '../notify/sendNotice.js';
+import { alertEntry, deliverToChannels, emailOf, sendEmail, type NotifyDeps } from '../notify/sendNotice.js';
 import { alertIdempotencyKey } from './sendAuditAlert.js';
 
 /** A query not succeeded after this long is dropped. */
@@ -47,7 +47,7 @@ export interface AttributionDeps {
   clock: Clock;
   logger: Logger;
   store: Pick<Store, 'journal' | 'snapshots'>;
-  notify?: NotifySettings;
+  notify?: NotifyDeps;
 }
 
 export interface AttributionInput {
@@ -195,6 +195,7 @@ async function report(
   });
   const idempotencyKey = alertIdempotencyKey('attribution', `attribution|${input.tenant}|${pending.queryId}`);
   const notice = { ...body, to: recipients(input.alertRecipients), key: idempotencyKey };
+  await deliverToChannels(deps, notice);
   const res = await sendEmail(deps, notice);
   const entries: JournalEntryInput[] = found.map((a) => ({
     type: 'finding.attributed',

@@ -10,7 +10,7 @@
  * findings generation and the target open set. A run that dies half-way is repeated by the next one
  * with the same key: the alert is not sent twice and nothing is lost (at worst an event is journaled twice).
  */
-import type { NotifySettings } from '../notify/sendNotice.js';
+import type { NotifyDeps } from '../notify/sendNotice.js';
 import type { Finding, Holder, Snapshot } from '../domain.js';
 import type {
   Clock,
@@ -41,7 +41,7 @@ export interface AuditDeps {
   /** Purview role groups (the eDiscovery Export door), when that read is on. */
   compliance?: ComplianceRoleGroups;
   mailer: Mailer;
-  notify?: NotifySettings;
+  notify?: NotifyDeps;
   clock: Clock;
   logger: Logger;
   store: Pick<Store, 'grants' | 'journal' | 'snapshots' | 'findings'>;

@@ -1,6 +1,6 @@
 /** What the grant use cases need; a Runtime satisfies it as is. */
 import type { Clock, Directory, ExchangeRbac, Logger, Mailer, Store } from '../ports/index.js';
-import type { NotifySettings } from '../notify/sendNotice.js';
+import type { NotifyDeps } from '../notify/sendNotice.js';
 import type { DecisionChannels } from './policy/decisionChannel.js';
 import type { DurationBounds } from './policy/durationBounds.js';
 
@@ -18,7 +18,7 @@ export interface GrantDeps {
   directory: Directory;
   mailer: Mailer;
   store: Store;
-  notify?: NotifySettings;
+  notify?: NotifyDeps;
 }
 
 /** Journal actor of the app itself. */

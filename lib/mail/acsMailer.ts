@@ -18,7 +18,9 @@ import { connectionStringEndpoint, isLoopbackHost } from '../endpoints.js';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import {
   type Clock,
+  type DeferredMail,
   type EmailMessage,
+  isChannelMessage,
   type Logger,
   type Mailer,
   type SentMailRecord,
@@ -130,7 +132,10 @@ export class AcsMailer implements Mailer {
   }
 
   async sendDeferred(): Promise<{ sent: EmailMessage[]; waiting: number }> {
-    const waiting = await this.options.outbox.listDeferred();
+    // The other channels' deliveries share the outbox; they deliver their own (lib/channels/outboxChannel.ts).
+    const waiting = (await this.options.outbox.listDeferred()).filter(
+      (d): d is DeferredMail & { message: EmailMessage } => !isChannelMessage(d.message),
+    );
     const sent: EmailMessage[] = [];
     for (let i = 0; i < waiting.length; i++) {
       const { message, notBefore } = waiting[i] as (typeof waiting)[number];

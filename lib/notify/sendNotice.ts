@@ -1,24 +1,66 @@
 /**
- * The one send-and-record path of every notice: rendered in the shared email layout, sent through the Mailer
- * port (whose outbox and idempotency key make a repeated send a no-op, across restarts), and journaled as an
- * alert entry once. A failed send never undoes the state change the notice reports.
+ * The one send-and-record path of every notice: delivered to each channel its route lets it reach (Teams, the
+ * signed webhook, Logs Ingestion), each through the outbox under the notice's key, then rendered in the shared
+ * email layout, sent through the Mailer port (whose outbox and idempotency key make a repeated send a no-op,
+ * across restarts) and journaled as an alert entry once. One channel failing holds up neither the others nor
+ * the email; a failed send never undoes the state change the notice reports.
  */
 import { WATCHDOG_ACTOR } from '../grants/grantDeps.js';
-import type { JournalEntryInput, Logger, Mailer, Store } from '../ports/index.js';
+import type { ChannelName, JournalEntryInput, Logger, Mailer, NoticeChannel, Store } from '../ports/index.js';
 import { renderEmail, subjectLine } from './emailLayout.js';
+import { logRows } from './logRows.js';
 import type { Notice } from './notice.js';
 import type { NoticeKind } from './noticeKinds.js';
+import { isRouted, type Routes } from './routes.js';
+import { teamsMessage } from './teamsCard.js';
+import { webhookEvent } from './webhookEvent.js';
 
-/** What the send path needs: the mailer, the journal, and the web app's URL for the notice's link. */
+/** What the send path needs: the mailer, the journal, and the notice channels with their routes. */
 export interface NoticeDeps {
   mailer: Mailer;
   store: Pick<Store, 'journal'>;
-  notify?: NotifySettings;
+  notify?: NotifyDeps;
 }
 
-export interface NotifySettings {
+export interface NotifyDeps {
   /** WATCHDOG_WEB_URL: notices link to their page of the web app. */
   webUrl?: string;
+  /** WATCHDOG_ROUTES: which kinds and severities each channel (email included) takes. */
+  routes?: Routes;
+  /** The configured channels besides email. */
+  channels?: NoticeChannel[];
+  logger?: Logger;
+}
+
+/** One renderer per channel: the request body it receives. */
+const RENDER: Record<ChannelName, (notice: Notice, webUrl: string | undefined) => string> = {
+  teams: teamsMessage,
+  webhook: (notice, webUrl) => JSON.stringify(webhookEvent(notice, webUrl)),
+  logs: (notice, webUrl) => JSON.stringify(logRows(notice, webUrl)),
+};
+
+/**
+ * Delivers the notice to every routed channel; never throws. A channel that fails keeps the notice in the outbox
+ * with its error (the revocation run's outbox pass retries it and reports it); the next channel still goes.
+ */
+export async function deliverToChannels(deps: NoticeDeps, notice: Notice): Promise<void> {
+  const notify = deps.notify;
+  for (const channel of notify?.channels ?? []) {
+    if (!isRouted(notify?.routes, channel.name, notice)) continue;
+    try {
+      await channel.deliver({
+        channel: channel.name,
+        idempotencyKey: `${channel.name}|${notice.key}`,
+        noticeKey: notice.key,
+        subject: subjectLine(notice),
+        body: RENDER[channel.name](notice, notify?.webUrl),
+      });
+    } catch (error) {
+      notify?.logger?.error(
+        `Could not hand '${notice.kind}' (${notice.key}) to the ${channel.name} channel's outbox; the email still goes: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
 }
 
 /** 'deferred': ACS was throttling, the notice waits in the outbox and a later run sends it (never lost, never twice). */
@@ -52,7 +94,8 @@ export async function sendEmail(
  * journaling it, so the entry is appended once.
  */
 export async function sendNotice(deps: NoticeDeps, notice: Notice, recoverAfter?: number): Promise<SendOutcome> {
-  if (notice.to.length === 0) return 'no-recipients';
+  await deliverToChannels(deps, notice);
+  if (notice.to.length === 0 || !isRouted(deps.notify?.routes, 'email', notice)) return 'no-recipients';
   const result = await sendEmail(deps, notice);
   // A throttled send waits in the outbox: journaled as deferred now, as sent when a later run sends it.
   const entry = alertEntry(notice.key, result.status === 'deferred' ? 'deferred' : 'sent', emailOf(notice));

@@ -5,7 +5,14 @@
  */
 import type { Grant } from '../domain.js';
 
-export type ServiceName = 'Exchange Online' | 'Security & Compliance' | 'Microsoft Graph' | 'ACS Email';
+export type ServiceName =
+  | 'Exchange Online'
+  | 'Security & Compliance'
+  | 'Microsoft Graph'
+  | 'ACS Email'
+  | 'Teams webhook'
+  | 'Webhook'
+  | 'Logs Ingestion';
 
 export interface CallContext {
   service: ServiceName;

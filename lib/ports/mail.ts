@@ -1,3 +1,5 @@
+import type { ChannelMessage } from './channel.js';
+
 export interface EmailMessage {
   to: string[];
   subject: string;
@@ -34,6 +36,9 @@ export interface SentMailRecord {
   etag?: string;
 }
 
+/** What waits whole in the outbox: an email, or a notice rendered for another channel (lib/ports/channel.ts). */
+export type OutboxMessage = EmailMessage | ChannelMessage;
+
 export interface SentMailStore {
   get(key: string): Promise<SentMailRecord | undefined>;
   /** Creates the record; throws ConflictError when the key was claimed already. */
@@ -41,7 +46,7 @@ export interface SentMailStore {
   /** Writes only if the ETag still matches; otherwise throws ConflictError. */
   update(record: SentMailRecord): Promise<SentMailRecord>;
   /** Keeps the message of a throttled send until `notBefore`, then marks its record deferred (ETag-guarded). */
-  defer(record: SentMailRecord, message: EmailMessage, notBefore: string): Promise<SentMailRecord>;
+  defer(record: SentMailRecord, message: OutboxMessage, notBefore: string): Promise<SentMailRecord>;
   /** Deferred messages, oldest first. */
   listDeferred(): Promise<DeferredMail[]>;
   /** Forgets a deferred message once it was sent. */
@@ -49,7 +54,7 @@ export interface SentMailStore {
 }
 
 export interface DeferredMail {
-  message: EmailMessage;
+  message: OutboxMessage;
   enqueuedAt: string;
   /** Order among messages deferred at the same instant. */
   seq: number;

@@ -15,7 +15,7 @@
  * (lib/store/removalClaimStore.ts), and a reminder on its grant before the email (`reminderIntent`): the
  * next run finishes what a dead run left, its journal entries once each after the recorded seq.
  */
-import type { NotifySettings } from '../notify/sendNotice.js';
+import type { NotifyDeps } from '../notify/sendNotice.js';
 import { mapLimited } from '../limiter.js';
 import type { Clock, ExchangeRbac, Logger, Mailer, Store, UnapprovedRemovalClaim } from '../ports/index.js';
 import { finishStaleAlerts } from './alertOnce.js';
@@ -52,7 +52,7 @@ export interface RevokeDeps {
   logger: Logger;
   exchange: ExchangeRbac;
   mailer: Mailer;
-  notify?: NotifySettings;
+  notify?: NotifyDeps;
   store: Pick<Store, 'grants' | 'journal' | 'snapshots' | 'findings' | 'removals' | 'alertIntents' | 'sentMail'>;
 }
 

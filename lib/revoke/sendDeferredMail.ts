@@ -1,21 +1,44 @@
 /**
- * Sends the email that ACS throttling deferred in earlier runs (the outbox), journaling each as it goes out.
- * Runs at the start of every revocation tick, so a deferred notice leaves within minutes of the limit's window
- * reopening. Never throws: a failure leaves the messages waiting for the next tick.
+ * The outbox pass at the start of every revocation tick: sends the email that ACS throttling deferred in earlier
+ * runs, journaling each as it goes out, and has every other channel deliver what waits for it (failed, or left
+ * by a run that died), so a deferred notice leaves within minutes. Never throws: a failure leaves the messages
+ * waiting for the next tick; what still fails is in the result, which the run reports.
  */
 import { WATCHDOG_ACTOR } from '../grants/grantDeps.js';
-import type { Logger, Mailer, Store } from '../ports/index.js';
+import type { NotifyDeps } from '../notify/sendNotice.js';
+import type { ChannelOutboxResult, Logger, Mailer, Store } from '../ports/index.js';
 
 export interface OutboxResult {
   sent: number;
   waiting: number;
+  /** Each channel besides email: delivered now, still waiting, and why the failed ones failed. */
+  channels: ChannelOutboxResult[];
 }
 
 export async function sendDeferredMail(deps: {
   mailer: Mailer;
   store: Pick<Store, 'journal'>;
   logger: Logger;
+  notify?: NotifyDeps;
 }): Promise<OutboxResult> {
+  const channels: ChannelOutboxResult[] = [];
+  for (const channel of deps.notify?.channels ?? []) {
+    try {
+      channels.push(await channel.deliverWaiting());
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      deps.logger.error(`Reading the ${channel.name} channel's outbox failed; the next run tries again: ${detail}`);
+      channels.push({ channel: channel.name, sent: 0, waiting: -1, errors: [detail] });
+    }
+  }
+  return { ...(await sendDeferredEmail(deps)), channels };
+}
+
+async function sendDeferredEmail(deps: {
+  mailer: Mailer;
+  store: Pick<Store, 'journal'>;
+  logger: Logger;
+}): Promise<{ sent: number; waiting: number }> {
   try {
     const { sent, waiting } = await deps.mailer.sendDeferred();
     if (sent.length) {

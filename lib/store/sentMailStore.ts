@@ -2,13 +2,13 @@
  * The outbox record behind idempotent email: one row per idempotency key, claimed before the send and marked
  * sent after it, so a retried run (in this process or after a restart) never sends the same message twice.
  * Row keys are a hash of the idempotency key, which may hold characters Table Storage forbids in keys.
- * A send ACS throttled keeps its whole message in partition `deferred` (gzipped into binary parts, so a large
+ * A send ACS throttled (or a notice another channel has not taken yet) keeps its whole message in partition `deferred` (gzipped into binary parts, so a large
  * alert fits one entity) until a later run sends it; that partition holds only what is waiting.
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { odata } from '@azure/data-tables';
-import type { DeferredMail, EmailMessage, SentMailRecord, SentMailStore } from '../ports/index.js';
+import type { DeferredMail, OutboxMessage, SentMailRecord, SentMailStore } from '../ports/index.js';
 import { getEntity, statusOf, tableCall, type TableAccess } from './tables.js';
 
 const PARTITION = 'mail';
@@ -31,12 +31,12 @@ type DeferredEntity = {
 let deferSeq = 0;
 
 /** The message gzipped and cut into binary parts; a message too large for one entity cannot wait in the outbox. */
-function deferredEntity(message: EmailMessage, enqueuedAt: string, seq: number, notBefore: string): DeferredEntity {
+function deferredEntity(message: OutboxMessage, enqueuedAt: string, seq: number, notBefore: string): DeferredEntity {
   const zipped = gzipSync(Buffer.from(JSON.stringify(message), 'utf8'));
   const parts = Math.ceil(zipped.length / PART_BYTES);
   if (parts > MAX_PARTS)
     throw new Error(
-      `Email '${message.subject}' is too large to wait in the outbox (${zipped.length} bytes gzipped); it is not deferred.`,
+      `'${message.subject}' is too large to wait in the outbox (${zipped.length} bytes gzipped); it is not deferred.`,
     );
   const entity = {
     partitionKey: DEFERRED,
@@ -57,7 +57,7 @@ function fromDeferred(e: DeferredEntity): DeferredMail {
     Array.from({ length: e.parts }, (_, i) => Buffer.from(e[`part${i}`] ?? new Uint8Array(0))),
   );
   return {
-    message: JSON.parse(gunzipSync(zipped).toString('utf8')) as EmailMessage,
+    message: JSON.parse(gunzipSync(zipped).toString('utf8')) as OutboxMessage,
     enqueuedAt: e.enqueuedAt,
     seq: e.seq ?? 0,
     notBefore: e.notBefore,

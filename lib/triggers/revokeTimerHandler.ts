@@ -17,6 +17,10 @@ export function createRevokeTimerHandler(deps: () => RevokeScheduleDeps): Revoke
       `Revocation${r.dryRun ? ' (dry run)' : ''}: ${result.activation.activated.length} activated, ${r.planned.length} planned, ${r.removed.length} removed and verified, ` +
         `${r.failed.length} failed, ${r.reminders.length} reminder(s)${r.blocked ? `; BLOCKED: ${r.blocked.reason}` : ''}.`,
     );
+    // A channel that refused a notice keeps it in the outbox; the run says so where operators look.
+    for (const c of result.outbox?.channels ?? [])
+      if (c.errors.length)
+        context.warn(`${c.channel} channel: ${c.waiting} notice(s) wait in the outbox; ${c.errors.join('; ')}`);
     // Failures were escalated by email already; failing the invocation makes them visible in Application Insights too.
     const failures = r.failed.length + result.activation.failed.length;
     if (failures > 0 || r.blocked) {

@@ -372,9 +372,47 @@ describe('loadConfig', () => {
       ).toBe(true);
   });
 
+  it('refuses notice channels that are not https (loopback aside), half set up or routed without being set up', () => {
+    expect(
+      problems({
+        ...base,
+        WATCHDOG_TEAMS_WEBHOOK_URL: 'http://prod-12.westeurope.logic.azure.com/workflows/1?sig=TopSecretMarker42',
+        WATCHDOG_WEBHOOK_URL: 'http://siem.contoso.example/hook',
+        WATCHDOG_LOGS_RULE_ID: 'dcr-00000000000000000000000000000001',
+        WATCHDOG_ROUTES: 'teams: * >= urgent; pager: *; logs: grant-*; webhook: nothing-*',
+      }),
+    ).toEqual([
+      'WATCHDOG_TEAMS_WEBHOOK_URL uses http; use an https:// URL (plain http is accepted only on loopback: 127.0.0.1, localhost, [::1]).',
+      "WATCHDOG_WEBHOOK_URL is 'http://siem.contoso.example/hook'; plain http is accepted only on loopback (127.0.0.1, localhost, [::1]), use https.",
+      "WATCHDOG_ROUTES gives severity 'urgent' for teams; severities: info, low, medium, high, critical.",
+      "WATCHDOG_ROUTES names channel 'pager'; channels: email, teams, webhook, logs.",
+      "WATCHDOG_ROUTES names kind 'nothing-*' for webhook, which matches no notice kind (docs/notifications.md lists them).",
+      'WATCHDOG_WEBHOOK_SECRET is required with WATCHDOG_WEBHOOK_URL: every webhook event is signed with the secret.',
+      'WATCHDOG_LOGS_ENDPOINT is required with WATCHDOG_LOGS_RULE_ID: rows go to a data collection rule through its endpoint.',
+    ]);
+    expect(problems({ ...base, WATCHDOG_ROUTES: 'logs: *' })).toEqual([
+      'WATCHDOG_ROUTES routes logs, but WATCHDOG_LOGS_ENDPOINT is not set.',
+    ]);
+    const ok = loadConfig({
+      ...base,
+      WATCHDOG_TEAMS_WEBHOOK_URL: 'http://127.0.0.1:7070/teams',
+      WATCHDOG_WEBHOOK_URL: 'https://siem.contoso.example/hook',
+      WATCHDOG_WEBHOOK_SECRET: 'x'.repeat(32),
+      WATCHDOG_ROUTES: 'teams: * >= high; webhook: grant-*, drift',
+    });
+    expect(ok.notify.webhook?.url).toBe('https://siem.contoso.example/hook');
+    expect([...(ok.notify.routes?.webhook?.kinds ?? [])]).toContain('grant-approved');
+    expect(ok.notify.routes?.teams?.minSeverity).toBe('high');
+  });
+
   it('never echoes the value of a secret setting in a problem', () => {
     const secrets = (Object.entries(SETTINGS) as [string, Setting][]).filter(([, s]) => s.secret).map(([n]) => n);
-    expect(secrets.sort()).toEqual(['WATCHDOG_EMAIL_CONNECTION_STRING', 'WATCHDOG_STORAGE_CONNECTION_STRING']);
+    expect(secrets.sort()).toEqual([
+      'WATCHDOG_EMAIL_CONNECTION_STRING',
+      'WATCHDOG_STORAGE_CONNECTION_STRING',
+      'WATCHDOG_TEAMS_WEBHOOK_URL',
+      'WATCHDOG_WEBHOOK_SECRET',
+    ]);
     const values = [
       'TopSecretMarker42',
       'endpoint=http://remote.example.com/;accesskey=TopSecretMarker42',
