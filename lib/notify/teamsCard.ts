@@ -111,7 +111,7 @@ export function teamsMessage(notice: Notice, webUrl: string | undefined): string
   let body = '';
   for (const rows of [20, 5, 0]) {
     body = JSON.stringify(card(notice, url, rows));
-    if (Buffer.byteLength(body) <= MAX_CARD_BYTES) return body;
+    if (new TextEncoder().encode(body).length <= MAX_CARD_BYTES) return body;
   }
   return body;
 }
