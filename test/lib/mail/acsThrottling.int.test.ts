@@ -84,7 +84,7 @@ describe('ACS Email rate limits', () => {
     expect((await mailer.send(notice(2))).status).toBe('deferred');
     r.clock.advance(61_000);
     const tick = await revoke({ ...r, mailer: mailerOf(r) });
-    expect(tick.outbox).toEqual({ sent: 1, waiting: 0 });
+    expect(tick.outbox).toEqual({ sent: 1, waiting: 0, channels: [] });
     expect(subjects(r)).toEqual(['Notice 1', 'Notice 2']);
     expect(
       (await journalEntries(r.store)).filter((e) => e.type === 'alert.sent' && e.subject === 'burst/2'),
