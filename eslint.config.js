@@ -22,7 +22,7 @@ const DOMAIN = [
 const PORTS = ['ports'];
 const USE_CASES = ['audit', 'revoke', 'grants', 'evidence', 'doctor', 'notify'];
 const ADAPTERS = [
-  'store',
+  'tableStorage',
   'blob',
   'exchange',
   'graph',
@@ -154,7 +154,7 @@ const notYetDirected = [
   {
     files: ['lib/doctor/**/*.ts'],
     forbidden: USE_CASE_MAY_NOT,
-    allow: ['config', 'auth', 'graph', 'exchange', 'store', 'credential', 'http'],
+    allow: ['config', 'auth', 'graph', 'exchange', 'tableStorage', 'credential', 'http'],
     until: 'doctor checks the settings and adapters through a probe port built by the composition root',
   },
   {

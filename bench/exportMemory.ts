@@ -16,8 +16,8 @@ import { exportEvidence } from '../lib/evidence/exportEvidence.js';
 import { chainHash, GENESIS_HASH, entryRowKey, hashedFields } from '../lib/hashChain.js';
 import { startAzurite } from '../cli/local/azurite.js';
 import { azuriteAnchors } from '../testkit/anchors.js';
-import { openStore } from '../lib/store/index.js';
-import type { TableAccess } from '../lib/store/tables.js';
+import { openStore } from '../lib/tableStorage/openStore.js';
+import type { TableAccess } from '../lib/tableStorage/tableAccess.js';
 
 const ROWS = Number(process.argv[2] ?? 100_000);
 const BATCH = 100;

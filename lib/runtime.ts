@@ -38,8 +38,8 @@ import {
   type Mailer,
   type NoticeChannel,
 } from './ports/index.js';
-import { openStore, storeOn, type OpenedStore } from './store/index.js';
-import type { TableAccess } from './store/tables.js';
+import { openStore, storeOn, type OpenedStore } from './tableStorage/openStore.js';
+import type { TableAccess } from './tableStorage/tableAccess.js';
 
 export interface Runtime {
   config: Config;

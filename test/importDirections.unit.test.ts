@@ -24,17 +24,17 @@ describe('import directions (eslint.config.js)', () => {
   }, 120_000);
 
   it.each([
-    ['a use case importing an adapter', 'lib/audit/diff.ts', "import '../store/tables.js';"],
+    ['a use case importing an adapter', 'lib/audit/diff.ts', "import '../tableStorage/tableAccess.js';"],
     ['a use case importing the settings', 'lib/grants/approveGrant.ts', "import '../config.js';"],
     ['a use case importing the composition root', 'lib/evidence/verifyHistory.ts', "import '../runtime.js';"],
     ['a use case importing a trigger', 'lib/revoke/planReminders.ts', "import '../triggers/revokeTimerHandler.js';"],
-    ['an adapter importing a use case', 'lib/store/grantStore.ts', "import '../grants/approveGrant.js';"],
+    ['an adapter importing a use case', 'lib/tableStorage/grants.ts', "import '../grants/approveGrant.js';"],
     ['an adapter importing the composition root', 'lib/clock.ts', "import './runtime.js';"],
     ['the domain importing a port', 'lib/domain.ts', "import './ports/index.js';"],
     ['a pure helper importing an adapter', 'lib/limiter.ts', "import './http/transport.js';"],
-    ['a port importing an adapter', 'lib/ports/store.ts', "import '../store/tables.js';"],
+    ['a port importing an adapter', 'lib/ports/store.ts', "import '../tableStorage/tableAccess.js';"],
     ['a port importing a use case', 'lib/ports/auditState.ts', "import '../audit/diff.js';"],
-    ['a trigger importing an adapter', 'lib/triggers/grantHttpHandler.ts', "import '../store/index.js';"],
+    ['a trigger importing an adapter', 'lib/triggers/grantHttpHandler.ts', "import '../tableStorage/openStore.js';"],
     ['lib/ importing the emulator', 'lib/runtime.ts', "import '../emulator/index.js';"],
     ['lib/ importing the command line', 'lib/audit/holders/expandDirectUsers.ts', "import '../../../cli/main.js';"],
     ['the emulator importing lib/', 'emulator/exchange/route.ts', "import '../../lib/domain.js';"],
@@ -52,7 +52,7 @@ describe('import directions (eslint.config.js)', () => {
       ),
     ).toEqual([]);
     expect(
-      await restricted('lib/store/grantStore.ts', "import '../ports/index.js';\nimport '../http/transport.js';"),
+      await restricted('lib/tableStorage/grants.ts', "import '../ports/index.js';\nimport '../http/transport.js';"),
     ).toEqual([]);
     expect(await restricted('emulator/server.ts', "import '../contract/emulator.js';")).toEqual([]);
   });

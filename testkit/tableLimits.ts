@@ -7,7 +7,7 @@
  * UTF-16 unit, binary 4 + bytes, numbers 8, booleans 1).
  */
 import type { TransactionAction } from '@azure/data-tables';
-import type { TableAccess } from '../lib/store/tables.js';
+import type { TableAccess } from '../lib/tableStorage/tableAccess.js';
 
 export const MAX_PROPERTY_BYTES = 64 * 1024;
 export const MAX_ENTITY_BYTES = 1024 * 1024;

@@ -3,7 +3,7 @@
  * requests a run makes or to kill the run before its Nth write.
  */
 import type { TableClient } from '@azure/data-tables';
-import type { TableAccess } from '../lib/store/tables.js';
+import type { TableAccess } from '../lib/tableStorage/tableAccess.js';
 
 type PipelinePolicy = Parameters<TableClient['pipeline']['addPolicy']>[0];
 

@@ -7,7 +7,7 @@ import { createCredential } from '../credential.js';
 import { InvokeCommandClient, type CmdletParameters, type CmdletRow } from '../exchange/invokeCommand.js';
 import { GraphDirectory } from '../graph/graphDirectory.js';
 import type { RetryPolicy } from '../http/retryPolicy.js';
-import { createTableAccess, type TableAccess } from '../store/tables.js';
+import { createTableAccess, type TableAccess } from '../tableStorage/tableAccess.js';
 
 export interface DoctorProbes {
   /** GET on Graph; a 401/403 throws PermissionError naming `permission`. */

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
-import { getEntity, tableCall, type TableAccess } from '../store/tables.js';
+import { getEntity, tableCall, type TableAccess } from '../tableStorage/tableAccess.js';
 import { fail, messageOf, pass, type CheckResult } from './doctorCheck.js';
 
 const NAME = 'Table Storage read/write';

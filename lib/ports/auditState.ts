@@ -1,7 +1,7 @@
 /**
  * What the audit keeps between runs: the last complete holder snapshot with run health, and the
  * findings (open, resolved) with the break-glass holders seen. Implemented on Table Storage in
- * lib/store/snapshotStore.ts and lib/store/findingStore.ts.
+ * lib/tableStorage/snapshots.ts and lib/tableStorage/findings.ts.
  */
 import type { Finding, Holder, HolderVia, Snapshot } from '../domain.js';
 

@@ -1,6 +1,6 @@
 /**
  * Removes one unapproved holder's assignment (WATCHDOG_UNAPPROVED_ACTION=revoke): a claim row records the
- * intent before the removal (lib/store/removalClaimStore.ts), so the next run finishes what a dead run left,
+ * intent before the removal (lib/tableStorage/removalClaims.ts), so the next run finishes what a dead run left,
  * its notice and journal entries once each after the recorded seq.
  */
 import { performance } from 'node:perf_hooks';

@@ -12,7 +12,7 @@
  * the Mailer drops the repeated email, and each journal entry (expired, alert, removed, revoked) has an
  * event id that the repeat appends only if the journal after the recorded seq lacks it.
  * The removal of an unapproved holder records the same intent in a claim row before the removal
- * (lib/store/removalClaimStore.ts), and a reminder on its grant before the email (`reminderIntent`): the
+ * (lib/tableStorage/removalClaims.ts), and a reminder on its grant before the email (`reminderIntent`): the
  * next run finishes what a dead run left, its journal entries once each after the recorded seq.
  */
 import type { NotifyDeps } from '../notify/sendNotice.js';

@@ -8,7 +8,7 @@ import { loadConfig } from '../../lib/config.js';
 import type { Logger } from '../../lib/ports/index.js';
 import { createRuntime, type Runtime } from '../../lib/runtime.js';
 import type { RetryPolicy } from '../../lib/http/retryPolicy.js';
-import type { TableAccess } from '../../lib/store/tables.js';
+import type { TableAccess } from '../../lib/tableStorage/tableAccess.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server.js';
 import { SECURITY_TEAM, SENDER } from '../../emulator/scenarios/forgottenMigrations.js';
 import { silentLogger } from '../../testkit/loggers.js';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import type { AnchorLog, Clock } from '../../lib/ports/index.js';
-import { openStore, type OpenedStore } from '../../lib/store/index.js';
-import { createTableAccess, type TableAccess } from '../../lib/store/tables.js';
+import { openStore, type OpenedStore } from '../../lib/tableStorage/openStore.js';
+import { createTableAccess, type TableAccess } from '../../lib/tableStorage/tableAccess.js';
 import { azuriteAnchors } from '../../testkit/anchors.js';
 
 /** A table prefix nobody else uses, so test files never see each other's rows. */

@@ -7,10 +7,10 @@ import type { FindingStore, JournalEntry } from '../../../lib/ports/index.js';
 import { auditOptions } from '../../../lib/runtime.js';
 import { AuditFailedError, runAudit, type AuditDeps, type AuditResult } from '../../../lib/audit/runAudit.js';
 import { GLOBAL_ADMINISTRATOR_ROLE_ID, MIE_ROLE } from '../../../lib/domain.js';
-import { createFindingStore } from '../../../lib/store/findingStore.js';
-import { createGrantStore } from '../../../lib/store/grantStore.js';
-import { createJournal } from '../../../lib/store/journal.js';
-import { createSnapshotStore } from '../../../lib/store/snapshotStore.js';
+import { createFindingStore } from '../../../lib/tableStorage/findings.js';
+import { createGrantStore } from '../../../lib/tableStorage/grants.js';
+import { createJournal } from '../../../lib/tableStorage/journal.js';
+import { createSnapshotStore } from '../../../lib/tableStorage/snapshots.js';
 import {
   DEFAULT_DELEGATING_ASSIGNMENT,
   fixedGuid,

@@ -10,7 +10,7 @@ import type { EvidenceDeps } from '../../../lib/evidence/evidenceDeps.js';
 import { verifyHistory } from '../../../lib/evidence/verifyHistory.js';
 import { anchorLine } from '../../../lib/journalAnchor.js';
 import type { JournalEntry, JournalEntryInput, StoredAnchor } from '../../../lib/ports/index.js';
-import { createJournal } from '../../../lib/store/journal.js';
+import { createJournal } from '../../../lib/tableStorage/journal.js';
 import { createEvidenceHttpHandler } from '../../../lib/triggers/evidenceHttpHandler.js';
 import { azuriteBlobClient } from '../../../testkit/anchors.js';
 import { captureIo } from '../../../testkit/captureIo.js';

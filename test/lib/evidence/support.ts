@@ -2,7 +2,7 @@
 import type { Grant, Holder } from '../../../lib/domain.js';
 import { MIE_ROLE } from '../../../lib/domain.js';
 import type { JournalEntryInput } from '../../../lib/ports/index.js';
-import type { OpenedStore } from '../../../lib/store/index.js';
+import type { OpenedStore } from '../../../lib/tableStorage/openStore.js';
 import { holder, unapprovedFinding } from '../../../testkit/fixtures.js';
 
 /**

@@ -13,7 +13,7 @@ import { ManualClock } from '../../../lib/clock.js';
 import type { EvidenceDeps } from '../../../lib/evidence/evidenceDeps.js';
 import { createEvidenceHttpHandler } from '../../../lib/triggers/evidenceHttpHandler.js';
 import type { Clock, AnchorLog } from '../../../lib/ports/index.js';
-import { storeOn, type OpenedStore } from '../../../lib/store/index.js';
+import { storeOn, type OpenedStore } from '../../../lib/tableStorage/openStore.js';
 import { fixedGuid } from '../../../emulator/scenarios/baseTenant.js';
 import { USERS } from '../../../emulator/scenarios/forgottenMigrations.js';
 import { requestGrant } from '../../../lib/grants/requestGrant.js';

@@ -17,7 +17,7 @@ import { sendNotice, type NoticeDeps } from '../../../lib/notify/sendNotice.js';
 import { escapeMarkdown } from '../../../lib/notify/teamsCard.js';
 import { webhookEventSchema } from '../../../lib/notify/webhookEventSchema.js';
 import type { EmailMessage, Mailer, SentMailStore } from '../../../lib/ports/index.js';
-import { storeOn } from '../../../lib/store/index.js';
+import { storeOn } from '../../../lib/tableStorage/openStore.js';
 import { crashingTables } from '../../../testkit/tables.js';
 import { startFakeServer, type FakeServer, type RecordedRequest, type Reply } from '../../support/fakeServer.js';
 import { testTables, uniquePrefix } from '../../support/store.js';

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../lib/clock.js';
-import { openStore } from '../../../lib/store/index.js';
+import { openStore } from '../../../lib/tableStorage/openStore.js';
 import { StoreError } from '../../../lib/ports/index.js';
 import { pendingGrant } from '../../../testkit/fixtures.js';
 

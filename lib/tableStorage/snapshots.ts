@@ -8,7 +8,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { PendingAttribution, SnapshotState, SnapshotStore, SnapshotVersion } from '../ports/index.js';
 import type { Snapshot } from '../domain.js';
-import { getEntity, tableCall, type TableAccess } from './tables.js';
+import { getEntity, tableCall, type TableAccess } from './tableAccess.js';
 
 const PARTITION = 'snapshot';
 const CURRENT = 'current';

@@ -11,7 +11,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { BreakGlassUse, FindingState, FindingStore, StoredFinding } from '../ports/index.js';
-import { getEntity, tableCall, type TableAccess } from './tables.js';
+import { getEntity, tableCall, type TableAccess } from './tableAccess.js';
 
 const OPEN = 'open';
 const RESOLVED = 'resolved';

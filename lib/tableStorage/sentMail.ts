@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { odata } from '@azure/data-tables';
 import type { DeferredMail, OutboxMessage, SentMailRecord, SentMailStore } from '../ports/index.js';
-import { getEntity, statusOf, tableCall, type TableAccess } from './tables.js';
+import { getEntity, statusOf, tableCall, type TableAccess } from './tableAccess.js';
 
 const PARTITION = 'mail';
 const DEFERRED = 'deferred';

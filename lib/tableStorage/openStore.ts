@@ -1,13 +1,13 @@
 /** Opens the Table Storage behind the Store port. */
 import type { Clock, JournalRows, Store } from '../ports/index.js';
-import { createGrantStore } from './grantStore.js';
+import { createGrantStore } from './grants.js';
 import { createJournal, createJournalRows } from './journal.js';
-import { createFindingStore } from './findingStore.js';
-import { createAlertIntentStore } from './alertIntentStore.js';
-import { createRemovalClaimStore } from './removalClaimStore.js';
-import { createSentMailStore } from './sentMailStore.js';
-import { createSnapshotStore } from './snapshotStore.js';
-import { createTableAccess, type TableAccess, type TableAccessOptions } from './tables.js';
+import { createFindingStore } from './findings.js';
+import { createAlertIntentStore } from './alertIntents.js';
+import { createRemovalClaimStore } from './removalClaims.js';
+import { createSentMailStore } from './sentMail.js';
+import { createSnapshotStore } from './snapshots.js';
+import { createTableAccess, type TableAccess, type TableAccessOptions } from './tableAccess.js';
 
 export interface OpenedStore extends Store {
   tables: TableAccess;

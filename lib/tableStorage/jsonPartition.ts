@@ -4,7 +4,7 @@
  * repeated run can release what a previous one released.
  */
 import { odata } from '@azure/data-tables';
-import { statusOf, tableCall, type TableAccess } from './tables.js';
+import { statusOf, tableCall, type TableAccess } from './tableAccess.js';
 
 type JsonEntity = { partitionKey: string; rowKey: string; json: string };
 

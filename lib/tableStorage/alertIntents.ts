@@ -6,7 +6,7 @@
  */
 import type { AlertIntent, AlertIntentStore } from '../ports/index.js';
 import { jsonPartition } from './jsonPartition.js';
-import type { TableAccess } from './tables.js';
+import type { TableAccess } from './tableAccess.js';
 
 /** Notice keys hold '/', which a row key may not (Understanding the Table service data model): '|' instead. */
 const rowKey = (key: string): string => key.replace(/\//g, '|');

@@ -24,7 +24,7 @@ import {
   type StoredJournalRow,
   ConflictError,
 } from '../ports/index.js';
-import { getEntity, tableCall, type TableAccess } from './tables.js';
+import { getEntity, tableCall, type TableAccess } from './tableAccess.js';
 
 const PARTITION = 'journal';
 const HEAD = 'head';

@@ -8,7 +8,7 @@
  */
 import type { RemovalClaimStore, UnapprovedRemovalClaim } from '../ports/index.js';
 import { jsonPartition } from './jsonPartition.js';
-import type { TableAccess } from './tables.js';
+import type { TableAccess } from './tableAccess.js';
 
 /** Guids are hex and dashes, valid in a row key; lower case so that any spelling is one claim. */
 const rowKey = (guid: string): string => guid.toLowerCase();

@@ -1,17 +1,12 @@
 /**
  * Table Storage access: one TableClient per table, created on first use, every request time-boxed (and retried
- * where safe, lib/store/tableCallLimits.ts), and Table errors mapped to typed errors so that callers never parse
+ * where safe, lib/tableStorage/callLimits.ts), and Table errors mapped to typed errors so that callers never parse
  * status codes.
  */
 import { TableClient, type TableEntityResult } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import { connectionStringEndpoint, isLoopbackHost } from '../endpoints.js';
-import {
-  DEFAULT_TABLE_CALL_LIMITS,
-  tableCallPolicy,
-  TableTimeoutError,
-  type TableCallLimits,
-} from './tableCallLimits.js';
+import { DEFAULT_TABLE_CALL_LIMITS, tableCallPolicy, TableTimeoutError, type TableCallLimits } from './callLimits.js';
 import { ConflictError, StoreError } from '../ports/index.js';
 
 export interface TableAccess {
@@ -25,7 +20,7 @@ export interface TableAccessOptions {
   credential?: TokenCredential;
   /** Prefix of every table name; tests use a fresh one for isolation. Letters and digits only. */
   prefix?: string;
-  /** Time limit and retry of each request (lib/store/tableCallLimits.ts); tests shrink them. */
+  /** Time limit and retry of each request (lib/tableStorage/callLimits.ts); tests shrink them. */
   limits?: Partial<TableCallLimits>;
 }
 

@@ -9,7 +9,7 @@ import { odata } from '@azure/data-tables';
 import type { Grant, GrantStatus } from '../domain.js';
 import type { GrantStore } from '../ports/index.js';
 import { ConflictError, OpenGrantExistsError } from '../ports/index.js';
-import { getEntity, statusOf, tableCall, type TableAccess } from './tables.js';
+import { getEntity, statusOf, tableCall, type TableAccess } from './tableAccess.js';
 
 const PARTITION = 'grant';
 /** Slot row keys sort after every grant id, so lists leave them out with one RowKey bound. */
