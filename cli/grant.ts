@@ -139,7 +139,7 @@ function grantSpec(makeDeps: () => GrantDeps): GroupSpec {
     async run(values, io) {
       try {
         const outcome = await spec.decide(values);
-        io.out(values.json ? JSON.stringify(outcome, withoutEtag, 2) : describe(spec.name, outcome));
+        io.out(values.json ? JSON.stringify(outcome, null, 2) : describe(spec.name, outcome));
         return 'failed' in outcome && outcome.failed.length > 0 ? 1 : 0;
       } catch (error) {
         const problem = error instanceof UsageError ? undefined : grantProblem(error);
@@ -367,10 +367,6 @@ export function runGrant(args: string[], io: CliIo, makeDeps: () => GrantDeps): 
 
 export function command(io: CliIo): CommandSpec {
   return grantSpec(() => createRuntime(loadConfig(io.env)));
-}
-
-function withoutEtag(key: string, value: unknown): unknown {
-  return key === 'etag' ? undefined : value;
 }
 
 function line(g: Grant): string {

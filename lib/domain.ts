@@ -273,8 +273,6 @@ export interface Grant {
    * of that moment. A run that dies before recording it as sent leaves it, and the next run finishes this one.
    */
   reminderIntent?: { offset: string; handled: string[]; journalSeq: number };
-  /** Table Storage ETag of the stored version; updates must present it. */
-  etag?: string;
 }
 
 // ---- Findings -----------------------------------------------------------------------------

@@ -473,7 +473,7 @@ const SEQ_HASH = {
   required: ['seq', 'hash'],
 };
 
-/** Response shapes (lib/domain.ts Grant without its ETag, lib/api/problem.ts, the evidence and doctor reports). */
+/** Response shapes (lib/domain.ts Grant, lib/api/problem.ts, the evidence and doctor reports). */
 const SCHEMAS: Record<string, Json> = {
   Problem: {
     type: 'object',
@@ -494,7 +494,7 @@ const SCHEMAS: Record<string, Json> = {
   },
   Grant: {
     type: 'object',
-    description: 'A grant as stored, without its ETag; an `active` one carries a `note` on Exchange propagation.',
+    description: 'A grant as stored; an `active` one carries a `note` on Exchange propagation.',
     properties: {
       id: { type: 'string', format: 'uuid' },
       principal: { type: 'string', description: 'Lower-cased UPN of the grantee.' },

@@ -27,7 +27,7 @@ export function describeDecision(d: GrantDecision): string {
 
 export interface GrantRecord {
   /** As the journal recorded it last; the table row only for a grant the journal has no event of. */
-  grant: Omit<Grant, 'etag'>;
+  grant: Grant;
   /** Every grant.* event about this grant, in order. */
   history: GrantDecision[];
   /** Where the grants table disagrees with the journal, in words; empty when they agree. */
@@ -129,8 +129,7 @@ export async function* grantRecords(
       : !fromJournal
         ? ['the journal has no event of this grant: its row was written to the grants table outside the watchdog']
         : differences(row, fromJournal.grant);
-    const { etag: _etag, ...shownGrant } = grant;
-    yield { grant: shownGrant, history: fromJournal?.history ?? [], discrepancies };
+    yield { grant, history: fromJournal?.history ?? [], discrepancies };
   }
 }
 

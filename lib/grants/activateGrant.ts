@@ -33,7 +33,7 @@ export async function activateGrant(deps: GrantDeps, grant: Grant, actor: string
   };
   let saved: Grant;
   try {
-    saved = await deps.store.grants.update(active);
+    saved = await deps.store.grants.update(grant, active);
   } catch (error) {
     if (error instanceof ConflictError) await undoIfAbandoned(deps, active);
     throw error;

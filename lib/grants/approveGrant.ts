@@ -33,7 +33,7 @@ export async function approveGrant(deps: GrantDeps, caller: Caller, id: string):
   checkNotSelfDecision(grant, caller);
   if (decisionTarget(grant) === 'extension') return approveExtension(deps, caller, grant, now);
 
-  const approved = await deps.store.grants.update({
+  const approved = await deps.store.grants.update(grant, {
     ...grant,
     status: 'approved',
     approvedBy: caller.upn,
@@ -53,7 +53,7 @@ async function approveExtension(deps: GrantDeps, caller: Caller, grant: Grant, n
   const extension = grant.extension;
   if (!extension) return grant;
   const from = Math.max(Date.parse(grant.expiresAt ?? now.toISOString()), now.getTime());
-  const extended = await deps.store.grants.update({
+  const extended = await deps.store.grants.update(grant, {
     ...grant,
     extension: undefined,
     expiresAt: new Date(from + extension.durationMs).toISOString(),

@@ -34,7 +34,7 @@ export async function cancelGrant(deps: GrantDeps, caller: Caller, id: string, r
   // removes its own assignment again (activateGrant), so nothing it makes after this read-back survives either.
   const access = isDue(grant, deps.clock.now()) ? await removeWhatActivationMayHaveMade(deps, grant) : undefined;
   const now = deps.clock.now().toISOString();
-  const cancelled = await deps.store.grants.update({
+  const cancelled = await deps.store.grants.update(grant, {
     ...grant,
     status: 'cancelled',
     endedAt: now,

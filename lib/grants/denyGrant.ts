@@ -18,6 +18,7 @@ export async function denyGrant(deps: GrantDeps, caller: Caller, id: string, rea
   const target = decisionTarget(grant);
   const decided: Grant = { ...grant, deniedBy: caller.upn, deniedAt: now, denyReason: reason };
   const denied = await deps.store.grants.update(
+    grant,
     target === 'extension'
       ? { ...decided, extension: undefined }
       : { ...decided, status: 'denied', endedAt: now, endedBy: caller.upn, endReason: reason },

@@ -32,7 +32,7 @@ export async function extendGrant(
     requestedAt: deps.clock.now().toISOString(),
     justification: input.justification,
   };
-  const pending = await deps.store.grants.update({ ...grant, extension });
+  const pending = await deps.store.grants.update(grant, { ...grant, extension });
   await recordAndNotify(deps, 'extension-requested', {
     type: 'grant.extension-requested',
     actor: caller.upn,

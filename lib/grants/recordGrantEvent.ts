@@ -28,7 +28,7 @@ export interface GrantEvent {
 }
 
 export function recordGrantEvent(store: Pick<Store, 'journal'>, event: GrantEvent): Promise<JournalEntry> {
-  const { etag: _etag, ...grant } = event.grant;
+  const { grant } = event;
   return store.journal.append({
     type: event.type,
     actor: event.actor,

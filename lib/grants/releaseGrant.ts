@@ -34,7 +34,7 @@ export async function releaseGrant(deps: GrantDeps, caller: Caller, id: string, 
     throw error;
   }
   const now = deps.clock.now().toISOString();
-  const released = await deps.store.grants.update({
+  const released = await deps.store.grants.update(grant, {
     ...grant,
     status: 'released',
     extension: undefined,

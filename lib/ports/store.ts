@@ -11,8 +11,12 @@ export interface GrantStore {
    */
   createExclusive(grant: Grant, isOpen: (existing: Grant) => boolean): Promise<Grant>;
   get(id: string): Promise<Grant | undefined>;
-  /** Writes only if the stored ETag still equals grant.etag; otherwise throws ConflictError. */
-  update(grant: Grant): Promise<Grant>;
+  /**
+   * Writes `next` in place of `current`, a grant this store returned (by create, get, list or a previous
+   * update), only if the stored grant is still that version; otherwise throws ConflictError. Returns the
+   * grant as written: the version to pass as `current` next time.
+   */
+  update(current: Grant, next: Grant): Promise<Grant>;
   list(filter?: { status?: GrantStatus[]; principal?: string }): Promise<Grant[]>;
   /**
    * Up to `limit` grants with an id after `after`, in id order, filtered by the service; `more` when

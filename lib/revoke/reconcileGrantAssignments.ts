@@ -94,13 +94,12 @@ export async function removeLeftover(deps: RevokeDeps, leftover: Leftover, repor
   const durationMs = Math.round(performance.now() - started);
   report.removed.push({ ...planned, outcome, verifiedAt, durationMs });
   if (outcome === 'absent') return;
-  const { etag: _etag, ...data } = grant;
   await deps.store.journal.append({
     type: 'assignment.removed',
     actor: WATCHDOG_ACTOR,
     subject: assignment.guid,
     reason: 'grant-closed',
-    data: { grant: data, assignment, reason: 'grant-closed', outcome, verifiedAt },
+    data: { grant, assignment, reason: 'grant-closed', outcome, verifiedAt },
   });
   deps.logger.warn(
     `Removed leftover ${assignment.name} (${assignment.guid}) of ${grant.status} grant ${grant.id}; verified gone at ${verifiedAt}.`,

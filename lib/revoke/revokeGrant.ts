@@ -50,7 +50,7 @@ export async function revokeGrant(
   const done: Grant = { ...grant, status: 'revoked', revocation: { ...revocation, verifiedAt } };
   if (!(await notifyRevoked(deps, grant, done, verifiedAt, attempt))) return;
   await journalOnce(deps, revokedEntries(done, outcome, verifiedAt), attempt.recoverAfter);
-  if (!(await updateOrSkip(deps, done, report))) return;
+  if (!(await updateOrSkip(deps, grant, done, report))) return;
   report.removed.push({ ...attempt.planned, outcome, verifiedAt, durationMs });
   deps.logger.info(`Revoked grant ${grant.id} of ${grant.principal}: ${outcome}, verified at ${verifiedAt}.`, {
     grantId: grant.id,
@@ -91,7 +91,7 @@ async function claimOrSkip(
 async function claim(deps: RevokeDeps, grant: Grant, journalSeq: number): Promise<Grant> {
   const at = deps.clock.now().toISOString();
   const attempts = (grant.revocation?.attempts ?? 0) + 1;
-  const claimed = await deps.store.grants.update({
+  const claimed = await deps.store.grants.update(grant, {
     ...grant,
     status: 'expired',
     endedAt: grant.endedAt ?? grant.expiresAt ?? at,
@@ -106,14 +106,13 @@ async function claim(deps: RevokeDeps, grant: Grant, journalSeq: number): Promis
   });
   // The expiry of a grant that was active; a later attempt journals it if the first died before it did.
   if (grant.status === 'active' || (grant.status === 'expired' && grant.activatedAt)) {
-    const { etag: _etag, ...data } = claimed;
     const expired = {
       id: `grant.expired|${grant.id}`,
       type: 'grant.expired',
       actor: WATCHDOG_ACTOR,
       subject: grant.id,
       reason: `expired at ${grant.expiresAt ?? at}`,
-      data: { grant: data },
+      data: { grant: claimed },
     };
     await journalOnce(deps, [expired], recoveryPoint(grant));
   }
@@ -135,7 +134,7 @@ async function removeVerified(
   try {
     const { outcome } = await removeGrantAccess(deps.exchange, claimed);
     const verifiedAt = deps.clock.now().toISOString();
-    const grant = await deps.store.grants.update({
+    const grant = await deps.store.grants.update(claimed, {
       ...claimed,
       revocation: { ...claimed.revocation, attempts: claimed.revocation?.attempts ?? 1, verifiedAt },
     });
@@ -175,7 +174,6 @@ async function notifyRevoked(
 }
 
 function revokedEntries(done: Grant, outcome: 'removed' | 'absent', verifiedAt: string): JournalEntry[] {
-  const { etag: _etag, ...data } = done;
   const entries: JournalEntry[] = [];
   if (done.method === 'direct' && done.assignmentGuid) {
     entries.push({
@@ -184,7 +182,7 @@ function revokedEntries(done: Grant, outcome: 'removed' | 'absent', verifiedAt: 
       actor: WATCHDOG_ACTOR,
       subject: done.assignmentGuid,
       reason: 'expired',
-      data: { grant: data, reason: 'expired', outcome },
+      data: { grant: done, reason: 'expired', outcome },
     });
   }
   entries.push({
@@ -193,14 +191,14 @@ function revokedEntries(done: Grant, outcome: 'removed' | 'absent', verifiedAt: 
     actor: WATCHDOG_ACTOR,
     subject: done.id,
     reason: `expired; removal verified at ${verifiedAt}`,
-    data: { grant: data, outcome },
+    data: { grant: done, outcome },
   });
   return entries;
 }
 
-async function updateOrSkip(deps: RevokeDeps, done: Grant, report: RevocationReport): Promise<boolean> {
+async function updateOrSkip(deps: RevokeDeps, current: Grant, done: Grant, report: RevocationReport): Promise<boolean> {
   try {
-    await deps.store.grants.update(done);
+    await deps.store.grants.update(current, done);
     return true;
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
@@ -217,21 +215,20 @@ async function recordGrantFailure(deps: RevokeDeps, grant: Grant, error: string,
     grantId: grant.id,
   });
   try {
-    await deps.store.grants.update({
+    await deps.store.grants.update(grant, {
       ...grant,
       revocation: { ...grant.revocation, attempts, lastError: boundedError(error) },
     });
   } catch (updateError) {
     if (!(updateError instanceof ConflictError)) throw updateError;
   }
-  const { etag: _etag, ...data } = grant;
   const failed = {
     id: `grant.revoke-failed|${grant.id}|${attempts}`,
     type: 'grant.revoke-failed',
     actor: WATCHDOG_ACTOR,
     subject: grant.id,
     reason: error,
-    data: { grant: data, attempts },
+    data: { grant, attempts },
   };
   await journalOnce(deps, [failed], attempt.recoverAfter);
   await trySendNotice(

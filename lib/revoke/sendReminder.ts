@@ -20,7 +20,7 @@ export async function sendReminder(
   let grant = due.grant;
   try {
     if (!earlier)
-      grant = await deps.store.grants.update({
+      grant = await deps.store.grants.update(grant, {
         ...grant,
         reminderIntent: { offset: due.offset, handled: due.handled, journalSeq },
       });
@@ -28,7 +28,7 @@ export async function sendReminder(
     if (sent === 'failed') return;
     const { reminderIntent: _intent, ...rest } = grant;
     const recorded = new Set([...(grant.remindersSent ?? []), ...due.handled]);
-    await deps.store.grants.update({ ...rest, remindersSent: [...recorded] });
+    await deps.store.grants.update(grant, { ...rest, remindersSent: [...recorded] });
   } catch (error) {
     // Someone changed the grant meanwhile; the next run sees the reminder as due again and the Mailer drops the repeat.
     if (!(error instanceof ConflictError)) throw error;

@@ -1,6 +1,7 @@
 /**
  * Grants in Table Storage. The whole grant is one JSON column; status, principal and expiresAt
- * are copied into columns so that lists can filter server-side. Updates carry the ETag.
+ * are copied into columns so that lists can filter server-side. Updates carry the ETag of the version they
+ * replace, which the store keeps beside each grant it returns (`etags`), so the domain type knows nothing of it.
  * A slot row per principal (same partition, written in the same transaction as the grant) names the
  * principal's latest grant, so two requests racing for one person cannot both create an open grant.
  */
@@ -23,6 +24,18 @@ function slotKey(principal: string): string {
   return `${SLOT_PREFIX}${createHash('sha256').update(principal.toLowerCase()).digest('hex')}`;
 }
 
+/**
+ * The ETag of every grant object this module returned, for as long as the caller holds the object: an update
+ * names the version it replaces by passing that object back.
+ */
+const etags = new WeakMap<Grant, string>();
+
+/** `grant`, remembered as the version stored under `etag`. */
+function versioned(grant: Grant, etag: string | undefined): Grant {
+  if (etag) etags.set(grant, etag);
+  return grant;
+}
+
 type GrantEntity = {
   partitionKey: string;
   rowKey: string;
@@ -33,19 +46,18 @@ type GrantEntity = {
 };
 
 function toEntity(grant: Grant): GrantEntity {
-  const { etag: _etag, ...data } = grant;
   return {
     partitionKey: PARTITION,
     rowKey: grant.id,
     status: grant.status,
     principal: grant.principal,
     expiresAt: grant.expiresAt ?? '',
-    json: JSON.stringify(data),
+    json: JSON.stringify(grant),
   };
 }
 
 function fromEntity(entity: GrantEntity & { etag?: string }): Grant {
-  return { ...(JSON.parse(entity.json) as Grant), etag: entity.etag };
+  return versioned(JSON.parse(entity.json) as Grant, entity.etag);
 }
 
 /** Largest page the store serves: one service request of at most 1,000 entities, with the look-ahead row. */
@@ -67,7 +79,7 @@ export function createGrantStore(tables: TableAccess): GrantStore {
     async create(grant) {
       const c = await client();
       const res = await tableCall(`Creating grant ${grant.id}`, () => c.createEntity(toEntity(grant)));
-      return { ...grant, etag: res.etag };
+      return versioned({ ...grant }, res.etag);
     },
     async createExclusive(grant, isOpen) {
       const c = await client();
@@ -82,7 +94,7 @@ export function createGrantStore(tables: TableAccess): GrantStore {
             ['create', toEntity(grant)],
             slot ? ['update', next, 'Replace', { etag: slot.etag }] : ['create', next],
           ]);
-          return { ...grant, etag: res.getResponseForEntity(grant.id)?.etag };
+          return versioned({ ...grant }, res.getResponseForEntity(grant.id)?.etag);
         } catch (error) {
           const status = statusOf(error);
           // Another request took the slot (or the grant id exists): read again and decide.
@@ -96,13 +108,15 @@ export function createGrantStore(tables: TableAccess): GrantStore {
       const entity = await getEntity<GrantEntity>(await client(), PARTITION, id);
       return entity ? fromEntity(entity) : undefined;
     },
-    async update(grant) {
-      if (!grant.etag) throw new Error(`Grant ${grant.id} has no ETag: read it before updating it.`);
+    async update(current, next) {
+      const etag = etags.get(current);
+      if (!etag) throw new Error(`Grant ${current.id} was not read from the store: read it before updating it.`);
+      if (next.id !== current.id) throw new Error(`Grant ${current.id} cannot be replaced by grant ${next.id}.`);
       const c = await client();
-      const res = await tableCall(`Updating grant ${grant.id}`, () =>
-        c.updateEntity(toEntity(grant), 'Replace', { etag: grant.etag }),
+      const res = await tableCall(`Updating grant ${next.id}`, () =>
+        c.updateEntity(toEntity(next), 'Replace', { etag }),
       );
-      return { ...grant, etag: res.etag };
+      return versioned({ ...next }, res.etag);
     },
     async list(filter = {}) {
       const c = await client();

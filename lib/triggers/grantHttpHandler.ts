@@ -254,11 +254,10 @@ function methodOrPathProblem(key: string): ProblemError {
   );
 }
 
-type GrantView = Omit<Grant, 'etag'> & { note?: string };
+type GrantView = Grant & { note?: string };
 
 function view(grant: Grant): GrantView {
-  const { etag: _etag, ...rest } = grant;
-  return grant.status === 'active' ? { ...rest, note: PROPAGATION_NOTE } : rest;
+  return grant.status === 'active' ? { ...grant, note: PROPAGATION_NOTE } : grant;
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {

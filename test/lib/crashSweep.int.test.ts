@@ -276,7 +276,7 @@ describe('a run that dies before any store write is completed by the next one, e
         };
         const seeded = await seedExpiredGrant(rt.emulator, rt.store.grants, USERS.adelev, options);
         // 30 minutes left: the PT1H reminder is due.
-        await rt.store.grants.update({
+        await rt.store.grants.update(seeded, {
           ...seeded,
           expiresAt: new Date(rt.clock.now().getTime() + 30 * 60_000).toISOString(),
         });

@@ -77,7 +77,6 @@ describe('grants evidence cross-checked against the journal (emulator, Azurite)'
       id: 'planted-1',
       principal: 'nestorw@contoso.onmicrosoft.com',
       role: MIE_ROLE,
-      etag: undefined,
     };
     await rt.store.grants.create(planted);
 

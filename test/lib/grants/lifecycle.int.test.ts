@@ -165,7 +165,7 @@ describe('grant lifecycle over HTTP (emulator + Azurite)', () => {
   it('the same approver retrying after a crash between approval and activation finishes the activation once', async () => {
     const g = await requestFor('johannal');
     const stored = await api.grant(g.id);
-    await api.runtime.store.grants.update({
+    await api.runtime.store.grants.update(stored!, {
       ...stored!,
       status: 'approved',
       approvedBy: upn('lidiah'),

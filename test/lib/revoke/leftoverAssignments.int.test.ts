@@ -44,7 +44,12 @@ async function leftBehind(r: TestRuntime, local: string, status: Grant['status']
   r.emulator.faults.clear();
   const approved = await r.store.grants.get(requested.id);
   if (!approved) throw new Error('grant missing');
-  return r.store.grants.update({ ...approved, status, endedAt: r.clock.now().toISOString(), endedBy: upn('meganb') });
+  return r.store.grants.update(approved, {
+    ...approved,
+    status,
+    endedAt: r.clock.now().toISOString(),
+    endedBy: upn('meganb'),
+  });
 }
 
 describe('revokeExpired: assignments left behind by closed grants', () => {
@@ -124,7 +129,7 @@ describe('revokeExpired: assignments left behind by closed grants', () => {
     for (const g of live) {
       const row = await rt.store.grants.get(g.id);
       if (row)
-        await rt.store.grants.update({
+        await rt.store.grants.update(row, {
           ...row,
           status: 'cancelled',
           endedAt: rt.clock.now().toISOString(),

@@ -283,8 +283,8 @@ describe('revokeExpired: grants', () => {
     rt.clock.advance(4 * HOUR);
     const grants: GrantStore = {
       ...rt.store.grants,
-      update: (g: Grant) =>
-        g.status === 'revoked' ? Promise.reject(new Error('host stopped')) : rt!.store.grants.update(g),
+      update: (current: Grant, next: Grant) =>
+        next.status === 'revoked' ? Promise.reject(new Error('host stopped')) : rt!.store.grants.update(current, next),
     };
     await expect(revoke({ ...rt, store: { ...rt.store, grants } })).rejects.toThrow('host stopped');
     expect((await rt.store.grants.get(grant.id))?.status).toBe('expired');

@@ -70,12 +70,29 @@ describe('Table Storage call limits', () => {
   });
 
   it('an ETag-guarded write is retried; an insert is sent once and says it may have been applied', async () => {
-    const account = await storageAccount(never);
+    const etag = `W/"datetime'2026-11-01T09%3A00%3A00Z'"`;
+    // The grant's read is answered; every write after it is left unanswered.
+    const account = await storageAccount((req, res) => {
+      if (req.method === 'GET')
+        res
+          .writeHead(200, { 'content-type': 'application/json;odata=nometadata', etag })
+          .end(
+            JSON.stringify({
+              'odata.etag': etag,
+              PartitionKey: 'grant',
+              RowKey: grant.id,
+              json: JSON.stringify(grant),
+            }),
+          );
+    });
     const store = open(account.connection);
-    await expect(store.grants.update({ ...grant, etag: 'W/"datetime\'2026-11-01T09%3A00%3A00Z\'"' })).rejects.toThrow(
+    const current = await store.grants.get(grant.id);
+    if (!current) throw new Error('the grant read was not answered');
+    account.seen.length = 0;
+    await expect(store.grants.update(current, { ...current, status: 'approved' })).rejects.toThrow(
       /on each of 3 attempts/,
     );
-    expect(account.seen).toEqual(Array(3).fill(`PUT W/"datetime'2026-11-01T09%3A00%3A00Z'"`));
+    expect(account.seen).toEqual(Array(3).fill(`PUT ${etag}`));
     account.seen.length = 0;
     await expect(store.grants.create(grant)).rejects.toThrow(
       /^Creating grant .* failed: Table Storage did not answer a POST .* within 150 ms\. It was a write sent once: it may or may not have been applied/,

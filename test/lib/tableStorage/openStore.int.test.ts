@@ -18,7 +18,7 @@ describe('grant store (Azurite)', () => {
 
   it('round-trips a grant and filters by status and principal', async () => {
     const created = await store.grants.create(sampleGrant('g-1'));
-    expect(created.etag).toBeTruthy();
+    expect(created).toEqual(sampleGrant('g-1'));
     const read = await store.grants.get('g-1');
     expect(read).toEqual(created);
     expect(await store.grants.get('does-not-exist')).toBeUndefined();
@@ -29,6 +29,22 @@ describe('grant store (Azurite)', () => {
     expect((await store.grants.list({ principal: 'Lee.Gu@contoso.onmicrosoft.com' })).map((g) => g.id)).toEqual([
       'g-2',
     ]);
+    // The grant create returned is the stored version: it can be updated without reading it again.
+    await expect(store.grants.update(created, { ...created, ticket: 'CHG-9' })).resolves.toMatchObject({
+      ticket: 'CHG-9',
+    });
+  });
+
+  it('updates only a grant it returned, and only with the same id', async () => {
+    const created = await store.grants.create(sampleGrant('g-3'));
+    await expect(store.grants.update({ ...created }, { ...created, status: 'denied' })).rejects.toThrow(
+      'Grant g-3 was not read from the store: read it before updating it.',
+    );
+    await expect(store.grants.update(created, { ...created, id: 'g-4' })).rejects.toThrow(
+      'Grant g-3 cannot be replaced by grant g-4.',
+    );
+    expect((await store.grants.get('g-3'))?.status).toBe('pending');
+    expect(await store.grants.get('g-4')).toBeUndefined();
   });
 
   it('refuses a duplicate id with a ConflictError', async () => {
@@ -38,11 +54,21 @@ describe('grant store (Azurite)', () => {
 
   it('detects a concurrent update through the ETag (412 -> ConflictError)', async () => {
     const original = await store.grants.create(sampleGrant('race'));
-    const first = await store.grants.update({ ...original, status: 'active', approvedBy: 'a@contoso.onmicrosoft.com' });
-    await expect(store.grants.update({ ...original, status: 'cancelled' })).rejects.toBeInstanceOf(ConflictError);
+    const first = await store.grants.update(original, {
+      ...original,
+      status: 'active',
+      approvedBy: 'a@contoso.onmicrosoft.com',
+    });
+    await expect(store.grants.update(original, { ...original, status: 'cancelled' })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
     const stored = await store.grants.get('race');
     expect(stored?.status).toBe('active');
-    expect(stored?.etag).toBe(first.etag);
+    expect(stored).toEqual(first);
+    // What the first update returned is the stored version.
+    await expect(store.grants.update(first, { ...first, status: 'released' })).resolves.toMatchObject({
+      status: 'released',
+    });
   });
 });
 
@@ -77,12 +103,14 @@ describe('one open grant per principal (Azurite)', () => {
     await expect(
       store.grants.createExclusive({ ...sampleGrant('slot-2'), principal: 'lee.gu@contoso.onmicrosoft.com' }, open),
     ).rejects.toMatchObject({ existing: { id: 'slot-1' } });
-    await store.grants.update({ ...first, status: 'denied' });
+    await store.grants.update(first, { ...first, status: 'denied' });
     const second = await store.grants.createExclusive(
       { ...sampleGrant('slot-2'), principal: 'lee.gu@contoso.onmicrosoft.com' },
       open,
     );
-    expect(second.etag).toBeTruthy();
+    await expect(store.grants.update(second, { ...second, status: 'denied' })).resolves.toMatchObject({
+      status: 'denied',
+    });
     expect((await store.grants.list()).every((g) => typeof g.id === 'string' && g.requestedAt)).toBe(true);
   });
 });
