@@ -74,16 +74,14 @@ describe('Table Storage call limits', () => {
     // The grant's read is answered; every write after it is left unanswered.
     const account = await storageAccount((req, res) => {
       if (req.method === 'GET')
-        res
-          .writeHead(200, { 'content-type': 'application/json;odata=nometadata', etag })
-          .end(
-            JSON.stringify({
-              'odata.etag': etag,
-              PartitionKey: 'grant',
-              RowKey: grant.id,
-              json: JSON.stringify(grant),
-            }),
-          );
+        res.writeHead(200, { 'content-type': 'application/json;odata=nometadata', etag }).end(
+          JSON.stringify({
+            'odata.etag': etag,
+            PartitionKey: 'grant',
+            RowKey: grant.id,
+            json: JSON.stringify(grant),
+          }),
+        );
     });
     const store = open(account.connection);
     const current = await store.grants.get(grant.id);
