@@ -1,7 +1,8 @@
 /**
  * The ports: the small interfaces the use cases depend on, and (lib/ports/errors.ts) the errors they throw.
- * Adapters implement them: lib/exchange (Exchange admin API), lib/graph (Microsoft Graph), lib/store (Table
- * Storage), lib/mail (ACS Email), lib/channels (Teams, webhook, Logs Ingestion), lib/clock.ts. Ports import the domain and nothing else of the project.
+ * Adapters implement them: lib/exchange (Exchange admin API), lib/graph (Microsoft Graph), lib/tableStorage (Table
+ * Storage), lib/blob (journal anchors), lib/mail (ACS Email), lib/channels (Teams, webhook, Logs Ingestion),
+ * lib/clock.ts. Ports import the domain and nothing else of the project.
  */
 export type * from './anchors.js';
 export type * from './auditState.js';
