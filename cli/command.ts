@@ -215,6 +215,10 @@ function buildLeaf(spec: LeafSpec<unknown>, io: CliIo, result: { code: number })
   const options = new Map<string, Option>();
   for (const f of spec.flags) {
     const option = new Option(flagSyntax(f), f.required ? `${f.description} (required)` : f.description);
+    // Commander stops at a value flag typed without its value (`grant request --grantee`) and reports it alone,
+    // and takes a following `--flag` as the value. Read as optional, the value is `true` when absent, and the
+    // action reports it with every other problem of the call; help still shows `<UPN>`.
+    if (option.required) [option.required, option.optional] = [false, true];
     cmd.addOption(option);
     options.set(f.name, option);
   }
@@ -223,12 +227,16 @@ function buildLeaf(spec: LeafSpec<unknown>, io: CliIo, result: { code: number })
     const path = commandPath(cmd);
     const { operands, unknown } = split(cmd);
     const values = new Map<string, string | boolean | undefined>();
-    for (const [name, option] of options) {
+    const withoutValue: FlagSpec[] = [];
+    for (const f of spec.flags) {
+      const option = options.get(f.name) as Option;
       const value = cmd.getOptionValue(option.attributeName()) as string | boolean | undefined;
+      if (f.value && value === true) withoutValue.push(f);
       // `--no-bom` sets `bom` to false; the flag counts as given then.
-      values.set(name, option.negate ? value === false : value);
+      values.set(f.name, option.negate ? value === false : value === true && f.value ? undefined : value);
     }
     const input = new FlagInput(values, operands);
+    for (const f of withoutValue) input.problem(`--${f.name}`, `--${f.name} needs a value: ${flagSyntax(f)}.`);
     const known = [...options.keys(), 'help'].map((n) => `--${n}`);
     for (const token of unknown.filter((t) => t.startsWith('-'))) {
       const name = token.split('=')[0] ?? token;
@@ -245,7 +253,8 @@ function buildLeaf(spec: LeafSpec<unknown>, io: CliIo, result: { code: number })
       );
     }
     for (const f of spec.flags)
-      if (f.required && values.get(f.name) === undefined) input.problem(`--${f.name}`, `--${f.name} is required.`);
+      if (f.required && values.get(f.name) === undefined && !withoutValue.includes(f))
+        input.problem(`--${f.name}`, `--${f.name} is required.`);
     const parsed = spec.parse(input);
     if (input.problems.length) throw new UsageError(input.problems, path, `${path} ${cmd.usage()}`);
     result.code = await spec.run(parsed, io);

@@ -72,6 +72,26 @@ describe('cli dispatch', () => {
     expect(run.stderr).toContain("Run 'mie-watchdog grant request --help' for the options.");
   });
 
+  it('reports a flag typed without its value with the other problems of the call, by the name typed', async () => {
+    const trailing = await call(['grant', 'request', '--duration', '4x', '--principal']);
+    expect(trailing.code).toBe(2);
+    expect(trailing.stderr).toContain('--principal needs a value: --principal <UPN>.');
+    expect(trailing.stderr).not.toContain('--principal is required.');
+    expect(trailing.stderr).toContain('--justification is required.');
+    expect(trailing.stderr).toContain("--duration '4x' is not a duration");
+    // A flag is not the value of the flag before it.
+    const followed = await call(['grant', 'approve', '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f', '--approver', '--json']);
+    expect(followed.code).toBe(2);
+    expect(JSON.parse(followed.stdout)).toEqual({
+      error: {
+        code: 'usage',
+        message: '--approver needs a value: --approver <UPN>.',
+        command: 'grant approve',
+        problems: [{ name: '--approver', message: '--approver needs a value: --approver <UPN>.' }],
+      },
+    });
+  });
+
   it('names API fields by their flags (assignmentGuid is --assignment)', async () => {
     const run = await call([
       'grant',
