@@ -94,6 +94,13 @@ describe('the emulator as the tenant OpenID Connect provider', () => {
       oid: USERS.gradya.id,
       tid: TENANT_ID,
       roles: ['Grant.Request', 'Grant.Approve'],
+      channel: {
+        kind: 'api',
+        oid: USERS.gradya.id,
+        tid: TENANT_ID,
+        issuer: `https://login.microsoftonline.com/${TENANT_ID}/v2.0`,
+        appId: WATCHDOG_API.appId,
+      },
     });
     const idClaims = JSON.parse(Buffer.from(tokens.id_token.split('.')[1] ?? '', 'base64url').toString()) as Record<
       string,
