@@ -44,9 +44,11 @@ const EXCHANGE_PAGE = 1000;
 const GRAPH_PAGE = 999;
 const BATCH = 20;
 
-const pages = (rows: number, size: number) => Math.max(1, Math.ceil(rows / size));
+/** Pages needed for `rows` at `size` a page; even an empty read costs one. */
+export const pages = (rows: number, size: number) => Math.max(1, Math.ceil(rows / size));
 
-function transitiveCount(state: TenantState, groupId: string): number {
+/** Members reached through a group and its nested groups, each once. */
+export function transitiveCount(state: TenantState, groupId: string): number {
   const seen = new Set<string>([groupId]);
   const stack = [groupId];
   while (stack.length) {

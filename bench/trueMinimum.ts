@@ -38,13 +38,12 @@ import { MIE_ROLE, ORGANIZATION_MANAGEMENT } from '../lib/domain.js';
 import { NAMES_PER_FILTER } from '../lib/exchange/exchangeAdminClient.js';
 import { GRAPH_APP_ROLES, GRAPH_SP_ID } from '../emulator/scenarios/baseTenant.js';
 import type { RoleGroupState, TenantState } from '../emulator/tenantState.js';
+import { pages, transitiveCount } from './minimumRoundTrips.js';
 
 const EXCHANGE_PAGE = 1000;
 const GRAPH_PAGE = 999;
 const EXCHANGE_BATCH = 10;
 const GRAPH_BATCH = 20;
-
-const pages = (rows: number, size: number) => Math.max(1, Math.ceil(rows / size));
 
 /** Requests of one service: how many, and the longest chain among them. */
 class Rounds {
@@ -62,20 +61,6 @@ class Rounds {
   get rounds(): number {
     return Math.max(this.chain, Math.ceil(this.requests / this.batch));
   }
-}
-
-function transitiveCount(state: TenantState, groupId: string): number {
-  const seen = new Set<string>([groupId]);
-  const stack = [groupId];
-  while (stack.length) {
-    const group = state.groups.get(stack.pop() as string);
-    for (const member of state.currentMembers(group?.members ?? [])) {
-      if (seen.has(member)) continue;
-      seen.add(member);
-      if (state.groups.has(member)) stack.push(member);
-    }
-  }
-  return seen.size - 1;
 }
 
 export interface TrueMinimum {
