@@ -116,6 +116,86 @@ interface ChangeCandidate {
   holder?: Holder;
 }
 
+/** Records a candidate: every one is current, the new ones are also raised. */
+type AddCandidate = (c: ChangeCandidate, isNew: boolean) => void;
+
+/** A holder's scope, enabled state and (held through a group) membership, new when `prev` differs. */
+function holderChanges(
+  h: Holder,
+  prev: Holder | undefined,
+  hadPrevious: boolean,
+  groupHeldBefore: Set<string>,
+  add: AddCandidate,
+): void {
+  const base = { kind: 'changed' as const, principal: h.principal, assignmentGuid: h.assignmentGuid, holderKey: h.key };
+  const widened = isOrganizationWide(h.scope) && !!prev && !isOrganizationWide(prev.scope);
+  add(
+    {
+      holder: h,
+      finding: {
+        ...base,
+        id: changedFindingId(h.key, 'scope', h.scope),
+        severity: widened ? 'high' : 'medium',
+        summary: `${label(h)}: scope ${widened ? 'widened' : 'changed'} from '${prev?.scope ?? ''}' to '${h.scope}' on ${h.assignmentName}`,
+      },
+    },
+    !!prev && prev.scope !== h.scope,
+  );
+  add(
+    {
+      holder: h,
+      finding: {
+        ...base,
+        id: changedFindingId(h.key, 'enabled', String(h.enabled)),
+        severity: h.enabled ? 'high' : 'low',
+        summary: `${label(h)}: assignment ${h.assignmentName} was ${h.enabled ? 'enabled' : 'disabled'}`,
+      },
+    },
+    !!prev && prev.enabled !== h.enabled,
+  );
+  if (h.via === 'role-group' || h.via === 'security-group' || h.via === 'organization-management') {
+    add(
+      {
+        holder: h,
+        finding: {
+          ...base,
+          id: changedFindingId(h.key, 'member', h.assignmentGuid),
+          severity: 'high',
+          summary: `${label(h)}: new member of ${h.viaName ?? 'a group'}, which holds ${h.role}`,
+        },
+      },
+      hadPrevious && !prev && groupHeldBefore.has(h.assignmentGuid.toLowerCase()),
+    );
+  }
+}
+
+/** An assignment's delegation type, new when it changed or a delegating assignment appeared. */
+function assignmentChange(
+  a: RoleAssignment,
+  prev: RoleAssignment | undefined,
+  hadPrevious: boolean,
+  add: AddCandidate,
+) {
+  const subject = `assignment:${a.guid.toLowerCase()}`;
+  const isNewDelegation =
+    hadPrevious && (prev ? prev.delegationType !== a.delegationType : a.delegationType !== 'Regular');
+  add(
+    {
+      finding: {
+        id: changedFindingId(subject, 'delegation', a.delegationType),
+        kind: 'changed',
+        principal: assignmentPrincipal(a),
+        severity: 'high',
+        summary: prev
+          ? `${a.name}: delegation changed from ${prev.delegationType} to ${a.delegationType}`
+          : `${a.name}: new ${a.delegationType} assignment of ${a.role} to ${a.roleAssigneeName || a.roleAssignee}`,
+        assignmentGuid: a.guid,
+      },
+    },
+    isNewDelegation,
+  );
+}
+
 /** Every `changed` state the current snapshot is in, relative to `previous` (raised) or as ids (carried forward). */
 function changeCandidates(
   snapshot: Snapshot,
@@ -129,105 +209,30 @@ function changeCandidates(
     (previous?.holders ?? []).filter((h) => h.via !== 'direct').map((h) => h.assignmentGuid.toLowerCase()),
   );
   for (const a of previous?.assignments ?? []) groupHeldBefore.add(a.guid.toLowerCase());
-
-  const add = (c: ChangeCandidate, isNew: boolean) => {
+  const add: AddCandidate = (c, isNew) => {
     current.set(c.finding.id, c);
     if (isNew) raised.push(c);
   };
-
-  for (const h of snapshot.holders) {
-    const prev = prevHolders.get(h.key);
-    const base = {
-      kind: 'changed' as const,
-      principal: h.principal,
-      assignmentGuid: h.assignmentGuid,
-      holderKey: h.key,
-    };
-    const widened = isOrganizationWide(h.scope) && !!prev && !isOrganizationWide(prev.scope);
-    add(
-      {
-        holder: h,
-        finding: {
-          ...base,
-          id: changedFindingId(h.key, 'scope', h.scope),
-          severity: widened ? 'high' : 'medium',
-          summary: `${label(h)}: scope ${widened ? 'widened' : 'changed'} from '${prev?.scope ?? ''}' to '${h.scope}' on ${h.assignmentName}`,
-        },
-      },
-      !!prev && prev.scope !== h.scope,
-    );
-    add(
-      {
-        holder: h,
-        finding: {
-          ...base,
-          id: changedFindingId(h.key, 'enabled', String(h.enabled)),
-          severity: h.enabled ? 'high' : 'low',
-          summary: `${label(h)}: assignment ${h.assignmentName} was ${h.enabled ? 'enabled' : 'disabled'}`,
-        },
-      },
-      !!prev && prev.enabled !== h.enabled,
-    );
-    if (h.via === 'role-group' || h.via === 'security-group' || h.via === 'organization-management') {
-      add(
-        {
-          holder: h,
-          finding: {
-            ...base,
-            id: changedFindingId(h.key, 'member', h.assignmentGuid),
-            severity: 'high',
-            summary: `${label(h)}: new member of ${h.viaName ?? 'a group'}, which holds ${h.role}`,
-          },
-        },
-        !!previous && !prev && groupHeldBefore.has(h.assignmentGuid.toLowerCase()),
-      );
-    }
-  }
-
-  for (const a of snapshot.assignments) {
-    const prev = prevAssignments.get(a.guid.toLowerCase());
-    const subject = `assignment:${a.guid.toLowerCase()}`;
-    const isNewDelegation =
-      !!previous && (prev ? prev.delegationType !== a.delegationType : a.delegationType !== 'Regular');
-    add(
-      {
-        finding: {
-          id: changedFindingId(subject, 'delegation', a.delegationType),
-          kind: 'changed',
-          principal: assignmentPrincipal(a),
-          severity: 'high',
-          summary: prev
-            ? `${a.name}: delegation changed from ${prev.delegationType} to ${a.delegationType}`
-            : `${a.name}: new ${a.delegationType} assignment of ${a.role} to ${a.roleAssigneeName || a.roleAssignee}`,
-          assignmentGuid: a.guid,
-        },
-      },
-      isNewDelegation,
-    );
-  }
+  for (const h of snapshot.holders) holderChanges(h, prevHolders.get(h.key), !!previous, groupHeldBefore, add);
+  for (const a of snapshot.assignments) assignmentChange(a, prevAssignments.get(a.guid.toLowerCase()), !!previous, add);
   return { raised, current };
 }
 
-export function diff(
+/** Each holder: break-glass (reported apart), covered by a grant in force, still holding after expiry, or unapproved. */
+function holderFindings(
   snapshot: Snapshot,
-  grants: Grant[],
+  grants: { inForce: Grant[]; expired: Grant[] },
   policy: AuditPolicy,
-  now: Date,
-  history: DiffHistory = {},
-): DiffResult {
-  const nowMs = now.getTime();
+): { findings: Finding[]; breakGlass: Holder[] } {
   const findings: Finding[] = [];
   const breakGlass: Holder[] = [];
-  const inForce = grants.filter((g) => isInForce(g, nowMs));
-  const expired = grants.filter((g) => isExpired(g, nowMs));
-
   for (const h of snapshot.holders) {
     if (isBreakGlass(h, policy)) {
       breakGlass.push(h);
       continue;
     }
-    if (inForce.some((g) => grantCovers(g, h))) continue;
-    const lapsed = expired.find((g) => grantCovers(g, h));
+    if (grants.inForce.some((g) => grantCovers(g, h))) continue;
+    const lapsed = grants.expired.find((g) => grantCovers(g, h));
     if (lapsed) {
       findings.push({
         id: `expired-present|${lapsed.id}|${h.key}`,
@@ -252,11 +257,14 @@ export function diff(
       holderKey: h.key,
     });
   }
+  return { findings, breakGlass };
+}
 
-  for (const g of grants) {
-    if (g.status !== 'active' || !isInForce(g, nowMs)) continue;
-    if (snapshot.holders.some((h) => grantCovers(g, h))) continue;
-    findings.push({
+/** Active grants in force whose assignment no holder shows. */
+function missingFindings(snapshot: Snapshot, grants: Grant[], nowMs: number): Finding[] {
+  return grants
+    .filter((g) => g.status === 'active' && isInForce(g, nowMs) && !snapshot.holders.some((h) => grantCovers(g, h)))
+    .map((g) => ({
       id: `missing|${g.id}`,
       kind: 'missing',
       principal: g.principal.toLowerCase(),
@@ -264,10 +272,16 @@ export function diff(
       summary: `Grant ${g.id} for ${g.principal} is active but its assignment${g.assignmentName ? ` ${g.assignmentName}` : ''} is gone`,
       assignmentGuid: g.assignmentGuid,
       grantId: g.id,
-    });
-  }
+    }));
+}
 
+/**
+ * The changes raised by this snapshot, and the open ones it still shows unless a grant approved since they were
+ * first seen covers the holder; never about a break-glass holder, each once.
+ */
+function changedFindings(snapshot: Snapshot, inForce: Grant[], policy: AuditPolicy, history: DiffHistory): Finding[] {
   const changes = changeCandidates(snapshot, history.previous);
+  const findings: Finding[] = [];
   const seen = new Set<string>();
   const keep = (c: ChangeCandidate) => {
     if (seen.has(c.finding.id) || (c.holder && isBreakGlass(c.holder, policy))) return;
@@ -283,11 +297,28 @@ export function diff(
       c.holder && inForce.some((g) => grantCovers(g, c.holder as Holder) && (at(g.approvedAt) ?? 0) >= firstSeen);
     if (!approvedSince) keep(c);
   }
+  return findings;
+}
 
+export function diff(
+  snapshot: Snapshot,
+  grants: Grant[],
+  policy: AuditPolicy,
+  now: Date,
+  history: DiffHistory = {},
+): DiffResult {
+  const nowMs = now.getTime();
+  const inForce = grants.filter((g) => isInForce(g, nowMs));
+  const expired = grants.filter((g) => isExpired(g, nowMs));
+  const held = holderFindings(snapshot, { inForce, expired }, policy);
+  const findings = [
+    ...held.findings,
+    ...missingFindings(snapshot, grants, nowMs),
+    ...changedFindings(snapshot, inForce, policy, history),
+  ];
   const byCause = [...findingsByCause(findings, snapshot), ...canGrantFindings(snapshot)];
   byCause.sort(
     (a, b) => a.kind.localeCompare(b.kind) || a.principal.localeCompare(b.principal) || a.id.localeCompare(b.id),
   );
-  breakGlass.sort((a, b) => a.key.localeCompare(b.key));
-  return { findings: byCause, breakGlass };
+  return { findings: byCause, breakGlass: held.breakGlass.sort((a, b) => a.key.localeCompare(b.key)) };
 }
