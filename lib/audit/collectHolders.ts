@@ -78,6 +78,39 @@ function uniqueAssignments(lists: RoleAssignment[][]): RoleAssignment[] {
 
 const EXPANDED_TYPES = ['User', 'RoleGroup', 'SecurityGroup', 'ServicePrincipal'];
 
+/** A read started now and awaited later: its rejection surfaces where it is awaited, never as unhandled. */
+function started<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => undefined);
+  return read;
+}
+
+/** The Graph app-role, application-role and Purview reads, and the built-in role's assignments, do not depend on the MIE roles. */
+function startIndependentReads(deps: CollectHoldersDeps, ctx: ExpandContext) {
+  const { exchange, directory } = deps;
+  return {
+    graphApps: started(directory.getAppRoleHolders(GRAPH_APP_ID, GRAPH_MAILBOX_ROLES)),
+    application: started(Promise.all(APPLICATION_ROLES.map((r) => exchange.getRoleAssignments(r)))),
+    ediscovery: deps.compliance ? started(expandEdiscoveryExport(ctx, deps.compliance)) : Promise.resolve(),
+    // The built-in role's assignments need no role list: they travel beside Get-ManagementRole (one Exchange $batch).
+    builtIn: started(exchange.getRoleAssignments(MIE_ROLE)),
+  };
+}
+
+/** The assignments of Mailbox Import Export and every custom role derived from it. */
+async function readMieAssignments(ctx: ExpandContext, builtIn: Promise<RoleAssignment[]>): Promise<RoleAssignment[]> {
+  const roles = await ctx.exchange.getMieRoles();
+  if (!roles.some((r) => r.name.toLowerCase() === MIE_ROLE.toLowerCase())) {
+    throw new IncompleteReadError(
+      `Get-ManagementRole -RoleType MailboxImportExport did not return '${MIE_ROLE}'; the read is incomplete. Check that the watchdog's Exchange role group allows Get-ManagementRole.`,
+    );
+  }
+  return uniqueAssignments(
+    await mapLimited(roles, ctx.limit, (r) =>
+      r.name.toLowerCase() === MIE_ROLE.toLowerCase() ? builtIn : ctx.exchange.getRoleAssignments(r.name),
+    ),
+  );
+}
+
 /** Reads every effective holder of Mailbox Import Export and its custom child roles. */
 export async function collectHolders(deps: CollectHoldersDeps, now: Date): Promise<Snapshot> {
   const { exchange, directory, logger } = deps;
@@ -92,29 +125,9 @@ export async function collectHolders(deps: CollectHoldersDeps, now: Date): Promi
     pointers: new PointerResolver(exchange, holders, logger),
   };
 
-  // The Graph app-role, application-role and Purview reads do not depend on the MIE roles: start them at once.
-  const appHoldersPending = directory.getAppRoleHolders(GRAPH_APP_ID, GRAPH_MAILBOX_ROLES);
-  appHoldersPending.catch(() => undefined);
-  const applicationPending = Promise.all(APPLICATION_ROLES.map((r) => exchange.getRoleAssignments(r)));
-  applicationPending.catch(() => undefined);
-  const ediscoveryPending = deps.compliance ? expandEdiscoveryExport(ctx, deps.compliance) : Promise.resolve();
-  ediscoveryPending.catch(() => undefined);
-
-  // The built-in role's assignments need no role list: they travel beside Get-ManagementRole (one Exchange $batch).
-  const builtInPending = exchange.getRoleAssignments(MIE_ROLE);
-  builtInPending.catch(() => undefined);
-  const roles = await exchange.getMieRoles();
-  if (!roles.some((r) => r.name.toLowerCase() === MIE_ROLE.toLowerCase())) {
-    throw new IncompleteReadError(
-      `Get-ManagementRole -RoleType MailboxImportExport did not return '${MIE_ROLE}'; the read is incomplete. Check that the watchdog's Exchange role group allows Get-ManagementRole.`,
-    );
-  }
-  const assignments = uniqueAssignments(
-    await mapLimited(roles, ctx.limit, (r) =>
-      r.name.toLowerCase() === MIE_ROLE.toLowerCase() ? builtInPending : exchange.getRoleAssignments(r.name),
-    ),
-  );
-  const applicationAssignments = uniqueAssignments(await applicationPending);
+  const early = startIndependentReads(deps, ctx);
+  const assignments = await readMieAssignments(ctx, early.builtIn);
+  const applicationAssignments = uniqueAssignments(await early.application);
   const regular = assignments.filter(isRegular);
 
   const ofType = (type: string) => regular.filter((a) => a.roleAssigneeType === type);
@@ -140,11 +153,11 @@ export async function collectHolders(deps: CollectHoldersDeps, now: Date): Promi
     expandOrganizationManagementAdmins(ctx, orgManagement, adminsPending),
     expandServicePrincipals(ctx, servicePrincipals),
     expandApplicationRoles(ctx, applicationRegular),
-    ediscoveryPending,
+    early.ediscovery,
   ]);
   await ctx.pending.resolveInto(holders);
   reportUnexpanded(ctx, others);
-  expandGraphAppRole(ctx, await appHoldersPending);
+  expandGraphAppRole(ctx, await early.graphApps);
 
   return {
     takenAt: now.toISOString(),

@@ -6,7 +6,7 @@
  * changed or deleted, for the retention period. Azurite does not emulate immutability.
  */
 import { anchorLine, parseAnchorLine } from '../journalAnchor.js';
-import type { AnchorLog } from '../ports/index.js';
+import type { AnchorLog, JournalAnchor, StoredAnchor } from '../ports/index.js';
 import { StoreError } from '../ports/index.js';
 import type { AppendBlobClient } from './appendBlobClient.js';
 
@@ -27,72 +27,82 @@ export function createBlobAnchorLog(
   client: AppendBlobClient,
   options: { prefix: string; location: string },
 ): AnchorLog {
-  const blobName = (n: number) => `${options.prefix}/journal-anchors-${String(n).padStart(6, '0')}.ndjson`;
+  return new BlobAnchorLog(client, options.prefix, options.location);
+}
 
+class BlobAnchorLog implements AnchorLog {
   /**
    * Where this writer's last append left the log: the next one appends there without reading the blob's
    * properties first; a position that moved meanwhile (another writer) answers 412 and is read again.
    */
-  let known: Position | undefined;
+  private known: Position | undefined;
+
+  constructor(
+    private readonly client: AppendBlobClient,
+    private readonly prefix: string,
+    readonly location: string,
+  ) {}
+
+  private blobName(n: number): string {
+    return `${this.prefix}/journal-anchors-${String(n).padStart(6, '0')}.ndjson`;
+  }
 
   /** The last blob of the log (1 when none exists yet) and its properties. */
-  async function current(): Promise<Position> {
+  private async current(): Promise<Position> {
     let n = 1;
-    let props = await client.properties(blobName(n));
+    let props = await this.client.properties(this.blobName(n));
     if (!props) return { n, size: 0, blocks: 0, exists: false };
     for (;;) {
-      const next = await client.properties(blobName(n + 1));
+      const next = await this.client.properties(this.blobName(n + 1));
       if (!next) return { n, ...props, exists: true };
       n++;
       props = next;
     }
   }
 
-  async function alreadyThere(blob: string, size: number, line: string): Promise<boolean> {
-    const tail = await client.read(blob, Math.max(0, size - TAIL_BYTES));
+  private async alreadyThere(blob: string, size: number, line: string): Promise<boolean> {
+    const tail = await this.client.read(blob, Math.max(0, size - TAIL_BYTES));
     return tail?.endsWith(line) ?? false;
   }
 
-  return {
-    location: options.location,
-    async record(anchor) {
-      const line = anchorLine(anchor);
-      let at = known ?? (await current());
-      known = undefined;
-      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-        const blob = blobName(at.n);
-        if (!at.exists) await client.create(blob);
-        if (at.blocks >= MAX_BLOCKS) {
-          at = { n: at.n + 1, size: 0, blocks: 0, exists: false };
-          continue;
-        }
-        const outcome = await client.append(blob, line, at.size);
-        if (outcome === 'appended') {
-          known = { n: at.n, size: at.size + Buffer.byteLength(line, 'utf8'), blocks: at.blocks + 1, exists: true };
-          return;
-        }
-        if (outcome === 'full') {
-          at = { n: at.n + 1, size: 0, blocks: 0, exists: false };
-          continue;
-        }
-        // Another writer (or this write's own earlier attempt) moved the end: read it again.
-        at = await current();
-        if (at.exists && (await alreadyThere(blobName(at.n), at.size, line))) return;
+  async record(anchor: JournalAnchor): Promise<void> {
+    const line = anchorLine(anchor);
+    let at = this.known ?? (await this.current());
+    this.known = undefined;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const blob = this.blobName(at.n);
+      if (!at.exists) await this.client.create(blob);
+      if (at.blocks >= MAX_BLOCKS) {
+        at = { n: at.n + 1, size: 0, blocks: 0, exists: false };
+        continue;
       }
-      throw new StoreError(
-        `Anchoring journal seq ${anchor.seq} in ${options.location} failed: the append position kept moving after ${MAX_ATTEMPTS} attempts.`,
-      );
-    },
-    async *read() {
-      for (let n = 1; ; n++) {
-        const text = await client.read(blobName(n));
-        if (text === undefined) return;
-        const lines = text.split('\n');
-        for (let i = 0; i < lines.length; i++) {
-          const line = lines[i]?.trim();
-          if (line) yield parseAnchorLine(line, `${blobName(n)} line ${i + 1}`);
-        }
+      const outcome = await this.client.append(blob, line, at.size);
+      if (outcome === 'appended') {
+        this.known = { n: at.n, size: at.size + Buffer.byteLength(line, 'utf8'), blocks: at.blocks + 1, exists: true };
+        return;
       }
-    },
-  };
+      if (outcome === 'full') {
+        at = { n: at.n + 1, size: 0, blocks: 0, exists: false };
+        continue;
+      }
+      // Another writer (or this write's own earlier attempt) moved the end: read it again.
+      at = await this.current();
+      if (at.exists && (await this.alreadyThere(this.blobName(at.n), at.size, line))) return;
+    }
+    throw new StoreError(
+      `Anchoring journal seq ${anchor.seq} in ${this.location} failed: the append position kept moving after ${MAX_ATTEMPTS} attempts.`,
+    );
+  }
+
+  async *read(): AsyncGenerator<StoredAnchor> {
+    for (let n = 1; ; n++) {
+      const text = await this.client.read(this.blobName(n));
+      if (text === undefined) return;
+      const lines = text.split('\n');
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i]?.trim();
+        if (line) yield parseAnchorLine(line, `${this.blobName(n)} line ${i + 1}`);
+      }
+    }
+  }
 }

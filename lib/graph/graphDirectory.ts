@@ -380,6 +380,7 @@ export class GraphDirectory implements Directory {
    * are throttled or fail transiently are sent again (waiting for the longest Retry-After among them) up to the
    * policy's attempts. Returns body by id; a 404 gives undefined unless `notFound` is 'throw'.
    */
+  // eslint-disable-next-line max-lines-per-function -- one $batch round with its retry of the throttled sub-requests; split with care
   private async batchGet(
     requests: { id: string; url: string }[],
     operation: string,

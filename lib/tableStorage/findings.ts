@@ -117,6 +117,7 @@ async function submitInBatches(c: TableClient, actions: TransactionAction[], wha
   }
 }
 
+// eslint-disable-next-line max-lines-per-function -- a factory: its length is the methods it returns, each a function of its own
 export function createFindingStore(tables: TableAccess): FindingStore {
   const client = () => tables.table('findings');
 

@@ -198,6 +198,57 @@ function lowerRowKey(fromSeq: number | undefined): string {
   return fromSeq && fromSeq > 1 ? entryRowKey(Math.max(1, fromSeq - Math.ceil(ROW_CHARS / ENTRY_OVERHEAD_CHARS))) : 'e';
 }
 
+/** The inputs of one row as entries chained on from `after` (the seq and hash of the entry before them). */
+function chainEntries(
+  inputs: JournalEntryInput[],
+  after: { seq: number; prevHash: string },
+  now: () => string,
+): JournalEntry[] {
+  let { seq, prevHash } = after;
+  return inputs.map((input) => {
+    seq++;
+    const base = {
+      seq,
+      ...(input.id ? { id: input.id } : {}),
+      at: input.at ?? now(),
+      type: input.type,
+      actor: input.actor,
+      subject: input.subject,
+      // Stored as '' when absent, so an empty reason is hashed as absent too.
+      reason: input.reason || undefined,
+      data: input.data ?? {},
+      prevHash,
+    };
+    const hash = chainHash(prevHash, hashedFields(base));
+    prevHash = hash;
+    return { ...base, hash };
+  });
+}
+
+/** The entries of one row (at least one): a single entry as a row of its own, several packed under the first one's key. */
+function rowEntity(inRow: JournalEntry[]): EntryEntity | PackedEntity {
+  const first = inRow[0] as JournalEntry;
+  const last = inRow[inRow.length - 1] as JournalEntry;
+  if (inRow.length === 1)
+    return {
+      partitionKey: PARTITION,
+      rowKey: entryRowKey(first.seq),
+      ...first,
+      reason: first.reason ?? '',
+      data: JSON.stringify(first.data),
+    };
+  return {
+    partitionKey: PARTITION,
+    rowKey: entryRowKey(first.seq),
+    seq: first.seq,
+    lastSeq: last.seq,
+    at: first.at,
+    lastAt: last.at,
+    entries: JSON.stringify(inRow),
+  };
+}
+
+// eslint-disable-next-line max-lines-per-function -- a factory: its length is the methods it returns, each a function of its own
 export function createJournal(tables: TableAccess, clock: Clock): Journal {
   const client = () => tables.table('journal');
 
@@ -214,51 +265,11 @@ export function createJournal(tables: TableAccess, clock: Clock): Journal {
     const entries: JournalEntry[] = [];
     const actions: TransactionAction[] = [];
     for (const row of rows) {
-      const inRow: JournalEntry[] = [];
-      for (const input of row) {
-        seq++;
-        const base = {
-          seq,
-          ...(input.id ? { id: input.id } : {}),
-          at: input.at ?? clock.now().toISOString(),
-          type: input.type,
-          actor: input.actor,
-          subject: input.subject,
-          // Stored as '' when absent, so an empty reason is hashed as absent too.
-          reason: input.reason || undefined,
-          data: input.data ?? {},
-          prevHash,
-        };
-        const hash = chainHash(prevHash, hashedFields(base));
-        inRow.push({ ...base, hash });
-        prevHash = hash;
-      }
-      const [first] = inRow;
+      const inRow = chainEntries(row, { seq, prevHash }, () => clock.now().toISOString());
       const last = inRow[inRow.length - 1];
-      if (!first || !last) continue;
-      if (inRow.length === 1) {
-        actions.push([
-          'create',
-          {
-            partitionKey: PARTITION,
-            rowKey: entryRowKey(first.seq),
-            ...first,
-            reason: first.reason ?? '',
-            data: JSON.stringify(first.data),
-          } satisfies EntryEntity,
-        ]);
-      } else {
-        const packed: PackedEntity = {
-          partitionKey: PARTITION,
-          rowKey: entryRowKey(first.seq),
-          seq: first.seq,
-          lastSeq: last.seq,
-          at: first.at,
-          lastAt: last.at,
-          entries: JSON.stringify(inRow),
-        };
-        actions.push(['create', packed]);
-      }
+      if (!last) continue;
+      ({ seq, hash: prevHash } = last);
+      actions.push(['create', rowEntity(inRow)]);
       entries.push(...inRow);
     }
     const newHead: HeadEntity = { partitionKey: PARTITION, rowKey: HEAD, seq, hash: prevHash };

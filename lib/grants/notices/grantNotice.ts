@@ -71,6 +71,7 @@ function otherApprovers(audience: GrantAudience, decidedBy: string | undefined):
   return audience.approvers.filter((a) => a.toLowerCase() !== by);
 }
 
+// eslint-disable-next-line max-lines-per-function -- one case per notice kind, each its own few lines of text, read side by side
 export function grantNotice(kind: GrantNoticeKind, grant: Grant, audience: GrantAudience, at: string): GrantNotice {
   const people = [grant.requestedBy, grant.principal];
   const who = grant.principal;
