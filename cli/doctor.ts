@@ -5,7 +5,7 @@
 import { clockFor } from '../lib/clock.js';
 import { loadConfig } from '../lib/config.js';
 import type { DoctorReport } from '../lib/doctor/doctorCheck.js';
-import { createDoctorProbes } from '../lib/doctor/doctorProbes.js';
+import { createDoctorProbes } from '../lib/doctorProbes.js';
 import { runDoctor } from '../lib/doctor/runDoctor.js';
 import { leaf, type CommandSpec } from './command.js';
 import { terminalSafe as clean } from './terminal.js';

@@ -10,6 +10,7 @@ import { COMPLIANCE_URL } from './domain.js';
 import { connectionStringEndpoint } from './endpoints.js';
 import { isFlexConsumption } from './hostingPlan.js';
 import { parseRoutes, type RouteChannel, type Routes } from './notify/routes.js';
+import type { ApiAuthSettings, AuthMode } from './ports/index.js';
 import {
   audienceList,
   bool,
@@ -42,7 +43,6 @@ import {
 
 export type CredentialKind = 'managed-identity' | 'default' | 'emulator';
 export type UnapprovedAction = 'alert' | 'revoke';
-export type AuthMode = 'token' | 'easyauth';
 export type CliDecisions = 'allow' | 'deny';
 
 export interface Config {
@@ -84,18 +84,8 @@ export interface Config {
   auditLogQuery: boolean;
   /** Read the Purview eDiscovery Export door through Security & Compliance (needs an Entra role, docs/permissions.md). */
   ediscovery: { enabled: boolean; complianceUrl: string };
-  /**
-   * `issuer` as configured (either form); `tenantId` and `authority` (the login endpoint whose OpenID
-   * configuration gives both issuers and their keys) follow from it unless WATCHDOG_AUTH_AUTHORITY says.
-   */
-  auth: {
-    mode: AuthMode;
-    audiences: string[];
-    issuer?: string;
-    tenantId?: string;
-    authority?: string;
-    jwksUrl?: string;
-  };
+  /** How the HTTP API identifies callers (lib/ports/apiAuth.ts). */
+  auth: ApiAuthSettings;
   /** Local runs only: the instant the process clock starts at (then it runs at real speed). */
   localClockStart?: Date;
   /** Local runs only: the login endpoint browsers sign in at, when it is not the one tokens are verified with. */
@@ -459,7 +449,7 @@ export class ConfigError extends Error {
   }
 }
 
-function authOf(v: Checked): Omit<Config['auth'], 'mode'> {
+function authOf(v: Checked): Omit<ApiAuthSettings, 'mode'> {
   const form = v.WATCHDOG_AUTH_ISSUER?.form;
   return {
     audiences: v.WATCHDOG_AUTH_AUDIENCE ?? [],
@@ -474,9 +464,9 @@ function authOf(v: Checked): Omit<Config['auth'], 'mode'> {
  * What keeps the HTTP API from identifying callers with these auth settings on this platform (App Service
  * Authentication sets WEBSITE_AUTH_ENABLED when it runs in front of the app, which is what makes its principal
  * header trustworthy: it strips incoming copies). Checked at start-up where the API is served, and again by
- * the authenticator.
+ * the composition root before it builds the authenticator (lib/runtime.ts createApiAuthenticator).
  */
-export function apiAuthProblems(auth: Config['auth'], platform: Env): string[] {
+export function apiAuthProblems(auth: ApiAuthSettings, platform: Env): string[] {
   if (auth.mode === 'easyauth') {
     return platform.WEBSITE_AUTH_ENABLED?.toLowerCase() === 'true'
       ? []

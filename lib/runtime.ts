@@ -1,12 +1,14 @@
 /**
  * The composition root: the one place that builds the production adapters behind the ports from the settings.
  * Functions and the CLI call it once per process; jobs receive the parts they need and never see a concrete
- * adapter. createRuntime builds everything; openEvidence only Table Storage, for the evidence jobs.
+ * adapter. createRuntime builds everything; openEvidence only Table Storage, for the evidence jobs;
+ * createApiAuthenticator the HTTP API's authenticator.
  */
 import type { TokenCredential } from '@azure/identity';
 import { AppendBlobClient, type BlobAuth } from './blob/appendBlobClient.js';
 import { createBlobAnchorLog } from './blob/blobAnchorLog.js';
-import type { Config } from './config.js';
+import { createAuthenticator, type Authenticator } from './auth/authenticator.js';
+import { apiAuthProblems, ConfigError, type Config, type Env } from './config.js';
 import { clockFor } from './clock.js';
 import { createCredential } from './credential.js';
 import { ComplianceClient } from './exchange/complianceClient.js';
@@ -30,6 +32,7 @@ import {
 import {
   StoreError,
   type AnchorLog,
+  type ApiAuthSettings,
   type Clock,
   type ComplianceRoleGroups,
   type Directory,
@@ -225,6 +228,21 @@ function openTableStore(
     connectionString ? { connectionString, prefix } : { tableEndpoint, credential: credential(), prefix },
     clock,
   );
+}
+
+/**
+ * The HTTP API's authenticator. `platform` is the App Service environment: WEBSITE_AUTH_ENABLED says App Service
+ * Authentication runs in front of the app. Settings that cannot identify callers there are a ConfigError (the
+ * same check the Function App makes at start-up), so no authenticator trusts a header nothing vouches for.
+ */
+export function createApiAuthenticator(
+  auth: ApiAuthSettings,
+  clock: Clock,
+  platform: Env = process.env,
+): Authenticator {
+  const problems = apiAuthProblems(auth, platform);
+  if (problems.length) throw new ConfigError(problems);
+  return createAuthenticator(auth, clock);
 }
 
 /** The audit job's options from the settings. */

@@ -3,7 +3,7 @@
  * the trimmed, non-empty text and gives the value or its problems, each phrased to follow the setting's name
  * ("is 'x'; use ..."), so that the table prefixes the name and one run reports every bad setting at once.
  */
-import { isAudience } from './auth/apiAudiences.js';
+import { isAudience } from './apiAudiences.js';
 import { parseIssuerForm, type IssuerForm } from './auth/entraIssuer.js';
 import { parseDuration } from './duration.js';
 import { parseInstant } from './instant.js';

@@ -17,7 +17,7 @@ import { approveGrant } from '../../lib/grants/approveGrant.js';
 import { requestGrant } from '../../lib/grants/requestGrant.js';
 import { startAzurite } from '../local/azurite.js';
 import { localEnv } from '../local/localEnv.js';
-import { createDoctorProbes } from '../../lib/doctor/doctorProbes.js';
+import { createDoctorProbes } from '../../lib/doctorProbes.js';
 import { runDoctor } from '../../lib/doctor/runDoctor.js';
 import type { Logger } from '../../lib/ports/index.js';
 import { runRevokeSchedule } from '../../lib/revoke/runRevokeSchedule.js';

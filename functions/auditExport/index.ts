@@ -1,10 +1,9 @@
 /** HTTP trigger of the auditor API: identifies the caller and serves evidence (lib/triggers/evidenceHttpHandler.ts). */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { createAuthenticator } from '../../lib/auth/authenticator.js';
 import { clockFor } from '../../lib/clock.js';
 import { loadConfig } from '../../lib/config.js';
 import { createEvidenceHttpHandler, type EvidenceHttpHandler } from '../../lib/triggers/evidenceHttpHandler.js';
-import { openEvidence } from '../../lib/runtime.js';
+import { createApiAuthenticator, openEvidence } from '../../lib/runtime.js';
 
 let handler: EvidenceHttpHandler | undefined;
 
@@ -15,7 +14,7 @@ function build(): EvidenceHttpHandler {
   // The process clock the settings ask for (WATCHDOG_LOCAL_CLOCK on the local stack), as the grant API uses.
   return createEvidenceHttpHandler({
     deps: () => deps,
-    authenticate: createAuthenticator(config.auth, clockFor(config)),
+    authenticate: createApiAuthenticator(config.auth, clockFor(config)),
   });
 }
 

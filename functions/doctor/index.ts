@@ -1,10 +1,10 @@
 /** HTTP trigger of the doctor: GET /api/doctor for Audit.Read (lib/triggers/doctorHttpHandler.ts). */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { createAuthenticator } from '../../lib/auth/authenticator.js';
 import { clockFor } from '../../lib/clock.js';
 import { loadConfig } from '../../lib/config.js';
+import { createApiAuthenticator } from '../../lib/runtime.js';
 import { createDoctorHttpHandler, type DoctorHttpHandler } from '../../lib/triggers/doctorHttpHandler.js';
-import { createDoctorProbes } from '../../lib/doctor/doctorProbes.js';
+import { createDoctorProbes } from '../../lib/doctorProbes.js';
 import { runDoctor } from '../../lib/doctor/runDoctor.js';
 
 let handler: DoctorHttpHandler | undefined;
@@ -17,7 +17,7 @@ function build(): DoctorHttpHandler {
   const clock = clockFor(config);
   return createDoctorHttpHandler({
     doctor: () => runDoctor({ config, probes, clock, platform: process.env }),
-    authenticate: createAuthenticator(config.auth, clock),
+    authenticate: createApiAuthenticator(config.auth, clock),
   });
 }
 

@@ -1,9 +1,8 @@
 /** HTTP trigger of the grant API: identifies the caller and runs one grant use case (lib/triggers/grantHttpHandler.ts). */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { createGrantHttpHandler, type GrantHttpHandler } from '../../lib/triggers/grantHttpHandler.js';
-import { createAuthenticator } from '../../lib/auth/authenticator.js';
 import { loadConfig } from '../../lib/config.js';
-import { createRuntime } from '../../lib/runtime.js';
+import { createApiAuthenticator, createRuntime } from '../../lib/runtime.js';
 
 let handler: GrantHttpHandler | undefined;
 
@@ -12,7 +11,7 @@ function build(): GrantHttpHandler {
   const runtime = createRuntime(loadConfig(process.env, { api: true }));
   return createGrantHttpHandler({
     deps: runtime,
-    authenticate: createAuthenticator(runtime.config.auth, runtime.clock),
+    authenticate: createApiAuthenticator(runtime.config.auth, runtime.clock),
   });
 }
 

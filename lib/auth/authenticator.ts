@@ -1,7 +1,6 @@
 /** Picks how HTTP callers are identified from the auth settings. */
-import { apiAuthProblems, ConfigError, type Config } from '../config.js';
-import { apiAudiences } from './apiAudiences.js';
-import type { Clock } from '../ports/index.js';
+import { apiAudiences } from '../apiAudiences.js';
+import type { ApiAuthSettings, Clock } from '../ports/index.js';
 import { easyAuthAuthenticator, tenantEasyAuthAuthenticator } from './easyAuthPrincipal.js';
 import type { Caller } from '../caller.js';
 import { createTokenAuthenticator } from './verifyAccessToken.js';
@@ -10,20 +9,15 @@ import { createTokenAuthenticator } from './verifyAccessToken.js';
 export type Authenticator = (headers: Headers) => Promise<Caller>;
 
 /**
- * `platform` is the App Service environment: WEBSITE_AUTH_ENABLED says App Service Authentication runs
- * in front of the app (lib/config.ts apiAuthProblems, the same check the Function App makes at start-up).
+ * Built only by the composition root (lib/runtime.ts createApiAuthenticator), which first refuses settings that
+ * cannot identify callers on this platform: easyauth without App Service Authentication in front, token mode
+ * without the issuer or the audience.
  */
-export function createAuthenticator(
-  auth: Config['auth'],
-  clock: Clock,
-  platform: Partial<Record<string, string | undefined>> = process.env,
-): Authenticator {
-  const problems = apiAuthProblems(auth, platform);
-  if (problems.length) throw new ConfigError(problems);
+export function createAuthenticator(auth: ApiAuthSettings, clock: Clock): Authenticator {
   if (auth.mode === 'easyauth') {
     return auth.tenantId ? tenantEasyAuthAuthenticator(auth.tenantId) : easyAuthAuthenticator;
   }
-  // Token mode without both is one of the problems above.
+  // Token mode without both is refused before this is called.
   const { tenantId = '', authority = '' } = auth;
   return createTokenAuthenticator({
     tenantId,

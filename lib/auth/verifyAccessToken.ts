@@ -22,7 +22,7 @@ export interface TokenVerifierOptions {
   tenantId: string;
   /** Login endpoint whose OpenID configuration is read (the cloud in use). */
   authority: string;
-  /** The API's client id and application ID URI (lib/auth/apiAudiences.ts). */
+  /** The API's client id and application ID URI (lib/apiAudiences.ts). */
   audiences: string[];
   /** Keys from here instead of the documents' jwks_uri. */
   jwksUrl?: string;

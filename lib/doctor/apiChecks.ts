@@ -3,16 +3,12 @@
  * the app registration behind WATCHDOG_AUTH_AUDIENCE exposes the app roles the code enforces and the
  * access_as_user scope (read from its service principal, which carries both, with Application.Read.All).
  */
-import { apiAudiences } from '../auth/apiAudiences.js';
-import { createAuthenticator } from '../auth/authenticator.js';
+import { apiAudiences } from '../apiAudiences.js';
 import { APP_ROLES } from '../caller.js';
-import { ConfigError, type Config, type Env } from '../config.js';
-import { filterEquals, odataString } from '../graph/odata.js';
-import type { Clock } from '../ports/index.js';
 import { fail, messageOf, pass, skip, type CheckResult } from './doctorCheck.js';
-import type { DoctorProbes } from './doctorProbes.js';
+import type { DoctorSettings } from './doctorSettings.js';
 import { graphFix } from './graphPermissionChecks.js';
-import { PermissionError } from '../ports/index.js';
+import { PermissionError, type DoctorProbes } from '../ports/index.js';
 
 export const API_SCOPE = 'access_as_user';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -21,13 +17,12 @@ const REGISTRATION_CHECK = 'API app registration';
 const SETTINGS_FIX =
   'Set WATCHDOG_AUTH_AUDIENCE (the API client id) and WATCHDOG_AUTH_ISSUER (https://login.microsoftonline.com/<tenant id>/v2.0); azd provision sets both from the app registration in infra/.';
 
-export function checkApiTokens(config: Config, clock: Clock, platform: Env): CheckResult {
-  try {
-    createAuthenticator(config.auth, clock, platform);
-  } catch (error) {
+/** `problems`: what refused the API's authenticator (DoctorProbes.apiAuthenticatorProblems). */
+export function checkApiTokens(config: DoctorSettings, problems: string[]): CheckResult {
+  if (problems.length) {
     return fail(
       TOKEN_CHECK,
-      error instanceof ConfigError ? error.problems.join(' ') : messageOf(error),
+      problems.join(' '),
       config.auth.mode === 'easyauth'
         ? 'Enable App Service Authentication, or use WATCHDOG_AUTH_MODE=token.'
         : SETTINGS_FIX,
@@ -41,20 +36,19 @@ export function checkApiTokens(config: Config, clock: Clock, platform: Env): Che
   );
 }
 
-export async function checkApiRegistration(config: Config, probes: DoctorProbes): Promise<CheckResult> {
+export async function checkApiRegistration(config: DoctorSettings, probes: DoctorProbes): Promise<CheckResult> {
   const configured = config.auth.audiences[0];
   if (!configured) return skip(REGISTRATION_CHECK, 'not checked: WATCHDOG_AUTH_AUDIENCE is not set.');
   const appId = GUID.test(configured) ? configured : /^api:\/\/([^/]+)$/i.exec(configured)?.[1];
-  const filter =
-    appId && GUID.test(appId)
-      ? filterEquals('appId', appId)
-      : encodeURIComponent(`servicePrincipalNames/any(n:n eq ${odataString(configured)})`);
+  const match = appId && GUID.test(appId) ? { appId } : { servicePrincipalName: configured };
   try {
-    const found = await probes.graph(
-      `/servicePrincipals?$filter=${filter}&$select=id,appId,displayName,appRoles,oauth2PermissionScopes`,
-      'the Microsoft Graph application permission Application.Read.All',
-    );
-    const sp = (found.value as Record<string, unknown>[] | undefined)?.[0];
+    const sp = await probes.servicePrincipal(match, [
+      'id',
+      'appId',
+      'displayName',
+      'appRoles',
+      'oauth2PermissionScopes',
+    ]);
     if (!sp)
       return fail(
         REGISTRATION_CHECK,

@@ -2,11 +2,11 @@
  * The email sender. ACS Email offers no dry-run or validation request (every accepted send is delivered), so
  * this is configuration only: which resource, which sender, which recipients, and how the watchdog signs in.
  */
-import type { Config } from '../config.js';
 import { connectionStringEndpoint } from '../endpoints.js';
 import { pass, type CheckResult } from './doctorCheck.js';
+import type { DoctorSettings } from './doctorSettings.js';
 
-export function checkEmail(config: Config): CheckResult {
+export function checkEmail(config: DoctorSettings): CheckResult {
   const { email } = config;
   const endpoint =
     email.endpoint ?? (email.connectionString ? connectionStringEndpoint(email.connectionString, 'email') : undefined);

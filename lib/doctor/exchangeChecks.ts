@@ -6,14 +6,10 @@
  * are matched by role and cmdlet name: the reference warns that an identity that does not match may answer
  * every entry.
  */
-import type { Config } from '../config.js';
 import { EXCHANGE_ONLINE_APP_ID, MIE_ROLE, ORGANIZATION_MANAGEMENT } from '../domain.js';
-import type { CmdletParameters } from '../exchange/invokeCommand.js';
-import { text, toRoleAssignment, toServicePrincipalPointer } from '../exchange/rows.js';
-import { filterEquals } from '../graph/odata.js';
-import { PermissionError } from '../ports/index.js';
+import { PermissionError, type CmdletParameters, type DoctorProbes } from '../ports/index.js';
 import { APP_ROLES_FIX, EXCHANGE_STEP, fail, messageOf, pass, skip, type CheckResult } from './doctorCheck.js';
-import type { DoctorProbes } from './doctorProbes.js';
+import type { DoctorSettings } from './doctorSettings.js';
 
 /** A read-only call for each cmdlet the watchdog reads with (Get-ManagementRoleEntry is doctor's own). */
 export const EXCHANGE_READ_PROBES: { cmdlet: string; parameters: CmdletParameters }[] = [
@@ -41,7 +37,7 @@ function cmdletFix(cmdlet: string): string {
   return `Give the watchdog's Exchange role group (MIE Watchdog) a role with the entry ${cmdlet}: ${EXCHANGE_STEP} (idempotent; it adds the missing role entry).`;
 }
 
-async function checkManageAsApp(config: Config, probes: DoctorProbes): Promise<CheckResult> {
+async function checkManageAsApp(config: DoctorSettings, probes: DoctorProbes): Promise<CheckResult> {
   const name = `Exchange ${MANAGE_AS_APP}`;
   if (!config.identityClientId)
     return fail(
@@ -51,15 +47,7 @@ async function checkManageAsApp(config: Config, probes: DoctorProbes): Promise<C
     );
   const permission = 'the Microsoft Graph application permission Application.Read.All';
   try {
-    const find = async (appId: string) =>
-      (
-        (
-          await probes.graph(
-            `/servicePrincipals?$filter=${filterEquals('appId', appId)}&$select=id,appId,appRoles`,
-            permission,
-          )
-        ).value as Record<string, unknown>[] | undefined
-      )?.[0];
+    const find = (appId: string) => probes.servicePrincipal({ appId }, ['id', 'appId', 'appRoles']);
     const identity = await find(config.identityClientId);
     if (!identity)
       return fail(
@@ -120,16 +108,14 @@ async function checkRead(probes: DoctorProbes, cmdlet: string, parameters: Cmdle
 
 /** The roles the identity holds in Exchange (regular, enabled assignments, through role groups too). */
 async function heldRoles(
-  config: Config,
+  config: DoctorSettings,
   probes: DoctorProbes,
 ): Promise<{ roles: Set<string>; assignee: string } | { problem: CheckResult }> {
   const name = 'Exchange write cmdlets';
   const appId = config.identityClientId?.toLowerCase();
   if (!appId) return { problem: skip(name, 'not checked: WATCHDOG_IDENTITY_CLIENT_ID is not set.') };
   try {
-    const pointer = (await probes.exchange('Get-ServicePrincipal'))
-      .map(toServicePrincipalPointer)
-      .find((p) => p.appId.toLowerCase() === appId);
+    const pointer = (await probes.exchangeServicePrincipals()).find((p) => p.appId.toLowerCase() === appId);
     if (!pointer) {
       return {
         problem: fail(
@@ -140,12 +126,12 @@ async function heldRoles(
       };
     }
     const assignee = pointer.identity ?? pointer.name;
-    const rows = await probes.exchange('Get-ManagementRoleAssignment', {
+    const assignments = await probes.exchangeRoleAssignments({
       RoleAssignee: assignee,
       Delegating: false,
       Enabled: true,
     });
-    return { roles: new Set(rows.map(toRoleAssignment).map((a) => a.role.toLowerCase())), assignee };
+    return { roles: new Set(assignments.map((a) => a.role.toLowerCase())), assignee };
   } catch (error) {
     return { problem: skip(name, `not checked: ${messageOf(error)}`) };
   }
@@ -154,12 +140,10 @@ async function heldRoles(
 async function checkWrite(probes: DoctorProbes, cmdlet: string, roles: Set<string>): Promise<CheckResult> {
   const name = `Exchange ${cmdlet}`;
   try {
-    const entries = await probes.exchange('Get-ManagementRoleEntry', { Identity: `*\\${cmdlet}` });
+    const entries = await probes.exchangeRoleEntries(cmdlet);
     const holding = entries
-      .filter(
-        (e) => text(e.Name)?.toLowerCase() === cmdlet.toLowerCase() && roles.has(text(e.Role)?.toLowerCase() ?? ''),
-      )
-      .map((e) => text(e.Role));
+      .filter((e) => e.name?.toLowerCase() === cmdlet.toLowerCase() && roles.has(e.role?.toLowerCase() ?? ''))
+      .map((e) => e.role);
     if (holding.length)
       return pass(
         name,
@@ -184,15 +168,15 @@ const DELEGATING_CHECK = `Exchange delegating assignment of ${MIE_ROLE}`;
  */
 async function checkDelegating(probes: DoctorProbes, assignee: string): Promise<CheckResult> {
   try {
-    const rows = await probes.exchange('Get-ManagementRoleAssignment', {
+    const assignments = await probes.exchangeRoleAssignments({
       Role: MIE_ROLE,
       RoleAssignee: assignee,
       Delegating: true,
       Enabled: true,
     });
-    const held = rows
-      .map(toRoleAssignment)
-      .filter((a) => a.role.toLowerCase() === MIE_ROLE.toLowerCase() && a.delegationType.startsWith('Delegating'));
+    const held = assignments.filter(
+      (a) => a.role.toLowerCase() === MIE_ROLE.toLowerCase() && a.delegationType.startsWith('Delegating'),
+    );
     if (held.length)
       return pass(
         DELEGATING_CHECK,
@@ -208,7 +192,7 @@ async function checkDelegating(probes: DoctorProbes, assignee: string): Promise<
   }
 }
 
-export async function checkExchange(config: Config, probes: DoctorProbes): Promise<CheckResult[]> {
+export async function checkExchange(config: DoctorSettings, probes: DoctorProbes): Promise<CheckResult[]> {
   const [manageAsApp, ...reads] = await Promise.all([
     checkManageAsApp(config, probes),
     ...EXCHANGE_READ_PROBES.map((p) => checkRead(probes, p.cmdlet, p.parameters)),

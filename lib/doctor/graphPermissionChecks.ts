@@ -4,17 +4,16 @@
  * reference of list users, list groups, list unifiedRoleAssignments, list servicePrincipals and list
  * auditLogQueries. A 403 (Authorization_RequestDenied) names the permission.
  */
-import type { Config } from '../config.js';
-import { PermissionError } from '../ports/index.js';
+import { PermissionError, type DoctorProbes } from '../ports/index.js';
 import { fail, messageOf, pass, APP_ROLES_FIX, type CheckResult } from './doctorCheck.js';
-import type { DoctorProbes } from './doctorProbes.js';
+import type { DoctorSettings } from './doctorSettings.js';
 
 export interface GraphPermissionProbe {
   permission: string;
   path: string;
   version: 'v1.0' | 'beta';
   /** Checked only when the feature that needs it is on. */
-  when?: (config: Config) => boolean;
+  when?: (config: DoctorSettings) => boolean;
 }
 
 export const GRAPH_PERMISSION_PROBES: GraphPermissionProbe[] = [
@@ -38,7 +37,7 @@ export function graphFix(permission: string): string {
   return `Grant the watchdog's identity the Microsoft Graph application permission ${permission} (app role assignment, admin consent): ${APP_ROLES_FIX}.`;
 }
 
-export async function checkGraphPermissions(config: Config, probes: DoctorProbes): Promise<CheckResult[]> {
+export async function checkGraphPermissions(config: DoctorSettings, probes: DoctorProbes): Promise<CheckResult[]> {
   const wanted = GRAPH_PERMISSION_PROBES.filter((p) => !p.when || p.when(config));
   return Promise.all(
     wanted.map(async (probe) => {

@@ -3,33 +3,32 @@
  * deleted, so no table the jobs use is touched.
  */
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../config.js';
-import { getEntity, tableCall, type TableAccess } from '../tableStorage/tableAccess.js';
+import type { DoctorProbes } from '../ports/index.js';
 import { fail, messageOf, pass, type CheckResult } from './doctorCheck.js';
+import type { DoctorSettings } from './doctorSettings.js';
 
 const NAME = 'Table Storage read/write';
 
-export async function checkStorage(config: Config, tables: TableAccess): Promise<CheckResult> {
+export async function checkStorage(config: DoctorSettings, probes: DoctorProbes): Promise<CheckResult> {
   const where = config.storage.connectionString
     ? 'the storage connection string'
     : `${config.storage.tableEndpoint} with the managed identity`;
   try {
-    const table = await tables.table('doctor');
+    const table = await probes.probeTable();
     const rowKey = randomUUID();
-    const entity = { partitionKey: 'probe', rowKey, value: rowKey };
-    await tableCall(`Writing ${table.tableName}/probe`, () => table.createEntity(entity));
+    await table.write(rowKey, rowKey);
     try {
-      const read = await getEntity<{ value: string }>(table, 'probe', rowKey);
+      const read = await table.read(rowKey);
       if (read?.value !== rowKey)
         return fail(
           NAME,
-          `wrote a probe row to ${table.tableName} but read back ${read ? 'another value' : 'nothing'}.`,
+          `wrote a probe row to ${table.name} but read back ${read ? 'another value' : 'nothing'}.`,
           'Check WATCHDOG_STORAGE_* points at one storage account, then run doctor again.',
         );
     } finally {
-      await tableCall(`Deleting ${table.tableName}/probe`, () => table.deleteEntity('probe', rowKey));
+      await table.remove(rowKey);
     }
-    return pass(NAME, `wrote, read back and deleted a probe row in ${table.tableName} (${where}).`);
+    return pass(NAME, `wrote, read back and deleted a probe row in ${table.name} (${where}).`);
   } catch (error) {
     return fail(
       NAME,

@@ -5,11 +5,13 @@
  * lib/clock.ts. Ports import the domain and nothing else of the project.
  */
 export type * from './anchors.js';
+export type * from './apiAuth.js';
 export type * from './auditState.js';
 export type * from './basics.js';
 export type * from './compliance.js';
 export * from './channel.js';
 export type * from './directory.js';
+export type * from './doctorProbes.js';
 export type * from './exchange.js';
 export type * from './mail.js';
 export type * from './store.js';

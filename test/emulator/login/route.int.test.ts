@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiAudiences } from '../../../lib/auth/apiAudiences.js';
+import { apiAudiences } from '../../../lib/apiAudiences.js';
 import { createTokenAuthenticator } from '../../../lib/auth/verifyAccessToken.js';
 import { startEmulator, type RunningEmulator } from '../../../emulator/index.js';
 import { WATCHDOG_API } from '../../../emulator/scenarios/baseTenant.js';

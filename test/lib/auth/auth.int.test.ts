@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
-import { createAuthenticator } from '../../../lib/auth/authenticator.js';
 import { easyAuthAuthenticator } from '../../../lib/auth/easyAuthPrincipal.js';
 import { MissingRoleError, requireRole, UnauthenticatedError, type Caller } from '../../../lib/caller.js';
 import type { Authenticator } from '../../../lib/auth/authenticator.js';
 import { SigningKeysUnavailableError } from '../../../lib/caller.js';
 import { ManualClock } from '../../../lib/clock.js';
 import { loadConfig } from '../../../lib/config.js';
+import { createApiAuthenticator } from '../../../lib/runtime.js';
 import {
   startTestIssuer,
   TEST_APP_ID_URI,
@@ -41,7 +41,7 @@ function fromSettings(settings: Record<string, string>, at: ManualClock = clock)
     ...issuer.settings,
     ...settings,
   });
-  return createAuthenticator(config.auth, at);
+  return createApiAuthenticator(config.auth, at);
 }
 
 beforeAll(async () => {
@@ -520,7 +520,7 @@ describe('App Service Authentication principal', () => {
       WATCHDOG_AUTH_AUDIENCE: TEST_CLIENT_ID,
       WATCHDOG_AUTH_ISSUER: TEST_ISSUER_V1,
     });
-    const auth = createAuthenticator(config.auth, clock, { WEBSITE_AUTH_ENABLED: 'True' });
+    const auth = createApiAuthenticator(config.auth, clock, { WEBSITE_AUTH_ENABLED: 'True' });
     const principal = (tid: string | undefined) =>
       encode({
         auth_typ: 'aad',
@@ -571,20 +571,20 @@ describe('App Service Authentication principal', () => {
 
 describe('authenticator selection and roles', () => {
   it('token mode without issuer and audience is a settings error that names them', () => {
-    expect(() => createAuthenticator({ mode: 'token', audiences: [] }, clock)).toThrow(
+    expect(() => createApiAuthenticator({ mode: 'token', audiences: [] }, clock)).toThrow(
       /WATCHDOG_AUTH_ISSUER and WATCHDOG_AUTH_AUDIENCE/,
     );
-    expect(createAuthenticator({ mode: 'easyauth', audiences: [] }, clock, { WEBSITE_AUTH_ENABLED: 'True' })).toBe(
+    expect(createApiAuthenticator({ mode: 'easyauth', audiences: [] }, clock, { WEBSITE_AUTH_ENABLED: 'True' })).toBe(
       easyAuthAuthenticator,
     );
   });
 
   it('refuses easyauth mode unless the platform says App Service Authentication is on (else the header could be forged)', () => {
-    expect(() => createAuthenticator({ mode: 'easyauth', audiences: [] }, clock, {})).toThrow(
+    expect(() => createApiAuthenticator({ mode: 'easyauth', audiences: [] }, clock, {})).toThrow(
       /App Service Authentication is not enabled/,
     );
     expect(() =>
-      createAuthenticator({ mode: 'easyauth', audiences: [] }, clock, { WEBSITE_AUTH_ENABLED: 'False' }),
+      createApiAuthenticator({ mode: 'easyauth', audiences: [] }, clock, { WEBSITE_AUTH_ENABLED: 'False' }),
     ).toThrow(/WEBSITE_AUTH_ENABLED/);
   });
 

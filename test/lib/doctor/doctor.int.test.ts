@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, type Env } from '../../../lib/config.js';
 import { systemClock } from '../../../lib/clock.js';
 import type { DoctorReport } from '../../../lib/doctor/doctorCheck.js';
-import { createDoctorProbes } from '../../../lib/doctor/doctorProbes.js';
+import { createDoctorProbes } from '../../../lib/doctorProbes.js';
 import { EXCHANGE_READ_PROBES, EXCHANGE_WRITE_CMDLETS } from '../../../lib/doctor/exchangeChecks.js';
 import { GRAPH_PERMISSION_PROBES } from '../../../lib/doctor/graphPermissionChecks.js';
 import { runDoctor } from '../../../lib/doctor/runDoctor.js';
