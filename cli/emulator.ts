@@ -5,6 +5,7 @@
  */
 import { parseDuration } from '../lib/duration.js';
 import { startEmulator } from '../emulator/server.js';
+import { channelEnv } from './local/localEnv.js';
 import { SCENARIOS } from '../emulator/scenarios/index.js';
 import { leaf, runSpec, type CommandSpec } from './command.js';
 import type { CliIo } from './io.js';
@@ -36,7 +37,7 @@ function emulatorSpec(options: EmulatorCommandOptions): CommandSpec {
     name: 'emulator',
     summary: 'run the tenant emulator in the foreground',
     description:
-      'Runs the tenant emulator (Exchange admin API, Microsoft Graph, ACS Email) until interrupted, and prints where it listens and the settings that point the watchdog at it. Drive it over HTTP under /_emulator/ (emulator/README.md).',
+      'Runs the tenant emulator (Exchange admin API, Microsoft Graph, ACS Email, and the Teams, webhook and Logs Ingestion endpoints notices go to) until interrupted, and prints where it listens and the settings that point the watchdog at it. Drive it over HTTP under /_emulator/ (emulator/README.md).',
     flags: [
       { name: 'port', value: 'N', description: 'port to listen on (default 0: a free one)' },
       { name: 'scenario', value: 'NAME', description: `one of ${scenarios.join(', ')} (default forgotten-migrations)` },
@@ -79,6 +80,7 @@ async function serve(flags: EmulatorFlags, io: CliIo, options: EmulatorCommandOp
     WATCHDOG_COMPLIANCE_URL: emulator.complianceUrl,
     WATCHDOG_CREDENTIAL: 'emulator',
     WATCHDOG_EMAIL_CONNECTION_STRING: emulator.emailConnectionString,
+    ...channelEnv(emulator.channels),
   };
   if (flags.json) {
     io.out(JSON.stringify({ url: emulator.url, port: emulator.port, scenario, tenant: emulator.tenant, settings }));
@@ -86,7 +88,9 @@ async function serve(flags: EmulatorFlags, io: CliIo, options: EmulatorCommandOp
     io.out(`Tenant emulator (${scenario}, ${emulator.tenant}) listening on ${emulator.url}`);
     io.out('Point the watchdog at it with:');
     for (const [k, v] of Object.entries(settings)) io.out(`  ${k}=${v}`);
-    io.out(`Control routes: ${emulator.url}/_emulator/health, /calls, /faults, /emails, /can-export. Ctrl+C stops it.`);
+    io.out(
+      `Control routes: ${emulator.url}/_emulator/health, /calls, /faults, /emails, /channels/teams|webhook|logs, /can-export. Ctrl+C stops it.`,
+    );
   }
   await (options.until ?? interrupted());
   await emulator.stop();

@@ -4,3 +4,15 @@
 
 /** The bearer token the tenant emulator accepts (lib/credential.ts sends it with WATCHDOG_CREDENTIAL=emulator); worthless anywhere else. */
 export const EMULATOR_TOKEN = 'mie-watchdog-emulator-dev-token';
+
+/**
+ * The HMAC key of the emulator's webhook receiver (WATCHDOG_WEBHOOK_SECRET of the local stack): development only,
+ * like the token above.
+ */
+export const EMULATOR_WEBHOOK_SECRET = 'mie-watchdog-emulator-webhook-secret-for-development';
+
+/** The immutable id of the data collection rule the emulator's Logs Ingestion endpoint serves. */
+export const EMULATOR_LOGS_RULE_ID = 'dcr-0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e';
+
+/** The input stream of that rule: the watchdog's default WATCHDOG_LOGS_STREAM. */
+export const EMULATOR_LOGS_STREAM = 'Custom-MieWatchdog_CL';

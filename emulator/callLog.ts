@@ -1,12 +1,13 @@
 /** Every call the emulator answered (control routes excepted), for tests and the demo to assert on. */
+import type { CallApi } from './faults.js';
 
 export interface CallRecord {
   seq: number;
   /** Emulator clock time, ISO 8601. */
   at: string;
-  api: 'exchange' | 'compliance' | 'graph' | 'email';
+  api: CallApi;
   method: string;
-  /** Cmdlet name, graph path without version and query, or `send` / `poll`. */
+  /** Cmdlet name, graph path without version and query, `send` / `poll`, or `post` / `upload`. */
   name: string;
   /** Cmdlet parameters, graph query options, or the email operation id. */
   parameters: Record<string, unknown>;

@@ -1,5 +1,6 @@
 /** What every route handler of one running emulator shares. */
 import type { CallLog } from './callLog.js';
+import type { ChannelState } from './channels/channelState.js';
 import type { ExchangeBehaviour } from './exchange/behaviour.js';
 import type { SentEmail } from './email/route.js';
 import type { EmailSendWindow } from './email/sendLimits.js';
@@ -23,6 +24,8 @@ export interface EmulatorContext {
   emailAccessKey: string;
   /** The tenant as an OpenID Connect provider: its signing key and the authorization codes not yet redeemed. */
   login: LoginState;
+  /** What the Teams, webhook and Logs Ingestion endpoints received, and the rules Logs Ingestion serves. */
+  channels: ChannelState;
   email: {
     sent: SentEmail[];
     operations: Map<string, { status: 'Running' | 'Succeeded'; polls: number; email: SentEmail }>;

@@ -3,6 +3,7 @@
  * code drives RunningEmulator: faults, the call log, sent emails, propagation and the clock.
  */
 import type { CallFilter } from './callLog.js';
+import { validateRule, type DataCollectionRule } from './channels/channelState.js';
 import type { EmulatorContext } from './context.js';
 import { validateExchangeBehaviour } from './exchange/behaviour.js';
 import { validateFaultRule, type FaultRule } from './faults.js';
@@ -15,6 +16,8 @@ const problem = (status: number, message: string): Reply => ({
   status,
   body: { error: { code: status === 404 ? 'NotFound' : 'BadRequest', message } },
 });
+
+const CALL_APIS = new Set(['exchange', 'compliance', 'graph', 'email', 'teams', 'webhook', 'logs']);
 
 const RESOURCE_APPS: Record<string, string> = { graph: GRAPH_APP_ID, exchange: EXCHANGE_ONLINE_APP_ID };
 
@@ -47,7 +50,7 @@ interface SettableClock {
 
 export function handleControl(ctx: EmulatorContext, method: string, url: URL, body: unknown, reset: () => void): Reply {
   const path = url.pathname.replace(/^\/_emulator/, '');
-  const key = `${method} ${path.replace(/^\/faults\/[^/]+$/, '/faults/{id}')}`;
+  const key = `${method} ${path.replace(/^\/faults\/[^/]+$/, '/faults/{id}').replace(/^\/channels\/logs\/rules\/[^/]+$/, '/channels/logs/rules/{id}')}`;
   const b = (body ?? {}) as Record<string, unknown>;
   switch (key) {
     case 'GET /health':
@@ -61,7 +64,7 @@ export function handleControl(ctx: EmulatorContext, method: string, url: URL, bo
       const filter: CallFilter = {};
       const api = url.searchParams.get('api');
       const name = url.searchParams.get('name');
-      if (api === 'exchange' || api === 'graph' || api === 'email') filter.api = api;
+      if (api && CALL_APIS.has(api)) filter.api = api as CallFilter['api'];
       if (name) filter.name = name;
       return ok({ value: ctx.calls.where(filter) });
     }
@@ -96,6 +99,22 @@ export function handleControl(ctx: EmulatorContext, method: string, url: URL, bo
     }
     case 'GET /emails':
       return ok({ value: ctx.email.sent });
+    case 'GET /channels/teams':
+      return ok({ value: ctx.channels.teams });
+    case 'GET /channels/webhook':
+      return ok({ value: ctx.channels.webhook });
+    case 'GET /channels/logs':
+      return ok({ value: ctx.channels.logs });
+    case 'GET /channels/logs/rules':
+      return ok({ value: Object.fromEntries(ctx.channels.rules) });
+    case 'PUT /channels/logs/rules/{id}': {
+      const invalid = validateRule(body);
+      if (invalid) return problem(400, `Invalid data collection rule: ${invalid}.`);
+      const rule = body as DataCollectionRule;
+      const id = decodeURIComponent(path.slice('/channels/logs/rules/'.length));
+      ctx.channels.rules.set(id, { streams: [...rule.streams], publisher: rule.publisher ?? true });
+      return ok({ [id]: ctx.channels.rules.get(id) });
+    }
     case 'GET /can-export': {
       const principal = url.searchParams.get('principal');
       if (!principal) return problem(400, 'principal (UPN, object id or appId) is required.');

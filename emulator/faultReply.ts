@@ -1,5 +1,5 @@
 /** The answer an injected throttle or server error gets, in each service's own error shape. */
-import type { Fault } from './faults.js';
+import type { CallApi, Fault } from './faults.js';
 import type { Reply } from './http.js';
 
 const CODES: Record<number, string> = {
@@ -10,9 +10,17 @@ const CODES: Record<number, string> = {
 };
 
 export function faultReply(
-  api: 'exchange' | 'compliance' | 'graph' | 'email',
+  api: CallApi,
   fault: Exclude<Fault, { kind: 'latency' | 'reset' | 'lost-answer' | 'warning' }>,
 ): Reply {
+  if (fault.kind === 'refuse') {
+    const code = fault.code ?? (fault.status === 404 ? 'NotFound' : 'BadRequest');
+    return {
+      status: fault.status,
+      headers: api === 'logs' ? { 'x-ms-error-code': code } : {},
+      body: { error: { code, message: fault.message ?? `The service refused the request (${fault.status}).` } },
+    };
+  }
   if (fault.kind === 'throttle') {
     const message =
       api === 'graph'

@@ -18,13 +18,20 @@ export type Fault =
    */
   | { kind: 'lost-answer'; status?: 502 | 503 | 504 }
   /** Exchange only: the cmdlet runs as usual and its answer carries this text under `@adminapi.warnings`. */
-  | { kind: 'warning'; message: string };
+  | { kind: 'warning'; message: string }
+  /**
+   * Notification endpoints only (teams:, webhook:, logs:): the service refuses the call with this 4xx (429 is
+   * `throttle`), `{"error":{"code","message"}}`; what a deleted workflow, a receiver refusing or a rule refusing the
+   * rows answers.
+   */
+  | { kind: 'refuse'; status: number; code?: string; message?: string };
 
 export interface FaultRule {
   /**
    * Which calls: `exchange:<Cmdlet-Name>` or `exchange:*` (`compliance:` the same for Security & Compliance); `graph:<path pattern>` on the path without
    * the version (`*` matches one segment, `**` any number: `graph:/groups/*\/transitiveMembers`,
-   * `graph:/$batch`); `email:send` or `email:poll`; `*` for everything.
+   * `graph:/$batch`); `email:send` or `email:poll`; `teams:post`, `webhook:post`, `logs:upload` (or `teams:*` ...);
+   * `*` for everything.
    */
   route: string;
   fault: Fault;
@@ -51,9 +58,14 @@ export interface ActiveFaultRule extends FaultRule {
   fired: number;
 }
 
+/** The services the emulator answers for: the tenant's and the notification channels'. */
+export type CallApi = 'exchange' | 'compliance' | 'graph' | 'email' | 'teams' | 'webhook' | 'logs';
+
+const CHANNEL_ROUTE = /^(teams:(post|\*)|webhook:(post|\*)|logs:(upload|\*))$/;
+
 export interface CallTarget {
-  api: 'exchange' | 'compliance' | 'graph' | 'email';
-  /** Cmdlet name, graph path (no version, no query) or `send` / `poll`. */
+  api: CallApi;
+  /** Cmdlet name, graph path (no version, no query), `send` / `poll`, or `post` / `upload` of a notification endpoint. */
   name: string;
   /** The cmdlet's parameters, for rules that pick calls by them. */
   parameters?: Record<string, unknown>;
@@ -94,9 +106,9 @@ export function validateFaultRule(rule: unknown): string | undefined {
   const r = rule as Partial<FaultRule>;
   if (
     typeof r.route !== 'string' ||
-    !/^(\*|exchange:.+|compliance:.+|graph:\/.*|email:(send|poll|\*))$/.test(r.route)
+    !(/^(\*|exchange:.+|compliance:.+|graph:\/.*|email:(send|poll|\*))$/.test(r.route) || CHANNEL_ROUTE.test(r.route))
   ) {
-    return "route must be '*', 'exchange:<Cmdlet|*>', 'compliance:<Cmdlet|*>', 'graph:/<path pattern>' or 'email:send|poll|*'";
+    return "route must be '*', 'exchange:<Cmdlet|*>', 'compliance:<Cmdlet|*>', 'graph:/<path pattern>', 'email:send|poll|*', 'teams:post|*', 'webhook:post|*' or 'logs:upload|*'";
   }
   const f = r.fault as Partial<Fault> | undefined;
   if (!f || typeof f !== 'object') return 'fault is required';
@@ -113,8 +125,17 @@ export function validateFaultRule(rule: unknown): string | undefined {
     return 'warning needs a message';
   else if (f.kind === 'warning' && !r.route.startsWith('exchange:'))
     return 'warning faults apply to exchange routes only';
-  else if (!['latency', 'throttle', 'error', 'reset', 'lost-answer', 'warning'].includes(f.kind as string))
-    return 'fault.kind must be latency, throttle, error, reset, lost-answer or warning';
+  else if (f.kind === 'refuse' && !CHANNEL_ROUTE.test(r.route))
+    return 'refuse faults apply to teams:, webhook: and logs: routes only';
+  else if (
+    f.kind === 'refuse' &&
+    !(Number.isInteger(f.status) && (f.status as number) >= 400 && (f.status as number) < 500 && f.status !== 429)
+  )
+    return 'refuse needs a 4xx status other than 429 (that is throttle)';
+  else if (f.kind === 'refuse' && [f.code, f.message].some((t) => t !== undefined && typeof t !== 'string'))
+    return 'refuse code and message are text';
+  else if (!['latency', 'throttle', 'error', 'reset', 'lost-answer', 'warning', 'refuse'].includes(f.kind as string))
+    return 'fault.kind must be latency, throttle, error, reset, lost-answer, warning or refuse';
   if (
     r.parameters !== undefined &&
     !(
@@ -215,7 +236,7 @@ function matcherFor(route: string): (t: CallTarget) => boolean {
   const what = route.slice(colon + 1);
   if (api === 'exchange' || api === 'compliance')
     return (t) => t.api === api && (what === '*' || t.name.toLowerCase() === what.toLowerCase());
-  if (api === 'email') return (t) => t.api === 'email' && (what === '*' || t.name === what);
+  if (api !== 'graph') return (t) => t.api === api && (what === '*' || t.name === what);
   const re = globToRegExp(what);
   return (t) => t.api === 'graph' && re.test(t.name);
 }

@@ -7,6 +7,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from './clock.js';
 import { CallLog, type CallRecord } from './callLog.js';
+import {
+  newChannelState,
+  resetChannelState,
+  type DataCollectionRule,
+  type LogsUpload,
+  type TeamsPost,
+  type WebhookDelivery,
+} from './channels/channelState.js';
+import { channelRoute } from './channels/route.js';
+import { teamsWorkflowUrl } from './channels/teamsWorkflow.js';
+import { EMULATOR_LOGS_RULE_ID, EMULATOR_LOGS_STREAM } from '../contract/emulator.js';
 import type { EmulatorContext } from './context.js';
 import { handleControl } from './control.js';
 import { EMAIL_OPERATION, EMAIL_SEND, pollEmail, sendEmail, type SentEmail } from './email/route.js';
@@ -46,6 +57,26 @@ export interface EmulatorOptions {
   exchange?: Partial<ExchangeBehaviour>;
   /** ACS Email send rate limits; default those of a custom domain (30 a minute, 100 an hour); 'none' turns them off. */
   emailLimits?: EmailSendLimits | 'none';
+  /** The HMAC key the webhook receiver verifies with; default contract/emulator.ts's EMULATOR_WEBHOOK_SECRET. */
+  webhookSecret?: string;
+}
+
+/** The notification endpoints: where they listen, and what each received. */
+export interface ChannelEndpoints {
+  /** A Teams Workflows webhook URL (WATCHDOG_TEAMS_WEBHOOK_URL). */
+  teamsWebhookUrl: string;
+  /** The generic webhook receiver (WATCHDOG_WEBHOOK_URL) and the secret it verifies with. */
+  webhookUrl: string;
+  webhookSecret: string;
+  /** Logs Ingestion: the data collection endpoint, the rule's immutable id and its stream. */
+  logsEndpoint: string;
+  logsRuleId: string;
+  logsStream: string;
+  teams(): TeamsPost[];
+  webhook(): WebhookDelivery[];
+  logs(): LogsUpload[];
+  /** Declares or replaces a data collection rule (a rule without the watchdog's stream rejects its rows). */
+  setRule(immutableId: string, rule: DataCollectionRule): void;
 }
 
 export interface RunningEmulator {
@@ -65,7 +96,8 @@ export interface RunningEmulator {
   /** The live tenant; replaced by reset(). */
   readonly state: TenantState;
   sentEmails(): SentEmail[];
-  /** Back to the scenario's seed: state, call log, faults, emails and the Exchange behaviour of the options. */
+  channels: ChannelEndpoints;
+  /** Back to the scenario's seed: state, call log, faults, emails, channel recordings and the Exchange behaviour of the options. */
   reset(): void;
   stop(): Promise<void>;
 }
@@ -85,6 +117,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     exchange: { ...DEFAULT_EXCHANGE_BEHAVIOUR, ...options.exchange },
     emailAccessKey: EMULATOR_ACCESS_KEY,
     login: { codes: new Map() },
+    channels: newChannelState(options.webhookSecret),
     email: {
       sent: [],
       operations: new Map(),
@@ -105,6 +138,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ctx.login.codes.clear();
     Object.assign(ctx.exchange, DEFAULT_EXCHANGE_BEHAVIOUR, options.exchange);
     ctx.email.window.clear();
+    resetChannelState(ctx.channels);
   };
 
   const server = createServer((req, res) => {
@@ -145,6 +179,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return ctx.state;
     },
     sentEmails: () => [...ctx.email.sent],
+    channels: {
+      teamsWebhookUrl: teamsWorkflowUrl(ctx.baseUrl),
+      webhookUrl: `${ctx.baseUrl}/webhook/watchdog`,
+      webhookSecret: ctx.channels.webhookSecret,
+      logsEndpoint: ctx.baseUrl,
+      logsRuleId: EMULATOR_LOGS_RULE_ID,
+      logsStream: EMULATOR_LOGS_STREAM,
+      teams: () => [...ctx.channels.teams],
+      webhook: () => [...ctx.channels.webhook],
+      logs: () => [...ctx.channels.logs],
+      setRule: (id, rule) => void ctx.channels.rules.set(id, { ...rule, streams: [...rule.streams] }),
+    },
     reset,
     stop: () =>
       new Promise<void>((resolve, reject) => {
@@ -296,5 +342,5 @@ function route(ctx: EmulatorContext, req: IncomingMessage, url: URL, raw: Buffer
       run: () => pollEmail(ctx, req, url, op[1] as string),
     };
   }
-  return undefined;
+  return channelRoute(ctx, req, url, raw, body);
 }

@@ -578,7 +578,7 @@ export const RULES: readonly Rule[] = [
         : [],
   },
   {
-    doc: '`WATCHDOG_CREDENTIAL=emulator` is refused unless every endpoint (Exchange, Graph, email, storage, auth authority and keys) is loopback.',
+    doc: '`WATCHDOG_CREDENTIAL=emulator` is refused unless every endpoint (Exchange, Graph, email, storage, Logs Ingestion, auth authority and keys) is loopback.',
     check: (v) => {
       if (v.WATCHDOG_CREDENTIAL !== 'emulator') return [];
       const cs = v.WATCHDOG_STORAGE_CONNECTION_STRING;
@@ -590,6 +590,8 @@ export const RULES: readonly Rule[] = [
         ['WATCHDOG_COMPLIANCE_URL', v.WATCHDOG_EDISCOVERY_AUDIT ? v.WATCHDOG_COMPLIANCE_URL : undefined],
         ['WATCHDOG_EMAIL_*', email ? connectionStringEndpoint(email, 'email') : v.WATCHDOG_EMAIL_ENDPOINT],
         ['WATCHDOG_STORAGE_*', cs ? connectionStringEndpoint(cs, 'table') : v.WATCHDOG_STORAGE_ACCOUNT],
+        // The Logs channel sends the credential's token too; the webhook and Teams carry none.
+        ['WATCHDOG_LOGS_ENDPOINT', v.WATCHDOG_LOGS_ENDPOINT],
         ['WATCHDOG_AUTH_AUTHORITY', auth.authority],
         ['WATCHDOG_AUTH_JWKS_URL', auth.jwksUrl],
       ];

@@ -3,7 +3,8 @@
  * with no cloud. Azurite and the tenant emulator ("forgotten-migrations") start on loopback; the real
  * jobs run against them with a ManualClock that the demo steps through a grant's life:
 ^ * doctor (every check must pass) -> first audit and its drift alert -> grant requested and approved -> reminder -> expiry, removal and
- * read-back -> the next audit confirms it stays gone. Every email is saved as .eml and .html.
+ * read-back -> the next audit confirms it stays gone. Every email is saved as .eml and .html; every notice also goes to
+ * the emulator's Teams webhook, webhook receiver and Logs Ingestion endpoint, saved under teams/, webhook/ and logs/.
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -22,6 +23,7 @@ import { runDoctor } from '../../lib/doctor/runDoctor.js';
 import type { Logger } from '../../lib/ports/index.js';
 import { runRevokeSchedule } from '../../lib/revoke/runRevokeSchedule.js';
 import { startEmulator } from '../../emulator/server.js';
+import { saveChannelOutput } from './channelFiles.js';
 import { saveEmails } from './emailFiles.js';
 
 export interface DemoOptions {
@@ -88,6 +90,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       localEnv({
         emulator,
         storageConnectionString: azurite.connectionString,
+        channels: true,
         overrides: { WATCHDOG_DIGEST_HOUR: '12' },
       }),
     );
@@ -200,6 +203,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const files = await saveEmails(outDir, sent);
     section(`Emails sent (${files.length}), each saved as .eml and .html:`);
     for (const [i, e] of sent.entries()) out(`   ${files[i]}  to ${e.to.join(', ')}`);
+    const { channels } = emulator;
+    const output = { teams: channels.teams(), webhook: channels.webhook(), logs: channels.logs() };
+    const saved = await saveChannelOutput(outDir, output);
+    const rows = output.logs.reduce((n, u) => n + u.rows.length, 0);
+    section('The same notices on the other channels (the emulator received them):');
+    out(`   teams/    ${saved.teams} Adaptive Card message(s)`);
+    out(`   webhook/  ${saved.webhook} signed event(s), ${output.webhook.filter((d) => d.verified).length} verified`);
+    out(`   logs/     ${saved.logs} Logs Ingestion upload(s), ${rows} row(s)`);
+    const refused = [...output.teams, ...output.webhook, ...output.logs].filter((r) => r.status >= 300);
+    expectStep(
+      refused.length === 0,
+      `every channel should take every notice: ${refused.map((r) => r.problem).join('; ')}`,
+    );
     const wallMs = Math.round(performance.now() - started);
     section(`Done in ${(wallMs / 1000).toFixed(1)} s. Output folder: ${outDir}`);
     if (warnings.length) out(`(${warnings.length} warning(s) from the clients, e.g. ${warnings[0]})`);

@@ -8,13 +8,30 @@ import { WATCHDOG_API, WATCHDOG_APP } from '../../emulator/scenarios/baseTenant.
 import { BREAK_GLASS, TENANT } from '../../emulator/scenarios/forgottenMigrations.js';
 
 export interface LocalEnvOptions {
-  emulator: Pick<RunningEmulator, 'url' | 'tenant' | 'emailConnectionString' | 'complianceUrl' | 'state'>;
+  emulator: Pick<RunningEmulator, 'url' | 'tenant' | 'emailConnectionString' | 'complianceUrl' | 'state' | 'channels'>;
   storageConnectionString: string;
+  /**
+   * Also send every notice to the emulator's Teams webhook, webhook receiver and Logs Ingestion endpoint (the demo
+   * and `serve` do; tests ask for it where they test the channels).
+   */
+  channels?: boolean;
   /** Settings to add or replace (e.g. WATCHDOG_UNAPPROVED_ACTION). */
   overrides?: Env;
 }
 
-export function localEnv({ emulator, storageConnectionString, overrides = {} }: LocalEnvOptions): Env {
+/** The settings that point the Teams, webhook and Logs channels at the emulator's endpoints (plain http on loopback). */
+export function channelEnv(channels: RunningEmulator['channels']): Env {
+  return {
+    WATCHDOG_TEAMS_WEBHOOK_URL: channels.teamsWebhookUrl,
+    WATCHDOG_WEBHOOK_URL: channels.webhookUrl,
+    WATCHDOG_WEBHOOK_SECRET: channels.webhookSecret,
+    WATCHDOG_LOGS_ENDPOINT: channels.logsEndpoint,
+    WATCHDOG_LOGS_RULE_ID: channels.logsRuleId,
+    WATCHDOG_LOGS_STREAM: channels.logsStream,
+  };
+}
+
+export function localEnv({ emulator, storageConnectionString, channels, overrides = {} }: LocalEnvOptions): Env {
   const tenant = emulator.tenant;
   const env: Env = {
     WATCHDOG_TENANT: tenant,
@@ -40,5 +57,5 @@ export function localEnv({ emulator, storageConnectionString, overrides = {} }: 
     env.WATCHDOG_BREAK_GLASS = BREAK_GLASS.join(',');
     env.WATCHDOG_EDISCOVERY_AUDIT = 'true';
   }
-  return { ...env, ...overrides };
+  return { ...env, ...(channels ? channelEnv(emulator.channels) : {}), ...overrides };
 }

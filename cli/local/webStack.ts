@@ -107,6 +107,7 @@ export async function startWebStack(options: WebStackOptions): Promise<WebStack>
       localEnv({
         emulator,
         storageConnectionString: azurite.connectionString,
+        channels: true,
         overrides: { WATCHDOG_LOCAL_CLOCK: start.toISOString(), WATCHDOG_LOCAL_SIGN_IN_AUTHORITY: url },
       }),
     );

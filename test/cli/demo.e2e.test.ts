@@ -54,5 +54,38 @@ describe('mie-watchdog demo (real CLI entry)', () => {
     expect(eml.some((f) => f.includes('drift'))).toBe(true);
     expect(eml.some((f) => f.includes('expires-in-1-hour'))).toBe(true);
     expect(eml.some((f) => f.includes('daily-digest'))).toBe(true);
+
+    // The same seven notices on the emulator's Teams webhook, webhook receiver and Logs Ingestion endpoint.
+    expect(stdout).toMatch(/teams\/ +7 Adaptive Card message\(s\)/);
+    expect(stdout).toMatch(/webhook\/ +7 signed event\(s\), 7 verified/);
+    const kinds = [
+      'drift',
+      'grant-requested',
+      'grant-approved',
+      'grant-active',
+      'grant-reminder',
+      'grant-revoked',
+      'digest',
+    ];
+    const webhook = (await readdir(join(out, 'webhook'))).sort();
+    expect(webhook).toEqual(kinds.map((k, i) => `0${i + 1}-${k}.json`));
+    const revokedEvent = JSON.parse(await readFile(join(out, 'webhook', webhook[5] ?? ''), 'utf8'));
+    expect(revokedEvent).toMatchObject({ verified: true, duplicate: false, event: { kind: 'grant-revoked' } });
+    const logs = (await readdir(join(out, 'logs'))).sort();
+    expect(logs).toEqual(kinds.map((k, i) => `0${i + 1}-${k}.ndjson`));
+    const rows = (await readFile(join(out, 'logs', logs[0] ?? ''), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(rows[0]).toMatchObject({
+      RowType: 'notice',
+      Kind: 'drift',
+      EventId: expect.stringMatching(/^audit-drift-/),
+    });
+    expect(rows.slice(1).every((r) => r.RowType === 'item' && r.Kind === 'drift')).toBe(true);
+    const teams = (await readdir(join(out, 'teams'))).sort();
+    expect(teams).toHaveLength(7);
+    const card = JSON.parse(await readFile(join(out, 'teams', teams[0] ?? ''), 'utf8'));
+    expect(card.attachments[0].content).toMatchObject({ type: 'AdaptiveCard', version: '1.4' });
   }, 90_000);
 });

@@ -155,6 +155,14 @@ describe('localEnv and the CLI', () => {
       localEnv({ emulator: emu, storageConnectionString: 'x', overrides: { WATCHDOG_UNAPPROVED_ACTION: 'revoke' } })
         .WATCHDOG_UNAPPROVED_ACTION,
     ).toBe('revoke');
+    const withChannels = loadConfig(
+      localEnv({ emulator: emu, storageConnectionString: 'UseDevelopmentStorage=true', channels: true }),
+    );
+    expect(withChannels.notify).toMatchObject({
+      teamsWebhookUrl: emu.channels.teamsWebhookUrl,
+      webhook: { url: emu.channels.webhookUrl, secret: emu.channels.webhookSecret },
+      logs: { endpoint: emu.url, ruleId: emu.channels.logsRuleId, stream: emu.channels.logsStream },
+    });
   });
 
   it('mie-watchdog emulator listens, prints its settings and stops', async () => {
@@ -167,6 +175,7 @@ describe('localEnv and the CLI', () => {
     const info = JSON.parse(out[0] as string) as { url: string; tenant: string; settings: Record<string, string> };
     expect(info.tenant).toBe('fabrikam.onmicrosoft.com');
     expect(info.settings.WATCHDOG_CREDENTIAL).toBe('emulator');
+    expect(info.settings.WATCHDOG_WEBHOOK_URL).toBe(`${info.url}/webhook/watchdog`);
     expect((await fetch(`${info.url}/_emulator/health`)).status).toBe(200);
     stop();
     expect(await done).toBe(0);

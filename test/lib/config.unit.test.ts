@@ -301,6 +301,16 @@ describe('loadConfig', () => {
         WATCHDOG_STORAGE_ACCOUNT: 'stwatchdog01',
       }).join('\n'),
     ).toMatch(/refused because WATCHDOG_STORAGE_\*/);
+    // The Logs channel sends the credential's token: with the emulator's, only to loopback.
+    const logs = { WATCHDOG_LOGS_RULE_ID: 'dcr-0123456789abcdef0123456789abcdef' };
+    expect(
+      loadConfig({ ...local, ...logs, WATCHDOG_LOGS_ENDPOINT: 'http://127.0.0.1:7001' }).notify.logs,
+    ).toBeDefined();
+    expect(
+      problems({ ...local, ...logs, WATCHDOG_LOGS_ENDPOINT: 'https://dce.westeurope-1.ingest.monitor.azure.com' }).join(
+        '\n',
+      ),
+    ).toMatch(/refused because WATCHDOG_LOGS_ENDPOINT \(https:\/\/dce\.westeurope-1/);
     const pinned = loadConfig({ ...local, WATCHDOG_LOCAL_CLOCK: '2026-03-02T07:59:30Z' });
     expect(pinned.localClockStart?.toISOString()).toBe('2026-03-02T07:59:30.000Z');
     expect(problems({ ...local, WATCHDOG_LOCAL_CLOCK: '2026-02-30T07:00:00Z' }).join('\n')).toMatch(

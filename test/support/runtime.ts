@@ -9,12 +9,21 @@ import type { Logger } from '../../lib/ports/index.js';
 import { createRuntime, type Runtime } from '../../lib/runtime.js';
 import type { RetryPolicy } from '../../lib/http/retryPolicy.js';
 import type { TableAccess } from '../../lib/tableStorage/tableAccess.js';
+import { channelEnv } from '../../cli/local/localEnv.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server.js';
 import { SECURITY_TEAM, SENDER } from '../../emulator/scenarios/forgottenMigrations.js';
 import { silentLogger } from '../../testkit/loggers.js';
 import { azuriteConnectionString, testTables, uniquePrefix } from './store.js';
 
 export const TEST_START = '2026-11-01T09:00:00Z';
+
+/** Channel posts retried within milliseconds; a Retry-After over a second gives up at once, as one over 30 s does deployed. */
+export const FAST_CHANNELS: Partial<RetryPolicy> = {
+  baseDelayMs: 1,
+  maxDelayMs: 5,
+  maxRetryAfterMs: 1_000,
+  timeoutMs: 5_000,
+};
 
 export interface TestRuntime extends Runtime {
   clock: ManualClock;
@@ -30,13 +39,17 @@ export interface TestRuntimeOptions extends Omit<EmulatorOptions, 'clock'> {
   /** Extra or overriding WATCHDOG_* settings. */
   env?: Record<string, string>;
   http?: Partial<RetryPolicy>;
+  /** Point the Teams, webhook and Logs channels at the emulator's endpoints, as the local stack does. */
+  withChannels?: boolean;
+  /** Retries of the Teams, webhook and Logs posts (default: the same three attempts with waits of milliseconds). */
+  channels?: Partial<RetryPolicy>;
   logger?: Logger;
   /** Wraps the runtime's Table Storage access (every store and the mail outbox go through it). */
   wrapTables?: (tables: TableAccess) => TableAccess;
 }
 
 export async function startTestRuntime(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
-  const { start, env: overrides, http, logger, wrapTables, ...emulatorOptions } = options;
+  const { start, env: overrides, http, withChannels, channels, logger, wrapTables, ...emulatorOptions } = options;
   const clock = new ManualClock(start ?? TEST_START);
   const emulator = await startEmulator({ ...emulatorOptions, clock });
   const tablePrefix = uniquePrefix();
@@ -51,12 +64,14 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
     WATCHDOG_ALERT_RECIPIENTS: SECURITY_TEAM,
     WATCHDOG_STORAGE_CONNECTION_STRING: azuriteConnectionString(),
     WATCHDOG_TABLE_PREFIX: tablePrefix,
+    ...(withChannels ? channelEnv(emulator.channels) : {}),
     ...overrides,
   };
   const runtime = createRuntime(loadConfig(env), {
     clock,
     logger: logger ?? silentLogger,
     http: { baseDelayMs: 2, maxDelayMs: 20, timeoutMs: 5_000, ...http },
+    channels: { ...FAST_CHANNELS, ...channels },
     // The emulator's clock is manual: a throttled send defers at once instead of waiting out a Retry-After in real time.
     mail: { pollIntervalMs: 5, retryDelayMs: 5, maxRetryAfterMs: 1_000 },
     tables: wrapTables?.(testTables(tablePrefix)),
