@@ -53,10 +53,13 @@ param webhookUrl string = ''
 @description('WATCHDOG_WEBHOOK_SECRET: HMAC-SHA256 key of the webhook events (at least 32 characters); set with WATCHDOG_WEBHOOK_URL.')
 param webhookSecret string = ''
 
-@description('WATCHDOG_LOGS_ENDPOINT: Logs Ingestion URL of a data collection endpoint for notice rows; empty: none.')
+@description('Create the custom table MieWatchdog_CL in the workspace, a data collection endpoint and rule, and Monitoring Metrics Publisher on the rule for the identity (modules/logsIngestion.bicep), and send every notice there (WATCHDOG_LOGS_*). Microsoft Sentinel on the workspace reads the table.')
+param enableLogsIngestion bool = false
+
+@description('WATCHDOG_LOGS_ENDPOINT: Logs Ingestion URL of a data collection endpoint of your own for notice rows; empty: none, or the one enableLogsIngestion creates.')
 param logsEndpoint string = ''
 
-@description('WATCHDOG_LOGS_RULE_ID: immutable id of the data collection rule (dcr-...); set with WATCHDOG_LOGS_ENDPOINT.')
+@description('WATCHDOG_LOGS_RULE_ID: immutable id of that endpoint\'s data collection rule (dcr-...); set with logsEndpoint.')
 param logsRuleId string = ''
 
 @description('WATCHDOG_ROUTES: which notices each channel takes (docs/notifications.md); empty: every channel every notice.')
@@ -207,6 +210,8 @@ var abbrs = {
   actionGroup: 'ag-'
   appInsights: 'appi-'
   communication: 'acs-'
+  dataCollectionEndpoint: 'dce-'
+  dataCollectionRule: 'dcr-'
   emailService: 'ecs-'
   functionApp: 'func-'
   identity: 'id-'
@@ -345,8 +350,8 @@ var watchdogSettings = {
   WATCHDOG_TEAMS_WEBHOOK_URL: teamsWebhookUrl
   WATCHDOG_WEBHOOK_URL: webhookUrl
   WATCHDOG_WEBHOOK_SECRET: webhookSecret
-  WATCHDOG_LOGS_ENDPOINT: logsEndpoint
-  WATCHDOG_LOGS_RULE_ID: logsRuleId
+  WATCHDOG_LOGS_ENDPOINT: enableLogsIngestion ? logsIngestion.outputs.logsEndpoint : logsEndpoint
+  WATCHDOG_LOGS_RULE_ID: enableLogsIngestion ? logsIngestion.outputs.ruleId : logsRuleId
   WATCHDOG_LOGS_STREAM: 'Custom-MieWatchdog_CL'
   WATCHDOG_ROUTES: routes
   WATCHDOG_STORAGE_CONNECTION_STRING: ''
@@ -442,6 +447,19 @@ module anchors 'modules/anchors.bicep' = {
     storageAccountName: storage.outputs.name
     containerName: anchorContainerName
     retentionDays: anchorRetentionDays
+    principalId: identity.outputs.principalId
+  }
+}
+
+module logsIngestion 'modules/logsIngestion.bicep' = if (enableLogsIngestion) {
+  name: 'logsIngestion'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    workspaceName: logAnalytics.outputs.name
+    endpointName: '${abbrs.dataCollectionEndpoint}mie-watchdog-${resourceToken}'
+    ruleName: '${abbrs.dataCollectionRule}mie-watchdog-${resourceToken}'
     principalId: identity.outputs.principalId
   }
 }

@@ -24,6 +24,7 @@ describe('Bicep syntax (tree-sitter-bicep)', () => {
       'infra/modules/apiRegistration.bicep',
       'infra/modules/email.bicep',
       'infra/modules/graphPermissions.bicep',
+      'infra/modules/logsIngestion.bicep',
       'infra/modules/rbac.bicep',
     ]);
     expect(formatProblems(results, repo)).toEqual([]);

@@ -46,13 +46,14 @@ export async function persona(browser: Browser, now: Date): Promise<Persona> {
   return { context, page, problems };
 }
 
-const SHOTS = resolve(import.meta.dirname, '..', '..', 'out', 'web');
+const OUT = resolve(import.meta.dirname, '..', '..', 'out');
 
-/** Saves the page at desktop and at phone width under out/web/ (name-desktop.png, name-phone.png). */
-export async function screenshots(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`), fullPage: true });
+/** Saves the page at desktop and at phone width under out/<folder>/ (name-desktop.png, name-phone.png). */
+export async function screenshots(page: Page, name: string, folder = 'web'): Promise<void> {
+  const shots = join(OUT, folder);
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, `${name}-desktop.png`), fullPage: true });
   await page.setViewportSize(PHONE);
-  await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true });
+  await page.screenshot({ path: join(shots, `${name}-phone.png`), fullPage: true });
   await page.setViewportSize(DESKTOP);
 }
