@@ -95,9 +95,13 @@ export async function startBenchRuntime(
   };
 }
 
-/** API round trips in the emulator's call log: HTTP requests to Exchange and Graph ($batch counts once, its parts not). */
+/**
+ * API round trips in the emulator's call log: HTTP requests to Exchange, Security & Compliance and Graph ($batch
+ * counts once, its parts not).
+ */
 export function roundTrips(emulator: RunningEmulator): {
   exchange: number;
+  compliance: number;
   graph: number;
   total: number;
   byName: Record<string, number>;
@@ -105,11 +109,18 @@ export function roundTrips(emulator: RunningEmulator): {
   const calls = emulator.calls.all().filter((c) => !c.batch && c.api !== 'email');
   const byName: Record<string, number> = {};
   for (const c of calls) {
-    const name = c.api === 'graph' ? `graph ${c.name.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, '{id}')}` : c.name;
+    const name =
+      c.api === 'graph' ? `graph ${c.name.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, '{id}')}` : `${c.api} ${c.name}`;
     byName[name] = (byName[name] ?? 0) + 1;
   }
-  const exchange = calls.filter((c) => c.api === 'exchange').length;
-  return { exchange, graph: calls.length - exchange, total: calls.length, byName };
+  const count = (api: string) => calls.filter((c) => c.api === api).length;
+  return {
+    exchange: count('exchange'),
+    compliance: count('compliance'),
+    graph: count('graph'),
+    total: calls.length,
+    byName,
+  };
 }
 
 export function seconds(ms: number): string {

@@ -40,6 +40,8 @@ function ranged(ms: number, jitter: number): { ms: number; jitterMs?: number } {
 export function applyLatency(emulator: RunningEmulator, profile: LatencyProfile): void {
   const routes: [string, number][] = [
     ['exchange:*', profile.exchangeMs],
+    // Security & Compliance is the same admin API on another host: Exchange's latency.
+    ['compliance:*', profile.exchangeMs],
     ['graph:/**', profile.graphMs],
     ['email:*', profile.emailMs],
   ];

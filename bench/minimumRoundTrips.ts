@@ -69,12 +69,15 @@ export interface MinimumBreakdown {
   total: number;
 }
 
-const APPLICATION_ROLES = [APPLICATION_EXPORT_ROLE, APPLICATION_IMPORT_EXPORT_ROLE].map((r) => r.toLowerCase());
+export const APPLICATION_ROLES = [APPLICATION_EXPORT_ROLE, APPLICATION_IMPORT_EXPORT_ROLE].map((r) => r.toLowerCase());
 
-/** The Security & Compliance reads: the redirect, the role group listing, and each Export group's members. */
-function complianceMinimum(state: TenantState): number {
+/**
+ * The Security & Compliance reads: the role group listing and each Export group's members, plus the global
+ * endpoint's regional redirect unless the region is already known (the client keeps it for the process).
+ */
+export function complianceMinimum(state: TenantState, options: { redirect?: boolean } = {}): number {
   const groups = [...state.purviewRoleGroups.values()];
-  let trips = 1 + pages(groups.length, EXCHANGE_PAGE);
+  let trips = (options.redirect === false ? 0 : 1) + pages(groups.length, EXCHANGE_PAGE);
   for (const g of groups)
     if (g.roles.some((r) => r.toLowerCase() === EDISCOVERY_EXPORT_ROLE.toLowerCase()))
       trips += pages(g.members.length, EXCHANGE_PAGE);

@@ -12,33 +12,37 @@
  *     D  the longest chain of requests that each need the one before: a list's next page needs its
  *        @odata.nextLink, a role group's members need the assignment that names it
  *
- *   total = rounds(Exchange) + rounds(Graph); each alternative read (filtered Get-User against the paged listing)
- *   is counted the way that gives the smaller total.
+ *   total = rounds(Exchange) + rounds(Graph) + Security & Compliance; each alternative read (filtered Get-User
+ *   against the paged listing) is counted the way that gives the smaller total. The Security & Compliance admin API
+ *   is another host with no $batch known to its callers: each of its requests is a round trip of its own
+ *   (bench/minimumRoundTrips.ts complianceMinimum; the regional redirect only on a process's first call).
  *
  * Exchange requests, and the chains they sit on (assignments of the built-in role are known after the first round,
  * those of custom child roles after the second: Get-ManagementRole names the children):
  *   Get-ManagementRole -RoleType MailboxImportExport                          1
  *   Get-ManagementRoleAssignment -Role r, A_r rows                             ceil(A_r / 1000) pages, a chain
+ *     (MIE's roles and the two Exchange application roles of export/import, known from the first round)
  *   per role group reached (assigned, or inside one): Get-RoleGroup, then Get-RoleGroupMember with M_g rows
  *     (the members of an identity Get-RoleGroup has not confirmed may be every group's: the documented hazard
  *     the watchdog refuses, so the lookup goes first)                          1 + ceil(M_g / 1000); chain: the
  *                                                                             round naming it + 1 + its pages
- *   Get-ServicePrincipal, when an app holds the role through Exchange         ceil(SP / 1000), a chain
+ *   Get-ServicePrincipal, when an app holds a role through Exchange (application roles included)  ceil(SP / 1000), a chain
  *   Get-Recipient per security group named by name, not object id             1 each
  *   Exchange names of D directly assigned users to UPNs: filtered Get-User    ceil(D / 20), chain 1 after the assignment
  *     or the paged Get-User listing of all U users (then also for role group members)  ceil(U / 1000), a chain
  * Graph requests:
  *   the Graph service principal, then its appRoleAssignedTo (P rows)          1 + ceil(P / 999), a chain
- *   each of the K MailboxItem.ImportExport.All holders' principals            K, one round after the listing
+ *   each of the K MailboxItem.Export.All / ImportExport.All holders' principals  K, one round after the listing
  *   transitiveMembers of S security groups (T_s members, nested included)     sum over s ceil(T_s / 999), chains
- *   directory role assignments of the two roles, if Organization Management holds the role   2
+ *   active assignments and PIM eligibilities of the two directory roles, if Organization Management holds the
+ *     role                                                                    4, then the E eligible principals  E
  *   each role group member's principal (object id, no UPN) unless the listing resolves them  R, one round
  */
 import { MIE_ROLE, ORGANIZATION_MANAGEMENT } from '../lib/domain.js';
 import { NAMES_PER_FILTER } from '../lib/exchange/exchangeAdminClient.js';
 import { GRAPH_APP_ROLES, GRAPH_SP_ID } from '../emulator/scenarios/baseTenant.js';
 import type { RoleGroupState, TenantState } from '../emulator/tenantState.js';
-import { pages, transitiveCount } from './minimumRoundTrips.js';
+import { APPLICATION_ROLES, complianceMinimum, pages, transitiveCount } from './minimumRoundTrips.js';
 
 const EXCHANGE_PAGE = 1000;
 const GRAPH_PAGE = 999;
@@ -66,6 +70,7 @@ class Rounds {
 export interface TrueMinimum {
   exchange: number;
   graph: number;
+  compliance: number;
   total: number;
 }
 
@@ -86,18 +91,26 @@ function reachedRoleGroups(state: TenantState, assigned: { group: RoleGroupState
   return [...reached.values()];
 }
 
-export function trueMinimumRoundTrips(state: TenantState): TrueMinimum {
+export function trueMinimumRoundTrips(
+  state: TenantState,
+  options: { ediscovery?: boolean; complianceRedirect?: boolean } = {},
+): TrueMinimum {
   const roles = state.mieRoles();
   const assignments = [...state.assignments.values()].filter((a) => roles.has(a.role.toLowerCase()));
   const regular = assignments.filter((a) => a.delegationType === 'Regular');
   const knownAt = (role: string) => (role.toLowerCase() === MIE_ROLE.toLowerCase() ? 1 : 2);
   const hasPointer = (id: string) => state.servicePrincipals.get(id)?.exchange !== undefined;
 
+  const application = [...state.assignments.values()].filter((a) => APPLICATION_ROLES.includes(a.role.toLowerCase()));
   const base = new Rounds(EXCHANGE_BATCH);
   base.add(1, 1);
   for (const role of roles) {
     const rolePages = pages(assignments.filter((a) => a.role.toLowerCase() === role).length, EXCHANGE_PAGE);
     base.add(rolePages, knownAt(role) - 1 + rolePages);
+  }
+  for (const role of APPLICATION_ROLES) {
+    const rolePages = pages(application.filter((a) => a.role.toLowerCase() === role).length, EXCHANGE_PAGE);
+    base.add(rolePages, rolePages);
   }
   const roleGroupAssignments = regular.filter((a) => a.assigneeType === 'RoleGroup');
   const assignedGroups = roleGroupAssignments.flatMap((a) => {
@@ -113,7 +126,8 @@ export function trueMinimumRoundTrips(state: TenantState): TrueMinimum {
     const memberPages = pages(members.length + Object.keys(group.linkedGroups).length, EXCHANGE_PAGE);
     base.add(1 + memberPages, start + memberPages);
   }
-  if (appMembers || regular.some((a) => a.assigneeType === 'ServicePrincipal')) {
+  const appAssigned = [...regular, ...application.filter((a) => a.delegationType === 'Regular')];
+  if (appMembers || appAssigned.some((a) => a.assigneeType === 'ServicePrincipal')) {
     const spPages = pages([...state.servicePrincipals.values()].filter((sp) => sp.exchange).length, EXCHANGE_PAGE);
     base.add(spPages, spPages);
   }
@@ -123,7 +137,8 @@ export function trueMinimumRoundTrips(state: TenantState): TrueMinimum {
 
   const graph = new Rounds(GRAPH_BATCH);
   const toGraph = state.appRoleAssignments.filter((a) => a.resourceId === GRAPH_SP_ID);
-  const holders = toGraph.filter((a) => a.appRoleId === GRAPH_APP_ROLES.mailboxItemImportExportAll.id).length;
+  const mailboxRoles = [GRAPH_APP_ROLES.mailboxItemImportExportAll.id, GRAPH_APP_ROLES.mailboxItemExportAll.id];
+  const holders = toGraph.filter((a) => mailboxRoles.includes(a.appRoleId)).length;
   const assignedToPages = pages(toGraph.length, GRAPH_PAGE);
   graph.add(1 + assignedToPages, 1 + assignedToPages);
   if (holders) graph.add(holders, 2 + assignedToPages);
@@ -131,8 +146,11 @@ export function trueMinimumRoundTrips(state: TenantState): TrueMinimum {
     const memberPages = pages(transitiveCount(state, a.assignee), GRAPH_PAGE);
     graph.add(memberPages, memberPages);
   }
-  if (roleGroupAssignments.some((a) => a.assignee.toLowerCase() === ORGANIZATION_MANAGEMENT.toLowerCase()))
-    graph.add(2, 1);
+  if (roleGroupAssignments.some((a) => a.assignee.toLowerCase() === ORGANIZATION_MANAGEMENT.toLowerCase())) {
+    graph.add(4, 1);
+    const eligible = new Set(state.directoryRoleEligibilities.map((e) => e.principalId)).size;
+    if (eligible) graph.add(eligible, 2);
+  }
 
   // Names to UPNs: filtered Get-User lookups and Graph lookups of member object ids, or the paged listing for all.
   const filtered = new Rounds(EXCHANGE_BATCH);
@@ -149,5 +167,6 @@ export function trueMinimumRoundTrips(state: TenantState): TrueMinimum {
   const useListing = (direct.length > 0 || roleGroupMembers > 0) && byListing < byFilter;
   const exchange = useListing ? listing.rounds : filtered.rounds;
   const graphRounds = useListing ? graph.rounds : graphFiltered.rounds;
-  return { exchange, graph: graphRounds, total: exchange + graphRounds };
+  const compliance = options.ediscovery ? complianceMinimum(state, { redirect: options.complianceRedirect }) : 0;
+  return { exchange, graph: graphRounds, compliance, total: exchange + graphRounds + compliance };
 }

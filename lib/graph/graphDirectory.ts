@@ -1,7 +1,7 @@
 /**
  * Directory over Microsoft Graph through the Graph SDK. Lists follow @odata.nextLink to the end; lookups of many
  * objects go through $batch (at most 20 requests each), and throttled or failed sub-requests are retried on
- * their own. Any read that cannot be completed throws: a partial list never passes for a complete one.
+ * their own. The v1.0 GETs of different reads share envelopes (lib/graph/graphBatcher.ts). Any read that cannot be completed throws: a partial list never passes for a complete one.
  * Only the permissions in GRAPH_PERMISSIONS are needed; nothing here requires Directory.Read.All.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,7 +17,7 @@ import {
   formatSeconds,
   type CallContext,
 } from '../ports/index.js';
-import { mapLimited } from '../limiter.js';
+import { createLimiter, mapLimited } from '../limiter.js';
 import { RETRYABLE_STATUSES, backoffDelay, parseRetryAfter, type RetryPolicy } from '../http/retryPolicy.js';
 import { HttpTransport } from '../http/transport.js';
 import {
@@ -26,6 +26,7 @@ import {
   transportInfo,
   unwrapGraphFailure,
 } from './graphTransport.js';
+import { GraphBatcher, type BatchAnswer } from './graphBatcher.js';
 import { filterEquals } from './odata.js';
 
 /** Application permissions each read needs (least privileged), named in PermissionError messages. */
@@ -43,7 +44,7 @@ const AUDIT_QUERIES = '/security/auditLog/queries';
 const ROLE_ASSIGNMENTS = '/roleManagement/directory/roleAssignments';
 const ROLE_ELIGIBILITIES = '/roleManagement/directory/roleEligibilityScheduleInstances';
 
-export const MAX_BATCH = 20;
+export { MAX_BATCH } from './graphBatcher.js';
 /** Members of a group are users, groups, service principals (or devices): this $select is valid on directoryObject. */
 const SELECT = 'id,displayName,userPrincipalName,mail,appId,accountEnabled';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -71,6 +72,8 @@ export interface GraphDirectoryOptions {
   logger?: Logger;
   /** Requests (or batches) in flight at once during fan-out. */
   concurrency?: number;
+  /** Requests of different reads issued in the same turn share a $batch (lib/graph/graphBatcher.ts). Default true. */
+  coalesce?: boolean;
   fetch?: typeof fetch;
   random?: () => number;
 }
@@ -80,14 +83,14 @@ interface Page<T> {
   '@odata.nextLink'?: string;
 }
 
-interface BatchResponse {
-  id: string;
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-
 type GraphObject = Record<string, unknown>;
+
+/** Sub-requests of a $batch round to send again, how long to wait first, and the last failure among them. */
+interface Retry {
+  requests: { id: string; url: string }[];
+  waitMs: number;
+  last?: { status: number; retryAfterMs?: number };
+}
 
 export class GraphDirectory implements Directory {
   readonly client: Client;
@@ -95,6 +98,8 @@ export class GraphDirectory implements Directory {
   private readonly transport: HttpTransport;
   private readonly concurrency: number;
   private readonly logger?: Logger;
+  private readonly batcher: GraphBatcher;
+  private readonly resources = new Map<string, { id: string; valueById: Map<string, string> }>();
 
   constructor(options: GraphDirectoryOptions) {
     this.base = options.graphUrl.replace(/\/+$/, '');
@@ -112,18 +117,20 @@ export class GraphDirectory implements Directory {
       baseUrl: this.base,
       defaultVersion: 'v1.0',
     });
+    this.batcher = new GraphBatcher(
+      (requests) => this.client.api('/$batch').post({ requests }),
+      createLimiter(this.concurrency),
+      options.coalesce ?? true,
+    );
   }
 
   async getUser(upnOrId: string): Promise<DirectoryPrincipal | undefined> {
     const id = upnOrId.trim();
     if (!id) throw new Error('Graph user lookup needs a UPN or object id.');
     const path = `/users/${encodeURIComponent(id)}?$select=id,displayName,userPrincipalName,mail,accountEnabled`;
-    const user = await this.call<GraphObject>(
-      'GET /users/{id}',
-      GRAPH_PERMISSIONS.users,
-      () => this.client.api(path).get(),
-      { notFound: 'undefined' },
-    );
+    const user = await this.getOne<GraphObject>(path, 'GET /users/{id}', GRAPH_PERMISSIONS.users, {
+      notFound: 'undefined',
+    });
     return user ? toPrincipal(user, 'user') : undefined;
   }
 
@@ -133,9 +140,15 @@ export class GraphDirectory implements Directory {
    * Directory.Read.All. Keys are lower-cased object ids; ids that are not GUIDs or not found are left out.
    */
   async getPrincipals(ids: string[]): Promise<Map<string, DirectoryPrincipal>> {
+    return this.lookupPrincipals(ids);
+  }
+
+  /** getPrincipals, trying the collection of `likely` first when the caller knows what the ids probably are. */
+  private async lookupPrincipals(ids: string[], likely?: PrincipalType): Promise<Map<string, DirectoryPrincipal>> {
     let remaining = [...new Set(ids.map((id) => id.trim().toLowerCase()).filter((id) => GUID.test(id)))];
     const out = new Map<string, DirectoryPrincipal>();
-    for (const kind of PRINCIPAL_KINDS) {
+    const kinds = [...PRINCIPAL_KINDS].sort((a, b) => Number(b.type === likely) - Number(a.type === likely));
+    for (const kind of kinds) {
       if (!remaining.length) break;
       const found = await this.batchGet(
         remaining.map((id) => ({ id, url: `/${kind.collection}/${id}?$select=${kind.select}` })),
@@ -214,30 +227,60 @@ export class GraphDirectory implements Directory {
     return holders;
   }
 
-  /** Principals holding any of these app roles (by value) of the resource app: one resource lookup, one assignment listing. */
-  async getAppRoleHolders(resourceAppId: string, appRoleValues: string[]): Promise<AppRoleHolder[]> {
-    const operation = 'GET /servicePrincipals';
-    const found = await this.call<Page<GraphObject>>(operation, GRAPH_PERMISSIONS.appRoles, () =>
-      this.client
-        .api(`/servicePrincipals?$filter=${filterEquals('appId', resourceAppId)}&$select=id,appId,displayName,appRoles`)
-        .get(),
+  /**
+   * The resource app's service principal and the ids of these app roles on it, kept for the process: the object id
+   * of a Microsoft service principal and the ids of its app roles do not change, so later audits of a warm instance
+   * go straight to the assignments. A resource without a service principal or without the roles is asked again.
+   */
+  private async resourceRoles(
+    resourceAppId: string,
+    appRoleValues: string[],
+  ): Promise<{ id: string; valueById: Map<string, string> } | undefined> {
+    const key = `${resourceAppId.toLowerCase()}|${[...appRoleValues].sort().join(',')}`;
+    const known = this.resources.get(key);
+    if (known) return known;
+    const found = await this.getOne<Page<GraphObject>>(
+      `/servicePrincipals?$filter=${filterEquals('appId', resourceAppId)}&$select=id,appId,displayName,appRoles`,
+      'GET /servicePrincipals',
+      GRAPH_PERMISSIONS.appRoles,
     );
-    // No service principal for the resource, or none of the roles on it: nobody can hold the permissions.
     const resource = found?.value?.[0];
-    if (!resource) return [];
+    if (!resource) return undefined;
     const valueById = new Map<string, string>();
     for (const r of (resource.appRoles as GraphObject[] | undefined) ?? []) {
       if (typeof r.value === 'string' && appRoleValues.includes(r.value))
         valueById.set(String(r.id).toLowerCase(), r.value);
     }
-    if (!valueById.size) return [];
+    if (!valueById.size) return undefined;
+    const roles = { id: String(resource.id), valueById };
+    this.resources.set(key, roles);
+    return roles;
+  }
+
+  /** Principals holding any of these app roles (by value) of the resource app: the resource (once a process), its assignments. */
+  async getAppRoleHolders(resourceAppId: string, appRoleValues: string[]): Promise<AppRoleHolder[]> {
+    // No service principal for the resource, or none of the roles on it: nobody can hold the permissions.
+    const resource = await this.resourceRoles(resourceAppId, appRoleValues);
+    if (!resource) return [];
+    const { valueById } = resource;
     const assignedTo = await this.listAll<GraphObject>(
       `/servicePrincipals/${encodeURIComponent(String(resource.id))}/appRoleAssignedTo?$top=999`,
       'GET /servicePrincipals/{id}/appRoleAssignedTo',
       GRAPH_PERMISSIONS.appRoles,
     );
     const matching = assignedTo.filter((a) => valueById.has(String(a.appRoleId).toLowerCase()));
-    const principals = await this.getPrincipals(matching.map((a) => String(a.principalId)));
+    const typeOf = (a: GraphObject) => principalTypeOf(typeof a.principalType === 'string' ? a.principalType : '');
+    // appRoleAssignedTo says what each principal is: each is looked up in its own collection first, side by side.
+    const types = [...new Set(matching.map(typeOf))];
+    const lookups = await Promise.all(
+      types.map((type) =>
+        this.lookupPrincipals(
+          matching.filter((a) => typeOf(a) === type).map((a) => String(a.principalId)),
+          type,
+        ),
+      ),
+    );
+    const principals = new Map(lookups.flatMap((m) => [...m]));
     return matching.map((a) => {
       const principalId = String(a.principalId).toLowerCase();
       const appRoleId = String(a.appRoleId).toLowerCase();
@@ -248,7 +291,7 @@ export class GraphDirectory implements Directory {
         createdAt: typeof a.createdDateTime === 'string' ? a.createdDateTime : undefined,
         principal: principals.get(principalId) ?? {
           id: principalId,
-          type: principalTypeOf(typeof a.principalType === 'string' ? a.principalType : ''),
+          type: typeOf(a),
           displayName: typeof a.principalDisplayName === 'string' ? a.principalDisplayName : undefined,
         },
       };
@@ -303,7 +346,7 @@ export class GraphDirectory implements Directory {
     return rows.map((row) => toAuditLogRecord(row, operation));
   }
 
-  /** Transitive members of each group: first pages in $batch, further pages one by one. Keys are lower-cased ids. */
+  /** Transitive members of each group: first pages in $batch, further pages as each link comes. Keys are lower-cased ids. */
   private async transitiveMembersOf(groupIds: string[]): Promise<Map<string, DirectoryPrincipal[]>> {
     const ids = [...new Set(groupIds.map((g) => g.trim().toLowerCase()).filter(Boolean))];
     const operation = 'GET /groups/{id}/transitiveMembers';
@@ -329,8 +372,7 @@ export class GraphDirectory implements Directory {
   }
 
   private async listAll<T>(path: string, operation: string, permission: string): Promise<T[]> {
-    const first = await this.call<Page<T>>(operation, permission, () => this.client.api(path).get());
-    return this.restOfPages(first, operation, permission);
+    return this.restOfPages(await this.getOne<Page<T>>(path, operation, permission), operation, permission);
   }
 
   /** The rows of a first page and of every page after it. */
@@ -353,7 +395,10 @@ export class GraphDirectory implements Directory {
         );
       seen.add(next);
       const path = this.relative(next, operation, version);
-      const page = await this.call<Page<T>>(operation, permission, () => this.client.api(path).version(version).get());
+      const page =
+        version === 'v1.0'
+          ? await this.getOne<Page<T>>(path, operation, permission)
+          : await this.call<Page<T>>(operation, permission, () => this.client.api(path).version(version).get());
       if (!page || !Array.isArray(page.value))
         throw new RequestError({ service: 'Microsoft Graph', operation }, 'a further page has no "value" array.');
       rows.push(...page.value);
@@ -376,76 +421,113 @@ export class GraphDirectory implements Directory {
   }
 
   /**
-   * GETs many URLs through $batch, 20 per request, batches in parallel up to the concurrency. Sub-requests that
-   * are throttled or fail transiently are sent again (waiting for the longest Retry-After among them) up to the
-   * policy's attempts. Returns body by id; a 404 gives undefined unless `notFound` is 'throw'.
+   * One v1.0 GET through the batcher: it shares a $batch with whatever else this turn asks for, or goes plainly when
+   * alone. A batched answer other than success (or a tolerated 404) is asked again on its own, so that it gets the
+   * lone call's retries and typed error.
    */
-  // eslint-disable-next-line max-lines-per-function -- one $batch round with its retry of the throttled sub-requests; split with care
+  private async getOne<T>(path: string, operation: string, permission: string): Promise<T>;
+  private async getOne<T>(
+    path: string,
+    operation: string,
+    permission: string,
+    options: { notFound: 'undefined' },
+  ): Promise<T | undefined>;
+  private async getOne<T>(
+    path: string,
+    operation: string,
+    permission: string,
+    options: { notFound?: 'undefined' } = {},
+  ): Promise<T | undefined> {
+    const plain = () =>
+      this.batcher.track(
+        options.notFound
+          ? this.call<T>(operation, permission, () => this.client.api(path).get(), { notFound: options.notFound })
+          : this.call<T>(operation, permission, () => this.client.api(path).get()),
+      );
+    const [queued] = this.batcher.get([path], true);
+    const answer = await this.call(operation, permission, () => queued as Promise<BatchAnswer | undefined>);
+    if (!answer) return plain();
+    if (answer.status >= 200 && answer.status < 300) return answer.body as T;
+    if (answer.status === 404 && options.notFound) return undefined;
+    return plain();
+  }
+
+  /**
+   * GETs many URLs through $batch (lib/graph/graphBatcher.ts: 20 per envelope, shared with the other reads of the
+   * turn). Sub-requests that are throttled or fail transiently are sent again (waiting for the longest Retry-After
+   * among them) up to the policy's attempts. Returns body by id; a 404 gives undefined unless `notFound` is 'throw'.
+   */
   private async batchGet(
     requests: { id: string; url: string }[],
     operation: string,
     permission: string,
     options: { notFound?: 'undefined' | 'throw' } = {},
   ): Promise<Map<string, unknown>> {
-    const context: CallContext = { service: 'Microsoft Graph', operation };
     const out = new Map<string, unknown>();
-    const chunks: { id: string; url: string }[][] = [];
-    for (let i = 0; i < requests.length; i += MAX_BATCH) chunks.push(requests.slice(i, i + MAX_BATCH));
-    await mapLimited(chunks, this.concurrency, async (chunk) => {
-      let pending = chunk;
-      for (let attempt = 1; pending.length; attempt++) {
-        const result = await this.call<{ responses?: BatchResponse[] }>('POST /$batch', permission, () =>
-          this.client
-            .api('/$batch')
-            .post({ requests: pending.map((r, i) => ({ id: String(i), method: 'GET', url: r.url })) }),
-        );
-        const responses = result?.responses;
-        if (!Array.isArray(responses)) throw new RequestError(context, 'the $batch response has no "responses" array.');
-        const retry: { id: string; url: string }[] = [];
-        let wait: number | undefined;
-        let lastFailure: { status: number; retryAfterMs?: number } | undefined;
-        for (const [i, request] of pending.entries()) {
-          const index = String(i);
-          const sub = responses.find((r) => String(r.id) === index);
-          if (!sub) throw new RequestError(context, `the $batch response has no answer for request ${index}.`);
-          if (sub.status >= 200 && sub.status < 300) {
-            out.set(request.id, sub.body);
-            continue;
-          }
-          if (sub.status === 404 && options.notFound !== 'throw') {
-            out.set(request.id, undefined);
-            continue;
-          }
-          const retryAfterMs = parseRetryAfter(headerOf(sub.headers, 'retry-after'), Date.now());
-          if (!RETRYABLE_STATUSES.has(sub.status))
-            throw errorForStatus(
-              context,
-              { status: sub.status, attempts: attempt },
-              `${request.url}: ${errorMessage(sub.body)}`,
-              permission,
-            );
-          lastFailure = { status: sub.status, retryAfterMs };
-          retry.push(request);
-          wait = Math.max(wait ?? 0, retryAfterMs ?? backoffDelay(this.transport.policy, attempt));
-        }
-        if (!retry.length) break;
-        if (attempt >= this.transport.policy.maxAttempts || (wait ?? 0) > this.transport.policy.maxRetryAfterMs) {
-          if (lastFailure?.status === 429) throw new ThrottledError(context, attempt, lastFailure.retryAfterMs);
-          throw new TransientError(
-            context,
-            attempt,
-            `HTTP ${lastFailure?.status} on ${retry.length} batched request(s)`,
-            lastFailure?.status,
-          );
-        }
-        this.logger?.warn(
-          `Microsoft Graph ${operation}: ${retry.length} batched request(s) throttled or failed; retrying them in ${formatSeconds(wait ?? 0)} (attempt ${attempt + 1} of ${this.transport.policy.maxAttempts}).`,
-        );
-        await sleep(wait ?? 0);
-        pending = retry;
-      }
-    });
+    let pending = requests;
+    for (let attempt = 1; pending.length; attempt++) {
+      const answers = await this.call('POST /$batch', permission, () =>
+        Promise.all(this.batcher.get(pending.map((r) => r.url))),
+      );
+      const retry = this.takeAnswers(pending, answers, out, { operation, permission, attempt, ...options });
+      if (!retry.requests.length) break;
+      await this.waitToRetry(retry, operation, attempt);
+      pending = retry.requests;
+    }
     return out;
+  }
+
+  /** Keeps the successful answers (and tolerated 404s); throws for a final failure; returns what deserves another attempt. */
+  private takeAnswers(
+    pending: { id: string; url: string }[],
+    answers: (BatchAnswer | undefined)[],
+    out: Map<string, unknown>,
+    how: { operation: string; permission: string; attempt: number; notFound?: 'undefined' | 'throw' },
+  ): Retry {
+    const context: CallContext = { service: 'Microsoft Graph', operation: how.operation };
+    const retry: Retry = { requests: [], waitMs: 0 };
+    for (const [i, request] of pending.entries()) {
+      const sub = answers[i] as BatchAnswer;
+      if (sub.status >= 200 && sub.status < 300) {
+        out.set(request.id, sub.body);
+        continue;
+      }
+      if (sub.status === 404 && how.notFound !== 'throw') {
+        out.set(request.id, undefined);
+        continue;
+      }
+      const retryAfterMs = parseRetryAfter(headerOf(sub.headers, 'retry-after'), Date.now());
+      if (!RETRYABLE_STATUSES.has(sub.status))
+        throw errorForStatus(
+          context,
+          { status: sub.status, attempts: how.attempt },
+          `${request.url}: ${errorMessage(sub.body)}`,
+          how.permission,
+        );
+      retry.last = { status: sub.status, retryAfterMs };
+      retry.requests.push(request);
+      retry.waitMs = Math.max(retry.waitMs, retryAfterMs ?? backoffDelay(this.transport.policy, how.attempt));
+    }
+    return retry;
+  }
+
+  /** Waits before another attempt at the throttled sub-requests, or throws when the policy allows no more. */
+  private async waitToRetry(retry: Retry, operation: string, attempt: number): Promise<void> {
+    const context: CallContext = { service: 'Microsoft Graph', operation };
+    const { maxAttempts, maxRetryAfterMs } = this.transport.policy;
+    if (attempt >= maxAttempts || retry.waitMs > maxRetryAfterMs) {
+      if (retry.last?.status === 429) throw new ThrottledError(context, attempt, retry.last.retryAfterMs);
+      throw new TransientError(
+        context,
+        attempt,
+        `HTTP ${retry.last?.status} on ${retry.requests.length} batched request(s)`,
+        retry.last?.status,
+      );
+    }
+    this.logger?.warn(
+      `Microsoft Graph ${operation}: ${retry.requests.length} batched request(s) throttled or failed; retrying them in ${formatSeconds(retry.waitMs)} (attempt ${attempt + 1} of ${maxAttempts}).`,
+    );
+    await sleep(retry.waitMs);
   }
 
   /**
