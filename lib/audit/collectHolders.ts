@@ -11,7 +11,8 @@
  * known only by a name or object id are resolved together at the end. Every read pages to the end or throws: the
  * result is complete or there is no result.
  *
- * Round trips: one Get-ManagementRole with the built-in role's assignment read beside it, one assignment read per
+ * Round trips: one Get-ManagementRole with the built-in role's assignment read beside it (the built-in role's
+ * assignees are looked up as soon as its assignments arrive, the child roles' when theirs do), one assignment read per
  * custom child role and per application role (the two of them), one member read per role group reached (nested ones
  * included), one Get-Recipient + one transitiveMembers per security group, one directory-role $batch (active and
  * eligible), one lookup $batch for eligible principals, one app-role read, one Get-ServicePrincipal listing when an
@@ -28,6 +29,7 @@ import {
   MAILBOX_IMPORT_EXPORT_APP_ROLE,
   MIE_ROLE,
   ORGANIZATION_MANAGEMENT,
+  type DirectoryRoleHolder,
   type RoleAssignment,
   type Snapshot,
 } from '../domain.js';
@@ -96,19 +98,55 @@ function startIndependentReads(deps: CollectHoldersDeps, ctx: ExpandContext) {
   };
 }
 
-/** The assignments of Mailbox Import Export and every custom role derived from it. */
-async function readMieAssignments(ctx: ExpandContext, builtIn: Promise<RoleAssignment[]>): Promise<RoleAssignment[]> {
+/**
+ * The assignments of the custom roles derived from Mailbox Import Export: Get-ManagementRole names them (and must
+ * name the built-in role, or the read is incomplete), then each one's assignments are read.
+ */
+async function readChildRoleAssignments(ctx: ExpandContext): Promise<RoleAssignment[]> {
   const roles = await ctx.exchange.getMieRoles();
   if (!roles.some((r) => r.name.toLowerCase() === MIE_ROLE.toLowerCase())) {
     throw new IncompleteReadError(
       `Get-ManagementRole -RoleType MailboxImportExport did not return '${MIE_ROLE}'; the read is incomplete. Check that the watchdog's Exchange role group allows Get-ManagementRole.`,
     );
   }
-  return uniqueAssignments(
-    await mapLimited(roles, ctx.limit, (r) =>
-      r.name.toLowerCase() === MIE_ROLE.toLowerCase() ? builtIn : ctx.exchange.getRoleAssignments(r.name),
-    ),
-  );
+  const children = roles.filter((r) => r.name.toLowerCase() !== MIE_ROLE.toLowerCase());
+  return (await mapLimited(children, ctx.limit, (r) => ctx.exchange.getRoleAssignments(r.name))).flat();
+}
+
+const isOrgManagement = (a: RoleAssignment) =>
+  [a.roleAssignee, a.roleAssigneeName].some((n) => n.toLowerCase() === ORGANIZATION_MANAGEMENT.toLowerCase());
+
+/**
+ * Hands each regular assignment to the expander of its assignee type. Called once for the built-in role's
+ * assignments as soon as they arrive and once for the child roles', so that the built-in role's lookups do not wait
+ * for Get-ManagementRole; the role group member reads and the directory-role read are shared between the calls.
+ */
+function expandAssignments(ctx: ExpandContext, regular: RoleAssignment[], admins: AdminsRead): Promise<unknown> {
+  const ofType = (type: string) => regular.filter((a) => a.roleAssigneeType === type);
+  const users = ofType('User');
+  const servicePrincipals = ofType('ServicePrincipal');
+  const roleGroups = ofType('RoleGroup');
+  const orgManagement = roleGroups.filter(isOrgManagement);
+  // Reads that depend on nothing else start now and run beside the expanders.
+  const adminsPending = admins(orgManagement);
+  prepareDirectUsers(ctx, users);
+  if (servicePrincipals.length) ctx.pointers.start();
+  return Promise.all([
+    expandDirectUsers(ctx, users),
+    expandRoleGroups(ctx, roleGroups, orgManagement),
+    expandSecurityGroups(ctx, ofType('SecurityGroup')),
+    expandOrganizationManagementAdmins(ctx, orgManagement, adminsPending),
+    expandServicePrincipals(ctx, servicePrincipals),
+  ]);
+}
+
+type AdminsRead = (orgManagement: RoleAssignment[]) => Promise<DirectoryRoleHolder[]>;
+
+/** The directory-role read, made once however many roles are assigned to Organization Management. */
+function sharedAdminsRead(ctx: ExpandContext): AdminsRead {
+  let read: Promise<DirectoryRoleHolder[]> | undefined;
+  return (orgManagement) =>
+    orgManagement.length ? (read ??= readOrganizationManagementAdmins(ctx, orgManagement)) : Promise.resolve([]);
 }
 
 /** Reads every effective holder of Mailbox Import Export and its custom child roles. */
@@ -123,47 +161,38 @@ export async function collectHolders(deps: CollectHoldersDeps, now: Date): Promi
     holders,
     pending: new PendingResolution(exchange, directory, logger),
     pointers: new PointerResolver(exchange, holders, logger),
+    roleGroupReads: new Map(),
   };
 
   const early = startIndependentReads(deps, ctx);
-  const assignments = await readMieAssignments(ctx, early.builtIn);
-  const applicationAssignments = uniqueAssignments(await early.application);
-  const regular = assignments.filter(isRegular);
-
-  const ofType = (type: string) => regular.filter((a) => a.roleAssigneeType === type);
-  const users = ofType('User');
-  const roleGroups = ofType('RoleGroup');
-  const securityGroups = ofType('SecurityGroup');
-  const servicePrincipals = ofType('ServicePrincipal');
-  const others = regular.filter((a) => !EXPANDED_TYPES.includes(a.roleAssigneeType));
-  const isOrgManagement = (a: RoleAssignment) =>
-    [a.roleAssignee, a.roleAssigneeName].some((n) => n.toLowerCase() === ORGANIZATION_MANAGEMENT.toLowerCase());
-  const orgManagement = roleGroups.filter(isOrgManagement);
-
-  // Reads that depend on nothing else start now and run beside the expanders.
-  const adminsPending = readOrganizationManagementAdmins(ctx, orgManagement);
-  prepareDirectUsers(ctx, users);
-  const applicationRegular = applicationAssignments.filter(isRegular);
-  if (servicePrincipals.length || applicationRegular.length) ctx.pointers.start();
-
+  const children = started(readChildRoleAssignments(ctx));
+  const admins = sharedAdminsRead(ctx);
+  const expandedAsRead = (read: Promise<RoleAssignment[]>) =>
+    read.then((list) => expandAssignments(ctx, list.filter(isRegular), admins));
+  const applicationRegular = early.application.then((lists) => uniqueAssignments(lists).filter(isRegular));
   await Promise.all([
-    expandDirectUsers(ctx, users),
-    expandRoleGroups(ctx, roleGroups, orgManagement),
-    expandSecurityGroups(ctx, securityGroups),
-    expandOrganizationManagementAdmins(ctx, orgManagement, adminsPending),
-    expandServicePrincipals(ctx, servicePrincipals),
-    expandApplicationRoles(ctx, applicationRegular),
+    expandedAsRead(early.builtIn),
+    expandedAsRead(children),
+    applicationRegular.then((list) => {
+      if (list.length) ctx.pointers.start();
+      return expandApplicationRoles(ctx, list);
+    }),
     early.ediscovery,
   ]);
+  const assignments = uniqueAssignments([await early.builtIn, await children]);
+  const applicationAssignments = uniqueAssignments(await early.application);
   await ctx.pending.resolveInto(holders);
-  reportUnexpanded(ctx, others);
+  reportUnexpanded(
+    ctx,
+    assignments.filter((a) => isRegular(a) && !EXPANDED_TYPES.includes(a.roleAssigneeType)),
+  );
   expandGraphAppRole(ctx, await early.graphApps);
 
   return {
     takenAt: now.toISOString(),
     holders: flagTenantWideAndScoped(holders.list()),
     // Regular application-role assignments are kept with MIE's; their delegating ones appear as grantors only.
-    assignments: uniqueAssignments([assignments, applicationRegular]),
+    assignments: uniqueAssignments([assignments, await applicationRegular]),
     canGrant: grantorsOf([...assignments, ...applicationAssignments]),
   };
 }

@@ -44,7 +44,7 @@ export async function expandRoleGroups(
   roleGroups: RoleAssignment[],
   orgManagement: RoleAssignment[],
 ): Promise<void> {
-  const reads = new Map<string, Promise<Recipient[]>>();
+  const reads = ctx.roleGroupReads;
   const membersOf = (group: string) => {
     const key = group.toLowerCase();
     let read = reads.get(key);
