@@ -1,7 +1,8 @@
 /**
  * A time limit on every Table Storage request, and a bounded retry of the requests that are safe to send
- * again: reads, and writes guarded by an ETag (If-Match other than '*'; a repeat of one that did land gets 412,
- * which callers already treat as "read again and decide"). Inserts, unconditional writes and batches are sent
+ * again: reads, table creation (a repeat of one that did land is answered 409 TableAlreadyExists, which the SDK's
+ * createTable takes as success), and writes guarded by an ETag (If-Match other than '*'; a repeat of one that did
+ * land gets 412, which callers already treat as "read again and decide"). Inserts, unconditional writes and batches are sent
  * once: repeating them after a lost answer could apply them twice or report a false conflict.
  *
  * Installed as a pipeline policy so that it covers every call of every TableClient the store creates, including
@@ -48,8 +49,12 @@ export class TableTimeoutError extends Error {
   }
 }
 
-export function isRetrySafe(method: string, ifMatch: string | undefined): boolean {
+/** Create Table: `POST {account}/Tables` (https://learn.microsoft.com/rest/api/storageservices/create-table). */
+const CREATE_TABLE = /\/Tables$/;
+
+export function isRetrySafe(method: string, ifMatch: string | undefined, url: string): boolean {
   if (method === 'GET' || method === 'HEAD') return true;
+  if (method === 'POST' && CREATE_TABLE.test(new URL(url).pathname)) return true;
   return ifMatch !== undefined && ifMatch.trim() !== '' && ifMatch.trim() !== '*';
 }
 
@@ -64,7 +69,7 @@ export function tableCallPolicy(table: string, limits: TableCallLimits): Pipelin
   return {
     name: 'watchdogTableCallLimits',
     async sendRequest(request, next) {
-      const safe = isRetrySafe(request.method, request.headers.get('if-match'));
+      const safe = isRetrySafe(request.method, request.headers.get('if-match'), request.url);
       const attempts = safe ? limits.maxAttempts : 1;
       const outer = request.abortSignal;
       const backoff = (attempt: number) => limits.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);

@@ -21,14 +21,20 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** Table creation succeeds; everything else goes to `reply`, which may leave the request unanswered. */
+/**
+ * Table creation succeeds (after `resetCreates` connections reset instead); everything else goes to `reply`, which
+ * may leave the request unanswered.
+ */
 async function storageAccount(
   reply: (req: IncomingMessage, res: ServerResponse, nth: number) => void,
-): Promise<{ seen: string[]; connection: string }> {
+  resetCreates = 0,
+): Promise<{ seen: string[]; creates: number; connection: string }> {
   const seen: string[] = [];
+  const account = { seen, creates: 0, connection: '' };
   server = createServer((req, res) => {
     req.resume();
     if (req.method === 'POST' && /\/Tables$/.test(req.url ?? '')) {
+      if (++account.creates <= resetCreates) return req.socket.destroy();
       res
         .writeHead(201, { 'content-type': 'application/json;odata=nometadata' })
         .end(JSON.stringify({ TableName: 'x' }));
@@ -39,10 +45,8 @@ async function storageAccount(
   });
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
-    seen,
-    connection: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${DEV_KEY};TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`,
-  };
+  account.connection = `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${DEV_KEY};TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`;
+  return account;
 }
 
 const never = () => undefined;
@@ -111,5 +115,18 @@ describe('Table Storage call limits', () => {
     });
     expect(await open(account.connection).grants.get(grant.id)).toBeUndefined();
     expect(account.seen).toEqual(['GET', 'GET', 'GET']);
+  });
+
+  it('creating a table is sent again after a reset connection: a repeat that finds the table is answered as created', async () => {
+    const account = await storageAccount(
+      (_req, res) =>
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end('{"odata.error":{"code":"ResourceNotFound","message":{"value":"not found"}}}'),
+      2,
+    );
+    expect(await open(account.connection).grants.get(grant.id)).toBeUndefined();
+    expect(account.creates).toBe(3);
+    expect(account.seen).toEqual(['GET']);
   });
 });
