@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { afterEach } from 'vitest';
 
 export interface RecordedRequest {
   method: string;
@@ -65,6 +66,29 @@ export async function startFakeServer(
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * The fake servers of each test, closed after it (call once at the top of a test file): `start(handler)` starts one,
+ * `server()` is the one started last.
+ */
+export function fakeServerPerTest(): { start: typeof startFakeServer; server: () => FakeServer } {
+  const started: FakeServer[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((s) => s.close()));
+  });
+  return {
+    start: async (handler) => {
+      const server = await startFakeServer(handler);
+      started.push(server);
+      return server;
+    },
+    server: () => {
+      const last = started.at(-1);
+      if (!last) throw new Error('No fake server was started in this test.');
+      return last;
+    },
   };
 }
 

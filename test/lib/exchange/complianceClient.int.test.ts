@@ -3,15 +3,14 @@
  * for later calls, a redirect anywhere else is refused before the token goes there, a member list that is not the
  * group's is refused, and a 401 names the Entra role to assign.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ComplianceClient } from '../../../lib/exchange/complianceClient.js';
 import { PermissionError, RequestError } from '../../../lib/ports/index.js';
 import {
   FAST_POLICY,
   TEST_TOKEN,
-  startFakeServer,
+  fakeServerPerTest,
   testCredential,
-  type FakeServer,
   type RecordedRequest,
   type Reply,
 } from '../../support/fakeServer.js';
@@ -19,16 +18,12 @@ import {
 const TENANT = 'contoso.onmicrosoft.com';
 const GLOBAL = `/adminapi/beta/${TENANT}/InvokeCommand`;
 const REGIONAL = `/region/adminapi/beta/${TENANT}/InvokeCommand`;
-let server: FakeServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const fake = fakeServerPerTest();
 
 async function clientFor(handler: (r: RecordedRequest, i: number) => Reply): Promise<ComplianceClient> {
-  server = await startFakeServer(handler);
+  const { url } = await fake.start(handler);
   return new ComplianceClient({
-    complianceUrl: server.url,
+    complianceUrl: url,
     tenant: TENANT,
     credential: testCredential,
     policy: FAST_POLICY,
@@ -56,7 +51,7 @@ const MEMBER = {
 describe('Security & Compliance client', () => {
   it('follows the regional redirect with the same body, keeps the region, and reads the group and its members', async () => {
     const client = await clientFor((r) => {
-      if (r.url === GLOBAL) return { status: 302, headers: { Location: `${server!.url}${REGIONAL}` }, json: {} };
+      if (r.url === GLOBAL) return { status: 302, headers: { Location: `${fake.server().url}${REGIONAL}` }, json: {} };
       if (r.url !== REGIONAL) return { status: 404, json: {} };
       return { status: 200, json: { value: cmdletOf(r) === 'Get-RoleGroup' ? [GROUP] : [MEMBER] } };
     });
@@ -71,12 +66,12 @@ describe('Security & Compliance client', () => {
     ]);
     const members = await client.getRoleGroupMembers(groups[0]!);
     expect(members[0]).toMatchObject({ name: 'IrvinS', userPrincipalName: 'irvins@contoso.onmicrosoft.com' });
-    expect(server!.requests.map((r) => [r.url, cmdletOf(r)])).toEqual([
+    expect(fake.server().requests.map((r) => [r.url, cmdletOf(r)])).toEqual([
       [GLOBAL, 'Get-RoleGroup'],
       [REGIONAL, 'Get-RoleGroup'],
       [REGIONAL, 'Get-RoleGroupMember'],
     ]);
-    expect(server!.requests.every((r) => r.headers.authorization === `Bearer ${TEST_TOKEN}`)).toBe(true);
+    expect(fake.server().requests.every((r) => r.headers.authorization === `Bearer ${TEST_TOKEN}`)).toBe(true);
   });
 
   it('refuses a redirect to another host, sending the token nowhere else', async () => {
@@ -90,7 +85,7 @@ describe('Security & Compliance client', () => {
     expect((error as Error).message).toMatch(
       /redirected to https:\/\/attacker\.example, which is not .* refusing to send the token there/,
     );
-    expect(server!.requests).toHaveLength(1);
+    expect(fake.server().requests).toHaveLength(1);
   });
 
   it('refuses members that Get-RoleGroup did not list for the group (an unknown identity lists everyone)', async () => {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExchangeAdminClient } from '../../../lib/exchange/exchangeAdminClient.js';
 import { InvokeCommandClient, parseCmdletFailure, stripAnnotations } from '../../../lib/exchange/invokeCommand.js';
 import {
@@ -11,9 +11,8 @@ import {
 import {
   FAST_POLICY,
   TEST_TOKEN,
-  startFakeServer,
+  fakeServerPerTest,
   testCredential,
-  type FakeServer,
   type RecordedRequest,
   type Reply,
 } from '../../support/fakeServer.js';
@@ -21,11 +20,7 @@ import { warningLogger } from '../../../testkit/loggers.js';
 
 const TENANT = 'contoso.onmicrosoft.com';
 const PATH = `/adminapi/beta/${TENANT}/InvokeCommand`;
-let server: FakeServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const fake = fakeServerPerTest();
 
 const logger = warningLogger();
 const warned = logger.warnings;
@@ -33,10 +28,10 @@ const warned = logger.warnings;
 async function clientFor(
   handler: (r: RecordedRequest, i: number) => Reply | Promise<Reply>,
 ): Promise<ExchangeAdminClient> {
-  server = await startFakeServer(handler);
+  const { url } = await fake.start(handler);
   warned.length = 0;
   return new ExchangeAdminClient({
-    exchangeUrl: server.url,
+    exchangeUrl: url,
     tenant: TENANT,
     credential: testCredential,
     policy: FAST_POLICY,
@@ -88,7 +83,7 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
   it('POSTs the cmdlet with the anchor, page-size and bearer headers, switches as booleans', async () => {
     const client = await clientFor(() => ({ status: 200, json: { value: [alexRow] } }));
     const rows = await client.getEffectiveRoleAssignments('Mailbox Import Export');
-    const [req] = server!.requests;
+    const [req] = fake.server().requests;
     expect(req!.method).toBe('POST');
     expect(req!.url).toBe(PATH);
     expect(req!.headers.authorization).toBe(`Bearer ${TEST_TOKEN}`);
@@ -125,23 +120,26 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
       const page = new URL(r.url, 'http://x').searchParams.get('page');
       const row = (n: number) => ({ ...alexRow, Guid: `00000000-0000-0000-0000-00000000000${n}`, Name: `A${n}` });
       if (!page)
-        return { status: 200, json: { value: [row(1), row(2)], '@odata.nextLink': `${server!.url}${PATH}?page=2` } };
+        return {
+          status: 200,
+          json: { value: [row(1), row(2)], '@odata.nextLink': `${fake.server().url}${PATH}?page=2` },
+        };
       if (page === '2')
-        return { status: 200, json: { value: [row(3)], '@odata.nextLink': `${server!.url}${PATH}?page=3` } };
+        return { status: 200, json: { value: [row(3)], '@odata.nextLink': `${fake.server().url}${PATH}?page=3` } };
       return { status: 200, json: { value: [row(4)] } };
     });
     const rows = await client.getRoleAssignments('Mailbox Import Export');
     expect(rows.map((r) => r.name)).toEqual(['A1', 'A2', 'A3', 'A4']);
-    expect(server!.requests).toHaveLength(3);
-    expect(new Set(server!.requests.map((r) => r.body)).size).toBe(1);
-    expect(server!.requests.map((r) => r.method)).toEqual(['POST', 'POST', 'POST']);
+    expect(fake.server().requests).toHaveLength(3);
+    expect(new Set(fake.server().requests.map((r) => r.body)).size).toBe(1);
+    expect(fake.server().requests.map((r) => r.method)).toEqual(['POST', 'POST', 'POST']);
   });
 
   it('fails the whole read when a later page keeps failing (never a partial list)', async () => {
     const client = await clientFor((r) =>
       r.url.includes('page=2')
         ? { status: 503, json: {} }
-        : { status: 200, json: { value: [alexRow], '@odata.nextLink': `${server!.url}${PATH}?page=2` } },
+        : { status: 200, json: { value: [alexRow], '@odata.nextLink': `${fake.server().url}${PATH}?page=2` } },
     );
     const error = await client.getRoleAssignments('Mailbox Import Export').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransientError);
@@ -168,8 +166,8 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
       return { status: 200, json: { value: [] } };
     });
     expect(await client.getMieRoles()).toEqual([]);
-    expect(server!.requests).toHaveLength(3);
-    expect(server!.requests[1]!.at - server!.requests[0]!.at).toBeGreaterThanOrEqual(90);
+    expect(fake.server().requests).toHaveLength(3);
+    expect(fake.server().requests[1]!.at - fake.server().requests[0]!.at).toBeGreaterThanOrEqual(90);
   });
 
   it('ends in a ThrottledError that says how long Exchange asked to wait', async () => {
@@ -192,7 +190,7 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
     expect(message).toContain('00000002-0000-0ff1-ce00-000000000000');
     expect(message).toContain('allowing Remove-ManagementRoleAssignment');
     expect(message).not.toContain(TEST_TOKEN);
-    expect(server!.requests).toHaveLength(1);
+    expect(fake.server().requests).toHaveLength(1);
   });
 
   it('treats a cmdlet hidden by RBAC (CommandNotFoundException) as a missing permission', async () => {
@@ -222,7 +220,7 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
     expect(await client.getUser('nobody')).toBeUndefined();
     expect(await client.getRecipient('nobody')).toBeUndefined();
     expect(await client.getRoleAssignment('5b1c0f6e-0000-0000-0000-000000000000')).toBeUndefined();
-    expect(server!.requests).toHaveLength(3);
+    expect(fake.server().requests).toHaveLength(3);
   });
 
   it('makes a retried removal of a gone assignment a success ("absent")', async () => {
@@ -235,7 +233,7 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
           },
     );
     expect(await client.removeRoleAssignment('8f0c2b6e-1a47-4a7b-9e55-0a7c5d1e2f01')).toBe('absent');
-    expect(cmdletOf(server!.requests[1]!)).toEqual({
+    expect(cmdletOf(fake.server().requests[1]!)).toEqual({
       CmdletName: 'Remove-ManagementRoleAssignment',
       Parameters: { Identity: '8f0c2b6e-1a47-4a7b-9e55-0a7c5d1e2f01', Confirm: false },
     });
@@ -264,7 +262,7 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
     expect(await client.addRoleGroupMember('PST Migration Operators', 'LynneR')).toBe('already-member');
     expect(await client.removeRoleGroupMember('PST Migration Operators', 'LynneR')).toBe('removed');
     expect(await client.removeRoleGroupMember('PST Migration Operators', 'AdeleV')).toBe('absent');
-    expect(cmdletOf(server!.requests[0]!).Parameters).toEqual({
+    expect(cmdletOf(fake.server().requests[0]!).Parameters).toEqual({
       Identity: 'PST Migration Operators',
       Member: 'AdeleV',
       BypassSecurityGroupManagerCheck: true,
@@ -294,7 +292,7 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
       user: 'AdeleV',
     });
     expect(created.name).toBe('MIE-grant-1');
-    expect(cmdletOf(server!.requests[1]!)).toEqual({
+    expect(cmdletOf(fake.server().requests[1]!)).toEqual({
       CmdletName: 'Get-ManagementRoleAssignment',
       Parameters: { Identity: 'MIE-grant-1' },
     });
@@ -332,9 +330,9 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
         : { status: 200, json: { value: [{ Name: 'Everyone' }] } },
     );
     await expect(client.getRoleGroupMembers('  ')).rejects.toThrow(/refusing to call the cmdlet/);
-    expect(server!.requests).toHaveLength(0);
+    expect(fake.server().requests).toHaveLength(0);
     await expect(client.getRoleGroupMembers('Gone')).rejects.toBeInstanceOf(NotFoundError);
-    expect(server!.requests.map((r) => cmdletOf(r).CmdletName)).toEqual(['Get-RoleGroup']);
+    expect(fake.server().requests.map((r) => cmdletOf(r).CmdletName)).toEqual(['Get-RoleGroup']);
   });
 
   it('maps role group members and roles', async () => {
@@ -396,7 +394,7 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
         recipientTypeDetails: undefined,
       },
     ]);
-    expect(cmdletOf(server!.requests.at(-1)!)).toEqual({
+    expect(cmdletOf(fake.server().requests.at(-1)!)).toEqual({
       CmdletName: 'Get-RoleGroupMember',
       Parameters: { Identity: 'PST Migration Operators', ResultSize: 'Unlimited' },
     });
@@ -455,7 +453,7 @@ describe('no read trusts the first row (an unknown -Identity may answer every ob
   });
 
   it('never sends an empty or left-out -Identity', async () => {
-    server = await startFakeServer(() => ({ status: 200, json: { value: [adele] } }));
+    const server = await fake.start(() => ({ status: 200, json: { value: [adele] } }));
     const api = new InvokeCommandClient({
       exchangeUrl: server.url,
       tenant: TENANT,
@@ -490,7 +488,7 @@ describe('no read trusts the first row (an unknown -Identity may answer every ob
         : { status: 200, json: { value: [{ Name: 'LynneR' }] } },
     );
     await expect(client.getRoleGroupMembers('Gone Group')).rejects.toBeInstanceOf(NotFoundError);
-    expect(server!.requests.map((r) => cmdletOf(r).CmdletName)).toEqual(['Get-RoleGroup']);
+    expect(fake.server().requests.map((r) => cmdletOf(r).CmdletName)).toEqual(['Get-RoleGroup']);
   });
 
   it('refuses Get-RoleGroupMember rows of people the role group does not list (another group\u2019s, or every group\u2019s, members)', async () => {
@@ -557,7 +555,7 @@ describe('the wire format: warnings, writes without a value, not-found codes', (
     }));
     expect(await client.removeRoleAssignment(alexRow.Guid)).toBe('absent');
     expect(await client.getRoleAssignment(alexRow.Guid)).toBeUndefined();
-    expect(server!.requests).toHaveLength(2);
+    expect(fake.server().requests).toHaveLength(2);
   });
 });
 

@@ -1,28 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GraphDirectory, MAX_BATCH } from '../../../lib/graph/graphDirectory.js';
 import { filterEquals, odataString } from '../../../lib/graph/odata.js';
 import { PermissionError, ThrottledError, TransientError } from '../../../lib/ports/index.js';
 import {
   FAST_POLICY,
   TEST_TOKEN,
-  startFakeServer,
+  fakeServerPerTest,
   testCredential,
-  type FakeServer,
   type RecordedRequest,
   type Reply,
 } from '../../support/fakeServer.js';
 
-let server: FakeServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const fake = fakeServerPerTest();
 
 async function directoryFor(
   handler: (r: RecordedRequest, i: number) => Reply | Promise<Reply>,
 ): Promise<GraphDirectory> {
-  server = await startFakeServer(handler);
-  return new GraphDirectory({ graphUrl: server.url, credential: testCredential, policy: FAST_POLICY });
+  const { url } = await fake.start(handler);
+  return new GraphDirectory({ graphUrl: url, credential: testCredential, policy: FAST_POLICY });
 }
 
 interface BatchBody {
@@ -72,7 +67,7 @@ describe('GraphDirectory over real HTTP', () => {
       appId: undefined,
       accountEnabled: true,
     });
-    expect(server!.requests[0]!.headers.authorization).toBe(`Bearer ${TEST_TOKEN}`);
+    expect(fake.server().requests[0]!.headers.authorization).toBe(`Bearer ${TEST_TOKEN}`);
     expect(await directory.getUser('nobody@contoso.onmicrosoft.com')).toBeUndefined();
   });
 
@@ -87,7 +82,7 @@ describe('GraphDirectory over real HTTP', () => {
         : { status: 200, json: user(1) },
     );
     expect((await directory.getUser(id(1)))?.displayName).toBe('User 1');
-    expect(server!.requests[1]!.at - server!.requests[0]!.at).toBeGreaterThanOrEqual(110);
+    expect(fake.server().requests[1]!.at - fake.server().requests[0]!.at).toBeGreaterThanOrEqual(110);
   });
 
   it('ends in ThrottledError / TransientError when the service does not recover', async () => {
@@ -99,7 +94,7 @@ describe('GraphDirectory over real HTTP', () => {
     const error = await throttled.getUser('a@contoso.onmicrosoft.com').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ThrottledError);
     expect((error as ThrottledError).attempts).toBe(4);
-    await server!.close();
+    await fake.server().close();
     const reset = await directoryFor(() => 'reset');
     const failure = await reset.getUser('a@contoso.onmicrosoft.com').catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(TransientError);
@@ -158,10 +153,10 @@ describe('GraphDirectory over real HTTP', () => {
     });
     const ids = Array.from({ length: 45 }, (_, i) => id(i + 1).toUpperCase());
     const found = await directory.getPrincipals([...ids, id(3), 'not-an-object-id']);
-    const batches = server!.requests.map((r) =>
-      (JSON.parse(r.body) as BatchBody).requests.map((q) => q.url.split('/')[1]),
-    );
-    expect(server!.requests.every((r) => r.url === '/v1.0/$batch' && r.method === 'POST')).toBe(true);
+    const batches = fake
+      .server()
+      .requests.map((r) => (JSON.parse(r.body) as BatchBody).requests.map((q) => q.url.split('/')[1]));
+    expect(fake.server().requests.every((r) => r.url === '/v1.0/$batch' && r.method === 'POST')).toBe(true);
     expect(batches.map((b) => `${b[0]}:${b.length}`)).toEqual(
       expect.arrayContaining(['users:20', 'users:20', 'users:5', 'users:1', 'servicePrincipals:5', 'groups:2']),
     );
@@ -188,7 +183,7 @@ describe('GraphDirectory over real HTTP', () => {
                 status: 200,
                 body: {
                   value: [user(1)],
-                  '@odata.nextLink': `${server!.url}/v1.0/groups/g1/transitiveMembers?$skiptoken=p2`,
+                  '@odata.nextLink': `${fake.server().url}/v1.0/groups/g1/transitiveMembers?$skiptoken=p2`,
                 },
               },
             ],
@@ -203,7 +198,7 @@ describe('GraphDirectory over real HTTP', () => {
               user(2),
               { '@odata.type': '#microsoft.graph.group', id: id(9), displayName: 'Migration Contractors' },
             ],
-            '@odata.nextLink': `${server!.url}/v1.0/groups/g1/transitiveMembers?$skiptoken=p3`,
+            '@odata.nextLink': `${fake.server().url}/v1.0/groups/g1/transitiveMembers?$skiptoken=p3`,
           },
         };
       return { status: 200, json: { value: [user(3)] } };
@@ -215,7 +210,7 @@ describe('GraphDirectory over real HTTP', () => {
       'group:Migration Contractors',
       'user:User 3',
     ]);
-    expect(server!.requests.map((r) => r.url)).toEqual([
+    expect(fake.server().requests.map((r) => r.url)).toEqual([
       '/v1.0/$batch',
       '/v1.0/groups/g1/transitiveMembers?$skiptoken=p2',
       '/v1.0/groups/g1/transitiveMembers?$skiptoken=p3',
@@ -275,7 +270,7 @@ describe('GraphDirectory over real HTTP', () => {
       [GA, 'user1@contoso.onmicrosoft.com', undefined],
       [EA, 'user2@contoso.onmicrosoft.com', 'Exchange Admins'],
     ]);
-    expect(decodeURIComponent((JSON.parse(server!.requests[0]!.body) as BatchBody).requests[0]!.url)).toBe(
+    expect(decodeURIComponent((JSON.parse(fake.server().requests[0]!.body) as BatchBody).requests[0]!.url)).toBe(
       `/roleManagement/directory/roleAssignments?$filter=roleDefinitionId eq '${GA}'&$expand=principal`,
     );
   });
@@ -406,7 +401,7 @@ describe('GraphDirectory audit log queries (beta)', () => {
           status: 200,
           json: {
             value: [record(1), record(2)],
-            '@odata.nextLink': `${server!.url}/beta/security/auditLog/queries/q-1/records?$skiptoken=2`,
+            '@odata.nextLink': `${fake.server().url}/beta/security/auditLog/queries/q-1/records?$skiptoken=2`,
           },
         };
       }
@@ -419,8 +414,8 @@ describe('GraphDirectory audit log queries (beta)', () => {
       operations: ['New-ManagementRoleAssignment', 'Add-RoleGroupMember'],
     });
     expect(started).toMatchObject({ id: 'q-1', status: 'notStarted' });
-    expect(server!.requests[0]!.url).toBe('/beta/security/auditLog/queries');
-    expect(JSON.parse(server!.requests[0]!.body)).toEqual({
+    expect(fake.server().requests[0]!.url).toBe('/beta/security/auditLog/queries');
+    expect(JSON.parse(fake.server().requests[0]!.body)).toEqual({
       displayName: 'who',
       filterStartDateTime: '2026-05-01T00:00:00.000Z',
       filterEndDateTime: '2026-11-01T00:00:00.000Z',
@@ -449,8 +444,8 @@ describe('GraphDirectory audit log queries (beta)', () => {
         : { status: 200, json: query('succeeded') },
     );
     expect((await throttled.getAuditLogQuery('q-1'))?.status).toBe('succeeded');
-    expect(server!.requests).toHaveLength(2);
-    await server!.close();
+    expect(fake.server().requests).toHaveLength(2);
+    await fake.server().close();
     const denied = await directoryFor(() => ({
       status: 403,
       json: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges' } },

@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLimiter, mapLimited } from '../../../lib/limiter.js';
 import { backoffDelay, parseRetryAfter, retryPolicy } from '../../../lib/http/retryPolicy.js';
 import { HttpTransport } from '../../../lib/http/transport.js';
 import { TransientError } from '../../../lib/ports/index.js';
 import type { Logger } from '../../../lib/ports/index.js';
-import { FAST_POLICY, startFakeServer, type FakeServer } from '../../support/fakeServer.js';
+import { FAST_POLICY, fakeServerPerTest } from '../../support/fakeServer.js';
 
 const ctx = { service: 'Microsoft Graph' as const, operation: 'GET /test' };
-let server: FakeServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const fake = fakeServerPerTest();
 
 function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
@@ -46,12 +42,12 @@ describe('Retry-After and backoff', () => {
 
 describe('HttpTransport over real HTTP', () => {
   it('honours a fractional Retry-After on 429, then succeeds', async () => {
-    server = await startFakeServer((_r, i) =>
+    const server = await fake.start((_r, i) =>
       i === 0 ? { status: 429, headers: { 'retry-after': '0.15' }, json: {} } : { status: 200, json: { ok: true } },
     );
     const logger = recordingLogger();
     const transport = new HttpTransport({ policy: FAST_POLICY, logger });
-    const res = await transport.send(() => ({ method: 'GET', url: `${server!.url}/x` }), ctx);
+    const res = await transport.send(() => ({ method: 'GET', url: `${server.url}/x` }), ctx);
     expect(res.status).toBe(200);
     expect(res.attempts).toBe(2);
     const [first, second] = server.requests;
@@ -60,12 +56,12 @@ describe('HttpTransport over real HTTP', () => {
   });
 
   it('honours an HTTP-date Retry-After', async () => {
-    server = await startFakeServer((_r, i) =>
+    const server = await fake.start((_r, i) =>
       i === 0
         ? { status: 503, headers: { 'retry-after': new Date(Date.now() + 1200).toUTCString() }, json: {} }
         : { status: 200, json: {} },
     );
-    const res = await new HttpTransport({ policy: FAST_POLICY }).send(() => ({ method: 'GET', url: server!.url }), ctx);
+    const res = await new HttpTransport({ policy: FAST_POLICY }).send(() => ({ method: 'GET', url: server.url }), ctx);
     expect(res.status).toBe(200);
     // HTTP dates have whole-second precision: the wait is at least what remained of the next second.
     expect(server.requests[1]!.at - server.requests[0]!.at).toBeGreaterThanOrEqual(150);
@@ -73,24 +69,24 @@ describe('HttpTransport over real HTTP', () => {
 
   it('retries 500, 502, 503 and 504 up to the attempt bound and returns the last response', async () => {
     const statuses = [500, 502, 504, 503];
-    server = await startFakeServer((_r, i) => ({ status: statuses[i] ?? 200, json: {} }));
-    const res = await new HttpTransport({ policy: FAST_POLICY }).send(() => ({ method: 'GET', url: server!.url }), ctx);
+    const server = await fake.start((_r, i) => ({ status: statuses[i] ?? 200, json: {} }));
+    const res = await new HttpTransport({ policy: FAST_POLICY }).send(() => ({ method: 'GET', url: server.url }), ctx);
     expect(res.status).toBe(503);
     expect(res.attempts).toBe(4);
     expect(server.requests).toHaveLength(4);
   });
 
   it('does not retry a 400 or a 404', async () => {
-    server = await startFakeServer(() => ({ status: 400, json: {} }));
-    const res = await new HttpTransport({ policy: FAST_POLICY }).send(() => ({ method: 'GET', url: server!.url }), ctx);
+    const server = await fake.start(() => ({ status: 400, json: {} }));
+    const res = await new HttpTransport({ policy: FAST_POLICY }).send(() => ({ method: 'GET', url: server.url }), ctx);
     expect(res.status).toBe(400);
     expect(server.requests).toHaveLength(1);
   });
 
   it('gives up at once when Retry-After is longer than the policy allows', async () => {
-    server = await startFakeServer(() => ({ status: 429, headers: { 'retry-after': '3600' }, json: {} }));
+    const server = await fake.start(() => ({ status: 429, headers: { 'retry-after': '3600' }, json: {} }));
     const res = await new HttpTransport({ policy: { ...FAST_POLICY, maxRetryAfterMs: 1000 } }).send(
-      () => ({ method: 'GET', url: server!.url }),
+      () => ({ method: 'GET', url: server.url }),
       ctx,
     );
     expect(res.status).toBe(429);
@@ -99,27 +95,27 @@ describe('HttpTransport over real HTTP', () => {
   });
 
   it('retries a reset connection', async () => {
-    server = await startFakeServer((_r, i) => (i < 2 ? 'reset' : { status: 200, json: { ok: 1 } }));
-    const res = await new HttpTransport({ policy: FAST_POLICY }).send(() => ({ method: 'GET', url: server!.url }), ctx);
+    const server = await fake.start((_r, i) => (i < 2 ? 'reset' : { status: 200, json: { ok: 1 } }));
+    const res = await new HttpTransport({ policy: FAST_POLICY }).send(() => ({ method: 'GET', url: server.url }), ctx);
     expect(res.status).toBe(200);
     expect(res.attempts).toBe(3);
   });
 
   it('times out each attempt and ends in a TransientError after the bound', async () => {
-    server = await startFakeServer(() => 'hang');
+    const server = await fake.start(() => 'hang');
     const transport = new HttpTransport({ policy: { ...FAST_POLICY, timeoutMs: 80, maxAttempts: 3 } });
-    const error = await transport.send(() => ({ method: 'GET', url: server!.url }), ctx).catch((e: unknown) => e);
+    const error = await transport.send(() => ({ method: 'GET', url: server.url }), ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransientError);
     expect((error as TransientError).message).toMatch(/timed out after 0\.08s after 3 attempt\(s\)/);
     expect(server.requests).toHaveLength(3);
   });
 
   it('builds the request again for every attempt (fresh token) and never logs it', async () => {
-    server = await startFakeServer((_r, i) => (i === 0 ? { status: 503, json: {} } : { status: 200, json: {} }));
+    const server = await fake.start((_r, i) => (i === 0 ? { status: 503, json: {} } : { status: 200, json: {} }));
     const logger = recordingLogger();
     let built = 0;
     await new HttpTransport({ policy: FAST_POLICY, logger }).send(
-      () => ({ method: 'GET', url: server!.url, headers: { Authorization: `Bearer secret-${++built}` } }),
+      () => ({ method: 'GET', url: server.url, headers: { Authorization: `Bearer secret-${++built}` } }),
       ctx,
     );
     expect(server.requests.map((r) => r.headers.authorization)).toEqual(['Bearer secret-1', 'Bearer secret-2']);

@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../lib/clock.js';
 import { AcsMailer, operationIdFor } from '../../../lib/mail/acsMailer.js';
 import { PermissionError } from '../../../lib/ports/index.js';
 import type { EmailMessage, SentMailStore } from '../../../lib/ports/index.js';
 import { openTestStore } from '../../support/store.js';
-import { startFakeServer, type FakeServer, type RecordedRequest, type Reply } from '../../support/fakeServer.js';
+import { fakeServerPerTest, type RecordedRequest, type Reply } from '../../support/fakeServer.js';
 
 const clock = new ManualClock('2026-11-01T09:00:00Z');
-let server: FakeServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const acsServer = fakeServerPerTest();
 
 /** ACS Email as the REST reference describes it: POST /emails:send -> 202 + Operation-Location; GET the operation. */
 function acs(
@@ -27,7 +23,7 @@ function acs(
       return {
         status: 202,
         headers: {
-          'operation-location': `${server!.url}/emails/operations/${operationId}?api-version=2025-09-01`,
+          'operation-location': `${acsServer.server().url}/emails/operations/${operationId}?api-version=2025-09-01`,
           'retry-after': '0',
         },
         json: { id: operationId, status: 'Running' },
@@ -52,7 +48,7 @@ function acs(
 
 function mailerFor(outbox: SentMailStore): AcsMailer {
   return new AcsMailer({
-    connectionString: `endpoint=${server!.url}/;accesskey=${Buffer.from('test-key').toString('base64')}`,
+    connectionString: `endpoint=${acsServer.server().url}/;accesskey=${Buffer.from('test-key').toString('base64')}`,
     sender: 'watchdog@contoso.com',
     outbox,
     clock,
@@ -73,7 +69,7 @@ const message = (key: string): EmailMessage => ({
 describe('AcsMailer (Azurite outbox + loopback ACS)', () => {
   it('sends once per idempotency key, with the key-derived Operation-Id, even from a restarted process', async () => {
     const fake = acs();
-    server = await startFakeServer(fake.handler);
+    const server = await acsServer.start(fake.handler);
     const store = openTestStore(clock);
     const first = await mailerFor(store.sentMail).send(message('alert:unapproved:alexw'));
     expect(first.status).toBe('sent');
@@ -98,7 +94,7 @@ describe('AcsMailer (Azurite outbox + loopback ACS)', () => {
 
   it('resumes polling an accepted send after a crash instead of sending again', async () => {
     const fake = acs();
-    server = await startFakeServer(fake.handler);
+    await acsServer.start(fake.handler);
     const store = openTestStore(clock);
     // A first run that got as far as ACS accepting the send, then died before it saw the outcome.
     const crashed: SentMailStore = {
@@ -119,7 +115,7 @@ describe('AcsMailer (Azurite outbox + loopback ACS)', () => {
 
   it('records a failed delivery and sends it again next time under a new operation id', async () => {
     const fake = acs({ outcome: (_op, sends) => (sends === 1 ? 'Failed' : 'Succeeded') });
-    server = await startFakeServer(fake.handler);
+    await acsServer.start(fake.handler);
     const store = openTestStore(clock);
     await expect(mailerFor(store.sentMail).send(message('digest:2026-11-01'))).rejects.toThrow(/mailbox unavailable/);
     expect((await store.sentMail.get('digest:2026-11-01'))?.status).toBe('failed');
@@ -128,7 +124,7 @@ describe('AcsMailer (Azurite outbox + loopback ACS)', () => {
   });
 
   it('reports a denied send as a PermissionError that names the role to grant', async () => {
-    server = await startFakeServer(acs({ status: 403 }).handler);
+    await acsServer.start(acs({ status: 403 }).handler);
     const error = await mailerFor(openTestStore(clock).sentMail)
       .send(message('k'))
       .catch((e: unknown) => e);
