@@ -8,6 +8,7 @@ import { auditOptions } from '../../../lib/runtime.js';
 import { runAudit, type AuditResult } from '../../../lib/audit/runAudit.js';
 import { MIE_ROLE, ORGANIZATION_MANAGEMENT, type Holder } from '../../../lib/domain.js';
 import { DIRECTORY_ROLE_OBJECT_IDS, fixedGuid } from '../../../emulator/scenarios/baseTenant.js';
+import type { SeedRoleAssignment } from '../../../emulator/seed.js';
 import {
   LEGACY_ARCHIVER,
   ROLE_GROUPS,
@@ -53,23 +54,27 @@ const ARCHIVE_BOT = {
 } as const;
 const ARCHIVE_BOT_POINTER = 'Archive Bot_SP';
 const ARCHIVE_BOT_ASSIGNMENT = { guid: fixedGuid(0xc1000000, 1), name: `${MIE_ROLE}-${ARCHIVE_BOT_POINTER}` };
+/** Archive Bot's service principal with its Exchange pointer, for a seed. */
+const archiveBot = () => ({
+  ...ARCHIVE_BOT,
+  exchange: { exchangeGuid: fixedGuid(0xe0000000, 40), displayName: ARCHIVE_BOT_POINTER },
+});
+/** Archive Bot's direct assignment of the role, for a seed. */
+const archiveBotAssignment = (): SeedRoleAssignment => ({
+  ...ARCHIVE_BOT_ASSIGNMENT,
+  role: MIE_ROLE,
+  assigneeType: 'ServicePrincipal',
+  assignee: ARCHIVE_BOT.id,
+  delegationType: 'Regular',
+  enabled: true,
+  whenCreatedUtc: '2024-05-01T10:00:00.000Z',
+});
 
 describe('apps named by their Exchange service-principal pointer', () => {
   it('become holders with their appId and object id, assigned directly or as a role group member', async () => {
     const seed = forgottenMigrations();
-    seed.servicePrincipals.push({
-      ...ARCHIVE_BOT,
-      exchange: { exchangeGuid: fixedGuid(0xe0000000, 40), displayName: ARCHIVE_BOT_POINTER },
-    });
-    seed.roleAssignments.push({
-      ...ARCHIVE_BOT_ASSIGNMENT,
-      role: MIE_ROLE,
-      assigneeType: 'ServicePrincipal',
-      assignee: ARCHIVE_BOT.id,
-      delegationType: 'Regular',
-      enabled: true,
-      whenCreatedUtc: '2024-05-01T10:00:00.000Z',
-    });
+    seed.servicePrincipals.push(archiveBot());
+    seed.roleAssignments.push(archiveBotAssignment());
     seed.roleGroups.find((g) => g.name === ROLE_GROUPS.pstMigrationOperators.name)?.members.push(ARCHIVE_BOT.id);
     const r = await start({ scenario: seed });
     const result = await audit(r);
@@ -97,19 +102,8 @@ describe('apps named by their Exchange service-principal pointer', () => {
 
   it('lets WATCHDOG_BREAK_GLASS name an app by its object id, reached through its pointer', async () => {
     const seed = forgottenMigrations();
-    seed.servicePrincipals.push({
-      ...ARCHIVE_BOT,
-      exchange: { exchangeGuid: fixedGuid(0xe0000000, 40), displayName: ARCHIVE_BOT_POINTER },
-    });
-    seed.roleAssignments.push({
-      ...ARCHIVE_BOT_ASSIGNMENT,
-      role: MIE_ROLE,
-      assigneeType: 'ServicePrincipal',
-      assignee: ARCHIVE_BOT.id,
-      delegationType: 'Regular',
-      enabled: true,
-      whenCreatedUtc: '2024-05-01T10:00:00.000Z',
-    });
+    seed.servicePrincipals.push(archiveBot());
+    seed.roleAssignments.push(archiveBotAssignment());
     const result = await audit(await start({ scenario: seed, env: { WATCHDOG_BREAK_GLASS: ARCHIVE_BOT.id } }));
     expect(result.breakGlass.map((h) => h.principal)).toEqual([ARCHIVE_BOT.appId]);
     expect(result.findings.map((f) => f.principal)).not.toContain(ARCHIVE_BOT.appId);
@@ -118,19 +112,11 @@ describe('apps named by their Exchange service-principal pointer', () => {
   it('reports an assignee two pointers answer to under its Exchange name, for a person, with a warning', async () => {
     const seed = forgottenMigrations();
     const twin = { id: fixedGuid(0x5e0000, 41), appId: fixedGuid(0xa9900000, 41), displayName: 'Archive Bot (old)' };
-    seed.servicePrincipals.push(
-      { ...ARCHIVE_BOT, exchange: { exchangeGuid: fixedGuid(0xe0000000, 40), displayName: ARCHIVE_BOT_POINTER } },
-      { ...twin, exchange: { exchangeGuid: fixedGuid(0xe0000000, 41), displayName: ARCHIVE_BOT_POINTER } },
-    );
-    seed.roleAssignments.push({
-      ...ARCHIVE_BOT_ASSIGNMENT,
-      role: MIE_ROLE,
-      assigneeType: 'ServicePrincipal',
-      assignee: ARCHIVE_BOT.id,
-      delegationType: 'Regular',
-      enabled: true,
-      whenCreatedUtc: '2024-05-01T10:00:00.000Z',
+    seed.servicePrincipals.push(archiveBot(), {
+      ...twin,
+      exchange: { exchangeGuid: fixedGuid(0xe0000000, 41), displayName: ARCHIVE_BOT_POINTER },
     });
+    seed.roleAssignments.push(archiveBotAssignment());
     const result = await audit(await start({ scenario: seed }));
     expect(result.holders.find((h) => h.assignmentGuid === ARCHIVE_BOT_ASSIGNMENT.guid)).toMatchObject({
       principal: ARCHIVE_BOT_POINTER.toLowerCase(),
