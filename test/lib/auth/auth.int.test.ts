@@ -16,6 +16,7 @@ import {
   TEST_TENANT_ID,
   CLIENT_APP_ID,
   type TestIssuer,
+  type TokenOverrides,
 } from '../../support/tokens.js';
 
 const clock = new ManualClock('2026-11-02T09:00:00Z');
@@ -126,140 +127,86 @@ describe('access token verification (OpenID configuration and keys over loopback
     }
   });
 
+  /** Headers with megan's token and `overrides`, made when the case runs (the issuer starts in beforeAll). */
+  const meganWith = (overrides: TokenOverrides) => async () => bearer(await issuer.token(megan, overrides));
+  /** Headers with a token of megan under another user name. */
+  const meganNamed = (upn: string) => async () => bearer(await issuer.token({ ...megan, upn }));
   const refused: [string, () => Promise<Headers>, RegExp][] = [
     ['no Authorization header', async () => new Headers(), /Authorization: Bearer/],
     ['a Basic scheme', async () => new Headers({ authorization: 'Basic bWVnYW46cHc=' }), /Authorization: Bearer/],
     ['a malformed token', async () => bearer('not-a-jwt'), /not a valid token|could not be verified/],
-    [
-      'another issuer',
-      async () => bearer(await issuer.token(megan, { issuer: 'https://login.microsoftonline.com/other/v2.0' })),
-      /claim 'iss'/,
-    ],
+    ['another issuer', meganWith({ issuer: 'https://login.microsoftonline.com/other/v2.0' }), /claim 'iss'/],
     [
       'another tenant (v2.0 issuer)',
-      async () =>
-        bearer(
-          await issuer.token(megan, {
-            issuer: `https://login.microsoftonline.com/${OTHER_TENANT}/v2.0`,
-            claims: { tid: OTHER_TENANT },
-          }),
-        ),
+      meganWith({
+        issuer: `https://login.microsoftonline.com/${OTHER_TENANT}/v2.0`,
+        claims: { tid: OTHER_TENANT },
+      }),
       /claim 'iss'/,
     ],
     [
       'another tenant (v1.0 issuer)',
-      async () =>
-        bearer(
-          await issuer.token(megan, {
-            version: '1.0',
-            issuer: `https://sts.windows.net/${OTHER_TENANT}/`,
-            claims: { tid: OTHER_TENANT },
-          }),
-        ),
+      meganWith({
+        version: '1.0',
+        issuer: `https://sts.windows.net/${OTHER_TENANT}/`,
+        claims: { tid: OTHER_TENANT },
+      }),
       /claim 'iss'/,
     ],
-    [
-      "another tenant's tid under this tenant's issuer",
-      async () => bearer(await issuer.token(megan, { claims: { tid: OTHER_TENANT } })),
-      /claim 'tid'/,
-    ],
-    [
-      'the v2.0 issuer with a trailing slash',
-      async () => bearer(await issuer.token(megan, { issuer: `${TEST_ISSUER}/` })),
-      /claim 'iss'/,
-    ],
+    ["another tenant's tid under this tenant's issuer", meganWith({ claims: { tid: OTHER_TENANT } }), /claim 'tid'/],
+    ['the v2.0 issuer with a trailing slash', meganWith({ issuer: `${TEST_ISSUER}/` }), /claim 'iss'/],
     [
       'the v1.0 issuer without its trailing slash',
-      async () => bearer(await issuer.token(megan, { version: '1.0', issuer: TEST_ISSUER_V1.slice(0, -1) })),
+      meganWith({ version: '1.0', issuer: TEST_ISSUER_V1.slice(0, -1) }),
       /claim 'iss'/,
     ],
     [
       'the v1.0 form on the login host',
-      async () =>
-        bearer(
-          await issuer.token(megan, { version: '1.0', issuer: `https://login.microsoftonline.com/${TEST_TENANT_ID}/` }),
-        ),
+      meganWith({ version: '1.0', issuer: `https://login.microsoftonline.com/${TEST_TENANT_ID}/` }),
       /claim 'iss'/,
     ],
     [
       'the v1.0 form on login.windows.net',
-      async () =>
-        bearer(await issuer.token(megan, { version: '1.0', issuer: `https://login.windows.net/${TEST_TENANT_ID}/` })),
+      meganWith({ version: '1.0', issuer: `https://login.windows.net/${TEST_TENANT_ID}/` }),
       /claim 'iss'/,
     ],
     [
       'the v2.0 form on the sts host',
-      async () => bearer(await issuer.token(megan, { issuer: `https://sts.windows.net/${TEST_TENANT_ID}/v2.0` })),
+      meganWith({ issuer: `https://sts.windows.net/${TEST_TENANT_ID}/v2.0` }),
       /claim 'iss'/,
     ],
     [
       'the tenant id in upper case',
-      async () =>
-        bearer(
-          await issuer.token(megan, {
-            issuer: TEST_ISSUER.toUpperCase()
-              .replace('HTTPS://LOGIN.MICROSOFTONLINE.COM', 'https://login.microsoftonline.com')
-              .replace('/V2.0', '/v2.0'),
-          }),
-        ),
+      meganWith({
+        issuer: TEST_ISSUER.toUpperCase()
+          .replace('HTTPS://LOGIN.MICROSOFTONLINE.COM', 'https://login.microsoftonline.com')
+          .replace('/V2.0', '/v2.0'),
+      }),
       /claim 'iss'/,
     ],
     [
       'the tenant named by domain',
-      async () =>
-        bearer(await issuer.token(megan, { issuer: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0' })),
+      meganWith({ issuer: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0' }),
       /claim 'iss'/,
     ],
-    [
-      'a v2.0 issuer on a ver 1.0 token',
-      async () => bearer(await issuer.token(megan, { claims: { ver: '1.0' } })),
-      /claim 'ver'/,
-    ],
-    [
-      'a v1.0 token without scp',
-      async () => bearer(await issuer.token(megan, { version: '1.0', claims: { scp: undefined } })),
-      /no scp claim/,
-    ],
+    ['a v2.0 issuer on a ver 1.0 token', meganWith({ claims: { ver: '1.0' } }), /claim 'ver'/],
+    ['a v1.0 token without scp', meganWith({ version: '1.0', claims: { scp: undefined } }), /no scp claim/],
     [
       'a v1.0 token for another resource',
-      async () => bearer(await issuer.token(megan, { version: '1.0', audience: 'https://graph.microsoft.com' })),
+      meganWith({ version: '1.0', audience: 'https://graph.microsoft.com' }),
       /claim 'aud'/,
     ],
-    [
-      'a token without an object id',
-      async () => bearer(await issuer.token(megan, { claims: { oid: undefined } })),
-      /no object id/,
-    ],
-    [
-      'a name with a zero-width space',
-      async () => bearer(await issuer.token({ ...megan, upn: 'megan\u200bb@contoso.onmicrosoft.com' })),
-      /zero-width/,
-    ],
+    ['a token without an object id', meganWith({ claims: { oid: undefined } }), /no object id/],
+    ['a name with a zero-width space', meganNamed('megan\u200bb@contoso.onmicrosoft.com'), /zero-width/],
     [
       'a name with a variation selector (invisible, not a format character)',
-      async () => bearer(await issuer.token({ ...megan, upn: 'meganb\ufe0f@contoso.onmicrosoft.com' })),
+      meganNamed('meganb\ufe0f@contoso.onmicrosoft.com'),
       /zero-width/,
     ],
-    [
-      'a name with a combining grapheme joiner',
-      async () => bearer(await issuer.token({ ...megan, upn: 'megan\u034fb@contoso.onmicrosoft.com' })),
-      /zero-width/,
-    ],
-    [
-      'a name with a Hangul filler',
-      async () => bearer(await issuer.token({ ...megan, upn: 'meganb\u3164@contoso.onmicrosoft.com' })),
-      /zero-width/,
-    ],
-    [
-      'a name with a trailing NUL',
-      async () => bearer(await issuer.token({ ...megan, upn: 'meganb@contoso.onmicrosoft.com\u0000' })),
-      /zero-width/,
-    ],
-    [
-      'another audience',
-      async () => bearer(await issuer.token(megan, { audience: 'api://someone-else' })),
-      /claim 'aud'/,
-    ],
+    ['a name with a combining grapheme joiner', meganNamed('megan\u034fb@contoso.onmicrosoft.com'), /zero-width/],
+    ['a name with a Hangul filler', meganNamed('meganb\u3164@contoso.onmicrosoft.com'), /zero-width/],
+    ['a name with a trailing NUL', meganNamed('meganb@contoso.onmicrosoft.com\u0000'), /zero-width/],
+    ['another audience', meganWith({ audience: 'api://someone-else' }), /claim 'aud'/],
     [
       'an expired token',
       async () =>
@@ -276,11 +223,7 @@ describe('access token verification (OpenID configuration and keys over loopback
       async () => bearer(await issuer.foreignToken(megan)),
       /signature does not verify/,
     ],
-    [
-      'an unknown key id',
-      async () => bearer(await issuer.token(megan, { kid: 'rotated-away' })),
-      /not signed by any key/,
-    ],
+    ['an unknown key id', meganWith({ kid: 'rotated-away' }), /not signed by any key/],
     [
       'alg none',
       async () =>
@@ -311,12 +254,12 @@ describe('access token verification (OpenID configuration and keys over loopback
     ],
     [
       'an app-only token without a user name',
-      async () => bearer(await issuer.token(megan, { omitUpn: true, claims: { idtyp: 'app' } })),
+      meganWith({ omitUpn: true, claims: { idtyp: 'app' } }),
       /app-only tokens/,
     ],
     [
       'an ID token (right audience and roles, but no scope)',
-      async () => bearer(await issuer.token(megan, { claims: { scp: undefined, nonce: 'n-1' } })),
+      meganWith({ claims: { scp: undefined, nonce: 'n-1' } }),
       /not a delegated access token .*no scp claim/,
     ],
     [
