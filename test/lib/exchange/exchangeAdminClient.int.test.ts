@@ -39,6 +39,19 @@ async function clientFor(
   });
 }
 
+const NOT_FOUND = 'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException';
+const ALREADY_EXISTS = 'Microsoft.Exchange.Data.Directory.ADObjectAlreadyExistsException';
+
+/** A cmdlet failure as the service answers it: HTTP `status` with the error envelope. */
+function failure(status: number, typeName: string, message: string, code?: string): Reply {
+  return { status, json: envelope(typeName, message, code) };
+}
+
+/** Answers the cmdlet `name` with `reply` and every other cmdlet with `otherwise`. */
+function onCmdlet(name: string, reply: Reply, otherwise: Reply): (r: RecordedRequest) => Reply {
+  return (r) => (cmdletOf(r).CmdletName === name ? reply : otherwise);
+}
+
 function cmdletOf(r: RecordedRequest): { CmdletName: string; Parameters: Record<string, unknown> } {
   return (JSON.parse(r.body) as { CmdletInput: { CmdletName: string; Parameters: Record<string, unknown> } })
     .CmdletInput;
@@ -194,14 +207,14 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
   });
 
   it('treats a cmdlet hidden by RBAC (CommandNotFoundException) as a missing permission', async () => {
-    const client = await clientFor(() => ({
-      status: 400,
-      json: envelope(
+    const client = await clientFor(() =>
+      failure(
+        400,
         'System.Management.Automation.CommandNotFoundException',
         "The term 'New-ManagementRoleAssignment' is not recognized",
         'BadRequest',
       ),
-    }));
+    );
     const error = await client
       .newRoleAssignment({ name: 'x', role: 'Mailbox Import Export', user: 'AdeleV' })
       .catch((e: unknown) => e);
@@ -210,13 +223,9 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
   });
 
   it('parses the error envelope: ManagementObjectNotFoundException means undefined, and is not retried even on a 500', async () => {
-    const client = await clientFor(() => ({
-      status: 500,
-      json: envelope(
-        'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
-        "The operation couldn't be performed because object 'nobody' couldn't be found.",
-      ),
-    }));
+    const client = await clientFor(() =>
+      failure(500, NOT_FOUND, "The operation couldn't be performed because object 'nobody' couldn't be found."),
+    );
     expect(await client.getUser('nobody')).toBeUndefined();
     expect(await client.getRecipient('nobody')).toBeUndefined();
     expect(await client.getRoleAssignment('5b1c0f6e-0000-0000-0000-000000000000')).toBeUndefined();
@@ -224,14 +233,7 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
   });
 
   it('makes a retried removal of a gone assignment a success ("absent")', async () => {
-    const client = await clientFor((_r, i) =>
-      i === 0
-        ? 'reset'
-        : {
-            status: 404,
-            json: envelope('Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException', 'not found'),
-          },
-    );
+    const client = await clientFor((_r, i) => (i === 0 ? 'reset' : failure(404, NOT_FOUND, 'not found')));
     expect(await client.removeRoleAssignment('8f0c2b6e-1a47-4a7b-9e55-0a7c5d1e2f01')).toBe('absent');
     expect(cmdletOf(fake.server().requests[1]!)).toEqual({
       CmdletName: 'Remove-ManagementRoleAssignment',
@@ -243,19 +245,19 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
     const client = await clientFor((r) => {
       const { CmdletName, Parameters } = cmdletOf(r);
       if (CmdletName === 'Add-RoleGroupMember' && Parameters.Member === 'LynneR')
-        return {
-          status: 400,
-          json: envelope(
-            'Microsoft.Exchange.Management.Tasks.MemberAlreadyExistsException',
-            'already a member',
-            'BadRequest',
-          ),
-        };
+        return failure(
+          400,
+          'Microsoft.Exchange.Management.Tasks.MemberAlreadyExistsException',
+          'already a member',
+          'BadRequest',
+        );
       if (CmdletName === 'Remove-RoleGroupMember' && Parameters.Member === 'AdeleV')
-        return {
-          status: 400,
-          json: envelope('Microsoft.Exchange.Management.Tasks.MemberNotFoundException', 'not a member', 'BadRequest'),
-        };
+        return failure(
+          400,
+          'Microsoft.Exchange.Management.Tasks.MemberNotFoundException',
+          'not a member',
+          'BadRequest',
+        );
       return { status: 200, json: { value: [] } };
     });
     expect(await client.addRoleGroupMember('PST Migration Operators', 'AdeleV')).toBe('added');
@@ -273,14 +275,7 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
     const client = await clientFor((r) => {
       const { CmdletName } = cmdletOf(r);
       if (CmdletName === 'New-ManagementRoleAssignment')
-        return {
-          status: 400,
-          json: envelope(
-            'Microsoft.Exchange.Data.Directory.ADObjectAlreadyExistsException',
-            'already exists',
-            'BadRequest',
-          ),
-        };
+        return failure(400, ALREADY_EXISTS, 'already exists', 'BadRequest');
       return {
         status: 200,
         json: { value: [{ ...alexRow, Name: 'MIE-grant-1', RoleAssignee: 'AdeleV', RoleAssigneeName: 'AdeleV' }] },
@@ -299,17 +294,11 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
   });
 
   it('refuses a name clash with somebody else\u2019s assignment', async () => {
-    const client = await clientFor((r) =>
-      cmdletOf(r).CmdletName === 'New-ManagementRoleAssignment'
-        ? {
-            status: 400,
-            json: envelope(
-              'Microsoft.Exchange.Data.Directory.ADObjectAlreadyExistsException',
-              'already exists',
-              'BadRequest',
-            ),
-          }
-        : { status: 200, json: { value: [{ ...alexRow, Name: 'MIE-grant-1' }] } },
+    const client = await clientFor(
+      onCmdlet('New-ManagementRoleAssignment', failure(400, ALREADY_EXISTS, 'already exists', 'BadRequest'), {
+        status: 200,
+        json: { value: [{ ...alexRow, Name: 'MIE-grant-1' }] },
+      }),
     );
     await expect(
       client.newRoleAssignment({ name: 'MIE-grant-1', role: 'Mailbox Import Export', user: 'AdeleV' }),
@@ -318,16 +307,11 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
 
   it('never calls Get-RoleGroupMember without an identity, nor for a role group that does not exist', async () => {
     // Get-RoleGroupMember lists every role group's members for an unknown Identity: the group is checked first.
-    const client = await clientFor((r) =>
-      cmdletOf(r).CmdletName === 'Get-RoleGroup'
-        ? {
-            status: 404,
-            json: envelope(
-              'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
-              "Role group 'Gone' couldn't be found.",
-            ),
-          }
-        : { status: 200, json: { value: [{ Name: 'Everyone' }] } },
+    const client = await clientFor(
+      onCmdlet('Get-RoleGroup', failure(404, NOT_FOUND, "Role group 'Gone' couldn't be found."), {
+        status: 200,
+        json: { value: [{ Name: 'Everyone' }] },
+      }),
     );
     await expect(client.getRoleGroupMembers('  ')).rejects.toThrow(/refusing to call the cmdlet/);
     expect(fake.server().requests).toHaveLength(0);
@@ -474,18 +458,20 @@ describe('no read trusts the first row (an unknown -Identity may answer every ob
   });
 
   it('takes "every role group" for an unknown role group and never lists members for it', async () => {
-    const client = await clientFor((r) =>
-      cmdletOf(r).CmdletName === 'Get-RoleGroup'
-        ? {
-            status: 200,
-            json: {
-              value: [
-                { Name: 'Organization Management', Members: [] },
-                { Name: 'PST Migration Operators', Members: ['LynneR'] },
-              ],
-            },
-          }
-        : { status: 200, json: { value: [{ Name: 'LynneR' }] } },
+    const client = await clientFor(
+      onCmdlet(
+        'Get-RoleGroup',
+        {
+          status: 200,
+          json: {
+            value: [
+              { Name: 'Organization Management', Members: [] },
+              { Name: 'PST Migration Operators', Members: ['LynneR'] },
+            ],
+          },
+        },
+        { status: 200, json: { value: [{ Name: 'LynneR' }] } },
+      ),
     );
     await expect(client.getRoleGroupMembers('Gone Group')).rejects.toBeInstanceOf(NotFoundError);
     expect(fake.server().requests.map((r) => cmdletOf(r).CmdletName)).toEqual(['Get-RoleGroup']);
@@ -545,14 +531,14 @@ describe('the wire format: warnings, writes without a value, not-found codes', (
   });
 
   it('takes a not-found sent as 500 InternalServerError for not found, without retrying it', async () => {
-    const client = await clientFor(() => ({
-      status: 500,
-      json: envelope(
-        'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
+    const client = await clientFor(() =>
+      failure(
+        500,
+        NOT_FOUND,
         "The operation couldn't be performed because object 'x' couldn't be found.",
         'InternalServerError',
       ),
-    }));
+    );
     expect(await client.removeRoleAssignment(alexRow.Guid)).toBe('absent');
     expect(await client.getRoleAssignment(alexRow.Guid)).toBeUndefined();
     expect(fake.server().requests).toHaveLength(2);
@@ -585,7 +571,7 @@ describe('error envelope and annotations', () => {
     ).toEqual({
       code: 'x',
       message: 'object | gone',
-      typeName: 'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
+      typeName: NOT_FOUND,
       errorId: 'Ex6F9304',
     });
     expect(
@@ -610,7 +596,7 @@ describe('error envelope and annotations', () => {
     });
     const json = {
       localizedString: { stringId: 'Ex6F9304' },
-      ClassName: 'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
+      ClassName: NOT_FOUND,
       Message: 'gone',
     };
     expect(
