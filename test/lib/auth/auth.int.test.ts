@@ -308,6 +308,16 @@ describe('access token verification (OpenID configuration and keys over loopback
 describe('signing key outage', () => {
   const outage = (error: unknown) => expect(error).toBeInstanceOf(SigningKeysUnavailableError);
 
+  /** An authenticator on a clock of its own that has verified a token (so it holds the keys), and megan's tokens issued on that clock. */
+  async function holdingKeys() {
+    const at = new ManualClock(clock.now());
+    const auth = fromSettings({}, at);
+    await expect(auth(bearer(await issuer.token(megan)))).resolves.toBeTruthy();
+    const signedNow = async (overrides: TokenOverrides = {}) =>
+      bearer(await issuer.token(megan, { ...overrides, iat: Math.floor(at.now().getTime() / 1000) }));
+    return { at, auth, signedNow };
+  }
+
   it.each([
     ['keys', 'status-500', /answered HTTP 500/],
     ['keys', 'bad-json', /is not JSON/],
@@ -336,16 +346,13 @@ describe('signing key outage', () => {
   });
 
   it('keeps using the keys it has while a re-read fails, and reads again after a day', async () => {
-    const at = new ManualClock(clock.now());
-    const auth = fromSettings({}, at);
-    await expect(auth(bearer(await issuer.token(megan)))).resolves.toBeTruthy();
+    const { at, auth, signedNow } = await holdingKeys();
     issuer.fault('keys', 'status-500');
     issuer.fault('metadata', 'status-500');
     try {
       at.advance(25 * 3600_000);
       const before = issuer.requests();
-      const token = await issuer.token(megan, { iat: Math.floor(at.now().getTime() / 1000) });
-      await expect(auth(bearer(token))).resolves.toBeTruthy();
+      await expect(auth(await signedNow())).resolves.toBeTruthy();
       expect(issuer.requests()).toBeGreaterThan(before);
     } finally {
       issuer.fault('keys', undefined);
@@ -354,14 +361,9 @@ describe('signing key outage', () => {
   });
 
   it('a key id it does not know makes one early re-read, at most every five minutes', async () => {
-    const at = new ManualClock(clock.now());
-    const auth = fromSettings({}, at);
-    await auth(bearer(await issuer.token(megan)));
+    const { at, auth, signedNow } = await holdingKeys();
     const before = issuer.fetches();
-    const rotated = async () =>
-      auth(bearer(await issuer.token(megan, { kid: 'rotated-in', iat: Math.floor(at.now().getTime() / 1000) }))).catch(
-        (e: unknown) => e,
-      );
+    const rotated = async () => auth(await signedNow({ kid: 'rotated-in' })).catch((e: unknown) => e);
     expect(await rotated()).toBeInstanceOf(UnauthenticatedError);
     expect(issuer.fetches()).toBe(before);
     at.advance(6 * 60_000);
@@ -372,23 +374,16 @@ describe('signing key outage', () => {
   });
 
   it('while the key set is down, tokens with made-up key ids make one re-read per five minutes, not one per request, and each is an outage', async () => {
-    const at = new ManualClock(clock.now());
-    const auth = fromSettings({}, at);
-    await auth(bearer(await issuer.token(megan)));
+    const { at, auth, signedNow } = await holdingKeys();
     at.advance(6 * 60_000);
     issuer.fault('keys', 'status-500');
     try {
       const before = issuer.fetches();
-      const made = async (kid: string) =>
-        auth(bearer(await issuer.token(megan, { kid, iat: Math.floor(at.now().getTime() / 1000) }))).catch(
-          (e: unknown) => e,
-        );
+      const made = async (kid: string) => auth(await signedNow({ kid })).catch((e: unknown) => e);
       for (let i = 0; i < 20; i++) outage(await made(`made-up-${i}`));
       expect(issuer.fetches()).toBe(before + 1);
       // A known key id still verifies from the keys in hand, without a read.
-      await expect(
-        auth(bearer(await issuer.token(megan, { iat: Math.floor(at.now().getTime() / 1000) }))),
-      ).resolves.toBeTruthy();
+      await expect(auth(await signedNow())).resolves.toBeTruthy();
       expect(issuer.fetches()).toBe(before + 1);
       at.advance(6 * 60_000);
       outage(await made('made-up-later'));
@@ -403,16 +398,13 @@ describe('signing key outage', () => {
   });
 
   it('a day-old key set that cannot be re-read is not re-read again for every made-up key id', async () => {
-    const at = new ManualClock(clock.now());
-    const auth = fromSettings({}, at);
-    await auth(bearer(await issuer.token(megan)));
+    const { at, auth, signedNow } = await holdingKeys();
     at.advance(25 * 3600_000);
     issuer.fault('keys', 'status-500');
     try {
       const before = issuer.fetches();
       for (let i = 0; i < 10; i++) {
-        const token = await issuer.token(megan, { kid: `made-up-${i}`, iat: Math.floor(at.now().getTime() / 1000) });
-        outage(await auth(bearer(token)).catch((e: unknown) => e));
+        outage(await auth(await signedNow({ kid: `made-up-${i}` })).catch((e: unknown) => e));
       }
       expect(issuer.fetches()).toBe(before + 1);
     } finally {
