@@ -10,7 +10,7 @@ import { COMPLIANCE_URL } from './domain.js';
 import { connectionStringEndpoint } from './endpoints.js';
 import { isFlexConsumption } from './hostingPlan.js';
 import { parseRoutes, type RouteChannel, type Routes } from './notify/routes.js';
-import type { ApiAuthSettings, AuthMode } from './ports/index.js';
+import type { ApiAuthSettings, AuthMode, EmailSettings } from './ports/index.js';
 import {
   audienceList,
   bool,
@@ -54,13 +54,7 @@ export interface Config {
   credential: CredentialKind;
   /** Client id of the user-assigned managed identity; also the watchdog's own principal, never revoked. */
   identityClientId?: string;
-  email: {
-    connectionString?: string;
-    endpoint?: string;
-    sender: string;
-    alertRecipients: string[];
-    approverRecipients: string[];
-  };
+  email: EmailSettings;
   /** How notices reach people besides email (lib/notify/). */
   notify: {
     webUrl?: string;

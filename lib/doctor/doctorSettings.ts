@@ -1,5 +1,5 @@
 /** The settings doctor reports on and checks with (the composition root's Config carries them all). */
-import type { ApiAuthSettings } from '../ports/index.js';
+import type { ApiAuthSettings, EmailSettings } from '../ports/index.js';
 
 export interface DoctorSettings {
   tenant: string;
@@ -12,12 +12,6 @@ export interface DoctorSettings {
   /** Purview audit log queries are on: their Graph permission is checked too. */
   auditLogQuery: boolean;
   storage: { connectionString?: string; tableEndpoint?: string };
-  email: {
-    connectionString?: string;
-    endpoint?: string;
-    sender: string;
-    alertRecipients: string[];
-    approverRecipients: string[];
-  };
+  email: EmailSettings;
   auth: ApiAuthSettings;
 }

@@ -19,6 +19,15 @@ export interface Mailer {
   sendDeferred(): Promise<{ sent: EmailMessage[]; waiting: number }>;
 }
 
+/** Where the watchdog's email goes out and to whom (the WATCHDOG_EMAIL_* and recipient settings). */
+export interface EmailSettings {
+  connectionString?: string;
+  endpoint?: string;
+  sender: string;
+  alertRecipients: string[];
+  approverRecipients: string[];
+}
+
 /** The outbox row of one idempotency key: claimed ('sending') before the send, 'sent' once ACS confirms it. */
 export interface SentMailRecord {
   key: string;
