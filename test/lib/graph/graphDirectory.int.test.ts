@@ -20,6 +20,18 @@ async function directoryFor(
   return new GraphDirectory({ graphUrl: url, credential: testCredential, policy: FAST_POLICY });
 }
 
+/** Graph's 429 with a Retry-After of `seconds`. */
+const tooManyRequests = (seconds: string, message: string): Reply => ({
+  status: 429,
+  headers: { 'retry-after': seconds },
+  json: { error: { code: 'TooManyRequests', message } },
+});
+/** Graph's 403 for a missing permission. */
+const accessDenied = (message: string): Reply => ({
+  status: 403,
+  json: { error: { code: 'Authorization_RequestDenied', message } },
+});
+
 interface BatchBody {
   requests: { id: string; method: string; url: string }[];
 }
@@ -73,24 +85,14 @@ describe('GraphDirectory over real HTTP', () => {
 
   it('honours a fractional Retry-After on 429 and then succeeds', async () => {
     const directory = await directoryFor((_r, i) =>
-      i === 0
-        ? {
-            status: 429,
-            headers: { 'retry-after': '0.12' },
-            json: { error: { code: 'TooManyRequests', message: 'slow down' } },
-          }
-        : { status: 200, json: user(1) },
+      i === 0 ? tooManyRequests('0.12', 'slow down') : { status: 200, json: user(1) },
     );
     expect((await directory.getUser(id(1)))?.displayName).toBe('User 1');
     expect(fake.server().requests[1]!.at - fake.server().requests[0]!.at).toBeGreaterThanOrEqual(110);
   });
 
   it('ends in ThrottledError / TransientError when the service does not recover', async () => {
-    const throttled = await directoryFor(() => ({
-      status: 429,
-      headers: { 'retry-after': '0.01' },
-      json: { error: { code: 'TooManyRequests', message: 'x' } },
-    }));
+    const throttled = await directoryFor(() => tooManyRequests('0.01', 'x'));
     const error = await throttled.getUser('a@contoso.onmicrosoft.com').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ThrottledError);
     expect((error as ThrottledError).attempts).toBe(4);
@@ -104,12 +106,7 @@ describe('GraphDirectory over real HTTP', () => {
   });
 
   it('turns 403 into a PermissionError naming the application permission', async () => {
-    const directory = await directoryFor(() => ({
-      status: 403,
-      json: {
-        error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' },
-      },
-    }));
+    const directory = await directoryFor(() => accessDenied('Insufficient privileges to complete the operation.'));
     const error = await directory
       .getDirectoryRoleHolders(['62e90394-69f5-4237-9190-012177145e10'])
       .catch((e: unknown) => e);
@@ -435,21 +432,12 @@ describe('GraphDirectory audit log queries (beta)', () => {
 
   it('retries a throttled status read and names AuditLogsQuery-Exchange.Read.All on 403', async () => {
     const throttled = await directoryFor((_r, i) =>
-      i === 0
-        ? {
-            status: 429,
-            headers: { 'retry-after': '0.01' },
-            json: { error: { code: 'TooManyRequests', message: 'x' } },
-          }
-        : { status: 200, json: query('succeeded') },
+      i === 0 ? tooManyRequests('0.01', 'x') : { status: 200, json: query('succeeded') },
     );
     expect((await throttled.getAuditLogQuery('q-1'))?.status).toBe('succeeded');
     expect(fake.server().requests).toHaveLength(2);
     await fake.server().close();
-    const denied = await directoryFor(() => ({
-      status: 403,
-      json: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges' } },
-    }));
+    const denied = await directoryFor(() => accessDenied('Insufficient privileges'));
     const error = await denied
       .startAuditLogQuery({
         displayName: 'x',
