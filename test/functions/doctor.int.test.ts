@@ -17,47 +17,27 @@ describe('doctor function', () => {
   it('answers 401 without an identity, 403 without Audit.Read, and the passing report with it', async () => {
     const { doctor } = await import('../../functions/doctor/index.js');
     const context = new InvocationContext({ functionName: 'doctor' });
-    const url = 'http://localhost/api/doctor';
-    expect((await doctor(new HttpRequest({ method: 'GET', url }), context)).status).toBe(401);
-    expect(
-      (
-        await doctor(
-          new HttpRequest({
-            method: 'GET',
-            url,
-            headers: {
-              'x-ms-client-principal': easyAuthPrincipal(['Grant.Request'], { tenantId: emulator().state.tenantId }),
-            },
-          }),
-          context,
-        )
-      ).status,
-    ).toBe(403);
-    const ok = await doctor(
-      new HttpRequest({
-        method: 'GET',
-        url,
-        headers: {
-          'x-ms-client-principal': easyAuthPrincipal(['Audit.Read'], { tenantId: emulator().state.tenantId }),
-        },
-      }),
-      context,
-    );
+    /** GET /api/doctor, as a caller with `roles` when there are any (App Service Authentication's principal). */
+    const get = (roles?: string[]) =>
+      doctor(
+        new HttpRequest({
+          method: 'GET',
+          url: 'http://localhost/api/doctor',
+          headers: roles
+            ? { 'x-ms-client-principal': easyAuthPrincipal(roles, { tenantId: emulator().state.tenantId }) }
+            : {},
+        }),
+        context,
+      );
+    expect((await get()).status).toBe(401);
+    expect((await get(['Grant.Request'])).status).toBe(403);
+    const ok = await get(['Audit.Read']);
     const report = (await new HttpResponse(ok).json()) as DoctorReport;
     expect(report.checks.filter((c) => c.status !== 'pass')).toEqual([]);
     expect(ok.status).toBe(200);
 
     emulator().state.withdrawCallerAppRole('00000003-0000-0000-c000-000000000000', 'RoleManagement.Read.Directory');
-    const failing = await doctor(
-      new HttpRequest({
-        method: 'GET',
-        url,
-        headers: {
-          'x-ms-client-principal': easyAuthPrincipal(['Audit.Read'], { tenantId: emulator().state.tenantId }),
-        },
-      }),
-      context,
-    );
+    const failing = await get(['Audit.Read']);
     expect(failing.status).toBe(503);
     const after = (await new HttpResponse(failing).json()) as DoctorReport;
     expect(after.checks.filter((c) => c.status !== 'pass').map((c) => c.name)).toEqual([
