@@ -14,8 +14,8 @@ import {
   type RecordedRequest,
   type Reply,
 } from '../../support/fakeServer.js';
+import { cmdletOf, TENANT } from './support.js';
 
-const TENANT = 'contoso.onmicrosoft.com';
 const GLOBAL = `/adminapi/beta/${TENANT}/InvokeCommand`;
 const REGIONAL = `/region/adminapi/beta/${TENANT}/InvokeCommand`;
 const fake = fakeServerPerTest();
@@ -29,9 +29,6 @@ async function clientFor(handler: (r: RecordedRequest, i: number) => Reply): Pro
     policy: FAST_POLICY,
   });
 }
-
-const cmdletOf = (r: RecordedRequest) =>
-  (JSON.parse(r.body) as { CmdletInput: { CmdletName: string } }).CmdletInput.CmdletName;
 
 const GROUP = {
   Name: 'eDiscoveryManager',
@@ -53,7 +50,7 @@ describe('Security & Compliance client', () => {
     const client = await clientFor((r) => {
       if (r.url === GLOBAL) return { status: 302, headers: { Location: `${fake.server().url}${REGIONAL}` }, json: {} };
       if (r.url !== REGIONAL) return { status: 404, json: {} };
-      return { status: 200, json: { value: cmdletOf(r) === 'Get-RoleGroup' ? [GROUP] : [MEMBER] } };
+      return { status: 200, json: { value: cmdletOf(r).CmdletName === 'Get-RoleGroup' ? [GROUP] : [MEMBER] } };
     });
     const groups = await client.listRoleGroups();
     expect(groups).toEqual([
@@ -66,7 +63,7 @@ describe('Security & Compliance client', () => {
     ]);
     const members = await client.getRoleGroupMembers(groups[0]!);
     expect(members[0]).toMatchObject({ name: 'IrvinS', userPrincipalName: 'irvins@contoso.onmicrosoft.com' });
-    expect(fake.server().requests.map((r) => [r.url, cmdletOf(r)])).toEqual([
+    expect(fake.server().requests.map((r) => [r.url, cmdletOf(r).CmdletName])).toEqual([
       [GLOBAL, 'Get-RoleGroup'],
       [REGIONAL, 'Get-RoleGroup'],
       [REGIONAL, 'Get-RoleGroupMember'],
@@ -93,7 +90,7 @@ describe('Security & Compliance client', () => {
       status: 200,
       json: {
         value:
-          cmdletOf(r) === 'Get-RoleGroup'
+          cmdletOf(r).CmdletName === 'Get-RoleGroup'
             ? [GROUP]
             : [MEMBER, { ...MEMBER, Name: 'Stranger', DisplayName: 'Stranger', WindowsLiveID: 's@x' }],
       },

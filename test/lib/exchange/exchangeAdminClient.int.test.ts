@@ -17,8 +17,8 @@ import {
   type Reply,
 } from '../../support/fakeServer.js';
 import { warningLogger } from '../../../testkit/loggers.js';
+import { cmdletOf, TENANT } from './support.js';
 
-const TENANT = 'contoso.onmicrosoft.com';
 const PATH = `/adminapi/beta/${TENANT}/InvokeCommand`;
 const fake = fakeServerPerTest();
 
@@ -50,11 +50,6 @@ function failure(status: number, typeName: string, message: string, code?: strin
 /** Answers the cmdlet `name` with `reply` and every other cmdlet with `otherwise`. */
 function onCmdlet(name: string, reply: Reply, otherwise: Reply): (r: RecordedRequest) => Reply {
   return (r) => (cmdletOf(r).CmdletName === name ? reply : otherwise);
-}
-
-function cmdletOf(r: RecordedRequest): { CmdletName: string; Parameters: Record<string, unknown> } {
-  return (JSON.parse(r.body) as { CmdletInput: { CmdletName: string; Parameters: Record<string, unknown> } })
-    .CmdletInput;
 }
 
 /** The service's cmdlet error: details[0].message is "<string id>|<exception type>|<message>". */
