@@ -47,6 +47,9 @@ function failure(status: number, typeName: string, message: string, code?: strin
   return { status, json: envelope(typeName, message, code) };
 }
 
+/** The service's 400 for a cmdlet that refused its input. */
+const badRequest = (typeName: string, message: string): Reply => failure(400, typeName, message, 'BadRequest');
+
 /** Answers the cmdlet `name` with `reply` and every other cmdlet with `otherwise`. */
 function onCmdlet(name: string, reply: Reply, otherwise: Reply): (r: RecordedRequest) => Reply {
   return (r) => (cmdletOf(r).CmdletName === name ? reply : otherwise);
@@ -203,11 +206,9 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
 
   it('treats a cmdlet hidden by RBAC (CommandNotFoundException) as a missing permission', async () => {
     const client = await clientFor(() =>
-      failure(
-        400,
+      badRequest(
         'System.Management.Automation.CommandNotFoundException',
         "The term 'New-ManagementRoleAssignment' is not recognized",
-        'BadRequest',
       ),
     );
     const error = await client
@@ -240,19 +241,9 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
     const client = await clientFor((r) => {
       const { CmdletName, Parameters } = cmdletOf(r);
       if (CmdletName === 'Add-RoleGroupMember' && Parameters.Member === 'LynneR')
-        return failure(
-          400,
-          'Microsoft.Exchange.Management.Tasks.MemberAlreadyExistsException',
-          'already a member',
-          'BadRequest',
-        );
+        return badRequest('Microsoft.Exchange.Management.Tasks.MemberAlreadyExistsException', 'already a member');
       if (CmdletName === 'Remove-RoleGroupMember' && Parameters.Member === 'AdeleV')
-        return failure(
-          400,
-          'Microsoft.Exchange.Management.Tasks.MemberNotFoundException',
-          'not a member',
-          'BadRequest',
-        );
+        return badRequest('Microsoft.Exchange.Management.Tasks.MemberNotFoundException', 'not a member');
       return { status: 200, json: { value: [] } };
     });
     expect(await client.addRoleGroupMember('PST Migration Operators', 'AdeleV')).toBe('added');
@@ -269,8 +260,7 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
   it('returns the existing assignment when a retried create finds its own', async () => {
     const client = await clientFor((r) => {
       const { CmdletName } = cmdletOf(r);
-      if (CmdletName === 'New-ManagementRoleAssignment')
-        return failure(400, ALREADY_EXISTS, 'already exists', 'BadRequest');
+      if (CmdletName === 'New-ManagementRoleAssignment') return badRequest(ALREADY_EXISTS, 'already exists');
       return {
         status: 200,
         json: { value: [{ ...alexRow, Name: 'MIE-grant-1', RoleAssignee: 'AdeleV', RoleAssigneeName: 'AdeleV' }] },
@@ -290,7 +280,7 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
 
   it('refuses a name clash with somebody else\u2019s assignment', async () => {
     const client = await clientFor(
-      onCmdlet('New-ManagementRoleAssignment', failure(400, ALREADY_EXISTS, 'already exists', 'BadRequest'), {
+      onCmdlet('New-ManagementRoleAssignment', badRequest(ALREADY_EXISTS, 'already exists'), {
         status: 200,
         json: { value: [{ ...alexRow, Name: 'MIE-grant-1' }] },
       }),
