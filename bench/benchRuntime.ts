@@ -10,6 +10,7 @@ import { startAzurite, type RunningAzurite } from '../cli/local/azurite.js';
 import { localEnv } from '../cli/local/localEnv.js';
 import type { Store } from '../lib/ports/index.js';
 import { createRuntime, type Runtime } from '../lib/runtime.js';
+import { createUsageLedger } from '../lib/tableStorage/usage.js';
 import { createFindingStore } from '../lib/tableStorage/findings.js';
 import { createAlertIntentStore } from '../lib/tableStorage/alertIntents.js';
 import { createRemovalClaimStore } from '../lib/tableStorage/removalClaims.js';
@@ -28,7 +29,10 @@ export interface BenchRuntime extends Runtime {
   emulator: RunningEmulator;
   tables: CountingTables;
   /** The stores the jobs use, on the counting tables. */
-  counted: Pick<Store, 'grants' | 'journal' | 'snapshots' | 'findings' | 'removals' | 'alertIntents' | 'sentMail'>;
+  counted: Pick<
+    Store,
+    'grants' | 'journal' | 'snapshots' | 'findings' | 'removals' | 'alertIntents' | 'sentMail' | 'usage'
+  >;
   latency: LatencyProfile;
   /** From now on every round trip to the emulator takes the profile's latency (Table Storage's always does). */
   startLatency(): void;
@@ -82,6 +86,7 @@ export async function startBenchRuntime(
     journal: createJournal(tables, clock),
     snapshots: createSnapshotStore(tables),
     findings: createFindingStore(tables),
+    usage: createUsageLedger(tables),
   };
   return {
     ...runtime,

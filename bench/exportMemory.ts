@@ -123,6 +123,7 @@ try {
   const deps: EvidenceDeps = {
     journalRows: store.journalRows,
     grants: store.grants,
+    usage: store.usage,
     anchors: azuriteAnchors(azurite.connectionString, 'bench'),
     clock,
   };

@@ -10,6 +10,7 @@ import { validateFaultRule, type FaultRule } from './faults.js';
 import type { Reply } from './http.js';
 import { EXCHANGE_ONLINE_APP_ID, GRAPH_APP_ID } from '../contract/microsoft.js';
 import { newSigningKey } from './login/signingKey.js';
+import { actAs, appendAuditRecord } from './auditActivity.js';
 
 const ok = (body: unknown, status = 200): Reply => ({ status, body });
 const problem = (status: number, message: string): Reply => ({
@@ -132,6 +133,10 @@ export function handleControl(ctx: EmulatorContext, method: string, url: URL, bo
     }
     case 'POST /permissions/withdraw':
       return withdrawPermission(ctx, b);
+    case 'POST /act':
+      return actAs(ctx, b);
+    case 'POST /audit-records':
+      return appendAuditRecord(ctx, b);
     case 'GET /propagation':
       return ok({ delayMs: ctx.state.propagationDelayMs });
     case 'PUT /propagation':

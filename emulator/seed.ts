@@ -139,7 +139,7 @@ export interface SeedAppRoleAssignment {
   createdDateTime: string;
 }
 
-/** One Exchange admin action in the unified audit log (what Purview audit search returns). */
+/** One record of the unified audit log (what Purview audit search returns): an Exchange admin action, or any other. */
 export interface SeedAuditRecord {
   id: string;
   createdDateTime: string;
@@ -153,6 +153,8 @@ export interface SeedAuditRecord {
   objectId: string;
   /** The cmdlet parameters as Exchange records them. */
   parameters: { Name: string; Value: string }[];
+  /** Further AuditData properties of the workload's record (MailItemsAccessed: AppId, MailboxOwnerUPN, ...). */
+  auditData?: Record<string, string | number>;
 }
 
 export interface TenantSeed {

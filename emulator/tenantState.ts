@@ -208,6 +208,7 @@ export class TenantState {
     this.auditRecords = (seed.auditRecords ?? []).map((r) => ({
       ...r,
       parameters: r.parameters.map((x) => ({ ...x })),
+      ...(r.auditData ? { auditData: { ...r.auditData } } : {}),
     }));
   }
 
@@ -369,15 +370,23 @@ export class TenantState {
     return true;
   }
 
-  /** Appends an exchangeAdmin audit record for a cmdlet the caller (the watchdog's app, by appId) ran now. */
-  recordAdminAction(operation: string, objectId: string, parameters: Record<string, string | undefined>): void {
+  /**
+   * Appends an exchangeAdmin audit record for a cmdlet run now, by `actor` (a UPN or an appId) or else by the caller
+   * (the watchdog's app, by appId).
+   */
+  recordAdminAction(
+    operation: string,
+    objectId: string,
+    parameters: Record<string, string | undefined>,
+    actor?: string,
+  ): void {
     const caller = this.servicePrincipals.get(this.callerId);
     this.auditRecords.push({
       id: randomUUID(),
       createdDateTime: new Date(this.now()).toISOString(),
       recordType: 'exchangeAdmin',
       operation,
-      userPrincipalName: caller?.appId ?? this.callerId,
+      userPrincipalName: actor ?? caller?.appId ?? this.callerId,
       objectId,
       parameters: Object.entries(parameters)
         .filter((e): e is [string, string] => e[1] !== undefined)

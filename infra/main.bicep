@@ -148,6 +148,17 @@ param digestHour int = 8
 @description('WATCHDOG_AUDIT_LOG_QUERY: name who made new findings from the Purview audit log (needs AuditLogsQuery-Exchange.Read.All: Grant-WatchdogPermissions.ps1 -IncludeAuditLogQuery).')
 param auditLogQuery bool = false
 
+@description('WATCHDOG_USAGE_LEDGER: what the power was used for, from the Purview audit log (docs/evidence.md). exchange needs AuditLogsQuery-Exchange.Read.All (granted here); all adds eDiscovery exports and needs AuditLogsQuery.Read.All (docs/permissions.md).')
+@allowed([
+  'off'
+  'exchange'
+  'all'
+])
+param usageLedger string = 'off'
+
+@description('WATCHDOG_USAGE_LOOKBACK: how far each usage ledger search overlaps the last one (ISO 8601).')
+param usageLookback string = 'PT24H'
+
 @description('WATCHDOG_EDISCOVERY_AUDIT: also report Purview eDiscovery Export holders (needs the Entra role Global Reader for the identity, which Bicep cannot assign: Grant-WatchdogPermissions.ps1 -IncludeEdiscovery).')
 param ediscoveryAudit bool = false
 
@@ -373,6 +384,8 @@ var watchdogSettings = {
   WATCHDOG_REMINDERS: reminders
   WATCHDOG_DIGEST_HOUR: string(digestHour)
   WATCHDOG_AUDIT_LOG_QUERY: auditLogQuery ? 'true' : 'false'
+  WATCHDOG_USAGE_LEDGER: usageLedger
+  WATCHDOG_USAGE_LOOKBACK: usageLookback
   WATCHDOG_EDISCOVERY_AUDIT: ediscoveryAudit ? 'true' : 'false'
   WATCHDOG_AUTH_MODE: authMode
   WATCHDOG_AUTH_AUDIENCE: !empty(authAudience) ? authAudience : apiRegistration.outputs.appId
@@ -495,7 +508,7 @@ module graphPermissions 'modules/graphPermissions.bicep' = {
   scope: rg
   params: {
     principalId: identity.outputs.principalId
-    includeAuditLogQuery: auditLogQuery
+    includeAuditLogQuery: auditLogQuery || usageLedger != 'off'
   }
 }
 

@@ -76,6 +76,8 @@ export interface Config {
   digestHourUtc: number;
   /** Name who made new findings' changes through Purview audit log queries (needs AuditLogsQuery-Exchange.Read.All). */
   auditLogQuery: boolean;
+  /** The usage ledger: which audit log records it reads (`off`: none), and how far each search reaches back. */
+  usageLedger: { scope: 'off' | 'exchange' | 'all'; lookbackMs: number };
   /** Read the Purview eDiscovery Export door through Security & Compliance (needs an Entra role, docs/permissions.md). */
   ediscovery: { enabled: boolean; complianceUrl: string };
   /** How the HTTP API identifies callers (lib/ports/apiAuth.ts). */
@@ -333,6 +335,18 @@ export const SETTINGS = {
     default: 'false',
     parse: bool,
     doc: "`true`: name who made new findings' changes from the Purview audit log (needs `AuditLogsQuery-Exchange.Read.All`)",
+  },
+  WATCHDOG_USAGE_LEDGER: {
+    group: 'Audit',
+    default: 'off',
+    parse: oneOf<'off' | 'exchange' | 'all'>(['off', 'exchange', 'all']),
+    doc: 'what the power was used for, from the Purview audit log after each audit (best effort, docs/evidence.md): `exchange` reads Exchange records (role changes, Get/Restore-RecoverableItems, New-MailboxImportRequest, MailItemsAccessed by export apps; needs `AuditLogsQuery-Exchange.Read.All`), `all` adds eDiscovery exports (needs `AuditLogsQuery.Read.All`)',
+  },
+  WATCHDOG_USAGE_LOOKBACK: {
+    group: 'Audit',
+    default: 'PT24H',
+    parse: duration,
+    doc: 'how far each usage ledger search reaches back before where the last one ended: records reach the audit log up to hours late, so searches overlap by this much',
   },
   WATCHDOG_EDISCOVERY_AUDIT: {
     group: 'Audit',
@@ -678,6 +692,7 @@ function toConfig(v: Values): Config {
     },
     digestHourUtc: v.WATCHDOG_DIGEST_HOUR,
     auditLogQuery: v.WATCHDOG_AUDIT_LOG_QUERY,
+    usageLedger: { scope: v.WATCHDOG_USAGE_LEDGER, lookbackMs: v.WATCHDOG_USAGE_LOOKBACK },
     ediscovery: { enabled: v.WATCHDOG_EDISCOVERY_AUDIT, complianceUrl: v.WATCHDOG_COMPLIANCE_URL },
     auth: { mode: v.WATCHDOG_AUTH_MODE, ...authOf(v) },
     localClockStart: v.WATCHDOG_LOCAL_CLOCK,

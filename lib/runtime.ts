@@ -159,6 +159,7 @@ export function openEvidence(config: Config, options: { clock?: Clock; tablePref
   return {
     journalRows: store.journalRows,
     grants: store.grants,
+    usage: store.usage,
     anchors: openAnchorLog(config, options.tablePrefix, credential),
     clock,
   };
@@ -253,5 +254,14 @@ export function auditOptions(config: Config): AuditOptions {
     breakGlass: config.breakGlass,
     digestHourUtc: config.digestHourUtc,
     auditLogQuery: config.auditLogQuery,
+    ...(config.usageLedger.scope !== 'off'
+      ? {
+          usageLedger: {
+            scope: config.usageLedger.scope,
+            lookbackMs: config.usageLedger.lookbackMs,
+            selfIds: config.identityClientId ? [config.identityClientId] : [],
+          },
+        }
+      : {}),
   };
 }

@@ -35,6 +35,8 @@ const USER_FILTER_PROPERTIES = ['Name', 'UserPrincipalName', 'ExternalDirectoryO
 const ROLE_READ = ['role management', 'view-only configuration', 'organization configuration'];
 const RECIPIENT_READ = ['view-only recipients', 'mail recipients', 'role management'];
 const ROLE_WRITE = ['role management'];
+/** "This cmdlet is available only in the Mailbox Import Export role" (Get-RecoverableItems, Restore-RecoverableItems). */
+const MAILBOX_IMPORT_EXPORT = ['mailbox import export'];
 /** The *-ServicePrincipal cmdlets sit in the Role Management role. */
 const POINTER_READ = ['role management'];
 
@@ -42,6 +44,8 @@ const POINTER_READ = ['role management'];
 export interface CmdletRunContext {
   /** The documented hazard: an unknown -Identity answers every object (emulator/exchange/behaviour.ts). */
   identityReturnsAll: boolean;
+  /** Who runs it when not the watchdog's app (`POST /_emulator/act`): a UPN or an appId, for the audit record. */
+  actor?: string;
 }
 
 export interface CmdletSpec {
@@ -137,6 +141,42 @@ export const CMDLETS: Record<string, CmdletSpec> = {
     required: ['Identity', 'Member'],
     roles: ROLE_WRITE,
     run: (state, p) => changeRoleGroupMember(state, p, 'remove'),
+  },
+  'Get-RecoverableItems': {
+    params: {
+      ...COMMON,
+      Identity: 'string',
+      EntryID: 'string',
+      FilterEndTime: 'any',
+      FilterItemType: 'string',
+      FilterStartTime: 'any',
+      LastParentFolderID: 'string',
+      ResultSize: 'any',
+      SourceFolder: 'string',
+      SubjectContains: 'string',
+    },
+    required: ['Identity'],
+    roles: MAILBOX_IMPORT_EXPORT,
+    run: (state, p, ctx) => recoverableItems(state, p, ctx, 'Get-RecoverableItems'),
+  },
+  'Restore-RecoverableItems': {
+    params: {
+      ...COMMON,
+      Identity: 'string',
+      EntryID: 'string',
+      FilterEndTime: 'any',
+      FilterItemType: 'string',
+      FilterStartTime: 'any',
+      LastParentFolderID: 'string',
+      NoOutput: 'switch',
+      ResultSize: 'any',
+      RestoreTargetFolder: 'string',
+      SourceFolder: 'string',
+      SubjectContains: 'string',
+    },
+    required: ['Identity'],
+    roles: MAILBOX_IMPORT_EXPORT,
+    run: (state, p, ctx) => recoverableItems(state, p, ctx, 'Restore-RecoverableItems'),
   },
   'Get-ServicePrincipal': {
     params: { ...COMMON, Identity: 'string', Organization: 'any' },
@@ -376,6 +416,7 @@ function removeManagementRoleAssignment(state: TenantState, p: Params): Row[] {
     }
   }
   state.removeAssignment(a);
+  state.recordAdminAction('Remove-ManagementRoleAssignment', a.name, { Identity: String(p.Identity) });
   return [];
 }
 
@@ -507,6 +548,22 @@ function getRoleGroupMember(state: TenantState, p: Params, ctx: CmdletRunContext
   return rows;
 }
 
+/**
+ * The emulated tenant holds no mailbox content, so a search of a mailbox's Recoverable Items finds nothing and a restore
+ * restores nothing; the run is recorded in the audit log with who ran it, as Exchange records every admin cmdlet.
+ */
+function recoverableItems(state: TenantState, p: Params, ctx: CmdletRunContext, cmdlet: string): Row[] {
+  const mailbox = state.recipient(p.Identity as string);
+  if (mailbox?.kind !== 'user') throw notFound(p.Identity as string, state.tenant);
+  const recorded = Object.fromEntries(
+    Object.entries(p)
+      .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
+      .map(([k, v]) => [k, String(v)]),
+  );
+  state.recordAdminAction(cmdlet, mailbox.user.userPrincipalName, recorded, ctx.actor);
+  return [];
+}
+
 function changeRoleGroupMember(state: TenantState, p: Params, change: 'add' | 'remove'): Row[] {
   const rg = state.roleGroup(p.Identity as string);
   if (!rg) throw notFound(p.Identity as string, state.tenant);
@@ -534,6 +591,7 @@ function changeRoleGroupMember(state: TenantState, p: Params, change: 'add' | 'r
         `The recipient "${member.name}" isn't a member of the group "${rg.name}".`,
       );
     state.removeRoleGroupMember(rg, member.id);
+    state.recordAdminAction('Remove-RoleGroupMember', rg.name, { Identity: rg.name, Member: String(p.Member) });
   }
   return [];
 }

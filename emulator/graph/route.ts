@@ -502,8 +502,23 @@ function createAuditLogQuery(ctx: EmulatorContext, r: GraphRequest): Reply {
   return { status: 201, body: auditLogQueryObject(ctx, r, q) };
 }
 
+/** Per record type: auditData's @odata.type, its numeric RecordType, and the workload (Office 365 Management Activity schema). */
+interface RecordTypeShape {
+  odataType: string;
+  recordType: number;
+  workload: string;
+}
+const EXCHANGE_ADMIN: RecordTypeShape = { odataType: 'exchangeAdminAuditRecord', recordType: 1, workload: 'Exchange' };
+const RECORD_TYPES: Record<string, RecordTypeShape> = {
+  exchangeAdmin: EXCHANGE_ADMIN,
+  exchangeItem: { odataType: 'exchangeMailboxAuditRecord', recordType: 2, workload: 'Exchange' },
+  exchangeItemAggregated: { odataType: 'exchangeAggregatedMailboxAuditRecord', recordType: 50, workload: 'Exchange' },
+  discovery: { odataType: 'discoveryAuditRecord', recordType: 24, workload: 'SecurityComplianceCenter' },
+};
+
 function auditLogRecordObject(ctx: EmulatorContext, q: AuditLogQueryState, index: number): GraphObject {
   const rec = q.records[index] as AuditLogQueryState['records'][number];
+  const type = RECORD_TYPES[rec.recordType] ?? EXCHANGE_ADMIN;
   return {
     id: rec.id,
     createdDateTime: rec.createdDateTime,
@@ -512,25 +527,28 @@ function auditLogRecordObject(ctx: EmulatorContext, q: AuditLogQueryState, index
     organizationId: ctx.state.tenantId,
     userType: rec.userPrincipalName.includes('@') ? 'admin' : 'application',
     userId: rec.userPrincipalName,
-    service: 'Exchange',
+    service: type.workload,
     objectId: rec.objectId,
     userPrincipalName: rec.userPrincipalName,
     clientIp: null,
     administrativeUnits: [],
     auditData: {
-      '@odata.type': '#microsoft.graph.security.exchangeAdminAuditRecord',
+      '@odata.type': `#microsoft.graph.security.${type.odataType}`,
       CreationTime: rec.createdDateTime.slice(0, 19),
       Id: rec.id,
       Operation: rec.operation,
       OrganizationId: ctx.state.tenantId,
-      RecordType: 1,
+      RecordType: type.recordType,
       ResultStatus: 'True',
       UserKey: rec.userPrincipalName,
-      Workload: 'Exchange',
+      Workload: type.workload,
       ObjectId: rec.objectId,
       UserId: rec.userPrincipalName,
       ExternalAccess: false,
-      Parameters: rec.parameters.map((x) => ({ ...x })),
+      ...(rec.parameters.length || rec.recordType === 'exchangeAdmin'
+        ? { Parameters: rec.parameters.map((x) => ({ ...x })) }
+        : {}),
+      ...rec.auditData,
     },
   };
 }

@@ -7,7 +7,7 @@ extension microsoftGraphV1
 @description('Object id of the watchdog\'s user-assigned managed identity.')
 param principalId string
 
-@description('Also grant the optional AuditLogsQuery-Exchange.Read.All (WATCHDOG_AUDIT_LOG_QUERY=true).')
+@description('Also grant the optional AuditLogsQuery-Exchange.Read.All (WATCHDOG_AUDIT_LOG_QUERY=true, WATCHDOG_USAGE_LEDGER other than off).')
 param includeAuditLogQuery bool = false
 
 var manifest = loadJsonContent('../../scripts/permissions/permissions.json')

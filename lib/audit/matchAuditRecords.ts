@@ -63,7 +63,8 @@ export function queryStart(targets: AttributionTarget[], assignments: RoleAssign
   return new Date(Math.max(oldest, now.getTime() - LOOKBACK_MS) - MARGIN_MS);
 }
 
-function parameters(record: AuditLogRecord): Map<string, string> {
+/** An Exchange admin record's cmdlet parameters by lower-cased name. */
+export function parameters(record: AuditLogRecord): Map<string, string> {
   const out = new Map<string, string>();
   const list = record.auditData.Parameters;
   if (!Array.isArray(list)) return out;

@@ -2,7 +2,8 @@
  * The audit job (auditTimer and `mie-watchdog audit`): complete holder read -> snapshot (written only
  * on change) -> diff against grants -> findings (opened / resolved) -> one alert email per run with a
  * change, and a daily digest; with WATCHDOG_AUDIT_LOG_QUERY, new findings are attributed from the audit log
- * (lib/audit/attributeFindings.ts, best effort). Any failed read or write fails the run and is recorded as run health,
+ * (lib/audit/attributeFindings.ts, best effort); with WATCHDOG_USAGE_LEDGER, what the power was used for is recorded
+ * (lib/audit/recordUsage.ts, best effort, never failing the audit). Any failed read or write fails the run and is recorded as run health,
  * with what the run had stored by then and what it had not (lib/audit/auditProgress.ts).
  *
  * Crash safety: holder and finding events are journaled before the snapshot / findings state moves,
@@ -25,6 +26,7 @@ import type {
 } from '../ports/index.js';
 import { ConflictError } from '../ports/index.js';
 import { attributeFindings } from './attributeFindings.js';
+import { recordUsage, type UsageOptions, type UsageOutcome } from './recordUsage.js';
 import { AuditProgress, count } from './auditProgress.js';
 import { collectHolders } from './collectHolders.js';
 import { diff } from './diff.js';
@@ -44,7 +46,7 @@ export interface AuditDeps {
   notify?: NotifyDeps;
   clock: Clock;
   logger: Logger;
-  store: Pick<Store, 'grants' | 'journal' | 'snapshots' | 'findings'>;
+  store: Pick<Store, 'grants' | 'journal' | 'snapshots' | 'findings' | 'usage'>;
 }
 
 export interface AuditOptions {
@@ -58,6 +60,8 @@ export interface AuditOptions {
   failuresBeforeAlert?: number;
   /** Name who made new findings' changes from the audit log (lib/audit/attributeFindings.ts). */
   auditLogQuery?: boolean;
+  /** Record what the power was used for from the audit log (lib/audit/recordUsage.ts); off when absent. */
+  usageLedger?: Omit<UsageOptions, 'tenant' | 'alertRecipients'>;
   /** Hears each step of the run as it happens (the CLI's progress); never needed for the result. */
   onProgress?: (step: string) => void;
 }
@@ -75,6 +79,8 @@ export interface AuditResult {
   resolved: StoredFinding[];
   holderChanges: { added: number; removed: number; changed: number };
   emails: SentAlert[];
+  /** The usage ledger's step, when it is on: `stale` with a warning when the audit log could not be read. */
+  usage?: UsageOutcome;
 }
 
 /** Thrown when the run failed; the message says what failed and the run health was recorded. */
@@ -157,7 +163,17 @@ async function auditOnce(
   const findings = await storeFindings(deps, options, run, progress);
   const digest = run.digestDue ? await sendDigest(deps, options, run, findings, progress) : [];
   const attribution = await attribute(deps, options, snapshot, stored, findings);
-  const result = auditResult(snapshot, stored, run, findings, [...findings.emails, ...digest, ...attribution]);
+  const usage = options.usageLedger
+    ? await recordUsage(
+        deps,
+        { tenant: options.tenant, alertRecipients: options.alertRecipients, ...options.usageLedger },
+        snapshot.holders,
+      )
+    : undefined;
+  const result = {
+    ...auditResult(snapshot, stored, run, findings, [...findings.emails, ...digest, ...attribution]),
+    ...(usage ? { usage } : {}),
+  };
   deps.logger.info('Audit complete', {
     holders: result.holders.length,
     findings: result.findings.length,
@@ -165,6 +181,7 @@ async function auditOnce(
     resolved: result.resolved.length,
     snapshotVersion: result.snapshotVersion,
     snapshotChanged: result.snapshotChanged,
+    ...(usage ? { usage: usage.status } : {}),
   });
   return result;
 }

@@ -6,7 +6,7 @@ import { subjectLine } from '../notify/emailLayout.js';
 import { sendNotice, type NoticeDeps } from '../notify/sendNotice.js';
 
 export interface SentAlert {
-  kind: Extract<NoticeKind, 'drift' | 'digest' | 'audit-failing' | 'attribution'>;
+  kind: Extract<NoticeKind, 'drift' | 'digest' | 'audit-failing' | 'attribution' | 'use-outside-window'>;
   subject: string;
   idempotencyKey: string;
   /** 'deferred': ACS was throttling; the alert waits in the outbox for the next revocation run. */

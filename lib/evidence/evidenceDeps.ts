@@ -1,9 +1,10 @@
-/** What the evidence jobs read: the journal's stored rows (verified as they are read), its anchors and the grants. */
-import type { AnchorLog, Clock, GrantStore, JournalEntry, JournalRows } from '../ports/index.js';
+/** What the evidence jobs read: the journal's stored rows (verified as they are read), its anchors, the grants and the usage ledger. */
+import type { AnchorLog, Clock, GrantStore, JournalEntry, JournalRows, UsageLedger } from '../ports/index.js';
 
 export interface EvidenceDeps {
   journalRows: JournalRows;
   grants: GrantStore;
+  usage: Pick<UsageLedger, 'list'>;
   anchors: AnchorLog;
   clock: Clock;
 }

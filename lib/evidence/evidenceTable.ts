@@ -13,7 +13,7 @@ export interface Period {
   to?: string;
 }
 
-export const EXPORT_KINDS = ['journal', 'grants', 'findings', 'holders', 'anchors'] as const;
+export const EXPORT_KINDS = ['journal', 'grants', 'findings', 'holders', 'anchors', 'usage'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 export const EXPORT_FORMATS = ['csv', 'json', 'ndjson', 'html'] as const;

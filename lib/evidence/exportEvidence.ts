@@ -16,6 +16,7 @@ import { JOURNAL_COLUMNS, journalRecords } from './journalRecords.js';
 import { jsonDocument, ndjsonLines } from './json.js';
 import { verifyAnchored, type AnchoredReport } from './verifyAnchored.js';
 import { ANCHOR_COLUMNS, anchorRecords } from './anchorRecords.js';
+import { USAGE_COLUMNS, usageRecords } from './usageRecords.js';
 
 export interface ExportRequest {
   kind: ExportKind;
@@ -54,6 +55,10 @@ const SOURCES: Record<ExportKind, KindSource> = {
   anchors: {
     columns: ANCHOR_COLUMNS,
     records: (deps) => anchorRecords(deps.anchors),
+  },
+  usage: {
+    columns: USAGE_COLUMNS,
+    records: (deps, period) => usageRecords(deps.usage, period),
   },
   grants: {
     columns: GRANT_COLUMNS,

@@ -1,8 +1,9 @@
 /**
  * The evidence report for a period, as one self-contained HTML page an auditor can read, print to PDF and hand
  * on: a summary first (period, chain and anchor status, holders now, each grant with its approver and how the
- * approver was verified, findings opened and resolved), then the detail: holders over time (each period with its
- * source), grants with requester and justification, drift and how it was resolved. Each section streams its own
+ * approver was verified, findings opened and resolved, uses outside approved windows), then the detail: holders over time (each period with its
+ * source and what it lets the holder do), grants with requester, justification and the uses in their window, what the
+ * power was used for (the usage ledger, uses outside every approved window marked), drift and how it was resolved. Each section streams its own
  * pass over the journal; every value that came from people or from the tenant is HTML-escaped. Readable at phone
  * width (tables stack into label/value lines) and printed without clutter (lib/evidence/reportStyle.ts).
  */
@@ -17,6 +18,8 @@ import { approvalsOf, describeDecision, grantRecords, type GrantRecord } from '.
 import { holderPeriods, holdersAt, type HeldHolder, type HolderPeriod } from './holderHistory.js';
 import { REPORT_STYLE } from './reportStyle.js';
 import type { AnchoredReport } from './verifyAnchored.js';
+import { describeWindow, usageInPeriod } from './usageRecords.js';
+import type { RecordedUse } from '../ports/index.js';
 
 export interface ReportOptions {
   period: Period;
@@ -79,6 +82,20 @@ interface Summary {
   holdersNow: HeldHolder[];
   grants: GrantRecord[];
   findings: { opened: number; resolved: number; open: number };
+  uses: RecordedUse[];
+}
+
+const capabilityText = (c: readonly string[] | undefined) => (c?.length ? c.join(', ') : '');
+
+/** Summary facts whose value is already HTML (a status span). */
+const RAW_FACTS = new Set(['Hash chain', 'Write-once anchors', 'Uses outside approved windows']);
+
+function usesOutside(uses: RecordedUse[]): string {
+  const outside = uses.filter((u) => u.window === 'outside').length;
+  return (
+    status(outside === 0, `uses outside approved windows: ${outside}`) +
+    escapeHtml(` (of ${uses.length} recorded uses)`)
+  );
 }
 
 function summarySection(s: Summary): string {
@@ -92,18 +109,20 @@ function summarySection(s: Summary): string {
       'Findings',
       `${s.findings.opened} opened, ${s.findings.resolved} resolved in the period; ${s.findings.open} still open`,
     ],
+    ['Uses outside approved windows', usesOutside(s.uses)],
   ]
     .map(
       ([label, value]) =>
-        `<tr><th scope="row">${escapeHtml(label)}</th><td>${label === 'Hash chain' || label === 'Write-once anchors' ? value : escapeHtml(value)}</td></tr>`,
+        `<tr><th scope="row">${escapeHtml(label)}</th><td>${RAW_FACTS.has(label as string) ? value : escapeHtml(value)}</td></tr>`,
     )
     .join('\n');
-  const holders = table(['principal', 'how', 'since', 'source']);
+  const holders = table(['principal', 'how', 'can', 'since', 'source']);
   const holderRows = s.holdersNow
     .map((h) =>
       holders.row([
         h.holder.principal,
         h.holder.path,
+        capabilityText(h.holder.capability),
         h.since,
         h.source === 'grant' ? `grant ${h.grantId ?? ''}` : 'audit',
       ]),
@@ -138,6 +157,7 @@ async function* holderSection(periods: AsyncIterable<HolderPeriod>): AsyncGenera
     'principal',
     'display name',
     'path',
+    'can',
     'assignment',
     'scope',
     'enabled',
@@ -155,6 +175,7 @@ async function* holderSection(periods: AsyncIterable<HolderPeriod>): AsyncGenera
       h.principal,
       h.displayName,
       h.path,
+      capabilityText(h.capability),
       h.assignmentName,
       h.scope,
       h.enabled ? 'yes' : 'no',
@@ -167,7 +188,7 @@ async function* holderSection(periods: AsyncIterable<HolderPeriod>): AsyncGenera
   yield `${TABLE_END}<p class="muted">${count} holding period(s) overlap the period.</p>\n`;
 }
 
-function grantSection(grants: GrantRecord[]): string {
+function grantSection(grants: GrantRecord[], uses: RecordedUse[]): string {
   const t = table([
     'grant',
     'principal',
@@ -178,6 +199,7 @@ function grantSection(grants: GrantRecord[]): string {
     'status',
     'active',
     'ended',
+    'uses in its window',
     'grants table',
   ]);
   const rows = grants.map(({ grant, history, discrepancies }) => {
@@ -201,7 +223,11 @@ function grantSection(grants: GrantRecord[]): string {
     const check = discrepancies.length
       ? `<td class="bad" data-label="grants table">DIFFERS: ${escapeHtml(discrepancies.join('; '))}</td>`
       : '<td class="ok" data-label="grants table">matches the journal</td>';
-    return `<tr>${t.cells([grant.id, grant.principal, `${grant.requestedBy} at ${grant.requestedAt}`, grant.justification, grant.ticket, decisions, grant.status, active, ended])}${check}</tr>\n`;
+    const used = uses
+      .filter((u) => u.window === 'grant' && u.grantId === grant.id)
+      .map((u) => `${u.operation}${u.target ? ` on ${u.target}` : ''} at ${u.at}`)
+      .join('; ');
+    return `<tr>${t.cells([grant.id, grant.principal, `${grant.requestedBy} at ${grant.requestedAt}`, grant.justification, grant.ticket, decisions, grant.status, active, ended, used || 'none recorded'])}${check}</tr>\n`;
   });
   const differing = grants.filter((g) => g.discrepancies.length).length;
   return (
@@ -237,6 +263,26 @@ async function* findingSection(findings: AsyncIterable<FindingRecord>): AsyncGen
   yield `${TABLE_END}<p class="muted">${count} finding(s) overlap the period.</p>\n`;
 }
 
+function usageSection(uses: RecordedUse[]): string {
+  const t = table(['when', 'who', 'operation', 'on', 'window', 'can', 'audit record']);
+  const rows = uses.map((u) => {
+    const cells = t.cells([
+      u.at,
+      u.actor,
+      u.operation,
+      u.target,
+      describeWindow(u),
+      capabilityText(u.capability),
+      u.recordId,
+    ]);
+    return u.window === 'outside' ? `<tr class="outside">${cells}</tr>\n` : `<tr>${cells}</tr>\n`;
+  });
+  return (
+    `<h2>What the power was used for</h2>\n<p class="muted">From the Purview audit log, best effort: records arrive there up to hours late, and a use is recorded once its record is read.</p>\n` +
+    (uses.length ? `${t.head}${rows.join('')}${TABLE_END}` : '<p class="muted">No use recorded in the period.</p>\n')
+  );
+}
+
 async function findingCounts(findings: AsyncIterable<FindingRecord>, period: Period): Promise<Summary['findings']> {
   const counts = { opened: 0, resolved: 0, open: 0 };
   for await (const r of findings) {
@@ -258,10 +304,12 @@ export async function* evidenceReport(deps: EvidenceDeps, options: ReportOptions
   for await (const g of grantRecords(await deps.grants.list(), entries(), period)) grants.push(g);
   const now = await holdersAt(entries(), generatedAt);
   const findings = await findingCounts(findingRecords(entries(), {}), period);
-  yield summarySection({ range, integrity, holdersNow: now.holders, grants, findings });
+  const uses = await usageInPeriod(deps.usage, period);
+  yield summarySection({ range, integrity, holdersNow: now.holders, grants, findings, uses });
   yield integrityDetail(integrity);
   yield* holderSection(holderPeriods(entries(), period));
-  yield grantSection(grants);
+  yield grantSection(grants, uses);
+  yield usageSection(uses);
   yield* findingSection(findingRecords(entries(), period));
   yield '</main>\n</body></html>\n';
 }

@@ -1,15 +1,13 @@
 /**
- * The evidence report's look: the palette and type of the watchdog's emails (ink, muted, rule and severity colours,
- * the Segoe UI stack), one readable column, tables that stack into "column: value" lines below 600 px, and a print
+ * The evidence report's look: the palette and type of the watchdog's emails (lib/notify/visualTokens.ts, which the
+ * email layout uses too), one readable column, tables that stack into "column: value" lines below 600 px, and a print
  * stylesheet so that "print to PDF" gives clean pages: no margins wasted, rows never split, headers repeated, links
  * and colours kept legible in black and white.
  */
-const INK = '#1f2328';
-const MUTED = '#57606a';
-const RULE = '#d0d7de';
-const OK = '#3b6e22';
-const BAD = '#a4262c';
-const FONT_STACK = "'Segoe UI',-apple-system,'Helvetica Neue',Arial,sans-serif";
+import { FONT_STACK, HEADER_TINT, INK, MUTED, RULE, SEVERITY_COLOUR } from '../notify/visualTokens.js';
+
+const OK = SEVERITY_COLOUR.low;
+const BAD = SEVERITY_COLOUR.critical;
 
 export const REPORT_STYLE = `
 body{font-family:${FONT_STACK};margin:0;color:${INK};line-height:1.45;-webkit-text-size-adjust:100%}
@@ -18,7 +16,8 @@ h1{font-size:1.6rem;margin:0 0 .5rem}h2{font-size:1.25rem;margin:2rem 0 .5rem;bo
 h3{font-size:1.05rem;margin:1.25rem 0 .25rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.85rem}
 th,td{border:1px solid ${RULE};padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-th{background:#f6f8fa;overflow-wrap:normal}
+th{background:${HEADER_TINT};overflow-wrap:normal}
+tr.outside td{border-left:4px solid ${BAD}}
 table.facts{width:auto;font-size:.95rem}table.facts th{background:none;border:0;color:${MUTED};padding-right:1.5rem;white-space:nowrap}
 table.facts td{border:0}
 .ok{color:${OK};font-weight:600}.bad{color:${BAD};font-weight:700}.muted{color:${MUTED}}

@@ -303,13 +303,14 @@ export class GraphDirectory implements Directory {
     from: string;
     to: string;
     operations: string[];
+    recordTypes?: string[];
   }): Promise<AuditLogQuery> {
     const operation = `POST ${AUDIT_QUERIES}`;
     const body = {
       displayName: input.displayName,
       filterStartDateTime: input.from,
       filterEndDateTime: input.to,
-      recordTypeFilters: ['exchangeAdmin'],
+      recordTypeFilters: input.recordTypes ?? ['exchangeAdmin'],
       operationFilters: input.operations,
     };
     const query = await this.call<GraphObject>(operation, GRAPH_PERMISSIONS.auditLogQuery, () =>
@@ -613,6 +614,7 @@ function toAuditLogRecord(object: GraphObject, operation: string): AuditLogRecor
     operation: object.operation,
     userPrincipalName: str(object.userPrincipalName)?.toLowerCase() ?? str(object.userId)?.toLowerCase(),
     objectId: str(object.objectId),
+    recordType: str(object.auditLogRecordType),
     auditData,
   };
 }

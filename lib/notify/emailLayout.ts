@@ -7,7 +7,7 @@
 import { escapeHtml, headerSafe, oneLine } from '../escapeText.js';
 import { durationInWords, instantInWords } from './humanTime.js';
 import { pageUrl, type NoticeBody, type NoticeTable, type NoticeValue } from './notice.js';
-import type { NoticeSeverity } from './noticeKinds.js';
+import { FONT_STACK, INK, LINK, MUTED, RULE, SEVERITY_COLOUR } from './visualTokens.js';
 
 export interface RenderedEmail {
   subject: string;
@@ -18,25 +18,10 @@ export interface RenderedEmail {
 /** Long tables are cut in the email; the full list is in the CLI and the evidence export. */
 export const MAX_ROWS = 200;
 
-/** Severity colours, each at least 4.5:1 against white (text on the badge, WCAG AA). */
-export const SEVERITY_COLOUR: Record<NoticeSeverity, string> = {
-  critical: '#a4262c',
-  high: '#b34000',
-  medium: '#7a5a00',
-  low: '#3b6e22',
-  info: '#0f5fa8',
-};
-
-export const FONT_STACK = "'Segoe UI',-apple-system,'Helvetica Neue',Arial,sans-serif";
-
-const INK = '#1f2328';
-const MUTED = '#57606a';
-const RULE = '#d0d7de';
-
 /** Media queries where the client honours them (Apple Mail, Outlook apps, Gmail); inline styles elsewhere. */
 const STYLE = `
 body{margin:0;padding:0;-webkit-text-size-adjust:100%}
-a{color:#0f5fa8}
+a{color:${LINK}}
 @media (max-width:600px){
 .pad{padding:16px!important}
 .data thead{display:none}

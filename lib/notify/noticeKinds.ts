@@ -21,6 +21,7 @@ export const NOTICE_KINDS = {
   digest: { label: 'Daily digest of open findings', severity: 'medium', area: 'audit' },
   'audit-failing': { label: 'The audit is failing', severity: 'critical', area: 'audit' },
   attribution: { label: 'Who made the changes (audit log)', severity: 'medium', area: 'audit' },
+  'use-outside-window': { label: 'The power was used outside an approved window', severity: 'critical', area: 'audit' },
   'grant-requested': { label: 'Grant requested', severity: 'info', area: 'grant' },
   'grant-extension-requested': { label: 'Grant extension requested', severity: 'info', area: 'grant' },
   'grant-approved': { label: 'Grant approved', severity: 'info', area: 'grant' },

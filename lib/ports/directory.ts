@@ -19,6 +19,8 @@ export interface AuditLogRecord {
   operation: string;
   userPrincipalName?: string;
   objectId?: string;
+  /** Graph's auditLogRecordType (exchangeAdmin, exchangeItemAggregated, discovery, ...). */
+  recordType?: string;
   /** The workload's own record; Exchange admin records carry `Parameters: [{ Name, Value }]`. */
   auditData: Record<string, unknown>;
 }
@@ -35,12 +37,13 @@ export interface Directory {
   getDirectoryRoleHolders(roleDefinitionIds: string[]): Promise<DirectoryRoleHolder[]>;
   /** Principals holding any of these app roles (by value) of the resource app (by appId). */
   getAppRoleHolders(resourceAppId: string, appRoleValues: string[]): Promise<AppRoleHolder[]>;
-  /** Starts an Exchange admin audit log search for these cmdlets in [from, to). */
+  /** Starts an audit log search for these operations in [from, to), of these record types (default exchangeAdmin). */
   startAuditLogQuery(input: {
     displayName: string;
     from: string;
     to: string;
     operations: string[];
+    recordTypes?: string[];
   }): Promise<AuditLogQuery>;
   /** The query's status; undefined when it no longer exists. */
   getAuditLogQuery(id: string): Promise<AuditLogQuery | undefined>;

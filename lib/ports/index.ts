@@ -15,4 +15,5 @@ export type * from './doctorProbes.js';
 export type * from './exchange.js';
 export type * from './mail.js';
 export type * from './store.js';
+export type * from './usage.js';
 export * from './errors.js';

@@ -1,6 +1,7 @@
 import type { Finding, Grant, GrantStatus, Holder, RoleAssignment } from '../domain.js';
 import type { FindingStore, SnapshotStore } from './auditState.js';
 import type { SentMailStore } from './mail.js';
+import type { UsageLedger } from './usage.js';
 
 export interface GrantStore {
   /** Throws ConflictError when the id exists. */
@@ -139,4 +140,5 @@ export interface Store {
   sentMail: SentMailStore;
   snapshots: SnapshotStore;
   findings: FindingStore;
+  usage: UsageLedger;
 }

@@ -7,6 +7,7 @@ import { createAlertIntentStore } from './alertIntents.js';
 import { createRemovalClaimStore } from './removalClaims.js';
 import { createSentMailStore } from './sentMail.js';
 import { createSnapshotStore } from './snapshots.js';
+import { createUsageLedger } from './usage.js';
 import { createTableAccess, type TableAccess, type TableAccessOptions } from './tableAccess.js';
 
 export interface OpenedStore extends Store {
@@ -30,5 +31,6 @@ export function storeOn(tables: TableAccess, clock: Clock): OpenedStore {
     sentMail: createSentMailStore(tables),
     snapshots: createSnapshotStore(tables),
     findings: createFindingStore(tables),
+    usage: createUsageLedger(tables),
   };
 }

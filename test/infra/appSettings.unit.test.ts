@@ -151,6 +151,7 @@ describe('Function App settings in infra/main.bicep', () => {
       'cliDecisions',
       'revokeIntervalMinutes',
       'unapprovedAction',
+      'usageLedger',
     ]);
     for (const p of feeding) {
       for (const value of p.allowed ?? []) {

@@ -7,6 +7,7 @@ import type { FindingStore, JournalEntry } from '../../../lib/ports/index.js';
 import { auditOptions } from '../../../lib/runtime.js';
 import { AuditFailedError, runAudit, type AuditDeps, type AuditResult } from '../../../lib/audit/runAudit.js';
 import { GLOBAL_ADMINISTRATOR_ROLE_ID, MIE_ROLE } from '../../../lib/domain.js';
+import { createUsageLedger } from '../../../lib/tableStorage/usage.js';
 import { createFindingStore } from '../../../lib/tableStorage/findings.js';
 import { createGrantStore } from '../../../lib/tableStorage/grants.js';
 import { createJournal } from '../../../lib/tableStorage/journal.js';
@@ -76,6 +77,7 @@ async function harness(
     journal: createJournal(tables, runtime.clock),
     snapshots: createSnapshotStore(tables),
     findings: wrapFindings ? wrapFindings(findings) : findings,
+    usage: createUsageLedger(tables),
   };
   const deps: AuditDeps = { ...runtime, store };
   return {

@@ -35,6 +35,7 @@ afterAll(async () => {
 const deps = (): EvidenceDeps => ({
   journalRows: rt.store.journalRows,
   grants: rt.store.grants,
+  usage: rt.store.usage,
   anchors: rt.anchors,
   clock: rt.clock,
 });

@@ -18,7 +18,13 @@ const clock = new ManualClock('2026-03-01T14:00:00Z');
 async function seeded() {
   const store = openTestStore(clock);
   const seed = await seedHistory(store);
-  const deps: EvidenceDeps = { journalRows: store.journalRows, grants: store.grants, anchors: testAnchors(), clock };
+  const deps: EvidenceDeps = {
+    journalRows: store.journalRows,
+    grants: store.grants,
+    usage: store.usage,
+    anchors: testAnchors(),
+    clock,
+  };
   return { store, deps, ...seed };
 }
 

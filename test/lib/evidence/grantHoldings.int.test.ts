@@ -24,6 +24,7 @@ const evidence = () =>
     deps: () => ({
       journalRows: api.runtime.store.journalRows,
       grants: api.runtime.store.grants,
+      usage: api.runtime.store.usage,
       anchors: api.runtime.anchors,
       clock: api.clock,
     }),

@@ -53,6 +53,7 @@ describe('grants evidence cross-checked against the journal (emulator, Azurite)'
     const deps: EvidenceDeps = {
       journalRows: rt.store.journalRows,
       grants: rt.store.grants,
+      usage: rt.store.usage,
       anchors: rt.anchors,
       clock: rt.clock,
     };

@@ -40,7 +40,13 @@ async function lastRow(store: OpenedStore): Promise<{ rowKey: string; packed: nu
 
 /** Verify, export and the evidence API all call the journal intact, through the head seq. */
 async function expectIntact(store: OpenedStore, clock: Clock, anchors: AnchorLog = testAnchors()): Promise<void> {
-  const deps: EvidenceDeps = { journalRows: store.journalRows, grants: store.grants, anchors, clock };
+  const deps: EvidenceDeps = {
+    journalRows: store.journalRows,
+    grants: store.grants,
+    usage: store.usage,
+    anchors,
+    clock,
+  };
   const head = await store.journalRows.head();
   const verify = captureIo();
   expect(await verifyCommand([], verify, deps), verify.stderr).toBe(0);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderEmail, SEVERITY_COLOUR } from '../../../lib/notify/emailLayout.js';
+import { renderEmail } from '../../../lib/notify/emailLayout.js';
+import { SEVERITY_COLOUR } from '../../../lib/notify/visualTokens.js';
 import { duration, instant, PAGES, type NoticeBody } from '../../../lib/notify/notice.js';
 
 const hostile = `<img src=x onerror="alert(1)"> & 'quotes'`;

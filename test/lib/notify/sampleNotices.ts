@@ -1,6 +1,7 @@
 /** One notice of every kind of the catalogue, each built by its real builder: what the channel tests deliver. */
 import { renderAlert, renderDigest, renderFailure } from '../../../lib/audit/renderAlert.js';
 import { renderAttribution } from '../../../lib/audit/renderAttribution.js';
+import { renderUsageAlert } from '../../../lib/audit/renderUsageAlert.js';
 import { grantNotice, type GrantNoticeKind } from '../../../lib/grants/notices/grantNotice.js';
 import { recipients, type Notice, type NoticeBody } from '../../../lib/notify/notice.js';
 import type { NoticeKind } from '../../../lib/notify/noticeKinds.js';
@@ -103,6 +104,27 @@ export function sampleNotices(): Record<NoticeKind, Notice> {
         found: [],
       }),
       'audit-attribution-1',
+    ),
+    'use-outside-window': address(
+      renderUsageAlert({
+        tenant: TENANT,
+        at: T0,
+        uses: [
+          {
+            recordId: 'rec-1',
+            at: T0,
+            operation: 'Get-RecoverableItems',
+            category: 'recoverable-items',
+            actor: h.principal,
+            target: 'ceo@contoso.example',
+            holderKey: h.key,
+            capability: h.capability,
+            window: 'outside',
+            recordedAt: T0,
+          },
+        ],
+      }),
+      'audit-use-outside-window-1',
     ),
     ...grants,
     'grant-reminder': reminderNotice(g, 'PT1H', HOUR),
