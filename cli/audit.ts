@@ -1,6 +1,8 @@
 /**
  * `mie-watchdog audit`: runs the same audit job as the auditTimer function (snapshot, diff, alerts) once,
- * and prints who holds Mailbox Import Export and what is wrong with it (`--summary`: counts only).
+ * and prints who holds Mailbox Import Export and what is wrong with it (`--summary`: counts only). Exit 1
+ * while any finding is open (an unapproved holder, drift, a grant whose assignment is missing...), so a
+ * script or a scheduled job notices without reading the output; 0 when the tenant is clean.
  */
 import { auditOptions, createRuntime } from '../lib/runtime.js';
 import { runAudit, type AuditResult } from '../lib/audit/runAudit.js';
@@ -111,7 +113,7 @@ export function command(): CommandSpec {
     name: 'audit',
     summary: 'read who holds Mailbox Import Export, diff against the grants, alert',
     description:
-      'Runs the audit job of the auditTimer function once: reads every holder of Mailbox Import Export, stores a snapshot when it changed, diffs against the grants, opens and resolves findings and sends the drift alert and the daily digest.',
+      'Runs the audit job of the auditTimer function once: reads every holder of Mailbox Import Export, stores a snapshot when it changed, diffs against the grants, opens and resolves findings and sends the drift alert and the daily digest. Exits 1 while any finding is open, 0 when there is none.',
     flags: [
       { name: 'json', description: 'print one JSON document (schema in docs/cli.md)' },
       { name: 'summary', description: 'counts by path, kind and severity instead of every holder and finding' },
@@ -148,7 +150,7 @@ export function command(): CommandSpec {
         io.out(
           flags.json ? JSON.stringify(auditJson(result, config.tenant), null, 2) : formatAudit(result, config.tenant),
         );
-      return 0;
+      return result.findings.length > 0 ? 1 : 0;
     },
   });
 }

@@ -205,15 +205,22 @@ function grantSpec(makeDeps: () => GrantDeps): GroupSpec {
         name: 'approve',
         summary: 'approve a pending request or extension (not your own)',
         args: ID,
-        flags: [flag('approver', 'UPN', 'who approves', true)],
-        parse: (input) => ({ json: input.bool('json'), id: grantId(input), approver: personName(input, 'approver') }),
-        async decide({ id, approver }) {
-          return { grant: await approveGrant(deps(), await resolvePerson(deps(), 'approver', approver), id) };
+        flags: [flag('approver', 'UPN', 'who approves', true), reasonFlag],
+        parse: (input) => ({
+          json: input.bool('json'),
+          id: grantId(input),
+          approver: personName(input, 'approver'),
+          reason: reasonOf(input),
+        }),
+        async decide({ id, approver, reason }) {
+          return {
+            grant: await approveGrant(deps(), await resolvePerson(deps(), 'approver', approver), id, reason),
+          };
         },
       }),
       sub({
         name: 'deny',
-        summary: 'deny a pending request or extension',
+        summary: 'deny a pending request or extension (--reason required)',
         args: ID,
         flags: [flag('approver', 'UPN', 'who denies', true), reasonFlag],
         parse: (input) => ({

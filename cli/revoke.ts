@@ -16,7 +16,7 @@ function revokeCommand(deps: () => RevokeScheduleDeps): CommandSpec {
     name: 'revoke',
     summary: 'activate due grants, remove expired ones and verify, send reminders',
     description:
-      'Runs one tick of the revokeExpired timer: activates approved grants whose start has come, removes expired ones and reads back that they are gone, and sends the reminders due.',
+      'Runs one tick of the revokeExpired timer: activates approved grants whose start has come, lapses the requests nobody decided on within WATCHDOG_REQUEST_TTL, removes expired grants and reads back that they are gone, and sends the reminders due.',
     flags: [
       { name: 'json', description: 'print one JSON document (schema in docs/cli.md)' },
       { name: 'dry-run', description: 'plan the removals and reminders without changing anything' },
@@ -29,9 +29,15 @@ function revokeCommand(deps: () => RevokeScheduleDeps): CommandSpec {
         for (const a of result.activation.activated)
           io.out(`Activated grant ${a.grantId} for ${a.principal} (expires ${a.expiresAt ?? '?'}).`);
         for (const f of result.activation.failed) io.out(`Activation of grant ${f.grantId} FAILED: ${f.error}`);
+        for (const l of result.lapse.lapsed)
+          io.out(
+            `The ${l.target === 'extension' ? 'extension request' : 'request'} of grant ${l.grantId} lapsed unanswered.`,
+          );
+        for (const f of result.lapse.failed) io.out(`Lapsing the request of grant ${f.grantId} FAILED: ${f.error}`);
         io.out(formatRevocationReport(result.revocation).join('\n'));
       }
-      return result.revocation.failed.length || result.activation.failed.length || result.revocation.blocked ? 1 : 0;
+      const failed = result.revocation.failed.length + result.activation.failed.length + result.lapse.failed.length;
+      return failed || result.revocation.blocked ? 1 : 0;
     },
   });
 }

@@ -67,7 +67,14 @@ export interface Config {
   /** anchorContainer: the blob container of the journal's write-once anchors (the table prefix names their blobs). */
   storage: { connectionString?: string; tableEndpoint?: string; tablePrefix: string; anchorContainer: string };
   /** cliDecisions: whether approvals made on the command line (operator-asserted identity) are accepted. */
-  grants: { minDurationMs: number; maxDurationMs: number; roleGroup?: string; cliDecisions: CliDecisions };
+  /** requestTtlMs: how long a request (or an extension) waits for a decision before it lapses. */
+  grants: {
+    minDurationMs: number;
+    maxDurationMs: number;
+    roleGroup?: string;
+    cliDecisions: CliDecisions;
+    requestTtlMs: number;
+  };
   unapproved: { action: UnapprovedAction; graceMs: number };
   /** Lower-cased UPNs or object ids that are never revoked and always alerted. */
   breakGlass: string[];
@@ -293,6 +300,12 @@ export const SETTINGS = {
     default: 'allow',
     parse: oneOf<CliDecisions>(['allow', 'deny']),
     doc: '`deny`: approve, deny and adopt only through the HTTP API (a verified token), never on the command line, whose approver is a name the operator types (journaled as channel `cli`, operator-asserted); `allow` (the default, for existing deployments) accepts both. `deny` is recommended; infra/main.bicep sets it',
+  },
+  WATCHDOG_REQUEST_TTL: {
+    group: 'Grants',
+    default: 'P3D',
+    parse: duration,
+    doc: 'how long a request or an extension request waits for a decision: after it the request lapses (status `lapsed`; a lapsed extension leaves the grant as it was), the requester and the approvers are told, and nobody can approve it any more',
   },
   WATCHDOG_REMINDERS: {
     group: 'Grants',
@@ -680,6 +693,7 @@ function toConfig(v: Values): Config {
       maxDurationMs: v.WATCHDOG_GRANT_MAX_DURATION,
       roleGroup: v.WATCHDOG_GRANT_ROLE_GROUP,
       cliDecisions: v.WATCHDOG_CLI_DECISIONS,
+      requestTtlMs: v.WATCHDOG_REQUEST_TTL,
     },
     unapproved: { action: v.WATCHDOG_UNAPPROVED_ACTION, graceMs: v.WATCHDOG_UNAPPROVED_GRACE },
     breakGlass: v.WATCHDOG_BREAK_GLASS ?? [],

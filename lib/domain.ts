@@ -205,6 +205,7 @@ export type GrantStatus =
   | 'active' // assignment created
   | 'denied'
   | 'cancelled'
+  | 'lapsed' // no decision within WATCHDOG_REQUEST_TTL
   | 'expired' // past its end, assignment not yet confirmed gone
   | 'revoked' // removed at expiry and confirmed gone
   | 'released'; // given back early and confirmed gone
@@ -245,6 +246,8 @@ export interface Grant {
   approvedBy?: string;
   approvedById?: string;
   approvedAt?: string;
+  /** What the approver gave as the reason for approving (optional; a denial always has one). */
+  approveReason?: string;
   deniedBy?: string;
   deniedAt?: string;
   denyReason?: string;
@@ -266,6 +269,11 @@ export interface Grant {
     /** The journal seq before the first attempt's entries (its intent): later attempts journal each event once from there. */
     journalSeq?: number;
   };
+  /**
+   * A request (or extension request) being lapsed (recorded before its journal entry and notice, the intent):
+   * the journal seq of that moment and which request it is. A run that dies midway leaves it; the next finishes.
+   */
+  lapse?: { journalSeq: number; requestedAt: string };
   /** Reminder offsets (ISO 8601 durations) already sent. */
   remindersSent?: string[];
   /**

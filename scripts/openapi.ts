@@ -15,7 +15,6 @@ import type * as v from 'valibot';
 import {
   adoptGrantBody,
   granteeQuery,
-  emptyBody,
   extendGrantBody,
   GRANT_STATUSES,
   grantIdSchema,
@@ -240,16 +239,21 @@ const GRANT_OPERATIONS: Record<string, GrantOperation> = {
     operationId: 'approveGrant',
     summary: 'Approve a request',
     description:
-      'Creates the assignment `MIE-Grant-{id}` (or the role group membership) and makes the grant `active`; with a future start it stays `approved` until the revocation timer activates it.',
-    body: jsonBody(emptyBody, false, 'No body, or `{}`.'),
+      'Creates the assignment `MIE-Grant-{id}` (or the role group membership) and makes the grant `active`; with a future start it stays `approved` until the revocation timer activates it. For a pending extension, extends the expiry. A request (or extension request) older than `WATCHDOG_REQUEST_TTL` has lapsed and is refused with 409 `request-lapsed`.',
+    body: jsonBody(
+      reasonBody,
+      false,
+      'An optional reason, journaled with the approval (`approveReason` on the grant).',
+    ),
     ok: grantResponse('200', 'The `active` (or `approved`) grant.'),
     problems: [...BODY_PROBLEMS, 'notFound', 'conflict', 'upstream'],
   },
   'POST :id/deny': {
     operationId: 'denyGrant',
     summary: 'Deny a request',
-    description: 'The grant becomes `denied`; for a pending extension, the grant keeps its expiry.',
-    body: jsonBody(reasonBody, false, 'An optional reason.'),
+    description:
+      'The grant becomes `denied`; for a pending extension, the grant keeps its expiry. A denial needs a reason: without one it is refused with 422 naming `reason` (after the policy checks, so a self-decision is still 403). A lapsed request (`WATCHDOG_REQUEST_TTL`) is refused with 409 `request-lapsed`.',
+    body: jsonBody(reasonBody, false, 'Why the request is denied (required).'),
     ok: grantResponse('200', 'The grant.'),
     problems: [...BODY_PROBLEMS, 'notFound', 'conflict', 'upstream'],
   },
@@ -494,7 +498,8 @@ const SCHEMAS: Record<string, Json> = {
   },
   Grant: {
     type: 'object',
-    description: 'A grant as stored; an `active` one carries a `note` on Exchange propagation.',
+    description:
+      'A grant as stored; an `active` one carries a `note` on Exchange propagation, and one with an open request (`pending`, or a pending extension) `lapsesAt`: when it lapses without a decision (`WATCHDOG_REQUEST_TTL`).',
     properties: {
       id: { type: 'string', format: 'uuid' },
       principal: { type: 'string', description: 'Lower-cased UPN of the grantee.' },
@@ -515,6 +520,7 @@ const SCHEMAS: Record<string, Json> = {
       approvedBy: STRING,
       approvedById: STRING,
       approvedAt: DATE_TIME,
+      approveReason: STRING,
       deniedBy: STRING,
       deniedAt: DATE_TIME,
       denyReason: STRING,
@@ -554,7 +560,9 @@ const SCHEMAS: Record<string, Json> = {
         type: 'object',
         properties: { offset: STRING, handled: { type: 'array', items: STRING }, journalSeq: { type: 'integer' } },
       },
+      lapse: { type: 'object', properties: { journalSeq: { type: 'integer' }, requestedAt: DATE_TIME } },
       note: STRING,
+      lapsesAt: DATE_TIME,
     },
     required: [
       'id',

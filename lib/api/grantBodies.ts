@@ -19,6 +19,7 @@ export const GRANT_STATUSES: readonly GrantStatus[] = [
   'active',
   'denied',
   'cancelled',
+  'lapsed',
   'expired',
   'revoked',
   'released',
@@ -92,8 +93,6 @@ export const requestGrantBody = v.strictObject({
 export const extendGrantBody = v.strictObject({ duration: durationSchema, justification: justificationSchema });
 
 export const reasonBody = v.strictObject({ reason: reasonSchema });
-
-export const emptyBody = v.strictObject({});
 
 export const adoptGrantBody = v.strictObject({
   assignmentGuid: v.pipe(v.string(), v.trim(), v.regex(GUID, 'must be the Guid of the role assignment')),

@@ -4,6 +4,7 @@ import {
   GrantPolicyError,
   GrantStateError,
   InvalidGrantInputError,
+  RequestLapsedError,
 } from '../grants/grantErrors.js';
 import { CancelNotVerifiedError } from '../grants/cancelGrant.js';
 import { InvalidPageTokenError } from '../grants/listGrants.js';
@@ -39,6 +40,8 @@ export function grantProblem(error: unknown, invocationId?: string): ProblemErro
   }
   if (error instanceof GrantPolicyError)
     return new ProblemError(403, error.rule, 'Not allowed by grant policy', error.message);
+  if (error instanceof RequestLapsedError)
+    return new ProblemError(409, 'request-lapsed', 'Request lapsed without a decision', error.message);
   if (error instanceof GrantStateError)
     return new ProblemError(409, 'grant-state', 'Grant is not in a state that allows this', error.message);
   if (error instanceof ConflictError) {

@@ -11,11 +11,13 @@ import type { GrantDeps } from './grantDeps.js';
 import { loadGrant } from './loadGrant.js';
 import { samePerson } from './policy/samePerson.js';
 import { checkDecisionChannel } from './policy/decisionChannel.js';
+import { checkNotLapsed } from './policy/requestExpiry.js';
 import { checkNotSelfDecision } from './policy/selfDecision.js';
 import { checkTransition, decisionTarget } from './policy/transitions.js';
 import { recordAndNotify } from './recordGrantEvent.js';
 
-export async function approveGrant(deps: GrantDeps, caller: Caller, id: string): Promise<Grant> {
+/** `reason`: why the approver agrees (optional); journaled with the decision, shown in the timeline and the emails. */
+export async function approveGrant(deps: GrantDeps, caller: Caller, id: string, reason?: string): Promise<Grant> {
   const grant = await loadGrant(deps.store, id);
   const now = deps.clock.now();
   // The same approver retrying after a crash between approval and activation finishes the job.
@@ -29,9 +31,10 @@ export async function approveGrant(deps: GrantDeps, caller: Caller, id: string):
   }
 
   checkTransition(grant, 'approve');
+  checkNotLapsed(grant, now, deps.config.grants);
   checkDecisionChannel(caller, deps.config.grants);
   checkNotSelfDecision(grant, caller);
-  if (decisionTarget(grant) === 'extension') return approveExtension(deps, caller, grant, now);
+  if (decisionTarget(grant) === 'extension') return approveExtension(deps, caller, grant, now, reason);
 
   const approved = await deps.store.grants.update(grant, {
     ...grant,
@@ -39,17 +42,25 @@ export async function approveGrant(deps: GrantDeps, caller: Caller, id: string):
     approvedBy: caller.upn,
     approvedById: caller.oid,
     approvedAt: now.toISOString(),
+    approveReason: reason,
   });
   await recordAndNotify(deps, 'approved', {
     type: 'grant.approved',
     actor: caller.upn,
     channel: caller.channel,
     grant: approved,
+    reason,
   });
   return isDue(approved, now) ? activateGrant(deps, approved, caller.upn) : approved;
 }
 
-async function approveExtension(deps: GrantDeps, caller: Caller, grant: Grant, now: Date): Promise<Grant> {
+async function approveExtension(
+  deps: GrantDeps,
+  caller: Caller,
+  grant: Grant,
+  now: Date,
+  reason: string | undefined,
+): Promise<Grant> {
   const extension = grant.extension;
   if (!extension) return grant;
   const from = Math.max(Date.parse(grant.expiresAt ?? now.toISOString()), now.getTime());
@@ -64,7 +75,8 @@ async function approveExtension(deps: GrantDeps, caller: Caller, grant: Grant, n
     actor: caller.upn,
     channel: caller.channel,
     grant: extended,
-    reason: extension.justification,
+    // The entry's reason is its actor's, the approver's; the asker's justification stays in data.extension.
+    reason,
     data: { extension, previousExpiresAt: grant.expiresAt },
   });
   return extended;

@@ -13,6 +13,7 @@ import { isDue } from './activateGrant.js';
 import type { GrantDeps } from './grantDeps.js';
 import { getGrant } from './getGrant.js';
 import { checkMayCancel } from './policy/grantAccess.js';
+import { checkNotLapsed } from './policy/requestExpiry.js';
 import { checkTransition } from './policy/transitions.js';
 import { recordGrantEvent } from './recordGrantEvent.js';
 
@@ -29,6 +30,8 @@ export async function cancelGrant(deps: GrantDeps, caller: Caller, id: string, r
   // Only a grant the caller may see: anyone else learns nothing about it, not even its state.
   const grant = await getGrant(deps, caller, id);
   checkTransition(grant, 'cancel');
+  // A lapsed request is the revoke timer's to close (it may be doing so now): cancelling it would race that.
+  checkNotLapsed(grant, deps.clock.now(), deps.config.grants);
   checkMayCancel(grant, caller);
   // An activation racing this cancel either wins the grant's ETag (the cancel gets a conflict) or loses it and
   // removes its own assignment again (activateGrant), so nothing it makes after this read-back survives either.

@@ -3,10 +3,11 @@ import type { Clock, Directory, ExchangeRbac, Logger, Mailer, Store } from '../p
 import type { NotifyDeps } from '../notify/sendNotice.js';
 import type { DecisionChannels } from './policy/decisionChannel.js';
 import type { DurationBounds } from './policy/durationBounds.js';
+import type { RequestTtl } from './policy/requestExpiry.js';
 
-/** The settings the grant use cases read: duration bounds, the grant role group, who approves. */
+/** The settings the grant use cases read: duration bounds, how long a request waits, the grant role group, who approves. */
 export interface GrantSettings {
-  grants: DurationBounds & DecisionChannels & { roleGroup?: string };
+  grants: DurationBounds & DecisionChannels & RequestTtl & { roleGroup?: string };
   email: { approverRecipients: string[]; alertRecipients: string[] };
 }
 

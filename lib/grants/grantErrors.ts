@@ -39,3 +39,11 @@ export class GrantStateError extends Error {
     this.name = 'GrantStateError';
   }
 }
+
+/** The request (or extension request) waited longer than WATCHDOG_REQUEST_TTL: no decision is taken on it (HTTP 409). */
+export class RequestLapsedError extends GrantStateError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RequestLapsedError';
+  }
+}

@@ -15,7 +15,9 @@ export type GrantEventType =
   | 'grant.extension-requested'
   | 'grant.extended'
   | 'grant.released'
-  | 'grant.adopted';
+  | 'grant.adopted'
+  | 'grant.request-lapsed'
+  | 'grant.extension-lapsed';
 
 export interface GrantEvent {
   type: GrantEventType;
@@ -45,5 +47,5 @@ export async function recordAndNotify(
   event: GrantEvent,
 ): Promise<void> {
   await recordGrantEvent(deps.store, event);
-  await notifyGrant(deps, notice, event.grant);
+  await notifyGrant(deps, notice, event.grant, { decision: { by: event.actor, reason: event.reason } });
 }

@@ -30,6 +30,7 @@ export const NOTICE_KINDS = {
   'grant-active': { label: 'Grant active', severity: 'info', area: 'grant' },
   'grant-adopted': { label: 'Existing assignment adopted as a grant', severity: 'info', area: 'grant' },
   'grant-released': { label: 'Grant released', severity: 'info', area: 'grant' },
+  'grant-request-lapsed': { label: 'Request lapsed without a decision', severity: 'info', area: 'grant' },
   'grant-reminder': { label: 'Grant expiring soon', severity: 'info', area: 'revoke' },
   'grant-revoked': { label: 'Grant expired and removed', severity: 'info', area: 'revoke' },
   'revoke-failed': { label: 'Removing an expired grant failed', severity: 'critical', area: 'revoke' },

@@ -34,11 +34,11 @@ import { GrantNotFoundError } from '../grants/grantErrors.js';
 import { ExternalCallError } from '../ports/index.js';
 import { listGrantsPage } from '../grants/listGrants.js';
 import { PROPAGATION_NOTE } from '../grants/notices/grantNotice.js';
+import { requestLapsesAt } from '../grants/policy/requestExpiry.js';
 import { releaseGrant } from '../grants/releaseGrant.js';
 import { requestGrant } from '../grants/requestGrant.js';
 import {
   adoptGrantBody,
-  emptyBody,
   extendGrantBody,
   granteeQuery,
   grantIdSchema,
@@ -80,7 +80,7 @@ const ROUTES: Record<string, Route> = {
         { limit: query.limit, pageToken: query.pageToken },
       );
       return json(200, {
-        grants: page.grants.map(view),
+        grants: page.grants.map((g) => view(deps, g)),
         ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
       });
     },
@@ -96,7 +96,7 @@ const ROUTES: Record<string, Route> = {
         ticket: body.ticket,
         startsAt: body.start,
       });
-      return json(201, view(grant), { location: grantLocation(request, grant.id) });
+      return json(201, view(deps, grant), { location: grantLocation(request, grant.id) });
     },
   },
   'POST adopt': {
@@ -109,7 +109,7 @@ const ROUTES: Record<string, Route> = {
         justification: body.justification,
         ticket: body.ticket,
       });
-      return json(201, view(grant), { location: grantLocation(request, grant.id) });
+      return json(201, view(deps, grant), { location: grantLocation(request, grant.id) });
     },
   },
   'GET grantee': {
@@ -121,7 +121,7 @@ const ROUTES: Record<string, Route> = {
   },
   'GET :id': {
     roles: ANY_READER,
-    run: async ({ caller, id, deps }) => json(200, view(await getGrant(deps, caller, id))),
+    run: async ({ caller, id, deps }) => json(200, view(deps, await getGrant(deps, caller, id))),
   },
   'GET :id/journal': {
     roles: ANY_READER,
@@ -130,22 +130,22 @@ const ROUTES: Record<string, Route> = {
   'POST :id/approve': {
     roles: ['Grant.Approve'],
     async run({ request, caller, id, deps }) {
-      await readJsonBody(request, emptyBody, { optional: true });
-      return json(200, view(await approveGrant(deps, caller, id)));
+      const body = await readJsonBody(request, reasonBody, { optional: true });
+      return json(200, view(deps, await approveGrant(deps, caller, id, body.reason)));
     },
   },
   'POST :id/deny': {
     roles: ['Grant.Approve'],
     async run({ request, caller, id, deps }) {
       const body = await readJsonBody(request, reasonBody, { optional: true });
-      return json(200, view(await denyGrant(deps, caller, id, body.reason)));
+      return json(200, view(deps, await denyGrant(deps, caller, id, body.reason)));
     },
   },
   'POST :id/cancel': {
     roles: ['Grant.Request', 'Grant.Approve'],
     async run({ request, caller, id, deps }) {
       const body = await readJsonBody(request, reasonBody, { optional: true });
-      return json(200, view(await cancelGrant(deps, caller, id, body.reason)));
+      return json(200, view(deps, await cancelGrant(deps, caller, id, body.reason)));
     },
   },
   'POST :id/extend': {
@@ -154,7 +154,10 @@ const ROUTES: Record<string, Route> = {
       const body = await readJsonBody(request, extendGrantBody);
       return json(
         200,
-        view(await extendGrant(deps, caller, id, { durationMs: body.duration, justification: body.justification })),
+        view(
+          deps,
+          await extendGrant(deps, caller, id, { durationMs: body.duration, justification: body.justification }),
+        ),
       );
     },
   },
@@ -162,7 +165,7 @@ const ROUTES: Record<string, Route> = {
     roles: ['Grant.Request', 'Grant.Approve'],
     async run({ request, caller, id, deps }) {
       const body = await readJsonBody(request, reasonBody, { optional: true });
-      return json(200, view(await releaseGrant(deps, caller, id, body.reason)));
+      return json(200, view(deps, await releaseGrant(deps, caller, id, body.reason)));
     },
   },
 };
@@ -254,10 +257,16 @@ function methodOrPathProblem(key: string): ProblemError {
   );
 }
 
-type GrantView = Grant & { note?: string };
+type GrantView = Grant & { note?: string; lapsesAt?: string };
 
-function view(grant: Grant): GrantView {
-  return grant.status === 'active' ? { ...grant, note: PROPAGATION_NOTE } : grant;
+/** The grant with what a reader needs beside it: the propagation note, and when an open request lapses. */
+function view(deps: GrantDeps, grant: Grant): GrantView {
+  const lapsesAt = requestLapsesAt(grant, deps.config.grants);
+  return {
+    ...grant,
+    ...(grant.status === 'active' ? { note: PROPAGATION_NOTE } : {}),
+    ...(lapsesAt ? { lapsesAt } : {}),
+  };
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {

@@ -64,7 +64,12 @@ export function readWebFiles(root: string): Map<string, StaticFile> {
   return files;
 }
 
-export function contentSecurityPolicy(authority: string): string {
+/**
+ * `framedBy`: who may frame the page. Only the redirect page may be framed, by the app itself: MSAL's hidden
+ * renewal frame starts at the login endpoint and ends there with the answer (login_required, say), which MSAL
+ * reads from the frame; with `frame-ancestors 'none'` that answer never arrives and the renewal times out.
+ */
+export function contentSecurityPolicy(authority: string, framedBy: "'none'" | "'self'" = "'none'"): string {
   const login = new URL(authority).origin;
   return [
     "default-src 'none'",
@@ -72,10 +77,11 @@ export function contentSecurityPolicy(authority: string): string {
     "style-src 'self'",
     "img-src 'self' data:",
     `connect-src 'self' ${login}`,
-    `frame-src ${login}`,
+    // The renewal frame goes to the login endpoint and is redirected back here.
+    `frame-src 'self' ${login}`,
     "form-action 'self'",
     "base-uri 'none'",
-    "frame-ancestors 'none'",
+    `frame-ancestors ${framedBy}`,
   ].join('; ');
 }
 
@@ -97,6 +103,7 @@ export function createWebAppHandler(options: {
       'referrer-policy': 'no-referrer',
       'content-security-policy': contentSecurityPolicy(
         'problem' in signIn ? 'https://login.microsoftonline.com' : signIn.authority,
+        path === 'redirect' ? "'self'" : "'none'",
       ),
     };
     // An API path no function serves is the API's 404, never the app's page.

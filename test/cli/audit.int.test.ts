@@ -12,11 +12,12 @@ import { emulatorEnv, useEmulator } from '../support/emulator.js';
 // The local stack's seed tenant reads the Purview door too (WATCHDOG_EDISCOVERY_AUDIT=true).
 const expected = [...EXPECTED_HOLDER_PRINCIPALS, ...EDISCOVERY_HOLDER_PRINCIPALS].map((p) => p.toLowerCase()).sort();
 const emulator = useEmulator();
+const cleanTenant = useEmulator({ scenario: 'empty' });
 
 describe('mie-watchdog audit', () => {
-  it('prints one JSON object with holders and findings', async () => {
+  it('prints one JSON object with holders and findings, and exits 1 while findings are open', async () => {
     const io = captureIo(emulatorEnv(emulator()));
-    expect(await main(['audit', '--json'], io)).toBe(0);
+    expect(await main(['audit', '--json'], io)).toBe(1);
     const out = JSON.parse(io.stdout) as {
       holders: { principal: string }[];
       findings: { kind: string; principal: string }[];
@@ -30,7 +31,7 @@ describe('mie-watchdog audit', () => {
 
   it('prints a readable table, and refuses unknown options', async () => {
     const io = captureIo(emulatorEnv(emulator()));
-    expect(await main(['audit'], io)).toBe(0);
+    expect(await main(['audit'], io)).toBe(1);
     expect(io.stdout).toMatch(/^Audit of contoso\.onmicrosoft\.com at .*: 17 holder\(s\), \d+ open finding\(s\)/);
     expect(io.stdout).toMatch(
       /lynner@contoso\.onmicrosoft\.com\s+yes\s+Organization\s+Mailbox Import Export\s+via role group PST Migration Operators/,
@@ -42,5 +43,11 @@ describe('mie-watchdog audit', () => {
     const bad = captureIo({});
     expect(await main(['audit', '--frobnicate'], bad)).toBe(2);
     expect(bad.stderr).toContain('Usage: mie-watchdog audit [options]');
+  });
+
+  it('exits 0 on a tenant where nobody holds the role without a grant', async () => {
+    const io = captureIo(emulatorEnv(cleanTenant()));
+    expect(await main(['audit', '--json'], io), io.stderr).toBe(0);
+    expect((JSON.parse(io.stdout) as { findings: unknown[] }).findings).toEqual([]);
   });
 });

@@ -46,6 +46,7 @@ describe('loadConfig', () => {
       maxDurationMs: 30 * 86_400_000,
       roleGroup: undefined,
       cliDecisions: 'allow',
+      requestTtlMs: 3 * 86_400_000,
     });
     expect(c.unapproved).toEqual({ action: 'alert', graceMs: 3_600_000 });
     expect(c.schedules).toEqual({ audit: '0 */15 * * * *', revoke: '0 */5 * * * *' });

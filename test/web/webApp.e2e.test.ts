@@ -1,7 +1,8 @@
 /**
  * The web app in a real browser against the local stack (`mie-watchdog serve`): MSAL signs each person in
  * through the tenant emulator, the pages call the real HTTP functions, and the server's checks stay the only
- * authority. Screenshots of each page, desktop and phone width, go to out/web/.
+ * authority. Screenshots of each page, desktop and phone width, go to out/web/; each page is checked to fit a
+ * phone's width, to meet WCAG AA text contrast and to show where the keyboard focus is.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebStack, type WebStack } from '../../cli/local/webStack.js';
 import { USERS } from '../../emulator/scenarios/forgottenMigrations.js';
 import { launchBrowser, persona, screenshots, type Persona } from '../support/browser.js';
+import { focusWithoutOutline, lowContrast, phoneOverflow } from './pageChecks.js';
 
 let stack: WebStack;
 let browser: Browser;
@@ -52,6 +54,26 @@ async function as(who: keyof typeof USERS, path: string): Promise<Page> {
 
 const status = (page: Page) => page.locator('main .status').first().textContent();
 
+/** Screenshots of the page as it is, then the checks every page must pass. */
+async function inspect(page: Page, name: string): Promise<void> {
+  await screenshots(page, name);
+  expect(await phoneOverflow(page), `${name} at 390 px`).toEqual([]);
+  expect(await lowContrast(page), `${name} contrast`).toEqual([]);
+  const focus = await focusWithoutOutline(page);
+  expect(focus.stops, `${name}: controls the keyboard reaches`).toBeGreaterThan(0);
+  expect(focus.missing, `${name}: focus without a visible outline`).toEqual([]);
+}
+
+/** Runs the CLI as the audit timer would, on the stack's settings and at the stack's time. */
+function runCli(args: string[]): Promise<number | null> {
+  // Asynchronously: the emulator answering it runs in this process.
+  return new Promise((done) =>
+    execFile(process.execPath, [resolve(import.meta.dirname, '../../bin/mie-watchdog.js'), ...args], {
+      env: { ...process.env, WATCHDOG_LOCAL_CLOCK: stack.now().toISOString() },
+    }).once('exit', done),
+  );
+}
+
 describe('web app', () => {
   let grantPath = '';
 
@@ -59,7 +81,7 @@ describe('web app', () => {
     const page = await as('gradya', '/request');
     await page.getByRole('heading', { name: 'Request access' }).waitFor();
     await page.getByText('Allowed: 1 hour to 30 days.').waitFor();
-    await screenshots(page, 'request-access');
+    await inspect(page, 'request-access');
     await page.getByLabel('Grantee').fill('nobody@contoso.onmicrosoft.com');
     await page.getByLabel('Change ticket').fill('not a ticket!');
     await page.getByRole('button', { name: 'Request access' }).click();
@@ -68,7 +90,7 @@ describe('web app', () => {
     expect(await page.getByLabel('Justification').getAttribute('aria-invalid')).toBe('true');
     // The grantee picker checked the directory when the field was left.
     expect(await page.locator('#principal-error').textContent()).toMatch(/not a user in the directory/);
-    await screenshots(page, 'request-access-errors');
+    await inspect(page, 'request-access-errors');
     expect(stack.emulator.calls.count({ api: 'exchange', name: 'New-ManagementRoleAssignment' })).toBe(0);
     expect(await page.getByRole('heading', { name: /Grant for/ }).count()).toBe(0);
 
@@ -100,43 +122,63 @@ describe('web app', () => {
       .waitFor();
     await page.goto(`${stack.url}${grantPath}`);
     expect(await status(page)).toBe('pending');
-    await screenshots(page, 'grant-pending');
+    await inspect(page, 'grant-pending');
   }, 60_000);
 
   it('lets another approver approve from Approvals, and the grantee sees the grant active with its expiry', async () => {
     const lidia = await as('lidiah', '/approvals');
     const card = lidia.getByRole('listitem', { name: 'Request for adelev@contoso.onmicrosoft.com' });
     await card.getByText('PST import for the Fabrikam merger').waitFor();
-    await screenshots(lidia, 'approvals');
+    await card.getByText(/without a decision/).waitFor();
+    await inspect(lidia, 'approvals');
+    // A denial must say why: the API's answer goes next to the reason field, and the request stays.
+    await card.getByRole('button', { name: 'Deny' }).click();
+    const reasonError = card.locator('.field.invalid .error');
+    await expect
+      .poll(() => reasonError.textContent())
+      .toMatch(/reason must not be empty: a denial tells the requester why/);
+    expect(await card.getByLabel('Reason').getAttribute('aria-invalid')).toBe('true');
+    await inspect(lidia, 'approvals-deny-without-reason');
+    await card.getByLabel('Reason').fill('CAB approved CHG-1042');
     await card.getByRole('button', { name: 'Approve' }).click();
     await lidia.getByText('Nothing is waiting for a decision.').waitFor();
     expect(stack.emulator.calls.count({ api: 'exchange', name: 'New-ManagementRoleAssignment' })).toBe(1);
 
     const adele = await as('adelev', '/grants');
     await adele.getByText('expires in 1 day').waitFor();
-    await screenshots(adele, 'my-grants');
+    await inspect(adele, 'my-grants');
     await adele.getByRole('link', { name: 'adelev@contoso.onmicrosoft.com' }).click();
     await adele.getByText(/up to 60 minutes/).waitFor();
     expect(await adele.getByTestId('expires').textContent()).toMatch(/\(in 1 day\)|\(in 23 hours/);
     await adele.getByText('Activated: role assigned').waitFor();
-    await screenshots(adele, 'grant-active');
+    await adele.locator('.timeline li').filter({ hasText: 'Approved' }).getByText('CAB approved CHG-1042').waitFor();
+    await inspect(adele, 'grant-active');
+
+    // Bad input in the extension form: each message next to its field, and nothing asked.
+    await adele.getByLabel('More hours').fill('a few');
+    await adele.getByRole('button', { name: 'Ask for the extension' }).click();
+    await expect.poll(() => adele.locator('#extend-hours-error').textContent()).toMatch(/ISO 8601 duration/);
+    expect(await adele.locator('#extend-justification-error').textContent()).toMatch(/must not be empty/);
+    await inspect(adele, 'extend-errors');
+    await adele.reload();
+    await adele.getByText('Activated: role assigned').waitFor();
+    expect(await adele.getByText('Extension asked').count()).toBe(0);
   }, 90_000);
 
   it('shows the auditor who holds the role now and verified evidence, and downloads the CSV', async () => {
-    // Holders come from the audits' journal: run one, as the audit timer would, on the stack's settings and clock.
-    // Asynchronously: the emulator answering it runs in this process.
-    const audit = await new Promise<number | null>((done) =>
-      execFile(process.execPath, [resolve(import.meta.dirname, '../../bin/mie-watchdog.js'), 'audit', '--json'], {
-        env: process.env,
-      }).once('exit', done),
-    );
-    expect(audit).toBe(0);
+    // Holders come from the audits' journal: run one, as the audit timer would. The seed tenant has unapproved
+    // holders, so the audit reports findings (exit 1).
+    expect(await runCli(['audit', '--json'])).toBe(1);
     const page = await as('johannal', '/holders');
+    // The grantee, by the grant's own assignment, with nothing open against it.
+    const adele = page.getByRole('row').filter({ hasText: 'adelev@contoso.onmicrosoft.com' });
+    await adele.getByRole('cell', { name: `direct assignment MIE-Grant-${grantPath.split('/').pop()}` }).waitFor();
+    expect(await adele.getByRole('cell', { name: 'none', exact: true }).count()).toBe(1);
     // A forgotten direct assignment of the seed tenant, with its open finding beside it.
     const alex = page.getByRole('row').filter({ hasText: 'alexw@contoso.onmicrosoft.com' }).first();
     await alex.getByRole('cell', { name: 'direct assignment Mailbox Import Export-AlexW', exact: true }).waitFor();
     await alex.getByRole('cell', { name: /holds Mailbox Import Export .* without an approved grant/ }).waitFor();
-    await screenshots(page, 'holders-now');
+    await inspect(page, 'holders-now');
     await page.getByRole('link', { name: 'Evidence' }).click();
     await page.getByText(/Verified: \d+ entries, intact\./).waitFor();
     expect(await page.getByTestId('head-hash').textContent()).toMatch(/^[0-9a-f]{64}$/);
@@ -149,7 +191,7 @@ describe('web app', () => {
     expect(csv).toContain('lidiah@contoso.onmicrosoft.com');
     await page.getByRole('button', { name: 'Show holders' }).click();
     await page.getByRole('row').filter({ hasText: 'alexw@contoso.onmicrosoft.com' }).first().waitFor();
-    await screenshots(page, 'evidence');
+    await inspect(page, 'evidence');
   }, 90_000);
 
   it('lets the requester release it from My grants', async () => {
@@ -161,16 +203,34 @@ describe('web app', () => {
     expect(stack.emulator.calls.count({ api: 'exchange', name: 'Remove-ManagementRoleAssignment' })).toBe(1);
   }, 60_000);
 
-  it('ends a session whose token has expired on the sign-in page', async () => {
-    // The tenant issues tokens two hours behind the functions' clock: already expired when they arrive.
+  it('ends on the sign-in page when the API refuses the token, saying why', async () => {
+    // The tenant issues tokens two hours behind the functions' clock: expired when they arrive, so the API
+    // answers 401, while MSAL (which counts from the browser's clock) thinks them fresh.
     stack.skewTenantClock(-2 * 3600_000);
     try {
       const page = await signIn('lidiah', grantPath);
       await page.getByRole('button', { name: 'Sign in with your work account' }).waitFor();
       await page.getByText(/refused your sign-in: .*expired/).waitFor();
-      await screenshots(page, 'signed-out');
+      await inspect(page, 'signed-out');
     } finally {
       stack.skewTenantClock(2 * 3600_000);
+    }
+  }, 60_000);
+
+  it('ends a session on the sign-in page once its token has expired (the emulator issues no refresh tokens)', async () => {
+    const page = await as('pattif', '/approvals');
+    await page.getByRole('heading', { name: 'Approvals' }).waitFor();
+    // An hour and a minute later, in the browser and in the tenant: the access token (an hour) has expired, and
+    // MSAL's silent renewal is answered login_required.
+    const later = 61 * 60_000;
+    stack.skewTenantClock(later);
+    try {
+      await page.clock.fastForward(later);
+      await page.reload();
+      await page.getByRole('button', { name: 'Sign in with your work account' }).waitFor();
+      await page.getByText('Your session has expired: sign in again.').waitFor();
+    } finally {
+      stack.skewTenantClock(-later);
     }
   }, 60_000);
 

@@ -1,6 +1,7 @@
 /**
  * Calls the watchdog API with the signed-in user's bearer token. Refusals arrive as problem+json: field errors
- * go next to their field (ApiError.fields), a 401 ends the session (the sign-in page says why).
+ * go next to their field (ApiError.fields), a 401 ends the session (the sign-in page says why), and so does a
+ * token MSAL can no longer renew silently.
  */
 import { SessionEndedError, type Auth } from './auth';
 
@@ -43,8 +44,17 @@ async function problemOf(response: Response): Promise<Problem> {
 }
 
 export function createApi(auth: Auth, onSessionEnded: () => void): Api {
+  /** A token, or back to the sign-in page when only a new sign-in can give one (the session has expired). */
+  async function token(): Promise<string> {
+    try {
+      return await auth.token();
+    } catch (error) {
+      if (error instanceof SessionEndedError) onSessionEnded();
+      throw error;
+    }
+  }
   async function call(method: string, path: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = { authorization: `Bearer ${await auth.token()}` };
+    const headers: Record<string, string> = { authorization: `Bearer ${await token()}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(path, {
       method,

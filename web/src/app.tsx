@@ -82,7 +82,7 @@ function pageAt(path: string, props: { api: Api; me: SignedIn; bounds: DurationB
     case '/grants':
       return <MyGrants api={api} me={me} now={now} />;
     case '/approvals':
-      return <Approvals api={api} me={me} />;
+      return <Approvals api={api} me={me} now={now} />;
     case '/holders':
       return <Holders api={api} now={now} />;
     case '/evidence':

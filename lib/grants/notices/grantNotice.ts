@@ -9,7 +9,21 @@ import { duration, instant, PAGES, recipients, type Notice, type NoticeFact } fr
 import { ROLE_CAPABILITY } from '../../roleCapability.js';
 
 export type GrantNoticeKind =
-  'requested' | 'extension-requested' | 'approved' | 'denied' | 'extended' | 'active' | 'adopted' | 'released';
+  | 'requested'
+  | 'extension-requested'
+  | 'approved'
+  | 'denied'
+  | 'extended'
+  | 'active'
+  | 'adopted'
+  | 'released'
+  | 'request-lapsed';
+
+/** Who took the step the notice reports and why, when the grant itself does not say (an extension's approval). */
+export interface NoticeDecision {
+  by: string;
+  reason?: string;
+}
 
 export type GrantNotice = Notice;
 
@@ -37,11 +51,14 @@ interface Content {
   summary: string;
   paragraphs: string[];
   extra?: NoticeFact[];
+  /** The decider's reason, shown last. */
+  reason?: string;
   stamp?: string;
 }
 
 function render(kind: GrantNoticeKind, grant: Grant, at: string, content: Content): GrantNotice {
   const asks = kind === 'requested' || kind === 'extension-requested';
+  const reason: NoticeFact[] = content.reason ? [{ label: 'Reason', value: content.reason }] : [];
   return {
     kind: `grant-${kind}`,
     severity: 'info',
@@ -52,7 +69,7 @@ function render(kind: GrantNoticeKind, grant: Grant, at: string, content: Conten
     summary: content.summary,
     heading: `${grant.role} for ${grant.principal}`,
     paragraphs: content.paragraphs,
-    facts: [...lines(grant), ...(content.extra ?? [])],
+    facts: [...lines(grant), ...(content.extra ?? []), ...reason],
     tables: [],
     page: asks ? PAGES.approval(grant.id) : PAGES.grant(grant.id),
     refs: { grantId: grant.id, principal: grant.principal, assignmentGuid: grant.assignmentGuid },
@@ -72,7 +89,13 @@ function otherApprovers(audience: GrantAudience, decidedBy: string | undefined):
 }
 
 // eslint-disable-next-line max-lines-per-function -- one case per notice kind, each its own few lines of text, read side by side
-export function grantNotice(kind: GrantNoticeKind, grant: Grant, audience: GrantAudience, at: string): GrantNotice {
+export function grantNotice(
+  kind: GrantNoticeKind,
+  grant: Grant,
+  audience: GrantAudience,
+  at: string,
+  decision?: NoticeDecision,
+): GrantNotice {
   const people = [grant.requestedBy, grant.principal];
   const who = grant.principal;
   const ends = (fallback: string) => (grant.expiresAt ? instantInWords(grant.expiresAt, at) : fallback);
@@ -116,6 +139,7 @@ export function grantNotice(kind: GrantNoticeKind, grant: Grant, audience: Grant
             ? `It starts at ${instantInWords(grant.startsAt, at)}; you will be told when it is active.`
             : 'It is being activated now; you will be told when it is active.',
         ],
+        reason: grant.approveReason,
       });
     case 'denied':
       return render(kind, grant, at, {
@@ -125,17 +149,41 @@ export function grantNotice(kind: GrantNoticeKind, grant: Grant, audience: Grant
         paragraphs: [
           `${grant.deniedBy ?? 'An approver'} denied the ${grant.extension ? 'extension of the grant' : 'grant'} of ${grant.role} to ${grant.principal}.`,
         ],
-        extra: grant.denyReason ? [{ label: 'Reason', value: grant.denyReason }] : [],
+        reason: grant.denyReason,
         stamp: grant.deniedAt,
       });
     case 'extended':
+      // An extension's approval is an approval: the security team hears of it, the other approvers that it is decided.
       return render(kind, grant, at, {
-        to: people,
+        to: [...people, ...audience.securityTeam, ...otherApprovers(audience, decision?.by)],
         subject: `Grant extended for ${who}`,
-        summary: `The grant of ${grant.role} to ${grant.principal} now ends ${ends('at an unknown time')}.`,
-        paragraphs: [`The grant of ${grant.role} to ${grant.principal} now expires at ${ends('unknown')}.`],
+        summary: `${decision?.by ?? 'An approver'} extended the grant of ${grant.role} to ${grant.principal}: it now ends ${ends('at an unknown time')}.`,
+        paragraphs: [
+          `${decision?.by ?? 'An approver'} approved the extension: the grant of ${grant.role} to ${grant.principal} now expires at ${ends('unknown')}.`,
+        ],
+        reason: decision?.reason,
         stamp: grant.expiresAt,
       });
+    case 'request-lapsed': {
+      const ext = grant.extension;
+      const asker = ext?.requestedBy ?? grant.requestedBy;
+      const what = ext
+        ? `extension of the grant of ${grant.role} to ${grant.principal}`
+        : `grant of ${grant.role} to ${grant.principal}`;
+      return render(kind, grant, at, {
+        // The requester learns it will not happen; the approvers that it has left their queue.
+        to: [asker, grant.principal, ...audience.approvers],
+        subject: `${ext ? 'Extension request' : 'Grant request'} for ${who} lapsed without a decision`,
+        summary: `Nobody decided on the ${what} in time: it has lapsed. Ask again if it is still needed.`,
+        paragraphs: [
+          `${asker} asked for the ${what} at ${instantInWords(ext?.requestedAt ?? grant.requestedAt, at)}; no approver decided before the request's time ran out (WATCHDOG_REQUEST_TTL), so it has lapsed and can no longer be approved.`,
+          ext
+            ? `The grant itself is unchanged: it still ends ${ends('at its expiry')}.`
+            : 'Request the grant again if it is still needed.',
+        ],
+        stamp: ext?.requestedAt ?? grant.requestedAt,
+      });
+    }
     case 'active':
       return render(kind, grant, at, {
         to: [...people, ...audience.securityTeam],

@@ -5,7 +5,8 @@
  *   pending --approve--> approved --activate--> active --release--> released
  *   pending --deny--> denied      active --expire--> expired --verified--> revoked
  *   pending|approved --cancel--> cancelled
- *   active --extend--> active (extension pending) --approve|deny--> active
+ *   pending --no decision within WATCHDOG_REQUEST_TTL--> lapsed (lapseStaleRequests)
+ *   active --extend--> active (extension pending) --approve|deny|lapse--> active
  */
 import type { Grant, GrantStatus } from '../../domain.js';
 import { GrantStateError } from '../grantErrors.js';

@@ -45,6 +45,7 @@ const GRANT_KINDS: GrantNoticeKind[] = [
   'active',
   'adopted',
   'released',
+  'request-lapsed',
 ];
 
 export function sampleNotices(): Record<NoticeKind, Notice> {

@@ -41,6 +41,9 @@ describe('the web app handler', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).toContain("connect-src 'self' https://login.microsoftonline.com");
     expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("frame-src 'self' https://login.microsoftonline.com");
+    // MSAL's hidden renewal frame ends on the redirect page and must be able to read its answer there.
+    expect(header(await get('/redirect'), 'content-security-policy')).toContain("frame-ancestors 'self'");
   });
 
   it('answers 404 for a missing asset or file and for API paths no function serves', async () => {

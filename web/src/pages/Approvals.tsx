@@ -1,15 +1,14 @@
 /** Approvals: pending requests and extensions, each with what an approver needs to decide and the decision. */
 import { useEffect, useState } from 'preact/hooks';
-import type { Grant } from '../../../lib/domain';
 import type { Api } from '../api';
 import type { SignedIn } from '../auth';
-import { durationInWords, formatTime } from '../format';
+import { durationInWords, formatTime, relative } from '../format';
 import { Alert, errorText } from '../ui';
-import { Decision } from './GrantDetail';
+import { Decision, type GrantView } from './GrantDetail';
 import { allGrants } from './MyGrants';
 
-export function Approvals({ api, me }: { api: Api; me: SignedIn }) {
-  const [grants, setGrants] = useState<Grant[]>();
+export function Approvals({ api, me, now }: { api: Api; me: SignedIn; now: () => number }) {
+  const [grants, setGrants] = useState<GrantView[]>();
   const [failure, setFailure] = useState<string>();
   const [version, setVersion] = useState(0);
   useEffect(() => {
@@ -47,6 +46,14 @@ export function Approvals({ api, me }: { api: Api; me: SignedIn }) {
                 <dd>{g.extension ? g.extension.justification : g.justification}</dd>
                 <dt>Ticket</dt>
                 <dd>{g.ticket}</dd>
+                {g.lapsesAt && (
+                  <>
+                    <dt>Lapses</dt>
+                    <dd>
+                      {formatTime(g.lapsesAt)} ({relative(g.lapsesAt, now())}) without a decision
+                    </dd>
+                  </>
+                )}
               </dl>
               <Decision api={api} grant={g} me={me} onDone={() => setVersion((v) => v + 1)} />
             </li>

@@ -10,7 +10,7 @@ import { durationInWords, formatTime, relative } from '../format';
 import { Alert, described, errorText, Field, Status } from '../ui';
 import { Timeline } from './Timeline';
 
-type GrantView = Grant & { note?: string };
+export type GrantView = Grant & { note?: string; lapsesAt?: string };
 
 const same = (me: SignedIn, upn: string | undefined, oid: string | undefined) =>
   oid ? oid.toLowerCase() === me.oid.toLowerCase() : upn?.toLowerCase() === me.upn;
@@ -48,8 +48,10 @@ export function Decision({
   const reasonId = `reason-${grant.id}`;
   async function decide(action: 'approve' | 'deny') {
     setFailure(undefined);
+    setErrors({});
     try {
-      onDone(await api.post<Grant>(`/api/grants/${grant.id}/${action}`, action === 'deny' && reason ? { reason } : {}));
+      // Without a reason a denial is refused by the API, which says why next to the field.
+      onDone(await api.post<Grant>(`/api/grants/${grant.id}/${action}`, reason.trim() ? { reason } : {}));
     } catch (error) {
       if (error instanceof ApiError && error.problem.errors?.length) setErrors(error.fields);
       else setFailure(errorText(error));
@@ -58,9 +60,14 @@ export function Decision({
   return (
     <div class="decision">
       {failure && <Alert>{failure}</Alert>}
-      <Field id={reasonId} label="Reason (sent with a denial)" error={errors.reason}>
+      <Field
+        id={reasonId}
+        label="Reason"
+        hint="Required to deny, optional to approve; the requester reads it and the journal keeps it."
+        error={errors.reason}
+      >
         <input
-          {...described(reasonId, errors.reason)}
+          {...described(reasonId, errors.reason, true)}
           value={reason}
           onInput={(e) => setReason(e.currentTarget.value)}
         />
@@ -222,6 +229,7 @@ export function GrantDetail({ api, id, me, now }: { api: Api; id: string; me: Si
             <dt>Approved by</dt>
             <dd>
               {grant.approvedBy} · {formatTime(grant.approvedAt)}
+              {grant.approveReason ? `: ${grant.approveReason}` : ''}
             </dd>
           </>
         )}
@@ -256,6 +264,14 @@ export function GrantDetail({ api, id, me, now }: { api: Api; id: string; me: Si
             <dt>Extension asked</dt>
             <dd>
               {durationInWords(grant.extension.durationMs)} more: {grant.extension.justification}
+            </dd>
+          </>
+        )}
+        {grant.lapsesAt && (
+          <>
+            <dt>Lapses</dt>
+            <dd>
+              {formatTime(grant.lapsesAt)} ({relative(grant.lapsesAt, now())}) unless an approver decides
             </dd>
           </>
         )}

@@ -17,6 +17,8 @@ const WORDS: Record<string, string> = {
   'grant.expired': 'Expired',
   'grant.revoked': 'Role removed',
   'grant.adopted': 'Adopted',
+  'grant.request-lapsed': 'Lapsed: nobody decided in time',
+  'grant.extension-lapsed': 'Extension request lapsed: nobody decided in time',
 };
 
 export function Timeline({ api, id, version }: { api: Api; id: string; version: number }) {
