@@ -140,6 +140,9 @@ param cliDecisions string = 'deny'
 @description('WATCHDOG_REMINDERS: reminders before a grant expires (comma-separated ISO 8601 durations).')
 param reminders string = 'PT24H,PT1H'
 
+@description('WATCHDOG_REQUEST_TTL: how long a request or an extension request waits for a decision before it lapses (ISO 8601 duration).')
+param requestTtl string = 'P3D'
+
 @minValue(0)
 @maxValue(23)
 @description('WATCHDOG_DIGEST_HOUR: UTC hour of the daily digest.')
@@ -172,7 +175,7 @@ param authMode string = 'token'
 @description('WATCHDOG_AUTH_AUDIENCE: client id and/or application ID URI of the watchdog API app registration, comma-separated (api://{client id} and the client id imply each other); empty: the registration created here (modules/apiRegistration.bicep).')
 param authAudience string = ''
 
-@description('SPA redirect URIs of the web app, on the API app registration (https, comma-separated); empty: none yet.')
+@description('SPA redirect URIs of the web app, on the API app registration (https, comma-separated); empty: the web app\'s own, {WATCHDOG_WEB_URL}/redirect (where MSAL finishes a sign-in) and {WATCHDOG_WEB_URL}/ (where a sign-out returns).')
 param webRedirectUris string = ''
 
 @description('Object id of the Entra group given the app role Grant.Request; empty: assign users or groups later.')
@@ -237,6 +240,14 @@ var tags = {
   application: 'mie-watchdog'
 }
 var functionAppName = '${abbrs.functionApp}mie-watchdog-${resourceToken}'
+// Where people open the web app (WATCHDOG_WEB_URL) and so where its sign-in comes back to.
+var webAppUrl = !empty(webUrl) ? webUrl : 'https://${functionAppName}.azurewebsites.net'
+var webAppBase = endsWith(webAppUrl, '/') ? substring(webAppUrl, 0, length(webAppUrl) - 1) : webAppUrl
+// MSAL finishes a sign-in on /redirect (web/src/auth.ts) and a sign-out returns to /.
+var defaultSpaRedirectUris = [
+  '${webAppBase}/redirect'
+  '${webAppBase}/'
+]
 var storageAccountName = '${abbrs.storage}${resourceToken}'
 var deploymentContainerName = 'app-package-${take(resourceToken, 7)}'
 // Endpoints are built from the cloud's own suffixes so the template also works in national Azure clouds.
@@ -357,7 +368,7 @@ var watchdogSettings = {
   WATCHDOG_EMAIL_SENDER: empty(emailSender) ? email.outputs.defaultSender : emailSender
   WATCHDOG_ALERT_RECIPIENTS: alertRecipients
   WATCHDOG_APPROVER_RECIPIENTS: approverRecipients
-  WATCHDOG_WEB_URL: !empty(webUrl) ? webUrl : 'https://${functionAppName}.azurewebsites.net'
+  WATCHDOG_WEB_URL: webAppUrl
   WATCHDOG_TEAMS_WEBHOOK_URL: teamsWebhookUrl
   WATCHDOG_WEBHOOK_URL: webhookUrl
   WATCHDOG_WEBHOOK_SECRET: webhookSecret
@@ -382,6 +393,7 @@ var watchdogSettings = {
   WATCHDOG_DRY_RUN: dryRun ? 'true' : 'false'
   WATCHDOG_CLI_DECISIONS: cliDecisions
   WATCHDOG_REMINDERS: reminders
+  WATCHDOG_REQUEST_TTL: requestTtl
   WATCHDOG_DIGEST_HOUR: string(digestHour)
   WATCHDOG_AUDIT_LOG_QUERY: auditLogQuery ? 'true' : 'false'
   WATCHDOG_USAGE_LEDGER: usageLedger
@@ -496,7 +508,7 @@ module apiRegistration 'modules/apiRegistration.bicep' = {
     uniqueName: 'mie-watchdog-api-${resourceToken}'
     displayName: 'MIE Watchdog API (${environmentName})'
     identifierUri: 'api://${tenant().tenantId}/mie-watchdog-${resourceToken}'
-    spaRedirectUris: empty(webRedirectUris) ? [] : map(split(webRedirectUris, ','), u => trim(u))
+    spaRedirectUris: empty(webRedirectUris) ? defaultSpaRedirectUris : map(split(webRedirectUris, ','), u => trim(u))
     grantRequestGroupId: grantRequestGroupId
     grantApproveGroupId: grantApproveGroupId
     auditReadGroupId: auditReadGroupId
