@@ -6,6 +6,7 @@
  */
 import { auditOptions, createRuntime } from '../lib/runtime.js';
 import { runAudit, type AuditResult } from '../lib/audit/runAudit.js';
+import type { UsageOutcome } from '../lib/audit/recordUsage.js';
 import { loadConfig } from '../lib/config.js';
 import type { Logger } from '../lib/ports/index.js';
 import { leaf, type CommandSpec } from './command.js';
@@ -58,7 +59,16 @@ export function formatAudit(result: AuditResult, tenant: string): string {
   if (result.emails.length) {
     out.push('', `Email: ${result.emails.map((e) => `${e.kind} (${e.status})`).join(', ')}`);
   }
+  if (result.usage) out.push('', usageLine(result.usage));
   return out.join('\n');
+}
+
+/** The usage ledger's step in one line: what it recorded, or why it is stale. */
+export function usageLine(usage: UsageOutcome): string {
+  const covered = usage.coveredUntil ? `; the audit log is read until ${usage.coveredUntil}` : '';
+  if (usage.status === 'stale') return `Usage ledger: STALE: ${usage.warning ?? 'the audit log could not be read'}`;
+  if (usage.status === 'pending') return `Usage ledger: waiting for the audit log search${covered}.`;
+  return `Usage ledger: ${usage.recorded} use(s) recorded, ${usage.outside} outside an approved window${covered}.`;
 }
 
 /** `--summary`: the counts of a run instead of its rows. */
@@ -73,6 +83,7 @@ export function auditSummary(result: AuditResult, tenant: string) {
     opened: result.opened.length,
     resolved: result.resolved.length,
     emails: result.emails,
+    ...(result.usage ? { usage: result.usage } : {}),
   };
 }
 
@@ -85,6 +96,7 @@ function formatSummary(summary: ReturnType<typeof auditSummary>): string {
     `  by severity: ${countsText(summary.findings.bySeverity)}`,
     `Break-glass accounts holding the role: ${summary.breakGlass}`,
     ...(summary.emails.length ? [`Email: ${summary.emails.map((e) => `${e.kind} (${e.status})`).join(', ')}`] : []),
+    ...(summary.usage ? [usageLine(summary.usage)] : []),
   ].join('\n');
 }
 
@@ -99,6 +111,7 @@ function auditJson(result: AuditResult, tenant: string) {
     opened: result.opened.map((f) => f.id),
     resolved: result.resolved.map((f) => f.id),
     emails: result.emails,
+    ...(result.usage ? { usage: result.usage } : {}),
   };
 }
 

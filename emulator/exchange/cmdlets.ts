@@ -59,6 +59,20 @@ export interface CmdletSpec {
 
 export const COMMON = { ErrorAction: 'any', WarningAction: 'any', Confirm: 'switch', WhatIf: 'switch' } as const;
 
+/** What Get-RecoverableItems and Restore-RecoverableItems both take (Restore adds NoOutput and RestoreTargetFolder). */
+const RECOVERABLE_ITEMS_PARAMS: CmdletSpec['params'] = {
+  ...COMMON,
+  Identity: 'string',
+  EntryID: 'string',
+  FilterEndTime: 'any',
+  FilterItemType: 'string',
+  FilterStartTime: 'any',
+  LastParentFolderID: 'string',
+  ResultSize: 'any',
+  SourceFolder: 'string',
+  SubjectContains: 'string',
+};
+
 export const CMDLETS: Record<string, CmdletSpec> = {
   'Get-ManagementRoleAssignment': {
     params: {
@@ -143,37 +157,13 @@ export const CMDLETS: Record<string, CmdletSpec> = {
     run: (state, p) => changeRoleGroupMember(state, p, 'remove'),
   },
   'Get-RecoverableItems': {
-    params: {
-      ...COMMON,
-      Identity: 'string',
-      EntryID: 'string',
-      FilterEndTime: 'any',
-      FilterItemType: 'string',
-      FilterStartTime: 'any',
-      LastParentFolderID: 'string',
-      ResultSize: 'any',
-      SourceFolder: 'string',
-      SubjectContains: 'string',
-    },
+    params: RECOVERABLE_ITEMS_PARAMS,
     required: ['Identity'],
     roles: MAILBOX_IMPORT_EXPORT,
     run: (state, p, ctx) => recoverableItems(state, p, ctx, 'Get-RecoverableItems'),
   },
   'Restore-RecoverableItems': {
-    params: {
-      ...COMMON,
-      Identity: 'string',
-      EntryID: 'string',
-      FilterEndTime: 'any',
-      FilterItemType: 'string',
-      FilterStartTime: 'any',
-      LastParentFolderID: 'string',
-      NoOutput: 'switch',
-      ResultSize: 'any',
-      RestoreTargetFolder: 'string',
-      SourceFolder: 'string',
-      SubjectContains: 'string',
-    },
+    params: { ...RECOVERABLE_ITEMS_PARAMS, NoOutput: 'switch', RestoreTargetFolder: 'string' },
     required: ['Identity'],
     roles: MAILBOX_IMPORT_EXPORT,
     run: (state, p, ctx) => recoverableItems(state, p, ctx, 'Restore-RecoverableItems'),

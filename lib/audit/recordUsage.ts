@@ -13,7 +13,8 @@ import { WATCHDOG_ACTOR } from '../grants/grantDeps.js';
 import { recipients } from '../notify/notice.js';
 import { sendNotice, type NotifyDeps } from '../notify/sendNotice.js';
 import type { Clock, Directory, Logger, Mailer, RecordedUse, Store, UsageQueryState } from '../ports/index.js';
-import { alertIdempotencyKey } from './sendAuditAlert.js';
+import { alertIdempotencyKey, type SentAlert } from './sendAuditAlert.js';
+import { subjectLine } from '../notify/emailLayout.js';
 import { renderUsageAlert } from './renderUsageAlert.js';
 import { matchUses, nextQueryWindow, usageQuery, type UsageScope } from './usageWindows.js';
 
@@ -48,6 +49,8 @@ export interface UsageOutcome {
   /** How far completed searches have covered the audit log. */
   coveredUntil?: string;
   warning?: string;
+  /** The critical notice of this run's uses outside a window, when there were any. */
+  email?: SentAlert;
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -60,7 +63,7 @@ export async function recordUsage(deps: UsageDeps, options: UsageOptions, holder
   } catch (error) {
     return stale(deps, `The usage ledger could not be read: ${messageOf(error)}`, undefined);
   }
-  let recorded = { recorded: 0, outside: 0 };
+  let recorded: Counts = { recorded: 0, outside: 0 };
   if (state.pending) {
     const polled = await poll(deps, options, holders, state);
     if (polled.kind === 'stale') return stale(deps, polled.warning, state.coveredUntil);
@@ -82,11 +85,13 @@ export async function recordUsage(deps: UsageDeps, options: UsageOptions, holder
   return { status: 'ok', ...recorded, coveredUntil: state.coveredUntil };
 }
 
+type Counts = Pick<UsageOutcome, 'recorded' | 'outside' | 'email'>;
+
 function stale(
   deps: UsageDeps,
   warning: string,
   coveredUntil: string | undefined,
-  counts = { recorded: 0, outside: 0 },
+  counts: Counts = { recorded: 0, outside: 0 },
 ): UsageOutcome {
   const until = coveredUntil ? ` It covers the audit log until ${coveredUntil}.` : '';
   deps.logger.warn(`${warning}${until} The audit itself is complete; the next run tries again.`);
@@ -94,9 +99,7 @@ function stale(
 }
 
 type Polled =
-  | { kind: 'pending' }
-  | { kind: 'stale'; warning: string }
-  | { kind: 'done'; state: UsageQueryState; counts: { recorded: number; outside: number } };
+  { kind: 'pending' } | { kind: 'stale'; warning: string } | { kind: 'done'; state: UsageQueryState; counts: Counts };
 
 async function poll(
   deps: UsageDeps,
@@ -145,6 +148,7 @@ async function record(
   const fresh = uses.filter((u) => !known.has(u.recordId));
   const outside = fresh.filter((u) => u.window === 'outside');
   let current = state;
+  let email: SentAlert | undefined;
   if (outside.length) {
     const journalSeq = pending.journalSeq ?? (await deps.store.journal.headSeq());
     if (pending.journalSeq === undefined)
@@ -153,7 +157,7 @@ async function record(
         state,
       );
     await deps.store.journal.appendOnce(outside.map(outsideEntry), journalSeq);
-    await alert(deps, options, pending.queryId, outside, journalSeq);
+    email = await alert(deps, options, pending.queryId, outside, journalSeq);
   }
   await deps.store.usage.record(fresh);
   const next = await deps.store.usage.saveState({ coveredUntil: pending.to }, current);
@@ -164,7 +168,7 @@ async function record(
     recorded: fresh.length,
     outside: outside.length,
   });
-  return { kind: 'done', state: next, counts: { recorded: fresh.length, outside: outside.length } };
+  return { kind: 'done', state: next, counts: { recorded: fresh.length, outside: outside.length, email } };
 }
 
 function outsideEntry(use: RecordedUse) {
@@ -185,11 +189,12 @@ async function alert(
   queryId: string,
   uses: RecordedUse[],
   journalSeq: number,
-): Promise<void> {
+): Promise<SentAlert> {
   const body = renderUsageAlert({ tenant: options.tenant, at: deps.clock.now().toISOString(), uses });
   const key = alertIdempotencyKey('use-outside-window', `use-outside-window|${options.tenant}|${queryId}`);
   const notice = { ...body, to: recipients(options.alertRecipients), key };
-  await sendNotice(deps, notice, journalSeq);
+  const status = await sendNotice(deps, notice, journalSeq);
+  return { kind: 'use-outside-window', subject: subjectLine(notice), idempotencyKey: key, status };
 }
 
 async function startSearch(deps: UsageDeps, options: UsageOptions, state: UsageQueryState): Promise<UsageQueryState> {

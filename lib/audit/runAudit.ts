@@ -170,10 +170,8 @@ async function auditOnce(
         snapshot.holders,
       )
     : undefined;
-  const result = {
-    ...auditResult(snapshot, stored, run, findings, [...findings.emails, ...digest, ...attribution]),
-    ...(usage ? { usage } : {}),
-  };
+  const emails = [...findings.emails, ...digest, ...attribution, ...(usage?.email ? [usage.email] : [])];
+  const result = { ...auditResult(snapshot, stored, run, findings, emails), ...(usage ? { usage } : {}) };
   deps.logger.info('Audit complete', {
     holders: result.holders.length,
     findings: result.findings.length,

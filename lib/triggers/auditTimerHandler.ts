@@ -19,6 +19,8 @@ export function createAuditTimerHandler(runtime: () => Runtime): AuditTimerHandl
       `Audit: ${result.holders.length} holders, ${result.findings.length} open findings (${result.opened.length} new, ${result.resolved.length} resolved), ` +
         `${result.breakGlass.length} break-glass holder(s), snapshot v${result.snapshotVersion}${result.snapshotChanged ? ' (changed)' : ''}.`,
     );
+    // A stale usage ledger does not fail the run; it shows as a warning of the invocation.
+    if (result.usage?.status === 'stale') context.warn(`Usage ledger stale: ${result.usage.warning ?? ''}`);
     return result;
   };
 }

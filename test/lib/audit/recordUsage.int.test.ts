@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAudit } from '../../../lib/audit/runAudit.js';
+import { formatAudit } from '../../../cli/audit.js';
 import { createAuthenticator } from '../../../lib/auth/authenticator.js';
 import { exportEvidence } from '../../../lib/evidence/exportEvidence.js';
 import type { EvidenceDeps } from '../../../lib/evidence/evidenceDeps.js';
@@ -119,6 +120,10 @@ describe('the usage ledger (WATCHDOG_USAGE_LEDGER)', () => {
       ['MailItemsAccessed', CONTOSO_MIGRATION_TOOL.appId.toLowerCase(), 'outside', undefined],
     ]);
     expect(second.usage?.recorded).toBe(uses.length);
+    expect(second.emails.map((e) => [e.kind, e.status])).toContainEqual(['use-outside-window', 'sent']);
+    expect(formatAudit(second, api.runtime.config.tenant)).toContain(
+      `Usage ledger: ${uses.length} use(s) recorded, 2 outside an approved window; the audit log is read until `,
+    );
     expect(uses[3]).toMatchObject({ target: upn('meganb'), capability: ['import', 'restore-deleted-items'] });
     expect(uses[4]).toMatchObject({ category: 'mail-access', target: upn('meganb'), capability: ['export', 'import'] });
 
@@ -184,11 +189,6 @@ describe('the usage ledger (WATCHDOG_USAGE_LEDGER)', () => {
   it('an unavailable audit log leaves the audit intact and says the ledger is stale', async () => {
     const logger = warningLogger();
     api.emulator.faults.add({
-      route: 'graph:/security/auditLog/**',
-      fault: { kind: 'error', status: 503 },
-      times: 100,
-    });
-    api.emulator.faults.add({
       route: 'graph:/security/auditLog/queries',
       fault: { kind: 'error', status: 503 },
       times: 100,
@@ -199,6 +199,7 @@ describe('the usage ledger (WATCHDOG_USAGE_LEDGER)', () => {
     expect(result.emails.map((e) => e.kind)).toContain('drift');
     expect(result.usage).toMatchObject({ status: 'stale', recorded: 0, outside: 0 });
     expect(result.usage?.warning).toMatch(/could not start.*503/);
+    expect(formatAudit(result, api.runtime.config.tenant)).toMatch(/^Usage ledger: STALE: .*could not start/m);
     expect(logger.warnings.map((w) => w.message)).toContainEqual(
       expect.stringMatching(/usage ledger could not start.*The audit itself is complete/),
     );
