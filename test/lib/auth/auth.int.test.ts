@@ -31,14 +31,19 @@ const OTHER_TENANT = '0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d';
 let issuer: TestIssuer;
 let authenticate: Authenticator;
 
+/** The settings besides the auth ones that loadConfig needs. */
+const SETTINGS = {
+  WATCHDOG_TENANT: 'contoso.onmicrosoft.com',
+  WATCHDOG_EMAIL_ENDPOINT: 'https://acs.example.communication.azure.com',
+  WATCHDOG_EMAIL_SENDER: 'watchdog@contoso.onmicrosoft.com',
+  WATCHDOG_ALERT_RECIPIENTS: 'secops@contoso.onmicrosoft.com',
+  WATCHDOG_STORAGE_ACCOUNT: 'stwatchdog01',
+};
+
 /** The authenticator exactly as the Function App builds it from its settings. */
 function fromSettings(settings: Record<string, string>, at: ManualClock = clock): Authenticator {
   const config = loadConfig({
-    WATCHDOG_TENANT: 'contoso.onmicrosoft.com',
-    WATCHDOG_EMAIL_ENDPOINT: 'https://acs.example.communication.azure.com',
-    WATCHDOG_EMAIL_SENDER: 'watchdog@contoso.onmicrosoft.com',
-    WATCHDOG_ALERT_RECIPIENTS: 'secops@contoso.onmicrosoft.com',
-    WATCHDOG_STORAGE_ACCOUNT: 'stwatchdog01',
+    ...SETTINGS,
     ...issuer.settings,
     ...settings,
   });
@@ -446,11 +451,7 @@ describe('App Service Authentication principal', () => {
 
   it('with WATCHDOG_AUTH_ISSUER set, a principal signed in to another tenant (a multi-tenant sign-in) is refused', async () => {
     const config = loadConfig({
-      WATCHDOG_TENANT: 'contoso.onmicrosoft.com',
-      WATCHDOG_EMAIL_ENDPOINT: 'https://acs.example.communication.azure.com',
-      WATCHDOG_EMAIL_SENDER: 'watchdog@contoso.onmicrosoft.com',
-      WATCHDOG_ALERT_RECIPIENTS: 'secops@contoso.onmicrosoft.com',
-      WATCHDOG_STORAGE_ACCOUNT: 'stwatchdog01',
+      ...SETTINGS,
       WATCHDOG_AUTH_MODE: 'easyauth',
       WATCHDOG_AUTH_AUDIENCE: TEST_CLIENT_ID,
       WATCHDOG_AUTH_ISSUER: TEST_ISSUER_V1,
