@@ -13,6 +13,27 @@ import {
 import type { SeedGroup, SeedRoleAssignment, SeedUser, TenantSeed } from '../seed.js';
 import { GRAPH_APP_ROLES, GRAPH_SP_ID, baseTenant, fixedGuid } from './baseTenant.js';
 
+/** A regular, enabled assignment of the role to `assignee`, named for `assigneeName` as Exchange names them. */
+function mieAssignment(
+  guid: string,
+  assigneeType: SeedRoleAssignment['assigneeType'],
+  assignee: string,
+  assigneeName: string,
+  created: string,
+): SeedRoleAssignment {
+  const name = `${MIE_ROLE}-${assigneeName}`;
+  return {
+    guid,
+    name,
+    role: MIE_ROLE,
+    assigneeType,
+    assignee,
+    delegationType: 'Regular',
+    enabled: true,
+    whenCreatedUtc: created,
+  };
+}
+
 /** `n` holders through each door beyond MIE's own assignments (LargeTenantSize.otherDoors). */
 function addOtherDoors(seed: TenantSeed, n: number, makeUser: () => SeedUser, created: string): SeedRoleAssignment[] {
   const users = () => {
@@ -22,14 +43,9 @@ function addOtherDoors(seed: TenantSeed, n: number, makeUser: () => SeedUser, cr
   };
   const assignments: SeedRoleAssignment[] = [];
   const base = { delegationType: 'Regular' as const, enabled: true, whenCreatedUtc: created };
-  assignments.push({
-    ...base,
-    guid: fixedGuid(0xa6200000, 1),
-    name: `${MIE_ROLE}-${ORGANIZATION_MANAGEMENT}`,
-    role: MIE_ROLE,
-    assigneeType: 'RoleGroup',
-    assignee: ORGANIZATION_MANAGEMENT,
-  });
+  assignments.push(
+    mieAssignment(fixedGuid(0xa6200000, 1), 'RoleGroup', ORGANIZATION_MANAGEMENT, ORGANIZATION_MANAGEMENT, created),
+  );
   seed.directoryRoleEligibilities = users().map((u, i) => ({
     id: `eligible-${i + 1}`,
     roleDefinitionId: EXCHANGE_ADMINISTRATOR_ROLE_ID,
@@ -125,16 +141,7 @@ export function largeTenant(size: LargeTenantSize): TenantSeed {
   for (let i = 0; i < size.directAssignments; i++) {
     const u = makeUser();
     seed.users.push(u);
-    assignments.push({
-      guid: fixedGuid(0xa6000000, i + 1),
-      name: `${MIE_ROLE}-${u.name}`,
-      role: MIE_ROLE,
-      assigneeType: 'User',
-      assignee: u.id,
-      delegationType: 'Regular',
-      enabled: true,
-      whenCreatedUtc: created,
-    });
+    assignments.push(mieAssignment(fixedGuid(0xa6000000, i + 1), 'User', u.id, u.name, created));
   }
   const rgMembers: string[] = [];
   for (let i = 0; i < size.roleGroupMembers; i++) {
@@ -148,16 +155,7 @@ export function largeTenant(size: LargeTenantSize): TenantSeed {
     members: rgMembers,
     whenCreatedUtc: created,
   });
-  assignments.push({
-    guid: fixedGuid(0xa6100000, 1),
-    name: `${MIE_ROLE}-${LARGE_ROLE_GROUP}`,
-    role: MIE_ROLE,
-    assigneeType: 'RoleGroup',
-    assignee: LARGE_ROLE_GROUP,
-    delegationType: 'Regular',
-    enabled: true,
-    whenCreatedUtc: created,
-  });
+  assignments.push(mieAssignment(fixedGuid(0xa6100000, 1), 'RoleGroup', LARGE_ROLE_GROUP, LARGE_ROLE_GROUP, created));
   // A chain: level 0 is assigned MIE; each level holds its share of users plus the next level.
   const groups: SeedGroup[] = [];
   for (let level = 0; level < depth; level++) {
@@ -179,16 +177,8 @@ export function largeTenant(size: LargeTenantSize): TenantSeed {
   for (let level = 0; level + 1 < depth; level++)
     (groups[level] as SeedGroup).members.push((groups[level + 1] as SeedGroup).id);
   seed.groups.push(...groups);
-  assignments.push({
-    guid: fixedGuid(0xa6100000, 2),
-    name: `${MIE_ROLE}-${(groups[0] as SeedGroup).displayName}`,
-    role: MIE_ROLE,
-    assigneeType: 'SecurityGroup',
-    assignee: (groups[0] as SeedGroup).id,
-    delegationType: 'Regular',
-    enabled: true,
-    whenCreatedUtc: created,
-  });
+  const top = groups[0] as SeedGroup;
+  assignments.push(mieAssignment(fixedGuid(0xa6100000, 2), 'SecurityGroup', top.id, top.displayName, created));
   if (size.otherDoors) assignments.push(...addOtherDoors(seed, size.otherDoors, makeUser, created));
   for (let i = 0; i < (size.bystanders ?? 0); i++) seed.users.push(makeUser());
   seed.roleAssignments.push(...assignments);
