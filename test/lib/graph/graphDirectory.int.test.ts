@@ -36,6 +36,14 @@ interface BatchBody {
   requests: { id: string; method: string; url: string }[];
 }
 
+/** Answers each $batch request with `respond`'s answer to each of its sub-requests. */
+const eachInBatch =
+  (respond: (q: BatchBody['requests'][number]) => unknown) =>
+  (r: RecordedRequest): Reply => ({
+    status: 200,
+    json: { responses: (JSON.parse(r.body) as BatchBody).requests.map(respond) },
+  });
+
 const id = (n: number) => `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`;
 const user = (n: number) => ({
   '@odata.type': '#microsoft.graph.user',
@@ -116,38 +124,32 @@ describe('GraphDirectory over real HTTP', () => {
 
   it('resolves principals per type in $batch requests of at most 20, retrying only throttled sub-requests', async () => {
     let throttledOnce = false;
-    const directory = await directoryFor((r) => {
-      const body = JSON.parse(r.body) as BatchBody;
-      return {
-        status: 200,
-        json: {
-          responses: body.requests.map((q) => {
-            const [, collection, digits] = /^\/(\w+)\/0+-0+-0+-0+-(\d+)\?/.exec(q.url) ?? [];
-            const n = Number(digits);
-            if (collection === 'users' && n === 7 && !throttledOnce) {
-              throttledOnce = true;
-              return {
-                id: q.id,
-                status: 429,
-                headers: { 'Retry-After': '0.05' },
-                body: { error: { code: 'TooManyRequests' } },
-              };
-            }
-            if (collection === 'users' && n <= 40)
-              return {
-                id: q.id,
-                status: 200,
-                body: { id: id(n), displayName: `User ${n}`, userPrincipalName: `User${n}@contoso.onmicrosoft.com` },
-              };
-            if (collection === 'servicePrincipals' && n > 40 && n < 44)
-              return { id: q.id, status: 200, body: { id: id(n), displayName: `App ${n}`, appId: `APP-${n}` } };
-            if (collection === 'groups' && n === 45)
-              return { id: q.id, status: 200, body: { id: id(n), displayName: 'Group 45' } };
-            return { id: q.id, status: 404, body: { error: { code: 'Request_ResourceNotFound' } } };
-          }),
-        },
-      };
-    });
+    const directory = await directoryFor(
+      eachInBatch((q) => {
+        const [, collection, digits] = /^\/(\w+)\/0+-0+-0+-0+-(\d+)\?/.exec(q.url) ?? [];
+        const n = Number(digits);
+        if (collection === 'users' && n === 7 && !throttledOnce) {
+          throttledOnce = true;
+          return {
+            id: q.id,
+            status: 429,
+            headers: { 'Retry-After': '0.05' },
+            body: { error: { code: 'TooManyRequests' } },
+          };
+        }
+        if (collection === 'users' && n <= 40)
+          return {
+            id: q.id,
+            status: 200,
+            body: { id: id(n), displayName: `User ${n}`, userPrincipalName: `User${n}@contoso.onmicrosoft.com` },
+          };
+        if (collection === 'servicePrincipals' && n > 40 && n < 44)
+          return { id: q.id, status: 200, body: { id: id(n), displayName: `App ${n}`, appId: `APP-${n}` } };
+        if (collection === 'groups' && n === 45)
+          return { id: q.id, status: 200, body: { id: id(n), displayName: 'Group 45' } };
+        return { id: q.id, status: 404, body: { error: { code: 'Request_ResourceNotFound' } } };
+      }),
+    );
     const ids = Array.from({ length: 45 }, (_, i) => id(i + 1).toUpperCase());
     const found = await directory.getPrincipals([...ids, id(3), 'not-an-object-id']);
     const batches = fake
@@ -217,51 +219,45 @@ describe('GraphDirectory over real HTTP', () => {
   it('resolves directory role holders, expanding role-assignable groups transitively', async () => {
     const GA = '62e90394-69f5-4237-9190-012177145e10';
     const EA = '29232cdf-9323-42fd-ade2-1d097af3e4de';
-    const directory = await directoryFor((r) => {
-      const body = JSON.parse(r.body) as BatchBody;
-      return {
-        status: 200,
-        json: {
-          responses: body.requests.map((q) => {
-            if (q.url.includes(encodeURIComponent(`roleDefinitionId eq '${GA}'`)))
-              return {
-                id: q.id,
-                status: 200,
-                body: {
-                  value: [
-                    { roleDefinitionId: GA, principal: user(1) },
-                    { roleDefinitionId: GA, principal: null },
-                  ],
+    const directory = await directoryFor(
+      eachInBatch((q) => {
+        if (q.url.includes(encodeURIComponent(`roleDefinitionId eq '${GA}'`)))
+          return {
+            id: q.id,
+            status: 200,
+            body: {
+              value: [
+                { roleDefinitionId: GA, principal: user(1) },
+                { roleDefinitionId: GA, principal: null },
+              ],
+            },
+          };
+        if (q.url.includes(encodeURIComponent(`roleDefinitionId eq '${EA}'`)))
+          return {
+            id: q.id,
+            status: 200,
+            body: {
+              value: [
+                {
+                  roleDefinitionId: EA,
+                  principal: {
+                    '@odata.type': '#microsoft.graph.group',
+                    id: id(50),
+                    displayName: 'Exchange Admins',
+                  },
                 },
-              };
-            if (q.url.includes(encodeURIComponent(`roleDefinitionId eq '${EA}'`)))
-              return {
-                id: q.id,
-                status: 200,
-                body: {
-                  value: [
-                    {
-                      roleDefinitionId: EA,
-                      principal: {
-                        '@odata.type': '#microsoft.graph.group',
-                        id: id(50),
-                        displayName: 'Exchange Admins',
-                      },
-                    },
-                  ],
-                },
-              };
-            if (q.url.startsWith(`/groups/${id(50)}/transitiveMembers`))
-              return {
-                id: q.id,
-                status: 200,
-                body: { value: [user(2), { '@odata.type': '#microsoft.graph.group', id: id(51) }] },
-              };
-            return { id: q.id, status: 400, body: { error: { code: 'BadRequest', message: q.url } } };
-          }),
-        },
-      };
-    });
+              ],
+            },
+          };
+        if (q.url.startsWith(`/groups/${id(50)}/transitiveMembers`))
+          return {
+            id: q.id,
+            status: 200,
+            body: { value: [user(2), { '@odata.type': '#microsoft.graph.group', id: id(51) }] },
+          };
+        return { id: q.id, status: 400, body: { error: { code: 'BadRequest', message: q.url } } };
+      }),
+    );
     const holders = await directory.getDirectoryRoleHolders([GA, EA]);
     expect(holders.map((h) => [h.roleDefinitionId, h.principal.userPrincipalName, h.viaGroup?.displayName])).toEqual([
       [GA, 'user1@contoso.onmicrosoft.com', undefined],
