@@ -51,7 +51,7 @@ import { expandServicePrincipals } from './holders/expandServicePrincipals.js';
 import { flagTenantWideAndScoped } from './holders/flagTenantWideAndScoped.js';
 import { HolderAccumulator } from './holders/holderAccumulator.js';
 import { IncompleteReadError } from './holders/incompleteReadError.js';
-import { PendingResolution } from './holders/pendingResolution.js';
+import { BULK_USERS, PendingResolution } from './holders/pendingResolution.js';
 import { PointerResolver } from './holders/pointerResolver.js';
 import { reportUnexpanded } from './holders/reportUnexpanded.js';
 
@@ -80,6 +80,19 @@ function uniqueAssignments(lists: RoleAssignment[][]): RoleAssignment[] {
 
 const EXPANDED_TYPES = ['User', 'RoleGroup', 'SecurityGroup', 'ServicePrincipal'];
 
+/**
+ * Starts the paged Get-User listing as soon as the pages read so far name more than BULK_USERS directly assigned
+ * users: it is a long chain of pages of its own (21 for 20,000 users), better run beside the assignments' later
+ * pages than after them.
+ */
+function userListingWhenMany(ctx: ExpandContext): (page: RoleAssignment[]) => void {
+  let users = 0;
+  return (page) => {
+    users += page.filter((a) => isRegular(a) && a.roleAssigneeType === 'User').length;
+    if (users > BULK_USERS) ctx.pending.useUserListing();
+  };
+}
+
 /** A read started now and awaited later: its rejection surfaces where it is awaited, never as unhandled. */
 function started<T>(read: Promise<T>): Promise<T> {
   read.catch(() => undefined);
@@ -94,7 +107,7 @@ function startIndependentReads(deps: CollectHoldersDeps, ctx: ExpandContext) {
     application: started(Promise.all(APPLICATION_ROLES.map((r) => exchange.getRoleAssignments(r)))),
     ediscovery: deps.compliance ? started(expandEdiscoveryExport(ctx, deps.compliance)) : Promise.resolve(),
     // The built-in role's assignments need no role list: they travel beside Get-ManagementRole (one Exchange $batch).
-    builtIn: started(exchange.getRoleAssignments(MIE_ROLE)),
+    builtIn: started(exchange.getRoleAssignments(MIE_ROLE, { onPage: userListingWhenMany(ctx) })),
   };
 }
 
@@ -110,7 +123,8 @@ async function readChildRoleAssignments(ctx: ExpandContext): Promise<RoleAssignm
     );
   }
   const children = roles.filter((r) => r.name.toLowerCase() !== MIE_ROLE.toLowerCase());
-  return (await mapLimited(children, ctx.limit, (r) => ctx.exchange.getRoleAssignments(r.name))).flat();
+  const onPage = userListingWhenMany(ctx);
+  return (await mapLimited(children, ctx.limit, (r) => ctx.exchange.getRoleAssignments(r.name, { onPage }))).flat();
 }
 
 const isOrgManagement = (a: RoleAssignment) =>

@@ -55,10 +55,17 @@ export class ExchangeAdminClient implements ExchangeRbac {
     return (await this.api.invoke('Get-ManagementRole', { RoleType: 'MailboxImportExport' })).map(toManagementRole);
   }
 
-  async getRoleAssignments(role: string): Promise<RoleAssignment[]> {
-    return (await this.api.invoke('Get-ManagementRoleAssignment', { Role: nonEmpty(role, 'role') })).map(
-      toRoleAssignment,
+  async getRoleAssignments(
+    role: string,
+    options: { onPage?: (page: RoleAssignment[]) => void } = {},
+  ): Promise<RoleAssignment[]> {
+    const { onPage } = options;
+    const rows = await this.api.invoke(
+      'Get-ManagementRoleAssignment',
+      { Role: nonEmpty(role, 'role') },
+      onPage && ((page) => onPage(page.map(toRoleAssignment))),
     );
+    return rows.map(toRoleAssignment);
   }
 
   async getEffectiveRoleAssignments(role: string): Promise<EffectiveRoleAssignment[]> {

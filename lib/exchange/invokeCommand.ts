@@ -140,8 +140,12 @@ export class InvokeCommandClient {
       });
   }
 
-  /** Runs a cmdlet and returns every row of every page; any failed page fails the whole call. */
-  async invoke(cmdlet: string, parameters: CmdletParameters = {}): Promise<CmdletRow[]> {
+  /** Runs a cmdlet and returns every row of every page (each also to `onPage` as it comes); any failed page fails the whole call. */
+  async invoke(
+    cmdlet: string,
+    parameters: CmdletParameters = {},
+    onPage?: (rows: CmdletRow[]) => void,
+  ): Promise<CmdletRow[]> {
     const context: CallContext = { service: this.service, operation: cmdlet };
     // An -Identity left out (undefined), null or blank makes a Get- cmdlet list every object: refuse before the call.
     if ('Identity' in parameters && !(typeof parameters.Identity === 'string' && parameters.Identity.trim())) {
@@ -165,7 +169,9 @@ export class InvokeCommandClient {
       const page = await (this.batcher ? this.batcher.page(request) : this.limit(() => this.post(request)));
       if (page.warnings.length)
         this.options.logger?.warn(`Exchange ${cmdlet} answered with warnings`, { cmdlet, warnings: page.warnings });
-      for (const row of page.value) rows.push(stripAnnotations(row));
+      const pageRows = page.value.map(stripAnnotations);
+      rows.push(...pageRows);
+      onPage?.(pageRows);
       url = page.nextLink ? this.checkedNextLink(page.nextLink, context) : undefined;
     }
     return rows;

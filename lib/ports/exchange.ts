@@ -10,8 +10,11 @@ import type {
 export interface ExchangeRbac {
   /** Get-ManagementRole -RoleType MailboxImportExport: the built-in role and its custom children. */
   getMieRoles(): Promise<ManagementRole[]>;
-  /** Get-ManagementRoleAssignment -Role X (regular and delegating). */
-  getRoleAssignments(role: string): Promise<RoleAssignment[]>;
+  /**
+   * Get-ManagementRoleAssignment -Role X (regular and delegating). `onPage` sees each page as it arrives, so that
+   * a caller can start what the first rows call for while the later pages are read.
+   */
+  getRoleAssignments(role: string, options?: { onPage?: (page: RoleAssignment[]) => void }): Promise<RoleAssignment[]>;
   /** Get-ManagementRoleAssignment -Role X -GetEffectiveUsers. */
   getEffectiveRoleAssignments(role: string): Promise<EffectiveRoleAssignment[]>;
   /**
