@@ -147,143 +147,149 @@ const unapproved = {
   covers: ['alert.sent|revoke/needs-person/', 'unapproved.revoked|'],
 };
 
-describe('a run that dies before any store write is completed by the next one, every event journaled once', () => {
-  it('the first audit of the day, with the drift alert and the daily digest', async () => {
-    const writes = await sweep({
-      start: '2026-11-01T08:00:00Z',
-      env: { WATCHDOG_DIGEST_HOUR: '8' },
-      setup: async () => undefined,
-      run: audit,
+// Each sweep runs the job once per store write, crashing there, and the next run after it: tens of runs a test, so
+// a shared machine can take more than the default 30 s over one.
+describe(
+  'a run that dies before any store write is completed by the next one, every event journaled once',
+  { timeout: 90_000 },
+  () => {
+    it('the first audit of the day, with the drift alert and the daily digest', async () => {
+      const writes = await sweep({
+        start: '2026-11-01T08:00:00Z',
+        env: { WATCHDOG_DIGEST_HOUR: '8' },
+        setup: async () => undefined,
+        run: audit,
+      });
+      expect(writes).toBeGreaterThan(8);
     });
-    expect(writes).toBeGreaterThan(8);
-  });
 
-  it('an audit after a holder was removed (holder.removed, finding.resolved)', async () => {
-    await sweep({
-      start: '2026-11-01T09:00:00Z',
-      setup: async (rt) => {
-        await audit(rt);
-        await rt.exchange.removeRoleAssignment(ASSIGNMENTS.alexw.guid);
-        rt.clock.advance(15 * 60_000);
-      },
-      run: audit,
+    it('an audit after a holder was removed (holder.removed, finding.resolved)', async () => {
+      await sweep({
+        start: '2026-11-01T09:00:00Z',
+        setup: async (rt) => {
+          await audit(rt);
+          await rt.exchange.removeRoleAssignment(ASSIGNMENTS.alexw.guid);
+          rt.clock.advance(15 * 60_000);
+        },
+        run: audit,
+      });
     });
-  });
 
-  it('the revocation of an expired grant', async () => {
-    await sweep({
-      start: '2026-11-01T09:00:00Z',
-      setup: async (rt) => {
-        const options = {
-          id: 'sweep-1',
-          guid: fixedGuid(0xb7000000, 1),
-          now: rt.clock.now().getTime(),
-          ticket: 'CHG-1',
-          requestedBy: 'meganb@contoso.onmicrosoft.com',
-          approvedBy: 'lidiah@contoso.onmicrosoft.com',
-        };
-        await seedExpiredGrant(rt.emulator, rt.store.grants, USERS.adelev, options);
-      },
-      run: revoke,
+    it('the revocation of an expired grant', async () => {
+      await sweep({
+        start: '2026-11-01T09:00:00Z',
+        setup: async (rt) => {
+          const options = {
+            id: 'sweep-1',
+            guid: fixedGuid(0xb7000000, 1),
+            now: rt.clock.now().getTime(),
+            ticket: 'CHG-1',
+            requestedBy: 'meganb@contoso.onmicrosoft.com',
+            approvedBy: 'lidiah@contoso.onmicrosoft.com',
+          };
+          await seedExpiredGrant(rt.emulator, rt.store.grants, USERS.adelev, options);
+        },
+        run: revoke,
+      });
     });
-  });
 
-  it('the removal of unapproved holders (assignment.removed, unapproved.revoked and the notice once each)', async () => {
-    const writes = await sweep(unapproved);
-    expect(writes).toBeGreaterThan(6);
-  });
-
-  it('a revocation stopped by the mass-removal guard (revoke.blocked and its alert once each)', async () => {
-    await sweep({
-      ...unapproved,
-      env: { ...unapproved.env, WATCHDOG_REVOKE_MAX_COUNT: '1' },
-      covers: ['revoke.blocked|revoke/blocked/', 'alert.sent|revoke/blocked/', 'alert.sent|revoke/needs-person/'],
+    it('the removal of unapproved holders (assignment.removed, unapproved.revoked and the notice once each)', async () => {
+      const writes = await sweep(unapproved);
+      expect(writes).toBeGreaterThan(6);
     });
-  });
 
-  it('a guard alert whose situation changed before the next run: journaled once if the outbox confirms its email, else not at all', async () => {
-    const blocked = { ...unapproved, env: { ...unapproved.env, WATCHDOG_REVOKE_MAX_COUNT: '1' } };
-    const clean = await prepared(blocked);
-    const counter = crashingTables(testTables(clean.rt.tablePrefix));
-    await revoke(onTables(clean.rt, counter));
-    const key =
-      (await outcomeAfter(clean.rt, clean.seq, clean.emails)).events
-        .find((e) => e.startsWith('revoke.blocked|'))
-        ?.split('|')[1] ?? '';
-    await clean.rt.stop();
-    expect(key).toMatch(/^revoke\/blocked\//);
-    const points = Array.from({ length: counter.writes() }, (_, i) => i + 1);
-    await mapLimited(points, AT_ONCE, async (n) => {
-      const { rt, seq, emails } = await prepared(blocked);
-      try {
-        await revoke(onTables(rt, crashingTables(testTables(rt.tablePrefix), n))).catch(() => undefined);
-        rt.clock.advance(AFTER_CRASH_MS);
-        // The guard no longer stops the next run (a person raised the limit): its plan and alert keys differ.
-        await revoke({ ...rt, config: { ...rt.config, revoke: { ...rt.config.revoke, maxCount: 10 } } });
-        const { events } = await outcomeAfter(rt, seq, emails);
-        const mailed = rt.emulator
-          .sentEmails()
-          .slice(emails)
-          .filter((m) => /Revocation stopped/.test(m.subject)).length;
-        const status = (await rt.store.sentMail.get(key))?.status;
-        // A send the dead run left in flight ('sending': ACS may have taken it) is the case not covered (see docs/revocation.md).
-        const confirmed = status === 'sent' ? 1 : 0;
-        expect(mailed, `emails after a crash before write ${n}`).toBe(status === 'sending' ? mailed : confirmed);
-        expect(mailed).toBeLessThanOrEqual(1);
-        expect(
-          events.filter((e) => e.startsWith('alert.sent|revoke/blocked/')),
-          `alert.sent after a crash before write ${n}`,
-        ).toHaveLength(confirmed);
-        expect(
-          events.filter((e) => e.startsWith('revoke.blocked|')),
-          `revoke.blocked after a crash before write ${n}`,
-        ).toHaveLength(confirmed);
-        expect(await rt.store.alertIntents.list(), `intents left after a crash before write ${n}`).toEqual([]);
-        expect((await verifyHistory(rt.store.journalRows)).ok).toBe(true);
-      } finally {
-        await rt.stop();
-      }
-    });
-  });
-
-  // Every crash point runs a revocation, a full audit of every door and another revocation on its own tenant.
-  it(
-    'the removal of unapproved holders, finished after an audit that no longer lists them',
-    { timeout: 90_000 },
-    async () => {
+    it('a revocation stopped by the mass-removal guard (revoke.blocked and its alert once each)', async () => {
       await sweep({
         ...unapproved,
-        next: async (rt) => {
-          await audit(rt);
-          await revoke(rt);
-        },
-        onlySweptEvents: true,
+        env: { ...unapproved.env, WATCHDOG_REVOKE_MAX_COUNT: '1' },
+        covers: ['revoke.blocked|revoke/blocked/', 'alert.sent|revoke/blocked/', 'alert.sent|revoke/needs-person/'],
       });
-    },
-  );
+    });
 
-  it('an expiry reminder (its alert.sent once, the email once)', async () => {
-    await sweep({
-      start: '2026-11-01T09:00:00Z',
-      setup: async (rt) => {
-        const options = {
-          id: 'sweep-2',
-          guid: fixedGuid(0xb7000000, 2),
-          now: rt.clock.now().getTime(),
-          ticket: 'CHG-2',
-          requestedBy: 'meganb@contoso.onmicrosoft.com',
-          approvedBy: 'lidiah@contoso.onmicrosoft.com',
-        };
-        const seeded = await seedExpiredGrant(rt.emulator, rt.store.grants, USERS.adelev, options);
-        // 30 minutes left: the PT1H reminder is due.
-        await rt.store.grants.update(seeded, {
-          ...seeded,
-          expiresAt: new Date(rt.clock.now().getTime() + 30 * 60_000).toISOString(),
+    it('a guard alert whose situation changed before the next run: journaled once if the outbox confirms its email, else not at all', async () => {
+      const blocked = { ...unapproved, env: { ...unapproved.env, WATCHDOG_REVOKE_MAX_COUNT: '1' } };
+      const clean = await prepared(blocked);
+      const counter = crashingTables(testTables(clean.rt.tablePrefix));
+      await revoke(onTables(clean.rt, counter));
+      const key =
+        (await outcomeAfter(clean.rt, clean.seq, clean.emails)).events
+          .find((e) => e.startsWith('revoke.blocked|'))
+          ?.split('|')[1] ?? '';
+      await clean.rt.stop();
+      expect(key).toMatch(/^revoke\/blocked\//);
+      const points = Array.from({ length: counter.writes() }, (_, i) => i + 1);
+      await mapLimited(points, AT_ONCE, async (n) => {
+        const { rt, seq, emails } = await prepared(blocked);
+        try {
+          await revoke(onTables(rt, crashingTables(testTables(rt.tablePrefix), n))).catch(() => undefined);
+          rt.clock.advance(AFTER_CRASH_MS);
+          // The guard no longer stops the next run (a person raised the limit): its plan and alert keys differ.
+          await revoke({ ...rt, config: { ...rt.config, revoke: { ...rt.config.revoke, maxCount: 10 } } });
+          const { events } = await outcomeAfter(rt, seq, emails);
+          const mailed = rt.emulator
+            .sentEmails()
+            .slice(emails)
+            .filter((m) => /Revocation stopped/.test(m.subject)).length;
+          const status = (await rt.store.sentMail.get(key))?.status;
+          // A send the dead run left in flight ('sending': ACS may have taken it) is the case not covered (see docs/revocation.md).
+          const confirmed = status === 'sent' ? 1 : 0;
+          expect(mailed, `emails after a crash before write ${n}`).toBe(status === 'sending' ? mailed : confirmed);
+          expect(mailed).toBeLessThanOrEqual(1);
+          expect(
+            events.filter((e) => e.startsWith('alert.sent|revoke/blocked/')),
+            `alert.sent after a crash before write ${n}`,
+          ).toHaveLength(confirmed);
+          expect(
+            events.filter((e) => e.startsWith('revoke.blocked|')),
+            `revoke.blocked after a crash before write ${n}`,
+          ).toHaveLength(confirmed);
+          expect(await rt.store.alertIntents.list(), `intents left after a crash before write ${n}`).toEqual([]);
+          expect((await verifyHistory(rt.store.journalRows)).ok).toBe(true);
+        } finally {
+          await rt.stop();
+        }
+      });
+    });
+
+    // Every crash point runs a revocation, a full audit of every door and another revocation on its own tenant.
+    it(
+      'the removal of unapproved holders, finished after an audit that no longer lists them',
+      { timeout: 90_000 },
+      async () => {
+        await sweep({
+          ...unapproved,
+          next: async (rt) => {
+            await audit(rt);
+            await revoke(rt);
+          },
+          onlySweptEvents: true,
         });
       },
-      run: revoke,
-      // The email says how long is left: the next run is an immediate retry, so the text is the same.
-      afterCrashMs: 0,
+    );
+
+    it('an expiry reminder (its alert.sent once, the email once)', async () => {
+      await sweep({
+        start: '2026-11-01T09:00:00Z',
+        setup: async (rt) => {
+          const options = {
+            id: 'sweep-2',
+            guid: fixedGuid(0xb7000000, 2),
+            now: rt.clock.now().getTime(),
+            ticket: 'CHG-2',
+            requestedBy: 'meganb@contoso.onmicrosoft.com',
+            approvedBy: 'lidiah@contoso.onmicrosoft.com',
+          };
+          const seeded = await seedExpiredGrant(rt.emulator, rt.store.grants, USERS.adelev, options);
+          // 30 minutes left: the PT1H reminder is due.
+          await rt.store.grants.update(seeded, {
+            ...seeded,
+            expiresAt: new Date(rt.clock.now().getTime() + 30 * 60_000).toISOString(),
+          });
+        },
+        run: revoke,
+        // The email says how long is left: the next run is an immediate retry, so the text is the same.
+        afterCrashMs: 0,
+      });
     });
-  });
-});
+  },
+);
