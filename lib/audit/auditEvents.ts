@@ -4,18 +4,20 @@
  */
 import { WATCHDOG_ACTOR } from '../grants/grantDeps.js';
 import type { Finding } from '../domain.js';
-import type { BreakGlassUse, FindingChange, JournalEntryInput } from '../ports/index.js';
+import type { BreakGlassUse, FindingChange, JournalEntryInput, JournalEvent } from '../ports/index.js';
 import type { HolderChanges } from './snapshotChanges.js';
 
-function event(type: string, subject: string, at: string, data: JournalEntryInput['data']): JournalEntryInput {
-  return { type, actor: WATCHDOG_ACTOR, subject, at, data };
+function event(e: JournalEvent, subject: string, at: string): JournalEntryInput {
+  return { ...e, actor: WATCHDOG_ACTOR, subject, at };
 }
 
 export function holderEvents(changes: HolderChanges, at: string): JournalEntryInput[] {
   return [
-    ...changes.added.map((holder) => event('holder.added', holder.key, at, { holder })),
-    ...changes.changed.map(({ holder, previous }) => event('holder.changed', holder.key, at, { holder, previous })),
-    ...changes.removed.map((holder) => event('holder.removed', holder.key, at, { holder })),
+    ...changes.added.map((holder) => event({ type: 'holder.added', data: { holder } }, holder.key, at)),
+    ...changes.changed.map(({ holder, previous }) =>
+      event({ type: 'holder.changed', data: { holder, previous } }, holder.key, at),
+    ),
+    ...changes.removed.map((holder) => event({ type: 'holder.removed', data: { holder } }, holder.key, at)),
   ];
 }
 
@@ -35,11 +37,14 @@ export function journalFinding<F extends Finding>(finding: F): F {
 }
 
 export function findingEvents(change: FindingChange, at: string): JournalEntryInput[] {
-  const useEvent = (type: string, use: BreakGlassUse) => event(type, use.holderKey, at, { holder: use.holder });
+  const useEvent = (type: 'breakglass.detected' | 'breakglass.cleared', use: BreakGlassUse) =>
+    event({ type, data: { holder: use.holder } }, use.holderKey, at);
   return [
-    ...change.opened.map((finding) => event('finding.opened', finding.id, at, { finding: journalFinding(finding) })),
+    ...change.opened.map((finding) =>
+      event({ type: 'finding.opened', data: { finding: journalFinding(finding) } }, finding.id, at),
+    ),
     ...change.resolved.map((finding) =>
-      event('finding.resolved', finding.id, at, { finding: journalFinding(finding) }),
+      event({ type: 'finding.resolved', data: { finding: journalFinding(finding) } }, finding.id, at),
     ),
     ...change.breakGlassDetected.map((use) => useEvent('breakglass.detected', use)),
     ...change.breakGlassCleared.map((use) => useEvent('breakglass.cleared', use)),

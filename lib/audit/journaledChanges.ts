@@ -18,9 +18,8 @@ export async function journalTail(journal: Pick<Journal, 'read'>, after: number)
 export function journaledHolders(basis: Holder[], tail: JournalEntry[]): Holder[] {
   const byKey = new Map(basis.map((h) => [h.key, h]));
   for (const e of tail) {
-    const holder = e.data.holder as Holder | undefined;
     if (e.type === 'holder.added' || e.type === 'holder.changed') {
-      if (holder) byKey.set(e.subject, holder);
+      if (e.data.holder) byKey.set(e.subject, e.data.holder);
     } else if (e.type === 'holder.removed') byKey.delete(e.subject);
   }
   return [...byKey.values()];
@@ -50,7 +49,7 @@ export function journaledOpenSet(
       findings.delete(e.subject);
       resolved.push(e.data.finding as StoredFinding);
     } else if (e.type === 'breakglass.detected') {
-      const holder = e.data.holder as Holder;
+      const holder = e.data.holder;
       uses.set(e.subject, { holderKey: e.subject, principal: holder.principal, holder, firstSeen: e.at });
     } else if (e.type === 'breakglass.cleared') {
       const use = uses.get(e.subject);

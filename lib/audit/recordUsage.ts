@@ -174,7 +174,7 @@ async function record(
 function outsideEntry(use: RecordedUse) {
   return {
     id: `usage.outside-window|${use.recordId}`,
-    type: 'usage.outside-window',
+    type: 'usage.outside-window' as const,
     actor: WATCHDOG_ACTOR,
     subject: use.actor,
     at: use.recordedAt,

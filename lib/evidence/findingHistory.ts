@@ -37,7 +37,7 @@ const ACTION_EVENTS = new Set([
 ]);
 
 function findingOf(entry: JournalEntry): Finding | undefined {
-  const finding = entry.data.finding as Finding | undefined;
+  const finding = (entry.data as Record<string, unknown>).finding as Finding | undefined;
   return finding && typeof finding === 'object' && typeof finding.id === 'string' ? finding : undefined;
 }
 
@@ -45,7 +45,8 @@ function findingOf(entry: JournalEntry): Finding | undefined {
 function assignmentsOf(entry: JournalEntry): string[] {
   const out = [entry.subject];
   for (const name of ['holder', 'grant'] as const) {
-    const guid = (entry.data[name] as { assignmentGuid?: unknown } | undefined)?.assignmentGuid;
+    const guid = ((entry.data as Record<string, unknown>)[name] as { assignmentGuid?: unknown } | undefined)
+      ?.assignmentGuid;
     if (typeof guid === 'string') out.push(guid);
   }
   return out;

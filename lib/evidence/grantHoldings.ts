@@ -23,7 +23,7 @@ export interface GrantHolding {
 }
 
 function grantOf(entry: JournalEntry): Grant | undefined {
-  const grant = entry.data.grant as Grant | undefined;
+  const grant = (entry.data as Record<string, unknown>).grant as Grant | undefined;
   return grant && typeof grant === 'object' && typeof grant.id === 'string' && typeof grant.principal === 'string'
     ? grant
     : undefined;

@@ -101,12 +101,14 @@ export async function* grantRecords(
   const journaled = new Map<string, { grant: Grant; history: GrantDecision[] }>();
   for await (const entry of entries) {
     if (!entry.type.startsWith('grant.')) continue;
-    const recorded = isGrant(entry.data.grant) && entry.data.grant.id === entry.subject ? entry.data.grant : undefined;
+    // Read without trusting the entry's type: the journal being exported may hold entries of earlier versions.
+    const data = entry.data as Record<string, unknown>;
+    const recorded = isGrant(data.grant) && data.grant.id === entry.subject ? data.grant : undefined;
     const known = journaled.get(entry.subject);
     if (!known && !recorded) continue;
     const record = known ?? { grant: recorded as Grant, history: [] };
     if (recorded) record.grant = recorded;
-    const channel = channelOf(entry.data.channel);
+    const channel = channelOf(data.channel);
     record.history.push({
       at: entry.at,
       type: entry.type,

@@ -41,7 +41,7 @@ export function isHolderEvent(entry: JournalEntry): boolean {
 }
 
 function holderOf(entry: JournalEntry): Holder | undefined {
-  const holder = entry.data.holder as Holder | undefined;
+  const holder = (entry.data as Record<string, unknown>).holder as Holder | undefined;
   return holder && typeof holder === 'object' && typeof holder.key === 'string' ? holder : undefined;
 }
 

@@ -1,7 +1,7 @@
 /** Appends a grant state change to the journal: who, when (the clock), what (the grant) and why. */
 import type { ActorChannel } from '../caller.js';
 import type { Grant } from '../domain.js';
-import type { JournalEntry, Store } from '../ports/index.js';
+import type { JournalEntry, JournalEntryInput, JournalEventData, Store } from '../ports/index.js';
 import type { GrantDeps } from './grantDeps.js';
 import type { GrantNoticeKind } from './notices/grantNotice.js';
 import { notifyGrant } from './notices/notifyGrant.js';
@@ -19,25 +19,29 @@ export type GrantEventType =
   | 'grant.request-lapsed'
   | 'grant.extension-lapsed';
 
-export interface GrantEvent {
-  type: GrantEventType;
+type GrantEventOf<T extends GrantEventType> = {
+  type: T;
   actor: string;
   /** How the actor was verified (journaled as data.channel); absent for the watchdog's own steps. */
   channel?: ActorChannel;
   grant: Grant;
   reason?: string;
-  data?: Record<string, unknown>;
-}
+  /** What the event's data holds besides the grant and the channel. */
+  data?: Omit<JournalEventData[T], 'grant' | 'channel'>;
+};
+
+export type GrantEvent = { [T in GrantEventType]: GrantEventOf<T> }[GrantEventType];
 
 export function recordGrantEvent(store: Pick<Store, 'journal'>, event: GrantEvent): Promise<JournalEntry> {
   const { grant } = event;
+  // The data is that of event.type (GrantEventOf); TypeScript cannot follow the type through the spread.
   return store.journal.append({
     type: event.type,
     actor: event.actor,
     subject: grant.id,
     reason: event.reason,
     data: { ...event.data, ...(event.channel ? { channel: event.channel } : {}), grant },
-  });
+  } as JournalEntryInput);
 }
 
 /** Journals a grant state change, then sends its notice about the grant as saved (a failed mail leaves the entry). */

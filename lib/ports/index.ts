@@ -13,6 +13,7 @@ export * from './channel.js';
 export type * from './directory.js';
 export type * from './doctorProbes.js';
 export type * from './exchange.js';
+export type * from './journalEvents.js';
 export type * from './mail.js';
 export type * from './store.js';
 export type * from './usage.js';

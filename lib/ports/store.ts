@@ -1,5 +1,6 @@
 import type { Finding, Grant, GrantStatus, Holder, RoleAssignment } from '../domain.js';
 import type { FindingStore, SnapshotStore } from './auditState.js';
+import type { JournalEvent } from './journalEvents.js';
 import type { SentMailStore } from './mail.js';
 import type { UsageLedger } from './usage.js';
 
@@ -29,31 +30,34 @@ export interface GrantStore {
   ): Promise<{ grants: Grant[]; more: boolean }>;
 }
 
-export interface JournalEntryInput {
+/** What every journal entry has besides its event. */
+interface JournalEntryFields {
   /**
    * The change this entry records, the same for every run that records it ("grant.revoked|g-1"):
    * appendOnce journals each id once. Part of the hashed entry when present.
    */
   id?: string;
-  /** grant.requested, grant.approved, holder.added, revoke.failed, ... */
-  type: string;
   /** UPN of the person, or "watchdog" for the app itself. */
   actor: string;
   /** What it is about: a grant id, a holder key, a principal. */
   subject: string;
   reason?: string;
-  data?: Record<string, unknown>;
   /** Defaults to the clock's now. */
   at?: string;
 }
 
-export interface JournalEntry extends Required<Omit<JournalEntryInput, 'reason' | 'id'>> {
-  seq: number;
-  id?: string;
-  reason?: string;
-  prevHash: string;
-  hash: string;
-}
+/** An entry to append: one event of the union (lib/ports/journalEvents.ts) and who, what and why. */
+export type JournalEntryInput = JournalEntryFields & JournalEvent;
+
+/** An entry as stored: its event, and its place in the hash chain. */
+export type JournalEntry = Required<Omit<JournalEntryFields, 'reason' | 'id'>> &
+  JournalEvent & {
+    seq: number;
+    id?: string;
+    reason?: string;
+    prevHash: string;
+    hash: string;
+  };
 
 /** Append-only, hash-chained event journal. */
 export interface Journal {

@@ -81,15 +81,15 @@ async function finishRemoval(
   const entries = [
     {
       id: `assignment.removed|unapproved|${guid}`,
-      type: 'assignment.removed',
+      type: 'assignment.removed' as const,
       actor: WATCHDOG_ACTOR,
       subject: assignment.guid,
       reason: 'unapproved',
-      data: { holder, reason: 'unapproved', outcome },
+      data: { holder, reason: 'unapproved' as const, outcome },
     },
     {
       id: `unapproved.revoked|${guid}`,
-      type: 'unapproved.revoked',
+      type: 'unapproved.revoked' as const,
       actor: WATCHDOG_ACTOR,
       subject: holder.key,
       reason: finding.summary,

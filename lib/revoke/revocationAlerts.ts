@@ -48,7 +48,7 @@ export async function alertBlocked(
   // The plan can hold thousands of targets: the entry keeps their count, hash and first names (bounded).
   const entry = {
     id: `revoke.blocked|${key}`,
-    type: 'revoke.blocked',
+    type: 'revoke.blocked' as const,
     actor: WATCHDOG_ACTOR,
     subject: key,
     reason: block.reason,

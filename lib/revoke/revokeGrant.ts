@@ -108,7 +108,7 @@ async function claim(deps: RevokeDeps, grant: Grant, journalSeq: number): Promis
   if (grant.status === 'active' || (grant.status === 'expired' && grant.activatedAt)) {
     const expired = {
       id: `grant.expired|${grant.id}`,
-      type: 'grant.expired',
+      type: 'grant.expired' as const,
       actor: WATCHDOG_ACTOR,
       subject: grant.id,
       reason: `expired at ${grant.expiresAt ?? at}`,
@@ -224,7 +224,7 @@ async function recordGrantFailure(deps: RevokeDeps, grant: Grant, error: string,
   }
   const failed = {
     id: `grant.revoke-failed|${grant.id}|${attempts}`,
-    type: 'grant.revoke-failed',
+    type: 'grant.revoke-failed' as const,
     actor: WATCHDOG_ACTOR,
     subject: grant.id,
     reason: error,

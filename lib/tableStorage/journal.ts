@@ -96,6 +96,7 @@ type PackedEntity = {
 type KnownHead = { seq: number; hash: string; etag: string };
 type Appended = { entries: JournalEntry[]; head?: KnownHead };
 
+/** A stored row's entry: its type and data are those it was appended with (the input was of the union). */
 export function entryFromEntity(e: EntryEntity): JournalEntry {
   return {
     seq: e.seq,
@@ -108,7 +109,7 @@ export function entryFromEntity(e: EntryEntity): JournalEntry {
     data: JSON.parse(e.data) as Record<string, unknown>,
     prevHash: e.prevHash,
     hash: e.hash,
-  };
+  } as JournalEntry;
 }
 
 interface SizedInput {
@@ -187,7 +188,7 @@ function packedEntries(e: PackedEntity): JournalEntry[] {
       data: v.data,
       prevHash: v.prevHash,
       hash: v.hash,
-    };
+    } as JournalEntry;
   });
 }
 
@@ -216,12 +217,13 @@ function chainEntries(
       subject: input.subject,
       // Stored as '' when absent, so an empty reason is hashed as absent too.
       reason: input.reason || undefined,
-      data: input.data ?? {},
+      data: input.data,
       prevHash,
     };
     const hash = chainHash(prevHash, hashedFields(base));
     prevHash = hash;
-    return { ...base, hash };
+    // The input's type and data, chained: an entry of the same event.
+    return { ...base, hash } as JournalEntry;
   });
 }
 

@@ -19,7 +19,7 @@ import { USERS } from '../../../emulator/scenarios/forgottenMigrations.js';
 import { addMieAssignment, easyAuthPrincipal } from '../../../testkit/fixtures.js';
 import { audit } from '../../support/runs.js';
 import { startTestRuntime, type TestRuntime } from '../../support/runtime.js';
-import { azuriteConnectionString, testAnchors, testTables, uniquePrefix } from '../../support/store.js';
+import { azuriteConnectionString, syntheticEntry, testAnchors, testTables, uniquePrefix } from '../../support/store.js';
 
 let rt: TestRuntime;
 let dir: string;
@@ -88,7 +88,15 @@ async function rebuildChain(change: (input: JournalEntryInput, i: number) => Jou
   await forger.appendMany(
     entries.map((e, i) =>
       change(
-        { id: e.id, at: e.at, type: e.type, actor: e.actor, subject: e.subject, reason: e.reason, data: e.data },
+        syntheticEntry({
+          id: e.id,
+          at: e.at,
+          type: e.type,
+          actor: e.actor,
+          subject: e.subject,
+          reason: e.reason,
+          data: e.data,
+        }),
         i,
       ),
     ),
@@ -179,15 +187,17 @@ describe('write-once anchors of the journal (Azurite tables and blobs, emulator)
     for await (const e of table.listEntities({ queryOptions: { filter: "PartitionKey eq 'journal'" } }))
       await table.deleteEntity('journal', e.rowKey ?? '');
     await createJournal(testTables(rt.tablePrefix), rt.clock).appendMany(
-      before.slice(0, keep).map((e) => ({
-        id: e.id,
-        at: e.at,
-        type: e.type,
-        actor: e.actor,
-        subject: e.subject,
-        reason: e.reason,
-        data: e.data,
-      })),
+      before.slice(0, keep).map((e) =>
+        syntheticEntry({
+          id: e.id,
+          at: e.at,
+          type: e.type,
+          actor: e.actor,
+          subject: e.subject,
+          reason: e.reason,
+          data: e.data,
+        }),
+      ),
     );
     const io = captureIo();
     expect(await verifyCommand(['--json'], io, deps())).toBe(1);

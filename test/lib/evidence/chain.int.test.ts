@@ -5,7 +5,7 @@ import { ChainVerifier } from '../../../lib/evidence/chainVerifier.js';
 import { verifyHistory } from '../../../lib/evidence/verifyHistory.js';
 import { entryRowKey } from '../../../lib/hashChain.js';
 import { captureIo } from '../../../testkit/captureIo.js';
-import { openTestStore, testAnchors } from '../../support/store.js';
+import { openTestStore, syntheticEntry, testAnchors } from '../../support/store.js';
 
 const clock = new ManualClock('2026-03-01T08:00:00Z');
 
@@ -14,13 +14,15 @@ async function journalWith(count: number) {
   const store = openTestStore(clock);
   for (let i = 1; i <= count; i++) {
     clock.advance(60_000);
-    await store.journal.append({
-      type: 'grant.approved',
-      actor: 'lidiah@contoso.onmicrosoft.com',
-      subject: `g-${i}`,
-      reason: `approval ${i}`,
-      data: { i },
-    });
+    await store.journal.append(
+      syntheticEntry({
+        type: 'grant.approved',
+        actor: 'lidiah@contoso.onmicrosoft.com',
+        subject: `g-${i}`,
+        reason: `approval ${i}`,
+        data: { i },
+      }),
+    );
   }
   return { store, table: await store.tables.table('journal') };
 }
@@ -61,16 +63,15 @@ describe('hash chain verification (Azurite)', () => {
 
   it('verifies entries packed several to a row (an audit batch), and locates an edit or a deletion inside them', async () => {
     const store = openTestStore(clock);
-    await store.journal.append({ type: 'grant.approved', actor: 'lidiah@contoso.onmicrosoft.com', subject: 'g-1' });
-    await store.journal.appendMany(
-      Array.from({ length: 120 }, (_, i) => ({
-        type: 'holder.added',
-        actor: 'watchdog',
-        subject: `h-${i}`,
-        data: { i },
-      })),
+    await store.journal.append(
+      syntheticEntry({ type: 'grant.approved', actor: 'lidiah@contoso.onmicrosoft.com', subject: 'g-1' }),
     );
-    await store.journal.append({ type: 'grant.revoked', actor: 'watchdog', subject: 'g-1' });
+    await store.journal.appendMany(
+      Array.from({ length: 120 }, (_, i) =>
+        syntheticEntry({ type: 'holder.added', actor: 'watchdog', subject: `h-${i}`, data: { i } }),
+      ),
+    );
+    await store.journal.append(syntheticEntry({ type: 'grant.revoked', actor: 'watchdog', subject: 'g-1' }));
     expect(await verifyHistory(store.journalRows)).toMatchObject({ ok: true, entries: 122, last: { seq: 122 } });
 
     const table = await store.tables.table('journal');
@@ -133,7 +134,7 @@ describe('hash chain verification (Azurite)', () => {
     const { store } = await journalWith(3);
     const verifier = new ChainVerifier();
     for await (const row of store.journalRows.rows()) verifier.check(row);
-    await store.journal.append({ type: 'late', actor: 'watchdog', subject: 'x' });
+    await store.journal.append(syntheticEntry({ type: 'late', actor: 'watchdog', subject: 'x' }));
     // The head moved after the rows were read: the replay in verifyHistory catches up instead of crying deletion.
     expect(verifier.finish(await store.journalRows.head()).ok).toBe(false);
     expect((await verifyHistory(store.journalRows)).ok).toBe(true);

@@ -90,7 +90,7 @@ describe('holders at T include the grants no audit saw (emulator, Azurite)', () 
 
     const entries = await api.journal();
     const approval = entries.find((e) => e.type === 'grant.approved' && e.subject === id);
-    expect(approval?.data.channel).toEqual({
+    expect(approval?.type === 'grant.approved' && approval.data.channel).toEqual({
       kind: 'api',
       oid: expect.stringMatching(/^[0-9a-f-]{36}$/),
       tid: TEST_TENANT_ID,
@@ -137,7 +137,7 @@ describe('holders at T include the grants no audit saw (emulator, Azurite)', () 
     const ok = await cli(['approve', id, '--approver', upn('lidiah')], 'allow');
     expect(ok.code, ok.io.stderr).toBe(0);
     const approval = (await api.journal()).find((e) => e.type === 'grant.approved' && e.subject === id);
-    expect(approval?.data.channel).toEqual({
+    expect(approval?.type === 'grant.approved' && approval.data.channel).toEqual({
       kind: 'cli',
       osUser: userInfo().username,
       host: hostname(),

@@ -3,6 +3,7 @@ import type { Grant, Holder } from '../../../lib/domain.js';
 import { MIE_ROLE } from '../../../lib/domain.js';
 import type { JournalEntryInput } from '../../../lib/ports/index.js';
 import type { OpenedStore } from '../../../lib/tableStorage/openStore.js';
+import { syntheticEntry } from '../../support/store.js';
 import { holder, unapprovedFinding } from '../../../testkit/fixtures.js';
 
 /**
@@ -149,14 +150,15 @@ export async function seedHistory(
       subject: lynne.key,
       data: { holder: { ...lynne, scope: 'Sales OU' }, previous: lynne },
     },
-    {
+    // The holder only, without the reason and outcome the watchdog's own removals carry.
+    syntheticEntry({
       at: T('12:00'),
       type: 'assignment.removed',
       actor: 'pattif@contoso.onmicrosoft.com',
       subject: alex.assignmentGuid,
       reason: 'no grant, removed by the security team',
       data: { holder: alex },
-    },
+    }),
     { at: T('12:15'), type: 'holder.removed', actor: 'watchdog', subject: alex.key, data: { holder: alex } },
     {
       at: T('12:15'),
@@ -166,7 +168,7 @@ export async function seedHistory(
       reason: 'holder gone',
       data: { finding },
     },
-    { at: T('13:00'), type: 'grant.revoked', actor: 'watchdog', subject: 'g-1', data: { grant } },
+    syntheticEntry({ at: T('13:00'), type: 'grant.revoked', actor: 'watchdog', subject: 'g-1', data: { grant } }),
     { at: T('13:05'), type: 'holder.removed', actor: 'watchdog', subject: adele.key, data: { holder: adele } },
   ];
   for (const e of events) await store.journal.append(e);

@@ -23,7 +23,7 @@ import { addMieAssignment, easyAuthPrincipal, requester, upn } from '../../../te
 import { crashingTables } from '../../../testkit/tables.js';
 import { startRevokeRuntime } from '../../support/revokeRuntime.js';
 import type { TestRuntime } from '../../support/runtime.js';
-import { openTestStore, testAnchors, testTables, uniquePrefix } from '../../support/store.js';
+import { openTestStore, syntheticEntry, testAnchors, testTables, uniquePrefix } from '../../support/store.js';
 
 /** The last stored row: a packed row has `entries`, a single entry has `data`. */
 async function lastRow(store: OpenedStore): Promise<{ rowKey: string; packed: number }> {
@@ -111,12 +111,13 @@ describe('verify after every kind of run (emulator, Azurite)', () => {
 
 describe('verify after journal batches of every layout (Azurite)', () => {
   const clock = new ManualClock('2026-03-01T08:00:00Z');
-  const entry = (i: number, chars = 400) => ({
-    type: 'holder.added',
-    actor: 'watchdog',
-    subject: `h-${i}`,
-    data: { i, pad: 'x'.repeat(chars) },
-  });
+  const entry = (i: number, chars = 400) =>
+    syntheticEntry({
+      type: 'holder.added',
+      actor: 'watchdog',
+      subject: `h-${i}`,
+      data: { i, pad: 'x'.repeat(chars) },
+    });
 
   it('a batch whose last row holds one large entry', async () => {
     const store = openTestStore(clock);

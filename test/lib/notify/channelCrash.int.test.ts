@@ -106,5 +106,6 @@ describe('a run killed before any store write delivers each notice to every chan
     );
     // One crash point per channel falls between its post and its record: those, and only those, posted twice.
     expect(postedTwice).toBe(3);
-  });
+    // Some 25 runs, each on a tenant and tables of its own: longer than one test's default on a loaded machine.
+  }, 120_000);
 });

@@ -10,7 +10,7 @@ import { createJournal } from '../../../lib/tableStorage/journal.js';
 import { createSnapshotStore } from '../../../lib/tableStorage/snapshots.js';
 import { holder } from '../../../testkit/fixtures.js';
 import { countingTables } from '../../../testkit/tables.js';
-import { testTables } from '../../support/store.js';
+import { syntheticEntry, testTables } from '../../support/store.js';
 
 function tables() {
   return countingTables(testTables());
@@ -203,15 +203,12 @@ describe('journal appendMany (Azurite)', () => {
   it('appends a long run of entries in transactions that continue one chain', async () => {
     const t = tables();
     const journal = createJournal(t, new ManualClock('2026-11-02T10:00:00Z'));
-    await journal.append({ type: 'first', actor: 'watchdog', subject: 's0' });
+    await journal.append(syntheticEntry({ type: 'first', actor: 'watchdog', subject: 's0' }));
     t.reset();
     const written = await journal.appendMany(
-      Array.from({ length: 250 }, (_, i) => ({
-        type: 'holder.added',
-        actor: 'watchdog',
-        subject: `s${i + 1}`,
-        data: { i },
-      })),
+      Array.from({ length: 250 }, (_, i) =>
+        syntheticEntry({ type: 'holder.added', actor: 'watchdog', subject: `s${i + 1}`, data: { i } }),
+      ),
     );
     expect(written.map((e) => e.seq)).toEqual(Array.from({ length: 250 }, (_, i) => i + 2));
     // One head read, then one transaction: small entries are packed some forty to a row.

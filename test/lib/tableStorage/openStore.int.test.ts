@@ -4,7 +4,7 @@ import type { Grant } from '../../../lib/domain.js';
 import { chainHash, hashedFields } from '../../../lib/hashChain.js';
 import { ConflictError, OpenGrantExistsError } from '../../../lib/ports/index.js';
 import { pendingGrant } from '../../../testkit/fixtures.js';
-import { openTestStore } from '../../support/store.js';
+import { openTestStore, syntheticEntry } from '../../support/store.js';
 
 const clock = new ManualClock('2026-11-01T09:00:00Z');
 
@@ -120,12 +120,14 @@ describe('journal (Azurite)', () => {
     const store = openTestStore(clock);
     await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        store.journal.append({
-          type: 'test.event',
-          actor: `user${i}@contoso.onmicrosoft.com`,
-          subject: `s${i}`,
-          data: { i },
-        }),
+        store.journal.append(
+          syntheticEntry({
+            type: 'test.event',
+            actor: `user${i}@contoso.onmicrosoft.com`,
+            subject: `s${i}`,
+            data: { i },
+          }),
+        ),
       ),
     );
     const entries = [];
@@ -137,7 +139,9 @@ describe('journal (Azurite)', () => {
       expect(e.hash).toBe(chainHash(prev, hashedFields(e)));
       prev = e.hash;
     }
-    await store.journal.append({ type: 'late', actor: 'watchdog', subject: 'x', at: '2026-12-01T00:00:00.000Z' });
+    await store.journal.append(
+      syntheticEntry({ type: 'late', actor: 'watchdog', subject: 'x', at: '2026-12-01T00:00:00.000Z' }),
+    );
     const late = [];
     for await (const e of store.journal.read({ from: '2026-11-15T00:00:00.000Z' })) late.push(e.type);
     expect(late).toEqual(['late']);

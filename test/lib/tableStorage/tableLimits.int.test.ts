@@ -11,7 +11,7 @@ import { storeOn } from '../../../lib/tableStorage/openStore.js';
 import { JournalEntryTooLargeError, MAX_REASON_CHARS } from '../../../lib/tableStorage/journal.js';
 import { journalEntries } from '../../../testkit/fixtures.js';
 import { limitCheckedTables, MAX_PROPERTY_BYTES, type TableWrite } from '../../../testkit/tableLimits.js';
-import { testTables } from '../../support/store.js';
+import { syntheticEntry, testTables } from '../../support/store.js';
 
 const clock = new ManualClock('2026-11-01T09:00:00Z');
 
@@ -26,12 +26,12 @@ describe('Table Storage limits', () => {
     const { store, writes } = checkedStore();
     const huge = { targets: Array.from({ length: 5_000 }, (_, i) => `assignment:${String(i).padStart(36, '0')}`) };
     await expect(
-      store.journal.append({ type: 'revoke.blocked', actor: 'watchdog', subject: 's', data: huge }),
+      store.journal.append(syntheticEntry({ type: 'revoke.blocked', actor: 'watchdog', subject: 's', data: huge })),
     ).rejects.toThrow(JournalEntryTooLargeError);
     await expect(
       store.journal.appendMany([
-        { type: 'x', actor: 'a', subject: 's' },
-        { type: 'y', actor: 'a', subject: 's', data: huge },
+        syntheticEntry({ type: 'x', actor: 'a', subject: 's' }),
+        syntheticEntry({ type: 'y', actor: 'a', subject: 's', data: huge }),
       ]),
     ).rejects.toThrow(/store counts and hashes of long lists/);
     expect(writes.filter((w) => w.table.endsWith('Journal'))).toEqual([]);
@@ -40,12 +40,14 @@ describe('Table Storage limits', () => {
 
   it('cuts a long reason before hashing it, so the chain still verifies', async () => {
     const { store } = checkedStore();
-    const entry = await store.journal.append({
-      type: 'grant.revoke-failed',
-      actor: 'watchdog',
-      subject: 'g1',
-      reason: 'Exchange said: '.padEnd(50_000, 'x'),
-    });
+    const entry = await store.journal.append(
+      syntheticEntry({
+        type: 'grant.revoke-failed',
+        actor: 'watchdog',
+        subject: 'g1',
+        reason: 'Exchange said: '.padEnd(50_000, 'x'),
+      }),
+    );
     const [read] = await journalEntries(store);
     expect(read?.reason?.length).toBeLessThanOrEqual(MAX_REASON_CHARS);
     expect(read?.reason).toMatch(/\(truncated\)$/);
@@ -56,12 +58,14 @@ describe('Table Storage limits', () => {
   it('packs a batch of multi-byte entries into transactions under 4 MiB (UTF-8), which Azurite accepts', async () => {
     const { store, writes } = checkedStore();
     const text = 'メールボックスのインポートとエクスポート'.repeat(250); // 5,000 characters, 15,000 UTF-8 bytes
-    const inputs = Array.from({ length: 600 }, (_, i) => ({
-      type: 'holder.added',
-      actor: 'watchdog',
-      subject: `h${i}`,
-      data: { holder: { displayName: text, i } },
-    }));
+    const inputs = Array.from({ length: 600 }, (_, i) =>
+      syntheticEntry({
+        type: 'holder.added',
+        actor: 'watchdog',
+        subject: `h${i}`,
+        data: { holder: { displayName: text, i } },
+      }),
+    );
     const appended = await store.journal.appendMany(inputs);
     expect(appended).toHaveLength(600);
     expect((await journalEntries(store)).map((e) => e.subject)).toEqual(inputs.map((i) => i.subject));
