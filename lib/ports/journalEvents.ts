@@ -36,6 +36,9 @@ export type JournalEventData = {
   'grant.extended': GrantStep & { extension: GrantExtension; previousExpiresAt?: string };
   'grant.released': GrantStep & { assignment: unknown };
   'grant.adopted': GrantStep & { assignment: RoleAssignment };
+  /** A request (or an extension request) nobody decided within WATCHDOG_REQUEST_TTL, closed by the watchdog. */
+  'grant.request-lapsed': { grant: Grant; extension?: GrantExtension };
+  'grant.extension-lapsed': { grant: Grant; extension?: GrantExtension };
   'grant.expired': { grant: Grant };
   'grant.revoked': { grant: Grant; outcome: string };
   'grant.revoke-failed': { grant: Grant; attempts: number };
