@@ -155,6 +155,29 @@ function grantSpec(makeDeps: () => GrantDeps): GroupSpec {
     },
   });
   const reasonFlag = flag('reason', 'TEXT', 'why, for the record and the email');
+  /** A decision one person takes on one grant (approve, deny, cancel): the same flags, another use case. */
+  const decision = (
+    name: string,
+    summary: string,
+    person: 'approver' | 'actor',
+    who: string,
+    decideWith: (deps: GrantDeps, caller: Caller, id: string, reason?: string) => Promise<Grant>,
+  ) =>
+    sub({
+      name,
+      summary,
+      args: ID,
+      flags: [flag(person, 'UPN', who, true), reasonFlag],
+      parse: (input) => ({
+        json: input.bool('json'),
+        id: grantId(input),
+        upn: personName(input, person),
+        reason: reasonOf(input),
+      }),
+      async decide({ id, upn, reason }) {
+        return { grant: await decideWith(deps(), await resolvePerson(deps(), person, upn), id, reason) };
+      },
+    });
 
   return {
     name: 'grant',
@@ -201,53 +224,15 @@ function grantSpec(makeDeps: () => GrantDeps): GroupSpec {
           };
         },
       }),
-      sub({
-        name: 'approve',
-        summary: 'approve a pending request or extension (not your own)',
-        args: ID,
-        flags: [flag('approver', 'UPN', 'who approves', true), reasonFlag],
-        parse: (input) => ({
-          json: input.bool('json'),
-          id: grantId(input),
-          approver: personName(input, 'approver'),
-          reason: reasonOf(input),
-        }),
-        async decide({ id, approver, reason }) {
-          return {
-            grant: await approveGrant(deps(), await resolvePerson(deps(), 'approver', approver), id, reason),
-          };
-        },
-      }),
-      sub({
-        name: 'deny',
-        summary: 'deny a pending request or extension (--reason required)',
-        args: ID,
-        flags: [flag('approver', 'UPN', 'who denies', true), reasonFlag],
-        parse: (input) => ({
-          json: input.bool('json'),
-          id: grantId(input),
-          approver: personName(input, 'approver'),
-          reason: reasonOf(input),
-        }),
-        async decide({ id, approver, reason }) {
-          return { grant: await denyGrant(deps(), await resolvePerson(deps(), 'approver', approver), id, reason) };
-        },
-      }),
-      sub({
-        name: 'cancel',
-        summary: 'withdraw a request before it is active',
-        args: ID,
-        flags: [flag('actor', 'UPN', 'who cancels', true), reasonFlag],
-        parse: (input) => ({
-          json: input.bool('json'),
-          id: grantId(input),
-          actor: personName(input, 'actor'),
-          reason: reasonOf(input),
-        }),
-        async decide({ id, actor, reason }) {
-          return { grant: await cancelGrant(deps(), await resolvePerson(deps(), 'actor', actor), id, reason) };
-        },
-      }),
+      decision(
+        'approve',
+        'approve a pending request or extension (not your own)',
+        'approver',
+        'who approves',
+        approveGrant,
+      ),
+      decision('deny', 'deny a pending request or extension (--reason required)', 'approver', 'who denies', denyGrant),
+      decision('cancel', 'withdraw a request before it is active', 'actor', 'who cancels', cancelGrant),
       sub({
         name: 'extend',
         summary: 'ask for more time on an active grant (approved like a request)',
