@@ -189,6 +189,18 @@ describe('web app', () => {
     const csv = readFileSync(await download.path(), 'utf8');
     expect(csv).toContain('grant.approved');
     expect(csv).toContain('lidiah@contoso.onmicrosoft.com');
+    // A time left empty is refused next to its field, and the API is not asked.
+    const at = page.getByLabel('Time (your time zone)');
+    const chosen = await at.inputValue();
+    const asked: string[] = [];
+    page.on('request', (r) => void (r.url().includes('/api/evidence/holders') && asked.push(r.url())));
+    await at.fill('');
+    await page.getByRole('button', { name: 'Show holders' }).click();
+    await page.locator('#holders-at-error').getByText('Give a date and time.').waitFor();
+    expect(await at.getAttribute('aria-invalid')).toBe('true');
+    expect(await at.getAttribute('aria-describedby')).toBe('holders-at-error');
+    expect(asked).toEqual([]);
+    await at.fill(chosen);
     await page.getByRole('button', { name: 'Show holders' }).click();
     await page.getByRole('row').filter({ hasText: 'alexw@contoso.onmicrosoft.com' }).first().waitFor();
     await inspect(page, 'evidence');
