@@ -32,8 +32,10 @@ export const GRAPH_MAILBOX_APP_ROLE_IDS: Record<string, string> = {
 };
 /**
  * Exchange "RBAC for Applications" roles carrying the same powers, assigned to service principal pointers with a
- * resource scope (https://learn.microsoft.com/exchange/permissions-exo/application-rbac): each is named
- * "Application " + the Graph permission it scopes, without ".All".
+ * resource scope. Names as the "Supported Application Roles" table of
+ * https://learn.microsoft.com/exchange/permissions-exo/application-rbac lists them (each scopes the Graph permission
+ * of the same name with ".All"). The same page: these grants add to any unscoped Entra consent (a union), which is
+ * why an app holding both is flagged.
  */
 export const APPLICATION_EXPORT_ROLE = 'Application MailboxItem.Export';
 export const APPLICATION_IMPORT_EXPORT_ROLE = 'Application MailboxItem.ImportExport';
