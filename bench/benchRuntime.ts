@@ -22,7 +22,8 @@ import { createTableAccess } from '../lib/tableStorage/tableAccess.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/server.js';
 import { silentLogger } from '../testkit/loggers.js';
 import { countingTables, delayedTables, type CountingTables } from '../testkit/tables.js';
-import { applyLatency, seededRandom, tableDelay, type LatencyProfile } from './latencyProfile.js';
+import { applyLatency, tableDelay, type LatencyProfile } from './latencyProfile.js';
+import { seededRandom } from '../emulator/seededRandom.js';
 
 export interface BenchRuntime extends Runtime {
   clock: ManualClock;

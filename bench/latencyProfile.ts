@@ -50,18 +50,6 @@ export function applyLatency(emulator: RunningEmulator, profile: LatencyProfile)
       emulator.faults.add({ route, inBatch: false, fault: { kind: 'latency', ...ranged(ms, profile.jitter) } });
 }
 
-/** mulberry32 from a fixed seed: the same jitter on every run of the benchmark. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Milliseconds each Table Storage request waits under this profile (0 when it has none). */
 export function tableDelay(profile: LatencyProfile, random: () => number): () => number {
   const { ms, jitterMs = 0 } = ranged(profile.tableMs, profile.jitter);

@@ -3,6 +3,7 @@
  * seeded random rate, so retry and partial-read handling can be tested deterministically.
  */
 import { asText } from './asText.js';
+import { seededRandom } from './seededRandom.js';
 
 export type Fault =
   /** Slows the call by `ms`, plus a seeded random share of `jitterMs` when given. */
@@ -80,18 +81,6 @@ export interface FaultDecision {
   failure?: Exclude<Fault, { kind: 'latency' | 'warning' }>;
 }
 
-/** mulberry32: small, seedable, good enough to spread injected failures. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function escapeRegExp(s: string): string {
   return s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -163,12 +152,12 @@ export class Faults {
   private random: () => number;
 
   constructor(seed = 1) {
-    this.random = generator(seed);
+    this.random = seededRandom(seed);
   }
 
   /** Restarts the random sequence: the same seed and calls give the same failures. */
   seed(seed: number): void {
-    this.random = generator(seed);
+    this.random = seededRandom(seed);
   }
 
   add(rule: FaultRule): string {
