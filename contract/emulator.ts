@@ -16,3 +16,19 @@ export const EMULATOR_LOGS_RULE_ID = 'dcr-0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e';
 
 /** The input stream of that rule: the watchdog's default WATCHDOG_LOGS_STREAM. */
 export const EMULATOR_LOGS_STREAM = 'Custom-MieWatchdog_CL';
+
+/**
+ * The ways a principal reaches the power to export mailboxes, named alike by the audit (a holder's `via`) and by
+ * the emulator's own answer to "who can export?", so tests hold one against the other.
+ */
+export type ExportPathVia =
+  | 'direct'
+  | 'role-group'
+  | 'security-group'
+  | 'organization-management'
+  | 'service-principal'
+  | 'graph-app-role'
+  /** An Exchange RBAC for Applications role assignment to an app's service principal pointer, with its resource scope. */
+  | 'application-role'
+  /** A member of a Purview role group that carries the eDiscovery Export role. */
+  | 'ediscovery-role-group';

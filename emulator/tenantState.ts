@@ -14,6 +14,7 @@ import {
   MIE_ROLE,
   ORGANIZATION_MANAGEMENT,
 } from '../contract/microsoft.js';
+import type { ExportPathVia } from '../contract/emulator.js';
 import type { Clock } from './clock.js';
 import type {
   AssigneeType,
@@ -79,15 +80,7 @@ export function pointerName(sp: SeedServicePrincipal): string {
 
 /** One way a principal reaches the power to export mailboxes. */
 export interface ExportPath {
-  via:
-    | 'direct'
-    | 'role-group'
-    | 'security-group'
-    | 'organization-management'
-    | 'service-principal'
-    | 'graph-app-role'
-    | 'application-role'
-    | 'ediscovery-role-group';
+  via: ExportPathVia;
   role: string;
   assignment: string;
 }

@@ -19,6 +19,7 @@ export {
   MIE_ROLE,
   ORGANIZATION_MANAGEMENT,
 } from '../contract/microsoft.js';
+import type { ExportPathVia } from '../contract/emulator.js';
 
 // ---- Exchange, as read through the admin API ----------------------------------------------
 
@@ -128,17 +129,9 @@ export interface AppRoleHolder {
  */
 export type Capability = 'export' | 'import' | 'restore-deleted-items' | 'grant';
 
+/** How a holder got the power: one of the export paths (contract/emulator.ts), or an assignee the audit cannot look into. */
 export type HolderVia =
-  | 'direct'
-  | 'role-group'
-  | 'security-group'
-  | 'organization-management'
-  | 'service-principal'
-  | 'graph-app-role'
-  /** An Exchange RBAC for Applications role assignment to an app's service principal pointer, with its resource scope. */
-  | 'application-role'
-  /** A member of a Purview role group that carries the eDiscovery Export role. */
-  | 'ediscovery-role-group'
+  | ExportPathVia
   /** An assignee type the audit cannot expand (linked or partner role groups, policies): one holder, members unknown. */
   | 'unexpanded-assignee';
 
