@@ -7,13 +7,11 @@
  * https://learn.microsoft.com/azure/azure-monitor/logs/logs-ingestion-api-overview
  */
 import type { TokenCredential } from '@azure/identity';
-import type { Clock, Logger, NoticeChannel, SentMailStore } from '../ports/index.js';
+import type { NoticeChannel } from '../ports/index.js';
 import { accessToken } from '../http/accessToken.js';
-import type { RetryPolicy } from '../http/retryPolicy.js';
-import { channelPoster } from './channelPost.js';
-import { OutboxChannel } from './outboxChannel.js';
+import { jsonPostChannel, type PostingChannelOptions } from './channelPost.js';
 
-export interface LogsChannelOptions {
+export interface LogsChannelOptions extends PostingChannelOptions {
   /** The data collection endpoint's logs ingestion URL (https://<dce>.<region>.ingest.monitor.azure.com). */
   endpoint: string;
   /** The data collection rule's immutable id (dcr-...). */
@@ -21,10 +19,6 @@ export interface LogsChannelOptions {
   /** The rule's input stream (Custom-MieWatchdog_CL). */
   stream: string;
   credential: TokenCredential;
-  outbox: SentMailStore;
-  clock: Clock;
-  logger?: Logger;
-  policy?: Partial<RetryPolicy>;
 }
 
 /** The audience of the Logs Ingestion API. */
@@ -32,23 +26,13 @@ const SCOPE = 'https://monitor.azure.com/.default';
 const API_VERSION = '2023-01-01';
 
 export function logsChannel(options: LogsChannelOptions): NoticeChannel {
-  const post = channelPoster({ service: 'Logs Ingestion', policy: options.policy, logger: options.logger });
   const url = `${options.endpoint.replace(/\/+$/, '')}/dataCollectionRules/${encodeURIComponent(options.ruleId)}/streams/${encodeURIComponent(options.stream)}?api-version=${API_VERSION}`;
   const context = { service: 'Logs Ingestion' as const, operation: 'upload rows' };
-  return new OutboxChannel({
+  return jsonPostChannel({
+    ...options,
     name: 'logs',
-    outbox: options.outbox,
-    clock: options.clock,
-    logger: options.logger,
-    post: (message) =>
-      post(async () => ({
-        method: 'POST',
-        url,
-        headers: {
-          authorization: `Bearer ${await accessToken(options.credential, SCOPE, context)}`,
-          'content-type': 'application/json',
-        },
-        body: message.body,
-      })),
+    service: 'Logs Ingestion',
+    url,
+    headers: async () => ({ authorization: `Bearer ${await accessToken(options.credential, SCOPE, context)}` }),
   });
 }

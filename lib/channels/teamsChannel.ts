@@ -3,32 +3,13 @@
  * message is posted as is (an Adaptive Card attachment, lib/notify/teamsCard.ts). The URL carries its own
  * signature, so it is a secret: it is never logged and errors never repeat it.
  */
-import type { Clock, Logger, NoticeChannel, SentMailStore } from '../ports/index.js';
-import type { RetryPolicy } from '../http/retryPolicy.js';
-import { channelPoster } from './channelPost.js';
-import { OutboxChannel } from './outboxChannel.js';
+import type { NoticeChannel } from '../ports/index.js';
+import { jsonPostChannel, type PostingChannelOptions } from './channelPost.js';
 
-export interface TeamsChannelOptions {
+export interface TeamsChannelOptions extends PostingChannelOptions {
   url: string;
-  outbox: SentMailStore;
-  clock: Clock;
-  logger?: Logger;
-  policy?: Partial<RetryPolicy>;
 }
 
 export function teamsChannel(options: TeamsChannelOptions): NoticeChannel {
-  const post = channelPoster({ service: 'Teams webhook', policy: options.policy, logger: options.logger });
-  return new OutboxChannel({
-    name: 'teams',
-    outbox: options.outbox,
-    clock: options.clock,
-    logger: options.logger,
-    post: (message) =>
-      post(() => ({
-        method: 'POST',
-        url: options.url,
-        headers: { 'content-type': 'application/json' },
-        body: message.body,
-      })),
-  });
+  return jsonPostChannel({ ...options, name: 'teams', service: 'Teams webhook' });
 }

@@ -7,18 +7,12 @@
  * (the scheme Stripe and Slack use: the timestamp is inside the signed text, so it cannot be swapped).
  */
 import { createHmac } from 'node:crypto';
-import type { ChannelMessage, Clock, Logger, NoticeChannel, SentMailStore } from '../ports/index.js';
-import type { RetryPolicy } from '../http/retryPolicy.js';
-import { channelPoster } from './channelPost.js';
-import { OutboxChannel } from './outboxChannel.js';
+import type { ChannelMessage, NoticeChannel } from '../ports/index.js';
+import { jsonPostChannel, type PostingChannelOptions } from './channelPost.js';
 
-export interface WebhookChannelOptions {
+export interface WebhookChannelOptions extends PostingChannelOptions {
   url: string;
   secret: string;
-  outbox: SentMailStore;
-  clock: Clock;
-  logger?: Logger;
-  policy?: Partial<RetryPolicy>;
 }
 
 const SIGNATURE_HEADER = 'x-watchdog-signature';
@@ -33,7 +27,6 @@ export function webhookSignature(secret: string, timestamp: string, body: string
 function signedHeaders(options: WebhookChannelOptions, message: ChannelMessage): Record<string, string> {
   const timestamp = String(Math.floor(options.clock.now().getTime() / 1000));
   return {
-    'content-type': 'application/json',
     [EVENT_ID_HEADER]: message.noticeKey,
     [TIMESTAMP_HEADER]: timestamp,
     [SIGNATURE_HEADER]: webhookSignature(options.secret, timestamp, message.body),
@@ -41,14 +34,11 @@ function signedHeaders(options: WebhookChannelOptions, message: ChannelMessage):
 }
 
 export function webhookChannel(options: WebhookChannelOptions): NoticeChannel {
-  const post = channelPoster({ service: 'Webhook', policy: options.policy, logger: options.logger });
-  return new OutboxChannel({
+  // Signed per attempt: a retry after a backoff carries a fresh timestamp.
+  return jsonPostChannel({
+    ...options,
     name: 'webhook',
-    outbox: options.outbox,
-    clock: options.clock,
-    logger: options.logger,
-    // Signed per attempt: a retry after a backoff carries a fresh timestamp.
-    post: (message) =>
-      post(() => ({ method: 'POST', url: options.url, headers: signedHeaders(options, message), body: message.body })),
+    service: 'Webhook',
+    headers: (message) => signedHeaders(options, message),
   });
 }
