@@ -23,9 +23,10 @@ export function chainHash(prevHash: string, record: unknown): string {
 /** The row key of the journal row whose first entry has this seq: verification names rows by it. */
 export const entryRowKey = (seq: number): string => `e${String(seq).padStart(12, '0')}`;
 
-/** The fields of a journal entry the hash covers, in the form verify recomputes. */
-export function hashedFields(e: {
+/** The fields of a journal entry the hash covers. */
+export interface HashedEntry {
   seq: number;
+  /** The event id; absent on entries without one. */
   id?: string;
   at: string;
   type: string;
@@ -34,7 +35,10 @@ export function hashedFields(e: {
   reason?: string;
   data: Record<string, unknown>;
   prevHash: string;
-}): Record<string, unknown> {
+}
+
+/** Exactly the hashed fields of an entry, in the form verify recomputes. */
+export function hashedFields(e: HashedEntry): HashedEntry {
   // An absent id is left out of the canonical form, so entries written before ids existed verify unchanged.
   return {
     seq: e.seq,

@@ -14,7 +14,7 @@
  * that tail, and only callers that know an earlier attempt may exist use it.
  */
 import { odata, type TableTransactionResponse, type TransactionAction } from '@azure/data-tables';
-import { chainHash, entryRowKey, GENESIS_HASH, hashedFields } from '../hashChain.js';
+import { chainHash, entryRowKey, GENESIS_HASH, hashedFields, type HashedEntry } from '../hashChain.js';
 import {
   type Clock,
   type Journal,
@@ -65,19 +65,11 @@ type HeadEntity = {
   hash: string;
 };
 
-type EntryEntity = {
+/** One entry in one row: the hashed fields, with the data as JSON. */
+type EntryEntity = Omit<HashedEntry, 'data'> & {
   partitionKey: string;
   rowKey: string;
-  seq: number;
-  /** The event id; absent on entries without one. */
-  id?: string;
-  at: string;
-  type: string;
-  actor: string;
-  subject: string;
-  reason?: string;
   data: string;
-  prevHash: string;
   hash: string;
 };
 
@@ -96,8 +88,8 @@ type PackedEntity = {
 type KnownHead = { seq: number; hash: string; etag: string };
 type Appended = { entries: JournalEntry[]; head?: KnownHead };
 
-/** A stored row's entry: its type and data are those it was appended with (the input was of the union). */
-export function entryFromEntity(e: EntryEntity): JournalEntry {
+/** A stored entry: its type and data are those it was appended with (the input was of the union). */
+function storedEntry(e: Omit<HashedEntry, 'data'> & { hash: string }, data: Record<string, unknown>): JournalEntry {
   return {
     seq: e.seq,
     ...(e.id ? { id: e.id } : {}),
@@ -106,10 +98,14 @@ export function entryFromEntity(e: EntryEntity): JournalEntry {
     actor: e.actor,
     subject: e.subject,
     reason: e.reason || undefined,
-    data: JSON.parse(e.data) as Record<string, unknown>,
+    data,
     prevHash: e.prevHash,
     hash: e.hash,
   } as JournalEntry;
+}
+
+export function entryFromEntity(e: EntryEntity): JournalEntry {
+  return storedEntry(e, JSON.parse(e.data) as Record<string, unknown>);
 }
 
 interface SizedInput {
@@ -177,18 +173,7 @@ function packedEntries(e: PackedEntity): JournalEntry[] {
     ) {
       throw new Error('an entry lacks seq, data, prevHash or hash');
     }
-    return {
-      seq: v.seq,
-      ...(v.id ? { id: v.id } : {}),
-      at: v.at,
-      type: v.type,
-      actor: v.actor,
-      subject: v.subject,
-      reason: v.reason || undefined,
-      data: v.data,
-      prevHash: v.prevHash,
-      hash: v.hash,
-    } as JournalEntry;
+    return storedEntry(v, v.data);
   });
 }
 
