@@ -5,22 +5,16 @@
  */
 import { parseDuration } from '../lib/duration.js';
 import { startEmulator } from '../emulator/server.js';
-import { channelEnv } from './local/localEnv.js';
+import { channelEnv, emulatorEnv } from './local/localEnv.js';
 import { SCENARIOS } from '../emulator/scenarios/index.js';
-import { leaf, runSpec, type CommandSpec } from './command.js';
+import { jsonFlag, leaf, runSpec, type CommandSpec } from './command.js';
+import { interrupted } from './interrupted.js';
 import type { CliIo } from './io.js';
 import { closest } from './suggest.js';
 
 export interface EmulatorCommandOptions {
   /** Resolves when the emulator should stop; defaults to SIGINT/SIGTERM. */
   until?: Promise<unknown>;
-}
-
-function interrupted(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
 }
 
 interface EmulatorFlags {
@@ -47,7 +41,7 @@ function emulatorSpec(options: EmulatorCommandOptions): CommandSpec {
         value: 'DURATION',
         description: 'how long role changes take to show, such as 5m or PT5M (default none)',
       },
-      { name: 'json', description: 'print where it listens as one JSON line (schema in docs/cli.md)' },
+      jsonFlag('where it listens as one JSON line'),
     ],
     parse(input) {
       const scenario = input.text('scenario') ?? 'forgotten-migrations';
@@ -73,15 +67,7 @@ function emulatorSpec(options: EmulatorCommandOptions): CommandSpec {
 async function serve(flags: EmulatorFlags, io: CliIo, options: EmulatorCommandOptions): Promise<number> {
   const { scenario, port, pageSize, propagationDelayMs } = flags;
   const emulator = await startEmulator({ scenario, port, pageSize, propagationDelayMs });
-  const settings = {
-    WATCHDOG_TENANT: emulator.tenant,
-    WATCHDOG_EXCHANGE_URL: emulator.url,
-    WATCHDOG_GRAPH_URL: emulator.url,
-    WATCHDOG_COMPLIANCE_URL: emulator.complianceUrl,
-    WATCHDOG_CREDENTIAL: 'emulator',
-    WATCHDOG_EMAIL_CONNECTION_STRING: emulator.emailConnectionString,
-    ...channelEnv(emulator.channels),
-  };
+  const settings = { ...emulatorEnv(emulator), ...channelEnv(emulator.channels) };
   if (flags.json) {
     io.out(JSON.stringify({ url: emulator.url, port: emulator.port, scenario, tenant: emulator.tenant, settings }));
   } else {

@@ -31,16 +31,25 @@ export function channelEnv(channels: RunningEmulator['channels']): Env {
   };
 }
 
-export function localEnv({ emulator, storageConnectionString, channels, overrides = {} }: LocalEnvOptions): Env {
-  const tenant = emulator.tenant;
-  const env: Env = {
-    WATCHDOG_TENANT: tenant,
+/** The settings that point the watchdog's Exchange, Graph, compliance and email calls at the emulator, with its credential. */
+export function emulatorEnv(
+  emulator: Pick<RunningEmulator, 'url' | 'tenant' | 'emailConnectionString' | 'complianceUrl'>,
+): Env {
+  return {
+    WATCHDOG_TENANT: emulator.tenant,
     WATCHDOG_EXCHANGE_URL: emulator.url,
     WATCHDOG_GRAPH_URL: emulator.url,
     WATCHDOG_COMPLIANCE_URL: emulator.complianceUrl,
     WATCHDOG_CREDENTIAL: 'emulator',
-    WATCHDOG_IDENTITY_CLIENT_ID: WATCHDOG_APP.appId,
     WATCHDOG_EMAIL_CONNECTION_STRING: emulator.emailConnectionString,
+  };
+}
+
+export function localEnv({ emulator, storageConnectionString, channels, overrides = {} }: LocalEnvOptions): Env {
+  const tenant = emulator.tenant;
+  const env: Env = {
+    ...emulatorEnv(emulator),
+    WATCHDOG_IDENTITY_CLIENT_ID: WATCHDOG_APP.appId,
     WATCHDOG_EMAIL_SENDER: `watchdog@${tenant}`,
     WATCHDOG_ALERT_RECIPIENTS: `security@${tenant}`,
     WATCHDOG_APPROVER_RECIPIENTS: `lidiah@${tenant}`,

@@ -9,7 +9,7 @@ import type { Logger } from '../../lib/ports/index.js';
 import { createRuntime, type Runtime } from '../../lib/runtime.js';
 import type { RetryPolicy } from '../../lib/http/retryPolicy.js';
 import type { TableAccess } from '../../lib/tableStorage/tableAccess.js';
-import { channelEnv } from '../../cli/local/localEnv.js';
+import { channelEnv, emulatorEnv } from '../../cli/local/localEnv.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server.js';
 import { SECURITY_TEAM, SENDER } from '../../emulator/scenarios/forgottenMigrations.js';
 import { silentLogger } from '../../testkit/loggers.js';
@@ -54,12 +54,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
   const emulator = await startEmulator({ ...emulatorOptions, clock });
   const tablePrefix = uniquePrefix();
   const env: Record<string, string> = {
-    WATCHDOG_TENANT: emulator.tenant,
-    WATCHDOG_EXCHANGE_URL: emulator.url,
-    WATCHDOG_GRAPH_URL: emulator.url,
-    WATCHDOG_COMPLIANCE_URL: emulator.complianceUrl,
-    WATCHDOG_CREDENTIAL: 'emulator',
-    WATCHDOG_EMAIL_CONNECTION_STRING: emulator.emailConnectionString,
+    ...emulatorEnv(emulator),
     WATCHDOG_EMAIL_SENDER: SENDER,
     WATCHDOG_ALERT_RECIPIENTS: SECURITY_TEAM,
     WATCHDOG_STORAGE_CONNECTION_STRING: azuriteConnectionString(),
