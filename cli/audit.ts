@@ -9,7 +9,7 @@ import { runAudit, type AuditResult } from '../lib/audit/runAudit.js';
 import type { UsageOutcome } from '../lib/audit/recordUsage.js';
 import { loadConfig } from '../lib/config.js';
 import type { Logger } from '../lib/ports/index.js';
-import { leaf, type CommandSpec } from './command.js';
+import { jsonFlag, leaf, type CommandSpec } from './command.js';
 import { countingCalls, progressOn } from './progress.js';
 import { countsText, holderSummaryLines, summarizeFindings, summarizeHolders } from './summary.js';
 import { terminalSafe } from './terminal.js';
@@ -128,7 +128,7 @@ export function command(): CommandSpec {
     description:
       'Runs the audit job of the auditTimer function once: reads every holder of Mailbox Import Export, stores a snapshot when it changed, diffs against the grants, opens and resolves findings and sends the drift alert and the daily digest. Exits 1 while any finding is open, 0 when there is none.',
     flags: [
-      { name: 'json', description: 'print one JSON document (schema in docs/cli.md)' },
+      jsonFlag(),
       { name: 'summary', description: 'counts by path, kind and severity instead of every holder and finding' },
       { name: 'progress', description: 'report progress on stderr even when it is not a terminal' },
     ],

@@ -20,6 +20,11 @@ export interface FlagSpec {
   required?: boolean;
 }
 
+/** The --json flag of a command; `what` says what it prints (docs/cli.md has the schema of every --json output). */
+export function jsonFlag(what = 'one JSON document'): FlagSpec {
+  return { name: 'json', description: `print ${what} (schema in docs/cli.md)` };
+}
+
 export interface ArgumentSpec {
   name: string;
   description: string;

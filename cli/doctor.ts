@@ -7,7 +7,7 @@ import { loadConfig } from '../lib/config.js';
 import type { DoctorReport } from '../lib/doctor/doctorCheck.js';
 import { createDoctorProbes } from '../lib/doctorProbes.js';
 import { runDoctor } from '../lib/doctor/runDoctor.js';
-import { leaf, type CommandSpec } from './command.js';
+import { jsonFlag, leaf, type CommandSpec } from './command.js';
 import { terminalSafe as clean } from './terminal.js';
 
 export function formatDoctor(report: DoctorReport): string {
@@ -31,7 +31,7 @@ export function command(): CommandSpec {
     summary: 'check settings, permissions and connectivity',
     description:
       'Runs every check against the configured tenant and storage, one line each with the fix for a failure. Exit 0 only when all pass, 1 when any fails, 2 for bad settings.',
-    flags: [{ name: 'json', description: 'print the report as one JSON document (schema in docs/cli.md)' }],
+    flags: [jsonFlag('the report as one JSON document')],
     parse: (input) => ({ json: input.bool('json') }),
     async run({ json }, io) {
       const config = loadConfig(io.env);

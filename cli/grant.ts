@@ -34,7 +34,15 @@ import { PROPAGATION_NOTE } from '../lib/grants/notices/grantNotice.js';
 import { releaseGrant } from '../lib/grants/releaseGrant.js';
 import { requestGrant } from '../lib/grants/requestGrant.js';
 import { createRuntime } from '../lib/runtime.js';
-import { runSpec, UsageError, type CommandSpec, type FlagInput, type GroupSpec, type LeafSpec } from './command.js';
+import {
+  jsonFlag,
+  runSpec,
+  UsageError,
+  type CommandSpec,
+  type FlagInput,
+  type GroupSpec,
+  type LeafSpec,
+} from './command.js';
 import { reportError } from './errors.js';
 import type { CliIo } from './io.js';
 
@@ -113,7 +121,6 @@ async function resolvePerson(deps: GrantDeps, name: PersonFlag, upn: string): Pr
 }
 
 const ID = [{ name: 'id', description: 'grant id' }];
-const JSON_FLAG = { name: 'json', description: 'print one JSON document (schema in docs/cli.md)' };
 const flag = (name: string, value: string, description: string, required = false) => ({
   name,
   value,
@@ -135,7 +142,7 @@ function grantSpec(makeDeps: () => GrantDeps): GroupSpec {
     spec: Omit<LeafSpec<T>, 'run'> & { decide(values: T): Promise<Outcome> },
   ): LeafSpec<T> => ({
     ...spec,
-    flags: [...spec.flags, JSON_FLAG],
+    flags: [...spec.flags, jsonFlag()],
     async run(values, io) {
       try {
         const outcome = await spec.decide(values);

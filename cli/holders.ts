@@ -4,7 +4,7 @@ import type { EvidenceDeps } from '../lib/evidence/evidenceDeps.js';
 import { describeHoldersAt, holdersAtTime, type HoldersAtAnswer } from '../lib/evidence/holdersAtTime.js';
 import { openEvidence } from '../lib/runtime.js';
 import { describeChainReport } from '../lib/evidence/verifyHistory.js';
-import { leaf, runSpec, type CommandSpec } from './command.js';
+import { jsonFlag, leaf, runSpec, type CommandSpec } from './command.js';
 import type { CliIo } from './io.js';
 import { holderSummaryLines, summarizeHolders } from './summary.js';
 
@@ -34,7 +34,7 @@ function holdersSpec(deps: JournalDeps | (() => JournalDeps)): CommandSpec {
         description: 'the instant to ask about (ISO 8601, for example 2026-03-01T12:00:00Z)',
         required: true,
       },
-      { name: 'json', description: 'print one JSON document (schema in docs/cli.md)' },
+      jsonFlag(),
       { name: 'summary', description: 'counts by path and principal type instead of every holder' },
     ],
     parse: (input) => ({ at: input.instant('at') ?? '', json: input.bool('json'), summary: input.bool('summary') }),

@@ -8,7 +8,7 @@ import type { Logger } from '../lib/ports/index.js';
 import { formatRevocationReport } from '../lib/revoke/formatRevocationReport.js';
 import { runRevokeSchedule, type RevokeScheduleDeps } from '../lib/revoke/runRevokeSchedule.js';
 import { createRuntime } from '../lib/runtime.js';
-import { leaf, runSpec, type CommandSpec } from './command.js';
+import { jsonFlag, leaf, runSpec, type CommandSpec } from './command.js';
 import type { CliIo } from './io.js';
 
 function revokeCommand(deps: () => RevokeScheduleDeps): CommandSpec {
@@ -17,10 +17,7 @@ function revokeCommand(deps: () => RevokeScheduleDeps): CommandSpec {
     summary: 'activate due grants, remove expired ones and verify, send reminders',
     description:
       'Runs one tick of the revokeExpired timer: activates approved grants whose start has come, lapses the requests nobody decided on within WATCHDOG_REQUEST_TTL, removes expired grants and reads back that they are gone, and sends the reminders due.',
-    flags: [
-      { name: 'json', description: 'print one JSON document (schema in docs/cli.md)' },
-      { name: 'dry-run', description: 'plan the removals and reminders without changing anything' },
-    ],
+    flags: [jsonFlag(), { name: 'dry-run', description: 'plan the removals and reminders without changing anything' }],
     parse: (input) => ({ json: input.bool('json'), dryRun: input.bool('dry-run') || undefined }),
     async run({ json, dryRun }, io) {
       const result = await runRevokeSchedule(deps(), { dryRun });

@@ -3,16 +3,10 @@
  * emulator (cli/local/webStack.ts), until interrupted. Prints the URL to open.
  */
 import { leaf, type CommandSpec } from './command.js';
+import { interrupted } from './interrupted.js';
 import type { CliIo } from './io.js';
 import { startWebStack } from './local/webStack.js';
 import { API_ROLE_HOLDERS, TENANT } from '../emulator/scenarios/forgottenMigrations.js';
-
-function interrupted(): Promise<void> {
-  return new Promise((done) => {
-    process.once('SIGINT', () => done());
-    process.once('SIGTERM', () => done());
-  });
-}
 
 export function command(): CommandSpec {
   return leaf({

@@ -17,7 +17,7 @@ import {
 } from '../lib/evidence/verifyAnchored.js';
 import type { StoredJournalRow } from '../lib/ports/index.js';
 import { openEvidence } from '../lib/runtime.js';
-import { leaf, runSpec, type CommandSpec } from './command.js';
+import { jsonFlag, leaf, runSpec, type CommandSpec } from './command.js';
 import type { CliIo } from './io.js';
 
 type VerifyDeps = Pick<EvidenceDeps, 'journalRows' | 'anchors'>;
@@ -67,7 +67,7 @@ function verifySpec(deps: VerifyDeps | (() => VerifyDeps)): CommandSpec {
         value: 'FILE',
         description: 'an anchors file (export --kind anchors --format ndjson) instead of the anchor blobs',
       },
-      { name: 'json', description: 'print the report as one JSON document (schema in docs/cli.md)' },
+      jsonFlag('the report as one JSON document'),
     ],
     parse(input) {
       const file = input.text('file');
