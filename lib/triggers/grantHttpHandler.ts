@@ -85,33 +85,12 @@ const ROUTES: Record<string, Route> = {
       });
     },
   },
-  'POST ': {
-    roles: ['Grant.Request'],
-    async run({ request, caller, deps }) {
-      const body = await readJsonBody(request, requestGrantBody);
-      const grant = await requestGrant(deps, caller, {
-        principal: body.principal,
-        durationMs: body.duration,
-        justification: body.justification,
-        ticket: body.ticket,
-        startsAt: body.start,
-      });
-      return json(201, view(deps, grant), { location: grantLocation(request, grant.id) });
-    },
-  },
-  'POST adopt': {
-    roles: ['Grant.Approve'],
-    async run({ request, caller, deps }) {
-      const body = await readJsonBody(request, adoptGrantBody);
-      const grant = await adoptGrant(deps, caller, {
-        assignmentGuid: body.assignmentGuid,
-        durationMs: body.duration,
-        justification: body.justification,
-        ticket: body.ticket,
-      });
-      return json(201, view(deps, grant), { location: grantLocation(request, grant.id) });
-    },
-  },
+  'POST ': creation(['Grant.Request'], requestGrantBody, (deps, caller, body) =>
+    requestGrant(deps, caller, { ...terms(body), principal: body.principal, startsAt: body.start }),
+  ),
+  'POST adopt': creation(['Grant.Approve'], adoptGrantBody, (deps, caller, body) =>
+    adoptGrant(deps, caller, { ...terms(body), assignmentGuid: body.assignmentGuid }),
+  ),
   'GET grantee': {
     roles: ['Grant.Request'],
     async run({ request, deps }) {
@@ -127,27 +106,9 @@ const ROUTES: Record<string, Route> = {
     roles: ANY_READER,
     run: async ({ caller, id, deps }) => json(200, { entries: await grantTimeline(deps, caller, id) }),
   },
-  'POST :id/approve': {
-    roles: ['Grant.Approve'],
-    async run({ request, caller, id, deps }) {
-      const body = await readJsonBody(request, reasonBody, { optional: true });
-      return json(200, view(deps, await approveGrant(deps, caller, id, body.reason)));
-    },
-  },
-  'POST :id/deny': {
-    roles: ['Grant.Approve'],
-    async run({ request, caller, id, deps }) {
-      const body = await readJsonBody(request, reasonBody, { optional: true });
-      return json(200, view(deps, await denyGrant(deps, caller, id, body.reason)));
-    },
-  },
-  'POST :id/cancel': {
-    roles: ['Grant.Request', 'Grant.Approve'],
-    async run({ request, caller, id, deps }) {
-      const body = await readJsonBody(request, reasonBody, { optional: true });
-      return json(200, view(deps, await cancelGrant(deps, caller, id, body.reason)));
-    },
-  },
+  'POST :id/approve': decision(['Grant.Approve'], approveGrant),
+  'POST :id/deny': decision(['Grant.Approve'], denyGrant),
+  'POST :id/cancel': decision(['Grant.Request', 'Grant.Approve'], cancelGrant),
   'POST :id/extend': {
     roles: ['Grant.Request'],
     async run({ request, caller, id, deps }) {
@@ -161,14 +122,42 @@ const ROUTES: Record<string, Route> = {
       );
     },
   },
-  'POST :id/release': {
-    roles: ['Grant.Request', 'Grant.Approve'],
+  'POST :id/release': decision(['Grant.Request', 'Grant.Approve'], releaseGrant),
+};
+
+/** A route that creates a grant from the body: 201 with the grant and where it lives. */
+function creation<S extends v.GenericSchema>(
+  roles: Route['roles'],
+  schema: S,
+  create: (deps: GrantDeps, caller: Caller, body: v.InferOutput<S>) => Promise<Grant>,
+): Route {
+  return {
+    roles,
+    async run({ request, caller, deps }) {
+      const grant = await create(deps, caller, await readJsonBody(request, schema));
+      return json(201, view(deps, grant), { location: grantLocation(request, grant.id) });
+    },
+  };
+}
+
+/** The terms every new grant is asked with, from the body's wire names. */
+function terms(body: { duration: number; justification: string; ticket: string }) {
+  return { durationMs: body.duration, justification: body.justification, ticket: body.ticket };
+}
+
+/** A decision on the grant `id` with an optional reason in the body. */
+function decision(
+  roles: Route['roles'],
+  decide: (deps: GrantDeps, caller: Caller, id: string, reason?: string) => Promise<Grant>,
+): Route {
+  return {
+    roles,
     async run({ request, caller, id, deps }) {
       const body = await readJsonBody(request, reasonBody, { optional: true });
-      return json(200, view(deps, await releaseGrant(deps, caller, id, body.reason)));
+      return json(200, view(deps, await decide(deps, caller, id, body.reason)));
     },
-  },
-};
+  };
+}
 
 /** Every route as "METHOD shape" with the app roles it accepts (docs/openapi.json is built from this list). */
 export const GRANT_ROUTES: readonly { key: string; roles: readonly AppRole[] }[] = Object.entries(ROUTES).map(
