@@ -86,14 +86,21 @@ export async function attributeFindings(deps: AttributionDeps, input: Attributio
     const started = await startQuery(deps, input, targets);
     if (started) next.push(started);
   }
-  if (JSON.stringify(next) !== JSON.stringify(pending)) {
-    try {
-      await deps.store.snapshots.saveAttribution(next, input.state);
-    } catch (error) {
-      deps.logger.warn(`Could not store the pending audit log queries: ${messageOf(error)}`);
-    }
-  }
+  if (JSON.stringify(next) !== JSON.stringify(pending))
+    await bestEffort(deps.logger, 'Could not store the pending audit log queries', () =>
+      deps.store.snapshots.saveAttribution(next, input.state),
+    );
   return emails;
+}
+
+/** A step whose failure must not fail the audit: logged as a warning after `what`, and undefined. */
+async function bestEffort<T>(logger: Logger, what: string, step: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await step();
+  } catch (error) {
+    logger.warn(`${what}: ${messageOf(error)}`);
+    return undefined;
+  }
 }
 
 /** A query Graph refuses to show (403) is dropped; any other failure keeps it for the next run. */
@@ -125,22 +132,23 @@ async function startQuery(
   if (all.length > targets.length)
     deps.logger.warn(`${all.length} new findings; only the first ${targets.length} are attributed.`);
   const now = deps.clock.now();
-  try {
-    const query = await deps.directory.startAuditLogQuery({
-      displayName: `MIE watchdog attribution ${now.toISOString()}`,
-      from: queryStart(targets, input.snapshot.assignments, now).toISOString(),
-      to: now.toISOString(),
-      operations: [...ATTRIBUTION_OPERATIONS],
-    });
-    deps.logger.info('Audit log query started to find who made the new findings', {
-      queryId: query.id,
-      findings: targets.length,
-    });
-    return { queryId: query.id, startedAt: now.toISOString(), findings: targets };
-  } catch (error) {
-    deps.logger.warn(`Could not start the audit log query that names who made the new findings: ${messageOf(error)}`);
-    return undefined;
-  }
+  return bestEffort(
+    deps.logger,
+    'Could not start the audit log query that names who made the new findings',
+    async () => {
+      const query = await deps.directory.startAuditLogQuery({
+        displayName: `MIE watchdog attribution ${now.toISOString()}`,
+        from: queryStart(targets, input.snapshot.assignments, now).toISOString(),
+        to: now.toISOString(),
+        operations: [...ATTRIBUTION_OPERATIONS],
+      });
+      deps.logger.info('Audit log query started to find who made the new findings', {
+        queryId: query.id,
+        findings: targets.length,
+      });
+      return { queryId: query.id, startedAt: now.toISOString(), findings: targets };
+    },
+  );
 }
 
 /** One GET; 'pending' keeps the query, undefined drops it, an email means it was reported. */

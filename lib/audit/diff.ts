@@ -6,14 +6,27 @@
  * - expired-present: a grant past its end whose assignment is still there
  * - missing: an active grant whose assignment is gone
  * - changed: relative to the previous snapshot, a scope change, an enabled toggle, a delegation
- *   change, or a new member of a group that already held the role. A `changed` finding stays open
- *   while the changed state lasts, until a grant approved after it was first seen covers the holder.
+ *   change, or new members of a group that already held the role. A `changed` finding stays open
+ *   while the changed state lasts, until a grant approved after it was first seen covers its holders.
+ *   Changes of a group assignment are one finding per assignment (lib/audit/changesByCause.ts).
  * - can-grant: a delegating assignment other than the expected ones (lib/audit/canGrant.ts)
  * Unapproved holders reached through one group assignment become one finding (lib/audit/findingsByCause.ts).
  */
 import type { Finding, Grant, Holder, RoleAssignment, Severity, Snapshot } from '../domain.js';
+import { isOrganizationWide } from './organizationWide.js';
 import type { StoredFinding } from '../ports/index.js';
 import { canGrantFindings } from './canGrant.js';
+import {
+  assignmentStateChanges,
+  byAssignment,
+  changedFindingId,
+  isGroupHeld,
+  joinsThroughMembership,
+  memberCohort,
+  openCohort,
+  type AddCandidate,
+  type ChangeCandidate,
+} from './changesByCause.js';
 import { findingsByCause } from './findingsByCause.js';
 
 export interface AuditPolicy {
@@ -34,25 +47,12 @@ export interface DiffResult {
   breakGlass: Holder[];
 }
 
-type ChangeAspect = 'scope' | 'enabled' | 'member' | 'delegation';
-
-export function changedFindingId(subject: string, aspect: ChangeAspect, value: string): string {
-  return `changed|${aspect}|${subject}|${value}`;
-}
-
 export function isBreakGlass(holder: Pick<Holder, 'principal' | 'principalId'>, policy: AuditPolicy): boolean {
   const list = new Set(policy.breakGlass.map((b) => b.toLowerCase()));
   return (
     list.has(holder.principal.toLowerCase()) ||
     (holder.principalId !== undefined && list.has(holder.principalId.toLowerCase()))
   );
-}
-
-const ORGANIZATION_SCOPES = new Set(['', 'organization', 'default']);
-
-/** Organization-wide scope: no custom or administrative-unit restriction. */
-export function isOrganizationWide(scope: string): boolean {
-  return ORGANIZATION_SCOPES.has(scope.trim().toLowerCase());
 }
 
 function grantMatchesPrincipal(grant: Grant, holder: Holder): boolean {
@@ -111,27 +111,19 @@ function assignmentPrincipal(a: RoleAssignment): string {
   return (a.roleAssigneeName || a.roleAssignee).toLowerCase();
 }
 
-interface ChangeCandidate {
-  finding: Finding;
-  holder?: Holder;
-}
-
-/** Records a candidate: every one is current, the new ones are also raised. */
-type AddCandidate = (c: ChangeCandidate, isNew: boolean) => void;
-
-/** A holder's scope, enabled state and (held through a group) membership, new when `prev` differs. */
-function holderChanges(
-  h: Holder,
-  prev: Holder | undefined,
-  hadPrevious: boolean,
-  groupHeldBefore: Set<string>,
-  add: AddCandidate,
-): void {
+/**
+ * A direct holder's scope and enabled state, new when `prev` differs. A holder through a group gets these (and its
+ * membership) as findings of its assignment instead; its per-holder ids stay current only so that findings opened
+ * before changes were grouped by cause are carried while their state lasts, never raised again.
+ */
+function holderChanges(h: Holder, prev: Holder | undefined, add: AddCandidate): void {
   const base = { kind: 'changed' as const, principal: h.principal, assignmentGuid: h.assignmentGuid, holderKey: h.key };
   const widened = isOrganizationWide(h.scope) && !!prev && !isOrganizationWide(prev.scope);
+  const raises = !isGroupHeld(h);
+  const holders = [h];
   add(
     {
-      holder: h,
+      holders,
       finding: {
         ...base,
         id: changedFindingId(h.key, 'scope', h.scope),
@@ -139,11 +131,11 @@ function holderChanges(
         summary: `${label(h)}: scope ${widened ? 'widened' : 'changed'} from '${prev?.scope ?? ''}' to '${h.scope}' on ${h.assignmentName}`,
       },
     },
-    !!prev && prev.scope !== h.scope,
+    raises && !!prev && prev.scope !== h.scope,
   );
   add(
     {
-      holder: h,
+      holders,
       finding: {
         ...base,
         id: changedFindingId(h.key, 'enabled', String(h.enabled)),
@@ -151,12 +143,12 @@ function holderChanges(
         summary: `${label(h)}: assignment ${h.assignmentName} was ${h.enabled ? 'enabled' : 'disabled'}`,
       },
     },
-    !!prev && prev.enabled !== h.enabled,
+    raises && !!prev && prev.enabled !== h.enabled,
   );
-  if (h.via === 'role-group' || h.via === 'security-group' || h.via === 'organization-management') {
+  if (joinsThroughMembership(h)) {
     add(
       {
-        holder: h,
+        holders,
         finding: {
           ...base,
           id: changedFindingId(h.key, 'member', h.assignmentGuid),
@@ -164,7 +156,7 @@ function holderChanges(
           summary: `${label(h)}: new member of ${h.viaName ?? 'a group'}, which holds ${h.role}`,
         },
       },
-      hadPrevious && !prev && groupHeldBefore.has(h.assignmentGuid.toLowerCase()),
+      false,
     );
   }
 }
@@ -181,6 +173,7 @@ function assignmentChange(
     hadPrevious && (prev ? prev.delegationType !== a.delegationType : a.delegationType !== 'Regular');
   add(
     {
+      holders: [],
       finding: {
         id: changedFindingId(subject, 'delegation', a.delegationType),
         kind: 'changed',
@@ -196,9 +189,13 @@ function assignmentChange(
   );
 }
 
-/** Every `changed` state the current snapshot is in, relative to `previous` (raised) or as ids (carried forward). */
+/**
+ * Every `changed` state the current snapshot is in, relative to `previous` (raised) or as ids (carried forward);
+ * never about a break-glass holder (`watched` are the others).
+ */
 function changeCandidates(
   snapshot: Snapshot,
+  watched: Holder[],
   previous: Snapshot | undefined,
 ): { raised: ChangeCandidate[]; current: Map<string, ChangeCandidate> } {
   const current = new Map<string, ChangeCandidate>();
@@ -213,7 +210,17 @@ function changeCandidates(
     current.set(c.finding.id, c);
     if (isNew) raised.push(c);
   };
-  for (const h of snapshot.holders) holderChanges(h, prevHolders.get(h.key), !!previous, groupHeldBefore, add);
+  for (const h of watched) holderChanges(h, prevHolders.get(h.key), add);
+  for (const holders of byAssignment(watched.filter(isGroupHeld)))
+    assignmentStateChanges(snapshot, holders, prevHolders, add);
+  const joiners = watched.filter(
+    (h) =>
+      !!previous &&
+      joinsThroughMembership(h) &&
+      !prevHolders.has(h.key) &&
+      groupHeldBefore.has(h.assignmentGuid.toLowerCase()),
+  );
+  for (const cohort of byAssignment(joiners)) add(memberCohort(snapshot, cohort), true);
   for (const a of snapshot.assignments) assignmentChange(a, prevAssignments.get(a.guid.toLowerCase()), !!previous, add);
   return { raised, current };
 }
@@ -275,27 +282,33 @@ function missingFindings(snapshot: Snapshot, grants: Grant[], nowMs: number): Fi
     }));
 }
 
+/** Every holder a change is about is covered by a grant approved since the change was first seen. */
+function approvedSince(holders: Holder[], inForce: Grant[], firstSeenIso: string): boolean {
+  const firstSeen = Date.parse(firstSeenIso);
+  return (
+    holders.length > 0 &&
+    holders.every((h) => inForce.some((g) => grantCovers(g, h) && (at(g.approvedAt) ?? 0) >= firstSeen))
+  );
+}
+
 /**
- * The changes raised by this snapshot, and the open ones it still shows unless a grant approved since they were
- * first seen covers the holder; never about a break-glass holder, each once.
+ * The changes raised by this snapshot, and the open ones it still shows unless grants approved since they were
+ * first seen cover their holders; never about a break-glass holder, each once.
  */
 function changedFindings(snapshot: Snapshot, inForce: Grant[], policy: AuditPolicy, history: DiffHistory): Finding[] {
-  const changes = changeCandidates(snapshot, history.previous);
+  const watched = snapshot.holders.filter((h) => !isBreakGlass(h, policy));
+  const changes = changeCandidates(snapshot, watched, history.previous);
   const findings: Finding[] = [];
   const seen = new Set<string>();
   const keep = (c: ChangeCandidate) => {
-    if (seen.has(c.finding.id) || (c.holder && isBreakGlass(c.holder, policy))) return;
+    if (seen.has(c.finding.id)) return;
     seen.add(c.finding.id);
     findings.push(c.finding);
   };
   for (const c of changes.raised) keep(c);
   for (const open of history.openChanged ?? []) {
-    const c = changes.current.get(open.id);
-    if (!c) continue;
-    const firstSeen = Date.parse(open.firstSeen);
-    const approvedSince =
-      c.holder && inForce.some((g) => grantCovers(g, c.holder as Holder) && (at(g.approvedAt) ?? 0) >= firstSeen);
-    if (!approvedSince) keep(c);
+    const c = changes.current.get(open.id) ?? openCohort(open, watched);
+    if (c && !approvedSince(c.holders, inForce, open.firstSeen)) keep(c);
   }
   return findings;
 }

@@ -2,9 +2,10 @@
  * Attribution without I/O: which new findings to attribute, the time window the audit log query covers,
  * and which audit log record made each finding's change.
  */
-import type { RoleAssignment, Snapshot } from '../domain.js';
+import type { Holder, RoleAssignment, Snapshot } from '../domain.js';
 import type { AttributionTarget, AuditLogRecord, StoredFinding } from '../ports/index.js';
-import { findingHolder, holderIndex } from './findingsByCause.js';
+import { isMemberCohort } from './changesByCause.js';
+import { findingHolder, holderIndex, type HolderIndex } from './findingsByCause.js';
 
 /** The Exchange admin cmdlets that give the role. */
 export const ATTRIBUTION_OPERATIONS = ['New-ManagementRoleAssignment', 'Add-RoleGroupMember'] as const;
@@ -21,9 +22,22 @@ export interface Attribution {
   operation: string;
 }
 
+/** Joiners of one member cohort attributed one by one (each Add-RoleGroupMember), so a big cohort leaves room. */
+const COHORT_TARGETS = 10;
+
+/** The joiners of a member cohort the snapshot still shows, or the one holder a per-holder finding is about. */
+function peopleOf(f: StoredFinding, h: Holder, index: HolderIndex): (Holder | undefined)[] {
+  if (!isMemberCohort(f)) return [f.holderKey ? h : undefined];
+  const joiners = new Set(f.holders ?? []);
+  return (index.byAssignment.get(h.assignmentGuid.toLowerCase()) ?? [])
+    .filter((x) => joiners.has(x.principal))
+    .slice(0, COHORT_TARGETS);
+}
+
 /**
  * New unapproved or changed findings with the holder they are about; a finding by cause (a group's assignment) is
- * about the assignment, so its target is the assignee and the record that matches is the one that created it.
+ * about the assignment, so its target is the assignee and the record that matches is the one that created it. New
+ * members of a group (one finding per assignment) are matched each to the record that added them.
  */
 export function attributionTargets(opened: StoredFinding[], snapshot: Snapshot): AttributionTarget[] {
   const holders = holderIndex(snapshot.holders);
@@ -32,19 +46,19 @@ export function attributionTargets(opened: StoredFinding[], snapshot: Snapshot):
     if (f.kind !== 'unapproved' && f.kind !== 'changed') continue;
     const h = findingHolder(f, holders);
     if (!h || h.via === 'graph-app-role' || h.via === 'ediscovery-role-group') continue;
-    const person = f.holderKey
-      ? { principal: h.principal, principalId: h.principalId, displayName: h.displayName }
-      : {};
-    out.push({
-      findingId: f.id,
-      principal: f.principal,
-      ...person,
-      summary: f.summary,
-      role: h.role,
-      via: h.via,
-      viaName: h.viaName,
-      assignmentName: h.assignmentName,
-    });
+    for (const p of peopleOf(f, h, holders)) {
+      const person = p ? { principal: p.principal, principalId: p.principalId, displayName: p.displayName } : {};
+      out.push({
+        findingId: f.id,
+        principal: f.principal,
+        ...person,
+        summary: f.summary,
+        role: h.role,
+        via: h.via,
+        viaName: h.viaName,
+        assignmentName: h.assignmentName,
+      });
+    }
   }
   return out;
 }

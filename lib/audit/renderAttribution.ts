@@ -9,9 +9,10 @@ export function renderAttribution(input: {
   targets: AttributionTarget[];
   found: Attribution[];
 }): NoticeBody & { kind: 'attribution' } {
-  const byId = new Map(input.found.map((a) => [a.findingId, a]));
+  // By target, not finding id: the new members of a group are one finding with a target (and record) per member.
+  const byTarget = new Map(input.found.map((a) => [a.target, a]));
   const rows = input.targets.map((t) => {
-    const a = byId.get(t.findingId);
+    const a = byTarget.get(t);
     return [
       t.principal,
       t.summary,

@@ -6,7 +6,7 @@
  */
 import type { Holder } from '../../domain.js';
 import { sharesCapability } from '../../roleCapability.js';
-import { isOrganizationWide } from '../diff.js';
+import { isOrganizationWide } from '../organizationWide.js';
 
 export function flagTenantWideAndScoped(holders: Holder[]): Holder[] {
   const tenantWide = holders.filter((h) => h.via === 'graph-app-role');

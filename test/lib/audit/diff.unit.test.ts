@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredFinding } from '../../../lib/ports/index.js';
-import { changedFindingId, diff } from '../../../lib/audit/diff.js';
+import { changedFindingId } from '../../../lib/audit/changesByCause.js';
+import { diff } from '../../../lib/audit/diff.js';
 import type { Grant, Holder, RoleAssignment, Snapshot } from '../../../lib/domain.js';
 import { assignment, grant, holder, HOUR, T0 } from '../../../testkit/fixtures.js';
 
@@ -162,16 +163,32 @@ describe('diff', () => {
       ],
     );
     const changed = diff(current, [], policy, NOW, { previous }).findings.filter((f) => f.kind === 'changed');
+    const cohort = changed.find((f) => f.id.startsWith('changed|member|'));
+    expect(cohort?.id).toMatch(/^changed\|member\|assignment:g-pst\|[0-9a-f]{16}$/);
+    expect(cohort).toMatchObject({ principal: 'g-pst', holders: [newcomer.principal], holderCount: 1 });
     expect(changed.map((f) => f.id).sort()).toEqual(
       [
-        changedFindingId(widened.key, 'scope', 'Organization'),
+        changedFindingId('assignment:g-pst', 'scope', 'Organization'),
         changedFindingId(enabled.key, 'enabled', 'true'),
-        changedFindingId(newcomer.key, 'member', 'g-pst'),
+        cohort?.id,
         changedFindingId('assignment:g-deleg', 'delegation', 'Regular'),
         changedFindingId('assignment:g-new', 'delegation', 'Delegating'),
       ].sort(),
     );
-    expect(changed.find((f) => f.id.includes('|scope|'))?.summary).toContain('widened');
+    const scope = changed.find((f) => f.id.includes('|scope|'));
+    expect(scope?.summary).toContain('widened');
+    // The scope is the assignment's: every principal it reaches now is named, the newcomer too.
+    expect(scope).toMatchObject({
+      principal: 'g-pst',
+      holders: [newcomer.principal, scoped.principal],
+      holderCount: 2,
+    });
+    expect(scope?.holderKey).toBeUndefined();
+    expect(changed.find((f) => f.id.includes('|enabled|'))).toMatchObject({
+      principal: enabled.principal,
+      holderKey: enabled.key,
+      holders: [enabled.principal],
+    });
   });
 
   it('raises no changed finding without a previous snapshot, nor for a brand-new assignment', () => {

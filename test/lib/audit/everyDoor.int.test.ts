@@ -139,4 +139,53 @@ describe('findings by cause', () => {
     expect(finding.holders.length).toBeGreaterThan(100);
     expect(finding.holders.length).toBeLessThan(3000);
   });
+
+  it('makes a scope change of that assignment one changed finding with 3,000 holders, and new members one more', async () => {
+    const first = await audit({
+      scenario: largeTenant({ directAssignments: 0, roleGroupMembers: 3000, securityGroupMembers: 0, bystanders: 40 }),
+      env: { WATCHDOG_EDISCOVERY_AUDIT: 'false' },
+    });
+    const runtime = rt as TestRuntime;
+    const guid = first.holders.find((h) => h.viaName === LARGE_ROLE_GROUP)?.assignmentGuid as string;
+    const again = () => runAudit(runtime, auditOptions(runtime.config));
+    const sent = runtime.emulator.sentEmails().length;
+
+    // An admin narrows the assignment to a management scope: every one of the 3,000 is reached by the change.
+    (runtime.emulator.state.assignment(guid) as { customRecipientWriteScope?: string }).customRecipientWriteScope =
+      'Bulk Custodians';
+    runtime.clock.advance(15 * 60_000);
+    const scoped = await again();
+    expect(scoped.opened.map((f) => [f.kind, f.principal, f.holderCount])).toEqual([
+      ['changed', LARGE_ROLE_GROUP.toLowerCase(), 3000],
+    ]);
+    expect(scoped.opened[0]?.holders).toHaveLength(3000);
+    expect(scoped.opened[0]?.summary).toContain(
+      "scope changed from 'Organization' to 'CustomRecipientWriteScope:Bulk Custodians'",
+    );
+    const alert = runtime.emulator.sentEmails().slice(sent);
+    expect(alert).toHaveLength(1);
+    expect(alert[0]?.subject).toContain('1 new');
+    // One line for the change: it names the first holders and counts the rest.
+    expect(alert[0]?.text?.match(/Changed/g)).toHaveLength(1);
+    expect(alert[0]?.text).toContain('3000 holders: user1000@northwind.onmicrosoft.com');
+    expect(alert[0]?.text).toContain('and 2995 more');
+
+    // 40 people join the group in one run: one finding naming them; the scope change stays open.
+    for (let n = 3001; n <= 3040; n++) await runtime.exchange.addRoleGroupMember(LARGE_ROLE_GROUP, `User${n}`);
+    runtime.clock.advance(15 * 60_000);
+    const joined = await again();
+    expect(joined.opened.map((f) => [f.kind, f.principal, f.holderCount])).toEqual([
+      ['changed', LARGE_ROLE_GROUP.toLowerCase(), 40],
+    ]);
+    expect(joined.opened[0]?.holders).toHaveLength(40);
+    expect(joined.resolved).toEqual([]);
+    // The open scope change names everyone it reaches now, the joiners too.
+    expect(
+      joined.findings
+        .filter((f) => f.kind === 'changed')
+        .map((f) => f.holderCount)
+        .sort(),
+    ).toEqual([3040, 40]);
+    expect(runtime.emulator.sentEmails().slice(sent)).toHaveLength(2);
+  });
 });

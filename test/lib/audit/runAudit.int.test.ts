@@ -335,7 +335,11 @@ describe('audit on forgotten-migrations', () => {
     await h.rt.exchange.addRoleGroupMember(ROLE_GROUPS.pstMigrationOperators.name, USERS.adelev.name);
     h.rt.clock.advance(15 * 60_000);
     const added = await h.audit();
-    expect(added.opened.map((f) => `${f.kind}:${f.principal}`)).toEqual([`changed:${upn(USERS.adelev)}`]);
+    // The new members are one finding of the group's assignment, naming who joined.
+    expect(added.opened.map((f) => `${f.kind}:${f.principal}`)).toEqual([
+      `changed:${ROLE_GROUPS.pstMigrationOperators.name.toLowerCase()}`,
+    ]);
+    expect(added.opened[0]).toMatchObject({ holders: [upn(USERS.adelev)], holderCount: 1 });
     const group = added.findings.find(
       (f) => f.kind === 'unapproved' && f.assignmentGuid === ASSIGNMENTS.pstMigrationOperators.guid,
     );

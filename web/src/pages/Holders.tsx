@@ -26,10 +26,13 @@ export function HolderTable({ answer, findings }: { answer: HoldersAnswer; findi
         {answer.historyStartsAt ? `: it starts ${formatTime(answer.historyStartsAt)}` : ''}.
       </p>
     );
-  const open = (h: Holder) =>
-    (findings ?? []).filter(
-      (f) => !f.resolvedAt && (f.finding.holderKey === h.key || f.finding.assignmentGuid === h.assignmentGuid),
-    );
+  // A finding about one holder names its key; a finding by cause (a group's assignment) names the principals it
+  // reaches, unless its journal entry had to shorten the list (then every holder of the assignment may be one).
+  const reaches = (f: Finding, h: Holder) =>
+    !f.holders || (f.holderCount ?? 0) > f.holders.length || f.holders.includes(h.principal);
+  const about = (f: Finding, h: Holder) =>
+    f.holderKey ? f.holderKey === h.key : f.assignmentGuid === h.assignmentGuid && reaches(f, h);
+  const open = (h: Holder) => (findings ?? []).filter((f) => !f.resolvedAt && about(f.finding, h));
   return (
     <table>
       <caption>
