@@ -129,13 +129,17 @@ export function isMemberCohort(finding: Pick<Finding, 'id'>): boolean {
 /**
  * An open cohort while any of its joiners still holds through its assignment: the finding as first raised (its
  * id and joiners do not move), about the joiners who still hold. Undefined once none does, or for another finding.
+ * A cohort restored from its journal entry after a dead run may name only its first joiners (`holderCount` says
+ * how many joined): then any member of the assignment may be one, and it stays open rather than resolve early.
  */
 export function openCohort(open: StoredFinding, watched: Holder[]): ChangeCandidate | undefined {
   if (!isMemberCohort(open) || !open.assignmentGuid) return undefined;
   const guid = open.assignmentGuid.toLowerCase();
   const joiners = new Set(open.holders ?? []);
+  const shortened = (open.holderCount ?? 0) > joiners.size;
   const holders = watched.filter(
-    (h) => h.assignmentGuid.toLowerCase() === guid && joinsThroughMembership(h) && joiners.has(h.principal),
+    (h) =>
+      h.assignmentGuid.toLowerCase() === guid && joinsThroughMembership(h) && (shortened || joiners.has(h.principal)),
   );
   if (!holders.length) return undefined;
   const { firstSeen: _firstSeen, lastSeen: _lastSeen, resolvedAt: _resolvedAt, ...finding } = open;

@@ -103,6 +103,9 @@ export const FINDING_COLUMNS: Column<FindingRecord>[] = [
   { name: 'severity', value: (r) => r.finding.severity },
   { name: 'principal', value: (r) => r.finding.principal },
   { name: 'summary', value: (r) => r.finding.summary },
+  // A finding by cause: how many principals it reached, and those its journal entry names (the first that fit).
+  { name: 'holderCount', value: (r) => r.finding.holderCount ?? r.finding.holders?.length },
+  { name: 'holders', value: (r) => r.finding.holders?.join(' ') },
   { name: 'assignmentGuid', value: (r) => r.finding.assignmentGuid },
   { name: 'grantId', value: (r) => r.finding.grantId },
   { name: 'openedAt', value: (r) => r.openedAt },

@@ -4,7 +4,8 @@ import { changedFindingId } from '../../../lib/audit/changesByCause.js';
 import { diff } from '../../../lib/audit/diff.js';
 import { findingChanges } from '../../../lib/audit/findingChanges.js';
 import { findingHolder, holderIndex } from '../../../lib/audit/findingsByCause.js';
-import { attributionTargets } from '../../../lib/audit/matchAuditRecords.js';
+import { attributionTargets, matchRecords } from '../../../lib/audit/matchAuditRecords.js';
+import { renderAttribution } from '../../../lib/audit/renderAttribution.js';
 import { renderAlert } from '../../../lib/audit/renderAlert.js';
 import type { Finding, Holder, Snapshot } from '../../../lib/domain.js';
 import { assignment, grant, holder, HOUR, T0 } from '../../../testkit/fixtures.js';
@@ -131,6 +132,19 @@ describe('changed findings by cause', () => {
     expect(carried(members(10))).toEqual([]);
   });
 
+  it('keeps a cohort whose stored joiners were shortened open while any member of the assignment could be one', () => {
+    const cohort = changedOf(
+      diff(snapshot(members(13)), [], policy, NOW, { previous: snapshot(members(10)) }).findings,
+    );
+    const whole = cohort[0] as Finding;
+    const shortened = [stored({ ...whole, holders: whole.holders?.slice(0, 1) })];
+    const carried = (holders: Holder[]) =>
+      changedOf(diff(snapshot(holders), [], policy, NOW, { openChanged: shortened }).findings).map((f) => f.id);
+    expect(carried([...members(10), ...members(1, 12)])).toEqual([whole.id]);
+    expect(carried(members(10))).toEqual([whole.id]);
+    expect(carried([])).toEqual([]);
+  });
+
   it('closes a cohort once grants approved since it was first seen cover every joiner still holding', () => {
     const cohort = changedOf(
       diff(snapshot(members(12)), [], policy, NOW, { previous: snapshot(members(10)) }).findings,
@@ -214,6 +228,36 @@ describe('changed findings by cause', () => {
         principal: GROUP.toLowerCase(),
         assignmentName: `Mailbox Import Export-${GUID}`,
       }),
+    ]);
+  });
+
+  it('names who added each joiner of a cohort on the row of that joiner', () => {
+    const current = snapshot(members(12));
+    const cohort = changedOf(
+      diff(current, [], policy, NOW, { previous: snapshot(members(10)) }).findings,
+    )[0] as Finding;
+    const targets = attributionTargets([stored(cohort)], current);
+    const added = (member: string, by: string) => ({
+      id: `r-${member}`,
+      createdDateTime: iso(-HOUR),
+      operation: 'Add-RoleGroupMember',
+      userPrincipalName: by,
+      objectId: GROUP,
+      auditData: {
+        Parameters: [
+          { Name: 'Identity', Value: GROUP },
+          { Name: 'Member', Value: member },
+        ],
+      },
+    });
+    const found = matchRecords(targets, [
+      added('user0010@contoso.onmicrosoft.com', 'admin@contoso.onmicrosoft.com'),
+      added('user0011@contoso.onmicrosoft.com', 'lidiah@contoso.onmicrosoft.com'),
+    ]);
+    const rows = renderAttribution({ tenant: 'contoso', at: NOW.toISOString(), targets, found }).tables[0]?.rows;
+    expect(rows?.map((r) => [r[0], r[2], r[4]])).toEqual([
+      ['user0010@contoso.onmicrosoft.com', 'admin@contoso.onmicrosoft.com', 'Add-RoleGroupMember'],
+      ['user0011@contoso.onmicrosoft.com', 'lidiah@contoso.onmicrosoft.com', 'Add-RoleGroupMember'],
     ]);
   });
 });

@@ -5,7 +5,8 @@
  * cause for a group of 3,000.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditOptions } from '../../../lib/runtime.js';
+import { auditOptions, openEvidence } from '../../../lib/runtime.js';
+import { exportEvidence } from '../../../lib/evidence/exportEvidence.js';
 import { AuditFailedError, runAudit } from '../../../lib/audit/runAudit.js';
 import { PermissionError } from '../../../lib/ports/index.js';
 import { largeTenant, LARGE_ROLE_GROUP } from '../../../emulator/scenarios/largeTenant.js';
@@ -169,6 +170,15 @@ describe('findings by cause', () => {
     expect(alert[0]?.text?.match(/Changed/g)).toHaveLength(1);
     expect(alert[0]?.text).toContain('3000 holders: user1000@northwind.onmicrosoft.com');
     expect(alert[0]?.text).toContain('and 2995 more');
+    // The findings export counts the principals and names those the journal entry keeps.
+    const evidence = openEvidence(runtime.config, { clock: runtime.clock, tablePrefix: runtime.tablePrefix });
+    let csv = '';
+    for await (const chunk of (await exportEvidence(evidence, { kind: 'findings', format: 'csv', period: {} })).body)
+      csv += chunk;
+    const header = csv.split('\r\n')[0]?.split(',') ?? [];
+    const row = csv.split('\r\n').find((l) => l.includes(scoped.opened[0]?.id as string)) as string;
+    expect(header).toEqual(expect.arrayContaining(['holderCount', 'holders']));
+    expect(row).toContain(',3000,user1000@northwind.onmicrosoft.com user1001@northwind.onmicrosoft.com ');
 
     // 40 people join the group in one run: one finding naming them; the scope change stays open.
     for (let n = 3001; n <= 3040; n++) await runtime.exchange.addRoleGroupMember(LARGE_ROLE_GROUP, `User${n}`);

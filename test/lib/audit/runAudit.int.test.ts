@@ -576,6 +576,36 @@ describe('who made the change (WATCHDOG_AUDIT_LOG_QUERY)', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('attributes each member who joined a group to the Add-RoleGroupMember that added them, in one finding', async () => {
+    const h = await harness({ start, logger, env: { WATCHDOG_AUDIT_LOG_QUERY: 'true' } });
+    grantAuditLogQuery(h);
+    await h.audit();
+    h.rt.clock.advance(15 * 60_000);
+    await h.audit();
+    for (const u of [USERS.adelev, USERS.christiec])
+      await h.rt.exchange.addRoleGroupMember(ROLE_GROUPS.pstMigrationOperators.name, u.name);
+    h.rt.clock.advance(15 * 60_000);
+    const joined = await h.audit();
+    expect(joined.opened.map((f) => [f.kind, f.principal, f.holders])).toEqual([
+      ['changed', PST_GROUP, [upn(USERS.adelev), upn(USERS.christiec)]],
+    ]);
+    h.rt.clock.advance(15 * 60_000);
+    const attributedRun = await h.audit();
+    expect(attributedRun.emails.map((e) => [e.kind, e.status])).toEqual([['attribution', 'sent']]);
+    const cohort = joined.opened[0]?.id;
+    const attributed = (await h.journal()).filter((e) => e.type === 'finding.attributed' && e.subject === cohort);
+    expect(attributed.map((e) => e.data)).toEqual([
+      expect.objectContaining({ by: WATCHDOG_APP.appId, operation: 'Add-RoleGroupMember' }),
+      expect.objectContaining({ by: WATCHDOG_APP.appId, operation: 'Add-RoleGroupMember' }),
+    ]);
+    const mail = h.rt.emulator.sentEmails().at(-1);
+    for (const u of [USERS.adelev, USERS.christiec])
+      expect(mail?.text).toMatch(
+        new RegExp(`- ${upn(u)} \\| .* \\| ${WATCHDOG_APP.appId} \\| .* \\| Add-RoleGroupMember`),
+      );
+    expect(warnings).toEqual([]);
+  });
+
   it('keeps a query pending while it runs: one status read per run', async () => {
     const h = await harness({ start, logger, env: { WATCHDOG_AUDIT_LOG_QUERY: 'true' } });
     grantAuditLogQuery(h);
