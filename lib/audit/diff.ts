@@ -13,7 +13,6 @@
  * Unapproved holders reached through one group assignment become one finding (lib/audit/findingsByCause.ts).
  */
 import type { Finding, Grant, Holder, RoleAssignment, Severity, Snapshot } from '../domain.js';
-import { isOrganizationWide } from './organizationWide.js';
 import type { StoredFinding } from '../ports/index.js';
 import { canGrantFindings } from './canGrant.js';
 import {
@@ -28,6 +27,7 @@ import {
   type ChangeCandidate,
 } from './changesByCause.js';
 import { findingsByCause } from './findingsByCause.js';
+import { isOrganizationWide } from './organizationWide.js';
 
 export interface AuditPolicy {
   /** Lower-cased UPNs, appIds or object ids that are never revoked and always reported. */
