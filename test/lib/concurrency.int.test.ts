@@ -3,7 +3,7 @@
  * and from two runtimes on the same tables (a timer run and an operator's CLI run). One snapshot, one set of
  * holder events, one removal, one email.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditOptions, createRuntime, type Runtime } from '../../lib/runtime.js';
 import { runAudit } from '../../lib/audit/runAudit.js';
 import { loadConfig } from '../../lib/config.js';
@@ -11,14 +11,10 @@ import { runRevokeSchedule } from '../../lib/revoke/runRevokeSchedule.js';
 import { HOUR, journalEntries } from '../../testkit/fixtures.js';
 import { activeGrant, startRevokeRuntime } from '../support/revokeRuntime.js';
 import { silentLogger } from '../../testkit/loggers.js';
-import type { TestRuntime } from '../support/runtime.js';
+import { runtimesPerTest, type TestRuntime } from '../support/runtime.js';
 import { duplicateEmails, outcome } from '../support/runs.js';
 
-let rt: TestRuntime | undefined;
-afterEach(async () => {
-  await rt?.stop();
-  rt = undefined;
-});
+const runtimes = runtimesPerTest(startRevokeRuntime);
 
 /** A second runtime (own adapters and table clients) on the same emulator, tables and clock. */
 function twin(runtime: TestRuntime): Runtime {
@@ -42,10 +38,10 @@ describe.each([
   ['from two runtimes on the same tables', twin],
 ])('two audits at once %s', (_name, second) => {
   it('store one snapshot, journal each holder once and send one alert', async () => {
-    rt = await startRevokeRuntime({ env: { WATCHDOG_DIGEST_HOUR: '23' } });
+    const rt = await runtimes.start({ env: { WATCHDOG_DIGEST_HOUR: '23' } });
     const other = second(rt);
     const runs = await Promise.all([
-      outcome(() => runAudit(rt as TestRuntime, auditOptions(rt!.config))),
+      outcome(() => runAudit(rt, auditOptions(rt.config))),
       outcome(() => runAudit(other, auditOptions(other.config))),
     ]);
     const winners = runs.filter((r) => r.ok);
@@ -73,16 +69,13 @@ describe.each([
   ['from two runtimes on the same tables', twin],
 ])('two revocation runs at once %s', (_name, second) => {
   it('remove the assignment once, revoke the grant once and send one notice', async () => {
-    rt = await startRevokeRuntime();
+    const rt = await runtimes.start();
     const grant = await activeGrant(rt, 'adelev', HOUR);
     const other = second(rt);
     rt.clock.advance(HOUR + 60_000);
     rt.emulator.calls.clear();
     const emailsBefore = rt.emulator.sentEmails().length;
-    const runs = await Promise.all([
-      outcome(() => runRevokeSchedule(rt as TestRuntime)),
-      outcome(() => runRevokeSchedule(other)),
-    ]);
+    const runs = await Promise.all([outcome(() => runRevokeSchedule(rt)), outcome(() => runRevokeSchedule(other))]);
     expect(runs.every((r) => r.ok)).toBe(true);
 
     expect((await rt.store.grants.get(grant.id))?.status).toBe('revoked');

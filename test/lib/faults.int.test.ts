@@ -4,13 +4,13 @@
  * interleave, so both outcomes are checked whichever happens). Whatever happens, an audit stores exactly the
  * right snapshot or none, no grant is lost, no email goes out twice, and the next fault-free runs finish.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuditFailedError } from '../../lib/audit/runAudit.js';
 import { collectHolders } from '../../lib/audit/collectHolders.js';
 import type { Fault } from '../../emulator/faults.js';
 import { HOUR, journalEntries } from '../../testkit/fixtures.js';
 import { activeGrant, revoke, startRevokeRuntime } from '../support/revokeRuntime.js';
-import type { TestRuntime } from '../support/runtime.js';
+import { runtimesPerTest, type TestRuntime } from '../support/runtime.js';
 import { audit, duplicateEmails, outcome, storedHolders } from '../support/runs.js';
 
 const SEEDS = [1, 2, 3, 4, 5, 6];
@@ -22,11 +22,7 @@ const FAULTS: Fault[] = [
   { kind: 'reset' },
 ];
 
-let rt: TestRuntime | undefined;
-afterEach(async () => {
-  await rt?.stop();
-  rt = undefined;
-});
+const runtimes = runtimesPerTest(startRevokeRuntime);
 
 function injectFaults(runtime: TestRuntime): void {
   for (const route of ['exchange:*', 'graph:/**', 'email:*'])
@@ -35,12 +31,12 @@ function injectFaults(runtime: TestRuntime): void {
 
 describe.each(SEEDS)('20%% failing calls, seed %i', (seed) => {
   it('stores the right snapshot or none, keeps the grant, sends no email twice, and the next runs finish', async () => {
-    rt = await startRevokeRuntime({ faultSeed: seed, http: { maxAttempts: 2 }, env: { WATCHDOG_DIGEST_HOUR: '23' } });
+    const rt = await runtimes.start({ faultSeed: seed, http: { maxAttempts: 2 }, env: { WATCHDOG_DIGEST_HOUR: '23' } });
     const grant = await activeGrant(rt, 'adelev', HOUR);
     const expected = (await collectHolders(rt, rt.clock.now())).holders;
     injectFaults(rt);
 
-    const first = await outcome(() => audit(rt as TestRuntime));
+    const first = await outcome(() => audit(rt));
     const afterFirst = await storedHolders(rt);
     if (first.ok) expect(afterFirst).toEqual(expected);
     else {
@@ -51,7 +47,7 @@ describe.each(SEEDS)('20%% failing calls, seed %i', (seed) => {
     }
 
     rt.clock.advance(2 * HOUR);
-    await outcome(() => revoke(rt as TestRuntime));
+    await outcome(() => revoke(rt));
     const during = await rt.store.grants.get(grant.id);
     expect(['active', 'expired', 'revoked']).toContain(during?.status);
 

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { afterEach } from 'vitest';
+import { startedPerTest } from './perTest.js';
 
 export interface RecordedRequest {
   method: string;
@@ -74,18 +74,11 @@ export async function startFakeServer(
  * `server()` is the one started last.
  */
 export function fakeServerPerTest(): { start: typeof startFakeServer; server: () => FakeServer } {
-  const started: FakeServer[] = [];
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map((s) => s.close()));
-  });
+  const servers = startedPerTest(startFakeServer, (s) => s.close());
   return {
-    start: async (handler) => {
-      const server = await startFakeServer(handler);
-      started.push(server);
-      return server;
-    },
+    start: servers.start,
     server: () => {
-      const last = started.at(-1);
+      const last = servers.last();
       if (!last) throw new Error('No fake server was started in this test.');
       return last;
     },

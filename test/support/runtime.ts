@@ -13,6 +13,7 @@ import { channelEnv, emulatorEnv } from '../../cli/local/localEnv.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server.js';
 import { SECURITY_TEAM, SENDER } from '../../emulator/scenarios/forgottenMigrations.js';
 import { silentLogger } from '../../testkit/loggers.js';
+import { startedPerTest } from './perTest.js';
 import { azuriteConnectionString, testTables, uniquePrefix } from './store.js';
 
 export const TEST_START = '2026-11-01T09:00:00Z';
@@ -72,4 +73,14 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
     tables: wrapTables?.(testTables(tablePrefix)),
   });
   return { ...runtime, clock, emulator, tablePrefix, env, stop: () => emulator.stop() };
+}
+
+/**
+ * The test runtimes of each test, stopped after it (call once at the top of a test file): `start(options)` starts one
+ * with `starter` (`startTestRuntime`, or one that builds on it such as the revocation runtime).
+ */
+export function runtimesPerTest(starter: (options?: TestRuntimeOptions) => Promise<TestRuntime> = startTestRuntime): {
+  start: (options?: TestRuntimeOptions) => Promise<TestRuntime>;
+} {
+  return { start: startedPerTest(starter, (rt) => rt.stop()).start };
 }

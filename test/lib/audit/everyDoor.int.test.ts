@@ -4,7 +4,7 @@
  * PIM-eligible admins, Purview eDiscovery Export (behind the regional redirect), who can grant, and findings by
  * cause for a group of 3,000.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditOptions, openEvidence } from '../../../lib/runtime.js';
 import { exportEvidence } from '../../../lib/evidence/exportEvidence.js';
 import { AuditFailedError, runAudit } from '../../../lib/audit/runAudit.js';
@@ -20,27 +20,23 @@ import {
   EXPECTED_HOLDER_PRINCIPALS,
   GRANTOR,
 } from '../../../emulator/scenarios/forgottenMigrations.js';
-import { startTestRuntime, type TestRuntime, type TestRuntimeOptions } from '../../support/runtime.js';
+import { runtimesPerTest, type TestRuntimeOptions } from '../../support/runtime.js';
 
-let rt: TestRuntime | undefined;
-afterEach(async () => {
-  await rt?.stop();
-  rt = undefined;
-});
+const runtimes = runtimesPerTest();
 
 async function audit(options: TestRuntimeOptions = {}) {
-  rt = await startTestRuntime({
+  const rt = await runtimes.start({
     ...options,
     env: { WATCHDOG_BREAK_GLASS: BREAK_GLASS.join(','), WATCHDOG_EDISCOVERY_AUDIT: 'true', ...options.env },
   });
-  return runAudit(rt, auditOptions(rt.config));
+  return { rt, result: await runAudit(rt, auditOptions(rt.config)) };
 }
 
 const upn = (u: { userPrincipalName: string }) => u.userPrincipalName.toLowerCase();
 
 describe('every door on forgotten-migrations', () => {
   it('reports a holder from every source with its own path and capability', async () => {
-    const result = await audit();
+    const { rt, result } = await audit();
     expect(result.holders.map((h) => h.principal).sort()).toEqual(
       [...EXPECTED_HOLDER_PRINCIPALS, ...EDISCOVERY_HOLDER_PRINCIPALS].map((p) => p.toLowerCase()).sort(),
     );
@@ -73,13 +69,13 @@ describe('every door on forgotten-migrations', () => {
     });
 
     // The global compliance endpoint redirected; every call after the first went straight to the region.
-    const compliance = rt!.emulator.calls.where({ api: 'compliance' });
+    const compliance = rt.emulator.calls.where({ api: 'compliance' });
     expect(compliance.map((c) => [c.name, c.status])).toEqual([
       ['Get-RoleGroup', 302],
       ['Get-RoleGroup', 200],
       ['Get-RoleGroupMember', 200],
     ]);
-    const snapshot = await rt!.store.snapshots.load(result.snapshotVersion);
+    const snapshot = await rt.store.snapshots.load(result.snapshotVersion);
     expect(snapshot?.canGrant?.map((g) => [g.principal, g.expected])).toEqual(
       expect.arrayContaining([
         [GRANTOR.name.toLowerCase(), false],
@@ -90,7 +86,7 @@ describe('every door on forgotten-migrations', () => {
   });
 
   it('fails the audit, storing nothing, when the Purview read fails', async () => {
-    rt = await startTestRuntime({
+    const rt = await runtimes.start({
       http: { maxAttempts: 1 },
       env: { WATCHDOG_EDISCOVERY_AUDIT: 'true' },
     });
@@ -104,7 +100,7 @@ describe('every door on forgotten-migrations', () => {
   });
 
   it('names the Entra role to assign when the watchdog may not read Purview role groups', async () => {
-    rt = await startTestRuntime({ env: { WATCHDOG_EDISCOVERY_AUDIT: 'true' } });
+    const rt = await runtimes.start({ env: { WATCHDOG_EDISCOVERY_AUDIT: 'true' } });
     const state = rt.emulator.state;
     state.directoryRoleAssignments.splice(
       state.directoryRoleAssignments.findIndex((d) => d.id === 'wdGlobalReader'),
@@ -120,7 +116,7 @@ describe('every door on forgotten-migrations', () => {
 
 describe('findings by cause', () => {
   it('gives one finding with 3,000 holders for one group assignment reaching 3,000 people', async () => {
-    const result = await audit({
+    const { rt, result } = await audit({
       scenario: largeTenant({ directAssignments: 0, roleGroupMembers: 3000, securityGroupMembers: 0 }),
       env: { WATCHDOG_EDISCOVERY_AUDIT: 'false' },
     });
@@ -131,7 +127,7 @@ describe('findings by cause', () => {
     expect(result.holders.filter((h) => h.viaName === LARGE_ROLE_GROUP)).toHaveLength(3000);
     // The journal keeps the finding with the first holders that fit one entry, and the count.
     const journaled = [];
-    for await (const e of rt!.store.journal.read({})) if (e.type === 'finding.opened') journaled.push(e);
+    for await (const e of rt.store.journal.read({})) if (e.type === 'finding.opened') journaled.push(e);
     const finding = journaled.find((e) => e.subject === group[0]?.id)?.data.finding as {
       holders: string[];
       holderCount: number;

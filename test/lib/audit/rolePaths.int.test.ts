@@ -3,7 +3,7 @@
  * apps named by their Exchange service-principal pointers, role groups inside role groups (three deep, with a
  * cycle), and Organization Management's linked groups with and without an object id.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditOptions } from '../../../lib/runtime.js';
 import { runAudit, type AuditResult } from '../../../lib/audit/runAudit.js';
 import { MIE_ROLE, ORGANIZATION_MANAGEMENT, type Holder } from '../../../lib/domain.js';
@@ -18,21 +18,16 @@ import {
 import { minimumAuditRoundTrips } from '../../../bench/minimumRoundTrips.js';
 import { addMieAssignment } from '../../../testkit/fixtures.js';
 import { warningLogger } from '../../../testkit/loggers.js';
-import { startTestRuntime, type TestRuntime, type TestRuntimeOptions } from '../../support/runtime.js';
+import { runtimesPerTest, type TestRuntime, type TestRuntimeOptions } from '../../support/runtime.js';
 
-let rt: TestRuntime | undefined;
-afterEach(async () => {
-  await rt?.stop();
-  rt = undefined;
-});
+const runtimes = runtimesPerTest();
 
 const logger = warningLogger();
 const warnings = logger.warnings;
 
 async function start(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
   warnings.length = 0;
-  rt = await startTestRuntime({ logger, ...options });
-  return rt;
+  return runtimes.start({ logger, ...options });
 }
 
 const audit = (r: TestRuntime): Promise<AuditResult> => runAudit(r, auditOptions(r.config));

@@ -42,15 +42,10 @@ import { addMieAssignment, at, grant, HOUR, journalEntries } from '../../../test
 import { warningLogger } from '../../../testkit/loggers.js';
 import { countingTables, type CountingTables } from '../../../testkit/tables.js';
 import { testTables } from '../../support/store.js';
-import { startTestRuntime, type TestRuntime, type TestRuntimeOptions } from '../../support/runtime.js';
+import { runtimesPerTest, type TestRuntime, type TestRuntimeOptions } from '../../support/runtime.js';
 import { outcome } from '../../support/runs.js';
 
-let rt: TestRuntime | undefined;
-
-afterEach(async () => {
-  await rt?.stop();
-  rt = undefined;
-});
+const runtimes = runtimesPerTest();
 
 interface Harness {
   rt: TestRuntime;
@@ -65,11 +60,10 @@ async function harness(
   options: TestRuntimeOptions = {},
   wrapFindings?: (f: FindingStore) => FindingStore,
 ): Promise<Harness> {
-  const runtime = await startTestRuntime({
+  const runtime = await runtimes.start({
     ...options,
     env: { WATCHDOG_BREAK_GLASS: BREAK_GLASS.join(','), WATCHDOG_DIGEST_HOUR: '23', ...options.env },
   });
-  rt = runtime;
   const tables = countingTables(testTables(runtime.tablePrefix));
   const findings = createFindingStore(tables);
   const store = {

@@ -4,7 +4,7 @@
  * deleted row, or a row the journal never saw cannot pass as verified history.
  */
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { easyAuthAuthenticator } from '../../../lib/auth/easyAuthPrincipal.js';
 import { exportCommand } from '../../../cli/export.js';
 import { MIE_ROLE, type Grant } from '../../../lib/domain.js';
@@ -14,7 +14,7 @@ import { createEvidenceHttpHandler } from '../../../lib/triggers/evidenceHttpHan
 import { captureIo } from '../../../testkit/captureIo.js';
 import { easyAuthPrincipal } from '../../../testkit/fixtures.js';
 import { activeGrant, startRevokeRuntime } from '../../support/revokeRuntime.js';
-import type { TestRuntime } from '../../support/runtime.js';
+import { runtimesPerTest } from '../../support/runtime.js';
 import { csvObjects } from './support.js';
 
 async function grantsCsv(deps: EvidenceDeps): Promise<Record<string, string>[]> {
@@ -39,14 +39,10 @@ async function report(deps: EvidenceDeps): Promise<{ chain: string; html: string
 }
 
 describe('grants evidence cross-checked against the journal (emulator, Azurite)', () => {
-  let rt: TestRuntime | undefined;
-  afterEach(async () => {
-    await rt?.stop();
-    rt = undefined;
-  });
+  const runtimes = runtimesPerTest(startRevokeRuntime);
 
   it('shows the journal values and flags an edited justification and approver, a deleted row and a row the journal never saw', async () => {
-    rt = await startRevokeRuntime();
+    const rt = await runtimes.start();
     const kept = await activeGrant(rt, 'adelev');
     const edited = await activeGrant(rt, 'meganb', undefined, 'pattif');
     const deleted = await activeGrant(rt, 'alexw');

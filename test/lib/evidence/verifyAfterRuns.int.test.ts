@@ -5,7 +5,7 @@
  * verify`, `mie-watchdog export`, and the evidence API's X-Watchdog-Chain header.
  */
 import { HttpRequest, InvocationContext } from '@azure/functions';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { easyAuthAuthenticator } from '../../../lib/auth/easyAuthPrincipal.js';
 import { exportCommand } from '../../../cli/export.js';
 import { verifyCommand } from '../../../cli/verify.js';
@@ -22,7 +22,7 @@ import { captureIo } from '../../../testkit/captureIo.js';
 import { addMieAssignment, easyAuthPrincipal, requester, upn } from '../../../testkit/fixtures.js';
 import { crashingTables } from '../../../testkit/tables.js';
 import { startRevokeRuntime } from '../../support/revokeRuntime.js';
-import type { TestRuntime } from '../../support/runtime.js';
+import { runtimesPerTest } from '../../support/runtime.js';
 import { openTestStore, syntheticEntry, testAnchors, testTables, uniquePrefix } from '../../support/store.js';
 
 /** The last stored row: a packed row has `entries`, a single entry has `data`. */
@@ -74,14 +74,10 @@ async function expectIntact(store: OpenedStore, clock: Clock, anchors: AnchorLog
 }
 
 describe('verify after every kind of run (emulator, Azurite)', () => {
-  let rt: TestRuntime | undefined;
-  afterEach(async () => {
-    await rt?.stop();
-    rt = undefined;
-  });
+  const runtimes = runtimesPerTest(startRevokeRuntime);
 
   it('a first audit before the digest hour (packed row last), a grant request (single entry last), an audit with one new finding (batch of one last)', async () => {
-    rt = await startRevokeRuntime({ env: { WATCHDOG_DIGEST_HOUR: '23' } });
+    const rt = await runtimes.start({ env: { WATCHDOG_DIGEST_HOUR: '23' } });
     const first = await audit(rt);
     expect(first.opened.length).toBeGreaterThan(1);
     expect((await lastRow(rt.store)).packed).toBeGreaterThan(1);

@@ -4,20 +4,16 @@
  * by later runs, every message exactly once. The emulator enforces the documented limits of an Azure-managed
  * domain (5 a minute, 10 an hour).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AcsMailer } from '../../../lib/mail/acsMailer.js';
 import type { EmailMessage } from '../../../lib/ports/index.js';
 import { EMAIL_SEND_LIMITS } from '../../../emulator/email/sendLimits.js';
 import { SECURITY_TEAM, SENDER } from '../../../emulator/scenarios/forgottenMigrations.js';
 import { journalEntries } from '../../../testkit/fixtures.js';
 import { revoke } from '../../support/revokeRuntime.js';
-import { startTestRuntime, type TestRuntime } from '../../support/runtime.js';
+import { runtimesPerTest, type TestRuntime } from '../../support/runtime.js';
 
-let rt: TestRuntime | undefined;
-afterEach(async () => {
-  await rt?.stop();
-  rt = undefined;
-});
+const runtimes = runtimesPerTest();
 
 /** The runtime's mailer, but one that waits at most 1 s for a Retry-After (the emulator asks for up to an hour). */
 function mailerOf(r: TestRuntime): AcsMailer {
@@ -44,7 +40,7 @@ const sendCalls = (r: TestRuntime) => r.emulator.calls.where({ api: 'email', nam
 
 describe('ACS Email rate limits', () => {
   it('waits out a short Retry-After and sends once', async () => {
-    rt = await startTestRuntime({ emailLimits: 'none' });
+    const rt = await runtimes.start({ emailLimits: 'none' });
     rt.emulator.faults.add({ route: 'email:send', fault: { kind: 'throttle', retryAfterSeconds: 0.05 }, times: 2 });
     expect((await mailerOf(rt).send(notice(1))).status).toBe('sent');
     expect(sendCalls(rt).map((c) => c.status)).toEqual([429, 429, 202]);
@@ -52,7 +48,7 @@ describe('ACS Email rate limits', () => {
   });
 
   it('defers a burst over the limit to the outbox and sends it later, each message once', async () => {
-    rt = await startTestRuntime({ emailLimits: EMAIL_SEND_LIMITS.azureManagedDomain });
+    const rt = await runtimes.start({ emailLimits: EMAIL_SEND_LIMITS.azureManagedDomain });
     const mailer = mailerOf(rt);
     const statuses = [];
     for (let i = 1; i <= 12; i++) statuses.push((await mailer.send(notice(i))).status);
@@ -77,7 +73,7 @@ describe('ACS Email rate limits', () => {
   });
 
   it('a revocation run sends what an earlier run deferred, journaled as sent', async () => {
-    rt = await startTestRuntime({ emailLimits: { perMinute: 1, perHour: 100 } });
+    const rt = await runtimes.start({ emailLimits: { perMinute: 1, perHour: 100 } });
     const r = rt;
     const mailer = mailerOf(r);
     expect((await mailer.send(notice(1))).status).toBe('sent');

@@ -3,27 +3,22 @@
  * the same assignments left in Exchange, also under the same seeded throttling, server errors and lost answers;
  * batched, the reads, removals and read-backs of several grants travel together.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { revokeExpired } from '../../../lib/revoke/revokeExpired.js';
 import type { RevocationReport } from '../../../lib/revoke/revocationReport.js';
 import { fixedGuid } from '../../../emulator/scenarios/baseTenant.js';
 import { largeTenant } from '../../../emulator/scenarios/largeTenant.js';
 import { seedExpiredGrant } from '../../../testkit/fixtures.js';
-import { startTestRuntime, type TestRuntime } from '../../support/runtime.js';
+import { runtimesPerTest, type TestRuntime } from '../../support/runtime.js';
 
 const GRANTS = 12;
-let rt: TestRuntime | undefined;
-afterEach(async () => {
-  await rt?.stop();
-  rt = undefined;
-});
+const runtimes = runtimesPerTest();
 
 async function run(
   batch: boolean,
   faults: boolean,
 ): Promise<{ report: RevocationReport; left: string[]; rt: TestRuntime }> {
-  await rt?.stop();
-  rt = await startTestRuntime({
+  const rt = await runtimes.start({
     scenario: largeTenant({ directAssignments: 0, roleGroupMembers: 0, securityGroupMembers: 0, bystanders: GRANTS }),
     faultSeed: 3,
     http: { maxAttempts: 10 },

@@ -3,13 +3,13 @@
  * assignments) is stopped by the mass-removal guard, and everything the run stores fits Table Storage: the
  * revoke.blocked entry keeps the count, a hash and the first targets, not the whole list.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditOptions } from '../../../lib/runtime.js';
 import { runAudit } from '../../../lib/audit/runAudit.js';
 import { LISTED_TARGETS, summarizeTargets } from '../../../lib/revoke/targetSummary.js';
 import { largeTenant } from '../../../emulator/scenarios/largeTenant.js';
 import { HOUR, journalEntries } from '../../../testkit/fixtures.js';
-import type { TestRuntime } from '../../support/runtime.js';
+import { runtimesPerTest } from '../../support/runtime.js';
 import {
   limitCheckedTables,
   MAX_BATCH_BYTES,
@@ -19,16 +19,12 @@ import {
 } from '../../../testkit/tableLimits.js';
 import { emailsAbout, revoke, startRevokeRuntime } from '../../support/revokeRuntime.js';
 
-let rt: TestRuntime | undefined;
-afterEach(async () => {
-  await rt?.stop();
-  rt = undefined;
-});
+const runtimes = runtimesPerTest(startRevokeRuntime);
 
 describe('revokeExpired: a 5,000-target plan', () => {
   it('is blocked, alerted once and journaled within the Table Storage limits', async () => {
     const writes: TableWrite[] = [];
-    rt = await startRevokeRuntime({
+    const rt = await runtimes.start({
       scenario: largeTenant({ directAssignments: 5_000, roleGroupMembers: 0, securityGroupMembers: 0 }),
       env: { WATCHDOG_UNAPPROVED_ACTION: 'revoke', WATCHDOG_UNAPPROVED_GRACE: 'PT1H' },
       wrapTables: (tables) => limitCheckedTables(tables, writes),

@@ -3,21 +3,17 @@
  * that landed in Exchange with its answer lost leaves one behind when the grant is then closed without removing
  * it (a cancel from before cancel removed it, or a cancel racing an activation whose undo failed).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MIE_ROLE, type Grant } from '../../../lib/domain.js';
 import { approveGrant } from '../../../lib/grants/approveGrant.js';
 import { grantAssignmentName } from '../../../lib/grants/grantAssignment.js';
 import { requestGrant } from '../../../lib/grants/requestGrant.js';
 import { BREAK_GLASS } from '../../../emulator/scenarios/forgottenMigrations.js';
 import { approver, HOUR, journalEntries, requester, upn } from '../../../testkit/fixtures.js';
-import type { TestRuntime } from '../../support/runtime.js';
+import { runtimesPerTest, type TestRuntime } from '../../support/runtime.js';
 import { activeGrant, emailsAbout, revoke, startRevokeRuntime } from '../../support/revokeRuntime.js';
 
-let rt: TestRuntime | undefined;
-afterEach(async () => {
-  await rt?.stop();
-  rt = undefined;
-});
+const runtimes = runtimesPerTest(startRevokeRuntime);
 
 const named = async (r: TestRuntime, id: string) =>
   (await r.exchange.getRoleAssignments(MIE_ROLE)).filter((a) => a.name === grantAssignmentName(id));
@@ -54,7 +50,7 @@ async function leftBehind(r: TestRuntime, local: string, status: Grant['status']
 
 describe('revokeExpired: assignments left behind by closed grants', () => {
   it('removes a cancelled grant’s own assignment, verifies, journals and notifies, once', async () => {
-    rt = await startRevokeRuntime();
+    const rt = await runtimes.start();
     const open = await activeGrant(rt, 'diegos');
     const cancelled = await leftBehind(rt, 'adelev', 'cancelled');
     const [leftover] = await named(rt, cancelled.id);
@@ -89,7 +85,7 @@ describe('revokeExpired: assignments left behind by closed grants', () => {
   });
 
   it('removes a released grant’s re-created assignment too, and leaves a grant name it does not know alone', async () => {
-    rt = await startRevokeRuntime();
+    const rt = await runtimes.start();
     const released = await leftBehind(rt, 'adelev', 'released');
     const stranger = await rt.exchange.newRoleAssignment({
       name: grantAssignmentName('0f0e0d0c-other-deployment'),
@@ -103,7 +99,7 @@ describe('revokeExpired: assignments left behind by closed grants', () => {
   });
 
   it('a failed removal is reported and alerted every run until it succeeds; expired grants are revoked meanwhile', async () => {
-    rt = await startRevokeRuntime();
+    const rt = await runtimes.start();
     const expiring = await activeGrant(rt, 'diegos', HOUR);
     const cancelled = await leftBehind(rt, 'adelev', 'cancelled');
     const [leftover] = await named(rt, cancelled.id);
@@ -123,7 +119,7 @@ describe('revokeExpired: assignments left behind by closed grants', () => {
   });
 
   it('leftovers count toward WATCHDOG_REVOKE_MAX_COUNT: grants that all turn closed at once (a store problem) remove nothing and alert', async () => {
-    rt = await startRevokeRuntime({ env: { WATCHDOG_REVOKE_MAX_COUNT: '2' } });
+    const rt = await runtimes.start({ env: { WATCHDOG_REVOKE_MAX_COUNT: '2' } });
     const live = [await activeGrant(rt, 'adelev'), await activeGrant(rt, 'diegos'), await activeGrant(rt, 'alexw')];
     // The grants table is not chained: rows edited to cancelled look exactly like closed grants.
     for (const g of live) {
@@ -147,7 +143,7 @@ describe('revokeExpired: assignments left behind by closed grants', () => {
   });
 
   it('never removes a break-glass principal’s leftover: a person decides', async () => {
-    rt = await startRevokeRuntime({ env: { WATCHDOG_BREAK_GLASS: [...BREAK_GLASS, upn('adelev')].join(',') } });
+    const rt = await runtimes.start({ env: { WATCHDOG_BREAK_GLASS: [...BREAK_GLASS, upn('adelev')].join(',') } });
     const cancelled = await leftBehind(rt, 'adelev', 'cancelled');
     const { revocation } = await revoke(rt);
     expect(revocation.removed).toEqual([]);

@@ -4,7 +4,7 @@
  * `new InvocationContext(...)`.
  */
 import { InvocationContext, type Timer } from '@azure/functions';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditOptions } from '../../../lib/runtime.js';
 import { runAudit } from '../../../lib/audit/runAudit.js';
 import type { Grant } from '../../../lib/domain.js';
@@ -13,7 +13,7 @@ import { createRevokeTimerHandler } from '../../../lib/triggers/revokeTimerHandl
 import { USERS } from '../../../emulator/scenarios/forgottenMigrations.js';
 import { invoke } from '../../support/emulatorHttp.js';
 import { HOUR, journalEntries, upn } from '../../../testkit/fixtures.js';
-import type { TestRuntime } from '../../support/runtime.js';
+import { runtimesPerTest, type TestRuntime } from '../../support/runtime.js';
 import { activeGrant, emailsAbout, revoke, startRevokeRuntime } from '../../support/revokeRuntime.js';
 
 const context = (logs: string[] = []) =>
@@ -26,24 +26,20 @@ const timer: Timer = {
   schedule: { adjustForDST: false },
   scheduleStatus: { last: '', next: '', lastUpdated: '' },
 };
-let rt: TestRuntime | undefined;
-afterEach(async () => {
-  await rt?.stop();
-  rt = undefined;
-});
+const runtimes = runtimesPerTest(startRevokeRuntime);
 
 const removeCalls = (r: TestRuntime) =>
   r.emulator.calls.where({ api: 'exchange', name: 'Remove-ManagementRoleAssignment' });
 
 describe('revokeExpired: grants', () => {
   it('removes the assignment at expiry, reads it back, records and notifies; the next audit confirms it stays gone', async () => {
-    rt = await startRevokeRuntime({ propagationDelayMs: HOUR });
+    const rt = await runtimes.start({ propagationDelayMs: HOUR });
     const grant = await activeGrant(rt, 'adelev');
     expect(grant.status).toBe('active');
     const guid = grant.assignmentGuid ?? '';
     expect(rt.emulator.state.assignment(guid)).toBeDefined();
 
-    const handler = createRevokeTimerHandler(() => rt as TestRuntime);
+    const handler = createRevokeTimerHandler(() => rt);
     rt.clock.advance(4 * HOUR - 1);
     const early = await handler(timer, context());
     expect(early.revocation.planned).toEqual([]);
@@ -84,7 +80,7 @@ describe('revokeExpired: grants', () => {
   });
 
   it('verifies with the documented identity hazard on: the read-back answered with every assignment means gone, not still present', async () => {
-    rt = await startRevokeRuntime();
+    const rt = await runtimes.start();
     expect(rt.emulator.exchange.identityReturnsAll).toBe(true);
     const grant = await activeGrant(rt, 'adelev');
     const guid = grant.assignmentGuid ?? '';
@@ -104,7 +100,7 @@ describe('revokeExpired: grants', () => {
   });
 
   it('reads an assignment removed by hand as absent when the not-found comes as 500 InternalServerError in the JSON-string form', async () => {
-    rt = await startRevokeRuntime({
+    const rt = await runtimes.start({
       exchange: { identityReturnsAll: false, errorDetail: 'json', notFound: 'InternalServerError' },
     });
     const grant = await activeGrant(rt, 'adelev');
@@ -124,10 +120,10 @@ describe('revokeExpired: grants', () => {
   });
 
   it('removes a role-group grant by membership only, leaving the group assignment to its other members', async () => {
-    rt = await startRevokeRuntime({ env: { WATCHDOG_GRANT_ROLE_GROUP: 'PST Migration Operators' } });
+    const rt = await runtimes.start({ env: { WATCHDOG_GRANT_ROLE_GROUP: 'PST Migration Operators' } });
     const grant = await activeGrant(rt, 'adelev');
     expect(grant.method).toBe('role-group');
-    const members = async () => (await rt!.exchange.getRoleGroupMembers('PST Migration Operators')).map((m) => m.name);
+    const members = async () => (await rt.exchange.getRoleGroupMembers('PST Migration Operators')).map((m) => m.name);
     expect(await members()).toContain('AdeleV');
     rt.clock.advance(4 * HOUR);
     const { revocation } = await revoke(rt);
@@ -139,7 +135,7 @@ describe('revokeExpired: grants', () => {
   });
 
   it('never removes twice: a removal verified by a run whose notice failed is not repeated, whatever holds the access now', async () => {
-    rt = await startRevokeRuntime({ env: { WATCHDOG_GRANT_ROLE_GROUP: 'PST Migration Operators' } });
+    const rt = await runtimes.start({ env: { WATCHDOG_GRANT_ROLE_GROUP: 'PST Migration Operators' } });
     const grant = await activeGrant(rt, 'adelev');
     rt.clock.advance(4 * HOUR);
     const down = {
@@ -163,7 +159,7 @@ describe('revokeExpired: grants', () => {
   });
 
   it('sends each reminder once to grantee and requester, and nothing more on re-runs', async () => {
-    rt = await startRevokeRuntime();
+    const rt = await runtimes.start();
     const grant = await activeGrant(rt, 'adelev', 30 * HOUR);
     rt.clock.advance(5 * HOUR);
     expect((await revoke(rt)).revocation.reminders).toEqual([]);
@@ -184,7 +180,7 @@ describe('revokeExpired: grants', () => {
   });
 
   it('dry run reports what would happen and changes nothing', async () => {
-    rt = await startRevokeRuntime();
+    const rt = await runtimes.start();
     const grant = await activeGrant(rt, 'adelev');
     rt.clock.advance(5 * HOUR);
     const before = rt.emulator.sentEmails().length;
@@ -198,7 +194,7 @@ describe('revokeExpired: grants', () => {
   });
 
   it('a re-run after success changes and sends nothing', async () => {
-    rt = await startRevokeRuntime();
+    const rt = await runtimes.start();
     await activeGrant(rt, 'adelev');
     rt.clock.advance(4 * HOUR);
     await revoke(rt);
@@ -214,7 +210,7 @@ describe('revokeExpired: grants', () => {
   });
 
   it('survives 503 twice on Remove-ManagementRoleAssignment (client retries) and still verifies', async () => {
-    rt = await startRevokeRuntime();
+    const rt = await runtimes.start();
     const grant = await activeGrant(rt, 'adelev');
     rt.emulator.faults.add({
       route: 'exchange:Remove-ManagementRoleAssignment',
@@ -234,7 +230,7 @@ describe('revokeExpired: grants', () => {
   });
 
   it('escalates a failing revocation every run until it succeeds, without blocking other grants', async () => {
-    rt = await startRevokeRuntime({ http: { maxAttempts: 2 } });
+    const rt = await runtimes.start({ http: { maxAttempts: 2 } });
     const stuck = await activeGrant(rt, 'adelev');
     rt.clock.advance(60_000);
     const other = await activeGrant(rt, 'meganb', 4 * HOUR, 'adelev');
@@ -278,13 +274,13 @@ describe('revokeExpired: grants', () => {
   });
 
   it('a run that dies after notifying is finished by the next one, without a second email', async () => {
-    rt = await startRevokeRuntime();
+    const rt = await runtimes.start();
     const grant = await activeGrant(rt, 'adelev');
     rt.clock.advance(4 * HOUR);
     const grants: GrantStore = {
       ...rt.store.grants,
       update: (current: Grant, next: Grant) =>
-        next.status === 'revoked' ? Promise.reject(new Error('host stopped')) : rt!.store.grants.update(current, next),
+        next.status === 'revoked' ? Promise.reject(new Error('host stopped')) : rt.store.grants.update(current, next),
     };
     await expect(revoke({ ...rt, store: { ...rt.store, grants } })).rejects.toThrow('host stopped');
     expect((await rt.store.grants.get(grant.id))?.status).toBe('expired');
@@ -300,7 +296,7 @@ describe('revokeExpired: grants', () => {
   });
 
   it('refuses to remove an assignment whose Guid now belongs to someone else', async () => {
-    rt = await startRevokeRuntime();
+    const rt = await runtimes.start();
     const grant = await activeGrant(rt, 'adelev');
     const live = rt.emulator.state.assignment(grant.assignmentGuid ?? '');
     if (!live) throw new Error('assignment missing');

@@ -3,7 +3,7 @@
  * after the grace period, except break-glass, delegating assignments, the watchdog's own access and
  * group paths; and the mass-removal guard. Real audit + revocation jobs on the emulator and Azurite.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditOptions } from '../../../lib/runtime.js';
 import { runAudit } from '../../../lib/audit/runAudit.js';
 import { MIE_ROLE, ORGANIZATION_MANAGEMENT } from '../../../lib/domain.js';
@@ -18,14 +18,10 @@ import {
   USERS,
 } from '../../../emulator/scenarios/forgottenMigrations.js';
 import { addMieAssignment, HOUR, journalEntries, upn } from '../../../testkit/fixtures.js';
-import type { TestRuntime } from '../../support/runtime.js';
+import { runtimesPerTest, type TestRuntime } from '../../support/runtime.js';
 import { emailsAbout, revoke, startRevokeRuntime } from '../../support/revokeRuntime.js';
 
-let rt: TestRuntime | undefined;
-afterEach(async () => {
-  await rt?.stop();
-  rt = undefined;
-});
+const runtimes = runtimesPerTest(startRevokeRuntime);
 
 const WATCHDOG_ASSIGNMENT = '0000a55e-0000-4000-8000-00000000f00d';
 const BREAK_GLASS_ASSIGNMENT = '0000a55e-0000-4000-8000-00000000b6b6';
@@ -41,7 +37,7 @@ const KEPT = [
 
 /** The seed tenant, plus direct MIE assignments of break-glass and of the watchdog's own app, audited once at the start. */
 async function auditedTenant(env: Record<string, string>): Promise<TestRuntime> {
-  const r = await startRevokeRuntime({
+  const r = await runtimes.start({
     env: { WATCHDOG_UNAPPROVED_ACTION: 'revoke', WATCHDOG_UNAPPROVED_GRACE: 'PT1H', ...env },
   });
   addMieAssignment(r.emulator, {
@@ -71,7 +67,7 @@ const removeCalls = (r: TestRuntime) =>
 
 describe('revokeExpired: unapproved holders', () => {
   it('removes direct unapproved assignments after the grace period and never the protected ones', async () => {
-    rt = await auditedTenant({});
+    const rt = await auditedTenant({});
     rt.clock.advance(30 * 60_000);
     const early = await revoke(rt);
     expect(early.revocation.planned).toEqual([]);
@@ -119,7 +115,7 @@ describe('revokeExpired: unapproved holders', () => {
   });
 
   it('only alerts in the default alert mode', async () => {
-    rt = await auditedTenant({ WATCHDOG_UNAPPROVED_ACTION: 'alert' });
+    const rt = await auditedTenant({ WATCHDOG_UNAPPROVED_ACTION: 'alert' });
     rt.clock.advance(2 * HOUR);
     const { revocation } = await revoke(rt);
     expect(revocation.planned).toEqual([]);
@@ -127,7 +123,7 @@ describe('revokeExpired: unapproved holders', () => {
   });
 
   it('removes nothing and alerts once when the run would remove too large a share of holders', async () => {
-    rt = await auditedTenant({ WATCHDOG_REVOKE_MAX_SHARE: '0.2' });
+    const rt = await auditedTenant({ WATCHDOG_REVOKE_MAX_SHARE: '0.2' });
     rt.clock.advance(2 * HOUR);
     const { revocation } = await revoke(rt);
     expect(revocation.blocked).toMatchObject({ removals: 4, currentHolders: 16, maxShare: 0.2 });
@@ -147,7 +143,7 @@ describe('revokeExpired: unapproved holders', () => {
   });
 
   it('removes nothing over WATCHDOG_REVOKE_MAX_COUNT', async () => {
-    rt = await auditedTenant({ WATCHDOG_REVOKE_MAX_COUNT: '3' });
+    const rt = await auditedTenant({ WATCHDOG_REVOKE_MAX_COUNT: '3' });
     rt.clock.advance(2 * HOUR);
     const { revocation } = await revoke(rt);
     expect(revocation.blocked?.reason).toContain('WATCHDOG_REVOKE_MAX_COUNT (3)');
