@@ -14,6 +14,7 @@ import {
   expectedFindings,
 } from '../../emulator/scenarios/forgottenMigrations.js';
 import { runCli } from '../support/cli.js';
+import { grantRequestArgs } from '../support/cliFlags.js';
 import { emulatorEnv, useEmulator } from '../support/emulator.js';
 
 const KINDS = ['unapproved', 'expired-present', 'missing', 'changed', 'can-grant'];
@@ -48,24 +49,7 @@ describe.each(STARTS)('mie-watchdog CLI (separate processes, one tenant) from %s
   });
 
   it('grant request then approve creates the assignment; the requester cannot approve', async () => {
-    const request = await runCli(
-      [
-        'grant',
-        'request',
-        '--principal',
-        USERS.adelev.userPrincipalName,
-        '--duration',
-        'PT8H',
-        '--justification',
-        'Export for legal hold',
-        '--ticket',
-        'CHG-1042',
-        '--requester',
-        USERS.meganb.userPrincipalName,
-        '--json',
-      ],
-      env,
-    );
+    const request = await runCli(['grant', ...grantRequestArgs(), '--json'], env);
     expect(request.code, request.stderr).toBe(0);
     const requested = (JSON.parse(request.stdout) as { grant: { id: string } }).grant;
     expect(requested).toMatchObject({ status: 'pending', principal: USERS.adelev.userPrincipalName });

@@ -10,6 +10,7 @@ import type { Env } from '../../lib/config.js';
 import { offsetClock } from '../../lib/clock.js';
 import { USERS } from '../../emulator/scenarios/forgottenMigrations.js';
 import { projectRoot } from '../support/cli.js';
+import { grantRequestArgs } from '../support/cliFlags.js';
 import { emulatorEnv, useEmulator } from '../support/emulator.js';
 import { documentedSchemas, violations, type Schema } from '../support/jsonSchema.js';
 import { captureIo, type CapturedIo } from '../../testkit/captureIo.js';
@@ -69,23 +70,11 @@ describe('documented --json outputs', () => {
   it('grant request (short duration), approve, list, activate, get, and a refusal', async () => {
     const requested = (await documented(
       'grant',
-      [
-        'grant',
-        'request',
-        '--principal',
-        USERS.adelev.userPrincipalName,
-        '--duration',
-        '8h',
-        '--justification',
-        'Export for legal hold',
-        '--ticket',
-        'CHG-1042',
-        '--requester',
-        USERS.meganb.userPrincipalName,
-        '--json',
-      ],
+      ['grant', ...grantRequestArgs({ duration: '8h' }), '--json'],
       env,
-    )) as { grant: { id: string; durationMs: number } };
+    )) as {
+      grant: { id: string; durationMs: number };
+    };
     expect(requested.grant.durationMs).toBe(8 * 3_600_000);
     const id = requested.grant.id;
     await documented('error', ['grant', 'approve', id, '--approver', USERS.meganb.userPrincipalName, '--json'], env, 1);

@@ -6,6 +6,7 @@ import { MIE_ROLE, type Grant } from '../../lib/domain.js';
 import { grantAssignmentName } from '../../lib/grants/grantAssignment.js';
 import { captureIo } from '../../testkit/captureIo.js';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { flags, grantRequestArgs } from '../support/cliFlags.js';
 
 const D = 'contoso.onmicrosoft.com';
 let rt: TestRuntime;
@@ -20,17 +21,11 @@ const grant = async (args: string[]) => {
   return { code, io };
 };
 const request = (principal: string, extra: string[] = []) => [
-  'request',
-  '--principal',
-  `${principal}@${D}`,
-  '--duration',
-  'PT8H',
-  '--justification',
-  'PST export for "legal" & co',
-  '--ticket',
-  'CHG-2001',
-  '--requester',
-  `meganb@${D}`,
+  ...grantRequestArgs({
+    principal: `${principal}@${D}`,
+    justification: 'PST export for "legal" & co',
+    ticket: 'CHG-2001',
+  }),
   ...extra,
 ];
 
@@ -108,16 +103,13 @@ describe('mie-watchdog grant', () => {
     const alex = (await rt.exchange.getRoleAssignments(MIE_ROLE)).find((x) => x.name === 'Mailbox Import Export-AlexW');
     const adopted = await grant([
       'adopt',
-      '--assignment',
-      alex!.guid,
-      '--duration',
-      'P2D',
-      '--justification',
-      'wave 2',
-      '--ticket',
-      'CHG-3',
-      '--approver',
-      `lidiah@${D}`,
+      ...flags({
+        assignment: alex!.guid,
+        duration: 'P2D',
+        justification: 'wave 2',
+        ticket: 'CHG-3',
+        approver: `lidiah@${D}`,
+      }),
       '--json',
     ]);
     expect(adopted.code, adopted.io.stderr).toBe(0);
@@ -137,40 +129,10 @@ describe('mie-watchdog grant', () => {
   });
 
   it.each([
+    [grantRequestArgs({ justification: 'x', ticket: 'T-1', requester: undefined }), /--requester is required/],
+    [grantRequestArgs({ duration: 'eight hours', justification: 'x', ticket: 'T-1' }), /duration/],
     [
-      ['request', '--principal', `adelev@${D}`, '--duration', 'PT8H', '--justification', 'x', '--ticket', 'T-1'],
-      /--requester is required/,
-    ],
-    [
-      [
-        'request',
-        '--principal',
-        `adelev@${D}`,
-        '--duration',
-        'eight hours',
-        '--justification',
-        'x',
-        '--ticket',
-        'T-1',
-        '--requester',
-        `meganb@${D}`,
-      ],
-      /duration/,
-    ],
-    [
-      [
-        'request',
-        '--principal',
-        `adelev@${D}`,
-        '--duration',
-        'PT8H',
-        '--justification',
-        'x',
-        '--ticket',
-        'T-1',
-        '--requester',
-        'megan',
-      ],
+      grantRequestArgs({ justification: 'x', ticket: 'T-1', requester: 'megan' }),
       /--requester must be a user principal name/,
     ],
     [['approve', 'not-a-guid', '--approver', `lidiah@${D}`], /not a grant id/],

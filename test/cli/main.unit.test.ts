@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { closest } from '../../cli/suggest.js';
 import { captureIo } from '../../testkit/captureIo.js';
+import { flags } from '../support/cliFlags.js';
 
 async function call(argv: string[]) {
   const io = captureIo();
@@ -49,83 +50,70 @@ describe('cli dispatch', () => {
     expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it('reports every unknown, missing and bad flag of one call at once, by the names typed, exit 2', async () => {
-    const run = await call([
-      'grant',
-      'request',
-      '--principl',
-      'adelev@contoso.onmicrosoft.com',
-      '--duration',
-      'eight hours',
-      '--ticket',
-      'not a ticket',
-      '--requester',
-      'megan',
-    ]);
+  it.each([
+    {
+      name: 'reports every unknown, missing and bad flag of one call at once, by the names typed, exit 2',
+      argv: ['grant', 'request', '--principl', 'adelev@contoso.onmicrosoft.com', '--duration', 'eight hours'],
+      more: flags({ ticket: 'not a ticket', requester: 'megan' }),
+      says: [
+        "Unknown option '--principl'. Did you mean '--principal'?",
+        '--principal is required.',
+        '--justification is required.',
+        "--duration 'eight hours' is not a duration; use 4h, 3d, 90m, 1d12h",
+        '--ticket: must be a ticket reference',
+        '--requester must be a user principal name',
+        "Run 'mie-watchdog grant request --help' for the options.",
+      ],
+      saysNot: [],
+    },
+    {
+      name: 'reports a flag typed without its value with the other problems of the call, by the name typed',
+      argv: ['grant', 'request', '--duration', '4x', '--principal'],
+      more: [],
+      says: [
+        '--principal needs a value: --principal <UPN>.',
+        '--justification is required.',
+        "--duration '4x' is not a duration",
+      ],
+      saysNot: ['--principal is required.'],
+    },
+    {
+      name: 'names API fields by their flags (assignmentGuid is --assignment)',
+      argv: ['grant', 'adopt', '--assignment', 'nope', '--duration', '2d', '--justification', 'x', '--ticket', 'T-1'],
+      more: flags({ approver: 'lidiah@contoso.onmicrosoft.com' }),
+      says: ['--assignment: must be the Guid of the role assignment.'],
+      saysNot: ['assignmentGuid'],
+    },
+  ])('$name', async ({ argv, more, says, saysNot }) => {
+    const run = await call([...argv, ...more]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("Unknown option '--principl'. Did you mean '--principal'?");
-    expect(run.stderr).toContain('--principal is required.');
-    expect(run.stderr).toContain('--justification is required.');
-    expect(run.stderr).toContain("--duration 'eight hours' is not a duration; use 4h, 3d, 90m, 1d12h");
-    expect(run.stderr).toContain('--ticket: must be a ticket reference');
-    expect(run.stderr).toContain('--requester must be a user principal name');
-    expect(run.stderr).toContain("Run 'mie-watchdog grant request --help' for the options.");
+    for (const text of says) expect(run.stderr).toContain(text);
+    for (const text of saysNot) expect(run.stderr).not.toContain(text);
   });
 
-  it('reports a flag typed without its value with the other problems of the call, by the name typed', async () => {
-    const trailing = await call(['grant', 'request', '--duration', '4x', '--principal']);
-    expect(trailing.code).toBe(2);
-    expect(trailing.stderr).toContain('--principal needs a value: --principal <UPN>.');
-    expect(trailing.stderr).not.toContain('--principal is required.');
-    expect(trailing.stderr).toContain('--justification is required.');
-    expect(trailing.stderr).toContain("--duration '4x' is not a duration");
-    // A flag is not the value of the flag before it.
-    const followed = await call(['grant', 'approve', '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f', '--approver', '--json']);
-    expect(followed.code).toBe(2);
-    expect(JSON.parse(followed.stdout)).toEqual({
-      error: {
-        code: 'usage',
-        message: '--approver needs a value: --approver <UPN>.',
-        command: 'grant approve',
-        problems: [{ name: '--approver', message: '--approver needs a value: --approver <UPN>.' }],
-      },
-    });
-  });
-
-  it('names API fields by their flags (assignmentGuid is --assignment)', async () => {
-    const run = await call([
-      'grant',
-      'adopt',
-      '--assignment',
-      'nope',
-      '--duration',
-      '2d',
-      '--justification',
-      'x',
-      '--ticket',
-      'T-1',
-      '--approver',
-      'lidiah@contoso.onmicrosoft.com',
-    ]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--assignment: must be the Guid of the role assignment.');
-    expect(run.stderr).not.toContain('assignmentGuid');
-  });
-
-  it('with --json a usage error is exactly one JSON object on stdout', async () => {
-    const run = await call(['grant', 'approve', '--json']);
+  it.each([
+    {
+      name: 'does not take a flag for the value of the flag before it',
+      argv: ['grant', 'approve', '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f', '--approver', '--json'],
+      problems: [{ name: '--approver', message: '--approver needs a value: --approver <UPN>.' }],
+    },
+    {
+      name: 'with --json a usage error is exactly one JSON object on stdout',
+      argv: ['grant', 'approve', '--json'],
+      problems: [
+        { name: '<id>', message: 'grant approve needs exactly one grant id.' },
+        { name: '--approver', message: '--approver is required.' },
+      ],
+    },
+  ])('$name, every problem in it and its message the problems line by line', async ({ argv, problems }) => {
+    const run = await call(argv);
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stdout)).toEqual({
-      error: {
-        code: 'usage',
-        message: 'grant approve needs exactly one grant id.\n--approver is required.',
-        command: 'grant approve',
-        problems: [
-          { name: '<id>', message: 'grant approve needs exactly one grant id.' },
-          { name: '--approver', message: '--approver is required.' },
-        ],
-      },
+      error: { code: 'usage', message: problems.map((p) => p.message).join('\n'), command: 'grant approve', problems },
     });
+  });
+
+  it('with --json a mistyped command is one JSON usage error with the suggestion', async () => {
     const typo = await call(['verfy', '--json']);
     expect(JSON.parse(typo.stdout)).toMatchObject({
       error: { code: 'usage', problems: [{ name: 'verfy', suggestion: 'verify' }] },

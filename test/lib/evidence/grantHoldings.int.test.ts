@@ -10,6 +10,7 @@ import { createEvidenceHttpHandler } from '../../../lib/triggers/evidenceHttpHan
 import { captureIo } from '../../../testkit/captureIo.js';
 import { upn } from '../../../testkit/fixtures.js';
 import { requestBody, startGrantApi, USERS, type GrantApi } from '../../support/grantApi.js';
+import { grantRequestArgs } from '../../support/cliFlags.js';
 import { audit } from '../../support/runs.js';
 import { TEST_TENANT_ID } from '../../support/tokens.js';
 
@@ -110,17 +111,12 @@ describe('holders at T include the grants no audit saw (emulator, Azurite)', () 
       return { code: await runGrant(args, io, () => deps), io };
     };
     const request = [
-      'request',
-      '--principal',
-      upn('isaiahl'),
-      '--duration',
-      'PT2H',
-      '--justification',
-      'restore deleted items',
-      '--ticket',
-      'CHG-3001',
-      '--requester',
-      upn('meganb'),
+      ...grantRequestArgs({
+        principal: upn('isaiahl'),
+        duration: 'PT2H',
+        justification: 'restore deleted items',
+        ticket: 'CHG-3001',
+      }),
       '--json',
     ];
     const made = await cli(request, 'deny');

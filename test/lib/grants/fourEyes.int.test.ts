@@ -10,6 +10,7 @@ import { MIE_ROLE, type Grant } from '../../../lib/domain.js';
 import { ASSIGNMENTS } from '../../../emulator/scenarios/forgottenMigrations.js';
 import { captureIo } from '../../../testkit/captureIo.js';
 import { DOMAIN } from '../../../testkit/fixtures.js';
+import { grantRequestArgs } from '../../support/cliFlags.js';
 import { requestBody, startGrantApi, USERS, type GrantApi } from '../../support/grantApi.js';
 import { oidOf, TEST_TENANT_ID, type TokenUser } from '../../support/tokens.js';
 
@@ -127,17 +128,7 @@ describe('the command line compares by object id too', () => {
 
   it('resolves --requester through the directory, so a renamed token of the same person cannot approve over HTTP', async () => {
     const made = await cli([
-      'request',
-      '--principal',
-      `adelev@${DOMAIN}`,
-      '--duration',
-      'PT8H',
-      '--justification',
-      'x',
-      '--ticket',
-      'T-9',
-      '--requester',
-      ` GradyA@${DOMAIN}`,
+      ...grantRequestArgs({ justification: 'x', ticket: 'T-9', requester: ` GradyA@${DOMAIN}` }),
       '--json',
     ]);
     expect(made.code, made.io.stderr).toBe(0);
