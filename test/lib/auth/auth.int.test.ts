@@ -15,6 +15,7 @@ import {
   TEST_ISSUER_V1,
   TEST_TENANT_ID,
   CLIENT_APP_ID,
+  type KeyFault,
   type TestIssuer,
   type TokenOverrides,
 } from '../../support/tokens.js';
@@ -313,14 +314,28 @@ describe('access token verification (OpenID configuration and keys over loopback
 describe('signing key outage', () => {
   const outage = (error: unknown) => expect(error).toBeInstanceOf(SigningKeysUnavailableError);
 
-  /** An authenticator on a clock of its own that has verified a token (so it holds the keys), and megan's tokens issued on that clock. */
+  /**
+   * An authenticator on a clock of its own that has verified a token (so it holds the keys), megan's tokens issued on
+   * that clock, and `attempt`: the authentication of one of them, or what it threw.
+   */
   async function holdingKeys() {
     const at = new ManualClock(clock.now());
     const auth = fromSettings({}, at);
     await expect(auth(bearer(await issuer.token(megan)))).resolves.toBeTruthy();
     const signedNow = async (overrides: TokenOverrides = {}) =>
       bearer(await issuer.token(megan, { ...overrides, iat: Math.floor(at.now().getTime() / 1000) }));
-    return { at, auth, signedNow };
+    const attempt = async (overrides: TokenOverrides = {}) => auth(await signedNow(overrides)).catch((e: unknown) => e);
+    return { at, auth, signedNow, attempt };
+  }
+
+  /** Runs `body` while the issuer answers `fault` on each of `targets`; they answer normally again after, pass or fail. */
+  async function whileFailing(targets: ('keys' | 'metadata')[], fault: KeyFault, body: () => Promise<void>) {
+    for (const target of targets) issuer.fault(target, fault);
+    try {
+      await body();
+    } finally {
+      for (const target of targets) issuer.fault(target, undefined);
+    }
   }
 
   it.each([
@@ -330,14 +345,11 @@ describe('signing key outage', () => {
     ['metadata', 'status-500', /OpenID configuration .* answered HTTP 500/],
     ['metadata', 'bad-json', /OpenID configuration .* is not JSON/],
   ] as const)('%s answering %s: a valid token is an outage, not a refusal', async (target, fault, message) => {
-    issuer.fault(target, fault);
-    try {
+    await whileFailing([target], fault, async () => {
       const error = await fromSettings({})(bearer(await issuer.token(megan))).catch((e: unknown) => e);
       outage(error);
       expect((error as Error).message).toMatch(message);
-    } finally {
-      issuer.fault(target, undefined);
-    }
+    });
   });
 
   it('an unreachable login endpoint is an outage too', async () => {
@@ -352,23 +364,18 @@ describe('signing key outage', () => {
 
   it('keeps using the keys it has while a re-read fails, and reads again after a day', async () => {
     const { at, auth, signedNow } = await holdingKeys();
-    issuer.fault('keys', 'status-500');
-    issuer.fault('metadata', 'status-500');
-    try {
+    await whileFailing(['keys', 'metadata'], 'status-500', async () => {
       at.advance(25 * 3600_000);
       const before = issuer.requests();
       await expect(auth(await signedNow())).resolves.toBeTruthy();
       expect(issuer.requests()).toBeGreaterThan(before);
-    } finally {
-      issuer.fault('keys', undefined);
-      issuer.fault('metadata', undefined);
-    }
+    });
   });
 
   it('a key id it does not know makes one early re-read, at most every five minutes', async () => {
-    const { at, auth, signedNow } = await holdingKeys();
+    const { at, attempt } = await holdingKeys();
     const before = issuer.fetches();
-    const rotated = async () => auth(await signedNow({ kid: 'rotated-in' })).catch((e: unknown) => e);
+    const rotated = () => attempt({ kid: 'rotated-in' });
     expect(await rotated()).toBeInstanceOf(UnauthenticatedError);
     expect(issuer.fetches()).toBe(before);
     at.advance(6 * 60_000);
@@ -379,42 +386,33 @@ describe('signing key outage', () => {
   });
 
   it('while the key set is down, tokens with made-up key ids make one re-read per five minutes, not one per request, and each is an outage', async () => {
-    const { at, auth, signedNow } = await holdingKeys();
+    const { at, auth, signedNow, attempt } = await holdingKeys();
     at.advance(6 * 60_000);
-    issuer.fault('keys', 'status-500');
-    try {
+    await whileFailing(['keys'], 'status-500', async () => {
       const before = issuer.fetches();
-      const made = async (kid: string) => auth(await signedNow({ kid })).catch((e: unknown) => e);
-      for (let i = 0; i < 20; i++) outage(await made(`made-up-${i}`));
+      for (let i = 0; i < 20; i++) outage(await attempt({ kid: `made-up-${i}` }));
       expect(issuer.fetches()).toBe(before + 1);
       // A known key id still verifies from the keys in hand, without a read.
       await expect(auth(await signedNow())).resolves.toBeTruthy();
       expect(issuer.fetches()).toBe(before + 1);
       at.advance(6 * 60_000);
-      outage(await made('made-up-later'));
+      outage(await attempt({ kid: 'made-up-later' }));
       expect(issuer.fetches()).toBe(before + 2);
       issuer.fault('keys', undefined);
       at.advance(6 * 60_000);
-      expect(await made('made-up-after')).toBeInstanceOf(UnauthenticatedError);
+      expect(await attempt({ kid: 'made-up-after' })).toBeInstanceOf(UnauthenticatedError);
       expect(issuer.fetches()).toBe(before + 3);
-    } finally {
-      issuer.fault('keys', undefined);
-    }
+    });
   });
 
   it('a day-old key set that cannot be re-read is not re-read again for every made-up key id', async () => {
-    const { at, auth, signedNow } = await holdingKeys();
+    const { at, attempt } = await holdingKeys();
     at.advance(25 * 3600_000);
-    issuer.fault('keys', 'status-500');
-    try {
+    await whileFailing(['keys'], 'status-500', async () => {
       const before = issuer.fetches();
-      for (let i = 0; i < 10; i++) {
-        outage(await auth(await signedNow({ kid: `made-up-${i}` })).catch((e: unknown) => e));
-      }
+      for (let i = 0; i < 10; i++) outage(await attempt({ kid: `made-up-${i}` }));
       expect(issuer.fetches()).toBe(before + 1);
-    } finally {
-      issuer.fault('keys', undefined);
-    }
+    });
   });
 });
 
@@ -475,31 +473,19 @@ describe('App Service Authentication principal', () => {
     expect((await auth(principal(TEST_TENANT_ID))).tid).toBe(TEST_TENANT_ID);
   });
 
+  /** Claims of an approver that name no object id. */
+  const APPROVER_WITHOUT_OID = [
+    { typ: 'upn', val: 'lidiah@contoso.onmicrosoft.com' },
+    { typ: 'roles', val: 'Grant.Approve' },
+  ];
+
   it.each([
     ['no header', new Headers()],
     ['not base64 JSON', new Headers({ 'x-ms-client-principal': '%%%' })],
     ['no claims', encode({ auth_typ: 'aad' })],
     ['no user name', encode({ auth_typ: 'aad', claims: [{ typ: 'roles', val: 'Grant.Approve' }] })],
-    [
-      'no object id',
-      encode({
-        auth_typ: 'aad',
-        claims: [
-          { typ: 'upn', val: 'lidiah@contoso.onmicrosoft.com' },
-          { typ: 'roles', val: 'Grant.Approve' },
-        ],
-      }),
-    ],
-    [
-      'another identity provider',
-      encode({
-        auth_typ: 'github',
-        claims: [
-          { typ: 'upn', val: 'lidiah@contoso.onmicrosoft.com' },
-          { typ: 'roles', val: 'Grant.Approve' },
-        ],
-      }),
-    ],
+    ['no object id', encode({ auth_typ: 'aad', claims: APPROVER_WITHOUT_OID })],
+    ['another identity provider', encode({ auth_typ: 'github', claims: APPROVER_WITHOUT_OID })],
   ])('refuses %s', async (_name, headers) => {
     await expect(easyAuthAuthenticator(headers)).rejects.toBeInstanceOf(UnauthenticatedError);
   });
