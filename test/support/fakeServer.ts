@@ -85,6 +85,32 @@ export function fakeServerPerTest(): { start: typeof startFakeServer; server: ()
   };
 }
 
+/** How a client under test reaches its fake service: the server's address, the test credential, the short waits. */
+export interface FakeServiceAccess {
+  url: string;
+  credential: typeof testCredential;
+  policy: typeof FAST_POLICY;
+}
+
+/**
+ * fakeServerPerTest for tests of one client (call once at the top of a test file): `clientFor(handler)` starts a fake
+ * server answering with `handler` and returns the client `build` makes to reach it.
+ */
+export function fakeServicePerTest<Client>(build: (access: FakeServiceAccess) => Client): ReturnType<
+  typeof fakeServerPerTest
+> & {
+  clientFor: (handler: Parameters<typeof startFakeServer>[0]) => Promise<Client>;
+} {
+  const fake = fakeServerPerTest();
+  return {
+    ...fake,
+    clientFor: async (handler) => {
+      const { url } = await fake.start(handler);
+      return build({ url, credential: testCredential, policy: FAST_POLICY });
+    },
+  };
+}
+
 /** The credential tests hand to adapters; its token must show up as the bearer and nowhere else. */
 export const TEST_TOKEN = 'test-token-not-a-secret';
 export const testCredential = {

@@ -6,29 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import { ComplianceClient } from '../../../lib/exchange/complianceClient.js';
 import { PermissionError, RequestError } from '../../../lib/ports/index.js';
-import {
-  FAST_POLICY,
-  TEST_TOKEN,
-  fakeServerPerTest,
-  testCredential,
-  type RecordedRequest,
-  type Reply,
-} from '../../support/fakeServer.js';
+import { TEST_TOKEN, fakeServicePerTest } from '../../support/fakeServer.js';
 import { cmdletOf, TENANT } from './support.js';
 
 const GLOBAL = `/adminapi/beta/${TENANT}/InvokeCommand`;
 const REGIONAL = `/region/adminapi/beta/${TENANT}/InvokeCommand`;
-const fake = fakeServerPerTest();
-
-async function clientFor(handler: (r: RecordedRequest, i: number) => Reply): Promise<ComplianceClient> {
-  const { url } = await fake.start(handler);
-  return new ComplianceClient({
-    complianceUrl: url,
-    tenant: TENANT,
-    credential: testCredential,
-    policy: FAST_POLICY,
-  });
-}
+const fake = fakeServicePerTest(
+  ({ url, ...access }) => new ComplianceClient({ complianceUrl: url, tenant: TENANT, ...access }),
+);
+const { clientFor } = fake;
 
 const GROUP = {
   Name: 'eDiscoveryManager',

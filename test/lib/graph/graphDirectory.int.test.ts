@@ -2,23 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { GraphDirectory, MAX_BATCH } from '../../../lib/graph/graphDirectory.js';
 import { filterEquals, odataString } from '../../../lib/graph/odata.js';
 import { PermissionError, ThrottledError, TransientError } from '../../../lib/ports/index.js';
-import {
-  FAST_POLICY,
-  TEST_TOKEN,
-  fakeServerPerTest,
-  testCredential,
-  type RecordedRequest,
-  type Reply,
-} from '../../support/fakeServer.js';
+import { TEST_TOKEN, fakeServicePerTest, type RecordedRequest, type Reply } from '../../support/fakeServer.js';
 
-const fake = fakeServerPerTest();
-
-async function directoryFor(
-  handler: (r: RecordedRequest, i: number) => Reply | Promise<Reply>,
-): Promise<GraphDirectory> {
-  const { url } = await fake.start(handler);
-  return new GraphDirectory({ graphUrl: url, credential: testCredential, policy: FAST_POLICY });
-}
+const fake = fakeServicePerTest(({ url, ...access }) => new GraphDirectory({ graphUrl: url, ...access }));
+const directoryFor = fake.clientFor;
 
 /** Graph's 429 with a Retry-After of `seconds`. */
 const tooManyRequests = (seconds: string, message: string): Reply => ({
