@@ -11,7 +11,7 @@ import {
 import {
   FAST_POLICY,
   TEST_TOKEN,
-  fakeServerPerTest,
+  fakeServicePerTest,
   testCredential,
   type RecordedRequest,
   type Reply,
@@ -20,24 +20,14 @@ import { warningLogger } from '../../../testkit/loggers.js';
 import { cmdletOf, TENANT } from './support.js';
 
 const PATH = `/adminapi/beta/${TENANT}/InvokeCommand`;
-const fake = fakeServerPerTest();
-
 const logger = warningLogger();
 const warned = logger.warnings;
 
-async function clientFor(
-  handler: (r: RecordedRequest, i: number) => Reply | Promise<Reply>,
-): Promise<ExchangeAdminClient> {
-  const { url } = await fake.start(handler);
+const fake = fakeServicePerTest(({ url, ...access }) => {
   warned.length = 0;
-  return new ExchangeAdminClient({
-    exchangeUrl: url,
-    tenant: TENANT,
-    credential: testCredential,
-    policy: FAST_POLICY,
-    logger,
-  });
-}
+  return new ExchangeAdminClient({ exchangeUrl: url, tenant: TENANT, ...access, logger });
+});
+const { clientFor } = fake;
 
 const NOT_FOUND = 'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException';
 const ALREADY_EXISTS = 'Microsoft.Exchange.Data.Directory.ADObjectAlreadyExistsException';
@@ -52,8 +42,16 @@ const badRequest = (typeName: string, message: string): Reply => failure(400, ty
 
 /** Answers the cmdlet `name` with `reply` and every other cmdlet with `otherwise`. */
 function onCmdlet(name: string, reply: Reply, otherwise: Reply): (r: RecordedRequest) => Reply {
-  return (r) => (cmdletOf(r).CmdletName === name ? reply : otherwise);
+  return byCmdlet({ [name]: reply }, () => otherwise);
 }
+
+/** Answers each cmdlet named in `replies` with its reply, every other one with what `otherwise` gives at that call. */
+function byCmdlet(replies: Record<string, Reply>, otherwise: () => Reply): (r: RecordedRequest) => Reply {
+  return (r) => replies[cmdletOf(r).CmdletName] ?? otherwise();
+}
+
+/** A read answered with these rows. */
+const rows = (...value: unknown[]): Reply => ({ status: 200, json: { value } });
 
 /** The service's cmdlet error: details[0].message is "<string id>|<exception type>|<message>". */
 function envelope(
@@ -305,41 +303,27 @@ describe('ExchangeAdminClient over InvokeCommand', () => {
   });
 
   it('maps role group members and roles', async () => {
-    const client = await clientFor((r) =>
-      cmdletOf(r).CmdletName === 'Get-ManagementRole'
-        ? {
-            status: 200,
-            json: {
-              value: [
-                {
-                  Name: 'MIE Legal Hold Export',
-                  Identity: 'MIE Legal Hold Export',
-                  RoleType: 'MailboxImportExport',
-                  Parent: { Name: 'Mailbox Import Export' },
-                  IsRootRole: 'False',
-                },
-              ],
-            },
-          }
-        : cmdletOf(r).CmdletName === 'Get-RoleGroup'
-          ? {
-              status: 200,
-              json: { value: [{ Name: 'PST Migration Operators', 'Guid@data.type': 'System.Guid', Guid: 'x' }] },
-            }
-          : {
-              status: 200,
-              json: {
-                value: [
-                  {
-                    Name: 'LynneR',
-                    DisplayName: 'Lynne Robbins',
-                    'ExternalDirectoryObjectId@data.type': 'x',
-                    ExternalDirectoryObjectId: 'AB12',
-                    RecipientType: 'UserMailbox',
-                  },
-                ],
-              },
-            },
+    const client = await clientFor(
+      byCmdlet(
+        {
+          'Get-ManagementRole': rows({
+            Name: 'MIE Legal Hold Export',
+            Identity: 'MIE Legal Hold Export',
+            RoleType: 'MailboxImportExport',
+            Parent: { Name: 'Mailbox Import Export' },
+            IsRootRole: 'False',
+          }),
+          'Get-RoleGroup': rows({ Name: 'PST Migration Operators', 'Guid@data.type': 'System.Guid', Guid: 'x' }),
+        },
+        () =>
+          rows({
+            Name: 'LynneR',
+            DisplayName: 'Lynne Robbins',
+            'ExternalDirectoryObjectId@data.type': 'x',
+            ExternalDirectoryObjectId: 'AB12',
+            RecipientType: 'UserMailbox',
+          }),
+      ),
     );
     expect(await client.getMieRoles()).toEqual([
       {
@@ -423,20 +407,11 @@ describe('no read trusts the first row (an unknown -Identity may answer every ob
 
   it('never sends an empty or left-out -Identity', async () => {
     const server = await fake.start(() => ({ status: 200, json: { value: [adele] } }));
-    const api = new InvokeCommandClient({
-      exchangeUrl: server.url,
-      tenant: TENANT,
-      credential: testCredential,
-      policy: FAST_POLICY,
-    });
+    const access = { exchangeUrl: server.url, tenant: TENANT, credential: testCredential, policy: FAST_POLICY };
+    const api = new InvokeCommandClient(access);
     for (const Identity of [undefined, '', '   '])
       await expect(api.invoke('Get-User', { Identity })).rejects.toThrow(/Identity parameter is empty/);
-    const client = new ExchangeAdminClient({
-      exchangeUrl: server.url,
-      tenant: TENANT,
-      credential: testCredential,
-      policy: FAST_POLICY,
-    });
+    const client = new ExchangeAdminClient(access);
     await expect(client.getRoleAssignment(' ')).rejects.toThrow(/refusing to call the cmdlet/);
     await expect(client.getUser('')).rejects.toThrow(/refusing to call the cmdlet/);
     expect(server.requests).toHaveLength(0);
@@ -446,16 +421,11 @@ describe('no read trusts the first row (an unknown -Identity may answer every ob
     const client = await clientFor(
       onCmdlet(
         'Get-RoleGroup',
-        {
-          status: 200,
-          json: {
-            value: [
-              { Name: 'Organization Management', Members: [] },
-              { Name: 'PST Migration Operators', Members: ['LynneR'] },
-            ],
-          },
-        },
-        { status: 200, json: { value: [{ Name: 'LynneR' }] } },
+        rows(
+          { Name: 'Organization Management', Members: [] },
+          { Name: 'PST Migration Operators', Members: ['LynneR'] },
+        ),
+        rows({ Name: 'LynneR' }),
       ),
     );
     await expect(client.getRoleGroupMembers('Gone Group')).rejects.toBeInstanceOf(NotFoundError);
@@ -464,21 +434,17 @@ describe('no read trusts the first row (an unknown -Identity may answer every ob
 
   it('refuses Get-RoleGroupMember rows of people the role group does not list (another group\u2019s, or every group\u2019s, members)', async () => {
     let members = [{ Name: 'LynneR', ExternalDirectoryObjectId: 'AB12' }, { Name: 'GradyA' }];
-    const client = await clientFor((r) =>
-      cmdletOf(r).CmdletName === 'Get-RoleGroup'
-        ? {
-            status: 200,
-            json: {
-              value: [
-                {
-                  Name: 'PST Migration Operators',
-                  Guid: 'g1',
-                  Members: ['LynneR', 'CN=GradyA,OU=contoso.onmicrosoft.com,DC=x'],
-                },
-              ],
-            },
-          }
-        : { status: 200, json: { value: members } },
+    const client = await clientFor(
+      byCmdlet(
+        {
+          'Get-RoleGroup': rows({
+            Name: 'PST Migration Operators',
+            Guid: 'g1',
+            Members: ['LynneR', 'CN=GradyA,OU=contoso.onmicrosoft.com,DC=x'],
+          }),
+        },
+        () => rows(...members),
+      ),
     );
     expect((await client.getRoleGroupMembers('PST Migration Operators')).map((m) => m.name)).toEqual([
       'LynneR',
@@ -531,87 +497,64 @@ describe('the wire format: warnings, writes without a value, not-found codes', (
 });
 
 describe('error envelope and annotations', () => {
-  it('reads the pipe-separated detail, the JSON-string detail and the inner exception type', () => {
-    expect(parseCmdletFailure(JSON.stringify(envelope('A.B.ManagementObjectNotFoundException', 'gone')))).toEqual({
-      code: 'NotFound',
-      message: 'gone',
-      typeName: 'A.B.ManagementObjectNotFoundException',
-      errorId: 'Ex6F9304',
-    });
-    expect(
-      parseCmdletFailure(
-        JSON.stringify({
-          error: {
-            code: 'x',
-            message: 'm',
-            details: [
-              {
-                message:
-                  'Ex6F9304|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|object | gone',
-              },
-            ],
-          },
-        }),
+  /** The service's error answer with `details` holding one message. */
+  const withDetail = (code: string, message: string, detail: string) =>
+    JSON.stringify({ error: { code, message, details: [{ message: detail }] } });
+  const NOT_FOUND_JSON = { localizedString: { stringId: 'Ex6F9304' }, ClassName: NOT_FOUND, Message: 'gone' };
+
+  it.each([
+    {
+      name: 'the envelope the service sends',
+      answer: JSON.stringify(envelope('A.B.ManagementObjectNotFoundException', 'gone')),
+      read: {
+        code: 'NotFound',
+        message: 'gone',
+        typeName: 'A.B.ManagementObjectNotFoundException',
+        errorId: 'Ex6F9304',
+      },
+    },
+    {
+      name: 'a pipe-separated detail whose message holds a pipe',
+      answer: withDetail('x', 'm', `Ex6F9304|${NOT_FOUND}|object | gone`),
+      read: { code: 'x', message: 'object | gone', typeName: NOT_FOUND, errorId: 'Ex6F9304' },
+    },
+    {
+      name: 'a pipe-separated detail without a string id',
+      answer: withDetail(
+        'BadRequest',
+        'Invalid Operation',
+        '|Microsoft.Exchange.AdminApi.CommandInvocation.AmbiguousParameterSetException|Parameter set cannot be resolved.',
       ),
-    ).toEqual({
-      code: 'x',
-      message: 'object | gone',
-      typeName: NOT_FOUND,
-      errorId: 'Ex6F9304',
-    });
-    expect(
-      parseCmdletFailure(
-        JSON.stringify({
-          error: {
-            code: 'BadRequest',
-            message: 'Invalid Operation',
-            details: [
-              {
-                message:
-                  '|Microsoft.Exchange.AdminApi.CommandInvocation.AmbiguousParameterSetException|Parameter set cannot be resolved.',
-              },
-            ],
-          },
-        }),
-      ),
-    ).toEqual({
-      code: 'BadRequest',
-      message: 'Parameter set cannot be resolved.',
-      typeName: 'Microsoft.Exchange.AdminApi.CommandInvocation.AmbiguousParameterSetException',
-    });
-    const json = {
-      localizedString: { stringId: 'Ex6F9304' },
-      ClassName: NOT_FOUND,
-      Message: 'gone',
-    };
-    expect(
-      parseCmdletFailure(
-        JSON.stringify({ error: { code: 'NotFound', message: 'm', details: [{ message: JSON.stringify(json) }] } }),
-      ),
-    ).toEqual({ code: 'NotFound', message: 'gone', typeName: json.ClassName, errorId: 'Ex6F9304' });
-    expect(
-      parseCmdletFailure(
-        JSON.stringify({
-          error: {
-            code: 'NotFound',
-            message: 'm',
-            details: [{ message: JSON.stringify({ Message: 'gone', TypeName: 'T.XException' }) }],
-          },
-        }),
-      ),
-    ).toEqual({ code: 'NotFound', message: 'gone', typeName: 'T.XException' });
-    expect(
-      parseCmdletFailure(
-        JSON.stringify({
-          error: {
-            code: 'x',
-            message: 'm',
-            innererror: { internalexception: { type: 'T.FooException', message: 'inner' } },
-          },
-        }),
-      ),
-    ).toEqual({ code: 'x', message: 'inner', typeName: 'T.FooException' });
-    expect(parseCmdletFailure('<html>')).toBeUndefined();
+      read: {
+        code: 'BadRequest',
+        message: 'Parameter set cannot be resolved.',
+        typeName: 'Microsoft.Exchange.AdminApi.CommandInvocation.AmbiguousParameterSetException',
+      },
+    },
+    {
+      name: 'a JSON-string detail with its class name and string id',
+      answer: withDetail('NotFound', 'm', JSON.stringify(NOT_FOUND_JSON)),
+      read: { code: 'NotFound', message: 'gone', typeName: NOT_FOUND, errorId: 'Ex6F9304' },
+    },
+    {
+      name: 'a JSON-string detail with a type name',
+      answer: withDetail('NotFound', 'm', JSON.stringify({ Message: 'gone', TypeName: 'T.XException' })),
+      read: { code: 'NotFound', message: 'gone', typeName: 'T.XException' },
+    },
+    {
+      name: 'the inner exception type',
+      answer: JSON.stringify({
+        error: {
+          code: 'x',
+          message: 'm',
+          innererror: { internalexception: { type: 'T.FooException', message: 'inner' } },
+        },
+      }),
+      read: { code: 'x', message: 'inner', typeName: 'T.FooException' },
+    },
+    { name: 'no JSON at all', answer: '<html>', read: undefined },
+  ])('reads $name', ({ answer, read }) => {
+    expect(parseCmdletFailure(answer)).toEqual(read);
   });
 
   it('drops every key that contains @, nested ones included', () => {
