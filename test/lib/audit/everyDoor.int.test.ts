@@ -138,11 +138,10 @@ describe('findings by cause', () => {
   });
 
   it('makes a scope change of that assignment one changed finding with 3,000 holders, and new members one more', async () => {
-    const first = await audit({
+    const { rt: runtime, result: first } = await audit({
       scenario: largeTenant({ directAssignments: 0, roleGroupMembers: 3000, securityGroupMembers: 0, bystanders: 40 }),
       env: { WATCHDOG_EDISCOVERY_AUDIT: 'false' },
     });
-    const runtime = rt as TestRuntime;
     const guid = first.holders.find((h) => h.viaName === LARGE_ROLE_GROUP)?.assignmentGuid as string;
     const again = () => runAudit(runtime, auditOptions(runtime.config));
     const sent = runtime.emulator.sentEmails().length;
