@@ -8,18 +8,14 @@
  * - partition `resolved`: each run's resolved findings, gzipped, row key starting with the resolution
  *   time for range reads.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { BreakGlassUse, FindingState, FindingStore, StoredFinding } from '../ports/index.js';
+import { CHUNKS_PER_TRANSACTION, fromChunkRows, gzipChunks } from './gzipChunks.js';
 import { getEntity, tableCall, type TableAccess } from './tableAccess.js';
 
 const OPEN = 'open';
 const RESOLVED = 'resolved';
 const STATE = 'state';
-/** Binary properties hold at most 64 KiB. */
-const CHUNK_BYTES = 60_000;
-/** 40 chunks of 80 KB (base64) stay below the 4 MiB transaction limit. */
-const CHUNKS_PER_TRANSACTION = 40;
 
 type StateEntity = {
   partitionKey: string;
@@ -83,23 +79,14 @@ function stateFields(s: FindingState): Omit<StateEntity, 'blobVersion' | 'blobCh
 }
 
 function chunkRows(partitionKey: string, prefix: string, value: unknown): ChunkEntity[] {
-  const zipped = gzipSync(Buffer.from(JSON.stringify(value), 'utf8'));
-  const count = Math.max(1, Math.ceil(zipped.length / CHUNK_BYTES));
-  return Array.from({ length: count }, (_, i) => ({
+  const chunks = gzipChunks(value);
+  return chunks.map((data, i) => ({
     partitionKey,
     rowKey: `${prefix}-${String(i).padStart(5, '0')}`,
     chunk: i,
-    chunks: count,
-    data: new Uint8Array(zipped.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES)),
+    chunks: chunks.length,
+    data,
   }));
-}
-
-function fromChunks<T>(rows: ChunkEntity[], what: string): T {
-  rows.sort((a, b) => a.chunk - b.chunk);
-  const expected = rows[0]?.chunks ?? 0;
-  if (rows.length !== expected)
-    throw new Error(`${what} has ${rows.length} of ${expected} chunks stored; it cannot be read.`);
-  return JSON.parse(gunzipSync(Buffer.concat(rows.map((r) => Buffer.from(r.data)))).toString('utf8')) as T;
 }
 
 async function listRows<T extends object>(c: TableClient, filter: string, what: string): Promise<T[]> {
@@ -129,7 +116,7 @@ export function createFindingStore(tables: TableAccess): FindingStore {
       ' and ',
     );
     const rows = await listRows<ChunkEntity>(c, filter, 'Reading open findings');
-    return { set: fromChunks<OpenSet>(rows, `Open findings version ${state.blobVersion}`), state };
+    return { set: fromChunkRows<OpenSet>(rows, `Open findings version ${state.blobVersion}`), state };
   }
 
   return {
@@ -159,7 +146,7 @@ export function createFindingStore(tables: TableAccess): FindingStore {
       }
       return [...groups.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
-        .flatMap(([key, group]) => fromChunks<StoredFinding[]>(group, `Resolved findings ${key}`));
+        .flatMap(([key, group]) => fromChunkRows<StoredFinding[]>(group, `Resolved findings ${key}`));
     },
 
     async apply(change, state) {

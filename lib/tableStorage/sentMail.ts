@@ -6,15 +6,14 @@
  * alert fits one entity) until a later run sends it; that partition holds only what is waiting.
  */
 import { createHash } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { odata } from '@azure/data-tables';
 import type { DeferredMail, OutboxMessage, SentMailRecord, SentMailStore } from '../ports/index.js';
+import { gunzipChunks, gzipChunks } from './gzipChunks.js';
 import { getEntity, statusOf, tableCall, type TableAccess } from './tableAccess.js';
 
 const PARTITION = 'mail';
 const DEFERRED = 'deferred';
-/** Binary properties hold 64 KiB; fifteen parts keep the entity well below 1 MiB. */
-const PART_BYTES = 60_000;
+/** Fifteen parts (gzipped chunks) keep the entity well below 1 MiB. */
 const MAX_PARTS = 15;
 
 type DeferredEntity = {
@@ -32,12 +31,14 @@ let deferSeq = 0;
 
 /** The message gzipped and cut into binary parts; a message too large for one entity cannot wait in the outbox. */
 function deferredEntity(message: OutboxMessage, enqueuedAt: string, seq: number, notBefore: string): DeferredEntity {
-  const zipped = gzipSync(Buffer.from(JSON.stringify(message), 'utf8'));
-  const parts = Math.ceil(zipped.length / PART_BYTES);
-  if (parts > MAX_PARTS)
+  const chunks = gzipChunks(message);
+  const parts = chunks.length;
+  if (parts > MAX_PARTS) {
+    const bytes = chunks.reduce((sum, c) => sum + c.length, 0);
     throw new Error(
-      `'${message.subject}' is too large to wait in the outbox (${zipped.length} bytes gzipped); it is not deferred.`,
+      `'${message.subject}' is too large to wait in the outbox (${bytes} bytes gzipped); it is not deferred.`,
     );
+  }
   const entity = {
     partitionKey: DEFERRED,
     rowKey: sentMailRowKey(message.idempotencyKey),
@@ -47,17 +48,13 @@ function deferredEntity(message: OutboxMessage, enqueuedAt: string, seq: number,
     notBefore,
     parts,
   } as DeferredEntity;
-  for (let i = 0; i < parts; i++)
-    entity[`part${i}`] = new Uint8Array(zipped.subarray(i * PART_BYTES, (i + 1) * PART_BYTES));
+  for (const [i, chunk] of chunks.entries()) entity[`part${i}`] = chunk;
   return entity;
 }
 
 function fromDeferred(e: DeferredEntity): DeferredMail {
-  const zipped = Buffer.concat(
-    Array.from({ length: e.parts }, (_, i) => Buffer.from(e[`part${i}`] ?? new Uint8Array(0))),
-  );
   return {
-    message: JSON.parse(gunzipSync(zipped).toString('utf8')) as OutboxMessage,
+    message: gunzipChunks<OutboxMessage>(Array.from({ length: e.parts }, (_, i) => e[`part${i}`] ?? new Uint8Array(0))),
     enqueuedAt: e.enqueuedAt,
     seq: e.seq ?? 0,
     notBefore: e.notBefore,

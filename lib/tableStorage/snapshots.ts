@@ -8,14 +8,11 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { PendingAttribution, SnapshotState, SnapshotStore, SnapshotVersion } from '../ports/index.js';
 import type { Snapshot } from '../domain.js';
+import { CHUNKS_PER_TRANSACTION, fromChunkRows, gzipChunks } from './gzipChunks.js';
 import { getEntity, tableCall, type TableAccess } from './tableAccess.js';
 
 const PARTITION = 'snapshot';
 const CURRENT = 'current';
-/** Binary properties hold at most 64 KiB. */
-const CHUNK_BYTES = 60_000;
-/** Chunks per transaction: base64 makes 60 KB 80 KB, and a transaction carries at most 4 MiB and 100 entities. */
-const CHUNKS_PER_TRANSACTION = 40;
 const MAX_ERROR_LENGTH = 4_000;
 const MAX_ATTRIBUTION_BYTES = 60_000;
 
@@ -157,21 +154,15 @@ export function createSnapshotStore(tables: TableAccess): SnapshotStore {
         for await (const e of c.listEntities<ChunkEntity>({ queryOptions: { filter } })) chunks.push(e);
       });
       if (chunks.length === 0) return undefined;
-      chunks.sort((a, b) => a.chunk - b.chunk);
-      const expected = chunks[0]?.chunks ?? 0;
-      if (chunks.length !== expected)
-        throw new Error(
-          `Snapshot version ${version} has ${chunks.length} of ${expected} chunks stored; it cannot be read.`,
-        );
-      return JSON.parse(gunzipSync(Buffer.concat(chunks.map((e) => Buffer.from(e.data)))).toString('utf8')) as Snapshot;
+      return fromChunkRows<Snapshot>(chunks, `Snapshot version ${version}`);
     },
 
     async commit(snapshot, hash, state) {
       const c = await client();
       const version = state.version + 1;
-      const zipped = gzipSync(Buffer.from(JSON.stringify(snapshot), 'utf8'));
-      const count = Math.max(1, Math.ceil(zipped.length / CHUNK_BYTES));
-      const chunkActions: TransactionAction[] = Array.from({ length: count }, (_, i) => {
+      const data = gzipChunks(snapshot);
+      const count = data.length;
+      const chunkActions: TransactionAction[] = data.map((chunk, i) => {
         const entity: ChunkEntity = {
           partitionKey: PARTITION,
           rowKey: chunkRowKey(version, i),
@@ -181,7 +172,7 @@ export function createSnapshotStore(tables: TableAccess): SnapshotStore {
           takenAt: snapshot.takenAt,
           hash,
           holderCount: snapshot.holders.length,
-          data: new Uint8Array(zipped.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES)),
+          data: chunk,
         };
         // Upsert: a commit that died after writing chunks can be repeated.
         return ['upsert', entity, 'Replace'];
