@@ -184,6 +184,11 @@ function lowerRowKey(fromSeq: number | undefined): string {
   return fromSeq && fromSeq > 1 ? entryRowKey(Math.max(1, fromSeq - Math.ceil(ROW_CHARS / ENTRY_OVERHEAD_CHARS))) : 'e';
 }
 
+/** The filter clauses of the entry rows (e..., not the head) that may hold entries from `fromSeq` on. */
+function entryRowClauses(fromSeq: number | undefined): string[] {
+  return [odata`PartitionKey eq ${PARTITION}`, odata`RowKey ge ${lowerRowKey(fromSeq)}`, odata`RowKey lt ${'f'}`];
+}
+
 /** The inputs of one row as entries chained on from `after` (the seq and hash of the entry before them). */
 function chainEntries(
   inputs: JournalEntryInput[],
@@ -314,11 +319,7 @@ export function createJournal(tables: TableAccess, clock: Clock): Journal {
     },
     async *read(range = {}) {
       const c = await client();
-      const clauses = [
-        odata`PartitionKey eq ${PARTITION}`,
-        odata`RowKey ge ${lowerRowKey(range.fromSeq)}`,
-        odata`RowKey lt ${'f'}`,
-      ];
+      const clauses = entryRowClauses(range.fromSeq);
       // A packed row spans at..lastAt: it is read when any of its entries may fall in the range.
       if (range.from) clauses.push(`(${odata`at ge ${range.from}`} or ${odata`lastAt ge ${range.from}`})`);
       if (range.to) clauses.push(odata`at lt ${range.to}`);
@@ -380,11 +381,7 @@ export function createJournalRows(tables: TableAccess): JournalRows {
   return {
     async *rows(range = {}) {
       const c = await client();
-      const filter = [
-        odata`PartitionKey eq ${PARTITION}`,
-        odata`RowKey ge ${lowerRowKey(range.fromSeq)}`,
-        odata`RowKey lt ${'f'}`,
-      ].join(' and ');
+      const filter = entryRowClauses(range.fromSeq).join(' and ');
       for await (const e of c.listEntities<EntryEntity | PackedEntity>({ queryOptions: { filter } })) {
         for (const row of storedRows(e)) {
           if (range.fromSeq && row.entry && row.entry.seq < range.fromSeq) continue;
