@@ -7,12 +7,11 @@
  * belong to another deployment on the same tenant (or its grant row was deleted): it is left to the audit,
  * which reports it as unapproved like any other holder without a grant.
  */
-import { performance } from 'node:perf_hooks';
 import { MIE_ROLE, type Grant, type RoleAssignment } from '../domain.js';
 import { WATCHDOG_ACTOR } from '../grants/grantDeps.js';
 import { GRANT_ASSIGNMENT_PREFIX } from '../grants/grantAssignment.js';
 import { OPEN_STATUSES } from '../grants/policy/transitions.js';
-import { removeAssignmentVerified } from './removeAssignment.js';
+import { timedRemoval } from './removeAssignment.js';
 import { leftoverRemovedNotice, leftoverRemoveFailedNotice } from './revocationMessages.js';
 import type { PlannedRemoval, RevocationReport } from './revocationReport.js';
 import type { RevokeDeps } from './revokeExpired.js';
@@ -22,8 +21,6 @@ export interface Leftover {
   grant: Grant;
   assignment: RoleAssignment;
 }
-
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** The assignment's grant id, when its name is a grant assignment name. */
 function grantIdOf(assignment: RoleAssignment): string | undefined {
@@ -69,29 +66,24 @@ export async function planLeftoverRemovals(
 export async function removeLeftover(deps: RevokeDeps, leftover: Leftover, report: RevocationReport): Promise<void> {
   const { grant, assignment } = leftover;
   const planned = describeLeftover(leftover);
-  const started = performance.now();
-  let outcome: 'removed' | 'absent';
-  try {
-    outcome = (
-      await removeAssignmentVerified(deps.exchange, assignment.guid, {
-        role: grant.role,
-        assignee: [grant.principalName, grant.principal, grant.principalId].filter((n): n is string => Boolean(n)),
-      })
-    ).outcome;
-  } catch (error) {
-    report.failed.push({ ...planned, error: message(error) });
+  const removal = await timedRemoval(deps.exchange, assignment.guid, {
+    role: grant.role,
+    assignee: [grant.principalName, grant.principal, grant.principalId].filter((n): n is string => Boolean(n)),
+  });
+  if ('error' in removal) {
+    report.failed.push({ ...planned, error: removal.error });
     deps.logger.error(
-      `Removing leftover ${assignment.name} (${assignment.guid}) of ${grant.status} grant ${grant.id} failed: ${message(error)}`,
+      `Removing leftover ${assignment.name} (${assignment.guid}) of ${grant.status} grant ${grant.id} failed: ${removal.error}`,
       { grantId: grant.id },
     );
     await trySendNotice(
       deps,
-      leftoverRemoveFailedNotice(grant, assignment, message(error), report.at, deps.config.email.alertRecipients),
+      leftoverRemoveFailedNotice(grant, assignment, removal.error, report.at, deps.config.email.alertRecipients),
     );
     return;
   }
+  const { outcome, durationMs } = removal;
   const verifiedAt = deps.clock.now().toISOString();
-  const durationMs = Math.round(performance.now() - started);
   report.removed.push({ ...planned, outcome, verifiedAt, durationMs });
   if (outcome === 'absent') return;
   await deps.store.journal.append({

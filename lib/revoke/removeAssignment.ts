@@ -5,6 +5,7 @@
  * that is this Guid: Exchange may answer an unknown identity with every assignment, which must read as
  * "gone", never as "still present" nor as something to remove.
  */
+import { performance } from 'node:perf_hooks';
 import type { RoleAssignment } from '../domain.js';
 import type { ExchangeRbac } from '../ports/index.js';
 
@@ -76,4 +77,22 @@ export async function removeAssignmentVerified(
       `Assignment ${live.name} (${guid}) is still present after Remove-ManagementRoleAssignment; the next run tries again.`,
     );
   return { outcome };
+}
+
+/** A verified removal's outcome and how long removing and reading back took, or why it failed. */
+export type TimedRemoval = (RemovalResult & { durationMs: number }) | { error: string };
+
+/** removeAssignmentVerified, timed, with a failure as a value: the run reports it and goes on with the next. */
+export async function timedRemoval(
+  exchange: ExchangeRbac,
+  guid: string,
+  expected: ExpectedAssignment,
+): Promise<TimedRemoval> {
+  const started = performance.now();
+  try {
+    const { outcome } = await removeAssignmentVerified(exchange, guid, expected);
+    return { outcome, durationMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
 }

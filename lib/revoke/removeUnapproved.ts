@@ -3,12 +3,11 @@
  * intent before the removal (lib/tableStorage/removalClaims.ts), so the next run finishes what a dead run left,
  * its notice and journal entries once each after the recorded seq.
  */
-import { performance } from 'node:perf_hooks';
 import { WATCHDOG_ACTOR } from '../grants/grantDeps.js';
 import type { UnapprovedRemovalClaim } from '../ports/index.js';
 import { ConflictError } from '../ports/index.js';
 import type { UnapprovedRemoval } from './planRevocations.js';
-import { removeAssignmentVerified } from './removeAssignment.js';
+import { timedRemoval } from './removeAssignment.js';
 import { describeRemoval, type RevocationReport } from './revocationReport.js';
 import { unapprovedRemovedNotice, unapprovedRemoveFailedNotice } from './revocationMessages.js';
 import type { RevokeDeps } from './revokeExpired.js';
@@ -34,26 +33,21 @@ export async function removeUnapproved(
       return;
     }
   }
-  const started = performance.now();
-  let outcome: 'removed' | 'absent';
-  try {
-    outcome = (
-      await removeAssignmentVerified(deps.exchange, assignment.guid, {
-        role: assignment.role,
-        assignee: [assignment.roleAssignee, assignment.roleAssigneeName],
-      })
-    ).outcome;
-  } catch (error) {
+  const result = await timedRemoval(deps.exchange, assignment.guid, {
+    role: assignment.role,
+    assignee: [assignment.roleAssignee, assignment.roleAssigneeName],
+  });
+  if ('error' in result) {
     // The claim stays: the next run tries again while the audit still reports the holder, or finishes it if a later audit saw it gone.
-    report.failed.push({ ...planned, error: message(error) });
-    deps.logger.error(`Removing unapproved ${assignment.name} (${assignment.guid}) failed: ${message(error)}`);
+    report.failed.push({ ...planned, error: result.error });
+    deps.logger.error(`Removing unapproved ${assignment.name} (${assignment.guid}) failed: ${result.error}`);
     await trySendNotice(
       deps,
-      unapprovedRemoveFailedNotice(holder, assignment, message(error), report.at, deps.config.email.alertRecipients),
+      unapprovedRemoveFailedNotice(holder, assignment, result.error, report.at, deps.config.email.alertRecipients),
     );
     return;
   }
-  const durationMs = Math.round(performance.now() - started);
+  const { outcome, durationMs } = result;
   const verifiedAt = await finishRemoval(deps, { holder, assignment, finding }, outcome, earlier?.journalSeq);
   report.removed.push({ ...planned, outcome, verifiedAt, durationMs });
 }
