@@ -13,7 +13,6 @@ import { checkDurationBounds } from './policy/durationBounds.js';
 import { checkNotSelfAdoption } from './policy/selfDecision.js';
 import { OPEN_STATUSES } from './policy/transitions.js';
 import { createOnlyGrant } from './createOnlyGrant.js';
-import { recordAndNotify } from './recordGrantEvent.js';
 import { resolveGrantee, type Grantee } from './resolveGrantee.js';
 
 export interface AdoptGrantInput {
@@ -36,16 +35,11 @@ export async function adoptGrant(deps: GrantDeps, caller: Caller, input: AdoptGr
   const grantee = await assigneeOf(deps, assignment, input.assignmentGuid);
   checkNotSelfAdoption({ upn: grantee.upn, oid: grantee.user.id }, caller);
   const grant = adoptedGrant(assignment, grantee, caller, input, deps.clock.now());
-  const created = await createOnlyGrant(deps, caller, grant, 'extend or release it instead of adopting the assignment');
-  await recordAndNotify(deps, 'adopted', {
-    type: 'grant.adopted',
-    actor: caller.upn,
-    channel: caller.channel,
-    grant: created,
-    reason: input.justification,
-    data: { assignment },
+  return createOnlyGrant(deps, caller, grant, {
+    kind: 'adopted',
+    assignment,
+    advice: 'extend or release it instead of adopting the assignment',
   });
-  return created;
 }
 
 const FIELD = 'assignmentGuid';

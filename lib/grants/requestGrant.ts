@@ -7,7 +7,6 @@ import { createOnlyGrant } from './createOnlyGrant.js';
 import { InvalidGrantInputError } from './grantErrors.js';
 import { checkDurationBounds } from './policy/durationBounds.js';
 import { checkStartTime } from './policy/startTime.js';
-import { recordAndNotify } from './recordGrantEvent.js';
 import { resolveGrantee } from './resolveGrantee.js';
 
 export interface RequestGrantInput {
@@ -46,15 +45,10 @@ export async function requestGrant(deps: GrantDeps, caller: Caller, input: Reque
     durationMs: input.durationMs,
     startsAt: input.startsAt ? new Date(input.startsAt).toISOString() : undefined,
   };
-  const created = await createOnlyGrant(deps, caller, grant, 'extend or cancel it instead of requesting another');
-  await recordAndNotify(deps, 'requested', {
-    type: 'grant.requested',
-    actor: caller.upn,
-    channel: caller.channel,
-    grant: created,
-    reason: input.justification,
+  return createOnlyGrant(deps, caller, grant, {
+    kind: 'requested',
+    advice: 'extend or cancel it instead of requesting another',
   });
-  return created;
 }
 
 /** Releasing a role-group grant removes the membership: it must not be one that existed before the grant. */
