@@ -78,7 +78,11 @@ export async function removeLeftover(deps: RevokeDeps, leftover: Leftover, repor
     );
     await trySendNotice(
       deps,
-      leftoverRemoveFailedNotice(grant, assignment, removal.error, report.at, deps.config.email.alertRecipients),
+      leftoverRemoveFailedNotice(
+        grant,
+        { assignment, error: removal.error, runAt: report.at },
+        deps.config.email.alertRecipients,
+      ),
     );
     return;
   }

@@ -43,7 +43,11 @@ export async function removeUnapproved(
     deps.logger.error(`Removing unapproved ${assignment.name} (${assignment.guid}) failed: ${result.error}`);
     await trySendNotice(
       deps,
-      unapprovedRemoveFailedNotice(holder, assignment, result.error, report.at, deps.config.email.alertRecipients),
+      unapprovedRemoveFailedNotice(
+        holder,
+        { assignment, error: result.error, runAt: report.at },
+        deps.config.email.alertRecipients,
+      ),
     );
     return;
   }

@@ -126,13 +126,15 @@ export function leftoverRemovedNotice(
   );
 }
 
-export function leftoverRemoveFailedNotice(
-  grant: Grant,
-  assignment: RoleAssignment,
-  error: string,
-  runAt: string,
-  securityTeam: string[],
-): Notice {
+/** A removal that failed in this run: which assignment, and the error. */
+export interface FailedRemoval {
+  assignment: RoleAssignment;
+  error: string;
+  runAt: string;
+}
+
+export function leftoverRemoveFailedNotice(grant: Grant, failure: FailedRemoval, securityTeam: string[]): Notice {
+  const { assignment, error, runAt } = failure;
   return render(
     'leftover-remove-failed',
     securityTeam,
@@ -296,13 +298,8 @@ export function unapprovedRemovedNotice(
   );
 }
 
-export function unapprovedRemoveFailedNotice(
-  holder: Holder,
-  assignment: RoleAssignment,
-  error: string,
-  runAt: string,
-  securityTeam: string[],
-): Notice {
+export function unapprovedRemoveFailedNotice(holder: Holder, failure: FailedRemoval, securityTeam: string[]): Notice {
+  const { assignment, error, runAt } = failure;
   return render(
     'unapproved-revoke-failed',
     securityTeam,

@@ -140,9 +140,9 @@ export function sampleNotices(): Record<NoticeKind, Notice> {
       T0,
     ),
     'unapproved-revoked': unapprovedRemovedNotice(h, a, T0, TEAM),
-    'unapproved-revoke-failed': unapprovedRemoveFailedNotice(h, a, 'HTTP 503', T0, TEAM),
+    'unapproved-revoke-failed': unapprovedRemoveFailedNotice(h, { assignment: a, error: 'HTTP 503', runAt: T0 }, TEAM),
     'leftover-removed': leftoverRemovedNotice(g, a, T0, TEAM),
-    'leftover-remove-failed': leftoverRemoveFailedNotice(g, a, 'HTTP 503', T0, TEAM),
+    'leftover-remove-failed': leftoverRemoveFailedNotice(g, { assignment: a, error: 'HTTP 503', runAt: T0 }, TEAM),
     'needs-person': needsPersonNotice(
       [{ principal: h.principal, reason: 'group-path', detail: 'via role group PST Migration Operators' }],
       'revoke/needs-person/1',
