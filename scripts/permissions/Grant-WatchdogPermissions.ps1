@@ -49,8 +49,9 @@ $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'WatchdogPermissions.psm1') -Force
 
 $azd = Get-WatchdogAzdValues
-$TenantDomain = Resolve-WatchdogValue $TenantDomain 'WATCHDOG_TENANT' $azd -Required
-$PrincipalId = Resolve-WatchdogValue $PrincipalId 'WATCHDOG_IDENTITY_PRINCIPAL_ID' $azd -Required
+$identity = Resolve-WatchdogIdentity $TenantDomain $PrincipalId $azd
+$TenantDomain = $identity.TenantDomain
+$PrincipalId = $identity.PrincipalId
 $ClientId = Resolve-WatchdogValue $ClientId 'WATCHDOG_IDENTITY_CLIENT_ID' $azd -Required
 $GrantRoleGroup = Resolve-WatchdogValue $GrantRoleGroup 'WATCHDOG_GRANT_ROLE_GROUP' $azd
 

@@ -24,10 +24,9 @@ Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'WatchdogPermissions.psm1') -Force
 
-$azd = Get-WatchdogAzdValues
-$TenantDomain = Resolve-WatchdogValue $TenantDomain 'WATCHDOG_TENANT' $azd
-$PrincipalId = Resolve-WatchdogValue $PrincipalId 'WATCHDOG_IDENTITY_PRINCIPAL_ID' $azd
-if (-not $TenantDomain -or -not $PrincipalId) { throw 'Pass -TenantDomain and -PrincipalId, or run from the folder of the azd environment that deployed the watchdog.' }
+$identity = Resolve-WatchdogIdentity $TenantDomain $PrincipalId (Get-WatchdogAzdValues)
+$TenantDomain = $identity.TenantDomain
+$PrincipalId = $identity.PrincipalId
 
 $manifest = Get-WatchdogPermissionManifest
 $cloudNames = Get-WatchdogCloudNames $Cloud

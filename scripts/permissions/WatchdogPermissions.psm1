@@ -29,6 +29,18 @@ function Resolve-WatchdogValue {
     $value
 }
 
+function Resolve-WatchdogIdentity {
+    <#
+      The tenant and the managed identity's object id both scripts act on: each from its parameter, else
+      WATCHDOG_TENANT / WATCHDOG_IDENTITY_PRINCIPAL_ID from the environment or the azd environment; both required.
+    #>
+    param([string]$TenantDomain, [string]$PrincipalId, [hashtable]$Azd = @{})
+    @{
+        TenantDomain = Resolve-WatchdogValue $TenantDomain 'WATCHDOG_TENANT' $Azd -Required
+        PrincipalId  = Resolve-WatchdogValue $PrincipalId 'WATCHDOG_IDENTITY_PRINCIPAL_ID' $Azd -Required
+    }
+}
+
 function Connect-WatchdogGraph([string]$TenantDomain, [hashtable]$CloudNames, [switch]$DirectoryRoles) {
     <# Signs in to Microsoft Graph with the scopes that reading and changing app role (and directory role) assignments need. #>
     Import-Module Microsoft.Graph.Applications -Global
@@ -40,6 +52,11 @@ function Connect-WatchdogGraph([string]$TenantDomain, [hashtable]$CloudNames, [s
     Connect-MgGraph -TenantId $TenantDomain -Environment $CloudNames.Graph -NoWelcome -Scopes $scopes
 }
 
+function Get-WatchdogDirectoryRoleAssignments([string]$PrincipalId, $Role) {
+    <# The managed identity's assignments of one directory role (by its template id). #>
+    Get-MgRoleManagementDirectoryRoleAssignment -Filter "principalId eq '$PrincipalId' and roleDefinitionId eq '$($Role.roleTemplateId)'" -All
+}
+
 function Grant-WatchdogDirectoryRoles {
     <# Assigns Microsoft Entra directory roles (tenant-wide) to the watchdog's managed identity. #>
     [CmdletBinding(SupportsShouldProcess)]
@@ -48,7 +65,7 @@ function Grant-WatchdogDirectoryRoles {
         [Parameter(Mandatory)] [object[]]$Roles
     )
     foreach ($role in $Roles) {
-        $existing = Get-MgRoleManagementDirectoryRoleAssignment -Filter "principalId eq '$PrincipalId' and roleDefinitionId eq '$($role.roleTemplateId)'" -All
+        $existing = Get-WatchdogDirectoryRoleAssignments $PrincipalId $role
         if ($existing) {
             Write-Host "  = directory role $($role.displayName) (already assigned)"
             continue
@@ -67,7 +84,7 @@ function Revoke-WatchdogDirectoryRoles {
         [Parameter(Mandatory)] [object[]]$Roles
     )
     foreach ($role in $Roles) {
-        Get-MgRoleManagementDirectoryRoleAssignment -Filter "principalId eq '$PrincipalId' and roleDefinitionId eq '$($role.roleTemplateId)'" -All |
+        Get-WatchdogDirectoryRoleAssignments $PrincipalId $role |
             ForEach-Object {
                 if ($PSCmdlet.ShouldProcess("managed identity $PrincipalId", "remove directory role $($role.displayName)")) {
                     Remove-MgRoleManagementDirectoryRoleAssignment -UnifiedRoleAssignmentId $_.Id
@@ -95,6 +112,12 @@ function Get-ResourceServicePrincipal([string]$AppId) {
     $sp
 }
 
+function Get-WatchdogAppRoleAssignments([string]$PrincipalId, $Resource) {
+    <# The app role assignments the managed identity holds on one resource app's service principal. #>
+    Get-MgServicePrincipalAppRoleAssignment -ServicePrincipalId $PrincipalId -All |
+        Where-Object { $_.ResourceId -eq $Resource.Id }
+}
+
 function Grant-WatchdogAppRoles {
     <# Assigns app roles (application permissions) of one resource app to the watchdog's managed identity. #>
     [CmdletBinding(SupportsShouldProcess)]
@@ -104,8 +127,7 @@ function Grant-WatchdogAppRoles {
         [Parameter(Mandatory)] [string[]]$Values
     )
     $resource = Get-ResourceServicePrincipal $ResourceAppId
-    $assigned = @(Get-MgServicePrincipalAppRoleAssignment -ServicePrincipalId $PrincipalId -All |
-            Where-Object { $_.ResourceId -eq $resource.Id } | ForEach-Object { $_.AppRoleId })
+    $assigned = @(Get-WatchdogAppRoleAssignments $PrincipalId $resource | ForEach-Object { $_.AppRoleId })
     foreach ($value in $Values) {
         $role = $resource.AppRoles | Where-Object { $_.Value -eq $value -and $_.AllowedMemberTypes -contains 'Application' }
         if (-not $role) { throw "$($resource.DisplayName) has no application permission '$value'." }
@@ -130,8 +152,8 @@ function Revoke-WatchdogAppRoles {
     )
     $resource = Get-ResourceServicePrincipal $ResourceAppId
     $roleIds = @($resource.AppRoles | Where-Object { $Values -contains $_.Value } | ForEach-Object { $_.Id })
-    Get-MgServicePrincipalAppRoleAssignment -ServicePrincipalId $PrincipalId -All |
-        Where-Object { $_.ResourceId -eq $resource.Id -and $roleIds -contains $_.AppRoleId } |
+    Get-WatchdogAppRoleAssignments $PrincipalId $resource |
+        Where-Object { $roleIds -contains $_.AppRoleId } |
         ForEach-Object {
             if ($PSCmdlet.ShouldProcess("managed identity $PrincipalId", "remove app role $($_.AppRoleId) of $($resource.DisplayName)")) {
                 Remove-MgServicePrincipalAppRoleAssignment -ServicePrincipalId $PrincipalId -AppRoleAssignmentId $_.Id
@@ -299,6 +321,6 @@ function Get-WatchdogCloudNames([string]$Cloud) {
     }
 }
 
-Export-ModuleMember -Function Get-WatchdogPermissionManifest, Get-WatchdogAzdValues, Resolve-WatchdogValue, Connect-WatchdogGraph,
+Export-ModuleMember -Function Get-WatchdogPermissionManifest, Get-WatchdogAzdValues, Resolve-WatchdogValue, Resolve-WatchdogIdentity, Connect-WatchdogGraph,
     Invoke-WatchdogExchange, Grant-WatchdogAppRoles, Revoke-WatchdogAppRoles, Resolve-WatchdogRoleEntries, Grant-WatchdogExchangeRole,
     Remove-WatchdogExchangeRole, Get-WatchdogCloudNames, Grant-WatchdogDirectoryRoles, Revoke-WatchdogDirectoryRoles
