@@ -4,28 +4,15 @@
  * holder events, one removal, one email.
  */
 import { describe, expect, it } from 'vitest';
-import { auditOptions, createRuntime, type Runtime } from '../../lib/runtime.js';
+import { auditOptions } from '../../lib/runtime.js';
 import { runAudit } from '../../lib/audit/runAudit.js';
-import { loadConfig } from '../../lib/config.js';
 import { runRevokeSchedule } from '../../lib/revoke/runRevokeSchedule.js';
 import { HOUR, journalEntries } from '../../testkit/fixtures.js';
 import { activeGrant, startRevokeRuntime } from '../support/revokeRuntime.js';
-import { silentLogger } from '../../testkit/loggers.js';
-import { runtimesPerTest, type TestRuntime } from '../support/runtime.js';
+import { runtimesPerTest, twinRuntime, type TestRuntime } from '../support/runtime.js';
 import { duplicateEmails, outcome } from '../support/runs.js';
 
 const runtimes = runtimesPerTest(startRevokeRuntime);
-
-/** A second runtime (own adapters and table clients) on the same emulator, tables and clock. */
-function twin(runtime: TestRuntime): Runtime {
-  return createRuntime(loadConfig(runtime.env), {
-    clock: runtime.clock,
-    tablePrefix: runtime.tablePrefix,
-    logger: silentLogger,
-    http: { baseDelayMs: 2, maxDelayMs: 20 },
-    mail: { pollIntervalMs: 5, retryDelayMs: 5 },
-  });
-}
 
 async function holderEvents(runtime: TestRuntime): Promise<string[]> {
   return (await journalEntries(runtime.store))
@@ -35,7 +22,7 @@ async function holderEvents(runtime: TestRuntime): Promise<string[]> {
 
 describe.each([
   ['in one process', (runtime: TestRuntime) => runtime],
-  ['from two runtimes on the same tables', twin],
+  ['from two runtimes on the same tables', twinRuntime],
 ])('two audits at once %s', (_name, second) => {
   it('store one snapshot, journal each holder once and send one alert', async () => {
     const rt = await runtimes.start({ env: { WATCHDOG_DIGEST_HOUR: '23' } });
@@ -66,7 +53,7 @@ describe.each([
 
 describe.each([
   ['in one process', (runtime: TestRuntime) => runtime],
-  ['from two runtimes on the same tables', twin],
+  ['from two runtimes on the same tables', twinRuntime],
 ])('two revocation runs at once %s', (_name, second) => {
   it('remove the assignment once, revoke the grant once and send one notice', async () => {
     const rt = await runtimes.start();

@@ -9,19 +9,17 @@
  * a revocation the mass-removal guard stops, and an expiry reminder.
  */
 import { describe, expect, it } from 'vitest';
-import { auditOptions, createRuntime, type Runtime } from '../../lib/runtime.js';
+import { auditOptions, type Runtime } from '../../lib/runtime.js';
 import { runAudit } from '../../lib/audit/runAudit.js';
-import { loadConfig } from '../../lib/config.js';
 import { mapLimited } from '../../lib/limiter.js';
 import { verifyHistory } from '../../lib/evidence/verifyHistory.js';
 import { runRevokeSchedule } from '../../lib/revoke/runRevokeSchedule.js';
 import { fixedGuid } from '../../emulator/scenarios/baseTenant.js';
 import { ASSIGNMENTS, USERS } from '../../emulator/scenarios/forgottenMigrations.js';
 import { startRevokeRuntime } from '../support/revokeRuntime.js';
-import { seedExpiredGrant } from '../../testkit/fixtures.js';
-import { silentLogger } from '../../testkit/loggers.js';
-import { crashingTables, type CrashingTables } from '../../testkit/tables.js';
-import type { TestRuntime } from '../support/runtime.js';
+import { seedExpiredGrant, upn } from '../../testkit/fixtures.js';
+import { crashingTables } from '../../testkit/tables.js';
+import { twinRuntime, type TestRuntime } from '../support/runtime.js';
 import { testTables } from '../support/store.js';
 import { duplicateEmails } from '../support/runs.js';
 
@@ -47,16 +45,16 @@ interface Scenario {
   afterCrashMs?: number;
 }
 
-/** The runtime of `rt` (same tenant, tables, clock) on a TableAccess that counts writes or dies at one. */
-function onTables(rt: TestRuntime, tables: CrashingTables): Runtime {
-  return createRuntime(loadConfig(rt.env), {
-    clock: rt.clock,
-    tables,
-    logger: silentLogger,
-    http: { baseDelayMs: 2, maxDelayMs: 20, timeoutMs: 5_000 },
-    mail: { pollIntervalMs: 5, retryDelayMs: 5 },
+/** Adele's grant `sweep-{n}` with its assignment, expired a minute ago. */
+const expiredGrant = (rt: TestRuntime, n: number) =>
+  seedExpiredGrant(rt.emulator, rt.store.grants, USERS.adelev, {
+    id: `sweep-${n}`,
+    guid: fixedGuid(0xb7000000, n),
+    now: rt.clock.now().getTime(),
+    ticket: `CHG-${n}`,
+    requestedBy: upn('meganb'),
+    approvedBy: upn('lidiah'),
   });
-}
 
 interface Outcome {
   /** type|subject of every entry after the setup, sorted. */
@@ -89,7 +87,7 @@ async function prepared(scenario: Scenario): Promise<{ rt: TestRuntime; seq: num
 async function sweep(scenario: Scenario): Promise<number> {
   const clean = await prepared(scenario);
   const counter = crashingTables(testTables(clean.rt.tablePrefix));
-  await scenario.run(onTables(clean.rt, counter));
+  await scenario.run(twinRuntime(clean.rt, counter));
   const writes = counter.writes();
   const expected = await outcomeAfter(clean.rt, clean.seq, clean.emails, scenario.exclude);
   await clean.rt.stop();
@@ -107,7 +105,7 @@ async function sweep(scenario: Scenario): Promise<number> {
     const { rt, seq, emails } = await prepared(scenario);
     try {
       const dying = crashingTables(testTables(rt.tablePrefix), n);
-      await scenario.run(onTables(rt, dying)).catch(() => undefined);
+      await scenario.run(twinRuntime(rt, dying)).catch(() => undefined);
       // Concurrent journal appends may lose an ETag race and write again, so a run's write count varies a little.
       if (!dying.crashed()) expect(dying.writes(), `write ${n}`).toBeLessThan(n);
       rt.clock.advance(scenario.afterCrashMs ?? AFTER_CRASH_MS);
@@ -179,15 +177,7 @@ describe(
       await sweep({
         start: '2026-11-01T09:00:00Z',
         setup: async (rt) => {
-          const options = {
-            id: 'sweep-1',
-            guid: fixedGuid(0xb7000000, 1),
-            now: rt.clock.now().getTime(),
-            ticket: 'CHG-1',
-            requestedBy: 'meganb@contoso.onmicrosoft.com',
-            approvedBy: 'lidiah@contoso.onmicrosoft.com',
-          };
-          await seedExpiredGrant(rt.emulator, rt.store.grants, USERS.adelev, options);
+          await expiredGrant(rt, 1);
         },
         run: revoke,
       });
@@ -210,7 +200,7 @@ describe(
       const blocked = { ...unapproved, env: { ...unapproved.env, WATCHDOG_REVOKE_MAX_COUNT: '1' } };
       const clean = await prepared(blocked);
       const counter = crashingTables(testTables(clean.rt.tablePrefix));
-      await revoke(onTables(clean.rt, counter));
+      await revoke(twinRuntime(clean.rt, counter));
       const key =
         (await outcomeAfter(clean.rt, clean.seq, clean.emails)).events
           .find((e) => e.startsWith('revoke.blocked|'))
@@ -221,7 +211,7 @@ describe(
       await mapLimited(points, AT_ONCE, async (n) => {
         const { rt, seq, emails } = await prepared(blocked);
         try {
-          await revoke(onTables(rt, crashingTables(testTables(rt.tablePrefix), n))).catch(() => undefined);
+          await revoke(twinRuntime(rt, crashingTables(testTables(rt.tablePrefix), n))).catch(() => undefined);
           rt.clock.advance(AFTER_CRASH_MS);
           // The guard no longer stops the next run (a person raised the limit): its plan and alert keys differ.
           await revoke({ ...rt, config: { ...rt.config, revoke: { ...rt.config.revoke, maxCount: 10 } } });
@@ -271,15 +261,7 @@ describe(
       await sweep({
         start: '2026-11-01T09:00:00Z',
         setup: async (rt) => {
-          const options = {
-            id: 'sweep-2',
-            guid: fixedGuid(0xb7000000, 2),
-            now: rt.clock.now().getTime(),
-            ticket: 'CHG-2',
-            requestedBy: 'meganb@contoso.onmicrosoft.com',
-            approvedBy: 'lidiah@contoso.onmicrosoft.com',
-          };
-          const seeded = await seedExpiredGrant(rt.emulator, rt.store.grants, USERS.adelev, options);
+          const seeded = await expiredGrant(rt, 2);
           // 30 minutes left: the PT1H reminder is due.
           await rt.store.grants.update(seeded, {
             ...seeded,

@@ -64,15 +64,36 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
     ...overrides,
   };
   const runtime = createRuntime(loadConfig(env), {
+    ...FAST_WAITS,
     clock,
     logger: logger ?? silentLogger,
-    http: { baseDelayMs: 2, maxDelayMs: 20, timeoutMs: 5_000, ...http },
+    http: { ...FAST_WAITS.http, ...http },
     channels: { ...FAST_CHANNELS, ...channels },
-    // The emulator's clock is manual: a throttled send defers at once instead of waiting out a Retry-After in real time.
-    mail: { pollIntervalMs: 5, retryDelayMs: 5, maxRetryAfterMs: 1_000 },
     tables: wrapTables?.(testTables(tablePrefix)),
   });
   return { ...runtime, clock, emulator, tablePrefix, env, stop: () => emulator.stop() };
+}
+
+/** Retries and mail polls of every test runtime, in milliseconds. */
+const FAST_WAITS = {
+  http: { baseDelayMs: 2, maxDelayMs: 20, timeoutMs: 5_000 },
+  channels: FAST_CHANNELS,
+  // The emulator's clock is manual: a throttled send defers at once instead of waiting out a Retry-After in real time.
+  mail: { pollIntervalMs: 5, retryDelayMs: 5, maxRetryAfterMs: 1_000 },
+};
+
+/**
+ * A second runtime with the settings, clock and waits of `rt` but adapters and table clients of its own (another
+ * process on the same tenant and tables): on `tables` when given (one that counts or dies at a write).
+ */
+export function twinRuntime(rt: TestRuntime, tables?: TableAccess): Runtime & Pick<TestRuntime, 'clock'> {
+  const twin = createRuntime(loadConfig(rt.env), {
+    ...FAST_WAITS,
+    clock: rt.clock,
+    logger: silentLogger,
+    ...(tables ? { tables } : { tablePrefix: rt.tablePrefix }),
+  });
+  return { ...twin, clock: rt.clock };
 }
 
 /**

@@ -7,15 +7,13 @@
  * died went twice (the window docs/notifications.md names: accepted by the receiver, not yet recorded).
  */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../lib/config.js';
 import { mapLimited } from '../../../lib/limiter.js';
 import { runRevokeSchedule } from '../../../lib/revoke/runRevokeSchedule.js';
-import { createRuntime, type Runtime } from '../../../lib/runtime.js';
-import { silentLogger } from '../../../testkit/loggers.js';
-import { crashingTables, type CrashingTables } from '../../../testkit/tables.js';
+import type { Runtime } from '../../../lib/runtime.js';
+import { crashingTables } from '../../../testkit/tables.js';
 import { startRevokeRuntime } from '../../support/revokeRuntime.js';
 import { audit, duplicateEmails } from '../../support/runs.js';
-import { FAST_CHANNELS, type TestRuntime } from '../../support/runtime.js';
+import { twinRuntime, type TestRuntime } from '../../support/runtime.js';
 import { testTables } from '../../support/store.js';
 
 /** Past the audit's claim lease, so the next run takes over the dead run's claim. */
@@ -23,17 +21,6 @@ const AFTER_CRASH_MS = 11 * 60_000;
 
 const start = () =>
   startRevokeRuntime({ withChannels: true, emailLimits: 'none', env: { WATCHDOG_DIGEST_HOUR: '23' } });
-
-function onTables(rt: TestRuntime, tables: CrashingTables): Runtime & Pick<TestRuntime, 'clock'> {
-  return createRuntime(loadConfig(rt.env), {
-    clock: rt.clock,
-    tables,
-    logger: silentLogger,
-    http: { baseDelayMs: 2, maxDelayMs: 20, timeoutMs: 5_000 },
-    mail: { pollIntervalMs: 5, retryDelayMs: 5 },
-    channels: FAST_CHANNELS,
-  }) as Runtime & Pick<TestRuntime, 'clock'>;
-}
 
 const firstAudit = (runtime: Runtime) => audit(runtime as TestRuntime);
 
@@ -64,7 +51,7 @@ describe('a run killed before any store write delivers each notice to every chan
   it('the first audit and its drift alert, on Teams, the webhook, Logs Ingestion and email', async () => {
     const clean = await start();
     const counter = crashingTables(testTables(clean.tablePrefix));
-    await firstAudit(onTables(clean, counter));
+    await firstAudit(twinRuntime(clean, counter));
     const writes = counter.writes();
     const expected = received(clean);
     const emails = clean.emulator.sentEmails().map((e) => e.subject);
@@ -81,7 +68,7 @@ describe('a run killed before any store write delivers each notice to every chan
       async (n) => {
         const rt = await start();
         try {
-          await firstAudit(onTables(rt, crashingTables(testTables(rt.tablePrefix), n))).catch(() => undefined);
+          await firstAudit(twinRuntime(rt, crashingTables(testTables(rt.tablePrefix), n))).catch(() => undefined);
           rt.clock.advance(AFTER_CRASH_MS);
           await audit(rt);
           await runRevokeSchedule(rt);
