@@ -12,9 +12,8 @@ import { performance } from 'node:perf_hooks';
 import type { RunningAzurite } from '../cli/local/azurite.js';
 import { revokeExpired } from '../lib/revoke/revokeExpired.js';
 import { largeTenant } from '../emulator/scenarios/largeTenant.js';
-import { fixedGuid } from '../emulator/scenarios/baseTenant.js';
-import { seedExpiredGrant } from '../testkit/fixtures.js';
-import { isMain, roundTrips, seconds, startBenchRuntime, withAzurite, type BenchRuntime } from './benchRuntime.js';
+import { seedExpiredGrants } from '../testkit/fixtures.js';
+import { isMain, roundTrips, seconds, startBenchRuntime, withAzurite } from './benchRuntime.js';
 import { latencyProfiles, type LatencyProfile } from './latencyProfile.js';
 
 export const DEFAULT_REVOKE_PERIOD_MS = 5 * 60_000;
@@ -28,25 +27,6 @@ export interface RevocationMeasure {
   emails: number;
 }
 
-/** `count` active grants that expired a minute ago, each with its own assignment in the emulator. */
-async function seedExpiredGrants(rt: BenchRuntime, count: number): Promise<void> {
-  const now = rt.clock.now().getTime();
-  const users = [...rt.emulator.state.users.values()]
-    .filter((u) => u.userPrincipalName.startsWith('user'))
-    .slice(0, count);
-  if (users.length < count) throw new Error(`The tenant has ${users.length} users for ${count} grants.`);
-  for (const [i, user] of users.entries()) {
-    await seedExpiredGrant(rt.emulator, rt.store.grants, user, {
-      id: `bench-${String(i + 1).padStart(4, '0')}`,
-      guid: fixedGuid(0xb7000000, i + 1),
-      now,
-      requestedBy: 'meganb@northwind.onmicrosoft.com',
-      approvedBy: 'lidiah@northwind.onmicrosoft.com',
-      ticket: `CHG-${i + 1}`,
-    });
-  }
-}
-
 export async function benchRevocation(
   azurite: RunningAzurite,
   count: number,
@@ -57,7 +37,12 @@ export async function benchRevocation(
     env: { WATCHDOG_REVOKE_MAX_COUNT: String(Math.max(10, count)) },
   });
   try {
-    await seedExpiredGrants(rt, count);
+    await seedExpiredGrants(rt.emulator, rt.store.grants, count, {
+      now: rt.clock.now().getTime(),
+      idPrefix: 'bench-',
+      digits: 4,
+      guidBase: 0xb7000000,
+    });
     rt.startLatency();
     rt.emulator.calls.clear();
     rt.tables.reset();

@@ -7,6 +7,7 @@ import { holderKey } from '../lib/audit/holders/holderAccumulator.js';
 import type { Caller } from '../lib/caller.js';
 import { MIE_ROLE, type Finding, type Grant, type Holder, type RoleAssignment } from '../lib/domain.js';
 import type { GrantStore, Journal, JournalEntry } from '../lib/ports/index.js';
+import { fixedGuid } from '../emulator/scenarios/baseTenant.js';
 import type { RunningEmulator } from '../emulator/server.js';
 
 export const HOUR = 3_600_000;
@@ -101,6 +102,13 @@ export function holder(principal: string, assignmentGuid: string, over: Partial<
   };
 }
 
+/** A holder's fields when it reaches the role through the seed tenant's PST Migration Operators role group. */
+export const VIA_PST_MIGRATION_OPERATORS = {
+  via: 'role-group',
+  viaName: 'PST Migration Operators',
+  path: 'via role group PST Migration Operators',
+} as const satisfies Partial<Holder>;
+
 /** The finding the audit opens for a holder without a grant. */
 export function unapprovedFinding(h: Holder, over: Partial<Finding> = {}): Finding {
   return {
@@ -160,6 +168,33 @@ export async function seedExpiredGrant(
       assignmentName: name,
     }),
   );
+}
+
+/**
+ * `count` expired grants (seedExpiredGrant) of the tenant's generated people (`user…`), requested and approved by
+ * Northwind's Megan and Lidia: ids `${idPrefix}` and the number `digits` wide, assignment Guids counted up from
+ * `guidBase`.
+ */
+export async function seedExpiredGrants(
+  emulator: Pick<RunningEmulator, 'state'>,
+  grants: GrantStore,
+  count: number,
+  options: { now: number; idPrefix: string; digits: number; guidBase: number },
+): Promise<void> {
+  const users = [...emulator.state.users.values()]
+    .filter((u) => u.userPrincipalName.startsWith('user'))
+    .slice(0, count);
+  if (users.length < count) throw new Error(`The tenant has ${users.length} users for ${count} grants.`);
+  for (const [i, user] of users.entries()) {
+    await seedExpiredGrant(emulator, grants, user, {
+      id: `${options.idPrefix}${String(i + 1).padStart(options.digits, '0')}`,
+      guid: fixedGuid(options.guidBase, i + 1),
+      now: options.now,
+      requestedBy: 'meganb@northwind.onmicrosoft.com',
+      approvedBy: 'lidiah@northwind.onmicrosoft.com',
+      ticket: `CHG-${i + 1}`,
+    });
+  }
 }
 
 /** Every journal entry of a store, oldest first. */

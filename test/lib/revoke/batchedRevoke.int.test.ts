@@ -6,9 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { revokeExpired } from '../../../lib/revoke/revokeExpired.js';
 import type { RevocationReport } from '../../../lib/revoke/revocationReport.js';
-import { fixedGuid } from '../../../emulator/scenarios/baseTenant.js';
 import { largeTenant } from '../../../emulator/scenarios/largeTenant.js';
-import { seedExpiredGrant } from '../../../testkit/fixtures.js';
+import { seedExpiredGrants } from '../../../testkit/fixtures.js';
 import { runtimesPerTest, type TestRuntime } from '../../support/runtime.js';
 
 const GRANTS = 12;
@@ -24,17 +23,12 @@ async function run(
     http: { maxAttempts: 10 },
     env: { WATCHDOG_EXCHANGE_BATCH: String(batch), WATCHDOG_REVOKE_MAX_COUNT: String(GRANTS) },
   });
-  const now = rt.clock.now().getTime();
-  const users = [...rt.emulator.state.users.values()].filter((u) => u.userPrincipalName.startsWith('user'));
-  for (const [i, user] of users.slice(0, GRANTS).entries())
-    await seedExpiredGrant(rt.emulator, rt.store.grants, user, {
-      id: `g-${String(i + 1).padStart(2, '0')}`,
-      guid: fixedGuid(0xb7100000, i + 1),
-      now,
-      requestedBy: 'meganb@northwind.onmicrosoft.com',
-      approvedBy: 'lidiah@northwind.onmicrosoft.com',
-      ticket: `CHG-${i + 1}`,
-    });
+  await seedExpiredGrants(rt.emulator, rt.store.grants, GRANTS, {
+    now: rt.clock.now().getTime(),
+    idPrefix: 'g-',
+    digits: 2,
+    guidBase: 0xb7100000,
+  });
   // Round trips that take a while keep the client's connections busy, as against the real service: calls queue up.
   rt.emulator.faults.add({ route: 'exchange:*', inBatch: false, fault: { kind: 'latency', ms: 30 } });
   if (faults) {
