@@ -8,6 +8,7 @@ import { verifyCommand } from '../../../cli/verify.js';
 import { easyAuthAuthenticator } from '../../../lib/auth/easyAuthPrincipal.js';
 import type { EvidenceDeps } from '../../../lib/evidence/evidenceDeps.js';
 import { verifyHistory } from '../../../lib/evidence/verifyHistory.js';
+import { hashedFields } from '../../../lib/hashChain.js';
 import { anchorLine } from '../../../lib/journalAnchor.js';
 import type { JournalEntry, JournalEntryInput, StoredAnchor } from '../../../lib/ports/index.js';
 import { createJournal } from '../../../lib/tableStorage/journal.js';
@@ -90,20 +91,11 @@ async function rebuildChain(
     await table.deleteEntity('journal', e.rowKey ?? '');
   const forger = createJournal(testTables(rt.tablePrefix), rt.clock);
   await forger.appendMany(
-    entries.map((e, i) =>
-      change(
-        syntheticEntry({
-          id: e.id,
-          at: e.at,
-          type: e.type,
-          actor: e.actor,
-          subject: e.subject,
-          reason: e.reason,
-          data: e.data,
-        }),
-        i,
-      ),
-    ),
+    entries.map((e, i) => {
+      // What was appended: the hashed fields without the chain's own.
+      const { seq: _seq, prevHash: _prevHash, ...appended } = hashedFields(e);
+      return change(syntheticEntry(appended), i);
+    }),
   );
 }
 
