@@ -157,33 +157,26 @@ describe('self-decision', () => {
 });
 
 describe('state transitions', () => {
-  const statuses: GrantStatus[] = [
-    'pending',
-    'approved',
-    'active',
-    'denied',
-    'cancelled',
-    'expired',
-    'revoked',
-    'released',
-  ];
-  const allowed: Record<GrantAction, GrantStatus[]> = {
-    approve: ['pending'],
-    deny: ['pending'],
-    cancel: ['pending', 'approved'],
-    extend: ['active'],
-    release: ['active'],
-    activate: ['approved'],
+  const ACTIONS: GrantAction[] = ['approve', 'deny', 'cancel', 'extend', 'release', 'activate'];
+  /** The state machine from the side of the states: what each one allows (every status listed, the closed ones none). */
+  const allows: Record<GrantStatus, GrantAction[]> = {
+    pending: ['approve', 'deny', 'cancel'],
+    approved: ['cancel', 'activate'],
+    active: ['extend', 'release'],
+    denied: [],
+    cancelled: [],
+    expired: [],
+    revoked: [],
+    released: [],
+    lapsed: [],
   };
-  for (const [action, from] of Object.entries(allowed) as [GrantAction, GrantStatus[]][]) {
-    it(`${action} only from ${from.join(', ')}`, () => {
-      for (const status of statuses) {
-        const check = () => checkTransition(grant(status), action);
-        if (from.includes(status)) expect(check).not.toThrow();
-        else expect(check).toThrow(GrantStateError);
-      }
-    });
-  }
+  it.each(Object.entries(allows) as [GrantStatus, GrantAction[]][])('a %s grant allows only %j', (status, actions) => {
+    for (const action of ACTIONS) {
+      const check = () => checkTransition(grant(status), action);
+      if (actions.includes(action)) expect(check).not.toThrow();
+      else expect(check).toThrow(GrantStateError);
+    }
+  });
 
   it('approve and deny decide on a pending extension of an active grant; a second extension waits', () => {
     const g = grant('active', {
