@@ -255,15 +255,17 @@ describe('Graph through the production GraphDirectory', () => {
   });
 });
 
+/** Gives the watchdog's app AuditLogsQuery-Exchange.Read.All, which the audit log search needs. */
+const grantAuditLogQueries = () =>
+  emulator().state.appRoleAssignments.push({
+    id: 'wdAuditLogsQuery',
+    resourceId: GRAPH_SP_ID,
+    appRoleId: GRAPH_APP_ROLES.auditLogsQueryExchangeReadAll.id,
+    principalId: WATCHDOG_APP.id,
+    createdDateTime: '2026-01-01T00:00:00Z',
+  });
+
 describe('Graph beta audit log queries (Purview audit search)', () => {
-  const grant = () =>
-    emulator().state.appRoleAssignments.push({
-      id: 'wdAuditLogsQuery',
-      resourceId: GRAPH_SP_ID,
-      appRoleId: GRAPH_APP_ROLES.auditLogsQueryExchangeReadAll.id,
-      principalId: WATCHDOG_APP.id,
-      createdDateTime: '2026-01-01T00:00:00Z',
-    });
   const body = {
     displayName: 'who made it',
     filterStartDateTime: '2023-01-01T00:00:00Z',
@@ -283,7 +285,7 @@ describe('Graph beta audit log queries (Purview audit search)', () => {
   });
 
   it('creates a query notStarted, then running, then succeeded; records are paged with the Exchange parameters', async () => {
-    grant();
+    grantAuditLogQueries();
     const created = await graph(emulator(), '/beta/security/auditLog/queries', { method: 'POST', body });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
@@ -327,7 +329,7 @@ describe('Graph beta audit log queries (Purview audit search)', () => {
   });
 
   it('records New-ManagementRoleAssignment and Add-RoleGroupMember run through the emulator, by the caller app', async () => {
-    grant();
+    grantAuditLogQueries();
     const before = emulator().state.auditRecords.length;
     expect(
       (
@@ -368,7 +370,7 @@ describe('Graph beta audit log queries (Purview audit search)', () => {
   });
 
   it('refuses a malformed query body and the v1.0 path', async () => {
-    grant();
+    grantAuditLogQueries();
     for (const malformed of [
       { ...body, filterStartDateTime: 'yesterday' },
       { ...body, filterEndDateTime: '2022-01-01T00:00:00Z' },
@@ -382,13 +384,7 @@ describe('Graph beta audit log queries (Purview audit search)', () => {
 
 describe('audit log queries through the production GraphDirectory', () => {
   it('starts a query, polls it to succeeded and reads every record page', async () => {
-    emulator().state.appRoleAssignments.push({
-      id: 'wdAuditLogsQuery',
-      resourceId: GRAPH_SP_ID,
-      appRoleId: GRAPH_APP_ROLES.auditLogsQueryExchangeReadAll.id,
-      principalId: WATCHDOG_APP.id,
-      createdDateTime: '2026-01-01T00:00:00Z',
-    });
+    grantAuditLogQueries();
     const d = new GraphDirectory({
       graphUrl: emulator().url,
       credential: { getToken: async () => ({ token: EMULATOR_TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) },
