@@ -4,7 +4,7 @@ import { MIE_ROLE } from '../../../lib/domain.js';
 import type { JournalEntryInput } from '../../../lib/ports/index.js';
 import type { OpenedStore } from '../../../lib/tableStorage/openStore.js';
 import { syntheticEntry } from '../../support/store.js';
-import { holder, unapprovedFinding } from '../../../testkit/fixtures.js';
+import { holder, unapprovedFinding, VIA_PST_MIGRATION_OPERATORS } from '../../../testkit/fixtures.js';
 
 /**
  * Reads CSV per RFC 4180 (quoted fields with "" escapes, CRLF records) without the code under test,
@@ -86,11 +86,11 @@ export async function seedHistory(
   store: OpenedStore,
 ): Promise<{ alex: Holder; lynne: Holder; adele: Holder; grant: Grant }> {
   const alex = namedHolder('alexw@contoso.onmicrosoft.com', 'Mailbox Import Export-AlexW');
-  const lynne = namedHolder('lynner@contoso.onmicrosoft.com', 'Mailbox Import Export-PST Migration Operators', {
-    via: 'role-group',
-    viaName: 'PST Migration Operators',
-    path: 'via role group PST Migration Operators',
-  });
+  const lynne = namedHolder(
+    'lynner@contoso.onmicrosoft.com',
+    'Mailbox Import Export-PST Migration Operators',
+    VIA_PST_MIGRATION_OPERATORS,
+  );
   const adele = namedHolder('adelev@contoso.onmicrosoft.com', 'MIE-grant-g-1', {
     displayName: '<script>alert("Adele")</script>',
   });

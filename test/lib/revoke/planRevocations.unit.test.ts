@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Holder, RoleAssignment } from '../../../lib/domain.js';
 import { planRevocations, type AuditView, type RevocationPolicy } from '../../../lib/revoke/planRevocations.js';
-import { assignment, at, grant, holder, HOUR, unapprovedFinding } from '../../../testkit/fixtures.js';
+import {
+  assignment,
+  at,
+  grant,
+  holder,
+  HOUR,
+  unapprovedFinding,
+  VIA_PST_MIGRATION_OPERATORS,
+} from '../../../testkit/fixtures.js';
 
 const policy: RevocationPolicy = {
   maxShare: 0.5,
@@ -28,6 +36,12 @@ function auditOf(
 }
 
 const now = at(0);
+
+/** Each holder a plan keeps, with the reason; the plan must remove nobody. */
+function keptOnly(plan: ReturnType<typeof planRevocations>): [string, string][] {
+  expect(plan.removals).toEqual([]);
+  return plan.protections.map((p) => [p.principal, p.reason]);
+}
 
 function tenantOf(count: number) {
   const holders = Array.from({ length: count }, (_, i) => holder(`user${i}@contoso.onmicrosoft.com`, `a${i}`));
@@ -106,14 +120,16 @@ describe('planRevocations: unapproved holders', () => {
         assignment('a-deleg', { delegationType: 'DelegatingOrgWide' }),
       ],
     );
-    const plan = planRevocations({
-      now,
-      grants: [],
-      audit,
-      policy: { ...policy, breakGlass: [...policy.breakGlass, 'aaaaaaaa-0000-4000-8000-000000000001'] },
-    });
-    expect(plan.removals).toEqual([]);
-    expect(plan.protections.map((p) => [p.principal, p.reason])).toEqual([
+    expect(
+      keptOnly(
+        planRevocations({
+          now,
+          grants: [],
+          audit,
+          policy: { ...policy, breakGlass: [...policy.breakGlass, 'aaaaaaaa-0000-4000-8000-000000000001'] },
+        }),
+      ),
+    ).toEqual([
       ['breakglass1@contoso.onmicrosoft.com', 'break-glass'],
       ['eva@contoso.onmicrosoft.com', 'break-glass'],
       [policy.identityClientId, 'watchdog-identity'],
@@ -122,11 +138,7 @@ describe('planRevocations: unapproved holders', () => {
   });
 
   it('alerts on group paths and Graph app roles instead of removing the shared assignment', () => {
-    const viaRoleGroup = holder('lynner@contoso.onmicrosoft.com', 'a-group', {
-      via: 'role-group',
-      viaName: 'PST Migration Operators',
-      path: 'via role group PST Migration Operators',
-    });
+    const viaRoleGroup = holder('lynner@contoso.onmicrosoft.com', 'a-group', VIA_PST_MIGRATION_OPERATORS);
     const viaSecurityGroup = holder('isaiahl@contoso.onmicrosoft.com', 'a-sg', {
       via: 'security-group',
       viaName: 'Legacy Migration Team',
@@ -161,14 +173,16 @@ describe('planRevocations: unapproved holders', () => {
       assignmentGuid: 'a-alex',
       expiresAt: undefined,
     });
-    const plan = planRevocations({
-      now,
-      grants: [adopted],
-      audit: auditOf([...everyone, ghost], [alex, ghost], all),
-      policy,
-    });
-    expect(plan.removals).toEqual([]);
-    expect(plan.protections.map((p) => [p.principal, p.reason])).toEqual([
+    expect(
+      keptOnly(
+        planRevocations({
+          now,
+          grants: [adopted],
+          audit: auditOf([...everyone, ghost], [alex, ghost], all),
+          policy,
+        }),
+      ),
+    ).toEqual([
       ['alexw@contoso.onmicrosoft.com', 'grant-open'],
       ['ghost@contoso.onmicrosoft.com', 'assignment-unknown'],
     ]);
@@ -194,14 +208,16 @@ describe('planRevocations: unapproved holders', () => {
       via: 'unexpanded-assignee' as const,
       path: 'PartnerLinkedRoleGroup assignment MIE-Partner',
     };
-    const plan = planRevocations({
-      now,
-      grants: [],
-      audit: auditOf([...everyone, unresolved, partner], [unresolved, partner], all),
-      policy,
-    });
-    expect(plan.removals).toEqual([]);
-    expect(plan.protections.map((p) => [p.principal, p.reason])).toEqual([
+    expect(
+      keptOnly(
+        planRevocations({
+          now,
+          grants: [],
+          audit: auditOf([...everyone, unresolved, partner], [unresolved, partner], all),
+          policy,
+        }),
+      ),
+    ).toEqual([
       ['LegacyName', 'unresolved-principal'],
       ['AdminAgents', 'group-path'],
     ]);
