@@ -14,13 +14,20 @@ import { runAudit, type AuditResult } from '../lib/audit/runAudit.js';
 import type { RunningAzurite } from '../cli/local/azurite.js';
 import { largeTenant, type LargeTenantSize } from '../emulator/scenarios/largeTenant.js';
 import type { TenantSeed } from '../emulator/seed.js';
-import { isMain, roundTrips, seconds, startBenchRuntime, withAzurite, type BenchRuntime } from './benchRuntime.js';
-import { latencyProfiles, type LatencyProfile } from './latencyProfile.js';
+import { atEachLatency, isMain, roundTrips, seconds, startBenchRuntime, type BenchRuntime } from './benchRuntime.js';
+import type { LatencyProfile } from './latencyProfile.js';
 import { minimumAuditRoundTrips } from './minimumRoundTrips.js';
 import { trueMinimumRoundTrips, type TrueMinimum } from './trueMinimum.js';
 
 /** An audit benchmark's tenant: `seed` (forgotten-migrations, every holder path) or about that many holders. */
 export type AuditSize = 'seed' | number;
+
+/** The tenant sizes a bench command line lists (`seed,1000,20000`), else those of `fallback`. */
+export function auditSizes(argv: readonly string[], fallback: string): AuditSize[] {
+  return (argv.slice(2).find((a) => /^(seed|\d+)(,(seed|\d+))*$/.test(a)) ?? fallback)
+    .split(',')
+    .map((s) => (s === 'seed' ? 'seed' : Number(s)));
+}
 
 /**
  * Tenant shapes by target holder count: 25% direct, 25% role group, 50% nested security groups, and every other
@@ -139,17 +146,12 @@ export function formatAuditRow(m: AuditRunMeasure): string {
 }
 
 if (isMain(import.meta.url)) {
-  const sizes = (process.argv.slice(2).find((a) => /^(seed|\d+)(,(seed|\d+))*$/.test(a)) ?? 'seed,10,1000,20000')
-    .split(',')
-    .map((s): AuditSize => (s === 'seed' ? 'seed' : Number(s)));
-  await withAzurite(async (azurite) => {
-    for (const latency of latencyProfiles(process.argv)) {
-      console.log(`Latency profile ${latency.name}`);
-      for (const size of sizes) {
-        const runs = await benchAuditSize(azurite, size, latency);
-        for (const m of runs) console.log(formatAuditRow(m));
-        if (process.env.BENCH_VERBOSE) console.log(JSON.stringify(runs.map((r) => r.byName)));
-      }
+  const sizes = auditSizes(process.argv, 'seed,10,1000,20000');
+  await atEachLatency(async (azurite, latency) => {
+    for (const size of sizes) {
+      const runs = await benchAuditSize(azurite, size, latency);
+      for (const m of runs) console.log(formatAuditRow(m));
+      if (process.env.BENCH_VERBOSE) console.log(JSON.stringify(runs.map((r) => r.byName)));
     }
   });
 }

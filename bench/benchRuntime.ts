@@ -22,7 +22,7 @@ import { createTableAccess } from '../lib/tableStorage/tableAccess.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/server.js';
 import { silentLogger } from '../testkit/loggers.js';
 import { countingTables, delayedTables, type CountingTables } from '../testkit/tables.js';
-import { applyLatency, tableDelay, type LatencyProfile } from './latencyProfile.js';
+import { applyLatency, latencyProfiles, tableDelay, type LatencyProfile } from './latencyProfile.js';
 import { seededRandom } from '../emulator/seededRandom.js';
 
 export interface BenchRuntime extends Runtime {
@@ -48,6 +48,18 @@ export async function withAzurite<T>(body: (azurite: RunningAzurite) => Promise<
   } finally {
     await azurite.stop();
   }
+}
+
+/** One Azurite for a bench command: `each` runs at every latency profile the command line names, under its name. */
+export async function atEachLatency(
+  each: (azurite: RunningAzurite, latency: LatencyProfile) => Promise<void>,
+): Promise<void> {
+  await withAzurite(async (azurite) => {
+    for (const latency of latencyProfiles(process.argv)) {
+      console.log(`Latency profile ${latency.name}`);
+      await each(azurite, latency);
+    }
+  });
 }
 
 export async function startBenchRuntime(

@@ -14,9 +14,9 @@ import { collectHolders } from '../lib/audit/collectHolders.js';
 import { ALL_GROUP_MEMBERS, type Recipient } from '../lib/domain.js';
 import type { RunningAzurite } from '../cli/local/azurite.js';
 import { largeTenant } from '../emulator/scenarios/largeTenant.js';
-import { shapeFor, type AuditSize } from './auditCycle.js';
-import { isMain, roundTrips, seconds, startBenchRuntime, withAzurite, type BenchRuntime } from './benchRuntime.js';
-import { latencyProfiles, type LatencyProfile } from './latencyProfile.js';
+import { auditSizes, shapeFor, type AuditSize } from './auditCycle.js';
+import { atEachLatency, isMain, roundTrips, seconds, startBenchRuntime, type BenchRuntime } from './benchRuntime.js';
+import type { LatencyProfile } from './latencyProfile.js';
 
 export interface EffectiveUsersMeasure {
   tenant: string;
@@ -86,13 +86,8 @@ export function formatEffectiveUsers(m: EffectiveUsersMeasure): string {
 }
 
 if (isMain(import.meta.url)) {
-  const sizes = (process.argv.slice(2).find((a) => /^(seed|\d+)(,(seed|\d+))*$/.test(a)) ?? 'seed,1000,20000')
-    .split(',')
-    .map((s): AuditSize => (s === 'seed' ? 'seed' : Number(s)));
-  await withAzurite(async (azurite) => {
-    for (const latency of latencyProfiles(process.argv)) {
-      console.log(`Latency profile ${latency.name}`);
-      for (const size of sizes) console.log(formatEffectiveUsers(await benchEffectiveUsers(azurite, size, latency)));
-    }
+  const sizes = auditSizes(process.argv, 'seed,1000,20000');
+  await atEachLatency(async (azurite, latency) => {
+    for (const size of sizes) console.log(formatEffectiveUsers(await benchEffectiveUsers(azurite, size, latency)));
   });
 }

@@ -13,8 +13,8 @@ import type { RunningAzurite } from '../cli/local/azurite.js';
 import { revokeExpired } from '../lib/revoke/revokeExpired.js';
 import { largeTenant } from '../emulator/scenarios/largeTenant.js';
 import { seedExpiredGrants } from '../testkit/fixtures.js';
-import { isMain, roundTrips, seconds, startBenchRuntime, withAzurite } from './benchRuntime.js';
-import { latencyProfiles, type LatencyProfile } from './latencyProfile.js';
+import { atEachLatency, isMain, roundTrips, seconds, startBenchRuntime } from './benchRuntime.js';
+import type { LatencyProfile } from './latencyProfile.js';
 
 export const DEFAULT_REVOKE_PERIOD_MS = 5 * 60_000;
 
@@ -79,11 +79,8 @@ export function formatLatency(single: RevocationMeasure, periodMs = DEFAULT_REVO
 
 if (isMain(import.meta.url)) {
   const count = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 500);
-  await withAzurite(async (azurite) => {
-    for (const latency of latencyProfiles(process.argv)) {
-      console.log(`Latency profile ${latency.name}`);
-      console.log(formatLatency(await benchRevocation(azurite, 1, latency)));
-      console.log(formatRevocation(await benchRevocation(azurite, count, latency)));
-    }
+  await atEachLatency(async (azurite, latency) => {
+    console.log(formatLatency(await benchRevocation(azurite, 1, latency)));
+    console.log(formatRevocation(await benchRevocation(azurite, count, latency)));
   });
 }
