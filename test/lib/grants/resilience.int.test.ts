@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FaultRule } from '../../../emulator/faults.js';
 import { MIE_ROLE, type Grant } from '../../../lib/domain.js';
 import { activateDueGrants } from '../../../lib/grants/activateDueGrants.js';
 import { grantAssignmentName } from '../../../lib/grants/grantAssignment.js';
@@ -21,15 +22,16 @@ async function pending(local: string): Promise<Grant> {
   return res.body as unknown as Grant;
 }
 
+/** Lidia approves `g` while the first `times` assignment creations in Exchange answer `fault`. */
+function approveWhileCreating(g: Grant, fault: FaultRule['fault'], times: number) {
+  api.emulator.faults.add({ route: 'exchange:New-ManagementRoleAssignment', fault, times });
+  return api.call('POST', `/${g.id}/approve`, { as: USERS.lidia });
+}
+
 describe('failures on the way', () => {
   it('Exchange down during activation: 503 naming Exchange, the grant stays approved, the next run activates it once', async () => {
     const g = await pending('adelev');
-    api.emulator.faults.add({
-      route: 'exchange:New-ManagementRoleAssignment',
-      fault: { kind: 'error', status: 503 },
-      times: 50,
-    });
-    const res = await api.call('POST', `/${g.id}/approve`, { as: USERS.lidia });
+    const res = await approveWhileCreating(g, { kind: 'error', status: 503 }, 50);
     expect(res.status, res.text).toBe(503);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(res.body).toMatchObject({ service: 'Exchange Online' });
@@ -45,12 +47,7 @@ describe('failures on the way', () => {
 
   it('throttling on assignment creation is retried transparently', async () => {
     const g = await pending('isaiahl');
-    api.emulator.faults.add({
-      route: 'exchange:New-ManagementRoleAssignment',
-      fault: { kind: 'throttle', retryAfterSeconds: 0.01 },
-      times: 1,
-    });
-    const res = await api.call('POST', `/${g.id}/approve`, { as: USERS.lidia });
+    const res = await approveWhileCreating(g, { kind: 'throttle', retryAfterSeconds: 0.01 }, 1);
     expect(res.status, res.text).toBe(200);
     expect(await assignmentsOf(g.id)).toHaveLength(1);
   });
