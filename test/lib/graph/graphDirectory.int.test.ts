@@ -31,6 +31,9 @@ const eachInBatch =
     json: { responses: (JSON.parse(r.body) as BatchBody).requests.map(respond) },
   });
 
+/** The answer to sub-request `q` of a $batch: these rows. */
+const rowsFor = (q: BatchBody['requests'][number], ...value: unknown[]) => ({ id: q.id, status: 200, body: { value } });
+
 const id = (n: number) => `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`;
 const user = (n: number) => ({
   '@odata.type': '#microsoft.graph.user',
@@ -209,39 +212,14 @@ describe('GraphDirectory over real HTTP', () => {
     const directory = await directoryFor(
       eachInBatch((q) => {
         if (q.url.includes(encodeURIComponent(`roleDefinitionId eq '${GA}'`)))
-          return {
-            id: q.id,
-            status: 200,
-            body: {
-              value: [
-                { roleDefinitionId: GA, principal: user(1) },
-                { roleDefinitionId: GA, principal: null },
-              ],
-            },
-          };
+          return rowsFor(q, { roleDefinitionId: GA, principal: user(1) }, { roleDefinitionId: GA, principal: null });
         if (q.url.includes(encodeURIComponent(`roleDefinitionId eq '${EA}'`)))
-          return {
-            id: q.id,
-            status: 200,
-            body: {
-              value: [
-                {
-                  roleDefinitionId: EA,
-                  principal: {
-                    '@odata.type': '#microsoft.graph.group',
-                    id: id(50),
-                    displayName: 'Exchange Admins',
-                  },
-                },
-              ],
-            },
-          };
+          return rowsFor(q, {
+            roleDefinitionId: EA,
+            principal: { '@odata.type': '#microsoft.graph.group', id: id(50), displayName: 'Exchange Admins' },
+          });
         if (q.url.startsWith(`/groups/${id(50)}/transitiveMembers`))
-          return {
-            id: q.id,
-            status: 200,
-            body: { value: [user(2), { '@odata.type': '#microsoft.graph.group', id: id(51) }] },
-          };
+          return rowsFor(q, user(2), { '@odata.type': '#microsoft.graph.group', id: id(51) });
         return { id: q.id, status: 400, body: { error: { code: 'BadRequest', message: q.url } } };
       }),
     );
