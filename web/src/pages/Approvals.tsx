@@ -1,22 +1,20 @@
 /** Approvals: pending requests and extensions, each with what an approver needs to decide and the decision. */
-import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api';
 import type { SignedIn } from '../auth';
 import { durationInWords, formatTime, relative } from '../format';
-import { Alert, errorText } from '../ui';
+import { Alert } from '../ui';
+import { useLoaded } from '../useLoaded';
 import { Decision, type GrantView } from './GrantDetail';
 import { allGrants } from './MyGrants';
 
 export function Approvals({ api, me, now }: { api: Api; me: SignedIn; now: () => number }) {
-  const [grants, setGrants] = useState<GrantView[]>();
-  const [failure, setFailure] = useState<string>();
-  const [version, setVersion] = useState(0);
-  useEffect(() => {
-    allGrants(api, 'status=pending,active&limit=100').then(
-      (all) => setGrants(all.filter((g) => g.status === 'pending' || g.extension)),
-      (e: unknown) => setFailure(errorText(e)),
-    );
-  }, [version]);
+  const {
+    value: grants,
+    failure,
+    reload,
+  } = useLoaded<GrantView[]>(async () =>
+    (await allGrants(api, 'status=pending,active&limit=100')).filter((g) => g.status === 'pending' || g.extension),
+  );
   return (
     <main id="main">
       <h1>Approvals</h1>
@@ -55,7 +53,7 @@ export function Approvals({ api, me, now }: { api: Api; me: SignedIn; now: () =>
                   </>
                 )}
               </dl>
-              <Decision api={api} grant={g} me={me} onDone={() => setVersion((v) => v + 1)} />
+              <Decision api={api} grant={g} me={me} onDone={reload} />
             </li>
           ))}
         </ul>

@@ -2,12 +2,13 @@
  * One grant: who, why, its times in the reader's zone, and what the reader may do with it now. Decisions the
  * policy forbids the reader (deciding on their own request or grant) are shown disabled, with why.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { Grant } from '../../../lib/domain';
 import { ApiError, type Api } from '../api';
 import type { SignedIn } from '../auth';
 import { durationInWords, formatTime, relative } from '../format';
 import { Alert, described, errorText, Field, Status } from '../ui';
+import { useLoaded } from '../useLoaded';
 import { Timeline } from './Timeline';
 
 export type GrantView = Grant & { note?: string; lapsesAt?: string };
@@ -172,14 +173,13 @@ function Extend({ api, grant, onDone }: { api: Api; grant: Grant; onDone: (g: Gr
 }
 
 export function GrantDetail({ api, id, me, now }: { api: Api; id: string; me: SignedIn; now: () => number }) {
-  const [grant, setGrant] = useState<GrantView>();
-  const [failure, setFailure] = useState<string>();
-  const [version, setVersion] = useState(0);
-  useEffect(() => {
-    api
-      .get<GrantView>(`/api/grants/${encodeURIComponent(id)}`)
-      .then(setGrant, (e: unknown) => setFailure(errorText(e)));
-  }, [id, version]);
+  const {
+    value: grant,
+    failure,
+    reload,
+    version,
+    show,
+  } = useLoaded(() => api.get<GrantView>(`/api/grants/${encodeURIComponent(id)}`), [id]);
   if (failure)
     return (
       <main id="main">
@@ -195,8 +195,8 @@ export function GrantDetail({ api, id, me, now }: { api: Api; id: string; me: Si
       </main>
     );
   const refresh = (g: Grant) => {
-    setGrant(g);
-    setVersion((v) => v + 1);
+    show(g);
+    reload();
   };
   const mine = isMine(grant, me);
   const approver = me.roles.includes('Grant.Approve');

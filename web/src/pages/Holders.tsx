@@ -1,9 +1,9 @@
 /** Holders now: everyone who holds Mailbox Import Export by any path, from the verified journal, with open findings. */
-import { useEffect, useState } from 'preact/hooks';
 import type { Finding, Holder } from '../../../lib/domain';
 import type { Api } from '../api';
 import { formatTime } from '../format';
-import { Alert, errorText } from '../ui';
+import { Alert } from '../ui';
+import { useLoaded } from '../useLoaded';
 
 export interface HoldersAnswer {
   at: string;
@@ -74,30 +74,22 @@ export function HolderTable({ answer, findings }: { answer: HoldersAnswer; findi
 }
 
 export function Holders({ api, now }: { api: Api; now: () => number }) {
-  const [answer, setAnswer] = useState<HoldersAnswer>();
-  const [findings, setFindings] = useState<FindingRow[]>();
-  const [failure, setFailure] = useState<string>();
-  useEffect(() => {
+  const { value, failure } = useLoaded(async () => {
     const at = new Date(now()).toISOString();
-    Promise.all([
+    const [answer, findings] = await Promise.all([
       api.get<HoldersAnswer>(`/api/evidence/holders?at=${encodeURIComponent(at)}`),
       api.get<{ records: FindingRow[] }>('/api/evidence/export?kind=findings&format=json'),
-    ]).then(
-      ([a, f]) => {
-        setAnswer(a);
-        setFindings(f.records);
-      },
-      (e: unknown) => setFailure(errorText(e)),
-    );
-  }, []);
+    ]);
+    return { answer, findings: findings.records };
+  });
   return (
     <main id="main">
       <h1>Holders now</h1>
       {failure && <Alert>{failure}</Alert>}
-      {answer && !answer.integrity.ok && (
+      {value && !value.answer.integrity.ok && (
         <Alert>The journal does not verify: this list is not evidence. See Evidence.</Alert>
       )}
-      {answer && <HolderTable answer={answer} findings={findings} />}
+      {value && <HolderTable answer={value.answer} findings={value.findings} />}
     </main>
   );
 }

@@ -1,10 +1,10 @@
 /** My grants: the grants the reader requested or holds, newest first, with their status and time left. */
-import { useEffect, useState } from 'preact/hooks';
 import type { Grant } from '../../../lib/domain';
 import type { Api } from '../api';
 import type { SignedIn } from '../auth';
 import { durationInWords, formatTime, relative } from '../format';
-import { Alert, errorText, Status } from '../ui';
+import { Alert, Status } from '../ui';
+import { useLoaded } from '../useLoaded';
 import { EndAction, isMine } from './GrantDetail';
 
 /** Every page of a grant list (the API answers one page at a time). */
@@ -30,16 +30,15 @@ function when(grant: Grant, now: number): string {
 }
 
 export function MyGrants({ api, me, now }: { api: Api; me: SignedIn; now: () => number }) {
-  const [grants, setGrants] = useState<Grant[]>();
-  const [failure, setFailure] = useState<string>();
-  const [version, setVersion] = useState(0);
-  useEffect(() => {
-    allGrants(api, 'limit=100').then(
-      (all) => setGrants(all.filter((g) => isMine(g, me)).sort((a, b) => b.requestedAt.localeCompare(a.requestedAt))),
-      (e: unknown) => setFailure(errorText(e)),
-    );
-  }, [version]);
-  const refresh = () => setVersion((v) => v + 1);
+  const {
+    value: grants,
+    failure,
+    reload: refresh,
+  } = useLoaded(async () =>
+    (await allGrants(api, 'limit=100'))
+      .filter((g) => isMine(g, me))
+      .sort((a, b) => b.requestedAt.localeCompare(a.requestedAt)),
+  );
   return (
     <main id="main">
       <h1>My grants</h1>

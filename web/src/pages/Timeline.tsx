@@ -1,9 +1,9 @@
 /** A grant's journal entries, oldest first: what happened, who did it, when (in the reader's zone). */
-import { useEffect, useState } from 'preact/hooks';
 import type { TimelineEntry } from '../../../lib/grants/grantTimeline';
 import type { Api } from '../api';
 import { formatTime } from '../format';
-import { Alert, errorText } from '../ui';
+import { Alert } from '../ui';
+import { useLoaded } from '../useLoaded';
 
 const WORDS: Record<string, string> = {
   'grant.requested': 'Requested',
@@ -22,14 +22,10 @@ const WORDS: Record<string, string> = {
 };
 
 export function Timeline({ api, id, version }: { api: Api; id: string; version: number }) {
-  const [entries, setEntries] = useState<TimelineEntry[]>();
-  const [failure, setFailure] = useState<string>();
-  useEffect(() => {
-    api.get<{ entries: TimelineEntry[] }>(`/api/grants/${encodeURIComponent(id)}/journal`).then(
-      (r) => setEntries(r.entries),
-      (e: unknown) => setFailure(errorText(e)),
-    );
-  }, [id, version]);
+  const { value: entries, failure } = useLoaded(
+    async () => (await api.get<{ entries: TimelineEntry[] }>(`/api/grants/${encodeURIComponent(id)}/journal`)).entries,
+    [id, version],
+  );
   return (
     <section aria-labelledby="timeline-title">
       <h2 id="timeline-title">Timeline</h2>
