@@ -3,6 +3,7 @@
  * sends: `Property -eq 'value'` terms joined by -or (optionally in parentheses), with '' escaping a quote
  * inside a value. Anything else is refused the way Exchange refuses a filter it cannot parse.
  */
+import { quotedLiteral } from '../quotedLiteral.js';
 import { CmdletError } from '../tenantState.js';
 
 const FILTER_ERROR = 'Microsoft.Exchange.Management.Tasks.InvalidOperationException';
@@ -32,22 +33,13 @@ export function parseOpathFilter(filter: string, properties: readonly string[]):
   };
   const literal = (): string => {
     if (filter[i] !== "'") fail('expected a quoted value');
-    i++;
-    let value = '';
-    for (;;) {
-      if (i >= filter.length) fail('unterminated quoted value');
-      if (filter[i] === "'") {
-        if (filter[i + 1] === "'") {
-          value += "'";
-          i += 2;
-          continue;
-        }
-        i++;
-        return value;
-      }
-      value += filter[i];
-      i++;
+    const quoted = quotedLiteral(filter, i);
+    if (!quoted) {
+      i = filter.length;
+      return fail('unterminated quoted value');
     }
+    i = quoted.end;
+    return quoted.value;
   };
   const term = () => {
     skipSpace();

@@ -4,6 +4,8 @@
  * Anything else is a 400, as on Graph, so a client that builds filters carelessly finds out here.
  */
 
+import { quotedLiteral } from '../quotedLiteral.js';
+
 type Literal = string | boolean | null;
 export type Predicate = (item: Record<string, unknown>) => boolean;
 
@@ -19,23 +21,10 @@ function tokenize(src: string): Token[] {
     if (/\s/.test(c)) {
       i++;
     } else if (c === "'") {
-      let v = '';
-      i++;
-      for (;;) {
-        if (i >= src.length) throw new FilterError('Unterminated string literal.');
-        if (src[i] === "'") {
-          if (src[i + 1] === "'") {
-            v += "'";
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        v += src[i];
-        i++;
-      }
-      out.push({ t: 'str', v });
+      const literal = quotedLiteral(src, i);
+      if (!literal) throw new FilterError('Unterminated string literal.');
+      out.push({ t: 'str', v: literal.value });
+      i = literal.end;
     } else if (c === '(' || c === ')' || c === ',') {
       out.push({ t: 'punct', v: c });
       i++;
@@ -133,26 +122,22 @@ export function parseFilter(src: string): Predicate {
         throw new FilterError(`Unsupported operator '${op.v}'.`);
     }
   };
-  const and = (): Predicate => {
-    let left = primary();
-    while (word('and')) {
-      pos++;
-      const l = left;
-      const r = primary();
-      left = (x) => l(x) && r(x);
-    }
-    return left;
-  };
-  const or = (): Predicate => {
-    let left = and();
-    while (word('or')) {
-      pos++;
-      const l = left;
-      const r = and();
-      left = (x) => l(x) || r(x);
-    }
-    return left;
-  };
+  /** `operand (keyword operand)*`, joined left to right. */
+  const chain =
+    (keyword: string, operand: () => Predicate, join: (l: Predicate, r: Predicate) => Predicate) => (): Predicate => {
+      let left = operand();
+      while (word(keyword)) {
+        pos++;
+        left = join(left, operand());
+      }
+      return left;
+    };
+  const and = chain(
+    'and',
+    () => primary(),
+    (l, r) => (x) => l(x) && r(x),
+  );
+  const or = chain('or', and, (l, r) => (x) => l(x) || r(x));
   const result = or();
   if (pos !== tokens.length) throw new FilterError(`Unexpected '${tokens[pos]?.v}' in '${src}'.`);
   return result;
