@@ -313,6 +313,20 @@ export class TenantState {
     return created;
   }
 
+  /** Set-ManagementRoleAssignment: the new scope and enabled state, stamped WhenChanged. */
+  changeAssignment(
+    assignment: AssignmentState,
+    change: Partial<
+      Pick<
+        AssignmentState,
+        'enabled' | 'customRecipientWriteScope' | 'recipientAdministrativeUnitScope' | 'customResourceScope'
+      >
+    >,
+  ): void {
+    this.version++;
+    Object.assign(assignment, change, { whenChangedUtc: new Date(this.now()).toISOString() });
+  }
+
   removeAssignment(assignment: AssignmentState): void {
     this.version++;
     this.assignments.delete(lower(assignment.guid));

@@ -14,6 +14,7 @@ import {
   type TenantState,
 } from '../tenantState.js';
 import { parseOpathFilter } from './opathFilter.js';
+import { setManagementRoleAssignment } from './setManagementRoleAssignment.js';
 import { DIRECTORY_ROLE_OBJECT_IDS } from '../scenarios/baseTenant.js';
 import {
   assignmentRecord,
@@ -27,7 +28,7 @@ import {
 export type Params = Record<string, unknown>;
 export type Row = Record<string, unknown>;
 
-const BINDING = 'System.Management.Automation.ParameterBindingException';
+export const BINDING = 'System.Management.Automation.ParameterBindingException';
 /** Filterable properties of Get-User the emulator evaluates. */
 const USER_FILTER_PROPERTIES = ['Name', 'UserPrincipalName', 'ExternalDirectoryObjectId'] as const;
 
@@ -107,6 +108,21 @@ export const CMDLETS: Record<string, CmdletSpec> = {
     required: ['Role'],
     roles: ROLE_WRITE,
     run: newManagementRoleAssignment,
+  },
+  'Set-ManagementRoleAssignment': {
+    params: {
+      ...COMMON,
+      Identity: 'string',
+      Enabled: 'any',
+      CustomRecipientWriteScope: 'any',
+      RecipientAdministrativeUnitScope: 'any',
+      RecipientRelativeWriteScope: 'any',
+      CustomResourceScope: 'any',
+      Force: 'switch',
+    },
+    required: ['Identity'],
+    roles: ROLE_WRITE,
+    run: setManagementRoleAssignment,
   },
   'Remove-ManagementRoleAssignment': {
     params: { ...COMMON, Identity: 'string' },

@@ -1,7 +1,7 @@
 /**
  * Who made a change (WATCHDOG_AUDIT_LOG_QUERY): a run that opens new unapproved or changed findings starts
- * one Purview audit log query (Graph beta, asynchronous) for the Exchange admin cmdlets that give the role,
- * and keeps it pending on the snapshot state row. Each later run polls each pending query once; a succeeded
+ * one Purview audit log query (Graph beta, asynchronous) for the Exchange admin cmdlets that give the role or
+ * change an assignment of it, and keeps it pending on the snapshot state row. Each later run polls each pending query once; a succeeded
  * query's records are matched to its findings (lib/audit/matchAuditRecords.ts), journaled as
  * `finding.attributed`, and sent in one email (lib/audit/renderAttribution.ts).
  *

@@ -11,10 +11,17 @@ import type { StoredFinding } from '../ports/index.js';
 import { assigneeOf, GROUP_PATHS, namedFew } from './findingsByCause.js';
 import { isOrganizationWide } from './organizationWide.js';
 
-type ChangeAspect = 'scope' | 'enabled' | 'member' | 'delegation';
+export type ChangeAspect = 'scope' | 'enabled' | 'member' | 'delegation';
+const ASPECTS: readonly string[] = ['scope', 'enabled', 'member', 'delegation'] satisfies ChangeAspect[];
 
 export function changedFindingId(subject: string, aspect: ChangeAspect, value: string): string {
   return `changed|${aspect}|${subject}|${value}`;
+}
+
+/** What a `changed` finding's id says changed; undefined for any other finding. */
+export function changeAspect(findingId: string): ChangeAspect | undefined {
+  const [kind, aspect] = findingId.split('|');
+  return kind === 'changed' && aspect !== undefined && ASPECTS.includes(aspect) ? (aspect as ChangeAspect) : undefined;
 }
 
 /** A `changed` state the snapshot is in, and the holders it is about (whom a later grant must cover to close it). */

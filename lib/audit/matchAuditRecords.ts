@@ -4,11 +4,15 @@
  */
 import type { Holder, RoleAssignment, Snapshot } from '../domain.js';
 import type { AttributionTarget, AuditLogRecord, StoredFinding } from '../ports/index.js';
-import { isMemberCohort } from './changesByCause.js';
+import { changeAspect, isMemberCohort, type ChangeAspect } from './changesByCause.js';
 import { findingHolder, holderIndex, type HolderIndex } from './findingsByCause.js';
 
-/** The Exchange admin cmdlets that give the role. */
-export const ATTRIBUTION_OPERATIONS = ['New-ManagementRoleAssignment', 'Add-RoleGroupMember'] as const;
+/** The Exchange admin cmdlets that give the role, or change the scope or enabled state of an assignment of it. */
+export const ATTRIBUTION_OPERATIONS = [
+  'New-ManagementRoleAssignment',
+  'Add-RoleGroupMember',
+  'Set-ManagementRoleAssignment',
+] as const;
 /** How far back Purview audit search reaches by default. */
 const LOOKBACK_MS = 180 * 24 * 3_600_000;
 /** Before the oldest relevant assignment: its WhenCreated and the audit record's time differ by a little. */
@@ -36,8 +40,9 @@ function peopleOf(f: StoredFinding, h: Holder, index: HolderIndex): (Holder | un
 
 /**
  * New unapproved or changed findings with the holder they are about; a finding by cause (a group's assignment) is
- * about the assignment, so its target is the assignee and the record that matches is the one that created it. New
- * members of a group (one finding per assignment) are matched each to the record that added them.
+ * about the assignment, so its target is the assignee and the record that matches is the one that created it, or for
+ * a scope or enabled change the Set-ManagementRoleAssignment that made it. New members of a group (one finding per
+ * assignment) are matched each to the record that added them.
  */
 export function attributionTargets(opened: StoredFinding[], snapshot: Snapshot): AttributionTarget[] {
   const holders = holderIndex(snapshot.holders);
@@ -57,6 +62,7 @@ export function attributionTargets(opened: StoredFinding[], snapshot: Snapshot):
         via: h.via,
         viaName: h.viaName,
         assignmentName: h.assignmentName,
+        assignmentGuid: h.assignmentGuid,
       });
     }
   }
@@ -102,9 +108,39 @@ function names(target: AttributionTarget): Set<string> {
 const same = (a: string | undefined, b: string | undefined) =>
   !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
 
-/** Whether a record made this holder; 2 = the change that gave this person the role, 1 = the assignment it goes through. */
+/**
+ * The Set-ManagementRoleAssignment parameters (lower-cased) that change what a scope or enabled finding is about: every
+ * scope parameter of the cmdlet reference (learn.microsoft.com/powershell/module/exchangepowershell/set-managementroleassignment).
+ */
+const SET_CHANGES: Partial<Record<ChangeAspect, string[]>> = {
+  scope: [
+    'customrecipientwritescope',
+    'recipientadministrativeunitscope',
+    'recipientrelativewritescope',
+    'recipientorganizationalunitscope',
+    'exclusiverecipientwritescope',
+    'customresourcescope',
+  ],
+  enabled: ['enabled'],
+};
+
+/** Whether a Set-ManagementRoleAssignment record made the change a scope or enabled finding is about. */
+function changedBySet(target: AttributionTarget, record: AuditLogRecord, p: Map<string, string>): boolean {
+  const aspect = changeAspect(target.findingId);
+  if (!(aspect && SET_CHANGES[aspect]?.some((k) => p.has(k)))) return false;
+  // The record names the assignment as its caller did: by name or by Guid.
+  return [p.get('identity'), record.objectId].some(
+    (x) => same(x, target.assignmentName) || same(x, target.assignmentGuid),
+  );
+}
+
+/**
+ * Whether a record made this holder or change; 3 = the change of the assignment a scope or enabled finding is about,
+ * 2 = the change that gave this person the role, 1 = the assignment it goes through.
+ */
 function strength(target: AttributionTarget, record: AuditLogRecord): number {
   const p = parameters(record);
+  if (same(record.operation, 'Set-ManagementRoleAssignment')) return changedBySet(target, record, p) ? 3 : 0;
   if (same(record.operation, 'Add-RoleGroupMember')) {
     const group = p.get('identity') ?? record.objectId;
     const member = p.get('member')?.toLowerCase();

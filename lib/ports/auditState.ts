@@ -16,6 +16,8 @@ export interface AttributionTarget {
   via: HolderVia;
   viaName?: string;
   assignmentName: string;
+  /** The assignment's Guid, another name a Set-ManagementRoleAssignment record may give it (absent in older rows). */
+  assignmentGuid?: string;
 }
 
 /** An audit log query started for new findings and polled by later runs. */

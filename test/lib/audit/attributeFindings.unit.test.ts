@@ -82,6 +82,68 @@ describe('matchRecords', () => {
     expect(matchRecords([direct], [records[3]!])).toEqual([]);
   });
 
+  it('matches a scope or enabled change to the latest Set-ManagementRoleAssignment of its assignment, by name or Guid', () => {
+    const guid = 'a5500000-0000-4000-8000-000000001003';
+    const scope: AttributionTarget = {
+      ...member,
+      findingId: `changed|scope|assignment:${guid}|CustomRecipientWriteScope:Custodians`,
+      principal: 'pst migration operators',
+      assignmentGuid: guid,
+    };
+    const enabled: AttributionTarget = { ...scope, findingId: `changed|enabled|assignment:${guid}|false` };
+    const created = record(1, 'New-ManagementRoleAssignment', 'admin@contoso.onmicrosoft.com', member.assignmentName, {
+      Name: member.assignmentName,
+    });
+    const scopedByName = record(
+      2,
+      'Set-ManagementRoleAssignment',
+      'lidiah@contoso.onmicrosoft.com',
+      member.assignmentName,
+      {
+        Identity: member.assignmentName,
+        CustomRecipientWriteScope: 'Sales',
+      },
+    );
+    const scopedByGuid = record(3, 'Set-ManagementRoleAssignment', 'megan@contoso.onmicrosoft.com', guid, {
+      Identity: guid.toUpperCase(),
+      CustomRecipientWriteScope: 'Custodians',
+    });
+    const disabled = record(4, 'Set-ManagementRoleAssignment', 'ext@contoso.onmicrosoft.com', member.assignmentName, {
+      Identity: member.assignmentName,
+      Enabled: 'False',
+    });
+    const otherAssignment = record(5, 'Set-ManagementRoleAssignment', 'ext@contoso.onmicrosoft.com', 'Other', {
+      Identity: 'Other',
+      CustomRecipientWriteScope: 'Custodians',
+    });
+    const all = [created, scopedByName, scopedByGuid, disabled, otherAssignment];
+    const who = (targets: AttributionTarget[], records: AuditLogRecord[]) =>
+      matchRecords(targets, records).map((a) => [a.findingId, a.by, a.operation]);
+    expect(who([scope, enabled], all)).toEqual([
+      [scope.findingId, 'megan@contoso.onmicrosoft.com', 'Set-ManagementRoleAssignment'],
+      [enabled.findingId, 'ext@contoso.onmicrosoft.com', 'Set-ManagementRoleAssignment'],
+    ]);
+    // Without a Set record that changed what the finding is about: the record that created the assignment, as before.
+    expect(who([scope], [created, disabled, otherAssignment])).toEqual([
+      [scope.findingId, 'admin@contoso.onmicrosoft.com', 'New-ManagementRoleAssignment'],
+    ]);
+    // A per-holder change of a direct assignment, from a row stored before targets carried the Guid: by name.
+    const directScope = { ...direct, findingId: 'changed|scope|direct|alexw|CustomRecipientWriteScope:Sales' };
+    const scopedDirect = record(
+      6,
+      'Set-ManagementRoleAssignment',
+      'lidiah@contoso.onmicrosoft.com',
+      direct.assignmentName,
+      {
+        Identity: direct.assignmentName,
+        RecipientRelativeWriteScope: 'Organization',
+      },
+    );
+    expect(who([directScope, direct], [scopedDirect])).toEqual([
+      [directScope.findingId, 'lidiah@contoso.onmicrosoft.com', 'Set-ManagementRoleAssignment'],
+    ]);
+  });
+
   it('escapes tenant values in the HTML', () => {
     const email = renderEmail(
       renderAttribution({

@@ -20,6 +20,7 @@ import {
   EXPECTED_HOLDER_PRINCIPALS,
   GRANTOR,
 } from '../../../emulator/scenarios/forgottenMigrations.js';
+import { invoke } from '../../support/emulatorHttp.js';
 import { runtimesPerTest, type TestRuntimeOptions } from '../../support/runtime.js';
 
 const runtimes = runtimesPerTest();
@@ -147,8 +148,11 @@ describe('findings by cause', () => {
     const sent = runtime.emulator.sentEmails().length;
 
     // An admin narrows the assignment to a management scope: every one of the 3,000 is reached by the change.
-    (runtime.emulator.state.assignment(guid) as { customRecipientWriteScope?: string }).customRecipientWriteScope =
-      'Bulk Custodians';
+    const set = await invoke(runtime.emulator, 'Set-ManagementRoleAssignment', {
+      Identity: guid,
+      CustomRecipientWriteScope: 'Bulk Custodians',
+    });
+    expect(set.status).toBe(200);
     runtime.clock.advance(15 * 60_000);
     const scoped = await again();
     expect(scoped.opened.map((f) => [f.kind, f.principal, f.holderCount])).toEqual([

@@ -74,6 +74,7 @@ describe('attributionTargets', () => {
         via: 'direct',
         viaName: undefined,
         assignmentName: 'a-alex',
+        assignmentGuid: 'g-alex',
       },
       {
         findingId: 'f-lynne',
@@ -85,6 +86,7 @@ describe('attributionTargets', () => {
         via: 'role-group',
         viaName: 'PST Migration Operators',
         assignmentName: 'a-lynne',
+        assignmentGuid: 'g-lynne',
       },
     ]);
   });

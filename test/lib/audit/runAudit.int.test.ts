@@ -41,6 +41,7 @@ import {
 import { addMieAssignment, at, grant, HOUR, journalEntries } from '../../../testkit/fixtures.js';
 import { warningLogger } from '../../../testkit/loggers.js';
 import { countingTables, type CountingTables } from '../../../testkit/tables.js';
+import { invoke } from '../../support/emulatorHttp.js';
 import { testTables } from '../../support/store.js';
 import { runtimesPerTest, type TestRuntime, type TestRuntimeOptions } from '../../support/runtime.js';
 import { outcome } from '../../support/runs.js';
@@ -597,6 +598,44 @@ describe('who made the change (WATCHDOG_AUDIT_LOG_QUERY)', () => {
       expect(mail?.text).toMatch(
         new RegExp(`- ${upn(u)} \\| .* \\| ${WATCHDOG_APP.appId} \\| .* \\| Add-RoleGroupMember`),
       );
+    expect(warnings).toEqual([]);
+  });
+
+  it('attributes a scope change of a group assignment to who ran Set-ManagementRoleAssignment, not who created it', async () => {
+    const h = await harness({ start, logger, env: { WATCHDOG_AUDIT_LOG_QUERY: 'true' } });
+    grantAuditLogQuery(h);
+    await h.audit();
+    h.rt.clock.advance(15 * 60_000);
+    await h.audit();
+    const changedAt = h.rt.clock.now().toISOString();
+    const set = await invoke(h.rt.emulator, 'Set-ManagementRoleAssignment', {
+      Identity: ASSIGNMENTS.pstMigrationOperators.name,
+      CustomRecipientWriteScope: 'Migration Custodians',
+    });
+    expect(set.status).toBe(200);
+    h.rt.clock.advance(15 * 60_000);
+    const scoped = await h.audit();
+    expect(scoped.opened.map((f) => [f.kind, f.principal, f.id.split('|')[1]])).toEqual([
+      ['changed', PST_GROUP, 'scope'],
+    ]);
+    const query = [...h.rt.emulator.state.auditLogQueries.values()].at(-1);
+    expect(query?.operationFilters).toContain('Set-ManagementRoleAssignment');
+
+    h.rt.clock.advance(15 * 60_000);
+    const attributedRun = await h.audit();
+    expect(attributedRun.emails.map((e) => [e.kind, e.status])).toEqual([['attribution', 'sent']]);
+    const attributed = (await h.journal()).filter(
+      (e) => e.type === 'finding.attributed' && e.subject === scoped.opened[0]?.id,
+    );
+    // The 2023 New-ManagementRoleAssignment by the admin is in the same window; the change is the Set record's.
+    expect(attributed.map((e) => e.data)).toEqual([
+      { by: WATCHDOG_APP.appId, at: changedAt, operation: 'Set-ManagementRoleAssignment' },
+    ]);
+    expect(h.rt.emulator.sentEmails().at(-1)?.text).toMatch(
+      new RegExp(
+        `- ${PST_GROUP} \\| .*scope changed.* \\| ${WATCHDOG_APP.appId} \\| .* \\| Set-ManagementRoleAssignment`,
+      ),
+    );
     expect(warnings).toEqual([]);
   });
 
