@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, SETTING_NAMES, SETTINGS, type Env, type Setting } from '../../lib/config.js';
 import { findBicepFiles, loadBicepParser } from '../../scripts/checkBicep.js';
-import { BicepFile, type Literal } from './bicepModel.js';
+import { BicepFile, INFRA, REPO as repo, type Literal } from './bicepModel.js';
 
-const repo = resolve(import.meta.dirname, '../..');
 let main: BicepFile;
 let others: BicepFile[];
 let settings: [string, Node][];
@@ -42,8 +41,8 @@ function deployedEnv(overrides: Record<string, Literal> = {}): Env {
 
 beforeAll(async () => {
   const parser = await loadBicepParser();
-  main = BicepFile.load(parser, join(repo, 'infra/main.bicep'));
-  others = findBicepFiles(join(repo, 'infra'))
+  main = BicepFile.load(parser, join(INFRA, 'main.bicep'));
+  others = findBicepFiles(INFRA)
     .filter((f) => !f.endsWith('main.bicep'))
     .map((f) => BicepFile.load(parser, f));
   const object = main.variables.get('watchdogSettings');

@@ -5,8 +5,18 @@
  * empty(), !, ?:) so that deployed defaults can be checked against lib/config.ts.
  */
 import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Node, Parser } from 'web-tree-sitter';
-import { maskExtensions } from '../../scripts/checkBicep.js';
+import { loadBicepParser, maskExtensions } from '../../scripts/checkBicep.js';
+
+export const REPO = resolve(import.meta.dirname, '../..');
+export const INFRA = join(REPO, 'infra');
+
+/** Files of infra/ (paths relative to it), parsed by one parser. */
+export async function loadInfra(...paths: string[]): Promise<BicepFile[]> {
+  const parser = await loadBicepParser();
+  return paths.map((path) => BicepFile.load(parser, join(INFRA, path)));
+}
 
 export type Literal = string | number | boolean;
 

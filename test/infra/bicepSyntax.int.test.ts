@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkBicepFolder,
@@ -10,9 +10,7 @@ import {
   loadBicepParser,
   syntaxProblems,
 } from '../../scripts/checkBicep.js';
-
-const repo = resolve(import.meta.dirname, '../..');
-const infra = join(repo, 'infra');
+import { INFRA as infra, REPO as repo } from './bicepModel.js';
 
 describe('Bicep syntax (tree-sitter-bicep)', () => {
   it('parses every .bicep file under infra/ without ERROR or MISSING nodes', async () => {

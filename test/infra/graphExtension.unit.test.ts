@@ -15,10 +15,8 @@ import {
   loadBicepParser,
   syntaxProblems,
 } from '../../scripts/checkBicep.js';
-import { BicepFile } from './bicepModel.js';
+import { BicepFile, INFRA as infra, loadInfra } from './bicepModel.js';
 
-const repo = resolve(import.meta.dirname, '../..');
-const infra = join(repo, 'infra');
 let api: BicepFile;
 let main: BicepFile;
 
@@ -26,9 +24,7 @@ const literal = (file: BicepFile, node: Parameters<BicepFile['evaluate']>[0] | u
   node ? file.evaluate(node, new Map()) : undefined;
 
 beforeAll(async () => {
-  const parser = await loadBicepParser();
-  api = BicepFile.load(parser, join(infra, 'modules/apiRegistration.bicep'));
-  main = BicepFile.load(parser, join(infra, 'main.bicep'));
+  [api, main] = (await loadInfra('modules/apiRegistration.bicep', 'main.bicep')) as [BicepFile, BicepFile];
 });
 
 describe('Microsoft Graph Bicep extension in the offline check', () => {

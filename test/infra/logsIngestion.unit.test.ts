@@ -4,23 +4,18 @@
  * identity holds Monitoring Metrics Publisher on the rule, and main.bicep sets WATCHDOG_LOGS_* from the module
  * only when enableLogsIngestion is on.
  */
-import { join, resolve } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SETTINGS } from '../../lib/config.js';
 import { logRows } from '../../lib/notify/logRows.js';
-import { loadBicepParser } from '../../scripts/checkBicep.js';
 import { sampleNotices } from '../lib/notify/sampleNotices.js';
-import { BicepFile } from './bicepModel.js';
+import { BicepFile, loadInfra } from './bicepModel.js';
 
-const repo = resolve(import.meta.dirname, '../..');
 let module: BicepFile;
 let main: BicepFile;
 
 beforeAll(async () => {
-  const parser = await loadBicepParser();
-  module = BicepFile.load(parser, join(repo, 'infra/modules/logsIngestion.bicep'));
-  main = BicepFile.load(parser, join(repo, 'infra/main.bicep'));
+  [module, main] = (await loadInfra('modules/logsIngestion.bicep', 'main.bicep')) as [BicepFile, BicepFile];
 });
 
 const text = (file: BicepFile, name: string) => {

@@ -3,16 +3,14 @@
  * exactly the addresses MSAL uses in web/src/auth.ts, on the origin WATCHDOG_WEB_URL names.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadBicepParser } from '../../scripts/checkBicep.js';
-import { BicepFile } from './bicepModel.js';
+import { BicepFile, REPO as repo, loadInfra } from './bicepModel.js';
 
-const repo = resolve(import.meta.dirname, '../..');
 let main: BicepFile;
 
 beforeAll(async () => {
-  main = BicepFile.load(await loadBicepParser(), join(repo, 'infra/main.bicep'));
+  [main] = (await loadInfra('main.bicep')) as [BicepFile];
 });
 
 describe('the web app registration in infra/main.bicep', () => {
