@@ -496,6 +496,15 @@ describe('who made the change (WATCHDOG_AUDIT_LOG_QUERY)', () => {
       principalId: WATCHDOG_APP.id,
       createdDateTime: start,
     });
+  /** A harness allowed to query the audit log whose tenant has been audited twice, 15 minutes apart. */
+  async function auditedTwice(): Promise<Harness> {
+    const h = await harness({ start, logger, env: { WATCHDOG_AUDIT_LOG_QUERY: 'true' } });
+    grantAuditLogQuery(h);
+    await h.audit();
+    h.rt.clock.advance(15 * 60_000);
+    await h.audit();
+    return h;
+  }
   const auditLogCalls = (h: Harness) =>
     h.rt.emulator.calls.all().filter((c) => c.api === 'graph' && c.name.startsWith('/security/auditLog/'));
 
@@ -572,11 +581,7 @@ describe('who made the change (WATCHDOG_AUDIT_LOG_QUERY)', () => {
   });
 
   it('attributes each member who joined a group to the Add-RoleGroupMember that added them, in one finding', async () => {
-    const h = await harness({ start, logger, env: { WATCHDOG_AUDIT_LOG_QUERY: 'true' } });
-    grantAuditLogQuery(h);
-    await h.audit();
-    h.rt.clock.advance(15 * 60_000);
-    await h.audit();
+    const h = await auditedTwice();
     for (const u of [USERS.adelev, USERS.christiec])
       await h.rt.exchange.addRoleGroupMember(ROLE_GROUPS.pstMigrationOperators.name, u.name);
     h.rt.clock.advance(15 * 60_000);
@@ -602,11 +607,7 @@ describe('who made the change (WATCHDOG_AUDIT_LOG_QUERY)', () => {
   });
 
   it('attributes a scope change of a group assignment to who ran Set-ManagementRoleAssignment, not who created it', async () => {
-    const h = await harness({ start, logger, env: { WATCHDOG_AUDIT_LOG_QUERY: 'true' } });
-    grantAuditLogQuery(h);
-    await h.audit();
-    h.rt.clock.advance(15 * 60_000);
-    await h.audit();
+    const h = await auditedTwice();
     const changedAt = h.rt.clock.now().toISOString();
     const set = await invoke(h.rt.emulator, 'Set-ManagementRoleAssignment', {
       Identity: ASSIGNMENTS.pstMigrationOperators.name,
