@@ -20,6 +20,7 @@ const CATEGORY: Record<string, UseCategory> = {
   searchexportdownloaded: 'ediscovery-export',
   'new-managementroleassignment': 'role-change',
   'remove-managementroleassignment': 'role-change',
+  'set-managementroleassignment': 'role-change',
   'add-rolegroupmember': 'role-change',
   'remove-rolegroupmember': 'role-change',
 };
@@ -37,6 +38,7 @@ export function usageQuery(scope: UsageScope): { operations: string[]; recordTyp
       'MailItemsAccessed',
       'New-ManagementRoleAssignment',
       'Remove-ManagementRoleAssignment',
+      'Set-ManagementRoleAssignment',
       'Add-RoleGroupMember',
       'Remove-RoleGroupMember',
     ],

@@ -128,6 +128,14 @@ describe('matchUses', () => {
           userPrincipalName: upn('admin'),
           auditData: params({ Identity: alexw.assignmentName }),
         }),
+        record('re-enabled', 'Set-ManagementRoleAssignment', at(0), {
+          userPrincipalName: upn('admin'),
+          auditData: params({ Identity: alexw.assignmentName, Enabled: 'True' }),
+        }),
+        record('other-role', 'Set-ManagementRoleAssignment', at(0), {
+          userPrincipalName: upn('admin'),
+          auditData: params({ Identity: 'Mail Recipients-Helpdesk', Enabled: 'True' }),
+        }),
       ],
       ctx(),
     );
@@ -135,6 +143,7 @@ describe('matchUses', () => {
       ['own', 'watchdog', 'role-change', WATCHDOG_APP_ID],
       ['rogue-mie', 'outside', 'role-change', upn('admin')],
       ['removal', 'outside', 'role-change', upn('admin')],
+      ['re-enabled', 'outside', 'role-change', upn('admin')],
     ]);
   });
 
