@@ -103,8 +103,13 @@ function label(holder: Holder): string {
   return holder.displayName ? `${holder.displayName} (${holder.principal})` : holder.principal;
 }
 
-function disabledNote(holder: Holder): string {
-  return holder.enabled ? '' : ' (assignment disabled)';
+function holderNote(holder: Holder): string {
+  const disabled = holder.enabled ? '' : ' (assignment disabled)';
+  // Graph honours the tenant-wide consent as well as the Exchange grant (a union), so the scope limits nothing.
+  const unscoped = holder.tenantWideAndScoped
+    ? '; the app holds the same power through both a tenant-wide Graph permission and a scoped Exchange application role, so the scope does not limit it'
+    : '';
+  return disabled + unscoped;
 }
 
 function assignmentPrincipal(a: RoleAssignment): string {
@@ -247,7 +252,7 @@ function holderFindings(
         principal: h.principal,
         severity: h.enabled ? 'high' : 'medium',
         summary:
-          `${label(h)} still holds ${h.role} ${h.path}${disabledNote(h)}; grant ${lapsed.id} expired ${lapsed.expiresAt ?? ''}`.trim(),
+          `${label(h)} still holds ${h.role} ${h.path}${holderNote(h)}; grant ${lapsed.id} expired ${lapsed.expiresAt ?? ''}`.trim(),
         assignmentGuid: h.assignmentGuid,
         grantId: lapsed.id,
         holderKey: h.key,
@@ -259,7 +264,7 @@ function holderFindings(
       kind: 'unapproved',
       principal: h.principal,
       severity: holderSeverity(h),
-      summary: `${label(h)} holds ${h.role} ${h.path} without an approved grant${disabledNote(h)}`,
+      summary: `${label(h)} holds ${h.role} ${h.path} without an approved grant${holderNote(h)}`,
       assignmentGuid: h.assignmentGuid,
       holderKey: h.key,
     });

@@ -160,6 +160,12 @@ describe('audit on forgotten-migrations', () => {
       path: `via Exchange application role Application MailboxItem.ImportExport (${ASSIGNMENTS.contosoBackup.name}, scope AdministrativeUnit:${FINANCE_ADMINISTRATIVE_UNIT})`,
     });
     expect(by.get(CONTOSO_BACKUP.appId)?.tenantWideAndScoped).toBeUndefined();
+    // The alert says why the scope of the exporter's Exchange role is no limit; the scoped-only app has no such note.
+    const unscopedNote = /through both a tenant-wide Graph permission and a scoped Exchange application role/;
+    const summaries = (appId: string) =>
+      result.findings.filter((f) => f.principal === appId).map((f) => unscopedNote.test(f.summary));
+    expect(summaries(ARCHIVE_EXPORTER.appId)).toEqual([true, true]);
+    expect(summaries(CONTOSO_BACKUP.appId)).toEqual([false]);
 
     expect(result.breakGlass.map((x) => x.principal)).toEqual([upn(USERS.breakglass1)]);
     expect(result.findings.map((f) => `${f.kind}:${f.principal}`).sort()).toEqual(expectedFindings(false));
