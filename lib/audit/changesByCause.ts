@@ -33,8 +33,16 @@ export interface ChangeCandidate {
 /** Records a candidate: every one is current, the new ones are also raised. */
 export type AddCandidate = (c: ChangeCandidate, isNew: boolean) => void;
 
-/** Group paths whose membership the watchdog reads, so a new member is a change it can see. */
-const MEMBER_PATHS = new Set<Holder['via']>(['role-group', 'security-group', 'organization-management']);
+/**
+ * Group paths whose membership the watchdog reads, so a new member is a change it can see. Without the member
+ * finding, someone joining a group whose unapproved finding is already open (or acknowledged) would raise nothing.
+ */
+const MEMBER_PATHS = new Set<Holder['via']>([
+  'role-group',
+  'security-group',
+  'organization-management',
+  'ediscovery-role-group',
+]);
 
 export const isGroupHeld = (h: Holder): boolean => GROUP_PATHS.has(h.via);
 export const joinsThroughMembership = (h: Holder): boolean => MEMBER_PATHS.has(h.via);

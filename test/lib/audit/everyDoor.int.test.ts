@@ -19,6 +19,7 @@ import {
   ELIGIBLE_ADMIN,
   EXPECTED_HOLDER_PRINCIPALS,
   GRANTOR,
+  USERS,
 } from '../../../emulator/scenarios/forgottenMigrations.js';
 import { invoke } from '../../support/emulatorHttp.js';
 import { runtimesPerTest, type TestRuntimeOptions } from '../../support/runtime.js';
@@ -84,6 +85,21 @@ describe('every door on forgotten-migrations', () => {
         ['mie watchdog', true],
       ]),
     );
+  });
+
+  it('raises a member finding when someone joins an eDiscovery role group whose unapproved finding is already open', async () => {
+    const { rt } = await audit();
+    const again = () => runAudit(rt, auditOptions(rt.config));
+    rt.clock.advance(15 * 60_000);
+    expect((await again()).opened).toEqual([]);
+    // A Purview admin adds Megan to eDiscovery Manager (the emulator has no Security & Compliance write cmdlets).
+    rt.emulator.state.purviewRoleGroups.get('ediscoverymanager')?.members.push(USERS.meganb.id);
+    rt.clock.advance(15 * 60_000);
+    const joined = await again();
+    expect(joined.opened.map((f) => [f.kind, f.principal, f.holders])).toEqual([
+      ['changed', 'ediscovery manager', [upn(USERS.meganb)]],
+    ]);
+    expect(joined.opened[0]?.summary).toContain('eDiscovery Manager');
   });
 
   it('fails the audit, storing nothing, when the Purview read fails', async () => {
