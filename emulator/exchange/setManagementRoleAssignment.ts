@@ -17,6 +17,13 @@ const SCOPE_PARAMETERS = [
   'RecipientRelativeWriteScope',
   'CustomResourceScope',
 ] as const;
+/** Scope parameters of the cmdlet that the emulator's assignment model has no place for (OU and configuration scopes). */
+const UNMODELED_SCOPE_PARAMETERS = [
+  'RecipientOrganizationalUnitScope',
+  'ExclusiveRecipientWriteScope',
+  'CustomConfigWriteScope',
+  'ExclusiveConfigWriteScope',
+];
 /** The values the reference lets a caller give -RecipientRelativeWriteScope. */
 const RELATIVE_SCOPES = ['None', 'Organization', 'MyGAL', 'Self', 'MyDistributionGroups'];
 
@@ -49,6 +56,8 @@ function relativeScope(value: string): Change {
 
 /** The scope change the one scope parameter given asks for; undefined when none is given. */
 function scopeChange(a: AssignmentState, p: Params): Change | undefined {
+  const unmodeled = UNMODELED_SCOPE_PARAMETERS.find((k) => p[k] !== undefined);
+  if (unmodeled) throw new CmdletError('System.NotSupportedException', `The emulator does not model -${unmodeled}.`);
   const given = SCOPE_PARAMETERS.filter((k) => p[k] !== undefined);
   if (given.length > 1)
     throw new CmdletError(

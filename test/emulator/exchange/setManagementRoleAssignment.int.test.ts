@@ -120,7 +120,6 @@ describe('Set-ManagementRoleAssignment', () => {
       { Identity: guid, RecipientRelativeWriteScope: 'Everyone' },
       { Identity: guid, RecipientAdministrativeUnitScope: null },
       { Identity: guid, Enabled: 'false' },
-      { Identity: guid, RecipientOrganizationalUnitScope: 'contoso.com/Users' },
     ];
     for (const params of refused) {
       const res = await invoke(emulator(), 'Set-ManagementRoleAssignment', params);
@@ -129,6 +128,15 @@ describe('Set-ManagementRoleAssignment', () => {
     }
     const twoSets = await invoke(emulator(), 'Set-ManagementRoleAssignment', refused[0]);
     expect(cmdletFailure(twoSets.body).Message).toContain('Parameter set cannot be resolved');
+    // Parameters the cmdlet has but the emulator's assignments cannot hold are refused as such, not as unknown.
+    for (const name of ['RecipientOrganizationalUnitScope', 'ExclusiveRecipientWriteScope']) {
+      const res = await invoke(emulator(), 'Set-ManagementRoleAssignment', { Identity: guid, [name]: 'x' });
+      expect(res.status, name).toBe(400);
+      expect(cmdletFailure(res.body), name).toMatchObject({
+        TypeName: 'System.NotSupportedException',
+        Message: `The emulator does not model -${name}.`,
+      });
+    }
 
     const missing = await invoke(emulator(), 'Set-ManagementRoleAssignment', {
       Identity: 'c0ffee00-0000-4000-8000-000000000000',
