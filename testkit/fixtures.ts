@@ -109,7 +109,7 @@ export const VIA_PST_MIGRATION_OPERATORS = {
   path: 'via role group PST Migration Operators',
 } as const satisfies Partial<Holder>;
 
-/** The finding the audit opens for a holder without a grant. */
+/** The finding the audit opens for a direct holder without a grant, with what the holder can do (findingsByCause). */
 export function unapprovedFinding(h: Holder, over: Partial<Finding> = {}): Finding {
   return {
     id: `unapproved|${h.key}`,
@@ -119,6 +119,9 @@ export function unapprovedFinding(h: Holder, over: Partial<Finding> = {}): Findi
     summary: `${h.principal} holds ${h.role} without a grant`,
     assignmentGuid: h.assignmentGuid,
     holderKey: h.key,
+    capability: h.capability,
+    holders: [h.principal],
+    holderCount: 1,
     ...over,
   };
 }
